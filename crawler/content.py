@@ -1,0 +1,191 @@
+"""Turn an article's content element into text blocks and images, in document order.
+
+Site-independent: a profile chooses the content element and the boilerplate selectors to
+drop; this module flattens what is left into paragraphs (one per block element, or per
+run of text separated by a blank ``<br><br>``) and image records. Captions held in a
+caption container (``.wp-caption``, ``<figure>``) come out with their image, never as text.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from lxml import etree
+from parsel import Selector
+
+from crawler.processors import normalize_text
+
+BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "center",
+        "dd",
+        "details",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
+CAPTION_CONTAINERS = (".wp-caption", "figure", ".wp-block-image")
+CAPTION_TEXT = (".wp-caption-text", "figcaption")
+# Lazy-loading plugins keep the real address in one of these and a placeholder in src.
+IMAGE_SOURCES = ("data-lazy-src", "data-src", "data-orig-file", "src")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    text: str
+    tag: str
+    """The block element the text came from (``p``, ``h3``, ``li``, ``blockquote`` ...)."""
+
+
+@dataclass(frozen=True)
+class ImageBlock:
+    url: str | None
+    caption: str | None
+    """Caption text from the image's own caption container, credit still attached."""
+
+
+Block = TextBlock | ImageBlock
+
+
+def _classes(element: etree._Element) -> set[str]:
+    return set((element.get("class") or "").split())
+
+
+def _matches_any(element: etree._Element, selectors: tuple[str, ...]) -> bool:
+    for css in selectors:
+        if css.startswith("."):
+            if css[1:] in _classes(element):
+                return True
+        elif element.tag == css:
+            return True
+    return False
+
+
+def image_url(element: etree._Element, base_url: str) -> str | None:
+    """Absolute address of an ``<img>``, skipping inline placeholders."""
+    for attribute in IMAGE_SOURCES:
+        value = (element.get(attribute) or "").strip()
+        if value and not value.startswith("data:"):
+            return urljoin(base_url, value)
+    return None
+
+
+def _is_decoration(element: etree._Element) -> bool:
+    """Emoji and tracking pixels are images that are not part of the article."""
+    return bool(_classes(element) & {"wp-smiley", "emoji"}) or element.get("width") == "1"
+
+
+class _Flattener:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.blocks: list[Block] = []
+        self._run: list[str] = []
+        self._run_tag = "p"
+
+    def flush(self) -> None:
+        for chunk in _PARAGRAPH_BREAK.split("".join(self._run)):
+            text = normalize_text(chunk)
+            if text:
+                self.blocks.append(TextBlock(text, self._run_tag))
+        self._run = []
+
+    def add_image(self, element: etree._Element, caption: str | None) -> None:
+        self.flush()
+        self.blocks.append(ImageBlock(image_url(element, self.base_url), caption))
+
+    def caption_container(self, element: etree._Element) -> None:
+        images = [img for img in element.iter("img") if not _is_decoration(img)]
+        caption_nodes = [
+            node
+            for node in element.iter()
+            if isinstance(node.tag, str) and _matches_any(node, CAPTION_TEXT)
+        ]
+        caption = normalize_text(" ".join(" ".join(n.itertext()) for n in caption_nodes))
+        if not images:
+            # A caption container without an image still holds a caption, not body text.
+            self.flush()
+            self.blocks.append(ImageBlock(None, caption))
+            return
+        for index, img in enumerate(images):
+            self.add_image(img, caption if index == 0 else None)
+
+    def walk(self, element: etree._Element, block_tag: str) -> None:
+        if element.text:
+            self._append(element.text, block_tag)
+        for child in element:
+            if isinstance(child.tag, str):
+                self.visit(child, block_tag)
+            if child.tail:
+                self._append(child.tail, block_tag)
+
+    def visit(self, element: etree._Element, block_tag: str) -> None:
+        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if tag == "br":
+            self._run.append("\n")
+        elif tag == "img":
+            if not _is_decoration(element):
+                self.add_image(element, None)
+        elif _matches_any(element, CAPTION_CONTAINERS):
+            self.caption_container(element)
+        elif tag in BLOCK_TAGS:
+            self.flush()
+            self.walk(element, tag if tag != "div" else block_tag)
+            self.flush()
+        else:
+            self.walk(element, block_tag)
+
+    def _append(self, text: str, block_tag: str) -> None:
+        if not self._run:
+            self._run_tag = block_tag
+        self._run.append(text)
+
+
+def content_blocks(content: Selector, drop: Iterable[str], base_url: str) -> list[Block]:
+    """Text blocks and images of ``content``, minus the subtrees matching ``drop`` (CSS)."""
+    root = copy.deepcopy(content.root)
+    tree = Selector(root=root, type="html")
+    for css in drop:
+        for node in tree.css(css):
+            node.drop()
+    flattener = _Flattener(base_url)
+    flattener.walk(root, "p")
+    flattener.flush()
+    return flattener.blocks

@@ -1,0 +1,55 @@
+"""The article record: one line of the output JSON Lines, schema v1.
+
+Field order here is the order of keys in every output line. The JSON Schema in
+``crawler/schema/article-v1.schema.json`` is the contract; ``docs/schema.md`` documents
+each field. Every field has a default so an item loader can start from an empty item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(kw_only=True)
+class ArticleItem:
+    """One archived article."""
+
+    schema_version: int = SCHEMA_VERSION
+    id: str | None = None
+    """Stable id: ``<site>-`` + 16 hex digits of SHA-256 of ``url``."""
+    url: str | None = None
+    """Canonical, absolute, public URL of the article."""
+    fetched_url: str | None = None
+    """URL the page was actually fetched from (after redirects)."""
+    fetched_at: str | None = None
+    """When the page was fetched, ISO 8601 UTC."""
+    site: str | None = None
+    """Name of the site profile that extracted the page."""
+    title: str | None = None
+    """Headline, without the site-name suffix of the ``<title>`` tag."""
+    authors: list[str] = field(default_factory=list)
+    published: str | None = None
+    """Publication date, ISO 8601, with only the precision the page gives."""
+    published_raw: str | None = None
+    """Publication date exactly as found on the page."""
+    modified: str | None = None
+    modified_raw: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    media_id: str | None = None
+    """The archive's own "Media ID: N" number, as a string."""
+    post_id: str | None = None
+    """The CMS's internal post id (WordPress ``postid-N``), as a string."""
+    language: str | None = None
+    images: list[dict[str, Any]] = field(default_factory=list)
+    """``{"url", "caption", "credit"}`` per image, in document order."""
+    body: str | None = None
+    """Plain-text paragraphs separated by one blank line (``"\\n\\n"``)."""
+    word_count: int | None = None
+    content_hash: str | None = None
+    """``sha256:`` + hex digest of title and body; changes when the text changes."""
+    extractor: dict[str, str] | None = None
+    """``{"name": profile name, "version": profile version}``."""

@@ -1,0 +1,123 @@
+"""Site-independent page metadata: JSON-LD, OpenGraph / ``article:*`` meta, link relations.
+
+Profiles read these as the first signals in their priority order; every accessor returns
+``None`` or an empty list when the page lacks the signal, never raises.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from parsel import Selector
+
+logger = logging.getLogger(__name__)
+
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "BlogPosting",
+        "ReportageNewsArticle",
+        "OpinionNewsArticle",
+        "AnalysisNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "Report",
+    }
+)
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    return {str(t) for t in _as_list(node.get("@type"))}
+
+
+def _flatten_jsonld(data: Any) -> list[dict[str, Any]]:
+    nodes: list[dict[str, Any]] = []
+    for item in _as_list(data):
+        if not isinstance(item, dict):
+            continue
+        nodes.append(item)
+        nodes.extend(_flatten_jsonld(item.get("@graph")))
+    return nodes
+
+
+@dataclass
+class PageMetadata:
+    """What a page says about itself in ``<head>`` and structured data."""
+
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    jsonld_nodes: list[dict[str, Any]] = field(default_factory=list)
+    canonical: str | None = None
+    shortlink: str | None = None
+    language: str | None = None
+
+    def first(self, name: str) -> str | None:
+        """First non-empty ``<meta property|name=...>`` content."""
+        return next((v for v in self.meta.get(name.lower(), []) if v.strip()), None)
+
+    def all(self, name: str) -> list[str]:
+        return [v for v in self.meta.get(name.lower(), []) if v.strip()]
+
+    @property
+    def article(self) -> dict[str, Any]:
+        """The JSON-LD node describing the article, or ``{}``."""
+        return next((n for n in self.jsonld_nodes if _types(n) & ARTICLE_TYPES), {})
+
+    def _resolve(self, value: Any) -> Any:
+        """Follow a bare ``{"@id": ...}`` reference to its node in the graph."""
+        if isinstance(value, dict) and set(value) == {"@id"}:
+            return next((n for n in self.jsonld_nodes if n.get("@id") == value["@id"]), value)
+        return value
+
+    def article_text(self, key: str) -> str | None:
+        value = self.article.get(key)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return value if isinstance(value, str) and value.strip() else None
+
+    def article_names(self, key: str) -> list[str]:
+        """Names of the people or strings under ``key`` (``author``, ``creator``)."""
+        names = []
+        for value in _as_list(self.article.get(key)):
+            value = self._resolve(value)
+            if isinstance(value, str):
+                names.append(value)
+            elif isinstance(value, dict) and isinstance(value.get("name"), str):
+                names.append(value["name"])
+        return names
+
+    def article_keywords(self) -> list[str]:
+        keywords = self.article.get("keywords")
+        if isinstance(keywords, str):
+            return [k for k in keywords.split(",") if k.strip()]
+        return [k for k in _as_list(keywords) if isinstance(k, str)]
+
+    def article_sections(self) -> list[str]:
+        return [s for s in _as_list(self.article.get("articleSection")) if isinstance(s, str)]
+
+
+def read_metadata(selector: Selector) -> PageMetadata:
+    """Collect meta tags, JSON-LD nodes and link relations from a parsed page."""
+    metadata = PageMetadata()
+    for tag in selector.xpath("//meta[@content]"):
+        name = tag.attrib.get("property") or tag.attrib.get("name") or tag.attrib.get("itemprop")
+        if name:
+            metadata.meta.setdefault(name.strip().lower(), []).append(tag.attrib["content"])
+    for script in selector.xpath('//script[@type="application/ld+json"]/text()').getall():
+        try:
+            metadata.jsonld_nodes.extend(_flatten_jsonld(json.loads(script)))
+        except ValueError:
+            logger.debug("ignoring JSON-LD that does not parse")
+    metadata.canonical = selector.xpath('//link[@rel="canonical"]/@href').get()
+    metadata.shortlink = selector.xpath('//link[@rel="shortlink"]/@href').get()
+    metadata.language = selector.xpath("/html/@lang").get()
+    return metadata

@@ -1,0 +1,146 @@
+"""Serve a saved static copy of a site (a *mirror*) over HTTP on loopback, and crawl it.
+
+Mirror layout: a page at URL path ``/a/b/`` is ``<root>/a/b/index.html``; other files
+(``robots.txt``, sitemaps) sit at their path. An optional ``response.json`` beside a page
+sets its status and headers (``{"status": 301, "headers": {"Location": "/x/"}}``); a folder
+holding only ``response.json`` is a bodiless response such as a redirect.
+
+    python -m crawler.mirror serve fixtures/aawsat/site --port 8000
+    python -m crawler.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=UTF-8",
+    ".xml": "application/xml; charset=UTF-8",
+    ".txt": "text/plain; charset=UTF-8",
+    ".gz": "application/x-gzip",
+}
+METADATA_FILES = frozenset({"response.json", "expected.json", "checks.json"})
+NOT_FOUND = b"<html><head><title>Not Found</title></head><body><h1>404</h1></body></html>"
+
+
+@dataclass(frozen=True)
+class MirrorResponse:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+class Mirror:
+    """Answers a request path from a mirror folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"mirror folder not found: {root}")
+
+    def respond(self, url_path: str) -> MirrorResponse:
+        path = unquote(urlsplit(url_path).path)
+        target = (self.root / path.lstrip("/")).resolve()
+        if not target.is_relative_to(self.root) or target.name in METADATA_FILES:
+            return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
+        if target.is_dir():
+            if not path.endswith("/"):  # WordPress answers the slash-less form with a 301
+                return MirrorResponse(301, {"Location": path + "/"})
+            return self._file_response(target / "index.html", target / "response.json")
+        return self._file_response(target, target.parent / f"{target.name}.response.json")
+
+    def _file_response(self, file: Path, meta_file: Path) -> MirrorResponse:
+        meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
+        headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream")}
+        headers.update(meta.get("headers", {}))
+        if file.is_file():
+            return MirrorResponse(meta.get("status", 200), headers, file.read_bytes())
+        if meta:
+            return MirrorResponse(meta.get("status", 200), meta.get("headers", {}), b"")
+        return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
+
+
+def _handler_for(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
+    class MirrorHandler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            response = mirror.respond(self.path)
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the crawler logs every response already
+
+    return MirrorHandler
+
+
+def start_server(root: Path, port: int = 0) -> ThreadingHTTPServer:
+    """Serve ``root`` on 127.0.0.1 in a background thread; ``port=0`` picks a free port."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(Mirror(root)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def crawl_command(spider: str, base_url: str, scrapy_args: list[str]) -> list[str]:
+    """``scrapy crawl`` against a local copy: no politeness delay is needed on loopback."""
+    return [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        spider,
+        "-a",
+        f"base_url={base_url}",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        *scrapy_args,
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.mirror",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve a mirror until interrupted")
+    serve.add_argument("root", type=Path)
+    serve.add_argument("--port", type=int, default=8000)
+    crawl = commands.add_parser("crawl", help="serve a mirror and crawl it with a spider")
+    crawl.add_argument("root", type=Path)
+    crawl.add_argument("spider")
+    args, scrapy_args = parser.parse_known_args(argv)
+    if args.command == "serve" and scrapy_args:
+        parser.error(f"unrecognized arguments: {' '.join(scrapy_args)}")
+    try:
+        server = start_server(args.root, getattr(args, "port", 0))
+    except (FileNotFoundError, OSError) as error:
+        parser.error(str(error))
+    base_url = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        if args.command == "serve":
+            print(f"Serving {args.root} at {base_url} (Ctrl-C stops)", flush=True)
+            threading.Event().wait()
+        return subprocess.call(crawl_command(args.spider, base_url, scrapy_args))
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        server.shutdown()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

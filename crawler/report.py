@@ -1,0 +1,66 @@
+"""End-of-crawl report: what was fetched, emitted, dropped and why, from the crawl stats."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# (label, stats key prefix); a prefix ending in "/" lists every key under it.
+REPORT_LINES = (
+    ("pages fetched", "downloader/response_count"),
+    ("responses by status", "downloader/response_status_count/"),
+    ("articles extracted", "articles/extracted"),
+    ("articles emitted", "articles/emitted"),
+    ("articles dropped", "articles/dropped/"),
+    ("duplicate articles", "articles/duplicates/"),
+    ("pages that are not articles", "pages/not_article/"),
+    ("pages that are not HTML", "pages/not_html"),
+    ("unparsed dates", "normalize/unparsed_date/"),
+    ("sitemaps read", "sitemaps/urlset"),
+    ("sitemap indexes read", "sitemaps/sitemapindex"),
+    ("invalid sitemaps", "sitemaps/invalid"),
+    ("sitemap URLs skipped", "sitemaps/skipped_urls"),
+    ("HTTP errors", "httperror/response_ignored_status_count/"),
+    ("download errors", "downloader/exception_type_count/"),
+    ("forbidden by robots.txt", "robotstxt/forbidden"),
+    ("off-site requests filtered", "offsite/filtered"),
+    ("spider errors", "spider_exceptions/"),
+    ("log errors", "log_count/ERROR"),
+)
+
+
+def report_lines(stats: dict[str, Any]) -> list[str]:
+    """The report as text lines; a stat that is absent is shown as 0 or omitted."""
+    lines = []
+    for label, key in REPORT_LINES:
+        if key.endswith("/"):
+            parts = {k.removeprefix(key): v for k, v in sorted(stats.items()) if k.startswith(key)}
+            total = sum(parts.values())
+            detail = ", ".join(f"{name}: {count}" for name, count in parts.items())
+            lines.append(f"{label}: {total}" + (f" ({detail})" if detail else ""))
+        else:
+            lines.append(f"{label}: {stats.get(key, 0)}")
+    return lines
+
+
+class RunReport:
+    """Logs the report when the spider closes; the numbers are the crawl's own stats."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        assert self.crawler.stats is not None
+        lines = report_lines(self.crawler.stats.get_stats())
+        logger.info("Run report (%s, finished: %s):\n  %s", spider.name, reason, "\n  ".join(lines))

@@ -1,0 +1,454 @@
+"""Asharq Al-Awsat English Archive 2005-2017 (WordPress, Divi theme).
+
+What is known of the markup is in ``fixtures/aawsat/README.md``. Real pages vary: classic
+Divi posts show ``h1.entry-title`` and ``p.post-meta`` ("by AUTHOR | Mon D, YYYY |
+Section"); builder posts often hide both, so every field reads several signals in
+priority order (JSON-LD, OpenGraph/``article:*`` meta, visible markup, ``<title>``, the
+permalink ``/<author-slug>/<category-slug>/<post-slug>/``) and survives any one missing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from itemloaders.processors import MapCompose
+from parsel import Selector
+
+from crawler.content import ImageBlock, TextBlock, content_blocks, image_url
+from crawler.loaders import ArticleLoader
+from crawler.processors import (
+    has_credit,
+    normalize_text,
+    slug_to_name,
+    split_authors,
+    split_caption_credit,
+    strip_title_suffix,
+)
+from crawler.sites.base import ArticlePage, SiteProfile, UrlKind, first_nonempty
+
+PUBLIC_ORIGIN = "https://eng-archive.aawsat.com"
+SITE_NAMES = ("ASHARQ AL-AWSAT English Archive", "Asharq Al-awsat")
+STAFF_SLUG = "theaawsat"
+STAFF_BYLINE = "Asharq Al-Awsat"
+DEFAULT_LANGUAGE = "en"
+
+# Content: Divi wraps both classic and builder posts in .entry-content.
+CONTENT = ("article .entry-content", ".entry-content", "article.et_pb_post", "#left-area")
+FEATURED_IMAGE = ".et_post_meta_wrapper img, .et_featured_image img"
+HEADLINE = "string(//h1[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')])"
+POST_META = "p.post-meta"
+# Subtrees of the content element that are never article text.
+BOILERPLATE = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "button",
+    "select",
+    "nav",
+    "aside",
+    "h1.entry-title",
+    "p.post-meta",
+    ".post-meta",
+    ".sharedaddy",
+    ".sd-sharing-enabled",
+    ".sd-block",
+    ".sharing",
+    ".share-buttons",
+    ".et_social_inline",
+    ".et_social_inline_bottom",
+    ".et_pb_social_media_follow",
+    ".addtoany_share_save_container",
+    ".a2a_kit",
+    ".social-share",
+    "#jp-relatedposts",
+    ".jp-relatedposts",
+    ".yarpp-related",
+    ".related-posts",
+    ".crp_related",
+    ".et_pb_post_nav",
+    ".nav-single",
+    ".navigation",
+    ".post-navigation",
+    ".et-single-post-ad",
+    "ins.adsbygoogle",
+    ".adsbygoogle",
+    ".ad",
+    ".ads",
+    ".advert",
+    ".advertisement",
+    ".ad-container",
+    ".ad-wrapper",
+    "blockquote.twitter-tweet",
+    "blockquote.instagram-media",
+    ".wp-block-embed-twitter",
+    ".twitter-tweet",
+    ".fb-post",
+    ".embed-twitter",
+    ".et_pb_author_box",
+    ".author-box",
+    ".author-info",
+    ".about-author",
+    ".author-bio",
+    ".saboxplugin-wrap",
+    "#comment-wrap",
+    "#comments",
+    ".comments-area",
+    ".comment-respond",
+    "#respond",
+    ".commentlist",
+    ".comment-list",
+    ".et_pb_comments_module",
+    "#sidebar",
+    "#main-footer",
+    "#main-header",
+)
+# Whole paragraphs that are theme or site chrome, whatever element holds them.
+CHROME_LINES = re.compile(
+    r"^(select page|share this:?|like this:?|related( posts)?:?|advertisement|"
+    r"middle-east arab news opinion \| asharq al-awsat|leave a reply|"
+    r"submit a comment|\d+ comments?|loading\.\.\.)$",
+    flags=re.IGNORECASE,
+)
+MEDIA_ID = re.compile(r"^Media ID:\s*(\d+)\s*$", flags=re.IGNORECASE)
+CAPTION_LABEL = re.compile(r"^Caption:\s*", flags=re.IGNORECASE)
+# "by AUTHOR | Mon D, YYYY | Section" (Divi's et_pb_postinfo_meta), any part optional.
+BYLINE = re.compile(
+    r"^by\s+(?P<authors>[^|]+?)\s*(?:\|\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\s*)?"
+    r"(?:\|\s*(?P<section>[^|]+?)\s*)?(?:\|\s*\d+ comments?\s*)?$",
+    flags=re.IGNORECASE,
+)
+
+_RESERVED_FIRST_SEGMENTS = frozenset(
+    {
+        "wp-content",
+        "wp-includes",
+        "wp-admin",
+        "wp-json",
+        "feed",
+        "comments",
+        "search",
+        "trackback",
+        "embed",
+        "xmlrpc.php",
+        "wp-login.php",
+        "wp-cron.php",
+        "rss",
+    }
+)
+_LISTING_FIRST_SEGMENTS = frozenset({"category", "tag", "author", "page"})
+_NON_ARTICLE_LAST_SEGMENTS = frozenset({"feed", "amp", "trackback", "embed", "rss", "rss2", "atom"})
+_PAGINATION = re.compile(r"/page/\d+$")
+
+
+def classify_url(url: str) -> UrlKind:
+    """Kind of an on-site URL by WordPress permalink rules (``/%author%/%category%/%postname%/``).
+
+    >>> classify_url("https://x/diana-moukalled/opinion/live-from-lebanon/").value
+    'article'
+    >>> classify_url("https://x/category/opinion/page/830/").value
+    'listing'
+    >>> [classify_url(u).value for u in ("https://x/about-us/", "https://x/?p=4179")]
+    ['other', 'other']
+    """
+    parts = urlsplit(url)
+    if parts.query:
+        return UrlKind.OTHER  # shortlinks, search, previews: never an article page
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return UrlKind.LISTING
+    if segments[0] in _RESERVED_FIRST_SEGMENTS or segments[-1] in _NON_ARTICLE_LAST_SEGMENTS:
+        return UrlKind.OTHER
+    if segments[0] in _LISTING_FIRST_SEGMENTS or _is_date_archive(segments):
+        return UrlKind.LISTING
+    if len(segments) == 3 and "." not in segments[-1]:
+        return UrlKind.ARTICLE
+    return UrlKind.OTHER
+
+
+def _is_date_archive(segments: list[str]) -> bool:
+    path = "/".join(segments)
+    path = _PAGINATION.sub("", "/" + path).lstrip("/")
+    return re.fullmatch(r"\d{4}(/\d{2}(/\d{2})?)?", path) is not None
+
+
+def staff_byline(name: str) -> str:
+    """The staff account's slug stands for the paper itself."""
+    return STAFF_BYLINE if name.lower() in {STAFF_SLUG, "the aawsat"} else name
+
+
+def strip_site_suffix(title: str) -> str:
+    return strip_title_suffix(title, SITE_NAMES)
+
+
+class AawsatArticleLoader(ArticleLoader):
+    title_in = MapCompose(normalize_text, strip_site_suffix)
+    authors_in = MapCompose(normalize_text, staff_byline)
+
+
+class AawsatArticlePage(ArticlePage):
+    name = "aawsat"
+    version = "1.0"
+    loader_class = AawsatArticleLoader
+
+    # -- page kind ---------------------------------------------------------------
+
+    @cached_property
+    def body_classes(self) -> set[str]:
+        return set(" ".join(self.response.xpath("//body/@class").getall()).split())
+
+    def not_article_reason(self) -> str | None:
+        classes = self.body_classes
+        if "error404" in classes:
+            return "not_found"
+        if "attachment" in classes:
+            return "attachment"
+        if "single-post" in classes or ("single" in classes and "post" in self._article_classes):
+            return None
+        if "page" in classes or "page-template-default" in classes:
+            return "wp_page"
+        if classes & {"archive", "blog", "home", "search", "category", "tag", "author", "date"}:
+            return "listing"
+        if (self.metadata.first("og:type") or "").lower() == "article" and self._content:
+            return None
+        return "no_article_markup"
+
+    # -- page parts ---------------------------------------------------------------
+
+    @cached_property
+    def _article_classes(self) -> set[str]:
+        article = self.response.css("article.et_pb_post, article.post, article.type-post")
+        return set((article.attrib.get("class") or "").split()) if article else set()
+
+    @cached_property
+    def _content(self) -> Selector | None:
+        for css in CONTENT:
+            found = self.response.css(css)
+            if found:
+                return found[0]
+        return None
+
+    @cached_property
+    def _permalink_slugs(self) -> tuple[str, str] | None:
+        """``(author_slug, category_slug)`` from the article's permalink."""
+        segments = [s for s in urlsplit(self.url).path.split("/") if s]
+        return (segments[0], segments[1]) if len(segments) == 3 else None
+
+    @cached_property
+    def _term_names(self) -> dict[tuple[str, str], str]:
+        """Display names of categories, tags and authors, from links anywhere on the page."""
+        names: dict[tuple[str, str], str] = {}
+        for link in self.response.css("a[href]"):
+            segments = [s for s in urlsplit(link.attrib["href"]).path.split("/") if s]
+            if len(segments) >= 2 and segments[0] in {"category", "tag", "author"}:
+                text = normalize_text(" ".join(link.css("::text").getall()))
+                if text:
+                    names.setdefault((segments[0], segments[-1]), text)
+        return names
+
+    def _term_name(self, kind: str, slug: str) -> str | None:
+        return self._term_names.get((kind, slug)) or slug_to_name(slug)
+
+    @cached_property
+    def _visible_byline(self) -> re.Match[str] | None:
+        """Divi's "by X | date | Section" line: in ``p.post-meta`` or repeated in the content."""
+        candidates = [" ".join(self.response.css(f"{POST_META} ::text").getall())]
+        candidates += [b.text for b in self._raw_blocks if isinstance(b, TextBlock)][:6]
+        for text in candidates:
+            match = BYLINE.match(normalize_text(text) or "")
+            if match:
+                return match
+        return None
+
+    @cached_property
+    def _raw_blocks(self) -> list[TextBlock | ImageBlock]:
+        if self._content is None:
+            return []
+        return content_blocks(self._content, BOILERPLATE, self.url)
+
+    @cached_property
+    def _title(self) -> str | None:
+        loader = self.loader_class()
+        self._add_title(loader)
+        return loader.get_output_value("title")
+
+    # -- fields -------------------------------------------------------------------
+
+    def _add_title(self, loader: ArticleLoader) -> None:
+        loader.add_value("title", self.metadata.article_text("headline"))
+        loader.add_value("title", self.response.xpath(HEADLINE).get())
+        loader.add_value("title", self.metadata.first("og:title"))
+        loader.add_value("title", self.response.xpath("string(//title)").get())
+
+    def _authors(self) -> list[str]:
+        byline = self._visible_byline
+        return first_nonempty(
+            lambda: self.metadata.article_names("author"),
+            lambda: self.response.css(
+                f"{POST_META} .author a::text, {POST_META} a[rel~=author]::text"
+            ).getall(),
+            lambda: split_authors(byline.group("authors")) if byline else [],
+            lambda: (
+                [self._term_name("author", self._permalink_slugs[0])]
+                if self._permalink_slugs
+                else []
+            ),
+        )
+
+    def _tags(self) -> list[str]:
+        return first_nonempty(
+            lambda: self.metadata.article_keywords(),
+            lambda: self.metadata.all("article:tag"),
+            lambda: self.response.css("article a[rel~=tag]::text").getall(),
+            lambda: [
+                name
+                for cls in sorted(self._article_classes)
+                if cls.startswith("tag-")
+                if (name := self._term_name("tag", cls.removeprefix("tag-")))
+            ],
+        )
+
+    def _sections(self) -> list[str | None]:
+        byline = self._visible_byline
+        slugs = self._permalink_slugs
+        return [
+            *self.metadata.article_sections(),
+            self.metadata.first("article:section"),
+            self._term_name("category", slugs[1]) if slugs else None,
+            self.response.css(f"{POST_META} a[rel~=category]::text").get(),
+            byline.group("section") if byline else None,
+        ]
+
+    def _dates(self, kind: str) -> list[str | None]:
+        if kind == "modified":
+            return [
+                self.metadata.article_text("dateModified"),
+                self.metadata.first("article:modified_time"),
+                self.metadata.first("og:updated_time"),
+            ]
+        byline = self._visible_byline
+        return [
+            self.metadata.article_text("datePublished"),
+            self.metadata.first("article:published_time"),
+            self.response.css(f"{POST_META} .published::text").get(),
+            byline.group("date") if byline else None,
+        ]
+
+    def _post_id(self) -> list[str]:
+        ids = [c.removeprefix("postid-") for c in self.body_classes if c.startswith("postid-")]
+        article_id = self.response.css("article::attr(id)").re_first(r"^post-(\d+)$")
+        shortlink = re.search(r"[?&]p=(\d+)", self.metadata.shortlink or "")
+        return [*ids, article_id or "", shortlink.group(1) if shortlink else ""]
+
+    def _canonical_url(self) -> str:
+        canonical = self.metadata.canonical
+        if canonical:
+            absolute = self.urljoin(canonical)
+            if urlsplit(absolute).hostname == urlsplit(self.url).hostname:
+                return absolute
+        return self.url
+
+    def populate(self, loader: ArticleLoader) -> None:
+        loader.add_value("url", self._canonical_url())
+        self._add_title(loader)
+        loader.add_value("authors", self._authors())
+        loader.add_value("published_raw", self._dates("published"))
+        loader.add_value("modified_raw", self._dates("modified"))
+        loader.add_value("section", self._sections())
+        loader.add_value("tags", self._tags())
+        loader.add_value("post_id", self._post_id())
+        loader.add_value("language", self.metadata.language)
+        loader.add_value("language", self.metadata.first("og:locale"))
+        loader.add_value("language", DEFAULT_LANGUAGE)
+        body = ArticleBody.split(self._featured_images() + self._raw_blocks, self._title)
+        loader.add_value("media_id", body.media_ids)
+        loader.add_value("images", body.images)
+        loader.add_value("body", body.paragraphs)
+
+    def _featured_images(self) -> list[ImageBlock]:
+        return [
+            ImageBlock(image_url(img.root, self.url), None)
+            for img in self.response.css(FEATURED_IMAGE)
+            if image_url(img.root, self.url)
+        ]
+
+
+class ArticleBody:
+    """Splits content blocks into body paragraphs, images with captions, and Media IDs.
+
+    A caption outside a caption container is recognised by position and form: it follows
+    a "Media ID: N" line or an image with no body paragraph in between, and ends with a
+    photo credit (or is labelled "Caption:"). It belongs to the uncaptioned image of that
+    group, or, when it comes first, to the image that follows it.
+    """
+
+    def __init__(self) -> None:
+        self.paragraphs: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.media_ids: list[str] = []
+        self._group: list[dict[str, str | None]] = []  # images since the last paragraph
+        self._in_figure_group = False  # a Media ID or image came after the last paragraph
+
+    @classmethod
+    def split(cls, blocks: list[TextBlock | ImageBlock], title: str | None) -> ArticleBody:
+        body = cls()
+        for block in blocks:
+            if isinstance(block, ImageBlock):
+                body._add_image(block)
+            else:
+                body._add_text(block.text, title)
+        return body
+
+    def _add_image(self, block: ImageBlock) -> None:
+        caption, credit = split_caption_credit(block.caption or "")
+        known = next((i for i in self.images if block.url and i["url"] == block.url), None)
+        if known is not None:  # the featured image repeated inside the content
+            if known["caption"] is None:
+                known["caption"], known["credit"] = caption, credit
+            return
+        waiting = next((i for i in self._group if i["url"] is None), None)
+        if waiting is not None and caption is None:
+            waiting["url"] = block.url
+            return
+        image = {"url": block.url, "caption": caption, "credit": credit}
+        self.images.append(image)
+        self._group.append(image)
+        self._in_figure_group = True
+
+    def _add_text(self, text: str, title: str | None) -> None:
+        media_id = MEDIA_ID.match(text)
+        if media_id:
+            self.media_ids.append(media_id.group(1))
+            self._in_figure_group = True
+            return
+        labelled = CAPTION_LABEL.match(text)
+        if labelled or (self._in_figure_group and has_credit(text)):
+            self._add_caption(text[labelled.end() :] if labelled else text)
+            return
+        if CHROME_LINES.match(text) or BYLINE.match(text) or (title and text == title):
+            return
+        self._group = []
+        self._in_figure_group = False
+        self.paragraphs.append(text)
+
+    def _add_caption(self, text: str) -> None:
+        caption, credit = split_caption_credit(text)
+        image = next((i for i in self._group if i["caption"] is None), None)
+        if image is None:
+            image = {"url": None, "caption": None, "credit": None}
+            self.images.append(image)
+            self._group.append(image)
+        image["caption"], image["credit"] = caption, credit
+        self._in_figure_group = any(i["caption"] is None for i in self._group)
+
+
+PROFILE = SiteProfile(
+    name="aawsat",
+    public_origin=PUBLIC_ORIGIN,
+    article_page=AawsatArticlePage,
+    classify_url=classify_url,
+    fallback_sitemaps=("sitemap_index.xml", "wp-sitemap.xml", "sitemap.xml"),
+)

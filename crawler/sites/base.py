@@ -1,0 +1,87 @@
+"""What a site profile is: URL rules for the spider, a page object for extraction.
+
+Profiles hold no host names in their rules: the spider derives the host from the base
+URL, so one profile serves the live site, a local mirror and the test server alike.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import ClassVar, TypeVar
+from urllib.parse import urljoin
+
+from scrapy.http import TextResponse
+
+from crawler.items import ArticleItem
+from crawler.loaders import ArticleLoader
+from crawler.metadata import PageMetadata, read_metadata
+
+
+class UrlKind(enum.Enum):
+    ARTICLE = "article"
+    LISTING = "listing"
+    OTHER = "other"
+
+
+class ArticlePage:
+    """Extracts one :class:`ArticleItem` from an article response. Subclass per site."""
+
+    name: ClassVar[str]
+    version: ClassVar[str]
+    loader_class: ClassVar[type[ArticleLoader]] = ArticleLoader
+
+    def __init__(self, response: TextResponse, public_url: str | None = None) -> None:
+        self.response = response
+        self.url = public_url or response.url
+        """The page's published URL: the base for resolving its relative links."""
+
+    @cached_property
+    def metadata(self) -> PageMetadata:
+        return read_metadata(self.response.selector)
+
+    def urljoin(self, href: str) -> str:
+        return urljoin(self.url, href.strip())
+
+    def not_article_reason(self) -> str | None:
+        """Why this page is not an article (``"listing"``, ``"wp_page"``...), or ``None``."""
+        return None
+
+    def populate(self, loader: ArticleLoader) -> None:
+        raise NotImplementedError
+
+    def to_item(self) -> ArticleItem:
+        loader = self.loader_class(response=self.response)
+        loader.add_value("site", self.name)
+        loader.add_value("extractor", {"name": self.name, "version": self.version})
+        loader.add_value("fetched_url", self.response.url)
+        self.populate(loader)
+        return loader.load_item()
+
+
+T = TypeVar("T")
+
+
+def first_nonempty(*sources: Callable[[], list[T]]) -> list[T]:
+    """Values of the first source that has any; later sources are not evaluated."""
+    for source in sources:
+        values = source()
+        if values:
+            return values
+    return []
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    """Everything the crawler knows about one site."""
+
+    name: str
+    public_origin: str
+    """Where the site is published, e.g. ``https://eng-archive.aawsat.com``."""
+    article_page: type[ArticlePage]
+    classify_url: Callable[[str], UrlKind]
+    """Kind of an on-site URL, from its path and query alone."""
+    fallback_sitemaps: Iterable[str] = ()
+    """Sitemap paths to try when robots.txt names none."""

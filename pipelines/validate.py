@@ -1,0 +1,79 @@
+"""Drop records that break the output contract, saying which field and why."""
+
+from __future__ import annotations
+
+import json
+import logging
+import unicodedata
+from functools import cache
+from importlib import resources
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_FILE = "article-v1.schema.json"
+
+
+@cache
+def article_validator() -> Draft202012Validator:
+    """The validator for schema v1 (``crawler/schema/article-v1.schema.json``)."""
+    schema = json.loads(resources.files("crawler.schema").joinpath(SCHEMA_FILE).read_text())
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def drop_reason(error: ValidationError) -> str:
+    """A short, countable reason: ``missing_title``, ``empty_body``, ``invalid_published``.
+
+    >>> from jsonschema.exceptions import ValidationError
+    >>> drop_reason(ValidationError("'title' is a required property", validator="required",
+    ...                             validator_value=["title"], instance={}))
+    'missing_title'
+    """
+    if error.validator == "required":
+        missing = [field for field in error.validator_value if field not in (error.instance or {})]
+        return f"missing_{missing[0] if missing else 'field'}"
+    field = next((str(part) for part in error.absolute_path), "record")
+    if error.instance in ("", None, []) or error.validator == "minLength":
+        return f"empty_{field}"
+    return f"invalid_{field}"
+
+
+def text_policy_errors(record: dict[str, Any]) -> list[str]:
+    """Text fields must already be Unicode NFC (the schema cannot say so)."""
+    return [
+        f"not_nfc_{field}"
+        for field in ("title", "body")
+        if isinstance(record.get(field), str)
+        and not unicodedata.is_normalized("NFC", record[field])
+    ]
+
+
+class ValidateArticlePipeline:
+    """Validates each record against JSON Schema v1; a failing record is dropped, logged
+    with its URL and reason, and counted as ``articles/dropped/<reason>``."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.validator = article_validator()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler.stats)
+
+    def process_item(self, item: Any) -> Any:
+        record = ItemAdapter(item).asdict()
+        errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+        reasons = [drop_reason(error) for error in errors] + text_policy_errors(record)
+        if reasons:
+            self.stats.inc_value(f"articles/dropped/{reasons[0]}")
+            details = "; ".join(error.message[:200] for error in errors) or reasons[0]
+            raise DropItem(f"{reasons[0]} at {record.get('fetched_url')}: {details}")
+        return item
