@@ -19,7 +19,7 @@ _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def normalize_text(value: str) -> str | None:
+def normalize_text(value: str | None) -> str | None:
     """Unicode NFC, invisible characters removed, whitespace collapsed; ``None`` if empty.
 
     >>> normalize_text("  Cafe\u0301\u00a0 au\\n lait ")
@@ -27,6 +27,8 @@ def normalize_text(value: str) -> str | None:
     >>> normalize_text("\u00a0") is None
     True
     """
+    if value is None:
+        return None
     text = unicodedata.normalize("NFC", value)
     text = _INVISIBLE.sub("", text)
     text = _CONTROL.sub(" ", text)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -49,10 +51,15 @@ def report_lines(stats: dict[str, Any]) -> list[str]:
 
 
 class RunReport:
-    """Logs the report when the spider closes; the numbers are the crawl's own stats."""
+    """Logs the report when the spider closes; the numbers are the crawl's own stats.
+
+    With ``ARCHIVE_REPORT_FILE=path`` it also writes the report and every stat as JSON,
+    for scripts that check a crawl.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.report_file = crawler.settings.get("ARCHIVE_REPORT_FILE")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -62,5 +69,18 @@ class RunReport:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
-        lines = report_lines(self.crawler.stats.get_stats())
+        stats = self.crawler.stats.get_stats()
+        lines = report_lines(stats)
         logger.info("Run report (%s, finished: %s):\n  %s", spider.name, reason, "\n  ".join(lines))
+        if self.report_file:
+            report = {
+                "spider": spider.name,
+                "finish_reason": reason,
+                "report": lines,
+                "stats": {
+                    key: value
+                    for key, value in sorted(stats.items())
+                    if isinstance(value, int | float | str)
+                },
+            }
+            Path(self.report_file).write_text(json.dumps(report, indent=2) + "\n")

@@ -53,3 +53,6 @@ LOG_LEVEL = "INFO"
 
 # Misc
 TELNETCONSOLE_ENABLED = False
+
+# Archive crawler (our own settings)
+ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON

@@ -32,9 +32,32 @@ def content_hash(title: str | None, body: str | None) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
+def normalize_article(item: Any) -> list[str]:
+    """Fill the derived fields of ``item`` in place: canonical ``url``, ISO ``published`` and
+    ``modified``, ``word_count``, ``content_hash``, ``id``, ``schema_version``.
+
+    Returns the names of the date fields whose raw value did not parse (left null).
+    """
+    adapter = ItemAdapter(item)
+    unparsed = []
+    if adapter.get("url"):
+        adapter["url"] = canonicalize_url(adapter["url"])
+    for field in ("published", "modified"):
+        raw = adapter.get(f"{field}_raw")
+        adapter[field] = parse_date(raw) if raw else None
+        if raw and adapter[field] is None:
+            unparsed.append(field)
+    body = adapter.get("body") or ""
+    adapter["word_count"] = word_count(body)
+    adapter["content_hash"] = content_hash(adapter.get("title"), body)
+    if adapter.get("url") and adapter.get("site"):
+        adapter["id"] = stable_id(adapter["site"], adapter["url"])
+    adapter["schema_version"] = SCHEMA_VERSION
+    return unparsed
+
+
 class NormalizeArticlePipeline:
-    """Fills ``url`` (canonical), ``published``/``modified`` (ISO 8601), ``id``,
-    ``word_count``, ``content_hash`` and ``schema_version``.
+    """Runs :func:`normalize_article` on every record.
 
     A raw date that does not parse leaves the ISO field null, keeps the raw value, and
     is logged and counted as ``normalize/unparsed_date/<field>``.
@@ -48,19 +71,10 @@ class NormalizeArticlePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        adapter = ItemAdapter(item)
-        if adapter.get("url"):
-            adapter["url"] = canonicalize_url(adapter["url"])
-        for field in ("published", "modified"):
-            raw = adapter.get(f"{field}_raw")
-            adapter[field] = parse_date(raw) if raw else None
-            if raw and adapter[field] is None:
-                self.stats.inc_value(f"normalize/unparsed_date/{field}")
-                logger.warning("Unparsed %s date %r at %s", field, raw, adapter.get("url"))
-        body = adapter.get("body") or ""
-        adapter["word_count"] = word_count(body)
-        adapter["content_hash"] = content_hash(adapter.get("title"), body)
-        if adapter.get("url") and adapter.get("site"):
-            adapter["id"] = stable_id(adapter["site"], adapter["url"])
-        adapter["schema_version"] = SCHEMA_VERSION
+        for field in normalize_article(item):
+            adapter = ItemAdapter(item)
+            self.stats.inc_value(f"normalize/unparsed_date/{field}")
+            logger.warning(
+                "Unparsed %s date %r at %s", field, adapter[f"{field}_raw"], adapter.get("url")
+            )
         return item

@@ -1,0 +1,171 @@
+"""Fixture cases and golden files: shared by the test suite and the regeneration script.
+
+A *page case* is an article page of a mirror (``fixtures/<site>/site/...``) with a
+hand-written ``checks.json`` beside it; its golden ``expected.json`` is the record the
+profile and the normalize step make of it. A site's *crawl golden* is the JSON Lines a
+full crawl of its mirror emits (sorted by ``url``) plus the stats it reports.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from scrapy.http import Headers, TextResponse
+from scrapy.responsetypes import responsetypes
+
+from crawler.mirror import Mirror, crawl_command
+from crawler.sites import SiteProfile, get_profile
+from pipelines.normalize import normalize_article
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+# Stats a crawl of a fixed mirror must reproduce exactly (timing and byte counts vary).
+GOLDEN_STAT_PREFIXES = (
+    "articles/",
+    "pages/",
+    "sitemaps/",
+    "normalize/",
+    "downloader/response_count",
+    "downloader/response_status_count/",
+    "httperror/",
+    "robotstxt/forbidden",
+    "item_scraped_count",
+    "item_dropped_count",
+    "item_dropped_reasons_count/",
+    "offsite/",
+    "log_count/ERROR",
+    "log_count/WARNING",
+    "dupefilter/filtered",
+    "spider_exceptions/",
+)
+
+
+def canonical_json(data: Any) -> str:
+    """The one JSON form of golden files, so diffs stay small and readable."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2) + "\n"
+
+
+@dataclass(frozen=True)
+class PageCase:
+    profile_name: str
+    mirror_root: Path
+    folder: Path
+
+    @property
+    def name(self) -> str:
+        return f"{self.profile_name}/{self.folder.relative_to(self.mirror_root)}"
+
+    @property
+    def profile(self) -> SiteProfile:
+        return get_profile(self.profile_name)
+
+    @property
+    def url_path(self) -> str:
+        return "/" + self.folder.relative_to(self.mirror_root).as_posix() + "/"
+
+    @property
+    def public_url(self) -> str:
+        return self.profile.public_origin + self.url_path
+
+    @cached_property
+    def checks(self) -> dict[str, Any]:
+        return json.loads((self.folder / "checks.json").read_text())
+
+    @property
+    def expected_file(self) -> Path:
+        return self.folder / "expected.json"
+
+    def expected(self) -> dict[str, Any]:
+        return json.loads(self.expected_file.read_text())
+
+    def response(self) -> TextResponse:
+        return mirror_response(self.mirror_root, self.url_path, self.public_url)
+
+    def record(self) -> dict[str, Any]:
+        """What the crawl emits for this page, less the fetch time."""
+        item = self.profile.article_page(self.response()).to_item()
+        normalize_article(item)
+        return asdict(item)
+
+
+def mirror_response(mirror_root: Path, url_path: str, url: str) -> TextResponse:
+    """The response a crawler gets for ``url_path``: raw bytes and headers as served."""
+    served = Mirror(mirror_root).respond(url_path)
+    headers = Headers(served.headers)
+    cls = responsetypes.from_args(headers=headers, url=url, body=served.body)
+    return cls(url=url, status=served.status, headers=headers, body=served.body)
+
+
+def mirror_roots(fixtures: Path = FIXTURES) -> list[tuple[str, Path]]:
+    """``(profile name, mirror folder)`` of every site that has a mirror."""
+    return [
+        (site.name, site / "site")
+        for site in sorted(fixtures.iterdir())
+        if (site / "site").is_dir()
+    ]
+
+
+def page_cases(fixtures: Path = FIXTURES) -> list[PageCase]:
+    return [
+        PageCase(name, root, checks.parent)
+        for name, root in mirror_roots(fixtures)
+        for checks in sorted(root.rglob("checks.json"))
+    ]
+
+
+def crawl_golden_files(profile_name: str, fixtures: Path = FIXTURES) -> tuple[Path, Path]:
+    folder = fixtures / profile_name / "crawl"
+    return folder / "expected.jsonl", folder / "expected-stats.json"
+
+
+def golden_crawl_lines(output: str, base_url: str) -> list[str]:
+    """Crawl output in golden form: sorted by url, fetch time dropped, local base hidden."""
+    records = []
+    for line in output.splitlines():
+        record = json.loads(line)
+        record.pop("fetched_at")
+        record["fetched_url"] = record["fetched_url"].replace(base_url.rstrip("/"), "{base_url}")
+        records.append(record)
+    records.sort(key=lambda r: (r["url"], r["fetched_url"]))
+    return [json.dumps(r, ensure_ascii=False, sort_keys=True) for r in records]
+
+
+def golden_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in sorted(stats.items()) if k.startswith(GOLDEN_STAT_PREFIXES)}
+
+
+@dataclass(frozen=True)
+class CrawlResult:
+    returncode: int
+    log: str
+    output: str
+    report: dict[str, Any]
+
+
+def run_crawl(spider: str, base_url: str, workdir: Path, *scrapy_args: str) -> CrawlResult:
+    """Run ``scrapy crawl`` in a subprocess (Twisted's reactor starts once per process)."""
+    output, report = workdir / "articles.jsonl", workdir / "report.json"
+    command = crawl_command(
+        spider,
+        base_url,
+        [
+            "-O",
+            str(output),
+            "-s",
+            f"ARCHIVE_REPORT_FILE={report}",
+            *scrapy_args,
+        ],
+    )
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, cwd=FIXTURES.parent, check=False
+    )
+    return CrawlResult(
+        returncode=done.returncode,
+        log=done.stderr,
+        output=output.read_text() if output.exists() else "",
+        report=json.loads(report.read_text()) if report.exists() else {},
+    )

@@ -1,0 +1,60 @@
+from parsel import Selector
+
+from crawler.content import ImageBlock, TextBlock, content_blocks
+
+BASE = "https://example.org/a/b/c/"
+
+
+def blocks(html: str, drop: tuple[str, ...] = ()) -> list:
+    return content_blocks(Selector(text=f"<div id='c'>{html}</div>").css("#c")[0], drop, BASE)
+
+
+def test_one_block_per_paragraph_and_a_blank_br_splits_old_style_text():
+    assert blocks("<p>One<br>line</p>Loose text<br><br>Second &amp; last") == [
+        TextBlock("One line", "p"),
+        TextBlock("Loose text", "p"),
+        TextBlock("Second & last", "p"),
+    ]
+
+
+def test_headings_list_items_and_quotes_are_blocks_of_their_own():
+    assert [
+        b.tag for b in blocks("<h3>Q</h3><ul><li>a</li><li>b</li></ul><blockquote>q</blockquote>")
+    ] == [
+        "h3",
+        "li",
+        "li",
+        "blockquote",
+    ]
+
+
+def test_caption_containers_yield_images_not_text():
+    html = (
+        '<div class="wp-caption"><img src="/wp-content/uploads/x.jpg">'
+        '<p class="wp-caption-text">Smoke over Aleppo (AFP)</p></div><p>Body</p>'
+        '<figure><img data-src="y.jpg" src="data:image/gif;base64,R0"><figcaption>Y</figcaption></figure>'
+    )
+    assert blocks(html) == [
+        ImageBlock("https://example.org/wp-content/uploads/x.jpg", "Smoke over Aleppo (AFP)"),
+        TextBlock("Body", "p"),
+        ImageBlock("https://example.org/a/b/c/y.jpg", "Y"),
+    ]
+
+
+def test_dropped_subtrees_keep_the_text_that_follows_them():
+    html = "<p>Keep <span class='ad'>AD</span>this</p><div class='share'>Share</div><p>too</p>"
+    assert blocks(html, drop=(".ad", ".share")) == [
+        TextBlock("Keep this", "p"),
+        TextBlock("too", "p"),
+    ]
+
+
+def test_emoji_and_tracking_pixels_are_not_images():
+    html = '<p>Hi <img class="wp-smiley" src="s.png"> there<img src="t.gif" width="1"></p>'
+    assert blocks(html) == [TextBlock("Hi there", "p")]
+
+
+def test_the_source_tree_is_not_modified():
+    selector = Selector(text="<div id='c'><p>x</p><div class='ad'>y</div></div>")
+    content_blocks(selector.css("#c")[0], (".ad",), BASE)
+    assert selector.css(".ad::text").get() == "y"

@@ -1,0 +1,114 @@
+import pytest
+from itemadapter import ItemAdapter
+from scrapy.exceptions import DropItem
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from crawler.items import ArticleItem
+from pipelines import (
+    ArticleOutputPipeline,
+    DedupeArticlePipeline,
+    NormalizeArticlePipeline,
+    ValidateArticlePipeline,
+)
+
+
+def article(**fields) -> ArticleItem:
+    defaults = {
+        "url": "https://eng-archive.aawsat.com/theaawsat/opinion/a-title/?replytocom=5",
+        "fetched_url": "http://127.0.0.1:8000/theaawsat/opinion/a-title/",
+        "fetched_at": "2026-11-25T18:00:00Z",
+        "site": "aawsat",
+        "title": "A title",
+        "authors": ["Asharq Al-Awsat"],
+        "published_raw": "Jun 27, 2014",
+        "language": "en",
+        "body": "First paragraph.\n\nSecond one.",
+        "extractor": {"name": "aawsat", "version": "1.0"},
+    }
+    return ArticleItem(**{**defaults, **fields})
+
+
+@pytest.fixture
+def crawler():
+    return get_crawler(settings_dict={"FEEDS": {"out.jsonl": {"format": "jsonlines"}}})
+
+
+def run(crawler, pipeline_class, item):
+    return build_from_crawler(pipeline_class, crawler).process_item(item)
+
+
+def test_normalize_fills_derived_fields(crawler):
+    item = run(crawler, NormalizeArticlePipeline, article())
+    assert item.url == "https://eng-archive.aawsat.com/theaawsat/opinion/a-title/"
+    assert item.published == "2014-06-27"
+    assert item.word_count == 4
+    assert item.id.startswith("aawsat-")
+    assert len(item.id) == len("aawsat-") + 16
+    assert item.content_hash.startswith("sha256:")
+
+
+def test_normalize_id_is_stable_and_hash_follows_the_text(crawler):
+    first = run(crawler, NormalizeArticlePipeline, article())
+    second = run(crawler, NormalizeArticlePipeline, article(body="First paragraph.\n\nChanged."))
+    assert first.id == second.id
+    assert first.content_hash != second.content_hash
+
+
+def test_normalize_keeps_an_unparsed_date_raw_and_counts_it(crawler, caplog):
+    item = run(crawler, NormalizeArticlePipeline, article(published_raw="sometime in spring"))
+    assert item.published is None
+    assert item.published_raw == "sometime in spring"
+    assert crawler.stats.get_value("normalize/unparsed_date/published") == 1
+    assert "Unparsed published date 'sometime in spring'" in caplog.text
+
+
+def test_validate_passes_a_complete_record(crawler):
+    item = run(crawler, NormalizeArticlePipeline, article())
+    assert run(crawler, ValidateArticlePipeline, item) is item
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"title": None}, "empty_title"),
+        ({"body": None}, "empty_body"),
+        ({"body": "one\n\n\n\ntwo"}, "invalid_body"),
+        ({"authors": ["A", "A"]}, "invalid_authors"),
+        ({"images": [{"url": "x.jpg", "caption": None, "credit": None}]}, "invalid_images"),
+        ({"title": "Cafe\u0301"}, "not_nfc_title"),
+    ],
+)
+def test_validate_drops_with_a_named_counted_reason(crawler, fields, reason):
+    item = run(crawler, NormalizeArticlePipeline, article(**fields))
+    with pytest.raises(DropItem, match=f"^{reason} at http://127.0.0.1:8000/theaawsat"):
+        run(crawler, ValidateArticlePipeline, item)
+    assert crawler.stats.get_value(f"articles/dropped/{reason}") == 1
+
+
+def test_dedupe_emits_each_url_and_each_text_once(crawler):
+    dedupe = build_from_crawler(DedupeArticlePipeline, crawler)
+    normalize = build_from_crawler(NormalizeArticlePipeline, crawler)
+    original = normalize.process_item(article())
+    same_url = normalize.process_item(article(body="Other text.", fetched_url="http://h/old-slug/"))
+    same_text = normalize.process_item(article(url="https://eng-archive.aawsat.com/x/y/z/"))
+    assert dedupe.process_item(original) is original
+    with pytest.raises(DropItem, match="Duplicate \\(url\\)"):
+        dedupe.process_item(same_url)
+    with pytest.raises(DropItem, match="Duplicate \\(content\\)"):
+        dedupe.process_item(same_text)
+    assert crawler.stats.get_value("articles/duplicates/url") == 1
+    assert crawler.stats.get_value("articles/duplicates/content") == 1
+
+
+def test_output_gives_the_feed_a_plain_dict_in_schema_order(crawler):
+    record = run(crawler, ArticleOutputPipeline, article())
+    assert isinstance(record, dict)
+    assert list(record) == list(ItemAdapter(ArticleItem()).field_names())
+    assert crawler.stats.get_value("articles/emitted") == 1
+
+
+def test_output_warns_when_nothing_will_be_written(caplog):
+    pipeline = build_from_crawler(ArticleOutputPipeline, get_crawler())
+    pipeline.open_spider()
+    assert "No output feed configured" in caplog.text

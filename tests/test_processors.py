@@ -1,0 +1,139 @@
+import pytest
+
+from crawler.processors import (
+    has_credit,
+    normalize_text,
+    parse_date,
+    slug_to_name,
+    split_authors,
+    split_caption_credit,
+    strip_title_suffix,
+    word_count,
+)
+from crawler.sites.aawsat import strip_site_suffix
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("  a\u00a0\u00a0b\n\tc  ", "a b c"),
+        ("Cafe\u0301", "Café"),  # decomposed accent composed (NFC)
+        ("zero\u200bwidth\u00adsoft", "zerowidthsoft"),
+        ("“quoted” – and Arabic: الشرق الأوسط", "“quoted” – and Arabic: الشرق الأوسط"),
+        ("\u00a0 \n", None),
+        (None, None),
+        ("bell\x07char", "bell char"),
+    ],
+)
+def test_normalize_text(raw, clean):
+    assert normalize_text(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("title", "clean"),
+    [
+        ("Live from Lebanon | ASHARQ AL-AWSAT English Archive 2005 -2017", "Live from Lebanon"),
+        (
+            "Behind the Coverage…another side to the story - ASHARQ AL-AWSAT English Archive 2005 -2017",
+            "Behind the Coverage…another side to the story",
+        ),
+        ("Majalla Blogs Archives - ASHARQ AL-AWSAT English Archive", "Majalla Blogs Archives"),
+        ("Iran - Saudi Talks | ASHARQ AL-AWSAT English Archive 2005 -2017", "Iran - Saudi Talks"),
+        ("Opinion | Asharq Al-awsat", "Opinion"),
+        ("A title with no suffix", "A title with no suffix"),
+    ],
+)
+def test_strip_site_suffix(title, clean):
+    assert strip_site_suffix(title) == clean
+
+
+def test_strip_title_suffix_never_empties_a_title():
+    assert strip_title_suffix("| Example", ("Example",)) == "| Example"
+
+
+@pytest.mark.parametrize(
+    ("text", "caption", "credit"),
+    [
+        (
+            (
+                "Russian President Vladimir Putin (R) with Defense Minister Sergei Shoigu "
+                "in Moscow, Russia./ REUTERS"
+            ),
+            (
+                "Russian President Vladimir Putin (R) with Defense Minister Sergei Shoigu "
+                "in Moscow, Russia."
+            ),
+            "REUTERS",
+        ),
+        ("Smoke rises over Aleppo (AFP)", "Smoke rises over Aleppo", "AFP"),
+        (
+            "Protesters in Beirut. (AP Photo/Hussein Malla)",
+            "Protesters in Beirut.",
+            "AP Photo/Hussein Malla",
+        ),
+        (
+            "The minister in Riyadh (Asharq Al-Awsat/Ahmed Fathi)",
+            "The minister in Riyadh",
+            "Asharq Al-Awsat/Ahmed Fathi",
+        ),
+        ("A Lebanese soldier (AFP PHOTO/JOSEPH EID)", "A Lebanese soldier", "AFP PHOTO/JOSEPH EID"),
+        ("Tahrir Square in Cairo (EPA)", "Tahrir Square in Cairo", "EPA"),
+        (
+            "Rescue workers in Gaza. REUTERS/Mohammed Salem".replace(". R", "./ R"),
+            "Rescue workers in Gaza.",
+            "REUTERS/Mohammed Salem",
+        ),
+        ("A view of the old city", "A view of the old city", None),
+        ("Putin (R) and Assad (L) meet", "Putin (R) and Assad (L) meet", None),
+        ("", None, None),
+    ],
+)
+def test_split_caption_credit(text, caption, credit):
+    assert split_caption_credit(text) == (caption, credit)
+
+
+def test_has_credit_ignores_parentheses_inside_a_sentence():
+    assert has_credit("Rebels took the town (AFP)")
+    assert not has_credit("The deal (signed in 2015) was the first of its kind.")
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("Jun 27, 2014", "2014-06-27"),
+        ("Mar 3, 2006", "2006-03-03"),
+        ("2016-05-21T09:14:00+00:00", "2016-05-21T09:14:00+00:00"),
+        ("2016-05-21T09:14:00+03:00", "2016-05-21T09:14:00+03:00"),
+        ("2016-05-21T09:14:00Z", "2016-05-21T09:14:00+00:00"),
+        ("2016-05-21", "2016-05-21"),
+        ("2016-02-30", None),
+        ("May 2016", None),  # no day: not a publication date
+        ("Saturday, 21 May, 2016 10:05", "2016-05-21T10:05:00"),
+        ("yesterday", None),
+        ("", None),
+    ],
+)
+def test_parse_date(raw, iso):
+    assert parse_date(raw) == iso
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("Diana Moukalled", ["Diana Moukalled"]),
+        ("By Sawsan Al-Abtah and Thaer Abbas", ["Sawsan Al-Abtah", "Thaer Abbas"]),
+        ("Amir Taheri, Eyad Abu Shakra", ["Amir Taheri", "Eyad Abu Shakra"]),
+    ],
+)
+def test_split_authors(byline, authors):
+    assert split_authors(byline) == authors
+
+
+def test_slug_to_name():
+    assert slug_to_name("amir-taheri") == "Amir Taheri"
+    assert slug_to_name("--") is None
+
+
+def test_word_count_counts_tokens_with_letters_or_digits():
+    assert word_count("U.S. forces — 1,200 of them — left") == 6
+    assert word_count("") == 0
