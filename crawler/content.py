@@ -65,7 +65,9 @@ CAPTION_CONTAINERS = (".wp-caption", "figure", ".wp-block-image")
 CAPTION_TEXT = (".wp-caption-text", "figcaption")
 # Lazy-loading plugins keep the real address in one of these and a placeholder in src.
 IMAGE_SOURCES = ("data-lazy-src", "data-src", "data-orig-file", "src")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+# A <br> becomes LINE_BREAK; two in a row (blank line) end a paragraph, one is a space.
+LINE_BREAK = "\x1e"
+_PARAGRAPH_BREAK = re.compile(rf"{LINE_BREAK}\s*{LINE_BREAK}")
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ class _Flattener:
     def visit(self, element: etree._Element, block_tag: str) -> None:
         tag = element.tag.lower() if isinstance(element.tag, str) else ""
         if tag == "br":
-            self._run.append("\n")
+            self._run.append(LINE_BREAK)
         elif tag == "img":
             if not _is_decoration(element):
                 self.add_image(element, None)

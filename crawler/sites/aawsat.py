@@ -36,7 +36,11 @@ DEFAULT_LANGUAGE = "en"
 
 # Content: Divi wraps both classic and builder posts in .entry-content.
 CONTENT = ("article .entry-content", ".entry-content", "article.et_pb_post", "#left-area")
-FEATURED_IMAGE = ".et_post_meta_wrapper img, .et_featured_image img"
+# The featured image sits in the meta wrapper *before* the content; the one after holds ads.
+FEATURED_IMAGE = (
+    "//div[contains(@class, 'et_post_meta_wrapper')][following-sibling::div"
+    "[contains(@class, 'entry-content')]]//img | //*[contains(@class, 'et_featured_image')]//img"
+)
 HEADLINE = "string(//h1[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')])"
 POST_META = "p.post-meta"
 # Subtrees of the content element that are never article text.
@@ -302,7 +306,7 @@ class AawsatArticlePage(ArticlePage):
         return first_nonempty(
             lambda: self.metadata.article_keywords(),
             lambda: self.metadata.all("article:tag"),
-            lambda: self.response.css("article a[rel~=tag]::text").getall(),
+            lambda: self.response.css("article a[rel~=tag]:not([rel~=category])::text").getall(),
             lambda: [
                 name
                 for cls in sorted(self._article_classes)
@@ -371,7 +375,7 @@ class AawsatArticlePage(ArticlePage):
     def _featured_images(self) -> list[ImageBlock]:
         return [
             ImageBlock(image_url(img.root, self.url), None)
-            for img in self.response.css(FEATURED_IMAGE)
+            for img in self.response.xpath(FEATURED_IMAGE)
             if image_url(img.root, self.url)
         ]
 

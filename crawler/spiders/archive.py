@@ -59,7 +59,7 @@ class ArchiveSpider(Spider):
     # -- sitemaps -------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+        urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         if not urls:
             logger.info("robots.txt names no sitemap; trying %s", self.profile.fallback_sitemaps)
             yield from self._fallback_sitemaps()

@@ -1,0 +1,22 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   install, then crawl the bundled fixture archive (served locally) into articles.jsonl
+#   make test   install with the test extra, then run the whole test suite
+PYTHON ?= python3
+
+.PHONY: install demo test golden lint
+
+install:
+	$(PYTHON) -m pip install -q -e '.[test]'
+
+demo: install
+	$(PYTHON) -m crawler.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
+
+test: install
+	$(PYTHON) -m pytest
+
+# Rewrite golden files from the current code; review `git diff fixtures/` before committing.
+golden:
+	$(PYTHON) scripts/regenerate_golden.py
+
+lint:
+	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check .

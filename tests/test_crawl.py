@@ -1,0 +1,98 @@
+"""End to end: serve the fixture archive on loopback, crawl it with `scrapy crawl aawsat`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from crawler.testing import (
+    FIXTURES,
+    crawl_golden_files,
+    golden_crawl_lines,
+    golden_stats,
+    page_cases,
+    run_crawl,
+)
+from pipelines.validate import article_validator
+from tests.conftest import serve_mirror
+
+MIRROR = FIXTURES / "aawsat" / "site"
+EXPECTED_JSONL, EXPECTED_STATS = crawl_golden_files("aawsat")
+
+
+@pytest.fixture(scope="module")
+def crawl(mirror_server, tmp_path_factory):
+    serve_mirror(mirror_server, MIRROR)
+    base_url = mirror_server.url_for("/")
+    result = run_crawl("aawsat", base_url, tmp_path_factory.mktemp("crawl"))
+    assert result.returncode == 0, result.log[-4000:]
+    fetched = [request.full_path for request, _ in mirror_server.log]
+    return result, base_url, fetched
+
+
+def test_output_is_the_golden_jsonl(crawl):
+    result, base_url, _ = crawl
+    assert golden_crawl_lines(result.output, base_url) == EXPECTED_JSONL.read_text().splitlines()
+
+
+def test_stats_are_the_golden_stats(crawl):
+    result, _, _ = crawl
+    assert golden_stats(result.report["stats"]) == json.loads(EXPECTED_STATS.read_text())
+
+
+def test_every_line_is_one_schema_valid_utf8_record(crawl):
+    result, _, _ = crawl
+    validator = article_validator()
+    lines = result.output.splitlines()
+    assert lines
+    for line in lines:
+        validator.validate(json.loads(line))
+    assert "\\u" not in result.output  # UTF-8 text, not ASCII escapes
+
+
+def test_every_article_page_of_the_mirror_is_emitted_once(crawl):
+    result, _, _ = crawl
+    urls = [json.loads(line)["url"] for line in result.output.splitlines()]
+    expected = {case.checks["url"] for case in page_cases() if case.profile_name == "aawsat"}
+    assert sorted(urls) == sorted(expected)
+
+
+def test_run_report_is_logged_with_the_stats_numbers(crawl):
+    result, _, _ = crawl
+    stats = result.report["stats"]
+    assert "Run report (aawsat, finished: finished)" in result.log
+    assert f"articles emitted: {stats['articles/emitted']}" in result.log
+    assert f"pages fetched: {stats['downloader/response_count']}" in result.log
+    assert result.report["report"] == [
+        line for line in result.report["report"] if line in result.log
+    ]
+
+
+def test_pages_that_must_not_be_fetched_are_not(crawl):
+    _, _, fetched = crawl
+    assert fetched
+    forbidden = [
+        path
+        for path in fetched
+        if path.startswith(("/preview/", "/wp-admin/", "/feed/", "/about-us/", "/contact-us/"))
+        or "?" in path.rstrip("?")
+        or path.rstrip("/").endswith("/feed")
+    ]
+    assert forbidden == []
+
+
+def test_a_bad_base_url_is_a_clear_usage_error(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "scrapy", "crawl", "aawsat", "-a", "base_url=127.0.0.1:8000"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=FIXTURES.parent,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "base_url" in done.stderr
+    assert "not an http(s) URL: '127.0.0.1:8000'" in done.stderr
