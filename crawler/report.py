@@ -28,7 +28,7 @@ REPORT_LINES = (
     ("invalid sitemaps", "sitemaps/invalid"),
     ("sitemap URLs skipped", "sitemaps/skipped_urls"),
     ("HTTP errors", "httperror/response_ignored_status_count/"),
-    ("download errors", "downloader/exception_type_count/"),
+    ("download errors", "downloader/exception_type_count/"),  # robots refusals listed apart
     ("forbidden by robots.txt", "robotstxt/forbidden"),
     ("off-site requests filtered", "offsite/filtered"),
     ("spider errors", "spider_exceptions/"),
@@ -41,7 +41,11 @@ def report_lines(stats: dict[str, Any]) -> list[str]:
     lines = []
     for label, key in REPORT_LINES:
         if key.endswith("/"):
-            parts = {k.removeprefix(key): v for k, v in sorted(stats.items()) if k.startswith(key)}
+            parts = {
+                k.removeprefix(key): v
+                for k, v in sorted(stats.items())
+                if k.startswith(key) and not k.endswith(".IgnoreRequest")
+            }
             total = sum(parts.values())
             detail = ", ".join(f"{name}: {count}" for name, count in parts.items())
             lines.append(f"{label}: {total}" + (f" ({detail})" if detail else ""))
