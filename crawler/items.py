@@ -53,3 +53,9 @@ class ArticleItem:
     """``sha256:`` + hex digest of title and body; changes when the text changes."""
     extractor: dict[str, str] | None = None
     """``{"name": profile name, "version": profile version}``."""
+    version: int = 1
+    """1 when first emitted; raised each time an incremental run finds the text changed."""
+    previous_hash: str | None = None
+    """The ``content_hash`` this version replaces, or None for version 1."""
+    capture: dict[str, str] | None = None
+    """Wayback provenance ``{"timestamp", "url"}`` when the page came from an archive capture."""

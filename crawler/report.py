@@ -19,6 +19,8 @@ REPORT_LINES = (
     ("articles extracted", "articles/extracted"),
     ("articles emitted", "articles/emitted"),
     ("articles dropped", "articles/dropped/"),
+    ("article pages failed", "articles/failed/"),
+    ("articles filtered out", "articles/filtered/"),
     ("duplicate articles", "articles/duplicates/"),
     ("pages that are not articles", "pages/not_article/"),
     ("pages that are not HTML", "pages/not_html"),
@@ -27,7 +29,7 @@ REPORT_LINES = (
     ("sitemap indexes read", "sitemaps/sitemapindex"),
     ("invalid sitemaps", "sitemaps/invalid"),
     ("sitemap URLs skipped", "sitemaps/skipped_urls"),
-    ("HTTP errors", "httperror/response_ignored_status_count/"),
+    ("HTTP errors on other pages", "httperror/response_ignored_status_count/"),
     ("download errors", "downloader/exception_type_count/"),  # robots refusals listed apart
     ("forbidden by robots.txt", "robotstxt/forbidden"),
     ("off-site requests filtered", "offsite/filtered"),

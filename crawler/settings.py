@@ -4,11 +4,14 @@ Groups follow Scrapy's own convention: the enabling flag first, then alphabetica
 Override any of them per run with ``-s NAME=VALUE``.
 """
 
+from crawler.coverage_report import CoverageReport
 from crawler.logformatter import ArticleLogFormatter
 from crawler.report import RunReport
 from pipelines import (
     ArticleOutputPipeline,
+    DateRangePipeline,
     DedupeArticlePipeline,
+    IncrementalStatePipeline,
     NormalizeArticlePipeline,
     ValidateArticlePipeline,
 )
@@ -36,16 +39,19 @@ RETRY_TIMES = 3
 # Output: JSON Lines in UTF-8 (not ASCII-escaped). Choose the file with -O articles.jsonl.
 FEED_EXPORT_ENCODING = "utf-8"
 
-# Item pipelines (docs: pipelines/__init__.py): normalize → validate → dedupe → output.
+# Item pipelines (docs: pipelines/__init__.py):
+# normalize → date range → validate → dedupe → incremental state → output.
 ITEM_PIPELINES = {
     NormalizeArticlePipeline: 100,
+    DateRangePipeline: 150,
     ValidateArticlePipeline: 200,
     DedupeArticlePipeline: 300,
+    IncrementalStatePipeline: 400,
     ArticleOutputPipeline: 900,
 }
 
-# Extensions: the end-of-crawl run report.
-EXTENSIONS = {RunReport: 500}
+# Extensions: the end-of-crawl run report and coverage report.
+EXTENSIONS = {RunReport: 500, CoverageReport: 510}
 
 # Logging: drops name the page and reason, not the whole record.
 LOG_FORMATTER = ArticleLogFormatter
@@ -55,4 +61,12 @@ LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False
 
 # Archive crawler (our own settings)
+ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off
 ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON
+ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
+
+# Wayback Machine source (-a source=wayback). The archive throttles: 2 connections,
+# 1 s apart; 429/503 and refused connections are retried (RETRY_* above).
+WAYBACK_ENDPOINT = "https://web.archive.org"
+WAYBACK_CDX_PAGE_SIZE = 5000
+DOWNLOAD_SLOTS = {"web.archive.org": {"concurrency": 2, "delay": 1.0}}

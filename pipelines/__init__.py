@@ -2,19 +2,27 @@
 
 1. :class:`~pipelines.normalize.NormalizeArticlePipeline` (100): ISO dates, canonical URL,
    stable id, word count, content hash.
-2. :class:`~pipelines.validate.ValidateArticlePipeline` (200): JSON Schema v1 and text policy.
-3. :class:`~pipelines.dedupe.DedupeArticlePipeline` (300): one record per URL and per text.
-4. :class:`~pipelines.output.ArticleOutputPipeline` (900): the plain record the feed writes.
+2. :class:`~pipelines.daterange.DateRangePipeline` (150): the ``-a since/until`` range.
+3. :class:`~pipelines.validate.ValidateArticlePipeline` (200): JSON Schema v1 and text policy.
+4. :class:`~pipelines.dedupe.DedupeArticlePipeline` (300): one record per URL and per text.
+5. :class:`~pipelines.state.IncrementalStatePipeline` (400): new or changed since last run.
+6. :class:`~pipelines.output.ArticleOutputPipeline` (900): the plain record the feed writes.
+
+Every rejection is a :class:`~pipelines.drop.DropArticle` naming its reason.
 """
 
+from pipelines.daterange import DateRangePipeline
 from pipelines.dedupe import DedupeArticlePipeline
 from pipelines.normalize import NormalizeArticlePipeline
 from pipelines.output import ArticleOutputPipeline
+from pipelines.state import IncrementalStatePipeline
 from pipelines.validate import ValidateArticlePipeline
 
 __all__ = [
     "ArticleOutputPipeline",
+    "DateRangePipeline",
     "DedupeArticlePipeline",
+    "IncrementalStatePipeline",
     "NormalizeArticlePipeline",
     "ValidateArticlePipeline",
 ]

@@ -7,8 +7,9 @@ from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+
+from pipelines.drop import DropArticle
 
 logger = logging.getLogger(__name__)
 
@@ -43,4 +44,4 @@ class DedupeArticlePipeline:
 
     def _drop(self, key: str, message: str) -> None:
         self.stats.inc_value(f"articles/duplicates/{key}")
-        raise DropItem(f"Duplicate ({key}): {message}", log_level="INFO")
+        raise DropArticle(f"duplicate_{key}", message, log_level="INFO")

@@ -13,8 +13,9 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
 from scrapy.statscollectors import StatsCollector
+
+from pipelines.drop import DropArticle
 
 logger = logging.getLogger(__name__)
 
@@ -75,5 +76,5 @@ class ValidateArticlePipeline:
         if reasons:
             self.stats.inc_value(f"articles/dropped/{reasons[0]}")
             details = "; ".join(error.message[:200] for error in errors) or reasons[0]
-            raise DropItem(f"{reasons[0]} at {record.get('fetched_url')}: {details}")
+            raise DropArticle(reasons[0], f"{record.get('fetched_url')}: {details}")
         return item

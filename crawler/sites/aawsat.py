@@ -26,7 +26,14 @@ from crawler.processors import (
     split_caption_credit,
     strip_title_suffix,
 )
-from crawler.sites.base import ArticlePage, SiteProfile, UrlKind, first_nonempty
+from crawler.sites.base import (
+    ArticlePage,
+    ListingEntry,
+    ListingPage,
+    SiteProfile,
+    UrlKind,
+    first_nonempty,
+)
 
 PUBLIC_ORIGIN = "https://eng-archive.aawsat.com"
 SITE_NAMES = ("ASHARQ AL-AWSAT English Archive", "Asharq Al-awsat")
@@ -173,10 +180,26 @@ def classify_url(url: str) -> UrlKind:
     return UrlKind.OTHER
 
 
+_DATE_ARCHIVE = re.compile(r"(?P<year>\d{4})(?:/(?P<month>\d{2})(?:/\d{2})?)?")
+
+
 def _is_date_archive(segments: list[str]) -> bool:
-    path = "/".join(segments)
-    path = _PAGINATION.sub("", "/" + path).lstrip("/")
-    return re.fullmatch(r"\d{4}(/\d{2}(/\d{2})?)?", path) is not None
+    path = _PAGINATION.sub("", "/" + "/".join(segments)).lstrip("/")
+    return _DATE_ARCHIVE.fullmatch(path) is not None
+
+
+def archive_period(url: str) -> tuple[int, int | None] | None:
+    """``(year, month)`` of a WordPress date archive URL.
+
+    >>> archive_period("https://x/2016/05/page/2/"), archive_period("https://x/2016/")
+    ((2016, 5), (2016, None))
+    """
+    path = _PAGINATION.sub("", urlsplit(url).path.rstrip("/")).strip("/")
+    match = _DATE_ARCHIVE.fullmatch(path)
+    if not match:
+        return None
+    month = match.group("month")
+    return int(match.group("year")), int(month) if month else None
 
 
 def staff_byline(name: str) -> str:
@@ -449,10 +472,34 @@ class ArticleBody:
         self._in_figure_group = any(i["caption"] is None for i in self._group)
 
 
+class AawsatListingPage(ListingPage):
+    """Divi blog listings: ``article.et_pb_post`` entries, "« Older Entries" pagination."""
+
+    def entries(self) -> list[ListingEntry]:
+        entries = []
+        for post in self.response.css("#left-area article.et_pb_post, .et_pb_posts article"):
+            href = post.css(".entry-title a::attr(href)").get()
+            if href:
+                entries.append(
+                    ListingEntry(
+                        url=self.urljoin(href),
+                        published=post.css(f"{POST_META} .published::text").get(),
+                        section=post.css(f"{POST_META} a[rel~=category]::text").get(),
+                    )
+                )
+        return entries
+
+    def older_page_url(self) -> str | None:
+        href = self.response.css(".pagination .alignleft a::attr(href)").get()
+        return self.urljoin(href) if href else None
+
+
 PROFILE = SiteProfile(
     name="aawsat",
     public_origin=PUBLIC_ORIGIN,
     article_page=AawsatArticlePage,
+    listing_page=AawsatListingPage,
     classify_url=classify_url,
+    archive_period=archive_period,
     fallback_sitemaps=("sitemap_index.xml", "wp-sitemap.xml", "sitemap.xml"),
 )

@@ -74,6 +74,34 @@ def first_nonempty(*sources: Callable[[], list[T]]) -> list[T]:
 
 
 @dataclass(frozen=True)
+class ListingEntry:
+    """One article as a listing page shows it (title link, byline date, section)."""
+
+    url: str
+    published: str | None = None
+    """The listing's date for the article, as shown ("Jun 10, 2015")."""
+    section: str | None = None
+
+
+class ListingPage:
+    """Reads a listing page (home, category, tag, author, date archive). Subclass per site."""
+
+    def __init__(self, response: TextResponse, public_url: str | None = None) -> None:
+        self.response = response
+        self.url = public_url or response.url
+
+    def urljoin(self, href: str) -> str:
+        return urljoin(self.url, href.strip())
+
+    def entries(self) -> list[ListingEntry]:
+        return []
+
+    def older_page_url(self) -> str | None:
+        """The next page towards older posts ("« Older Entries"), if any."""
+        return None
+
+
+@dataclass(frozen=True)
 class SiteProfile:
     """Everything the crawler knows about one site."""
 
@@ -81,7 +109,10 @@ class SiteProfile:
     public_origin: str
     """Where the site is published, e.g. ``https://eng-archive.aawsat.com``."""
     article_page: type[ArticlePage]
+    listing_page: type[ListingPage]
     classify_url: Callable[[str], UrlKind]
     """Kind of an on-site URL, from its path and query alone."""
+    archive_period: Callable[[str], tuple[int, int | None] | None]
+    """``(year, month)`` of a date-archive URL (``month`` None for a year), else None."""
     fallback_sitemaps: Iterable[str] = ()
     """Sitemap paths to try when robots.txt names none."""

@@ -1,34 +1,50 @@
 """Walks a site's archive and hands article pages to the site profile.
 
-The spider only decides what to fetch: the home page, every listing linked from a page
-(categories, tags, authors, date archives, with their pagination), the sitemaps named in
-robots.txt (index → sub-sitemaps), and every article those lead to. What a page *means*
-is the profile's job; what a record *looks like* is the pipelines' job.
+The spider only decides what to fetch. Sources (``-a source=``):
+
+- ``site`` (default): the home page, every listing linked from a page (categories, tags,
+  authors, date archives, with their pagination), the sitemaps named in robots.txt
+  (index → sub-sitemaps), and every article those lead to;
+- ``-a url=URL`` / ``-a urls=FILE``: exactly the listed article pages, nothing else;
+- ``wayback``: the site's captures in the Wayback Machine (``crawler/discovery/wayback.py``).
+
+``-a since=`` / ``-a until=`` limit discovery and output to a publication-date range;
+``-a state=PATH`` makes runs incremental (``crawler/state.py``). What a page *means* is
+the profile's job; what a record *looks like* is the pipelines' job.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from lxml import etree
 from scrapy import Request, Spider
-from scrapy.exceptions import UsageError
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse, XmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from crawler.discovery.coverage import CoverageLedger
+from crawler.discovery.daterange import DateRange, iso_day
+from crawler.discovery.urllist import parse_url_list, read_url_list
+from crawler.discovery.wayback import REDIRECT_STATUSES, Capture, WaybackSource
 from crawler.items import ArticleItem
-from crawler.sites.base import SiteProfile, UrlKind
+from crawler.sites.base import ArticlePage, ListingEntry, SiteProfile, UrlKind
+from crawler.state import ArticleState
 from crawler.urls import SiteAddress, canonicalize_url
 
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10
 """Fetch known articles before more listings, so output grows steadily on long crawls."""
+SOURCES = ("site", "wayback")
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 
 
 def utc_now() -> str:
@@ -40,23 +56,93 @@ class ArchiveSpider(Spider):
 
     profile: ClassVar[SiteProfile]
 
-    def __init__(self, *args: Any, base_url: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        base_url: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        url: str | None = None,
+        urls: str | None = None,
+        state: str | None = None,
+        recheck: str = "false",
+        source: str = "site",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if source not in SOURCES:
+            raise UsageError(f"-a source={source!r}: expected one of {', '.join(SOURCES)}")
         try:
             self.address = SiteAddress.of(self.profile.public_origin, base_url)
         except ValueError as error:
             raise UsageError(f"-a base_url: {error}; e.g. http://127.0.0.1:8000/") from None
+        try:
+            self.date_range = DateRange.from_args(since, until)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+        self.source = source
+        self.url_args = (url, urls)
+        self.follow_links = not (url or urls)
+        self.state_path = state
+        self.recheck = recheck.strip().lower() in TRUE_WORDS
+        self.state: ArticleState | None = None
+        self.coverage = CoverageLedger()
         self.allowed_domains = [self.address.served_host]
+        self.wayback: WaybackSource | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        state_path = spider.state_path or crawler.settings.get("ARCHIVE_STATE")
+        if state_path:
+            spider.state = ArticleState(state_path)
+            logger.info("Incremental state %s: %d articles known", state_path, len(spider.state))
+        if spider.source == "wayback":
+            spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
+            spider.allowed_domains.append(spider.wayback.host)
+        return spider
+
+    def closed(self, reason: str) -> None:
+        if self.state is not None:
+            self.state.close()
 
     async def start(self) -> AsyncIterator[Request]:
-        yield Request(
-            self.address.served_url("robots.txt"),
-            callback=self.parse_robots,
-            errback=self.robots_failed,
-        )
-        yield Request(self.address.served_url("/"), callback=self.parse_listing)
+        if not self.follow_links:
+            for request in self._url_list_requests():
+                yield request
+        elif self.wayback is not None:
+            for request in self.wayback.start_requests():
+                yield request
+        else:
+            yield Request(
+                self.address.served_url("robots.txt"),
+                callback=self.parse_robots,
+                errback=self.robots_failed,
+            )
+            yield Request(self.address.served_url("/"), callback=self.parse_listing)
 
-    # -- sitemaps -------------------------------------------------------------------
+    # -- URL lists --------------------------------------------------------------------
+
+    def _url_list_requests(self) -> Iterator[Request]:
+        single, list_file = self.url_args
+        try:
+            urls, errors = read_url_list(list_file) if list_file else parse_url_list(single or "")
+        except (FileNotFoundError, UnicodeDecodeError) as error:
+            raise UsageError(str(error)) from None
+        for error in errors:
+            self.crawler.stats.inc_value("url_list/invalid")
+            logger.error("-a %s: %s", "urls" if list_file else "url", error)
+        for url in urls:
+            if not self.address.is_on_site(url):
+                self.crawler.stats.inc_value("url_list/off_site")
+                logger.error("Not on %s, skipped: %s", self.profile.public_origin, url)
+                continue
+            self.crawler.stats.inc_value("url_list/urls")
+            request = self._article_request(url, source="url_list")
+            if request is not None:
+                yield request
+
+    # -- sitemaps ---------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
@@ -68,7 +154,8 @@ class ArchiveSpider(Spider):
 
     def robots_failed(self, failure: Failure) -> Iterator[Request]:
         logger.warning(
-            "robots.txt could not be read (%s); trying fallback sitemaps", failure.getErrorMessage()
+            "robots.txt could not be read (%s); trying fallback sitemaps",
+            failure.getErrorMessage(),
         )
         yield from self._fallback_sitemaps()
 
@@ -81,21 +168,25 @@ class ArchiveSpider(Spider):
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
         sitemap = self._read_sitemap(response)
+        stats = self.crawler.stats
         if sitemap is None:
-            self.crawler.stats.inc_value("sitemaps/invalid")
+            stats.inc_value("sitemaps/invalid")
             logger.warning("Ignoring invalid sitemap %s", response.url)
             return
-        self.crawler.stats.inc_value(f"sitemaps/{sitemap.type}")
+        stats.inc_value(f"sitemaps/{sitemap.type}")
         for entry in sitemap:
             loc = entry.get("loc", "").strip()
             if not loc:
                 continue
+            if self.date_range.modified_before(iso_day(entry.get("lastmod"))):
+                stats.inc_value("date_range/skipped_sitemap_entries")
+                continue
             if sitemap.type == "sitemapindex":
                 yield self._sitemap_request(loc)
                 continue
-            request = self._request_for(loc)
+            request = self._request_for(loc, source="sitemap", published=entry.get("lastmod"))
             if request is None:
-                self.crawler.stats.inc_value("sitemaps/skipped_urls")
+                stats.inc_value("sitemaps/skipped_urls")
             else:
                 yield request
 
@@ -116,54 +207,188 @@ class ArchiveSpider(Spider):
             return None
         return sitemap if sitemap.type in {"sitemapindex", "urlset"} else None
 
-    # -- listings and articles -------------------------------------------------------
+    # -- listings ---------------------------------------------------------------------
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("pages/not_html")
             return
-        yield from self._follow_links(response)
+        listing = self.profile.listing_page(response, self.address.to_public(response.url))
+        entries = listing.entries()
+        handled = set()
+        for entry in entries:
+            request = self._article_request(entry.url, source="listing", entry=entry)
+            handled.add(self._served(entry.url))
+            if request is not None:
+                yield request
+        older = listing.older_page_url()
+        if older and self.date_range.all_before([iso_day(e.published) for e in entries]):
+            self.crawler.stats.inc_value("date_range/pagination_stopped")
+            logger.info(
+                "Every post on %s predates -a since: not following older pages", response.url
+            )
+            handled.add(self._served(older))
+        yield from self._follow_links(response, skip=handled)
+
+    # -- articles -----------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[Request | ArticleItem]:
-        stats = self.crawler.stats
         if not isinstance(response, TextResponse):
-            stats.inc_value("pages/not_html")
+            self.crawler.stats.inc_value("pages/not_html")
+            self.coverage.outcome(self.listed_key(response.url), "not_article:not_html")
             logger.warning("Not an HTML page at an article URL: %s", response.url)
             return
-        yield from self._follow_links(response)
+        if self.follow_links:
+            yield from self._follow_links(response)
+        first_url = (response.meta.get("redirect_urls") or [response.url])[0]
+        key = self.listed_key(first_url)
+        if first_url != response.url:
+            self.coverage.alias(self.listed_key(response.url), key)
         page = self.profile.article_page(response, self.address.to_public(response.url))
         reason = page.not_article_reason()
         if reason is not None:
-            stats.inc_value(f"pages/not_article/{reason}")
+            self.crawler.stats.inc_value(f"pages/not_article/{reason}")
+            self.coverage.outcome(key, f"not_article:{reason}")
             logger.info("Not an article (%s): %s", reason, response.url)
             return
+        item = self.extract(page, key)
+        if item is not None:
+            yield item
+
+    def extract(self, page: ArticlePage, key: str) -> ArticleItem | None:
+        """The page's record; None, counted and logged, when extraction fails."""
         try:
             item = page.to_item()
         except Exception:
             # One broken page must not end a crawl of thousands; it is logged and counted.
-            stats.inc_value("articles/dropped/extraction_error")
-            logger.exception("Extraction failed for %s", response.url)
-            return
+            self.crawler.stats.inc_value("articles/dropped/extraction_error")
+            self.coverage.outcome(key, "dropped:extraction_error")
+            logger.exception("Extraction failed for %s", page.response.url)
+            return None
         item.fetched_at = utc_now()
-        stats.inc_value("articles/extracted")
-        yield item
+        self.crawler.stats.inc_value("articles/extracted")
+        return item
 
-    def _follow_links(self, response: TextResponse) -> Iterator[Request]:
-        seen: set[str] = set()
+    def article_failed(self, failure: Failure) -> None:
+        """Errback of article requests: the failure's kind goes to the coverage ledger."""
+        if failure.check(HttpError):
+            kind = f"http_{failure.value.response.status}"
+        elif failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+            kind = "robots_forbidden"
+        else:
+            kind = failure.type.__name__ if failure.type else "error"
+        self.crawler.stats.inc_value(f"articles/failed/{kind}")
+        logger.warning("Article page failed (%s): %s", kind, failure.request.url)
+        self.coverage.outcome(self.listed_key(failure.request.url), f"failed:{kind}")
+
+    # -- the Wayback Machine (crawler/discovery/wayback.py does the work) ------------------
+
+    def parse_wayback_index(self, response: Response) -> Iterator[Request]:
+        assert self.wayback is not None
+        yield from self.wayback.parse_index(response)
+
+    def parse_wayback_captures(self, response: Response, key: str) -> Iterator[Request]:
+        assert self.wayback is not None
+        yield from self.wayback.parse_captures(response, key)
+
+    def parse_wayback_capture(
+        self, response: Response, key: str, capture: Capture, remaining: list[Capture]
+    ) -> Iterator[Request | ArticleItem]:
+        """A raw capture: the article, or a named skip and the next older capture."""
+        assert self.wayback is not None
+        self.wayback.tried(capture)
+        page = None
+        if response.status in REDIRECT_STATUSES:
+            reason = "redirect"
+        elif not isinstance(response, TextResponse):
+            reason = "not_html"
+        else:
+            page = self.profile.article_page(response, key)
+            reason = page.not_article_reason()
+        if page is None or reason is not None:
+            self.wayback.skip(capture, reason or "not_html")
+            request = self.wayback.next_capture_request(key, remaining)
+            if request is not None:
+                yield request
+            return
+        item = self.extract(page, key)
+        if item is not None:
+            item.capture = self.wayback.used(capture)
+            yield item
+
+    def wayback_capture_failed(self, failure: Failure) -> Iterator[Request]:
+        assert self.wayback is not None
+        kwargs = failure.request.cb_kwargs
+        self.wayback.skip(
+            kwargs["capture"], f"failed_{failure.type.__name__ if failure.type else 'error'}"
+        )
+        request = self.wayback.next_capture_request(kwargs["key"], kwargs["remaining"])
+        if request is not None:
+            yield request
+
+    # -- requests -------------------------------------------------------------------
+
+    def listed_key(self, url: str) -> str:
+        """The ledger's key for a URL: canonical and public."""
+        return canonicalize_url(self.address.to_public(url))
+
+    def _served(self, url: str) -> str:
+        return canonicalize_url(self.address.to_served(url))
+
+    def _follow_links(
+        self, response: TextResponse, skip: Collection[str] = ()
+    ) -> Iterator[Request]:
+        seen = set(skip)
         for href in response.xpath("//a/@href").getall():
-            request = self._request_for(response.urljoin(href))
+            url = response.urljoin(href)
+            if self._served(url) in seen:
+                continue
+            request = self._request_for(url)
             if request is not None and request.url not in seen:
                 seen.add(request.url)
                 yield request
 
-    def _request_for(self, url: str) -> Request | None:
+    def _request_for(
+        self, url: str, source: str | None = None, published: str | None = None
+    ) -> Request | None:
         """A request for an on-site article or listing URL; ``None`` for anything else."""
         if not url.startswith(("http://", "https://")) or not self.address.is_on_site(url):
             return None
-        url = canonicalize_url(self.address.to_served(url))
-        kind = self.profile.classify_url(url)
+        kind = self.profile.classify_url(self._served(url))
         if kind is UrlKind.ARTICLE:
-            return Request(url, callback=self.parse_article, priority=ARTICLE_PRIORITY)
+            entry = ListingEntry(url, published=published) if source else None
+            return self._article_request(url, source=source, entry=entry)
         if kind is UrlKind.LISTING:
-            return Request(url, callback=self.parse_listing)
+            return self._listing_request(url)
         return None
+
+    def _listing_request(self, url: str) -> Request | None:
+        served = self._served(url)
+        period = self.profile.archive_period(served)
+        if period and not self.date_range.overlaps_month(*period):
+            self.crawler.stats.inc_value("date_range/skipped_archives")
+            return None
+        return Request(served, callback=self.parse_listing)
+
+    def _article_request(
+        self, url: str, source: str | None = None, entry: ListingEntry | None = None
+    ) -> Request | None:
+        """Request an article page, unless the date range or the state rules it out."""
+        stats, key = self.crawler.stats, self.listed_key(url)
+        if source:
+            self.coverage.listed(key, source, entry and entry.section, entry and entry.published)
+        day = iso_day(entry.published) if entry and source == "listing" else None
+        if day and not self.date_range.contains(day):
+            stats.inc_value("date_range/skipped_listed_articles")
+            self.coverage.outcome(key, "out_of_date_range")
+            return None
+        if self.state is not None and not self.recheck and self.state.is_done(key):
+            stats.inc_value("state/skipped_known")
+            self.coverage.outcome(key, "known")
+            return None
+        return Request(
+            self._served(url),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            priority=ARTICLE_PRIORITY,
+        )

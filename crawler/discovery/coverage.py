@@ -1,0 +1,115 @@
+"""How complete is the corpus? A ledger of every article a listing or sitemap showed, and
+what became of it: emitted, dropped (why), failed (how), or never reached.
+
+The spider records what it discovers and what it could not extract; the coverage
+extension (``crawler/coverage_report.py``) records emitted and dropped items and writes the
+report. Coverage is ``covered / (listed - unavailable)``: an article is *covered* when a
+record for it was emitted in this run or an earlier one (incremental state), or it was
+filtered out on purpose (date range); *unavailable* when the site itself no longer has
+it (404/410) or robots.txt forbids it; everything else is *missing*.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.discovery.daterange import iso_day
+
+COVERED = ("emitted", "duplicate", "known", "unchanged", "out_of_date_range")
+UNAVAILABLE = ("http_404", "http_410", "robots_forbidden")
+UNKNOWN = "unknown"
+
+
+@dataclass
+class LedgerEntry:
+    url: str
+    sources: set[str] = field(default_factory=set)
+    section: str | None = None
+    month: str | None = None
+    outcome: str | None = None
+    """``emitted``, ``duplicate``, ``known`` … or ``dropped:<reason>``, ``failed:<kind>``,
+    ``not_article:<reason>``; None when the crawl never reached the page."""
+
+    @property
+    def status(self) -> str:
+        kind = (self.outcome or "").split(":")[-1]
+        if self.outcome in COVERED:
+            return "covered"
+        if kind in UNAVAILABLE:
+            return "unavailable"
+        return "missing"
+
+
+def month_of(value: str | None) -> str | None:
+    day = iso_day(value)
+    return f"{day:%Y-%m}" if day else None
+
+
+class CoverageLedger:
+    """Listed articles by canonical public URL, with their outcome."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, LedgerEntry] = {}
+        self.aliases: dict[str, str] = {}
+
+    def alias(self, url: str, listed_url: str) -> None:
+        """Outcomes for ``url`` (a redirect's target) belong to ``listed_url``."""
+        if url != listed_url:
+            self.aliases[url] = listed_url
+
+    def listed(
+        self, url: str, source: str, section: str | None = None, published: str | None = None
+    ) -> None:
+        entry = self.entries.setdefault(url, LedgerEntry(url))
+        entry.sources.add(source)
+        entry.section = entry.section or section
+        entry.month = entry.month or month_of(published)
+
+    def outcome(
+        self, url: str, outcome: str, section: str | None = None, published: str | None = None
+    ) -> None:
+        """Record what happened to ``url``; an article's own section and date win."""
+        # Kept for every URL: a page is often fetched (from a link) before a listing shows it.
+        entry = self.entries.setdefault(self.aliases.get(url, url), LedgerEntry(url))
+        if entry.outcome in COVERED and outcome not in COVERED:
+            return  # a later duplicate fetch does not undo an emitted article
+        entry.outcome = outcome
+        entry.section = section or entry.section
+        entry.month = month_of(published) or entry.month
+
+    def summary(self) -> dict[str, Any]:
+        """Counts over the *listed* articles (seen on a listing, sitemap, URL list or CDX)."""
+        listed = [entry for entry in self.entries.values() if entry.sources]
+        rows: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+        for entry in listed:
+            counts = rows[(entry.section or UNKNOWN, entry.month or UNKNOWN)]
+            counts["listed"] += 1
+            counts[entry.status] += 1
+            counts[f"outcome/{entry.outcome or 'not_reached'}"] += 1
+        statuses = Counter(entry.status for entry in listed)
+        measured = len(listed) - statuses["unavailable"]
+        return {
+            "listed": len(listed),
+            "covered": statuses["covered"],
+            "unavailable": statuses["unavailable"],
+            "missing": statuses["missing"],
+            "coverage": round(statuses["covered"] / measured, 4) if measured else 1.0,
+            "rows": [
+                {"section": section, "month": month, **dict(sorted(counts.items()))}
+                for (section, month), counts in sorted(rows.items())
+            ],
+            "not_in_output": [
+                {
+                    "url": e.url,
+                    "status": e.status,
+                    "outcome": e.outcome or "not_reached",
+                    "section": e.section,
+                    "month": e.month,
+                    "sources": sorted(e.sources),
+                }
+                for e in sorted(listed, key=lambda e: e.url)
+                if e.status != "covered"
+            ],
+        }

@@ -1,0 +1,51 @@
+"""Emit only articles published inside the crawl's ``-a since`` / ``-a until`` range."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+
+from crawler.discovery.daterange import DateRange, iso_day
+from pipelines.drop import DropArticle
+
+logger = logging.getLogger(__name__)
+
+
+class DateRangePipeline:
+    """Checks each article's own ``published`` date against the spider's ``date_range``.
+
+    Out of range: dropped as ``out_of_date_range`` (counted ``articles/filtered/...``).
+    No date at all: kept, since nothing says it is out of range, and counted as
+    ``date_range/undated_kept`` so a user can find them.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    @property
+    def date_range(self) -> DateRange:
+        return getattr(self.crawler.spider, "date_range", None) or DateRange()
+
+    def process_item(self, item: Any) -> Any:
+        date_range = self.date_range
+        if date_range.is_open:
+            return item
+        adapter = ItemAdapter(item)
+        day = iso_day(adapter.get("published"))
+        if day is None:
+            self.crawler.stats.inc_value("date_range/undated_kept")
+            logger.info("Kept an article with no date despite the date range: %s", adapter["url"])
+            return item
+        if not date_range.contains(day):
+            self.crawler.stats.inc_value("articles/filtered/out_of_date_range")
+            raise DropArticle(
+                "out_of_date_range", f"{adapter['url']} published {day}", log_level="INFO"
+            )
+        return item
