@@ -23,6 +23,8 @@ REPORT_LINES = (
     ("articles filtered out", "articles/filtered/"),
     ("duplicate articles", "articles/duplicates/"),
     ("pages that are not articles", "pages/not_article/"),
+    ("listed articles (listings, sitemaps, URL lists)", "coverage/listed"),
+    ("listed articles missing from the output", "coverage/missing"),
     ("pages that are not HTML", "pages/not_html"),
     ("unparsed dates", "normalize/unparsed_date/"),
     ("sitemaps read", "sitemaps/urlset"),

@@ -4,9 +4,28 @@ Groups follow Scrapy's own convention: the enabling flag first, then alphabetica
 Override any of them per run with ``-s NAME=VALUE``.
 """
 
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
+from scrapy.extensions.spiderstate import SpiderState
+
 from crawler.coverage_report import CoverageReport
+from crawler.feeds import DurableFileFeedStorage
 from crawler.logformatter import ArticleLogFormatter
+from crawler.middlewares import (
+    BombSafeHttpCompressionMiddleware,
+    ContactUserAgentMiddleware,
+    ContentFaultsMiddleware,
+    DownloadFaultsMiddleware,
+    FaultAwareMetaRefreshMiddleware,
+    FaultAwareRedirectMiddleware,
+    HostGuardMiddleware,
+    LoggedRobotsTxtMiddleware,
+)
 from crawler.report import RunReport
+from crawler.resume import CrashSafeResume, SkipWrittenArticlesMiddleware, WrittenArticlesPipeline
 from pipelines import (
     ArticleOutputPipeline,
     DateRangePipeline,
@@ -29,15 +48,51 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
-USER_AGENT = "news-archive-crawler/0.1 (research archive crawler; see project README for contact)"
+# Identity: the project's name and a page where the site's operators can reach whoever
+# runs the crawl; set ARCHIVE_CONTACT_URL (-s ARCHIVE_CONTACT_URL=...) for a live crawl.
+USER_AGENT = "news-archive-crawler/0.1 (+{contact_url}; news archive crawler)"
+ROBOTSTXT_USER_AGENT = "news-archive-crawler"
 
 # Robustness: retry transient failures; a redirect chain this long is a loop.
 REDIRECT_MAX_TIMES = 10
 RETRY_ENABLED = True
 RETRY_TIMES = 3
+# A news page is well under 1 MiB: warn at 2 MiB, give up at 8 MiB (Scrapy: 32 MiB, 1 GiB),
+# also for a compressed body that expands past it (a gzip bomb); a minute per page at most.
+DOWNLOAD_MAXSIZE = 8 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+# Safety: only HTTP(S) is ever fetched; a file:, ftp:, s3: or data: URL found in a page
+# must not read local files or reach other services.
+DOWNLOAD_HANDLERS = {"data": None, "file": None, "ftp": None, "s3": None}
+
+# Downloader middlewares (docs: crawler/middlewares.py): Scrapy's own, replaced by
+# subclasses that count and log each fault as faults/<kind>/..., plus two checks of ours:
+# download faults just before the retry middleware, content faults after decompression.
+DOWNLOADER_MIDDLEWARES = {
+    OffsiteMiddleware: None,
+    HostGuardMiddleware: 50,
+    RobotsTxtMiddleware: None,
+    LoggedRobotsTxtMiddleware: 100,
+    UserAgentMiddleware: None,
+    ContactUserAgentMiddleware: 500,
+    DownloadFaultsMiddleware: 555,
+    ContentFaultsMiddleware: 570,
+    MetaRefreshMiddleware: None,
+    FaultAwareMetaRefreshMiddleware: 580,
+    HttpCompressionMiddleware: None,
+    BombSafeHttpCompressionMiddleware: 590,
+    RedirectMiddleware: None,
+    FaultAwareRedirectMiddleware: 600,
+}
+
+# Spider middlewares: on a resumed crawl, never request an article already in the output.
+SPIDER_MIDDLEWARES = {SkipWrittenArticlesMiddleware: 600}
 
 # Output: JSON Lines in UTF-8 (not ASCII-escaped). Choose the file with -O articles.jsonl.
+# Each record is on disk (write + fsync) before the next; a torn last line is cut on append.
 FEED_EXPORT_ENCODING = "utf-8"
+FEED_STORAGES = {"": DurableFileFeedStorage, "file": DurableFileFeedStorage}
 
 # Item pipelines (docs: pipelines/__init__.py):
 # normalize → date range → validate → dedupe → incremental state → output.
@@ -46,12 +101,17 @@ ITEM_PIPELINES = {
     DateRangePipeline: 150,
     ValidateArticlePipeline: 200,
     DedupeArticlePipeline: 300,
+    WrittenArticlesPipeline: 350,
     IncrementalStatePipeline: 400,
     ArticleOutputPipeline: 900,
 }
 
-# Extensions: the end-of-crawl run report and coverage report.
-EXTENSIONS = {RunReport: 500, CoverageReport: 510}
+# Extensions: the coverage report, then the run report (which quotes its numbers).
+EXTENSIONS = {CoverageReport: 490, RunReport: 500}
+# Resume (crawler/resume.py): JOBDIR survives kill -9, the output says what is done.
+# Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
+# a pickled dict whenever JOBDIR is set.
+EXTENSIONS |= {CrashSafeResume: 100, SpiderState: None}
 
 # Logging: drops name the page and reason, not the whole record.
 LOG_FORMATTER = ArticleLogFormatter
@@ -62,7 +122,10 @@ TELNETCONSOLE_ENABLED = False
 
 # Archive crawler (our own settings)
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off
+ARCHIVE_CONTACT_URL = None  # URL named in the User-Agent (see Identity above)
 ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON
+ARCHIVE_RESUME_FROM_OUTPUT = True  # skip articles already in the -o JSON Lines output
+ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After a retry waits for
 ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
 
 # Wayback Machine source (-a source=wayback). The archive throttles: 2 connections,

@@ -40,7 +40,11 @@ class Revision:
 
 
 class ArticleState:
-    """The SQLite store of emitted articles. Keeps the set of done URLs in memory."""
+    """The SQLite store of emitted articles.
+
+    ``is_done`` answers from the URLs known when the run started: within a run, Scrapy's
+    duplicate filter already keeps a URL from being fetched twice.
+    """
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -84,7 +88,6 @@ class ArticleState:
             )
         self.db.execute("INSERT OR REPLACE INTO fetched_urls VALUES (?, ?)", (fetched_url, url))
         self.db.commit()
-        self.done_urls.update((url, fetched_url))
         return revision
 
     def close(self) -> None:

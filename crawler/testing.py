@@ -26,6 +26,7 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Stats a crawl of a fixed mirror must reproduce exactly (timing and byte counts vary).
 GOLDEN_STAT_PREFIXES = (
     "articles/",
+    "coverage/",
     "pages/",
     "sitemaps/",
     "normalize/",
@@ -157,6 +158,8 @@ def run_crawl(spider: str, base_url: str, workdir: Path, *scrapy_args: str) -> C
             str(output),
             "-s",
             f"ARCHIVE_REPORT_FILE={report}",
+            "-s",
+            f"ARCHIVE_COVERAGE_DIR={workdir / 'coverage'}",
             *scrapy_args,
         ],
     )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
+
+_COMMENT = re.compile(r"\s#")
 
 
 @dataclass(frozen=True)
@@ -27,8 +30,8 @@ def parse_url_list(text: str) -> tuple[list[str], list[UrlListError]]:
     urls: list[str] = []
     errors: list[UrlListError] = []
     for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.split("#", 1)[0].strip() if raw.lstrip().startswith("#") else raw.strip()
-        if not line:
+        line = _COMMENT.split(raw, maxsplit=1)[0].strip()
+        if not line or line.startswith("#"):
             continue
         parts = urlsplit(line)
         if parts.scheme not in {"http", "https"} or not parts.hostname:

@@ -1,0 +1,221 @@
+"""Discovery options end to end: date ranges, URL lists, incremental state, coverage.
+
+Each test crawls the fixture archive (served by pytest-httpserver) with `scrapy crawl` in a
+subprocess and checks what was fetched, what was emitted, and what the reports say.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from crawler.mirror import Mirror
+from crawler.testing import FIXTURES, CrawlResult, page_cases, run_crawl
+
+MIRROR = FIXTURES / "aawsat" / "site"
+ORIGIN = "https://eng-archive.aawsat.com"
+CASES = [case for case in page_cases() if case.profile_name == "aawsat"]
+ARTICLES = {case.checks["url"]: case.checks for case in CASES if "duplicate_of" not in case.checks}
+BOOKBINDERS = "/thaer-abbas/features/the-last-bookbinders-of-damascus/"
+SEED = "/theaawsat/news-middle-east/us-disregards-russian-proposal-on-joint-strikes-in-syria/"
+DAVOS = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"  # in the sitemap only
+
+
+class FixtureSite:
+    """The fixture mirror, with per-path overrides a test can set (status, body)."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.mirror = Mirror(MIRROR)
+        self.overrides: dict[str, tuple[int, bytes]] = {}
+        server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.respond)
+
+    def respond(self, request: Request) -> Response:
+        if request.path in self.overrides:
+            status, body = self.overrides[request.path]
+            return Response(body, status=status, content_type="text/html; charset=UTF-8")
+        served = self.mirror.respond(request.path)
+        return Response(served.body, status=served.status, headers=list(served.headers.items()))
+
+    def crawl(self, workdir: Path, *args: str) -> tuple[CrawlResult, list[str]]:
+        self.server.clear_log()
+        result = run_crawl("aawsat", self.server.url_for("/"), workdir, *args)
+        assert result.returncode == 0, result.log[-4000:]
+        return result, [request.path for request, _ in self.server.log]
+
+
+@pytest.fixture(scope="module")
+def site(mirror_server):
+    return FixtureSite(mirror_server)
+
+
+@pytest.fixture(autouse=True)
+def _no_overrides(site):
+    site.overrides.clear()
+
+
+def records(result: CrawlResult) -> list[dict]:
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def paths(urls) -> set[str]:
+    return {url.removeprefix(ORIGIN) for url in urls}
+
+
+# -- date range --------------------------------------------------------------------------
+
+
+def test_since_stops_pagination_and_skips_old_archives(site, tmp_path):
+    result, fetched = site.crawl(tmp_path, "-a", "since=2016-01-01")
+    emitted = records(result)
+    wanted = {
+        url
+        for url, checks in ARTICLES.items()
+        if checks["published"] is None or checks["published"] >= "2016-01-01"
+    }
+    assert {r["url"] for r in emitted} == wanted
+    for record in emitted:
+        assert record["published"] is None or record["published"] >= "2016-01-01"
+    # Page 2 of Middle East lists only posts from before 2016: page 3 is never fetched.
+    assert "/category/news-middle-east/page/2/" in fetched
+    assert "/category/news-middle-east/page/3/" not in fetched
+    # ...nor the 2005 article that only page 3 lists, nor month archives before 2016.
+    assert (
+        "/theaawsat/news-middle-east/drafting-committee-asks-for-more-time-on-charter/"
+        not in fetched
+    )
+    assert [p for p in fetched if re.match(r"^/20(0\d|1[0-5])/", p)] == []
+    assert "/2016/05/" in fetched
+    stats = result.report["stats"]
+    assert stats["date_range/pagination_stopped"] >= 1
+    assert stats["date_range/skipped_archives"] >= 1
+    assert stats["date_range/skipped_sitemap_entries"] >= 1
+    assert stats["date_range/undated_kept"] == 1
+
+
+def test_until_keeps_only_older_articles(site, tmp_path):
+    result, fetched = site.crawl(tmp_path, "-a", "until=2010-12-31")
+    emitted = records(result)
+    wanted = {
+        url
+        for url, checks in ARTICLES.items()
+        if checks["published"] is None or checks["published"] <= "2010-12-31"
+    }
+    assert {r["url"] for r in emitted} == wanted
+    assert [p for p in fetched if re.match(r"^/20(1[1-7])/", p)] == []
+    # Only tag listings show this 2015 article, with its date: it is never fetched.
+    assert (
+        "/theaawsat/news-middle-east/aid-convoy-reaches-besieged-town-near-damascus/" not in fetched
+    )
+    # Undated links (sidebar, sitemap) do lead to newer articles: fetched, then filtered out.
+    assert BOOKBINDERS in fetched
+    assert result.report["stats"]["articles/filtered/out_of_date_range"] >= 1
+
+
+def test_a_bad_date_is_a_usage_error(site, tmp_path):
+    result = run_crawl("aawsat", site.server.url_for("/"), tmp_path, "-a", "since=2016-13-01")
+    assert result.returncode != 0
+    assert "-a since='2016-13-01': expected a date as YYYY-MM-DD" in result.log
+
+
+# -- URL lists ------------------------------------------------------------------------------
+
+
+def test_url_list_crawls_exactly_its_valid_lines(site, tmp_path):
+    url_file = tmp_path / "urls.txt"
+    url_file.write_text(
+        "# my reading list\n"
+        f"{ORIGIN}{SEED}\n"
+        "\n"
+        "not a url\n"
+        f"{ORIGIN}{BOOKBINDERS}?utm_source=newsletter  # from the newsletter\n"
+        "https://twitter.com/aawsat_eng/status/1\n"
+    )
+    result, fetched = site.crawl(tmp_path, "-a", f"urls={url_file}")
+    assert paths(r["url"] for r in records(result)) == {SEED, BOOKBINDERS}
+    assert sorted(set(fetched)) == sorted({"/robots.txt", SEED, BOOKBINDERS})
+    assert "-a urls: line 4: not an http(s) URL: 'not a url'" in result.log
+    assert "Not on https://eng-archive.aawsat.com, skipped: https://twitter.com" in result.log
+    stats = result.report["stats"]
+    assert (stats["url_list/urls"], stats["url_list/invalid"], stats["url_list/off_site"]) == (
+        2,
+        1,
+        1,
+    )
+
+
+def test_single_url(site, tmp_path):
+    result, fetched = site.crawl(tmp_path, "-a", f"url={ORIGIN}{SEED}")
+    assert paths(r["url"] for r in records(result)) == {SEED}
+    assert sorted(set(fetched)) == ["/robots.txt", SEED]
+
+
+# -- incremental state -----------------------------------------------------------------------
+
+
+def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
+    state = tmp_path / "state.sqlite"
+    site.overrides[DAVOS] = (404, b"<html><body class='error404'></body></html>")
+    first, _ = site.crawl(tmp_path / "1", "-a", f"state={state}")
+    assert len(records(first)) == len(ARTICLES) - 1
+    assert "state/skipped_known" not in first.report["stats"]
+
+    site.overrides.clear()  # the article appears on the site
+    second, fetched = site.crawl(tmp_path / "2", "-a", f"state={state}")
+    assert paths(r["url"] for r in records(second)) == {DAVOS}
+    assert records(second)[0]["version"] == 1
+    known_articles = paths(ARTICLES) - {DAVOS}
+    assert known_articles.isdisjoint(fetched)  # nothing already emitted is fetched again
+    assert second.report["stats"]["state/skipped_known"] >= len(known_articles)
+
+    original = (MIRROR / SEED.strip("/") / "index.html").read_bytes()
+    site.overrides[SEED] = (200, original.replace(b"Russia recently proposed", b"Russia proposed"))
+    third, _ = site.crawl(tmp_path / "3", "-a", f"state={state}", "-a", "recheck=true")
+    (changed,) = records(third)
+    assert changed["url"] == ORIGIN + SEED
+    assert changed["version"] == 2
+    assert changed["previous_hash"] == next(
+        r["content_hash"] for r in records(first) if r["url"] == ORIGIN + SEED
+    )
+    assert changed["body"].startswith("Russia proposed to the U.S.-led coalition")
+    assert third.report["stats"]["state/unchanged"] == len(ARTICLES) - 1
+
+
+# -- coverage ------------------------------------------------------------------------------
+
+
+def coverage_of(result_dir: Path) -> dict:
+    return json.loads((result_dir / "coverage" / "aawsat.json").read_text())
+
+
+def test_full_crawl_covers_every_listed_article(site, tmp_path):
+    result, _ = site.crawl(tmp_path)
+    coverage = coverage_of(tmp_path)
+    assert coverage["coverage"] == 1.0
+    assert coverage["missing"] == 0
+    assert [(e["url"], e["outcome"]) for e in coverage["not_in_output"]] == [
+        (ORIGIN + "/theaawsat/features/deleted-story/", "failed:http_404")
+    ]
+    assert "coverage 100.0%" in (tmp_path / "coverage" / "aawsat.txt").read_text()
+    page = (tmp_path / "coverage" / "aawsat.html").read_text()
+    assert "<svg" in page
+    assert "Middle East" in page
+    assert result.report["stats"]["coverage/missing"] == 0
+
+
+def test_coverage_names_exactly_the_article_that_did_not_make_it(site, tmp_path):
+    site.overrides[SEED] = (500, b"Internal Server Error")
+    site.crawl(tmp_path, "-s", "RETRY_TIMES=0")
+    coverage = coverage_of(tmp_path)
+    missing = [e for e in coverage["not_in_output"] if e["status"] == "missing"]
+    assert [(e["url"], e["outcome"]) for e in missing] == [(ORIGIN + SEED, "failed:http_500")]
+    assert coverage["missing"] == 1
+    row = next(
+        r for r in coverage["rows"] if r["section"] == "Middle East" and r["month"] == "2016-05"
+    )
+    assert row["missing"] == 1
