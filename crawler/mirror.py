@@ -7,15 +7,21 @@ holding only ``response.json`` is a bodiless response such as a redirect.
 
     python -m crawler.mirror serve fixtures/aawsat/site --port 8000
     python -m crawler.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
+
+With ``--wayback CAPTURES.json`` the server is instead a local Wayback Machine whose
+captures replay the mirror's pages (``crawler/wayback_mirror.py``), and ``crawl`` runs
+the spider with ``-a source=wayback`` against it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -68,10 +74,14 @@ class Mirror:
         return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
 
 
-def _handler_for(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
+Responder = Callable[[str], MirrorResponse]
+"""Answers a request target (path and query, as sent) with a response."""
+
+
+def _handler_for(respond: Responder) -> type[BaseHTTPRequestHandler]:
     class MirrorHandler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            response = mirror.respond(self.path)
+            response = respond(self.path)
             self.send_response(response.status)
             for name, value in response.headers.items():
                 self.send_header(name, value)
@@ -85,9 +95,16 @@ def _handler_for(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
     return MirrorHandler
 
 
-def start_server(root: Path, port: int = 0) -> ThreadingHTTPServer:
-    """Serve ``root`` on 127.0.0.1 in a background thread; ``port=0`` picks a free port."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(Mirror(root)))
+def start_server(root: Path, port: int = 0, wayback: Path | None = None) -> ThreadingHTTPServer:
+    """Serve the mirror ``root`` (or, with ``wayback``, a local Wayback Machine replaying it)
+    on 127.0.0.1 in a background thread; ``port=0`` picks a free port."""
+    if wayback is not None:
+        from crawler.wayback_mirror import WaybackMirror  # imported here: it imports this module
+
+        respond: Responder = WaybackMirror(wayback, root).respond
+    else:
+        respond = Mirror(root).respond
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(respond))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -110,6 +127,26 @@ def crawl_command(spider: str, base_url: str, scrapy_args: list[str]) -> list[st
     ]
 
 
+def wayback_crawl_command(spider: str, endpoint: str, scrapy_args: list[str]) -> list[str]:
+    """``scrapy crawl -a source=wayback`` against a local Wayback Machine."""
+    return [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        spider,
+        "-a",
+        "source=wayback",
+        "-s",
+        f"WAYBACK_ENDPOINT={endpoint}",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        *scrapy_args,
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m crawler.mirror",
@@ -123,11 +160,18 @@ def main(argv: list[str] | None = None) -> int:
     crawl = commands.add_parser("crawl", help="serve a mirror and crawl it with a spider")
     crawl.add_argument("root", type=Path)
     crawl.add_argument("spider")
+    for command in (serve, crawl):
+        command.add_argument(
+            "--wayback",
+            type=Path,
+            metavar="CAPTURES.json",
+            help="serve a local Wayback Machine replaying the mirror",
+        )
     args, scrapy_args = parser.parse_known_args(argv)
     if args.command == "serve" and scrapy_args:
         parser.error(f"unrecognized arguments: {' '.join(scrapy_args)}")
     try:
-        server = start_server(args.root, getattr(args, "port", 0))
+        server = start_server(args.root, getattr(args, "port", 0), args.wayback)
     except (FileNotFoundError, OSError) as error:
         parser.error(str(error))
     base_url = f"http://127.0.0.1:{server.server_port}/"
@@ -135,7 +179,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             print(f"Serving {args.root} at {base_url} (Ctrl-C stops)", flush=True)
             threading.Event().wait()
-        return subprocess.call(crawl_command(args.spider, base_url, scrapy_args))
+        if args.wayback:
+            command = wayback_crawl_command(args.spider, base_url.rstrip("/"), scrapy_args)
+        else:
+            command = crawl_command(args.spider, base_url, scrapy_args)
+        # So the crawl works from any folder, not only beside scrapy.cfg.
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+        return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 130
     finally:

@@ -52,11 +52,14 @@ def canonicalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 
+DEFAULT_PORTS = frozenset({80, 443})
+
+
 def _origin_key(url: str) -> tuple[str, int | None]:
-    """Host and explicit port, ignoring scheme and a leading ``www.``."""
+    """Host and non-default port, ignoring scheme and a leading ``www.``."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
-    return host, parts.port
+    return host, None if parts.port in DEFAULT_PORTS else parts.port
 
 
 @dataclass(frozen=True)

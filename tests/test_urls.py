@@ -30,6 +30,9 @@ def test_site_address_maps_public_links_to_the_served_copy_and_back():
     assert address.to_public(served) == page
     assert address.to_served("https://twitter.com/aawsat") == "https://twitter.com/aawsat"
     assert address.is_on_site("http://www.eng-archive.aawsat.com/x/")
+    assert address.to_public("http://eng-archive.aawsat.com:80/x/") == (
+        "https://eng-archive.aawsat.com/x/"
+    )
     assert not address.is_on_site("https://aawsat.com/english/")
 
 

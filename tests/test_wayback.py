@@ -9,8 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from pytest_httpserver import HTTPServer
 
+from werkzeug import Request, Response
+
 from crawler.testing import FIXTURES, run_crawl
-from tests.wayback_archive import WaybackArchive
+from crawler.wayback_mirror import WaybackMirror
 
 ORIGIN = "https://eng-archive.aawsat.com"
 CAPTURES = FIXTURES / "wayback" / "captures.json"
@@ -22,9 +24,13 @@ ELECTIONS = "/tariq-al-hamad/opinion/the-long-road-to-municipal-elections/"
 
 @pytest.fixture(scope="module")
 def archive(mirror_server: HTTPServer) -> HTTPServer:
-    wayback = WaybackArchive(CAPTURES, FIXTURES / "aawsat" / "site")
-    mirror_server.expect_request("/robots.txt").respond_with_data("", status=404)
-    mirror_server.expect_request(re.compile(r"^/.*")).respond_with_handler(wayback.handle)
+    wayback = WaybackMirror(CAPTURES, FIXTURES / "aawsat" / "site")
+
+    def handler(request: Request) -> Response:
+        served = wayback.respond(request.environ["RAW_URI"])
+        return Response(served.body, status=served.status, headers=list(served.headers.items()))
+
+    mirror_server.expect_request(re.compile(r"^/.*")).respond_with_handler(handler)
     return mirror_server
 
 
