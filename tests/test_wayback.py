@@ -8,7 +8,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from pytest_httpserver import HTTPServer
-
 from werkzeug import Request, Response
 
 from crawler.testing import FIXTURES, run_crawl
