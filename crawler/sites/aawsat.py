@@ -34,6 +34,13 @@ from crawler.sites.base import (
     UrlKind,
     first_nonempty,
 )
+from crawler.sites.wordpress import (
+    WordPressSignals,
+    archive_period,
+    is_listing,
+    is_machinery,
+    path_segments,
+)
 
 PUBLIC_ORIGIN = "https://eng-archive.aawsat.com"
 SITE_NAMES = ("ASHARQ AL-AWSAT English Archive", "Asharq Al-awsat")
@@ -133,27 +140,6 @@ BYLINE = re.compile(
     flags=re.IGNORECASE,
 )
 
-_RESERVED_FIRST_SEGMENTS = frozenset(
-    {
-        "wp-content",
-        "wp-includes",
-        "wp-admin",
-        "wp-json",
-        "feed",
-        "comments",
-        "search",
-        "trackback",
-        "embed",
-        "xmlrpc.php",
-        "wp-login.php",
-        "wp-cron.php",
-        "rss",
-    }
-)
-_LISTING_FIRST_SEGMENTS = frozenset({"category", "tag", "author", "page"})
-_NON_ARTICLE_LAST_SEGMENTS = frozenset({"feed", "amp", "trackback", "embed", "rss", "rss2", "atom"})
-_PAGINATION = re.compile(r"/page/\d+$")
-
 
 def classify_url(url: str) -> UrlKind:
     """Kind of an on-site URL by WordPress permalink rules (``/%author%/%category%/%postname%/``).
@@ -165,41 +151,16 @@ def classify_url(url: str) -> UrlKind:
     >>> [classify_url(u).value for u in ("https://x/about-us/", "https://x/?p=4179")]
     ['other', 'other']
     """
-    parts = urlsplit(url)
-    if parts.query:
+    if urlsplit(url).query:
         return UrlKind.OTHER  # shortlinks, search, previews: never an article page
-    segments = [s for s in parts.path.split("/") if s]
-    if not segments:
-        return UrlKind.LISTING
-    if segments[0] in _RESERVED_FIRST_SEGMENTS or segments[-1] in _NON_ARTICLE_LAST_SEGMENTS:
+    segments = path_segments(url)
+    if is_machinery(segments):
         return UrlKind.OTHER
-    if segments[0] in _LISTING_FIRST_SEGMENTS or _is_date_archive(segments):
+    if is_listing(segments):
         return UrlKind.LISTING
     if len(segments) == 3 and "." not in segments[-1]:
         return UrlKind.ARTICLE
     return UrlKind.OTHER
-
-
-_DATE_ARCHIVE = re.compile(r"(?P<year>\d{4})(?:/(?P<month>\d{2})(?:/\d{2})?)?")
-
-
-def _is_date_archive(segments: list[str]) -> bool:
-    path = _PAGINATION.sub("", "/" + "/".join(segments)).lstrip("/")
-    return _DATE_ARCHIVE.fullmatch(path) is not None
-
-
-def archive_period(url: str) -> tuple[int, int | None] | None:
-    """``(year, month)`` of a WordPress date archive URL.
-
-    >>> archive_period("https://x/2016/05/page/2/"), archive_period("https://x/2016/")
-    ((2016, 5), (2016, None))
-    """
-    path = _PAGINATION.sub("", urlsplit(url).path.rstrip("/")).strip("/")
-    match = _DATE_ARCHIVE.fullmatch(path)
-    if not match:
-        return None
-    month = match.group("month")
-    return int(match.group("year")), int(month) if month else None
 
 
 def staff_byline(name: str) -> str:
@@ -216,39 +177,22 @@ class AawsatArticleLoader(ArticleLoader):
     authors_in = MapCompose(normalize_text, staff_byline)
 
 
-class AawsatArticlePage(ArticlePage):
+class AawsatArticlePage(WordPressSignals, ArticlePage):
     name = "aawsat"
     version = "1.0"
     loader_class = AawsatArticleLoader
 
     # -- page kind ---------------------------------------------------------------
 
-    @cached_property
-    def body_classes(self) -> set[str]:
-        return set(" ".join(self.response.xpath("//body/@class").getall()).split())
-
     def not_article_reason(self) -> str | None:
-        classes = self.body_classes
-        if "error404" in classes:
-            return "not_found"
-        if "attachment" in classes:
-            return "attachment"
-        if "single-post" in classes or ("single" in classes and "post" in self._article_classes):
-            return None
-        if "page" in classes or "page-template-default" in classes:
-            return "wp_page"
-        if classes & {"archive", "blog", "home", "search", "category", "tag", "author", "date"}:
-            return "listing"
+        kind = self.wordpress_page_kind()
+        if kind is not None or self.is_single_post():
+            return kind
         if (self.metadata.first("og:type") or "").lower() == "article" and self._content:
             return None
         return "no_article_markup"
 
     # -- page parts ---------------------------------------------------------------
-
-    @cached_property
-    def _article_classes(self) -> set[str]:
-        article = self.response.css("article.et_pb_post, article.post, article.type-post")
-        return set((article.attrib.get("class") or "").split()) if article else set()
 
     @cached_property
     def _content(self) -> Selector | None:
@@ -332,7 +276,7 @@ class AawsatArticlePage(ArticlePage):
             lambda: self.response.css("article a[rel~=tag]:not([rel~=category])::text").getall(),
             lambda: [
                 name
-                for cls in sorted(self._article_classes)
+                for cls in sorted(self.article_classes)
                 if cls.startswith("tag-")
                 if (name := self._term_name("tag", cls.removeprefix("tag-")))
             ],
@@ -364,29 +308,15 @@ class AawsatArticlePage(ArticlePage):
             byline.group("date") if byline else None,
         ]
 
-    def _post_id(self) -> list[str]:
-        ids = [c.removeprefix("postid-") for c in self.body_classes if c.startswith("postid-")]
-        article_id = self.response.css("article::attr(id)").re_first(r"^post-(\d+)$")
-        shortlink = re.search(r"[?&]p=(\d+)", self.metadata.shortlink or "")
-        return [*ids, article_id or "", shortlink.group(1) if shortlink else ""]
-
-    def _canonical_url(self) -> str:
-        canonical = self.metadata.canonical
-        if canonical:
-            absolute = self.urljoin(canonical)
-            if urlsplit(absolute).hostname == urlsplit(self.url).hostname:
-                return absolute
-        return self.url
-
     def populate(self, loader: ArticleLoader) -> None:
-        loader.add_value("url", self._canonical_url())
+        loader.add_value("url", self.canonical_url())
         self._add_title(loader)
         loader.add_value("authors", self._authors())
         loader.add_value("published_raw", self._dates("published"))
         loader.add_value("modified_raw", self._dates("modified"))
         loader.add_value("section", self._sections())
         loader.add_value("tags", self._tags())
-        loader.add_value("post_id", self._post_id())
+        loader.add_value("post_id", self.post_ids())
         loader.add_value("language", self.metadata.language)
         loader.add_value("language", self.metadata.first("og:locale"))
         loader.add_value("language", DEFAULT_LANGUAGE)

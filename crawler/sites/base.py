@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, TypeVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from scrapy.http import TextResponse
 
@@ -44,6 +44,23 @@ class ArticlePage:
 
     def urljoin(self, href: str) -> str:
         return urljoin(self.url, href.strip())
+
+    def canonical_url(self) -> str:
+        """``rel=canonical`` when it names a page of the same site, else the page's own URL.
+
+        The canonical's path is kept on the page's own origin: old captures and mirrors
+        often say ``http://`` or ``www.`` where the published site says ``https://``.
+        """
+        canonical = self.metadata.canonical
+        if canonical:
+            absolute = urlsplit(self.urljoin(canonical))
+            own = urlsplit(self.url)
+            same_host = (absolute.hostname or "").removeprefix("www.") == (
+                own.hostname or ""
+            ).removeprefix("www.")
+            if same_host:
+                return urlunsplit((own.scheme, own.netloc, absolute.path, absolute.query, ""))
+        return self.url
 
     def not_article_reason(self) -> str | None:
         """Why this page is not an article (``"listing"``, ``"wp_page"``...), or ``None``."""

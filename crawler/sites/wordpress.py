@@ -1,0 +1,122 @@
+"""What every WordPress site shares: URL rules, body classes, post ids, page kinds.
+
+Site profiles for WordPress sites (aawsat, the generic profile) build on these, so a rule
+about WordPress itself is written once.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from urllib.parse import urlsplit
+
+from scrapy.http import TextResponse
+
+from crawler.metadata import PageMetadata
+
+# First path segments that are WordPress machinery, never content.
+RESERVED_FIRST_SEGMENTS = frozenset(
+    {
+        "wp-content",
+        "wp-includes",
+        "wp-admin",
+        "wp-json",
+        "feed",
+        "comments",
+        "search",
+        "trackback",
+        "embed",
+        "xmlrpc.php",
+        "wp-login.php",
+        "wp-cron.php",
+        "rss",
+        "cdn-cgi",
+    }
+)
+# Last path segments that turn a post URL into its feed, AMP or embed view.
+NON_ARTICLE_LAST_SEGMENTS = frozenset({"feed", "amp", "trackback", "embed", "rss", "rss2", "atom"})
+LISTING_FIRST_SEGMENTS = frozenset({"category", "tag", "author", "page"})
+LISTING_BODY_CLASSES = frozenset(
+    {"archive", "blog", "home", "search", "category", "tag", "author", "date"}
+)
+_PAGINATION = re.compile(r"/page/\d+$")
+_DATE_ARCHIVE = re.compile(r"(?P<year>\d{4})(?:/(?P<month>\d{2})(?:/\d{2})?)?")
+
+
+def path_segments(url: str) -> list[str]:
+    return [segment for segment in urlsplit(url).path.split("/") if segment]
+
+
+def is_machinery(segments: list[str]) -> bool:
+    """WordPress internals, feeds and embeds: never an article or a listing."""
+    return bool(segments) and (
+        segments[0] in RESERVED_FIRST_SEGMENTS or segments[-1] in NON_ARTICLE_LAST_SEGMENTS
+    )
+
+
+def is_listing(segments: list[str]) -> bool:
+    """Home, category/tag/author archives, date archives, and their pagination."""
+    if not segments or segments[0] in LISTING_FIRST_SEGMENTS:
+        return True
+    path = _PAGINATION.sub("", "/" + "/".join(segments)).lstrip("/")
+    return _DATE_ARCHIVE.fullmatch(path) is not None
+
+
+def archive_period(url: str) -> tuple[int, int | None] | None:
+    """``(year, month)`` of a WordPress date archive URL.
+
+    >>> archive_period("https://x/2016/05/page/2/"), archive_period("https://x/2016/")
+    ((2016, 5), (2016, None))
+    >>> archive_period("https://x/2016/05/12/a-post/") is None
+    True
+    """
+    path = _PAGINATION.sub("", urlsplit(url).path.rstrip("/")).strip("/")
+    match = _DATE_ARCHIVE.fullmatch(path)
+    if not match:
+        return None
+    month = match.group("month")
+    return int(match.group("year")), int(month) if month else None
+
+
+class WordPressSignals:
+    """Page-level WordPress signals, for article page objects that have ``response`` and
+    ``metadata``."""
+
+    response: TextResponse
+    metadata: PageMetadata
+
+    @cached_property
+    def body_classes(self) -> set[str]:
+        return set(" ".join(self.response.xpath("//body/@class").getall()).split())
+
+    @cached_property
+    def article_classes(self) -> set[str]:
+        article = self.response.css("article.et_pb_post, article.post, article.type-post")
+        return set((article.attrib.get("class") or "").split()) if article else set()
+
+    def is_single_post(self) -> bool:
+        classes = self.body_classes
+        return "single-post" in classes or ("single" in classes and "post" in self.article_classes)
+
+    def wordpress_page_kind(self) -> str | None:
+        """Why the page is not a single post (``not_found``, ``attachment``, ``wp_page``,
+        ``listing``); None for a single post or when WordPress says nothing."""
+        classes = self.body_classes
+        if "error404" in classes:
+            return "not_found"
+        if "attachment" in classes:
+            return "attachment"
+        if self.is_single_post():
+            return None
+        if "page" in classes or "page-template-default" in classes:
+            return "wp_page"
+        if classes & LISTING_BODY_CLASSES:
+            return "listing"
+        return None
+
+    def post_ids(self) -> list[str]:
+        """The post id from body class ``postid-N``, ``<article id="post-N">``, ``?p=N``."""
+        ids = [c.removeprefix("postid-") for c in self.body_classes if c.startswith("postid-")]
+        article_id = self.response.css("article::attr(id)").re_first(r"^post-(\d+)$")
+        shortlink = re.search(r"[?&]p=(\d+)", self.metadata.shortlink or "")
+        return [*ids, article_id or "", shortlink.group(1) if shortlink else ""]
