@@ -1,0 +1,525 @@
+"""Downloader middlewares that keep a long crawl on its site and make every fault visible.
+
+Plain Scrapy drops many faults silently or at DEBUG: a redirect loop vanishes into the
+duplicate filter, a too-long redirect chain, an off-site request and a robots.txt refusal
+are DEBUG lines, invalid UTF-8 becomes U+FFFD, a retry that recovers leaves no trace above
+DEBUG. Here each fault is counted in the stats under ``faults/<kind>/<detail>`` and logged
+(``WARNING`` for the first :data:`LOUD_FAULTS_PER_KIND` of a kind, then ``DEBUG``, so an
+hours-long crawl against a sick server keeps a readable log while the counts stay exact).
+
+=========================  ==========================================================
+``faults/http/<status>``    a retryable status (500, 503, 429...): retried, then kept
+``faults/download/<kind>``  timeout, connection_lost, data_loss (truncated body),
+                            too_large (``DOWNLOAD_MAXSIZE``), connection_refused, dns...
+``faults/retry_after``      a retry that waited for the server's ``Retry-After``
+``faults/decompression``    a compressed body over ``DOWNLOAD_MAXSIZE`` (gzip bomb)
+``faults/redirect/<kind>``  loop, too_many (over ``REDIRECT_MAX_TIMES``)
+``faults/off_site/<via>``   a request (``request``) or redirect (``redirect``) leaving
+                            the site's host, refused
+``faults/bad_scheme``       a non-HTTP(S) URL (``file:``, ``ftp:``...), refused
+``faults/content/<kind>``   empty (an empty HTML 200, retried), invalid_bytes (not valid
+                            in its charset), charset_conflict (HTTP header vs
+                            ``<meta>``), xml_entities (a sitemap declaring entities,
+                            refused), malformed_xml (not well-formed: read as far
+                            as it goes)
+=========================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import email.utils
+import logging
+import re
+import time
+from collections import Counter
+from typing import Self
+from urllib.parse import urlsplit
+
+from lxml import etree
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
+from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
+from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
+from scrapy.downloadermiddlewares.retry import get_retry_request
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
+from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
+from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
+from scrapy.robotstxt import RobotParser
+from scrapy.statscollectors import StatsCollector
+from twisted.internet import error as twisted_errors
+from w3lib.encoding import html_body_declared_encoding, resolve_encoding
+
+logger = logging.getLogger(__name__)
+
+LOUD_FAULTS_PER_KIND = 20
+"""Faults of one kind logged at WARNING; later ones go to DEBUG (the count stays exact)."""
+
+HTTP_SCHEMES = frozenset({"http", "https"})
+
+
+class FaultLog:
+    """Counts a fault in the stats and logs it, loudly only for the first few of its kind."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.logged: Counter[str] = Counter()
+
+    def record(self, key: str, message: str, *args: object) -> None:
+        self.stats.inc_value(key)
+        kind = key.rsplit("/", 1)[0] if key.count("/") > 1 else key
+        self.logged[kind] += 1
+        if self.logged[kind] <= LOUD_FAULTS_PER_KIND:
+            logger.warning(message, *args)
+            if self.logged[kind] == LOUD_FAULTS_PER_KIND:
+                logger.warning("Further %s faults are counted but logged at DEBUG only", kind)
+        else:
+            logger.debug(message, *args)
+
+
+def fault_log(crawler: Crawler) -> FaultLog:
+    """The one :class:`FaultLog` of a crawl, shared by all middlewares here."""
+    if not hasattr(crawler, "_archive_fault_log"):
+        crawler._archive_fault_log = FaultLog(crawler.stats)  # type: ignore[attr-defined]
+    return crawler._archive_fault_log  # type: ignore[attr-defined]
+
+
+# -- staying on the site --------------------------------------------------------------
+
+
+class HostGuardMiddleware(OffsiteMiddleware):
+    """Replaces Scrapy's ``OffsiteMiddleware``: refuses any request outside the spider's
+    ``allowed_domains`` or not over HTTP(S), also those that Scrapy lets through because
+    they are ``dont_filter`` (a retried request that then redirects off-site).
+
+    Only ``meta={"allow_offsite": True}``, set deliberately in code, opts a request out.
+    """
+
+    faults: FaultLog
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        guard = super().from_crawler(crawler)
+        guard.faults = fault_log(crawler)
+        return guard
+
+    def process_request(self, request: Request) -> None:
+        spider = self.crawler.spider
+        assert spider is not None
+        if request.meta.get("allow_offsite"):
+            return
+        scheme = urlsplit(request.url).scheme.lower()
+        if scheme not in HTTP_SCHEMES:
+            self.faults.record("faults/bad_scheme", "Refused a %s: URL: %s", scheme, request.url)
+            raise IgnoreRequest(f"not an HTTP(S) URL: {request.url}")
+        if self.should_follow(request, spider):
+            return
+        via = "redirect" if request.meta.get("redirect_urls") else "request"
+        self.stats.inc_value("offsite/filtered")
+        self.faults.record(
+            f"faults/off_site/{via}",
+            "Refused an off-site %s to %s (allowed: %s)",
+            via,
+            request.url,
+            ", ".join(getattr(spider, "allowed_domains", None) or []),
+        )
+        raise IgnoreRequest(f"off-site: {request.url}")
+
+
+class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, with each refusal logged at INFO, not DEBUG
+    (counted by Scrapy as ``robotstxt/forbidden``): a disallowed section is a policy,
+    not a fault, but a crawl that skips part of a site must say so."""
+
+    def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
+        try:
+            super().process_request_2(rp, request)
+        except IgnoreRequest:
+            logger.info("Forbidden by robots.txt: %s", request.url)
+            raise
+
+
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+NO_CONTACT = "no contact URL set"
+
+
+class ContactUserAgentMiddleware(UserAgentMiddleware):
+    """Sends ``USER_AGENT`` with ``{contact_url}`` replaced by ``ARCHIVE_CONTACT_URL``, so a
+    site's operators can see who crawls them and how to reach them; warns when a crawl
+    of a site that is not on loopback has no contact URL set."""
+
+    contact_url: str | None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = super().from_crawler(crawler)
+        middleware.contact_url = crawler.settings.get("ARCHIVE_CONTACT_URL")
+        middleware.user_agent = user_agent(crawler.settings["USER_AGENT"], middleware.contact_url)
+        return middleware
+
+    def spider_opened(self, spider: Spider) -> None:
+        super().spider_opened(spider)
+        hosts = set(getattr(spider, "allowed_domains", None) or [])
+        if not self.contact_url and not hosts <= LOOPBACK_HOSTS:
+            logger.warning(
+                "No contact URL in the User-Agent: set -s ARCHIVE_CONTACT_URL=<a page of "
+                "yours> so the site's operators can reach you"
+            )
+
+
+def user_agent(template: str, contact_url: str | None) -> str:
+    """``template`` with ``{contact_url}`` filled in.
+
+    >>> user_agent("bot/1 (+{contact_url})", "https://example.org/bot")
+    'bot/1 (+https://example.org/bot)'
+    >>> user_agent("bot/1 (+{contact_url})", None)
+    'bot/1 (+no contact URL set)'
+    """
+    return template.replace("{contact_url}", contact_url or NO_CONTACT)
+
+
+# -- redirects ------------------------------------------------------------------------
+
+
+class RedirectFaultsMixin:
+    """Turns the redirect middlewares' silent outcomes into counted, logged faults: a
+    redirect back to a URL of its own chain (a loop, otherwise dropped unseen by the
+    duplicate filter) and a chain longer than ``REDIRECT_MAX_TIMES`` (a DEBUG line)."""
+
+    crawler: Crawler
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        faults = fault_log(self.crawler)
+        try:
+            result = super().process_response(request, response)  # type: ignore[misc]
+        except IgnoreRequest:
+            faults.record(
+                "faults/redirect/too_many",
+                "Gave up after %d redirects at %s",
+                request.meta.get("redirect_times", 0),
+                request.url,
+            )
+            raise
+        if isinstance(result, Request) and result.url in {
+            *result.meta.get("redirect_urls", ()),
+            result.url if result.url == request.url else "",
+        }:
+            faults.record(
+                "faults/redirect/loop",
+                "Redirect loop: %s leads back to %s",
+                request.url,
+                result.url,
+            )
+            raise IgnoreRequest(f"redirect loop at {result.url}")
+        return result
+
+
+class FaultAwareRedirectMiddleware(RedirectFaultsMixin, RedirectMiddleware):
+    """Scrapy's ``RedirectMiddleware`` with loops and over-long chains counted."""
+
+
+class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted."""
+
+
+class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
+    """Scrapy's decompression, which already stops at ``DOWNLOAD_MAXSIZE``; the stopped
+    body (a gzip bomb) is also counted as ``faults/decompression``."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        try:
+            return super().process_response(request, response)
+        except IgnoreRequest:
+            self.stats.inc_value("faults/decompression")
+            raise
+
+
+# -- download faults and retries ------------------------------------------------------
+
+DOWNLOAD_FAULT_KINDS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    # Most specific first: a truncated body also loses its connection.
+    ((DownloadTimeoutError, twisted_errors.TimeoutError, TimeoutError), "timeout"),
+    ((ResponseDataLossError,), "data_loss"),
+    ((DownloadConnectionRefusedError, twisted_errors.ConnectionRefusedError), "connection_refused"),
+    ((CannotResolveHostError, twisted_errors.DNSLookupError), "dns"),
+    (
+        (
+            twisted_errors.ConnectionLost,
+            twisted_errors.ConnectionDone,
+            ConnectionResetError,
+            ConnectionAbortedError,
+        ),
+        "connection_lost",
+    ),
+    ((DownloadCancelledError,), "cancelled"),
+    ((DownloadFailedError,), "failed"),
+)
+
+
+def download_fault_kind(exception: BaseException) -> str:
+    """A short name for a download exception, e.g. ``timeout`` or ``too_large``.
+
+    Scrapy wraps Twisted's transport errors (``DownloadFailedError`` from a
+    ``ResponseFailed`` holding the failures), so the wrapped reasons are looked at first.
+    """
+    if isinstance(exception, DownloadCancelledError) and "max size" in str(exception):
+        return "too_large"
+    cause = exception.__cause__
+    wrapped = [getattr(reason, "value", reason) for reason in getattr(cause, "reasons", [])]
+    for types, kind in DOWNLOAD_FAULT_KINDS:
+        if any(isinstance(candidate, types) for candidate in [exception, *wrapped, cause]):
+            return kind
+    return type(exception).__name__
+
+
+def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> float | None:
+    """Seconds a ``Retry-After`` header asks to wait (delta-seconds or an HTTP date).
+
+    >>> retry_after_seconds(b"120")
+    120.0
+    >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0)
+    10.0
+    >>> retry_after_seconds(b"soon") is None
+    True
+    """
+    if value is None:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+class DownloadFaultsMiddleware:
+    """Counts and logs what the retry middleware is about to retry (or give up on): a
+    retryable HTTP status, a failed download. Sits just before ``RetryMiddleware`` (550).
+
+    A ``429``/``503`` with ``Retry-After`` holds its retry back that long, at most
+    ``ARCHIVE_RETRY_AFTER_MAX`` seconds (Scrapy alone retries at once).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        settings = crawler.settings
+        self.crawler = crawler
+        self.faults = fault_log(crawler)
+        self.retry_codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
+        self.retry_enabled = settings.getbool("RETRY_ENABLED")
+        self.max_retry_times = settings.getint("RETRY_TIMES")
+        self.retry_after_max = settings.getfloat("ARCHIVE_RETRY_AFTER_MAX")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in self.retry_codes:
+            return response
+        will_retry = self._will_retry(request)
+        self.faults.record(
+            f"faults/http/{response.status}",
+            "HTTP %d from %s (%s)",
+            response.status,
+            request.url,
+            "will retry" if will_retry else "not retried",
+        )
+        wait = retry_after_seconds(response.headers.get("Retry-After"))
+        if will_retry and wait:
+            wait = min(wait, self.retry_after_max)
+            self.crawler.stats.inc_value("faults/retry_after")
+            logger.info("Waiting %.1f s before retrying %s (Retry-After)", wait, request.url)
+            await asyncio.sleep(wait)
+        return response
+
+    def process_exception(self, request: Request, exception: Exception) -> None:
+        if isinstance(exception, IgnoreRequest):
+            return  # a refusal by a middleware, not a download fault
+        kind = download_fault_kind(exception)
+        self.faults.record(
+            f"faults/download/{kind}",
+            "Download failed (%s) for %s (%s)",
+            kind,
+            request.url,
+            "will retry" if self._will_retry(request) else "not retried",
+        )
+
+    def _will_retry(self, request: Request) -> bool:
+        if not self.retry_enabled or request.meta.get("dont_retry"):
+            return False
+        limit = request.meta.get("max_retry_times", self.max_retry_times)
+        return request.meta.get("retry_times", 0) < limit
+
+
+# -- content ----------------------------------------------------------------------------
+
+XML_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?<!ENTITY", flags=re.DOTALL)
+"""A DTD that declares entities: the shape of an entity-expansion ("billion laughs") bomb."""
+
+
+def xml_syntax_error(body: bytes) -> str | None:
+    """Why ``body`` is not well-formed XML, or ``None``. Text before the XML declaration
+    is ignored: Yoast, for one, writes a comment there and every reader copes."""
+    start = body.find(b"<?xml")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        etree.fromstring(body[start:] if start > 0 else body, parser=parser)
+    except etree.XMLSyntaxError as error:
+        return str(error)
+    return None
+
+
+def decodes_cleanly(body: bytes, encoding: str) -> bool:
+    try:
+        codecs.decode(body, encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def header_charset(response: TextResponse) -> str | None:
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+    match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, flags=re.IGNORECASE)
+    return resolve_encoding(match.group(1)) if match else None
+
+
+BINARY_MEDIA_TOP_TYPES = frozenset({"image", "audio", "video", "font"})
+BINARY_MEDIA_TYPES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
+
+
+def is_binary(response: Response) -> bool:
+    """Whether the declared media type is a document or file that is never text."""
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+    media_type = content_type.split(";", 1)[0].strip()
+    return media_type in BINARY_MEDIA_TYPES or media_type.split("/", 1)[0] in BINARY_MEDIA_TOP_TYPES
+
+
+def as_binary(response: TextResponse) -> Response:
+    """The same response as a plain ``Response``, which the spider knows is not HTML."""
+    return Response(
+        url=response.url,
+        status=response.status,
+        headers=response.headers,
+        body=response.body,
+        flags=response.flags,
+        request=response.request,
+        ip_address=response.ip_address,
+        protocol=response.protocol,
+    )
+
+
+class ContentFaultsMiddleware:
+    """Checks the (decompressed) body of each 200 response before the spider sees it.
+
+    - a PDF, image or other binary type is handed on as a plain ``Response``: Scrapy
+      would guess "text" for some of them, and the spider would parse bytes as HTML;
+
+    - an empty HTML page (an overloaded server's blank 200) is retried like a 503;
+    - bytes that are not valid in the page's charset are counted: Scrapy would replace
+      them with U+FFFD without a word;
+    - an HTTP charset that contradicts the page's ``<meta>`` is counted, and the page is
+      decoded with whichever of the two its bytes are valid in (UTF-8 first);
+    - an XML response that declares entities (an expansion bomb) is refused, one that is
+      not well-formed (a cut-off sitemap) is counted.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.faults = fault_log(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if response.status != 200 or not isinstance(response, TextResponse):
+            return response
+        if is_binary(response):
+            return as_binary(response)
+        if isinstance(response, HtmlResponse) and not response.body.strip():
+            return self._empty_page(request, response)
+        if isinstance(response, XmlResponse) or response.url.endswith(".xml"):
+            self._check_xml(response)
+        if isinstance(response, HtmlResponse):
+            response = self._settle_charset(response)
+        if not decodes_cleanly(response.body, response.encoding):
+            self.faults.record(
+                "faults/content/invalid_bytes",
+                "Bytes not valid %s in %s; shown as U+FFFD",
+                response.encoding,
+                response.url,
+            )
+        return response
+
+    def _check_xml(self, response: TextResponse) -> None:
+        if XML_ENTITY_DECLARATION.search(response.body[:65536]):
+            self.faults.record(
+                "faults/content/xml_entities",
+                "Refused %s: it declares XML entities (an expansion bomb?)",
+                response.url,
+            )
+            raise IgnoreRequest(f"XML with entity declarations: {response.url}")
+        error = xml_syntax_error(response.body)
+        if error:
+            self.faults.record(
+                "faults/content/malformed_xml",
+                "Malformed XML in %s (%s); the spider reads what it can",
+                response.url,
+                error,
+            )
+
+    def _empty_page(self, request: Request, response: Response) -> Request | Response:
+        spider = self.crawler.spider
+        assert spider is not None
+        retry = get_retry_request(request, spider=spider, reason="empty_body")
+        self.faults.record(
+            "faults/content/empty",
+            "Empty page (HTTP 200, no body) at %s (%s)",
+            response.url,
+            "will retry" if retry else "not retried",
+        )
+        return retry or response
+
+    def _settle_charset(self, response: HtmlResponse) -> HtmlResponse:
+        declared = header_charset(response)
+        in_page = html_body_declared_encoding(response.body)
+        meta = resolve_encoding(in_page) if in_page else None
+        if not declared or not meta or codecs.lookup(declared) == codecs.lookup(meta):
+            return response
+        candidates = sorted({declared, meta}, key=lambda name: codecs.lookup(name).name != "utf-8")
+        chosen = next((c for c in candidates if decodes_cleanly(response.body, c)), declared)
+        self.faults.record(
+            "faults/content/charset_conflict",
+            "Charset conflict at %s: HTTP header says %s, <meta> says %s; decoding as %s",
+            response.url,
+            declared,
+            meta,
+            chosen,
+        )
+        return response.replace(encoding=chosen)
+
+
+__all__ = [
+    "BombSafeHttpCompressionMiddleware",
+    "ContactUserAgentMiddleware",
+    "ContentFaultsMiddleware",
+    "DownloadFaultsMiddleware",
+    "FaultAwareMetaRefreshMiddleware",
+    "FaultAwareRedirectMiddleware",
+    "HostGuardMiddleware",
+    "LoggedRobotsTxtMiddleware",
+]

@@ -1,0 +1,258 @@
+"""Resume a crawl after any stop, a Ctrl-C or a ``kill -9``, losing and repeating nothing.
+
+    scrapy crawl aawsat -o articles.jsonl -s JOBDIR=crawls/aawsat    # run it again to resume
+
+Scrapy saves ``JOBDIR``'s request queue only on a clean stop, but marks every URL as seen
+the moment it is queued; after a hard kill a resumed crawl therefore finds nothing left
+to do and "finishes" with most of the archive never fetched. So:
+
+- :class:`CrashSafeResume` writes a marker into ``JOBDIR`` when a crawl opens and removes
+  it once Scrapy has saved the queue at close. A marker found at start means the last run
+  was killed: its seen-set and queue are discarded and discovery (listings, sitemaps:
+  cheap) runs again. It also reads the articles already in the appended (``-o``) JSON
+  Lines output, the one record of what is done that a kill cannot falsify.
+- :class:`SkipWrittenArticlesMiddleware` never requests a page whose URL is the ``url`` or
+  ``fetched_url`` of a record already in the output.
+- :class:`WrittenArticlesPipeline` drops a record whose canonical URL or text is already
+  in the output (e.g. an old-slug page that names an article written by an earlier run).
+
+Stats: ``resume/unclean_stop``, ``resume/written_articles``, ``resume/unreadable_lines``,
+``resume/skipped_articles``, ``resume/duplicates/url|content`` (and
+``resume/torn_line_bytes_cut`` from :mod:`crawler.feeds`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+from urllib.parse import urlsplit
+
+from itemadapter import ItemAdapter
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.settings import BaseSettings
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.job import job_dir
+
+from crawler.feeds import LINE_FORMATS
+from crawler.urls import canonicalize_url
+from pipelines.drop import DropArticle
+
+logger = logging.getLogger(__name__)
+
+RUNNING_MARKER = "crawl-running"
+"""File in ``JOBDIR`` that exists exactly while a crawl has not closed cleanly."""
+JOBDIR_REQUEST_STATE = ("requests.seen", "requests.queue")
+"""What Scrapy keeps in ``JOBDIR`` about requests: the seen-set and the pending queue."""
+
+
+def url_key(url: str) -> str:
+    """Path and query of ``url``: the same for a record's public ``url`` and the URL it
+    was fetched from (the crawl maps one origin to the other and never leaves the site).
+
+    >>> url_key("https://eng-archive.aawsat.com/a/b/c/?utm_source=x")
+    '/a/b/c/'
+    """
+    parts = urlsplit(canonicalize_url(url))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def appended_line_feeds(settings: BaseSettings) -> list[Path]:
+    """Local JSON Lines feeds this crawl appends to (``-o out.jsonl``, not ``-O``)."""
+    paths = []
+    for uri, options in settings.getdict("FEEDS").items():
+        uri = str(uri)
+        scheme = urlsplit(uri).scheme
+        if scheme not in {"", "file"} or (options or {}).get("overwrite"):
+            continue
+        if (options or {}).get("format") in LINE_FORMATS:
+            paths.append(Path(urlsplit(uri).path if scheme == "file" else uri))
+    return paths
+
+
+@dataclass
+class WrittenArticles:
+    """What the output already holds: URL keys, canonical URLs and content hashes."""
+
+    url_keys: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+    content_hashes: set[str] = field(default_factory=set)
+    count: int = 0
+    unreadable_lines: int = 0
+
+    @classmethod
+    def read(cls, files: Iterable[Path]) -> WrittenArticles:
+        """Read every complete line; an unterminated last line is a torn write, not a record."""
+        written = cls()
+        for path in files:
+            if not path.is_file():
+                continue
+            with path.open("rb") as lines:
+                for line in lines:
+                    if line.endswith(b"\n"):
+                        written.add_line(line)
+        return written
+
+    def add_line(self, line: bytes) -> None:
+        try:
+            record = json.loads(line)
+            url, fetched_url = record["url"], record["fetched_url"]
+        except (ValueError, TypeError, KeyError):
+            if line.strip():
+                self.unreadable_lines += 1
+            return
+        self.count += 1
+        self.urls.add(url)
+        self.url_keys.update({url_key(url), url_key(fetched_url)})
+        if record.get("content_hash"):
+            self.content_hashes.add(record["content_hash"])
+
+
+class CrashSafeResume:
+    """Extension: detects a killed previous run in ``JOBDIR`` and reads what the output holds.
+
+    ``ARCHIVE_RESUME_FROM_OUTPUT = False`` turns off reading the output (every article is
+    then fetched and emitted again); the ``JOBDIR`` repair always runs.
+    """
+
+    def __init__(self, settings: BaseSettings, stats: StatsCollector) -> None:
+        self.stats = stats
+        self.feeds = appended_line_feeds(settings)
+        self.written = (
+            WrittenArticles.read(self.feeds)
+            if settings.getbool("ARCHIVE_RESUME_FROM_OUTPUT")
+            else WrittenArticles()
+        )
+        self.jobdir = job_dir(settings)
+        self.unclean_stop = False
+        if self.jobdir:
+            marker = Path(self.jobdir, RUNNING_MARKER)
+            self.unclean_stop = marker.exists()
+            if self.unclean_stop:
+                discard_request_state(Path(self.jobdir))
+            started = datetime.now(UTC).isoformat(timespec="seconds")
+            marker.write_text(f"pid {os.getpid()}, started {started}\n")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler.settings, crawler.stats)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.unclean_stop:
+            self.stats.set_value("resume/unclean_stop", 1)
+            logger.warning(
+                "JOBDIR %s: the previous run did not stop cleanly (killed?), so its request "
+                "queue was lost; discarded its seen-set and queue, discovery starts again",
+                self.jobdir,
+            )
+        if self.written.count:
+            self.stats.set_value("resume/written_articles", self.written.count)
+            logger.info(
+                "Resuming: %d articles already in %s will not be fetched or emitted again",
+                self.written.count,
+                ", ".join(map(str, self.feeds)),
+            )
+        if self.written.unreadable_lines:
+            self.stats.set_value("resume/unreadable_lines", self.written.unreadable_lines)
+            logger.warning(
+                "%d lines of %s are not article records; left as they are",
+                self.written.unreadable_lines,
+                ", ".join(map(str, self.feeds)),
+            )
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        # Scrapy has saved JOBDIR's queue by now (the scheduler closes before this signal).
+        if self.jobdir:
+            Path(self.jobdir, RUNNING_MARKER).unlink(missing_ok=True)
+
+
+def discard_request_state(jobdir: Path) -> None:
+    """Remove Scrapy's seen-set and request queue from ``jobdir``; other state stays."""
+    for name in JOBDIR_REQUEST_STATE:
+        path = jobdir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+
+
+def _written_articles(crawler: Crawler) -> WrittenArticles:
+    extension = crawler.get_extension(CrashSafeResume)
+    if extension is None:
+        raise NotConfigured("needs the CrashSafeResume extension")
+    return extension.written
+
+
+class SkipWrittenArticlesMiddleware:
+    """Spider middleware: a request for a page already in the output is dropped before it
+    is scheduled, counted as ``resume/skipped_articles``. (Dropped here, not refused in the
+    downloader, so it never reaches an errback as a failure.)"""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.written = _written_articles(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def is_written(self, output: object) -> bool:
+        if not (isinstance(output, Request) and self.written.url_keys):
+            return False
+        if url_key(output.url) not in self.written.url_keys:
+            return False
+        self.stats.inc_value("resume/skipped_articles")
+        logger.debug("Already in the output, not fetched again: %s", output.url)
+        return True
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        async for output in start:
+            if not self.is_written(output):
+                yield output
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        return (output for output in result if not self.is_written(output))
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for output in result:
+            if not self.is_written(output):
+                yield output
+
+
+class WrittenArticlesPipeline:
+    """Item pipeline: drops a record whose URL or text an earlier run already wrote,
+    counted as ``resume/duplicates/url`` or ``resume/duplicates/content``."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.written = _written_articles(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        adapter = ItemAdapter(item)
+        if adapter.get("url") in self.written.urls:
+            self._drop("url", f"{adapter['url']} is already in the output")
+        if adapter.get("content_hash") in self.written.content_hashes:
+            self._drop("content", f"{adapter['url']} has the text of an article in the output")
+        return item
+
+    def _drop(self, key: str, message: str) -> None:
+        self.stats.inc_value(f"resume/duplicates/{key}")
+        raise DropArticle(f"already_written_{key}", message, log_level="INFO")

@@ -1,0 +1,384 @@
+"""Fault injection: the fixture archive served with one fault at a time, crawled for real.
+
+Each test runs ``scrapy crawl aawsat`` in a subprocess against :class:`FaultServer` with
+one fault on one path, and checks that the crawl finishes, every article the fault does
+not touch is emitted, and the fault is counted in the stats under its kind and logged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.testing import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
+from tests.fault_server import (
+    Fault,
+    FaultServer,
+    redirect,
+    reset,
+    send,
+    serve,
+    slow,
+    status,
+    truncated,
+)
+
+MIRROR = FIXTURES / "aawsat" / "site"
+PUBLIC = "https://eng-archive.aawsat.com"
+EXPECTED_JSONL, EXPECTED_STATS = crawl_golden_files("aawsat")
+GOLDEN_RECORDS = {
+    record["url"]: record for record in map(json.loads, EXPECTED_JSONL.read_text().splitlines())
+}
+HEALTHY_STATS = json.loads(EXPECTED_STATS.read_text())
+
+ONLY_IN_SITEMAP = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"
+"""Listed in ``post-sitemap.xml`` and linked from nowhere (fixtures/aawsat/README.md)."""
+ARTICLE = "/diana-moukalled/opinion/when-the-rubbish-piles-up/"
+"""The faulty article of most tests: linked from listings and the post sitemap, no alias."""
+NON_ASCII_ARTICLE = "/omar-nasser/world/finance-ministers-gather-in-shanghai-as-markets-wobble/"
+"""A page with ``<meta charset="UTF-8">`` and typographic quotes: charset faults show."""
+RETRY_TIMES = 3
+ATTEMPTS = RETRY_TIMES + 1
+
+
+def page(path: str) -> bytes:
+    return (MIRROR / path.strip("/") / "index.html").read_bytes()
+
+
+def crawl(
+    tmp_path: Path, faults: dict[str, Fault], *settings: str
+) -> tuple[CrawlResult, FaultServer]:
+    server = FaultServer(MIRROR, faults)
+    with server.running():
+        result = run_crawl(
+            "aawsat",
+            server.base_url,
+            tmp_path,
+            "-s",
+            f"RETRY_TIMES={RETRY_TIMES}",
+            "-s",
+            "ARCHIVE_COVERAGE_DIR=",
+            *settings,
+        )
+    assert result.returncode == 0, result.log[-4000:]
+    assert result.report["finish_reason"] == "finished"
+    return result, server
+
+
+def emitted(result: CrawlResult) -> set[str]:
+    urls = [json.loads(line)["url"] for line in result.output.splitlines()]
+    assert len(urls) == len(set(urls)), "an article was emitted twice"
+    return set(urls)
+
+
+def all_but(*paths: str) -> set[str]:
+    return set(GOLDEN_RECORDS) - {PUBLIC + path for path in paths}
+
+
+def stat(result: CrawlResult, key: str) -> int:
+    return result.report["stats"].get(key, 0)
+
+
+def logged(result: CrawlResult, *parts: str) -> bool:
+    """Some log line above DEBUG holds every one of ``parts``."""
+    return any(
+        all(part in line for part in parts) and "DEBUG" not in line
+        for line in result.log.splitlines()
+    )
+
+
+# -- HTTP statuses ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", [500, 503])
+def test_a_server_error_that_recovers_after_retries_loses_nothing(tmp_path, code):
+    result, server = crawl(tmp_path, {ARTICLE: status(code, times=2)})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert server.attempts[ARTICLE] == 3
+    assert stat(result, f"faults/http/{code}") == 2
+    assert logged(result, f"HTTP {code} from", ARTICLE, "will retry")
+
+
+def test_a_permanent_500_is_given_up_after_the_retries(tmp_path):
+    result, server = crawl(tmp_path, {ARTICLE: status(500)})
+    assert emitted(result) == all_but(ARTICLE)
+    assert server.attempts[ARTICLE] == ATTEMPTS
+    assert stat(result, "faults/http/500") == ATTEMPTS
+    assert logged(result, "HTTP 500 from", ARTICLE, "not retried")
+    assert logged(result, "Gave up retrying", ARTICLE)
+
+
+def test_a_429_is_retried_after_its_retry_after(tmp_path):
+    result, server = crawl(tmp_path, {ARTICLE: status(429, times=1, headers={"Retry-After": "2"})})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    first, second = (r.at for r in server.requests if r.path == ARTICLE)
+    assert second - first >= 1.9
+    assert stat(result, "faults/http/429") == 1
+    assert stat(result, "faults/retry_after") == 1
+    assert logged(result, "Waiting 2.0 s before retrying", ARTICLE)
+
+
+# -- transport -------------------------------------------------------------------------
+
+
+def test_a_response_slower_than_the_download_timeout_is_retried(tmp_path):
+    result, server = crawl(tmp_path, {ARTICLE: slow(2.5, times=2)}, "-s", "DOWNLOAD_TIMEOUT=1")
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert server.attempts[ARTICLE] == 3
+    assert stat(result, "faults/download/timeout") == 2
+    assert logged(result, "Download failed (timeout)", ARTICLE, "will retry")
+
+
+def test_a_reset_connection_is_counted_and_the_crawl_goes_on(tmp_path):
+    result, server = crawl(tmp_path, {ARTICLE: reset()})
+    assert emitted(result) == all_but(ARTICLE)
+    assert server.attempts[ARTICLE] == ATTEMPTS
+    assert stat(result, "faults/download/connection_lost") == ATTEMPTS
+    assert logged(result, "Download failed (connection_lost)", ARTICLE)
+
+
+def test_a_body_shorter_than_its_content_length_is_counted(tmp_path):
+    result, _ = crawl(tmp_path, {ARTICLE: truncated(page(ARTICLE))})
+    assert emitted(result) == all_but(ARTICLE)
+    assert stat(result, "faults/download/data_loss") == ATTEMPTS
+    assert logged(result, "Download failed (data_loss)", ARTICLE)
+
+
+# -- redirects -------------------------------------------------------------------------
+
+
+def test_a_redirect_loop_is_counted_not_silently_dropped(tmp_path):
+    other = "/diana-moukalled/opinion/when-the-rubbish-piles-up-2/"
+    result, server = crawl(tmp_path, {ARTICLE: redirect(other), other: redirect(ARTICLE)})
+    assert emitted(result) == all_but(ARTICLE)
+    assert server.paths().count(ARTICLE) == 1
+    assert stat(result, "faults/redirect/loop") == 1
+    assert logged(result, "Redirect loop", other, ARTICLE)
+
+
+def test_a_redirect_chain_over_the_limit_is_counted(tmp_path):
+    hops = {f"/chain/{n}/": redirect(f"/chain/{n + 1}/") for n in range(12)}
+    result, server = crawl(tmp_path, {ARTICLE: redirect("/chain/0/"), **hops})
+    assert emitted(result) == all_but(ARTICLE)
+    assert "/chain/10/" not in server.paths()
+    assert stat(result, "faults/redirect/too_many") == 1
+    assert logged(result, "Gave up after 10 redirects", "/chain/9/")
+
+
+def test_a_redirect_to_another_host_is_refused(tmp_path):
+    # The same server under another name: had the redirect been followed, it would show.
+    def to_localhost(handler, attempt: int) -> bool:
+        port = handler.server.server_address[1]
+        send(handler, 302, headers={"Location": f"http://localhost:{port}{ARTICLE}"})
+        return True
+
+    result, server = crawl(tmp_path, {ARTICLE: to_localhost})
+    assert emitted(result) == all_but(ARTICLE)
+    assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
+    assert stat(result, "faults/off_site/redirect") == 1
+    assert logged(result, "Refused an off-site redirect", "localhost")
+
+
+# -- sizes and encodings ---------------------------------------------------------------
+
+
+def test_a_page_over_the_size_cap_is_not_downloaded(tmp_path):
+    huge = page(ARTICLE).replace(b"</body>", b"<!--" + b"x" * (10 * 1024 * 1024) + b"--></body>")
+    result, _ = crawl(tmp_path, {ARTICLE: serve(huge, {"Content-Type": "text/html"})})
+    assert emitted(result) == all_but(ARTICLE)
+    assert stat(result, "faults/download/too_large") == 1
+    assert logged(result, "Download failed (too_large)", ARTICLE)
+
+
+def test_a_gzip_bomb_is_stopped_at_the_size_cap(tmp_path):
+    bomb = gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 100_000
+    headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+    result, _ = crawl(tmp_path, {ARTICLE: serve(bomb, headers)})
+    assert emitted(result) == all_but(ARTICLE)
+    assert stat(result, "faults/decompression") == 1
+    assert logged(result, "exceeded DOWNLOAD_MAXSIZE", ARTICLE)
+
+
+def test_invalid_utf8_is_counted_and_the_article_kept(tmp_path):
+    broken = page(ARTICLE).replace(b"</title>", b" \xff\xfe</title>", 1)
+    result, _ = crawl(tmp_path, {ARTICLE: serve(broken, {"Content-Type": "text/html"})})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert stat(result, "faults/content/invalid_bytes") == 1
+    assert logged(result, "Bytes not valid utf-8", ARTICLE)
+
+
+def test_a_charset_header_contradicting_the_meta_is_decoded_by_the_bytes(tmp_path):
+    headers = {"Content-Type": "text/html; charset=ISO-8859-1"}
+    result, _ = crawl(tmp_path, {NON_ASCII_ARTICLE: serve(page(NON_ASCII_ARTICLE), headers)})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    record = next(
+        r
+        for r in map(json.loads, result.output.splitlines())
+        if r["url"].endswith(NON_ASCII_ARTICLE)
+    )
+    golden = GOLDEN_RECORDS[PUBLIC + NON_ASCII_ARTICLE]
+    assert (record["title"], record["body"]) == (golden["title"], golden["body"])
+    assert stat(result, "faults/content/charset_conflict") == 1
+    assert logged(result, "Charset conflict", NON_ASCII_ARTICLE, "decoding as utf-8")
+
+
+def test_an_empty_200_is_retried_then_counted(tmp_path):
+    result, server = crawl(tmp_path, {ARTICLE: serve(b"", {"Content-Type": "text/html"})})
+    assert emitted(result) == all_but(ARTICLE)
+    assert server.attempts[ARTICLE] == ATTEMPTS
+    assert stat(result, "faults/content/empty") == ATTEMPTS
+    assert logged(result, "Empty page", ARTICLE, "not retried")
+
+
+def test_a_non_html_page_at_an_article_url_is_counted(tmp_path):
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
+    result, _ = crawl(tmp_path, {ARTICLE: serve(pdf, {"Content-Type": "application/pdf"})})
+    assert emitted(result) == all_but(ARTICLE)
+    assert stat(result, "pages/not_html") == 1
+    assert logged(result, "Not an HTML page at an article URL", ARTICLE)
+
+
+# -- sitemaps and robots.txt -----------------------------------------------------------
+
+XML = {"Content-Type": "application/xml; charset=UTF-8"}
+
+
+def test_a_cut_off_sitemap_is_counted_and_what_it_lists_still_crawled(tmp_path):
+    whole = (MIRROR / "post-sitemap.xml").read_bytes()
+    cut = whole[: whole.index(ONLY_IN_SITEMAP.encode()) + 200]
+    result, _ = crawl(tmp_path, {"/post-sitemap.xml": serve(cut, XML)})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert stat(result, "faults/content/malformed_xml") == 1
+    assert logged(result, "Malformed XML in", "post-sitemap.xml")
+
+
+def test_a_sitemap_that_is_not_xml_is_counted_and_the_site_still_crawled(tmp_path):
+    garbage = b"<html><body>Sitemap temporarily unavailable</body></html>"
+    result, _ = crawl(tmp_path, {"/post-sitemap.xml": serve(garbage, XML)})
+    assert emitted(result) == all_but(ONLY_IN_SITEMAP)
+    assert stat(result, "sitemaps/invalid") == 1
+    assert logged(result, "Ignoring invalid sitemap", "post-sitemap.xml")
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE urlset [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+ <url><loc>https://eng-archive.aawsat.com/theaawsat/world/&lol9;/</loc></url>
+</urlset>
+"""
+
+
+def test_a_sitemap_with_an_entity_expansion_bomb_is_refused(tmp_path):
+    result, _ = crawl(tmp_path, {"/post-sitemap.xml": serve(BILLION_LAUGHS, XML)})
+    assert emitted(result) == all_but(ONLY_IN_SITEMAP)
+    assert stat(result, "faults/content/xml_entities") == 1
+    assert logged(result, "declares XML entities", "post-sitemap.xml")
+
+
+def test_off_site_and_non_http_sitemap_entries_are_not_fetched(tmp_path):
+    def index_with_strangers(handler, attempt: int) -> bool:
+        port = handler.server.server_address[1]
+        body = (
+            (MIRROR / "sitemap_index.xml")
+            .read_bytes()
+            .replace(
+                b"</sitemapindex>",
+                f"<sitemap><loc>http://localhost:{port}/post-sitemap.xml</loc></sitemap>"
+                "<sitemap><loc>ftp://ftp.example.org/post-sitemap.xml</loc></sitemap>"
+                "</sitemapindex>".encode(),
+            )
+        )
+        send(handler, 200, body, XML)
+        return True
+
+    def posts_with_stranger(handler, attempt: int) -> bool:
+        port = handler.server.server_address[1]
+        body = (
+            (MIRROR / "post-sitemap.xml")
+            .read_bytes()
+            .replace(
+                b"</urlset>",
+                f"<url><loc>http://localhost:{port}{ARTICLE}x/</loc></url></urlset>".encode(),
+            )
+        )
+        send(handler, 200, body, XML)
+        return True
+
+    result, server = crawl(
+        tmp_path,
+        {"/sitemap_index.xml": index_with_strangers, "/post-sitemap.xml": posts_with_stranger},
+    )
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
+    assert stat(result, "faults/off_site/request") == 1
+    assert stat(result, "faults/bad_scheme") == 1
+    assert logged(result, "Refused an off-site request", "localhost", "post-sitemap.xml")
+    assert logged(result, "Refused a ftp: URL")
+    skipped = HEALTHY_STATS["sitemaps/skipped_urls"] + 1
+    assert stat(result, "sitemaps/skipped_urls") == skipped
+    assert logged(result, f"sitemap URLs skipped: {skipped}")
+
+
+def test_a_section_disallowed_by_robots_txt_is_not_fetched(tmp_path):
+    robots = (MIRROR / "robots.txt").read_bytes() + b"Disallow: /diana-moukalled/\n"
+    robots = robots.replace(b"Sitemap:", b"Disallow: /diana-moukalled/\nSitemap:")
+    result, server = crawl(tmp_path, {"/robots.txt": serve(robots, {"Content-Type": "text/plain"})})
+    section = {url for url in GOLDEN_RECORDS if "/diana-moukalled/" in url}
+    assert section
+    assert emitted(result) == set(GOLDEN_RECORDS) - section
+    assert [p for p in server.paths() if p.startswith("/diana-moukalled/")] == []
+    assert stat(result, "robotstxt/forbidden") > HEALTHY_STATS["robotstxt/forbidden"]
+    assert logged(result, "Forbidden by robots.txt", "/diana-moukalled/opinion/")
+
+
+# -- links a page should never lead the crawler to -------------------------------------
+
+
+def test_links_off_site_or_not_http_and_a_foreign_canonical_are_not_followed(tmp_path):
+    def home_with_strangers(handler, attempt: int) -> bool:
+        port = handler.server.server_address[1]
+        links = "".join(
+            f'<a href="{href}">x</a>'
+            for href in (
+                "file:///etc/passwd",
+                f"ftp://127.0.0.1:{port}/theaawsat/world/a-file/",
+                "mailto:desk@example.org",
+                "javascript:alert(1)",
+                "data:text/html,<p>hi</p>",
+                f"http://localhost:{port}/theaawsat/world/elsewhere/",
+                "//example.org/theaawsat/world/protocol-relative/",
+            )
+        )
+        body = page("/").replace(b"</body>", links.encode() + b"</body>")
+        send(handler, 200, body, {"Content-Type": "text/html; charset=UTF-8"})
+        return True
+
+    foreign_canonical = page(ARTICLE).replace(
+        b"<head>", b'<head><link rel="canonical" href="https://example.org/stolen/" />', 1
+    )
+    result, server = crawl(
+        tmp_path,
+        {
+            "/": home_with_strangers,
+            ARTICLE: serve(foreign_canonical, {"Content-Type": "text/html"}),
+        },
+    )
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
+    assert not [p for p in server.paths() if "a-file" in p or "elsewhere" in p]
+    assert not [key for key in result.report["stats"] if key.startswith("faults/")]
