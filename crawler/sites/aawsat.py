@@ -35,6 +35,7 @@ from crawler.sites.base import (
     first_nonempty,
 )
 from crawler.sites.wordpress import (
+    DIVI_BYLINE,
     WordPressSignals,
     archive_period,
     is_listing,
@@ -133,12 +134,6 @@ CHROME_LINES = re.compile(
 )
 MEDIA_ID = re.compile(r"^Media ID:\s*(\d+)\s*$", flags=re.IGNORECASE)
 CAPTION_LABEL = re.compile(r"^Caption:\s*", flags=re.IGNORECASE)
-# "by AUTHOR | Mon D, YYYY | Section" (Divi's et_pb_postinfo_meta), any part optional.
-BYLINE = re.compile(
-    r"^by\s+(?P<authors>[^|]+?)\s*(?:\|\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\s*)?"
-    r"(?:\|\s*(?P<section>[^|]+?)\s*)?(?:\|\s*\d+ comments?\s*)?$",
-    flags=re.IGNORECASE,
-)
 
 
 def classify_url(url: str) -> UrlKind:
@@ -229,7 +224,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         candidates = [" ".join(self.response.css(f"{POST_META} ::text").getall())]
         candidates += [b.text for b in self._raw_blocks if isinstance(b, TextBlock)][:6]
         for text in candidates:
-            match = BYLINE.match(normalize_text(text) or "")
+            match = DIVI_BYLINE.match(normalize_text(text) or "")
             if match:
                 return match
         return None
@@ -385,7 +380,7 @@ class ArticleBody:
         if labelled or (self._in_figure_group and has_credit(text)):
             self._add_caption(text[labelled.end() :] if labelled else text)
             return
-        if CHROME_LINES.match(text) or BYLINE.match(text) or (title and text == title):
+        if CHROME_LINES.match(text) or DIVI_BYLINE.match(text) or (title and text == title):
             return
         self._group = []
         self._in_figure_group = False

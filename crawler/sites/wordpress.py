@@ -40,6 +40,13 @@ LISTING_BODY_CLASSES = frozenset(
     {"archive", "blog", "home", "search", "category", "tag", "author", "date"}
 )
 _PAGINATION = re.compile(r"/page/\d+$")
+# Divi's post meta line, "by AUTHOR | Mon D, YYYY | Section" (et_pb_postinfo_meta), any
+# part after the author optional; builder layouts repeat it inside the content.
+DIVI_BYLINE = re.compile(
+    r"^by\s+(?P<authors>[^|]+?)\s*(?:\|\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\s*)?"
+    r"(?:\|\s*(?P<section>[^|]+?)\s*)?(?:\|\s*\d+ comments?\s*)?$",
+    flags=re.IGNORECASE,
+)
 _DATE_ARCHIVE = re.compile(r"(?P<year>\d{4})(?:/(?P<month>\d{2})(?:/\d{2})?)?")
 
 

@@ -1,0 +1,87 @@
+"""The article-extraction benchmark's metric: 4-word-shingle precision, recall and F1.
+
+Defined in the benchmark's SOURCE.md (``fixtures/article-extraction/SOURCE.md``): tokens
+are the matches of ``\\w+``; a text's shingles are the multiset of its consecutive 4-token
+tuples (a text of 1-3 tokens is one shingle of all its tokens); per page, true positives
+are the shingles both texts share (multiset intersection). Precision is the mean over
+pages with any predicted shingle of tp/(tp+fp), recall the mean over pages with any true
+shingle of tp/(tp+fn), a page where prediction and truth have no shingle at all counting
+1.0 for both; F1 is the harmonic mean of those two means. Accuracy is the share of pages
+whose token list equals the truth's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_TOKEN = re.compile(r"\w+")
+SHINGLE_SIZE = 4
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def shingles(words: list[str]) -> Counter[tuple[str, ...]]:
+    """Multiset of consecutive 4-token tuples.
+
+    >>> sorted(shingles("a b c d e".split()))
+    [('a', 'b', 'c', 'd'), ('b', 'c', 'd', 'e')]
+    >>> shingles(["a", "b"])
+    Counter({('a', 'b'): 1})
+    """
+    if len(words) < SHINGLE_SIZE:
+        return Counter([tuple(words)]) if words else Counter()
+    return Counter(tuple(words[i : i + SHINGLE_SIZE]) for i in range(len(words) - SHINGLE_SIZE + 1))
+
+
+@dataclass(frozen=True)
+class PageScore:
+    tp: int
+    fp: int
+    fn: int
+    exact: bool
+
+
+def score_page(truth: str, predicted: str) -> PageScore:
+    truth_tokens, predicted_tokens = tokens(truth), tokens(predicted)
+    truth_shingles, predicted_shingles = shingles(truth_tokens), shingles(predicted_tokens)
+    tp = sum((truth_shingles & predicted_shingles).values())
+    return PageScore(
+        tp=tp,
+        fp=sum(predicted_shingles.values()) - tp,
+        fn=sum(truth_shingles.values()) - tp,
+        exact=truth_tokens == predicted_tokens,
+    )
+
+
+@dataclass(frozen=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    accuracy: float
+    pages: int
+
+
+def aggregate(pages: Iterable[PageScore]) -> Scores:
+    """Macro-averaged precision and recall over pages, F1 of the two means."""
+    scored = list(pages)
+    precisions, recalls = [], []
+    for page in scored:
+        if page.fp == page.fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        if page.tp + page.fp:
+            precisions.append(page.tp / (page.tp + page.fp))
+        if page.tp + page.fn:
+            recalls.append(page.tp / (page.tp + page.fn))
+    precision = sum(precisions) / len(precisions) if precisions else 0.0
+    recall = sum(recalls) / len(recalls) if recalls else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    accuracy = sum(page.exact for page in scored) / len(scored) if scored else 0.0
+    return Scores(precision, recall, f1, accuracy, len(scored))

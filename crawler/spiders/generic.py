@@ -1,0 +1,42 @@
+"""``scrapy crawl archive -a base_url=URL [-a site=NAME]``: any site's archive.
+
+With ``-a site=NAME`` the registered profile of that site extracts the pages (and
+``base_url`` may point at a copy of the site); without it the generic profile does, for
+the site at ``base_url``. When ``base_url`` is a copy of a site published elsewhere, give
+the published address as ``-a site_url=URL`` so the copy's absolute links count as
+on-site and records carry the published URLs. Every other option works as for the site
+spiders.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scrapy.exceptions import UsageError
+
+from crawler.sites import get_profile
+from crawler.sites.generic import generic_profile
+from crawler.spiders.archive import ArchiveSpider
+
+
+class GenericArchiveSpider(ArchiveSpider):
+    name = "archive"
+
+    def __init__(
+        self,
+        *args: Any,
+        site: str | None = None,
+        base_url: str | None = None,
+        site_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        if site:
+            try:
+                self.profile = get_profile(site)
+            except KeyError as error:
+                raise UsageError(str(error.args[0])) from None
+        elif base_url or site_url:
+            self.profile = generic_profile(site_url or base_url or "")
+        else:
+            raise UsageError("scrapy crawl archive needs -a base_url=URL (or -a site=NAME)")
+        super().__init__(*args, base_url=base_url, **kwargs)
