@@ -24,8 +24,10 @@ from crawler.middlewares import (
     HostGuardMiddleware,
     LoggedRobotsTxtMiddleware,
 )
+from crawler.replay import ArchiveReplayMiddleware
 from crawler.report import RunReport
 from crawler.resume import CrashSafeResume, SkipWrittenArticlesMiddleware, WrittenArticlesPipeline
+from crawler.warc import WarcCaptureMiddleware
 from pipelines import (
     ArticleOutputPipeline,
     DateRangePipeline,
@@ -133,3 +135,11 @@ ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
 WAYBACK_ENDPOINT = "https://web.archive.org"
 WAYBACK_CDX_PAGE_SIZE = 5000
 DOWNLOAD_SLOTS = {"web.archive.org": {"concurrency": 2, "delay": 1.0}}
+
+# WARC capture and offline replay (crawler/warc.py, crawler/replay.py). Capture sits
+# next to the downloader: it records bodies before decompression and redirects before
+# they are followed. Replay sits after it, so a replayed crawl can be recorded too.
+WARC_OUTPUT = None  # path ending in .warc.gz or .warc: also write every HTTP exchange there
+WARC_MAX_SIZE = 1024**3  # bytes: a full WARC file is closed, the next is <name>-00001.warc.gz
+REPLAY_SOURCE = None  # WARC files, mirror folders (comma-separated): answer every request offline
+DOWNLOADER_MIDDLEWARES |= {WarcCaptureMiddleware: 950, ArchiveReplayMiddleware: 990}
