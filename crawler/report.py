@@ -26,7 +26,7 @@ REPORT_LINES = (
     ("listed articles (listings, sitemaps, URL lists)", "coverage/listed"),
     ("listed articles missing from the output", "coverage/missing"),
     ("pages that are not HTML", "pages/not_html"),
-    ("unparsed dates", "normalize/unparsed_date/"),
+    ("dates rejected (kept raw)", "normalize/rejected_date/"),
     ("sitemaps read", "sitemaps/urlset"),
     ("sitemap indexes read", "sitemaps/sitemapindex"),
     ("invalid sitemaps", "sitemaps/invalid"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import UTC, date, datetime
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -32,35 +33,79 @@ def content_hash(title: str | None, body: str | None) -> str:
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def normalize_article(item: Any) -> list[str]:
+EARLIEST_DATE = date(1990, 1, 1)
+"""No news archive we crawl has articles older than this: an earlier date is a misparse."""
+
+
+def _moment(value: str) -> datetime:
+    """An ISO date or datetime as an aware UTC datetime (a bare date: its start, UTC)."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def reference_time(adapter: ItemAdapter) -> datetime:
+    """When the page was seen: its capture time for an archive copy, else its fetch time."""
+    capture = adapter.get("capture") or {}
+    if capture.get("timestamp"):
+        return datetime.strptime(capture["timestamp"], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    if adapter.get("fetched_at"):
+        return _moment(adapter["fetched_at"])
+    return datetime.now(UTC)
+
+
+def date_problem(iso: str, seen_at: datetime) -> str | None:
+    """Why a parsed date cannot be the article's: ``after_fetch`` or ``before_1990``.
+
+    >>> seen = datetime(2026, 11, 25, tzinfo=UTC)
+    >>> date_problem("2016-05-21", seen), date_problem("2031-01-01", seen)
+    (None, 'after_fetch')
+    >>> date_problem("1970-01-01T00:00:00+00:00", seen)
+    'before_1990'
+    """
+    moment = _moment(iso)
+    if moment.date() < EARLIEST_DATE:
+        return "before_1990"
+    # A bare date is a whole day: it is too late only if the day starts after the fetch.
+    if moment > seen_at:
+        return "after_fetch"
+    return None
+
+
+def normalize_article(item: Any) -> list[tuple[str, str]]:
     """Fill the derived fields of ``item`` in place: canonical ``url``, ISO ``published`` and
     ``modified``, ``word_count``, ``content_hash``, ``id``, ``schema_version``.
 
-    Returns the names of the date fields whose raw value did not parse (left null).
+    Returns ``(field, reason)`` for each date left null although the page had a raw value:
+    ``unparsed``, or an implausible date (``after_fetch``, ``before_1990``). The raw value
+    is kept in ``<field>_raw``.
     """
     adapter = ItemAdapter(item)
-    unparsed = []
+    rejected = []
     if adapter.get("url"):
         adapter["url"] = canonicalize_url(adapter["url"])
+    seen_at = reference_time(adapter)
     for field in ("published", "modified"):
         raw = adapter.get(f"{field}_raw")
-        adapter[field] = parse_date(raw) if raw else None
-        if raw and adapter[field] is None:
-            unparsed.append(field)
+        iso = parse_date(raw) if raw else None
+        problem = ("unparsed" if iso is None else date_problem(iso, seen_at)) if raw else None
+        adapter[field] = None if problem else iso
+        if problem:
+            rejected.append((field, problem))
     body = adapter.get("body") or ""
     adapter["word_count"] = word_count(body)
     adapter["content_hash"] = content_hash(adapter.get("title"), body)
     if adapter.get("url") and adapter.get("site"):
         adapter["id"] = stable_id(adapter["site"], adapter["url"])
     adapter["schema_version"] = SCHEMA_VERSION
-    return unparsed
+    return rejected
 
 
 class NormalizeArticlePipeline:
     """Runs :func:`normalize_article` on every record.
 
-    A raw date that does not parse leaves the ISO field null, keeps the raw value, and
-    is logged and counted as ``normalize/unparsed_date/<field>``.
+    A raw date that does not parse, or that cannot be right (after the page was fetched or
+    captured, before 1990), leaves the ISO field null, keeps the raw value, and is logged
+    and counted as ``normalize/rejected_date/<field>/<reason>``.
     """
 
     def __init__(self, stats: StatsCollector) -> None:
@@ -71,10 +116,14 @@ class NormalizeArticlePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        for field in normalize_article(item):
+        for field, reason in normalize_article(item):
             adapter = ItemAdapter(item)
-            self.stats.inc_value(f"normalize/unparsed_date/{field}")
+            self.stats.inc_value(f"normalize/rejected_date/{field}/{reason}")
             logger.warning(
-                "Unparsed %s date %r at %s", field, adapter[f"{field}_raw"], adapter.get("url")
+                "Rejected %s date %r (%s) at %s",
+                field,
+                adapter[f"{field}_raw"],
+                reason,
+                adapter.get("url"),
             )
         return item

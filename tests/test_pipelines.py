@@ -59,8 +59,28 @@ def test_normalize_keeps_an_unparsed_date_raw_and_counts_it(crawler, caplog):
     item = run(crawler, NormalizeArticlePipeline, article(published_raw="sometime in spring"))
     assert item.published is None
     assert item.published_raw == "sometime in spring"
-    assert crawler.stats.get_value("normalize/unparsed_date/published") == 1
-    assert "Unparsed published date 'sometime in spring'" in caplog.text
+    assert crawler.stats.get_value("normalize/rejected_date/published/unparsed") == 1
+    assert "Rejected published date 'sometime in spring' (unparsed)" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [("Jun 27, 2031", "after_fetch"), ("1970-01-01T00:00:00Z", "before_1990")],
+)
+def test_normalize_rejects_implausible_dates_and_keeps_them_raw(crawler, raw, reason):
+    item = run(crawler, NormalizeArticlePipeline, article(published_raw=raw))
+    assert item.published is None
+    assert item.published_raw == raw
+    assert crawler.stats.get_value(f"normalize/rejected_date/published/{reason}") == 1
+
+
+def test_a_capture_is_judged_by_its_capture_time(crawler):
+    capture = {"timestamp": "20150101000000", "url": "https://web.archive.org/web/x"}
+    item = run(
+        crawler, NormalizeArticlePipeline, article(published_raw="Jun 27, 2016", capture=capture)
+    )
+    assert item.published is None
+    assert crawler.stats.get_value("normalize/rejected_date/published/after_fetch") == 1
 
 
 def test_validate_passes_a_complete_record(crawler):
