@@ -20,6 +20,7 @@ from scrapy.responsetypes import responsetypes
 
 from crawler.mirror import Mirror, crawl_command
 from crawler.sites import SiteProfile, get_profile
+from crawler.sites.generic import generic_profile
 from pipelines.normalize import normalize_article
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -51,22 +52,73 @@ def canonical_json(data: Any) -> str:
 
 
 @dataclass(frozen=True)
-class PageCase:
-    profile_name: str
-    mirror_root: Path
+class FixtureSite:
+    """``fixtures/<name>/``: a mirror (``site/``), its crawl goldens (``crawl/``), and an
+    optional ``site.json`` saying how to extract and crawl it: ``profile`` (a registered
+    name, or ``generic`` with ``public_origin``), ``spider`` and extra ``crawl_args``.
+    By default the profile and the spider are both named after the folder."""
+
     folder: Path
 
     @property
     def name(self) -> str:
-        return f"{self.profile_name}/{self.folder.relative_to(self.mirror_root)}"
+        return self.folder.name
+
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        config_file = self.folder / "site.json"
+        return json.loads(config_file.read_text()) if config_file.is_file() else {}
+
+    @property
+    def mirror_root(self) -> Path:
+        return self.folder / "site"
+
+    @cached_property
+    def profile(self) -> SiteProfile:
+        profile_name = self.config.get("profile", self.name)
+        if profile_name == "generic":
+            return generic_profile(self.config["public_origin"])
+        return get_profile(profile_name)
+
+    @property
+    def spider(self) -> str:
+        return self.config.get("spider", self.name)
+
+    @property
+    def crawl_args(self) -> list[str]:
+        return list(self.config.get("crawl_args", []))
+
+    @property
+    def golden_files(self) -> tuple[Path, Path]:
+        """The crawl's expected JSON Lines and expected stats."""
+        return (
+            self.folder / "crawl" / "expected.jsonl",
+            self.folder / "crawl" / "expected-stats.json",
+        )
+
+    def page_cases(self) -> list[PageCase]:
+        return [
+            PageCase(self, checks.parent)
+            for checks in sorted(self.mirror_root.rglob("checks.json"))
+        ]
+
+
+@dataclass(frozen=True)
+class PageCase:
+    site: FixtureSite
+    folder: Path
+
+    @property
+    def name(self) -> str:
+        return f"{self.site.name}/{self.folder.relative_to(self.site.mirror_root)}"
 
     @property
     def profile(self) -> SiteProfile:
-        return get_profile(self.profile_name)
+        return self.site.profile
 
     @property
     def url_path(self) -> str:
-        return "/" + self.folder.relative_to(self.mirror_root).as_posix() + "/"
+        return "/" + self.folder.relative_to(self.site.mirror_root).as_posix() + "/"
 
     @property
     def public_url(self) -> str:
@@ -84,7 +136,7 @@ class PageCase:
         return json.loads(self.expected_file.read_text())
 
     def response(self) -> TextResponse:
-        return mirror_response(self.mirror_root, self.url_path, self.public_url)
+        return mirror_response(self.site.mirror_root, self.url_path, self.public_url)
 
     def record(self) -> dict[str, Any]:
         """What the crawl emits for this page, less the fetch time."""
@@ -101,26 +153,24 @@ def mirror_response(mirror_root: Path, url_path: str, url: str) -> TextResponse:
     return cls(url=url, status=served.status, headers=headers, body=served.body)
 
 
-def mirror_roots(fixtures: Path = FIXTURES) -> list[tuple[str, Path]]:
-    """``(profile name, mirror folder)`` of every site that has a mirror."""
+def fixture_sites(fixtures: Path = FIXTURES) -> list[FixtureSite]:
+    """Every fixture folder that holds a mirror."""
     return [
-        (site.name, site / "site")
-        for site in sorted(fixtures.iterdir())
-        if (site / "site").is_dir()
+        FixtureSite(folder) for folder in sorted(fixtures.iterdir()) if (folder / "site").is_dir()
     ]
+
+
+def fixture_site(name: str) -> FixtureSite:
+    return FixtureSite(FIXTURES / name)
+
+
+def crawl_golden_files(site_name: str) -> tuple[Path, Path]:
+    """The expected JSON Lines and stats of a full crawl of ``fixtures/<site_name>``."""
+    return fixture_site(site_name).golden_files
 
 
 def page_cases(fixtures: Path = FIXTURES) -> list[PageCase]:
-    return [
-        PageCase(name, root, checks.parent)
-        for name, root in mirror_roots(fixtures)
-        for checks in sorted(root.rglob("checks.json"))
-    ]
-
-
-def crawl_golden_files(profile_name: str, fixtures: Path = FIXTURES) -> tuple[Path, Path]:
-    folder = fixtures / profile_name / "crawl"
-    return folder / "expected.jsonl", folder / "expected-stats.json"
+    return [case for site in fixture_sites(fixtures) for case in site.page_cases()]
 
 
 def golden_crawl_lines(output: str, base_url: str) -> list[str]:

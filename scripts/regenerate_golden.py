@@ -20,10 +20,9 @@ from pathlib import Path
 from crawler.mirror import start_server
 from crawler.testing import (
     canonical_json,
-    crawl_golden_files,
+    fixture_sites,
     golden_crawl_lines,
     golden_stats,
-    mirror_roots,
     page_cases,
     run_crawl,
 )
@@ -51,19 +50,19 @@ def regenerate_pages() -> None:
 
 
 def regenerate_crawls() -> int:
-    for name, root in mirror_roots():
-        server = start_server(root)
+    for site in fixture_sites():
+        server = start_server(site.mirror_root)
         base_url = f"http://127.0.0.1:{server.server_port}/"
         try:
             with tempfile.TemporaryDirectory() as workdir:
-                result = run_crawl(name, base_url, Path(workdir))
+                result = run_crawl(site.spider, base_url, Path(workdir), *site.crawl_args)
         finally:
             server.shutdown()
         if result.returncode != 0 or not result.report:
             print(result.log[-5000:], file=sys.stderr)
-            print(f"crawl of {root} failed (exit {result.returncode})", file=sys.stderr)
+            print(f"crawl of {site.mirror_root} failed (exit {result.returncode})", file=sys.stderr)
             return 1
-        jsonl, stats = crawl_golden_files(name)
+        jsonl, stats = site.golden_files
         lines = golden_crawl_lines(result.output, base_url)
         if write_if_changed(jsonl, "\n".join(lines) + "\n"):
             print(f"updated {jsonl}: {len(lines)} records")

@@ -10,7 +10,7 @@ import pytest
 
 from crawler.testing import (
     FIXTURES,
-    crawl_golden_files,
+    fixture_site,
     golden_crawl_lines,
     golden_stats,
     page_cases,
@@ -20,7 +20,7 @@ from pipelines.validate import article_validator
 from tests.conftest import serve_mirror
 
 MIRROR = FIXTURES / "aawsat" / "site"
-EXPECTED_JSONL, EXPECTED_STATS = crawl_golden_files("aawsat")
+EXPECTED_JSONL, EXPECTED_STATS = fixture_site("aawsat").golden_files
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_every_line_is_one_schema_valid_utf8_record(crawl):
 def test_every_article_page_of_the_mirror_is_emitted_once(crawl):
     result, _, _ = crawl
     urls = [json.loads(line)["url"] for line in result.output.splitlines()]
-    expected = {case.checks["url"] for case in page_cases() if case.profile_name == "aawsat"}
+    expected = {case.checks["url"] for case in page_cases() if case.site.name == "aawsat"}
     assert sorted(urls) == sorted(expected)
 
 

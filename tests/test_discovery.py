@@ -19,7 +19,7 @@ from crawler.testing import FIXTURES, CrawlResult, page_cases, run_crawl
 
 MIRROR = FIXTURES / "aawsat" / "site"
 ORIGIN = "https://eng-archive.aawsat.com"
-CASES = [case for case in page_cases() if case.profile_name == "aawsat"]
+CASES = [case for case in page_cases() if case.site.name == "aawsat"]
 ARTICLES = {case.checks["url"]: case.checks for case in CASES if "duplicate_of" not in case.checks}
 BOOKBINDERS = "/thaer-abbas/features/the-last-bookbinders-of-damascus/"
 SEED = "/theaawsat/news-middle-east/us-disregards-russian-proposal-on-joint-strikes-in-syria/"
