@@ -12,8 +12,6 @@ and the median time per page of each extractor, and the pages where ours loses m
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import statistics
 import sys
 import time
@@ -21,74 +19,72 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
-from scrapy.http import HtmlResponse
 
-from crawler.evaluation import PageScore, Scores, aggregate, score_page
-from crawler.sites.generic import GenericArticlePage
+from crawler.evaluation import (
+    BenchmarkPage,
+    PageScore,
+    Scores,
+    aggregate,
+    generic_profile_body,
+    load_benchmark,
+    score_page,
+)
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "article-extraction"
 BEST_PUBLISHED_F1 = 0.970  # Zyte AutoExtract, 2019 (the benchmark's README)
 
 
-def load_pages(data: Path) -> list[tuple[str, str, bytes, str]]:
-    """``(id, url, html bytes, true body)`` for every page of the benchmark."""
-    truth = json.loads((data / "ground-truth.json").read_text())
-    return [
-        (page_id, entry["url"], gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes()),
-         entry["articleBody"])
-        for page_id, entry in sorted(truth.items())
-    ]
+def trafilatura_default(page: BenchmarkPage) -> str:
+    # The benchmark's reference trafilatura figures are with include_comments=False.
+    html = page.html.decode("utf-8", "replace")
+    return trafilatura.extract(html, url=page.url, include_comments=False) or ""
 
 
-def ours(url: str, html: bytes) -> str:
-    response = HtmlResponse(url=url, body=html, encoding="utf-8")
-    item = GenericArticlePage(response).to_item()
-    return item.body or ""
-
-
-def trafilatura_default(url: str, html: bytes) -> str:
-    # The benchmark's published trafilatura figures use include_comments=False.
-    return trafilatura.extract(html.decode("utf-8", "replace"), url=url, include_comments=False) or ""
-
-
-EXTRACTORS: dict[str, Callable[[str, bytes], str]] = {
-    "generic profile": ours,
+EXTRACTORS: dict[str, Callable[[BenchmarkPage], str]] = {
+    "generic profile": generic_profile_body,
     "trafilatura": trafilatura_default,
 }
 
 
-def evaluate(pages: list[tuple[str, str, bytes, str]]) -> dict[str, tuple[Scores, float, list[PageScore]]]:
+def evaluate(pages: list[BenchmarkPage]) -> dict[str, tuple[Scores, float, list[PageScore]]]:
     results = {}
     for name, extract in EXTRACTORS.items():
         scores, times = [], []
-        for _, url, html, truth in pages:
+        for page in pages:
             start = time.perf_counter()
-            predicted = extract(url, html)
+            predicted = extract(page)
             times.append(time.perf_counter() - start)
-            scores.append(score_page(truth, predicted))
+            scores.append(score_page(page.truth, predicted))
         results[name] = (aggregate(scores), statistics.median(times) * 1000, scores)
     return results
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA)
     args = parser.parse_args()
     if not (args.data / "ground-truth.json").is_file():
         parser.error(f"no ground-truth.json in {args.data}")
-    pages = load_pages(args.data)
+    pages = load_benchmark(args.data)
     results = evaluate(pages)
     print(f"{len(pages)} pages from {args.data}")
-    print(f"{'extractor':<18} {'precision':>9} {'recall':>7} {'F1':>7} {'accuracy':>8} {'ms/page':>8}")
+    print(
+        f"{'extractor':<18} {'precision':>9} {'recall':>7} {'F1':>7} {'accuracy':>8} {'ms/page':>8}"
+    )
     for name, (scores, median_ms, _) in results.items():
-        print(f"{name:<18} {scores.precision:9.3f} {scores.recall:7.3f} {scores.f1:7.3f} "
-              f"{scores.accuracy:8.3f} {median_ms:8.2f}")
+        print(
+            f"{name:<18} {scores.precision:9.3f} {scores.recall:7.3f} {scores.f1:7.3f} "
+            f"{scores.accuracy:8.3f} {median_ms:8.2f}"
+        )
     ours_f1 = results["generic profile"][0].f1
-    print(f"F1 ours - trafilatura: {ours_f1 - results['trafilatura'][0].f1:+.4f}; "
-          f"distance to the best published F1 ({BEST_PUBLISHED_F1}): {BEST_PUBLISHED_F1 - ours_f1:+.4f}")
+    print(
+        f"F1 ours - trafilatura: {ours_f1 - results['trafilatura'][0].f1:+.4f}; "
+        f"distance to the best published F1 ({BEST_PUBLISHED_F1}): {BEST_PUBLISHED_F1 - ours_f1:+.4f}"
+    )
     worst = sorted(
-        zip((p[0] for p in pages), results["generic profile"][2], strict=True),
+        zip((page.page_id for page in pages), results["generic profile"][2], strict=True),
         key=lambda pair: pair[1].tp / max(1, pair[1].tp + pair[1].fp + pair[1].fn),
     )[:5]
     print("pages where ours loses most (tp, fp, fn):")

@@ -12,10 +12,17 @@ whose token list equals the truth's.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+
+from scrapy.http import HtmlResponse
+
+from crawler.sites.generic import GenericArticlePage
 
 _TOKEN = re.compile(r"\w+")
 SHINGLE_SIZE = 4
@@ -85,3 +92,31 @@ def aggregate(pages: Iterable[PageScore]) -> Scores:
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy = sum(page.exact for page in scored) / len(scored) if scored else 0.0
     return Scores(precision, recall, f1, accuracy, len(scored))
+
+
+@dataclass(frozen=True)
+class BenchmarkPage:
+    page_id: str
+    url: str
+    html: bytes
+    truth: str
+
+
+def load_benchmark(data: Path) -> list[BenchmarkPage]:
+    """Pages of a benchmark folder: ``ground-truth.json`` and ``html/<id>.html.gz``."""
+    truth = json.loads((data / "ground-truth.json").read_text())
+    return [
+        BenchmarkPage(
+            page_id,
+            entry["url"],
+            gzip.decompress((data / "html" / f"{page_id}.html.gz").read_bytes()),
+            entry["articleBody"],
+        )
+        for page_id, entry in sorted(truth.items())
+    ]
+
+
+def generic_profile_body(page: BenchmarkPage) -> str:
+    """The body our generic profile extracts from a benchmark page."""
+    response = HtmlResponse(url=page.url, body=page.html, encoding="utf-8")
+    return GenericArticlePage(response).to_item().body or ""
