@@ -96,3 +96,16 @@ def test_a_bad_base_url_is_a_clear_usage_error(tmp_path):
     assert done.returncode != 0
     assert "base_url" in done.stderr
     assert "not an http(s) URL: '127.0.0.1:8000'" in done.stderr
+
+
+def test_the_archive_spider_with_a_named_profile_gives_the_same_corpus(mirror_server, tmp_path):
+    base_url = mirror_server.url_for("/")
+    result = run_crawl("archive", base_url, tmp_path, "-a", "site=aawsat")
+    assert result.returncode == 0, result.log[-4000:]
+    assert golden_crawl_lines(result.output, base_url) == EXPECTED_JSONL.read_text().splitlines()
+
+
+def test_the_archive_spider_names_the_known_profiles_when_asked_for_another(tmp_path):
+    result = run_crawl("archive", "http://127.0.0.1:9/", tmp_path, "-a", "site=nytimes")
+    assert result.returncode != 0
+    assert "unknown site profile 'nytimes'; known profiles: aawsat" in result.log
