@@ -12,7 +12,8 @@ to do and "finishes" with most of the archive never fetched. So:
   cheap) runs again. It also reads the articles already in the appended (``-o``) JSON
   Lines output, the one record of what is done that a kill cannot falsify.
 - :class:`SkipWrittenArticlesMiddleware` never requests a page whose URL is the ``url`` or
-  ``fetched_url`` of a record already in the output.
+  ``fetched_url`` of a record already in the output, and
+  :class:`SkipWrittenRedirectsMiddleware` never follows a redirect to one.
 - :class:`WrittenArticlesPipeline` drops a record whose canonical URL or text is already
   in the output (e.g. an old-slug page that names an article written by an earlier run).
 
@@ -37,7 +38,7 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
@@ -231,6 +232,32 @@ class SkipWrittenArticlesMiddleware:
         async for output in result:
             if not self.is_written(output):
                 yield output
+
+
+class AlreadyWritten(IgnoreRequest):
+    """A redirect that leads to a page already in the output; an errback can tell it apart
+    from a failure with ``failure.check(AlreadyWritten)``."""
+
+
+class SkipWrittenRedirectsMiddleware:
+    """Downloader middleware: a redirect (``/old-slug/`` → ``/post/``) to a page already in
+    the output is not followed, counted as ``resume/skipped_articles``. Redirects do not
+    pass the spider middlewares, so :class:`SkipWrittenArticlesMiddleware` cannot see them.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.written = _written_articles(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("redirect_urls") and url_key(request.url) in self.written.url_keys:
+            self.stats.inc_value("resume/skipped_articles")
+            logger.info("Redirect to a page already in the output, not followed: %s", request.url)
+            raise AlreadyWritten(f"already in the output: {request.url}")
 
 
 class WrittenArticlesPipeline:
