@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from parsel import Selector
 
-from crawler.processors import normalize_text
+from crawler.processors import has_credit, normalize_text, split_caption_credit
 
 BLOCK_TAGS = frozenset(
     {
@@ -68,6 +68,7 @@ IMAGE_SOURCES = ("data-lazy-src", "data-src", "data-orig-file", "src")
 # A <br> becomes LINE_BREAK; two in a row (blank line) end a paragraph, one is a space.
 LINE_BREAK = "\x1e"
 _PARAGRAPH_BREAK = re.compile(rf"{LINE_BREAK}\s*{LINE_BREAK}")
+CAPTION_LABEL = re.compile(r"^Caption:\s*", flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -191,3 +192,85 @@ def content_blocks(content: Selector, drop: Iterable[str], base_url: str) -> lis
     flattener.walk(root, "p")
     flattener.flush()
     return flattener.blocks
+
+
+@dataclass(frozen=True)
+class LineRules:
+    """What a site's stray lines look like: theme chrome, bylines, archive media ids."""
+
+    chrome: re.Pattern[str]
+    byline: re.Pattern[str] | None = None
+    media_id: re.Pattern[str] | None = None
+
+
+class ArticleBody:
+    """Splits content blocks into body paragraphs, images with captions, and media ids.
+
+    A caption outside a caption container is recognised by position and form: it follows
+    a media-id line or an image with no body paragraph in between, and ends with a photo
+    credit (or is labelled "Caption:"). It belongs to the uncaptioned image of that group,
+    or, when it comes first, to the image that follows it. Chrome lines, bylines and the
+    headline repeated in the content are dropped.
+    """
+
+    def __init__(self, rules: LineRules) -> None:
+        self.rules = rules
+        self.paragraphs: list[str] = []
+        self.images: list[dict[str, str | None]] = []
+        self.media_ids: list[str] = []
+        self._group: list[dict[str, str | None]] = []  # images since the last paragraph
+        self._in_figure_group = False  # a Media ID or image came after the last paragraph
+
+    @classmethod
+    def split(cls, blocks: list[Block], title: str | None, rules: LineRules) -> ArticleBody:
+        body = cls(rules)
+        for block in blocks:
+            if isinstance(block, ImageBlock):
+                body._add_image(block)
+            else:
+                body._add_text(block.text, title)
+        return body
+
+    def _add_image(self, block: ImageBlock) -> None:
+        caption, credit = split_caption_credit(block.caption or "")
+        known = next((i for i in self.images if block.url and i["url"] == block.url), None)
+        if known is not None:  # the featured image repeated inside the content
+            if known["caption"] is None:
+                known["caption"], known["credit"] = caption, credit
+            return
+        waiting = next((i for i in self._group if i["url"] is None), None)
+        if waiting is not None and caption is None:
+            waiting["url"] = block.url
+            return
+        image = {"url": block.url, "caption": caption, "credit": credit}
+        self.images.append(image)
+        self._group.append(image)
+        self._in_figure_group = True
+
+    def _add_text(self, text: str, title: str | None) -> None:
+        rules = self.rules
+        media_id = rules.media_id.match(text) if rules.media_id else None
+        if media_id:
+            self.media_ids.append(media_id.group(1))
+            self._in_figure_group = True
+            return
+        labelled = CAPTION_LABEL.match(text)
+        if labelled or (self._in_figure_group and has_credit(text)):
+            self._add_caption(text[labelled.end() :] if labelled else text)
+            return
+        byline = rules.byline.match(text) if rules.byline else None
+        if rules.chrome.match(text) or byline or (title and text == title):
+            return
+        self._group = []
+        self._in_figure_group = False
+        self.paragraphs.append(text)
+
+    def _add_caption(self, text: str) -> None:
+        caption, credit = split_caption_credit(text)
+        image = next((i for i in self._group if i["caption"] is None), None)
+        if image is None:
+            image = {"url": None, "caption": None, "credit": None}
+            self.images.append(image)
+            self._group.append(image)
+        image["caption"], image["credit"] = caption, credit
+        self._in_figure_group = any(i["caption"] is None for i in self._group)

@@ -16,14 +16,19 @@ from urllib.parse import urlsplit
 from itemloaders.processors import MapCompose
 from parsel import Selector
 
-from crawler.content import ImageBlock, TextBlock, content_blocks, image_url
+from crawler.content import (
+    ArticleBody,
+    ImageBlock,
+    LineRules,
+    TextBlock,
+    content_blocks,
+    image_url,
+)
 from crawler.loaders import ArticleLoader
 from crawler.processors import (
-    has_credit,
     normalize_text,
     slug_to_name,
     split_authors,
-    split_caption_credit,
     strip_title_suffix,
 )
 from crawler.sites.base import (
@@ -133,7 +138,7 @@ CHROME_LINES = re.compile(
     flags=re.IGNORECASE,
 )
 MEDIA_ID = re.compile(r"^Media ID:\s*(\d+)\s*$", flags=re.IGNORECASE)
-CAPTION_LABEL = re.compile(r"^Caption:\s*", flags=re.IGNORECASE)
+LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE, media_id=MEDIA_ID)
 
 
 def classify_url(url: str) -> UrlKind:
@@ -315,7 +320,9 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         loader.add_value("language", self.metadata.language)
         loader.add_value("language", self.metadata.first("og:locale"))
         loader.add_value("language", DEFAULT_LANGUAGE)
-        body = ArticleBody.split(self._featured_images() + self._raw_blocks, self._title)
+        body = ArticleBody.split(
+            self._featured_images() + self._raw_blocks, self._title, LINE_RULES
+        )
         loader.add_value("media_id", body.media_ids)
         loader.add_value("images", body.images)
         loader.add_value("body", body.paragraphs)
@@ -326,75 +333,6 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             for img in self.response.xpath(FEATURED_IMAGE)
             if image_url(img.root, self.url)
         ]
-
-
-class ArticleBody:
-    """Splits content blocks into body paragraphs, images with captions, and Media IDs.
-
-    A caption outside a caption container is recognised by position and form: it follows
-    a "Media ID: N" line or an image with no body paragraph in between, and ends with a
-    photo credit (or is labelled "Caption:"). It belongs to the uncaptioned image of that
-    group, or, when it comes first, to the image that follows it.
-    """
-
-    def __init__(self) -> None:
-        self.paragraphs: list[str] = []
-        self.images: list[dict[str, str | None]] = []
-        self.media_ids: list[str] = []
-        self._group: list[dict[str, str | None]] = []  # images since the last paragraph
-        self._in_figure_group = False  # a Media ID or image came after the last paragraph
-
-    @classmethod
-    def split(cls, blocks: list[TextBlock | ImageBlock], title: str | None) -> ArticleBody:
-        body = cls()
-        for block in blocks:
-            if isinstance(block, ImageBlock):
-                body._add_image(block)
-            else:
-                body._add_text(block.text, title)
-        return body
-
-    def _add_image(self, block: ImageBlock) -> None:
-        caption, credit = split_caption_credit(block.caption or "")
-        known = next((i for i in self.images if block.url and i["url"] == block.url), None)
-        if known is not None:  # the featured image repeated inside the content
-            if known["caption"] is None:
-                known["caption"], known["credit"] = caption, credit
-            return
-        waiting = next((i for i in self._group if i["url"] is None), None)
-        if waiting is not None and caption is None:
-            waiting["url"] = block.url
-            return
-        image = {"url": block.url, "caption": caption, "credit": credit}
-        self.images.append(image)
-        self._group.append(image)
-        self._in_figure_group = True
-
-    def _add_text(self, text: str, title: str | None) -> None:
-        media_id = MEDIA_ID.match(text)
-        if media_id:
-            self.media_ids.append(media_id.group(1))
-            self._in_figure_group = True
-            return
-        labelled = CAPTION_LABEL.match(text)
-        if labelled or (self._in_figure_group and has_credit(text)):
-            self._add_caption(text[labelled.end() :] if labelled else text)
-            return
-        if CHROME_LINES.match(text) or DIVI_BYLINE.match(text) or (title and text == title):
-            return
-        self._group = []
-        self._in_figure_group = False
-        self.paragraphs.append(text)
-
-    def _add_caption(self, text: str) -> None:
-        caption, credit = split_caption_credit(text)
-        image = next((i for i in self._group if i["caption"] is None), None)
-        if image is None:
-            image = {"url": None, "caption": None, "credit": None}
-            self.images.append(image)
-            self._group.append(image)
-        image["caption"], image["credit"] = caption, credit
-        self._in_figure_group = any(i["caption"] is None for i in self._group)
 
 
 class AawsatListingPage(ListingPage):
