@@ -177,6 +177,12 @@ class WarcArchive:
             file.close()
         self._files.clear()
 
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 class MirrorArchive:
     """A saved copy of one site in the mirror layout; answers any host's URL by its path."""
@@ -234,7 +240,7 @@ class ArchiveReplayMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         sources = [Path(source) for source in crawler.settings.getlist("REPLAY_SOURCE")]
         if not sources:
-            raise NotConfigured("REPLAY_SOURCE is not set")
+            raise NotConfigured  # off by default: no "Disabled" warning in every crawl log
         try:
             archive = ReplayArchive.open(sources)
         except (OSError, ArchiveLoadFailed) as error:

@@ -1,0 +1,313 @@
+"""Record once, re-extract offline: a live crawl's WARC, someone else's WARC and a folder of
+saved pages replayed through the real ``scrapy crawl`` (crawler/replay.py)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from crawler.replay import (
+    ArchiveReplayMiddleware,
+    MirrorArchive,
+    WarcArchive,
+    recorded_origin,
+    replay_key,
+)
+from crawler.testing import (
+    FIXTURES,
+    CrawlResult,
+    crawl_golden_files,
+    golden_crawl_lines,
+    golden_stats,
+    run_crawl,
+)
+from tests.conftest import serve_mirror
+
+MIRROR = FIXTURES / "aawsat" / "site"
+SAMPLE_WARC = FIXTURES / "warc" / "eng-archive-sample.warc.gz"
+READING_LIST = FIXTURES.parent / "examples" / "reading-list.txt"
+PUBLIC = "https://eng-archive.aawsat.com"
+EXPECTED_JSONL, EXPECTED_STATS = crawl_golden_files("aawsat")
+EXPECTED_LINES = EXPECTED_JSONL.read_text().splitlines()
+GOLDEN_RECORDS = {record["url"]: record for record in map(json.loads, EXPECTED_LINES)}
+
+
+def replay(workdir: Path, *arguments: str) -> tuple[CrawlResult, str]:
+    """``python -m crawler.replay aawsat ARGUMENTS``: the result and the command's stderr."""
+    output, report = workdir / "articles.jsonl", workdir / "report.json"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crawler.replay",
+            "aawsat",
+            *arguments,
+            "-O",
+            str(output),
+            "-s",
+            f"ARCHIVE_REPORT_FILE={report}",
+            "-s",
+            f"ARCHIVE_COVERAGE_DIR={workdir / 'coverage'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=workdir,  # the command works away from scrapy.cfg
+        check=False,
+    )
+    result = CrawlResult(
+        returncode=done.returncode,
+        log=done.stderr,
+        output=output.read_text() if output.exists() else "",
+        report=json.loads(report.read_text()) if report.exists() else {},
+    )
+    return result, done.stderr
+
+
+# -- a live crawl recorded, then replayed with its server gone --------------------------
+
+
+@pytest.fixture(scope="module")
+def recorded(mirror_server, tmp_path_factory):
+    serve_mirror(mirror_server, MIRROR)
+    base_url = mirror_server.url_for("/")
+    workdir = tmp_path_factory.mktemp("record")
+    warc = workdir / "crawl.warc.gz"
+    live = run_crawl("aawsat", base_url, workdir, "-s", f"WARC_OUTPUT={warc}")
+    assert live.returncode == 0, live.log[-4000:]
+    fetched = sorted(
+        base_url.rstrip("/") + request.full_path.rstrip("?") for request, _ in mirror_server.log
+    )
+    mirror_server.stop()  # from here on nothing answers at base_url
+    return live, base_url, warc, fetched
+
+
+def test_the_live_crawl_wrote_every_exchange_to_the_warc(recorded):
+    live, _, warc, fetched = recorded
+    responses, requests = [], []
+    with warc.open("rb") as file:
+        for record in ArchiveIterator(file):
+            if record.rec_type in {"response", "request"}:
+                for header in ("WARC-Target-URI", "WARC-Date", "WARC-Payload-Digest"):
+                    assert record.rec_headers.get_header(header), header
+            if record.rec_type == "response":
+                uri = record.rec_headers.get_header("WARC-Target-URI")
+                responses.append((uri, record.http_headers.get_statuscode()))
+            elif record.rec_type == "request":
+                requests.append(record.rec_headers.get_header("WARC-Target-URI"))
+    stats = live.report["stats"]
+    assert len(responses) == stats["downloader/response_count"] == len(fetched)
+    assert sorted(uri for uri, _ in responses) == fetched
+    assert requests == [uri for uri, _ in responses]
+    assert stats["warc/records"] == 2 * len(responses)
+    assert stats["warc/files"] == 1
+    statuses = {status for _, status in responses}
+    assert {"200", "301", "404"} <= statuses
+
+
+def test_replaying_the_warc_offline_gives_the_live_output_and_stats(recorded, tmp_path):
+    live, base_url, warc, _ = recorded
+    result, stderr = replay(tmp_path, str(warc))
+
+    assert result.returncode == 0, result.log[-4000:]
+    assert f"recorded at {base_url.rstrip('/')}" in stderr
+    assert golden_crawl_lines(result.output, base_url) == EXPECTED_LINES
+    assert golden_crawl_lines(result.output, base_url) == golden_crawl_lines(live.output, base_url)
+    stats = result.report["stats"]
+    assert golden_stats(stats) == golden_stats(live.report["stats"])
+    assert stats["replay/answered"] == stats["downloader/response_count"]
+    assert "replay/not_in_archive" not in stats
+    errors = {k: v for k, v in stats.items() if k.startswith("downloader/exception")}
+    assert errors == {  # the robots.txt refusal, as live; no connection error
+        "downloader/exception_count": 1,
+        "downloader/exception_type_count/scrapy.exceptions.IgnoreRequest": 1,
+    }
+
+
+# -- a folder of saved pages -------------------------------------------------------------
+
+
+def test_a_folder_of_saved_pages_replays_to_the_live_output(tmp_path):
+    # A crawl at the site's public address warns when no contact URL is set, replayed or not.
+    result, _ = replay(tmp_path, str(MIRROR), "-s", "ARCHIVE_CONTACT_URL=https://example.org/c")
+
+    assert result.returncode == 0, result.log[-4000:]
+    assert golden_crawl_lines(result.output, PUBLIC) == EXPECTED_LINES
+    stats = result.report["stats"]
+    assert golden_stats(stats) == json.loads(EXPECTED_STATS.read_text())
+    assert stats["replay/answered"] == stats["downloader/response_count"]
+    assert "replay/not_in_archive" not in stats  # the folder has all the site, its 404 too
+
+
+# -- someone else's WARC, recorded at the site's own address -----------------------------
+
+
+def test_someone_elses_warc_replays_with_its_own_addresses(tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(
+        READING_LIST.read_text()
+        + f"{PUBLIC}/diana-moukalled/opinion/live-from-lebanon-2/\n"  # a 301 in the WARC
+        + f"{PUBLIC}/amir-taheri/opinion/the-limits-of-a-charm-offensive/\n"  # not in it
+    )
+    result, stderr = replay(tmp_path, str(SAMPLE_WARC), "-a", f"urls={urls}")
+
+    assert result.returncode == 0, result.log[-4000:]
+    assert "Replaying 5 URLs recorded at http://eng-archive.aawsat.com" in stderr
+    records = [
+        json.loads(line)
+        for line in golden_crawl_lines(result.output, "http://eng-archive.aawsat.com")
+    ]
+    assert [r["url"] for r in records] == sorted(
+        line.split()[0] for line in READING_LIST.read_text().splitlines() if line.startswith("http")
+    )
+    for record in records:
+        assert record == GOLDEN_RECORDS[record["url"]]
+    stats = result.report["stats"]
+    assert stats["replay/not_in_archive"] == 1
+    assert stats["articles/failed/http_404"] == 1
+    assert stats["downloader/response_status_count/301"] == 1
+    assert stats["dupefilter/filtered"] == 1  # the old slug's 301 led to an article already read
+    assert stats["httpcompression/response_count"] == 3  # the articles' gzip bodies
+
+
+# -- the archive index -------------------------------------------------------------------
+
+
+def write_warc(path: Path, *responses: tuple[str, int, bytes]) -> None:
+    with path.open("wb") as file:
+        writer = WARCWriter(file, gzip=True)
+        for url, status, body in responses:
+            headers = StatusAndHeaders(f"{status} X", [("Content-Type", "text/html")], "HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    url, "response", payload=BytesIO(body), length=len(body), http_headers=headers
+                )
+            )
+
+
+def test_the_last_capture_of_a_url_wins_but_a_transient_error_never_hides_a_page(tmp_path):
+    warc = tmp_path / "a.warc.gz"
+    write_warc(
+        warc,
+        ("http://example.com/a/", 200, b"first"),
+        ("http://example.com/a/", 200, b"second"),
+        ("http://example.com/a/", 503, b"busy"),
+        ("http://example.com/b/", 503, b"busy"),
+        ("http://example.com/c/", 404, b"gone"),
+    )
+    with WarcArchive([warc]) as archive:
+        assert (archive.respond("http://example.com/a/").body, len(archive)) == (b"second", 3)
+        assert archive.respond("http://example.com/b/").status == 503
+        assert archive.respond("http://example.com/c/").status == 404
+        assert archive.respond("http://example.com/d/") is None
+
+
+def test_a_revisit_record_is_answered_with_the_payload_it_refers_to(tmp_path):
+    warc = tmp_path / "a.warc.gz"
+    with warc.open("wb") as file:
+        writer = WARCWriter(file, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], "HTTP/1.1")
+        original = writer.create_warc_record(
+            "http://example.com/old/",
+            "response",
+            payload=BytesIO(b"page"),
+            length=4,
+            http_headers=headers,
+        )
+        writer.write_record(original)
+        digest = original.rec_headers.get_header("WARC-Payload-Digest")
+        revisit_headers = StatusAndHeaders("200 OK", [("Content-Type", "text/plain")], "HTTP/1.1")
+        writer.write_record(
+            writer.create_revisit_record(
+                "http://example.com/new/",
+                digest,
+                "http://example.com/old/",
+                "2017-01-01T00:00:00Z",
+                http_headers=revisit_headers,
+            )
+        )
+
+    with WarcArchive([warc]) as archive:
+        answer = archive.respond("http://example.com/new/")
+    assert (answer.status, answer.body) == (200, b"page")
+    assert ("Content-Type", "text/plain") in answer.headers
+
+
+def test_a_chunked_gzip_record_is_answered_dechunked_and_still_compressed():
+    url = "http://eng-archive.aawsat.com/diana-moukalled/opinion/live-from-lebanon/"
+    with WarcArchive([SAMPLE_WARC]) as archive:
+        answer = archive.respond(url)
+
+    names = {name.lower() for name, _ in answer.headers}
+    assert "transfer-encoding" not in names
+    assert ("Content-Encoding", "gzip") in answer.headers
+    page = MIRROR / "diana-moukalled" / "opinion" / "live-from-lebanon" / "index.html"
+    assert gzip.decompress(answer.body) == page.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("recorded_url", "requested_url"),
+    [
+        ("http://example.com:80/a/?b=2&a=1", "http://example.com/a/?a=1&b=2"),
+        ("HTTPS://Example.com:443/a/#top", "https://example.com/a/"),
+        ("http://127.0.0.1:8000/x/", "http://127.0.0.1:8000/x/"),
+    ],
+)
+def test_urls_are_matched_in_canonical_form(recorded_url, requested_url):
+    assert replay_key(recorded_url) == replay_key(requested_url)
+
+
+def test_the_recorded_origin_is_the_sites_own_host_else_the_most_recorded(tmp_path):
+    ours, theirs = tmp_path / "ours.warc.gz", tmp_path / "theirs.warc.gz"
+    write_warc(
+        ours,
+        *[(f"http://127.0.0.1:8000/{n}/", 200, b"") for n in range(3)],
+        ("http://cdn.example/x.js", 200, b""),
+    )
+    write_warc(
+        theirs,
+        *[(f"http://cdn.example/{n}.js", 200, b"") for n in range(3)],
+        ("https://www.eng-archive.aawsat.com/a/", 200, b""),
+    )
+
+    assert recorded_origin(WarcArchive([ours]), PUBLIC) == "http://127.0.0.1:8000"
+    assert recorded_origin(WarcArchive([theirs]), PUBLIC) == "https://www.eng-archive.aawsat.com"
+    assert recorded_origin(WarcArchive([]), PUBLIC) is None
+
+
+def test_a_saved_folder_answers_its_files_and_nothing_else():
+    archive = MirrorArchive(MIRROR)
+    assert archive.respond(f"{PUBLIC}/robots.txt").body == (MIRROR / "robots.txt").read_bytes()
+    assert archive.respond(f"{PUBLIC}/diana-moukalled/opinion/live-from-lebanon-2/").status == 301
+    assert archive.respond(f"{PUBLIC}/no/such/page/") is None
+
+
+def test_the_middleware_answers_every_request_and_counts_what_the_archive_lacks():
+    crawler = get_crawler(settings_dict={"REPLAY_SOURCE": str(SAMPLE_WARC)})
+    middleware = ArchiveReplayMiddleware.from_crawler(crawler)
+    found = middleware.process_request(Request("http://eng-archive.aawsat.com/robots.txt"))
+    missing = middleware.process_request(Request("http://eng-archive.aawsat.com/nowhere/"))
+    middleware.archive.close()
+
+    assert (found.status, found.flags) == (200, ["replay"])
+    assert found.body == (MIRROR / "robots.txt").read_bytes()
+    assert missing.status == 404
+    assert crawler.stats.get_value("replay/answered") == 1
+    assert crawler.stats.get_value("replay/not_in_archive") == 1
+
+
+def test_a_missing_replay_source_is_a_clear_error(tmp_path):
+    result, stderr = replay(tmp_path, str(tmp_path / "nowhere.warc.gz"))
+    assert result.returncode == 2
+    assert "no such file or folder" in stderr
