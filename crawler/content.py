@@ -112,8 +112,8 @@ def image_url(element: etree._Element, base_url: str) -> str | None:
 
 
 def _is_decoration(element: etree._Element) -> bool:
-    """Emoji and tracking pixels are images that are not part of the article."""
-    return bool(_classes(element) & {"wp-smiley", "emoji"}) or element.get("width") == "1"
+    """Emoji, avatars and tracking pixels are images that are not part of the article."""
+    return bool(_classes(element) & {"wp-smiley", "emoji", "avatar"}) or element.get("width") == "1"
 
 
 class _Flattener:
@@ -187,7 +187,8 @@ def content_blocks(content: Selector, drop: Iterable[str], base_url: str) -> lis
     tree = Selector(root=root, type="html")
     for css in drop:
         for node in tree.css(css):
-            node.drop()
+            if node.root.getparent() is not None:  # the content element itself stays
+                node.drop()
     flattener = _Flattener(base_url)
     flattener.walk(root, "p")
     flattener.flush()

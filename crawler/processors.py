@@ -65,6 +65,10 @@ _CREDIT_IN_PARENS = re.compile(
 _CREDIT_AFTER_SLASH = re.compile(
     rf"\s*/\s*((?:{_CREDIT_WORDS})\b[^/]*?(?:/[^/]+)?)\s*$", flags=re.IGNORECASE
 )
+# "… on Aug. 4, 2021. REUTERS/Mohamed Azakir": an agency/photographer pair after a sentence.
+_CREDIT_AFTER_SENTENCE = re.compile(
+    rf"(?<=[.!?])\s+((?:{_CREDIT_WORDS})(?:\s+Photo)?/[^/]+?)\s*$", flags=re.IGNORECASE
+)
 _CREDIT_LABEL = re.compile(r"\s*(?:Photo|Credit|Photo credit)\s*:\s*([^.]+?)\s*\.?$", re.IGNORECASE)
 
 
@@ -81,7 +85,7 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     caption = normalize_text(text)
     if caption is None:
         return None, None
-    for pattern in (_CREDIT_AFTER_SLASH, _CREDIT_IN_PARENS, _CREDIT_LABEL):
+    for pattern in (_CREDIT_AFTER_SLASH, _CREDIT_IN_PARENS, _CREDIT_AFTER_SENTENCE, _CREDIT_LABEL):
         match = pattern.search(caption)
         if match:
             credit = normalize_text(match.group(1))

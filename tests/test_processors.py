@@ -83,6 +83,17 @@ def test_strip_title_suffix_never_empties_a_title():
             "Rescue workers in Gaza.",
             "REUTERS/Mohammed Salem",
         ),
+        (
+            "A vigil near the port of Beirut, Aug. 4, 2021. REUTERS/Mohamed Azakir",
+            "A vigil near the port of Beirut, Aug. 4, 2021.",
+            "REUTERS/Mohamed Azakir",
+        ),
+        ("A crowd in Gaza. Photo: Jane Doe", "A crowd in Gaza.", "Jane Doe"),
+        (
+            "Officials said so. Reuters reported it first.",
+            "Officials said so. Reuters reported it first.",
+            None,
+        ),
         ("A view of the old city", "A view of the old city", None),
         ("Putin (R) and Assad (L) meet", "Putin (R) and Assad (L) meet", None),
         ("", None, None),

@@ -16,17 +16,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
-from itemloaders.processors import MapCompose
 from lxml import etree
 from parsel import Selector
 from trafilatura.settings import Document
 
-from crawler.content import ImageBlock, content_blocks
+from crawler.content import ArticleBody, LineRules, TextBlock, content_blocks
 from crawler.loaders import ArticleLoader
 from crawler.processors import (
     normalize_text,
     split_authors,
-    split_caption_credit,
     strip_title_suffix,
 )
 from crawler.sites.base import (
@@ -46,18 +44,8 @@ from crawler.sites.wordpress import (
     path_segments,
 )
 
-# Where the article's own content sits, most specific first.
-CONTENT = (
-    "[itemprop=articleBody]",
-    "article .entry-content",
-    ".entry-content",
-    ".post-content",
-    ".article-body",
-    ".article-content",
-    "article",
-    "main",
-    "#content",
-)
+# Where the article's figures sit (featured image in the header included), widest first.
+ARTICLE_SCOPE = ("article", "[itemprop=articleBody]", ".entry-content", "main", "#content")
 BOILERPLATE = (
     "script",
     "style",
@@ -66,8 +54,6 @@ BOILERPLATE = (
     "form",
     "nav",
     "aside",
-    "footer",
-    "header",
     ".sharedaddy",
     ".sd-sharing-enabled",
     ".share",
@@ -81,10 +67,17 @@ BOILERPLATE = (
     "blockquote.twitter-tweet",
     ".comments-area",
     "#comments",
+    "#comment-wrap",
+    ".commentlist",
+    ".comment-list",
     ".comment-respond",
     ".author-box",
     ".author-bio",
+    ".author-info",
+    ".about-author",
+    ".saboxplugin-wrap",
     ".et_pb_author_box",
+    ".et-single-post-ad",
     ".ad",
     ".ads",
     ".advertisement",
@@ -93,14 +86,18 @@ BOILERPLATE = (
 CHROME_LINES = re.compile(
     r"^(share this:?|like this:?|related( posts| articles)?:?|advertisement|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|sign up|select page|"
-    r"loading\.\.\.|\d+ comments?|posted in .*|tagged .*)$",
+    r"loading\.\.\.|\d+ comments?|posted in .*|tagged .*|"
+    r"(read more|read also|see also|related): .+)$",
     flags=re.IGNORECASE,
 )
+LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
 # Embeds and widgets trafilatura would otherwise keep as text.
 PRUNE_XPATHS = [
     "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')]",
     "//*[contains(@class, 'wp-block-embed-twitter') or contains(@class, 'sharedaddy')]",
     "//*[@id='jp-relatedposts' or contains(@class, 'yarpp-related')]",
+    "//*[contains(@class, 'saboxplugin-wrap') or contains(@class, 'author-bio')]",
+    "//blockquote//cite",  # the attribution line under a quote, not a paragraph of the story
 ]
 # trafilatura's output tree: text blocks, and the containers that hold them.
 TEXT_BLOCKS = frozenset({"p", "head", "item", "quote", "cell", "code"})
@@ -154,22 +151,29 @@ def classify_url(url: str) -> UrlKind:
     return UrlKind.ARTICLE
 
 
-class GenericArticleLoader(ArticleLoader):
-    authors_in = MapCompose(normalize_text, lambda name: split_authors(name) or None)
-
-
 class GenericArticlePage(WordPressSignals, ArticlePage):
     name = "generic"
     version = "1.0"
-    loader_class = GenericArticleLoader
 
     @cached_property
-    def _content(self) -> Selector | None:
-        for css in CONTENT:
+    def _scope(self) -> Selector | None:
+        for css in ARTICLE_SCOPE:
             found = self.response.css(css)
             if found:
                 return found[0]
         return None
+
+    @cached_property
+    def _figures(self) -> tuple[list[dict[str, str | None]], set[str]]:
+        """Images with captions and credits, and every line of the article that our own
+        walker knows is not body text (captions, credits, chrome, bylines)."""
+        if self._scope is None:
+            return [], set()
+        blocks = content_blocks(self._scope, BOILERPLATE, self.url)
+        body = ArticleBody.split(blocks, self.title, LINE_RULES)
+        kept = set(body.paragraphs)
+        not_body = {b.text for b in blocks if isinstance(b, TextBlock) and b.text not in kept}
+        return [image for image in body.images if image["url"]], not_body
 
     @cached_property
     def _document(self) -> Document | None:
@@ -221,10 +225,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     # -- fields ----------------------------------------------------------------------
 
     def _titles(self) -> list[str | None]:
+        # The visible headline first: SEO titles (og:title, JSON-LD) are often a variant.
         return [
+            self.response.xpath("string(//h1[contains(@class, 'entry-title')])").get(),
             self.metadata.article_text("headline"),
             self.metadata.first("og:title"),
-            self.response.xpath("string(//h1[contains(@class, 'entry-title')])").get(),
             self._extraction.get("title"),
             self.response.xpath("string(//title)").get(),
         ]
@@ -242,17 +247,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self.metadata.article_names("author"),
             lambda: self.metadata.all("author"),
             lambda: self.response.css(
-                ".byline .author a::text, .post-meta .author a::text, a[rel~=author]::text"
+                ".byline .author a::text, .byline a[rel~=author]::text"
             ).getall(),
-            lambda: [self._extraction["author"]] if self._extraction.get("author") else [],
+            lambda: self.response.css(
+                ".post-meta .author a::text, .entry-meta .author a::text"
+            ).getall(),
+            lambda: split_authors(self._extraction.get("author") or ""),
         )
 
     def _dates(self, kind: str) -> list[str | None]:
         if kind == "modified":
+            # Not time.updated: themes print it on every post, equal to the publication date.
             return [
                 self.metadata.article_text("dateModified"),
                 self.metadata.first("article:modified_time"),
-                self.response.css("time.updated::attr(datetime)").get(),
             ]
         return [
             self.metadata.article_text("datePublished"),
@@ -281,20 +289,13 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             ).getall(),
         )
 
-    @cached_property
-    def _images(self) -> list[ImageBlock]:
-        if self._content is None:
-            return []
-        blocks = content_blocks(self._content, BOILERPLATE, self.url)
-        return [block for block in blocks if isinstance(block, ImageBlock) and block.url]
-
     def _paragraphs(self) -> list[str]:
         body = self._document.body if self._document is not None else None
-        captions = {normalize_text(image.caption) for image in self._images if image.caption}
+        _, not_body = self._figures
         return [
             text
             for text in (block_texts(body) if body is not None else [])
-            if text not in captions
+            if text not in not_body
             and text != self.title
             and not CHROME_LINES.match(text)
             and not DIVI_BYLINE.match(text)
@@ -312,13 +313,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         loader.add_value("language", self.metadata.language)
         loader.add_value("language", self.metadata.first("og:locale"))
         loader.add_value("language", self._extraction.get("language"))
-        loader.add_value("images", [self._image_record(image) for image in self._images])
+        loader.add_value("images", self._figures[0])
         loader.add_value("body", self._paragraphs())
-
-    @staticmethod
-    def _image_record(image: ImageBlock) -> dict[str, str | None]:
-        caption, credit = split_caption_credit(image.caption or "")
-        return {"url": image.url, "caption": caption, "credit": credit}
 
 
 class GenericListingPage(ListingPage):
