@@ -12,6 +12,7 @@ from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.extensions.spiderstate import SpiderState
 
 from crawler.coverage_report import CoverageReport
+from crawler.distributed import DistributedCrawl
 from crawler.feeds import DurableFileFeedStorage
 from crawler.logformatter import ArticleLogFormatter
 from crawler.middlewares import (
@@ -149,3 +150,11 @@ WARC_OUTPUT = None  # path ending in .warc.gz or .warc: also write every HTTP ex
 WARC_MAX_SIZE = 1024**3  # bytes: a full WARC file is closed, the next is <name>-00001.warc.gz
 REPLAY_SOURCE = None  # WARC files, mirror folders (comma-separated): answer every request offline
 DOWNLOADER_MIDDLEWARES |= {WarcCaptureMiddleware: 950, ArchiveReplayMiddleware: 990}
+
+# Distributed crawl (Redis), crawler/distributed.py: off unless DISTRIBUTED_REDIS_URL is
+# set. Workers started with the same URL share one request queue and seen-set
+# (scrapy-redis) and one emitted-article check; each writes its own -O file.
+ADDONS = {DistributedCrawl: 0}  # switches the scheduler, dupefilter, dedupe when the URL is set
+DISTRIBUTED_REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0: share the crawl through it
+DISTRIBUTED_CRAWL_NAME = None  # prefix of the crawl's Redis keys; None: the spider's name
+DISTRIBUTED_WORKER_TIMEOUT = 60  # seconds: a worker whose busy mark is this old is gone

@@ -8,8 +8,8 @@ as text" or a text web archive gives it: the site-title line, ``Title | ASHARQ A
 English Archive 2005 -2017``, ``Select Page``, ``Media ID: N``, the picture's caption with
 its credit, then the body paragraphs (``fixtures/aawsat/seed/`` holds one). Each line goes
 through the same cleaning as the HTML crawl: the profile's loader (title suffix, ids), its
-:class:`~crawler.sites.aawsat.ArticleBody` (Media ID, captions and credits, chrome lines,
-repeated title and byline), then :func:`~pipelines.normalize.normalize_article` and the
+:class:`~crawler.content.ArticleBody` with its line rules (Media ID, captions and credits,
+chrome lines, repeated title and byline), then :func:`~pipelines.normalize.normalize_article` and the
 schema-v1 validator.
 
 What a dump does not hold stays null or empty: no dates, section, post id or tags are
@@ -32,18 +32,16 @@ from pathlib import Path
 
 from itemadapter import ItemAdapter
 
-from crawler.content import TextBlock
+from crawler.content import ArticleBody, TextBlock
 from crawler.items import ArticleItem
 from crawler.processors import normalize_text, split_authors
 from crawler.sites.aawsat import (
-    CHROME_LINES,
     DEFAULT_LANGUAGE,
+    LINE_RULES,
     PROFILE,
     AawsatArticleLoader,
-    ArticleBody,
     strip_site_suffix,
 )
-from crawler.sites.wordpress import DIVI_BYLINE
 from crawler.spiders.archive import utc_now
 from pipelines.normalize import normalize_article
 from pipelines.validate import article_validator, drop_reason, text_policy_errors
@@ -64,11 +62,12 @@ def parse_dump(text: str, url: str | None = None, read_at: str | None = None) ->
     Page"), without the site suffix; every later line is a content block.
     """
     lines = dump_lines(text)
-    start = next((i for i, line in enumerate(lines) if not CHROME_LINES.match(line)), len(lines))
+    chrome, byline_line = LINE_RULES.chrome, LINE_RULES.byline
+    start = next((i for i, line in enumerate(lines) if not chrome.match(line)), len(lines))
     title_line, blocks = (lines[start], lines[start + 1 :]) if start < len(lines) else (None, [])
     title = strip_site_suffix(title_line) if title_line else None
-    body = ArticleBody.split([TextBlock(line, "p") for line in blocks], title)
-    byline = next((match for line in blocks if (match := DIVI_BYLINE.match(line))), None)
+    body = ArticleBody.split([TextBlock(line, "p") for line in blocks], title, LINE_RULES)
+    byline = byline_line and next((m for line in blocks if (m := byline_line.match(line))), None)
 
     loader = AawsatArticleLoader()
     loader.add_value("site", PROFILE.name)
