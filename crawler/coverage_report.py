@@ -24,7 +24,7 @@ from crawler.discovery.coverage import COVERED
 
 logger = logging.getLogger(__name__)
 
-TABLE_COLUMNS = ("listed", "covered", "missing", "unavailable")
+TABLE_COLUMNS = ("listed", "covered", "missing", "unavailable", "not_article")
 PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f")
 
 
@@ -35,7 +35,8 @@ def text_table(summary: dict[str, Any]) -> str:
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     headline = (
         f"coverage {summary['coverage']:.1%}: {summary['covered']} of {summary['listed']} listed "
-        f"articles covered, {summary['missing']} missing, {summary['unavailable']} unavailable"
+        f"articles covered, {summary['missing']} missing, {summary['unavailable']} unavailable, "
+        f"{summary['not_articles']} not articles"
     )
     lines = [
         headline,
@@ -116,7 +117,8 @@ def html_page(spider_name: str, summary: dict[str, Any]) -> str:
         f"<h1>Coverage of the {html.escape(spider_name)} crawl: {summary['coverage']:.1%}</h1>"
         f"<p>{summary['covered']} of {summary['listed']} articles seen on listing pages or "
         f"sitemaps are covered; {summary['missing']} missing; {summary['unavailable']} "
-        "unavailable (gone from the site or forbidden by robots.txt).</p>"
+        "unavailable (gone from the site or forbidden by robots.txt); "
+        f"{summary['not_articles']} turned out not to be articles.</p>"
         f"<h2>Articles per month and section</h2>{chart_svg(summary)}"
         f"<h2>Table</h2><table><tr>{head}</tr>{rows}</table>"
         f"<h2>Listed but not in the output</h2><ul>{missing}</ul></body></html>\n"
@@ -170,7 +172,7 @@ class CoverageReport:
             return
         summary = ledger.summary()
         stats = self.crawler.stats
-        for key in ("listed", "covered", "missing", "unavailable"):
+        for key in ("listed", "covered", "missing", "unavailable", "not_articles"):
             stats.set_value(f"coverage/{key}", summary[key])
         self.folder.mkdir(parents=True, exist_ok=True)
         base = self.folder / spider.name

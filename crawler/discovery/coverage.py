@@ -3,10 +3,12 @@ what became of it: emitted, dropped (why), failed (how), or never reached.
 
 The spider records what it discovers and what it could not extract; the coverage
 extension (``crawler/coverage_report.py``) records emitted and dropped items and writes the
-report. Coverage is ``covered / (listed - unavailable)``: an article is *covered* when a
+report. An article is *covered* when a
 record for it was emitted in this run or an earlier one (incremental state), or it was
 filtered out on purpose (date range); *unavailable* when the site itself no longer has
-it (404/410) or robots.txt forbids it; everything else is *missing*.
+it (404/410, a "not found" page) or robots.txt forbids it; a *not article* when the
+listed page is a WordPress page, a listing or an attachment; everything else is
+*missing*. Coverage is ``covered / (covered + missing)``.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from typing import Any
 from crawler.discovery.daterange import iso_day
 
 COVERED = ("emitted", "duplicate", "known", "unchanged", "out_of_date_range")
-UNAVAILABLE = ("http_404", "http_410", "robots_forbidden")
+UNAVAILABLE = ("http_404", "http_410", "robots_forbidden", "not_found")
+NOT_ARTICLES = ("wp_page", "listing", "attachment")
+"""Pages a sitemap or URL list names that turn out not to be articles at all."""
 UNKNOWN = "unknown"
 
 
@@ -39,6 +43,8 @@ class LedgerEntry:
             return "covered"
         if kind in UNAVAILABLE:
             return "unavailable"
+        if kind in NOT_ARTICLES:
+            return "not_article"
         return "missing"
 
 
@@ -89,12 +95,13 @@ class CoverageLedger:
             counts[entry.status] += 1
             counts[f"outcome/{entry.outcome or 'not_reached'}"] += 1
         statuses = Counter(entry.status for entry in listed)
-        measured = len(listed) - statuses["unavailable"]
+        measured = statuses["covered"] + statuses["missing"]
         return {
             "listed": len(listed),
             "covered": statuses["covered"],
             "unavailable": statuses["unavailable"],
             "missing": statuses["missing"],
+            "not_articles": statuses["not_article"],
             "coverage": round(statuses["covered"] / measured, 4) if measured else 1.0,
             "rows": [
                 {"section": section, "month": month, **dict(sorted(counts.items()))}
