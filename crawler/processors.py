@@ -177,10 +177,13 @@ def unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def word_count(text: str) -> int:
     """Number of whitespace-separated tokens that hold at least one letter or digit.
 
     >>> word_count("U.S. Disregards Russia's proposal — again")
     5
     """
-    return sum(1 for token in text.split() if re.search(r"\w", token))
+    return sum(1 for token in text.split() if _WORD_CHARACTER.search(token))
