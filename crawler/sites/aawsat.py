@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from typing import Any
 from urllib.parse import urlsplit
 
 from itemloaders.processors import MapCompose
 from parsel import Selector
+from scrapy.http import TextResponse
 
 from crawler.content import (
     ArticleBody,
@@ -176,6 +178,12 @@ class AawsatArticleLoader(ArticleLoader):
     title_in = MapCompose(normalize_text, strip_site_suffix)
     authors_in = MapCompose(normalize_text, staff_byline)
 
+    def __init__(self, response: TextResponse | None = None, **kwargs: Any) -> None:
+        if response is not None:
+            # The response's own parsed tree: Scrapy's ItemLoader would parse the page again.
+            kwargs.setdefault("selector", response.selector)
+        super().__init__(response=response, **kwargs)
+
 
 class AawsatArticlePage(WordPressSignals, ArticlePage):
     name = "aawsat"
@@ -213,7 +221,11 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         """Display names of categories, tags and authors, from links anywhere on the page."""
         names: dict[tuple[str, str], str] = {}
         for link in self.response.css("a[href]"):
-            segments = [s for s in urlsplit(link.attrib["href"]).path.split("/") if s]
+            try:
+                path = urlsplit(link.attrib["href"]).path
+            except ValueError:  # a malformed href ("http://[::1") names no term
+                continue
+            segments = [s for s in path.split("/") if s]
             if len(segments) >= 2 and segments[0] in {"category", "tag", "author"}:
                 text = normalize_text(" ".join(link.css("::text").getall()))
                 if text:
