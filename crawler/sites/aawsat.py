@@ -139,6 +139,8 @@ CHROME_LINES = re.compile(
     r"submit a comment|\d+ comments?|loading\.\.\.)$",
     flags=re.IGNORECASE,
 )
+# The first path segment of a term archive, in a link that names the term.
+TERM_KINDS = ("category", "tag", "author")
 MEDIA_ID = re.compile(r"^Media ID:\s*(\d+)\s*$", flags=re.IGNORECASE)
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE, media_id=MEDIA_ID)
 
@@ -220,14 +222,19 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _term_names(self) -> dict[tuple[str, str], str]:
         """Display names of categories, tags and authors, from links anywhere on the page."""
         names: dict[tuple[str, str], str] = {}
-        for link in self.response.css("a[href]"):
+        # On the lxml tree itself: a page has dozens of links, and a parsel Selector per
+        # link cost more than the rest of this loop.
+        for link in self.response.selector.root.iter("a"):
+            href = link.get("href")
+            if href is None or not any(kind in href for kind in TERM_KINDS):
+                continue
             try:
-                path = urlsplit(link.attrib["href"]).path
+                path = urlsplit(href).path
             except ValueError:  # a malformed href ("http://[::1") names no term
                 continue
             segments = [s for s in path.split("/") if s]
-            if len(segments) >= 2 and segments[0] in {"category", "tag", "author"}:
-                text = normalize_text(" ".join(link.css("::text").getall()))
+            if len(segments) >= 2 and segments[0] in TERM_KINDS:
+                text = normalize_text(" ".join(link.xpath("descendant-or-self::text()")))
                 if text:
                     names.setdefault((segments[0], segments[-1]), text)
         return names
