@@ -1,0 +1,179 @@
+"""Crawl benchmark: our ``aawsat`` spider with all pipelines against a bare Scrapy spider,
+on the same synthetic archive served by nginx, in the same run.
+
+    python -m bench.crawl [--articles 5000] [--runs 3] [--output-dir DIR]
+
+It writes a synthetic archive of ``--articles`` articles (``bench/synthetic.py``), serves
+it with nginx on loopback (``bench/nginx.py``), then crawls it ``--runs`` times with each
+spider, alternating, each crawl a fresh ``scrapy`` process:
+
+- ``bare``: ``bench/bare_spider.py``, Scrapy's defaults, follows links, yields title and
+  ``//p`` text for every page, writes them with Scrapy's own JSON Lines feed;
+- ``ours``: ``scrapy crawl aawsat -a base_url=...`` with the project's settings, except
+  ``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False CONCURRENT_REQUESTS_PER_DOMAIN=16``
+  (both obey robots.txt, both 16 connections), the coverage report on.
+
+For each crawl it prints pages (responses) per second of the crawl's own elapsed time,
+process CPU seconds per page (from crawler set-up on: imports are left out), the
+process's peak RSS, and the ratios ours/bare; then the medians. The feeds go to
+``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``, when there is one): our feed
+``fsync``s every record (``crawler/feeds.py``), so on a disk the crawl measures the disk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench import nginx
+from bench.synthetic import write_archive
+
+REPO = Path(__file__).resolve().parent.parent
+BARE_SPIDER = REPO / "bench" / "bare_spider.py"
+STATS_CLASS = "bench.stats.MeasuringStatsCollector"
+TMPFS = Path("/dev/shm")
+SPIDERS = ("bare", "ours")
+
+
+@dataclass(frozen=True)
+class Crawl:
+    spider: str
+    pages: int
+    items: int
+    errors: int
+    """Responses with a status >= 400 (the bare spider follows links to missing pages)."""
+    elapsed: float
+    cpu: float
+    peak_rss: int
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.pages / self.elapsed
+
+    @property
+    def cpu_per_page(self) -> float:
+        return self.cpu / self.pages
+
+    @classmethod
+    def from_stats(cls, spider: str, stats: dict[str, Any]) -> Crawl:
+        return cls(
+            spider=spider,
+            pages=stats["downloader/response_count"],
+            items=stats.get("item_scraped_count", 0),
+            errors=sum(
+                count
+                for key, count in stats.items()
+                if key.startswith("downloader/response_status_count/")
+                and int(key.rsplit("/", 1)[1]) >= 400
+            ),
+            elapsed=stats["elapsed_time_seconds"],
+            cpu=stats["bench/cpu_seconds"],
+            peak_rss=stats["bench/peak_rss_bytes"],
+        )
+
+
+def crawl_command(spider: str, base_url: str, out: Path) -> tuple[list[str], Path]:
+    """The command line of one crawl, and the folder to run it in."""
+    measure = ["-s", f"STATS_CLASS={STATS_CLASS}", "-s", f"BENCH_STATS_FILE={out / 'stats.json'}"]
+    feed = ["-O", str(out / "items.jsonl")]
+    if spider == "bare":
+        # Run outside the project folder: no scrapy.cfg, so Scrapy's defaults apply.
+        command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
+        return [*command, "-a", f"base_url={base_url}", *feed, *measure], out
+    command = [sys.executable, "-m", "scrapy", "crawl", "aawsat", "-a", f"base_url={base_url}"]
+    settings = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False"]
+    settings += ["CONCURRENT_REQUESTS_PER_DOMAIN=16", f"ARCHIVE_COVERAGE_DIR={out / 'coverage'}"]
+    return [*command, *[a for s in settings for a in ("-s", s)], *feed, *measure], REPO
+
+
+def run_crawl(spider: str, base_url: str, out: Path) -> Crawl:
+    out.mkdir(parents=True)
+    command, cwd = crawl_command(spider, base_url, out)
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    with (out / "crawl.log").open("w") as log:
+        done = subprocess.run(command, cwd=cwd, env=env, stderr=log, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{spider} crawl failed ({done.returncode}); see {out / 'crawl.log'}")
+    return Crawl.from_stats(spider, json.loads((out / "stats.json").read_text()))
+
+
+def describe(crawl: Crawl) -> str:
+    return (
+        f"{crawl.spider:<5} {crawl.pages:>6} pages ({crawl.errors} >= 400) "
+        f"{crawl.items:>6} items  {crawl.pages_per_second:7.1f} pages/s  "
+        f"{crawl.cpu_per_page * 1000:6.2f} ms CPU/page  {crawl.peak_rss / 2**20:6.0f} MB peak RSS"
+    )
+
+
+def ratios(bare: Crawl, ours: Crawl) -> str:
+    return (
+        f"ours/bare: throughput {ours.pages_per_second / bare.pages_per_second:.2f}x, "
+        f"CPU/page {ours.cpu_per_page / bare.cpu_per_page:.2f}x, "
+        f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x"
+    )
+
+
+def median_crawl(crawls: list[Crawl]) -> Crawl:
+    """A crawl made of the medians of each figure over several runs."""
+    return Crawl(
+        spider=crawls[0].spider,
+        pages=round(statistics.median(c.pages for c in crawls)),
+        items=round(statistics.median(c.items for c in crawls)),
+        errors=round(statistics.median(c.errors for c in crawls)),
+        elapsed=statistics.median(c.elapsed for c in crawls),
+        cpu=statistics.median(c.cpu for c in crawls),
+        peak_rss=round(statistics.median(c.peak_rss for c in crawls)),
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=TMPFS if TMPFS.is_dir() else None,
+        help="where the archive and the crawls' feeds go (default: /dev/shm if present)",
+    )
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="bench-crawl-", dir=args.output_dir))
+    try:
+        started = time.monotonic()
+        files = write_archive(work / "site", args.articles)
+        print(
+            f"archive: {args.articles} articles, {files} files ({time.monotonic() - started:.0f} s)"
+        )
+        print(f"feeds in {work}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+        results: dict[str, list[Crawl]] = {spider: [] for spider in SPIDERS}
+        with nginx.serve(work / "site") as base_url:
+            for run in range(1, args.runs + 1):
+                for spider in SPIDERS:
+                    crawl = run_crawl(spider, base_url, work / f"run{run}-{spider}")
+                    results[spider].append(crawl)
+                    load = os.getloadavg()[0]  # other work on the machine skews wall time
+                    print(f"run {run}  {describe(crawl)}  load {load:.1f}", flush=True)
+                print(f"run {run}  {ratios(results['bare'][-1], results['ours'][-1])}", flush=True)
+        medians = {spider: median_crawl(crawls) for spider, crawls in results.items()}
+        print(f"median of {args.runs} runs:")
+        for crawl in medians.values():
+            print(f"       {describe(crawl)}")
+        print(f"       {ratios(medians['bare'], medians['ours'])}")
+    finally:
+        shutil.rmtree(work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,143 @@
+"""Extraction benchmark: per-page time of our aawsat profile next to the lxml parse floor
+and trafilatura, on the fixture's article pages and on synthetic ones, in the same run.
+
+    python -m bench.extract [--rounds 5] [--synthetic 300]
+
+Each page is timed once per round by every method, the methods interleaved so they share
+the machine's noise; a page's time is its median over the rounds, and a set's figure is
+the mean of its pages' times (what a crawl of that set would spend per page). Methods:
+
+- ``lxml parse``: ``lxml.html.fromstring(body)``, the floor any extractor pays;
+- ``ours``: what the spider's article callback costs, from a fresh response (so nothing
+  is cached): decode, parse (parsel), the profile's page object and its item loader;
+- ``ours+pipes``: ``ours`` plus the normalize and validate pipelines' work on the record;
+- ``trafilatura`` and ``trafilatura fast``: ``trafilatura.extract(text)`` (``fast=True``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+
+import lxml.html
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.utils.test import get_crawler
+
+from bench.synthetic import make_site, synthetic_cases, write_pages
+from crawler.sites.aawsat import PROFILE
+from crawler.spiders.archive import utc_now
+from crawler.testing import page_cases
+from pipelines.normalize import normalize_article
+from pipelines.validate import ValidateArticlePipeline
+
+Page = tuple[TextResponse, str]
+"""A response as the spider gets it, and the page's public URL."""
+
+
+def fixture_pages() -> list[Page]:
+    return [
+        (case.response(), case.public_url) for case in page_cases() if case.site.name == "aawsat"
+    ]
+
+
+def synthetic_pages(count: int) -> list[Page]:
+    """The article pages of a synthetic archive of ``count`` articles."""
+    files: dict[str, bytes] = {}
+    write_pages(count, files.__setitem__)
+    origin = make_site().ORIGIN
+    pages = []
+    for case in synthetic_cases(count):
+        body = files[case["path"].strip("/") + "/index.html"]
+        url = origin + case["path"]
+        pages.append((HtmlResponse(url, body=body, headers={"Content-Type": "text/html"}), url))
+    return pages
+
+
+def lxml_parse(page: Page) -> object:
+    return lxml.html.fromstring(page[0].body)
+
+
+def ours(page: Page) -> object:
+    response, url = page
+    return PROFILE.article_page(response.replace(), url).to_item()
+
+
+VALIDATE = ValidateArticlePipeline.from_crawler(get_crawler())
+
+
+def ours_with_pipelines(page: Page) -> object:
+    """Raises ``DropArticle`` for a page whose record is not valid."""
+    item = ours(page)
+    item.fetched_at = utc_now()
+    normalize_article(item)
+    return VALIDATE.process_item(item)
+
+
+def trafilatura_default(page: Page) -> object:
+    import trafilatura
+
+    return trafilatura.extract(page[0].text)
+
+
+def trafilatura_fast(page: Page) -> object:
+    import trafilatura
+
+    return trafilatura.extract(page[0].text, fast=True)
+
+
+METHODS: dict[str, Callable[[Page], object]] = {
+    "lxml parse": lxml_parse,
+    "ours": ours,
+    "ours+pipes": ours_with_pipelines,
+    "trafilatura": trafilatura_default,
+    "trafilatura fast": trafilatura_fast,
+}
+
+
+def time_pages(pages: list[Page], rounds: int) -> dict[str, float]:
+    """Mean over ``pages`` of each page's median time per method, in seconds."""
+    samples = {name: [[] for _ in pages] for name in METHODS}
+    for _ in range(rounds):
+        for index, page in enumerate(pages):
+            for name, method in METHODS.items():
+                start = time.process_time()
+                method(page)
+                samples[name][index].append(time.process_time() - start)
+    return {
+        name: statistics.fmean(statistics.median(times) for times in per_page)
+        for name, per_page in samples.items()
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--synthetic", type=int, default=300, help="synthetic articles")
+    args = parser.parse_args(argv)
+    sets = {"fixture": fixture_pages(), "synthetic": synthetic_pages(args.synthetic)}
+    for pages in sets.values():
+        for page in pages:  # every record must be valid: a wrong extraction measures nothing
+            ours_with_pipelines(page)
+        for page in pages[:3]:  # warm-up: imports, caches
+            for method in METHODS.values():
+                method(page)
+    names = list(METHODS)
+    print(f"per-page CPU time, ms (mean of per-page medians over {args.rounds} rounds)")
+    print(f"{'pages':<10} {'n':>4} " + " ".join(f"{n:>16}" for n in names))
+    for label, pages in sets.items():
+        times = time_pages(pages, args.rounds)
+        cells = " ".join(f"{times[n] * 1000:>16.2f}" for n in names)
+        print(f"{label:<10} {len(pages):>4} {cells}")
+        floor, own = times["lxml parse"], times["ours"]
+        print(
+            f"{'':<10} {'':>4} ours/lxml {own / floor:.2f}x, ours+pipes/lxml "
+            f"{times['ours+pipes'] / floor:.2f}x, trafilatura/ours "
+            f"{times['trafilatura'] / own:.1f}x (fast: {times['trafilatura fast'] / own:.1f}x)"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,42 @@
+"""A stats collector that also measures the crawl's CPU time and peak memory, and saves
+all stats as JSON: the one measuring device of both benchmark crawls.
+
+    -s STATS_CLASS=bench.stats.MeasuringStatsCollector -s BENCH_STATS_FILE=stats.json
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import MemoryStatsCollector, StatsT
+
+
+def peak_rss_bytes() -> int:
+    """This process's peak resident memory (Linux ``VmHWM``). Not ``getrusage``'s
+    ``ru_maxrss``: that keeps the parent's peak across ``fork`` and ``exec``."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+    raise OSError("no VmHWM in /proc/self/status (not Linux?)")
+
+
+class MeasuringStatsCollector(MemoryStatsCollector):
+    """Adds ``bench/cpu_seconds`` (process CPU from crawler set-up to the end, so Python's
+    and Scrapy's imports are left out) and ``bench/peak_rss_bytes`` (the process's peak
+    resident memory) when the crawl closes; runs last, after every ``spider_closed``
+    handler, so ``elapsed_time_seconds`` is set."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._cpu_at_start = time.process_time()
+        self._path = crawler.settings.get("BENCH_STATS_FILE")
+
+    def _persist_stats(self, stats: StatsT) -> None:
+        super()._persist_stats(stats)
+        stats["bench/cpu_seconds"] = time.process_time() - self._cpu_at_start
+        stats["bench/peak_rss_bytes"] = peak_rss_bytes()
+        if self._path:
+            Path(self._path).write_text(json.dumps(stats, default=str, indent=1, sort_keys=True))
