@@ -35,6 +35,7 @@ from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.urllist import parse_url_list, read_url_list
 from crawler.discovery.wayback import REDIRECT_STATUSES, Capture, WaybackSource
 from crawler.items import ArticleItem
+from crawler.resume import AlreadyWritten
 from crawler.sites.base import ArticlePage, ListingEntry, SiteProfile, UrlKind
 from crawler.state import ArticleState
 from crawler.urls import SiteAddress, canonicalize_url
@@ -185,10 +186,14 @@ class ArchiveSpider(Spider):
                 yield self._sitemap_request(loc)
                 continue
             request = self._request_for(loc, source="sitemap", published=entry.get("lastmod"))
-            if request is None:
-                stats.inc_value("sitemaps/skipped_urls")
-            else:
+            if request is not None:
                 yield request
+                continue
+            stats.inc_value("sitemaps/skipped_urls")
+            if self.address.is_on_site(loc):
+                logger.debug("Sitemap entry is not an article or listing: %s", loc)
+            else:
+                logger.warning("Off-site URL in sitemap %s, not followed: %s", response.url, loc)
 
     def _read_sitemap(self, response: Response) -> Sitemap | None:
         body: bytes | None = response.body
@@ -222,7 +227,11 @@ class ArchiveSpider(Spider):
             if request is not None:
                 yield request
         older = listing.older_page_url()
-        if older and self.date_range.all_before([iso_day(e.published) for e in entries]):
+        if (
+            older
+            and not self.date_range.is_open
+            and self.date_range.all_before([iso_day(e.published) for e in entries])
+        ):
             self.crawler.stats.inc_value("date_range/pagination_stopped")
             logger.info(
                 "Every post on %s predates -a since: not following older pages", response.url
@@ -271,6 +280,10 @@ class ArchiveSpider(Spider):
 
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: the failure's kind goes to the coverage ledger."""
+        key = self.listed_key(failure.request.url)
+        if failure.check(AlreadyWritten):  # a resumed crawl: the article is in the output
+            self.coverage.outcome(key, "already_written")
+            return
         if failure.check(HttpError):
             kind = f"http_{failure.value.response.status}"
         elif failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
@@ -279,7 +292,7 @@ class ArchiveSpider(Spider):
             kind = failure.type.__name__ if failure.type else "error"
         self.crawler.stats.inc_value(f"articles/failed/{kind}")
         logger.warning("Article page failed (%s): %s", kind, failure.request.url)
-        self.coverage.outcome(self.listed_key(failure.request.url), f"failed:{kind}")
+        self.coverage.outcome(key, f"failed:{kind}")
 
     # -- the Wayback Machine (crawler/discovery/wayback.py does the work) ------------------
 
@@ -377,7 +390,9 @@ class ArchiveSpider(Spider):
         stats, key = self.crawler.stats, self.listed_key(url)
         if source:
             self.coverage.listed(key, source, entry and entry.section, entry and entry.published)
-        day = iso_day(entry.published) if entry and source == "listing" else None
+        # Dates are parsed only for a range to check them against (dateutil is slow).
+        in_range_check = entry and source == "listing" and not self.date_range.is_open
+        day = iso_day(entry.published) if in_range_check else None
         if day and not self.date_range.contains(day):
             stats.inc_value("date_range/skipped_listed_articles")
             self.coverage.outcome(key, "out_of_date_range")
