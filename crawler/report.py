@@ -33,6 +33,8 @@ REPORT_LINES = (
     ("sitemap URLs skipped", "sitemaps/skipped_urls"),
     ("HTTP errors on other pages", "httperror/response_ignored_status_count/"),
     ("download errors", "downloader/exception_type_count/"),  # robots refusals listed apart
+    ("faults (by kind)", "faults/"),
+    ("resume", "resume/"),
     ("forbidden by robots.txt", "robotstxt/forbidden"),
     ("off-site requests filtered", "offsite/filtered"),
     ("spider errors", "spider_exceptions/"),
@@ -48,7 +50,7 @@ def report_lines(stats: dict[str, Any]) -> list[str]:
             parts = {
                 k.removeprefix(key): v
                 for k, v in sorted(stats.items())
-                if k.startswith(key) and not k.endswith(".IgnoreRequest")
+                if k.startswith(key) and not k.endswith((".IgnoreRequest", ".AlreadyWritten"))
             }
             total = sum(parts.values())
             detail = ", ".join(f"{name}: {count}" for name, count in parts.items())

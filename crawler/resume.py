@@ -202,6 +202,7 @@ class SkipWrittenArticlesMiddleware:
     downloader, so it never reaches an errback as a failure.)"""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.written = _written_articles(crawler)
 
@@ -216,6 +217,9 @@ class SkipWrittenArticlesMiddleware:
             return False
         self.stats.inc_value("resume/skipped_articles")
         logger.debug("Already in the output, not fetched again: %s", output.url)
+        spider = self.crawler.spider
+        if hasattr(spider, "coverage"):  # the article is in the corpus: covered
+            spider.coverage.outcome(spider.listed_key(output.url), "already_written")
         return True
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -4,7 +4,8 @@ what became of it: emitted, dropped (why), failed (how), or never reached.
 The spider records what it discovers and what it could not extract; the coverage
 extension (``crawler/coverage_report.py``) records emitted and dropped items and writes the
 report. An article is *covered* when a
-record for it was emitted in this run or an earlier one (incremental state), or it was
+record for it was emitted in this run or an earlier one (incremental state, or the
+output file a resumed crawl appends to), or it was
 filtered out on purpose (date range); *unavailable* when the site itself no longer has
 it (404/410, a "not found" page) or robots.txt forbids it; a *not article* when the
 listed page is a WordPress page, a listing or an attachment; everything else is
@@ -19,7 +20,7 @@ from typing import Any
 
 from crawler.discovery.daterange import iso_day
 
-COVERED = ("emitted", "duplicate", "known", "unchanged", "out_of_date_range")
+COVERED = ("emitted", "duplicate", "known", "unchanged", "out_of_date_range", "already_written")
 UNAVAILABLE = ("http_404", "http_410", "robots_forbidden", "not_found")
 NOT_ARTICLES = ("wp_page", "listing", "attachment")
 """Pages a sitemap or URL list names that turn out not to be articles at all."""

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, ClassVar, Self
 
 from lxml import etree
@@ -46,6 +47,29 @@ ARTICLE_PRIORITY = 10
 """Fetch known articles before more listings, so output grows steadily on long crawls."""
 SOURCES = ("site", "wayback")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+
+
+URL_CACHE_SIZE = 4096
+"""URLs whose served and public forms are kept: every page repeats the site's menus and
+sidebars, so a few thousand links recur on every page; bounded, so memory does not grow
+with the archive."""
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def served_key(address: SiteAddress, url: str) -> str:
+    """Canonical form of the URL to fetch for ``url``."""
+    return canonicalize_url(address.to_served(url))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def public_key(address: SiteAddress, url: str) -> str:
+    """Canonical form of the published URL of ``url``."""
+    return canonicalize_url(address.to_public(url))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def is_on_site(address: SiteAddress, url: str) -> bool:
+    return address.is_on_site(url)
 
 
 def utc_now() -> str:
@@ -343,10 +367,10 @@ class ArchiveSpider(Spider):
 
     def listed_key(self, url: str) -> str:
         """The ledger's key for a URL: canonical and public."""
-        return canonicalize_url(self.address.to_public(url))
+        return public_key(self.address, url)
 
     def _served(self, url: str) -> str:
-        return canonicalize_url(self.address.to_served(url))
+        return served_key(self.address, url)
 
     def _follow_links(
         self, response: TextResponse, skip: Collection[str] = ()
@@ -365,7 +389,7 @@ class ArchiveSpider(Spider):
         self, url: str, source: str | None = None, published: str | None = None
     ) -> Request | None:
         """A request for an on-site article or listing URL; ``None`` for anything else."""
-        if not url.startswith(("http://", "https://")) or not self.address.is_on_site(url):
+        if not url.startswith(("http://", "https://")) or not is_on_site(self.address, url):
             return None
         kind = self.profile.classify_url(self._served(url))
         if kind is UrlKind.ARTICLE:
