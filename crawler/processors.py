@@ -17,6 +17,8 @@ _WHITESPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\
 # Zero-width characters and soft hyphens carry no text; BOM and ZWJ/ZWNJ-free scripts here.
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Either of the two above: most text has neither, and one search is cheaper than two subs.
+_INVISIBLE_OR_CONTROL = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")
 
 
 def normalize_text(value: str | None) -> str | None:
@@ -30,8 +32,8 @@ def normalize_text(value: str | None) -> str | None:
     if value is None:
         return None
     text = unicodedata.normalize("NFC", value)
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
+    if _INVISIBLE_OR_CONTROL.search(text):
+        text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
     text = _WHITESPACE.sub(" ", text).strip()
     return text or None
 
