@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -148,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         help="where the archive and the crawls' feeds go (default: /dev/shm if present)",
     )
     args = parser.parse_args(argv)
+    # A benchmark stopped with SIGTERM unwinds as on Ctrl-C, so its nginx stops too.
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     work = Path(tempfile.mkdtemp(prefix="bench-crawl-", dir=args.output_dir))
     try:
         started = time.monotonic()
