@@ -8,7 +8,10 @@ subclass that composes extra processors (see ``crawler/sites/aawsat.py``).
 
 from __future__ import annotations
 
+from typing import Any
+
 from itemloaders.processors import Compose, Identity, Join, MapCompose, TakeFirst
+from scrapy.http import TextResponse
 from scrapy.loader import ItemLoader
 
 from crawler.items import ArticleItem
@@ -51,3 +54,9 @@ class ArticleLoader(ItemLoader):
     images_out = Identity()
     body_out = Join("\n\n")
     extractor_in = Identity()
+
+    def __init__(self, response: TextResponse | None = None, **kwargs: Any) -> None:
+        if response is not None:
+            # The response's own parsed tree: Scrapy's ItemLoader would parse the page again.
+            kwargs.setdefault("selector", response.selector)
+        super().__init__(response=response, **kwargs)

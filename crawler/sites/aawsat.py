@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Any
 from urllib.parse import urlsplit
 
 from itemloaders.processors import MapCompose
 from parsel import Selector
-from scrapy.http import TextResponse
 
 from crawler.content import (
     ArticleBody,
@@ -179,12 +177,6 @@ def strip_site_suffix(title: str) -> str:
 class AawsatArticleLoader(ArticleLoader):
     title_in = MapCompose(normalize_text, strip_site_suffix)
     authors_in = MapCompose(normalize_text, staff_byline)
-
-    def __init__(self, response: TextResponse | None = None, **kwargs: Any) -> None:
-        if response is not None:
-            # The response's own parsed tree: Scrapy's ItemLoader would parse the page again.
-            kwargs.setdefault("selector", response.selector)
-        super().__init__(response=response, **kwargs)
 
 
 class AawsatArticlePage(WordPressSignals, ArticlePage):
