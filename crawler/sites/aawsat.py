@@ -13,7 +13,7 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from itemloaders.processors import MapCompose
+from itemloaders.processors import MapCompose, TakeFirst
 from parsel import Selector
 
 from crawler.content import (
@@ -253,17 +253,16 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _title(self) -> str | None:
-        loader = self.loader_class()
-        self._add_title(loader)
-        return loader.get_output_value("title")
+        """The headline through the loader's own title processors (no second loader)."""
+        signals = [
+            self.metadata.article_text("headline"),
+            self.response.xpath(HEADLINE).get(),
+            self.metadata.first("og:title"),
+            self.response.xpath("string(//title)").get(),
+        ]
+        return TakeFirst()(self.loader_class.title_in(signals))
 
     # -- fields -------------------------------------------------------------------
-
-    def _add_title(self, loader: ArticleLoader) -> None:
-        loader.add_value("title", self.metadata.article_text("headline"))
-        loader.add_value("title", self.response.xpath(HEADLINE).get())
-        loader.add_value("title", self.metadata.first("og:title"))
-        loader.add_value("title", self.response.xpath("string(//title)").get())
 
     def _authors(self) -> list[str]:
         byline = self._visible_byline
@@ -321,7 +320,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
 
     def populate(self, loader: ArticleLoader) -> None:
         loader.add_value("url", self.canonical_url())
-        self._add_title(loader)
+        loader.add_value("title", self._title)
         loader.add_value("authors", self._authors())
         loader.add_value("published_raw", self._dates("published"))
         loader.add_value("modified_raw", self._dates("modified"))
