@@ -8,16 +8,12 @@ caption container (``.wp-caption``, ``<figure>``) come out with their image, nev
 
 from __future__ import annotations
 
-import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import urljoin
 
 from lxml import etree
-from parsel import Selector
-from parsel.csstranslator import css2xpath
 
 from crawler.processors import has_credit, normalize_text, split_caption_credit
 
@@ -118,9 +114,29 @@ def _is_decoration(element: etree._Element) -> bool:
     return bool(_classes(element) & {"wp-smiley", "emoji", "avatar"}) or element.get("width") == "1"
 
 
+def _kept_elements(element: etree._Element, drop: SubtreeFilter) -> Iterator[etree._Element]:
+    """``element``'s descendant elements in document order, minus dropped subtrees."""
+    for child in element:
+        if isinstance(child.tag, str) and not drop.matches(child):
+            yield child
+            yield from _kept_elements(child, drop)
+
+
+def _kept_text(element: etree._Element, drop: SubtreeFilter) -> Iterator[str]:
+    """``element``'s text pieces, minus dropped subtrees (their tails are kept)."""
+    if element.text:
+        yield element.text
+    for child in element:
+        if isinstance(child.tag, str) and not drop.matches(child):
+            yield from _kept_text(child, drop)
+        if child.tail:
+            yield child.tail
+
+
 class _Flattener:
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, drop: SubtreeFilter) -> None:
         self.base_url = base_url
+        self.drop = drop
         self.blocks: list[Block] = []
         self._run: list[str] = []
         self._run_tag = "p"
@@ -137,13 +153,12 @@ class _Flattener:
         self.blocks.append(ImageBlock(image_url(element, self.base_url), caption))
 
     def caption_container(self, element: etree._Element) -> None:
-        images = [img for img in element.iter("img") if not _is_decoration(img)]
-        caption_nodes = [
-            node
-            for node in element.iter()
-            if isinstance(node.tag, str) and _matches_any(node, CAPTION_TEXT)
-        ]
-        caption = normalize_text(" ".join(" ".join(n.itertext()) for n in caption_nodes))
+        kept = [element, *_kept_elements(element, self.drop)]
+        images = [img for img in kept if img.tag == "img" and not _is_decoration(img)]
+        caption_nodes = [node for node in kept if _matches_any(node, CAPTION_TEXT)]
+        caption = normalize_text(
+            " ".join(" ".join(_kept_text(n, self.drop)) for n in caption_nodes)
+        )
         if not images:
             # A caption container without an image still holds a caption, not body text.
             self.flush()
@@ -162,7 +177,9 @@ class _Flattener:
                 self._append(child.tail, block_tag)
 
     def visit(self, element: etree._Element, block_tag: str) -> None:
-        tag = element.tag.lower() if isinstance(element.tag, str) else ""
+        if self.drop.matches(element):
+            return
+        tag = element.tag.lower()
         if tag == "br":
             self._run.append(LINE_BREAK)
         elif tag == "img":
@@ -183,23 +200,62 @@ class _Flattener:
         self._run.append(text)
 
 
-@cache
-def _union_xpath(selectors: tuple[str, ...]) -> str:
-    """One XPath for many CSS selectors: one walk of the tree instead of one per selector."""
-    return " | ".join(css2xpath(css) for css in selectors)
+@dataclass(frozen=True)
+class SubtreeFilter:
+    """Elements matched by simple CSS selectors (``tag``, ``.class``, ``#id``,
+    ``tag.class``), tested one element at a time while the walker passes it.
+
+    Matching as we walk costs a set lookup per element; the XPath union of the same
+    selectors cost more than the rest of the extraction (0.46 ms on a 40 KB page).
+    """
+
+    tags: frozenset[str] = frozenset()
+    classes: frozenset[str] = frozenset()
+    ids: frozenset[str] = frozenset()
+    tagged_classes: frozenset[tuple[str, str]] = frozenset()
+
+    @classmethod
+    def from_css(cls, selectors: Iterable[str]) -> SubtreeFilter:
+        tags, classes, ids, tagged = set(), set(), set(), set()
+        for css in selectors:
+            match = _SIMPLE_SELECTOR.fullmatch(css.strip())
+            if match is None:
+                raise ValueError(f"not a tag, .class, #id or tag.class selector: {css!r}")
+            tag, kind, name = match.group("tag"), match.group("kind"), match.group("name")
+            if kind == "#" and not tag:
+                ids.add(name)
+            elif kind == "." and tag:
+                tagged.add((tag.lower(), name))
+            elif kind == "." and not tag:
+                classes.add(name)
+            elif tag and not kind:
+                tags.add(tag.lower())
+            else:
+                raise ValueError(f"not a tag, .class, #id or tag.class selector: {css!r}")
+        return cls(frozenset(tags), frozenset(classes), frozenset(ids), frozenset(tagged))
+
+    def matches(self, element: etree._Element) -> bool:
+        tag = element.tag
+        if tag in self.tags or (self.ids and element.get("id") in self.ids):
+            return True
+        class_attribute = element.get("class")
+        if not class_attribute:
+            return False
+        for name in class_attribute.split():
+            if name in self.classes or (tag, name) in self.tagged_classes:
+                return True
+        return False
 
 
-def content_blocks(content: Selector, drop: Iterable[str], base_url: str) -> list[Block]:
-    """Text blocks and images of ``content``, minus the subtrees matching ``drop`` (CSS)."""
-    root = copy.deepcopy(content.root)
-    tree = Selector(root=root, type="html")
-    selectors = tuple(drop)
-    # In document order: an outer match goes first and takes its inner matches with it.
-    for node in tree.xpath(_union_xpath(selectors)) if selectors else []:
-        if node.root.getparent() is not None:  # the content element itself stays
-            node.drop()
-    flattener = _Flattener(base_url)
-    flattener.walk(root, "p")
+_SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*)?(?:(?P<kind>[.#])(?P<name>[\w-]+))?")
+KEEP_ALL = SubtreeFilter()
+
+
+def content_blocks(content: etree._Element, drop: SubtreeFilter, base_url: str) -> list[Block]:
+    """Text blocks and images of ``content``, minus the subtrees ``drop`` matches (the
+    content element itself is always kept). The tree is not modified."""
+    flattener = _Flattener(base_url, drop)
+    flattener.walk(content, "p")
     flattener.flush()
     return flattener.blocks
 

@@ -1,12 +1,13 @@
 from parsel import Selector
 
-from crawler.content import ImageBlock, TextBlock, content_blocks
+from crawler.content import ImageBlock, SubtreeFilter, TextBlock, content_blocks
 
 BASE = "https://example.org/a/b/c/"
 
 
 def blocks(html: str, drop: tuple[str, ...] = ()) -> list:
-    return content_blocks(Selector(text=f"<div id='c'>{html}</div>").css("#c")[0], drop, BASE)
+    content = Selector(text=f"<div id='c'>{html}</div>").css("#c")[0].root
+    return content_blocks(content, SubtreeFilter.from_css(drop), BASE)
 
 
 def test_one_block_per_paragraph_and_a_blank_br_splits_old_style_text():
@@ -56,5 +57,5 @@ def test_emoji_and_tracking_pixels_are_not_images():
 
 def test_the_source_tree_is_not_modified():
     selector = Selector(text="<div id='c'><p>x</p><div class='ad'>y</div></div>")
-    content_blocks(selector.css("#c")[0], (".ad",), BASE)
+    content_blocks(selector.css("#c")[0].root, SubtreeFilter.from_css((".ad",)), BASE)
     assert selector.css(".ad::text").get() == "y"

@@ -20,7 +20,7 @@ from lxml import etree
 from parsel import Selector
 from trafilatura.settings import Document
 
-from crawler.content import ArticleBody, LineRules, TextBlock, content_blocks
+from crawler.content import ArticleBody, LineRules, SubtreeFilter, TextBlock, content_blocks
 from crawler.loaders import ArticleLoader
 from crawler.processors import (
     normalize_text,
@@ -46,42 +46,44 @@ from crawler.sites.wordpress import (
 
 # Where the article's figures sit (featured image in the header included), widest first.
 ARTICLE_SCOPE = ("article", "[itemprop=articleBody]", ".entry-content", "main", "#content")
-BOILERPLATE = (
-    "script",
-    "style",
-    "noscript",
-    "iframe",
-    "form",
-    "nav",
-    "aside",
-    ".sharedaddy",
-    ".sd-sharing-enabled",
-    ".share",
-    ".sharing",
-    ".social-share",
-    "#jp-relatedposts",
-    ".jp-relatedposts",
-    ".yarpp-related",
-    ".related-posts",
-    ".wp-block-embed-twitter",
-    "blockquote.twitter-tweet",
-    ".comments-area",
-    "#comments",
-    "#comment-wrap",
-    ".commentlist",
-    ".comment-list",
-    ".comment-respond",
-    ".author-box",
-    ".author-bio",
-    ".author-info",
-    ".about-author",
-    ".saboxplugin-wrap",
-    ".et_pb_author_box",
-    ".et-single-post-ad",
-    ".ad",
-    ".ads",
-    ".advertisement",
-    "ins.adsbygoogle",
+BOILERPLATE = SubtreeFilter.from_css(
+    (
+        "script",
+        "style",
+        "noscript",
+        "iframe",
+        "form",
+        "nav",
+        "aside",
+        ".sharedaddy",
+        ".sd-sharing-enabled",
+        ".share",
+        ".sharing",
+        ".social-share",
+        "#jp-relatedposts",
+        ".jp-relatedposts",
+        ".yarpp-related",
+        ".related-posts",
+        ".wp-block-embed-twitter",
+        "blockquote.twitter-tweet",
+        ".comments-area",
+        "#comments",
+        "#comment-wrap",
+        ".commentlist",
+        ".comment-list",
+        ".comment-respond",
+        ".author-box",
+        ".author-bio",
+        ".author-info",
+        ".about-author",
+        ".saboxplugin-wrap",
+        ".et_pb_author_box",
+        ".et-single-post-ad",
+        ".ad",
+        ".ads",
+        ".advertisement",
+        "ins.adsbygoogle",
+    )
 )
 CHROME_LINES = re.compile(
     r"^(share this:?|like this:?|related( posts| articles)?:?|advertisement|"
@@ -169,7 +171,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         walker knows is not body text (captions, credits, chrome, bylines)."""
         if self._scope is None:
             return [], set()
-        blocks = content_blocks(self._scope, BOILERPLATE, self.url)
+        blocks = content_blocks(self._scope.root, BOILERPLATE, self.url)
         body = ArticleBody.split(blocks, self.title, LINE_RULES)
         kept = set(body.paragraphs)
         not_body = {b.text for b in blocks if isinstance(b, TextBlock) and b.text not in kept}
