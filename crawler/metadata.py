@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
-from parsel import Selector
+from lxml import etree
 
 logger = logging.getLogger(__name__)
 
@@ -105,19 +105,27 @@ class PageMetadata:
         return [s for s in _as_list(self.article.get("articleSection")) if isinstance(s, str)]
 
 
-def read_metadata(selector: Selector) -> PageMetadata:
-    """Collect meta tags, JSON-LD nodes and link relations from a parsed page."""
+# Compiled once: parsel compiles a query on every call and wraps every result in a Selector.
+_META_TAGS = etree.XPath("//meta[@content]")
+_JSONLD_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]/text()', smart_strings=False)
+_CANONICAL = etree.XPath('//link[@rel="canonical"]/@href', smart_strings=False)
+_SHORTLINK = etree.XPath('//link[@rel="shortlink"]/@href', smart_strings=False)
+_LANGUAGE = etree.XPath("/html/@lang", smart_strings=False)
+
+
+def read_metadata(root: etree._Element) -> PageMetadata:
+    """Collect meta tags, JSON-LD nodes and link relations from a parsed page's root."""
     metadata = PageMetadata()
-    for tag in selector.xpath("//meta[@content]"):
-        name = tag.attrib.get("property") or tag.attrib.get("name") or tag.attrib.get("itemprop")
+    for tag in _META_TAGS(root):
+        name = tag.get("property") or tag.get("name") or tag.get("itemprop")
         if name:
-            metadata.meta.setdefault(name.strip().lower(), []).append(tag.attrib["content"])
-    for script in selector.xpath('//script[@type="application/ld+json"]/text()').getall():
+            metadata.meta.setdefault(name.strip().lower(), []).append(tag.get("content"))
+    for script in _JSONLD_SCRIPTS(root):
         try:
             metadata.jsonld_nodes.extend(_flatten_jsonld(json.loads(script)))
         except ValueError:
             logger.debug("ignoring JSON-LD that does not parse")
-    metadata.canonical = selector.xpath('//link[@rel="canonical"]/@href').get()
-    metadata.shortlink = selector.xpath('//link[@rel="shortlink"]/@href').get()
-    metadata.language = selector.xpath("/html/@lang").get()
+    metadata.canonical = next(iter(_CANONICAL(root)), None)
+    metadata.shortlink = next(iter(_SHORTLINK(root)), None)
+    metadata.language = next(iter(_LANGUAGE(root)), None)
     return metadata

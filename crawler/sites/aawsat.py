@@ -14,7 +14,7 @@ from functools import cached_property
 from urllib.parse import urlsplit
 
 from itemloaders.processors import MapCompose, TakeFirst
-from parsel import Selector
+from lxml import etree
 
 from crawler.content import (
     ArticleBody,
@@ -38,6 +38,7 @@ from crawler.sites.base import (
     ListingPage,
     SiteProfile,
     UrlKind,
+    css_query,
     first_nonempty,
 )
 from crawler.sites.wordpress import (
@@ -56,14 +57,30 @@ STAFF_BYLINE = "Asharq Al-Awsat"
 DEFAULT_LANGUAGE = "en"
 
 # Content: Divi wraps both classic and builder posts in .entry-content.
-CONTENT = ("article .entry-content", ".entry-content", "article.et_pb_post", "#left-area")
+CONTENT = tuple(
+    css_query(css)
+    for css in ("article .entry-content", ".entry-content", "article.et_pb_post", "#left-area")
+)
 # The featured image sits in the meta wrapper *before* the content; the one after holds ads.
-FEATURED_IMAGE = (
+FEATURED_IMAGE = etree.XPath(
     "//div[contains(@class, 'et_post_meta_wrapper')][following-sibling::div"
     "[contains(@class, 'entry-content')]]//img | //*[contains(@class, 'et_featured_image')]//img"
 )
-HEADLINE = "string(//h1[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')])"
+HEADLINE = etree.XPath(
+    "string(//h1[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')])",
+    smart_strings=False,
+)
+TITLE = etree.XPath("string(//title)", smart_strings=False)
 POST_META = "p.post-meta"
+POST_META_TEXT = css_query(f"{POST_META} ::text")
+POST_META_AUTHORS = css_query(f"{POST_META} .author a::text, {POST_META} a[rel~=author]::text")
+POST_META_CATEGORY = css_query(f"{POST_META} a[rel~=category]::text")
+POST_META_DATE = css_query(f"{POST_META} .published::text")
+TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text")
+# Links whose href may name a term: the same test as "kind in href", done inside lxml.
+TERM_LINKS = etree.XPath(
+    "//a[contains(@href, 'category') or contains(@href, 'tag') or contains(@href, 'author')]"
+)
 # Subtrees of the content element that are never article text.
 BOILERPLATE = SubtreeFilter.from_css(
     (
@@ -193,16 +210,18 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         kind = self.wordpress_page_kind()
         if kind is not None or self.is_single_post():
             return kind
-        if (self.metadata.first("og:type") or "").lower() == "article" and self._content:
+        if (
+            self.metadata.first("og:type") or ""
+        ).lower() == "article" and self._content is not None:
             return None
         return "no_article_markup"
 
     # -- page parts ---------------------------------------------------------------
 
     @cached_property
-    def _content(self) -> Selector | None:
-        for css in CONTENT:
-            found = self.response.css(css)
+    def _content(self) -> etree._Element | None:
+        for query in CONTENT:
+            found = query(self.root)
             if found:
                 return found[0]
         return None
@@ -217,19 +236,15 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _term_names(self) -> dict[tuple[str, str], str]:
         """Display names of categories, tags and authors, from links anywhere on the page."""
         names: dict[tuple[str, str], str] = {}
-        # On the lxml tree itself: a page has dozens of links, and a parsel Selector per
-        # link cost more than the rest of this loop.
-        for link in self.response.selector.root.iter("a"):
+        for link in TERM_LINKS(self.root):
             href = link.get("href")
-            if href is None or not any(kind in href for kind in TERM_KINDS):
-                continue
             try:
                 path = urlsplit(href).path
             except ValueError:  # a malformed href ("http://[::1") names no term
                 continue
             segments = [s for s in path.split("/") if s]
             if len(segments) >= 2 and segments[0] in TERM_KINDS:
-                text = normalize_text(" ".join(link.xpath("descendant-or-self::text()")))
+                text = normalize_text(" ".join(link.itertext()))
                 if text:
                     names.setdefault((segments[0], segments[-1]), text)
         return names
@@ -240,7 +255,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     @cached_property
     def _visible_byline(self) -> re.Match[str] | None:
         """Divi's "by X | date | Section" line: in ``p.post-meta`` or repeated in the content."""
-        candidates = [" ".join(self.response.css(f"{POST_META} ::text").getall())]
+        candidates = [" ".join(POST_META_TEXT(self.root))]
         candidates += [b.text for b in self._raw_blocks if isinstance(b, TextBlock)][:6]
         for text in candidates:
             match = DIVI_BYLINE.match(normalize_text(text) or "")
@@ -252,16 +267,16 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _raw_blocks(self) -> list[TextBlock | ImageBlock]:
         if self._content is None:
             return []
-        return content_blocks(self._content.root, BOILERPLATE, self.url)
+        return content_blocks(self._content, BOILERPLATE, self.url)
 
     @cached_property
     def _title(self) -> str | None:
         """The headline through the loader's own title processors (no second loader)."""
         signals = [
             self.metadata.article_text("headline"),
-            self.response.xpath(HEADLINE).get(),
+            HEADLINE(self.root),
             self.metadata.first("og:title"),
-            self.response.xpath("string(//title)").get(),
+            TITLE(self.root),
         ]
         return TakeFirst()(self.loader_class.title_in(signals))
 
@@ -271,9 +286,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         byline = self._visible_byline
         return first_nonempty(
             lambda: self.metadata.article_names("author"),
-            lambda: self.response.css(
-                f"{POST_META} .author a::text, {POST_META} a[rel~=author]::text"
-            ).getall(),
+            lambda: POST_META_AUTHORS(self.root),
             lambda: split_authors(byline.group("authors")) if byline else [],
             lambda: (
                 [self._term_name("author", self._permalink_slugs[0])]
@@ -286,7 +299,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         return first_nonempty(
             lambda: self.metadata.article_keywords(),
             lambda: self.metadata.all("article:tag"),
-            lambda: self.response.css("article a[rel~=tag]:not([rel~=category])::text").getall(),
+            lambda: TAG_LINKS(self.root),
             lambda: [
                 name
                 for cls in sorted(self.article_classes)
@@ -302,7 +315,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
             self._term_name("category", slugs[1]) if slugs else None,
-            self.response.css(f"{POST_META} a[rel~=category]::text").get(),
+            next(iter(POST_META_CATEGORY(self.root)), None),
             byline.group("section") if byline else None,
         ]
 
@@ -317,7 +330,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         return [
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
-            self.response.css(f"{POST_META} .published::text").get(),
+            next(iter(POST_META_DATE(self.root)), None),
             byline.group("date") if byline else None,
         ]
 
@@ -342,9 +355,9 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
 
     def _featured_images(self) -> list[ImageBlock]:
         return [
-            ImageBlock(image_url(img.root, self.url), None)
-            for img in self.response.xpath(FEATURED_IMAGE)
-            if image_url(img.root, self.url)
+            ImageBlock(url, None)
+            for img in FEATURED_IMAGE(self.root)
+            if (url := image_url(img, self.url))
         ]
 
 

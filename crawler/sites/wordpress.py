@@ -10,9 +10,10 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from scrapy.http import TextResponse
+from lxml import etree
 
 from crawler.metadata import PageMetadata
+from crawler.sites.base import css_query
 
 # First path segments that are WordPress machinery, never content.
 RESERVED_FIRST_SEGMENTS = frozenset(
@@ -47,6 +48,10 @@ DIVI_BYLINE = re.compile(
     r"(?:\|\s*(?P<section>[^|]+?)\s*)?(?:\|\s*\d+ comments?\s*)?$",
     flags=re.IGNORECASE,
 )
+_BODY_CLASSES = etree.XPath("//body/@class", smart_strings=False)
+_POST_ARTICLES = css_query("article.et_pb_post, article.post, article.type-post")
+_ARTICLE_IDS = css_query("article::attr(id)")
+_POST_ELEMENT_ID = re.compile(r"^post-(\d+)$")
 _DATE_ARCHIVE = re.compile(r"(?P<year>\d{4})(?:/(?P<month>\d{2})(?:/\d{2})?)?")
 
 
@@ -86,20 +91,20 @@ def archive_period(url: str) -> tuple[int, int | None] | None:
 
 
 class WordPressSignals:
-    """Page-level WordPress signals, for article page objects that have ``response`` and
-    ``metadata``."""
+    """Page-level WordPress signals, for article page objects that have ``root`` (the
+    page's lxml tree) and ``metadata``."""
 
-    response: TextResponse
+    root: etree._Element
     metadata: PageMetadata
 
     @cached_property
     def body_classes(self) -> set[str]:
-        return set(" ".join(self.response.xpath("//body/@class").getall()).split())
+        return set(" ".join(_BODY_CLASSES(self.root)).split())
 
     @cached_property
     def article_classes(self) -> set[str]:
-        article = self.response.css("article.et_pb_post, article.post, article.type-post")
-        return set((article.attrib.get("class") or "").split()) if article else set()
+        articles = _POST_ARTICLES(self.root)
+        return set((articles[0].get("class") or "").split()) if articles else set()
 
     def is_single_post(self) -> bool:
         classes = self.body_classes
@@ -124,6 +129,8 @@ class WordPressSignals:
     def post_ids(self) -> list[str]:
         """The post id from body class ``postid-N``, ``<article id="post-N">``, ``?p=N``."""
         ids = [c.removeprefix("postid-") for c in self.body_classes if c.startswith("postid-")]
-        article_id = self.response.css("article::attr(id)").re_first(r"^post-(\d+)$")
+        article_id = next(
+            (m.group(1) for i in _ARTICLE_IDS(self.root) if (m := _POST_ELEMENT_ID.match(i))), None
+        )
         shortlink = re.search(r"[?&]p=(\d+)", self.metadata.shortlink or "")
         return [*ids, article_id or "", shortlink.group(1) if shortlink else ""]
