@@ -1,13 +1,14 @@
+import pytest
 from parsel import Selector
 
-from crawler.content import ImageBlock, SubtreeFilter, TextBlock, content_blocks
+from crawler.content import ImageBlock, SelectorSet, TextBlock, content_blocks
 
 BASE = "https://example.org/a/b/c/"
 
 
 def blocks(html: str, drop: tuple[str, ...] = ()) -> list:
     content = Selector(text=f"<div id='c'>{html}</div>").css("#c")[0].root
-    return content_blocks(content, SubtreeFilter.from_css(drop), BASE)
+    return content_blocks(content, SelectorSet.from_css(drop), BASE)
 
 
 def test_one_block_per_paragraph_and_a_blank_br_splits_old_style_text():
@@ -57,5 +58,21 @@ def test_emoji_and_tracking_pixels_are_not_images():
 
 def test_the_source_tree_is_not_modified():
     selector = Selector(text="<div id='c'><p>x</p><div class='ad'>y</div></div>")
-    content_blocks(selector.css("#c")[0].root, SubtreeFilter.from_css((".ad",)), BASE)
+    content_blocks(selector.css("#c")[0].root, SelectorSet.from_css((".ad",)), BASE)
     assert selector.css(".ad::text").get() == "y"
+
+
+def test_drop_selectors_other_than_tag_class_and_id_are_refused_by_name():
+    with pytest.raises(
+        ValueError, match=r"not a tag, \.class, #id or tag\.class selector: 'div > p'"
+    ):
+        SelectorSet.from_css(("script", "div > p"))
+
+
+def test_drop_selectors_match_tags_classes_ids_and_tagged_classes():
+    html = (
+        "<p>a</p><script>s</script><div id='comments'>c</div><p class='x post-meta'>m</p>"
+        "<div class='post-meta'>kept</div><span class='ad'>ad</span>"
+    )
+    drop = ("script", "#comments", "p.post-meta", ".ad")
+    assert blocks(html, drop) == [TextBlock("a", "p"), TextBlock("kept", "p")]

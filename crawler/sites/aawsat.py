@@ -20,7 +20,7 @@ from crawler.content import (
     ArticleBody,
     ImageBlock,
     LineRules,
-    SubtreeFilter,
+    SelectorSet,
     TextBlock,
     content_blocks,
     image_url,
@@ -82,7 +82,7 @@ TERM_LINKS = etree.XPath(
     "//a[contains(@href, 'category') or contains(@href, 'tag') or contains(@href, 'author')]"
 )
 # Subtrees of the content element that are never article text.
-BOILERPLATE = SubtreeFilter.from_css(
+BOILERPLATE = SelectorSet.from_css(
     (
         "script",
         "style",

@@ -20,7 +20,7 @@ from lxml import etree
 from parsel import Selector
 from trafilatura.settings import Document
 
-from crawler.content import ArticleBody, LineRules, SubtreeFilter, TextBlock, content_blocks
+from crawler.content import ArticleBody, LineRules, SelectorSet, TextBlock, content_blocks
 from crawler.loaders import ArticleLoader
 from crawler.processors import (
     normalize_text,
@@ -46,7 +46,7 @@ from crawler.sites.wordpress import (
 
 # Where the article's figures sit (featured image in the header included), widest first.
 ARTICLE_SCOPE = ("article", "[itemprop=articleBody]", ".entry-content", "main", "#content")
-BOILERPLATE = SubtreeFilter.from_css(
+BOILERPLATE = SelectorSet.from_css(
     (
         "script",
         "style",
