@@ -186,7 +186,8 @@ class _Flattener:
     def flush(self) -> None:
         if not self._run:
             return
-        for chunk in _PARAGRAPH_BREAK.split("".join(self._run)):
+        run = "".join(self._run)
+        for chunk in _PARAGRAPH_BREAK.split(run) if LINE_BREAK in run else (run,):
             text = normalize_text(chunk)
             if text:
                 self.blocks.append(TextBlock(text, self._run_tag))
@@ -240,6 +241,8 @@ class _Flattener:
 
     def _append(self, text: str, block_tag: str) -> None:
         if not self._run:
+            if text.isspace():  # the indentation between blocks: nothing to normalize
+                return
             self._run_tag = block_tag
         self._run.append(text)
 

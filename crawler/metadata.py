@@ -105,27 +105,30 @@ class PageMetadata:
         return [s for s in _as_list(self.article.get("articleSection")) if isinstance(s, str)]
 
 
-# Compiled once: parsel compiles a query on every call and wraps every result in a Selector.
-_META_TAGS = etree.XPath("//meta[@content]")
-_JSONLD_SCRIPTS = etree.XPath('//script[@type="application/ld+json"]/text()', smart_strings=False)
-_CANONICAL = etree.XPath('//link[@rel="canonical"]/@href', smart_strings=False)
-_SHORTLINK = etree.XPath('//link[@rel="shortlink"]/@href', smart_strings=False)
-_LANGUAGE = etree.XPath("/html/@lang", smart_strings=False)
-
-
 def read_metadata(root: etree._Element) -> PageMetadata:
-    """Collect meta tags, JSON-LD nodes and link relations from a parsed page's root."""
+    """Collect meta tags, JSON-LD nodes and link relations from a parsed page's root.
+
+    One pass over the three tags, in document order (the first canonical wins): four
+    separate ``//`` queries walked the whole tree four times.
+    """
     metadata = PageMetadata()
-    for tag in _META_TAGS(root):
-        name = tag.get("property") or tag.get("name") or tag.get("itemprop")
-        if name:
-            metadata.meta.setdefault(name.strip().lower(), []).append(tag.get("content"))
-    for script in _JSONLD_SCRIPTS(root):
-        try:
-            metadata.jsonld_nodes.extend(_flatten_jsonld(json.loads(script)))
-        except ValueError:
-            logger.debug("ignoring JSON-LD that does not parse")
-    metadata.canonical = next(iter(_CANONICAL(root)), None)
-    metadata.shortlink = next(iter(_SHORTLINK(root)), None)
-    metadata.language = next(iter(_LANGUAGE(root)), None)
+    for element in root.iter("meta", "link", "script"):
+        if element.tag == "meta":
+            content = element.get("content")
+            name = element.get("property") or element.get("name") or element.get("itemprop")
+            if content is not None and name:
+                metadata.meta.setdefault(name.strip().lower(), []).append(content)
+        elif element.tag == "link":
+            rel, href = element.get("rel"), element.get("href")
+            if href is not None and rel == "canonical" and metadata.canonical is None:
+                metadata.canonical = href
+            elif href is not None and rel == "shortlink" and metadata.shortlink is None:
+                metadata.shortlink = href
+        elif element.get("type") == "application/ld+json" and element.text:
+            try:
+                metadata.jsonld_nodes.extend(_flatten_jsonld(json.loads(element.text)))
+            except ValueError:
+                logger.debug("ignoring JSON-LD that does not parse")
+    if root.tag == "html":
+        metadata.language = root.get("lang")
     return metadata
