@@ -234,7 +234,13 @@ class _Flattener:
             self.caption_container(element)
         elif tag in BLOCK_TAGS:
             self.flush()
-            self.walk(element, tag if tag != "div" else block_tag)
+            inner_tag = tag if tag != "div" else block_tag
+            if len(element) == 0:  # most paragraphs: one text node, one block
+                text = normalize_text(element.text)
+                if text:
+                    self.blocks.append(TextBlock(text, inner_tag))
+                return
+            self.walk(element, inner_tag)
             self.flush()
         else:
             self.walk(element, block_tag)
