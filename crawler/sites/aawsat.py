@@ -13,7 +13,7 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from itemloaders.processors import MapCompose, TakeFirst
+from itemloaders.processors import Identity, MapCompose, TakeFirst
 from lxml import etree
 
 from crawler.content import (
@@ -197,6 +197,9 @@ def strip_site_suffix(title: str) -> str:
 class AawsatArticleLoader(ArticleLoader):
     title_in = MapCompose(normalize_text, strip_site_suffix)
     authors_in = MapCompose(normalize_text, staff_byline)
+    # ArticleBody's paragraphs are content blocks, each normalized once already; the
+    # validate pipeline's text policy still checks the result.
+    body_in = Identity()
 
 
 class AawsatArticlePage(WordPressSignals, ArticlePage):
