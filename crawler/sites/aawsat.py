@@ -77,10 +77,8 @@ POST_META_AUTHORS = css_query(f"{POST_META} .author a::text, {POST_META} a[rel~=
 POST_META_CATEGORY = css_query(f"{POST_META} a[rel~=category]::text")
 POST_META_DATE = css_query(f"{POST_META} .published::text")
 TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text")
-# Links whose href may name a term: the same test as "kind in href", done inside lxml.
-TERM_LINKS = etree.XPath(
-    "//a[contains(@href, 'category') or contains(@href, 'tag') or contains(@href, 'author')]"
-)
+# Links that may lead to a term's archive: only those name the slug.
+LINKS_CONTAINING = etree.XPath("//a[contains(@href, $text)]")
 # Subtrees of the content element that are never article text.
 BOILERPLATE = SelectorSet.from_css(
     (
@@ -157,8 +155,6 @@ CHROME_LINES = re.compile(
     r"submit a comment|\d+ comments?|loading\.\.\.)$",
     flags=re.IGNORECASE,
 )
-# The first path segment of a term archive, in a link that names the term.
-TERM_KINDS = ("category", "tag", "author")
 MEDIA_ID = re.compile(r"^Media ID:\s*(\d+)\s*$", flags=re.IGNORECASE)
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE, media_id=MEDIA_ID)
 
@@ -235,25 +231,20 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         segments = [s for s in urlsplit(self.url).path.split("/") if s]
         return (segments[0], segments[1]) if len(segments) == 3 else None
 
-    @cached_property
-    def _term_names(self) -> dict[tuple[str, str], str]:
-        """Display names of categories, tags and authors, from links anywhere on the page."""
-        names: dict[tuple[str, str], str] = {}
-        for link in TERM_LINKS(self.root):
-            href = link.get("href")
+    def _term_name(self, kind: str, slug: str) -> str | None:
+        """Display name of a category, tag or author: the text of the first link to its
+        archive anywhere on the page, else the slug turned into words."""
+        for link in LINKS_CONTAINING(self.root, text=slug):
             try:
-                path = urlsplit(href).path
+                path = urlsplit(link.get("href")).path
             except ValueError:  # a malformed href ("http://[::1") names no term
                 continue
             segments = [s for s in path.split("/") if s]
-            if len(segments) >= 2 and segments[0] in TERM_KINDS:
+            if len(segments) >= 2 and segments[0] == kind and segments[-1] == slug:
                 text = normalize_text(" ".join(link.itertext()))
                 if text:
-                    names.setdefault((segments[0], segments[-1]), text)
-        return names
-
-    def _term_name(self, kind: str, slug: str) -> str | None:
-        return self._term_names.get((kind, slug)) or slug_to_name(slug)
+                    return text
+        return slug_to_name(slug)
 
     @cached_property
     def _visible_byline(self) -> re.Match[str] | None:
