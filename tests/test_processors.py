@@ -1,4 +1,8 @@
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from crawler.processors import (
     has_credit,
@@ -148,3 +152,15 @@ def test_slug_to_name():
 def test_word_count_counts_tokens_with_letters_or_digits():
     assert word_count("U.S. forces — 1,200 of them — left") == 6
     assert word_count("") == 0
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab1_ .,—-’\u00a0\t\n\u200bé\u0301\u2003"))))
+def test_word_count_is_the_number_of_tokens_holding_a_word_character(text):
+    assert word_count(text) == len([t for t in re.split(r"\s+", text) if re.search(r"\w", t)])
+
+
+@given(st.text())
+def test_normalize_text_collapses_every_unicode_space(text):
+    clean = normalize_text(text)
+    assert clean is None or (clean == clean.strip() and "  " not in clean)
+    assert clean is None or not any(c.isspace() and c != " " for c in clean)
