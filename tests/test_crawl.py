@@ -7,7 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from scrapy import Request, signals
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
+from crawler.spiders.aawsat import AawsatSpider
+from crawler.spiders.archive import RecentUrls
 from crawler.testing import (
     FIXTURES,
     fixture_site,
@@ -109,3 +114,40 @@ def test_the_archive_spider_names_the_known_profiles_when_asked_for_another(tmp_
     result = run_crawl("archive", "http://127.0.0.1:9/", tmp_path, "-a", "site=nytimes")
     assert result.returncode != 0
     assert "unknown site profile 'nytimes'; known profiles: aawsat" in result.log
+
+
+def test_a_link_to_a_page_already_scheduled_is_counted_as_a_duplicate_not_yielded():
+    crawler = get_crawler(AawsatSpider, settings_dict={"ARCHIVE_COVERAGE_DIR": ""})
+    spider = AawsatSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000/")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    links = ["/category/opinion/", "/amir-taheri/opinion/a-post/", "/category/news/"]
+    page = HtmlResponse(
+        url="http://127.0.0.1:8000/category/features/",
+        body="".join(f'<a href="{link}">x</a>' for link in links).encode(),
+        encoding="utf-8",
+    )
+    crawler.signals.send_catch_log(
+        signals.request_scheduled, request=Request("http://127.0.0.1:8000/category/opinion/")
+    )
+    retry = Request("http://127.0.0.1:8000/category/news/", dont_filter=True)
+    crawler.signals.send_catch_log(signals.request_scheduled, request=retry)
+
+    yielded = [request.url for request in spider.parse_listing(page)]
+
+    assert yielded == [
+        "http://127.0.0.1:8000/amir-taheri/opinion/a-post/",
+        "http://127.0.0.1:8000/category/news/",  # only a retry of it was scheduled
+    ]
+    assert crawler.stats.get_value("dupefilter/filtered") == 1
+
+
+def test_recent_urls_keeps_the_most_recently_used():
+    recent = RecentUrls(2)
+    recent.add("a")
+    recent.add("b")
+    assert "a" in recent  # now the most recently used
+    recent.add("c")
+    assert "a" in recent
+    assert "b" not in recent
+    assert "c" in recent

@@ -16,13 +16,14 @@ the profile's job; what a record *looks like* is the pipelines' job.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection, Iterator
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, ClassVar, Self
 
 from lxml import etree
-from scrapy import Request, Spider
+from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse, XmlResponse
@@ -72,6 +73,31 @@ def is_on_site(address: SiteAddress, url: str) -> bool:
     return address.is_on_site(url)
 
 
+LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
+"""Every link target of a page, as plain strings: what ``response.xpath("//a/@href")
+.getall()`` returns, without a ``Selector`` per link."""
+
+
+class RecentUrls:
+    """A bounded set of URLs: at most ``size``, the least recently added or found dropped."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._urls: OrderedDict[str, None] = OrderedDict()
+
+    def add(self, url: str) -> None:
+        self._urls[url] = None
+        self._urls.move_to_end(url)
+        if len(self._urls) > self.size:
+            self._urls.popitem(last=False)
+
+    def __contains__(self, url: object) -> bool:
+        if url not in self._urls:
+            return False
+        self._urls.move_to_end(url)  # type: ignore[arg-type]
+        return True
+
+
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
@@ -112,12 +138,14 @@ class ArchiveSpider(Spider):
         self.recheck = recheck.strip().lower() in TRUE_WORDS
         self.state: ArticleState | None = None
         self.coverage = CoverageLedger()
+        self.scheduled = RecentUrls(URL_CACHE_SIZE)
         self.allowed_domains = [self.address.served_host]
         self.wayback: WaybackSource | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         state_path = spider.state_path or crawler.settings.get("ARCHIVE_STATE")
         if state_path:
             spider.state = ArticleState(state_path)
@@ -126,6 +154,15 @@ class ArchiveSpider(Spider):
             spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
             spider.allowed_domains.append(spider.wayback.host)
         return spider
+
+    def request_scheduled(self, request: Request) -> None:
+        """Remember the URLs the engine schedules (see :meth:`_already_scheduled`).
+
+        Retries (``dont_filter``) skip the duplicate filter, and redirects skip the spider
+        middlewares: neither says what a later request for the same URL would meet.
+        """
+        if not request.dont_filter and "redirect_urls" not in request.meta:
+            self.scheduled.add(request.url)
 
     def closed(self, reason: str) -> None:
         if self.state is not None:
@@ -203,7 +240,10 @@ class ArchiveSpider(Spider):
             loc = entry.get("loc", "").strip()
             if not loc:
                 continue
-            if self.date_range.modified_before(iso_day(entry.get("lastmod"))):
+            # Dates are parsed only for a range to check them against (dateutil is slow).
+            if not self.date_range.is_open and self.date_range.modified_before(
+                iso_day(entry.get("lastmod"))
+            ):
                 stats.inc_value("date_range/skipped_sitemap_entries")
                 continue
             if sitemap.type == "sitemapindex":
@@ -211,7 +251,8 @@ class ArchiveSpider(Spider):
                 continue
             request = self._request_for(loc, source="sitemap", published=entry.get("lastmod"))
             if request is not None:
-                yield request
+                if not self._already_scheduled(request):
+                    yield request
                 continue
             stats.inc_value("sitemaps/skipped_urls")
             if self.address.is_on_site(loc):
@@ -248,7 +289,7 @@ class ArchiveSpider(Spider):
         for entry in entries:
             request = self._article_request(entry.url, source="listing", entry=entry)
             handled.add(self._served(entry.url))
-            if request is not None:
+            if request is not None and not self._already_scheduled(request):
                 yield request
         older = listing.older_page_url()
         if (
@@ -376,14 +417,29 @@ class ArchiveSpider(Spider):
         self, response: TextResponse, skip: Collection[str] = ()
     ) -> Iterator[Request]:
         seen = set(skip)
-        for href in response.xpath("//a/@href").getall():
+        for href in LINK_HREFS(response.selector.root):
             url = response.urljoin(href)
             if self._served(url) in seen:
                 continue
             request = self._request_for(url)
             if request is not None and request.url not in seen:
                 seen.add(request.url)
-                yield request
+                if not self._already_scheduled(request):
+                    yield request
+
+    def _already_scheduled(self, request: Request) -> bool:
+        """Whether the engine recently scheduled a request for the same URL; if so, it is
+        counted as ``dupefilter/filtered`` and not yielded.
+
+        A page links to its site's menus, sidebars and recent posts, so most links lead
+        to pages already scheduled. Yielded, such a request would go through the spider
+        middlewares (which decide by URL, as they did for the first one) to the scheduler,
+        whose duplicate filter would drop and count it; this skips that work only.
+        """
+        if request.url not in self.scheduled:
+            return False
+        self.crawler.stats.inc_value("dupefilter/filtered")
+        return True
 
     def _request_for(
         self, url: str, source: str | None = None, published: str | None = None
