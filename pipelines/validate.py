@@ -11,13 +11,13 @@ from importlib import resources
 from typing import Any, Self
 
 import fastjsonschema
-from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from pipelines.drop import DropArticle
+from pipelines.output import plain_record
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +89,7 @@ class ValidateArticlePipeline:
         return cls(crawler.stats)
 
     def process_item(self, item: Any) -> Any:
-        record = ItemAdapter(item).asdict()
+        record = plain_record(item)
         errors = []
         if not is_valid_article(record):  # jsonschema names the reasons
             errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.absolute_path))

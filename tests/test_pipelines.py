@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
@@ -11,6 +13,7 @@ from pipelines import (
     NormalizeArticlePipeline,
     ValidateArticlePipeline,
 )
+from pipelines.output import plain_record
 
 
 def article(**fields) -> ArticleItem:
@@ -132,3 +135,20 @@ def test_output_warns_when_nothing_will_be_written(caplog):
     pipeline = build_from_crawler(ArticleOutputPipeline, get_crawler())
     pipeline.open_spider()
     assert "No output feed configured" in caplog.text
+
+
+def test_plain_record_is_itemadapters_asdict():
+    @dataclasses.dataclass
+    class Credit:
+        name: str = "AFP"
+
+    item = article(
+        images=[{"url": None, "caption": "A caption", "credit": Credit()}],
+        capture={"timestamp": "20160521091400", "url": ("https://x/", {1, 2})},
+        word_count=4,
+    )
+    record = plain_record(item)
+    assert record == ItemAdapter(item).asdict()
+    assert list(record) == list(ItemAdapter(item).asdict())
+    assert record["images"][0]["credit"] == {"name": "AFP"}
+    assert record["images"] is not item.images  # a copy: later changes to the item stay out
