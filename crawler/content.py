@@ -113,6 +113,7 @@ _SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*)?(?:(?P<kind>[.#])(
 
 CAPTION_CONTAINERS = SelectorSet.from_css((".wp-caption", "figure", ".wp-block-image"))
 CAPTION_TEXT = SelectorSet.from_css((".wp-caption-text", "figcaption"))
+DECORATION = SelectorSet.from_css((".wp-smiley", ".emoji", ".avatar"))
 # Lazy-loading plugins keep the real address in one of these and a placeholder in src.
 IMAGE_SOURCES = ("data-lazy-src", "data-src", "data-orig-file", "src")
 # A <br> becomes LINE_BREAK; two in a row (blank line) end a paragraph, one is a space.
@@ -138,10 +139,6 @@ class ImageBlock:
 Block = TextBlock | ImageBlock
 
 
-def _classes(element: etree._Element) -> set[str]:
-    return set((element.get("class") or "").split())
-
-
 def image_url(element: etree._Element, base_url: str) -> str | None:
     """Absolute address of an ``<img>``, skipping inline placeholders."""
     for attribute in IMAGE_SOURCES:
@@ -153,7 +150,7 @@ def image_url(element: etree._Element, base_url: str) -> str | None:
 
 def _is_decoration(element: etree._Element) -> bool:
     """Emoji, avatars and tracking pixels are images that are not part of the article."""
-    return bool(_classes(element) & {"wp-smiley", "emoji", "avatar"}) or element.get("width") == "1"
+    return DECORATION.matches(element) or element.get("width") == "1"
 
 
 def _kept_elements(element: etree._Element, drop: SelectorSet) -> Iterator[etree._Element]:

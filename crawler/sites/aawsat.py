@@ -43,6 +43,7 @@ from crawler.sites.base import (
 )
 from crawler.sites.wordpress import (
     DIVI_BYLINE,
+    WORDPRESS_BOILERPLATE,
     WordPressSignals,
     archive_period,
     is_listing,
@@ -77,66 +78,33 @@ LINKS_CONTAINING = etree.XPath("//a[contains(@href, $text)]")
 # Subtrees of the content element that are never article text.
 BOILERPLATE = SelectorSet.from_css(
     (
-        "script",
-        "style",
-        "noscript",
-        "iframe",
-        "form",
+        *WORDPRESS_BOILERPLATE,
         "button",
         "select",
-        "nav",
-        "aside",
         "h1.entry-title",
         "p.post-meta",
         ".post-meta",
-        ".sharedaddy",
-        ".sd-sharing-enabled",
         ".sd-block",
-        ".sharing",
         ".share-buttons",
         ".et_social_inline",
         ".et_social_inline_bottom",
         ".et_pb_social_media_follow",
         ".addtoany_share_save_container",
         ".a2a_kit",
-        ".social-share",
-        "#jp-relatedposts",
-        ".jp-relatedposts",
-        ".yarpp-related",
-        ".related-posts",
         ".crp_related",
         ".et_pb_post_nav",
         ".nav-single",
         ".navigation",
         ".post-navigation",
-        ".et-single-post-ad",
-        "ins.adsbygoogle",
         ".adsbygoogle",
-        ".ad",
-        ".ads",
         ".advert",
-        ".advertisement",
         ".ad-container",
         ".ad-wrapper",
-        "blockquote.twitter-tweet",
         "blockquote.instagram-media",
-        ".wp-block-embed-twitter",
         ".twitter-tweet",
         ".fb-post",
         ".embed-twitter",
-        ".et_pb_author_box",
-        ".author-box",
-        ".author-info",
-        ".about-author",
-        ".author-bio",
-        ".saboxplugin-wrap",
-        "#comment-wrap",
-        "#comments",
-        ".comments-area",
-        ".comment-respond",
         "#respond",
-        ".commentlist",
-        ".comment-list",
         ".et_pb_comments_module",
         "#sidebar",
         "#main-footer",
@@ -230,9 +198,8 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         kind = self.wordpress_page_kind()
         if kind is not None or self.is_single_post():
             return kind
-        if (
-            self.metadata.first("og:type") or ""
-        ).lower() == "article" and self._content is not None:
+        says_article = (self.metadata.first("og:type") or "").lower() == "article"
+        if says_article and self._content is not None:
             return None
         return "no_article_markup"
 

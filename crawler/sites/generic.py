@@ -37,6 +37,7 @@ from crawler.sites.base import (
 )
 from crawler.sites.wordpress import (
     DIVI_BYLINE,
+    WORDPRESS_BOILERPLATE,
     WordPressSignals,
     archive_period,
     is_listing,
@@ -48,41 +49,8 @@ from crawler.sites.wordpress import (
 ARTICLE_SCOPE = ("article", "[itemprop=articleBody]", ".entry-content", "main", "#content")
 BOILERPLATE = SelectorSet.from_css(
     (
-        "script",
-        "style",
-        "noscript",
-        "iframe",
-        "form",
-        "nav",
-        "aside",
-        ".sharedaddy",
-        ".sd-sharing-enabled",
+        *WORDPRESS_BOILERPLATE,
         ".share",
-        ".sharing",
-        ".social-share",
-        "#jp-relatedposts",
-        ".jp-relatedposts",
-        ".yarpp-related",
-        ".related-posts",
-        ".wp-block-embed-twitter",
-        "blockquote.twitter-tweet",
-        ".comments-area",
-        "#comments",
-        "#comment-wrap",
-        ".commentlist",
-        ".comment-list",
-        ".comment-respond",
-        ".author-box",
-        ".author-bio",
-        ".author-info",
-        ".about-author",
-        ".saboxplugin-wrap",
-        ".et_pb_author_box",
-        ".et-single-post-ad",
-        ".ad",
-        ".ads",
-        ".advertisement",
-        "ins.adsbygoogle",
     )
 )
 CHROME_LINES = re.compile(

@@ -48,6 +48,45 @@ DIVI_BYLINE = re.compile(
     r"(?:\|\s*(?P<section>[^|]+?)\s*)?(?:\|\s*\d+ comments?\s*)?$",
     flags=re.IGNORECASE,
 )
+# Subtrees of a post's content that are never article text on any WordPress site: scripts
+# and forms, Jetpack/plugin share and related-post blocks, embeds, author boxes, comments,
+# ads. Profiles add their theme's own.
+WORDPRESS_BOILERPLATE = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "nav",
+    "aside",
+    ".sharedaddy",
+    ".sd-sharing-enabled",
+    ".sharing",
+    ".social-share",
+    "#jp-relatedposts",
+    ".jp-relatedposts",
+    ".yarpp-related",
+    ".related-posts",
+    ".et-single-post-ad",
+    "ins.adsbygoogle",
+    ".ad",
+    ".ads",
+    ".advertisement",
+    "blockquote.twitter-tweet",
+    ".wp-block-embed-twitter",
+    ".et_pb_author_box",
+    ".author-box",
+    ".author-info",
+    ".about-author",
+    ".author-bio",
+    ".saboxplugin-wrap",
+    "#comment-wrap",
+    "#comments",
+    ".comments-area",
+    ".comment-respond",
+    ".commentlist",
+    ".comment-list",
+)
 _BODY_CLASSES = etree.XPath("//body/@class", smart_strings=False)
 _POST_ARTICLES = css_query("article.et_pb_post, article.post, article.type-post")
 _ARTICLE_IDS = css_query("article::attr(id)")
