@@ -9,14 +9,14 @@ install:
 	$(PYTHON) -m pip install -q -e '.[test]'
 
 demo: install
-	$(PYTHON) -m crawler.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
+	$(PYTHON) -m crawler.capture.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
 
 test: install
 	$(PYTHON) -m pytest
 
 # Rewrite golden files from the current code; review `git diff fixtures/` before committing.
 golden:
-	$(PYTHON) scripts/regenerate_golden.py
+	$(PYTHON) -m qa.regenerate_golden
 
 lint:
 	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check .

@@ -17,7 +17,7 @@ For each crawl it prints pages (responses) per second of the crawl's own elapsed
 process CPU seconds per page (from crawler set-up on: imports are left out), the
 process's peak RSS, and the ratios ours/bare; then the medians. The feeds go to
 ``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``, when there is one): our feed
-``fsync``s every record (``crawler/feeds.py``), so on a disk the crawl measures the disk.
+``fsync``s every record (``crawler/runtime/feeds.py``), so on a disk the crawl measures the disk.
 """
 
 from __future__ import annotations

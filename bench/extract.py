@@ -26,11 +26,11 @@ from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from bench.synthetic import make_site, synthetic_cases, write_pages
+from crawler.clock import utc_now
 from crawler.sites.aawsat import PROFILE
-from crawler.spiders.archive import utc_now
-from crawler.testing import page_cases
 from pipelines.normalize import normalize_article
 from pipelines.validate import ValidateArticlePipeline
+from qa.fixtures import page_cases
 
 Page = tuple[TextResponse, str]
 """A response as the spider gets it, and the page's public URL."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import trafilatura
 
-from crawler.evaluation import (
+from qa.evaluation import (
     BenchmarkPage,
     PageScore,
     Scores,

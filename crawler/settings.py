@@ -11,11 +11,14 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.extensions.spiderstate import SpiderState
 
-from crawler.coverage_report import CoverageReport
-from crawler.distributed import DistributedCrawl
-from crawler.feeds import DurableFileFeedStorage
-from crawler.logformatter import ArticleLogFormatter
-from crawler.middlewares import (
+from crawler.capture.replay import ArchiveReplayMiddleware
+from crawler.capture.warc import WarcCaptureMiddleware
+from crawler.reporting.coverage_report import CoverageReport
+from crawler.reporting.logformatter import ArticleLogFormatter
+from crawler.reporting.run_report import RunReport
+from crawler.runtime.distributed import DistributedCrawl
+from crawler.runtime.feeds import DurableFileFeedStorage
+from crawler.runtime.middlewares import (
     BombSafeHttpCompressionMiddleware,
     ContactUserAgentMiddleware,
     ContentFaultsMiddleware,
@@ -25,22 +28,11 @@ from crawler.middlewares import (
     HostGuardMiddleware,
     LoggedRobotsTxtMiddleware,
 )
-from crawler.replay import ArchiveReplayMiddleware
-from crawler.report import RunReport
-from crawler.resume import (
+from crawler.runtime.resume import (
     CrashSafeResume,
     SkipWrittenArticlesMiddleware,
     SkipWrittenRedirectsMiddleware,
     WrittenArticlesPipeline,
-)
-from crawler.warc import WarcCaptureMiddleware
-from pipelines import (
-    ArticleOutputPipeline,
-    DateRangePipeline,
-    DedupeArticlePipeline,
-    IncrementalStatePipeline,
-    NormalizeArticlePipeline,
-    ValidateArticlePipeline,
 )
 
 # Project
@@ -74,7 +66,7 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 # must not read local files or reach other services.
 DOWNLOAD_HANDLERS = {"data": None, "file": None, "ftp": None, "s3": None}
 
-# Downloader middlewares (docs: crawler/middlewares.py): Scrapy's own, replaced by
+# Downloader middlewares (docs: crawler/runtime/middlewares.py): Scrapy's own, replaced by
 # subclasses that count and log each fault as faults/<kind>/..., plus two checks of ours:
 # download faults just before the retry middleware, content faults after decompression.
 DOWNLOADER_MIDDLEWARES = {
@@ -105,19 +97,21 @@ FEED_STORAGES = {"": DurableFileFeedStorage, "file": DurableFileFeedStorage}
 
 # Item pipelines (docs: pipelines/__init__.py):
 # normalize → date range → validate → dedupe → incremental state → output.
+# By import path, as Scrapy's own templates write them: the pipelines package sits above
+# crawler/ (it imports crawler's items and processors), so nothing here imports it.
 ITEM_PIPELINES = {
-    NormalizeArticlePipeline: 100,
-    DateRangePipeline: 150,
-    ValidateArticlePipeline: 200,
-    DedupeArticlePipeline: 300,
+    "pipelines.NormalizeArticlePipeline": 100,
+    "pipelines.DateRangePipeline": 150,
+    "pipelines.ValidateArticlePipeline": 200,
+    "pipelines.DedupeArticlePipeline": 300,
     WrittenArticlesPipeline: 350,
-    IncrementalStatePipeline: 400,
-    ArticleOutputPipeline: 900,
+    "pipelines.IncrementalStatePipeline": 400,
+    "pipelines.ArticleOutputPipeline": 900,
 }
 
 # Extensions: the coverage report, then the run report (which quotes its numbers).
 EXTENSIONS = {CoverageReport: 490, RunReport: 500}
-# Resume (crawler/resume.py): JOBDIR survives kill -9, the output says what is done.
+# Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
 # Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
 # a pickled dict whenever JOBDIR is set.
 EXTENSIONS |= {CrashSafeResume: 100, SpiderState: None}
@@ -143,7 +137,7 @@ WAYBACK_ENDPOINT = "https://web.archive.org"
 WAYBACK_CDX_PAGE_SIZE = 5000
 DOWNLOAD_SLOTS = {"web.archive.org": {"concurrency": 2, "delay": 1.0}}
 
-# WARC capture and offline replay (crawler/warc.py, crawler/replay.py). Capture sits
+# WARC capture and offline replay (crawler/capture/warc.py, crawler/capture/replay.py). Capture sits
 # next to the downloader: it records bodies before decompression and redirects before
 # they are followed. Replay sits after it, so a replayed crawl can be recorded too.
 WARC_OUTPUT = None  # path ending in .warc.gz or .warc: also write every HTTP exchange there
@@ -151,7 +145,7 @@ WARC_MAX_SIZE = 1024**3  # bytes: a full WARC file is closed, the next is <name>
 REPLAY_SOURCE = None  # WARC files, mirror folders (comma-separated): answer every request offline
 DOWNLOADER_MIDDLEWARES |= {WarcCaptureMiddleware: 950, ArchiveReplayMiddleware: 990}
 
-# Distributed crawl (Redis), crawler/distributed.py: off unless DISTRIBUTED_REDIS_URL is
+# Distributed crawl (Redis), crawler/runtime/distributed.py: off unless DISTRIBUTED_REDIS_URL is
 # set. Workers started with the same URL share one request queue and seen-set
 # (scrapy-redis) and one emitted-article check; each writes its own -O file.
 ADDONS = {DistributedCrawl: 0}  # switches the scheduler, dupefilter, dedupe when the URL is set

@@ -8,7 +8,7 @@
 5. :class:`~pipelines.state.IncrementalStatePipeline` (400): new or changed since last run.
 6. :class:`~pipelines.output.ArticleOutputPipeline` (900): the plain record the feed writes.
 
-Every rejection is a :class:`~pipelines.drop.DropArticle` naming its reason.
+Every rejection is a :class:`~crawler.reporting.outcomes.DropArticle` naming its reason.
 """
 
 from pipelines.daterange import DateRangePipeline

@@ -9,7 +9,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from crawler.discovery.daterange import DateRange, iso_day
-from pipelines.drop import DropArticle
+from crawler.reporting.outcomes import DropArticle
 
 logger = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.discovery.urls import canonicalize_url
+from crawler.extraction.processors import parse_date, word_count
 from crawler.items import SCHEMA_VERSION
-from crawler.processors import parse_date, word_count
-from crawler.urls import canonicalize_url
 
 logger = logging.getLogger(__name__)
 

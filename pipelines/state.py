@@ -7,8 +7,8 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from crawler.state import ArticleState
-from pipelines.drop import DropArticle
+from crawler.reporting.outcomes import DropArticle
+from crawler.runtime.incremental import ArticleState
 
 
 class IncrementalStatePipeline:

@@ -16,7 +16,7 @@ from jsonschema.exceptions import ValidationError
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from pipelines.drop import DropArticle
+from crawler.reporting.outcomes import DropArticle
 from pipelines.output import plain_record
 
 logger = logging.getLogger(__name__)

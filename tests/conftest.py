@@ -10,7 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from crawler.mirror import Mirror
+from crawler.capture.mirror import Mirror
 
 
 def serve_mirror(server: HTTPServer, root: Path) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from crawler.mirror import Mirror
+from crawler.capture.mirror import Mirror
 
 Fault = Callable[[BaseHTTPRequestHandler, int], bool]
 """``(handler, attempt)`` → ``True`` when the fault answered; ``attempt`` counts from 1."""

@@ -6,7 +6,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.sites.aawsat import AawsatArticlePage
-from crawler.testing import FIXTURES, mirror_response
+from qa.fixtures import FIXTURES, mirror_response
 
 MIRROR = FIXTURES / "aawsat" / "site"
 ORIGIN = "https://eng-archive.aawsat.com"

@@ -11,8 +11,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.sitemap import Sitemap
 
 from bench.synthetic import synthetic_cases, write_archive
+from crawler.clock import utc_now
 from crawler.sites.aawsat import PROFILE
-from crawler.spiders.archive import utc_now
 from pipelines.normalize import normalize_article
 from pipelines.validate import article_validator
 

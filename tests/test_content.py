@@ -1,7 +1,7 @@
 import pytest
 from parsel import Selector
 
-from crawler.content import ImageBlock, SelectorSet, TextBlock, content_blocks
+from crawler.extraction.content import ImageBlock, SelectorSet, TextBlock, content_blocks
 
 BASE = "https://example.org/a/b/c/"
 

@@ -13,7 +13,8 @@ from scrapy.utils.test import get_crawler
 
 from crawler.spiders.aawsat import AawsatSpider
 from crawler.spiders.archive import RecentUrls
-from crawler.testing import (
+from pipelines.validate import article_validator
+from qa.fixtures import (
     FIXTURES,
     fixture_site,
     golden_crawl_lines,
@@ -21,7 +22,6 @@ from crawler.testing import (
     page_cases,
     run_crawl,
 )
-from pipelines.validate import article_validator
 from tests.conftest import serve_mirror
 
 MIRROR = FIXTURES / "aawsat" / "site"

@@ -1,4 +1,4 @@
-"""The output diff (crawler/diff.py): added, removed, changed per field, stable output."""
+"""The output diff (crawler/cli/diff.py): added, removed, changed per field, stable output."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from crawler.diff import Output, compare, excerpts, main, render_text
-from crawler.testing import FIXTURES, crawl_golden_files
+from crawler.cli.diff import Output, compare, excerpts, main, render_text
+from qa.fixtures import FIXTURES, crawl_golden_files
 
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
 GOLDEN = [json.loads(line) for line in EXPECTED_JSONL.read_text().splitlines()]
@@ -141,7 +141,14 @@ def test_an_unreadable_input_is_exit_status_2(tmp_path, capsys):
 
 def test_python_m_crawler_diff_runs_on_the_golden_output():
     done = subprocess.run(
-        [sys.executable, "-m", "crawler.diff", str(EXPECTED_JSONL), str(EXPECTED_JSONL), "--json"],
+        [
+            sys.executable,
+            "-m",
+            "crawler.diff",
+            str(EXPECTED_JSONL),
+            str(EXPECTED_JSONL),
+            "--json",
+        ],
         capture_output=True,
         text=True,
         timeout=60,

@@ -14,8 +14,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from crawler.mirror import Mirror
-from crawler.testing import FIXTURES, CrawlResult, page_cases, run_crawl
+from crawler.capture.mirror import Mirror
+from qa.fixtures import FIXTURES, CrawlResult, page_cases, run_crawl
 
 MIRROR = FIXTURES / "aawsat" / "site"
 ORIGIN = "https://eng-archive.aawsat.com"

@@ -1,4 +1,4 @@
-"""A crawl shared by worker processes through Redis (crawler/distributed.py).
+"""A crawl shared by worker processes through Redis (crawler/runtime/distributed.py).
 
 Every test runs against a real redis-server that the module starts on a free loopback
 port; they are skipped only where redis-server is not installed (.ci/run installs it).
@@ -21,21 +21,21 @@ import pytest
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from scrapy.settings import Settings
+from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
 
-from crawler.distributed import (
+from crawler.capture.mirror import crawl_command
+from crawler.cli.distributed import main
+from crawler.reporting.outcomes import DropArticle
+from crawler.runtime.distributed import (
     CrawlKeys,
     DistributedCrawl,
     RedisScheduler,
-    SharedDedupePipeline,
     SharedWorkers,
     StatsWithoutSpiderArgument,
-    main,
 )
-from crawler.mirror import crawl_command
-from crawler.testing import FIXTURES, crawl_golden_files, golden_crawl_lines
-from pipelines.dedupe import DedupeArticlePipeline
-from pipelines.drop import DropArticle
+from pipelines.dedupe import DedupeArticlePipeline, SharedDedupePipeline
+from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import serve_mirror
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -226,7 +226,7 @@ def test_the_addon_changes_nothing_without_a_redis_url():
     settings.setmodule("crawler.settings", priority="project")
     DistributedCrawl().update_settings(settings)
     assert settings.get("SCHEDULER") == "scrapy.core.scheduler.Scheduler"
-    assert DedupeArticlePipeline in settings.getdict("ITEM_PIPELINES")
+    assert DedupeArticlePipeline in map(load_object, settings.getdict("ITEM_PIPELINES"))
 
 
 def test_the_addon_shares_scheduler_seen_set_and_dedupe_with_a_redis_url():
@@ -239,7 +239,7 @@ def test_the_addon_shares_scheduler_seen_set_and_dedupe_with_a_redis_url():
     assert settings.get("SCHEDULER_QUEUE_KEY") == "%(spider)s:requests"
     assert settings.get("SCHEDULER_DUPEFILTER_KEY") == "%(spider)s:dupefilter"
     pipelines = settings.getdict("ITEM_PIPELINES")
-    assert DedupeArticlePipeline not in pipelines
+    assert DedupeArticlePipeline not in map(load_object, pipelines)
     assert pipelines[SharedDedupePipeline] == 300
 
 

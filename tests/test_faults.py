@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.testing import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
+from qa.fixtures import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
 from tests.fault_server import (
     Fault,
     FaultServer,

@@ -7,8 +7,8 @@ from dataclasses import fields
 import pytest
 
 from crawler.items import ArticleItem
-from crawler.testing import FIXTURES, PageCase, page_cases
 from pipelines.validate import article_validator
+from qa.fixtures import FIXTURES, PageCase, page_cases
 
 CASES = page_cases()
 FIELDS = [f.name for f in fields(ArticleItem)]

@@ -3,7 +3,7 @@
 import subprocess
 import sys
 
-from crawler.testing import FIXTURES
+from qa.fixtures import FIXTURES
 
 
 def test_fixture_mirror_passes_its_consistency_checks():

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from crawler.testing import fixture_site, golden_crawl_lines, golden_stats, run_crawl
+from qa.fixtures import fixture_site, golden_crawl_lines, golden_stats, run_crawl
 from tests.conftest import serve_mirror
 
 SITE = fixture_site("levant-review")

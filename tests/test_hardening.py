@@ -25,15 +25,15 @@ from scrapy.http import HtmlResponse
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
-import crawler.middlewares
-import crawler.resume
-from crawler import processors
-from crawler.middlewares import retry_after_seconds, xml_syntax_error
+import crawler.runtime.middlewares
+import crawler.runtime.resume
+from crawler.extraction import processors
+from crawler.reporting.outcomes import DropArticle
+from crawler.runtime.middlewares import retry_after_seconds, xml_syntax_error
 from crawler.sites import get_profile
-from crawler.testing import page_cases
-from pipelines.drop import DropArticle
 from pipelines.normalize import NormalizeArticlePipeline
 from pipelines.validate import ValidateArticlePipeline, article_validator
+from qa.fixtures import page_cases
 
 PROFILE = get_profile("aawsat")
 ARTICLE_URL = PROFILE.public_origin + "/theaawsat/news-middle-east/a-story/"
@@ -301,7 +301,7 @@ def test_xml_check_never_raises(body):
     assert error is None or isinstance(error, str)
 
 
-@pytest.mark.parametrize("module", [crawler.middlewares, crawler.resume])
+@pytest.mark.parametrize("module", [crawler.runtime.middlewares, crawler.runtime.resume])
 def test_examples_in_docstrings_hold(module):
     failures, tried = doctest.testmod(module)
     assert tried

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crawler.processors import (
+from crawler.extraction.processors import (
     has_credit,
     normalize_text,
     parse_date,

@@ -1,5 +1,5 @@
 """Record once, re-extract offline: a live crawl's WARC, someone else's WARC and a folder of
-saved pages replayed through the real ``scrapy crawl`` (crawler/replay.py)."""
+saved pages replayed through the real ``scrapy crawl`` (crawler/capture/replay.py)."""
 
 from __future__ import annotations
 
@@ -17,14 +17,14 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.replay import (
+from crawler.capture.replay import (
     ArchiveReplayMiddleware,
     MirrorArchive,
     WarcArchive,
     recorded_origin,
     replay_key,
 )
-from crawler.testing import (
+from qa.fixtures import (
     FIXTURES,
     CrawlResult,
     crawl_golden_files,

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.feeds import DurableFile, cut_torn_last_line
-from crawler.mirror import crawl_command
-from crawler.resume import url_key
-from crawler.testing import FIXTURES, crawl_golden_files, golden_crawl_lines
+from crawler.capture.mirror import crawl_command
+from crawler.runtime.feeds import DurableFile, cut_torn_last_line
+from crawler.runtime.resume import url_key
+from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.fault_server import FaultServer
 
 MIRROR = FIXTURES / "aawsat" / "site"

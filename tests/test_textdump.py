@@ -1,4 +1,4 @@
-"""Plain-text page dumps → schema-v1 records (crawler/textdump.py)."""
+"""Plain-text page dumps → schema-v1 records (crawler/cli/textdump.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from dataclasses import asdict
 
 import pytest
 
-from crawler.testing import FIXTURES, page_cases
-from crawler.textdump import EXTRACTOR, parse_dump, schema_problems
+from crawler.cli.textdump import EXTRACTOR, parse_dump, schema_problems
 from pipelines.validate import article_validator
+from qa.fixtures import FIXTURES, page_cases
 
 SEED_DUMP = FIXTURES / "aawsat" / "seed" / "asharq-al-awsat-article-dump.txt"
 (SEED_CASE,) = [case for case in page_cases() if "us-disregards-russian-proposal" in case.name]

@@ -1,8 +1,8 @@
 import pytest
 
+from crawler.discovery.urls import SiteAddress, canonicalize_url
 from crawler.sites.aawsat import classify_url
 from crawler.sites.base import UrlKind
-from crawler.urls import SiteAddress, canonicalize_url
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""WARC capture (crawler/warc.py): records, digests, rollover, and a WARC that survives kill -9.
+"""WARC capture (crawler/capture/warc.py): records, digests, rollover, and a WARC that survives kill -9.
 
 The capture of a whole crawl and its replay are tested together in tests/test_replay.py.
 """
@@ -20,9 +20,9 @@ from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response as WerkzeugResponse
 
-from crawler.mirror import Mirror, crawl_command
-from crawler.testing import FIXTURES
-from crawler.warc import WarcWriter, serial_path
+from crawler.capture.mirror import Mirror, crawl_command
+from crawler.capture.warc import WarcWriter, serial_path
+from qa.fixtures import FIXTURES
 
 MIRROR = FIXTURES / "aawsat" / "site"
 INFO = {"software": "test"}

@@ -10,8 +10,8 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from crawler.testing import FIXTURES, run_crawl
-from crawler.wayback_mirror import WaybackMirror
+from qa.fake_wayback import WaybackMirror
+from qa.fixtures import FIXTURES, run_crawl
 
 ORIGIN = "https://eng-archive.aawsat.com"
 CAPTURES = FIXTURES / "wayback" / "captures.json"

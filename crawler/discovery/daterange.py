@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from crawler.processors import parse_date
+from crawler.extraction.processors import parse_date
 
 
 def _day(value: str | None, name: str) -> date | None:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from itemloaders.processors import Identity, MapCompose, TakeFirst
 from lxml import etree
 
-from crawler.content import (
+from crawler.extraction.content import (
     ArticleBody,
     ImageBlock,
     LineRules,
@@ -25,8 +25,8 @@ from crawler.content import (
     content_blocks,
     image_url,
 )
-from crawler.loaders import ArticleLoader
-from crawler.processors import (
+from crawler.extraction.loaders import ArticleLoader
+from crawler.extraction.processors import (
     normalize_text,
     slug_to_name,
     split_authors,

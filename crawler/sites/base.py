@@ -17,9 +17,9 @@ from lxml import etree
 from parsel.csstranslator import css2xpath
 from scrapy.http import TextResponse
 
+from crawler.extraction.loaders import ArticleLoader
+from crawler.extraction.metadata import PageMetadata, read_metadata
 from crawler.items import ArticleItem
-from crawler.loaders import ArticleLoader
-from crawler.metadata import PageMetadata, read_metadata
 
 
 class UrlKind(enum.Enum):

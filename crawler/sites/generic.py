@@ -20,9 +20,15 @@ from lxml import etree
 from parsel import Selector
 from trafilatura.settings import Document
 
-from crawler.content import ArticleBody, LineRules, SelectorSet, TextBlock, content_blocks
-from crawler.loaders import ArticleLoader
-from crawler.processors import (
+from crawler.extraction.content import (
+    ArticleBody,
+    LineRules,
+    SelectorSet,
+    TextBlock,
+    content_blocks,
+)
+from crawler.extraction.loaders import ArticleLoader
+from crawler.extraction.processors import (
     normalize_text,
     split_authors,
     strip_title_suffix,

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.metadata import PageMetadata
+from crawler.extraction.metadata import PageMetadata
 from crawler.sites.base import css_query
 
 # First path segments that are WordPress machinery, never content.

@@ -6,10 +6,10 @@ The spider only decides what to fetch. Sources (``-a source=``):
   authors, date archives, with their pagination), the sitemaps named in robots.txt
   (index → sub-sitemaps), and every article those lead to;
 - ``-a url=URL`` / ``-a urls=FILE``: exactly the listed article pages, nothing else;
-- ``wayback``: the site's captures in the Wayback Machine (``crawler/discovery/wayback.py``).
+- ``wayback``: the site's captures in the Wayback Machine (``crawler/spiders/wayback.py``).
 
 ``-a since=`` / ``-a until=`` limit discovery and output to a publication-date range;
-``-a state=PATH`` makes runs incremental (``crawler/state.py``). What a page *means* is
+``-a state=PATH`` makes runs incremental (``crawler/runtime/incremental.py``). What a page *means* is
 the profile's job; what a record *looks like* is the pipelines' job.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection, Iterator
-from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, ClassVar, Self
 
@@ -32,15 +31,16 @@ from scrapy.utils.gz import gunzip, gzip_magic_number
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from crawler.discovery.coverage import CoverageLedger
+from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.urllist import parse_url_list, read_url_list
-from crawler.discovery.wayback import REDIRECT_STATUSES, Capture, WaybackSource
+from crawler.discovery.urls import SiteAddress, canonicalize_url
 from crawler.items import ArticleItem
-from crawler.resume import AlreadyWritten
+from crawler.reporting.ledger import CoverageLedger
+from crawler.runtime.incremental import ArticleState
+from crawler.runtime.resume import AlreadyWritten
 from crawler.sites.base import ArticlePage, ListingEntry, SiteProfile, UrlKind
-from crawler.state import ArticleState
-from crawler.urls import SiteAddress, canonicalize_url
+from crawler.spiders.wayback import REDIRECT_STATUSES, Capture, WaybackSource
 
 logger = logging.getLogger(__name__)
 
@@ -96,10 +96,6 @@ class RecentUrls:
             return False
         self._urls.move_to_end(url)  # type: ignore[arg-type]
         return True
-
-
-def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class ArchiveSpider(Spider):
@@ -359,7 +355,7 @@ class ArchiveSpider(Spider):
         logger.warning("Article page failed (%s): %s", kind, failure.request.url)
         self.coverage.outcome(key, f"failed:{kind}")
 
-    # -- the Wayback Machine (crawler/discovery/wayback.py does the work) ------------------
+    # -- the Wayback Machine (crawler/spiders/wayback.py does the work) ------------------
 
     def parse_wayback_index(self, response: Response) -> Iterator[Request]:
         assert self.wayback is not None

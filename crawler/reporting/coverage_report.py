@@ -20,7 +20,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.discovery.coverage import COVERED
+from crawler.reporting.ledger import COVERED
 
 logger = logging.getLogger(__name__)
 

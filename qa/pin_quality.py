@@ -1,8 +1,8 @@
 """Show the quality gate's metrics against their floors, and pin new floors.
 
-    python scripts/pin_quality.py                        # compare, change nothing
-    python scripts/pin_quality.py --update               # raise floors to what is measured now
-    python scripts/pin_quality.py --update --allow-regression   # also lower floors (say why in the commit)
+    python -m qa.pin_quality                        # compare, change nothing
+    python -m qa.pin_quality --update               # raise floors to what is measured now
+    python -m qa.pin_quality --update --allow-regression   # also lower floors (say why in the commit)
 
 Floors live in tests/quality_floors.json; tests/test_quality_gate.py fails when a metric
 drops below its floor. Refuses to write in CI.
@@ -15,7 +15,7 @@ import json
 import os
 import sys
 
-from crawler.quality import FLOORS_FILE, flatten, load_floors, measure, regressions
+from qa.quality import FLOORS_FILE, flatten, load_floors, measure, regressions
 
 
 def main() -> int:

@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
-from crawler.sites.base import UrlKind
-
-if TYPE_CHECKING:
-    from crawler.spiders.archive import ArchiveSpider
+from crawler.discovery.daterange import DateRange
+from crawler.discovery.urls import SiteAddress
+from crawler.reporting.ledger import CoverageLedger
+from crawler.sites.base import SiteProfile, UrlKind
 
 logger = logging.getLogger(__name__)
 
@@ -56,10 +57,27 @@ def cdx_rows(response: Response) -> tuple[list[dict[str, str]], str | None]:
     return [dict(zip(header, row, strict=False)) for row in rows if row], resume_key
 
 
+class WaybackSpider(Protocol):
+    """What a Wayback source reads from its spider. The callbacks must stay spider methods:
+    ``JOBDIR`` restores a request's callback by name on the spider."""
+
+    crawler: Crawler
+    address: SiteAddress
+    date_range: DateRange
+    profile: SiteProfile
+    coverage: CoverageLedger
+
+    listed_key: Callable[[str], str]
+    parse_wayback_index: Callable[..., Any]
+    parse_wayback_captures: Callable[..., Any]
+    parse_wayback_capture: Callable[..., Any]
+    wayback_capture_failed: Callable[..., Any]
+
+
 class WaybackSource:
     """Builds the CDX and capture requests; the spider's callbacks delegate here."""
 
-    def __init__(self, spider: ArchiveSpider, endpoint: str, page_size: int) -> None:
+    def __init__(self, spider: WaybackSpider, endpoint: str, page_size: int) -> None:
         self.spider = spider
         self.endpoint = endpoint.rstrip("/")
         self.page_size = page_size
@@ -67,7 +85,7 @@ class WaybackSource:
         self.urls_seen: set[str] = set()
 
     @classmethod
-    def from_spider(cls, spider: ArchiveSpider, settings: BaseSettings) -> WaybackSource:
+    def from_spider(cls, spider: WaybackSpider, settings: BaseSettings) -> WaybackSource:
         return cls(
             spider, settings.get("WAYBACK_ENDPOINT"), settings.getint("WAYBACK_CDX_PAGE_SIZE")
         )

@@ -18,7 +18,7 @@ from typing import Any
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
-from crawler.mirror import Mirror, crawl_command
+from crawler.capture.mirror import Mirror, crawl_command
 from crawler.sites import SiteProfile, get_profile
 from crawler.sites.generic import generic_profile
 from pipelines.normalize import normalize_article

@@ -19,7 +19,7 @@ to do and "finishes" with most of the archive never fetched. So:
 
 Stats: ``resume/unclean_stop``, ``resume/written_articles``, ``resume/unreadable_lines``,
 ``resume/skipped_articles``, ``resume/duplicates/url|content`` (and
-``resume/torn_line_bytes_cut`` from :mod:`crawler.feeds`).
+``resume/torn_line_bytes_cut`` from :mod:`crawler.runtime.feeds`).
 """
 
 from __future__ import annotations
@@ -44,9 +44,9 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.job import job_dir
 
-from crawler.feeds import LINE_FORMATS
-from crawler.urls import canonicalize_url
-from pipelines.drop import DropArticle
+from crawler.discovery.urls import canonicalize_url
+from crawler.reporting.outcomes import DropArticle
+from crawler.runtime.feeds import LINE_FORMATS
 
 logger = logging.getLogger(__name__)
 

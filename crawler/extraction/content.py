@@ -15,7 +15,7 @@ from urllib.parse import urljoin
 
 from lxml import etree
 
-from crawler.processors import has_credit, normalize_text, split_caption_credit
+from crawler.extraction.processors import has_credit, normalize_text, split_caption_credit
 
 BLOCK_TAGS = frozenset(
     {

@@ -2,7 +2,7 @@
 what became of it: emitted, dropped (why), failed (how), or never reached.
 
 The spider records what it discovers and what it could not extract; the coverage
-extension (``crawler/coverage_report.py``) records emitted and dropped items and writes the
+extension (``crawler/reporting/coverage_report.py``) records emitted and dropped items and writes the
 report. An article is *covered* when a
 record for it was emitted in this run or an earlier one (incremental state, or the
 output file a resumed crawl appends to), or it was

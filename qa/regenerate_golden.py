@@ -1,8 +1,8 @@
 """Rewrite the golden files from what the code produces now, and say what changed.
 
-    python scripts/regenerate_golden.py            # page goldens and crawl goldens
-    python scripts/regenerate_golden.py --pages    # only fixtures/<site>/site/**/expected.json
-    python scripts/regenerate_golden.py --crawl    # only fixtures/<site>/crawl/*
+    python -m qa.regenerate_golden            # page goldens and crawl goldens
+    python -m qa.regenerate_golden --pages    # only fixtures/<site>/site/**/expected.json
+    python -m qa.regenerate_golden --crawl    # only fixtures/<site>/crawl/*
 
 Review every change it reports (``git diff fixtures/``) before committing: a golden file
 states what users get, so a change to one is a change to the product. Refuses to run in CI.
@@ -17,8 +17,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from crawler.mirror import start_server
-from crawler.testing import (
+from crawler.capture.mirror import Mirror, start_server
+from qa.fixtures import (
     canonical_json,
     fixture_sites,
     golden_crawl_lines,
@@ -51,7 +51,7 @@ def regenerate_pages() -> None:
 
 def regenerate_crawls() -> int:
     for site in fixture_sites():
-        server = start_server(site.mirror_root)
+        server = start_server(Mirror(site.mirror_root).respond)
         base_url = f"http://127.0.0.1:{server.server_port}/"
         try:
             with tempfile.TemporaryDirectory() as workdir:

@@ -18,8 +18,8 @@ from itemloaders.processors import Compose, Identity, Join, MapCompose, TakeFirs
 from scrapy.http import TextResponse
 from scrapy.loader import ItemLoader
 
+from crawler.extraction.processors import normalize_text, unique
 from crawler.items import ArticleItem
-from crawler.processors import normalize_text, unique
 
 
 def language_code(value: str) -> str | None:

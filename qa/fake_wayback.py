@@ -6,19 +6,25 @@ CDX server API the crawler uses, with their documented semantics: ``url`` + ``ma
 ``from``/``to`` timestamp prefixes, ``fl``, ``output=json``, ``limit`` with
 ``showResumeKey``/``resumeKey`` paging. Captures (a JSON file) replay pages of the mirror.
 
-    python -m crawler.mirror crawl fixtures/aawsat/site aawsat \\
-        --wayback fixtures/wayback/captures.json -O wayback.jsonl
+    python -m qa.fake_wayback serve fixtures/aawsat/site --captures fixtures/wayback/captures.json
+    python -m qa.fake_wayback crawl fixtures/aawsat/site aawsat \\
+        --captures fixtures/wayback/captures.json -O wayback.jsonl
+
+``crawl`` runs the spider with ``-a source=wayback`` against it.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from crawler.mirror import Mirror, MirrorResponse
+from crawler.capture.mirror import Mirror, MirrorResponse
+from crawler.cli.mirror import build_parser, serve_or_crawl
 
 FIELDS = ("urlkey", "timestamp", "original", "mimetype", "statuscode", "digest", "length")
 _REPLAY = re.compile(r"^/web/(\d{14})id_/(.+)$")
@@ -135,3 +141,47 @@ class WaybackMirror:
             return MirrorResponse(capture.status, {"Location": capture.location})
         served = self.mirror.respond(capture.page or "/")
         return MirrorResponse(capture.status, served.headers, served.body)
+
+
+def wayback_crawl_command(spider: str, base_url: str, scrapy_args: list[str]) -> list[str]:
+    """``scrapy crawl -a source=wayback`` against a local Wayback Machine."""
+    return [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        spider,
+        "-a",
+        "source=wayback",
+        "-s",
+        f"WAYBACK_ENDPOINT={base_url.rstrip('/')}",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        *scrapy_args,
+    ]
+
+
+def _add_captures(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--captures",
+        type=Path,
+        required=True,
+        metavar="CAPTURES.json",
+        help="the captures the local Wayback Machine replays from the mirror",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser("python -m qa.fake_wayback", __doc__, _add_captures)
+    return serve_or_crawl(
+        parser,
+        argv,
+        lambda args: WaybackMirror(args.captures, args.root).respond,
+        wayback_crawl_command,
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -2,7 +2,7 @@
 
 Measured: per-field accuracy of each fixture site's profile against the hand-written
 ``checks.json`` oracles, and the generic profile's F1 on the fixed benchmark subset
-(``fixtures/article-extraction``). ``scripts/pin_quality.py`` raises floors; lowering one
+(``fixtures/article-extraction``). ``qa/pin_quality.py`` raises floors; lowering one
 takes ``--allow-regression`` and a reason in the commit.
 """
 
@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crawler.evaluation import aggregate, generic_profile_body, load_benchmark, score_page
-from crawler.testing import FIXTURES, PageCase, fixture_sites
+from qa.evaluation import aggregate, generic_profile_body, load_benchmark, score_page
+from qa.fixtures import FIXTURES, PageCase, fixture_sites
 
 FLOORS_FILE = FIXTURES.parent / "tests" / "quality_floors.json"
 BENCHMARK_SUBSET = FIXTURES / "article-extraction"

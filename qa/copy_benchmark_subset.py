@@ -1,7 +1,7 @@
 """Copy the fixed subset of the public article-extraction benchmark that the quality gate
 scores (``fixtures/article-extraction/``), with its licence.
 
-    python scripts/copy_benchmark_subset.py ../shared/benchmarks/article-extraction
+    python -m qa.copy_benchmark_subset ../shared/benchmarks/article-extraction
 
 The subset is the first 40 page ids in sorted order: fixed, so the gate's floor stays
 comparable from run to run; re-running this command reproduces it byte for byte.
@@ -40,7 +40,7 @@ def main() -> int:
     source_note = (args.source / "SOURCE.md").read_text()
     (TARGET / "SOURCE.md").write_text(
         f"# Subset of the article-extraction benchmark\n\nThe first {SUBSET_SIZE} page ids (sorted) "
-        "of the benchmark described below, copied by `scripts/copy_benchmark_subset.py` for the "
+        "of the benchmark described below, copied by `qa/copy_benchmark_subset.py` for the "
         "quality gate (tests/test_quality_gate.py). Files unchanged; licence in `LICENSE`.\n\n"
         + source_note
     )

@@ -1,0 +1,113 @@
+"""A saved static copy of a site (a *mirror*), served over HTTP on loopback.
+
+Mirror layout: a page at URL path ``/a/b/`` is ``<root>/a/b/index.html``; other files
+(``robots.txt``, sitemaps) sit at their path. An optional ``response.json`` beside a page
+sets its status and headers (``{"status": 301, "headers": {"Location": "/x/"}}``); a folder
+holding only ``response.json`` is a bodiless response such as a redirect.
+
+The command-line tool that serves and crawls a mirror is :mod:`crawler.cli.mirror`.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=UTF-8",
+    ".xml": "application/xml; charset=UTF-8",
+    ".txt": "text/plain; charset=UTF-8",
+    ".gz": "application/x-gzip",
+}
+METADATA_FILES = frozenset({"response.json", "expected.json", "checks.json"})
+NOT_FOUND = b"<html><head><title>Not Found</title></head><body><h1>404</h1></body></html>"
+
+
+@dataclass(frozen=True)
+class MirrorResponse:
+    status: int
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+
+
+class Mirror:
+    """Answers a request path from a mirror folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        if not self.root.is_dir():
+            raise FileNotFoundError(f"mirror folder not found: {root}")
+
+    def respond(self, url_path: str) -> MirrorResponse:
+        path = unquote(urlsplit(url_path).path)
+        target = (self.root / path.lstrip("/")).resolve()
+        if not target.is_relative_to(self.root) or target.name in METADATA_FILES:
+            return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
+        if target.is_dir():
+            if not path.endswith("/"):  # WordPress answers the slash-less form with a 301
+                return MirrorResponse(301, {"Location": path + "/"})
+            return self._file_response(target / "index.html", target / "response.json")
+        return self._file_response(target, target.parent / f"{target.name}.response.json")
+
+    def _file_response(self, file: Path, meta_file: Path) -> MirrorResponse:
+        meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
+        headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream")}
+        headers.update(meta.get("headers", {}))
+        if file.is_file():
+            return MirrorResponse(meta.get("status", 200), headers, file.read_bytes())
+        if meta:
+            return MirrorResponse(meta.get("status", 200), meta.get("headers", {}), b"")
+        return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
+
+
+Responder = Callable[[str], MirrorResponse]
+"""Answers a request target (path and query, as sent) with a response."""
+
+
+def _handler_for(respond: Responder) -> type[BaseHTTPRequestHandler]:
+    class MirrorHandler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            response = respond(self.path)
+            self.send_response(response.status)
+            for name, value in response.headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(response.body)))
+            self.end_headers()
+            self.wfile.write(response.body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the crawler logs every response already
+
+    return MirrorHandler
+
+
+def start_server(respond: Responder, port: int = 0) -> ThreadingHTTPServer:
+    """Serve ``respond``'s answers on 127.0.0.1 in a background thread; ``port=0`` picks a
+    free port."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(respond))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def crawl_command(spider: str, base_url: str, scrapy_args: list[str]) -> list[str]:
+    """``scrapy crawl`` against a local copy: no politeness delay is needed on loopback."""
+    return [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        spider,
+        "-a",
+        f"base_url={base_url}",
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        *scrapy_args,
+    ]

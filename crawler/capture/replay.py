@@ -1,0 +1,276 @@
+"""Offline replay: a crawl whose requests are all answered from an archive, never the network.
+
+Re-running extraction and every pipeline over a corpus recorded once: a WARC file (ours,
+from ``-s WARC_OUTPUT``, or anyone's: Wayback, Common Crawl, Webrecorder…) or a folder of
+saved pages in the mirror layout (``crawler/capture/mirror.py``; for ``wget --mirror`` output,
+the folder named after the host). The crawl is a real ``scrapy crawl``: the spider, the
+downloader middlewares (robots.txt, redirects, decompression, retries) and the pipelines
+all run as in a live crawl; only the download itself is replaced, by
+:class:`ArchiveReplayMiddleware`, so its JSON Lines equal a live crawl's (except
+``fetched_at``). A URL the archive does not hold is answered 404 and counted as
+``replay/not_in_archive``; answered ones as ``replay/answered``.
+
+    python -m crawler.replay aawsat crawl*.warc.gz -O articles.jsonl
+    python -m crawler.replay aawsat fixtures/aawsat/site -O articles.jsonl
+
+A WARC's pages are requested at the origin they were recorded from (``-a base_url=``,
+found in the archive: the site's own host if the WARC holds it, else the most recorded
+origin, e.g. the loopback address of a crawl of a local copy); records still carry the
+site's public URL. A mirror folder is read at the site's public address. The same crawl
+without this wrapper: ``scrapy crawl aawsat -s REPLAY_SOURCE=a.warc.gz,b.warc.gz
+-a base_url=http://127.0.0.1:8000/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Self
+from urllib.parse import urlsplit, urlunsplit
+
+from scrapy import Request, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured, UsageError
+from scrapy.http import Headers, Response
+from scrapy.responsetypes import responsetypes
+from w3lib.url import canonicalize_url
+from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import ChunkedDataReader
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+from crawler.capture.mirror import NOT_FOUND, Mirror
+from crawler.discovery.urls import SiteAddress
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PORTS = {"http": 80, "https": 443}
+# The downloader hands Scrapy a de-chunked body; a replayed one must look the same.
+DROPPED_HEADERS = frozenset({"transfer-encoding"})
+
+
+def replay_key(url: str) -> str:
+    """The URL as the archive is looked up by: canonical query order, no default port."""
+    parts = urlsplit(canonicalize_url(url))
+    netloc = parts.hostname or ""
+    if parts.port is not None and parts.port != DEFAULT_PORTS.get(parts.scheme):
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def is_transient(status: int) -> bool:
+    """A status a retry could have turned into the real page (429, 5xx)."""
+    return status == 429 or status >= 500
+
+
+@dataclass(frozen=True)
+class ArchivedResponse:
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+@dataclass(frozen=True)
+class RecordLocation:
+    path: Path
+    offset: int
+    status: int
+
+
+class WarcArchive:
+    """An index of the HTTP responses in WARC files, by URL; bodies are read on demand.
+
+    When a URL was recorded more than once, the last record wins, except that a transient
+    error (429, 5xx) never hides a real answer. ``revisit`` records (identical payload
+    digest) take their body from the response record with that payload digest.
+    """
+
+    def __init__(self, paths: Sequence[Path]) -> None:
+        self.records: dict[str, RecordLocation] = {}
+        self._payloads: dict[str, RecordLocation] = {}
+        self._files: dict[Path, BinaryIO] = {}
+        for path in paths:
+            self._index(path)
+
+    def _index(self, path: Path) -> None:
+        with path.open("rb") as file:
+            records = ArchiveIterator(file)
+            for record in records:
+                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+                if (
+                    record.rec_type not in {"response", "revisit"}
+                    or record.http_headers is None
+                    or not uri.startswith(("http:", "https:"))
+                ):
+                    continue
+                try:
+                    status = int(record.http_headers.get_statuscode())
+                except ValueError:
+                    continue
+                location = RecordLocation(path, records.get_record_offset(), status)
+                digest = record.rec_headers.get_header("WARC-Payload-Digest")
+                if record.rec_type == "response" and digest:
+                    self._payloads.setdefault(digest, location)
+                key = replay_key(uri)
+                earlier = self.records.get(key)
+                if earlier is None or not is_transient(status) or is_transient(earlier.status):
+                    self.records[key] = location
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def origins(self) -> Counter[str]:
+        """How many URLs each origin (``scheme://host[:port]``) has in the archive."""
+        return Counter(urlunsplit((*urlsplit(key)[:2], "", "", "")) for key in self.records)
+
+    def respond(self, url: str) -> ArchivedResponse | None:
+        location = self.records.get(replay_key(url))
+        if location is None:
+            return None
+        record = self._read(location)
+        assert record.http_headers is not None  # only records with HTTP headers are indexed
+        headers = [
+            (name, value)
+            for name, value in record.http_headers.headers
+            if name.lower() not in DROPPED_HEADERS
+        ]
+        if record.rec_type == "revisit":
+            body = self._revisited_body(record)
+            if body is None:
+                return None
+        else:
+            body = self._body(record)
+        return ArchivedResponse(location.status, headers, body)
+
+    def _revisited_body(self, revisit: ArcWarcRecord) -> bytes | None:
+        original = self._payloads.get(revisit.rec_headers.get_header("WARC-Payload-Digest"))
+        return None if original is None else self._body(self._read(original))
+
+    def _read(self, location: RecordLocation) -> ArcWarcRecord:
+        file = self._files.get(location.path)
+        if file is None:
+            file = self._files[location.path] = location.path.open("rb")
+        file.seek(location.offset)
+        return next(iter(ArchiveIterator(file)))
+
+    @staticmethod
+    def _body(record: ArcWarcRecord) -> bytes:
+        """The body as a downloader returns it: de-chunked, still content-encoded."""
+        assert record.http_headers is not None
+        stream = record.raw_stream
+        if (record.http_headers.get_header("transfer-encoding") or "").lower() == "chunked":
+            stream = ChunkedDataReader(stream)
+        return stream.read()
+
+    def close(self) -> None:
+        for file in self._files.values():
+            file.close()
+        self._files.clear()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class MirrorArchive:
+    """A saved copy of one site in the mirror layout; answers any host's URL by its path."""
+
+    def __init__(self, root: Path) -> None:
+        self.mirror = Mirror(root)
+
+    def respond(self, url: str) -> ArchivedResponse | None:
+        served = self.mirror.respond(url)
+        if served.body == NOT_FOUND:  # the mirror's answer for a file it does not have
+            return None
+        return ArchivedResponse(served.status, list(served.headers.items()), served.body)
+
+
+class ReplayArchive:
+    """WARC files and mirror folders together: the WARCs' answer first, then each folder's."""
+
+    def __init__(self, warc: WarcArchive | None, mirrors: list[MirrorArchive]) -> None:
+        self.warc = warc
+        self.mirrors = mirrors
+
+    @classmethod
+    def open(cls, sources: Sequence[Path]) -> Self:
+        """Index ``sources``: WARC files (``.warc``, ``.warc.gz``) and mirror folders."""
+        missing = [str(source) for source in sources if not source.exists()]
+        if missing:
+            raise FileNotFoundError(f"no such file or folder: {', '.join(missing)}")
+        warcs = [source for source in sources if not source.is_dir()]
+        mirrors = [MirrorArchive(source) for source in sources if source.is_dir()]
+        return cls(WarcArchive(warcs) if warcs else None, mirrors)
+
+    def respond(self, url: str) -> ArchivedResponse | None:
+        answer = self.warc.respond(url) if self.warc is not None else None
+        for mirror in self.mirrors:
+            if answer is not None:
+                break
+            answer = mirror.respond(url)
+        return answer
+
+    def close(self) -> None:
+        if self.warc is not None:
+            self.warc.close()
+
+
+class ArchiveReplayMiddleware:
+    """Downloader middleware, last before the downloader: answers every request from the
+    archive named by ``REPLAY_SOURCE``, so no request reaches the network; every other
+    middleware sees the answer as a downloaded response (flagged ``replay``)."""
+
+    def __init__(self, crawler: Crawler, archive: ReplayArchive) -> None:
+        self.stats = crawler.stats
+        self.archive = archive
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        sources = [Path(source) for source in crawler.settings.getlist("REPLAY_SOURCE")]
+        if not sources:
+            raise NotConfigured  # off by default: no "Disabled" warning in every crawl log
+        try:
+            archive = ReplayArchive.open(sources)
+        except (OSError, ArchiveLoadFailed) as error:
+            raise UsageError(f"-s REPLAY_SOURCE: {error}") from None
+        if archive.warc is not None:
+            logger.info("Replaying %d URLs from %d WARC file(s)", len(archive.warc), len(sources))
+        middleware = cls(crawler, archive)
+        crawler.signals.connect(archive.close, signal=signals.spider_closed)
+        return middleware
+
+    def process_request(self, request: Request) -> Response:
+        answer = self.archive.respond(request.url)
+        if answer is None:
+            self.stats.inc_value("replay/not_in_archive")
+            logger.info("Not in the archive, answered 404: %s", request.url)
+            answer = ArchivedResponse(404, [("Content-Type", "text/html")], NOT_FOUND)
+        else:
+            self.stats.inc_value("replay/answered")
+        headers = Headers()
+        for name, value in answer.headers:
+            headers.appendlist(name, value)
+        response_class = responsetypes.from_args(headers=headers, url=request.url, body=answer.body)
+        return response_class(
+            url=request.url,
+            status=answer.status,
+            headers=headers,
+            body=answer.body,
+            request=request,
+            flags=["replay"],
+        )
+
+
+def recorded_origin(archive: WarcArchive, public_origin: str) -> str | None:
+    """The origin a WARC recorded the site from: its public host if present (any scheme,
+    ``www.`` or not), else the origin with the most URLs; ``None`` for an empty archive."""
+    origins = archive.origins()
+    site = SiteAddress.of(public_origin)
+    on_site = Counter({origin: n for origin, n in origins.items() if site.is_on_site(origin)})
+    best = (on_site or origins).most_common(1)
+    return best[0][0] if best else None

@@ -1,0 +1,82 @@
+"""Serve a saved static copy of a site (a *mirror*) on loopback, and crawl it.
+
+    python -m crawler.mirror serve fixtures/aawsat/site --port 8000
+    python -m crawler.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
+
+Any option ``crawl`` does not know goes to ``scrapy crawl`` (``-O FILE``, ``-a NAME=VALUE``,
+``-s NAME=VALUE``). The local Wayback Machine that ``-a source=wayback`` can be tried
+against is checkout-only: ``python -m qa.fake_wayback``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from crawler.capture.mirror import Mirror, Responder, crawl_command, start_server
+
+CrawlCommand = Callable[[str, str, list[str]], list[str]]
+"""(spider, base URL of the local server, scrapy arguments) -> the crawl's command line."""
+
+
+def build_parser(
+    prog: str, description: str | None, add_options: Callable[[argparse.ArgumentParser], None]
+) -> argparse.ArgumentParser:
+    """``serve ROOT [--port N]`` and ``crawl ROOT SPIDER``; ``add_options`` adds the
+    caller's own options to both."""
+    parser = argparse.ArgumentParser(
+        prog=prog, description=description, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve until interrupted")
+    serve.add_argument("root", type=Path)
+    serve.add_argument("--port", type=int, default=8000)
+    crawl = commands.add_parser("crawl", help="serve, and crawl it with a spider")
+    crawl.add_argument("root", type=Path)
+    crawl.add_argument("spider")
+    for command in (serve, crawl):
+        add_options(command)
+    return parser
+
+
+def serve_or_crawl(
+    parser: argparse.ArgumentParser,
+    argv: list[str] | None,
+    open_responder: Callable[[argparse.Namespace], Responder],
+    command_for: CrawlCommand,
+) -> int:
+    """Run ``serve`` until Ctrl-C, or ``crawl`` as a ``scrapy crawl`` subprocess against the
+    local server; the crawl's exit status is returned."""
+    args, scrapy_args = parser.parse_known_args(argv)
+    if args.command == "serve" and scrapy_args:
+        parser.error(f"unrecognized arguments: {' '.join(scrapy_args)}")
+    try:
+        server = start_server(open_responder(args), getattr(args, "port", 0))
+    except (FileNotFoundError, OSError) as error:
+        parser.error(str(error))
+    base_url = f"http://127.0.0.1:{server.server_port}/"
+    try:
+        if args.command == "serve":
+            print(f"Serving {args.root} at {base_url} (Ctrl-C stops)", flush=True)
+            threading.Event().wait()
+        # So the crawl works from any folder, not only beside scrapy.cfg.
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+        return subprocess.call(command_for(args.spider, base_url, scrapy_args), env=env)
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser("python -m crawler.mirror", __doc__, lambda command: None)
+    return serve_or_crawl(parser, argv, lambda args: Mirror(args.root).respond, crawl_command)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Re-extract a recorded crawl offline: ``scrapy crawl`` with every request answered from
+WARC files or saved mirror folders (:mod:`crawler.capture.replay`).
+
+    python -m crawler.replay aawsat crawl*.warc.gz -O articles.jsonl
+    python -m crawler.replay aawsat fixtures/aawsat/site -O articles.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from scrapy.settings import Settings
+from scrapy.spiderloader import get_spider_loader
+from warcio.exceptions import ArchiveLoadFailed
+
+from crawler.capture.replay import ReplayArchive, recorded_origin
+
+
+def _spider_public_origin(spider: str) -> str:
+    settings = Settings()
+    settings.setmodule("crawler.settings")
+    return get_spider_loader(settings).load(spider).profile.public_origin
+
+
+def _has_spider_arg(scrapy_args: list[str], name: str) -> bool:
+    return any(
+        flag == "-a" and value.startswith(f"{name}=")
+        for flag, value in itertools.pairwise(scrapy_args)
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.replay",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="Any other option goes to scrapy crawl (-O FILE, -a NAME=VALUE, -s NAME=VALUE).",
+    )
+    parser.add_argument("spider", help="the spider to run, e.g. aawsat")
+    parser.add_argument(
+        "sources", nargs="+", type=Path, metavar="SOURCE", help="WARC file or mirror folder"
+    )
+    args, scrapy_args = parser.parse_known_args(argv)
+    try:
+        archive = ReplayArchive.open(args.sources)
+        public_origin = _spider_public_origin(args.spider)
+    except (OSError, ArchiveLoadFailed, KeyError) as error:
+        parser.error(str(error))
+    spider_args = []
+    if archive.warc is not None and not _has_spider_arg(scrapy_args, "base_url"):
+        origin = recorded_origin(archive.warc, public_origin)
+        if origin is None:
+            parser.error("the WARC files hold no HTTP response")
+        print(f"Replaying {len(archive.warc)} URLs recorded at {origin}", file=sys.stderr)
+        spider_args = ["-a", f"base_url={origin}/"]
+    archive.close()
+    command = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        args.spider,
+        *spider_args,
+        "-s",
+        "REPLAY_SOURCE=" + ",".join(map(str, args.sources)),
+        *scrapy_args,
+    ]
+    # So the replay works from any folder, not only beside scrapy.cfg.
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    return subprocess.call(command, env=env)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
