@@ -3,13 +3,13 @@
 #   make test   install with the test extra, then run the whole test suite
 PYTHON ?= python3
 
-.PHONY: install demo test golden lint
+.PHONY: install demo test golden lint typecheck check
 
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
 
 demo: install
-	$(PYTHON) -m crawler.capture.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
+	$(PYTHON) -m crawler.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
 
 test: install
 	$(PYTHON) -m pytest
@@ -20,3 +20,9 @@ golden:
 
 lint:
 	$(PYTHON) -m ruff check . && $(PYTHON) -m ruff format --check .
+
+typecheck:
+	$(PYTHON) -m mypy
+
+# What CI checks besides the tests (.ci/run).
+check: lint typecheck
