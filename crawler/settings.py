@@ -17,7 +17,9 @@ from crawler.reporting.coverage_report import CoverageReport
 from crawler.reporting.logformatter import ArticleLogFormatter
 from crawler.reporting.run_report import RunReport
 from crawler.runtime.distributed import DistributedCrawl
+from crawler.runtime.exit_status import ExitStatus
 from crawler.runtime.feeds import DurableFileFeedStorage
+from crawler.runtime.locks import OutputLock
 from crawler.runtime.middlewares import (
     BombSafeHttpCompressionMiddleware,
     ContactUserAgentMiddleware,
@@ -38,6 +40,8 @@ from crawler.runtime.resume import (
 # Project
 BOT_NAME = "news_archive_crawler"
 NEWSPIDER_MODULE = "crawler.spiders"
+# `scrapy crawl` with exit codes that tell a lost or unwritten article (crawler/cli/scrapy_commands/).
+COMMANDS_MODULE = "crawler.cli.scrapy_commands"
 SPIDER_MODULES = ["crawler.spiders"]
 
 # Politeness: an archive crawl is long; be a guest the site keeps answering.
@@ -115,13 +119,19 @@ EXTENSIONS = {CoverageReport: 490, RunReport: 500}
 # Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
 # a pickled dict whenever JOBDIR is set.
 EXTENSIONS |= {CrashSafeResume: 100, SpiderState: None}
+# Exit status (crawler/runtime/exit_status.py): failures counted, exit non-zero on any.
+# Every local output is checked writable and locked before the first request.
+EXTENSIONS |= {ExitStatus: 0, OutputLock: 50}
 
 # Logging: drops name the page and reason, not the whole record.
 LOG_FORMATTER = ArticleLogFormatter
 LOG_LEVEL = "INFO"
 
-# Misc
+# Misc. No remote access to a running crawl: Scrapy's telnet console and its remote-control
+# HTTP server (on by default since Scrapy 2.19) can both run code inside the crawl. Turn
+# the latter on for one run with -s REMOTE_CONTROL_ENABLED=True if you need it.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # Archive crawler (our own settings)
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off

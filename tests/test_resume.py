@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,15 +90,25 @@ class ResumableJob:
                 keys |= {url_key(record["url"]), url_key(record["fetched_url"])}
         return keys
 
-    def run(self, stop_when: KillWhen | None = None, how: int = signal.SIGKILL) -> Run:
-        """Start the same command again; stop it with ``how`` once ``stop_when`` holds."""
+    def run(
+        self,
+        stop_when: KillWhen | None = None,
+        how: int = signal.SIGKILL,
+        max_file_size: int | None = None,
+    ) -> Run:
+        """Start the same command again; stop it with ``how`` once ``stop_when`` holds.
+        ``max_file_size`` (bytes) makes every file write past it fail, as on a full disk."""
         log = (self.workdir / f"run-{len(self.runs) + 1}.log").open("wb")
         run = Run(
             number=len(self.runs) + 1,
             started=time.monotonic(),
             written_at_start=self.written_keys(),
             first_request=len(self.server.requests),
-            process=subprocess.Popen(self.command(), cwd=FIXTURES.parent, stderr=log),
+            process=subprocess.Popen(
+                limited_file_size(self.command(), max_file_size),
+                cwd=FIXTURES.parent,
+                stderr=log,
+            ),
             job=self,
         )
         self.runs.append(run)
@@ -122,6 +133,15 @@ class ResumableJob:
         until = self.runs[end].first_request if end < len(self.runs) else None
         served = self.server.requests[run.first_request : until]
         return [r.path for r in served if r.path in run.written_at_start]
+
+
+def limited_file_size(command: list[str], size: int | None) -> list[str]:
+    """``command`` run so that file writes past ``size`` bytes fail with EFBIG (Python
+    ignores SIGXFSZ), as they would with ENOSPC on a full disk."""
+    if size is None:
+        return command
+    limit = f"import os, resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, ({size}, {size}))"
+    return [sys.executable, "-c", f"{limit}; os.execv(sys.argv[1], sys.argv[1:])", *command]
 
 
 def after_requests(count: int) -> KillWhen:
@@ -231,6 +251,27 @@ def test_a_torn_last_line_is_cut_and_its_article_crawled_again(job):
 
 
 # -- the parts on their own ------------------------------------------------------------
+
+
+def test_a_disk_full_stop_exits_1_and_the_resume_fetches_exactly_the_unwritten_articles(
+    tmp_path,
+):
+    server = FaultServer(MIRROR)
+    with server.running():
+        job = ResumableJob(server, tmp_path)
+        full = job.run(max_file_size=24_000)
+        assert full.process.returncode == 1
+        log = job.log(full)
+        assert "Cannot write to" in log
+        assert "Traceback" not in log
+        written = len(job.lines())
+        assert 0 < written < 27
+        assert job.output.read_bytes().endswith(b"\n")
+        assert job.report()["stats"]["failures/output"] == 1
+        resumed = finish(job, runs=1)
+        assert "stopped because its output could not be written" in job.log(resumed)
+        assert job.refetched_articles(resumed) == []
+    assert_complete_and_exactly_once(job)
 
 
 @pytest.mark.parametrize(

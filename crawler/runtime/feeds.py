@@ -5,20 +5,32 @@ last records already logged as scraped and can leave a torn last line. Here each
 the exporter hands over (JSON Lines: one complete line) is written with ``os.write``
 straight to the kernel and then ``fsync``-ed; and when a JSON Lines feed is appended to
 (``-o``), a torn last line left by an earlier kill is cut off before anything is added.
+
+A write that fails (disk full, file too large, I/O error) is undone (the file is cut back
+to its last whole record), counted as the failure ``output`` (the crawl exits 1), logged
+once, and stops the crawl: the crawl's ``JOBDIR`` is then kept as after a kill, so the
+same command, run again once the disk has room, fetches again exactly the articles that
+were not written. ``-O`` empties an existing file only when the crawl really starts: at
+its first record, or at its end unless its start requests failed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Self
+from typing import IO, Any, Self
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
+
+from crawler.runtime.exit_status import FAILURES, record_failure
 
 logger = logging.getLogger(__name__)
 
@@ -27,15 +39,59 @@ LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl"})
 
 
 class DurableFile(io.FileIO):
-    """An unbuffered file whose every ``write`` reaches the disk whole before returning."""
+    """An unbuffered file whose every ``write`` reaches the disk whole before returning.
+
+    ``on_error`` is called with the ``OSError`` of a write that failed, after the part it
+    wrote was cut off again; from then on writes are refused (``on_lost`` counts them),
+    so the file ends at its last complete record. Without ``on_error`` the error is
+    raised. ``truncate_first`` empties the file at the first write (``-O``).
+    """
+
+    def __init__(
+        self,
+        path: Path | str,
+        mode: str = "ab",
+        *,
+        on_error: Callable[[OSError], None] | None = None,
+        on_lost: Callable[[], None] | None = None,
+        truncate_first: bool = False,
+    ) -> None:
+        super().__init__(path, mode)
+        self.on_error = on_error
+        self.on_lost = on_lost
+        self.truncate_pending = truncate_first
+        self.failed = False
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
-        written = 0
-        while written < len(view):  # a regular file rarely takes less; never leave a part
-            written += super().write(view[written:]) or 0
-        os.fsync(self.fileno())
+        if self.failed:
+            if self.on_lost is not None:
+                self.on_lost()
+            return len(view)
+        start = os.lseek(self.fileno(), 0, os.SEEK_END)
+        try:
+            if self.truncate_pending:
+                self.start_over()
+                start = 0
+            written = 0
+            while written < len(view):  # a regular file rarely takes less; never leave a part
+                written += super().write(view[written:]) or 0
+            os.fsync(self.fileno())
+        except OSError as error:
+            if self.on_error is None:
+                raise
+            self.failed = True
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.fileno(), start)
+            self.on_error(error)
+            return len(view)
         return written
+
+    def start_over(self) -> None:
+        """Empty the file (once): what ``-O`` does when the crawl really starts."""
+        if self.truncate_pending:
+            self.truncate_pending = False
+            os.ftruncate(self.fileno(), 0)
 
 
 def cut_torn_last_line(path: Path) -> int:
@@ -80,17 +136,18 @@ class DurableFileFeedStorage(FileFeedStorage):
         uri: str,
         *,
         feed_options: dict[str, Any] | None = None,
-        stats: StatsCollector | None = None,
+        crawler: Crawler | None = None,
     ) -> None:
         super().__init__(uri, feed_options=feed_options)
         self.line_format = (feed_options or {}).get("format") in LINE_FORMATS
-        self.stats = stats
+        self.crawler = crawler
+        self.stats: StatsCollector | None = crawler.stats if crawler is not None else None
 
     @classmethod
     def from_crawler(
         cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None
     ) -> Self:
-        return cls(uri, feed_options=feed_options, stats=crawler.stats)
+        return cls(uri, feed_options=feed_options, crawler=crawler)
 
     def open(self, spider: Spider) -> DurableFile:
         path = Path(self.path)
@@ -102,4 +159,38 @@ class DurableFileFeedStorage(FileFeedStorage):
                 logger.warning("Cut a torn last line (%d bytes) from %s", cut, path)
                 if self.stats is not None:
                     self.stats.inc_value("resume/torn_line_bytes_cut", cut)
-        return DurableFile(path, "ab" if appending else "wb")
+        return DurableFile(
+            path,
+            "ab",
+            on_error=self.write_failed,
+            on_lost=self.record_lost,
+            truncate_first=not appending,
+        )
+
+    def store(self, file: IO[bytes]) -> None:
+        if (
+            isinstance(file, DurableFile)
+            and file.truncate_pending
+            and not (self.stats and self.stats.get_value(f"{FAILURES}start_error"))
+        ):
+            file.start_over()  # -O: a crawl that ran and found nothing leaves an empty file
+        file.close()
+
+    def write_failed(self, error: OSError) -> None:
+        """The first failed write: count it, say so, and stop the crawl."""
+        logger.error(
+            "Cannot write to %s (%s): the crawl stops. Every record written before is "
+            "complete; run the same command again once it can be written: with -o and "
+            "JOBDIR it fetches again exactly the articles not written.",
+            self.path,
+            error.strerror or error,
+        )
+        if self.stats is not None:
+            record_failure(self.stats, "output")
+            self.stats.inc_value("output/records_lost")
+        if self.crawler is not None and self.crawler.engine.spider is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
+
+    def record_lost(self) -> None:
+        if self.stats is not None:
+            self.stats.inc_value("output/records_lost")

@@ -46,12 +46,18 @@ from scrapy.utils.job import job_dir
 
 from crawler.discovery.urls import canonicalize_url
 from crawler.reporting.outcomes import DropArticle
+from crawler.runtime.exit_status import FAILURES
 from crawler.runtime.feeds import LINE_FORMATS
+from crawler.runtime.locks import FileLock
 
 logger = logging.getLogger(__name__)
 
 RUNNING_MARKER = "crawl-running"
 """File in ``JOBDIR`` that exists exactly while a crawl has not closed cleanly."""
+OUTPUT_FAILED = "output not written"
+"""How the marker starts when the last run stopped because its output failed."""
+JOBDIR_LOCK = "crawl.lock"
+"""File in ``JOBDIR`` locked (``flock``) by the crawl using the folder."""
 JOBDIR_REQUEST_STATE = ("requests.seen", "requests.queue")
 """What Scrapy keeps in ``JOBDIR`` about requests: the seen-set and the pending queue."""
 
@@ -134,11 +140,18 @@ class CrashSafeResume:
             else WrittenArticles()
         )
         self.jobdir = job_dir(settings)
-        self.unclean_stop = False
+        self.unclean_stop = self.output_failed = False
+        self.lock: FileLock | None = None
         if self.jobdir:
+            self.lock = FileLock.acquire(
+                Path(self.jobdir, JOBDIR_LOCK),
+                f"JOBDIR {self.jobdir} is in use by another crawl",
+                "wait for it to finish, or give this one another JOBDIR",
+            )
             marker = Path(self.jobdir, RUNNING_MARKER)
             self.unclean_stop = marker.exists()
             if self.unclean_stop:
+                self.output_failed = marker.read_text().startswith(OUTPUT_FAILED)
                 discard_request_state(Path(self.jobdir))
             started = datetime.now(UTC).isoformat(timespec="seconds")
             marker.write_text(f"pid {os.getpid()}, started {started}\n")
@@ -151,7 +164,15 @@ class CrashSafeResume:
         return extension
 
     def spider_opened(self, spider: Spider) -> None:
-        if self.unclean_stop:
+        if self.output_failed:
+            self.stats.set_value("resume/after_output_error", 1)
+            logger.warning(
+                "JOBDIR %s: the previous run stopped because its output could not be "
+                "written; discarded its seen-set and queue, so the articles it did not "
+                "write are fetched again",
+                self.jobdir,
+            )
+        elif self.unclean_stop:
             self.stats.set_value("resume/unclean_stop", 1)
             logger.warning(
                 "JOBDIR %s: the previous run did not stop cleanly (killed?), so its request "
@@ -175,8 +196,17 @@ class CrashSafeResume:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         # Scrapy has saved JOBDIR's queue by now (the scheduler closes before this signal).
-        if self.jobdir:
-            Path(self.jobdir, RUNNING_MARKER).unlink(missing_ok=True)
+        if not self.jobdir:
+            return
+        marker = Path(self.jobdir, RUNNING_MARKER)
+        if self.stats.get_value(f"{FAILURES}output"):
+            # The seen-set holds articles whose records were not written: the next run
+            # must discard it as after a kill, and rediscover them.
+            marker.write_text(f"{OUTPUT_FAILED}: {reason}\n")
+        else:
+            marker.unlink(missing_ok=True)
+        if self.lock is not None:
+            self.lock.release()
 
 
 def discard_request_state(jobdir: Path) -> None:

@@ -33,7 +33,7 @@ from twisted.python.failure import Failure
 
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
-from crawler.discovery.urllist import parse_url_list, read_url_list
+from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import SiteAddress, canonicalize_url
 from crawler.items import ArticleItem
 from crawler.reporting.ledger import CoverageLedger
@@ -48,6 +48,8 @@ ARTICLE_PRIORITY = 10
 """Fetch known articles before more listings, so output grows steadily on long crawls."""
 SOURCES = ("site", "wayback")
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+URL_LIST_ERRORS_SHOWN = 10
+"""Bad lines of a URL list logged in full; the rest are counted in one line."""
 
 
 URL_CACHE_SIZE = 4096
@@ -128,8 +130,8 @@ class ArchiveSpider(Spider):
         except ValueError as error:
             raise UsageError(str(error)) from None
         self.source = source
-        self.url_args = (url, urls)
         self.follow_links = not (url or urls)
+        self.url_list = self._read_url_list(url, urls) if not self.follow_links else None
         self.state_path = state
         self.recheck = recheck.strip().lower() in TRUE_WORDS
         self.state: ArticleState | None = None
@@ -181,21 +183,42 @@ class ArchiveSpider(Spider):
 
     # -- URL lists --------------------------------------------------------------------
 
-    def _url_list_requests(self) -> Iterator[Request]:
-        single, list_file = self.url_args
+    @staticmethod
+    def _read_url_list(url: str | None, urls: str | None) -> UrlList:
+        """The URLs of ``-a url=`` / ``-a urls=``, read when the spider is made: a missing
+        or unreadable file is a usage error before anything starts or is overwritten."""
         try:
-            urls, errors = read_url_list(list_file) if list_file else parse_url_list(single or "")
-        except (FileNotFoundError, UnicodeDecodeError) as error:
+            found, errors = read_url_list(urls) if urls else parse_url_list(url or "")
+        except FileNotFoundError as error:
             raise UsageError(str(error)) from None
-        for error in errors:
-            self.crawler.stats.inc_value("url_list/invalid")
-            logger.error("-a %s: %s", "urls" if list_file else "url", error)
-        for url in urls:
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"-a urls={urls}: cannot read it ({error})") from None
+        return UrlList("urls" if urls else "url", urls or url or "", found, errors)
+
+    def _url_list_requests(self) -> Iterator[Request]:
+        assert self.url_list is not None
+        listed = self.url_list
+        stats = self.crawler.stats
+        for error in listed.errors[:URL_LIST_ERRORS_SHOWN]:
+            logger.error("-a %s: %s", listed.argument, error)
+        if len(listed.errors) > URL_LIST_ERRORS_SHOWN:
+            logger.error(
+                "-a %s: %d more bad lines not shown (%d in all, counted as url_list/invalid)",
+                listed.argument,
+                len(listed.errors) - URL_LIST_ERRORS_SHOWN,
+                len(listed.errors),
+            )
+        if listed.errors:
+            stats.inc_value("url_list/invalid", len(listed.errors))
+        if not listed.urls:
+            stats.set_value("url_list/empty", 1)
+            logger.warning("-a %s=%s lists no URL to crawl", listed.argument, listed.source)
+        for url in listed.urls:
             if not self.address.is_on_site(url):
-                self.crawler.stats.inc_value("url_list/off_site")
+                stats.inc_value("url_list/off_site")
                 logger.error("Not on %s, skipped: %s", self.profile.public_origin, url)
                 continue
-            self.crawler.stats.inc_value("url_list/urls")
+            stats.inc_value("url_list/urls")
             request = self._article_request(url, source="url_list")
             if request is not None:
                 yield request

@@ -1,0 +1,69 @@
+"""``scrapy crawl``, with an exit status that tells what happened (``crawler/runtime/exit_status.py``).
+
+Scrapy's own ``crawl`` exits 0 after a crawl that lost articles, and 1 with a traceback
+after a bad ``-a`` argument. This one, installed through ``COMMANDS_MODULE``, runs the
+crawl the same way, then:
+
+- bad arguments (the spider raises ``UsageError``): one line on stderr, exit 2;
+- a refused start (``RunRefused``: job folder or output in use, unwritable, corrupt):
+  one line on stderr, exit 3;
+- a crawl that ran: exit 1 when it counted a failure (``failures/…``, spider errors), else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from typing import Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from crawler.runtime.exit_status import EXIT_FAILED, EXIT_REFUSED, EXIT_USAGE, RunRefused, exit_code
+
+logger = logging.getLogger(__name__)
+
+
+class Command(ScrapyCrawlCommand):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) < 1:
+            raise UsageError
+        if len(args) > 1:
+            raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
+        assert self.crawler_process
+        crawler = self._create_crawler(args[0])
+        self.start_error: BaseException | None = None
+        running = self.crawler_process.crawl(crawler, **opts.spargs)
+        if isinstance(running, Deferred):
+            running.addErrback(self._keep_start_error)
+        else:
+            running.add_done_callback(self._task_done)
+        self.crawler_process.start()
+        self.exitcode = self._exit_status(crawler)
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        if not task.cancelled():
+            self.start_error = task.exception()  # retrieved: asyncio does not log it again
+
+    def _keep_start_error(self, failure: Failure) -> None:
+        self.start_error = failure.value
+
+    def _exit_status(self, crawler: Crawler) -> int:
+        error = self.start_error
+        if isinstance(error, UsageError):
+            sys.stderr.write(f"scrapy crawl: error: {error}\n")
+            return EXIT_USAGE
+        if isinstance(error, RunRefused):
+            sys.stderr.write(f"scrapy crawl: refused: {error}\n")
+            return EXIT_REFUSED
+        if error is not None:
+            logger.error("The crawl could not start", exc_info=error)
+            return EXIT_FAILED
+        if self.crawler_process.bootstrap_failed or crawler.stats is None:
+            return EXIT_FAILED
+        return exit_code(crawler.stats.get_stats())

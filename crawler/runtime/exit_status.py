@@ -1,0 +1,113 @@
+"""The crawl's exit status: non-zero whenever it lost data or could not write.
+
+A crawl can run to its end and still have lost articles: a spider callback raised, an
+extension's signal handler failed, the output could not be written (disk full), the
+start requests could not be read. Scrapy logs each and exits 0. Here each is counted as
+``failures/<kind>`` in the crawl stats the moment it happens, and ``scrapy crawl``
+(``crawler/cli/scrapy_commands/crawl.py``) turns the counts into the process exit status:
+
+==  ===========================================================================
+0   the crawl finished and nothing was lost
+1   something was lost or not written (the run report and ``failures/`` say what)
+2   a usage error: bad arguments, nothing was started (one line, no traceback)
+3   refused to start: the job folder or output is in use, unwritable or corrupt
+==  ===========================================================================
+
+Other components record their own failures with :func:`record_failure`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+FAILURES = "failures/"
+"""Stats prefix of the counted failures; any of them makes the exit status 1."""
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+
+SIGNAL_HANDLER_LOGGER = "scrapy.utils.signal"
+"""Scrapy logs an exception raised by a signal handler (an extension) here, at ERROR."""
+ENGINE_LOGGER = "scrapy.core.engine"
+
+
+class RunRefused(Exception):
+    """The crawl must not start (its job folder or output is in use, unwritable or
+    corrupt); the message says why and what to do. ``scrapy crawl`` prints it as one
+    line and exits 3, before anything was fetched or written."""
+
+
+def record_failure(stats: StatsCollector, kind: str, count: int = 1) -> None:
+    """Count a failure that loses data; the crawl will exit non-zero."""
+    stats.inc_value(f"{FAILURES}{kind}", count)
+
+
+def failures(stats: dict[str, Any]) -> dict[str, int]:
+    """Every failure of a finished crawl, by kind, from its stats.
+
+    >>> failures({"failures/output": 2, "spider_exceptions/count": 1, "finish_reason": "x"})
+    {'output': 2, 'spider_error': 1}
+    >>> failures({"finish_reason": "finished", "item_scraped_count": 3})
+    {}
+    """
+    found = {k.removeprefix(FAILURES): v for k, v in stats.items() if k.startswith(FAILURES)}
+    if stats.get("spider_exceptions/count"):
+        found["spider_error"] = stats["spider_exceptions/count"]
+    return found
+
+
+def exit_code(stats: dict[str, Any]) -> int:
+    """The process exit status of a crawl that ran (see the module docstring)."""
+    return EXIT_FAILED if failures(stats) else EXIT_OK
+
+
+class _FailureLogHandler(logging.Handler):
+    """Counts the ERROR records Scrapy logs when an extension or the start requests fail."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        super().__init__(logging.ERROR)
+        self.stats = stats
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.name == SIGNAL_HANDLER_LOGGER:
+            record_failure(self.stats, "extension_error")
+        elif record.name == ENGINE_LOGGER and str(record.msg).startswith("Error while reading"):
+            record_failure(self.stats, "start_error")
+
+
+class ExitStatus:
+    """Extension: counts extension errors, item pipeline errors and start errors as
+    failures, and logs every failure of the run at its end."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        assert crawler.stats is not None
+        self.stats = crawler.stats
+        self.handler = _FailureLogHandler(crawler.stats)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        for name in (SIGNAL_HANDLER_LOGGER, ENGINE_LOGGER):
+            logging.getLogger(name).addHandler(extension.handler)
+        crawler.signals.connect(extension.item_error, signal=signals.item_error)
+        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        return extension
+
+    def item_error(self, *args: Any, **kwargs: Any) -> None:
+        record_failure(self.stats, "pipeline_error")
+
+    def engine_stopped(self) -> None:
+        for name in (SIGNAL_HANDLER_LOGGER, ENGINE_LOGGER):
+            logging.getLogger(name).removeHandler(self.handler)
+        found = failures(self.stats.get_stats())
+        if found:
+            logger.error(
+                "The crawl lost data or could not write it (%s): exit status %d",
+                ", ".join(f"{kind}: {count}" for kind, count in sorted(found.items())),
+                EXIT_FAILED,
+            )
