@@ -38,6 +38,8 @@ REPORT_LINES = (
     ("forbidden by robots.txt", "robotstxt/forbidden"),
     ("off-site requests filtered", "offsite/filtered"),
     ("spider errors", "spider_exceptions/"),
+    ("failures (data lost or not written: exit status 1)", "failures/"),
+    ("records not written (output failed)", "output/records_lost"),
     ("log errors", "log_count/ERROR"),
 )
 
