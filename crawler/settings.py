@@ -114,7 +114,7 @@ ITEM_PIPELINES = {
 }
 
 # Extensions: the coverage report, then the run report (which quotes its numbers).
-EXTENSIONS = {CoverageReport: 490, RunReport: 500}
+EXTENSIONS: dict[type, int | None] = {CoverageReport: 490, RunReport: 500}
 # Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
 # Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
 # a pickled dict whenever JOBDIR is set.

@@ -150,7 +150,7 @@ def compare(old: Output, new: Output, ignored: tuple[str, ...] = DEFAULT_IGNORED
     for record_id in sorted(old.records.keys() | new.records.keys()):
         before, after = old.records.get(record_id), new.records.get(record_id)
         if before is None:
-            diff.added.append(_brief(after))
+            diff.added.append(_brief(new.records[record_id]))
         elif after is None:
             diff.removed.append(_brief(before))
         else:

@@ -19,12 +19,16 @@ from scrapy.spiderloader import get_spider_loader
 from warcio.exceptions import ArchiveLoadFailed
 
 from crawler.capture.replay import ReplayArchive, recorded_origin
+from crawler.spiders.archive import ArchiveSpider
 
 
 def _spider_public_origin(spider: str) -> str:
     settings = Settings()
     settings.setmodule("crawler.settings")
-    return get_spider_loader(settings).load(spider).profile.public_origin
+    spider_class = get_spider_loader(settings).load(spider)
+    if not issubclass(spider_class, ArchiveSpider):
+        raise KeyError(f"{spider!r} is not an archive spider: it has no site profile")
+    return spider_class.profile.public_origin
 
 
 def _has_spider_arg(scrapy_args: list[str], name: str) -> bool:

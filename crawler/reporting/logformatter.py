@@ -19,5 +19,5 @@ class ArticleLogFormatter(LogFormatter):
     def scraped(self, item: Any, response: Any, spider: Any = None) -> LogFormatterResult:
         result = super().scraped(item, response, spider)
         result["msg"] = "Scraped %(url)s from %(src)s"
-        result["args"] = {**result["args"], "url": ItemAdapter(item).get("url")}
+        result["args"] = {**dict(result["args"]), "url": ItemAdapter(item).get("url")}
         return result
