@@ -41,12 +41,12 @@ class Command(ScrapyCrawlCommand):
         running = self.crawler_process.crawl(crawler, **opts.spargs)
         if isinstance(running, Deferred):
             running.addErrback(self._keep_start_error)
-        else:
+        elif isinstance(running, asyncio.Future):
             running.add_done_callback(self._task_done)
         self.crawler_process.start()
         self.exitcode = self._exit_status(crawler)
 
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
+    def _task_done(self, task: asyncio.Future[Any]) -> None:
         if not task.cancelled():
             self.start_error = task.exception()  # retrieved: asyncio does not log it again
 
@@ -64,6 +64,7 @@ class Command(ScrapyCrawlCommand):
         if error is not None:
             logger.error("The crawl could not start", exc_info=error)
             return EXIT_FAILED
-        if self.crawler_process.bootstrap_failed or crawler.stats is None:
+        assert self.crawler_process is not None
+        if self.crawler_process.bootstrap_failed:
             return EXIT_FAILED
         return exit_code(crawler.stats.get_stats())
