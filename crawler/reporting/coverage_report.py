@@ -32,7 +32,7 @@ def text_table(summary: dict[str, Any]) -> str:
     """The per-section, per-month table and the list of what is not in the output."""
     header = ("section", "month", *TABLE_COLUMNS)
     rows = [[str(r.get(c, 0)) for c in header] for r in summary["rows"]]
-    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    widths = [max([len(h), *(len(row[i]) for row in rows)]) for i, h in enumerate(header)]
     headline = (
         f"coverage {summary['coverage']:.1%}: {summary['covered']} of {summary['listed']} listed "
         f"articles covered, {summary['missing']} missing, {summary['unavailable']} unavailable, "
