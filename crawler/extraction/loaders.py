@@ -15,6 +15,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from itemloaders import unbound_method
 from itemloaders.processors import Compose, Identity, Join, MapCompose, TakeFirst
+from itemloaders.utils import arg_to_iter
 from scrapy.http import TextResponse
 from scrapy.loader import ItemLoader
 
@@ -67,11 +68,14 @@ class ArticleLoader(ItemLoader):
 
     authors_out = Compose(unique)
     tags_out = Compose(unique)
-    language_in = MapCompose(language_code)
+    language_in = MapCompose(normalize_text, language_code)
     media_id_in = MapCompose(normalize_text, digits)
     post_id_in = MapCompose(normalize_text, digits)
     images_in = Identity()
     images_out = Identity()
+    # Paragraphs come from the content walker or the extractor, each normalized once
+    # already; the validate pipeline's text policy still checks the result.
+    body_in = Identity()
     body_out = Join("\n\n")
     extractor_in = Identity()
 
@@ -81,10 +85,29 @@ class ArticleLoader(ItemLoader):
             kwargs.setdefault("selector", response.selector)
         super().__init__(response=response, **kwargs)
 
+    @classmethod
+    def field_value(cls, field_name: str, values: Any) -> Any:
+        """What the record's ``field_name`` would be if ``values`` were added to a loader of
+        this class: its declared input then output processors, with no loader built.
+
+        >>> ArticleLoader.field_value("title", [None, "  A  title ", "Other"])
+        'A title'
+        """
+        processed = cls.input_processor(field_name)(arg_to_iter(values))
+        return cls.output_processor(field_name)(list(arg_to_iter(processed)) if processed else [])
+
+    @classmethod
+    def input_processor(cls, field_name: str) -> Callable[..., Any]:
+        return declared_processor(cls, field_name, "in")
+
+    @classmethod
+    def output_processor(cls, field_name: str) -> Callable[..., Any]:
+        return declared_processor(cls, field_name, "out")
+
     # Resolved once per loader class and field: itemloaders resolves them for every value,
     # through a new ItemAdapter of the item each time (a third of the loader's time).
     def get_input_processor(self, field_name: str) -> Callable[..., Any]:
-        return declared_processor(type(self), field_name, "in")
+        return self.input_processor(field_name)
 
     def get_output_processor(self, field_name: str) -> Callable[..., Any]:
-        return declared_processor(type(self), field_name, "out")
+        return self.output_processor(field_name)

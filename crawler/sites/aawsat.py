@@ -13,7 +13,7 @@ import re
 from functools import cached_property
 from urllib.parse import urlsplit
 
-from itemloaders.processors import Identity, MapCompose, TakeFirst
+from itemloaders.processors import MapCompose
 from lxml import etree
 
 from crawler.extraction.content import (
@@ -39,6 +39,7 @@ from crawler.sites.base import (
     SiteProfile,
     UrlKind,
     css_query,
+    css_text,
     first_nonempty,
 )
 from crawler.sites.wordpress import (
@@ -62,18 +63,19 @@ CONTENT = tuple(
     css_query(css)
     for css in ("article .entry-content", ".entry-content", "article.et_pb_post", "#left-area")
 )
-HEADLINE = etree.XPath(
-    "string(//h1[contains(concat(' ', normalize-space(@class), ' '), ' entry-title ')])",
-    smart_strings=False,
-)
-TITLE = etree.XPath("string(//title)", smart_strings=False)
+HEADLINE = css_text("h1.entry-title")
+TITLE = css_text("title")
 POST_META = "p.post-meta"
 POST_META_TEXT = css_query(f"{POST_META} ::text")
 POST_META_AUTHORS = css_query(f"{POST_META} .author a::text, {POST_META} a[rel~=author]::text")
 POST_META_CATEGORY = css_query(f"{POST_META} a[rel~=category]::text")
 POST_META_DATE = css_query(f"{POST_META} .published::text")
 TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text")
-# Links that may lead to a term's archive: only those name the slug.
+LISTING_POSTS = css_query("#left-area article.et_pb_post, .et_pb_posts article")
+LISTING_POST_LINK = css_query(".entry-title a::attr(href)")
+OLDER_ENTRIES = css_query(".pagination .alignleft a::attr(href)")
+# Links that may lead to a term's archive: only those name the slug (an XPath: CSS
+# selectors take no parameters).
 LINKS_CONTAINING = etree.XPath("//a[contains(@href, $text)]")
 # Subtrees of the content element that are never article text.
 BOILERPLATE = SelectorSet.from_css(
@@ -100,7 +102,6 @@ BOILERPLATE = SelectorSet.from_css(
         ".advert",
         ".ad-container",
         ".ad-wrapper",
-        "blockquote.instagram-media",
         ".twitter-tweet",
         ".fb-post",
         ".embed-twitter",
@@ -182,9 +183,6 @@ def strip_site_suffix(title: str) -> str:
 class AawsatArticleLoader(ArticleLoader):
     title_in = MapCompose(normalize_text, strip_site_suffix)
     authors_in = MapCompose(normalize_text, staff_byline)
-    # ArticleBody's paragraphs are content blocks, each normalized once already; the
-    # validate pipeline's text policy still checks the result.
-    body_in = Identity()
 
 
 class AawsatArticlePage(WordPressSignals, ArticlePage):
@@ -216,7 +214,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     @cached_property
     def _permalink_slugs(self) -> tuple[str, str] | None:
         """``(author_slug, category_slug)`` from the article's permalink."""
-        segments = [s for s in urlsplit(self.url).path.split("/") if s]
+        segments = [s for s in urlsplit(self.public_url).path.split("/") if s]
         return (segments[0], segments[1]) if len(segments) == 3 else None
 
     def _term_name(self, kind: str, slug: str) -> str | None:
@@ -249,22 +247,32 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _raw_blocks(self) -> list[TextBlock | ImageBlock]:
         if self._content is None:
             return []
-        return content_blocks(self._content, BOILERPLATE, self.url)
+        return content_blocks(self._content, BOILERPLATE, self.public_url)
 
     @cached_property
-    def _title(self) -> str | None:
-        """The headline through the loader's own title processors (no second loader)."""
-        signals = [
+    def _article_body(self) -> ArticleBody:
+        """Paragraphs, images and media ids of the featured media and the content."""
+        headline = self.loader_class.field_value("title", self.title())
+        return ArticleBody.split(self._featured_images() + self._raw_blocks, headline, LINE_RULES)
+
+    def _featured_images(self) -> list[ImageBlock]:
+        return [
+            ImageBlock(url, None)
+            for img in self.root.iter("img")
+            if is_featured(img) and (url := image_url(img, self.public_url))
+        ]
+
+    # -- fields -------------------------------------------------------------------
+
+    def title(self) -> list[str | None]:
+        return [
             self.metadata.article_text("headline"),
             HEADLINE(self.root),
             self.metadata.first("og:title"),
             TITLE(self.root),
         ]
-        return TakeFirst()(self.loader_class.title_in(signals))
 
-    # -- fields -------------------------------------------------------------------
-
-    def _authors(self) -> list[str]:
+    def authors(self) -> list[str]:
         byline = self._visible_byline
         return first_nonempty(
             lambda: self.metadata.article_names("author"),
@@ -277,7 +285,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             ),
         )
 
-    def _tags(self) -> list[str]:
+    def tags(self) -> list[str]:
         return first_nonempty(
             lambda: self.metadata.article_keywords(),
             lambda: self.metadata.all("article:tag"),
@@ -290,7 +298,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             ],
         )
 
-    def _sections(self) -> list[str | None]:
+    def section(self) -> list[str | None]:
         byline = self._visible_byline
         slugs = self._permalink_slugs
         return [
@@ -301,13 +309,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             byline.group("section") if byline else None,
         ]
 
-    def _dates(self, kind: str) -> list[str | None]:
-        if kind == "modified":
-            return [
-                self.metadata.article_text("dateModified"),
-                self.metadata.first("article:modified_time"),
-                self.metadata.first("og:updated_time"),
-            ]
+    def published_raw(self) -> list[str | None]:
         byline = self._visible_byline
         return [
             self.metadata.article_text("datePublished"),
@@ -316,31 +318,27 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             byline.group("date") if byline else None,
         ]
 
-    def populate(self, loader: ArticleLoader) -> None:
-        loader.add_value("url", self.canonical_url())
-        loader.add_value("title", self._title)
-        loader.add_value("authors", self._authors())
-        loader.add_value("published_raw", self._dates("published"))
-        loader.add_value("modified_raw", self._dates("modified"))
-        loader.add_value("section", self._sections())
-        loader.add_value("tags", self._tags())
-        loader.add_value("post_id", self.post_ids())
-        loader.add_value("language", self.metadata.language)
-        loader.add_value("language", self.metadata.first("og:locale"))
-        loader.add_value("language", DEFAULT_LANGUAGE)
-        body = ArticleBody.split(
-            self._featured_images() + self._raw_blocks, self._title, LINE_RULES
-        )
-        loader.add_value("media_id", body.media_ids)
-        loader.add_value("images", body.images)
-        loader.add_value("body", body.paragraphs)
-
-    def _featured_images(self) -> list[ImageBlock]:
+    def modified_raw(self) -> list[str | None]:
         return [
-            ImageBlock(url, None)
-            for img in self.root.iter("img")
-            if is_featured(img) and (url := image_url(img, self.url))
+            self.metadata.article_text("dateModified"),
+            self.metadata.first("article:modified_time"),
+            self.metadata.first("og:updated_time"),
         ]
+
+    def post_id(self) -> list[str]:
+        return self.post_ids()
+
+    def language(self) -> list[str | None]:
+        return [*super().language(), DEFAULT_LANGUAGE]
+
+    def media_id(self) -> list[str]:
+        return self._article_body.media_ids
+
+    def images(self) -> list[dict[str, str | None]]:
+        return self._article_body.images
+
+    def body(self) -> list[str]:
+        return self._article_body.paragraphs
 
 
 class AawsatListingPage(ListingPage):
@@ -348,25 +346,24 @@ class AawsatListingPage(ListingPage):
 
     def entries(self) -> list[ListingEntry]:
         entries = []
-        for post in self.response.css("#left-area article.et_pb_post, .et_pb_posts article"):
-            href = post.css(".entry-title a::attr(href)").get()
+        for post in LISTING_POSTS(self.root):
+            href = next(iter(LISTING_POST_LINK(post)), None)
             if href:
                 entries.append(
                     ListingEntry(
                         url=self.urljoin(href),
-                        published=post.css(f"{POST_META} .published::text").get(),
-                        section=post.css(f"{POST_META} a[rel~=category]::text").get(),
+                        published=next(iter(POST_META_DATE(post)), None),
+                        section=next(iter(POST_META_CATEGORY(post)), None),
                     )
                 )
         return entries
 
     def older_page_url(self) -> str | None:
-        href = self.response.css(".pagination .alignleft a::attr(href)").get()
+        href = next(iter(OLDER_ENTRIES(self.root)), None)
         return self.urljoin(href) if href else None
 
 
 PROFILE = SiteProfile(
-    name="aawsat",
     public_origin=PUBLIC_ORIGIN,
     article_page=AawsatArticlePage,
     listing_page=AawsatListingPage,

@@ -29,15 +29,37 @@ class UrlKind(enum.Enum):
 
 
 class ArticlePage:
-    """Extracts one :class:`ArticleItem` from an article response. Subclass per site."""
+    """Extracts one :class:`ArticleItem` from an article response. Subclass per site.
+
+    Each field of the record is a public method named after it (:attr:`FIELDS`) that
+    returns the field's signals in priority order, or its one value; :meth:`to_item`
+    hands every field to the loader, whose processors clean the signals and keep the
+    first (``TakeFirst``). A site overrides the fields its pages show differently, and
+    can extend the inherited signals with ``super()``.
+    """
 
     name: ClassVar[str]
+    """The profile's name: the record's ``site``, ``-a site=``, the registry key."""
     version: ClassVar[str]
     loader_class: ClassVar[type[ArticleLoader]] = ArticleLoader
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "url",
+        "title",
+        "authors",
+        "published_raw",
+        "modified_raw",
+        "section",
+        "tags",
+        "post_id",
+        "language",
+        "media_id",
+        "images",
+        "body",
+    )
 
     def __init__(self, response: TextResponse, public_url: str | None = None) -> None:
         self.response = response
-        self.url = public_url or response.url
+        self.public_url = public_url or response.url
         """The page's published URL: the base for resolving its relative links."""
 
     @cached_property
@@ -50,9 +72,15 @@ class ArticlePage:
         return read_metadata(self.root)
 
     def urljoin(self, href: str) -> str:
-        return urljoin(self.url, href.strip())
+        return urljoin(self.public_url, href.strip())
 
-    def canonical_url(self) -> str:
+    def not_article_reason(self) -> str | None:
+        """Why this page is not an article (``"listing"``, ``"wp_page"``...), or ``None``."""
+        return None
+
+    # -- fields: a page that shows no signal for a field returns an empty list ------
+
+    def url(self) -> str:
         """``rel=canonical`` when it names a page of the same site, else the page's own URL.
 
         The canonical's path is kept on the page's own origin: old captures and mirrors
@@ -61,28 +89,58 @@ class ArticlePage:
         canonical = self.metadata.canonical
         if canonical:
             absolute = urlsplit(self.urljoin(canonical))
-            own = urlsplit(self.url)
+            own = urlsplit(self.public_url)
             same_host = (absolute.hostname or "").removeprefix("www.") == (
                 own.hostname or ""
             ).removeprefix("www.")
             if same_host:
                 return urlunsplit((own.scheme, own.netloc, absolute.path, absolute.query, ""))
-        return self.url
+        return self.public_url
 
-    def not_article_reason(self) -> str | None:
-        """Why this page is not an article (``"listing"``, ``"wp_page"``...), or ``None``."""
-        return None
+    def title(self) -> list[str | None]:
+        return []
 
-    def populate(self, loader: ArticleLoader) -> None:
-        raise NotImplementedError
+    def authors(self) -> list[str]:
+        return []
+
+    def published_raw(self) -> list[str | None]:
+        return []
+
+    def modified_raw(self) -> list[str | None]:
+        return []
+
+    def section(self) -> list[str | None]:
+        return []
+
+    def tags(self) -> list[str]:
+        return []
+
+    def post_id(self) -> list[str]:
+        return []
+
+    def language(self) -> list[str | None]:
+        """``<html lang>``, then ``og:locale``."""
+        return [self.metadata.language, self.metadata.first("og:locale")]
+
+    def media_id(self) -> list[str]:
+        return []
+
+    def images(self) -> list[dict[str, str | None]]:
+        return []
+
+    def body(self) -> list[str]:
+        """The article's paragraphs, each normalized text, in order."""
+        return []
 
     def to_item(self) -> ArticleItem:
         loader = self.loader_class(response=self.response)
         loader.add_value("site", self.name)
         loader.add_value("extractor", {"name": self.name, "version": self.version})
         loader.add_value("fetched_url", self.response.url)
-        self.populate(loader)
-        return loader.load_item()
+        for field_name in self.FIELDS:
+            loader.add_value(field_name, getattr(self, field_name)())
+        item: ArticleItem = loader.load_item()
+        return item
 
 
 T = TypeVar("T")
@@ -90,10 +148,25 @@ T = TypeVar("T")
 
 def css_query(css: str) -> etree.XPath:
     """A CSS selector (parsel's dialect, ``::text`` and ``::attr()`` included) compiled
-    once to an lxml XPath returning plain strings. Profiles run a dozen queries per page:
-    parsel compiles each query on every call and wraps every result in a Selector, which
-    cost more than the queries themselves."""
+    once to an lxml XPath returning elements or plain strings. Profiles run a dozen
+    queries per page: parsel compiles each query on every call and wraps every result in
+    a Selector, which cost more than the queries themselves.
+
+    >>> from lxml import html
+    >>> css_query("p.lead::text")(html.fromstring("<div><p class='x lead'>Hi</p></div>"))
+    ['Hi']
+    """
     return etree.XPath(css2xpath(css), smart_strings=False)
+
+
+def css_text(css: str) -> etree.XPath:
+    """All the text of the first element ``css`` matches (XPath ``string()``), ``""`` if none.
+
+    >>> from lxml import html
+    >>> css_text("h1.entry-title")(html.fromstring("<div><h1 class='entry-title'>A <b>B</b></h1></div>"))
+    'A B'
+    """
+    return etree.XPath(f"string(({css2xpath(css)})[1])", smart_strings=False)
 
 
 def first_nonempty(*sources: Callable[[], list[T]]) -> list[T]:
@@ -120,10 +193,14 @@ class ListingPage:
 
     def __init__(self, response: TextResponse, public_url: str | None = None) -> None:
         self.response = response
-        self.url = public_url or response.url
+        self.public_url = public_url or response.url
+
+    @cached_property
+    def root(self) -> etree._Element:
+        return self.response.selector.root
 
     def urljoin(self, href: str) -> str:
-        return urljoin(self.url, href.strip())
+        return urljoin(self.public_url, href.strip())
 
     def entries(self) -> list[ListingEntry]:
         return []
@@ -135,9 +212,8 @@ class ListingPage:
 
 @dataclass(frozen=True)
 class SiteProfile:
-    """Everything the crawler knows about one site."""
+    """Everything the crawler knows about one site; its name is its article page's."""
 
-    name: str
     public_origin: str
     """Where the site is published, e.g. ``https://eng-archive.aawsat.com``."""
     article_page: type[ArticlePage]
@@ -148,3 +224,7 @@ class SiteProfile:
     """``(year, month)`` of a date-archive URL (``month`` None for a year), else None."""
     fallback_sitemaps: Iterable[str] = ()
     """Sitemap paths to try when robots.txt names none."""
+
+    @property
+    def name(self) -> str:
+        return self.article_page.name

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import trafilatura
 from lxml import etree
-from parsel import Selector
+from parsel.csstranslator import css2xpath
 from trafilatura.settings import Document
 
 from crawler.extraction.content import (
@@ -27,7 +27,6 @@ from crawler.extraction.content import (
     TextBlock,
     content_blocks,
 )
-from crawler.extraction.loaders import ArticleLoader
 from crawler.extraction.processors import (
     normalize_text,
     split_authors,
@@ -39,11 +38,14 @@ from crawler.sites.base import (
     ListingPage,
     SiteProfile,
     UrlKind,
+    css_query,
+    css_text,
     first_nonempty,
 )
 from crawler.sites.wordpress import (
     DIVI_BYLINE,
     WORDPRESS_BOILERPLATE,
+    WORDPRESS_WIDGETS,
     WordPressSignals,
     archive_period,
     is_listing,
@@ -52,7 +54,26 @@ from crawler.sites.wordpress import (
 )
 
 # Where the article's figures sit (featured image in the header included), widest first.
-ARTICLE_SCOPE = ("article", "[itemprop=articleBody]", ".entry-content", "main", "#content")
+ARTICLE_SCOPE = tuple(
+    css_query(css)
+    for css in ("article", "[itemprop=articleBody]", ".entry-content", "main", "#content")
+)
+ARTICLES = css_query("article")
+HEADLINE = css_text("h1[class*=entry-title]")
+TITLE = css_text("title")
+BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
+POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
+PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::attr(datetime)")
+ARTICLE_TIME = css_query("article time::attr(datetime)")
+POST_META_DATE = css_query(".post-meta .published::text")
+CATEGORY_LINKS = css_query("article a[rel~=category]::text, .cat-links a::text")
+TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text, .tags-links a::text")
+LISTING_POST_LINK = css_query(".entry-title a::attr(href), h2 a::attr(href), h3 a::attr(href)")
+LISTING_POST_DATE = css_query("time::attr(datetime), .published::text")
+OLDER_PAGE = css_query(
+    "link[rel=next]::attr(href), a.next::attr(href), .nav-previous a::attr(href), "
+    ".pagination .alignleft a::attr(href)"
+)
 BOILERPLATE = SelectorSet.from_css(
     (
         *WORDPRESS_BOILERPLATE,
@@ -67,14 +88,9 @@ CHROME_LINES = re.compile(
     flags=re.IGNORECASE,
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
-# Embeds and widgets trafilatura would otherwise keep as text.
-PRUNE_XPATHS = [
-    "//blockquote[contains(@class, 'twitter-tweet') or contains(@class, 'instagram-media')]",
-    "//*[contains(@class, 'wp-block-embed-twitter') or contains(@class, 'sharedaddy')]",
-    "//*[@id='jp-relatedposts' or contains(@class, 'yarpp-related')]",
-    "//*[contains(@class, 'saboxplugin-wrap') or contains(@class, 'author-bio')]",
-    "//blockquote//cite",  # the attribution line under a quote, not a paragraph of the story
-]
+# Embeds and widgets trafilatura would otherwise keep as text, and the attribution line
+# under a quote (not a paragraph of the story); trafilatura takes XPaths.
+PRUNE_XPATHS = [css2xpath(css) for css in (*WORDPRESS_WIDGETS, "blockquote cite")]
 # trafilatura's output tree: text blocks, and the containers that hold them.
 TEXT_BLOCKS = frozenset({"p", "head", "item", "quote", "cell", "code"})
 CONTAINERS = frozenset({"list", "table", "row", "div", "body"})
@@ -132,9 +148,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     version = "1.0"
 
     @cached_property
-    def _scope(self) -> Selector | None:
-        for css in ARTICLE_SCOPE:
-            found = self.response.css(css)
+    def _scope(self) -> etree._Element | None:
+        for query in ARTICLE_SCOPE:
+            found = query(self.root)
             if found:
                 return found[0]
         return None
@@ -145,8 +161,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         walker knows is not body text (captions, credits, chrome, bylines)."""
         if self._scope is None:
             return [], set()
-        blocks = content_blocks(self._scope.root, BOILERPLATE, self.url)
-        body = ArticleBody.split(blocks, self.title, LINE_RULES)
+        blocks = content_blocks(self._scope, BOILERPLATE, self.public_url)
+        body = ArticleBody.split(blocks, self.headline, LINE_RULES)
         kept = set(body.paragraphs)
         not_body = {b.text for b in blocks if isinstance(b, TextBlock) and b.text not in kept}
         return [image for image in body.images if image["url"]], not_body
@@ -161,14 +177,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return self._trafilatura(favor_precision=False) or precise
 
     def _trafilatura(self, favor_precision: bool) -> Document | None:
-        return trafilatura.bare_extraction(
+        document = trafilatura.bare_extraction(
             self.response.text,
-            url=self.url,
+            url=self.public_url,
             include_comments=False,
             favor_precision=favor_precision,
             with_metadata=True,
             prune_xpath=PRUNE_XPATHS,
         )
+        return document if isinstance(document, Document) else None  # a dict only if as_dict
 
     @cached_property
     def _extraction(self) -> dict[str, Any]:
@@ -194,103 +211,91 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if self.metadata.article or (self.metadata.first("og:type") or "").lower() == "article":
             return None
         text = self._extraction.get("text") or ""
-        if self.response.css("article") and len(text.split()) >= MIN_WORDS:
+        if ARTICLES(self.root) and len(text.split()) >= MIN_WORDS:
             return None
         return "no_article_markup"
 
-    # -- fields ----------------------------------------------------------------------
-
-    def _titles(self) -> list[str | None]:
-        # The visible headline first: SEO titles (og:title, JSON-LD) are often a variant.
-        return [
-            self.response.xpath("string(//h1[contains(@class, 'entry-title')])").get(),
+    @cached_property
+    def headline(self) -> str | None:
+        """The first title signal, site name removed: the visible headline first, since
+        SEO titles (og:title, JSON-LD) are often a variant."""
+        for candidate in (
+            HEADLINE(self.root),
             self.metadata.article_text("headline"),
             self.metadata.first("og:title"),
             self._extraction.get("title"),
-            self.response.xpath("string(//title)").get(),
-        ]
-
-    @cached_property
-    def title(self) -> str | None:
-        for candidate in self._titles():
+            TITLE(self.root),
+        ):
             text = normalize_text(candidate)
             if text:
                 return strip_title_suffix(text, self.site_names)
         return None
 
-    def _authors(self) -> list[str]:
+    # -- fields ----------------------------------------------------------------------
+
+    def title(self) -> list[str | None]:
+        return [self.headline]
+
+    def authors(self) -> list[str]:
         return first_nonempty(
             lambda: self.metadata.article_names("author"),
             lambda: self.metadata.all("author"),
-            lambda: self.response.css(
-                ".byline .author a::text, .byline a[rel~=author]::text"
-            ).getall(),
-            lambda: self.response.css(
-                ".post-meta .author a::text, .entry-meta .author a::text"
-            ).getall(),
+            lambda: BYLINE_AUTHORS(self.root),
+            lambda: POST_META_AUTHORS(self.root),
             lambda: split_authors(self._extraction.get("author") or ""),
         )
 
-    def _dates(self, kind: str) -> list[str | None]:
-        if kind == "modified":
-            # Not time.updated: themes print it on every post, equal to the publication date.
-            return [
-                self.metadata.article_text("dateModified"),
-                self.metadata.first("article:modified_time"),
-            ]
+    def published_raw(self) -> list[str | None]:
         return [
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
-            self.response.css(
-                "time.published::attr(datetime), time.entry-date::attr(datetime)"
-            ).get(),
-            self.response.css("article time::attr(datetime)").get(),
-            self.response.css(".post-meta .published::text").get(),
+            next(iter(PUBLISHED_TIME(self.root)), None),
+            next(iter(ARTICLE_TIME(self.root)), None),
+            next(iter(POST_META_DATE(self.root)), None),
             self._extraction.get("date"),
         ]
 
-    def _sections(self) -> list[str | None]:
+    def modified_raw(self) -> list[str | None]:
+        # Not time.updated: themes print it on every post, equal to the publication date.
+        return [
+            self.metadata.article_text("dateModified"),
+            self.metadata.first("article:modified_time"),
+        ]
+
+    def section(self) -> list[str | None]:
         return [
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
-            self.response.css("article a[rel~=category]::text, .cat-links a::text").get(),
+            next(iter(CATEGORY_LINKS(self.root)), None),
         ]
 
-    def _tags(self) -> list[str]:
+    def tags(self) -> list[str]:
         return first_nonempty(
             lambda: self.metadata.article_keywords(),
             lambda: self.metadata.all("article:tag"),
-            lambda: self.response.css(
-                "article a[rel~=tag]:not([rel~=category])::text, .tags-links a::text"
-            ).getall(),
+            lambda: TAG_LINKS(self.root),
         )
 
-    def _paragraphs(self) -> list[str]:
-        body = self._document.body if self._document is not None else None
+    def post_id(self) -> list[str]:
+        return self.post_ids()
+
+    def language(self) -> list[str | None]:
+        return [*super().language(), self._extraction.get("language")]
+
+    def images(self) -> list[dict[str, str | None]]:
+        return self._figures[0]
+
+    def body(self) -> list[str]:
+        document_body = self._document.body if self._document is not None else None
         _, not_body = self._figures
         return [
             text
-            for text in (block_texts(body) if body is not None else [])
+            for text in (block_texts(document_body) if document_body is not None else [])
             if text not in not_body
-            and text != self.title
+            and text != self.headline
             and not CHROME_LINES.match(text)
             and not DIVI_BYLINE.match(text)
         ]
-
-    def populate(self, loader: ArticleLoader) -> None:
-        loader.add_value("url", self.canonical_url())
-        loader.add_value("title", self.title)
-        loader.add_value("authors", self._authors())
-        loader.add_value("published_raw", self._dates("published"))
-        loader.add_value("modified_raw", self._dates("modified"))
-        loader.add_value("section", self._sections())
-        loader.add_value("tags", self._tags())
-        loader.add_value("post_id", self.post_ids())
-        loader.add_value("language", self.metadata.language)
-        loader.add_value("language", self.metadata.first("og:locale"))
-        loader.add_value("language", self._extraction.get("language"))
-        loader.add_value("images", self._figures[0])
-        loader.add_value("body", self._paragraphs())
 
 
 class GenericListingPage(ListingPage):
@@ -298,30 +303,26 @@ class GenericListingPage(ListingPage):
 
     def entries(self) -> list[ListingEntry]:
         entries = []
-        for post in self.response.css("article"):
-            href = post.css(".entry-title a::attr(href), h2 a::attr(href), h3 a::attr(href)").get()
+        for post in ARTICLES(self.root):
+            href = next(iter(LISTING_POST_LINK(post)), None)
             if href:
                 entries.append(
                     ListingEntry(
                         url=self.urljoin(href),
-                        published=post.css("time::attr(datetime), .published::text").get(),
-                        section=post.css("a[rel~=category]::text, .cat-links a::text").get(),
+                        published=next(iter(LISTING_POST_DATE(post)), None),
+                        section=next(iter(CATEGORY_LINKS(post)), None),
                     )
                 )
         return entries
 
     def older_page_url(self) -> str | None:
-        href = self.response.css(
-            "link[rel=next]::attr(href), a.next::attr(href), .nav-previous a::attr(href), "
-            ".pagination .alignleft a::attr(href)"
-        ).get()
+        href = next(iter(OLDER_PAGE(self.root)), None)
         return self.urljoin(href) if href else None
 
 
 def generic_profile(public_origin: str) -> SiteProfile:
     """The generic profile for the site at ``public_origin``."""
     return SiteProfile(
-        name="generic",
         public_origin=public_origin,
         article_page=GenericArticlePage,
         listing_page=GenericListingPage,

@@ -48,17 +48,9 @@ DIVI_BYLINE = re.compile(
     r"(?:\|\s*(?P<section>[^|]+?)\s*)?(?:\|\s*\d+ comments?\s*)?$",
     flags=re.IGNORECASE,
 )
-# Subtrees of a post's content that are never article text on any WordPress site: scripts
-# and forms, Jetpack/plugin share and related-post blocks, embeds, author boxes, comments,
-# ads. Profiles add their theme's own.
-WORDPRESS_BOILERPLATE = (
-    "script",
-    "style",
-    "noscript",
-    "iframe",
-    "form",
-    "nav",
-    "aside",
+# Embeds, share and related-post widgets, author boxes: text inside a post's content that
+# is never article text, and that main-content extractors keep unless told.
+WORDPRESS_WIDGETS = (
     ".sharedaddy",
     ".sd-sharing-enabled",
     ".sharing",
@@ -67,12 +59,8 @@ WORDPRESS_BOILERPLATE = (
     ".jp-relatedposts",
     ".yarpp-related",
     ".related-posts",
-    ".et-single-post-ad",
-    "ins.adsbygoogle",
-    ".ad",
-    ".ads",
-    ".advertisement",
     "blockquote.twitter-tweet",
+    "blockquote.instagram-media",
     ".wp-block-embed-twitter",
     ".et_pb_author_box",
     ".author-box",
@@ -80,6 +68,23 @@ WORDPRESS_BOILERPLATE = (
     ".about-author",
     ".author-bio",
     ".saboxplugin-wrap",
+)
+# Subtrees of a post's content that are never article text on any WordPress site: scripts
+# and forms, the widgets above, comments, ads. Profiles add their theme's own.
+WORDPRESS_BOILERPLATE = (
+    "script",
+    "style",
+    "noscript",
+    "iframe",
+    "form",
+    "nav",
+    "aside",
+    *WORDPRESS_WIDGETS,
+    ".et-single-post-ad",
+    "ins.adsbygoogle",
+    ".ad",
+    ".ads",
+    ".advertisement",
     "#comment-wrap",
     "#comments",
     ".comments-area",

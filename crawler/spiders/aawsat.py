@@ -7,5 +7,5 @@ from crawler.spiders.archive import ArchiveSpider
 
 
 class AawsatSpider(ArchiveSpider):
-    name = "aawsat"
+    name = PROFILE.name
     profile = PROFILE
