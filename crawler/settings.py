@@ -136,6 +136,7 @@ REMOTE_CONTROL_ENABLED = False
 # Archive crawler (our own settings)
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off
 ARCHIVE_CONTACT_URL = None  # URL named in the User-Agent (see Identity above)
+ARCHIVE_LISTING_PATTERN_BUDGET = 20_000  # listing pages per URL pattern (spider traps: last resort)
 ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON
 ARCHIVE_RESUME_FROM_OUTPUT = True  # skip articles already in the -o JSON Lines output
 ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After a retry waits for

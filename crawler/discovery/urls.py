@@ -9,10 +9,12 @@ pages were fetched from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-# Query parameters that never change which article a URL shows.
+# Query parameters that never change which article a URL shows: comment replies, share
+# buttons, views, and the tracking parameters of newsletters, ads and social sites.
 NOISE_PARAMS = frozenset(
     {
         "replytocom",
@@ -27,17 +29,55 @@ NOISE_PARAMS = frozenset(
         "ref",
     }
 )
+# Session ids that PHP, Java servlets, ASP, ColdFusion and shop systems put in links: a
+# new value on every view makes every page a new URL (a spider trap).
+SESSION_PARAMS = frozenset(
+    {
+        "phpsessid",
+        "jsessionid",
+        "sessionid",
+        "session_id",
+        "sessid",
+        "aspsessionid",
+        "cfid",
+        "cftoken",
+        "zenid",
+        "oscsid",
+    }
+)
+_SESSION_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/;?#]*", re.IGNORECASE)
+"""A session id in a path segment (``/a/;jsessionid=ABC``), as servlet containers add."""
 
 
 def _is_noise_param(name: str) -> bool:
-    return name.lower() in NOISE_PARAMS or name.lower().startswith("utm_")
+    name = name.lower()
+    return name in NOISE_PARAMS or name in SESSION_PARAMS or name.startswith("utm_")
+
+
+def stripped_noise(url: str) -> tuple[str, ...]:
+    """What :func:`canonicalize_url` drops from ``url`` besides its fragment: ``session_id``
+    and/or ``tracking`` (any other noise parameter), for counting.
+
+    >>> stripped_noise("https://x.org/a/;jsessionid=F00?utm_source=y&id=3")
+    ('session_id', 'tracking')
+    >>> stripped_noise("https://x.org/a/?PHPSESSID=1"), stripped_noise("https://x.org/a/?p=2")
+    (('session_id',), ())
+    """
+    parts = urlsplit(url)
+    names = [name.lower() for name, _ in parse_qsl(parts.query, True)]
+    session = _SESSION_PATH_PARAM.search(parts.path) or any(n in SESSION_PARAMS for n in names)
+    tracking = any(_is_noise_param(n) and n not in SESSION_PARAMS for n in names)
+    return ("session_id",) * bool(session) + ("tracking",) * tracking
 
 
 def canonicalize_url(url: str) -> str:
-    """Lower-case scheme and host, drop default ports, fragments and noise parameters.
+    """Lower-case scheme and host, drop default ports, fragments, session ids and noise
+    parameters.
 
     >>> canonicalize_url("HTTPS://Example.COM:443/a/b/?replytocom=12&utm_source=x#respond")
     'https://example.com/a/b/'
+    >>> canonicalize_url("https://example.com/a/;jsessionid=0AF3?PHPSESSID=9&page=2")
+    'https://example.com/a/?page=2'
     >>> canonicalize_url("https://example.com/?p=4179")
     'https://example.com/?p=4179'
     """
@@ -49,7 +89,8 @@ def canonicalize_url(url: str) -> str:
     if port and not (scheme, port) in {("http", 80), ("https", 443)}:
         netloc = f"{host}:{port}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, True) if not _is_noise_param(k)])
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    path = _SESSION_PATH_PARAM.sub("", parts.path) if ";" in parts.path else parts.path
+    return urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
 DEFAULT_PORTS = frozenset({80, 443})

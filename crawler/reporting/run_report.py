@@ -34,6 +34,7 @@ REPORT_LINES = (
     ("HTTP errors on other pages", "httperror/response_ignored_status_count/"),
     ("download errors", "downloader/exception_type_count/"),  # robots refusals listed apart
     ("faults (by kind)", "faults/"),
+    ("spider traps avoided (by rule)", "traps/"),
     ("resume", "resume/"),
     ("forbidden by robots.txt", "robotstxt/forbidden"),
     ("off-site requests filtered", "offsite/filtered"),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Collection, Iterator
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator
+from datetime import date
 from functools import lru_cache
 from typing import Any, ClassVar, Self
 
@@ -34,12 +35,19 @@ from twisted.python.failure import Failure
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
-from crawler.discovery.urls import SiteAddress, canonicalize_url
+from crawler.discovery.urls import SiteAddress, canonicalize_url, stripped_noise
 from crawler.items import ArticleItem
 from crawler.reporting.ledger import CoverageLedger
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.resume import AlreadyWritten
 from crawler.sites.base import ArticlePage, ListingEntry, SiteProfile, UrlKind
+from crawler.spiders.traps import (
+    LISTING_POSTS,
+    TrapRules,
+    archive_period,
+    fingerprints,
+    listing_chain,
+)
 from crawler.spiders.wayback import REDIRECT_STATUSES, Capture, WaybackSource
 
 logger = logging.getLogger(__name__)
@@ -73,6 +81,12 @@ def public_key(address: SiteAddress, url: str) -> str:
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def is_on_site(address: SiteAddress, url: str) -> bool:
     return address.is_on_site(url)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def url_noise(url: str) -> tuple[str, ...]:
+    """Session ids and tracking parameters the canonical form of ``url`` drops."""
+    return stripped_noise(url)
 
 
 LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
@@ -144,6 +158,7 @@ class ArchiveSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        spider.traps = TrapRules(crawler)
         state_path = spider.state_path or crawler.settings.get("ARCHIVE_STATE")
         if state_path:
             spider.state = ArticleState(state_path)
@@ -163,6 +178,8 @@ class ArchiveSpider(Spider):
             self.scheduled.add(request.url)
 
     def closed(self, reason: str) -> None:
+        if reason == "finished":
+            self.traps.skip_waiting_archives()
         if self.state is not None:
             self.state.close()
 
@@ -321,7 +338,23 @@ class ArchiveSpider(Spider):
                 "Every post on %s predates -a since: not following older pages", response.url
             )
             handled.add(self._served(older))
-        yield from self._follow_links(response, skip=handled)
+        posts = set(handled)
+        links = list(self._follow_links(response, skip=handled, articles=posts))
+        chain = listing_chain(response.url)
+        meta = response.request.meta if response.request is not None else {}
+        ends = self.traps.pagination_ends(response.url, meta, posts)
+        for request in links:
+            if request.callback == self.parse_listing and listing_chain(request.url) == chain:
+                if ends:
+                    continue
+                request.meta[LISTING_POSTS] = fingerprints(posts)
+            yield request
+        yield from self._open_date_archives(iso_day(entry.published) for entry in entries)
+
+    def _open_date_archives(self, days: Iterable[date | None]) -> Iterator[Request]:
+        """Requests for the date archives that posts published on ``days`` open."""
+        for url in self.traps.posts_on(days):
+            yield Request(url, callback=self.parse_listing)
 
     # -- articles -----------------------------------------------------------------------
 
@@ -347,6 +380,7 @@ class ArchiveSpider(Spider):
         item = self.extract(page, key)
         if item is not None:
             yield item
+            yield from self._open_date_archives([iso_day(item.published)])
 
     def extract(self, page: ArticlePage, key: str) -> ArticleItem | None:
         """The page's record; None, counted and logged, when extraction fails."""
@@ -433,16 +467,22 @@ class ArchiveSpider(Spider):
         return served_key(self.address, url)
 
     def _follow_links(
-        self, response: TextResponse, skip: Collection[str] = ()
+        self, response: TextResponse, skip: Collection[str] = (), articles: set[str] | None = None
     ) -> Iterator[Request]:
+        """Requests for the page's links to follow; ``articles`` collects the URLs of all
+        its article links, scheduled before or not."""
         seen = set(skip)
         for href in LINK_HREFS(response.selector.root):
             url = response.urljoin(href)
             if self._served(url) in seen:
                 continue
+            if ("?" in url or ";" in url) and (noise := url_noise(url)):
+                self.traps.noise_stripped(url, noise)
             request = self._request_for(url)
             if request is not None and request.url not in seen:
                 seen.add(request.url)
+                if articles is not None and request.callback == self.parse_article:
+                    articles.add(request.url)
                 if not self._already_scheduled(request):
                     yield request
 
@@ -479,6 +519,15 @@ class ArchiveSpider(Spider):
         period = self.profile.archive_period(served)
         if period and not self.date_range.overlaps_month(*period):
             self.crawler.stats.inc_value("date_range/skipped_archives")
+            return None
+        if period:
+            archive = archive_period(served, period)
+            if self.traps.is_waiting(served, archive):
+                self.crawler.stats.inc_value("dupefilter/filtered")  # as once it is scheduled
+                return None
+            if not self.traps.date_archive_allowed(served, archive):
+                return None
+        if not self.traps.within_budget(served):
             return None
         return Request(served, callback=self.parse_listing)
 
