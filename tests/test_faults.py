@@ -182,6 +182,32 @@ def test_a_redirect_to_another_host_is_refused(tmp_path):
     assert logged(result, "Refused an off-site redirect", "localhost")
 
 
+def test_a_redirect_or_meta_refresh_to_another_port_of_the_same_host_is_refused(tmp_path):
+    # The same host, another port: a listener there must receive nothing, not even robots.txt.
+    listener = FaultServer(MIRROR)
+    with listener.running():
+        elsewhere = listener.base_url.rstrip("/")
+        refresh = page(NON_ASCII_ARTICLE).replace(
+            b"<head>",
+            f'<head><meta http-equiv="refresh" content="0; url={elsewhere}/x/">'.encode(),
+            1,
+        )
+
+        def to_other_port(handler, attempt: int) -> bool:
+            send(handler, 302, headers={"Location": f"{elsewhere}{ARTICLE}"})
+            return True
+
+        faults = {
+            ARTICLE: to_other_port,
+            NON_ASCII_ARTICLE: serve(refresh, {"Content-Type": "text/html; charset=UTF-8"}),
+        }
+        result, _ = crawl(tmp_path, faults)
+    assert listener.requests == []
+    assert emitted(result) == all_but(ARTICLE, NON_ASCII_ARTICLE)
+    assert stat(result, "faults/off_site/redirect") == 2
+    assert logged(result, "Refused an off-site redirect", elsewhere)
+
+
 # -- sizes and encodings ---------------------------------------------------------------
 
 

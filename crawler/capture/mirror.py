@@ -26,6 +26,7 @@ CONTENT_TYPES = {
     ".gz": "application/x-gzip",
 }
 METADATA_FILES = frozenset({"response.json", "expected.json", "checks.json"})
+BAD_REQUEST = b"<html><head><title>Bad Request</title></head><body><h1>400</h1></body></html>"
 NOT_FOUND = b"<html><head><title>Not Found</title></head><body><h1>404</h1></body></html>"
 
 
@@ -46,6 +47,8 @@ class Mirror:
 
     def respond(self, url_path: str) -> MirrorResponse:
         path = unquote(urlsplit(url_path).path)
+        if "\0" in path:  # no file name holds one; the file system would raise
+            return MirrorResponse(400, {"Content-Type": "text/html"}, BAD_REQUEST)
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root) or target.name in METADATA_FILES:
             return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)

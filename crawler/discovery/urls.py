@@ -94,6 +94,39 @@ def canonicalize_url(url: str) -> str:
 
 
 DEFAULT_PORTS = frozenset({80, 443})
+SCHEME_PORTS = {"http": 80, "https": 443}
+
+
+def _strict_origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host (without a leading ``www.``) and port (the scheme's default if none)."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port or SCHEME_PORTS.get(scheme)
+    except ValueError:
+        port = None
+    return scheme, (parts.hostname or "").lower().removeprefix("www."), port
+
+
+def same_origin(url: str, origin: str) -> bool:
+    """Whether ``url`` is at ``origin``: same scheme, host and port (a leading ``www.`` aside).
+    The one change allowed is an upgrade from ``http`` to ``https`` on default ports, as a
+    site that moved to HTTPS redirects.
+
+    >>> same_origin("http://127.0.0.1:8000/a/", "http://127.0.0.1:8000")
+    True
+    >>> same_origin("http://127.0.0.1:8001/a/", "http://127.0.0.1:8000")
+    False
+    >>> same_origin("https://www.x.org/a/", "http://x.org"), same_origin("http://x.org/", "https://x.org")
+    (True, False)
+    """
+    scheme, host, port = _strict_origin(url)
+    allowed_scheme, allowed_host, allowed_port = _strict_origin(origin)
+    if host != allowed_host or port is None:
+        return False
+    if (scheme, port) == (allowed_scheme, allowed_port):
+        return True
+    return (allowed_scheme, allowed_port, scheme, port) == ("http", 80, "https", 443)
 
 
 def _origin_key(url: str) -> tuple[str, int | None]:

@@ -61,6 +61,8 @@ from scrapy.statscollectors import StatsCollector
 from twisted.internet import error as twisted_errors
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
+from crawler.discovery.urls import same_origin
+
 logger = logging.getLogger(__name__)
 
 LOUD_FAULTS_PER_KIND = 20
@@ -99,9 +101,15 @@ def fault_log(crawler: Crawler) -> FaultLog:
 
 
 class HostGuardMiddleware(OffsiteMiddleware):
-    """Replaces Scrapy's ``OffsiteMiddleware``: refuses any request outside the spider's
-    ``allowed_domains`` or not over HTTP(S), also those that Scrapy lets through because
-    they are ``dont_filter`` (a retried request that then redirects off-site).
+    """Replaces Scrapy's ``OffsiteMiddleware``: refuses any request not over HTTP(S) or
+    outside the spider's origins, also those that Scrapy lets through because they are
+    ``dont_filter`` (a retried request that then redirects off-site). Every request,
+    redirect and meta refresh passes here.
+
+    A spider with ``allowed_origins`` (``scheme://host[:port]``) is held to them: same
+    scheme, host and port (:func:`crawler.discovery.urls.same_origin`), so a site cannot
+    steer the crawler to another port of its own host. Other spiders are held to their
+    ``allowed_domains``, as by Scrapy.
 
     Only ``meta={"allow_offsite": True}``, set deliberately in code, opts a request out.
     """
@@ -123,7 +131,11 @@ class HostGuardMiddleware(OffsiteMiddleware):
         if scheme not in HTTP_SCHEMES:
             self.faults.record("faults/bad_scheme", "Refused a %s: URL: %s", scheme, request.url)
             raise IgnoreRequest(f"not an HTTP(S) URL: {request.url}")
-        if self.should_follow(request, spider):
+        origins = getattr(spider, "allowed_origins", None)
+        if origins is not None:
+            if any(same_origin(request.url, origin) for origin in origins):
+                return
+        elif self.should_follow(request, spider):
             return
         via = "redirect" if request.meta.get("redirect_urls") else "request"
         self.stats.inc_value("offsite/filtered")
@@ -132,7 +144,7 @@ class HostGuardMiddleware(OffsiteMiddleware):
             "Refused an off-site %s to %s (allowed: %s)",
             via,
             request.url,
-            ", ".join(getattr(spider, "allowed_domains", None) or []),
+            ", ".join(origins or getattr(spider, "allowed_domains", None) or []),
         )
         raise IgnoreRequest(f"off-site: {request.url}")
 

@@ -152,6 +152,7 @@ class ArchiveSpider(Spider):
         self.coverage = CoverageLedger()
         self.scheduled = RecentUrls(URL_CACHE_SIZE)
         self.allowed_domains = [self.address.served_host]
+        self.allowed_origins = [self.address.served]
         self.wayback: WaybackSource | None = None
 
     @classmethod
@@ -166,6 +167,7 @@ class ArchiveSpider(Spider):
         if spider.source == "wayback":
             spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
             spider.allowed_domains.append(spider.wayback.host)
+            spider.allowed_origins.append(spider.wayback.endpoint)
         return spider
 
     def request_scheduled(self, request: Request) -> None:
