@@ -76,3 +76,40 @@ def test_drop_selectors_match_tags_classes_ids_and_tagged_classes():
     )
     drop = ("script", "#comments", "p.post-meta", ".ad")
     assert blocks(html, drop) == [TextBlock("a", "p"), TextBlock("kept", "p")]
+
+
+@pytest.mark.parametrize(("depth", "outcome"), [(1_500, "kept"), (50_000, "empty_body")])
+def test_an_article_nested_far_past_the_recursion_limit_is_an_article_or_a_named_drop(
+    depth, outcome
+):
+    # Python's recursion limit is 1,000 frames; the walkers must not care. The HTML parser
+    # (libxml2) keeps 2,047 levels and nothing after them: at 1,500 levels the nested
+    # paragraph is in the body; at 50,000 the body is gone and validation names the drop.
+    from scrapy.http import HtmlResponse
+
+    from crawler.sites import get_profile
+    from pipelines.normalize import normalize_article
+    from pipelines.output import plain_record
+    from pipelines.validate import article_validator, drop_reason
+    from qa.fixtures import FIXTURES
+
+    page = (
+        FIXTURES / "aawsat/site/diana-moukalled/opinion/live-from-lebanon/index.html"
+    ).read_text()
+    start = page.index('<div class="entry-content">') + len('<div class="entry-content">')
+    nested = "<div>" * depth + "<p>Nested paragraph.</p>" + "</div>" * depth
+    response = HtmlResponse(
+        url="https://eng-archive.aawsat.com/diana-moukalled/opinion/live-from-lebanon/",
+        body=(page[:start] + nested + page[start:]).encode(),
+        encoding="utf-8",
+    )
+    item = get_profile("aawsat").article_page(response).to_item()
+    item.fetched_at = "2026-01-01T00:00:00Z"
+    normalize_article(item)
+    errors = list(article_validator().iter_errors(plain_record(item)))
+    assert item.title == "Live from Lebanon"
+    if outcome == "kept":
+        assert errors == []
+        assert "Nested paragraph." in item.body
+    else:
+        assert drop_reason(errors[0]) == outcome

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -154,22 +155,41 @@ def _is_decoration(element: etree._Element) -> bool:
 
 
 def _kept_elements(element: etree._Element, drop: SelectorSet) -> Iterator[etree._Element]:
-    """``element``'s descendant elements in document order, minus dropped subtrees."""
-    for child in element:
+    """``element``'s descendant elements in document order, minus dropped subtrees.
+
+    Iterative (an explicit stack), like every walker here: a page nested 50,000 elements
+    deep must not hit Python's recursion limit.
+    """
+    stack = list(reversed(element))
+    while stack:
+        child = stack.pop()
         if isinstance(child.tag, str) and not drop.matches(child):
             yield child
-            yield from _kept_elements(child, drop)
+            stack.extend(reversed(child))
 
 
 def _kept_text(element: etree._Element, drop: SelectorSet) -> Iterator[str]:
     """``element``'s text pieces, minus dropped subtrees (their tails are kept)."""
-    if element.text:
-        yield element.text
-    for child in element:
-        if isinstance(child.tag, str) and not drop.matches(child):
-            yield from _kept_text(child, drop)
-        if child.tail:
-            yield child.tail
+    stack: list[etree._Element | str] = [element]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):  # a tail
+            yield item
+            continue
+        if item.text:
+            yield item.text
+        pending: list[etree._Element | str] = []
+        for child in item:
+            if isinstance(child.tag, str) and not drop.matches(child):
+                pending.append(child)
+            if child.tail:
+                pending.append(child.tail)
+        stack.extend(reversed(pending))
+
+
+_WALK, _VISIT, _TEXT, _FLUSH = range(4)
+"""What the flattener's work stack holds: (step, element or text, block tag)."""
+_Step = tuple[int, Any, str]
 
 
 class _Flattener:
@@ -210,15 +230,31 @@ class _Flattener:
             self.add_image(img, caption if index == 0 else None)
 
     def walk(self, element: etree._Element, block_tag: str) -> None:
-        if element.text:
-            self._append(element.text, block_tag)
+        """Flatten ``element``'s content, depth first with an explicit stack."""
+        stack: list[_Step] = [(_WALK, element, block_tag)]
+        while stack:
+            step, node, tag = stack.pop()
+            if step == _WALK:
+                stack.extend(reversed(self._children(node, tag)))
+            elif step == _VISIT:
+                self.visit(node, tag, stack)
+            elif step == _TEXT:
+                self._append(node, tag)
+            else:
+                self.flush()
+
+    @staticmethod
+    def _children(element: etree._Element, block_tag: str) -> list[_Step]:
+        steps: list[_Step] = [(_TEXT, element.text, block_tag)] if element.text else []
         for child in element:
             if isinstance(child.tag, str):
-                self.visit(child, block_tag)
+                steps.append((_VISIT, child, block_tag))
             if child.tail:
-                self._append(child.tail, block_tag)
+                steps.append((_TEXT, child.tail, block_tag))
+        return steps
 
-    def visit(self, element: etree._Element, block_tag: str) -> None:
+    def visit(self, element: etree._Element, block_tag: str, stack: list[_Step]) -> None:
+        """Handle one element; what is inside it goes on ``stack``."""
         if self.drop.matches(element):
             return
         tag = element.tag.lower()
@@ -237,10 +273,10 @@ class _Flattener:
                 if text:
                     self.blocks.append(TextBlock(text, inner_tag))
                 return
-            self.walk(element, inner_tag)
-            self.flush()
+            stack.append((_FLUSH, None, inner_tag))  # after the block's content
+            stack.append((_WALK, element, inner_tag))
         else:
-            self.walk(element, block_tag)
+            stack.append((_WALK, element, block_tag))
 
     def _append(self, text: str, block_tag: str) -> None:
         if not self._run:
