@@ -41,12 +41,15 @@ def _types(node: dict[str, Any]) -> set[str]:
 
 
 def _flatten_jsonld(data: Any) -> list[dict[str, Any]]:
+    """Every JSON-LD node, ``@graph`` members after their parent, in document order
+    (iterative: a graph nested past the recursion limit is no error)."""
     nodes: list[dict[str, Any]] = []
-    for item in _as_list(data):
-        if not isinstance(item, dict):
-            continue
-        nodes.append(item)
-        nodes.extend(_flatten_jsonld(item.get("@graph")))
+    stack = list(reversed(_as_list(data)))
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            nodes.append(item)
+            stack.extend(reversed(_as_list(item.get("@graph"))))
     return nodes
 
 
@@ -127,7 +130,7 @@ def read_metadata(root: etree._Element) -> PageMetadata:
         elif element.get("type") == "application/ld+json" and element.text:
             try:
                 metadata.jsonld_nodes.extend(_flatten_jsonld(json.loads(element.text)))
-            except ValueError:
+            except (ValueError, RecursionError):  # not JSON, or nested past json's limit
                 logger.debug("ignoring JSON-LD that does not parse")
     if root.tag == "html":
         metadata.language = root.get("lang")

@@ -106,22 +106,25 @@ MIN_WORDS = 40
 
 def block_texts(tree: etree._Element) -> list[str]:
     """One paragraph per text block of trafilatura's output tree, in order; loose text
-    between blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space."""
+    between blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space.
+    Iterative (a stack of containers still to read and texts still to add)."""
     texts: list[str] = []
-
-    def add(text: str | None) -> None:
-        cleaned = normalize_text(text)
-        if cleaned:
-            texts.append(cleaned)
-
-    add(tree.text)
-    for child in tree:
-        nested = any(grandchild.tag in TEXT_BLOCKS | CONTAINERS for grandchild in child)
-        if child.tag in CONTAINERS or (child.tag in TEXT_BLOCKS and nested):
-            texts.extend(block_texts(child))
-        elif child.tag in TEXT_BLOCKS:
-            add(" ".join(child.itertext()))
-        add(child.tail)
+    stack: list[etree._Element | str | None] = [tree]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, etree._Element):
+            if cleaned := normalize_text(item):
+                texts.append(cleaned)
+            continue
+        pending: list[etree._Element | str | None] = [item.text]
+        for child in item:
+            nested = any(grandchild.tag in TEXT_BLOCKS | CONTAINERS for grandchild in child)
+            if child.tag in CONTAINERS or (child.tag in TEXT_BLOCKS and nested):
+                pending.append(child)
+            elif child.tag in TEXT_BLOCKS:
+                pending.append(" ".join(child.itertext()))
+            pending.append(child.tail)
+        stack.extend(reversed(pending))
     return texts
 
 
