@@ -124,3 +124,44 @@ def test_an_empty_url_list_is_a_warning_and_a_zero_article_report(tmp_path):
     assert f"WARNING: -a urls={url_list} lists no URL to crawl" in done.stderr
     assert "articles emitted: 0" in done.stderr
     assert output.read_text() == ""  # the crawl ran: -O gives this run's (empty) output
+
+
+def test_a_corrupt_jobdir_queue_or_state_file_is_named_with_how_to_recover(tmp_path):
+    jobdir, state = tmp_path / "job", tmp_path / "state.sqlite"
+    (jobdir / "requests.queue").mkdir(parents=True)
+    index = jobdir / "requests.queue" / "active.json"
+    index.write_text("garbage{")
+    done = crawl("-o", str(tmp_path / "out.jsonl"), "-s", f"JOBDIR={jobdir}")
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done).startswith(f"scrapy crawl: refused: JOBDIR {jobdir}: {index} is corrupt")
+    assert f"or delete {jobdir / 'requests.queue'} and {jobdir / 'requests.seen'}" in done.stderr
+    assert index.read_text() == "garbage{"  # nothing discarded behind the user's back
+
+    state.write_bytes(b"not a database at all" * 100)
+    done = crawl("-a", f"state={state}", "-O", str(tmp_path / "out.jsonl"))
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done) == (
+        f"scrapy crawl: refused: the incremental state {state} cannot be read (file is not a "
+        "database); restore it from a backup, or move it away to start a new state (which "
+        "emits every article again)"
+    )
+
+
+def test_a_saved_request_queue_is_checked_record_by_record(tmp_path):
+    from queuelib.queue import LifoDiskQueue
+
+    from crawler.runtime.resume import lifo_queue_problem
+
+    path = tmp_path / "0"
+    queue = LifoDiskQueue(path)
+    for record in (b"first request", b"second"):
+        queue.push(record)
+    queue.close()
+    assert lifo_queue_problem(path) is None
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-1])  # a length cut short
+    assert lifo_queue_problem(path) == "a request's length points outside the file"
+    path.write_bytes(whole[:4] + b"x" + whole[4:])
+    assert lifo_queue_problem(path) == "1 bytes more than its 2 requests"
+    path.write_bytes(whole[:2])
+    assert lifo_queue_problem(path) == "shorter than its header"

@@ -28,11 +28,12 @@ import json
 import logging
 import os
 import shutil
+import struct
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
@@ -46,7 +47,7 @@ from scrapy.utils.job import job_dir
 
 from crawler.discovery.urls import canonicalize_url
 from crawler.reporting.outcomes import DropArticle
-from crawler.runtime.exit_status import FAILURES
+from crawler.runtime.exit_status import FAILURES, RunRefused
 from crawler.runtime.feeds import LINE_FORMATS
 from crawler.runtime.locks import FileLock
 
@@ -58,6 +59,8 @@ OUTPUT_FAILED = "output not written"
 """How the marker starts when the last run stopped because its output failed."""
 JOBDIR_LOCK = "crawl.lock"
 """File in ``JOBDIR`` locked (``flock``) by the crawl using the folder."""
+LIFO_SIZE = struct.Struct(">L")
+"""queuelib's record length and count format in a ``LifoDiskQueue`` file."""
 JOBDIR_REQUEST_STATE = ("requests.seen", "requests.queue")
 """What Scrapy keeps in ``JOBDIR`` about requests: the seen-set and the pending queue."""
 
@@ -153,6 +156,8 @@ class CrashSafeResume:
             if self.unclean_stop:
                 self.output_failed = marker.read_text().startswith(OUTPUT_FAILED)
                 discard_request_state(Path(self.jobdir))
+            else:
+                check_saved_queue(Path(self.jobdir))
             started = datetime.now(UTC).isoformat(timespec="seconds")
             marker.write_text(f"pid {os.getpid()}, started {started}\n")
 
@@ -207,6 +212,68 @@ class CrashSafeResume:
             marker.unlink(missing_ok=True)
         if self.lock is not None:
             self.lock.release()
+
+
+def check_saved_queue(jobdir: Path) -> None:
+    """Refuse to resume from a request queue Scrapy cannot read back (a file damaged on
+    disk or by hand): Scrapy would fail on it at every scheduler tick, and the crawl would
+    hang. The message names the file and how to recover; nothing is discarded silently."""
+    queue = jobdir / "requests.queue"
+    active = queue / "active.json"
+    if not active.exists():
+        return
+    try:
+        slots = json.loads(active.read_text())
+        if not all(isinstance(priorities, list) for priorities in slots.values()):
+            raise ValueError("a slot without a list of priorities")
+    except (ValueError, AttributeError, OSError) as error:
+        raise_corrupt(jobdir, active, f"not the queue's index: {error}")
+    # One file per priority ("10", "-10"), in one folder per download slot.
+    for file in sorted(queue.rglob("*")):
+        if file.is_file() and file.name.lstrip("-").isdigit():
+            problem = lifo_queue_problem(file)
+            if problem:
+                raise_corrupt(jobdir, file, problem)
+
+
+def lifo_queue_problem(path: Path) -> str | None:
+    """What is wrong with a saved disk queue of Scrapy's default kind (queuelib's
+    ``LifoDiskQueue``: a count, then records each followed by its length); None if
+    nothing is. Other queue kinds (folders) are left to Scrapy.
+
+    The file is walked back from its end, record by record, without reading the records.
+    """
+    if path.is_dir():
+        return None
+    try:
+        with path.open("rb") as file:
+            header = file.read(LIFO_SIZE.size)
+            if len(header) < LIFO_SIZE.size:
+                return "shorter than its header"
+            (count,) = LIFO_SIZE.unpack(header)
+            end = file.seek(0, os.SEEK_END)
+            for _ in range(count):
+                if end - LIFO_SIZE.size < LIFO_SIZE.size:
+                    return f"holds fewer than the {count} requests its header counts"
+                file.seek(end - LIFO_SIZE.size)
+                (size,) = LIFO_SIZE.unpack(file.read(LIFO_SIZE.size))
+                end -= LIFO_SIZE.size + size
+                if end < LIFO_SIZE.size:
+                    return "a request's length points outside the file"
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if end != LIFO_SIZE.size:
+        return f"{end - LIFO_SIZE.size} bytes more than its {count} requests"
+    return None
+
+
+def raise_corrupt(jobdir: Path, file: Path, problem: str) -> NoReturn:
+    raise RunRefused(
+        f"JOBDIR {jobdir}: {file} is corrupt ({problem}). To resume, restore the JOBDIR "
+        f"from a backup; or delete {jobdir / 'requests.queue'} and {jobdir / 'requests.seen'} "
+        "and run again: the listings and sitemaps are read again, and articles already in "
+        "the -o output are not fetched again"
+    )
 
 
 def discard_request_state(jobdir: Path) -> None:

@@ -16,6 +16,7 @@ the profile's job; what a record *looks like* is the pipelines' job.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator
 from datetime import date
@@ -38,6 +39,7 @@ from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import SiteAddress, canonicalize_url, stripped_noise
 from crawler.items import ArticleItem
 from crawler.reporting.ledger import CoverageLedger
+from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.resume import AlreadyWritten
 from crawler.sites.base import ArticlePage, ListingEntry, SiteProfile, UrlKind
@@ -162,7 +164,14 @@ class ArchiveSpider(Spider):
         spider.traps = TrapRules(crawler)
         state_path = spider.state_path or crawler.settings.get("ARCHIVE_STATE")
         if state_path:
-            spider.state = ArticleState(state_path)
+            try:
+                spider.state = ArticleState(state_path)
+            except sqlite3.DatabaseError as error:
+                raise RunRefused(
+                    f"the incremental state {state_path} cannot be read ({error}); restore "
+                    "it from a backup, or move it away to start a new state (which emits "
+                    "every article again)"
+                ) from None
             logger.info("Incremental state %s: %d articles known", state_path, len(spider.state))
         if spider.source == "wayback":
             spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
