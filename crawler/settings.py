@@ -162,4 +162,10 @@ DOWNLOADER_MIDDLEWARES |= {WarcCaptureMiddleware: 950, ArchiveReplayMiddleware: 
 ADDONS = {DistributedCrawl: 0}  # switches the scheduler, dupefilter, dedupe when the URL is set
 DISTRIBUTED_REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0: share the crawl through it
 DISTRIBUTED_CRAWL_NAME = None  # prefix of the crawl's Redis keys; None: the spider's name
-DISTRIBUTED_WORKER_TIMEOUT = 60  # seconds: a worker whose busy mark is this old is gone
+# Visibility timeout: a worker whose heartbeat (renewed every third of it) is this old is
+# gone, and the requests it held go back to the shared queue for the others.
+DISTRIBUTED_WORKER_TIMEOUT = 60  # seconds
+# Requests a worker takes from the shared queue at once (Scrapy would take
+# CONCURRENT_REQUESTS, 16): with one site, CONCURRENT_REQUESTS_PER_DOMAIN download at a
+# time, more would only wait in this worker while others may be idle.
+DISTRIBUTED_REQUESTS_HELD = 4

@@ -7,12 +7,13 @@ from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from redis import Redis
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.reporting.outcomes import DropArticle
-from crawler.runtime.distributed import CrawlKeys
+from crawler.runtime.distributed import CrawlKeys, new_worker_id
 
 logger = logging.getLogger(__name__)
 
@@ -50,39 +51,65 @@ class DedupeArticlePipeline:
         raise DropArticle(f"duplicate_{key}", message, log_level="INFO")
 
 
-# Claim a record's URL and text for this worker unless some worker emitted either:
-# returns nil, 'url', or the URL of the record emitted with the same text.
+# KEYS: emitted URLs, emitted texts, this worker's claims. ARGV: URL, content hash.
+# Claims a record's URL and text for this worker unless some worker emitted or claimed
+# either: returns nil, 'url', or the URL of the record emitted with the same text.
 CLAIM_RECORD = """
 if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 'url' end
 local same_text = redis.call('HGET', KEYS[2], ARGV[2])
 if same_text then return same_text end
 redis.call('SADD', KEYS[1], ARGV[1])
 redis.call('HSET', KEYS[2], ARGV[2], ARGV[1])
+redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 return false
+"""
+
+# Same KEYS. ARGV: URL. Withdraws this worker's claim on the URL, if it holds one.
+WITHDRAW_CLAIM = """
+local digest = redis.call('HGET', KEYS[3], ARGV[1])
+if not digest then return 0 end
+redis.call('SREM', KEYS[1], ARGV[1])
+if redis.call('HGET', KEYS[2], digest) == ARGV[1] then redis.call('HDEL', KEYS[2], digest) end
+redis.call('HDEL', KEYS[3], ARGV[1])
+return 1
 """
 
 
 class SharedDedupePipeline(DedupeArticlePipeline):
     """:class:`DedupeArticlePipeline` across all workers of the crawl:
-    a record whose URL or text some worker already emitted is dropped and counted."""
+    a record whose URL or text some worker already emitted (or claimed, and is writing)
+    is dropped and counted.
 
-    def __init__(self, stats: StatsCollector, server: Redis, keys: CrawlKeys) -> None:
+    The claim is this worker's until the record is written (``item_scraped``, handled
+    after the feed exporter's, which connected first) and withdrawn if a later pipeline
+    drops the record; a gone worker's open claims are withdrawn with its requests.
+    """
+
+    def __init__(
+        self, stats: StatsCollector, server: Redis, keys: CrawlKeys, worker_id: str
+    ) -> None:
         super().__init__(stats)
-        self.keys = keys
+        self.server = server
+        self.claim_keys = [keys.emitted_urls, keys.emitted_texts, keys.claims(worker_id)]
         self.claim = server.register_script(CLAIM_RECORD)
+        self.withdraw = server.register_script(WITHDRAW_CLAIM)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         assert crawler.spider is not None
-        keys = CrawlKeys.of(crawler.settings, crawler.spider.name)
-        return cls(crawler.stats, get_redis_from_settings(crawler.settings), keys)
+        settings = crawler.settings
+        keys = CrawlKeys.of(settings, crawler.spider.name)
+        worker_id = settings.get("DISTRIBUTED_WORKER_ID") or new_worker_id()
+        pipeline = cls(crawler.stats, get_redis_from_settings(settings), keys, worker_id)
+        crawler.signals.connect(pipeline.item_written, signal=signals.item_scraped)
+        crawler.signals.connect(pipeline.item_not_written, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_not_written, signal=signals.item_error)
+        return pipeline
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         url, digest = adapter["url"], adapter["content_hash"]
-        found = self.claim(
-            keys=[self.keys.emitted_urls, self.keys.emitted_texts], args=[url, digest]
-        )
+        found = self.claim(keys=self.claim_keys, args=[url, digest])
         if isinstance(found, bytes):
             found = found.decode()
         if found == "url":
@@ -90,3 +117,15 @@ class SharedDedupePipeline(DedupeArticlePipeline):
         if found:
             self._drop("content", f"{url} has the same text as {found}")
         return item
+
+    def item_written(self, item: Any) -> None:
+        """The output has the record: the claim is the crawl's for good."""
+        self.server.hdel(self.claim_keys[2], ItemAdapter(item)["url"])
+
+    def item_not_written(self, item: Any, exception: BaseException | None = None) -> None:
+        """Dropped or failed after this pipeline claimed it: another copy may be emitted."""
+        if isinstance(exception, DropArticle) and exception.reason.startswith("duplicate_"):
+            return  # dropped here, on another record's claim, which stays
+        url = ItemAdapter(item).get("url")
+        if url:
+            self.withdraw(keys=self.claim_keys, args=[url])

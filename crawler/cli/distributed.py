@@ -21,7 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     clear = commands.add_parser(
-        "clear", help="delete a crawl's queue, seen-set and marks, so it can run again"
+        "clear",
+        help="delete a crawl's queue, seen-set, held requests and marks, so it can run again",
     )
     clear.add_argument("redis_url", help="e.g. redis://127.0.0.1:6379/0")
     clear.add_argument("name", help="DISTRIBUTED_CRAWL_NAME, or the spider's name")

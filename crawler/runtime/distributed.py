@@ -4,9 +4,51 @@
 
 Every worker started with the same ``DISTRIBUTED_REDIS_URL`` (same spider, same
 ``base_url``, same ``-a`` arguments) takes requests from one shared queue and checks each
-new request against one shared seen-set, both scrapy-redis's (its scheduler, priority
-queue and duplicate filter), so each page is fetched by one worker only. Each worker
-writes its own output; the union of the outputs is the crawl.
+new request against one shared seen-set, both scrapy-redis's (its priority queue and
+duplicate filter), so each page is fetched by one worker only. Each worker writes its own
+output; the union of the outputs is the crawl.
+
+**Nothing is lost when a worker dies.** scrapy-redis pops a request off the shared queue
+and forgets it: a worker killed with ``kill -9`` loses every request it had taken. Here
+a worker *leases* requests, the Redis reliable-queue pattern (``LMOVE`` into a
+processing list), on the priority queue:
+
+- taking a request moves it, in one server-side step (:data:`TAKE`), from the shared
+  queue into the worker's own held set (``<name>:held:<worker>``, with its priority);
+- the request is acknowledged (removed from the held set) only once Scrapy is done with
+  it: downloaded or failed, its callback's new requests in the shared queue, its article
+  through the pipelines and written to the output, or dropped. Scrapy has no signal for
+  that moment; the engine drops the request from its in-progress set then, and the
+  scheduler, which the engine calls again right after, reads that set
+  (:func:`requests_in_progress`);
+- every worker renews a heartbeat in ``<name>:workers`` every third of
+  ``DISTRIBUTED_WORKER_TIMEOUT``. A worker whose heartbeat is older than that (the
+  visibility timeout) is gone: the next worker that looks (:data:`REQUEUE_GONE_WORKERS`)
+  puts its held requests back into the shared queue, with their priorities, and
+  withdraws the articles it had claimed but not yet written, so the requests are fetched
+  again and their articles emitted once, by a live worker;
+- a worker holds at most ``DISTRIBUTED_REQUESTS_HELD`` requests (Scrapy alone would take
+  ``CONCURRENT_REQUESTS``, 16): that many are fetched again if it dies, and no other
+  worker can take them while it lives.
+
+The shared queue is always scrapy-redis's priority queue (a sorted set scored by
+``-priority``, taken lowest score first like its ``PriorityQueue.pop``): the spiders fetch
+articles before listings, and ``LMOVE`` itself only moves between lists. The move is the
+same single atomic step, as a Lua script. Redis Streams were not used: a consumer group
+reads in arrival order only.
+
+**The emitted-article check is shared and leased too**
+(:class:`pipelines.dedupe.SharedDedupePipeline`):
+the old-slug copy of an article and the article itself may be fetched by two workers. A
+worker claims an article's URL and text in Redis before it is written, and commits the
+claim right after the output has it on disk (``item_scraped``, after the feed exporter,
+whose durable storage has written and fsynced the line by then). A gone worker's
+uncommitted claims are withdrawn with its requests, so what it had not written is
+emitted by the worker that fetches the page again. A record and its claim cannot be
+committed in one step: a worker killed after the line reached its file and before the
+commit (the fsync, then one round trip) leaves the record in its file and the article is
+emitted again, a duplicate URL in the union of the outputs. That is the one way to get a
+duplicate, and an article is never lost.
 
 scrapy-redis 0.9.1 runs on Scrapy 2.19 with these differences, handled here:
 
@@ -16,36 +58,33 @@ scrapy-redis 0.9.1 runs on Scrapy 2.19 with these differences, handled here:
 - its scheduler wipes the shared queue and seen-set when a worker closes unless
   ``SCHEDULER_PERSIST`` is set, so the first worker to finish would delete what the
   others still need; and a worker whose own queue is momentarily empty closes although
-  another worker is about to push new requests. Here every worker marks itself busy in
-  Redis before taking a request and idle once it has nothing left; a worker closes only
-  when the shared queue is empty and no worker is busy. ``SCHEDULER_PERSIST`` and
-  ``SCHEDULER_FLUSH_ON_START`` are not used (with several workers both lose work), nor is
-  ``RedisSpider``'s ``MAX_IDLE_TIME``, which counts from its first request: our spiders
-  start from the site, not from URLs pushed into Redis;
-- the old-slug copy of an article and the article itself may be fetched by two
-  workers; :class:`SharedDedupePipeline` makes the emitted-URL and emitted-text checks
-  of :class:`~pipelines.dedupe.DedupeArticlePipeline` shared too.
+  another worker is about to push new requests. Here a worker closes only when the
+  shared queue is empty and no live worker holds a request (its callbacks may still add
+  some). ``SCHEDULER_PERSIST`` and ``SCHEDULER_FLUSH_ON_START`` are not used (with
+  several workers both lose work), nor is ``RedisSpider``'s ``MAX_IDLE_TIME``, which
+  counts from its first request: our spiders start from the site, not from URLs pushed
+  into Redis.
 
 A crawl's state lives in Redis under its name, ``DISTRIBUTED_CRAWL_NAME`` (default: the
 spider's name): see :class:`CrawlKeys`. A crawl stopped before its end (Ctrl-C, a kill)
-is resumed by starting workers again. A finished crawl is marked finished and keeps its
-seen-set, so a worker started late does nothing instead of crawling everything again; to
-run it again, give the new run another name or clear the old one:
+is resumed by starting workers again: a worker that stops puts back what it holds, and a
+killed one's requests come back once its heartbeat is older than the timeout. A finished
+crawl is marked finished and keeps its seen-set, so a worker started late does nothing
+instead of crawling everything again; to run it again, give the new run another name or
+clear the old one:
 
     python -m crawler.distributed clear redis://host:6379/0 aawsat
-
-A worker killed while busy is taken for idle once its mark expires
-(``DISTRIBUTED_WORKER_TIMEOUT``); the requests it had taken are lost, as with any
-scrapy-redis crawl.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import socket
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Self
+from typing import Any, Self
 
 from redis import Redis
 from scrapy import Spider, signals
@@ -57,6 +96,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.misc import load_object
 from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.clock import utc_now
@@ -72,7 +112,7 @@ class CrawlKeys:
 
     @property
     def requests(self) -> str:
-        """scrapy-redis's request queue (a sorted set by priority)."""
+        """scrapy-redis's request queue (a sorted set scored by ``-priority``)."""
         return f"{self.name}:requests"
 
     @property
@@ -82,7 +122,7 @@ class CrawlKeys:
 
     @property
     def workers(self) -> str:
-        """Busy workers, each scored by when its mark expires."""
+        """Live workers, each scored by when its heartbeat expires (server clock)."""
         return f"{self.name}:workers"
 
     @property
@@ -99,7 +139,21 @@ class CrawlKeys:
         """When the crawl finished (ISO 8601 UTC); absent while it runs or was stopped."""
         return f"{self.name}:finished"
 
+    @property
+    def worker_prefix(self) -> str:
+        """``held`` and ``claims`` keys are this prefix, the key's kind, and a worker id."""
+        return f"{self.name}:"
+
+    def held(self, worker_id: str) -> str:
+        """Requests a worker took and has not finished, scored by their queue score."""
+        return f"{self.worker_prefix}held:{worker_id}"
+
+    def claims(self, worker_id: str) -> str:
+        """Article URL → content hash a worker claimed and has not written yet."""
+        return f"{self.worker_prefix}claims:{worker_id}"
+
     def all(self) -> tuple[str, ...]:
+        """The crawl-wide keys (per-worker keys are found with :meth:`per_worker_pattern`)."""
         return (
             self.requests,
             self.dupefilter,
@@ -109,17 +163,28 @@ class CrawlKeys:
             self.finished,
         )
 
+    def per_worker_patterns(self) -> tuple[str, ...]:
+        return (self.held("*"), self.claims("*"))
+
     @classmethod
     def of(cls, settings: BaseSettings, spider_name: str) -> Self:
         """The keys of ``DISTRIBUTED_CRAWL_NAME``, or of the spider's name."""
         return cls(settings.get("DISTRIBUTED_CRAWL_NAME") or spider_name)
 
 
+def new_worker_id() -> str:
+    """Host and pid say where a worker runs; the random part keeps ids unique when pids
+    repeat (every container's first process is pid 1)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
 class DistributedCrawl:
     """Scrapy add-on (``ADDONS``): with ``DISTRIBUTED_REDIS_URL`` set, the crawl is shared.
 
-    It puts scrapy-redis's components in place of Scrapy's scheduler and duplicate
-    filter and of the dedupe pipeline; without the setting it changes nothing.
+    It puts scrapy-redis's duplicate filter and :class:`RedisScheduler` in place of
+    Scrapy's, ``pipelines.dedupe.SharedDedupePipeline`` in place of the dedupe pipeline,
+    and gives the crawler its ``DISTRIBUTED_WORKER_ID``; without the setting it changes
+    nothing.
     """
 
     def update_settings(self, settings: BaseSettings) -> None:
@@ -129,6 +194,7 @@ class DistributedCrawl:
         settings.set("REDIS_URL", url, priority="addon")
         settings.set("SCHEDULER", RedisScheduler, priority="addon")
         settings.set("DUPEFILTER_CLASS", RFPDupeFilter, priority="addon")
+        settings.set("DISTRIBUTED_WORKER_ID", new_worker_id(), priority="addon")
         # scrapy-redis fills in %(spider)s when the spider opens.
         keys = CrawlKeys(settings.get("DISTRIBUTED_CRAWL_NAME") or "%(spider)s")
         settings.set("SCHEDULER_QUEUE_KEY", keys.requests, priority="addon")
@@ -154,59 +220,133 @@ class StatsWithoutSpiderArgument:
         self.stats.inc_value(key, count, start)
 
 
-# Atomic on the server, and timed by the server's clock, so workers on machines whose
-# clocks differ agree on when a mark expires.
-MARK_BUSY = """
-local now = tonumber(redis.call('TIME')[1])
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+# The scripts run atomically on the server and read the server's clock, so workers on
+# machines whose clocks differ agree on when a heartbeat expires.
+
+# KEYS: the shared queue, this worker's held set. ARGV: held requests now done, which
+# leave the held set. Returns the request taken, or nil.
+TAKE = """
+if #ARGV > 0 then redis.call('ZREM', KEYS[2], unpack(ARGV)) end
+local taken = redis.call('ZPOPMIN', KEYS[1])
+if #taken == 0 then return false end
+redis.call('ZADD', KEYS[2], taken[2], taken[1])
+return taken[1]
 """
-# The queue key exists exactly while it holds a request (Redis deletes empty lists and
-# sorted sets), whatever queue class is configured.
-CRAWL_DONE = """
+
+# KEYS: workers. ARGV: worker id, timeout. Returns 0 if the worker had been taken for
+# gone (its mark was removed by REQUEUE_GONE_WORKERS), 1 otherwise.
+HEARTBEAT = """
 local now = tonumber(redis.call('TIME')[1])
-redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-if redis.call('EXISTS', KEYS[1]) == 1 or redis.call('ZCARD', KEYS[2]) > 0 then
-    return 0
+local known = redis.call('ZSCORE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+if known then return 1 end
+return 0
+"""
+
+# Puts a worker's held requests back into the queue, withdraws its unwritten claims and
+# forgets it. Shared by the two scripts below.
+GIVE_BACK = """
+local function give_back(queue, workers, emitted_urls, emitted_texts, prefix, worker)
+    local held = prefix .. 'held:' .. worker
+    local entries = redis.call('ZRANGE', held, 0, -1, 'WITHSCORES')
+    for i = 1, #entries, 2 do
+        redis.call('ZADD', queue, entries[i + 1], entries[i])
+    end
+    local claims = prefix .. 'claims:' .. worker
+    local pending = redis.call('HGETALL', claims)
+    for i = 1, #pending, 2 do
+        redis.call('SREM', emitted_urls, pending[i])
+        if redis.call('HGET', emitted_texts, pending[i + 1]) == pending[i] then
+            redis.call('HDEL', emitted_texts, pending[i + 1])
+        end
+    end
+    redis.call('DEL', held, claims)
+    redis.call('ZREM', workers, worker)
+    return #entries / 2
+end
+"""
+
+# KEYS: queue, workers, emitted URLs, emitted texts. ARGV: key prefix.
+# Returns {worker id, requests put back, ...} for every worker whose heartbeat expired.
+REQUEUE_GONE_WORKERS = (
+    GIVE_BACK
+    + """
+local now = tonumber(redis.call('TIME')[1])
+local report = {}
+for _, worker in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
+    local requeued = give_back(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], worker)
+    table.insert(report, worker)
+    table.insert(report, requeued)
+end
+return report
+"""
+)
+
+# Same KEYS and ARGV, plus ARGV[2]: the worker that stops. Returns how many it held.
+LEAVE = (
+    GIVE_BACK
+    + """
+return give_back(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2])
+"""
+)
+
+# KEYS: queue, workers. ARGV: key prefix. Done when the queue is empty (Redis deletes
+# an empty sorted set) and no worker, live or not yet taken for gone, holds a request.
+CRAWL_DONE = """
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+for _, worker in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if redis.call('EXISTS', ARGV[1] .. 'held:' .. worker) == 1 then return 0 end
 end
 return 1
 """
 
 
 class SharedWorkers:
-    """Which workers of the crawl hold work: a sorted set of worker ids scored by expiry.
+    """This worker's view of the crawl's workers: its heartbeat, its held requests,
+    and the gone workers whose requests it puts back."""
 
-    A worker marks itself busy before it takes its first request from the shared queue
-    and renews the mark while busy; it removes the mark only when it is idle, which
-    Scrapy decides only when the shared queue is empty too. So at any moment every
-    request still to be done is in the queue or held by a worker marked busy, and
-    "queue empty and nobody busy", read atomically, means the crawl is done.
-    """
-
-    def __init__(self, server: Redis, keys: CrawlKeys, timeout: float) -> None:
+    def __init__(self, server: Redis, keys: CrawlKeys, worker_id: str, timeout: float) -> None:
         self.server = server
         self.keys = keys
+        self.worker_id = worker_id
         self.timeout = timeout
-        self.worker_id = f"{socket.gethostname()}:{os.getpid()}"
-        self.busy = False
-        self._mark_busy = server.register_script(MARK_BUSY)
+        self.held_key = keys.held(worker_id)
+        self._heartbeat = server.register_script(HEARTBEAT)
+        self._requeue_gone = server.register_script(REQUEUE_GONE_WORKERS)
+        self._leave = server.register_script(LEAVE)
         self._crawl_done = server.register_script(CRAWL_DONE)
 
-    def mark_busy(self) -> None:
-        self._mark_busy(keys=[self.keys.workers], args=[self.worker_id, self.timeout])
-        self.busy = True
+    def heartbeat(self) -> bool:
+        """Mark this worker alive for ``timeout`` more seconds; False if it had been taken
+        for gone (and its requests put back) since the last heartbeat."""
+        return bool(self._heartbeat(keys=[self.keys.workers], args=[self.worker_id, self.timeout]))
 
-    def renew(self) -> None:
-        """Keep the busy mark from expiring while this worker holds work."""
-        if self.busy:
-            self.mark_busy()
+    def acknowledge(self, requests: Collection[bytes]) -> None:
+        """These held requests are done: they leave the held set."""
+        self.server.zrem(self.held_key, *requests)
 
-    def mark_idle(self) -> None:
-        self.server.zrem(self.keys.workers, self.worker_id)
-        self.busy = False
+    def _give_back_keys(self) -> list[str]:
+        keys = self.keys
+        return [keys.requests, keys.workers, keys.emitted_urls, keys.emitted_texts]
+
+    def requeue_gone_workers(self) -> dict[str, int]:
+        """Put back what workers whose heartbeat expired held: worker id → requests."""
+        report = self._requeue_gone(keys=self._give_back_keys(), args=[self.keys.worker_prefix])
+        ids, counts = report[::2], report[1::2]
+        return {
+            (w.decode() if isinstance(w, bytes) else w): int(n)
+            for w, n in zip(ids, counts, strict=True)
+        }
+
+    def leave(self) -> int:
+        """Stop as a worker: what it still holds goes back to the queue; returns how many."""
+        args = [self.keys.worker_prefix, self.worker_id]
+        return int(self._leave(keys=self._give_back_keys(), args=args))
 
     def crawl_done(self) -> bool:
-        """Nothing queued and no worker busy, read in one step."""
-        return bool(self._crawl_done(keys=[self.keys.requests, self.keys.workers]))
+        """Nothing queued and nothing held, read in one step."""
+        keys = [self.keys.requests, self.keys.workers]
+        return bool(self._crawl_done(keys=keys, args=[self.keys.worker_prefix]))
 
     def finished_at(self) -> str | None:
         value = self.server.get(self.keys.finished)
@@ -215,14 +355,43 @@ class SharedWorkers:
     def mark_finished(self) -> None:
         """The crawl is over: its seen-set stays, so a late worker has nothing to fetch."""
         self.server.set(self.keys.finished, utc_now())
-        self.server.delete(self.keys.workers)
+
+
+class LeasedPriorityQueue(PriorityQueue):
+    """scrapy-redis's priority queue whose ``take`` leases instead of popping."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._take = self.server.register_script(TAKE)
+
+    def take(self, held_key: str, done: Collection[bytes] = ()) -> tuple[Request, bytes] | None:
+        """The next request, moved into ``held_key``, with its encoding to acknowledge it
+        by; the ``done`` ones are acknowledged in the same round trip."""
+        data = self._take(keys=[self.key, held_key], args=list(done))
+        if data is None:
+            return None
+        return self._decode_request(data), data
+
+
+def requests_in_progress(crawler: Crawler) -> Collection[Request]:
+    """The requests the engine has taken and not yet finished with.
+
+    The engine removes a request from its slot's ``inprogress`` set after the callback's
+    output was handled (items through the pipelines and ``item_scraped``, new requests
+    scheduled) or its failure was. Scrapy 2.19 has no public signal for that moment.
+    """
+    engine = crawler.engine
+    slot = getattr(engine, "_slot", None)
+    return slot.inprogress if slot is not None else ()
 
 
 class RedisScheduler(Scheduler):
-    """scrapy-redis's scheduler for workers that finish together (see the module doc)."""
+    """scrapy-redis's scheduler with leased requests and workers that finish together
+    (see the module doc)."""
 
     workers: SharedWorkers
     crawler: Crawler
+    queue: LeasedPriorityQueue
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -233,9 +402,9 @@ class RedisScheduler(Scheduler):
         return scheduler
 
     def open(self, spider: Spider) -> None:
-        """Scrapy-redis's ``open``, logging without the deprecated ``Spider.log()``."""
+        """Scrapy-redis's ``open``, with the leased queue and without ``Spider.log()``."""
         self.spider = spider
-        self.queue = load_object(self.queue_cls)(
+        self.queue = LeasedPriorityQueue(
             server=self.server,
             spider=spider,
             key=self.queue_key % {"spider": spider.name},
@@ -246,9 +415,13 @@ class RedisScheduler(Scheduler):
         settings = self.crawler.settings
         keys = CrawlKeys.of(settings, spider.name)
         timeout = settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT")
-        self.workers = SharedWorkers(self.server, keys, timeout)
-        self.renewal = create_looping_call(self.workers.renew)
-        self.renewal.start(timeout / 3, now=False)
+        worker_id = settings.get("DISTRIBUTED_WORKER_ID") or new_worker_id()
+        self.workers = SharedWorkers(self.server, keys, worker_id, timeout)
+        self.max_held = max(1, settings.getint("DISTRIBUTED_REQUESTS_HELD"))
+        self.held: dict[Request, bytes] = {}
+        self.workers.heartbeat()
+        self.keep_alive_call = create_looping_call(self.keep_alive)
+        self.keep_alive_call.start(timeout / 3, now=False)
         redis_url = settings.get("DISTRIBUTED_REDIS_URL")
         finished_at = self.workers.finished_at()
         if finished_at:
@@ -263,10 +436,12 @@ class RedisScheduler(Scheduler):
             )
             return
         logger.info(
-            "Shared crawl %r on %s as worker %s: %d requests already queued",
+            "Shared crawl %r on %s as worker %s (holds up to %d requests): %d requests "
+            "already queued",
             keys.name,
             redis_url,
-            self.workers.worker_id,
+            worker_id,
+            self.max_held,
             len(self.queue),
         )
 
@@ -277,24 +452,69 @@ class RedisScheduler(Scheduler):
         return queued
 
     def next_request(self) -> Request | None:
-        if not self.workers.busy:
-            self.workers.mark_busy()  # before taking: never a moment with work unaccounted
-        request = super().next_request()
-        if request is not None:
-            self.crawler.stats.inc_value("distributed/requests_taken")
+        done = self.finished_held()
+        if len(self.held) >= self.max_held:
+            self.acknowledge(done)
+            return None
+        taken = self.queue.take(self.workers.held_key, done)
+        self.count_acknowledged(done)
+        if taken is None:
+            return None
+        request, data = taken
+        self.held[request] = data
+        self.crawler.stats.inc_value("scheduler/dequeued/redis")
+        self.crawler.stats.inc_value("distributed/requests_taken")
         return request
+
+    def finished_held(self) -> list[bytes]:
+        """The held requests the engine is done with, no longer held here."""
+        in_progress = requests_in_progress(self.crawler)
+        done = [request for request in self.held if request not in in_progress]
+        return [self.held.pop(request) for request in done]
+
+    def acknowledge(self, done: list[bytes]) -> None:
+        if done:
+            self.workers.acknowledge(done)
+            self.count_acknowledged(done)
+
+    def count_acknowledged(self, done: list[bytes]) -> None:
+        if done:
+            self.crawler.stats.inc_value("distributed/requests_acknowledged", len(done))
+
+    def keep_alive(self) -> None:
+        """Heartbeat, acknowledgements, and gone workers' requests back in the queue."""
+        if not self.workers.heartbeat():
+            self.crawler.stats.inc_value("distributed/taken_for_gone")
+            logger.error(
+                "Worker %s was taken for gone (no heartbeat for %g s, DISTRIBUTED_WORKER_TIMEOUT): "
+                "its requests went back to the shared queue and may be fetched twice",
+                self.workers.worker_id,
+                self.workers.timeout,
+            )
+        self.acknowledge(self.finished_held())
+        for worker_id, requeued in self.workers.requeue_gone_workers().items():
+            self.crawler.stats.inc_value("distributed/workers_gone")
+            self.crawler.stats.inc_value("distributed/requests_requeued", requeued)
+            logger.warning(
+                "Worker %s is gone (no heartbeat for %g s): its %d held requests are back "
+                "in the shared queue",
+                worker_id,
+                self.workers.timeout,
+                requeued,
+            )
 
     def spider_idle(self) -> None:
         """Idle here, but the crawl goes on while another worker may still add requests."""
-        self.workers.mark_idle()
+        self.keep_alive()
         if not self.workers.crawl_done():
             self.crawler.stats.inc_value("distributed/idle_waits")
             raise DontCloseSpider
 
     def close(self, reason: str) -> None:
-        if self.renewal.running:
-            self.renewal.stop()
-        self.workers.mark_idle()
+        if self.keep_alive_call.running:
+            self.keep_alive_call.stop()
+        self.acknowledge(self.finished_held())
+        given_back = self.workers.leave()
         name = self.workers.keys.name
         if reason == "finished" and self.workers.crawl_done():
             if not self.workers.finished_at():
@@ -302,13 +522,17 @@ class RedisScheduler(Scheduler):
                 logger.info("Shared crawl %r finished", name)
         else:
             logger.info(
-                "Shared crawl %r stopped (%s): its state stays in Redis; start workers "
-                "again to resume it",
+                "Shared crawl %r stopped (%s): %d requests this worker held are back in the "
+                "queue; its state stays in Redis; start workers again to resume it",
                 name,
                 reason,
+                given_back,
             )
 
 
 def clear_crawl(server: Redis, keys: CrawlKeys) -> int:
-    """Delete every key of the crawl; returns how many existed."""
-    return int(server.delete(*keys.all()))
+    """Delete every key of the crawl, its workers' too; returns how many existed."""
+    names = list(keys.all())
+    for pattern in keys.per_worker_patterns():
+        names.extend(server.scan_iter(match=pattern))
+    return int(server.delete(*names))

@@ -1,0 +1,179 @@
+"""What lossless distributed workers cost: one Redis worker with and without leases.
+
+    python -m bench.distributed [--articles 2000] [--runs 3] [--output-dir DIR]
+
+It writes a synthetic archive (``bench/synthetic.py``), serves it with nginx on loopback
+(``bench/nginx.py``), starts a redis-server of its own (in memory, loopback), then
+crawls the archive ``--runs`` times with each set-up below, alternating, each crawl one
+``scrapy crawl aawsat`` worker (a fresh process, its own crawl name in Redis) with the
+project's settings except ``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False``:
+
+- ``scrapy-redis``: scrapy-redis 0.9's own scheduler (``SCHEDULER=
+  scrapy_redis.scheduler.Scheduler``): pops requests, no acknowledgement, a kill loses
+  what the worker took; it takes as many as Scrapy asks for (``CONCURRENT_REQUESTS``);
+- ``leased-16``: ``crawler/runtime/distributed.py``'s scheduler, each request moved into the
+  worker's held set and acknowledged once handled, holding up to 16 (as many as the
+  first): the cost of the leases alone;
+- ``leased-4``: the same with the default ``DISTRIBUTED_REQUESTS_HELD=4``: the cost of
+  holding fewer.
+
+All three use the shared emitted-article check (:class:`SharedDedupePipeline`); its
+commit after each written record (one more Redis round trip per article than a claim
+that is never withdrawn) is timed apart, against the same server. Printed: pages per
+second of the crawl's own elapsed time, CPU per page, peak RSS, ratios to
+``scrapy-redis``, and medians; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from redis import Redis
+from scrapy.utils.test import get_crawler
+
+from bench import nginx
+from bench.crawl import REPO, STATS_CLASS, TMPFS, Crawl, describe, median_crawl
+from bench.synthetic import write_archive
+from crawler.runtime.distributed import CrawlKeys
+from pipelines.dedupe import SharedDedupePipeline
+
+SETUPS: dict[str, list[str]] = {
+    "scrapy-redis": ["SCHEDULER=scrapy_redis.scheduler.Scheduler"],
+    "leased-16": ["DISTRIBUTED_REQUESTS_HELD=16"],
+    "leased-4": [],
+}
+
+
+@contextmanager
+def redis_server() -> Iterator[int]:
+    """A redis-server on a free loopback port, in memory only; yields the port."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("redis-server is not installed (apt-get install redis-server)")
+    port = nginx.free_port()
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        client = Redis(port=port)
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except OSError:
+                time.sleep(0.05)
+        client.close()
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def run_worker(setup: str, base_url: str, redis_url: str, name: str, out: Path) -> Crawl:
+    out.mkdir(parents=True)
+    settings = [
+        "DOWNLOAD_DELAY=0",
+        "AUTOTHROTTLE_ENABLED=False",
+        f"DISTRIBUTED_REDIS_URL={redis_url}",
+        f"DISTRIBUTED_CRAWL_NAME={name}",
+        f"ARCHIVE_COVERAGE_DIR={out / 'coverage'}",
+        f"STATS_CLASS={STATS_CLASS}",
+        f"BENCH_STATS_FILE={out / 'stats.json'}",
+        *SETUPS[setup],
+    ]
+    command = [sys.executable, "-m", "scrapy", "crawl", "aawsat", "-a", f"base_url={base_url}"]
+    command += [arg for setting in settings for arg in ("-s", setting)]
+    command += ["-O", str(out / "items.jsonl")]
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    with (out / "crawl.log").open("w") as log:
+        done = subprocess.run(command, cwd=REPO, env=env, stderr=log, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{setup} crawl failed ({done.returncode}); see {out / 'crawl.log'}")
+    return Crawl.from_stats(setup, json.loads((out / "stats.json").read_text()))
+
+
+def ratio(crawl: Crawl, baseline: Crawl) -> str:
+    return (
+        f"{crawl.spider}/{baseline.spider}: throughput "
+        f"{crawl.pages_per_second / baseline.pages_per_second:.2f}x, "
+        f"CPU/page {crawl.cpu_per_page / baseline.cpu_per_page:.2f}x"
+    )
+
+
+def time_claims(port: int, records: int = 2000) -> tuple[float, float]:
+    """Microseconds per record: a claim alone, and a claim then its commit."""
+    with Redis(port=port) as server:
+        pipeline = SharedDedupePipeline(get_crawler().stats, server, CrawlKeys("claims"), "w")
+        timings = []
+        for commit in (False, True):
+            server.flushdb()
+            items = [
+                {"url": f"https://x/{commit}/{n}/", "fetched_url": "", "content_hash": f"{n}"}
+                for n in range(records)
+            ]
+            started = time.perf_counter()
+            for item in items:
+                pipeline.process_item(item)
+                if commit:
+                    pipeline.item_written(item)
+            timings.append((time.perf_counter() - started) / records * 1e6)
+    return timings[0], timings[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--output-dir",
+        type=Path,
+        default=TMPFS if TMPFS.is_dir() else None,
+        help="where the archive and the crawls' feeds go (default: /dev/shm if present)",
+    )
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    work = Path(tempfile.mkdtemp(prefix="bench-distributed-", dir=args.output_dir))
+    try:
+        files = write_archive(work / "site", args.articles)
+        print(f"archive: {args.articles} articles, {files} files; {os.cpu_count()} CPUs")
+        results: dict[str, list[Crawl]] = {setup: [] for setup in SETUPS}
+        with nginx.serve(work / "site") as base_url, redis_server() as port:
+            redis_url = f"redis://127.0.0.1:{port}/0"
+            for run in range(1, args.runs + 1):
+                for setup in SETUPS:
+                    name = f"bench-{run}-{setup}"
+                    crawl = run_worker(setup, base_url, redis_url, name, work / name)
+                    results[setup].append(crawl)
+                    load = os.getloadavg()[0]
+                    print(f"run {run}  {describe(crawl)}  load {load:.1f}", flush=True)
+            claim, claim_and_commit = time_claims(port)
+        medians = {setup: median_crawl(crawls) for setup, crawls in results.items()}
+        print(f"median of {args.runs} runs:")
+        for crawl in medians.values():
+            print(f"       {describe(crawl)}")
+        for setup in ("leased-16", "leased-4"):
+            print(f"       {ratio(medians[setup], medians['scrapy-redis'])}")
+        print(
+            f"emitted-article check per record: claim {claim:.0f} us, "
+            f"claim + commit {claim_and_commit:.0f} us"
+        )
+    finally:
+        shutil.rmtree(work)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
