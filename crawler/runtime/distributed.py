@@ -392,6 +392,7 @@ class RedisScheduler(Scheduler):
     workers: SharedWorkers
     crawler: Crawler
     queue: LeasedPriorityQueue
+    df: RFPDupeFilter | None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
