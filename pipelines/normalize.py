@@ -86,7 +86,8 @@ def normalize_article(item: Any) -> list[tuple[str, str]]:
     seen_at = reference_time(adapter)
     for field in ("published", "modified"):
         raw = adapter.get(f"{field}_raw")
-        iso = parse_date(raw) if raw else None
+        # A profile may have read the date already (in the site's time zone, say).
+        iso = adapter.get(field) or (parse_date(raw) if raw else None)
         problem = ("unparsed" if iso is None else date_problem(iso, seen_at)) if raw else None
         adapter[field] = None if problem else iso
         if problem:

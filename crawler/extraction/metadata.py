@@ -29,6 +29,8 @@ ARTICLE_TYPES = frozenset(
     }
 )
 
+PUBLISHER_TYPES = frozenset({"WebSite", "Organization", "NewsMediaOrganization"})
+
 
 def _as_list(value: Any) -> list[Any]:
     if value is None:
@@ -97,6 +99,18 @@ class PageMetadata:
             elif isinstance(value, dict) and isinstance(value.get("name"), str):
                 names.append(value["name"])
         return names
+
+    def publisher_names(self) -> list[str]:
+        """Names the site gives itself in JSON-LD: its WebSite and Organization nodes and the
+        article's publisher."""
+        nodes = [*self.jsonld_nodes, *map(self._resolve, _as_list(self.article.get("publisher")))]
+        return [
+            node["name"]
+            for node in nodes
+            if isinstance(node, dict)
+            and _types(node) & PUBLISHER_TYPES
+            and isinstance(node.get("name"), str)
+        ]
 
     def article_keywords(self) -> list[str]:
         keywords = self.article.get("keywords")

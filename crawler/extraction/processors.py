@@ -6,11 +6,14 @@ Each function takes one value and returns the cleaned value, or ``None`` to drop
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
+import warnings
 from datetime import datetime
 
 from dateutil import parser as dateutil_parser
+from dateutil.parser import UnknownTimezoneWarning
 
 # Zero-width characters and soft hyphens carry no text; BOM and ZWJ/ZWNJ-free scripts here.
 _INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff]")
@@ -38,19 +41,48 @@ def normalize_text(value: str | None) -> str | None:
     return text or None
 
 
+def decode_entities(text: str) -> str:
+    """HTML character references decoded at any depth (``&amp;ouml;`` is ``ö``).
+
+    >>> decode_entities("Sch&amp;ouml;n &#8216;quoted&#8217; &amp;quot;x&amp;quot;")
+    'Schön ‘quoted’ "x"'
+    >>> decode_entities("AT&T")
+    'AT&T'
+    """
+    for _ in range(3):  # a page encodes a title at most twice over
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
+_TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
+
+
 def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
-    """Remove a trailing ``<sep> <site name>`` from a page title.
+    """Remove a trailing ``<sep> <site name>`` (or a leading ``<site name> <sep>``) from a
+    page title; a site name is also matched without its ``www.`` or domain ending.
 
     >>> strip_title_suffix("Live from Lebanon | Example Archive 2005 -2017", ("Example Archive",))
     'Live from Lebanon'
+    >>> strip_title_suffix("Neue Chips für alle - Golem.de", ("golem.de",))
+    'Neue Chips für alle'
+    >>> strip_title_suffix("SPIEGEL ONLINE: Wahl in Bayern", ("Spiegel Online",))
+    'Wahl in Bayern'
+    >>> strip_title_suffix("Why jazz matters – Amman Daily", ("www.ammandaily.com",))
+    'Why jazz matters – Amman Daily'
     """
     for name in site_names:
-        pattern = re.compile(
-            rf"\s*[|\-\u2013\u2014:]\s*{re.escape(name)}[^|]*$", flags=re.IGNORECASE
-        )
-        stripped = pattern.sub("", title)
-        if stripped != title and stripped.strip():
-            return stripped.strip()
+        variants = {name, re.sub(r"^www\.", "", name), re.sub(r"^www\.|\.[a-z]{2,6}$", "", name)}
+        for variant in sorted(v for v in variants if v.strip()):
+            escaped = re.escape(variant.strip())
+            suffix = rf"\s+{_TITLE_SEPARATORS}\s*{escaped}[^|]*$"
+            prefix = rf"^\s*{escaped}\s*{_TITLE_SEPARATORS}\s+"
+            for pattern in (suffix, prefix):
+                stripped = re.sub(pattern, "", title, flags=re.IGNORECASE).strip()
+                if stripped != title.strip() and stripped:
+                    return stripped
     return title
 
 
@@ -115,6 +147,18 @@ _ISO_DATETIME = re.compile(
 )
 # Two defaults that differ in every component: a component the text does not give
 # comes out different in the two parses, so we can tell "Jun 27, 2014" from a datetime.
+# "2020-09-26T12:07:40+02:00CET": a zone name after the offset adds nothing to it.
+_ZONE_NAME_AFTER_OFFSET = re.compile(r"([+-]\d{2}:?\d{2}|\dZ)\s*\(?[A-Z]{2,5}\)?$")
+# Zone abbreviations news pages print after a time, each naming one offset.
+ZONE_NAMES = {
+    name: hours * 3600
+    for hours, names in (
+        (-8, "PST"), (-7, "PDT MST"), (-6, "MDT CST"), (-5, "CDT EST"), (-4, "EDT"),
+        (1, "CET WAT"), (2, "CEST EET SAST"), (3, "EEST MSK"), (8, "AWST"), (9, "JST KST"),
+        (10, "AEST"), (11, "AEDT"),
+    )
+    for name in names.split()
+}  # fmt: skip
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2001, 2, 2, 1, 1, 1)
 
@@ -126,12 +170,17 @@ def parse_date(raw: str) -> str | None:
     '2014-06-27'
     >>> parse_date("2016-05-21T09:14:00+00:00")
     '2016-05-21T09:14:00+00:00'
+    >>> parse_date("April 13, 2020 8:38 PM EDT")
+    '2020-04-13T20:38:00-04:00'
+    >>> parse_date("2020-09-26T12:07:40+02:00CET")
+    '2020-09-26T12:07:40+02:00'
     >>> parse_date("not a date") is None
     True
     """
     text = normalize_text(raw)
     if text is None:
         return None
+    text = _ZONE_NAME_AFTER_OFFSET.sub(r"\1", text)
     if _DATE_ONLY.match(text):
         try:
             return datetime.strptime(text, "%Y-%m-%d").date().isoformat()
@@ -143,8 +192,10 @@ def parse_date(raw: str) -> str | None:
         except ValueError:
             return None
     try:
-        first = dateutil_parser.parse(text, default=_DEFAULT_A)
-        second = dateutil_parser.parse(text, default=_DEFAULT_B)
+        # A zone name dateutil does not know ("IST" is three zones) leaves the time naive.
+        with warnings.catch_warnings(action="ignore", category=UnknownTimezoneWarning):
+            first = dateutil_parser.parse(text, default=_DEFAULT_A, tzinfos=ZONE_NAMES)
+            second = dateutil_parser.parse(text, default=_DEFAULT_B, tzinfos=ZONE_NAMES)
     except (ValueError, OverflowError):
         return None
     if first.year != second.year or first.month != second.month or first.day != second.day:
@@ -166,18 +217,79 @@ def slug_to_name(slug: str) -> str | None:
     return " ".join(word[:1].upper() + word[1:] for word in words)
 
 
-_AUTHOR_SEPARATOR = re.compile(r"\s*(?:,|;|&|\band\b)\s*", flags=re.IGNORECASE)
+# "and" in the languages of the press we meet; "&", commas and semicolons.
+_AUTHOR_SEPARATOR = re.compile(
+    r"\s*(?:[,;&]|\s(?:and|und|et|y|e|og|en|och|ve|i)\s)\s*", flags=re.IGNORECASE
+)
+_BYLINE_WORD = re.compile(
+    r"^(?:by|von|par|por|door|di|af|av|from|text|texto|written by|posted by)\s*:?\s+",
+    flags=re.IGNORECASE,
+)
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+# "(Image: Getty Images)", "(AFP)", "(dpa)", "[Reuters]": credits and agency initials.
+_PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+_ROLE = re.compile(
+    r"\s*(?:[-|,–]\s*)?\b(?:staff writer|staff reporter|senior (?:editor|writer|reporter)|"
+    r"(?:political |foreign |chief )?(?:correspondent|reporter|editor|columnist|writer)|"
+    r"contributor|redakteur(?:in)?|journalist(?:in|e)?|rédacteur|rédactrice|redacción|"
+    r"photographer|fotograf)\b.*$",
+    flags=re.IGNORECASE,
+)
+_DOMAIN_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", flags=re.IGNORECASE)
+
+
+def clean_author(value: str) -> str | None:
+    """One person's name from a byline fragment: no "By", e-mail address, role, photo
+    credit or agency initials; ``None`` when nothing of a name is left.
+
+    >>> clean_author("By Jane Doe (AFP)"), clean_author("Von Max Muster, Redakteur")
+    ('Jane Doe', 'Max Muster')
+    >>> clean_author("John Smith john.smith@example.com (Image: Getty Images)")
+    'John Smith'
+    >>> clean_author("Staff Writer") is None, clean_author("mdr.de") is None
+    (True, True)
+    """
+    text = normalize_text(value) or ""
+    text = _PARENTHESES.sub("", _EMAIL.sub("", text))
+    text = _BYLINE_WORD.sub("", text.strip())
+    text = _ROLE.sub("", text).strip(" -|,:;")
+    if not text or _DOMAIN_NAME.match(text) or not any(c.isalpha() for c in text):
+        return None
+    return normalize_text(text)
 
 
 def split_authors(value: str) -> list[str]:
-    """Split a byline holding several names.
+    """Split a byline holding several names, each cleaned by :func:`clean_author`;
+    "Last, First" is one name.
 
     >>> split_authors("By Sawsan Al-Abtah and Thaer Abbas")
     ['Sawsan Al-Abtah', 'Thaer Abbas']
+    >>> split_authors("Von Anna Schmidt und Peter Weber; dpa")
+    ['Anna Schmidt', 'Peter Weber', 'dpa']
+    >>> split_authors("Dupont, Marie")
+    ['Dupont, Marie']
     """
-    text = normalize_text(value) or ""
-    text = re.sub(r"^by\s+", "", text, flags=re.IGNORECASE)
-    return [name for part in _AUTHOR_SEPARATOR.split(text) if (name := normalize_text(part))]
+    text = _PARENTHESES.sub("", normalize_text(value) or "")
+    text = _BYLINE_WORD.sub("", text.strip())
+    if re.fullmatch(r"[^\s,]+,\s*[^\s,]+", text):
+        return [name] if (name := clean_author(text)) else []
+    return [name for part in _AUTHOR_SEPARATOR.split(text) if (name := clean_author(part))]
+
+
+def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
+    """True when an author name is the site's or publisher's own name, not a person's.
+
+    >>> is_site_name("STERN.de", ("stern.de",)), is_site_name("Tagesschau", ("www.tagesschau.de",))
+    (True, True)
+    >>> is_site_name("Anna Stern", ("stern.de",))
+    False
+    """
+
+    def key(text: str) -> str:
+        text = re.sub(r"^www\.|\.[a-z]{2,6}$", "", text.strip().lower())
+        return re.sub(r"\W+", "", text)
+
+    return key(name) in {key(site) for site in site_names}
 
 
 def unique(values: list[str]) -> list[str]:

@@ -47,7 +47,9 @@ class ArticlePage:
         "title",
         "authors",
         "published_raw",
+        "published",
         "modified_raw",
+        "modified",
         "section",
         "tags",
         "post_id",
@@ -107,6 +109,14 @@ class ArticlePage:
         return []
 
     def modified_raw(self) -> list[str | None]:
+        return []
+
+    def published(self) -> list[str | None]:
+        """The ISO date when the profile reads it itself (in the site's time zone, say);
+        empty: the normalize pipeline parses ``published_raw``."""
+        return []
+
+    def modified(self) -> list[str | None]:
         return []
 
     def section(self) -> list[str | None]:

@@ -11,6 +11,7 @@ into ``images``, theme and widget chrome lines removed, the headline not repeate
 from __future__ import annotations
 
 import re
+from datetime import date, tzinfo
 from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,8 +28,12 @@ from crawler.extraction.content import (
     TextBlock,
     content_blocks,
 )
+from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.processors import (
+    decode_entities,
+    is_site_name,
     normalize_text,
+    parse_date,
     split_authors,
     strip_title_suffix,
 )
@@ -61,6 +66,8 @@ ARTICLE_SCOPE = tuple(
 ARTICLES = css_query("article")
 HEADLINE = css_text("h1[class*=entry-title]")
 TITLE = css_text("title")
+TIME_DATETIMES = css_query("time::attr(datetime)")
+FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
 POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
 PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::attr(datetime)")
@@ -102,6 +109,15 @@ LISTING_FIRST_SEGMENTS = frozenset(
 )
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
+
+
+def words(text: str) -> set[str]:
+    """The lower-case words of a text, for comparing two wordings of a title.
+
+    >>> sorted(words("Why jazz matters | Sport"))
+    ['jazz', 'matters', 'sport', 'why']
+    """
+    return set(re.findall(r"\w+", text.lower()))
 
 
 def block_texts(tree: etree._Element) -> list[str]:
@@ -196,16 +212,21 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def site_names(self) -> tuple[str, ...]:
+        """The site's and publisher's own names: ``og:site_name``, the JSON-LD WebSite,
+        Organization and publisher, and the host names the page gives itself."""
         names = [
             self.metadata.first("og:site_name"),
-            *(
-                n.get("name")
-                for n in self.metadata.jsonld_nodes
-                if "WebSite" in str(n.get("@type"))
-            ),
+            *self.metadata.publisher_names(),
             self._extraction.get("sitename"),
+            *(urlsplit(url).hostname for url in self._own_urls),
         ]
         return tuple(dict.fromkeys(n for n in names if isinstance(n, str) and n.strip()))
+
+    @cached_property
+    def _own_urls(self) -> list[str]:
+        """The page's URL and the addresses it gives itself (canonical, ``og:url``)."""
+        given = (self.metadata.canonical, self.metadata.first("og:url"))
+        return [self.public_url, *(self.urljoin(url) for url in given if url)]
 
     def not_article_reason(self) -> str | None:
         kind = self.wordpress_page_kind()
@@ -218,37 +239,72 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             return None
         return "no_article_markup"
 
-    @cached_property
-    def headline(self) -> str | None:
-        """The first title signal, site name removed: the visible headline first, since
-        SEO titles (og:title, JSON-LD) are often a variant."""
-        for candidate in (
-            HEADLINE(self.root),
+    def _seo_titles(self) -> list[str | None]:
+        return [
             self.metadata.article_text("headline"),
             self.metadata.first("og:title"),
             self._extraction.get("title"),
             TITLE(self.root),
-        ):
-            text = normalize_text(candidate)
+        ]
+
+    def _visible_headline(self) -> str | None:
+        """The first ``<h1>`` that is a variant of a title the page gives search engines:
+        what readers see, where the SEO title may differ ("… | Sport", another wording)."""
+        seo = [words(decode_entities(t)) for t in self._seo_titles() if t]
+        for h1 in self.root.iter("h1"):
+            text = normalize_text(decode_entities(h1.text_content()))
+            if text and any(len(words(text) & title) >= 0.6 * len(words(text)) for title in seo):
+                return text
+        return None
+
+    @cached_property
+    def headline(self) -> str | None:
+        """The first title signal, entities decoded and site name removed: the visible
+        headline first, since SEO titles (og:title, JSON-LD) are often a variant."""
+        for candidate in (HEADLINE(self.root), self._visible_headline(), *self._seo_titles()):
+            text = normalize_text(decode_entities(candidate or ""))
             if text:
                 return strip_title_suffix(text, self.site_names)
         return None
 
-    # -- fields ----------------------------------------------------------------------
+    @cached_property
+    def _site_zones(self) -> list[tzinfo]:
+        dates = [*self._published_signals(), *self._modified_signals(), *TIME_DATETIMES(self.root)]
+        hosts = [urlsplit(url).hostname for url in self._own_urls]
+        locales = [self.metadata.first("og:locale"), self.metadata.language]
+        return site_zones([d for d in dates if d], hosts, locales)
 
-    def title(self) -> list[str | None]:
-        return [self.headline]
+    @cached_property
+    def _shown_day(self) -> date | None:
+        """The day the page files itself under: in its URL, or in its first dated
+        ``<time>`` element's text."""
+        day = next(filter(None, map(url_day, self._own_urls)), None)
+        if day is None:
+            shown = parse_date(FIRST_DATED_TIME(self.root))
+            day = date.fromisoformat(shown[:10]) if shown else None
+        return day
 
-    def authors(self) -> list[str]:
-        return first_nonempty(
-            lambda: self.metadata.article_names("author"),
-            lambda: self.metadata.all("author"),
-            lambda: BYLINE_AUTHORS(self.root),
-            lambda: POST_META_AUTHORS(self.root),
-            lambda: split_authors(self._extraction.get("author") or ""),
-        )
+    def _first_date(
+        self, signals: list[str | None], shown_day: date | None
+    ) -> tuple[str, str | None] | None:
+        """``(raw, ISO)`` of the first signal that parses as a date, a UTC time in the
+        site's own zone; the first raw value and ``None`` when none parses."""
+        raws = [text for raw in signals if (text := normalize_text(raw))]
+        for raw in raws:
+            iso = parse_date(raw)
+            if iso is not None:
+                return raw, in_site_zone(iso, self._site_zones, shown_day)
+        return (raws[0], None) if raws else None
 
-    def published_raw(self) -> list[str | None]:
+    @cached_property
+    def _published(self) -> tuple[str, str | None] | None:
+        return self._first_date(self._published_signals(), self._shown_day)
+
+    @cached_property
+    def _modified(self) -> tuple[str, str | None] | None:
+        return self._first_date(self._modified_signals(), None)
+
+    def _published_signals(self) -> list[str | None]:
         return [
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
@@ -258,12 +314,40 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             self._extraction.get("date"),
         ]
 
-    def modified_raw(self) -> list[str | None]:
+    def _modified_signals(self) -> list[str | None]:
         # Not time.updated: themes print it on every post, equal to the publication date.
         return [
             self.metadata.article_text("dateModified"),
             self.metadata.first("article:modified_time"),
         ]
+
+    # -- fields ----------------------------------------------------------------------
+
+    def title(self) -> list[str | None]:
+        return [self.headline]
+
+    def authors(self) -> list[str]:
+        found = first_nonempty(
+            lambda: self.metadata.article_names("author"),
+            lambda: self.metadata.all("author"),
+            lambda: BYLINE_AUTHORS(self.root),
+            lambda: POST_META_AUTHORS(self.root),
+            lambda: [self._extraction.get("author") or ""],
+        )
+        names = [name for value in found for name in split_authors(decode_entities(value))]
+        return [name for name in names if not is_site_name(name, self.site_names)]
+
+    def published_raw(self) -> list[str | None]:
+        return [self._published[0]] if self._published else []
+
+    def published(self) -> list[str | None]:
+        return [self._published[1]] if self._published else []
+
+    def modified_raw(self) -> list[str | None]:
+        return [self._modified[0]] if self._modified else []
+
+    def modified(self) -> list[str | None]:
+        return [self._modified[1]] if self._modified else []
 
     def section(self) -> list[str | None]:
         return [
