@@ -13,7 +13,7 @@ import subprocess
 import pytest
 
 from crawler.capture.mirror import crawl_command
-from crawler.runtime.exit_status import EXIT_OK, EXIT_REFUSED, EXIT_USAGE
+from crawler.runtime.exit_status import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from crawler.runtime.locks import FileLock
 from qa.fixtures import FIXTURES
 from tests.conftest import serve_mirror
@@ -165,3 +165,30 @@ def test_a_saved_request_queue_is_checked_record_by_record(tmp_path):
     assert lifo_queue_problem(path) == "1 bytes more than its 2 requests"
     path.write_bytes(whole[:2])
     assert lifo_queue_problem(path) == "shorter than its header"
+
+
+def test_a_spider_or_extension_error_makes_the_exit_status_1(mirror_server, tmp_path):
+    serve_mirror(mirror_server, FIXTURES / "aawsat" / "site")
+    report = tmp_path / "report.json"
+    extensions = {
+        "crawler.runtime.exit_status.ExitStatus": 0,
+        "crawler.reporting.run_report.RunReport": 500,
+        "tests.broken_components.FailsOnClose": 900,
+    }
+    done = crawl(
+        "-a",
+        f"url={ARTICLE}",
+        "-O",
+        str(tmp_path / "out.jsonl"),
+        "-s",
+        f"ARCHIVE_REPORT_FILE={report}",
+        "-s",
+        f"EXTENSIONS={json.dumps(extensions)}",
+        "-s",
+        'SPIDER_MIDDLEWARES={"tests.broken_components.FailsOnEveryPage": 10}',
+        base_url=mirror_server.url_for("/"),
+    )
+    assert done.returncode == EXIT_FAILED
+    assert "The crawl lost data or could not write it (extension_error: 1, spider_error: 1)" in (
+        done.stderr
+    )

@@ -1,0 +1,34 @@
+"""Components that fail on purpose, for the exit-status tests: a crawl that ran them lost
+something and must say so in its exit status."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+
+
+class FailsOnClose:
+    """Extension whose ``spider_closed`` handler raises (as a broken report would)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls()
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        raise RuntimeError("broken on purpose")
+
+
+class FailsOnEveryPage:
+    """Spider middleware that raises on the output of every callback: a spider error per
+    page, as a callback that raised would be."""
+
+    def process_spider_output(self, response: Any, result: Any) -> Any:
+        raise ValueError("broken on purpose")
+
+    async def process_spider_output_async(self, response: Any, result: Any) -> Any:
+        raise ValueError("broken on purpose")
+        yield  # an async generator, as Scrapy expects
