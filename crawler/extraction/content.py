@@ -120,7 +120,8 @@ IMAGE_SOURCES = ("data-lazy-src", "data-src", "data-orig-file", "src")
 # A <br> becomes LINE_BREAK; two in a row (blank line) end a paragraph, one is a space.
 LINE_BREAK = "\x1e"
 _PARAGRAPH_BREAK = re.compile(rf"{LINE_BREAK}\s*{LINE_BREAK}")
-CAPTION_LABEL = re.compile(r"^Caption:\s*", flags=re.IGNORECASE)
+# Themes and editors label a caption in a few ways; the label is not part of the caption.
+CAPTION_LABEL = re.compile(r"^(?:Caption|Photo|Picture|Image)\s*:\s*", flags=re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,10 @@ class _Flattener:
 
     def walk(self, element: etree._Element, block_tag: str) -> None:
         """Flatten ``element``'s content, depth first with an explicit stack."""
-        stack: list[_Step] = [(_WALK, element, block_tag)]
+        self.run([(_WALK, element, block_tag)])
+
+    def run(self, stack: list[_Step]) -> None:
+        """Do the steps on ``stack``, last first, and the steps they add."""
         while stack:
             step, node, tag = stack.pop()
             if step == _WALK:
@@ -295,6 +299,20 @@ def content_blocks(content: etree._Element, drop: SelectorSet, base_url: str) ->
     return flattener.blocks
 
 
+def element_blocks(
+    elements: Iterable[etree._Element], drop: SelectorSet, base_url: str
+) -> list[Block]:
+    """Text blocks and images of each of ``elements`` in turn, each element included (an
+    ``<img>`` or a ``<figure>`` among them is an image), minus what ``drop`` matches."""
+    flattener = _Flattener(base_url, drop)
+    steps: list[_Step] = []
+    for element in elements:
+        if isinstance(element.tag, str):
+            steps += [(_VISIT, element, "p"), (_FLUSH, None, "p")]
+    flattener.run(steps[::-1])
+    return flattener.blocks
+
+
 @dataclass(frozen=True)
 class LineRules:
     """What a site's stray lines look like: theme chrome, bylines, archive media ids."""
@@ -332,8 +350,20 @@ class ArticleBody:
                 body._add_text(block.text, title)
         return body
 
+    def _without_media_id(self, text: str) -> str:
+        """``text`` less a leading "Media ID: N", whose id is recorded."""
+        media_id = self.rules.media_id.match(text) if self.rules.media_id else None
+        if media_id is None:
+            return text
+        self.media_ids.append(media_id.group(1))
+        return text[media_id.end() :]
+
     def _add_image(self, block: ImageBlock) -> None:
-        caption, credit = split_caption_credit(block.caption or "")
+        caption_text = self._without_media_id(block.caption or "")
+        labelled = CAPTION_LABEL.match(caption_text)
+        caption, credit = split_caption_credit(
+            caption_text[labelled.end() :] if labelled else caption_text
+        )
         known = next((i for i in self.images if block.url and i["url"] == block.url), None)
         if known is not None:  # the featured image repeated inside the content
             if known["caption"] is None:
@@ -350,10 +380,12 @@ class ArticleBody:
 
     def _add_text(self, text: str, title: str | None) -> None:
         rules = self.rules
-        media_id = rules.media_id.match(text) if rules.media_id else None
-        if media_id:
-            self.media_ids.append(media_id.group(1))
+        rest = self._without_media_id(text)
+        if rest is not text:  # a Media ID line; any text after the id is the caption
             self._in_figure_group = True
+            if rest:
+                labelled = CAPTION_LABEL.match(rest)
+                self._add_caption(rest[labelled.end() :] if labelled else rest)
             return
         labelled = CAPTION_LABEL.match(text)
         if labelled or (self._in_figure_group and has_credit(text)):

@@ -5,6 +5,12 @@ Divi posts show ``h1.entry-title`` and ``p.post-meta`` ("by AUTHOR | Mon D, YYYY
 Section"); builder posts often hide both, so every field reads several signals in
 priority order (JSON-LD, OpenGraph/``article:*`` meta, visible markup, ``<title>``, the
 permalink ``/<author-slug>/<category-slug>/<post-slug>/``) and survives any one missing.
+
+Twelve years of theme and plugin versions mark up the featured media differently, so it is
+found by what it is, not by a class name: the images the post shows before its content, and
+beside them the lines that say what they are ("Media ID: N", a caption labelled "Caption:"
+or "Photo:" or ending with a photo credit), in whatever elements hold them.
+``tests/test_markup_mutations.py`` holds the profile to that.
 """
 
 from __future__ import annotations
@@ -17,16 +23,18 @@ from itemloaders.processors import MapCompose
 from lxml import etree
 
 from crawler.extraction.content import (
+    CAPTION_LABEL,
     ArticleBody,
     ImageBlock,
     LineRules,
     SelectorSet,
     TextBlock,
     content_blocks,
-    image_url,
+    element_blocks,
 )
 from crawler.extraction.loaders import ArticleLoader
 from crawler.extraction.processors import (
+    has_credit,
     normalize_text,
     slug_to_name,
     split_authors,
@@ -65,7 +73,7 @@ CONTENT = tuple(
 )
 HEADLINE = css_text("h1.entry-title")
 TITLE = css_text("title")
-POST_META = "p.post-meta"
+POST_META = ".post-meta"  # a p, div or span, by theme version
 POST_META_TEXT = css_query(f"{POST_META} ::text")
 POST_META_AUTHORS = css_query(f"{POST_META} .author a::text, {POST_META} a[rel~=author]::text")
 POST_META_CATEGORY = css_query(f"{POST_META} a[rel~=category]::text")
@@ -119,7 +127,8 @@ CHROME_LINES = re.compile(
     r"submit a comment|\d+ comments?|loading\.\.\.)$",
     flags=re.IGNORECASE,
 )
-MEDIA_ID = re.compile(r"^Media ID:\s*(\d+)\s*$", flags=re.IGNORECASE)
+# "Media ID: 55351211", however labelled or punctuated; a caption may follow on the line.
+MEDIA_ID = re.compile(r"^Media\s*ID\s*:?\s*(\d+)\b[\s.,;:|\u2013\u2014-]*", flags=re.IGNORECASE)
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE, media_id=MEDIA_ID)
 
 
@@ -145,30 +154,26 @@ def classify_url(url: str) -> UrlKind:
     return UrlKind.OTHER
 
 
-def _has_class_text(element: etree._Element, text: str) -> bool:
-    return text in (element.get("class") or "")
+def before_content(content: etree._Element) -> list[etree._Element]:
+    """The elements of the post (its ``<article>``) that come before its content element,
+    in document order: where every generation of the theme puts the featured image and
+    the Media ID and caption beside it (Divi's meta wrapper, a featured-image block, a
+    figure, a builder image module). Empty when the content is in no ``<article>``."""
+    elements: list[etree._Element] = []
+    node = content
+    while node.tag != "article":
+        parent = node.getparent()
+        if parent is None or parent.tag == "body":
+            return []
+        elements[:0] = reversed(list(node.itersiblings(preceding=True)))
+        node = parent
+    return elements
 
 
-def is_featured(img: etree._Element) -> bool:
-    """Inside ``.et_featured_image``, or inside the post meta wrapper that comes *before*
-    the content (the one after it holds ads).
-
-    Walking up from the page's few images is a quarter of the cost of an XPath looking
-    for the two wrappers among all elements.
-    """
-    for ancestor in img.iterancestors():
-        if _has_class_text(ancestor, "et_featured_image"):
-            return True
-        if (
-            ancestor.tag == "div"
-            and _has_class_text(ancestor, "et_post_meta_wrapper")
-            and any(
-                sibling.tag == "div" and _has_class_text(sibling, "entry-content")
-                for sibling in ancestor.itersiblings()
-            )
-        ):
-            return True
-    return False
+def is_figure_text(text: str) -> bool:
+    """A line that belongs to a picture: its Media ID, or a caption (labelled, or ending
+    with a photo credit)."""
+    return bool(MEDIA_ID.match(text) or CAPTION_LABEL.match(text) or has_credit(text))
 
 
 def staff_byline(name: str) -> str:
@@ -253,14 +258,17 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _article_body(self) -> ArticleBody:
         """Paragraphs, images and media ids of the featured media and the content."""
         headline = self.loader_class.field_value("title", self.title())
-        return ArticleBody.split(self._featured_images() + self._raw_blocks, headline, LINE_RULES)
+        return ArticleBody.split(self._featured_blocks + self._raw_blocks, headline, LINE_RULES)
 
-    def _featured_images(self) -> list[ImageBlock]:
-        return [
-            ImageBlock(url, None)
-            for img in self.root.iter("img")
-            if is_featured(img) and (url := image_url(img, self.public_url))
-        ]
+    @cached_property
+    def _featured_blocks(self) -> list[TextBlock | ImageBlock]:
+        """The featured media: images before the content, and the lines beside them that
+        say what they are (Media ID, caption, credit), whatever elements hold them; any
+        other text there (headline, byline) is not body."""
+        if self._content is None:
+            return []
+        blocks = element_blocks(before_content(self._content), BOILERPLATE, self.public_url)
+        return [b for b in blocks if isinstance(b, ImageBlock) or is_figure_text(b.text)]
 
     # -- fields -------------------------------------------------------------------
 
@@ -292,7 +300,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             lambda: TAG_LINKS(self.root),
             lambda: [
                 name
-                for cls in sorted(self.article_classes)
+                for cls in dict.fromkeys(self.post_class_names)
                 if cls.startswith("tag-")
                 if (name := self._term_name("tag", cls.removeprefix("tag-")))
             ],

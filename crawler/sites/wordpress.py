@@ -146,9 +146,14 @@ class WordPressSignals:
         return set(" ".join(_BODY_CLASSES(self.root)).split())
 
     @cached_property
-    def article_classes(self) -> set[str]:
+    def post_class_names(self) -> list[str]:
+        """The post element's classes in page order (``tag-*`` in the post's tag order)."""
         articles = _POST_ARTICLES(self.root)
-        return set((articles[0].get("class") or "").split()) if articles else set()
+        return (articles[0].get("class") or "").split() if articles else []
+
+    @cached_property
+    def article_classes(self) -> set[str]:
+        return set(self.post_class_names)
 
     def is_single_post(self) -> bool:
         classes = self.body_classes
