@@ -81,10 +81,10 @@ def test_since_stops_pagination_and_skips_old_archives(site, tmp_path):
     assert {r["url"] for r in emitted} == wanted
     for record in emitted:
         assert record["published"] is None or record["published"] >= "2016-01-01"
-    # Page 2 of Middle East lists only posts from before 2016: page 3 is never fetched.
-    assert "/category/news-middle-east/page/2/" in fetched
-    assert "/category/news-middle-east/page/3/" not in fetched
-    # ...nor the 2005 article that only page 3 lists, nor month archives before 2016.
+    # Page 3 of Middle East lists only posts from before 2016: page 4 is never fetched.
+    assert "/category/news-middle-east/page/3/" in fetched
+    assert "/category/news-middle-east/page/4/" not in fetched
+    # ...nor the 2005 article that only page 4 lists, nor month archives before 2016.
     assert (
         "/theaawsat/news-middle-east/drafting-committee-asks-for-more-time-on-charter/"
         not in fetched
