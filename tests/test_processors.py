@@ -5,7 +5,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from crawler.extraction.processors import (
+    decode_entities,
     has_credit,
+    is_site_name,
     normalize_text,
     parse_date,
     slug_to_name,
@@ -143,10 +145,51 @@ def test_parse_date(raw, iso):
         ("Diana Moukalled", ["Diana Moukalled"]),
         ("By Sawsan Al-Abtah and Thaer Abbas", ["Sawsan Al-Abtah", "Thaer Abbas"]),
         ("Amir Taheri, Eyad Abu Shakra", ["Amir Taheri", "Eyad Abu Shakra"]),
+        ("Von Anna Schmidt und Peter Weber", ["Anna Schmidt", "Peter Weber"]),
+        ("Par Marie Dupont et Jean Martin", ["Marie Dupont", "Jean Martin"]),
+        ("Por Ana López y Luis Gómez", ["Ana López", "Luis Gómez"]),
+        ("Av Kari Nordmann og Ola Nordmann", ["Kari Nordmann", "Ola Nordmann"]),
+        ("Jane Doe & John Roe; Max Mustermann", ["Jane Doe", "John Roe", "Max Mustermann"]),
+        ("Sarah Lee sarah.lee@example.com", ["Sarah Lee"]),
+        ("By Meg James, Staff Writer", ["Meg James"]),
+        ("Tom Smith (Image: Getty Images)", ["Tom Smith"]),
+        ("Lena Berg (dpa)", ["Lena Berg"]),
+        ("Müller, Hans", ["Müller, Hans"]),
+        ("https://www.example.com/people/meg-james", []),
     ],
 )
 def test_split_authors(byline, authors):
     assert split_authors(byline) == authors
+
+
+@pytest.mark.parametrize(
+    ("name", "site_names", "is_site"),
+    [
+        ("mdr.de", ("MDR",), True),
+        ("STERN.de", ("www.stern.de",), True),
+        ("News Nation Bureau", ("News Nation",), True),
+        ("Redacción La Razón", ("La Razón",), True),
+        ("Anna Stern", ("stern.de",), False),
+    ],
+)
+def test_is_site_name(name, site_names, is_site):
+    assert is_site_name(name, site_names) is is_site
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        ("Sch&amp;ouml;ne Gr&amp;uuml;&szlig;e", "Schöne Grüße"),
+        ("&#8216;Quoted&#8217; &quot;twice&quot;", '‘Quoted’ "twice"'),
+    ],
+)
+def test_decode_entities_at_any_depth(raw, title):
+    assert decode_entities(raw) == title
+
+
+def test_site_prefix_and_host_suffix_are_removed():
+    assert strip_title_suffix("Neue Chips - Golem.de", ("www.golem.de",)) == "Neue Chips"
+    assert strip_title_suffix("Sport | Why jazz matters", ("Sport",)) == "Why jazz matters"
 
 
 def test_slug_to_name():

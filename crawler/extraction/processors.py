@@ -219,10 +219,11 @@ def slug_to_name(slug: str) -> str | None:
 
 # "and" in the languages of the press we meet; "&", commas and semicolons.
 _AUTHOR_SEPARATOR = re.compile(
-    r"\s*(?:[,;&]|\s(?:and|und|et|y|e|og|en|och|ve|i)\s)\s*", flags=re.IGNORECASE
+    r"\s*(?:[,;&|]|\s(?:and|und|et|y|e|og|en|och|ve|i)\s)\s*", flags=re.IGNORECASE
 )
 _BYLINE_WORD = re.compile(
-    r"^(?:by|von|par|por|door|di|af|av|from|text|texto|written by|posted by)\s*:?\s+",
+    r"^(?:by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|автор|written by|posted by)"
+    r"\s*:?\s+",
     flags=re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -236,6 +237,8 @@ _ROLE = re.compile(
     flags=re.IGNORECASE,
 )
 _DOMAIN_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", flags=re.IGNORECASE)
+# A link or web address in a byline ("… www.eldia.com", a profile URL given as a name).
+_WEB_ADDRESS = re.compile(r"\s*(?:https?://\S*|www\.\S+)", flags=re.IGNORECASE)
 
 
 def clean_author(value: str) -> str | None:
@@ -248,13 +251,17 @@ def clean_author(value: str) -> str | None:
     'John Smith'
     >>> clean_author("Staff Writer") is None, clean_author("mdr.de") is None
     (True, True)
+    >>> clean_author("https://www.couriermail.com.au/video/id-534877/x") is None
+    True
     """
     text = normalize_text(value) or ""
-    text = _PARENTHESES.sub("", _EMAIL.sub("", text))
+    text = _PARENTHESES.sub("", _WEB_ADDRESS.sub("", _EMAIL.sub("", text)))
     text = _BYLINE_WORD.sub("", text.strip())
     text = _ROLE.sub("", text).strip(" -|,:;")
     if not text or _DOMAIN_NAME.match(text) or not any(c.isalpha() for c in text):
         return None
+    if any(c.isdigit() for c in text):
+        return None  # a date or time of the byline line ("Apr 7", "15:43 IST"), not a name
     return normalize_text(text)
 
 
@@ -268,18 +275,53 @@ def split_authors(value: str) -> list[str]:
     ['Anna Schmidt', 'Peter Weber', 'dpa']
     >>> split_authors("Dupont, Marie")
     ['Dupont, Marie']
+    >>> split_authors("Ashok Pradhan | TNN | Apr 7, 2020, 15:43 IST")
+    ['Ashok Pradhan', 'TNN']
+    >>> split_authors("Wednesday, 08 Apr 2020 11:39 PM MYT"), split_authors("Текст: Венера Ерофеева")
+    ([], ['Венера Ерофеева'])
     """
     text = _PARENTHESES.sub("", normalize_text(value) or "")
     text = _BYLINE_WORD.sub("", text.strip())
+    if parse_date(text):
+        return []  # a dateline in the byline's place ("Wednesday, 08 Apr 2020 11:39 PM")
     if re.fullmatch(r"[^\s,]+,\s*[^\s,]+", text):
         return [name] if (name := clean_author(text)) else []
     return [name for part in _AUTHOR_SEPARATOR.split(text) if (name := clean_author(part))]
 
 
+NEWSROOM_WORDS = frozenset(
+    [
+        "the",
+        "bureau",
+        "desk",
+        "staff",
+        "team",
+        "editorial",
+        "editors",
+        "newsroom",
+        "online",
+        "digital",
+        "web",
+        "redacción",
+        "redaccion",
+        "redação",
+        "redacao",
+        "redaktion",
+        "rédaction",
+    ]
+)
+"""Words that turn a site's name into its newsroom's byline, and a leading article."""
+
+
 def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
-    """True when an author name is the site's or publisher's own name, not a person's.
+    """True when an author name is the site's or publisher's own name, not a person's:
+    the name itself, or it with a newsroom word ("News Nation Bureau", "Redacción La Razón").
 
     >>> is_site_name("STERN.de", ("stern.de",)), is_site_name("Tagesschau", ("www.tagesschau.de",))
+    (True, True)
+    >>> is_site_name("Times Of India", ("The Times of India",))
+    True
+    >>> is_site_name("News Nation Bureau", ("News Nation",)), is_site_name("Reuters Editorial", ("reuters.com",))
     (True, True)
     >>> is_site_name("Anna Stern", ("stern.de",))
     False
@@ -287,9 +329,10 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
 
     def key(text: str) -> str:
         text = re.sub(r"^www\.|\.[a-z]{2,6}$", "", text.strip().lower())
-        return re.sub(r"\W+", "", text)
+        kept = [w for w in re.findall(r"\w+", text) if w not in NEWSROOM_WORDS]
+        return "".join(kept)
 
-    return key(name) in {key(site) for site in site_names}
+    return bool(key(name)) and key(name) in {key(site) for site in site_names}
 
 
 def unique(values: list[str]) -> list[str]:

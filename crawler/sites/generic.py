@@ -253,7 +253,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         seo = [words(decode_entities(t)) for t in self._seo_titles() if t]
         for h1 in self.root.iter("h1"):
             text = normalize_text(decode_entities(h1.text_content()))
-            if text and any(len(words(text) & title) >= 0.6 * len(words(text)) for title in seo):
+            if (
+                text
+                and not is_site_name(text, self.site_names)
+                and any(len(words(text) & title) >= 0.6 * len(words(text)) for title in seo)
+            ):
                 return text
         return None
 
@@ -263,7 +267,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         headline first, since SEO titles (og:title, JSON-LD) are often a variant."""
         for candidate in (HEADLINE(self.root), self._visible_headline(), *self._seo_titles()):
             text = normalize_text(decode_entities(candidate or ""))
-            if text:
+            if text and not is_site_name(text, self.site_names):
                 return strip_title_suffix(text, self.site_names)
         return None
 
@@ -327,14 +331,17 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [self.headline]
 
     def authors(self) -> list[str]:
-        found = first_nonempty(
-            lambda: self.metadata.article_names("author"),
-            lambda: self.metadata.all("author"),
-            lambda: BYLINE_AUTHORS(self.root),
-            lambda: POST_META_AUTHORS(self.root),
-            lambda: [self._extraction.get("author") or ""],
+        """The first signal that names anyone but the site itself, split into people."""
+        return first_nonempty(
+            lambda: self._people(self.metadata.article_names("author")),
+            lambda: self._people(self.metadata.all("author")),
+            lambda: self._people(BYLINE_AUTHORS(self.root)),
+            lambda: self._people(POST_META_AUTHORS(self.root)),
+            lambda: self._people([self._extraction.get("author") or ""]),
         )
-        names = [name for value in found for name in split_authors(decode_entities(value))]
+
+    def _people(self, bylines: list[str]) -> list[str]:
+        names = [name for value in bylines for name in split_authors(decode_entities(value))]
         return [name for name in names if not is_site_name(name, self.site_names)]
 
     def published_raw(self) -> list[str | None]:

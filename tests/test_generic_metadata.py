@@ -1,0 +1,55 @@
+"""Titles and authors the generic profile gives for page shapes seen on real pages."""
+
+from __future__ import annotations
+
+import json
+
+from scrapy.http import HtmlResponse
+
+from crawler.sites.generic import GenericArticlePage
+
+STORY = "<p>" + "Some words of the story. " * 20 + "</p>"
+
+
+def record(head: str, body: str, url: str = "https://www.example-news.de/a/story") -> dict:
+    html = f"<html><head>{head}</head><body><article>{body}{STORY}</article></body></html>"
+    item = GenericArticlePage(HtmlResponse(url=url, body=html.encode())).to_item()
+    return {"title": item.title, "authors": item.authors}
+
+
+def jsonld(**data: object) -> str:
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_the_visible_headline_wins_over_an_seo_variant():
+    head = "<title>Disney+ glitches blamed on heavy demand - LA Times</title>"
+    head += '<meta property="og:title" content="Disney+ glitches: exec says we had some issues">'
+    body = "<h1>Site Name</h1><h1>‘We had some issues,’ exec says on Disney+ glitches</h1>"
+    assert record(head, body)["title"] == "‘We had some issues,’ exec says on Disney+ glitches"
+
+
+def test_an_h1_that_is_the_site_name_is_not_the_headline():
+    head = "<title>Jangan Membenci Satu Kaum | Kabar Islam</title>"
+    head += '<meta property="og:site_name" content="Kabar Islam">'
+    assert record(head, "<h1>Kabar Islam</h1>")["title"] == "Jangan Membenci Satu Kaum"
+
+
+def test_double_encoded_entities_and_the_publisher_suffix_are_removed():
+    head = "<title>Sch&amp;ouml;ne &amp;quot;neue&amp;quot; Chips - Golem.de</title>"
+    head += jsonld(
+        **{"@type": "NewsArticle", "publisher": {"@type": "Organization", "name": "Golem.de"}}
+    )
+    assert record(head, "")["title"] == 'Schöne "neue" Chips'
+
+
+def test_the_host_name_is_a_site_name_too():
+    assert (
+        record("<title>Wahl in Bayern | example-news.de</title>", "")["title"] == "Wahl in Bayern"
+    )
+
+
+def test_the_sites_own_name_is_not_an_author_and_the_next_signal_is_used():
+    head = jsonld(**{"@type": "NewsArticle", "headline": "Story", "author": {"name": "STERN.de"}})
+    head += '<meta property="og:site_name" content="stern.de">'
+    head += '<meta name="author" content="Von Anna Schmidt und Peter Weber, Redakteurin">'
+    assert record(head, "")["authors"] == ["Anna Schmidt", "Peter Weber"]
