@@ -100,10 +100,11 @@ FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORAGES = {"": DurableFileFeedStorage, "file": DurableFileFeedStorage}
 
 # Item pipelines (docs: pipelines/__init__.py):
-# normalize → date range → validate → dedupe → incremental state → output.
+# site title suffix → normalize → date range → validate → dedupe → incremental state → output.
 # By import path, as Scrapy's own templates write them: the pipelines package sits above
 # crawler/ (it imports crawler's items and processors), so nothing here imports it.
 ITEM_PIPELINES = {
+    "pipelines.SiteTitleSuffixPipeline": 50,
     "pipelines.NormalizeArticlePipeline": 100,
     "pipelines.DateRangePipeline": 150,
     "pipelines.ValidateArticlePipeline": 200,

@@ -1,5 +1,7 @@
 """Site-agnostic item pipelines, in the order they run (see ``crawler/settings.py``):
 
+0. :class:`~pipelines.title_suffix.SiteTitleSuffixPipeline` (50): a title suffix repeated
+   across the site's pages removed.
 1. :class:`~pipelines.normalize.NormalizeArticlePipeline` (100): ISO dates, canonical URL,
    stable id, word count, content hash.
 2. :class:`~pipelines.daterange.DateRangePipeline` (150): the ``-a since/until`` range.
@@ -16,6 +18,7 @@ from pipelines.dedupe import DedupeArticlePipeline
 from pipelines.normalize import NormalizeArticlePipeline
 from pipelines.output import ArticleOutputPipeline
 from pipelines.state import IncrementalStatePipeline
+from pipelines.title_suffix import SiteTitleSuffixPipeline
 from pipelines.validate import ValidateArticlePipeline
 
 __all__ = [
@@ -24,5 +27,6 @@ __all__ = [
     "DedupeArticlePipeline",
     "IncrementalStatePipeline",
     "NormalizeArticlePipeline",
+    "SiteTitleSuffixPipeline",
     "ValidateArticlePipeline",
 ]

@@ -6,7 +6,9 @@ import json
 
 from scrapy.http import HtmlResponse
 
+from crawler.items import ArticleItem
 from crawler.sites.generic import GenericArticlePage
+from pipelines.title_suffix import SiteTitleSuffixPipeline
 
 STORY = "<p>" + "Some words of the story. " * 20 + "</p>"
 
@@ -53,3 +55,32 @@ def test_the_sites_own_name_is_not_an_author_and_the_next_signal_is_used():
     head += '<meta property="og:site_name" content="stern.de">'
     head += '<meta name="author" content="Von Anna Schmidt und Peter Weber, Redakteurin">'
     assert record(head, "")["authors"] == ["Anna Schmidt", "Peter Weber"]
+
+
+class CountingStats:
+    def __init__(self) -> None:
+        self.values: dict[str, int] = {}
+
+    def inc_value(self, key: str) -> None:
+        self.values[key] = self.values.get(key, 0) + 1
+
+
+def test_a_suffix_repeated_across_a_sites_pages_is_removed_once_it_repeats():
+    stats = CountingStats()
+    pipeline = SiteTitleSuffixPipeline(stats)  # type: ignore[arg-type]
+    titles = [
+        ("https://news.example/a", "Wild beat Sabres 4-1 at home | Sport"),
+        ("https://news.example/b", "Parise scores twice in the third | Sport"),
+        ("https://news.example/c", "Coach says the streak is no accident | Sport"),
+        ("https://other.example/d", "Markets rally as oil prices fall | Sport"),
+        ("https://news.example/e", "Budget vote delayed - again"),
+    ]
+    cleaned = [pipeline.process_item(ArticleItem(url=u, title=t)).title for u, t in titles]
+    assert cleaned == [
+        "Wild beat Sabres 4-1 at home | Sport",
+        "Parise scores twice in the third",
+        "Coach says the streak is no accident",
+        "Markets rally as oil prices fall | Sport",
+        "Budget vote delayed - again",
+    ]
+    assert stats.values == {"title/site_suffix_removed": 2}
