@@ -9,12 +9,15 @@ from scrapy.downloadermiddlewares.offsite import OffsiteMiddleware
 from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, RedirectMiddleware
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
+from scrapy.extensions.logstats import LogStats
 from scrapy.extensions.spiderstate import SpiderState
 
 from crawler.capture.replay import ArchiveReplayMiddleware
 from crawler.capture.warc import WarcCaptureMiddleware
+from crawler.reporting.corpus_quality import CorpusQuality
 from crawler.reporting.coverage_report import CoverageReport
 from crawler.reporting.logformatter import ArticleLogFormatter
+from crawler.reporting.progress import CrawlProgress
 from crawler.reporting.run_report import RunReport
 from crawler.runtime.distributed import DistributedCrawl
 from crawler.runtime.exit_status import ExitStatus
@@ -30,6 +33,7 @@ from crawler.runtime.middlewares import (
     HostGuardMiddleware,
     LoggedRobotsTxtMiddleware,
 )
+from crawler.runtime.parquet import ParquetItemExporter
 from crawler.runtime.resume import (
     CrashSafeResume,
     SkipWrittenArticlesMiddleware,
@@ -98,6 +102,11 @@ SPIDER_MIDDLEWARES = {SkipWrittenArticlesMiddleware: 600}
 # Each record is on disk (write + fsync) before the next; a torn last line is cut on append.
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_STORAGES = {"": DurableFileFeedStorage, "file": DurableFileFeedStorage}
+# Or Parquet (crawler/runtime/parquet.py), typed columns: -O articles.parquet. Records are
+# written in row groups, each a complete file part (articles.parquet, articles-00001...),
+# so a kill loses at most the row group in progress.
+FEED_EXPORTERS = {"parquet": ParquetItemExporter}
+PARQUET_ROW_GROUP_SIZE = 5000  # records per row group (= per file part)
 
 # Item pipelines (docs: pipelines/__init__.py):
 # site title suffix → normalize → date range → validate → dedupe → incremental state → output.
@@ -114,8 +123,18 @@ ITEM_PIPELINES = {
     "pipelines.ArticleOutputPipeline": 900,
 }
 
-# Extensions: the coverage report, then the run report (which quotes its numbers).
-EXTENSIONS: dict[type, int | None] = {CoverageReport: 490, RunReport: 500}
+# Extensions: the coverage report, then the run report (which quotes its numbers), and
+# the progress line (crawler/reporting/progress.py) instead of Scrapy's LogStats, which
+# says how many pages but not how far through the archive.
+EXTENSIONS: dict[type, int | None] = {
+    CoverageReport: 490,
+    RunReport: 500,
+    CrawlProgress: 510,
+    LogStats: None,
+}
+# Corpus quality (crawler/reporting/corpus_quality.py): counts each emitted record's
+# fields as quality/... stats, summarized in both reports.
+EXTENSIONS |= {CorpusQuality: 480}
 # Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
 # Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
 # a pickled dict whenever JOBDIR is set.
@@ -138,6 +157,8 @@ REMOTE_CONTROL_ENABLED = False
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off
 ARCHIVE_CONTACT_URL = None  # URL named in the User-Agent (see Identity above)
 ARCHIVE_LISTING_PATTERN_BUDGET = 20_000  # listing pages per URL pattern (spider traps: last resort)
+ARCHIVE_PROGRESS_INTERVAL = 30  # seconds between progress lines; 0 = none
+ARCHIVE_PROGRESS_BAR = True  # a live bar too, on an interactive terminal only
 ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON
 ARCHIVE_RESUME_FROM_OUTPUT = True  # skip articles already in the -o JSON Lines output
 ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After a retry waits for

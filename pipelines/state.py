@@ -28,10 +28,10 @@ class IncrementalStatePipeline:
         if state is None:
             return item
         adapter = ItemAdapter(item)
-        address = self.crawler.spider.address
+        spider: Any = self.crawler.spider  # an ArchiveSpider
         revision = state.revise(
             url=adapter["url"],
-            fetched_url=address.to_public(adapter["fetched_url"]),
+            fetched_url=spider.to_public(adapter["fetched_url"]),
             article_id=adapter["id"],
             content_hash=adapter["content_hash"],
             now=adapter["fetched_at"],

@@ -222,3 +222,30 @@ def run_crawl(spider: str, base_url: str, workdir: Path, *scrapy_args: str) -> C
         output=output.read_text() if output.exists() else "",
         report=json.loads(report.read_text()) if report.exists() else {},
     )
+
+
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+"""Headless Chromium with nothing that reaches the network on its own (updates, sync)."""
+
+
+def chromium_command(
+    url: str, profile_dir: Path, *args: str, window: tuple[int, int] = (1400, 900)
+) -> list[str]:
+    """Debian's ``chromium`` rendering ``url`` headless with a fresh profile folder; add
+    ``--dump-dom`` (the DOM after scripts ran, on stdout) or ``--screenshot=FILE.png``."""
+    return [
+        "chromium",
+        *CHROMIUM_FLAGS,
+        f"--user-data-dir={profile_dir}",
+        f"--window-size={window[0]},{window[1]}",
+        *args,
+        url,
+    ]

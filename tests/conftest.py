@@ -1,9 +1,11 @@
-"""Shared test fixtures: a loopback HTTP server (pytest-httpserver) serving a mirror."""
+"""Shared test fixtures: a loopback HTTP server (pytest-httpserver) serving a mirror, and
+one crawl of the fixture archive with every output on."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from crawler.capture.mirror import Mirror
+from qa.fixtures import FIXTURES, CrawlResult, run_crawl
 
 
 def serve_mirror(server: HTTPServer, root: Path) -> None:
@@ -33,3 +36,54 @@ def mirror_server() -> Iterator[HTTPServer]:
     server.clear()
     if server.is_running():
         server.stop()
+
+
+@dataclass(frozen=True)
+class OutputsCrawl:
+    """One crawl of the fixture archive with every output on, shared by the tests of the
+    Parquet feed, the progress log and the coverage page (a crawl costs seconds)."""
+
+    result: CrawlResult
+    workdir: Path
+    base_url: str
+    fetched: list[str]
+    """Every path the crawl requested, in order."""
+
+    @property
+    def jsonl(self) -> Path:
+        return self.workdir / "articles.jsonl"
+
+    @property
+    def parquet(self) -> Path:
+        return self.workdir / "articles.parquet"
+
+
+OUTPUTS_CRAWL_ROW_GROUP = 10
+"""Records per Parquet row group: the 27 fixture articles make three file parts."""
+OUTPUTS_CRAWL_PROGRESS_INTERVAL = 0.25
+"""Seconds between progress lines: several in a crawl of a few seconds."""
+
+
+@pytest.fixture(scope="session")
+def outputs_crawl(tmp_path_factory: pytest.TempPathFactory) -> OutputsCrawl:
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    serve_mirror(server, FIXTURES / "aawsat" / "site")
+    workdir = tmp_path_factory.mktemp("outputs")
+    base_url = server.url_for("/")
+    result = run_crawl(
+        "aawsat",
+        base_url,
+        workdir,
+        "-O",
+        str(workdir / "articles.parquet"),
+        "-s",
+        f"PARQUET_ROW_GROUP_SIZE={OUTPUTS_CRAWL_ROW_GROUP}",
+        "-s",
+        f"ARCHIVE_PROGRESS_INTERVAL={OUTPUTS_CRAWL_PROGRESS_INTERVAL}",
+    )
+    fetched = [request.full_path for request, _ in server.log]
+    server.clear()
+    server.stop()
+    assert result.returncode == 0, result.log[-4000:]
+    return OutputsCrawl(result, workdir, base_url, fetched)

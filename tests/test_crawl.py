@@ -29,13 +29,10 @@ EXPECTED_JSONL, EXPECTED_STATS = fixture_site("aawsat").golden_files
 
 
 @pytest.fixture(scope="module")
-def crawl(mirror_server, tmp_path_factory):
-    serve_mirror(mirror_server, MIRROR)
-    base_url = mirror_server.url_for("/")
-    result = run_crawl("aawsat", base_url, tmp_path_factory.mktemp("crawl"))
-    assert result.returncode == 0, result.log[-4000:]
-    fetched = [request.full_path for request, _ in mirror_server.log]
-    return result, base_url, fetched
+def crawl(outputs_crawl):
+    """The fixture crawl (tests/conftest.py), shared with the Parquet, progress and
+    coverage page tests: its extra outputs change nothing in the JSON Lines or stats."""
+    return outputs_crawl.result, outputs_crawl.base_url, outputs_crawl.fetched
 
 
 def test_output_is_the_golden_jsonl(crawl):
@@ -104,6 +101,7 @@ def test_a_bad_base_url_is_a_clear_usage_error(tmp_path):
 
 
 def test_the_archive_spider_with_a_named_profile_gives_the_same_corpus(mirror_server, tmp_path):
+    serve_mirror(mirror_server, MIRROR)
     base_url = mirror_server.url_for("/")
     result = run_crawl("archive", base_url, tmp_path, "-a", "site=aawsat")
     assert result.returncode == 0, result.log[-4000:]

@@ -98,16 +98,16 @@ def start_server(respond: Responder, port: int = 0) -> ThreadingHTTPServer:
     return server
 
 
-def crawl_command(spider: str, base_url: str, scrapy_args: list[str]) -> list[str]:
-    """``scrapy crawl`` against a local copy: no politeness delay is needed on loopback."""
+def crawl_command(spider: str, base_url: str | None, scrapy_args: list[str]) -> list[str]:
+    """``scrapy crawl`` against a local copy: no politeness delay is needed on loopback.
+    Without ``base_url`` the arguments say where (``-a base_urls=`` for several sites)."""
     return [
         sys.executable,
         "-m",
         "scrapy",
         "crawl",
         spider,
-        "-a",
-        f"base_url={base_url}",
+        *(("-a", f"base_url={base_url}") if base_url else ()),
         "-s",
         "DOWNLOAD_DELAY=0",
         "-s",

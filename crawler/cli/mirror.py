@@ -3,6 +3,14 @@
     python -m crawler.mirror serve fixtures/aawsat/site --port 8000
     python -m crawler.mirror crawl fixtures/aawsat/site aawsat -O articles.jsonl
 
+``crawl-sites`` serves several mirrors, each on its own loopback port, and crawls a URL
+list spanning them with ``scrapy crawl archive -a urls=FILE`` (each ``--site
+ROOT=PUBLIC_ORIGIN`` becomes a ``-a base_urls=PUBLIC_ORIGIN=http://127.0.0.1:PORT`` pair)::
+
+    python -m crawler.mirror crawl-sites --site fixtures/aawsat/site=https://eng-archive.aawsat.com \
+        --site fixtures/levant-review/site=https://levantreview.example \
+        -a urls=examples/two-sites.txt -O both.jsonl
+
 Any option ``crawl`` does not know goes to ``scrapy crawl`` (``-O FILE``, ``-a NAME=VALUE``,
 ``-s NAME=VALUE``). The local Wayback Machine that ``-a source=wayback`` can be tried
 against is checkout-only: ``python -m qa.fake_wayback``.
@@ -64,16 +72,59 @@ def serve_or_crawl(
         if args.command == "serve":
             print(f"Serving {args.root} at {base_url} (Ctrl-C stops)", flush=True)
             threading.Event().wait()
-        # So the crawl works from any folder, not only beside scrapy.cfg.
-        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-        return subprocess.call(command_for(args.spider, base_url, scrapy_args), env=env)
+        return run_scrapy(command_for(args.spider, base_url, scrapy_args))
     except KeyboardInterrupt:
         return 130
     finally:
         server.shutdown()
 
 
+def run_scrapy(command: list[str]) -> int:
+    # So the crawl works from any folder, not only beside scrapy.cfg.
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+    return subprocess.call(command, env=env)
+
+
+def crawl_sites(argv: list[str]) -> int:
+    """``crawl-sites --site ROOT=PUBLIC_ORIGIN ...``: each mirror on a port of its own,
+    crawled as one URL list by ``scrapy crawl archive``."""
+    parser = argparse.ArgumentParser(
+        prog="python -m crawler.mirror crawl-sites",
+        description="serve several mirrors and crawl a URL list spanning them",
+    )
+    parser.add_argument(
+        "--site",
+        action="append",
+        required=True,
+        metavar="ROOT=PUBLIC_ORIGIN",
+        help="a mirror folder and the address its site is published at (once per site)",
+    )
+    args, scrapy_args = parser.parse_known_args(argv)
+    servers, pairs = [], []
+    try:
+        for site in args.site:
+            root, equals, public = site.partition("=")
+            if not equals:
+                parser.error(f"--site {site!r}: expected ROOT=PUBLIC_ORIGIN")
+            try:
+                server = start_server(Mirror(Path(root)).respond, 0)
+            except (FileNotFoundError, OSError) as error:
+                parser.error(str(error))
+            servers.append(server)
+            pairs.append(f"{public.rstrip('/')}=http://127.0.0.1:{server.server_port}")
+        base_urls = ["-a", f"base_urls={','.join(pairs)}"]
+        return run_scrapy(crawl_command("archive", None, [*base_urls, *scrapy_args]))
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        for server in servers:
+            server.shutdown()
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["crawl-sites"]:
+        return crawl_sites(argv[1:])
     parser = build_parser("python -m crawler.mirror", __doc__, lambda command: None)
     return serve_or_crawl(parser, argv, lambda args: Mirror(args.root).respond, crawl_command)
 

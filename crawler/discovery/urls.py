@@ -129,7 +129,7 @@ def same_origin(url: str, origin: str) -> bool:
     return (allowed_scheme, allowed_port, scheme, port) == ("http", 80, "https", 443)
 
 
-def _origin_key(url: str) -> tuple[str, int | None]:
+def origin_key(url: str) -> tuple[str, int | None]:
     """Host and non-default port, ignoring scheme and a leading ``www.``."""
     parts = urlsplit(url)
     host = (parts.hostname or "").lower().removeprefix("www.")
@@ -145,15 +145,15 @@ class SiteAddress:
 
     @classmethod
     def of(cls, public: str, served: str | None = None) -> SiteAddress:
-        return cls(public=_origin(public), served=_origin(served or public))
+        return cls(public=origin(public), served=origin(served or public))
 
     @property
     def served_host(self) -> str:
         return urlsplit(self.served).hostname or ""
 
     def is_on_site(self, url: str) -> bool:
-        key = _origin_key(url)
-        return key in {_origin_key(self.public), _origin_key(self.served)}
+        key = origin_key(url)
+        return key in {origin_key(self.public), origin_key(self.served)}
 
     def to_served(self, url: str) -> str:
         """The URL to fetch for a link found in a page (public or served origin)."""
@@ -167,7 +167,7 @@ class SiteAddress:
         return self.served + "/" + path.lstrip("/")
 
 
-def _origin(url: str) -> str:
+def origin(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in {"http", "https"} or not parts.hostname:
         raise ValueError(f"not an http(s) URL: {url!r}")

@@ -1,17 +1,16 @@
 """Writes the coverage report at the end of every crawl: JSON, a text table, an HTML page.
 
 ``ARCHIVE_COVERAGE_DIR`` (default ``coverage``) names the folder; the files are
-``<spider>.json``, ``<spider>.txt`` and ``<spider>.html`` (a chart of articles per month
-per section, the table, and every listed article that is not in the output).
+``<spider>.json``, ``<spider>.txt`` and ``<spider>.html`` (``crawler/reporting/coverage_page.py``:
+a month × section heatmap over the archive's whole span, the tables, the corpus quality
+summary, and every listed article that is not in the output).
 An empty value turns the report off.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
-from collections import defaultdict
 from pathlib import Path
 from typing import Any, Self
 
@@ -20,12 +19,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.reporting.corpus_quality import CorpusQuality, quality_lines, quality_summary
+from crawler.reporting.coverage_page import TABLE_COLUMNS, html_page
 from crawler.reporting.ledger import COVERED
 
 logger = logging.getLogger(__name__)
-
-TABLE_COLUMNS = ("listed", "covered", "missing", "unavailable", "not_article")
-PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f")
 
 
 def text_table(summary: dict[str, Any]) -> str:
@@ -38,91 +36,26 @@ def text_table(summary: dict[str, Any]) -> str:
         f"articles covered, {summary['missing']} missing, {summary['unavailable']} unavailable, "
         f"{summary['not_articles']} not articles"
     )
-    lines = [
-        headline,
+    lines = [headline, ""]
+    for site in summary.get("sites", ()):
+        lines.append(
+            f"  {site['site']}: coverage {site['coverage']:.1%}, {site['covered']} of "
+            f"{site['listed']} covered, {site['missing']} missing, "
+            f"{site['unavailable']} unavailable, {site['not_articles']} not articles"
+        )
+    lines += [
         "",
         "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)),
     ]
     lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    if "quality" in summary:
+        lines += ["", *quality_lines(summary["quality"])]
     if summary["not_in_output"]:
         lines += ["", "listed but not in the output:"]
         lines += [
             f"  {e['status']:<11} {e['outcome']:<28} {e['url']}" for e in summary["not_in_output"]
         ]
     return "\n".join(lines) + "\n"
-
-
-def chart_svg(summary: dict[str, Any]) -> str:
-    """Stacked bars: covered articles per month, one colour per section."""
-    per_month: dict[str, dict[str, int]] = defaultdict(dict)
-    sections = sorted({r["section"] for r in summary["rows"]})
-    for row in summary["rows"]:
-        per_month[row["month"]][row["section"]] = row.get("covered", 0)
-    months = sorted(per_month)
-    peak = max((sum(v.values()) for v in per_month.values()), default=1) or 1
-    bar, gap, height, top = 18, 6, 220, 20
-    width = max(400, len(months) * (bar + gap) + 60)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 110}">']
-    for index, month in enumerate(months):
-        x, y = 40 + index * (bar + gap), top + height
-        for section in sections:
-            count = per_month[month].get(section, 0)
-            if count:
-                h = count / peak * height
-                y -= h
-                colour = PALETTE[sections.index(section) % len(PALETTE)]
-                parts.append(
-                    f'<rect x="{x}" y="{y:.1f}" width="{bar}" height="{h:.1f}" fill="{colour}">'
-                    f"<title>{html.escape(month)} {html.escape(section)}: {count}</title></rect>"
-                )
-        parts.append(
-            f'<text x="{x + bar / 2}" y="{top + height + 8}" font-size="10" '
-            f'transform="rotate(60 {x + bar / 2} {top + height + 8})">{html.escape(month)}</text>'
-        )
-    parts.append(f'<text x="0" y="{top}" font-size="11">{peak}</text>')
-    for index, section in enumerate(sections):
-        colour = PALETTE[index % len(PALETTE)]
-        parts.append(
-            f'<rect x="{40 + index * 120}" y="{height + 90}" width="10" height="10" fill="{colour}"/>'
-            f'<text x="{55 + index * 120}" y="{height + 99}" font-size="11">{html.escape(section)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def html_page(spider_name: str, summary: dict[str, Any]) -> str:
-    rows = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape(str(r.get(c, 0)))}</td>"
-            for c in ("section", "month", *TABLE_COLUMNS)
-        )
-        + "</tr>"
-        for r in summary["rows"]
-    )
-    missing = (
-        "".join(
-            f"<li><code>{html.escape(e['status'])}</code> {html.escape(e['outcome'])}: "
-            f'<a href="{html.escape(e["url"])}">{html.escape(e["url"])}</a></li>'
-            for e in summary["not_in_output"]
-        )
-        or "<li>none</li>"
-    )
-    head = "".join(f"<th>{c}</th>" for c in ("section", "month", *TABLE_COLUMNS))
-    return (
-        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        f"<title>Coverage: {html.escape(spider_name)}</title><style>"
-        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head><body>"
-        f"<h1>Coverage of the {html.escape(spider_name)} crawl: {summary['coverage']:.1%}</h1>"
-        f"<p>{summary['covered']} of {summary['listed']} articles seen on listing pages or "
-        f"sitemaps are covered; {summary['missing']} missing; {summary['unavailable']} "
-        "unavailable (gone from the site or forbidden by robots.txt); "
-        f"{summary['not_articles']} turned out not to be articles.</p>"
-        f"<h2>Articles per month and section</h2>{chart_svg(summary)}"
-        f"<h2>Table</h2><table><tr>{head}</tr>{rows}</table>"
-        f"<h2>Listed but not in the output</h2><ul>{missing}</ul></body></html>\n"
-    )
 
 
 class CoverageReport:
@@ -170,8 +103,13 @@ class CoverageReport:
         ledger = getattr(spider, "coverage", None)
         if ledger is None:
             return
-        summary = ledger.summary()
+        hosts = getattr(spider, "hosts", None)
+        summary = ledger.summary((lambda url: hosts.site_of(url).name) if hosts else None)
         stats = self.crawler.stats
+        quality = self.crawler.get_extension(CorpusQuality)
+        summary["quality"] = quality_summary(
+            stats.get_stats(), quality.short_bodies if quality else None
+        )
         for key in ("listed", "covered", "missing", "unavailable", "not_articles"):
             stats.set_value(f"coverage/{key}", summary[key])
         self.folder.mkdir(parents=True, exist_ok=True)

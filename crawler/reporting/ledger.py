@@ -15,6 +15,7 @@ listed page is a WordPress page, a listing or an attachment; everything else is
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,9 +87,20 @@ class CoverageLedger:
         entry.section = section or entry.section
         entry.month = month_of(published) or entry.month
 
-    def summary(self) -> dict[str, Any]:
-        """Counts over the *listed* articles (seen on a listing, sitemap, URL list or CDX)."""
+    def progress(self) -> tuple[int, int]:
+        """How many articles are listed, and how many of those have an outcome yet."""
+        listed = settled = 0
+        for entry in self.entries.values():
+            if entry.sources:
+                listed += 1
+                settled += entry.outcome is not None
+        return listed, settled
+
+    def summary(self, site_of: Callable[[str], str] | None = None) -> dict[str, Any]:
+        """Counts over the *listed* articles (seen on a listing, sitemap, URL list or CDX);
+        with ``site_of`` (a URL's site name), also per site, under ``"sites"``."""
         listed = [entry for entry in self.entries.values() if entry.sources]
+        by_site = site_counts(listed, site_of) if site_of else None
         rows: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
         for entry in listed:
             counts = rows[(entry.section or UNKNOWN, entry.month or UNKNOWN)]
@@ -96,14 +108,9 @@ class CoverageLedger:
             counts[entry.status] += 1
             counts[f"outcome/{entry.outcome or 'not_reached'}"] += 1
         statuses = Counter(entry.status for entry in listed)
-        measured = statuses["covered"] + statuses["missing"]
         return {
-            "listed": len(listed),
-            "covered": statuses["covered"],
-            "unavailable": statuses["unavailable"],
-            "missing": statuses["missing"],
-            "not_articles": statuses["not_article"],
-            "coverage": round(statuses["covered"] / measured, 4) if measured else 1.0,
+            **status_counts(statuses, len(listed)),
+            **({"sites": by_site} if by_site is not None else {}),
             "rows": [
                 {"section": section, "month": month, **dict(sorted(counts.items()))}
                 for (section, month), counts in sorted(rows.items())
@@ -116,8 +123,32 @@ class CoverageLedger:
                     "section": e.section,
                     "month": e.month,
                     "sources": sorted(e.sources),
+                    **({"site": site_of(e.url)} if site_of else {}),
                 }
                 for e in sorted(listed, key=lambda e: e.url)
                 if e.status != "covered"
             ],
         }
+
+
+def status_counts(statuses: Counter[str], listed: int) -> dict[str, Any]:
+    measured = statuses["covered"] + statuses["missing"]
+    return {
+        "listed": listed,
+        "covered": statuses["covered"],
+        "unavailable": statuses["unavailable"],
+        "missing": statuses["missing"],
+        "not_articles": statuses["not_article"],
+        "coverage": round(statuses["covered"] / measured, 4) if measured else 1.0,
+    }
+
+
+def site_counts(listed: list[LedgerEntry], site_of: Callable[[str], str]) -> list[dict[str, Any]]:
+    """The summary's counts per site, by site name."""
+    entries: dict[str, list[LedgerEntry]] = defaultdict(list)
+    for entry in listed:
+        entries[site_of(entry.url)].append(entry)
+    return [
+        {"site": site, **status_counts(Counter(e.status for e in group), len(group))}
+        for site, group in sorted(entries.items())
+    ]

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
+from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+
+from crawler.reporting.corpus_quality import quality_lines, quality_summary
+from crawler.reporting.progress import duration
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +23,9 @@ REPORT_LINES = (
     ("responses by status", "downloader/response_status_count/"),
     ("articles extracted", "articles/extracted"),
     ("articles emitted", "articles/emitted"),
+    ("articles emitted, by site", "sites/emitted/"),
+    ("articles dropped, by site", "sites/dropped/"),
+    ("article pages failed, by site", "sites/failed/"),
     ("articles dropped", "articles/dropped/"),
     ("article pages failed", "articles/failed/"),
     ("articles filtered out", "articles/filtered/"),
@@ -45,9 +53,31 @@ REPORT_LINES = (
 )
 
 
-def report_lines(stats: dict[str, Any]) -> list[str]:
+def timing_lines(stats: dict[str, Any], now: datetime) -> list[str]:
+    """Elapsed time since the crawl started, and the average rates over it.
+
+    >>> from datetime import timedelta
+    >>> start = datetime(2026, 1, 1, tzinfo=UTC)
+    >>> stats = {"start_time": start, "downloader/response_count": 7200, "articles/emitted": 1800}
+    >>> timing_lines(stats, start + timedelta(hours=1))
+    ['elapsed: 60 min (3,600 s)', 'average rates: 2.00 pages/s, 0.50 articles/s, 1,800 articles/h']
+    """
+    start = stats.get("start_time")
+    if not isinstance(start, datetime):
+        return []
+    seconds = max((now - start).total_seconds(), 1e-6)
+    pages, articles = stats.get("downloader/response_count", 0), stats.get("articles/emitted", 0)
+    rates = (
+        f"{pages / seconds:.2f} pages/s, {articles / seconds:.2f} articles/s, "
+        f"{articles / seconds * 3600:,.0f} articles/h"
+    )
+    elapsed = duration(seconds) + (f" ({seconds:,.0f} s)" if seconds >= 90 else "")
+    return [f"elapsed: {elapsed}", f"average rates: {rates}"]
+
+
+def report_lines(stats: dict[str, Any], now: datetime | None = None) -> list[str]:
     """The report as text lines; a stat that is absent is shown as 0 or omitted."""
-    lines = []
+    lines = timing_lines(stats, now or datetime.now(UTC))
     for label, key in REPORT_LINES:
         if key.endswith("/"):
             parts = {
@@ -78,12 +108,26 @@ class RunReport:
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
         return extension
+
+    def item_scraped(self, item: Any) -> None:
+        self.count_by_site("emitted", item)
+
+    def item_dropped(self, item: Any) -> None:
+        self.count_by_site("dropped", item)
+
+    def count_by_site(self, what: str, item: Any) -> None:
+        """``sites/<what>/<site>``: a URL list can span sites (records say which)."""
+        assert self.crawler.stats is not None
+        site = ItemAdapter(item).get("site") or "unknown"
+        self.crawler.stats.inc_value(f"sites/{what}/{site}")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
-        lines = report_lines(stats)
+        lines = report_lines(stats) + quality_lines(quality_summary(stats))
         logger.info("Run report (%s, finished: %s):\n  %s", spider.name, reason, "\n  ".join(lines))
         if self.report_file:
             report = {

@@ -111,6 +111,8 @@ class HostGuardMiddleware(OffsiteMiddleware):
     steer the crawler to another port of its own host. Other spiders are held to their
     ``allowed_domains``, as by Scrapy.
 
+    A request of a multi-site URL list carries its site's address in
+    ``meta["site_address"]`` (public and served origins) and must stay on that site.
     Only ``meta={"allow_offsite": True}``, set deliberately in code, opts a request out.
     """
 
@@ -131,7 +133,8 @@ class HostGuardMiddleware(OffsiteMiddleware):
         if scheme not in HTTP_SCHEMES:
             self.faults.record("faults/bad_scheme", "Refused a %s: URL: %s", scheme, request.url)
             raise IgnoreRequest(f"not an HTTP(S) URL: {request.url}")
-        origins = getattr(spider, "allowed_origins", None)
+        site_address = request.meta.get("site_address")
+        origins = list(site_address) if site_address else getattr(spider, "allowed_origins", None)
         if origins is not None:
             if any(same_origin(request.url, origin) for origin in origins):
                 return

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, NoReturn, Self
 from urllib.parse import urlsplit
 
+import pyarrow.parquet as pq
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -50,6 +51,7 @@ from crawler.reporting.outcomes import DropArticle
 from crawler.runtime.exit_status import FAILURES, RunRefused
 from crawler.runtime.feeds import LINE_FORMATS
 from crawler.runtime.locks import FileLock
+from crawler.runtime.parquet import PARQUET_SUFFIX, is_parquet_file, part_paths
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ JOBDIR_LOCK = "crawl.lock"
 """File in ``JOBDIR`` locked (``flock``) by the crawl using the folder."""
 LIFO_SIZE = struct.Struct(">L")
 """queuelib's record length and count format in a ``LifoDiskQueue`` file."""
+RESUMABLE_FORMATS = LINE_FORMATS | {"parquet"}
+"""Feed formats whose records a resumed crawl reads back."""
 JOBDIR_REQUEST_STATE = ("requests.seen", "requests.queue")
 """What Scrapy keeps in ``JOBDIR`` about requests: the seen-set and the pending queue."""
 
@@ -77,14 +81,15 @@ def url_key(url: str) -> str:
 
 
 def appended_line_feeds(settings: BaseSettings) -> list[Path]:
-    """Local JSON Lines feeds this crawl appends to (``-o out.jsonl``, not ``-O``)."""
+    """Local JSON Lines and Parquet feeds this crawl appends to (``-o out.jsonl``, not
+    ``-O``)."""
     paths = []
     for uri, options in settings.getdict("FEEDS").items():
         uri = str(uri)
         scheme = urlsplit(uri).scheme
         if scheme not in {"", "file"} or (options or {}).get("overwrite"):
             continue
-        if (options or {}).get("format") in LINE_FORMATS:
+        if (options or {}).get("format") in RESUMABLE_FORMATS:
             paths.append(Path(urlsplit(uri).path if scheme == "file" else uri))
     return paths
 
@@ -104,6 +109,9 @@ class WrittenArticles:
         """Read every complete line; an unterminated last line is a torn write, not a record."""
         written = cls()
         for path in files:
+            if path.suffix == PARQUET_SUFFIX:
+                written.add_parquet(path)
+                continue
             if not path.is_file():
                 continue
             with path.open("rb") as lines:
@@ -112,14 +120,28 @@ class WrittenArticles:
                         written.add_line(line)
         return written
 
+    def add_parquet(self, path: Path) -> None:
+        """Every part of a Parquet feed (a part is whole or absent, never torn)."""
+        for part in part_paths(path):
+            if not part.stat().st_size:
+                continue  # created by the feed storage of a run killed before a row group
+            if not is_parquet_file(part):
+                self.unreadable_lines += 1
+                continue
+            table = pq.read_table(part, columns=["url", "fetched_url", "content_hash"])
+            for record in table.to_pylist():
+                self.add_record(record)
+
     def add_line(self, line: bytes) -> None:
         try:
             record = json.loads(line)
-            url, fetched_url = record["url"], record["fetched_url"]
+            self.add_record(record)
         except (ValueError, TypeError, KeyError):
             if line.strip():
                 self.unreadable_lines += 1
-            return
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        url, fetched_url = record["url"], record["fetched_url"]
         self.count += 1
         self.urls.add(url)
         self.url_keys.update({url_key(url), url_key(fetched_url)})

@@ -35,6 +35,7 @@ from twisted.python.failure import Failure
 
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
+from crawler.discovery.multisite import HostSites, Site
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import SiteAddress, canonicalize_url, stripped_noise
 from crawler.items import ArticleItem
@@ -132,15 +133,20 @@ class ArchiveSpider(Spider):
         state: str | None = None,
         recheck: str = "false",
         source: str = "site",
+        hosts: HostSites | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if source not in SOURCES:
             raise UsageError(f"-a source={source!r}: expected one of {', '.join(SOURCES)}")
-        try:
-            self.address = SiteAddress.of(self.profile.public_origin, base_url)
-        except ValueError as error:
-            raise UsageError(f"-a base_url: {error}; e.g. http://127.0.0.1:8000/") from None
+        self.hosts = hosts
+        """The sites of a multi-site URL list (``crawler/discovery/multisite.py``); None
+        when the crawl is of one site, ``profile``'s, at ``address``."""
+        if hosts is None:
+            try:
+                self.address = SiteAddress.of(self.profile.public_origin, base_url)
+            except ValueError as error:
+                raise UsageError(f"-a base_url: {error}; e.g. http://127.0.0.1:8000/") from None
         try:
             self.date_range = DateRange.from_args(since, until)
         except ValueError as error:
@@ -153,8 +159,12 @@ class ArchiveSpider(Spider):
         self.state: ArticleState | None = None
         self.coverage = CoverageLedger()
         self.scheduled = RecentUrls(URL_CACHE_SIZE)
-        self.allowed_domains = [self.address.served_host]
-        self.allowed_origins = [self.address.served]
+        if hosts is None:
+            self.allowed_domains = [self.address.served_host]
+            self.allowed_origins: list[str] | None = [self.address.served]
+        else:  # a multi-site list: each request carries its site (meta["site_address"])
+            self.allowed_domains = []
+            self.allowed_origins = None
         self.wayback: WaybackSource | None = None
 
     @classmethod
@@ -176,6 +186,7 @@ class ArchiveSpider(Spider):
         if spider.source == "wayback":
             spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
             spider.allowed_domains.append(spider.wayback.host)
+            assert spider.allowed_origins is not None  # one site: URL lists only span sites
             spider.allowed_origins.append(spider.wayback.endpoint)
         return spider
 
@@ -242,7 +253,7 @@ class ArchiveSpider(Spider):
             stats.set_value("url_list/empty", 1)
             logger.warning("-a %s=%s lists no URL to crawl", listed.argument, listed.source)
         for url in listed.urls:
-            if not self.address.is_on_site(url):
+            if self.hosts is None and not self.address.is_on_site(url):
                 stats.inc_value("url_list/off_site")
                 logger.error("Not on %s, skipped: %s", self.profile.public_origin, url)
                 continue
@@ -381,7 +392,8 @@ class ArchiveSpider(Spider):
         key = self.listed_key(first_url)
         if first_url != response.url:
             self.coverage.alias(self.listed_key(response.url), key)
-        page = self.profile.article_page(response, self.address.to_public(response.url))
+        site = self.site_of(response.url)
+        page = site.profile.article_page(response, site.address.to_public(response.url))
         reason = page.not_article_reason()
         if reason is not None:
             self.crawler.stats.inc_value(f"pages/not_article/{reason}")
@@ -404,6 +416,8 @@ class ArchiveSpider(Spider):
             logger.exception("Extraction failed for %s", page.response.url)
             return None
         item.fetched_at = utc_now()
+        if self.hosts is not None:
+            item.site = self.site_of(page.response.url).name
         self.crawler.stats.inc_value("articles/extracted")
         return item
 
@@ -420,6 +434,7 @@ class ArchiveSpider(Spider):
         else:
             kind = failure.type.__name__ if failure.type else "error"
         self.crawler.stats.inc_value(f"articles/failed/{kind}")
+        self.crawler.stats.inc_value(f"sites/failed/{self.site_of(key).name}")
         logger.warning("Article page failed (%s): %s", kind, failure.request.url)
         self.coverage.outcome(key, f"failed:{kind}")
 
@@ -470,12 +485,22 @@ class ArchiveSpider(Spider):
 
     # -- requests -------------------------------------------------------------------
 
+    def site_of(self, url: str) -> Site:
+        """The site ``url`` belongs to: the crawl's one site, or its host's in a list."""
+        if self.hosts is not None:
+            return self.hosts.site_of(url)
+        return Site(self.profile.name, self.address, self.profile)
+
+    def to_public(self, url: str) -> str:
+        """The published URL of a page fetched from ``url``."""
+        return self.site_of(url).address.to_public(url)
+
     def listed_key(self, url: str) -> str:
         """The ledger's key for a URL: canonical and public."""
-        return public_key(self.address, url)
+        return public_key(self.address if self.hosts is None else self.site_of(url).address, url)
 
     def _served(self, url: str) -> str:
-        return served_key(self.address, url)
+        return served_key(self.address if self.hosts is None else self.site_of(url).address, url)
 
     def _follow_links(
         self, response: TextResponse, skip: Collection[str] = (), articles: set[str] | None = None
@@ -560,9 +585,11 @@ class ArchiveSpider(Spider):
             stats.inc_value("state/skipped_known")
             self.coverage.outcome(key, "known")
             return None
+        address = None if self.hosts is None else self.site_of(url).address
         return Request(
             self._served(url),
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
+            meta={"site_address": (address.public, address.served)} if address else None,
         )

@@ -1,4 +1,7 @@
-"""``scrapy crawl archive -a base_url=URL [-a site=NAME]``: any site's archive.
+"""``scrapy crawl archive -a base_url=URL [-a site=NAME]``: any site's archive; and
+``scrapy crawl archive -a urls=FILE``: the article pages of a list spanning sites, each
+extracted by its host's profile (``crawler/discovery/multisite.py``;
+``-a base_urls=PUBLIC=SERVED,...`` fetches some sites from copies).
 
 With ``-a site=NAME`` the registered profile of that site extracts the pages (and
 ``base_url`` may point at a copy of the site); without it the generic profile does, for
@@ -14,6 +17,7 @@ from typing import Any
 
 from scrapy.exceptions import UsageError
 
+from crawler.discovery.multisite import HostSites, parse_base_urls
 from crawler.sites import get_profile
 from crawler.sites.generic import generic_profile
 from crawler.spiders.archive import ArchiveSpider
@@ -28,9 +32,20 @@ class GenericArchiveSpider(ArchiveSpider):
         site: str | None = None,
         base_url: str | None = None,
         site_url: str | None = None,
+        base_urls: str | None = None,
         **kwargs: Any,
     ) -> None:
-        if site:
+        hosts = None
+        if (kwargs.get("urls") or kwargs.get("url")) and not (site or base_url or site_url):
+            try:
+                hosts = HostSites(parse_base_urls(base_urls))
+            except ValueError as error:
+                raise UsageError(str(error)) from None
+            if kwargs.get("source", "site") != "site":
+                raise UsageError("a URL list spanning sites is fetched from the sites themselves")
+        elif base_urls:
+            raise UsageError("-a base_urls= goes with -a urls=FILE alone (else use -a base_url=)")
+        elif site:
             try:
                 self.profile = get_profile(site)
             except KeyError as error:
@@ -38,5 +53,7 @@ class GenericArchiveSpider(ArchiveSpider):
         elif base_url or site_url:
             self.profile = generic_profile(site_url or base_url or "")
         else:
-            raise UsageError("scrapy crawl archive needs -a base_url=URL (or -a site=NAME)")
-        super().__init__(*args, base_url=base_url, **kwargs)
+            raise UsageError(
+                "scrapy crawl archive needs -a base_url=URL (or -a site=NAME, or -a urls=FILE)"
+            )
+        super().__init__(*args, base_url=base_url, hosts=hosts, **kwargs)

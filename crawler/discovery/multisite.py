@@ -1,0 +1,79 @@
+"""``scrapy crawl archive -a urls=FILE`` with no ``base_url``: a URL list spanning sites.
+
+Each URL belongs to the site at its origin (scheme, host and port; ``www.`` aside). That
+site's pages are extracted by the profile registered for the host (``crawler/sites``),
+else by the generic profile; records carry the profile's name as ``site``, or, for a
+generic host, the host itself as a name (``levantreview_example``), so ids and reports
+tell the sites apart. ``-a base_urls=PUBLIC=SERVED,...`` fetches some of the sites from
+copies, as ``base_url`` does for one site: the list may name either address, and records
+keep the public one.
+
+Robots.txt and politeness are per host already (Scrapy reads each host's robots.txt and
+keeps a download slot per host); each request carries its site's address in
+``meta["site_address"]``, so the off-site guard (``crawler/runtime/middlewares.py``) refuses a
+redirect from one site to another.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from crawler.discovery.urls import SiteAddress, origin, origin_key
+from crawler.sites import PROFILES, SiteProfile
+from crawler.sites.generic import generic_profile
+
+
+@dataclass(frozen=True)
+class Site:
+    """One site of a URL list: what its records are called, where it is, who reads it."""
+
+    name: str
+    address: SiteAddress
+    profile: SiteProfile
+
+
+def site_name(public_origin: str) -> str:
+    """A ``site`` value for a host no profile knows: its host (and port) as a name.
+
+    >>> site_name("https://www.LevantReview.example")
+    'levantreview_example'
+    >>> site_name("http://127.0.0.1:8001")
+    '127_0_0_1_8001'
+    """
+    host, port = origin_key(public_origin)
+    return re.sub(r"[^a-z0-9]+", "_", f"{host}_{port}" if port else host).strip("_")
+
+
+def parse_base_urls(text: str | None) -> dict[str, str]:
+    """``PUBLIC=SERVED`` pairs, comma-separated, as public origin → served origin.
+
+    >>> parse_base_urls("https://a.example=http://127.0.0.1:8001/")
+    {'https://a.example': 'http://127.0.0.1:8001'}
+    """
+    pairs: dict[str, str] = {}
+    for pair in filter(None, (part.strip() for part in (text or "").split(","))):
+        public, equals, served = pair.partition("=")
+        if not equals:
+            raise ValueError(f"-a base_urls: expected PUBLIC=SERVED, got {pair!r}")
+        pairs[origin(public)] = origin(served)
+    return pairs
+
+
+class HostSites:
+    """The site of each URL of a multi-site list, found by its origin."""
+
+    def __init__(self, base_urls: dict[str, str] | None = None) -> None:
+        self.addresses = [SiteAddress.of(p, s) for p, s in (base_urls or {}).items()]
+        self.registered = {origin_key(p.public_origin): p for p in PROFILES.values()}
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (one instance per crawl, kept as long as it)
+    def site_of(self, url: str) -> Site:
+        address = next((a for a in self.addresses if a.is_on_site(url)), None) or SiteAddress.of(
+            origin(url)
+        )
+        profile = self.registered.get(origin_key(address.public))
+        if profile is not None:
+            return Site(profile.name, address, profile)
+        return Site(site_name(address.public), address, generic_profile(address.public))

@@ -1,0 +1,109 @@
+"""A URL list spanning two sites: ``scrapy crawl archive -a urls=FILE`` with no base URL,
+run as the README runs it (``python -m crawler.mirror crawl-sites``: the aawsat and
+Levant Review fixture sites, each on its own loopback port). Each URL is extracted by its
+host's profile (aawsat's own; the generic one for the other site), ``site`` is set per
+host, robots.txt is read per host, and both reports group by site."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.runtime.middlewares import HostGuardMiddleware
+from crawler.spiders.generic import GenericArchiveSpider
+from qa.fixtures import FIXTURES, crawl_golden_files
+
+AAWSAT = "https://eng-archive.aawsat.com"
+LEVANT = "https://levantreview.example"
+
+
+def golden_records(site: str) -> dict[str, dict]:
+    lines, _ = crawl_golden_files(site)
+    return {r["url"]: r for r in map(json.loads, lines.read_text().splitlines())}
+
+
+@pytest.fixture(scope="module")
+def crawl(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("multisite")
+    command = [
+        sys.executable,
+        *("-m", "crawler.mirror", "crawl-sites"),
+        *("--site", f"fixtures/aawsat/site={AAWSAT}"),
+        *("--site", f"fixtures/levant-review/site={LEVANT}"),
+        *("-a", "urls=examples/two-sites.txt", "-O", str(workdir / "both.jsonl")),
+        *("-s", f"ARCHIVE_REPORT_FILE={workdir / 'report.json'}"),
+        *("-s", f"ARCHIVE_COVERAGE_DIR={workdir / 'coverage'}"),
+    ]
+    done = subprocess.run(
+        command, cwd=FIXTURES.parent, capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-4000:]
+    records = [json.loads(line) for line in (workdir / "both.jsonl").read_text().splitlines()]
+    report = json.loads((workdir / "report.json").read_text())
+    coverage = json.loads((workdir / "coverage" / "archive.json").read_text())
+    return records, report, coverage
+
+
+def test_each_url_is_extracted_by_its_hosts_profile(crawl):
+    records, _, _ = crawl
+    by_url = {r["url"]: r for r in records}
+    aawsat, levant = golden_records("aawsat"), golden_records("levant-review")
+    assert len(records) == 4
+    for url, record in by_url.items():
+        golden = aawsat.get(url) or levant[url]
+        fetched = urlsplit(record.pop("fetched_url"))
+        assert fetched.hostname == "127.0.0.1"
+        assert fetched.path == urlsplit(url).path
+        record.pop("fetched_at")
+        if url.startswith(LEVANT):
+            # A host without a profile: the generic extractor; the host names the site.
+            assert record["extractor"]["name"] == "generic"
+            assert record.pop("site") == "levantreview_example"
+            assert record.pop("id").startswith("levantreview_example-")
+            golden = {k: v for k, v in golden.items() if k not in ("site", "id")}
+        else:
+            assert record["site"] == "aawsat"
+        assert record == {k: v for k, v in golden.items() if k != "fetched_url"}
+
+
+def test_robots_txt_is_read_per_host_and_reports_group_by_site(crawl):
+    _, report, coverage = crawl
+    stats = report["stats"]
+    assert stats["robotstxt/request_count"] == 2
+    assert stats["sites/emitted/aawsat"] == 2
+    assert stats["sites/emitted/levantreview_example"] == 2
+    assert stats["sites/failed/aawsat"] == 1  # the deleted story: 404
+    assert "articles emitted, by site: 4 (aawsat: 2, levantreview_example: 2)" in report["report"]
+    sites = {site["site"]: site for site in coverage["sites"]}
+    assert sorted(sites) == ["aawsat", "levantreview_example"]
+    assert (sites["aawsat"]["listed"], sites["aawsat"]["unavailable"]) == (3, 1)
+    assert (sites["levantreview_example"]["listed"], sites["levantreview_example"]["covered"]) == (
+        2,
+        2,
+    )
+    assert [e["site"] for e in coverage["not_in_output"]] == ["aawsat"]
+
+
+def test_a_redirect_to_another_listed_site_is_refused():
+    crawler = get_crawler(GenericArchiveSpider, {"ROBOTSTXT_OBEY": False})
+    crawler.spider = GenericArchiveSpider.from_crawler(crawler, url="https://a.example/x/")
+    guard = HostGuardMiddleware.from_crawler(crawler)
+    site = ("https://a.example", "http://127.0.0.1:8001")
+    same = Request("http://127.0.0.1:8001/x/", meta={"site_address": site})
+    assert guard.process_request(same) is None
+    public = Request("https://a.example/x/", meta={"site_address": site})
+    assert guard.process_request(public) is None
+    other = Request(
+        "http://127.0.0.1:8002/x/",
+        meta={"site_address": site, "redirect_urls": ["http://127.0.0.1:8001/x/"]},
+    )
+    with pytest.raises(IgnoreRequest, match="off-site"):
+        guard.process_request(other)
+    assert crawler.stats.get_value("faults/off_site/redirect") == 1

@@ -1,0 +1,155 @@
+"""Parquet output (``-O articles.parquet``), as a user loads it: the fixture crawl writes
+JSON Lines and Parquet in one run, and pandas must read the same records from both; a
+killed crawl keeps its finished row groups and ``-o`` resumes into a new part;
+``python -m crawler.convert`` turns either into the other, exactly.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from crawler.capture.mirror import crawl_command
+from crawler.cli.convert import main as convert
+from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths
+from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
+from tests.conftest import OUTPUTS_CRAWL_ROW_GROUP
+from tests.fault_server import FaultServer
+
+EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
+DATE_COLUMNS = ("published", "modified", "fetched_at")
+
+
+def plain(value: Any) -> Any:
+    """pyarrow hands list cells to pandas as numpy arrays; compare them as lists."""
+    if isinstance(value, np.ndarray | list):
+        return [plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    return value
+
+
+def test_the_crawl_writes_complete_row_groups_as_file_parts(outputs_crawl):
+    parts = part_paths(outputs_crawl.parquet)
+    names = [part.name for part in parts]
+    assert names == ["articles.parquet", "articles-00001.parquet", "articles-00002.parquet"]
+    rows = [pq.read_metadata(part).num_rows for part in parts]
+    assert rows == [OUTPUTS_CRAWL_ROW_GROUP, OUTPUTS_CRAWL_ROW_GROUP, 7]
+    for rows_written, part in zip(rows, parts, strict=True):
+        assert f"Parquet: {rows_written} records written to {part}" in outputs_crawl.result.log
+
+
+def test_pandas_reads_the_same_records_from_jsonl_and_parquet(outputs_crawl):
+    from_lines = pd.read_json(outputs_crawl.jsonl, lines=True, dtype=False)
+    from_parquet = pd.concat(
+        [pd.read_parquet(part) for part in part_paths(outputs_crawl.parquet)], ignore_index=True
+    )
+    # Typed dates: the instant in a timestamp column, the exact text beside it.
+    for name in ("published", "modified"):
+        assert from_parquet.pop(f"{name}_iso").tolist() == from_lines[name].tolist()
+    for name in DATE_COLUMNS:
+        assert isinstance(from_parquet[name].dtype, pd.DatetimeTZDtype)
+        from_lines[name] = pd.to_datetime(from_lines[name], utc=True, format="ISO8601")
+        for frame in (from_lines, from_parquet):
+            frame[name] = frame[name].astype("datetime64[us, UTC]")
+    for name in ("authors", "tags", "images", "extractor", "capture"):
+        from_parquet[name] = from_parquet[name].map(plain)
+    for frame in (from_lines, from_parquet):  # a null is None in both (read_json: NaN)
+        for name in frame.columns.difference(DATE_COLUMNS):
+            frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    assert list(from_parquet.columns) == list(from_lines.columns)
+    pd.testing.assert_frame_equal(from_parquet, from_lines, check_dtype=False)
+    assert from_parquet["images"].map(len).sum() > 0  # structs compared, not only empty lists
+
+
+def test_the_arrow_schema_follows_the_json_schema():
+    schema = arrow_schema()
+    assert schema.field("authors").type == pa.list_(pa.field("item", pa.string(), False))
+    images = schema.field("images").type.value_type
+    assert [f.name for f in images] == ["url", "caption", "credit"]
+    assert schema.field("published").type == pa.timestamp("us", tz="UTC")
+    assert schema.field("published").nullable
+    assert schema.field("published_iso").type == pa.string()
+    assert schema.field("word_count").type == pa.int64()
+    assert not schema.field("title").nullable
+
+
+def test_convert_round_trips_the_crawl_output_byte_for_byte(outputs_crawl, tmp_path, capsys):
+    crawl_lines = outputs_crawl.jsonl.read_bytes()
+    # The crawl's own parts (the first part names them all), back to JSON Lines.
+    assert convert([str(outputs_crawl.parquet), str(tmp_path / "back.jsonl")]) == 0
+    assert (tmp_path / "back.jsonl").read_bytes() == crawl_lines
+    # JSON Lines -> Parquet -> JSON Lines.
+    assert convert([str(outputs_crawl.jsonl), str(tmp_path / "one.parquet")]) == 0
+    assert convert([str(tmp_path / "one.parquet"), str(tmp_path / "again.jsonl")]) == 0
+    assert (tmp_path / "again.jsonl").read_bytes() == crawl_lines
+    assert (
+        capsys.readouterr().out.splitlines()[-1] == f"27 records written to {tmp_path}/again.jsonl"
+    )
+
+
+def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, capsys):
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_bytes(outputs_crawl.jsonl.read_bytes() + b"{not json\n")
+    assert convert([str(corpus), str(tmp_path / "out.parquet")]) == 2
+    assert "corpus.jsonl: line 28: not JSON" in capsys.readouterr().err
+    foreign = tmp_path / "foreign.jsonl"
+    foreign.write_text(json.dumps({"headline": "x"}) + "\n")
+    assert convert([str(foreign), str(tmp_path / "out.parquet")]) == 2
+    assert "fields not in schema v1: ['headline']" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl", "foreign.jsonl"]
+
+
+def test_a_killed_crawl_keeps_its_row_groups_and_resume_appends_a_part(tmp_path):
+    """SIGKILL once two row groups are written; the same command with ``-o`` then
+    finishes the crawl in new parts, leaving the old ones byte for byte as they were."""
+    output = tmp_path / "out.parquet"
+    server = FaultServer(FIXTURES / "aawsat" / "site", delay=0.02)
+    with server.running():
+        command = crawl_command(
+            "aawsat",
+            server.base_url,
+            [
+                *("-o", str(output), "-s", f"JOBDIR={tmp_path / 'job'}"),
+                *("-s", "ARCHIVE_COVERAGE_DIR=", "-s", "PARQUET_ROW_GROUP_SIZE=4"),
+            ],
+        )
+        killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=subprocess.DEVNULL)
+        second_part = tmp_path / "out-00001.parquet"
+        deadline = time.monotonic() + 60
+        while not second_part.exists() and killed.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+        assert killed.returncode == -signal.SIGKILL
+        kept = {part: part.read_bytes() for part in part_paths(output)}
+        assert len(kept) >= 2
+        assert all(is_parquet_file(part) for part in kept)
+        finished = subprocess.run(command, cwd=FIXTURES.parent, capture_output=True, check=False)
+    assert finished.returncode == 0, finished.stderr.decode()[-3000:]
+    parts = part_paths(output)
+    assert len(parts) > len(kept)
+    assert {part: part.read_bytes() for part in parts[: len(kept)]} == kept
+    back = tmp_path / "back.jsonl"
+    assert convert([str(output), str(back)]) == 0
+    lines = golden_crawl_lines(back.read_text(), server.base_url)
+    assert lines == EXPECTED_JSONL.read_text().splitlines()  # every article exactly once
+    assert not list(Path(tmp_path).glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".json"])
+def test_convert_refuses_unknown_formats(tmp_path, capsys, suffix):
+    source = tmp_path / f"in{suffix}"
+    source.write_text("")
+    assert convert([str(source), str(tmp_path / "out.parquet")]) == 2
+    assert "unknown format" in capsys.readouterr().err
