@@ -8,7 +8,10 @@ Disk full is in ``tests/test_resume.py`` (it resumes); each crawl here is a subp
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -23,10 +26,18 @@ UNUSED_SERVER = "http://127.0.0.1:9/"
 ARTICLE = "https://eng-archive.aawsat.com/diana-moukalled/opinion/live-from-lebanon/"
 
 
+def crawl_command_for(*args: str, spider: str = "aawsat", base_url: str = UNUSED_SERVER):
+    return crawl_command(spider, base_url, ["-s", "ARCHIVE_COVERAGE_DIR=", *args])
+
+
 def crawl(*args: str, spider: str = "aawsat", base_url: str = UNUSED_SERVER):
-    command = crawl_command(spider, base_url, ["-s", "ARCHIVE_COVERAGE_DIR=", *args])
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=120, cwd=FIXTURES.parent, check=False
+        crawl_command_for(*args, spider=spider, base_url=base_url),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=FIXTURES.parent,
+        check=False,
     )
 
 
@@ -34,53 +45,136 @@ def last_line(done: subprocess.CompletedProcess[str]) -> str:
     return done.stderr.strip().splitlines()[-1]
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A crawl that must stop before fetching anything, and what it was given."""
+
+    done: subprocess.CompletedProcess[str]
+    folder: Path
+
+
+KEPT = '{"kept": true}\n'
+"""What an existing -O output holds before a crawl that must not start."""
+
+
+def _prepare_refusals(root: Path) -> dict[str, list[str]]:
+    """Each case's folder under ``root`` and its crawl arguments (the folder is set up)."""
+    cases: dict[str, list[str]] = {}
+    for name in ("missing_list", "bad_site", "unwritable", "jobdir", "output", "queue", "state"):
+        (root / name).mkdir()
+    for name in ("missing_list", "bad_site", "state"):
+        (root / name / "prev.jsonl").write_text(KEPT)
+    cases["missing_list"] = [
+        "-a",
+        "urls=/no/such/list.txt",
+        "-O",
+        str(root / "missing_list/prev.jsonl"),
+    ]
+    cases["bad_site"] = ["-a", "site=nope", "-O", str(root / "bad_site/prev.jsonl")]
+    (root / "unwritable/file").write_text("")
+    cases["unwritable"] = ["-O", str(root / "unwritable/file/out.jsonl")]
+    for name in ("jobdir", "output"):
+        cases[name] = ["-o", str(root / name / "out.jsonl"), "-s", f"JOBDIR={root / name / 'job'}"]
+    (root / "queue/job/requests.queue").mkdir(parents=True)
+    (root / "queue/job/requests.queue/active.json").write_text("garbage{")
+    cases["queue"] = ["-o", str(root / "queue/out.jsonl"), "-s", f"JOBDIR={root / 'queue/job'}"]
+    (root / "state/state.sqlite").write_bytes(b"not a database at all" * 100)
+    cases["state"] = [
+        "-a",
+        f"state={root / 'state/state.sqlite'}",
+        "-O",
+        str(root / "state/prev.jsonl"),
+    ]
+    return cases
+
+
+@pytest.fixture(scope="module")
+def refusals(tmp_path_factory) -> dict[str, Refusal]:
+    """Every crawl here that must stop before its first request, run side by side: each
+    is mostly Scrapy's start-up, so on two cores they take half the time one by one would."""
+    root = tmp_path_factory.mktemp("refusals")
+    cases = _prepare_refusals(root)
+    # As running crawls would: hold the JOBDIR of one case and the output of another.
+    held = [
+        FileLock.acquire(root / "jobdir/job/crawl.lock", "busy", "wait"),
+        FileLock.acquire(root / "output/out.jsonl", "busy", "wait", note_pid=False),
+    ]
+    spiders = {"bad_site": "archive"}
+    running = {
+        name: subprocess.Popen(
+            crawl_command_for(*args, spider=spiders.get(name, "aawsat")),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=FIXTURES.parent,
+        )
+        for name, args in cases.items()
+    }
+    results = {}
+    for name, process in running.items():
+        out, err = process.communicate(timeout=180)
+        done = subprocess.CompletedProcess(process.args, process.returncode, out, err)
+        results[name] = Refusal(done, root / name)
+    for lock in held:
+        lock.release()
+    return results
+
+
 @pytest.mark.parametrize(
-    ("spider", "argument", "message"),
+    ("case", "message"),
     [
-        ("aawsat", "urls=/no/such/list.txt", "-a urls=/no/such/list.txt: no such file"),
-        ("archive", "site=nope", "unknown site profile 'nope'; known profiles: aawsat"),
+        ("missing_list", "-a urls=/no/such/list.txt: no such file"),
+        ("bad_site", "unknown site profile 'nope'; known profiles: aawsat"),
     ],
 )
-def test_a_bad_argument_is_one_line_and_exit_2_and_leaves_the_output_alone(
-    tmp_path, spider, argument, message
-):
-    previous = tmp_path / "prev.jsonl"
-    previous.write_text('{"kept": true}\n')
-    done = crawl("-a", argument, "-O", str(previous), spider=spider)
+def test_a_bad_argument_is_one_line_and_exit_2_and_leaves_the_output_alone(refusals, case, message):
+    done, folder = refusals[case].done, refusals[case].folder
     assert done.returncode == EXIT_USAGE
     assert last_line(done) == f"scrapy crawl: error: {message}"
     assert "Traceback" not in done.stderr
     assert "never retrieved" not in done.stderr
-    assert previous.read_text() == '{"kept": true}\n'  # -O did not empty it
+    assert (folder / "prev.jsonl").read_text() == KEPT  # -O did not empty it
 
 
-def test_an_unwritable_output_is_refused_before_the_first_request(tmp_path):
-    not_a_folder = tmp_path / "file"
-    not_a_folder.write_text("")
-    done = crawl("-O", str(not_a_folder / "out.jsonl"))
+def test_an_unwritable_output_is_refused_before_the_first_request(refusals):
+    done, folder = refusals["unwritable"].done, refusals["unwritable"].folder
     assert done.returncode == EXIT_REFUSED
-    assert last_line(done).startswith(f"scrapy crawl: refused: cannot write {not_a_folder}")
+    assert last_line(done).startswith(f"scrapy crawl: refused: cannot write {folder / 'file'}")
     assert "downloader/request_count" not in done.stderr
     assert "Traceback" not in done.stderr
 
 
-def test_a_second_crawl_on_the_same_jobdir_or_output_is_refused(tmp_path):
-    jobdir, output = tmp_path / "job", tmp_path / "out.jsonl"
-    running = FileLock.acquire(jobdir / "crawl.lock", "busy", "wait")  # as a running crawl
-    done = crawl("-o", str(output), "-s", f"JOBDIR={jobdir}")
+def test_a_second_crawl_on_the_same_jobdir_or_output_is_refused(refusals):
+    done, folder = refusals["jobdir"].done, refusals["jobdir"].folder
     assert done.returncode == EXIT_REFUSED
     assert last_line(done) == (
-        f"scrapy crawl: refused: JOBDIR {jobdir} is in use by another crawl (pid "
-        f"{running.path.read_text().split()[1]}); wait for it to finish, or give this one "
-        "another JOBDIR"
+        f"scrapy crawl: refused: JOBDIR {folder / 'job'} is in use by another crawl (pid "
+        f"{os.getpid()}); wait for it to finish, or give this one another JOBDIR"
     )
-    running.release()
-    FileLock.acquire(output, "busy", "wait", note_pid=False)
-    done = crawl("-o", str(output), "-s", f"JOBDIR={jobdir}")
+    assert not (folder / "job" / "crawl-running").exists()  # the first crawl's state untouched
+    done, folder = refusals["output"].done, refusals["output"].folder
     assert done.returncode == EXIT_REFUSED
-    assert "the output" in last_line(done)
-    assert "is being written by another crawl" in last_line(done)
-    assert not (jobdir / "crawl-running").exists()  # the first crawl's state was not touched
+    assert last_line(done) == (
+        f"scrapy crawl: refused: the output {folder / 'out.jsonl'} is being written by another "
+        "crawl; wait for it to finish, or write this crawl elsewhere"
+    )
+
+
+def test_a_corrupt_jobdir_queue_or_state_file_is_named_with_how_to_recover(refusals):
+    done, jobdir = refusals["queue"].done, refusals["queue"].folder / "job"
+    index = jobdir / "requests.queue" / "active.json"
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done).startswith(f"scrapy crawl: refused: JOBDIR {jobdir}: {index} is corrupt")
+    assert f"or delete {jobdir / 'requests.queue'} and {jobdir / 'requests.seen'}" in done.stderr
+    assert index.read_text() == "garbage{"  # nothing discarded behind the user's back
+    done, folder = refusals["state"].done, refusals["state"].folder
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done) == (
+        f"scrapy crawl: refused: the incremental state {folder / 'state.sqlite'} cannot be "
+        "read (file is not a database); restore it from a backup, or move it away to start "
+        "a new state (which emits every article again)"
+    )
+    assert (folder / "prev.jsonl").read_text() == KEPT
 
 
 def test_every_bad_url_list_line_is_reported_and_the_valid_ones_crawled(mirror_server, tmp_path):
@@ -124,27 +218,6 @@ def test_an_empty_url_list_is_a_warning_and_a_zero_article_report(tmp_path):
     assert f"WARNING: -a urls={url_list} lists no URL to crawl" in done.stderr
     assert "articles emitted: 0" in done.stderr
     assert output.read_text() == ""  # the crawl ran: -O gives this run's (empty) output
-
-
-def test_a_corrupt_jobdir_queue_or_state_file_is_named_with_how_to_recover(tmp_path):
-    jobdir, state = tmp_path / "job", tmp_path / "state.sqlite"
-    (jobdir / "requests.queue").mkdir(parents=True)
-    index = jobdir / "requests.queue" / "active.json"
-    index.write_text("garbage{")
-    done = crawl("-o", str(tmp_path / "out.jsonl"), "-s", f"JOBDIR={jobdir}")
-    assert done.returncode == EXIT_REFUSED
-    assert last_line(done).startswith(f"scrapy crawl: refused: JOBDIR {jobdir}: {index} is corrupt")
-    assert f"or delete {jobdir / 'requests.queue'} and {jobdir / 'requests.seen'}" in done.stderr
-    assert index.read_text() == "garbage{"  # nothing discarded behind the user's back
-
-    state.write_bytes(b"not a database at all" * 100)
-    done = crawl("-a", f"state={state}", "-O", str(tmp_path / "out.jsonl"))
-    assert done.returncode == EXIT_REFUSED
-    assert last_line(done) == (
-        f"scrapy crawl: refused: the incremental state {state} cannot be read (file is not a "
-        "database); restore it from a backup, or move it away to start a new state (which "
-        "emits every article again)"
-    )
 
 
 def test_a_saved_request_queue_is_checked_record_by_record(tmp_path):
