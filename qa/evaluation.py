@@ -8,6 +8,10 @@ pages with any predicted shingle of tp/(tp+fp), recall the mean over pages with 
 shingle of tp/(tp+fn), a page where prediction and truth have no shingle at all counting
 1.0 for both; F1 is the harmonic mean of those two means. Accuracy is the share of pages
 whose token list equals the truth's.
+
+The scores of a crawl (records keyed by page id, ``qa/corpus_crawl.py``) are small
+functions of the records: :func:`body_scores`, :func:`record_share`, :func:`day_outcomes`.
+A page without a record counts as an empty body and no date.
 """
 
 from __future__ import annotations
@@ -16,9 +20,10 @@ import gzip
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from scrapy.http import HtmlResponse
 
@@ -120,3 +125,47 @@ def generic_profile_body(page: BenchmarkPage) -> str:
     """The body our generic profile extracts from a benchmark page."""
     response = HtmlResponse(url=page.url, body=page.html, encoding="utf-8")
     return GenericArticlePage(response).to_item().body or ""
+
+
+def body_scores(truth: Mapping[str, str], records: Mapping[str, dict[str, Any]]) -> Scores:
+    """The benchmark's scores of the records' bodies against ``{page id: true body}``."""
+    return aggregate(
+        score_page(text, (records.get(page_id) or {}).get("body") or "")
+        for page_id, text in truth.items()
+    )
+
+
+def record_share(page_ids: Iterable[str], records: Mapping[str, Any]) -> float:
+    """Share of the pages that got a record.
+
+    >>> record_share(["a", "b", "c", "d"], {"a": {}, "c": {}})
+    0.5
+    """
+    ids = list(page_ids)
+    return sum(page_id in records for page_id in ids) / len(ids) if ids else 0.0
+
+
+def day_outcome(true_day: str, record: dict[str, Any] | None) -> str:
+    """``right`` when the record's publication day is ``true_day``, ``none`` when it has no
+    date (or no record), ``wrong`` otherwise; the day is the date as the page gives it.
+
+    >>> day_outcome("2020-01-02", {"published": "2020-01-02T23:30:00-05:00"})
+    'right'
+    >>> day_outcome("2020-01-02", {"published": None}), day_outcome("2020-01-02", None)
+    ('none', 'none')
+    >>> day_outcome("2020-01-02", {"published": "2020-01-03T04:30:00Z"})
+    'wrong'
+    """
+    published = (record or {}).get("published")
+    if not published:
+        return "none"
+    return "right" if published[:10] == true_day else "wrong"
+
+
+def day_outcomes(
+    true_days: Mapping[str, str], records: Mapping[str, dict[str, Any]]
+) -> Counter[str]:
+    """How many pages' publication days are ``right``, ``none`` and ``wrong``."""
+    outcomes = Counter({"right": 0, "none": 0, "wrong": 0})
+    outcomes.update(day_outcome(day, records.get(page_id)) for page_id, day in true_days.items())
+    return outcomes

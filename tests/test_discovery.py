@@ -135,18 +135,22 @@ def test_url_list_crawls_exactly_its_valid_lines(site, tmp_path):
         "not a url\n"
         f"{ORIGIN}{BOOKBINDERS}?utm_source=newsletter  # from the newsletter\n"
         "https://twitter.com/aawsat_eng/status/1\n"
+        f"{ORIGIN}/about-us/\n"
     )
     result, fetched = site.crawl(tmp_path, "-a", f"urls={url_file}")
     assert paths(r["url"] for r in records(result)) == {SEED, BOOKBINDERS}
-    assert sorted(set(fetched)) == sorted({"/robots.txt", SEED, BOOKBINDERS})
+    assert sorted(set(fetched)) == sorted({"/robots.txt", SEED, BOOKBINDERS, "/about-us/"})
     assert "-a urls: line 4: not an http(s) URL: 'not a url'" in result.log
     assert "Not on https://eng-archive.aawsat.com, skipped: https://twitter.com" in result.log
     stats = result.report["stats"]
     assert (stats["url_list/urls"], stats["url_list/invalid"], stats["url_list/off_site"]) == (
-        2,
+        3,
         1,
         1,
     )
+    # A listed page that WordPress itself calls a page (About) is still not an article.
+    assert stats["pages/not_article/wp_page"] == 1
+    assert not any(key.startswith("url_list/extracted_unsure/") for key in stats)
 
 
 def test_single_url(site, tmp_path):

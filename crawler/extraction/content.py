@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
+from w3lib.url import safe_url_string
 
 from crawler.extraction.processors import has_credit, normalize_text, split_caption_credit
 
@@ -139,14 +140,34 @@ class ImageBlock:
 
 
 Block = TextBlock | ImageBlock
+HTTP_URL = re.compile(r"^https?://[^\s/]+/\S*$")
+"""What the record schema accepts as a URL (``$defs/httpUrl``)."""
+
+
+def absolute_http_url(base_url: str, href: str) -> str | None:
+    r"""``href`` resolved as a browser resolves it (a backslash is a slash, spaces are
+    percent-encoded); None when that is not an http(s) address or when markup leaked into
+    the attribute.
+
+    >>> absolute_http_url("https://x.test/a/", "b c.jpg")
+    'https://x.test/a/b%20c.jpg'
+    >>> absolute_http_url("https://x.test/a/", "https://cdn.test\\img\\1.gif")
+    'https://cdn.test/img/1.gif'
+    >>> absolute_http_url("https://x.test/a/", '<div class="x"')
+    >>> absolute_http_url("https://x.test/a/", "blob:1")
+    """
+    if "<" in href or ">" in href:
+        return None
+    url = safe_url_string(urljoin(base_url, href.strip().replace("\\", "/")))
+    return url if HTTP_URL.match(url) else None
 
 
 def image_url(element: etree._Element, base_url: str) -> str | None:
-    """Absolute address of an ``<img>``, skipping inline placeholders."""
+    """Absolute address of an ``<img>``, skipping inline placeholders and unusable values."""
     for attribute in IMAGE_SOURCES:
         value = (element.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
-            return urljoin(base_url, value)
+            return absolute_http_url(base_url, value)
     return None
 
 

@@ -31,6 +31,7 @@ REPORT_LINES = (
     ("articles filtered out", "articles/filtered/"),
     ("duplicate articles", "articles/duplicates/"),
     ("pages that are not articles", "pages/not_article/"),
+    ("URL-list pages extracted though unlike articles", "url_list/extracted_unsure/"),
     ("listed articles (listings, sitemaps, URL lists)", "coverage/listed"),
     ("listed articles missing from the output", "coverage/missing"),
     ("pages that are not HTML", "pages/not_html"),

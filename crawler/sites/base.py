@@ -21,6 +21,13 @@ from crawler.extraction.loaders import ArticleLoader
 from crawler.extraction.metadata import PageMetadata, read_metadata
 from crawler.items import ArticleItem
 
+NO_ARTICLE_MARKUP = "no_article_markup"
+"""The one not-article reason that is a guess: nothing on the page says "article" (no
+article type in its metadata, no ``<article>`` element holding text), but nothing says it
+is something else either (WordPress page kinds, listings, 404s are the page's own word).
+Many real articles look like this. On a URL list the user has said the page is an
+article, so the spider extracts it and counts why it was unsure."""
+
 
 class UrlKind(enum.Enum):
     ARTICLE = "article"
@@ -77,7 +84,8 @@ class ArticlePage:
         return urljoin(self.public_url, href.strip())
 
     def not_article_reason(self) -> str | None:
-        """Why this page is not an article (``"listing"``, ``"wp_page"``...), or ``None``."""
+        """Why this page is not an article (``"listing"``, ``"wp_page"``...), or ``None``;
+        :data:`NO_ARTICLE_MARKUP` when the page only fails to look like one."""
         return None
 
     # -- fields: a page that shows no signal for a field returns an empty list ------

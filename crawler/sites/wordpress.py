@@ -96,6 +96,16 @@ _BODY_CLASSES = etree.XPath("//body/@class", smart_strings=False)
 _POST_ARTICLES = css_query("article.et_pb_post, article.post, article.type-post")
 _ARTICLE_IDS = css_query("article::attr(id)")
 _POST_ELEMENT_ID = re.compile(r"^post-(\d+)$")
+# Body classes only WordPress writes: post, page and attachment ids, page templates.
+_WORDPRESS_BODY_CLASS = re.compile(
+    r"^(?:(?:postid|page-id|attachmentid)-\d+|page-template(?:-.+)?)$"
+)
+# Links to WordPress's own folders or its REST API, in the page's head or its resources.
+_WORDPRESS_RESOURCES = etree.XPath(
+    "boolean(//link[@rel='https://api.w.org/' or contains(@href, '/wp-content/') "
+    "or contains(@href, '/wp-includes/')] | //script[contains(@src, '/wp-content/') "
+    "or contains(@src, '/wp-includes/')] | //img[contains(@src, '/wp-content/')])"
+)
 _DATE_ARCHIVE = re.compile(r"(?P<year>\d{4})(?:/(?P<month>\d{2})(?:/\d{2})?)?")
 
 
@@ -159,9 +169,26 @@ class WordPressSignals:
         classes = self.body_classes
         return "single-post" in classes or ("single" in classes and "post" in self.article_classes)
 
+    @cached_property
+    def is_wordpress(self) -> bool:
+        """Whether anything besides common class names says WordPress made the page: its
+        generator meta, a class only WordPress writes, or links to ``wp-content``,
+        ``wp-includes`` or the WordPress REST API. ``page``, ``home`` or ``archive`` alone
+        are class names any site may use."""
+        if (self.metadata.first("generator") or "").lower().startswith("wordpress"):
+            return True
+        if any(_WORDPRESS_BODY_CLASS.match(name) for name in self.body_classes):
+            return True
+        return bool(_WORDPRESS_RESOURCES(self.root))
+
     def wordpress_page_kind(self) -> str | None:
         """Why the page is not a single post (``not_found``, ``attachment``, ``wp_page``,
-        ``listing``); None for a single post or when WordPress says nothing."""
+        ``listing``); None for a single post, when WordPress says nothing, or when the
+        page is not WordPress's (its body classes then mean what that site means)."""
+        kind = self._body_class_page_kind()
+        return kind if kind is not None and self.is_wordpress else None
+
+    def _body_class_page_kind(self) -> str | None:
         classes = self.body_classes
         if "error404" in classes:
             return "not_found"

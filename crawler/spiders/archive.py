@@ -43,7 +43,7 @@ from crawler.reporting.ledger import CoverageLedger
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.resume import AlreadyWritten
-from crawler.sites.base import ArticlePage, ListingEntry, SiteProfile, UrlKind
+from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, SiteProfile, UrlKind
 from crawler.spiders.traps import (
     LISTING_POSTS,
     TrapRules,
@@ -395,7 +395,15 @@ class ArchiveSpider(Spider):
         site = self.site_of(response.url)
         page = site.profile.article_page(response, site.address.to_public(response.url))
         reason = page.not_article_reason()
-        if reason is not None:
+        if reason == NO_ARTICLE_MARKUP and not self.follow_links:
+            # A URL list says "these are articles": an unsure guess does not overrule it.
+            self.crawler.stats.inc_value(f"url_list/extracted_unsure/{reason}")
+            logger.info(
+                "Extracted as listed, though it looks unlike an article (%s): %s",
+                reason,
+                response.url,
+            )
+        elif reason is not None:
             self.crawler.stats.inc_value(f"pages/not_article/{reason}")
             self.coverage.outcome(key, f"not_article:{reason}")
             logger.info("Not an article (%s): %s", reason, response.url)
