@@ -19,7 +19,7 @@ The instant never changes: ``2020-05-02T02:54:29+00:00`` becomes
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from datetime import MAXYEAR, MINYEAR, UTC, date, datetime, timedelta, timezone, tzinfo
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -189,12 +189,14 @@ def in_site_zone(iso: str, zones: list[tzinfo], shown_day: date | None = None) -
     '2020-07-09T10:04:04+00:00'
     >>> in_site_zone("2020-06-29T00:16:15+03:00", [ZoneInfo("Europe/Rome")])
     '2020-06-29T00:16:15+03:00'
+    >>> in_site_zone("0001-01-01T00:00:00+00:00", [new_york], date(2020, 1, 1))  # a CMS's null
+    '0001-01-01T00:00:00+00:00'
     """
     if "T" not in iso:
         return iso
     moment = datetime.fromisoformat(iso)
-    if moment.utcoffset() != timedelta(0):
-        return iso
+    if moment.utcoffset() != timedelta(0) or not MINYEAR < moment.year < MAXYEAR:
+        return iso  # an offset the page gives is kept; year 1 or 9999 has no local day
     local = [moment.astimezone(zone) for zone in [*zones, UTC]]
     if shown_day is None:
         return local[0].isoformat()
