@@ -7,8 +7,9 @@ Measured:
 - the real-page corpora (``fixtures/article-extraction``, 181 pages with true bodies;
   ``fixtures/publication-dates``, 200 pages with true publication days) crawled as users
   crawl, ``scrapy crawl archive -a urls=LIST`` (:mod:`qa.corpus_crawl`): the share of
-  pages with a record, body F1, and the share of publication days right and not wrong
-  (right or none; so a wrong date costs more than none).
+  pages with a record, body F1, the share of publication days right and not wrong
+  (right or none; so a wrong date costs more than none), and the per-field accuracy of
+  the hand-checked metadata oracle (``oracle_title``..., :mod:`qa.metadata_oracle`).
 
 ``python -m qa.pin_quality`` raises floors; lowering one takes ``--allow-regression`` and a
 reason in the commit. The direct call of the generic profile on the same pages
@@ -26,6 +27,7 @@ from typing import Any
 from qa.corpus_crawl import CORPORA, CorpusCrawl, corpus, crawl_corpus
 from qa.evaluation import body_scores, day_outcomes, record_share
 from qa.fixtures import FIXTURES, PageCase, fixture_sites
+from qa.metadata_oracle import ORACLE_FILE, load_oracle, score
 
 FLOORS_FILE = FIXTURES.parent / "tests" / "quality_floors.json"
 QUALITY_FIELDS = ("title", "authors", "published", "section", "media_id", "images", "body")
@@ -73,6 +75,11 @@ def real_page_metrics(crawl: CorpusCrawl) -> dict[str, float]:
         outcomes = day_outcomes(days, records)
         metrics["days_right"] = round(outcomes["right"] / len(days), 4)
         metrics["days_not_wrong"] = round(1 - outcomes["wrong"] / len(days), 4)
+    if (crawl.corpus.folder / ORACLE_FILE).is_file():
+        oracle = score(load_oracle(crawl.corpus.folder), records)
+        metrics.update(
+            {f"oracle_{field}": figures["accuracy"] for field, figures in oracle.items()}
+        )
     return metrics
 
 
