@@ -1,13 +1,18 @@
-"""The baseline: a bare Scrapy spider that follows an archive's links and yields each
-page's title and ``//p`` text, with nothing of ours in it (run it outside the project
-folder, so Scrapy's defaults apply rather than ``crawler/settings.py``).
+"""The baseline: the fastest fair bare Scrapy spider, with nothing of ours in it. It
+fetches every page of an archive and extracts nothing (run it outside the project folder,
+so Scrapy's defaults apply rather than ``crawler/settings.py``).
 
-    scrapy runspider bench/bare_spider.py -a base_url=http://127.0.0.1:8080/ -O pages.jsonl
+    scrapy runspider bench/bare_spider.py -a base_url=http://127.0.0.1:8080/
 
 It follows every link to the site (its public origin or ``base_url``) whose path is a
 page (ends in ``/``) and has no query, except feeds and ``/wp-*`` folders; links to the
-public origin are rebased to ``base_url`` by a string prefix swap. Like our spider it
-obeys robots.txt and uses 16 connections, no delay.
+public origin are rebased to ``base_url`` by a string prefix swap. A page repeats the
+site's menus and sidebars (hundreds of links on a real archive), so each link is looked
+up in a plain set of the ``href`` strings already seen before any other work, and a
+``Request`` is yielded only for a URL not seen before: repeats never reach Scrapy's spider
+middlewares and duplicate filter. Links are read with one compiled XPath over the parsed
+page (no ``Selector`` per link). Like our spider it obeys robots.txt and uses 16
+connections, no delay.
 """
 
 from __future__ import annotations
@@ -16,10 +21,12 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+from lxml import etree
 from scrapy import Request, Spider
 from scrapy.http import Response, TextResponse
 
 PUBLIC_ORIGIN = "https://eng-archive.aawsat.com"
+LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
 
 
 class BareSpider(Spider):
@@ -39,23 +46,25 @@ class BareSpider(Spider):
         super().__init__(**kwargs)
         self.base_url = base_url.rstrip("/")
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
+        self.seen_hrefs: set[str] = set()
+        self.seen_urls: set[str] = set()
 
     async def start(self) -> Any:
         yield Request(self.base_url + "/")
 
-    def parse(self, response: Response) -> Iterator[Request | dict[str, Any]]:
+    def parse(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
             return
-        yield {
-            "url": response.url,
-            "title": response.xpath("string(//title)").get(),
-            "text": " ".join(response.xpath("//p//text()").getall()),
-        }
-        for href in response.xpath("//a/@href").getall():
+        seen_hrefs, seen_urls = self.seen_hrefs, self.seen_urls
+        for href in LINK_HREFS(response.selector.root):
+            if href in seen_hrefs and not href.startswith(("?", "#")):  # relative to the page
+                continue
+            seen_hrefs.add(href)
             url = response.urljoin(href)
             if url.startswith(PUBLIC_ORIGIN):
                 url = self.base_url + url[len(PUBLIC_ORIGIN) :]
-            if self._is_page(url):
+            if url not in seen_urls and self._is_page(url):
+                seen_urls.add(url)
                 yield Request(url)
 
     def _is_page(self, url: str) -> bool:

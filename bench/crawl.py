@@ -7,15 +7,19 @@ It writes a synthetic archive of ``--articles`` articles (``bench/synthetic.py``
 it with nginx on loopback (``bench/nginx.py``), then crawls it ``--runs`` times with each
 spider, alternating, each crawl a fresh ``scrapy`` process:
 
-- ``bare``: ``bench/bare_spider.py``, Scrapy's defaults, follows links, yields title and
-  ``//p`` text for every page, writes them with Scrapy's own JSON Lines feed;
+- ``bare``: ``bench/bare_spider.py``, the fastest fair bare spider: Scrapy's defaults,
+  follows every on-site page link, looks each up in a plain set before it yields a
+  request, extracts nothing;
 - ``ours``: ``scrapy crawl aawsat -a base_url=...`` with the project's settings, except
   ``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False CONCURRENT_REQUESTS_PER_DOMAIN=16``
   (both obey robots.txt, both 16 connections), the coverage report on.
 
 For each crawl it prints pages (responses) per second of the crawl's own elapsed time,
-process CPU seconds per page (from crawler set-up on: imports are left out), the
-process's peak RSS, and the ratios ours/bare; then the medians. The feeds go to
+process CPU ms per page (from crawler set-up on: imports are left out), CPU µs per link
+(CPU per page over the archive's mean links per page: what a page costs for each link it
+carries), requests per emitted article (for the bare spider, which emits nothing, per
+article of the archive), the process's peak RSS, and the ratios ours/bare; then the
+medians. The feeds go to
 ``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``, when there is one): our feed
 ``fsync``s every record (``crawler/runtime/feeds.py``), so on a disk the crawl measures the disk.
 """
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import signal
 import statistics
@@ -44,12 +49,20 @@ BARE_SPIDER = REPO / "bench" / "bare_spider.py"
 STATS_CLASS = "bench.stats.MeasuringStatsCollector"
 TMPFS = Path("/dev/shm")
 SPIDERS = ("bare", "ours")
+LINK = re.compile(rb"<a\s[^>]*?href=")
+
+
+def links_per_page(site: Path) -> float:
+    """Mean number of links (``<a href>``) of the archive's HTML pages."""
+    counts = [len(LINK.findall(page.read_bytes())) for page in site.rglob("*.html")]
+    return sum(counts) / len(counts)
 
 
 @dataclass(frozen=True)
 class Crawl:
     spider: str
     pages: int
+    requests: int
     items: int
     errors: int
     """Responses with a status >= 400 (the bare spider follows links to missing pages)."""
@@ -65,11 +78,16 @@ class Crawl:
     def cpu_per_page(self) -> float:
         return self.cpu / self.pages
 
+    def requests_per_article(self, articles: int) -> float:
+        """Requests per emitted article; per article of the archive if none was emitted."""
+        return self.requests / (self.items or articles)
+
     @classmethod
     def from_stats(cls, spider: str, stats: dict[str, Any]) -> Crawl:
         return cls(
             spider=spider,
             pages=stats["downloader/response_count"],
+            requests=stats["downloader/request_count"],
             items=stats.get("item_scraped_count", 0),
             errors=sum(
                 count
@@ -86,11 +104,11 @@ class Crawl:
 def crawl_command(spider: str, base_url: str, out: Path) -> tuple[list[str], Path]:
     """The command line of one crawl, and the folder to run it in."""
     measure = ["-s", f"STATS_CLASS={STATS_CLASS}", "-s", f"BENCH_STATS_FILE={out / 'stats.json'}"]
-    feed = ["-O", str(out / "items.jsonl")]
     if spider == "bare":
         # Run outside the project folder: no scrapy.cfg, so Scrapy's defaults apply.
         command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
-        return [*command, "-a", f"base_url={base_url}", *feed, *measure], out
+        return [*command, "-a", f"base_url={base_url}", *measure], out
+    feed = ["-O", str(out / "items.jsonl")]
     command = [sys.executable, "-m", "scrapy", "crawl", "aawsat", "-a", f"base_url={base_url}"]
     settings = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False"]
     settings += ["CONCURRENT_REQUESTS_PER_DOMAIN=16", f"ARCHIVE_COVERAGE_DIR={out / 'coverage'}"]
@@ -109,19 +127,33 @@ def run_crawl(spider: str, base_url: str, out: Path) -> Crawl:
     return Crawl.from_stats(spider, json.loads((out / "stats.json").read_text()))
 
 
-def describe(crawl: Crawl) -> str:
+@dataclass(frozen=True)
+class Archive:
+    articles: int
+    links_per_page: float
+
+
+def describe(crawl: Crawl, archive: Archive) -> str:
     return (
         f"{crawl.spider:<5} {crawl.pages:>6} pages ({crawl.errors} >= 400) "
         f"{crawl.items:>6} items  {crawl.pages_per_second:7.1f} pages/s  "
-        f"{crawl.cpu_per_page * 1000:6.2f} ms CPU/page  {crawl.peak_rss / 2**20:6.0f} MB peak RSS"
+        f"{crawl.cpu_per_page * 1000:6.2f} ms CPU/page  "
+        f"{crawl.cpu_per_page * 1e6 / archive.links_per_page:5.1f} us/link  "
+        f"{crawl.requests_per_article(archive.articles):4.2f} requests/article  "
+        f"{crawl.peak_rss / 2**20:6.0f} MB peak RSS"
     )
 
 
-def ratios(bare: Crawl, ours: Crawl) -> str:
+def ratios(bare: Crawl, ours: Crawl, archive: Archive) -> str:
+    fetches = ours.requests_per_article(archive.articles) / bare.requests_per_article(
+        archive.articles
+    )
     return (
         f"ours/bare: throughput {ours.pages_per_second / bare.pages_per_second:.2f}x, "
         f"CPU/page {ours.cpu_per_page / bare.cpu_per_page:.2f}x, "
-        f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x"
+        f"requests/article {fetches:.2f}x, "
+        f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x; "
+        f"ours found {ours.items}/{archive.articles} articles"
     )
 
 
@@ -130,6 +162,7 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
     return Crawl(
         spider=crawls[0].spider,
         pages=round(statistics.median(c.pages for c in crawls)),
+        requests=round(statistics.median(c.requests for c in crawls)),
         items=round(statistics.median(c.items for c in crawls)),
         errors=round(statistics.median(c.errors for c in crawls)),
         elapsed=statistics.median(c.elapsed for c in crawls),
@@ -155,8 +188,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         started = time.monotonic()
         files = write_archive(work / "site", args.articles)
+        archive = Archive(args.articles, links_per_page(work / "site"))
         print(
-            f"archive: {args.articles} articles, {files} files ({time.monotonic() - started:.0f} s)"
+            f"archive: {args.articles} articles, {files} files, "
+            f"{archive.links_per_page:.0f} links per page ({time.monotonic() - started:.0f} s)"
         )
         print(f"feeds in {work}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
         results: dict[str, list[Crawl]] = {spider: [] for spider in SPIDERS}
@@ -166,13 +201,14 @@ def main(argv: list[str] | None = None) -> int:
                     crawl = run_crawl(spider, base_url, work / f"run{run}-{spider}")
                     results[spider].append(crawl)
                     load = os.getloadavg()[0]  # other work on the machine skews wall time
-                    print(f"run {run}  {describe(crawl)}  load {load:.1f}", flush=True)
-                print(f"run {run}  {ratios(results['bare'][-1], results['ours'][-1])}", flush=True)
+                    print(f"run {run}  {describe(crawl, archive)}  load {load:.1f}", flush=True)
+                last = ratios(results["bare"][-1], results["ours"][-1], archive)
+                print(f"run {run}  {last}", flush=True)
         medians = {spider: median_crawl(crawls) for spider, crawls in results.items()}
         print(f"median of {args.runs} runs:")
         for crawl in medians.values():
-            print(f"       {describe(crawl)}")
-        print(f"       {ratios(medians['bare'], medians['ours'])}")
+            print(f"       {describe(crawl, archive)}")
+        print(f"       {ratios(medians['bare'], medians['ours'], archive)}")
     finally:
         shutil.rmtree(work)
     return 0

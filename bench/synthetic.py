@@ -1,13 +1,17 @@
-"""A synthetic archive shaped like the fixture site, as large as a benchmark needs.
+"""A synthetic archive shaped like a real 12-year WordPress news archive, as large as a
+benchmark needs.
 
 The pages are rendered by the fixture generator itself (``fixtures/aawsat/make_site.py``):
 the same Divi chrome, ``<head>`` variants and hand-written article cases. Article *i* is a
 copy of case ``i mod 27`` (the canonical-duplicate case is left out) under its own slug,
 post id, date (spread over 2005-2017) and title, with paragraphs of the other cases'
-text added so pages weigh 30-60 KB. Listings (categories, tags, authors, months) are
-paginated by WordPress's default of 10 posts; the post sitemap is split every 1,000
-entries as Yoast does. Links stay on the public origin, like the fixture's: the spider
-rebases them to ``-a base_url``.
+text added so its text weighs 30-60 KB. Every page's sidebar is a real archive's: the
+full monthly Archives widget (WordPress's core widget has no limit: one link per month
+with posts, about 150 for 2005-2017), a tag cloud of 45 tags (WordPress's default
+``number``), an Authors widget and the Categories widget, so a page carries about 230
+links. Listings (categories, tags, authors, months) are paginated by WordPress's default
+of 10 posts; the post sitemap is split every 1,000 entries as Yoast does. Links stay on
+the public origin, like the fixture's: the spider rebases them to ``-a base_url``.
 
     python -m bench.synthetic OUT_DIR --articles 5000
 """
@@ -29,8 +33,44 @@ LISTING_PAGE_SIZE = 10
 """Posts per listing page: WordPress's default (the fixture uses 4 to paginate 28 posts)."""
 SITEMAP_PAGE_SIZE = 1000
 """Entries per post sitemap: Yoast's default."""
-ARCHIVE_WIDGET_MONTHS = 12
-"""Months the sidebar's Archives widget lists (and that get a month archive)."""
+CLOUD_TAGS = (
+    "Afghanistan",
+    "Al-Qaeda",
+    "Arab League",
+    "Baghdad",
+    "Bahrain",
+    "Cairo",
+    "Damascus",
+    "Economy",
+    "Egypt",
+    "Elections",
+    "Energy",
+    "Gaza",
+    "Gulf",
+    "Hezbollah",
+    "Iran",
+    "Islamic State",
+    "Israel",
+    "Kurds",
+    "Kuwait",
+    "Libya",
+    "Morocco",
+    "Oil",
+    "OPEC",
+    "Palestine",
+    "Qatar",
+    "Riyadh",
+    "Saudi Arabia",
+    "Sudan",
+    "Terrorism",
+    "Tunisia",
+    "Turkey",
+    "UAE",
+    "United Nations",
+)
+"""Tags added to the fixture's 12 to fill the tag cloud to WordPress's default 45; each
+synthetic article gets one of them (listed on its tag archive, not shown on the article)."""
+CLOUD_FIRST_TAG_ID = 300
 FIRST_POST_ID = 100_000
 ARCHIVE_START = datetime(2005, 1, 3, 8, 0, tzinfo=UTC)
 ARCHIVE_END = datetime(2017, 6, 30, 18, 0, tzinfo=UTC)
@@ -72,6 +112,15 @@ def _with_paragraphs(content: str, paragraphs: list[str]) -> str:
     return content + added if widgets < 0 else content[:widgets] + added + content[widgets:]
 
 
+def _slug(name: str) -> str:
+    """WordPress's slug of a term name.
+
+    >>> _slug("Al-Qaeda"), _slug("Saudi Arabia")
+    ('al-qaeda', 'saudi-arabia')
+    """
+    return "-".join(name.lower().replace("-", " ").split())
+
+
 def synthetic_cases(count: int) -> list[dict[str, Any]]:
     """``count`` article cases in the fixture's case format, newest last."""
     pool = _paragraph_pool()
@@ -98,6 +147,7 @@ def synthetic_cases(count: int) -> list[dict[str, Any]]:
                 "modified": date,
                 "routes": make_site().ALL_ROUTES,
                 "content": _with_paragraphs(base["content"], extra),
+                "cloud_tag": _slug(CLOUD_TAGS[number % len(CLOUD_TAGS)]),
             }
         )
     return cases
@@ -121,7 +171,7 @@ def _sitemaps(cases: list[dict[str, Any]], out: Any) -> None:
         [(site.u(f"/category/{slug}/"), newest, []) for slug, *_ in site.CATEGORIES]
     )
     files["post_tag-sitemap.xml"] = site.urlset(
-        [(site.u(f"/tag/{slug}/"), newest, []) for slug in site.TAGS]
+        [(site.u(f"/tag/{slug}/"), newest, []) for slug in _tag_counts(cases)]
     )
     files["author-sitemap.xml"] = site.urlset(
         [(site.u(f"/author/{slug}/"), newest, []) for slug in site.AUTHORS]
@@ -143,20 +193,99 @@ def _sitemaps(cases: list[dict[str, Any]], out: Any) -> None:
         out.add(name, text.encode())
 
 
+CATEGORIES_WIDGET = '<div id="categories-2" class="et_pb_widget widget_categories">'
+"""Where the sidebar's added widgets go: before the fixture's Categories widget."""
+
+
+def _tag_counts(cases: list[dict[str, Any]]) -> dict[str, tuple[str, int, int]]:
+    """Every tag of the cloud: slug -> (name, term id, posts)."""
+    site = make_site()
+    counts = {
+        slug: (name, tid, sum(slug in c["tags"] for c in cases))
+        for slug, (name, tid) in site.TAGS.items()
+    }
+    for number, name in enumerate(CLOUD_TAGS):
+        slug = _slug(name)
+        posts = sum(c["cloud_tag"] == slug for c in cases)
+        counts[slug] = (name, CLOUD_FIRST_TAG_ID + number, posts)
+    return counts
+
+
+def _tag_cloud(cases: list[dict[str, Any]]) -> str:
+    """WordPress's Tag Cloud widget: tags by name, 8-22 pt by post count."""
+    site = make_site()
+    counts = _tag_counts(cases)
+    most = max(posts for _, _, posts in counts.values()) or 1
+    links = []
+    for position, (slug, (name, tid, posts)) in enumerate(
+        sorted(counts.items(), key=lambda kv: kv[1][0].lower()), start=1
+    ):
+        size = 8 + 14 * posts / most
+        links.append(
+            f'<a href="{site.u(f"/tag/{slug}/")}" class="tag-cloud-link tag-link-{tid} '
+            f'tag-link-position-{position}" style="font-size: {size:.1f}pt;" '
+            f'aria-label="{site.esc(name)} ({posts} items)">{site.esc(name)}</a>'
+        )
+    return (
+        '<div id="tag_cloud-2" class="et_pb_widget widget_tag_cloud">'
+        '<h4 class="widgettitle">Tags</h4><div class="tagcloud">'
+        + "\n".join(links)
+        + "</div>\n</div> <!-- end .et_pb_widget -->"
+    )
+
+
+def _authors_widget() -> str:
+    """An Authors widget (``wp_list_authors``): every author, by name."""
+    site = make_site()
+    items = "\n".join(
+        f'\t<li><a href="{site.u(f"/author/{slug}/")}" title="Posts by {site.esc(name)}">'
+        f"{site.esc(name)}</a></li>"
+        for slug, (name, _aid) in sorted(site.AUTHORS.items(), key=lambda kv: kv[1][0])
+    )
+    return (
+        '<div id="authors-2" class="et_pb_widget widget_authors">'
+        f'<h4 class="widgettitle">Authors</h4>\t\t<ul>\n{items}\n\t\t</ul>\n'
+        "</div> <!-- end .et_pb_widget -->"
+    )
+
+
+def _cloud_tag_listings(context: Any, out: Any) -> None:
+    """The tag archives of the cloud's added tags (the fixture's own are built with it)."""
+    site = make_site()
+    for slug, (name, tid, _posts) in _tag_counts(context.cases).items():
+        if slug in site.TAGS:
+            continue
+        pages = site.render_listing_pages(
+            context,
+            base=f"/tag/{slug}/",
+            entries=context.listed("tag", lambda c, s=slug: c["cloud_tag"] == s),
+            title=name,
+            yoast_title=True,
+            body_class=f"archive tag tag-{slug} tag-{tid}",
+            kind="tag",
+            feed=(f"{name} Tag Feed", site.u(f"/tag/{slug}/feed/")),
+            caption_label=True,
+        )
+        for path, text in pages.items():
+            out.page(path, text)
+
+
 def write_pages(count: int, write: Callable[[str, bytes], None]) -> None:
     """Render every file of an archive of ``count`` articles, one ``write(path, data)`` each
     (path relative to the archive's root), without holding the archive in memory."""
     site = make_site()
+    cases = synthetic_cases(count)
+    context = site.Context(cases)  # its months: every month with a post, the widget's list
+    widgets = _tag_cloud(cases) + _authors_widget()
 
     class Sink(site.Out):  # the fixture generator's output, written through
         def add(self, rel: str, data: bytes) -> None:
             write(rel, data)
 
-    cases = synthetic_cases(count)
-    context = site.Context(cases)
-    # The Archives widget set to its latest months (WordPress: limit=12), so pages carry
-    # about 40 links as the fixture's do, not 150 more; older months have no archive page.
-    context.months = context.months[:ARCHIVE_WIDGET_MONTHS]
+        def page(self, path: str, text: str, encoding: str = "utf-8") -> None:
+            text = text.replace(CATEGORIES_WIDGET, widgets + CATEGORIES_WIDGET, 1)
+            super().page(path, text, encoding)
+
     # Related-post widgets in the case content name fixture cases by key: their copies here.
     for case in cases:
         context.by_key.setdefault(case["key"].rsplit("-", 1)[0], case)
@@ -167,6 +296,7 @@ def write_pages(count: int, write: Callable[[str, bytes], None]) -> None:
     site.build_home(context, out)
     site.PER_PAGE = LISTING_PAGE_SIZE  # read by site.render_listing_pages
     site.build_listings(context, out)
+    _cloud_tag_listings(context, out)
     _sitemaps(cases, out)
     out.add("robots.txt", site.ROBOTS.encode())
 
