@@ -11,8 +11,9 @@ from scrapy import Request, signals
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.sites.base import UrlKind
 from crawler.spiders.aawsat import AawsatSpider
-from crawler.spiders.archive import RecentUrls
+from crawler.spiders.archive import LinkTargets, RecentUrls
 from pipelines.validate import article_validator
 from qa.fixtures import (
     FIXTURES,
@@ -138,6 +139,48 @@ def test_a_link_to_a_page_already_scheduled_is_counted_as_a_duplicate_not_yielde
         "http://127.0.0.1:8000/category/news/",  # only a retry of it was scheduled
     ]
     assert crawler.stats.get_value("dupefilter/filtered") == 1
+
+
+def test_links_met_again_are_decided_once_and_a_relative_link_per_page():
+    crawler = get_crawler(AawsatSpider, settings_dict={"ARCHIVE_COVERAGE_DIR": ""})
+    spider = AawsatSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000/")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    origin = "https://eng-archive.aawsat.com"
+    links = [f"{origin}/category/opinion/", f"{origin}/about-us/", "page/2/"]
+
+    def follow(path: str) -> list[str]:
+        page = HtmlResponse(
+            url=f"http://127.0.0.1:8000{path}",
+            body="".join(f'<a href="{link}">x</a>' for link in links).encode(),
+            encoding="utf-8",
+        )
+        requests = list(spider.parse_listing(page))
+        for request in requests:
+            crawler.signals.send_catch_log(signals.request_scheduled, request=request)
+        return [request.url for request in requests]
+
+    assert follow("/category/world/") == [
+        "http://127.0.0.1:8000/category/opinion/",
+        "http://127.0.0.1:8000/category/world/page/2/",
+    ]
+    assert follow("/category/features/") == ["http://127.0.0.1:8000/category/features/page/2/"]
+    assert crawler.stats.get_value("dupefilter/filtered") == 1
+    assert spider.link_targets[f"{origin}/about-us/"] is None  # not followed, decided once
+
+
+def test_link_targets_keep_absolute_links_and_the_most_recently_used():
+    targets = LinkTargets(2)
+    article = ("http://127.0.0.1/a/b/", UrlKind.ARTICLE)
+    targets["https://x/a/b/"] = article
+    targets["https://x/about/"] = None
+    targets["page/2/"] = ("http://127.0.0.1/c/page/2/", UrlKind.LISTING)  # one per page
+    assert targets["https://x/a/b/"] == article  # now the most recently used
+    targets["https://x/c/"] = ("http://127.0.0.1/c/", UrlKind.LISTING)
+    assert targets["https://x/a/b/"] == article
+    for forgotten in ("https://x/about/", "page/2/"):
+        with pytest.raises(KeyError):
+            targets[forgotten]
 
 
 def test_recent_urls_keeps_the_most_recently_used():

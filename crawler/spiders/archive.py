@@ -117,6 +117,37 @@ class RecentUrls:
         return True
 
 
+LinkTarget = tuple[str, UrlKind]
+"""Where a link leads: the URL to fetch, and whether it is an article or a listing."""
+
+
+class LinkTargets:
+    """What each absolute link ``href`` of a site leads to, at most ``size`` of them, the
+    least recently used dropped: a :data:`LinkTarget`, or None for a link not followed.
+
+    A site's pages repeat the same hundreds of links (menus, sidebars, the Archives
+    widget, the tag cloud), so a link met before costs one dict lookup here instead of
+    ``urljoin``, canonicalization and classification. Only absolute hrefs are kept: what
+    a relative one means depends on the page it is on.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._targets: OrderedDict[str, LinkTarget | None] = OrderedDict()
+
+    def __getitem__(self, href: str) -> LinkTarget | None:
+        """The target of ``href``; KeyError if it was not decided yet."""
+        target = self._targets[href]
+        self._targets.move_to_end(href)
+        return target
+
+    def __setitem__(self, href: str, target: LinkTarget | None) -> None:
+        if href.startswith(("http://", "https://")):
+            self._targets[href] = target
+            if len(self._targets) > self.size:
+                self._targets.popitem(last=False)
+
+
 class ArchiveSpider(Spider):
     """Crawls the archive of ``profile``'s site; ``-a base_url=URL`` fetches it from a copy."""
 
@@ -159,6 +190,7 @@ class ArchiveSpider(Spider):
         self.state: ArticleState | None = None
         self.coverage = CoverageLedger()
         self.scheduled = RecentUrls(URL_CACHE_SIZE)
+        self.link_targets = LinkTargets(URL_CACHE_SIZE)
         if hosts is None:
             self.allowed_domains = [self.address.served_host]
             self.allowed_origins: list[str] | None = [self.address.served]
@@ -516,19 +548,39 @@ class ArchiveSpider(Spider):
         """Requests for the page's links to follow; ``articles`` collects the URLs of all
         its article links, scheduled before or not."""
         seen = set(skip)
+        # Without a state or a date range, whether a link is requested depends on its URL
+        # only: a link to a page already scheduled is dropped before any Request is built.
+        by_url_only = self.state is None and self.date_range.is_open
+        filtered = 0
         for href in LINK_HREFS(response.selector.root):
-            url = response.urljoin(href)
-            if self._served(url) in seen:
+            try:
+                target = self.link_targets[href]
+            except KeyError:
+                url = response.urljoin(href)
+                target = self._link_target(url)
+                noise = ("?" in url or ";" in url) and url_noise(url)
+                if not noise:
+                    self.link_targets[href] = target
+                elif target is None or target[0] not in seen:  # counted each time it is met
+                    self.traps.noise_stripped(url, noise)
+            if target is None or target[0] in seen:
                 continue
-            if ("?" in url or ";" in url) and (noise := url_noise(url)):
-                self.traps.noise_stripped(url, noise)
-            request = self._request_for(url)
+            served, kind = target
+            if by_url_only and served in self.scheduled:
+                seen.add(served)
+                if articles is not None and kind is UrlKind.ARTICLE:
+                    articles.add(served)
+                filtered += 1
+                continue
+            request = self._request_for(served)
             if request is not None and request.url not in seen:
                 seen.add(request.url)
                 if articles is not None and request.callback == self.parse_article:
                     articles.add(request.url)
                 if not self._already_scheduled(request):
                     yield request
+        if filtered:
+            self.crawler.stats.inc_value("dupefilter/filtered", filtered)
 
     def _already_scheduled(self, request: Request) -> bool:
         """Whether the engine recently scheduled a request for the same URL; if so, it is
@@ -548,14 +600,26 @@ class ArchiveSpider(Spider):
         self, url: str, source: str | None = None, published: str | None = None
     ) -> Request | None:
         """A request for an on-site article or listing URL; ``None`` for anything else."""
-        if not url.startswith(("http://", "https://")) or not is_on_site(self.address, url):
-            return None
-        kind = self.profile.classify_url(self._served(url))
+        kind = self._url_kind(url)
         if kind is UrlKind.ARTICLE:
             entry = ListingEntry(url, published=published) if source else None
             return self._article_request(url, source=source, entry=entry)
         if kind is UrlKind.LISTING:
             return self._listing_request(url)
+        return None
+
+    def _url_kind(self, url: str) -> UrlKind | None:
+        """What an on-site URL is; None for a URL off the site."""
+        if not url.startswith(("http://", "https://")) or not is_on_site(self.address, url):
+            return None
+        return self.profile.classify_url(self._served(url))
+
+    def _link_target(self, url: str) -> LinkTarget | None:
+        """The URL to fetch for an on-site article or listing URL, and which it is; None
+        for anything else."""
+        kind = self._url_kind(url)
+        if kind is UrlKind.ARTICLE or kind is UrlKind.LISTING:
+            return self._served(url), kind
         return None
 
     def _listing_request(self, url: str) -> Request | None:
