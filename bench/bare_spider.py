@@ -8,9 +8,9 @@ It follows every link to the site (its public origin or ``base_url``) whose path
 page (ends in ``/``) and has no query, except feeds and ``/wp-*`` folders; links to the
 public origin are rebased to ``base_url`` by a string prefix swap. A page repeats the
 site's menus and sidebars (hundreds of links on a real archive), so each link is looked
-up in a plain set of the ``href`` strings already seen before any other work, and a
-``Request`` is yielded only for a URL not seen before: repeats never reach Scrapy's spider
-middlewares and duplicate filter. Links are read with one compiled XPath over the parsed
+up in a plain set of the absolute ``href`` strings already seen before any other work,
+and a ``Request`` is yielded only for a URL not seen before: repeats never reach Scrapy's
+spider middlewares and duplicate filter. Links are read with one compiled XPath over the parsed
 page (no ``Selector`` per link). Like our spider it obeys robots.txt and uses 16
 connections, no delay.
 """
@@ -57,9 +57,10 @@ class BareSpider(Spider):
             return
         seen_hrefs, seen_urls = self.seen_hrefs, self.seen_urls
         for href in LINK_HREFS(response.selector.root):
-            if href in seen_hrefs and not href.startswith(("?", "#")):  # relative to the page
+            if href in seen_hrefs:
                 continue
-            seen_hrefs.add(href)
+            if href.startswith(("http://", "https://")):  # a relative one means one per page
+                seen_hrefs.add(href)
             url = response.urljoin(href)
             if url.startswith(PUBLIC_ORIGIN):
                 url = self.base_url + url[len(PUBLIC_ORIGIN) :]
