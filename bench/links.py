@@ -6,7 +6,10 @@ next to ``bench.crawl`` (which measures whole crawls), to see the per-link lever
 
 Round 1 meets every link for the first time; from round 2 on, every link leads to a page
 already scheduled, as the chrome links (menus, Archives widget, tag cloud) do on all but
-the first pages of a crawl. CPU time; the pages are parsed before the clock starts.
+the first pages of a crawl. Posts are known in every month of the archive, as they are
+once the category listings have been read (until then the spider holds a month archive
+back, ``crawler/spiders/traps.py``). CPU time; the pages are parsed before the clock
+starts.
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from bench.synthetic import write_archive
+from bench.synthetic import ARCHIVE_END, ARCHIVE_START, write_archive
 from crawler.spiders.aawsat import AawsatSpider
 from crawler.spiders.archive import LINK_HREFS
 
@@ -52,6 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     spider = AawsatSpider.from_crawler(crawler, base_url=BASE_URL + "/")
     crawler.spider = spider
     crawler.stats.open_spider()
+    years = range(ARCHIVE_START.year, ARCHIVE_END.year + 1)
+    spider.traps.posts_on(date(year, month, 1) for year in years for month in range(1, 13))
     links = sum(len(LINK_HREFS(page.selector.root)) for page in pages)
     print(f"{len(pages)} pages, {links / len(pages):.0f} links per page")
     for round_number in range(1, args.rounds + 1):
