@@ -98,11 +98,11 @@ class ArticleLoader(ItemLoader):
 
     @classmethod
     def input_processor(cls, field_name: str) -> Callable[..., Any]:
-        return declared_processor(cls, field_name, "in")
+        return declared_processor(cls, field_name, "in")  # type: ignore[arg-type]
 
     @classmethod
     def output_processor(cls, field_name: str) -> Callable[..., Any]:
-        return declared_processor(cls, field_name, "out")
+        return declared_processor(cls, field_name, "out")  # type: ignore[arg-type]
 
     # Resolved once per loader class and field: itemloaders resolves them for every value,
     # through a new ItemAdapter of the item each time (a third of the loader's time).

@@ -511,10 +511,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if element_kind(part) != kind or _nested(part, container):
                 continue
             for element in part.iter("p"):
-                text = normalize_text("".join(element.itertext()))
-                if text and text_key(text) not in kept and self._is_body_text(text):
-                    kept.add(text_key(text))
-                    side.append(text)
+                part_text = normalize_text("".join(element.itertext()))
+                if part_text and text_key(part_text) not in kept and self._is_body_text(part_text):
+                    kept.add(text_key(part_text))
+                    side.append(part_text)
         return [*before, *paragraphs, *after]
 
 
