@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.reporting.outcomes import DropArticle
@@ -14,24 +15,36 @@ from crawler.runtime.incremental import ArticleState
 class IncrementalStatePipeline:
     """With a state store (``-a state=PATH``), sets ``version`` / ``previous_hash`` and drops
     unchanged articles (``unchanged``, counted ``state/unchanged``); new and changed ones
-    are counted ``state/new`` and ``state/changed``. Without a store it does nothing."""
+    are counted ``state/new`` and ``state/changed``. A page dropped as a duplicate of an
+    emitted article's URL (an old slug, a copy naming it as canonical) is recorded as that
+    article's page, so a re-check asks for it conditionally too. Without a store it does
+    nothing."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    @property
+    def state(self) -> ArticleState | None:
+        return getattr(self.crawler.spider, "state", None)
+
+    def _fetched_url(self, adapter: ItemAdapter) -> str:
+        spider: Any = self.crawler.spider  # an ArchiveSpider
+        return str(spider.to_public(adapter["fetched_url"]))
 
     def process_item(self, item: Any) -> Any:
-        state: ArticleState | None = getattr(self.crawler.spider, "state", None)
+        state = self.state
         if state is None:
             return item
         adapter = ItemAdapter(item)
-        spider: Any = self.crawler.spider  # an ArchiveSpider
         revision = state.revise(
             url=adapter["url"],
-            fetched_url=spider.to_public(adapter["fetched_url"]),
+            fetched_url=self._fetched_url(adapter),
             article_id=adapter["id"],
             content_hash=adapter["content_hash"],
             now=adapter["fetched_at"],
@@ -43,3 +56,11 @@ class IncrementalStatePipeline:
         adapter["previous_hash"] = revision.previous_hash
         self.crawler.stats.inc_value("state/new" if revision.version == 1 else "state/changed")
         return item
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        state = self.state
+        if state is None or getattr(exception, "reason", None) != "duplicate_url":
+            return
+        adapter = ItemAdapter(item)
+        if state.has_article(adapter["url"]):
+            state.alias(self._fetched_url(adapter), adapter["url"], adapter["fetched_at"])

@@ -174,7 +174,7 @@ class FaultServer:
                 fault = server.faults.get(path)
                 if fault is not None and fault(self, attempt):
                     return
-                served = server.mirror.respond(self.path)
+                served = server.mirror.respond(self.path, self.headers)  # type: ignore[arg-type]
                 send(self, served.status, served.body, served.headers)
 
             def log_message(self, format: str, *args: object) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,7 @@ class FixtureSite:
         if request.path in self.overrides:
             status, body = self.overrides[request.path]
             return Response(body, status=status, content_type="text/html; charset=UTF-8")
-        served = self.mirror.respond(request.path)
+        served = self.mirror.respond(request.path, request.headers)
         return Response(served.body, status=served.status, headers=list(served.headers.items()))
 
     def crawl(self, workdir: Path, *args: str) -> tuple[CrawlResult, list[str]]:
@@ -179,7 +180,10 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
 
     original = (MIRROR / SEED.strip("/") / "index.html").read_bytes()
     site.overrides[SEED] = (200, original.replace(b"Russia recently proposed", b"Russia proposed"))
-    third, _ = site.crawl(tmp_path / "3", "-a", f"state={state}", "-a", "recheck=true")
+    site.server.clear_log()
+    third = run_crawl(
+        "aawsat", site.server.url_for("/"), tmp_path / "3", "-a", f"state={state}", "-a", "recheck=true"
+    )
     (changed,) = records(third)
     assert changed["url"] == ORIGIN + SEED
     assert changed["version"] == 2
@@ -187,7 +191,33 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
         r["content_hash"] for r in records(first) if r["url"] == ORIGIN + SEED
     )
     assert changed["body"].startswith("Russia proposed to the U.S.-led coalition")
-    assert third.report["stats"]["state/unchanged"] == len(ARTICLES) - 1
+    # The server honours conditional requests: every other known article answers 304.
+    article_bodies = [
+        request.path
+        for request, response in site.server.log
+        if response.status_code == 200 and request.path.endswith("/") and request.path.count("/") == 4
+    ]
+    assert article_bodies == [SEED]
+    stats = third.report["stats"]
+    assert stats["state/not_modified"] == len(CASES) - 1  # every article page but SEED
+    assert "state/unchanged" not in stats
+
+
+def test_a_sitemap_lastmod_after_the_last_fetch_rechecks_that_article_only(site, tmp_path):
+    state = tmp_path / "state.sqlite"
+    site.crawl(tmp_path / "1", "-a", f"state={state}")
+    edited = "/tariq-al-hamad/opinion/the-long-road-to-municipal-elections/"
+    tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat(timespec="seconds")
+    sitemap = (MIRROR / "post-sitemap.xml").read_bytes()
+    site.overrides["/post-sitemap.xml"] = (
+        200,
+        sitemap.replace(b"2006-03-03T06:00:00+00:00", tomorrow.encode()),
+    )
+    second, fetched = site.crawl(tmp_path / "2", "-a", f"state={state}")
+    assert [path for path in fetched if path in paths(ARTICLES)] == [edited]
+    stats = second.report["stats"]
+    assert (stats["state/sitemap_modified"], stats["state/not_modified"]) == (1, 1)
+    assert records(second) == []  # the server said 304: the page had not really changed
 
 
 # -- coverage ------------------------------------------------------------------------------

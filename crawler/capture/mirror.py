@@ -10,11 +10,13 @@ The command-line tool that serves and crawls a mirror is :mod:`crawler.cli.mirro
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -37,15 +39,63 @@ class MirrorResponse:
     body: bytes = b""
 
 
+def conditional(
+    response: MirrorResponse, request_headers: Mapping[str, str] | None
+) -> MirrorResponse:
+    """``304 Not Modified`` (no body) when the request's ``If-None-Match`` names the
+    response's ``ETag``, or, without ``If-None-Match``, its ``If-Modified-Since`` is not
+    before ``Last-Modified`` (RFC 9110, 13.1-13.2); else ``response`` itself.
+
+    >>> page = MirrorResponse(
+    ...     200, {"ETag": '"a1"', "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"}, b"x"
+    ... )
+    >>> [conditional(page, {"If-None-Match": tag}).status for tag in ('"a1"', '"b2"')]
+    [304, 200]
+    >>> since = ("Tue, 02 Jan 2024 00:00:00 GMT", "Sun, 31 Dec 2023 00:00:00 GMT")
+    >>> [conditional(page, {"If-Modified-Since": date}).status for date in since]
+    [304, 200]
+    >>> conditional(page, None).status
+    200
+    """
+    if response.status != 200 or not request_headers:
+        return response
+    validators = {k: v for k, v in response.headers.items() if k in {"ETag", "Last-Modified"}}
+    if_none_match = request_headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        unchanged = "*" in tags or response.headers.get("ETag") in tags
+    else:
+        unchanged = not_modified_since(
+            response.headers.get("Last-Modified"), request_headers.get("If-Modified-Since")
+        )
+    return MirrorResponse(304, validators) if unchanged else response
+
+
+def not_modified_since(last_modified: str | None, if_modified_since: str | None) -> bool:
+    if not last_modified or not if_modified_since:
+        return False
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date: send the page
+
+
 class Mirror:
-    """Answers a request path from a mirror folder."""
+    """Answers a request path from a mirror folder, with the ``ETag`` (a digest of the
+    body) and ``Last-Modified`` (the file's time) a static file server sends."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         if not self.root.is_dir():
             raise FileNotFoundError(f"mirror folder not found: {root}")
 
-    def respond(self, url_path: str) -> MirrorResponse:
+    def respond(
+        self, url_path: str, request_headers: Mapping[str, str] | None = None
+    ) -> MirrorResponse:
+        """The response to ``url_path``; with the request's headers, conditional."""
+        return conditional(self._respond(url_path), request_headers)
+
+    def _respond(self, url_path: str) -> MirrorResponse:
         path = unquote(urlsplit(url_path).path)
         if "\0" in path:  # no file name holds one; the file system would raise
             return MirrorResponse(400, {"Content-Type": "text/html"}, BAD_REQUEST)
@@ -63,7 +113,10 @@ class Mirror:
         headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream")}
         headers.update(meta.get("headers", {}))
         if file.is_file():
-            return MirrorResponse(meta.get("status", 200), headers, file.read_bytes())
+            body = file.read_bytes()
+            headers.setdefault("ETag", '"' + hashlib.sha256(body).hexdigest()[:16] + '"')
+            headers.setdefault("Last-Modified", formatdate(file.stat().st_mtime, usegmt=True))
+            return MirrorResponse(meta.get("status", 200), headers, body)
         if meta:
             return MirrorResponse(meta.get("status", 200), meta.get("headers", {}), b"")
         return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
@@ -76,7 +129,7 @@ Responder = Callable[[str], MirrorResponse]
 def _handler_for(respond: Responder) -> type[BaseHTTPRequestHandler]:
     class MirrorHandler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
-            response = respond(self.path)
+            response = conditional(respond(self.path), self.headers)  # type: ignore[arg-type]
             self.send_response(response.status)
             for name, value in response.headers.items():
                 self.send_header(name, value)

@@ -21,7 +21,15 @@ from typing import Any
 
 from crawler.discovery.daterange import iso_day
 
-COVERED = ("emitted", "duplicate", "known", "unchanged", "out_of_date_range", "already_written")
+COVERED = (
+    "emitted",
+    "duplicate",
+    "known",
+    "unchanged",
+    "not_modified",
+    "out_of_date_range",
+    "already_written",
+)
 UNAVAILABLE = ("http_404", "http_410", "robots_forbidden", "not_found")
 NOT_ARTICLES = ("wp_page", "listing", "attachment")
 """Pages a sitemap or URL list names that turn out not to be articles at all."""

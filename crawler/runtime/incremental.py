@@ -1,17 +1,23 @@
 """Persistent crawl state for incremental runs: every article emitted, by URL and text.
 
 ``-a state=PATH`` (or the ``ARCHIVE_STATE`` setting) names an SQLite file. A later run
-with the same file skips fetching the article URLs it already emitted (unless
-``-a recheck=true``) and emits an article again only when its text changed, with
-``version`` raised and ``previous_hash`` set. Each emitted article is committed at once,
-so a killed crawl keeps everything it recorded.
+with the same file skips fetching the article URLs it already emitted, unless
+``-a recheck=true`` or a sitemap says the page was modified after it was last fetched,
+and emits an article again only when its text changed, with ``version`` raised and
+``previous_hash`` set. Each article's ``ETag`` and ``Last-Modified`` are kept, so a
+re-check asks the server with a conditional request (``If-None-Match``,
+``If-Modified-Since``) and a ``304 Not Modified`` costs no download and no extraction.
+Each emitted article is committed at once, so a killed crawl keeps everything it recorded.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+
+from crawler.extraction.processors import parse_date
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -24,9 +30,15 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE TABLE IF NOT EXISTS fetched_urls (
     url TEXT PRIMARY KEY,          -- a public URL whose page gave an emitted article
-    article_url TEXT NOT NULL REFERENCES articles(url)
+    article_url TEXT NOT NULL REFERENCES articles(url),
+    etag TEXT,                     -- the page's ETag header when last fetched
+    last_modified TEXT,            -- its Last-Modified header, as sent
+    last_fetched TEXT              -- ISO 8601 UTC: when it was last fetched or confirmed
 );
 """
+VALIDATOR_COLUMNS = ("etag", "last_modified", "last_fetched")
+"""Columns of ``fetched_urls`` added after the first release: a state file made before
+them gets them when opened (its pages are then re-checked without validators once)."""
 
 
 @dataclass(frozen=True)
@@ -39,11 +51,57 @@ class Revision:
     """False when the stored text is identical: nothing new to emit."""
 
 
+@dataclass(frozen=True)
+class Validators:
+    """What the server said of a page when it was last fetched: the headers a conditional
+    request sends back, and when that was."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    last_fetched: str | None = None
+
+    def conditional_headers(self) -> dict[str, str]:
+        """``If-None-Match`` / ``If-Modified-Since`` for the values the server gave.
+
+        >>> Validators('"abc"', "Wed, 01 Jan 2025 00:00:00 GMT").conditional_headers()
+        {'If-None-Match': '"abc"', 'If-Modified-Since': 'Wed, 01 Jan 2025 00:00:00 GMT'}
+        >>> Validators().conditional_headers()
+        {}
+        """
+        headers = {}
+        if self.etag:
+            headers["If-None-Match"] = self.etag
+        if self.last_modified:
+            headers["If-Modified-Since"] = self.last_modified
+        return headers
+
+    def modified_since_fetch(self, lastmod: str | None) -> bool:
+        """Whether a sitemap ``lastmod`` is later than the last fetch; False when either
+        is unknown. A bare date counts from the start of its day (UTC).
+
+        >>> seen = Validators(last_fetched="2026-01-02T10:00:00Z")
+        >>> seen.modified_since_fetch("2026-01-02T11:30:00+00:00"), seen.modified_since_fetch("2026-01-02")
+        (True, False)
+        >>> seen.modified_since_fetch("not a date"), Validators().modified_since_fetch("2030-01-01")
+        (False, False)
+        """
+        parsed = parse_date(lastmod) if lastmod else None
+        if parsed is None or not self.last_fetched:
+            return False
+        return utc_moment(parsed) > utc_moment(self.last_fetched)
+
+
+def utc_moment(iso: str) -> datetime:
+    """An ISO 8601 date or datetime as an aware datetime; a bare one is taken as UTC."""
+    moment = datetime.fromisoformat(iso)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 class ArticleState:
     """The SQLite store of emitted articles.
 
-    ``is_done`` answers from the URLs known when the run started: within a run, Scrapy's
-    duplicate filter already keeps a URL from being fetched twice.
+    ``is_done`` and ``validators`` answer from what was known when the run started:
+    within a run, Scrapy's duplicate filter already keeps a URL from being fetched twice.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -52,23 +110,53 @@ class ArticleState:
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
-        self.done_urls: set[str] = {
-            row[0]
-            for row in self.db.execute(
-                "SELECT url FROM articles UNION SELECT url FROM fetched_urls"
+        columns = {row[1] for row in self.db.execute("PRAGMA table_info(fetched_urls)")}
+        for column in VALIDATOR_COLUMNS:
+            if column not in columns:
+                self.db.execute(f"ALTER TABLE fetched_urls ADD COLUMN {column} TEXT")
+        self.db.commit()
+        self.known: dict[str, Validators] = {
+            url: Validators(*validators)
+            for url, *validators in self.db.execute(
+                "SELECT url, NULL, NULL, last_emitted FROM articles"
+                " UNION ALL SELECT url, etag, last_modified, last_fetched FROM fetched_urls"
             )
         }
+        """Every URL whose page gave an emitted article, with what its last fetch said."""
+        self.responses: dict[str, Validators] = {}
+        """Validators of pages fetched in this run, by public URL, until their record is
+        revised (see :meth:`seen_response`)."""
 
     def __len__(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
     def is_done(self, public_url: str) -> bool:
-        return public_url in self.done_urls
+        return public_url in self.known
+
+    def has_article(self, url: str) -> bool:
+        """Whether an article was ever emitted at ``url`` (this run included)."""
+        query = "SELECT 1 FROM articles WHERE url = ?"
+        return self.db.execute(query, (url,)).fetchone() is not None
+
+    def validators(self, public_url: str) -> Validators | None:
+        """What the last fetch of the article at ``public_url`` said, if it was emitted."""
+        return self.known.get(public_url)
+
+    def seen_response(self, public_url: str, etag: str | None, last_modified: str | None) -> None:
+        """The page at ``public_url`` was fetched with these headers; its record's
+        :meth:`revise` stores them."""
+        self.responses[public_url] = Validators(etag, last_modified)
 
     def revise(
-        self, url: str, fetched_url: str, article_id: str, content_hash: str, now: str
+        self,
+        url: str,
+        fetched_url: str,
+        article_id: str,
+        content_hash: str,
+        now: str,
     ) -> Revision:
-        """Record an extracted article and say whether it is new, changed or unchanged."""
+        """Record an extracted article and say whether it is new, changed or unchanged,
+        with the ``ETag`` / ``Last-Modified`` its page was served with (kept for re-checks)."""
         row = self.db.execute(
             "SELECT content_hash, version FROM articles WHERE url = ?", (url,)
         ).fetchone()
@@ -86,9 +174,23 @@ class ArticleState:
                 "UPDATE articles SET content_hash = ?, version = ?, last_emitted = ? WHERE url = ?",
                 (content_hash, revision.version, now, url),
             )
-        self.db.execute("INSERT OR REPLACE INTO fetched_urls VALUES (?, ?)", (fetched_url, url))
-        self.db.commit()
+        self.alias(fetched_url, url, now)
         return revision
+
+    def alias(self, fetched_url: str, url: str, now: str) -> None:
+        """The page at ``fetched_url``, fetched ``now``, gave the record of the article at
+        ``url`` (itself, a redirect's target, or a duplicate of an emitted record)."""
+        seen = self.responses.pop(fetched_url, None) or Validators()
+        self.db.execute(
+            "INSERT OR REPLACE INTO fetched_urls VALUES (?, ?, ?, ?, ?)",
+            (fetched_url, url, seen.etag, seen.last_modified, now),
+        )
+        self.db.commit()
+
+    def confirm(self, public_url: str, now: str) -> None:
+        """A conditional request for ``public_url`` was answered ``304 Not Modified``."""
+        self.db.execute("UPDATE fetched_urls SET last_fetched = ? WHERE url = ?", (now, public_url))
+        self.db.commit()
 
     def close(self) -> None:
         self.db.close()

@@ -148,6 +148,12 @@ class LinkTargets:
                 self._targets.popitem(last=False)
 
 
+def header_text(response: Response, name: str) -> str | None:
+    """A response header as text, or None when absent."""
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 class ArchiveSpider(Spider):
     """Crawls the archive of ``profile``'s site; ``-a base_url=URL`` fetches it from a copy."""
 
@@ -339,7 +345,7 @@ class ArchiveSpider(Spider):
             if sitemap.type == "sitemapindex":
                 yield self._sitemap_request(loc)
                 continue
-            request = self._request_for(loc, source="sitemap", published=entry.get("lastmod"))
+            request = self._request_for(loc, source="sitemap", lastmod=entry.get("lastmod"))
             if request is not None:
                 if not self._already_scheduled(request):
                     yield request
@@ -413,6 +419,9 @@ class ArchiveSpider(Spider):
     # -- articles -----------------------------------------------------------------------
 
     def parse_article(self, response: Response) -> Iterator[Request | ArticleItem]:
+        if response.status == 304:
+            self.not_modified(response)
+            return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("pages/not_html")
             self.coverage.outcome(self.listed_key(response.url), "not_article:not_html")
@@ -440,10 +449,26 @@ class ArchiveSpider(Spider):
             self.coverage.outcome(key, f"not_article:{reason}")
             logger.info("Not an article (%s): %s", reason, response.url)
             return
+        if self.state is not None:
+            self.state.seen_response(
+                self.to_public(response.url),
+                header_text(response, "ETag"),
+                header_text(response, "Last-Modified"),
+            )
         item = self.extract(page, key)
         if item is not None:
             yield item
             yield from self._open_date_archives([iso_day(item.published)])
+
+    def not_modified(self, response: Response) -> None:
+        """A conditional re-check answered ``304 Not Modified``: the article is as the
+        state has it; nothing was downloaded, nothing is extracted or emitted."""
+        key = self.listed_key((response.meta.get("redirect_urls") or [response.url])[0])
+        self.crawler.stats.inc_value("state/not_modified")
+        self.coverage.outcome(key, "not_modified")
+        if self.state is not None:
+            self.state.confirm(key, utc_now())
+        logger.debug("Not modified since the last run: %s", response.url)
 
     def extract(self, page: ArticlePage, key: str) -> ArticleItem | None:
         """The page's record; None, counted and logged, when extraction fails."""
@@ -597,13 +622,14 @@ class ArchiveSpider(Spider):
         return True
 
     def _request_for(
-        self, url: str, source: str | None = None, published: str | None = None
+        self, url: str, source: str | None = None, lastmod: str | None = None
     ) -> Request | None:
-        """A request for an on-site article or listing URL; ``None`` for anything else."""
+        """A request for an on-site article or listing URL; ``None`` for anything else.
+        ``lastmod`` is a sitemap's last-modified date for the URL."""
         kind = self._url_kind(url)
         if kind is UrlKind.ARTICLE:
-            entry = ListingEntry(url, published=published) if source else None
-            return self._article_request(url, source=source, entry=entry)
+            entry = ListingEntry(url, published=lastmod) if source else None
+            return self._article_request(url, source=source, entry=entry, lastmod=lastmod)
         if kind is UrlKind.LISTING:
             return self._listing_request(url)
         return None
@@ -640,9 +666,18 @@ class ArchiveSpider(Spider):
         return Request(served, callback=self.parse_listing)
 
     def _article_request(
-        self, url: str, source: str | None = None, entry: ListingEntry | None = None
+        self,
+        url: str,
+        source: str | None = None,
+        entry: ListingEntry | None = None,
+        lastmod: str | None = None,
     ) -> Request | None:
-        """Request an article page, unless the date range or the state rules it out."""
+        """Request an article page, unless the date range or the state rules it out.
+
+        An article the state knows is fetched again only with ``-a recheck=true`` or when
+        a sitemap's ``lastmod`` is later than its last fetch, and then conditionally: the
+        server answers ``304 Not Modified`` (no body) when the page has not changed.
+        """
         stats, key = self.crawler.stats, self.listed_key(url)
         if source:
             self.coverage.listed(key, source, entry and entry.section, entry and entry.published)
@@ -653,15 +688,23 @@ class ArchiveSpider(Spider):
             stats.inc_value("date_range/skipped_listed_articles")
             self.coverage.outcome(key, "out_of_date_range")
             return None
-        if self.state is not None and not self.recheck and self.state.is_done(key):
-            stats.inc_value("state/skipped_known")
-            self.coverage.outcome(key, "known")
-            return None
+        known = self.state.validators(key) if self.state is not None else None
+        if known is not None and not self.recheck:
+            if not (source == "sitemap" and known.modified_since_fetch(lastmod)):
+                stats.inc_value("state/skipped_known")
+                self.coverage.outcome(key, "known")
+                return None
+            stats.inc_value("state/sitemap_modified")
+            logger.info("Sitemap lastmod %s is after the last fetch: re-checking %s", lastmod, url)
+        headers = known.conditional_headers() if known is not None else {}
         address = None if self.hosts is None else self.site_of(url).address
         return Request(
             self._served(url),
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
-            meta={"site_address": (address.public, address.served)} if address else None,
+            headers=headers or None,
+            meta=(
+                {"site_address": (address.public, address.served)} if address else {}
+            ) | ({"handle_httpstatus_list": [304]} if headers else {}),
         )
