@@ -189,6 +189,10 @@ def golden_stats(stats: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sorted(stats.items()) if k.startswith(GOLDEN_STAT_PREFIXES)}
 
 
+SPIDER_ERROR_LINES = ("Spider error processing", "Error caught on signal handler")
+"""What Scrapy logs when a callback or a signal handler raised: never acceptable."""
+
+
 @dataclass(frozen=True)
 class CrawlResult:
     returncode: int
@@ -196,9 +200,22 @@ class CrawlResult:
     output: str
     report: dict[str, Any]
 
+    @property
+    def spider_errors(self) -> list[str]:
+        return [
+            line
+            for line in self.log.splitlines()
+            if any(marker in line for marker in SPIDER_ERROR_LINES)
+        ]
 
-def run_crawl(spider: str, base_url: str, workdir: Path, *scrapy_args: str) -> CrawlResult:
-    """Run ``scrapy crawl`` in a subprocess (Twisted's reactor starts once per process)."""
+
+def run_crawl(
+    spider: str, base_url: str, workdir: Path, *scrapy_args: str, allow_errors: bool = False
+) -> CrawlResult:
+    """Run ``scrapy crawl`` in a subprocess (Twisted's reactor starts once per process).
+
+    Fails (``AssertionError``) when a callback or signal handler raised during the crawl,
+    unless ``allow_errors`` (for a test of what such an error does)."""
     output, report = workdir / "articles.jsonl", workdir / "report.json"
     command = crawl_command(
         spider,
@@ -216,12 +233,20 @@ def run_crawl(spider: str, base_url: str, workdir: Path, *scrapy_args: str) -> C
     done = subprocess.run(
         command, capture_output=True, text=True, timeout=600, cwd=FIXTURES.parent, check=False
     )
-    return CrawlResult(
+    result = CrawlResult(
         returncode=done.returncode,
         log=done.stderr,
         output=output.read_text() if output.exists() else "",
         report=json.loads(report.read_text()) if report.exists() else {},
     )
+    if not allow_errors and result.spider_errors:
+        raise AssertionError(
+            "the crawl logged errors raised in callbacks or signal handlers:\n"
+            + "\n".join(result.spider_errors)
+            + "\n\n"
+            + result.log[-4000:]
+        )
+    return result
 
 
 CHROMIUM_FLAGS = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from crawler.capture.mirror import Mirror
+from crawler.capture.mirror import Mirror, crawl_command
 from qa.fixtures import FIXTURES, CrawlResult, page_cases, run_crawl
 
 MIRROR = FIXTURES / "aawsat" / "site"
@@ -182,7 +183,13 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
     site.overrides[SEED] = (200, original.replace(b"Russia recently proposed", b"Russia proposed"))
     site.server.clear_log()
     third = run_crawl(
-        "aawsat", site.server.url_for("/"), tmp_path / "3", "-a", f"state={state}", "-a", "recheck=true"
+        "aawsat",
+        site.server.url_for("/"),
+        tmp_path / "3",
+        "-a",
+        f"state={state}",
+        "-a",
+        "recheck=true",
     )
     (changed,) = records(third)
     assert changed["url"] == ORIGIN + SEED
@@ -192,10 +199,11 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
     )
     assert changed["body"].startswith("Russia proposed to the U.S.-led coalition")
     # The server honours conditional requests: every other known article answers 304.
+    article_pages = {case.url_path for case in CASES}
     article_bodies = [
         request.path
         for request, response in site.server.log
-        if response.status_code == 200 and request.path.endswith("/") and request.path.count("/") == 4
+        if request.path in article_pages and response.status_code == 200
     ]
     assert article_bodies == [SEED]
     stats = third.report["stats"]
@@ -253,3 +261,43 @@ def test_coverage_names_exactly_the_article_that_did_not_make_it(site, tmp_path)
         r for r in coverage["rows"] if r["section"] == "Middle East" and r["month"] == "2016-05"
     )
     assert row["missing"] == 1
+
+
+def test_a_crawl_that_lists_no_article_writes_an_empty_coverage_report(site, tmp_path):
+    result, fetched = site.crawl(tmp_path, "-a", "url=https://twitter.com/somebody")
+    assert fetched == []
+    assert "Error caught on signal handler" not in result.log
+    coverage = coverage_of(tmp_path)
+    assert (coverage["listed"], coverage["missing"], coverage["rows"]) == (0, 0, [])
+    assert (
+        "coverage 100.0%: 0 of 0 listed articles"
+        in (tmp_path / "coverage" / "aawsat.txt").read_text()
+    )
+
+
+def test_an_article_an_earlier_run_already_wrote_is_covered_not_missing(site, tmp_path):
+    """A resumed (``-o``) run fetches an old-slug page whose record is the article already
+    in the output: dropped as ``already_written_url``, and covered."""
+    output = tmp_path / "articles.jsonl"
+    for number, path in enumerate((BOOKBINDERS, "/theaawsat/features/damascus-bookbinders/")):
+        workdir = tmp_path / str(number)
+        command = crawl_command(
+            "aawsat",
+            site.server.url_for("/"),
+            [
+                "-a",
+                f"url={ORIGIN}{path}",
+                "-o",
+                str(output),
+                "-s",
+                f"ARCHIVE_COVERAGE_DIR={workdir / 'coverage'}",
+            ],
+        )
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, cwd=FIXTURES.parent, check=False
+        )
+        assert done.returncode == 0, done.stderr[-4000:]
+    assert "Dropped: already_written_url" in done.stderr
+    coverage = coverage_of(workdir)
+    assert (coverage["listed"], coverage["covered"], coverage["missing"]) == (1, 1, 0)
+    assert len(output.read_text().splitlines()) == 1

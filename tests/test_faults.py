@@ -286,8 +286,8 @@ def test_a_sitemap_that_is_not_xml_is_counted_and_the_site_still_crawled(tmp_pat
     garbage = b"<html><body>Sitemap temporarily unavailable</body></html>"
     result, _ = crawl(tmp_path, {"/post-sitemap.xml": serve(garbage, XML)})
     assert emitted(result) == all_but(ONLY_IN_SITEMAP)
-    assert stat(result, "sitemaps/invalid") == 1
-    assert logged(result, "Ignoring invalid sitemap", "post-sitemap.xml")
+    assert stat(result, "sitemaps/invalid/not_a_sitemap") == 1
+    assert logged(result, "Ignoring invalid sitemap", "post-sitemap.xml", "not_a_sitemap")
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>

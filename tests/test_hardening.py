@@ -21,7 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from itemadapter import ItemAdapter
 from lxml import etree, html
-from scrapy.http import HtmlResponse
+from scrapy import Request
+from scrapy.http import Headers, HtmlResponse
+from scrapy.responsetypes import responsetypes
 from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
@@ -31,9 +33,11 @@ from crawler.extraction import processors
 from crawler.reporting.outcomes import DropArticle
 from crawler.runtime.middlewares import retry_after_seconds, xml_syntax_error
 from crawler.sites import get_profile
+from crawler.spiders.aawsat import AawsatSpider
 from pipelines.normalize import NormalizeArticlePipeline
 from pipelines.validate import ValidateArticlePipeline, article_validator
 from qa.fixtures import page_cases
+from tests import malformed_sitemaps
 
 PROFILE = get_profile("aawsat")
 ARTICLE_URL = PROFILE.public_origin + "/theaawsat/news-middle-east/a-story/"
@@ -306,3 +310,73 @@ def test_examples_in_docstrings_hold(module):
     failures, tried = doctest.testmod(module)
     assert tried
     assert not failures
+
+
+# -- sitemaps, malformed in every way (tests/malformed_sitemaps.py) -------------------------
+
+LOCS = st.sampled_from(
+    [
+        "/theaawsat/world/a-story/",
+        "/category/opinion/",
+        "post-sitemap.xml",
+        "//images.example.org/a.jpg",
+        "https://eng-archive.aawsat.com/amir-taheri/opinion/a-column/",
+        "ftp://example.org/x.xml",
+        *malformed_sitemaps.BAD_LOCS,
+    ]
+)
+LASTMODS = st.sampled_from([None, "", "2016-05-21", "2016-05-21T09:14:00+00:00", "not a date"])
+
+
+@st.composite
+def sitemaps(draw: st.DrawFn) -> tuple[bytes, dict[str, str]]:
+    locs = draw(st.lists(LOCS, max_size=6))
+    kind = draw(st.sampled_from(["urlset", "index", "html", "bytes"]))
+    if kind == "urlset":
+        body = malformed_sitemaps.urlset(locs, draw(LASTMODS))
+    elif kind == "index":
+        body = malformed_sitemaps.sitemap_index(locs)
+    elif kind == "html":
+        body = malformed_sitemaps.HTML_PAGE
+    else:
+        body = draw(st.binary(max_size=300))
+    if draw(st.booleans()):
+        body = malformed_sitemaps.cut_off(body)
+    wrapping = draw(st.sampled_from(["plain", "gzip", "corrupt_gzip"]))
+    if wrapping == "gzip":
+        return malformed_sitemaps.gzipped(body), malformed_sitemaps.GZIP
+    if wrapping == "corrupt_gzip":
+        return malformed_sitemaps.corrupt_gzip(body), malformed_sitemaps.GZIP
+    return body, draw(st.sampled_from([malformed_sitemaps.XML, malformed_sitemaps.HTML]))
+
+
+@cache
+def sitemap_spider() -> Any:
+    crawler = get_crawler(AawsatSpider, settings_dict={"ARCHIVE_COVERAGE_DIR": ""})
+    spider = AawsatSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000/")
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    return spider
+
+
+@PROPERTY
+@given(sitemaps(), st.sampled_from(["/post-sitemap.xml", "/sitemap.xml.gz", "/sitemap/"]))
+def test_any_sitemap_is_read_or_counted_as_invalid_and_never_raises(sitemap, path):
+    body, headers = sitemap
+    spider = sitemap_spider()
+    url = "http://127.0.0.1:8000" + path
+    response = responsetypes.from_args(headers=Headers(headers), url=url, body=body)(
+        url=url, body=body, headers=Headers(headers)
+    )
+    stats = spider.crawler.stats
+    before = dict(stats.get_stats())
+    requests = list(spider.parse_sitemap(response))
+    counted = {
+        key
+        for key, value in stats.get_stats().items()
+        if key.startswith(("sitemaps/urlset", "sitemaps/sitemapindex", "sitemaps/invalid/"))
+        and value != before.get(key)
+    }
+    assert len(counted) == 1  # read as one kind of sitemap, or invalid for one reason
+    # Any URL the entries hold is requested or skipped: the host guard refuses the rest.
+    assert all(isinstance(request, Request) for request in requests)

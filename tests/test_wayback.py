@@ -117,3 +117,41 @@ def test_date_range_is_passed_to_the_cdx_api(archive, tmp_path):
     assert ELECTIONS not in records
     assert LEBANON not in records
     assert SEED in records
+
+
+def test_an_old_slug_folded_into_its_canonical_article_is_covered(tmp_path):
+    """An old-slug URL whose capture names the article as canonical gives that article's
+    record (a duplicate by URL): it is covered, not ``missing not_reached``."""
+    old_slug = "/theaawsat/features/damascus-bookbinders/"
+    captures = json.loads(CAPTURES.read_text())
+    captures["captures"].append(
+        {
+            "timestamp": "20170311000000",
+            "original": ORIGIN + old_slug,
+            "status": 200,
+            "page": old_slug,
+        }
+    )
+    captures_file = tmp_path / "captures.json"
+    captures_file.write_text(json.dumps(captures))
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        wayback = WaybackMirror(captures_file, FIXTURES / "aawsat" / "site")
+        server.expect_request(re.compile(r"^/.*")).respond_with_handler(
+            lambda request: Response(
+                (served := wayback.respond(request.environ["RAW_URI"])).body,
+                status=served.status,
+                headers=list(served.headers.items()),
+            )
+        )
+        _result, records, _, _ = crawl(server, tmp_path)
+    finally:
+        server.stop()
+    assert BOOKBINDERS in records
+    assert old_slug not in records
+    coverage = json.loads((tmp_path / "coverage" / "aawsat.json").read_text())
+    assert [(e["url"], e["status"]) for e in coverage["not_in_output"]] == [
+        (ORIGIN + "/theaawsat/features/deleted-story/", "missing")  # no usable capture
+    ]
+    assert coverage["covered"] == 5

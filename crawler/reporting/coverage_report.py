@@ -93,11 +93,7 @@ class CoverageReport:
         ledger = getattr(self.crawler.spider, "coverage", None)
         if ledger is None:
             return
-        reason = getattr(exception, "reason", "dropped")
-        outcome = reason if reason in COVERED else f"dropped:{reason}"
-        if reason.startswith("duplicate"):
-            outcome = "duplicate"
-        ledger.outcome(self._keys(item)[0], outcome)
+        ledger.outcome(self._keys(item)[0], drop_outcome(getattr(exception, "reason", "dropped")))
 
     def spider_closed(self, spider: Spider) -> None:
         ledger = getattr(spider, "coverage", None)

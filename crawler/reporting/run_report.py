@@ -38,7 +38,10 @@ REPORT_LINES = (
     ("dates rejected (kept raw)", "normalize/rejected_date/"),
     ("sitemaps read", "sitemaps/urlset"),
     ("sitemap indexes read", "sitemaps/sitemapindex"),
-    ("invalid sitemaps", "sitemaps/invalid"),
+    ("invalid sitemaps", "sitemaps/invalid/"),
+    ("relative sitemap URLs resolved", "sitemaps/relative_loc"),
+    ("sitemap entries that are not URLs", "sitemaps/bad_loc"),
+    ("sitemaps over 50,000 URLs", "sitemaps/over_limit"),
     ("sitemap URLs skipped", "sitemaps/skipped_urls"),
     ("HTTP errors on other pages", "httperror/response_ignored_status_count/"),
     ("download errors", "downloader/exception_type_count/"),  # robots refusals listed apart

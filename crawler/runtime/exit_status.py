@@ -74,8 +74,11 @@ class _FailureLogHandler(logging.Handler):
         self.stats = stats
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name == SIGNAL_HANDLER_LOGGER:
-            record_failure(self.stats, "extension_error")
+        if record.name == SIGNAL_HANDLER_LOGGER:  # counted by the exception's type
+            error_type = record.exc_info[0] if record.exc_info else None
+            record_failure(
+                self.stats, f"extension_error/{getattr(error_type, '__name__', 'error')}"
+            )
         elif record.name == ENGINE_LOGGER and str(record.msg).startswith("Error while reading"):
             record_failure(self.stats, "start_error")
 

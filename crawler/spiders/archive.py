@@ -16,7 +16,9 @@ the profile's job; what a record *looks like* is the pipelines' job.
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
+import zlib
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator
 from datetime import date
@@ -42,6 +44,7 @@ from crawler.items import ArticleItem
 from crawler.reporting.ledger import CoverageLedger
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.incremental import ArticleState
+from crawler.runtime.middlewares import fault_log
 from crawler.runtime.resume import AlreadyWritten
 from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, SiteProfile, UrlKind
 from crawler.spiders.traps import (
@@ -58,6 +61,10 @@ logger = logging.getLogger(__name__)
 ARTICLE_PRIORITY = 10
 """Fetch known articles before more listings, so output grows steadily on long crawls."""
 SOURCES = ("site", "wayback")
+HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+"""An absolute URL's start (``https:``, ``ftp:``); without it a sitemap ``<loc>`` is relative."""
+SITEMAP_MAX_URLS = 50_000
+"""The sitemap protocol's limit on the URLs of one sitemap file."""
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 URL_LIST_ERRORS_SHOWN = 10
 """Bad lines of a URL list logged in full; the rest are counted in one line."""
@@ -325,53 +332,106 @@ class ArchiveSpider(Spider):
         return Request(self.address.to_served(url), callback=self.parse_sitemap)
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        sitemap = self._read_sitemap(response)
+        """Every entry of a sitemap or sitemap index. A malformed sitemap never raises: it
+        is counted under ``sitemaps/invalid/<reason>`` and logged, relative ``<loc>`` values
+        are resolved against the sitemap's URL (``sitemaps/relative_loc``), an entry that
+        cannot be a URL is skipped (``sitemaps/bad_loc``), and a sitemap over the protocol's
+        50,000 URLs is read whole but counted (``sitemaps/over_limit``)."""
+        sitemap, problem = self._read_sitemap(response)
         stats = self.crawler.stats
         if sitemap is None:
-            stats.inc_value("sitemaps/invalid")
-            logger.warning("Ignoring invalid sitemap %s", response.url)
+            stats.inc_value(f"sitemaps/invalid/{problem}")
+            logger.warning("Ignoring invalid sitemap %s (%s)", response.url, problem)
             return
         stats.inc_value(f"sitemaps/{sitemap.type}")
-        for entry in sitemap:
-            loc = entry.get("loc", "").strip()
-            if not loc:
-                continue
-            # Dates are parsed only for a range to check them against (dateutil is slow).
-            if not self.date_range.is_open and self.date_range.modified_before(
-                iso_day(entry.get("lastmod"))
-            ):
-                stats.inc_value("date_range/skipped_sitemap_entries")
-                continue
-            if sitemap.type == "sitemapindex":
-                yield self._sitemap_request(loc)
-                continue
-            request = self._request_for(loc, source="sitemap", lastmod=entry.get("lastmod"))
-            if request is not None:
-                if not self._already_scheduled(request):
-                    yield request
-                continue
-            stats.inc_value("sitemaps/skipped_urls")
-            if self.address.is_on_site(loc):
-                logger.debug("Sitemap entry is not an article or listing: %s", loc)
-            else:
-                logger.warning("Off-site URL in sitemap %s, not followed: %s", response.url, loc)
+        count = relative = 0
+        try:
+            for entry in sitemap:
+                count += 1
+                loc = (entry.get("loc") or "").strip()
+                if loc and not HAS_SCHEME.match(loc):
+                    relative += 1
+                    loc = response.urljoin(loc)
+                yield from self._sitemap_entry(response, sitemap.type, loc, entry)
+        except (ValueError, TypeError, etree.LxmlError) as error:
+            stats.inc_value("sitemaps/invalid/unreadable_entry")
+            logger.warning(
+                "Stopped reading sitemap %s after %d entries: %s", response.url, count, error
+            )
+        if relative:
+            stats.inc_value("sitemaps/relative_loc", relative)
+            logger.warning(
+                "%d relative <loc> values in sitemap %s, resolved against its URL",
+                relative,
+                response.url,
+            )
+        if count > SITEMAP_MAX_URLS:
+            stats.inc_value("sitemaps/over_limit")
+            logger.warning(
+                "Sitemap %s lists %d URLs, over the protocol's %d; all were read",
+                response.url,
+                count,
+                SITEMAP_MAX_URLS,
+            )
 
-    def _read_sitemap(self, response: Response) -> Sitemap | None:
-        body: bytes | None = response.body
+    def _sitemap_entry(
+        self, response: Response, kind: str, loc: str, entry: dict[str, Any]
+    ) -> Iterator[Request]:
+        stats = self.crawler.stats
+        # Dates are parsed only for a range to check them against (dateutil is slow).
+        if not self.date_range.is_open and self.date_range.modified_before(
+            iso_day(entry.get("lastmod"))
+        ):
+            stats.inc_value("date_range/skipped_sitemap_entries")
+            return
+        try:
+            if not loc:
+                raise ValueError("empty <loc>")
+            if kind == "sitemapindex":  # the host guard refuses off-site and non-HTTP ones
+                request = self._sitemap_request(loc)
+            else:
+                request = self._request_for(loc, source="sitemap", lastmod=entry.get("lastmod"))
+            on_site = is_on_site(self.address, loc)
+        except ValueError as error:  # "http://[::1", a port out of range...
+            fault_log(self.crawler).record(
+                "sitemaps/bad_loc", "Not a URL in sitemap %s: %r (%s)", response.url, loc, error
+            )
+            return
+        if request is not None:
+            if not self._already_scheduled(request):
+                yield request
+            return
+        if on_site:
+            stats.inc_value("sitemaps/skipped_urls")
+            logger.debug("Sitemap entry is not an article or listing: %s", loc)
+        else:
+            fault_log(self.crawler).record(
+                "sitemaps/skipped_urls",
+                "Off-site or non-HTTP URL in sitemap %s, not followed: %s",
+                response.url,
+                loc,
+            )
+
+    def _read_sitemap(self, response: Response) -> tuple[Sitemap | None, str]:
+        """The parsed sitemap, or None and why it is not one (``gzip_error``,
+        ``not_xml``, ``empty``, ``not_a_sitemap``)."""
+        body: bytes = response.body
         if gzip_magic_number(response):
             try:
                 body = gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except OSError:
-                return None
+            except (OSError, EOFError, ValueError, zlib.error):
+                return None, "gzip_error"
         elif not isinstance(response, XmlResponse) and not response.url.endswith(".xml"):
-            body = None
-        if not body:
-            return None
+            return None, "not_xml"  # an HTML page, a PDF... where a sitemap was named
+        if not body.strip():
+            return None, "empty"
         try:
             sitemap = Sitemap(body)
-        except (AttributeError, ValueError, etree.XMLSyntaxError):
-            return None
-        return sitemap if sitemap.type in {"sitemapindex", "urlset"} else None
+        except (AttributeError, ValueError, StopIteration, etree.LxmlError):
+            return None, "not_xml"
+        if sitemap.type not in {"sitemapindex", "urlset"}:
+            return None, "not_a_sitemap"  # e.g. an HTML page at a .xml URL
+        return sitemap, ""
 
     # -- listings ---------------------------------------------------------------------
 
@@ -536,6 +596,9 @@ class ArchiveSpider(Spider):
         item = self.extract(page, key)
         if item is not None:
             item.capture = self.wayback.used(capture)
+            # The record's fetched_url is the capture's: its outcome belongs to the listed URL
+            # (an old slug's record is folded into its canonical article's by URL).
+            self.coverage.alias(self.listed_key(response.url), key)
             yield item
 
     def wayback_capture_failed(self, failure: Failure) -> Iterator[Request]:
