@@ -1,7 +1,7 @@
-"""The article record: one line of the output JSON Lines, schema v1.
+"""The article record: one line of the output JSON Lines, schema v2.
 
 Field order here is the order of keys in every output line. The JSON Schema in
-``crawler/schema/article-v1.schema.json`` is the contract; ``docs/schema.md`` documents
+``crawler/schema/article-v2.schema.json`` is the contract; ``docs/schema.md`` documents
 each field. Every field has a default so an item loader can start from an empty item.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(kw_only=True)
@@ -34,7 +34,11 @@ class ArticleItem:
     published: str | None = None
     """Publication date, ISO 8601, with only the precision the page gives."""
     published_raw: str | None = None
-    """Publication date exactly as found on the page."""
+    """Publication date exactly as found (on the page, or on the listing it came from)."""
+    published_source: str | None = None
+    """Where ``published`` came from: ``page``, ``listing``, ``month_archive``; None without one."""
+    published_precision: str | None = None
+    """How precise ``published`` is: ``instant``, ``day`` or ``month``; None without one."""
     modified: str | None = None
     modified_raw: str | None = None
     section: str | None = None

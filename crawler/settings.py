@@ -14,6 +14,7 @@ from scrapy.extensions.spiderstate import SpiderState
 
 from crawler.capture.replay import ArchiveReplayMiddleware
 from crawler.capture.warc import WarcCaptureMiddleware
+from crawler.discovery.dates import ListingDateResolution
 from crawler.reporting.corpus_quality import CorpusQuality
 from crawler.reporting.coverage_report import CoverageReport
 from crawler.reporting.logformatter import ArticleLogFormatter
@@ -109,12 +110,13 @@ FEED_EXPORTERS = {"parquet": ParquetItemExporter}
 PARQUET_ROW_GROUP_SIZE = 5000  # records per row group (= per file part)
 
 # Item pipelines (docs: pipelines/__init__.py):
-# site title suffix → normalize → date range → validate → dedupe → incremental state → output.
+# site title suffix → normalize → listing dates → date range → validate → dedupe → incremental state → output.
 # By import path, as Scrapy's own templates write them: the pipelines package sits above
 # crawler/ (it imports crawler's items and processors), so nothing here imports it.
 ITEM_PIPELINES = {
     "pipelines.SiteTitleSuffixPipeline": 50,
     "pipelines.NormalizeArticlePipeline": 100,
+    "pipelines.ListingDatePipeline": 120,
     "pipelines.DateRangePipeline": 150,
     "pipelines.ValidateArticlePipeline": 200,
     "pipelines.DedupeArticlePipeline": 300,
@@ -136,6 +138,8 @@ EXTENSIONS: dict[type, int | None] = {
 # fields as quality/... stats, summarized in both reports.
 EXTENSIONS |= {CorpusQuality: 480}
 # Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
+# Dates from listings seen after their article was emitted: joined into the output at the end.
+EXTENSIONS |= {ListingDateResolution: 480}
 # Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
 # a pickled dict whenever JOBDIR is set.
 EXTENSIONS |= {CrashSafeResume: 100, SpiderState: None}

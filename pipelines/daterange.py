@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 class DateRangePipeline:
     """Checks each article's own ``published`` date against the spider's ``date_range``.
 
-    Out of range: dropped as ``out_of_date_range`` (counted ``articles/filtered/...``).
+    Out of range: dropped as ``out_of_date_range`` (counted ``articles/filtered/...``); a
+    date known only to the month (``published_precision`` ``month``) is out of range when
+    no day of its month is in it.
     No date at all: kept, since nothing says it is out of range, and counted as
     ``date_range/undated_kept`` so a user can find them.
     """
@@ -38,14 +40,22 @@ class DateRangePipeline:
         if date_range.is_open:
             return item
         adapter = ItemAdapter(item)
+        if adapter.get("published_precision") == "month":  # "2007-05": only the month is known
+            year, month = map(int, adapter["published"].split("-"))
+            if not date_range.overlaps_month(year, month):
+                self._drop(adapter, adapter["published"])
+            return item
         day = iso_day(adapter.get("published"))
         if day is None:
             self.crawler.stats.inc_value("date_range/undated_kept")
             logger.info("Kept an article with no date despite the date range: %s", adapter["url"])
             return item
         if not date_range.contains(day):
-            self.crawler.stats.inc_value("articles/filtered/out_of_date_range")
-            raise DropArticle(
-                "out_of_date_range", f"{adapter['url']} published {day}", log_level="INFO"
-            )
+            self._drop(adapter, str(day))
         return item
+
+    def _drop(self, adapter: ItemAdapter, published: str) -> None:
+        self.crawler.stats.inc_value("articles/filtered/out_of_date_range")
+        raise DropArticle(
+            "out_of_date_range", f"{adapter['url']} published {published}", log_level="INFO"
+        )

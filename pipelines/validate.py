@@ -21,12 +21,12 @@ from pipelines.output import plain_record
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_FILE = "article-v1.schema.json"
+SCHEMA_FILE = "article-v2.schema.json"
 
 
 @cache
 def article_check() -> Callable[[dict[str, Any]], Any]:
-    """Schema v1 compiled to Python code (fastjsonschema): a fast yes/no, about 13 times
+    """Schema v2 compiled to Python code (fastjsonschema): a fast yes/no, about 13 times
     faster than jsonschema on a valid record. Compiled as draft-07, which has every keyword
     the schema uses; its patterns run on Python's ``re``, as jsonschema's do."""
     schema = {**article_validator().schema, "$schema": "http://json-schema.org/draft-07/schema#"}
@@ -43,7 +43,7 @@ def is_valid_article(record: dict[str, Any]) -> bool:
 
 @cache
 def article_validator() -> Draft202012Validator:
-    """The validator for schema v1 (``crawler/schema/article-v1.schema.json``)."""
+    """The validator for schema v2 (``crawler/schema/article-v2.schema.json``)."""
     schema = json.loads(resources.files("crawler.schema").joinpath(SCHEMA_FILE).read_text())
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
@@ -77,7 +77,7 @@ def text_policy_errors(record: dict[str, Any]) -> list[str]:
 
 
 class ValidateArticlePipeline:
-    """Validates each record against JSON Schema v1; a failing record is dropped, logged
+    """Validates each record against JSON Schema v2; a failing record is dropped, logged
     with its URL and reason, and counted as ``articles/dropped/<reason>``."""
 
     def __init__(self, stats: StatsCollector) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from werkzeug import Request, Response
 
 from crawler.capture.mirror import Mirror, crawl_command
 from qa.fixtures import FIXTURES, CrawlResult, page_cases, run_crawl
+from tests.fault_server import FaultServer
 
 MIRROR = FIXTURES / "aawsat" / "site"
 ORIGIN = "https://eng-archive.aawsat.com"
@@ -301,3 +303,41 @@ def test_an_article_an_earlier_run_already_wrote_is_covered_not_missing(site, tm
     coverage = coverage_of(workdir)
     assert (coverage["listed"], coverage["covered"], coverage["missing"]) == (1, 1, 0)
     assert len(output.read_text().splitlines()) == 1
+
+
+# -- dates from listings ------------------------------------------------------------------------
+
+UNDATED = {
+    case.checks["url"]: case.checks["crawl_published"]
+    for case in CASES
+    if "crawl_published" in case.checks
+}
+"""Builder posts with no date on their page, and the date the crawl must give them."""
+DATE_FIELDS = ("published", "published_raw", "published_source", "published_precision")
+
+
+def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
+    """The listings that date an undated post are held back until the sitemap has led to the
+    post: it is emitted without a date, then given the listing's when the crawl ends."""
+    ferries = "/karim-boustani/features/the-last-ferries-of-the-shatt-al-arab/"
+    late = ("/category/features/", "/author/karim-boustani/", "/2008/07/")
+
+    def after_the_article(handler, attempt: int) -> bool:
+        deadline = time.monotonic() + 30
+        while not server.attempts[ferries] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)  # the article's answer reaches the spider first
+        return False
+
+    server = FaultServer(MIRROR, dict.fromkeys(late, after_the_article))
+    with server.running():
+        # Enough connections that the held listings do not hold up the sitemap's articles.
+        result = run_crawl(
+            "aawsat", server.base_url, tmp_path, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"
+        )
+    assert result.returncode == 0, result.log[-4000:]
+    dated = {r["url"]: {f: r[f] for f in DATE_FIELDS} for r in records(result)}
+    assert {url: dated[url] for url in UNDATED} == UNDATED
+    stats = result.report["stats"]
+    assert stats["dates/resolved_after_crawl/listing"] == 1  # the post was emitted undated
+    assert "Dates from listings joined into 1 records" in result.log

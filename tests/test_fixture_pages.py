@@ -13,7 +13,7 @@ from qa.fixtures import FIXTURES, PageCase, page_cases
 CASES = page_cases()
 FIELDS = [f.name for f in fields(ArticleItem)]
 # checks.json keys that describe the page rather than a record field.
-CHECK_NOTES = {"hazards", "duplicate_of", "paragraphs"}
+CHECK_NOTES = {"hazards", "duplicate_of", "paragraphs", "crawl_published"}
 # Strings that are theme, site or widget chrome: never part of any article body.
 BOILERPLATE = (
     "Select Page",

@@ -1,4 +1,4 @@
-"""Plain-text page dumps of the aawsat archive → schema-v1 article records (JSON Lines).
+"""Plain-text page dumps of the aawsat archive → schema-v2 article records (JSON Lines).
 
     python -m crawler.textdump DUMP.txt --url URL -o articles.jsonl
     python -m crawler.textdump dumps/*.txt --urls urls.json -o articles.jsonl
@@ -10,12 +10,12 @@ its credit, then the body paragraphs (``fixtures/aawsat/seed/`` holds one). Each
 through the same cleaning as the HTML crawl: the profile's loader (title suffix, ids), its
 :class:`~crawler.extraction.content.ArticleBody` with its line rules (Media ID, captions and credits,
 chrome lines, repeated title and byline), then :func:`~pipelines.normalize.normalize_article` and the
-schema-v1 validator.
+schema-v2 validator.
 
 What a dump does not hold stays null or empty: no dates, section, post id or tags are
 invented (a Divi ``by AUTHOR | Mon D, YYYY | Section`` line, when a dump has one, gives
 authors, date and section), images have ``url: null`` and a dump has no URL. ``url``,
-``id`` and ``fetched_url`` are required by schema v1, so a dump is only written when its
+``id`` and ``fetched_url`` are required by schema v2, so a dump is only written when its
 URL is given (``--url``, or ``--urls`` mapping file names to URLs); otherwise it is reported
 as not schema-valid and left out, and the command exits with status 1. ``fetched_at`` is
 when the dump was read: a dump does not say when its page was saved.
@@ -90,7 +90,7 @@ def parse_dump(text: str, url: str | None = None, read_at: str | None = None) ->
 
 
 def schema_problems(item: ArticleItem) -> list[str]:
-    """Why the record is not schema v1 (the validate pipeline's reasons); empty if it is."""
+    """Why the record is not schema v2 (the validate pipeline's reasons); empty if it is."""
     record = ItemAdapter(item).asdict()
     errors = sorted(article_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
     reasons = [drop_reason(error) for error in errors] + text_policy_errors(record)
@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
         if conversion.problems:
             hint = " (a dump holds no URL: give --url or --urls)" if not conversion.item.url else ""
             print(
-                f"{conversion.path}: not written, not a schema-v1 record: "
+                f"{conversion.path}: not written, not a schema-v2 record: "
                 f"{', '.join(conversion.problems)}{hint}",
                 file=sys.stderr,
             )

@@ -37,6 +37,7 @@ from twisted.python.failure import Failure
 
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
+from crawler.discovery.dates import DateLedger
 from crawler.discovery.multisite import HostSites, Site
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import SiteAddress, canonicalize_url, stripped_noise
@@ -202,6 +203,7 @@ class ArchiveSpider(Spider):
         self.recheck = recheck.strip().lower() in TRUE_WORDS
         self.state: ArticleState | None = None
         self.coverage = CoverageLedger()
+        self.dates = DateLedger()
         self.scheduled = RecentUrls(URL_CACHE_SIZE)
         self.link_targets = LinkTargets(URL_CACHE_SIZE)
         if hosts is None:
@@ -441,8 +443,11 @@ class ArchiveSpider(Spider):
             return
         listing = self.profile.listing_page(response, self.address.to_public(response.url))
         entries = listing.entries()
+        year, month_number = self.profile.archive_period(response.url) or (0, None)
+        month = (year, month_number) if month_number is not None else None  # a month archive
         handled = set()
         for entry in entries:
+            self.dates.listed(self.listed_key(entry.url), entry.published, month)
             request = self._article_request(entry.url, source="listing", entry=entry)
             handled.add(self._served(entry.url))
             if request is not None and not self._already_scheduled(request):

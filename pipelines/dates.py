@@ -1,0 +1,40 @@
+"""Where the publication date came from, and a date from the listings when the page has none."""
+
+from __future__ import annotations
+
+from typing import Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy.crawler import Crawler
+
+from crawler.discovery.dates import DateLedger, date_record
+
+
+class ListingDatePipeline:
+    """Sets ``published_source`` and ``published_precision``. A record whose page gave no
+    date takes the date a listing printed beside the post, else the month of a month
+    archive that lists it, from what the crawl has read so far (the rest is joined when the
+    crawl ends, ``crawler/discovery/dates.py``); counted as ``dates/from_<source>``, and
+    ``dates/undated`` when there is none yet."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        spider = self.crawler.spider
+        ledger: DateLedger | None = getattr(spider, "dates", None)
+        adapter = ItemAdapter(item)
+        keys = []
+        if ledger is not None:
+            keys = [spider.listed_key(adapter[f]) for f in ("url", "fetched_url") if adapter.get(f)]
+        source = date_record(item, ledger or DateLedger(), keys)
+        assert self.crawler.stats is not None
+        if source is not None:
+            self.crawler.stats.inc_value(f"dates/from_{source}")
+        elif not adapter.get("published"):
+            self.crawler.stats.inc_value("dates/undated")
+        return item
