@@ -25,12 +25,12 @@ class ListingDatePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        spider = self.crawler.spider
-        ledger: DateLedger | None = getattr(spider, "dates", None)
+        ledger: DateLedger | None = getattr(self.crawler.spider, "dates", None)
+        listed_key = getattr(self.crawler.spider, "listed_key", None)
         adapter = ItemAdapter(item)
         keys = []
-        if ledger is not None:
-            keys = [spider.listed_key(adapter[f]) for f in ("url", "fetched_url") if adapter.get(f)]
+        if ledger is not None and listed_key is not None:
+            keys = [listed_key(adapter[f]) for f in ("url", "fetched_url") if adapter.get(f)]
         source = date_record(item, ledger or DateLedger(), keys)
         assert self.crawler.stats is not None
         if source is not None:

@@ -19,6 +19,7 @@ from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 
 from crawler.capture.mirror import Mirror, crawl_command
+from crawler.discovery.dates import DateLedger, date_record
 from crawler.sites import SiteProfile, get_profile
 from crawler.sites.generic import generic_profile
 from pipelines.normalize import normalize_article
@@ -139,9 +140,11 @@ class PageCase:
         return mirror_response(self.site.mirror_root, self.url_path, self.public_url)
 
     def record(self) -> dict[str, Any]:
-        """What the crawl emits for this page, less the fetch time."""
+        """What the crawl emits for this page, less the fetch time (and less a date that
+        only the site's listings give: see ``crawl_published`` in the checks)."""
         item = self.profile.article_page(self.response()).to_item()
         normalize_article(item)
+        date_record(item, DateLedger(), [])
         return asdict(item)
 
 

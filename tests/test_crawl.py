@@ -192,3 +192,19 @@ def test_recent_urls_keeps_the_most_recently_used():
     assert "a" in recent
     assert "b" not in recent
     assert "c" in recent
+
+
+def test_posts_with_no_date_on_their_page_are_dated_from_the_listings(crawl):
+    """Builder posts show no date on their page; the crawl gives them the date the listings
+    print beside them, or the month of the month archive that lists them."""
+    result, _, _ = crawl
+    records = {r["url"]: r for r in map(json.loads, result.output.splitlines())}
+    undated = [case for case in page_cases() if "crawl_published" in case.checks]
+    assert len(undated) == 3
+    for case in undated:
+        record = records[case.checks["url"]]
+        assert {key: record[key] for key in case.checks["crawl_published"]} == case.checks[
+            "crawl_published"
+        ], case.name
+    sources = {record["published_source"] for record in records.values()}
+    assert sources == {"page", "listing", "month_archive"}  # every record has a date

@@ -195,7 +195,7 @@ def resolve_output(path: Path, resolve: Callable[[dict[str, Any]], bool]) -> int
     if not changed:
         partial.unlink()
         return 0
-    os.replace(partial, path)
+    partial.replace(path)
     directory = os.open(path.parent, os.O_RDONLY)
     try:
         os.fsync(directory)
@@ -221,7 +221,8 @@ class ListingDateResolution:
 
     def spider_closed(self, spider: Spider) -> None:
         ledger: DateLedger | None = getattr(spider, "dates", None)
-        if not ledger:
+        listed_key: Callable[[str], str] | None = getattr(spider, "listed_key", None)
+        if not ledger or listed_key is None:
             return
         assert self.crawler.stats is not None
         stats = self.crawler.stats
@@ -230,7 +231,7 @@ class ListingDateResolution:
             logger.warning("Listing dates not joined into %s: not a local JSON Lines file", uri)
 
         def resolve(record: dict[str, Any]) -> bool:
-            keys = [spider.listed_key(record[f]) for f in ("url", "fetched_url") if record.get(f)]
+            keys = [listed_key(record[f]) for f in ("url", "fetched_url") if record.get(f)]
             source = date_record(record, ledger, keys)
             if source is not None:
                 stats.inc_value(f"dates/resolved_after_crawl/{source}")

@@ -386,6 +386,7 @@ class ArchiveSpider(Spider):
         ):
             stats.inc_value("date_range/skipped_sitemap_entries")
             return
+        request: Request | None
         try:
             if not loc:
                 raise ValueError("empty <loc>")
