@@ -36,6 +36,8 @@ REPORT_LINES = (
     ("listed articles missing from the output", "coverage/missing"),
     ("pages that are not HTML", "pages/not_html"),
     ("dates rejected (kept raw)", "normalize/rejected_date/"),
+    ("dates from listings (when the page has none)", "dates/"),
+    ("incremental state (new, changed, not modified...)", "state/"),
     ("sitemaps read", "sitemaps/urlset"),
     ("sitemap indexes read", "sitemaps/sitemapindex"),
     ("invalid sitemaps", "sitemaps/invalid/"),
