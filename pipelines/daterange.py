@@ -8,7 +8,7 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from crawler.discovery.daterange import DateRange, iso_day
+from crawler.discovery.daterange import DateRange
 from crawler.reporting.outcomes import DropArticle
 
 logger = logging.getLogger(__name__)
@@ -40,18 +40,13 @@ class DateRangePipeline:
         if date_range.is_open:
             return item
         adapter = ItemAdapter(item)
-        if adapter.get("published_precision") == "month":  # "2007-05": only the month is known
-            year, month = map(int, adapter["published"].split("-"))
-            if not date_range.overlaps_month(year, month):
-                self._drop(adapter, adapter["published"])
-            return item
-        day = iso_day(adapter.get("published"))
-        if day is None:
+        published = adapter.get("published")
+        if not published:
             self.crawler.stats.inc_value("date_range/undated_kept")
             logger.info("Kept an article with no date despite the date range: %s", adapter["url"])
             return item
-        if not date_range.contains(day):
-            self._drop(adapter, str(day))
+        if not date_range.admits(published):
+            self._drop(adapter, published)
         return item
 
     def _drop(self, adapter: ItemAdapter, published: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 
-from crawler.discovery.dates import DateLedger, date_record, resolve_output
+from crawler.discovery.dates import KEEP, REWRITE, DateLedger, date_record, resolve_output
 
 POST = "https://eng-archive.aawsat.com/a/b/post/"
 SIGHTINGS = [
@@ -56,7 +56,7 @@ def test_the_output_is_rewritten_only_where_a_record_gains_a_date(tmp_path):
     output.write_text("\n".join(lines) + "\n")
 
     def resolve(record):
-        return date_record(record, ledger, [record.get("url", "")]) is not None
+        return KEEP if date_record(record, ledger, [record.get("url", "")]) is None else REWRITE
 
     assert resolve_output(output, resolve) == 1
     written = output.read_text().splitlines()

@@ -59,6 +59,22 @@ class DateRange:
             self.until is None or first <= self.until
         )
 
+    def admits(self, published: str | None) -> bool:
+        """Whether an article published then can be in range: an unknown date can, a month
+        (``"2013-10"``) can when any of its days is.
+
+        >>> window = DateRange.from_args("2011-01-01", "2013-12-31")
+        >>> [window.admits(d) for d in (None, "2013-10", "2014-01-02", "2010-12-31T23:00:00Z")]
+        [True, True, False, False]
+        """
+        if not published:
+            return True
+        if len(published) == len("2013-10"):
+            year, month = map(int, published.split("-"))
+            return self.overlaps_month(year, month)
+        day = iso_day(published)
+        return day is None or self.contains(day)
+
     def all_before(self, days: list[date | None]) -> bool:
         """True when every day is known and older than ``since``: no newer page follows."""
         return self.since is not None and bool(days) and all(d and d < self.since for d in days)

@@ -34,6 +34,7 @@ from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from crawler.discovery.daterange import DateRange
 from crawler.extraction.processors import parse_date
 
 logger = logging.getLogger(__name__)
@@ -173,9 +174,14 @@ def local_jsonlines_feeds(feeds: dict[Any, dict[str, Any]]) -> tuple[list[Path],
     return local, other
 
 
-def resolve_output(path: Path, resolve: Callable[[dict[str, Any]], bool]) -> int:
-    """Rewrite the records of a JSON Lines file that ``resolve`` changes in place; returns
-    how many. Crash-safe like the feed: the new file is written beside the old one,
+KEEP, REWRITE, REMOVE = "keep", "rewrite", "remove"
+"""What the post-crawl join does with a record: leave it, write it with its new date, or
+remove it (dated outside the crawl's ``-a since/until`` range)."""
+
+
+def resolve_output(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
+    """Rewrite (or remove) the records of a JSON Lines file as ``resolve`` says; returns how
+    many changed. Crash-safe like the feed: the new file is written beside the old one,
     ``fsync``-ed, then renamed over it, so a kill at any point leaves one whole file. A
     line that is not a JSON object is kept as it is."""
     changed = 0
@@ -186,7 +192,11 @@ def resolve_output(path: Path, resolve: Callable[[dict[str, Any]], bool]) -> int
                 record = json.loads(line)
             except ValueError:
                 record = None
-            if isinstance(record, dict) and resolve(record):
+            action = resolve(record) if isinstance(record, dict) else KEEP
+            if action == REMOVE:
+                changed += 1
+                continue
+            if action == REWRITE:
                 changed += 1
                 line = json.dumps(record, ensure_ascii=False).encode() + b"\n"
             target.write(line)
@@ -207,8 +217,10 @@ def resolve_output(path: Path, resolve: Callable[[dict[str, Any]], bool]) -> int
 class ListingDateResolution:
     """When the crawl ends, gives every record of the output that has no date of its own
     the best date the whole crawl saw in listings (see the module docstring); counted as
-    ``dates/resolved_after_crawl/<source>``. Only local JSON Lines feeds can be rewritten;
-    others are named in a WARNING when they hold records to resolve."""
+    ``dates/resolved_after_crawl/<source>``. A record kept while undated whose date is now
+    outside ``-a since/until`` is removed (``articles/filtered/out_of_date_range_after_crawl``),
+    so a date range gives the same output whatever order pages came in. Only local JSON Lines
+    feeds can be rewritten; others are named in a WARNING."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -230,12 +242,22 @@ class ListingDateResolution:
         for uri in other:
             logger.warning("Listing dates not joined into %s: not a local JSON Lines file", uri)
 
-        def resolve(record: dict[str, Any]) -> bool:
+        date_range: DateRange = getattr(spider, "date_range", None) or DateRange()
+
+        def resolve(record: dict[str, Any]) -> str:
             keys = [listed_key(record[f]) for f in ("url", "fetched_url") if record.get(f)]
             source = date_record(record, ledger, keys)
-            if source is not None:
-                stats.inc_value(f"dates/resolved_after_crawl/{source}")
-            return source is not None
+            if source is None:
+                return KEEP
+            if not date_range.admits(record["published"]):
+                # Kept while undated; its date now says it is outside -a since/until.
+                stats.inc_value("articles/filtered/out_of_date_range_after_crawl")
+                logger.info(
+                    "Removed, dated %s by a listing: %s", record["published"], record.get("url")
+                )
+                return REMOVE
+            stats.inc_value(f"dates/resolved_after_crawl/{source}")
+            return REWRITE
 
         for path in local:
             try:
