@@ -119,7 +119,9 @@ class ArticleState:
             url: Validators(*validators)
             for url, *validators in self.db.execute(
                 "SELECT url, NULL, NULL, last_emitted FROM articles"
-                " UNION ALL SELECT url, etag, last_modified, last_fetched FROM fetched_urls"
+                " UNION ALL SELECT f.url, f.etag, f.last_modified,"
+                " COALESCE(f.last_fetched, a.last_emitted)"
+                " FROM fetched_urls f LEFT JOIN articles a ON a.url = f.article_url"
             )
         }
         """Every URL whose page gave an emitted article, with what its last fetch said."""
