@@ -343,4 +343,4 @@ def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
     assert {url: dated[url] for url in UNDATED} == UNDATED
     stats = result.report["stats"]
     assert stats["dates/resolved_after_crawl/listing"] == 1  # the post was emitted undated
-    assert "Dates from listings joined into 1 records" in result.log
+    assert "Dates from listings joined into" in result.log

@@ -150,7 +150,7 @@ def test_command_writes_valid_records_for_dumps_with_urls_and_reports_the_rest(t
     article_validator().validate(record)
     assert record["url"] == SEED_URL
     assert "\\u" not in line  # UTF-8 text, as the crawl writes it
-    assert f"{other}: not written, not a schema-v1 record: empty_fetched_url" in done.stderr
+    assert f"{other}: not written, not a schema-v2 record: empty_fetched_url" in done.stderr
     assert "give --url or --urls" in done.stderr
     assert "1 of 2 dumps written" in done.stderr
 

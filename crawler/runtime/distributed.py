@@ -82,7 +82,7 @@ import logging
 import os
 import secrets
 import socket
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
@@ -100,6 +100,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.clock import utc_now
+from crawler.discovery.dates import DateLedger, ListedDate
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,16 @@ class CrawlKeys:
         """Article URL → content hash a worker claimed and has not written yet."""
         return f"{self.worker_prefix}claims:{worker_id}"
 
+    @property
+    def listing_dates(self) -> str:
+        """Article URL → the least date a listing printed beside it (``crawler/discovery/dates.py``)."""
+        return f"{self.name}:listing-dates"
+
+    @property
+    def archive_months(self) -> str:
+        """Article URL → the least ``YYYY-MM`` of a month archive that lists it."""
+        return f"{self.name}:archive-months"
+
     def all(self) -> tuple[str, ...]:
         """The crawl-wide keys (per-worker keys are found with :meth:`per_worker_pattern`)."""
         return (
@@ -161,6 +172,8 @@ class CrawlKeys:
             self.emitted_urls,
             self.emitted_texts,
             self.finished,
+            self.listing_dates,
+            self.archive_months,
         )
 
     def per_worker_patterns(self) -> tuple[str, ...]:
@@ -385,6 +398,50 @@ def requests_in_progress(crawler: Crawler) -> Collection[Request]:
     return slot.inprogress if slot is not None else ()
 
 
+KEEP_LEAST = """
+local known = redis.call('HGET', KEYS[1], ARGV[1])
+if not known or ARGV[2] < known then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+"""
+
+
+class SharedDateLedger(DateLedger):
+    """The listing dates of every worker: each worker writes what its listings show to
+    Redis (keeping the least value, as :class:`DateLedger` does) and reads the others'
+    when it dates a record. Workers finish together, when every listing has been read, so
+    the join at the end of the crawl sees all of them."""
+
+    def __init__(self, server: Redis, keys: CrawlKeys) -> None:
+        super().__init__()
+        self.server = server
+        self.keys = keys
+        self.keep_least = server.register_script(KEEP_LEAST)
+
+    def listed(self, key: str, raw_date: str | None, month: tuple[int, int] | None) -> None:
+        super().listed(key, raw_date, month)
+        if raw_date and raw_date.strip():
+            self.keep_least(keys=[self.keys.listing_dates], args=[key, self.listing_dates[key]])
+        if month is not None:
+            year, number = self.months[key]
+            self.keep_least(keys=[self.keys.archive_months], args=[key, f"{year:04d}-{number:02d}"])
+
+    def date_for(self, keys: Iterable[str]) -> ListedDate | None:
+        keys = list(keys)
+        for key in keys:
+            raw = self.server.hget(self.keys.listing_dates, key)
+            if raw:
+                self.listing_dates[key] = min(
+                    self.listing_dates.get(key, raw.decode()), raw.decode()
+                )
+            month = self.server.hget(self.keys.archive_months, key)
+            if month:
+                year, number = map(int, month.decode().split("-"))
+                self.months[key] = min(self.months.get(key, (year, number)), (year, number))
+        return super().date_for(keys)
+
+    def __len__(self) -> int:
+        return max(1, super().__len__())  # other workers may know dates this one does not
+
+
 class RedisScheduler(Scheduler):
     """scrapy-redis's scheduler with leased requests and workers that finish together
     (see the module doc)."""
@@ -418,6 +475,8 @@ class RedisScheduler(Scheduler):
         timeout = settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT")
         worker_id = settings.get("DISTRIBUTED_WORKER_ID") or new_worker_id()
         self.workers = SharedWorkers(self.server, keys, worker_id, timeout)
+        if hasattr(spider, "dates"):  # listing dates are joined across workers
+            spider.dates = SharedDateLedger(self.server, keys)
         self.max_held = max(1, settings.getint("DISTRIBUTED_REQUESTS_HELD"))
         self.held: dict[Request, bytes] = {}
         self.workers.heartbeat()
