@@ -404,6 +404,11 @@ if not known or ARGV[2] < known then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2
 """
 
 
+def text(value: bytes | str | None) -> str | None:
+    """A Redis reply as text (replies are bytes unless the client decodes them)."""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class SharedDateLedger(DateLedger):
     """The listing dates of every worker: each worker writes what its listings show to
     Redis (keeping the least value, as :class:`DateLedger` does) and reads the others'
@@ -427,14 +432,12 @@ class SharedDateLedger(DateLedger):
     def date_for(self, keys: Iterable[str]) -> ListedDate | None:
         keys = list(keys)
         for key in keys:
-            raw = self.server.hget(self.keys.listing_dates, key)
+            raw = text(self.server.hget(self.keys.listing_dates, key))
             if raw:
-                self.listing_dates[key] = min(
-                    self.listing_dates.get(key, raw.decode()), raw.decode()
-                )
-            month = self.server.hget(self.keys.archive_months, key)
+                self.listing_dates[key] = min(self.listing_dates.get(key, raw), raw)
+            month = text(self.server.hget(self.keys.archive_months, key))
             if month:
-                year, number = map(int, month.decode().split("-"))
+                year, number = map(int, month.split("-"))
                 self.months[key] = min(self.months.get(key, (year, number)), (year, number))
         return super().date_for(keys)
 
