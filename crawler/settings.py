@@ -137,9 +137,9 @@ EXTENSIONS: dict[type, int | None] = {
 # Corpus quality (crawler/reporting/corpus_quality.py): counts each emitted record's
 # fields as quality/... stats, summarized in both reports.
 EXTENSIONS |= {CorpusQuality: 480}
-# Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
 # Dates from listings seen after their article was emitted: joined into the output at the end.
-EXTENSIONS |= {ListingDateResolution: 480}
+EXTENSIONS |= {ListingDateResolution: 470}
+# Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
 # Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
 # a pickled dict whenever JOBDIR is set.
 EXTENSIONS |= {CrashSafeResume: 100, SpiderState: None}

@@ -58,6 +58,22 @@ def text_table(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def drop_outcome(reason: str) -> str:
+    """The ledger outcome of a record dropped for ``reason``: a copy of an article emitted
+    now or before (``duplicate_*``, ``already_written_*``) or one dropped on purpose is
+    covered; any other reason is a loss.
+
+    >>> [drop_outcome(r) for r in ("duplicate_content", "already_written_url", "unchanged")]
+    ['duplicate', 'already_written', 'unchanged']
+    >>> drop_outcome("empty_body")
+    'dropped:empty_body'
+    """
+    for prefix in ("duplicate", "already_written"):
+        if reason.startswith(f"{prefix}_"):
+            return prefix
+    return reason if reason in COVERED else f"dropped:{reason}"
+
+
 class CoverageReport:
     """Feeds item outcomes into the spider's coverage ledger; writes the report on close."""
 

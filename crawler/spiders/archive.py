@@ -773,7 +773,6 @@ class ArchiveSpider(Spider):
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
             headers=headers or None,
-            meta=(
-                {"site_address": (address.public, address.served)} if address else {}
-            ) | ({"handle_httpstatus_list": [304]} if headers else {}),
+            meta=({"site_address": (address.public, address.served)} if address else {})
+            | ({"handle_httpstatus_list": [304]} if headers else {}),
         )
