@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.statscollectors import StatsCollector
 
 from crawler.discovery.daterange import DateRange
 from crawler.extraction.processors import parse_date
@@ -214,13 +215,26 @@ def resolve_output(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
     return changed
 
 
+DATE_FIELDS = ("published", "published_raw", "published_source", "published_precision")
+
+
+def recount_quality(stats: StatsCollector, before: dict[str, Any], record: dict[str, Any]) -> None:
+    """The corpus quality counts (``quality/``, ``crawler/reporting/corpus_quality.py``) were
+    taken when the record was written: move it to its new date source."""
+    stats.inc_value(f"quality/dates/{before['published_source'] or 'none'}", -1)
+    stats.inc_value(f"quality/dates/{record['published_source']}")
+    for field in DATE_FIELDS:
+        if not before[field] and record.get(field):
+            stats.inc_value(f"quality/present/{field}")
+
+
 class ListingDateResolution:
     """When the crawl ends, gives every record of the output that has no date of its own
     the best date the whole crawl saw in listings (see the module docstring); counted as
     ``dates/resolved_after_crawl/<source>``. A record kept while undated whose date is now
     outside ``-a since/until`` is removed (``articles/filtered/out_of_date_range_after_crawl``),
     so a date range gives the same output whatever order pages came in. Only local JSON Lines
-    feeds can be rewritten; others are named in a WARNING."""
+    feeds can be rewritten; others are named in a WARNING when records were written undated."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -239,13 +253,15 @@ class ListingDateResolution:
         assert self.crawler.stats is not None
         stats = self.crawler.stats
         local, other = local_jsonlines_feeds(self.crawler.settings.getdict("FEEDS"))
-        for uri in other:
-            logger.warning("Listing dates not joined into %s: not a local JSON Lines file", uri)
+        if stats.get_value("dates/undated"):  # records were written before their listing
+            for uri in other:
+                logger.warning("Listing dates not joined into %s: not a local JSON Lines file", uri)
 
         date_range: DateRange = getattr(spider, "date_range", None) or DateRange()
 
         def resolve(record: dict[str, Any]) -> str:
             keys = [listed_key(record[f]) for f in ("url", "fetched_url") if record.get(f)]
+            before = {field: record.get(field) for field in DATE_FIELDS}
             source = date_record(record, ledger, keys)
             if source is None:
                 return KEEP
@@ -257,6 +273,7 @@ class ListingDateResolution:
                 )
                 return REMOVE
             stats.inc_value(f"dates/resolved_after_crawl/{source}")
+            recount_quality(stats, before, record)
             return REWRITE
 
         for path in local:

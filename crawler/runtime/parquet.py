@@ -169,14 +169,18 @@ def arrow_schema(json_schema: dict[str, Any] | None = None) -> pa.Schema:
 
 
 def to_instant(text: str) -> datetime:
-    """The UTC instant of an ISO 8601 date or datetime; no offset is read as UTC.
+    """The UTC instant of an ISO 8601 date or datetime; no offset is read as UTC; a month
+    alone (a date only a month archive gives) is its first day (``<field>_iso`` keeps
+    the text, ``published_precision`` says so).
 
     >>> to_instant("2016-03-04")
     datetime.datetime(2016, 3, 4, 0, 0, tzinfo=datetime.timezone.utc)
     >>> to_instant("2016-03-04T08:10:00+03:00")
     datetime.datetime(2016, 3, 4, 5, 10, tzinfo=datetime.timezone.utc)
+    >>> to_instant("2007-05")
+    datetime.datetime(2007, 5, 1, 0, 0, tzinfo=datetime.timezone.utc)
     """
-    moment = datetime.fromisoformat(text)
+    moment = datetime.fromisoformat(f"{text}-01" if len(text) == len("2007-05") else text)
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)

@@ -1,4 +1,4 @@
-"""The article record's JSON Schema (``article-v1.schema.json``), the one contract every
+"""The article record's JSON Schema (``article-v2.schema.json``), the one contract every
 output format follows."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-SCHEMA_FILE = "article-v1.schema.json"
+SCHEMA_FILE = "article-v2.schema.json"
 
 
 @cache
