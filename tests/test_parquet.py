@@ -118,7 +118,7 @@ def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, 
     foreign = tmp_path / "foreign.jsonl"
     foreign.write_text(json.dumps({"headline": "x"}) + "\n")
     assert convert([str(foreign), str(tmp_path / "out.parquet")]) == 2
-    assert "fields not in schema v1: ['headline']" in capsys.readouterr().err
+    assert "fields not in schema v2: ['headline']" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl", "foreign.jsonl"]
 
 

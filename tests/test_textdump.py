@@ -1,4 +1,4 @@
-"""Plain-text page dumps → schema-v1 records (crawler/cli/textdump.py)."""
+"""Plain-text page dumps → schema-v2 records (crawler/cli/textdump.py)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ several inputs are concatenated in order. The Parquet columns are those of
 ``-O articles.parquet`` (``crawler/runtime/parquet.py``), and converting back gives the same
 bytes as the crawl's own JSON Lines. The output is written to a temporary name and
 renamed, so it is never left half-written. Exit status: 0 done, 2 unreadable input or
-a record that is not a schema-v1 article (named by file and line).
+a record that is not a schema-v2 article (named by file and line).
 """
 
 from __future__ import annotations
@@ -99,12 +99,12 @@ def write_parquet(records: Iterable[dict[str, Any]], path: Path) -> int:
             for offset, record in enumerate(batch, start=count + 1):
                 unknown = sorted(set(record) - allowed)
                 if unknown:  # Arrow would silently leave them out
-                    raise ConvertError(f"record {offset}: fields not in schema v1: {unknown}")
+                    raise ConvertError(f"record {offset}: fields not in schema v2: {unknown}")
             try:
                 writer.write_table(records_table(batch, schema))
             except (pa.ArrowException, ValueError) as error:
                 raise ConvertError(
-                    f"records {count + 1}-{count + len(batch)}: not schema-v1 articles ({error})"
+                    f"records {count + 1}-{count + len(batch)}: not schema-v2 articles ({error})"
                 ) from None
             count += len(batch)
     return count
