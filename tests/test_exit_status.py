@@ -262,6 +262,7 @@ def test_a_spider_or_extension_error_makes_the_exit_status_1(mirror_server, tmp_
         base_url=mirror_server.url_for("/"),
     )
     assert done.returncode == EXIT_FAILED
-    assert "The crawl lost data or could not write it (extension_error: 1, spider_error: 1)" in (
-        done.stderr
+    assert (
+        "The crawl lost data or could not write it (extension_error/RuntimeError: 1, spider_error: 1)"
+        in (done.stderr)
     )

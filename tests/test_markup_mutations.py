@@ -23,6 +23,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from scrapy.http import TextResponse
 
+from crawler.discovery.dates import DateLedger, date_record
 from crawler.extraction.content import CAPTION_CONTAINERS, CAPTION_LABEL
 from crawler.sites import aawsat
 from pipelines.normalize import normalize_article
@@ -277,6 +278,7 @@ def record_of(case: PageCase, original: TextResponse, body: bytes) -> dict:
     response = original.replace(body=body)
     item = case.profile.article_page(response).to_item()
     normalize_article(item)
+    date_record(item, DateLedger(), [])  # as PageCase.record: the page's own date only
     return asdict(item)
 
 

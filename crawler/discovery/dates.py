@@ -37,6 +37,7 @@ from scrapy.statscollectors import StatsCollector
 
 from crawler.discovery.daterange import DateRange
 from crawler.extraction.processors import parse_date
+from crawler.runtime.parquet import part_versions, rewrite_records
 
 logger = logging.getLogger(__name__)
 
@@ -228,22 +229,35 @@ def recount_quality(stats: StatsCollector, before: dict[str, Any], record: dict[
             stats.inc_value(f"quality/present/{field}")
 
 
+def parquet_feeds(feeds: dict[Any, dict[str, Any]]) -> list[Path]:
+    """The feeds (``FEEDS``) written as Parquet files."""
+    return [Path(str(uri)) for uri, options in feeds.items() if options.get("format") == "parquet"]
+
+
 class ListingDateResolution:
     """When the crawl ends, gives every record of the output that has no date of its own
     the best date the whole crawl saw in listings (see the module docstring); counted as
     ``dates/resolved_after_crawl/<source>``. A record kept while undated whose date is now
     outside ``-a since/until`` is removed (``articles/filtered/out_of_date_range_after_crawl``),
     so a date range gives the same output whatever order pages came in. Only local JSON Lines
-    feeds can be rewritten; others are named in a WARNING when records were written undated."""
+    feeds can be rewritten: with any other feed (Parquet, stdout) nothing is rewritten, so
+    the outputs agree, and a WARNING says so when records were written undated."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.earlier_parts: set[tuple[Path, int]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Parquet parts already there (a resumed crawl's) are never rewritten."""
+        feeds = self.crawler.settings.getdict("FEEDS")
+        self.earlier_parts = set().union(*(part_versions(path) for path in parquet_feeds(feeds)))
 
     def spider_closed(self, spider: Spider) -> None:
         ledger: DateLedger | None = getattr(spider, "dates", None)
@@ -252,11 +266,15 @@ class ListingDateResolution:
             return
         assert self.crawler.stats is not None
         stats = self.crawler.stats
-        local, other = local_jsonlines_feeds(self.crawler.settings.getdict("FEEDS"))
-        if stats.get_value("dates/undated"):  # records were written before their listing
-            for uri in other:
-                logger.warning("Listing dates not joined into %s: not a local JSON Lines file", uri)
-
+        feeds = self.crawler.settings.getdict("FEEDS")
+        local, other = local_jsonlines_feeds(feeds)
+        parquet = parquet_feeds(feeds)
+        unjoined = [uri for uri in other if Path(str(uri)) not in parquet]
+        if unjoined and stats.get_value("dates/undated"):
+            logger.warning(
+                "Listing dates read after their articles were written are not joined into %s",
+                ", ".join(unjoined),
+            )
         date_range: DateRange = getattr(spider, "date_range", None) or DateRange()
 
         def resolve(record: dict[str, Any]) -> str:
@@ -276,12 +294,36 @@ class ListingDateResolution:
             recount_quality(stats, before, record)
             return REWRITE
 
+        counted = False  # each record is counted once, in the first output rewritten
+
+        def resolve_once(record: dict[str, Any]) -> str:
+            return resolve(record) if not counted else resolve_quietly(record)
+
+        def resolve_quietly(record: dict[str, Any]) -> str:
+            keys = [listed_key(record[f]) for f in ("url", "fetched_url") if record.get(f)]
+            if date_record(record, ledger, keys) is None:
+                return KEEP
+            return REWRITE if date_range.admits(record["published"]) else REMOVE
+
+        for path in parquet:
+            try:
+                resolved = rewrite_records(
+                    path, lambda r: resolve_once(r) == REWRITE, self.earlier_parts
+                )
+            except (OSError, ValueError) as error:
+                stats.inc_value("dates/resolution_failed")
+                logger.error("Could not join listing dates into %s: %s", path, error)
+                continue
+            counted = True
+            if resolved:
+                logger.info("Dates from listings joined into %d records of %s", resolved, path)
         for path in local:
             try:
-                resolved = resolve_output(path, resolve)
+                resolved = resolve_output(path, resolve_once)
             except OSError as error:
                 stats.inc_value("dates/resolution_failed")
                 logger.error("Could not join listing dates into %s: %s", path, error)
                 continue
             if resolved:
                 logger.info("Dates from listings joined into %d records of %s", resolved, path)
+            counted = True

@@ -59,6 +59,12 @@ class LedgerEntry:
 
 
 def month_of(value: str | None) -> str | None:
+    """
+    >>> month_of("2016-05-21T09:14:00+00:00"), month_of("2007-05"), month_of(None)
+    ('2016-05', '2007-05', None)
+    """
+    if value and len(value) == len("2007-05") and value[4] == "-":
+        return value  # only the month is known (a month archive's date)
     day = iso_day(value)
     return f"{day:%Y-%m}" if day else None
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Self
@@ -278,6 +278,28 @@ def write_part(table: pa.Table, path: Path) -> None:
         os.fsync(directory)
     finally:
         os.close(directory)
+
+
+def part_versions(path: Path) -> set[tuple[Path, int]]:
+    """The parts of ``path`` as they are now (path, modification time)."""
+    return {(part, part.stat().st_mtime_ns) for part in part_paths(path)}
+
+
+def rewrite_records(
+    path: Path, change: Callable[[dict[str, Any]], bool], keep: set[tuple[Path, int]]
+) -> int:
+    """Rewrite each part of the Parquet output ``path`` in which ``change`` changed a
+    record (in place), except the part versions in ``keep`` (an earlier run's, which a
+    resumed crawl never rewrites); returns how many records changed. Each part is
+    replaced whole (:func:`write_part`), so a kill leaves every part old or new."""
+    changed = 0
+    for part, _ in sorted(part_versions(path) - keep):
+        records = list(read_records([part]))
+        in_part = sum(1 for record in records if change(record))
+        if in_part:
+            write_part(records_table(records, arrow_schema()), part)
+            changed += in_part
+    return changed
 
 
 def read_records(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
