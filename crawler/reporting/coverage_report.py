@@ -21,7 +21,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.reporting.corpus_quality import CorpusQuality, quality_lines, quality_summary
 from crawler.reporting.coverage_page import TABLE_COLUMNS, html_page
-from crawler.reporting.ledger import COVERED
+from crawler.reporting.ledger import COVERED, LedgerKeeper, ledger_keeper
 
 logger = logging.getLogger(__name__)
 
@@ -92,24 +92,27 @@ class CoverageReport:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def _keys(self, item: Any) -> list[str]:
-        spider = self.crawler.spider
+    @staticmethod
+    def _keys(keeper: LedgerKeeper, item: Any) -> list[str]:
         adapter = ItemAdapter(item)
-        return [spider.listed_key(adapter[f]) for f in ("fetched_url", "url") if adapter.get(f)]
+        return [keeper.listed_key(adapter[f]) for f in ("fetched_url", "url") if adapter.get(f)]
 
     def item_scraped(self, item: Any) -> None:
-        ledger = getattr(self.crawler.spider, "coverage", None)
-        if ledger is None:
+        keeper = ledger_keeper(self.crawler.spider)
+        if keeper is None:
             return
         adapter = ItemAdapter(item)
-        for key in self._keys(item):
-            ledger.outcome(key, "emitted", adapter.get("section"), adapter.get("published"))
+        for key in self._keys(keeper, item):
+            keeper.coverage.outcome(
+                key, "emitted", adapter.get("section"), adapter.get("published")
+            )
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        ledger = getattr(self.crawler.spider, "coverage", None)
-        if ledger is None:
+        keeper = ledger_keeper(self.crawler.spider)
+        if keeper is None:
             return
-        ledger.outcome(self._keys(item)[0], drop_outcome(getattr(exception, "reason", "dropped")))
+        reason = drop_outcome(getattr(exception, "reason", "dropped"))
+        keeper.coverage.outcome(self._keys(keeper, item)[0], reason)
 
     def spider_closed(self, spider: Spider) -> None:
         ledger = getattr(spider, "coverage", None)

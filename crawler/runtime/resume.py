@@ -47,6 +47,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.job import job_dir
 
 from crawler.discovery.urls import canonicalize_url
+from crawler.reporting.ledger import ledger_keeper
 from crawler.reporting.outcomes import DropArticle
 from crawler.runtime.exit_status import FAILURES, RunRefused
 from crawler.runtime.feeds import LINE_FORMATS
@@ -336,9 +337,9 @@ class SkipWrittenArticlesMiddleware:
             return False
         self.stats.inc_value("resume/skipped_articles")
         logger.debug("Already in the output, not fetched again: %s", output.url)
-        spider = self.crawler.spider
-        if hasattr(spider, "coverage"):  # the article is in the corpus: covered
-            spider.coverage.outcome(spider.listed_key(output.url), "already_written")
+        keeper = ledger_keeper(self.crawler.spider)
+        if keeper is not None:  # the article is in the corpus: covered
+            keeper.coverage.outcome(keeper.listed_key(output.url), "already_written")
         return True
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:

@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
-from typing import Any, ClassVar, Self
+from typing import Any, Self, cast
 
 from lxml import etree
 from scrapy import Request, Spider, signals
@@ -162,10 +162,18 @@ def header_text(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+def failed_request(failure: Failure) -> Request:
+    """The request an errback's failure is about (Scrapy sets it on the Failure)."""
+    request: Request = failure.request  # type: ignore[attr-defined]
+    return request
+
+
 class ArchiveSpider(Spider):
     """Crawls the archive of ``profile``'s site; ``-a base_url=URL`` fetches it from a copy."""
 
-    profile: ClassVar[SiteProfile]
+    # A class attribute of each site's spider; `scrapy crawl archive` sets it per run.
+    profile: SiteProfile
+    traps: TrapRules
 
     def __init__(
         self,
@@ -554,19 +562,19 @@ class ArchiveSpider(Spider):
 
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: the failure's kind goes to the coverage ledger."""
-        key = self.listed_key(failure.request.url)
+        key = self.listed_key(failed_request(failure).url)
         if failure.check(AlreadyWritten):  # a resumed crawl: the article is in the output
             self.coverage.outcome(key, "already_written")
             return
         if failure.check(HttpError):
-            kind = f"http_{failure.value.response.status}"
+            kind = f"http_{cast(HttpError, failure.value).response.status}"
         elif failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
             kind = "robots_forbidden"
         else:
             kind = failure.type.__name__ if failure.type else "error"
         self.crawler.stats.inc_value(f"articles/failed/{kind}")
         self.crawler.stats.inc_value(f"sites/failed/{self.site_of(key).name}")
-        logger.warning("Article page failed (%s): %s", kind, failure.request.url)
+        logger.warning("Article page failed (%s): %s", kind, failed_request(failure).url)
         self.coverage.outcome(key, f"failed:{kind}")
 
     # -- the Wayback Machine (crawler/spiders/wayback.py does the work) ------------------
@@ -586,6 +594,7 @@ class ArchiveSpider(Spider):
         assert self.wayback is not None
         self.wayback.tried(capture)
         page = None
+        reason: str | None
         if response.status in REDIRECT_STATUSES:
             reason = "redirect"
         elif not isinstance(response, TextResponse):
@@ -609,7 +618,7 @@ class ArchiveSpider(Spider):
 
     def wayback_capture_failed(self, failure: Failure) -> Iterator[Request]:
         assert self.wayback is not None
-        kwargs = failure.request.cb_kwargs
+        kwargs = failed_request(failure).cb_kwargs
         self.wayback.skip(
             kwargs["capture"], f"failed_{failure.type.__name__ if failure.type else 'error'}"
         )
@@ -749,10 +758,12 @@ class ArchiveSpider(Spider):
         """
         stats, key = self.crawler.stats, self.listed_key(url)
         if source:
-            self.coverage.listed(key, source, entry and entry.section, entry and entry.published)
+            self.coverage.listed(
+                key, source, entry.section if entry else None, entry.published if entry else None
+            )
         # Dates are parsed only for a range to check them against (dateutil is slow).
-        in_range_check = entry and source == "listing" and not self.date_range.is_open
-        day = iso_day(entry.published) if in_range_check else None
+        in_range_check = source == "listing" and not self.date_range.is_open
+        day = iso_day(entry.published) if entry is not None and in_range_check else None
         if day and not self.date_range.contains(day):
             stats.inc_value("date_range/skipped_listed_articles")
             self.coverage.outcome(key, "out_of_date_range")

@@ -58,20 +58,28 @@ def cdx_rows(response: Response) -> tuple[list[dict[str, str]], str | None]:
 
 
 class WaybackSpider(Protocol):
-    """What a Wayback source reads from its spider. The callbacks must stay spider methods:
-    ``JOBDIR`` restores a request's callback by name on the spider."""
+    """What a Wayback source reads from its spider (read-only). The callbacks must stay
+    spider methods: ``JOBDIR`` restores a request's callback by name on the spider."""
 
-    crawler: Crawler
-    address: SiteAddress
-    date_range: DateRange
-    profile: SiteProfile
-    coverage: CoverageLedger
-
-    listed_key: Callable[[str], str]
-    parse_wayback_index: Callable[..., Any]
-    parse_wayback_captures: Callable[..., Any]
-    parse_wayback_capture: Callable[..., Any]
-    wayback_capture_failed: Callable[..., Any]
+    @property
+    def crawler(self) -> Crawler: ...
+    @property
+    def address(self) -> SiteAddress: ...
+    @property
+    def date_range(self) -> DateRange: ...
+    @property
+    def profile(self) -> SiteProfile: ...
+    @property
+    def coverage(self) -> CoverageLedger: ...
+    def listed_key(self, url: str) -> str: ...
+    @property
+    def parse_wayback_index(self) -> Callable[..., Any]: ...
+    @property
+    def parse_wayback_captures(self) -> Callable[..., Any]: ...
+    @property
+    def parse_wayback_capture(self) -> Callable[..., Any]: ...
+    @property
+    def wayback_capture_failed(self) -> Callable[..., Any]: ...
 
 
 class WaybackSource:
