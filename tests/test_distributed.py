@@ -285,30 +285,35 @@ class KilledCrawl:
     base_url: str
 
 
-def kill_while_holding_work(process: subprocess.Popen, output: Path, server: Redis) -> None:
-    """SIGKILL ``process`` once it wrote an article and holds requests.
+def kill_while_holding_work(workers: list[tuple[subprocess.Popen, Path]], server: Redis) -> int:
+    """SIGKILL the first of ``workers`` (process, its output) seen to have written an
+    article while holding requests; returns its index. Either worker may be the one: which
+    takes the first pages is a race.
 
-    It is stopped (SIGSTOP) to look at it, and let go again when the look finds it
+    A worker is stopped (SIGSTOP) to look at it, and let go again when the look finds it
     between writing a record and committing its claim: a window of one fsync, where a
     kill costs a duplicate record (documented), which this test is not about.
     """
     deadline = time.monotonic() + 120
     while True:
-        assert process.poll() is None, "the worker ended before it could be killed"
+        running = [(n, p, out) for n, (p, out) in enumerate(workers) if p.poll() is None]
+        assert running, "both workers ended before one could be killed"
         assert time.monotonic() < deadline, "no moment to kill"
-        if output.exists() and output.read_text() and held_urls(server, process.pid):
+        for n, process, output in running:
+            if not (output.exists() and output.read_text() and held_urls(server, process.pid)):
+                continue
             process.send_signal(signal.SIGSTOP)
             if not written_but_not_committed(server, process.pid, output):
                 process.send_signal(signal.SIGKILL)
                 process.wait()
-                return
+                return n
             process.send_signal(signal.SIGCONT)
-        time.sleep(0.05)
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")
 def killed_crawl(slow_mirror, redis_port, tmp_path_factory) -> KilledCrawl:
-    """Two workers; the first is killed (SIGKILL) in the middle of the crawl. Every
+    """Two workers; one is killed (SIGKILL) in the middle of the crawl. Every
     worker logs each page it fetched (DEBUG)."""
     base_url = slow_mirror.url_for("/")
     redis_url = f"redis://127.0.0.1:{redis_port}/{CRAWL_DB}"
@@ -319,11 +324,14 @@ def killed_crawl(slow_mirror, redis_port, tmp_path_factory) -> KilledCrawl:
         "DOWNLOAD_DELAY=0",
         "LOG_LEVEL=DEBUG",
     )
-    (victim, victim_dir), survivor = [
+    workers = [
         start_worker(base_url, redis_url, workdir / f"worker-{n}", *settings) for n in (1, 2)
     ]
     server = Redis(port=redis_port, db=CRAWL_DB)
-    kill_while_holding_work(victim, victim_dir / "articles.jsonl", server)
+    killed = kill_while_holding_work(
+        [(process, folder / "articles.jsonl") for process, folder in workers], server
+    )
+    (victim, victim_dir), survivor = workers[killed], workers[1 - killed]
     held_at_kill = held_urls(server, victim.pid)
     server.close()
     return KilledCrawl(
