@@ -14,12 +14,12 @@ from scrapy.extensions.spiderstate import SpiderState
 
 from crawler.capture.replay import ArchiveReplayMiddleware
 from crawler.capture.warc import WarcCaptureMiddleware
-from crawler.discovery.dates import ListingDateResolution
 from crawler.reporting.corpus_quality import CorpusQuality
 from crawler.reporting.coverage_report import CoverageReport
 from crawler.reporting.logformatter import ArticleLogFormatter
 from crawler.reporting.progress import CrawlProgress
 from crawler.reporting.run_report import RunReport
+from crawler.runtime.date_join import ListingDateResolution
 from crawler.runtime.distributed import DistributedCrawl
 from crawler.runtime.exit_status import ExitStatus
 from crawler.runtime.feeds import DurableFileFeedStorage

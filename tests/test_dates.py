@@ -5,7 +5,8 @@ from __future__ import annotations
 import itertools
 import json
 
-from crawler.discovery.dates import KEEP, REWRITE, DateLedger, date_record, resolve_output
+from crawler.discovery.dates import DateLedger, date_record
+from crawler.runtime.date_join import KEEP, REWRITE, resolve_output
 
 POST = "https://eng-archive.aawsat.com/a/b/post/"
 SIGHTINGS = [

@@ -194,3 +194,17 @@ class DurableFileFeedStorage(FileFeedStorage):
     def record_lost(self) -> None:
         if self.stats is not None:
             self.stats.inc_value("output/records_lost")
+
+
+def replace_durably(written: Path, path: Path) -> None:
+    """Put the finished file ``written`` in place of ``path``: ``written`` is fsync-ed, then
+    renamed over ``path``, then the folder is fsync-ed, so ``path`` is the old file or the
+    whole new one whenever the process or the machine stops."""
+    with written.open("rb") as file:
+        os.fsync(file.fileno())
+    written.replace(path)
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)

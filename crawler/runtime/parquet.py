@@ -43,6 +43,7 @@ from scrapy.exporters import BaseItemExporter
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.runtime.exit_status import FAILURES, record_failure
+from crawler.runtime.feeds import replace_durably
 from crawler.schema import article_schema
 
 logger = logging.getLogger(__name__)
@@ -270,14 +271,7 @@ def write_part(table: pa.Table, path: Path) -> None:
     then renamed, so ``path`` is either absent or whole, whenever the process dies."""
     temporary = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, temporary, compression=COMPRESSION, row_group_size=len(table) or None)
-    with temporary.open("rb") as written:
-        os.fsync(written.fileno())
-    temporary.replace(path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    replace_durably(temporary, path)
 
 
 def part_versions(path: Path) -> set[tuple[Path, int]]:
