@@ -171,9 +171,11 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=5000)
+def benchmark_arguments(doc: str, articles: int, argv: list[str] | None) -> argparse.Namespace:
+    """``--articles``, ``--runs`` and ``--output-dir`` of a crawl benchmark; a benchmark
+    stopped with SIGTERM then unwinds as on Ctrl-C, so its nginx and Redis stop too."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=articles)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument(
         "--output-dir",
@@ -182,8 +184,12 @@ def main(argv: list[str] | None = None) -> int:
         help="where the archive and the crawls' feeds go (default: /dev/shm if present)",
     )
     args = parser.parse_args(argv)
-    # A benchmark stopped with SIGTERM unwinds as on Ctrl-C, so its nginx stops too.
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = benchmark_arguments(__doc__, 5000, argv)
     work = Path(tempfile.mkdtemp(prefix="bench-crawl-", dir=args.output_dir))
     try:
         started = time.monotonic()

@@ -26,11 +26,9 @@ second of the crawl's own elapsed time, CPU per page, peak RSS, ratios to
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -43,7 +41,7 @@ from redis import Redis
 from scrapy.utils.test import get_crawler
 
 from bench import nginx
-from bench.crawl import REPO, STATS_CLASS, TMPFS, Crawl, describe, median_crawl
+from bench.crawl import REPO, STATS_CLASS, Crawl, benchmark_arguments, describe, median_crawl
 from bench.synthetic import write_archive
 from crawler.runtime.distributed import CrawlKeys
 from pipelines.dedupe import SharedDedupePipeline
@@ -134,17 +132,7 @@ def time_claims(port: int, records: int = 2000) -> tuple[float, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=2000)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
-        "--output-dir",
-        type=Path,
-        default=TMPFS if TMPFS.is_dir() else None,
-        help="where the archive and the crawls' feeds go (default: /dev/shm if present)",
-    )
-    args = parser.parse_args(argv)
-    signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
+    args = benchmark_arguments(__doc__, 2000, argv)
     work = Path(tempfile.mkdtemp(prefix="bench-distributed-", dir=args.output_dir))
     try:
         files = write_archive(work / "site", args.articles)
