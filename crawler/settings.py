@@ -10,7 +10,6 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.extensions.logstats import LogStats
-from scrapy.extensions.spiderstate import SpiderState
 
 from crawler.capture.replay import ArchiveReplayMiddleware
 from crawler.capture.warc import WarcCaptureMiddleware
@@ -140,9 +139,9 @@ EXTENSIONS |= {CorpusQuality: 480}
 # Dates from listings seen after their article was emitted: joined into the output at the end.
 EXTENSIONS |= {ListingDateResolution: 470}
 # Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
-# Scrapy's SpiderState is off: it would replace the spider's own `state` attribute with
-# a pickled dict whenever JOBDIR is set.
-EXTENSIONS |= {CrashSafeResume: 100, SpiderState: None}
+# Scrapy's SpiderState stays on: with JOBDIR, `spider.state` is a dict kept across runs
+# (the incremental state of `-a state=PATH` is the run's `article_state`, not this).
+EXTENSIONS |= {CrashSafeResume: 100}
 # Exit status (crawler/runtime/exit_status.py): failures counted, exit non-zero on any.
 # Every local output is checked writable and locked before the first request.
 EXTENSIONS |= {ExitStatus: 0, OutputLock: 50}

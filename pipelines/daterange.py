@@ -8,14 +8,14 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from crawler.discovery.daterange import DateRange
 from crawler.reporting.outcomes import DropArticle
+from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
 
 class DateRangePipeline:
-    """Checks each article's own ``published`` date against the spider's ``date_range``.
+    """Checks each article's own ``published`` date against the crawl's date range.
 
     Out of range: dropped as ``out_of_date_range`` (counted ``articles/filtered/...``); a
     date known only to the month (``published_precision`` ``month``) is out of range when
@@ -26,14 +26,11 @@ class DateRangePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.date_range = ArchiveRun.of(crawler).date_range
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
-
-    @property
-    def date_range(self) -> DateRange:
-        return getattr(self.crawler.spider, "date_range", None) or DateRange()
 
     def process_item(self, item: Any) -> Any:
         date_range = self.date_range

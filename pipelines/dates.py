@@ -7,7 +7,8 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from crawler.discovery.dates import DateLedger, date_record
+from crawler.discovery.dates import date_record
+from crawler.runtime.run import ArchiveRun
 
 
 class ListingDatePipeline:
@@ -19,19 +20,20 @@ class ListingDatePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.run = ArchiveRun.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
-        ledger: DateLedger | None = getattr(self.crawler.spider, "dates", None)
-        listed_key = getattr(self.crawler.spider, "listed_key", None)
+        sites = self.run.sites
         adapter = ItemAdapter(item)
         keys = []
-        if ledger is not None and listed_key is not None:
-            keys = [listed_key(adapter[f]) for f in ("url", "fetched_url") if adapter.get(f)]
-        source = date_record(item, ledger or DateLedger(), keys)
+        if sites is not None:
+            keys = [sites.listed_key(adapter[f]) for f in ("url", "fetched_url") if adapter.get(f)]
+        # Read per item: a distributed crawl swaps in a shared ledger when it opens.
+        source = date_record(item, self.run.dates, keys)
         assert self.crawler.stats is not None
         if source is not None:
             self.crawler.stats.inc_value(f"dates/from_{source}")

@@ -9,7 +9,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 
 from crawler.reporting.outcomes import DropArticle
-from crawler.runtime.incremental import ArticleState
+from crawler.runtime.run import ArchiveRun
 
 
 class IncrementalStatePipeline:
@@ -22,6 +22,7 @@ class IncrementalStatePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.run = ArchiveRun.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -29,16 +30,12 @@ class IncrementalStatePipeline:
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
 
-    @property
-    def state(self) -> ArticleState | None:
-        return getattr(self.crawler.spider, "state", None)
-
     def _fetched_url(self, adapter: ItemAdapter) -> str:
-        spider: Any = self.crawler.spider  # an ArchiveSpider
-        return str(spider.to_public(adapter["fetched_url"]))
+        assert self.run.sites is not None  # a state store is an archive spider's
+        return self.run.sites.to_public(adapter["fetched_url"])
 
     def process_item(self, item: Any) -> Any:
-        state = self.state
+        state = self.run.article_state
         if state is None:
             return item
         adapter = ItemAdapter(item)
@@ -58,7 +55,7 @@ class IncrementalStatePipeline:
         return item
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        state = self.state
+        state = self.run.article_state
         if state is None or getattr(exception, "reason", None) != "duplicate_url":
             return
         adapter = ItemAdapter(item)

@@ -7,6 +7,7 @@ subprocess and checks what was fetched, what was emitted, and what the reports s
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import subprocess
 import time
@@ -166,6 +167,19 @@ def test_single_url(site, tmp_path):
 
 
 # -- incremental state -----------------------------------------------------------------------
+
+
+def test_a_resumable_incremental_crawl_keeps_scrapys_spider_state_beside_its_own(site, tmp_path):
+    """``-a state=PATH`` (our incremental state) and ``JOBDIR`` (where Scrapy's SpiderState
+    keeps ``spider.state`` between runs) work together: neither takes the other's place."""
+    state, jobdir = tmp_path / "state.sqlite", tmp_path / "job"
+    result, _ = site.crawl(
+        tmp_path / "run",
+        *("-a", f"url={ORIGIN}{SEED}", "-a", f"state={state}", "-s", f"JOBDIR={jobdir}"),
+    )
+    assert paths(r["url"] for r in records(result)) == {SEED}
+    assert result.report["stats"]["state/new"] == 1
+    assert pickle.loads((jobdir / "spider.state").read_bytes()) == {}  # saved by SpiderState
 
 
 def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):

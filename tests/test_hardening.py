@@ -28,7 +28,7 @@ from scrapy.statscollectors import MemoryStatsCollector
 from scrapy.utils.test import get_crawler
 
 import crawler.runtime.middlewares
-import crawler.runtime.resume
+import crawler.runtime.written
 from crawler.extraction import processors
 from crawler.reporting.outcomes import DropArticle
 from crawler.runtime.middlewares import retry_after_seconds, xml_syntax_error
@@ -305,7 +305,7 @@ def test_xml_check_never_raises(body):
     assert error is None or isinstance(error, str)
 
 
-@pytest.mark.parametrize("module", [crawler.runtime.middlewares, crawler.runtime.resume])
+@pytest.mark.parametrize("module", [crawler.runtime.middlewares, crawler.runtime.written])
 def test_examples_in_docstrings_hold(module):
     failures, tried = doctest.testmod(module)
     assert tried

@@ -20,7 +20,7 @@ import pytest
 
 from crawler.capture.mirror import crawl_command
 from crawler.runtime.feeds import DurableFile, cut_torn_last_line
-from crawler.runtime.resume import url_key
+from crawler.runtime.written import url_key
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.fault_server import FaultServer
 

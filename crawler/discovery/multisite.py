@@ -20,7 +20,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from crawler.discovery.urls import SiteAddress, origin, origin_key
+from crawler.discovery.urls import (
+    URL_CACHE_SIZE,
+    SiteAddress,
+    canonicalize_url,
+    origin,
+    origin_key,
+)
 from crawler.sites import PROFILES, SiteProfile
 from crawler.sites.generic import generic_profile
 
@@ -77,3 +83,51 @@ class HostSites:
         if profile is not None:
             return Site(profile.name, address, profile)
         return Site(site_name(address.public), address, generic_profile(address.public))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def served_key(address: SiteAddress, url: str) -> str:
+    """Canonical form of the URL to fetch for ``url``."""
+    return canonicalize_url(address.to_served(url))
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def public_key(address: SiteAddress, url: str) -> str:
+    """Canonical form of the published URL of ``url``."""
+    return canonicalize_url(address.to_public(url))
+
+
+@dataclass(frozen=True)
+class CrawlSites:
+    """The sites a crawl covers: its one ``site``, or with ``hosts`` (a URL list spanning
+    sites) the site of each URL's host; and the forms of a URL on them.
+
+    >>> copy = SiteAddress.of("https://x.example", "http://127.0.0.1:8000/")
+    >>> sites = CrawlSites(Site("x", copy, generic_profile("https://x.example")))
+    >>> sites.listed_key("http://127.0.0.1:8000/a/b/?utm_source=feed")
+    'https://x.example/a/b/'
+    >>> sites.to_public("http://127.0.0.1:8000/a/b/")
+    'https://x.example/a/b/'
+    """
+
+    site: Site | None = None
+    hosts: HostSites | None = None
+
+    def site_of(self, url: str) -> Site:
+        """The site ``url`` belongs to."""
+        if self.hosts is not None:
+            return self.hosts.site_of(url)
+        assert self.site is not None, "a crawl covers one site or a list of hosts"
+        return self.site
+
+    def to_public(self, url: str) -> str:
+        """The published URL of a page fetched from ``url``."""
+        return self.site_of(url).address.to_public(url)
+
+    def listed_key(self, url: str) -> str:
+        """The coverage ledger's key for a URL: canonical and public."""
+        return public_key(self.site_of(url).address, url)
+
+    def served_key(self, url: str) -> str:
+        """Canonical form of the URL to fetch for ``url``."""
+        return served_key(self.site_of(url).address, url)

@@ -93,6 +93,11 @@ def canonicalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path or "/", query, ""))
 
 
+URL_CACHE_SIZE = 4096
+"""URLs whose forms (served, public, on the site or not) are kept: every page repeats the
+site's menus and sidebars, so a few thousand links recur on every page; bounded, so memory
+does not grow with the archive."""
+
 DEFAULT_PORTS = frozenset({80, 443})
 SCHEME_PORTS = {"http": 80, "https": 443}
 

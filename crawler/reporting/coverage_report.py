@@ -19,9 +19,11 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.discovery.multisite import CrawlSites
 from crawler.reporting.corpus_quality import CorpusQuality, quality_lines, quality_summary
 from crawler.reporting.coverage_page import TABLE_COLUMNS, html_page
-from crawler.reporting.ledger import COVERED, LedgerKeeper, ledger_keeper
+from crawler.reporting.ledger import COVERED
+from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
@@ -75,11 +77,12 @@ def drop_outcome(reason: str) -> str:
 
 
 class CoverageReport:
-    """Feeds item outcomes into the spider's coverage ledger; writes the report on close."""
+    """Feeds item outcomes into the crawl's coverage ledger; writes the report on close."""
 
     def __init__(self, crawler: Crawler, folder: Path) -> None:
         self.crawler = crawler
         self.folder = folder
+        self.run = ArchiveRun.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -93,33 +96,35 @@ class CoverageReport:
         return extension
 
     @staticmethod
-    def _keys(keeper: LedgerKeeper, item: Any) -> list[str]:
+    def _keys(sites: CrawlSites, item: Any) -> list[str]:
         adapter = ItemAdapter(item)
-        return [keeper.listed_key(adapter[f]) for f in ("fetched_url", "url") if adapter.get(f)]
+        return [sites.listed_key(adapter[f]) for f in ("fetched_url", "url") if adapter.get(f)]
 
     def item_scraped(self, item: Any) -> None:
-        keeper = ledger_keeper(self.crawler.spider)
-        if keeper is None:
+        sites = self.run.sites
+        if sites is None:
             return
         adapter = ItemAdapter(item)
-        for key in self._keys(keeper, item):
-            keeper.coverage.outcome(
+        for key in self._keys(sites, item):
+            self.run.coverage.outcome(
                 key, "emitted", adapter.get("section"), adapter.get("published")
             )
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
-        keeper = ledger_keeper(self.crawler.spider)
-        if keeper is None:
+        sites = self.run.sites
+        if sites is None:
             return
         reason = drop_outcome(getattr(exception, "reason", "dropped"))
-        keeper.coverage.outcome(self._keys(keeper, item)[0], reason)
+        self.run.coverage.outcome(self._keys(sites, item)[0], reason)
 
     def spider_closed(self, spider: Spider) -> None:
-        ledger = getattr(spider, "coverage", None)
-        if ledger is None:
+        sites = self.run.sites
+        if sites is None:  # only archive spiders keep a ledger
             return
-        hosts = getattr(spider, "hosts", None)
-        summary = ledger.summary((lambda url: hosts.site_of(url).name) if hosts else None)
+        hosts = sites.hosts
+        summary = self.run.coverage.summary(
+            (lambda url: hosts.site_of(url).name) if hosts else None
+        )
         stats = self.crawler.stats
         quality = self.crawler.get_extension(CorpusQuality)
         summary["quality"] = quality_summary(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from crawler.discovery.daterange import iso_day
 
@@ -166,18 +166,3 @@ def site_counts(listed: list[LedgerEntry], site_of: Callable[[str], str]) -> lis
         {"site": site, **status_counts(Counter(e.status for e in group), len(group))}
         for site, group in sorted(entries.items())
     ]
-
-
-@runtime_checkable
-class LedgerKeeper(Protocol):
-    """A spider that keeps a coverage ledger (the archive spiders): what the coverage
-    report and the resume middleware read of it."""
-
-    @property
-    def coverage(self) -> CoverageLedger: ...
-    def listed_key(self, url: str) -> str: ...
-
-
-def ledger_keeper(spider: object) -> LedgerKeeper | None:
-    """``spider`` if it keeps a coverage ledger, else None (any other spider)."""
-    return spider if isinstance(spider, LedgerKeeper) else None

@@ -30,6 +30,9 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.reporting.ledger import CoverageLedger
+from crawler.runtime.run import ArchiveRun
+
 logger = logging.getLogger(__name__)
 
 RATE_WINDOW = 10
@@ -122,9 +125,9 @@ class Progress:
         return " · ".join(parts) + (" (total still growing)" if self.growing() else "")
 
 
-def sample(stats: StatsCollector, ledger: Any, at: float) -> Sample:
-    """The counters now: stats, and the spider's coverage ledger if it has one."""
-    listed, settled = ledger.progress() if ledger is not None else (0, 0)
+def sample(stats: StatsCollector, ledger: CoverageLedger, at: float) -> Sample:
+    """The counters now: stats, and the crawl's coverage ledger."""
+    listed, settled = ledger.progress()
     values = stats.get_stats()
     return Sample(
         at=at,
@@ -179,6 +182,7 @@ class CrawlProgress:
 
     def __init__(self, crawler: Crawler, interval: float, bar: bool) -> None:
         self.crawler = crawler
+        self.run = ArchiveRun.of(crawler)
         self.interval = interval
         self.progress = Progress()
         self.bar: TerminalBar | None = None
@@ -208,8 +212,7 @@ class CrawlProgress:
 
     def sample_now(self) -> Sample:
         assert self.crawler.stats is not None
-        ledger = getattr(self.crawler.spider, "coverage", None)
-        return sample(self.crawler.stats, ledger, time.monotonic())
+        return sample(self.crawler.stats, self.run.coverage, time.monotonic())
 
     def tick(self) -> None:
         self.ticks += 1

@@ -19,10 +19,10 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from crawler.discovery.daterange import DateRange
-from crawler.discovery.dates import DateLedger, date_record
+from crawler.discovery.dates import date_record
 from crawler.runtime.feeds import replace_durably
 from crawler.runtime.parquet import part_versions, rewrite_records
+from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
@@ -123,10 +123,11 @@ class ListingDateResolution:
         self.earlier_parts = set().union(*(part_versions(path) for path in parquet_feeds(feeds)))
 
     def spider_closed(self, spider: Spider) -> None:
-        ledger: DateLedger | None = getattr(spider, "dates", None)
-        listed_key: Callable[[str], str] | None = getattr(spider, "listed_key", None)
-        if not ledger or listed_key is None:
+        run = ArchiveRun.of(self.crawler)
+        ledger, sites = run.dates, run.sites
+        if not ledger or sites is None:
             return
+        listed_key = sites.listed_key
         assert self.crawler.stats is not None
         stats = self.crawler.stats
         feeds = self.crawler.settings.getdict("FEEDS")
@@ -138,7 +139,7 @@ class ListingDateResolution:
                 "Listing dates read after their articles were written are not joined into %s",
                 ", ".join(unjoined),
             )
-        date_range: DateRange = getattr(spider, "date_range", None) or DateRange()
+        date_range = run.date_range
 
         def resolve(record: dict[str, Any]) -> str:
             keys = [listed_key(record[f]) for f in ("url", "fetched_url") if record.get(f)]

@@ -101,6 +101,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler.clock import utc_now
 from crawler.discovery.dates import DateLedger, ListedDate
+from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
@@ -478,8 +479,9 @@ class RedisScheduler(Scheduler):
         timeout = settings.getfloat("DISTRIBUTED_WORKER_TIMEOUT")
         worker_id = settings.get("DISTRIBUTED_WORKER_ID") or new_worker_id()
         self.workers = SharedWorkers(self.server, keys, worker_id, timeout)
-        if hasattr(spider, "dates"):  # listing dates are joined across workers
-            spider.dates = SharedDateLedger(self.server, keys)
+        run = ArchiveRun.of(self.crawler)
+        if run.sites is not None:  # an archive crawl: listing dates are joined across workers
+            run.dates = SharedDateLedger(self.server, keys)
         self.max_held = max(1, settings.getint("DISTRIBUTED_REQUESTS_HELD"))
         self.held: dict[Request, bytes] = {}
         self.workers.heartbeat()

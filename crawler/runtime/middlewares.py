@@ -4,8 +4,9 @@ Plain Scrapy drops many faults silently or at DEBUG: a redirect loop vanishes in
 duplicate filter, a too-long redirect chain, an off-site request and a robots.txt refusal
 are DEBUG lines, invalid UTF-8 becomes U+FFFD, a retry that recovers leaves no trace above
 DEBUG. Here each fault is counted in the stats under ``faults/<kind>/<detail>`` and logged
-(``WARNING`` for the first :data:`LOUD_FAULTS_PER_KIND` of a kind, then ``DEBUG``, so an
-hours-long crawl against a sick server keeps a readable log while the counts stay exact).
+by the crawl's :class:`~crawler.runtime.faults.FaultLog` (``WARNING`` for the first few of a
+kind, then ``DEBUG``, so an hours-long crawl against a sick server keeps a readable log
+while the counts stay exact).
 
 =========================  ==========================================================
 ``faults/http/<status>``    a retryable status (500, 503, 429...): retried, then kept
@@ -33,7 +34,6 @@ import email.utils
 import logging
 import re
 import time
-from collections import Counter
 from typing import Self
 from urllib.parse import urlsplit
 
@@ -57,44 +57,16 @@ from scrapy.exceptions import (
 )
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.robotstxt import RobotParser
-from scrapy.statscollectors import StatsCollector
 from twisted.internet import error as twisted_errors
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from crawler.discovery.urls import same_origin
+from crawler.runtime.faults import FaultLog
+from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
-LOUD_FAULTS_PER_KIND = 20
-"""Faults of one kind logged at WARNING; later ones go to DEBUG (the count stays exact)."""
-
 HTTP_SCHEMES = frozenset({"http", "https"})
-
-
-class FaultLog:
-    """Counts a fault in the stats and logs it, loudly only for the first few of its kind."""
-
-    def __init__(self, stats: StatsCollector) -> None:
-        self.stats = stats
-        self.logged: Counter[str] = Counter()
-
-    def record(self, key: str, message: str, *args: object) -> None:
-        self.stats.inc_value(key)
-        kind = key.rsplit("/", 1)[0] if key.count("/") > 1 else key
-        self.logged[kind] += 1
-        if self.logged[kind] <= LOUD_FAULTS_PER_KIND:
-            logger.warning(message, *args)
-            if self.logged[kind] == LOUD_FAULTS_PER_KIND:
-                logger.warning("Further %s faults are counted but logged at DEBUG only", kind)
-        else:
-            logger.debug(message, *args)
-
-
-def fault_log(crawler: Crawler) -> FaultLog:
-    """The one :class:`FaultLog` of a crawl, shared by all middlewares here."""
-    if not hasattr(crawler, "_archive_fault_log"):
-        crawler._archive_fault_log = FaultLog(crawler.stats)  # type: ignore[attr-defined]
-    return crawler._archive_fault_log  # type: ignore[attr-defined]
 
 
 # -- staying on the site --------------------------------------------------------------
@@ -116,12 +88,14 @@ class HostGuardMiddleware(OffsiteMiddleware):
     Only ``meta={"allow_offsite": True}``, set deliberately in code, opts a request out.
     """
 
+    run: ArchiveRun
     faults: FaultLog
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         guard = super().from_crawler(crawler)
-        guard.faults = fault_log(crawler)
+        guard.run = ArchiveRun.of(crawler)
+        guard.faults = guard.run.faults
         return guard
 
     # Scrapy >= 2.14 calls components without the deprecated ``spider`` argument that its
@@ -136,7 +110,7 @@ class HostGuardMiddleware(OffsiteMiddleware):
             self.faults.record("faults/bad_scheme", "Refused a %s: URL: %s", scheme, request.url)
             raise IgnoreRequest(f"not an HTTP(S) URL: {request.url}")
         site_address = request.meta.get("site_address")
-        origins = list(site_address) if site_address else getattr(spider, "allowed_origins", None)
+        origins = list(site_address) if site_address else self.run.allowed_origins
         if origins is not None:
             if any(same_origin(request.url, origin) for origin in origins):
                 return
@@ -217,7 +191,7 @@ class RedirectFaultsMixin:
     crawler: Crawler
 
     def process_response(self, request: Request, response: Response) -> Request | Response:
-        faults = fault_log(self.crawler)
+        faults = ArchiveRun.of(self.crawler).faults
         try:
             result = super().process_response(request, response)  # type: ignore[misc]
         except IgnoreRequest:
@@ -337,7 +311,7 @@ class DownloadFaultsMiddleware:
     def __init__(self, crawler: Crawler) -> None:
         settings = crawler.settings
         self.crawler = crawler
-        self.faults = fault_log(crawler)
+        self.faults = ArchiveRun.of(crawler).faults
         self.retry_codes = {int(code) for code in settings.getlist("RETRY_HTTP_CODES")}
         self.retry_enabled = settings.getbool("RETRY_ENABLED")
         self.max_retry_times = settings.getint("RETRY_TIMES")
@@ -459,7 +433,7 @@ class ContentFaultsMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.faults = fault_log(crawler)
+        self.faults = ArchiveRun.of(crawler).faults
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:

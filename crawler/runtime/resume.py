@@ -30,29 +30,26 @@ import os
 import shutil
 import struct
 from collections.abc import AsyncIterator, Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, Self
 from urllib.parse import urlsplit
 
-import pyarrow.parquet as pq
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.job import job_dir
 
-from crawler.discovery.urls import canonicalize_url
-from crawler.reporting.ledger import ledger_keeper
 from crawler.reporting.outcomes import DropArticle
 from crawler.runtime.exit_status import FAILURES, RunRefused
 from crawler.runtime.feeds import LINE_FORMATS
 from crawler.runtime.locks import FileLock
-from crawler.runtime.parquet import PARQUET_SUFFIX, is_parquet_file, part_paths
+from crawler.runtime.run import ArchiveRun
+from crawler.runtime.written import WrittenArticles, url_key
 
 logger = logging.getLogger(__name__)
 
@@ -70,17 +67,6 @@ JOBDIR_REQUEST_STATE = ("requests.seen", "requests.queue")
 """What Scrapy keeps in ``JOBDIR`` about requests: the seen-set and the pending queue."""
 
 
-def url_key(url: str) -> str:
-    """Path and query of ``url``: the same for a record's public ``url`` and the URL it
-    was fetched from (the crawl maps one origin to the other and never leaves the site).
-
-    >>> url_key("https://eng-archive.aawsat.com/a/b/c/?utm_source=x")
-    '/a/b/c/'
-    """
-    parts = urlsplit(canonicalize_url(url))
-    return parts.path + (f"?{parts.query}" if parts.query else "")
-
-
 def appended_line_feeds(settings: BaseSettings) -> list[Path]:
     """Local JSON Lines and Parquet feeds this crawl appends to (``-o out.jsonl``, not
     ``-O``)."""
@@ -93,61 +79,6 @@ def appended_line_feeds(settings: BaseSettings) -> list[Path]:
         if (options or {}).get("format") in RESUMABLE_FORMATS:
             paths.append(Path(urlsplit(uri).path if scheme == "file" else uri))
     return paths
-
-
-@dataclass
-class WrittenArticles:
-    """What the output already holds: URL keys, canonical URLs and content hashes."""
-
-    url_keys: set[str] = field(default_factory=set)
-    urls: set[str] = field(default_factory=set)
-    content_hashes: set[str] = field(default_factory=set)
-    count: int = 0
-    unreadable_lines: int = 0
-
-    @classmethod
-    def read(cls, files: Iterable[Path]) -> WrittenArticles:
-        """Read every complete line; an unterminated last line is a torn write, not a record."""
-        written = cls()
-        for path in files:
-            if path.suffix == PARQUET_SUFFIX:
-                written.add_parquet(path)
-                continue
-            if not path.is_file():
-                continue
-            with path.open("rb") as lines:
-                for line in lines:
-                    if line.endswith(b"\n"):
-                        written.add_line(line)
-        return written
-
-    def add_parquet(self, path: Path) -> None:
-        """Every part of a Parquet feed (a part is whole or absent, never torn)."""
-        for part in part_paths(path):
-            if not part.stat().st_size:
-                continue  # created by the feed storage of a run killed before a row group
-            if not is_parquet_file(part):
-                self.unreadable_lines += 1
-                continue
-            table = pq.read_table(part, columns=["url", "fetched_url", "content_hash"])
-            for record in table.to_pylist():
-                self.add_record(record)
-
-    def add_line(self, line: bytes) -> None:
-        try:
-            record = json.loads(line)
-            self.add_record(record)
-        except (ValueError, TypeError, KeyError):
-            if line.strip():
-                self.unreadable_lines += 1
-
-    def add_record(self, record: dict[str, Any]) -> None:
-        url, fetched_url = record["url"], record["fetched_url"]
-        self.count += 1
-        self.urls.add(url)
-        self.url_keys.update({url_key(url), url_key(fetched_url)})
-        if record.get("content_hash"):
-            self.content_hashes.add(record["content_hash"])
 
 
 class CrashSafeResume:
@@ -187,6 +118,7 @@ class CrashSafeResume:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler.settings, crawler.stats)
+        ArchiveRun.of(crawler).written = extension.written
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -309,37 +241,29 @@ def discard_request_state(jobdir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def _written_articles(crawler: Crawler) -> WrittenArticles:
-    extension = crawler.get_extension(CrashSafeResume)
-    if extension is None:
-        raise NotConfigured("needs the CrashSafeResume extension")
-    return extension.written
-
-
 class SkipWrittenArticlesMiddleware:
     """Spider middleware: a request for a page already in the output is dropped before it
     is scheduled, counted as ``resume/skipped_articles``. (Dropped here, not refused in the
     downloader, so it never reaches an errback as a failure.)"""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
         self.stats = crawler.stats
-        self.written = _written_articles(crawler)
+        self.run = ArchiveRun.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     def is_written(self, output: object) -> bool:
-        if not (isinstance(output, Request) and self.written.url_keys):
+        if not (isinstance(output, Request) and self.run.written.url_keys):
             return False
-        if url_key(output.url) not in self.written.url_keys:
+        if url_key(output.url) not in self.run.written.url_keys:
             return False
         self.stats.inc_value("resume/skipped_articles")
         logger.debug("Already in the output, not fetched again: %s", output.url)
-        keeper = ledger_keeper(self.crawler.spider)
-        if keeper is not None:  # the article is in the corpus: covered
-            keeper.coverage.outcome(keeper.listed_key(output.url), "already_written")
+        sites = self.run.sites
+        if sites is not None:  # the article is in the corpus: covered
+            self.run.coverage.outcome(sites.listed_key(output.url), "already_written")
         return True
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -371,14 +295,14 @@ class SkipWrittenRedirectsMiddleware:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.written = _written_articles(crawler)
+        self.run = ArchiveRun.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
-        if request.meta.get("redirect_urls") and url_key(request.url) in self.written.url_keys:
+        if request.meta.get("redirect_urls") and url_key(request.url) in self.run.written.url_keys:
             self.stats.inc_value("resume/skipped_articles")
             logger.info("Redirect to a page already in the output, not followed: %s", request.url)
             raise AlreadyWritten(f"already in the output: {request.url}")
@@ -390,7 +314,7 @@ class WrittenArticlesPipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.stats = crawler.stats
-        self.written = _written_articles(crawler)
+        self.run = ArchiveRun.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -398,9 +322,9 @@ class WrittenArticlesPipeline:
 
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
-        if adapter.get("url") in self.written.urls:
+        if adapter.get("url") in self.run.written.urls:
             self._drop("url", f"{adapter['url']} is already in the output")
-        if adapter.get("content_hash") in self.written.content_hashes:
+        if adapter.get("content_hash") in self.run.written.content_hashes:
             self._drop("content", f"{adapter['url']} has the text of an article in the output")
         return item
 

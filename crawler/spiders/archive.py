@@ -37,16 +37,14 @@ from twisted.python.failure import Failure
 
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
-from crawler.discovery.dates import DateLedger
-from crawler.discovery.multisite import HostSites, Site
+from crawler.discovery.multisite import CrawlSites, HostSites, Site
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
-from crawler.discovery.urls import SiteAddress, canonicalize_url, stripped_noise
+from crawler.discovery.urls import URL_CACHE_SIZE, SiteAddress, stripped_noise
 from crawler.items import ArticleItem
-from crawler.reporting.ledger import CoverageLedger
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.incremental import ArticleState
-from crawler.runtime.middlewares import fault_log
 from crawler.runtime.resume import AlreadyWritten
+from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, SiteProfile, UrlKind
 from crawler.spiders.traps import (
     LISTING_POSTS,
@@ -69,24 +67,6 @@ SITEMAP_MAX_URLS = 50_000
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 URL_LIST_ERRORS_SHOWN = 10
 """Bad lines of a URL list logged in full; the rest are counted in one line."""
-
-
-URL_CACHE_SIZE = 4096
-"""URLs whose served and public forms are kept: every page repeats the site's menus and
-sidebars, so a few thousand links recur on every page; bounded, so memory does not grow
-with the archive."""
-
-
-@lru_cache(maxsize=URL_CACHE_SIZE)
-def served_key(address: SiteAddress, url: str) -> str:
-    """Canonical form of the URL to fetch for ``url``."""
-    return canonicalize_url(address.to_served(url))
-
-
-@lru_cache(maxsize=URL_CACHE_SIZE)
-def public_key(address: SiteAddress, url: str) -> str:
-    """Canonical form of the published URL of ``url``."""
-    return canonicalize_url(address.to_public(url))
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -168,6 +148,21 @@ def failed_request(failure: Failure) -> Request:
     return request
 
 
+def open_state(path: str | None) -> ArticleState | None:
+    """The incremental state store at ``path`` (``-a state=PATH``), or None without one."""
+    if not path:
+        return None
+    try:
+        state = ArticleState(path)
+    except sqlite3.DatabaseError as error:
+        raise RunRefused(
+            f"the incremental state {path} cannot be read ({error}); restore it from a "
+            "backup, or move it away to start a new state (which emits every article again)"
+        ) from None
+    logger.info("Incremental state %s: %d articles known", path, len(state))
+    return state
+
+
 class ArchiveSpider(Spider):
     """Crawls the archive of ``profile``'s site; ``-a base_url=URL`` fetches it from a copy."""
 
@@ -192,14 +187,18 @@ class ArchiveSpider(Spider):
         super().__init__(*args, **kwargs)
         if source not in SOURCES:
             raise UsageError(f"-a source={source!r}: expected one of {', '.join(SOURCES)}")
-        self.hosts = hosts
-        """The sites of a multi-site URL list (``crawler/discovery/multisite.py``); None
-        when the crawl is of one site, ``profile``'s, at ``address``."""
         if hosts is None:
             try:
                 self.address = SiteAddress.of(self.profile.public_origin, base_url)
             except ValueError as error:
                 raise UsageError(f"-a base_url: {error}; e.g. http://127.0.0.1:8000/") from None
+        self.sites = (
+            CrawlSites(site=Site(self.profile.name, self.address, self.profile))
+            if hosts is None
+            else CrawlSites(hosts=hosts)
+        )
+        """The crawl's one site, ``profile``'s at ``address``; or the sites of a multi-site
+        URL list (``crawler/discovery/multisite.py``)."""
         try:
             self.date_range = DateRange.from_args(since, until)
         except ValueError as error:
@@ -207,42 +206,36 @@ class ArchiveSpider(Spider):
         self.source = source
         self.follow_links = not (url or urls)
         self.url_list = self._read_url_list(url, urls) if not self.follow_links else None
+        # Not `self.state`: Scrapy's SpiderState keeps its dict there (with JOBDIR).
         self.state_path = state
         self.recheck = recheck.strip().lower() in TRUE_WORDS
-        self.state: ArticleState | None = None
-        self.coverage = CoverageLedger()
-        self.dates = DateLedger()
         self.scheduled = RecentUrls(URL_CACHE_SIZE)
         self.link_targets = LinkTargets(URL_CACHE_SIZE)
-        if hosts is None:
-            self.allowed_domains = [self.address.served_host]
-            self.allowed_origins: list[str] | None = [self.address.served]
-        else:  # a multi-site list: each request carries its site (meta["site_address"])
-            self.allowed_domains = []
-            self.allowed_origins = None
+        # A multi-site list: each request carries its site (meta["site_address"]).
+        self.allowed_domains = [self.address.served_host] if hosts is None else []
         self.wayback: WaybackSource | None = None
+        self.run: ArchiveRun
+        """The crawl's state, shared with the pipelines and extensions (made in
+        :meth:`from_crawler`)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         spider.traps = TrapRules(crawler)
-        state_path = spider.state_path or crawler.settings.get("ARCHIVE_STATE")
-        if state_path:
-            try:
-                spider.state = ArticleState(state_path)
-            except sqlite3.DatabaseError as error:
-                raise RunRefused(
-                    f"the incremental state {state_path} cannot be read ({error}); restore "
-                    "it from a backup, or move it away to start a new state (which emits "
-                    "every article again)"
-                ) from None
-            logger.info("Incremental state %s: %d articles known", state_path, len(spider.state))
+        allowed_origins = [spider.address.served] if spider.sites.hosts is None else None
+        spider.run = ArchiveRun.start(
+            crawler,
+            spider.sites,
+            spider.date_range,
+            open_state(spider.state_path or crawler.settings.get("ARCHIVE_STATE")),
+            allowed_origins,
+        )
         if spider.source == "wayback":
             spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
             spider.allowed_domains.append(spider.wayback.host)
-            assert spider.allowed_origins is not None  # one site: URL lists only span sites
-            spider.allowed_origins.append(spider.wayback.endpoint)
+            assert allowed_origins is not None  # one site: URL lists only span sites
+            allowed_origins.append(spider.wayback.endpoint)
         return spider
 
     def request_scheduled(self, request: Request) -> None:
@@ -257,8 +250,8 @@ class ArchiveSpider(Spider):
     def closed(self, reason: str) -> None:
         if reason == "finished":
             self.traps.skip_waiting_archives()
-        if self.state is not None:
-            self.state.close()
+        if self.run.article_state is not None:
+            self.run.article_state.close()
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.follow_links:
@@ -308,7 +301,7 @@ class ArchiveSpider(Spider):
             stats.set_value("url_list/empty", 1)
             logger.warning("-a %s=%s lists no URL to crawl", listed.argument, listed.source)
         for url in listed.urls:
-            if self.hosts is None and not self.address.is_on_site(url):
+            if self.sites.hosts is None and not self.address.is_on_site(url):
                 stats.inc_value("url_list/off_site")
                 logger.error("Not on %s, skipped: %s", self.profile.public_origin, url)
                 continue
@@ -404,7 +397,7 @@ class ArchiveSpider(Spider):
                 request = self._request_for(loc, source="sitemap", lastmod=entry.get("lastmod"))
             on_site = is_on_site(self.address, loc)
         except ValueError as error:  # "http://[::1", a port out of range...
-            fault_log(self.crawler).record(
+            self.run.faults.record(
                 "sitemaps/bad_loc", "Not a URL in sitemap %s: %r (%s)", response.url, loc, error
             )
             return
@@ -416,7 +409,7 @@ class ArchiveSpider(Spider):
             stats.inc_value("sitemaps/skipped_urls")
             logger.debug("Sitemap entry is not an article or listing: %s", loc)
         else:
-            fault_log(self.crawler).record(
+            self.run.faults.record(
                 "sitemaps/skipped_urls",
                 "Off-site or non-HTTP URL in sitemap %s, not followed: %s",
                 response.url,
@@ -456,9 +449,9 @@ class ArchiveSpider(Spider):
         month = (year, month_number) if month_number is not None else None  # a month archive
         handled = set()
         for entry in entries:
-            self.dates.listed(self.listed_key(entry.url), entry.published, month)
+            self.run.dates.listed(self.sites.listed_key(entry.url), entry.published, month)
             request = self._article_request(entry.url, source="listing", entry=entry)
-            handled.add(self._served(entry.url))
+            handled.add(self.sites.served_key(entry.url))
             if request is not None and not self._already_scheduled(request):
                 yield request
         older = listing.older_page_url()
@@ -471,7 +464,7 @@ class ArchiveSpider(Spider):
             logger.info(
                 "Every post on %s predates -a since: not following older pages", response.url
             )
-            handled.add(self._served(older))
+            handled.add(self.sites.served_key(older))
         posts = set(handled)
         links = list(self._follow_links(response, skip=handled, articles=posts))
         chain = listing_chain(response.url)
@@ -498,16 +491,16 @@ class ArchiveSpider(Spider):
             return
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("pages/not_html")
-            self.coverage.outcome(self.listed_key(response.url), "not_article:not_html")
+            self.run.coverage.outcome(self.sites.listed_key(response.url), "not_article:not_html")
             logger.warning("Not an HTML page at an article URL: %s", response.url)
             return
         if self.follow_links:
             yield from self._follow_links(response)
         first_url = (response.meta.get("redirect_urls") or [response.url])[0]
-        key = self.listed_key(first_url)
+        key = self.sites.listed_key(first_url)
         if first_url != response.url:
-            self.coverage.alias(self.listed_key(response.url), key)
-        site = self.site_of(response.url)
+            self.run.coverage.alias(self.sites.listed_key(response.url), key)
+        site = self.sites.site_of(response.url)
         page = site.profile.article_page(response, site.address.to_public(response.url))
         reason = page.not_article_reason()
         if reason == NO_ARTICLE_MARKUP and not self.follow_links:
@@ -520,12 +513,12 @@ class ArchiveSpider(Spider):
             )
         elif reason is not None:
             self.crawler.stats.inc_value(f"pages/not_article/{reason}")
-            self.coverage.outcome(key, f"not_article:{reason}")
+            self.run.coverage.outcome(key, f"not_article:{reason}")
             logger.info("Not an article (%s): %s", reason, response.url)
             return
-        if self.state is not None:
-            self.state.seen_response(
-                self.to_public(response.url),
+        if self.run.article_state is not None:
+            self.run.article_state.seen_response(
+                self.sites.to_public(response.url),
                 header_text(response, "ETag"),
                 header_text(response, "Last-Modified"),
             )
@@ -537,11 +530,11 @@ class ArchiveSpider(Spider):
     def not_modified(self, response: Response) -> None:
         """A conditional re-check answered ``304 Not Modified``: the article is as the
         state has it; nothing was downloaded, nothing is extracted or emitted."""
-        key = self.listed_key((response.meta.get("redirect_urls") or [response.url])[0])
+        key = self.sites.listed_key((response.meta.get("redirect_urls") or [response.url])[0])
         self.crawler.stats.inc_value("state/not_modified")
-        self.coverage.outcome(key, "not_modified")
-        if self.state is not None:
-            self.state.confirm(key, utc_now())
+        self.run.coverage.outcome(key, "not_modified")
+        if self.run.article_state is not None:
+            self.run.article_state.confirm(key, utc_now())
         logger.debug("Not modified since the last run: %s", response.url)
 
     def extract(self, page: ArticlePage, key: str) -> ArticleItem | None:
@@ -551,20 +544,20 @@ class ArchiveSpider(Spider):
         except Exception:
             # One broken page must not end a crawl of thousands; it is logged and counted.
             self.crawler.stats.inc_value("articles/dropped/extraction_error")
-            self.coverage.outcome(key, "dropped:extraction_error")
+            self.run.coverage.outcome(key, "dropped:extraction_error")
             logger.exception("Extraction failed for %s", page.response.url)
             return None
         item.fetched_at = utc_now()
-        if self.hosts is not None:
-            item.site = self.site_of(page.response.url).name
+        if self.sites.hosts is not None:
+            item.site = self.sites.site_of(page.response.url).name
         self.crawler.stats.inc_value("articles/extracted")
         return item
 
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: the failure's kind goes to the coverage ledger."""
-        key = self.listed_key(failed_request(failure).url)
+        key = self.sites.listed_key(failed_request(failure).url)
         if failure.check(AlreadyWritten):  # a resumed crawl: the article is in the output
-            self.coverage.outcome(key, "already_written")
+            self.run.coverage.outcome(key, "already_written")
             return
         if failure.check(HttpError):
             kind = f"http_{cast(HttpError, failure.value).response.status}"
@@ -573,9 +566,9 @@ class ArchiveSpider(Spider):
         else:
             kind = failure.type.__name__ if failure.type else "error"
         self.crawler.stats.inc_value(f"articles/failed/{kind}")
-        self.crawler.stats.inc_value(f"sites/failed/{self.site_of(key).name}")
+        self.crawler.stats.inc_value(f"sites/failed/{self.sites.site_of(key).name}")
         logger.warning("Article page failed (%s): %s", kind, failed_request(failure).url)
-        self.coverage.outcome(key, f"failed:{kind}")
+        self.run.coverage.outcome(key, f"failed:{kind}")
 
     # -- the Wayback Machine (crawler/spiders/wayback.py does the work) ------------------
 
@@ -613,7 +606,7 @@ class ArchiveSpider(Spider):
             item.capture = self.wayback.used(capture)
             # The record's fetched_url is the capture's: its outcome belongs to the listed URL
             # (an old slug's record is folded into its canonical article's by URL).
-            self.coverage.alias(self.listed_key(response.url), key)
+            self.run.coverage.alias(self.sites.listed_key(response.url), key)
             yield item
 
     def wayback_capture_failed(self, failure: Failure) -> Iterator[Request]:
@@ -628,23 +621,6 @@ class ArchiveSpider(Spider):
 
     # -- requests -------------------------------------------------------------------
 
-    def site_of(self, url: str) -> Site:
-        """The site ``url`` belongs to: the crawl's one site, or its host's in a list."""
-        if self.hosts is not None:
-            return self.hosts.site_of(url)
-        return Site(self.profile.name, self.address, self.profile)
-
-    def to_public(self, url: str) -> str:
-        """The published URL of a page fetched from ``url``."""
-        return self.site_of(url).address.to_public(url)
-
-    def listed_key(self, url: str) -> str:
-        """The ledger's key for a URL: canonical and public."""
-        return public_key(self.address if self.hosts is None else self.site_of(url).address, url)
-
-    def _served(self, url: str) -> str:
-        return served_key(self.address if self.hosts is None else self.site_of(url).address, url)
-
     def _follow_links(
         self, response: TextResponse, skip: Collection[str] = (), articles: set[str] | None = None
     ) -> Iterator[Request]:
@@ -653,7 +629,7 @@ class ArchiveSpider(Spider):
         seen = set(skip)
         # Without a state or a date range, whether a link is requested depends on its URL
         # only: a link to a page already scheduled is dropped before any Request is built.
-        by_url_only = self.state is None and self.date_range.is_open
+        by_url_only = self.run.article_state is None and self.date_range.is_open
         filtered = 0
         for href in LINK_HREFS(response.selector.root):
             try:
@@ -716,18 +692,18 @@ class ArchiveSpider(Spider):
         """What an on-site URL is; None for a URL off the site."""
         if not url.startswith(("http://", "https://")) or not is_on_site(self.address, url):
             return None
-        return self.profile.classify_url(self._served(url))
+        return self.profile.classify_url(self.sites.served_key(url))
 
     def _link_target(self, url: str) -> LinkTarget | None:
         """The URL to fetch for an on-site article or listing URL, and which it is; None
         for anything else."""
         kind = self._url_kind(url)
         if kind is UrlKind.ARTICLE or kind is UrlKind.LISTING:
-            return self._served(url), kind
+            return self.sites.served_key(url), kind
         return None
 
     def _listing_request(self, url: str) -> Request | None:
-        served = self._served(url)
+        served = self.sites.served_key(url)
         period = self.profile.archive_period(served)
         if period and not self.date_range.overlaps_month(*period):
             self.crawler.stats.inc_value("date_range/skipped_archives")
@@ -756,9 +732,9 @@ class ArchiveSpider(Spider):
         a sitemap's ``lastmod`` is later than its last fetch, and then conditionally: the
         server answers ``304 Not Modified`` (no body) when the page has not changed.
         """
-        stats, key = self.crawler.stats, self.listed_key(url)
+        stats, key = self.crawler.stats, self.sites.listed_key(url)
         if source:
-            self.coverage.listed(
+            self.run.coverage.listed(
                 key, source, entry.section if entry else None, entry.published if entry else None
             )
         # Dates are parsed only for a range to check them against (dateutil is slow).
@@ -766,20 +742,22 @@ class ArchiveSpider(Spider):
         day = iso_day(entry.published) if entry is not None and in_range_check else None
         if day and not self.date_range.contains(day):
             stats.inc_value("date_range/skipped_listed_articles")
-            self.coverage.outcome(key, "out_of_date_range")
+            self.run.coverage.outcome(key, "out_of_date_range")
             return None
-        known = self.state.validators(key) if self.state is not None else None
+        known = (
+            self.run.article_state.validators(key) if self.run.article_state is not None else None
+        )
         if known is not None and not self.recheck:
             if not (source == "sitemap" and known.modified_since_fetch(lastmod)):
                 stats.inc_value("state/skipped_known")
-                self.coverage.outcome(key, "known")
+                self.run.coverage.outcome(key, "known")
                 return None
             stats.inc_value("state/sitemap_modified")
             logger.info("Sitemap lastmod %s is after the last fetch: re-checking %s", lastmod, url)
         headers = known.conditional_headers() if known is not None else {}
-        address = None if self.hosts is None else self.site_of(url).address
+        address = None if self.sites.hosts is None else self.sites.site_of(url).address
         return Request(
-            self._served(url),
+            self.sites.served_key(url),
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,

@@ -28,8 +28,9 @@ from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
 from crawler.discovery.daterange import DateRange
+from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import SiteAddress
-from crawler.reporting.ledger import CoverageLedger
+from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import SiteProfile, UrlKind
 
 logger = logging.getLogger(__name__)
@@ -70,8 +71,9 @@ class WaybackSpider(Protocol):
     @property
     def profile(self) -> SiteProfile: ...
     @property
-    def coverage(self) -> CoverageLedger: ...
-    def listed_key(self, url: str) -> str: ...
+    def sites(self) -> CrawlSites: ...
+    @property
+    def run(self) -> ArchiveRun: ...
     @property
     def parse_wayback_index(self) -> Callable[..., Any]: ...
     @property
@@ -145,7 +147,7 @@ class WaybackSource:
         rows, resume_key = cdx_rows(response)
         self.stats.inc_value("wayback/index_pages")
         for row in rows:
-            key = self.spider.listed_key(row["original"])
+            key = self.spider.sites.listed_key(row["original"])
             if key in self.urls_seen or not self.spider.address.is_on_site(key):
                 continue
             self.urls_seen.add(key)
@@ -153,7 +155,7 @@ class WaybackSource:
                 self.stats.inc_value("wayback/urls_not_articles")
                 continue
             self.stats.inc_value("wayback/article_urls")
-            self.spider.coverage.listed(key, "wayback")
+            self.spider.run.coverage.listed(key, "wayback")
             yield self.captures_request(key, row["original"])
         if resume_key:
             yield self.index_request(resume_key)
@@ -212,7 +214,7 @@ class WaybackSource:
                     priority=10,
                 )
         self.stats.inc_value("wayback/urls_without_usable_capture")
-        self.spider.coverage.outcome(key, "failed:no_usable_capture")
+        self.spider.run.coverage.outcome(key, "failed:no_usable_capture")
         logger.warning("No usable capture of %s in the Wayback Machine", key)
         return None
 

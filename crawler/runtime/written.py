@@ -1,0 +1,82 @@
+"""What the output of earlier runs already holds, read back so a resumed crawl neither
+fetches nor emits those articles again (``crawler/runtime/resume.py``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pyarrow.parquet as pq
+
+from crawler.discovery.urls import canonicalize_url
+from crawler.runtime.parquet import PARQUET_SUFFIX, is_parquet_file, part_paths
+
+
+def url_key(url: str) -> str:
+    """Path and query of ``url``: the same for a record's public ``url`` and the URL it
+    was fetched from (the crawl maps one origin to the other and never leaves the site).
+
+    >>> url_key("https://eng-archive.aawsat.com/a/b/c/?utm_source=x")
+    '/a/b/c/'
+    """
+    parts = urlsplit(canonicalize_url(url))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class WrittenArticles:
+    """What the output already holds: URL keys, canonical URLs and content hashes."""
+
+    url_keys: set[str] = field(default_factory=set)
+    urls: set[str] = field(default_factory=set)
+    content_hashes: set[str] = field(default_factory=set)
+    count: int = 0
+    unreadable_lines: int = 0
+
+    @classmethod
+    def read(cls, files: Iterable[Path]) -> WrittenArticles:
+        """Read every complete line; an unterminated last line is a torn write, not a record."""
+        written = cls()
+        for path in files:
+            if path.suffix == PARQUET_SUFFIX:
+                written.add_parquet(path)
+                continue
+            if not path.is_file():
+                continue
+            with path.open("rb") as lines:
+                for line in lines:
+                    if line.endswith(b"\n"):
+                        written.add_line(line)
+        return written
+
+    def add_parquet(self, path: Path) -> None:
+        """Every part of a Parquet feed (a part is whole or absent, never torn)."""
+        for part in part_paths(path):
+            if not part.stat().st_size:
+                continue  # created by the feed storage of a run killed before a row group
+            if not is_parquet_file(part):
+                self.unreadable_lines += 1
+                continue
+            table = pq.read_table(part, columns=["url", "fetched_url", "content_hash"])
+            for record in table.to_pylist():
+                self.add_record(record)
+
+    def add_line(self, line: bytes) -> None:
+        try:
+            record = json.loads(line)
+            self.add_record(record)
+        except (ValueError, TypeError, KeyError):
+            if line.strip():
+                self.unreadable_lines += 1
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        url, fetched_url = record["url"], record["fetched_url"]
+        self.count += 1
+        self.urls.add(url)
+        self.url_keys.update({url_key(url), url_key(fetched_url)})
+        if record.get("content_hash"):
+            self.content_hashes.add(record["content_hash"])
