@@ -8,7 +8,8 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from crawler.reporting.outcomes import DropArticle
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class DateRangePipeline:
         adapter = ItemAdapter(item)
         published = adapter.get("published")
         if not published:
-            self.crawler.stats.inc_value("date_range/undated_kept")
+            self.crawler.stats.inc_value(stats_keys.DATE_RANGE_UNDATED_KEPT)
             logger.info("Kept an article with no date despite the date range: %s", adapter["url"])
             return item
         if not date_range.admits(published):
@@ -47,7 +48,9 @@ class DateRangePipeline:
         return item
 
     def _drop(self, adapter: ItemAdapter, published: str) -> None:
-        self.crawler.stats.inc_value("articles/filtered/out_of_date_range")
+        self.crawler.stats.inc_value(stats_keys.ARTICLES_FILTERED_OUT_OF_DATE_RANGE)
         raise DropArticle(
-            "out_of_date_range", f"{adapter['url']} published {published}", log_level="INFO"
+            DropReason.OUT_OF_DATE_RANGE,
+            f"{adapter['url']} published {published}",
+            log_level="INFO",
         )

@@ -8,6 +8,7 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
 from crawler.discovery.dates import date_record
+from crawler.reporting import stats_keys
 from crawler.runtime.run import ArchiveRun
 
 
@@ -36,7 +37,7 @@ class ListingDatePipeline:
         source = date_record(item, self.run.dates, keys)
         assert self.crawler.stats is not None
         if source is not None:
-            self.crawler.stats.inc_value(f"dates/from_{source}")
+            self.crawler.stats.inc_value(f"{stats_keys.DATES_FROM}{source}")
         elif not adapter.get("published"):
-            self.crawler.stats.inc_value("dates/undated")
+            self.crawler.stats.inc_value(stats_keys.DATES_UNDATED)
         return item

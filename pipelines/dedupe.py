@@ -12,10 +12,15 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy_redis.connection import get_redis_from_settings
 
-from crawler.reporting.outcomes import DropArticle
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.distributed import CrawlKeys, new_worker_id
 
 logger = logging.getLogger(__name__)
+
+
+DUPLICATE_STATS = {DropReason.DUPLICATE_URL: "url", DropReason.DUPLICATE_CONTENT: "content"}
+"""What a duplicate shares with an emitted record, as counted: ``articles/duplicates/<it>``."""
 
 
 class DedupeArticlePipeline:
@@ -39,16 +44,21 @@ class DedupeArticlePipeline:
         adapter = ItemAdapter(item)
         url, digest = adapter["url"], adapter["content_hash"]
         if url in self.urls:
-            self._drop("url", f"{adapter['fetched_url']} is {url}, already emitted")
+            self._drop(
+                DropReason.DUPLICATE_URL, f"{adapter['fetched_url']} is {url}, already emitted"
+            )
         if digest in self.content_hashes:
-            self._drop("content", f"{url} has the same text as {self.content_hashes[digest]}")
+            self._drop(
+                DropReason.DUPLICATE_CONTENT,
+                f"{url} has the same text as {self.content_hashes[digest]}",
+            )
         self.urls.add(url)
         self.content_hashes[digest] = url
         return item
 
-    def _drop(self, key: str, message: str) -> None:
-        self.stats.inc_value(f"articles/duplicates/{key}")
-        raise DropArticle(f"duplicate_{key}", message, log_level="INFO")
+    def _drop(self, reason: DropReason, message: str) -> None:
+        self.stats.inc_value(f"{stats_keys.ARTICLES_DUPLICATES}{DUPLICATE_STATS[reason]}")
+        raise DropArticle(reason, message, log_level="INFO")
 
 
 # KEYS: emitted URLs, emitted texts, this worker's claims. ARGV: URL, content hash.
@@ -113,9 +123,11 @@ class SharedDedupePipeline(DedupeArticlePipeline):
         if isinstance(found, bytes):
             found = found.decode()
         if found == "url":
-            self._drop("url", f"{adapter['fetched_url']} is {url}, already emitted")
+            self._drop(
+                DropReason.DUPLICATE_URL, f"{adapter['fetched_url']} is {url}, already emitted"
+            )
         if found:
-            self._drop("content", f"{url} has the same text as {found}")
+            self._drop(DropReason.DUPLICATE_CONTENT, f"{url} has the same text as {found}")
         return item
 
     def item_written(self, item: Any) -> None:
@@ -124,7 +136,7 @@ class SharedDedupePipeline(DedupeArticlePipeline):
 
     def item_not_written(self, item: Any, exception: BaseException | None = None) -> None:
         """Dropped or failed after this pipeline claimed it: another copy may be emitted."""
-        if isinstance(exception, DropArticle) and exception.reason.startswith("duplicate_"):
+        if isinstance(exception, DropArticle) and exception.kind in DUPLICATE_STATS:
             return  # dropped here, on another record's claim, which stays
         url = ItemAdapter(item).get("url")
         if url:

@@ -14,6 +14,7 @@ from scrapy.statscollectors import StatsCollector
 from crawler.discovery.urls import canonicalize_url
 from crawler.extraction.processors import parse_date, word_count
 from crawler.items import SCHEMA_VERSION
+from crawler.reporting import stats_keys
 
 logger = logging.getLogger(__name__)
 
@@ -119,7 +120,7 @@ class NormalizeArticlePipeline:
     def process_item(self, item: Any) -> Any:
         for field, reason in normalize_article(item):
             adapter = ItemAdapter(item)
-            self.stats.inc_value(f"normalize/rejected_date/{field}/{reason}")
+            self.stats.inc_value(f"{stats_keys.NORMALIZE_REJECTED_DATE}{field}/{reason}")
             logger.warning(
                 "Rejected %s date %r (%s) at %s",
                 field,

@@ -9,6 +9,8 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.reporting import stats_keys
+
 logger = logging.getLogger(__name__)
 
 JSON_SCALARS = frozenset({str, int, float, bool, type(None)})
@@ -52,5 +54,5 @@ class ArticleOutputPipeline:
             logger.warning("No output feed configured: add -O articles.jsonl to keep the articles")
 
     def process_item(self, item: Any) -> dict[str, Any]:
-        self.stats.inc_value("articles/emitted")
+        self.stats.inc_value(stats_keys.ARTICLES_EMITTED)
         return plain_record(item)

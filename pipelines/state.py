@@ -8,7 +8,8 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 
-from crawler.reporting.outcomes import DropArticle
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.run import ArchiveRun
 
 
@@ -47,16 +48,22 @@ class IncrementalStatePipeline:
             now=adapter["fetched_at"],
         )
         if not revision.changed:
-            self.crawler.stats.inc_value("state/unchanged")
-            raise DropArticle("unchanged", f"{adapter['url']} has not changed", log_level="INFO")
+            self.crawler.stats.inc_value(stats_keys.STATE_UNCHANGED)
+            raise DropArticle(
+                DropReason.UNCHANGED, f"{adapter['url']} has not changed", log_level="INFO"
+            )
         adapter["version"] = revision.version
         adapter["previous_hash"] = revision.previous_hash
-        self.crawler.stats.inc_value("state/new" if revision.version == 1 else "state/changed")
+        self.crawler.stats.inc_value(
+            stats_keys.STATE_NEW if revision.version == 1 else stats_keys.STATE_CHANGED
+        )
         return item
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         state = self.run.article_state
-        if state is None or getattr(exception, "reason", None) != "duplicate_url":
+        if state is None or not (
+            isinstance(exception, DropArticle) and exception.kind is DropReason.DUPLICATE_URL
+        ):
             return
         adapter = ItemAdapter(item)
         if state.has_article(adapter["url"]):

@@ -12,6 +12,8 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.reporting import stats_keys
+
 logger = logging.getLogger(__name__)
 
 # "Headline | Sport", "Headline – Section Name": a separator with spaces around it, then a
@@ -69,5 +71,5 @@ class SiteTitleSuffixPipeline:
             seen.add(split.headline)
         if len(seen) >= REPEATS:
             adapter["title"] = split.headline
-            self.stats.inc_value("title/site_suffix_removed")
+            self.stats.inc_value(stats_keys.TITLE_SITE_SUFFIX_REMOVED)
         return item

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any, Self
+from typing import Any, NamedTuple, Self
 
 import fastjsonschema
 from jsonschema import Draft202012Validator
@@ -16,7 +16,8 @@ from jsonschema.exceptions import ValidationError
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from crawler.reporting.outcomes import DropArticle
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import DropArticle, DropReason
 from pipelines.output import plain_record
 
 logger = logging.getLogger(__name__)
@@ -49,27 +50,38 @@ def article_validator() -> Draft202012Validator:
     return Draft202012Validator(schema)
 
 
-def drop_reason(error: ValidationError) -> str:
+class FieldProblem(NamedTuple):
+    """What is wrong with a record, and in which field."""
+
+    reason: DropReason
+    field: str
+
+    def __str__(self) -> str:
+        """As counted and logged: ``missing_title``."""
+        return self.reason.about(self.field)
+
+
+def drop_reason(error: ValidationError) -> FieldProblem:
     """A short, countable reason: ``missing_title``, ``empty_body``, ``invalid_published``.
 
     >>> from jsonschema.exceptions import ValidationError
-    >>> drop_reason(ValidationError("'title' is a required property", validator="required",
-    ...                             validator_value=["title"], instance={}))
+    >>> str(drop_reason(ValidationError("'title' is a required property",
+    ...     validator="required", validator_value=["title"], instance={})))
     'missing_title'
     """
     if error.validator == "required":
         missing = [field for field in error.validator_value if field not in (error.instance or {})]
-        return f"missing_{missing[0] if missing else 'field'}"
+        return FieldProblem(DropReason.MISSING, missing[0] if missing else "field")
     field = next((str(part) for part in error.absolute_path), "record")
     if error.instance in ("", None, []) or error.validator == "minLength":
-        return f"empty_{field}"
-    return f"invalid_{field}"
+        return FieldProblem(DropReason.EMPTY, field)
+    return FieldProblem(DropReason.INVALID, field)
 
 
-def text_policy_errors(record: dict[str, Any]) -> list[str]:
+def text_policy_errors(record: dict[str, Any]) -> list[FieldProblem]:
     """Text fields must already be Unicode NFC (the schema cannot say so)."""
     return [
-        f"not_nfc_{field}"
+        FieldProblem(DropReason.NOT_NFC, field)
         for field in ("title", "body")
         if isinstance(record.get(field), str)
         and not unicodedata.is_normalized("NFC", record[field])
@@ -93,9 +105,11 @@ class ValidateArticlePipeline:
         errors = []
         if not is_valid_article(record):  # jsonschema names the reasons
             errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
-        reasons = [drop_reason(error) for error in errors] + text_policy_errors(record)
-        if reasons:
-            self.stats.inc_value(f"articles/dropped/{reasons[0]}")
-            details = "; ".join(error.message[:200] for error in errors) or reasons[0]
-            raise DropArticle(reasons[0], f"{record.get('fetched_url')}: {details}")
+        problems = [drop_reason(error) for error in errors] + text_policy_errors(record)
+        if problems:
+            first = problems[0]
+            self.stats.inc_value(f"{stats_keys.ARTICLES_DROPPED}{first}")
+            details = "; ".join(error.message[:200] for error in errors) or str(first)
+            message = f"{record.get('fetched_url')}: {details}"
+            raise DropArticle(first.reason, message, field=first.field)
         return item

@@ -20,6 +20,7 @@ from scrapy.responsetypes import responsetypes
 
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.discovery.dates import DateLedger, date_record
+from crawler.reporting import stats_keys
 from crawler.sites import SiteProfile, get_profile
 from crawler.sites.generic import generic_profile
 from pipelines.normalize import normalize_article
@@ -27,23 +28,23 @@ from pipelines.normalize import normalize_article
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Stats a crawl of a fixed mirror must reproduce exactly (timing and byte counts vary).
 GOLDEN_STAT_PREFIXES = (
-    "articles/",
-    "coverage/",
-    "pages/",
-    "sitemaps/",
-    "normalize/",
-    "downloader/response_count",
-    "downloader/response_status_count/",
-    "httperror/",
-    "robotstxt/forbidden",
-    "item_scraped_count",
-    "item_dropped_count",
-    "item_dropped_reasons_count/",
-    "offsite/",
-    "log_count/ERROR",
-    "log_count/WARNING",
-    "dupefilter/filtered",
-    "spider_exceptions/",
+    stats_keys.ARTICLES,
+    stats_keys.COVERAGE,
+    stats_keys.PAGES,
+    stats_keys.SITEMAPS,
+    stats_keys.NORMALIZE,
+    stats_keys.DOWNLOADER_RESPONSE_COUNT,
+    stats_keys.DOWNLOADER_RESPONSE_STATUS_COUNT,
+    stats_keys.HTTPERROR,
+    stats_keys.ROBOTSTXT_FORBIDDEN,
+    stats_keys.ITEM_SCRAPED_COUNT,
+    stats_keys.ITEM_DROPPED_COUNT,
+    stats_keys.ITEM_DROPPED_REASONS_COUNT,
+    stats_keys.OFFSITE,
+    stats_keys.LOG_COUNT_ERROR,
+    stats_keys.LOG_COUNT_WARNING,
+    stats_keys.DUPEFILTER_FILTERED,
+    stats_keys.SPIDER_EXCEPTIONS,
 )
 
 

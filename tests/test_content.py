@@ -112,4 +112,4 @@ def test_an_article_nested_far_past_the_recursion_limit_is_an_article_or_a_named
         assert errors == []
         assert "Nested paragraph." in item.body
     else:
-        assert drop_reason(errors[0]) == outcome
+        assert str(drop_reason(errors[0])) == outcome

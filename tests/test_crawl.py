@@ -11,6 +11,7 @@ from scrapy import Request, signals
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.reporting import stats_keys
 from crawler.sites.base import UrlKind
 from crawler.spiders.aawsat import AawsatSpider
 from crawler.spiders.archive import LinkTargets, RecentUrls
@@ -138,7 +139,7 @@ def test_a_link_to_a_page_already_scheduled_is_counted_as_a_duplicate_not_yielde
         "http://127.0.0.1:8000/amir-taheri/opinion/a-post/",
         "http://127.0.0.1:8000/category/news/",  # only a retry of it was scheduled
     ]
-    assert crawler.stats.get_value("dupefilter/filtered") == 1
+    assert crawler.stats.get_value(stats_keys.DUPEFILTER_FILTERED) == 1
 
 
 def test_links_met_again_are_decided_once_and_a_relative_link_per_page():
@@ -165,7 +166,7 @@ def test_links_met_again_are_decided_once_and_a_relative_link_per_page():
         "http://127.0.0.1:8000/category/world/page/2/",
     ]
     assert follow("/category/features/") == ["http://127.0.0.1:8000/category/features/page/2/"]
-    assert crawler.stats.get_value("dupefilter/filtered") == 1
+    assert crawler.stats.get_value(stats_keys.DUPEFILTER_FILTERED) == 1
     assert spider.link_targets[f"{origin}/about-us/"] is None  # not followed, decided once
 
 

@@ -19,6 +19,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from crawler.capture.mirror import Mirror, crawl_command
+from crawler.reporting import stats_keys
 from qa.fixtures import FIXTURES, CrawlResult, page_cases, run_crawl
 from tests.fault_server import FaultServer
 
@@ -96,9 +97,9 @@ def test_since_stops_pagination_and_skips_old_archives(site, tmp_path):
     assert [p for p in fetched if re.match(r"^/20(0\d|1[0-5])/", p)] == []
     assert "/2016/05/" in fetched
     stats = result.report["stats"]
-    assert stats["date_range/pagination_stopped"] >= 1
-    assert stats["date_range/skipped_archives"] >= 1
-    assert stats["date_range/skipped_sitemap_entries"] >= 1
+    assert stats[stats_keys.DATE_RANGE_PAGINATION_STOPPED] >= 1
+    assert stats[stats_keys.DATE_RANGE_SKIPPED_ARCHIVES] >= 1
+    assert stats[stats_keys.DATE_RANGE_SKIPPED_SITEMAP_ENTRIES] >= 1
     # A post a listing dates may be reached first by another link and kept undated: it is
     # removed when the crawl ends, so every record in the output has its date.
     assert all(record["published"] for record in emitted)
@@ -121,7 +122,7 @@ def test_until_keeps_only_older_articles(site, tmp_path):
     )
     # Undated links (sidebar, sitemap) do lead to newer articles: fetched, then filtered out.
     assert BOOKBINDERS in fetched
-    assert result.report["stats"]["articles/filtered/out_of_date_range"] >= 1
+    assert result.report["stats"][stats_keys.ARTICLES_FILTERED_OUT_OF_DATE_RANGE] >= 1
 
 
 def test_a_bad_date_is_a_usage_error(site, tmp_path):
@@ -150,14 +151,18 @@ def test_url_list_crawls_exactly_its_valid_lines(site, tmp_path):
     assert "-a urls: line 4: not an http(s) URL: 'not a url'" in result.log
     assert "Not on https://eng-archive.aawsat.com, skipped: https://twitter.com" in result.log
     stats = result.report["stats"]
-    assert (stats["url_list/urls"], stats["url_list/invalid"], stats["url_list/off_site"]) == (
+    assert (
+        stats[stats_keys.URL_LIST_URLS],
+        stats[stats_keys.URL_LIST_INVALID],
+        stats[stats_keys.URL_LIST_OFF_SITE],
+    ) == (
         3,
         1,
         1,
     )
     # A listed page that WordPress itself calls a page (About) is still not an article.
     assert stats["pages/not_article/wp_page"] == 1
-    assert not any(key.startswith("url_list/extracted_unsure/") for key in stats)
+    assert not any(key.startswith(stats_keys.URL_LIST_EXTRACTED_UNSURE) for key in stats)
 
 
 def test_single_url(site, tmp_path):
@@ -178,7 +183,7 @@ def test_a_resumable_incremental_crawl_keeps_scrapys_spider_state_beside_its_own
         *("-a", f"url={ORIGIN}{SEED}", "-a", f"state={state}", "-s", f"JOBDIR={jobdir}"),
     )
     assert paths(r["url"] for r in records(result)) == {SEED}
-    assert result.report["stats"]["state/new"] == 1
+    assert result.report["stats"][stats_keys.STATE_NEW] == 1
     assert pickle.loads((jobdir / "spider.state").read_bytes()) == {}  # saved by SpiderState
 
 
@@ -187,7 +192,7 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
     site.overrides[DAVOS] = (404, b"<html><body class='error404'></body></html>")
     first, _ = site.crawl(tmp_path / "1", "-a", f"state={state}")
     assert len(records(first)) == len(ARTICLES) - 1
-    assert "state/skipped_known" not in first.report["stats"]
+    assert stats_keys.STATE_SKIPPED_KNOWN not in first.report["stats"]
 
     site.overrides.clear()  # the article appears on the site
     second, fetched = site.crawl(tmp_path / "2", "-a", f"state={state}")
@@ -195,7 +200,7 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
     assert records(second)[0]["version"] == 1
     known_articles = paths(ARTICLES) - {DAVOS}
     assert known_articles.isdisjoint(fetched)  # nothing already emitted is fetched again
-    assert second.report["stats"]["state/skipped_known"] >= len(known_articles)
+    assert second.report["stats"][stats_keys.STATE_SKIPPED_KNOWN] >= len(known_articles)
 
     original = (MIRROR / SEED.strip("/") / "index.html").read_bytes()
     site.overrides[SEED] = (200, original.replace(b"Russia recently proposed", b"Russia proposed"))
@@ -225,8 +230,8 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
     ]
     assert article_bodies == [SEED]
     stats = third.report["stats"]
-    assert stats["state/not_modified"] == len(CASES) - 1  # every article page but SEED
-    assert "state/unchanged" not in stats
+    assert stats[stats_keys.STATE_NOT_MODIFIED] == len(CASES) - 1  # every article page but SEED
+    assert stats_keys.STATE_UNCHANGED not in stats
 
     # Without recheck, a sitemap lastmod after the last fetch re-checks that article only.
     edited = "/tariq-al-hamad/opinion/the-long-road-to-municipal-elections/"
@@ -239,7 +244,10 @@ def test_incremental_runs_emit_only_new_and_changed_articles(site, tmp_path):
     fourth, fetched = site.crawl(tmp_path / "4", "-a", f"state={state}")
     assert [path for path in fetched if path in article_pages] == [edited]
     stats = fourth.report["stats"]
-    assert (stats["state/sitemap_modified"], stats["state/not_modified"]) == (1, 1)
+    assert (stats[stats_keys.STATE_SITEMAP_MODIFIED], stats[stats_keys.STATE_NOT_MODIFIED]) == (
+        1,
+        1,
+    )
     assert records(fourth) == []  # the server said 304: the page had not really changed
 
 
@@ -262,7 +270,7 @@ def test_full_crawl_covers_every_listed_article(site, tmp_path):
     page = (tmp_path / "coverage" / "aawsat.html").read_text()
     assert "<svg" in page
     assert "Middle East" in page
-    assert result.report["stats"]["coverage/missing"] == 0
+    assert result.report["stats"][stats_keys.COVERAGE_MISSING] == 0
 
 
 def test_coverage_names_exactly_the_article_that_did_not_make_it(site, tmp_path):

@@ -32,7 +32,8 @@ from werkzeug import Response as WerkzeugResponse
 
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.cli.distributed import main
-from crawler.reporting.outcomes import DropArticle
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.distributed import (
     TAKE,
     CrawlKeys,
@@ -193,7 +194,7 @@ def test_no_article_is_emitted_twice_and_both_workers_took_part(shared_crawl):
     ]
     assert len(urls) == len(set(urls)) == len(EXPECTED_JSONL.read_text().splitlines())
     for worker in shared_crawl.workers:
-        assert worker.stats["distributed/requests_taken"] > 0
+        assert worker.stats[stats_keys.DISTRIBUTED_REQUESTS_TAKEN] > 0
 
 
 def test_no_page_is_fetched_twice(shared_crawl):
@@ -208,9 +209,16 @@ def test_per_worker_stats_add_up_to_the_single_process_crawl(shared_crawl):
     totals: Counter[str] = Counter()
     for worker in shared_crawl.workers:
         totals.update({k: v for k, v in worker.stats.items() if isinstance(v, int)})
-    for key in ("articles/emitted", "articles/extracted", "articles/duplicates/url"):
+    for key in (
+        stats_keys.ARTICLES_EMITTED,
+        stats_keys.ARTICLES_EXTRACTED,
+        "articles/duplicates/url",
+    ):
         assert totals[key] == golden[key], key
-    assert totals["downloader/response_count"] == golden["downloader/response_count"] + 1
+    assert (
+        totals[stats_keys.DOWNLOADER_RESPONSE_COUNT]
+        == golden[stats_keys.DOWNLOADER_RESPONSE_COUNT] + 1
+    )
 
 
 def test_workers_log_no_deprecation_warning_and_no_error(shared_crawl):
@@ -344,8 +352,10 @@ def test_the_survivor_finishes_the_crawl_of_a_killed_worker(killed_crawl):
     assert killed_crawl.killed.returncode == -signal.SIGKILL
     assert survivor.returncode == 0, survivor.log[-4000:]
     assert survivor.stats["finish_reason"] == "finished"
-    assert survivor.stats["distributed/workers_gone"] == 1
-    assert survivor.stats["distributed/requests_requeued"] == len(killed_crawl.held_at_kill)
+    assert survivor.stats[stats_keys.DISTRIBUTED_WORKERS_GONE] == 1
+    assert survivor.stats[stats_keys.DISTRIBUTED_REQUESTS_REQUEUED] == len(
+        killed_crawl.held_at_kill
+    )
     assert "ERROR" not in survivor.log
 
 
@@ -504,7 +514,7 @@ def test_a_claim_is_pending_until_written_and_withdrawn_when_dropped_later(redis
         b"https://x/b/": b"h2",
     }
     pipeline.item_written(written)
-    pipeline.item_not_written(dropped, DropArticle("unchanged", "not changed"))
+    pipeline.item_not_written(dropped, DropArticle(DropReason.UNCHANGED, "not changed"))
     assert not redis.exists(keys.claims("worker-1"))
     assert redis.smembers(keys.emitted_urls) == {b"https://x/a/"}
     assert redis.hgetall(keys.emitted_texts) == {b"h1": b"https://x/a/"}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.capture.mirror import crawl_command
+from crawler.reporting import stats_keys
 from crawler.runtime.exit_status import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from crawler.runtime.locks import FileLock
 from qa.fixtures import FIXTURES
@@ -204,7 +205,7 @@ def test_every_bad_url_list_line_is_reported_and_the_valid_ones_crawled(mirror_s
     assert errors[10:] == [
         "-a urls: 4 more bad lines not shown (14 in all, counted as url_list/invalid)"
     ]
-    assert json.loads(report.read_text())["stats"]["url_list/invalid"] == 14
+    assert json.loads(report.read_text())["stats"][stats_keys.URL_LIST_INVALID] == 14
     # Scrapy's remote-control server (on by default since 2.19) is off unless asked for.
     assert "scrapy.extensions.remote_control.RemoteControl" not in done.stderr
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from crawler.reporting import stats_keys
 from qa.fixtures import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
 from tests.fault_server import (
     Fault,
@@ -98,7 +99,7 @@ def test_a_server_error_that_recovers_after_retries_loses_nothing(tmp_path, code
     result, server = crawl(tmp_path, {ARTICLE: status(code, times=2)})
     assert emitted(result) == set(GOLDEN_RECORDS)
     assert server.attempts[ARTICLE] == 3
-    assert stat(result, f"faults/http/{code}") == 2
+    assert stat(result, f"{stats_keys.FAULTS_HTTP}{code}") == 2
     assert logged(result, f"HTTP {code} from", ARTICLE, "will retry")
 
 
@@ -117,7 +118,7 @@ def test_a_429_is_retried_after_its_retry_after(tmp_path):
     first, second = (r.at for r in server.requests if r.path == ARTICLE)
     assert second - first >= 1.9
     assert stat(result, "faults/http/429") == 1
-    assert stat(result, "faults/retry_after") == 1
+    assert stat(result, stats_keys.FAULTS_RETRY_AFTER) == 1
     assert logged(result, "Waiting 2.0 s before retrying", ARTICLE)
 
 
@@ -155,7 +156,7 @@ def test_a_redirect_loop_is_counted_not_silently_dropped(tmp_path):
     result, server = crawl(tmp_path, {ARTICLE: redirect(other), other: redirect(ARTICLE)})
     assert emitted(result) == all_but(ARTICLE)
     assert server.paths().count(ARTICLE) == 1
-    assert stat(result, "faults/redirect/loop") == 1
+    assert stat(result, stats_keys.FAULTS_REDIRECT_LOOP) == 1
     assert logged(result, "Redirect loop", other, ARTICLE)
 
 
@@ -164,7 +165,7 @@ def test_a_redirect_chain_over_the_limit_is_counted(tmp_path):
     result, server = crawl(tmp_path, {ARTICLE: redirect("/chain/0/"), **hops})
     assert emitted(result) == all_but(ARTICLE)
     assert "/chain/10/" not in server.paths()
-    assert stat(result, "faults/redirect/too_many") == 1
+    assert stat(result, stats_keys.FAULTS_REDIRECT_TOO_MANY) == 1
     assert logged(result, "Gave up after 10 redirects", "/chain/9/")
 
 
@@ -225,7 +226,7 @@ def test_a_gzip_bomb_is_stopped_at_the_size_cap(tmp_path):
     headers = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
     result, _ = crawl(tmp_path, {ARTICLE: serve(bomb, headers)})
     assert emitted(result) == all_but(ARTICLE)
-    assert stat(result, "faults/decompression") == 1
+    assert stat(result, stats_keys.FAULTS_DECOMPRESSION) == 1
     assert logged(result, "exceeded DOWNLOAD_MAXSIZE", ARTICLE)
 
 
@@ -233,7 +234,7 @@ def test_invalid_utf8_is_counted_and_the_article_kept(tmp_path):
     broken = page(ARTICLE).replace(b"</title>", b" \xff\xfe</title>", 1)
     result, _ = crawl(tmp_path, {ARTICLE: serve(broken, {"Content-Type": "text/html"})})
     assert emitted(result) == set(GOLDEN_RECORDS)
-    assert stat(result, "faults/content/invalid_bytes") == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_INVALID_BYTES) == 1
     assert logged(result, "Bytes not valid utf-8", ARTICLE)
 
 
@@ -248,7 +249,7 @@ def test_a_charset_header_contradicting_the_meta_is_decoded_by_the_bytes(tmp_pat
     )
     golden = GOLDEN_RECORDS[PUBLIC + NON_ASCII_ARTICLE]
     assert (record["title"], record["body"]) == (golden["title"], golden["body"])
-    assert stat(result, "faults/content/charset_conflict") == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT) == 1
     assert logged(result, "Charset conflict", NON_ASCII_ARTICLE, "decoding as utf-8")
 
 
@@ -256,7 +257,7 @@ def test_an_empty_200_is_retried_then_counted(tmp_path):
     result, server = crawl(tmp_path, {ARTICLE: serve(b"", {"Content-Type": "text/html"})})
     assert emitted(result) == all_but(ARTICLE)
     assert server.attempts[ARTICLE] == ATTEMPTS
-    assert stat(result, "faults/content/empty") == ATTEMPTS
+    assert stat(result, stats_keys.FAULTS_CONTENT_EMPTY) == ATTEMPTS
     assert logged(result, "Empty page", ARTICLE, "not retried")
 
 
@@ -264,7 +265,7 @@ def test_a_non_html_page_at_an_article_url_is_counted(tmp_path):
     pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
     result, _ = crawl(tmp_path, {ARTICLE: serve(pdf, {"Content-Type": "application/pdf"})})
     assert emitted(result) == all_but(ARTICLE)
-    assert stat(result, "pages/not_html") == 1
+    assert stat(result, stats_keys.PAGES_NOT_HTML) == 1
     assert logged(result, "Not an HTML page at an article URL", ARTICLE)
 
 
@@ -278,7 +279,7 @@ def test_a_cut_off_sitemap_is_counted_and_what_it_lists_still_crawled(tmp_path):
     cut = whole[: whole.index(ONLY_IN_SITEMAP.encode()) + 200]
     result, _ = crawl(tmp_path, {"/post-sitemap.xml": serve(cut, XML)})
     assert emitted(result) == set(GOLDEN_RECORDS)
-    assert stat(result, "faults/content/malformed_xml") == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_MALFORMED_XML) == 1
     assert logged(result, "Malformed XML in", "post-sitemap.xml")
 
 
@@ -312,7 +313,7 @@ BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_a_sitemap_with_an_entity_expansion_bomb_is_refused(tmp_path):
     result, _ = crawl(tmp_path, {"/post-sitemap.xml": serve(BILLION_LAUGHS, XML)})
     assert emitted(result) == all_but(ONLY_IN_SITEMAP)
-    assert stat(result, "faults/content/xml_entities") == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_XML_ENTITIES) == 1
     assert logged(result, "declares XML entities", "post-sitemap.xml")
 
 
@@ -352,11 +353,11 @@ def test_off_site_and_non_http_sitemap_entries_are_not_fetched(tmp_path):
     assert emitted(result) == set(GOLDEN_RECORDS)
     assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
     assert stat(result, "faults/off_site/request") == 1
-    assert stat(result, "faults/bad_scheme") == 1
+    assert stat(result, stats_keys.FAULTS_BAD_SCHEME) == 1
     assert logged(result, "Refused an off-site request", "localhost", "post-sitemap.xml")
     assert logged(result, "Refused a ftp: URL")
-    skipped = HEALTHY_STATS["sitemaps/skipped_urls"] + 1
-    assert stat(result, "sitemaps/skipped_urls") == skipped
+    skipped = HEALTHY_STATS[stats_keys.SITEMAPS_SKIPPED_URLS] + 1
+    assert stat(result, stats_keys.SITEMAPS_SKIPPED_URLS) == skipped
     assert logged(result, f"sitemap URLs skipped: {skipped}")
 
 
@@ -368,7 +369,9 @@ def test_a_section_disallowed_by_robots_txt_is_not_fetched(tmp_path):
     assert section
     assert emitted(result) == set(GOLDEN_RECORDS) - section
     assert [p for p in server.paths() if p.startswith("/diana-moukalled/")] == []
-    assert stat(result, "robotstxt/forbidden") > HEALTHY_STATS["robotstxt/forbidden"]
+    assert (
+        stat(result, stats_keys.ROBOTSTXT_FORBIDDEN) > HEALTHY_STATS[stats_keys.ROBOTSTXT_FORBIDDEN]
+    )
     assert logged(result, "Forbidden by robots.txt", "/diana-moukalled/opinion/")
 
 
@@ -407,4 +410,4 @@ def test_links_off_site_or_not_http_and_a_foreign_canonical_are_not_followed(tmp
     assert emitted(result) == set(GOLDEN_RECORDS)
     assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
     assert not [p for p in server.paths() if "a-file" in p or "elsewhere" in p]
-    assert not [key for key in result.report["stats"] if key.startswith("faults/")]
+    assert not [key for key in result.report["stats"] if key.startswith(stats_keys.FAULTS)]

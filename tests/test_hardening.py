@@ -30,6 +30,7 @@ from scrapy.utils.test import get_crawler
 import crawler.runtime.middlewares
 import crawler.runtime.written
 from crawler.extraction import processors
+from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle
 from crawler.runtime.middlewares import retry_after_seconds, xml_syntax_error
 from crawler.sites import get_profile
@@ -374,7 +375,13 @@ def test_any_sitemap_is_read_or_counted_as_invalid_and_never_raises(sitemap, pat
     counted = {
         key
         for key, value in stats.get_stats().items()
-        if key.startswith(("sitemaps/urlset", "sitemaps/sitemapindex", "sitemaps/invalid/"))
+        if key.startswith(
+            (
+                stats_keys.SITEMAPS_URLSET,
+                stats_keys.SITEMAPS_SITEMAPINDEX,
+                stats_keys.SITEMAPS_INVALID,
+            )
+        )
         and value != before.get(key)
     }
     assert len(counted) == 1  # read as one kind of sitemap, or invalid for one reason

@@ -14,6 +14,7 @@ import json
 
 from scrapy import signals
 
+from crawler.reporting import stats_keys
 from qa.fixtures import FIXTURES, crawl_golden_files, run_crawl
 from tests.fault_server import FaultServer, serve
 from tests.malformed_sitemaps import (
@@ -66,19 +67,19 @@ def test_malformed_sitemaps_of_every_kind_are_counted_and_never_raise(tmp_path):
     assert urls == {json.loads(line)["url"] for line in EXPECTED_JSONL.read_text().splitlines()}
     assert "/theaawsat/world/a-gzipped-entry/" in server.paths()  # the gzipped sitemap was read
     stats = result.report["stats"]
-    invalid = {k: v for k, v in stats.items() if k.startswith("sitemaps/invalid/")}
+    invalid = {k: v for k, v in stats.items() if k.startswith(stats_keys.SITEMAPS_INVALID)}
     assert invalid == {
         "sitemaps/invalid/gzip_error": 1,
         "sitemaps/invalid/not_a_sitemap": 1,
         "sitemaps/invalid/not_xml": 1,
     }
-    assert stats["sitemaps/over_limit"] == 1
-    assert stats["sitemaps/bad_loc"] == 4  # "http://[::1", two empty, a port out of range
-    assert stats["faults/content/malformed_xml"] == 1
+    assert stats[stats_keys.SITEMAPS_OVER_LIMIT] == 1
+    assert stats[stats_keys.SITEMAPS_BAD_LOC] == 4  # "http://[::1", two empty, a port out of range
+    assert stats[stats_keys.FAULTS_CONTENT_MALFORMED_XML] == 1
     relative_locs = index.count(b"<loc>/") + relative(
         (MIRROR / "post-sitemap.xml").read_bytes()
     ).count(b"<loc>/")
-    assert stats["sitemaps/relative_loc"] >= relative_locs
+    assert stats[stats_keys.SITEMAPS_RELATIVE_LOC] >= relative_locs
     for logged in (
         "relative <loc> values in sitemap",
         "Ignoring invalid sitemap",

@@ -7,6 +7,7 @@ from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from crawler.items import ArticleItem
+from crawler.reporting import stats_keys
 from pipelines import (
     ArticleOutputPipeline,
     DedupeArticlePipeline,
@@ -74,7 +75,7 @@ def test_normalize_rejects_implausible_dates_and_keeps_them_raw(crawler, raw, re
     item = run(crawler, NormalizeArticlePipeline, article(published_raw=raw))
     assert item.published is None
     assert item.published_raw == raw
-    assert crawler.stats.get_value(f"normalize/rejected_date/published/{reason}") == 1
+    assert crawler.stats.get_value(f"{stats_keys.NORMALIZE_REJECTED_DATE}published/{reason}") == 1
 
 
 def test_a_capture_is_judged_by_its_capture_time(crawler):
@@ -106,7 +107,7 @@ def test_validate_drops_with_a_named_counted_reason(crawler, fields, reason):
     item = run(crawler, NormalizeArticlePipeline, article(**fields))
     with pytest.raises(DropItem, match=f"^{reason}: http://127.0.0.1:8000/theaawsat"):
         run(crawler, ValidateArticlePipeline, item)
-    assert crawler.stats.get_value(f"articles/dropped/{reason}") == 1
+    assert crawler.stats.get_value(f"{stats_keys.ARTICLES_DROPPED}{reason}") == 1
 
 
 def test_dedupe_emits_each_url_and_each_text_once(crawler):
@@ -128,7 +129,7 @@ def test_output_gives_the_feed_a_plain_dict_in_schema_order(crawler):
     record = run(crawler, ArticleOutputPipeline, article())
     assert isinstance(record, dict)
     assert list(record) == list(ItemAdapter(ArticleItem()).field_names())
-    assert crawler.stats.get_value("articles/emitted") == 1
+    assert crawler.stats.get_value(stats_keys.ARTICLES_EMITTED) == 1
 
 
 def test_output_warns_when_nothing_will_be_written(caplog):

@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from crawler.reporting import stats_keys
 from crawler.reporting.progress import Progress, Sample, TerminalBar
 
 PROGRESS_LINE = re.compile(
@@ -33,7 +34,7 @@ def test_the_crawl_logs_a_progress_line_every_interval(outputs_crawl):
 def test_the_run_report_gives_elapsed_time_and_average_rates(outputs_crawl):
     report = outputs_crawl.result.report["report"]
     assert re.fullmatch(r"elapsed: \d+ s", report[0])
-    pages = outputs_crawl.result.report["stats"]["downloader/response_count"]
+    pages = outputs_crawl.result.report["stats"][stats_keys.DOWNLOADER_RESPONSE_COUNT]
     match = re.fullmatch(
         r"average rates: (\d+\.\d\d) pages/s, (\d+\.\d\d) articles/s, [\d,]+ articles/h",
         report[1],

@@ -8,6 +8,7 @@ reason in the commit; never edit the file by hand.
 
 import pytest
 
+from crawler.reporting import stats_keys
 from qa.corpus_crawl import CorpusCrawl
 from qa.quality import crawl_corpora, flatten, load_floors, measure, regressions
 
@@ -44,7 +45,7 @@ def test_every_real_article_page_yields_a_record(crawls):
     for name, crawl in crawls.items():
         missing = set(crawl.corpus.truth) - set(crawl.records)
         assert missing == (BOT_WALLS if name == "publication-dates" else set()), name
-        assert not any(key.startswith("pages/not_article/") for key in crawl.stats), name
+        assert not any(key.startswith(stats_keys.PAGES_NOT_ARTICLE) for key in crawl.stats), name
 
 
 def test_url_list_pages_unlike_articles_are_extracted_and_counted(crawls):

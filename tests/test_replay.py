@@ -24,6 +24,7 @@ from crawler.capture.replay import (
     recorded_origin,
     replay_key,
 )
+from crawler.reporting import stats_keys
 from qa.fixtures import (
     FIXTURES,
     CrawlResult,
@@ -107,11 +108,11 @@ def test_the_live_crawl_wrote_every_exchange_to_the_warc(recorded):
             elif record.rec_type == "request":
                 requests.append(record.rec_headers.get_header("WARC-Target-URI"))
     stats = live.report["stats"]
-    assert len(responses) == stats["downloader/response_count"] == len(fetched)
+    assert len(responses) == stats[stats_keys.DOWNLOADER_RESPONSE_COUNT] == len(fetched)
     assert sorted(uri for uri, _ in responses) == fetched
     assert requests == [uri for uri, _ in responses]
-    assert stats["warc/records"] == 2 * len(responses)
-    assert stats["warc/files"] == 1
+    assert stats[stats_keys.WARC_RECORDS] == 2 * len(responses)
+    assert stats[stats_keys.WARC_FILES] == 1
     statuses = {status for _, status in responses}
     assert {"200", "301", "404"} <= statuses
 
@@ -126,8 +127,8 @@ def test_replaying_the_warc_offline_gives_the_live_output_and_stats(recorded, tm
     assert golden_crawl_lines(result.output, base_url) == golden_crawl_lines(live.output, base_url)
     stats = result.report["stats"]
     assert golden_stats(stats) == golden_stats(live.report["stats"])
-    assert stats["replay/answered"] == stats["downloader/response_count"]
-    assert "replay/not_in_archive" not in stats
+    assert stats[stats_keys.REPLAY_ANSWERED] == stats[stats_keys.DOWNLOADER_RESPONSE_COUNT]
+    assert stats_keys.REPLAY_NOT_IN_ARCHIVE not in stats
     errors = {k: v for k, v in stats.items() if k.startswith("downloader/exception")}
     assert errors == {  # the robots.txt refusal, as live; no connection error
         "downloader/exception_count": 1,
@@ -146,8 +147,8 @@ def test_a_folder_of_saved_pages_replays_to_the_live_output(tmp_path):
     assert golden_crawl_lines(result.output, PUBLIC) == EXPECTED_LINES
     stats = result.report["stats"]
     assert golden_stats(stats) == json.loads(EXPECTED_STATS.read_text())
-    assert stats["replay/answered"] == stats["downloader/response_count"]
-    assert "replay/not_in_archive" not in stats  # the folder has all the site, its 404 too
+    assert stats[stats_keys.REPLAY_ANSWERED] == stats[stats_keys.DOWNLOADER_RESPONSE_COUNT]
+    assert stats_keys.REPLAY_NOT_IN_ARCHIVE not in stats  # the folder has all the site, its 404 too
 
 
 # -- someone else's WARC, recorded at the site's own address -----------------------------
@@ -174,10 +175,12 @@ def test_someone_elses_warc_replays_with_its_own_addresses(tmp_path):
     for record in records:
         assert record == GOLDEN_RECORDS[record["url"]]
     stats = result.report["stats"]
-    assert stats["replay/not_in_archive"] == 1
+    assert stats[stats_keys.REPLAY_NOT_IN_ARCHIVE] == 1
     assert stats["articles/failed/http_404"] == 1
     assert stats["downloader/response_status_count/301"] == 1
-    assert stats["dupefilter/filtered"] == 1  # the old slug's 301 led to an article already read
+    assert (
+        stats[stats_keys.DUPEFILTER_FILTERED] == 1
+    )  # the old slug's 301 led to an article already read
     assert stats["httpcompression/response_count"] == 3  # the articles' gzip bodies
 
 
@@ -303,8 +306,8 @@ def test_the_middleware_answers_every_request_and_counts_what_the_archive_lacks(
     assert (found.status, found.flags) == (200, ["replay"])
     assert found.body == (MIRROR / "robots.txt").read_bytes()
     assert missing.status == 404
-    assert crawler.stats.get_value("replay/answered") == 1
-    assert crawler.stats.get_value("replay/not_in_archive") == 1
+    assert crawler.stats.get_value(stats_keys.REPLAY_ANSWERED) == 1
+    assert crawler.stats.get_value(stats_keys.REPLAY_NOT_IN_ARCHIVE) == 1
 
 
 def test_a_missing_replay_source_is_a_clear_error(tmp_path):

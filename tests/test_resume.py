@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from crawler.capture.mirror import crawl_command
+from crawler.reporting import stats_keys
 from crawler.runtime.feeds import DurableFile, cut_torn_last_line
 from crawler.runtime.written import url_key
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
@@ -210,10 +211,10 @@ def test_sigkill_at_any_point_then_the_same_command_completes_the_crawl(job, kil
     for run in job.runs:
         assert job.refetched_articles(run) == [], f"run {run.number} fetched written articles"
     stats = job.report()["stats"]
-    assert stats["resume/unclean_stop"] == 1
+    assert stats[stats_keys.RESUME_UNCLEAN_STOP] == 1
     assert "did not stop cleanly" in job.log(final)
     if final.written_at_start:
-        assert stats["resume/skipped_articles"] > 0
+        assert stats[stats_keys.RESUME_SKIPPED_ARTICLES] > 0
 
 
 def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):
@@ -226,7 +227,7 @@ def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):
     assert_complete_and_exactly_once(job)
     assert job.refetched_articles(final) == []
     assert "did not stop cleanly" not in job.log(final)
-    assert "resume/unclean_stop" not in job.report()["stats"]
+    assert stats_keys.RESUME_UNCLEAN_STOP not in job.report()["stats"]
 
 
 def test_a_torn_last_line_is_cut_and_its_article_crawled_again(job):
@@ -245,8 +246,8 @@ def test_a_torn_last_line_is_cut_and_its_article_crawled_again(job):
     assert_complete_and_exactly_once(job)
     assert job.refetched_articles(final) == []
     stats = job.report()["stats"]
-    assert stats["resume/torn_line_bytes_cut"] == len(torn)
-    assert stats["resume/written_articles"] == 2
+    assert stats[stats_keys.RESUME_TORN_LINE_BYTES_CUT] == len(torn)
+    assert stats[stats_keys.RESUME_WRITTEN_ARTICLES] == 2
     assert "Cut a torn last line (150 bytes)" in job.log(final)
 
 
@@ -267,7 +268,7 @@ def test_a_disk_full_stop_exits_1_and_the_resume_fetches_exactly_the_unwritten_a
         written = len(job.lines())
         assert 0 < written < len(EXPECTED_JSONL.read_text().splitlines())
         assert job.output.read_bytes().endswith(b"\n")
-        assert job.report()["stats"]["failures/output"] == 1
+        assert job.report()["stats"][stats_keys.FAILURES_OUTPUT] == 1
         resumed = finish(job, runs=1)
         assert "stopped because its output could not be written" in job.log(resumed)
         assert job.refetched_articles(resumed) == []

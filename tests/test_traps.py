@@ -13,6 +13,7 @@ from scrapy.settings import Settings
 from scrapy.statscollectors import MemoryStatsCollector
 
 from crawler.capture.mirror import start_server
+from crawler.reporting import stats_keys
 from crawler.spiders.traps import TrapRules
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines, run_crawl
 from qa.trapped_site import TrappedSite
@@ -41,8 +42,8 @@ def test_a_trapped_archive_is_crawled_to_its_end_with_every_article_once(trapped
 
 def test_the_traps_cost_at_most_3x_the_requests_of_the_trap_free_crawl(trapped_crawl):
     _, result = trapped_crawl
-    trap_free = json.loads(EXPECTED_STATS.read_text())["downloader/response_count"]
-    assert result.report["stats"]["downloader/response_count"] <= 3 * trap_free
+    trap_free = json.loads(EXPECTED_STATS.read_text())[stats_keys.DOWNLOADER_RESPONSE_COUNT]
+    assert result.report["stats"][stats_keys.DOWNLOADER_RESPONSE_COUNT] <= 3 * trap_free
 
 
 def test_each_trap_rule_is_counted_and_logged_when_it_fires(trapped_crawl):
@@ -55,9 +56,9 @@ def test_each_trap_rule_is_counted_and_logged_when_it_fires(trapped_crawl):
         "session_ids_stripped",
         "tracking_params_stripped",
     ):
-        assert stats[f"traps/{rule}"] > 0, rule
+        assert stats[f"{stats_keys.TRAPS}{rule}"] > 0, rule
         assert f"(counted as traps/{rule})" in result.log, rule
-    assert "traps/pattern_budget_exhausted" not in stats  # the last resort was not needed
+    assert stats_keys.TRAPS_PATTERN_BUDGET_EXHAUSTED not in stats  # the last resort was not needed
     assert "spider traps avoided" in "\n".join(result.report["report"])
 
 
@@ -69,4 +70,4 @@ def test_the_pattern_budget_stops_an_endless_listing_pattern_and_only_it():
     assert [rules.within_budget(url) for url in pages] == [True, True, True, False, False, False]
     assert rules.within_budget(pages[0])  # a URL already counted is not counted again
     assert rules.within_budget("https://x.org/category/sport/page/9/")  # its own pattern
-    assert crawler.stats.get_value("traps/pattern_budget_exhausted") == 3
+    assert crawler.stats.get_value(stats_keys.TRAPS_PATTERN_BUDGET_EXHAUSTED) == 3

@@ -10,6 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from crawler.reporting import stats_keys
 from qa.fake_wayback import WaybackMirror
 from qa.fixtures import FIXTURES, run_crawl
 
@@ -77,12 +78,14 @@ def test_best_capture_of_every_article_url_is_used(archive, tmp_path):
         assert record["capture"]["url"].startswith(f"{endpoint}/web/{chosen[path]}id_/")
         assert record["body"] == expected_body(path)
     stats = result.report["stats"]
-    assert stats["wayback/captures_used"] == 4
-    assert stats["wayback/captures_tried"] == 7  # 4 used + soft-404 + listing + the lone soft-404
+    assert stats[stats_keys.WAYBACK_CAPTURES_USED] == 4
+    assert (
+        stats[stats_keys.WAYBACK_CAPTURES_TRIED] == 7
+    )  # 4 used + soft-404 + listing + the lone soft-404
     assert stats["wayback/captures_skipped/not_found"] == 2
     assert stats["wayback/captures_skipped/listing"] == 1
     assert stats["wayback/captures_skipped/redirect"] == 1
-    assert stats["wayback/urls_without_usable_capture"] == 1
+    assert stats[stats_keys.WAYBACK_URLS_WITHOUT_USABLE_CAPTURE] == 1
     assert (
         "No usable capture of https://eng-archive.aawsat.com/theaawsat/features/deleted-story/"
         in result.log

@@ -44,6 +44,7 @@ from warcio.recordloader import ArcWarcRecord
 
 from crawler.capture.mirror import NOT_FOUND, Mirror
 from crawler.discovery.urls import SiteAddress
+from crawler.reporting import stats_keys
 
 logger = logging.getLogger(__name__)
 
@@ -247,11 +248,11 @@ class ArchiveReplayMiddleware:
     def process_request(self, request: Request) -> Response:
         answer = self.archive.respond(request.url)
         if answer is None:
-            self.stats.inc_value("replay/not_in_archive")
+            self.stats.inc_value(stats_keys.REPLAY_NOT_IN_ARCHIVE)
             logger.info("Not in the archive, answered 404: %s", request.url)
             answer = ArchivedResponse(404, [("Content-Type", "text/html")], NOT_FOUND)
         else:
-            self.stats.inc_value("replay/answered")
+            self.stats.inc_value(stats_keys.REPLAY_ANSWERED)
         headers = Headers()
         for name, value in answer.headers:
             headers.appendlist(name, value)

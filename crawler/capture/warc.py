@@ -34,6 +34,8 @@ from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from crawler.reporting import stats_keys
+
 logger = logging.getLogger(__name__)
 
 WARC_SUFFIXES = (".warc.gz", ".warc")
@@ -203,9 +205,9 @@ class WarcCaptureMiddleware:
 
     def process_response(self, request: Request, response: Response) -> Response:
         size = self.writer.write_exchange(request, response)
-        self.stats.inc_value("warc/records", 2)
-        self.stats.inc_value("warc/bytes", size)
-        self.stats.set_value("warc/files", len(self.writer.files))
+        self.stats.inc_value(stats_keys.WARC_RECORDS, 2)
+        self.stats.inc_value(stats_keys.WARC_BYTES, size)
+        self.stats.set_value(stats_keys.WARC_FILES, len(self.writer.files))
         return response
 
     def spider_closed(self) -> None:

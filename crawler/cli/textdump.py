@@ -93,8 +93,8 @@ def schema_problems(item: ArticleItem) -> list[str]:
     """Why the record is not schema v2 (the validate pipeline's reasons); empty if it is."""
     record = ItemAdapter(item).asdict()
     errors = sorted(article_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    reasons = [drop_reason(error) for error in errors] + text_policy_errors(record)
-    return list(dict.fromkeys(reasons))  # a field with several errors is named once
+    problems = [drop_reason(error) for error in errors] + text_policy_errors(record)
+    return list(dict.fromkeys(map(str, problems)))  # a field with several errors is named once
 
 
 def read_url_map(path: Path) -> dict[str, str]:

@@ -20,6 +20,7 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.reporting import stats_keys
 from crawler.schema import article_schema
 
 SHORT_BODY_WORDS = 50
@@ -27,7 +28,6 @@ SHORT_BODY_WORDS = 50
 a whole article; such records are counted and named."""
 SHORT_BODY_EXAMPLES = 20
 """Short-body records listed by URL in the summary (all of them are counted)."""
-PREFIX = "quality/"
 
 
 @cache
@@ -70,17 +70,17 @@ class CorpusQuality:
     def item_scraped(self, item: Any) -> None:
         record = ItemAdapter(item)
         inc = self.stats.inc_value
-        inc(f"{PREFIX}records")
+        inc(stats_keys.QUALITY_RECORDS)
         for name in measured_fields():
             if is_present(record.get(name)):
-                inc(f"{PREFIX}present/{name}")
+                inc(f"{stats_keys.QUALITY_PRESENT}{name}")
         if record.get("published"):
-            inc(f"{PREFIX}dates/{record.get('published_source') or 'unknown'}")
+            inc(f"{stats_keys.QUALITY_DATES}{record.get('published_source') or 'unknown'}")
         else:
-            inc(f"{PREFIX}dates/none")
-        inc(f"{PREFIX}language/{record.get('language') or 'unknown'}")
+            inc(f"{stats_keys.QUALITY_DATES}none")
+        inc(f"{stats_keys.QUALITY_LANGUAGE}{record.get('language') or 'unknown'}")
         if (record.get("word_count") or 0) < SHORT_BODY_WORDS:
-            inc(f"{PREFIX}short_body")
+            inc(stats_keys.QUALITY_SHORT_BODY)
             if len(self.short_bodies) < SHORT_BODY_EXAMPLES:
                 self.short_bodies.append(record.get("url") or "")
 
@@ -95,24 +95,26 @@ def quality_summary(
     stats: dict[str, Any], short_examples: list[str] | None = None
 ) -> dict[str, Any]:
     """The summary of the ``quality/`` stats; shares are of the emitted records."""
-    records = stats.get(f"{PREFIX}records", 0)
+    records = stats.get(stats_keys.QUALITY_RECORDS, 0)
 
     def share(number: int) -> float:
         return round(number / records, 4) if records else 0.0
 
-    present = {name: stats.get(f"{PREFIX}present/{name}", 0) for name in measured_fields()}
-    short = stats.get(f"{PREFIX}short_body", 0)
+    present = {
+        name: stats.get(f"{stats_keys.QUALITY_PRESENT}{name}", 0) for name in measured_fields()
+    }
+    short = stats.get(stats_keys.QUALITY_SHORT_BODY, 0)
     return {
         "records": records,
         "fields": {name: {"records": n, "share": share(n)} for name, n in present.items()},
-        "dates_by_source": counts_under(stats, f"{PREFIX}dates/"),
+        "dates_by_source": counts_under(stats, stats_keys.QUALITY_DATES),
         "short_bodies": {
             "words_under": SHORT_BODY_WORDS,
             "records": short,
             "share": share(short),
             "examples": short_examples or [],
         },
-        "languages": counts_under(stats, f"{PREFIX}language/"),
+        "languages": counts_under(stats, stats_keys.QUALITY_LANGUAGE),
     }
 
 

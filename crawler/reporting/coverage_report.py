@@ -20,9 +20,10 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.discovery.multisite import CrawlSites
+from crawler.reporting import stats_keys
 from crawler.reporting.corpus_quality import CorpusQuality, quality_lines, quality_summary
 from crawler.reporting.coverage_page import TABLE_COLUMNS, html_page
-from crawler.reporting.ledger import COVERED
+from crawler.reporting.outcomes import DropArticle, Outcome, OutcomeKind
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -60,22 +61,6 @@ def text_table(summary: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def drop_outcome(reason: str) -> str:
-    """The ledger outcome of a record dropped for ``reason``: a copy of an article emitted
-    now or before (``duplicate_*``, ``already_written_*``) or one dropped on purpose is
-    covered; any other reason is a loss.
-
-    >>> [drop_outcome(r) for r in ("duplicate_content", "already_written_url", "unchanged")]
-    ['duplicate', 'already_written', 'unchanged']
-    >>> drop_outcome("empty_body")
-    'dropped:empty_body'
-    """
-    for prefix in ("duplicate", "already_written"):
-        if reason.startswith(f"{prefix}_"):
-            return prefix
-    return reason if reason in COVERED else f"dropped:{reason}"
-
-
 class CoverageReport:
     """Feeds item outcomes into the crawl's coverage ledger; writes the report on close."""
 
@@ -107,15 +92,19 @@ class CoverageReport:
         adapter = ItemAdapter(item)
         for key in self._keys(sites, item):
             self.run.coverage.outcome(
-                key, "emitted", adapter.get("section"), adapter.get("published")
+                key, Outcome(OutcomeKind.EMITTED), adapter.get("section"), adapter.get("published")
             )
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         sites = self.run.sites
         if sites is None:
             return
-        reason = drop_outcome(getattr(exception, "reason", "dropped"))
-        self.run.coverage.outcome(self._keys(sites, item)[0], reason)
+        outcome = (
+            exception.outcome
+            if isinstance(exception, DropArticle)
+            else Outcome(OutcomeKind.DROPPED, "dropped")  # a plain DropItem names no reason
+        )
+        self.run.coverage.outcome(self._keys(sites, item)[0], outcome)
 
     def spider_closed(self, spider: Spider) -> None:
         sites = self.run.sites
@@ -131,7 +120,7 @@ class CoverageReport:
             stats.get_stats(), quality.short_bodies if quality else None
         )
         for key in ("listed", "covered", "missing", "unavailable", "not_articles"):
-            stats.set_value(f"coverage/{key}", summary[key])
+            stats.set_value(f"{stats_keys.COVERAGE}{key}", summary[key])
         self.folder.mkdir(parents=True, exist_ok=True)
         base = self.folder / spider.name
         base.with_suffix(".json").write_text(

@@ -20,20 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crawler.discovery.daterange import iso_day
+from crawler.reporting.outcomes import CoverageStatus, Outcome
 
-COVERED = (
-    "emitted",
-    "duplicate",
-    "known",
-    "unchanged",
-    "not_modified",
-    "out_of_date_range",
-    "already_written",
-)
-UNAVAILABLE = ("http_404", "http_410", "robots_forbidden", "not_found")
-NOT_ARTICLES = ("wp_page", "listing", "attachment")
-"""Pages a sitemap or URL list names that turn out not to be articles at all."""
 UNKNOWN = "unknown"
+NOT_REACHED = "not_reached"
+"""The outcome shown for a listed article the crawl never reached."""
 
 
 @dataclass
@@ -42,20 +33,16 @@ class LedgerEntry:
     sources: set[str] = field(default_factory=set)
     section: str | None = None
     month: str | None = None
-    outcome: str | None = None
-    """``emitted``, ``duplicate``, ``known`` … or ``dropped:<reason>``, ``failed:<kind>``,
-    ``not_article:<reason>``; None when the crawl never reached the page."""
+    outcome: Outcome | None = None
+    """None when the crawl never reached the page."""
 
     @property
-    def status(self) -> str:
-        kind = (self.outcome or "").split(":")[-1]
-        if self.outcome in COVERED:
-            return "covered"
-        if kind in UNAVAILABLE:
-            return "unavailable"
-        if kind in NOT_ARTICLES:
-            return "not_article"
-        return "missing"
+    def status(self) -> CoverageStatus:
+        return self.outcome.status if self.outcome is not None else CoverageStatus.MISSING
+
+    @property
+    def outcome_text(self) -> str:
+        return str(self.outcome) if self.outcome is not None else NOT_REACHED
 
 
 def month_of(value: str | None) -> str | None:
@@ -90,12 +77,12 @@ class CoverageLedger:
         entry.month = entry.month or month_of(published)
 
     def outcome(
-        self, url: str, outcome: str, section: str | None = None, published: str | None = None
+        self, url: str, outcome: Outcome, section: str | None = None, published: str | None = None
     ) -> None:
         """Record what happened to ``url``; an article's own section and date win."""
         # Kept for every URL: a page is often fetched (from a link) before a listing shows it.
         entry = self.entries.setdefault(self.aliases.get(url, url), LedgerEntry(url))
-        if entry.outcome in COVERED and outcome not in COVERED:
+        if entry.outcome is not None and entry.outcome.covered and not outcome.covered:
             return  # a later duplicate fetch does not undo an emitted article
         entry.outcome = outcome
         entry.section = section or entry.section
@@ -119,8 +106,8 @@ class CoverageLedger:
         for entry in listed:
             counts = rows[(entry.section or UNKNOWN, entry.month or UNKNOWN)]
             counts["listed"] += 1
-            counts[entry.status] += 1
-            counts[f"outcome/{entry.outcome or 'not_reached'}"] += 1
+            counts[entry.status.value] += 1
+            counts[f"outcome/{entry.outcome_text}"] += 1
         statuses = Counter(entry.status for entry in listed)
         return {
             **status_counts(statuses, len(listed)),
@@ -132,28 +119,29 @@ class CoverageLedger:
             "not_in_output": [
                 {
                     "url": e.url,
-                    "status": e.status,
-                    "outcome": e.outcome or "not_reached",
+                    "status": e.status.value,
+                    "outcome": e.outcome_text,
                     "section": e.section,
                     "month": e.month,
                     "sources": sorted(e.sources),
                     **({"site": site_of(e.url)} if site_of else {}),
                 }
                 for e in sorted(listed, key=lambda e: e.url)
-                if e.status != "covered"
+                if e.status is not CoverageStatus.COVERED
             ],
         }
 
 
-def status_counts(statuses: Counter[str], listed: int) -> dict[str, Any]:
-    measured = statuses["covered"] + statuses["missing"]
+def status_counts(statuses: Counter[CoverageStatus], listed: int) -> dict[str, Any]:
+    covered, missing = statuses[CoverageStatus.COVERED], statuses[CoverageStatus.MISSING]
+    measured = covered + missing
     return {
         "listed": listed,
-        "covered": statuses["covered"],
-        "unavailable": statuses["unavailable"],
-        "missing": statuses["missing"],
-        "not_articles": statuses["not_article"],
-        "coverage": round(statuses["covered"] / measured, 4) if measured else 1.0,
+        "covered": covered,
+        "unavailable": statuses[CoverageStatus.UNAVAILABLE],
+        "missing": missing,
+        "not_articles": statuses[CoverageStatus.NOT_ARTICLE],
+        "coverage": round(covered / measured, 4) if measured else 1.0,
     }
 
 

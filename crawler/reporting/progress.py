@@ -30,6 +30,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
 
+from crawler.reporting import stats_keys
 from crawler.reporting.ledger import CoverageLedger
 from crawler.runtime.run import ArchiveRun
 
@@ -131,11 +132,11 @@ def sample(stats: StatsCollector, ledger: CoverageLedger, at: float) -> Sample:
     values = stats.get_stats()
     return Sample(
         at=at,
-        written=values.get("articles/emitted", 0),
+        written=values.get(stats_keys.ARTICLES_EMITTED, 0),
         listed=listed,
         settled=settled,
-        pages=values.get("downloader/response_count", 0),
-        faults=sum(v for k, v in values.items() if k.startswith("faults/")),
+        pages=values.get(stats_keys.DOWNLOADER_RESPONSE_COUNT, 0),
+        faults=sum(v for k, v in values.items() if k.startswith(stats_keys.FAULTS)),
     )
 
 

@@ -12,6 +12,7 @@ from itemadapter import ItemAdapter
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from crawler.reporting import stats_keys
 from crawler.reporting.corpus_quality import quality_lines, quality_summary
 from crawler.reporting.progress import duration
 
@@ -19,43 +20,43 @@ logger = logging.getLogger(__name__)
 
 # (label, stats key prefix); a prefix ending in "/" lists every key under it.
 REPORT_LINES = (
-    ("pages fetched", "downloader/response_count"),
-    ("responses by status", "downloader/response_status_count/"),
-    ("articles extracted", "articles/extracted"),
-    ("articles emitted", "articles/emitted"),
-    ("articles emitted, by site", "sites/emitted/"),
-    ("articles dropped, by site", "sites/dropped/"),
-    ("article pages failed, by site", "sites/failed/"),
-    ("articles dropped", "articles/dropped/"),
-    ("article pages failed", "articles/failed/"),
-    ("articles filtered out", "articles/filtered/"),
-    ("duplicate articles", "articles/duplicates/"),
-    ("pages that are not articles", "pages/not_article/"),
-    ("URL-list pages extracted though unlike articles", "url_list/extracted_unsure/"),
-    ("listed articles (listings, sitemaps, URL lists)", "coverage/listed"),
-    ("listed articles missing from the output", "coverage/missing"),
-    ("pages that are not HTML", "pages/not_html"),
-    ("dates rejected (kept raw)", "normalize/rejected_date/"),
-    ("dates from listings (when the page has none)", "dates/"),
-    ("incremental state (new, changed, not modified...)", "state/"),
-    ("sitemaps read", "sitemaps/urlset"),
-    ("sitemap indexes read", "sitemaps/sitemapindex"),
-    ("invalid sitemaps", "sitemaps/invalid/"),
-    ("relative sitemap URLs resolved", "sitemaps/relative_loc"),
-    ("sitemap entries that are not URLs", "sitemaps/bad_loc"),
-    ("sitemaps over 50,000 URLs", "sitemaps/over_limit"),
-    ("sitemap URLs skipped", "sitemaps/skipped_urls"),
-    ("HTTP errors on other pages", "httperror/response_ignored_status_count/"),
-    ("download errors", "downloader/exception_type_count/"),  # robots refusals listed apart
-    ("faults (by kind)", "faults/"),
-    ("spider traps avoided (by rule)", "traps/"),
-    ("resume", "resume/"),
-    ("forbidden by robots.txt", "robotstxt/forbidden"),
-    ("off-site requests filtered", "offsite/filtered"),
-    ("spider errors", "spider_exceptions/"),
-    ("failures (data lost or not written: exit status 1)", "failures/"),
-    ("records not written (output failed)", "output/records_lost"),
-    ("log errors", "log_count/ERROR"),
+    ("pages fetched", stats_keys.DOWNLOADER_RESPONSE_COUNT),
+    ("responses by status", stats_keys.DOWNLOADER_RESPONSE_STATUS_COUNT),
+    ("articles extracted", stats_keys.ARTICLES_EXTRACTED),
+    ("articles emitted", stats_keys.ARTICLES_EMITTED),
+    ("articles emitted, by site", stats_keys.SITES_EMITTED),
+    ("articles dropped, by site", stats_keys.SITES_DROPPED),
+    ("article pages failed, by site", stats_keys.SITES_FAILED),
+    ("articles dropped", stats_keys.ARTICLES_DROPPED),
+    ("article pages failed", stats_keys.ARTICLES_FAILED),
+    ("articles filtered out", stats_keys.ARTICLES_FILTERED),
+    ("duplicate articles", stats_keys.ARTICLES_DUPLICATES),
+    ("pages that are not articles", stats_keys.PAGES_NOT_ARTICLE),
+    ("URL-list pages extracted though unlike articles", stats_keys.URL_LIST_EXTRACTED_UNSURE),
+    ("listed articles (listings, sitemaps, URL lists)", stats_keys.COVERAGE_LISTED),
+    ("listed articles missing from the output", stats_keys.COVERAGE_MISSING),
+    ("pages that are not HTML", stats_keys.PAGES_NOT_HTML),
+    ("dates rejected (kept raw)", stats_keys.NORMALIZE_REJECTED_DATE),
+    ("dates from listings (when the page has none)", stats_keys.DATES),
+    ("incremental state (new, changed, not modified...)", stats_keys.STATE),
+    ("sitemaps read", stats_keys.SITEMAPS_URLSET),
+    ("sitemap indexes read", stats_keys.SITEMAPS_SITEMAPINDEX),
+    ("invalid sitemaps", stats_keys.SITEMAPS_INVALID),
+    ("relative sitemap URLs resolved", stats_keys.SITEMAPS_RELATIVE_LOC),
+    ("sitemap entries that are not URLs", stats_keys.SITEMAPS_BAD_LOC),
+    ("sitemaps over 50,000 URLs", stats_keys.SITEMAPS_OVER_LIMIT),
+    ("sitemap URLs skipped", stats_keys.SITEMAPS_SKIPPED_URLS),
+    ("HTTP errors on other pages", stats_keys.HTTPERROR_RESPONSE_IGNORED_STATUS_COUNT),
+    ("download errors", stats_keys.DOWNLOADER_EXCEPTION_TYPE_COUNT),  # robots refusals listed apart
+    ("faults (by kind)", stats_keys.FAULTS),
+    ("spider traps avoided (by rule)", stats_keys.TRAPS),
+    ("resume", stats_keys.RESUME),
+    ("forbidden by robots.txt", stats_keys.ROBOTSTXT_FORBIDDEN),
+    ("off-site requests filtered", stats_keys.OFFSITE_FILTERED),
+    ("spider errors", stats_keys.SPIDER_EXCEPTIONS),
+    ("failures (data lost or not written: exit status 1)", stats_keys.FAILURES),
+    ("records not written (output failed)", stats_keys.OUTPUT_RECORDS_LOST),
+    ("log errors", stats_keys.LOG_COUNT_ERROR),
 )
 
 
@@ -72,7 +73,10 @@ def timing_lines(stats: dict[str, Any], now: datetime) -> list[str]:
     if not isinstance(start, datetime):
         return []
     seconds = max((now - start).total_seconds(), 1e-6)
-    pages, articles = stats.get("downloader/response_count", 0), stats.get("articles/emitted", 0)
+    pages, articles = (
+        stats.get(stats_keys.DOWNLOADER_RESPONSE_COUNT, 0),
+        stats.get(stats_keys.ARTICLES_EMITTED, 0),
+    )
     rates = (
         f"{pages / seconds:.2f} pages/s, {articles / seconds:.2f} articles/s, "
         f"{articles / seconds * 3600:,.0f} articles/h"
@@ -119,16 +123,16 @@ class RunReport:
         return extension
 
     def item_scraped(self, item: Any) -> None:
-        self.count_by_site("emitted", item)
+        self.count_by_site(stats_keys.SITES_EMITTED, item)
 
     def item_dropped(self, item: Any) -> None:
-        self.count_by_site("dropped", item)
+        self.count_by_site(stats_keys.SITES_DROPPED, item)
 
-    def count_by_site(self, what: str, item: Any) -> None:
-        """``sites/<what>/<site>``: a URL list can span sites (records say which)."""
+    def count_by_site(self, family: str, item: Any) -> None:
+        """``sites/<emitted|dropped>/<site>``: a URL list can span sites (records say which)."""
         assert self.crawler.stats is not None
         site = ItemAdapter(item).get("site") or "unknown"
-        self.crawler.stats.inc_value(f"sites/{what}/{site}")
+        self.crawler.stats.inc_value(f"{family}{site}")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None

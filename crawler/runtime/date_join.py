@@ -20,6 +20,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.discovery.dates import date_record
+from crawler.reporting import stats_keys
 from crawler.runtime.feeds import replace_durably
 from crawler.runtime.parquet import part_versions, rewrite_records
 from crawler.runtime.run import ArchiveRun
@@ -85,11 +86,11 @@ DATE_FIELDS = ("published", "published_raw", "published_source", "published_prec
 def recount_quality(stats: StatsCollector, before: dict[str, Any], record: dict[str, Any]) -> None:
     """The corpus quality counts (``quality/``, ``crawler/reporting/corpus_quality.py``) were
     taken when the record was written: move it to its new date source."""
-    stats.inc_value(f"quality/dates/{before['published_source'] or 'none'}", -1)
-    stats.inc_value(f"quality/dates/{record['published_source']}")
+    stats.inc_value(f"{stats_keys.QUALITY_DATES}{before['published_source'] or 'none'}", -1)
+    stats.inc_value(f"{stats_keys.QUALITY_DATES}{record['published_source']}")
     for field in DATE_FIELDS:
         if not before[field] and record.get(field):
-            stats.inc_value(f"quality/present/{field}")
+            stats.inc_value(f"{stats_keys.QUALITY_PRESENT}{field}")
 
 
 def parquet_feeds(feeds: dict[Any, dict[str, Any]]) -> list[Path]:
@@ -134,7 +135,7 @@ class ListingDateResolution:
         local, other = local_jsonlines_feeds(feeds)
         parquet = parquet_feeds(feeds)
         unjoined = [uri for uri in other if Path(str(uri)) not in parquet]
-        if unjoined and stats.get_value("dates/undated"):
+        if unjoined and stats.get_value(stats_keys.DATES_UNDATED):
             logger.warning(
                 "Listing dates read after their articles were written are not joined into %s",
                 ", ".join(unjoined),
@@ -149,12 +150,12 @@ class ListingDateResolution:
                 return KEEP
             if not date_range.admits(record["published"]):
                 # Kept while undated; its date now says it is outside -a since/until.
-                stats.inc_value("articles/filtered/out_of_date_range_after_crawl")
+                stats.inc_value(stats_keys.ARTICLES_FILTERED_OUT_OF_DATE_RANGE_AFTER_CRAWL)
                 logger.info(
                     "Removed, dated %s by a listing: %s", record["published"], record.get("url")
                 )
                 return REMOVE
-            stats.inc_value(f"dates/resolved_after_crawl/{source}")
+            stats.inc_value(f"{stats_keys.DATES_RESOLVED_AFTER_CRAWL}{source}")
             recount_quality(stats, before, record)
             return REWRITE
 
@@ -175,7 +176,7 @@ class ListingDateResolution:
                     path, lambda r: resolve_once(r) == REWRITE, self.earlier_parts
                 )
             except (OSError, ValueError) as error:
-                stats.inc_value("dates/resolution_failed")
+                stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
                 logger.error("Could not join listing dates into %s: %s", path, error)
                 continue
             counted = True
@@ -185,7 +186,7 @@ class ListingDateResolution:
             try:
                 resolved = resolve_output(path, resolve_once)
             except OSError as error:
-                stats.inc_value("dates/resolution_failed")
+                stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
                 logger.error("Could not join listing dates into %s: %s", path, error)
                 continue
             if resolved:

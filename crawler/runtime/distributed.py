@@ -101,6 +101,7 @@ from scrapy_redis.scheduler import Scheduler
 
 from crawler.clock import utc_now
 from crawler.discovery.dates import DateLedger, ListedDate
+from crawler.reporting import stats_keys
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -513,7 +514,7 @@ class RedisScheduler(Scheduler):
     def enqueue_request(self, request: Request) -> bool:
         queued = super().enqueue_request(request)
         if not queued:
-            self.crawler.stats.inc_value("dupefilter/filtered")
+            self.crawler.stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
         return queued
 
     def next_request(self) -> Request | None:
@@ -527,8 +528,8 @@ class RedisScheduler(Scheduler):
             return None
         request, data = taken
         self.held[request] = data
-        self.crawler.stats.inc_value("scheduler/dequeued/redis")
-        self.crawler.stats.inc_value("distributed/requests_taken")
+        self.crawler.stats.inc_value(stats_keys.SCHEDULER_DEQUEUED_REDIS)
+        self.crawler.stats.inc_value(stats_keys.DISTRIBUTED_REQUESTS_TAKEN)
         return request
 
     def finished_held(self) -> list[bytes]:
@@ -544,12 +545,12 @@ class RedisScheduler(Scheduler):
 
     def count_acknowledged(self, done: list[bytes]) -> None:
         if done:
-            self.crawler.stats.inc_value("distributed/requests_acknowledged", len(done))
+            self.crawler.stats.inc_value(stats_keys.DISTRIBUTED_REQUESTS_ACKNOWLEDGED, len(done))
 
     def keep_alive(self) -> None:
         """Heartbeat, acknowledgements, and gone workers' requests back in the queue."""
         if not self.workers.heartbeat():
-            self.crawler.stats.inc_value("distributed/taken_for_gone")
+            self.crawler.stats.inc_value(stats_keys.DISTRIBUTED_TAKEN_FOR_GONE)
             logger.error(
                 "Worker %s was taken for gone (no heartbeat for %g s, DISTRIBUTED_WORKER_TIMEOUT): "
                 "its requests went back to the shared queue and may be fetched twice",
@@ -558,8 +559,8 @@ class RedisScheduler(Scheduler):
             )
         self.acknowledge(self.finished_held())
         for worker_id, requeued in self.workers.requeue_gone_workers().items():
-            self.crawler.stats.inc_value("distributed/workers_gone")
-            self.crawler.stats.inc_value("distributed/requests_requeued", requeued)
+            self.crawler.stats.inc_value(stats_keys.DISTRIBUTED_WORKERS_GONE)
+            self.crawler.stats.inc_value(stats_keys.DISTRIBUTED_REQUESTS_REQUEUED, requeued)
             logger.warning(
                 "Worker %s is gone (no heartbeat for %g s): its %d held requests are back "
                 "in the shared queue",
@@ -572,7 +573,7 @@ class RedisScheduler(Scheduler):
         """Idle here, but the crawl goes on while another worker may still add requests."""
         self.keep_alive()
         if not self.workers.crawl_done():
-            self.crawler.stats.inc_value("distributed/idle_waits")
+            self.crawler.stats.inc_value(stats_keys.DISTRIBUTED_IDLE_WAITS)
             raise DontCloseSpider
 
     def close(self, reason: str) -> None:

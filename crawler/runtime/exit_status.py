@@ -25,10 +25,10 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.reporting import stats_keys
+
 logger = logging.getLogger(__name__)
 
-FAILURES = "failures/"
-"""Stats prefix of the counted failures; any of them makes the exit status 1."""
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
 
 SIGNAL_HANDLER_LOGGER = "scrapy.utils.signal"
@@ -43,8 +43,8 @@ class RunRefused(Exception):
 
 
 def record_failure(stats: StatsCollector, kind: str, count: int = 1) -> None:
-    """Count a failure that loses data; the crawl will exit non-zero."""
-    stats.inc_value(f"{FAILURES}{kind}", count)
+    """Count a failure that loses data (``failures/<kind>``); the crawl will exit non-zero."""
+    stats.inc_value(f"{stats_keys.FAILURES}{kind}", count)
 
 
 def failures(stats: dict[str, Any]) -> dict[str, int]:
@@ -55,9 +55,10 @@ def failures(stats: dict[str, Any]) -> dict[str, int]:
     >>> failures({"finish_reason": "finished", "item_scraped_count": 3})
     {}
     """
-    found = {k.removeprefix(FAILURES): v for k, v in stats.items() if k.startswith(FAILURES)}
-    if stats.get("spider_exceptions/count"):
-        found["spider_error"] = stats["spider_exceptions/count"]
+    prefix = stats_keys.FAILURES
+    found = {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
+    if stats.get(stats_keys.SPIDER_EXCEPTIONS_COUNT):
+        found["spider_error"] = stats[stats_keys.SPIDER_EXCEPTIONS_COUNT]
     return found
 
 

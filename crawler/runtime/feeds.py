@@ -30,7 +30,8 @@ from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.runtime.exit_status import FAILURES, record_failure
+from crawler.reporting import stats_keys
+from crawler.runtime.exit_status import record_failure
 
 logger = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ class DurableFileFeedStorage(FileFeedStorage):
             if cut:
                 logger.warning("Cut a torn last line (%d bytes) from %s", cut, path)
                 if self.stats is not None:
-                    self.stats.inc_value("resume/torn_line_bytes_cut", cut)
+                    self.stats.inc_value(stats_keys.RESUME_TORN_LINE_BYTES_CUT, cut)
         return DurableFile(
             path,
             "ab",
@@ -171,7 +172,7 @@ class DurableFileFeedStorage(FileFeedStorage):
         if (
             isinstance(file, DurableFile)
             and file.truncate_pending
-            and not (self.stats and self.stats.get_value(f"{FAILURES}start_error"))
+            and not (self.stats and self.stats.get_value(stats_keys.FAILURES_START_ERROR))
         ):
             file.start_over()  # -O: a crawl that ran and found nothing leaves an empty file
         file.close()
@@ -187,13 +188,13 @@ class DurableFileFeedStorage(FileFeedStorage):
         )
         if self.stats is not None:
             record_failure(self.stats, "output")
-            self.stats.inc_value("output/records_lost")
+            self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
         if self.crawler is not None and self.crawler.engine.spider is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
 
     def record_lost(self) -> None:
         if self.stats is not None:
-            self.stats.inc_value("output/records_lost")
+            self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
 
 
 def replace_durably(written: Path, path: Path) -> None:

@@ -61,6 +61,7 @@ from twisted.internet import error as twisted_errors
 from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from crawler.discovery.urls import same_origin
+from crawler.reporting import stats_keys
 from crawler.runtime.faults import FaultLog
 from crawler.runtime.run import ArchiveRun
 
@@ -107,7 +108,9 @@ class HostGuardMiddleware(OffsiteMiddleware):
             return
         scheme = urlsplit(request.url).scheme.lower()
         if scheme not in HTTP_SCHEMES:
-            self.faults.record("faults/bad_scheme", "Refused a %s: URL: %s", scheme, request.url)
+            self.faults.record(
+                stats_keys.FAULTS_BAD_SCHEME, "Refused a %s: URL: %s", scheme, request.url
+            )
             raise IgnoreRequest(f"not an HTTP(S) URL: {request.url}")
         site_address = request.meta.get("site_address")
         origins = list(site_address) if site_address else self.run.allowed_origins
@@ -117,9 +120,9 @@ class HostGuardMiddleware(OffsiteMiddleware):
         elif self.should_follow(request, spider):
             return
         via = "redirect" if request.meta.get("redirect_urls") else "request"
-        self.stats.inc_value("offsite/filtered")
+        self.stats.inc_value(stats_keys.OFFSITE_FILTERED)
         self.faults.record(
-            f"faults/off_site/{via}",
+            f"{stats_keys.FAULTS_OFF_SITE}{via}",
             "Refused an off-site %s to %s (allowed: %s)",
             via,
             request.url,
@@ -196,7 +199,7 @@ class RedirectFaultsMixin:
             result = super().process_response(request, response)  # type: ignore[misc]
         except IgnoreRequest:
             faults.record(
-                "faults/redirect/too_many",
+                stats_keys.FAULTS_REDIRECT_TOO_MANY,
                 "Gave up after %d redirects at %s",
                 request.meta.get("redirect_times", 0),
                 request.url,
@@ -207,7 +210,7 @@ class RedirectFaultsMixin:
             result.url if result.url == request.url else "",
         }:
             faults.record(
-                "faults/redirect/loop",
+                stats_keys.FAULTS_REDIRECT_LOOP,
                 "Redirect loop: %s leads back to %s",
                 request.url,
                 result.url,
@@ -235,7 +238,7 @@ class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
             return super().process_response(request, response)
         except IgnoreRequest:
             if self.stats is not None:
-                self.stats.inc_value("faults/decompression")
+                self.stats.inc_value(stats_keys.FAULTS_DECOMPRESSION)
             raise
 
 
@@ -326,7 +329,7 @@ class DownloadFaultsMiddleware:
             return response
         will_retry = self._will_retry(request)
         self.faults.record(
-            f"faults/http/{response.status}",
+            f"{stats_keys.FAULTS_HTTP}{response.status}",
             "HTTP %d from %s (%s)",
             response.status,
             request.url,
@@ -335,7 +338,7 @@ class DownloadFaultsMiddleware:
         wait = retry_after_seconds(response.headers.get("Retry-After"))
         if will_retry and wait:
             wait = min(wait, self.retry_after_max)
-            self.crawler.stats.inc_value("faults/retry_after")
+            self.crawler.stats.inc_value(stats_keys.FAULTS_RETRY_AFTER)
             logger.info("Waiting %.1f s before retrying %s (Retry-After)", wait, request.url)
             await asyncio.sleep(wait)
         return response
@@ -345,7 +348,7 @@ class DownloadFaultsMiddleware:
             return  # a refusal by a middleware, not a download fault
         kind = download_fault_kind(exception)
         self.faults.record(
-            f"faults/download/{kind}",
+            f"{stats_keys.FAULTS_DOWNLOAD}{kind}",
             "Download failed (%s) for %s (%s)",
             kind,
             request.url,
@@ -452,7 +455,7 @@ class ContentFaultsMiddleware:
             response = self._settle_charset(response)
         if not decodes_cleanly(response.body, response.encoding):
             self.faults.record(
-                "faults/content/invalid_bytes",
+                stats_keys.FAULTS_CONTENT_INVALID_BYTES,
                 "Bytes not valid %s in %s; shown as U+FFFD",
                 response.encoding,
                 response.url,
@@ -462,7 +465,7 @@ class ContentFaultsMiddleware:
     def _check_xml(self, response: TextResponse) -> None:
         if XML_ENTITY_DECLARATION.search(response.body[:65536]):
             self.faults.record(
-                "faults/content/xml_entities",
+                stats_keys.FAULTS_CONTENT_XML_ENTITIES,
                 "Refused %s: it declares XML entities (an expansion bomb?)",
                 response.url,
             )
@@ -470,7 +473,7 @@ class ContentFaultsMiddleware:
         error = xml_syntax_error(response.body)
         if error:
             self.faults.record(
-                "faults/content/malformed_xml",
+                stats_keys.FAULTS_CONTENT_MALFORMED_XML,
                 "Malformed XML in %s (%s); the spider reads what it can",
                 response.url,
                 error,
@@ -481,7 +484,7 @@ class ContentFaultsMiddleware:
         assert spider is not None
         retry = get_retry_request(request, spider=spider, reason="empty_body")
         self.faults.record(
-            "faults/content/empty",
+            stats_keys.FAULTS_CONTENT_EMPTY,
             "Empty page (HTTP 200, no body) at %s (%s)",
             response.url,
             "will retry" if retry else "not retried",
@@ -497,7 +500,7 @@ class ContentFaultsMiddleware:
         candidates = sorted({declared, meta}, key=lambda name: codecs.lookup(name).name != "utf-8")
         chosen = next((c for c in candidates if decodes_cleanly(response.body, c)), declared)
         self.faults.record(
-            "faults/content/charset_conflict",
+            stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT,
             "Charset conflict at %s: HTTP header says %s, <meta> says %s; decoding as %s",
             response.url,
             declared,

@@ -42,7 +42,8 @@ from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter
 from scrapy.utils.defer import deferred_from_coro
 
-from crawler.runtime.exit_status import FAILURES, record_failure
+from crawler.reporting import stats_keys
+from crawler.runtime.exit_status import record_failure
 from crawler.runtime.feeds import replace_durably
 from crawler.schema import article_schema
 
@@ -354,7 +355,7 @@ class ParquetItemExporter(BaseItemExporter):
 
     def finish_exporting(self) -> None:
         stats = self.crawler.stats if self.crawler else None
-        if stats is not None and stats.get_value(f"{FAILURES}start_error"):
+        if stats is not None and stats.get_value(stats_keys.FAILURES_START_ERROR):
             return  # the crawl never started: the old output stays as it was
         if self.buffer or (self.next_serial == 0 and not self.failed):
             self.flush()  # an empty crawl still leaves a readable, empty table
@@ -397,4 +398,4 @@ class ParquetItemExporter(BaseItemExporter):
 
     def count_lost(self, records: int) -> None:
         if self.crawler is not None and self.crawler.stats is not None:
-            self.crawler.stats.inc_value("output/records_lost", records)
+            self.crawler.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST, records)

@@ -44,8 +44,9 @@ from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.job import job_dir
 
-from crawler.reporting.outcomes import DropArticle
-from crawler.runtime.exit_status import FAILURES, RunRefused
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import DropArticle, DropReason, Outcome, OutcomeKind
+from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.feeds import LINE_FORMATS
 from crawler.runtime.locks import FileLock
 from crawler.runtime.run import ArchiveRun
@@ -125,7 +126,7 @@ class CrashSafeResume:
 
     def spider_opened(self, spider: Spider) -> None:
         if self.output_failed:
-            self.stats.set_value("resume/after_output_error", 1)
+            self.stats.set_value(stats_keys.RESUME_AFTER_OUTPUT_ERROR, 1)
             logger.warning(
                 "JOBDIR %s: the previous run stopped because its output could not be "
                 "written; discarded its seen-set and queue, so the articles it did not "
@@ -133,21 +134,21 @@ class CrashSafeResume:
                 self.jobdir,
             )
         elif self.unclean_stop:
-            self.stats.set_value("resume/unclean_stop", 1)
+            self.stats.set_value(stats_keys.RESUME_UNCLEAN_STOP, 1)
             logger.warning(
                 "JOBDIR %s: the previous run did not stop cleanly (killed?), so its request "
                 "queue was lost; discarded its seen-set and queue, discovery starts again",
                 self.jobdir,
             )
         if self.written.count:
-            self.stats.set_value("resume/written_articles", self.written.count)
+            self.stats.set_value(stats_keys.RESUME_WRITTEN_ARTICLES, self.written.count)
             logger.info(
                 "Resuming: %d articles already in %s will not be fetched or emitted again",
                 self.written.count,
                 ", ".join(map(str, self.feeds)),
             )
         if self.written.unreadable_lines:
-            self.stats.set_value("resume/unreadable_lines", self.written.unreadable_lines)
+            self.stats.set_value(stats_keys.RESUME_UNREADABLE_LINES, self.written.unreadable_lines)
             logger.warning(
                 "%d lines of %s are not article records; left as they are",
                 self.written.unreadable_lines,
@@ -159,7 +160,7 @@ class CrashSafeResume:
         if not self.jobdir:
             return
         marker = Path(self.jobdir, RUNNING_MARKER)
-        if self.stats.get_value(f"{FAILURES}output"):
+        if self.stats.get_value(stats_keys.FAILURES_OUTPUT):
             # The seen-set holds articles whose records were not written: the next run
             # must discard it as after a kill, and rediscover them.
             marker.write_text(f"{OUTPUT_FAILED}: {reason}\n")
@@ -259,11 +260,13 @@ class SkipWrittenArticlesMiddleware:
             return False
         if url_key(output.url) not in self.run.written.url_keys:
             return False
-        self.stats.inc_value("resume/skipped_articles")
+        self.stats.inc_value(stats_keys.RESUME_SKIPPED_ARTICLES)
         logger.debug("Already in the output, not fetched again: %s", output.url)
         sites = self.run.sites
         if sites is not None:  # the article is in the corpus: covered
-            self.run.coverage.outcome(sites.listed_key(output.url), "already_written")
+            self.run.coverage.outcome(
+                sites.listed_key(output.url), Outcome(OutcomeKind.ALREADY_WRITTEN)
+            )
         return True
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
@@ -303,7 +306,7 @@ class SkipWrittenRedirectsMiddleware:
 
     def process_request(self, request: Request) -> None:
         if request.meta.get("redirect_urls") and url_key(request.url) in self.run.written.url_keys:
-            self.stats.inc_value("resume/skipped_articles")
+            self.stats.inc_value(stats_keys.RESUME_SKIPPED_ARTICLES)
             logger.info("Redirect to a page already in the output, not followed: %s", request.url)
             raise AlreadyWritten(f"already in the output: {request.url}")
 
@@ -323,11 +326,17 @@ class WrittenArticlesPipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         if adapter.get("url") in self.run.written.urls:
-            self._drop("url", f"{adapter['url']} is already in the output")
+            self._drop(
+                DropReason.ALREADY_WRITTEN_URL, "url", f"{adapter['url']} is already in the output"
+            )
         if adapter.get("content_hash") in self.run.written.content_hashes:
-            self._drop("content", f"{adapter['url']} has the text of an article in the output")
+            self._drop(
+                DropReason.ALREADY_WRITTEN_CONTENT,
+                "content",
+                f"{adapter['url']} has the text of an article in the output",
+            )
         return item
 
-    def _drop(self, key: str, message: str) -> None:
-        self.stats.inc_value(f"resume/duplicates/{key}")
-        raise DropArticle(f"already_written_{key}", message, log_level="INFO")
+    def _drop(self, reason: DropReason, key: str, message: str) -> None:
+        self.stats.inc_value(f"{stats_keys.RESUME_DUPLICATES}{key}")
+        raise DropArticle(reason, message, log_level="INFO")

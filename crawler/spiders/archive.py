@@ -41,6 +41,8 @@ from crawler.discovery.multisite import CrawlSites, HostSites, Site
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import URL_CACHE_SIZE, SiteAddress, stripped_noise
 from crawler.items import ArticleItem
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import Outcome, OutcomeKind
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.resume import AlreadyWritten
@@ -296,16 +298,16 @@ class ArchiveSpider(Spider):
                 len(listed.errors),
             )
         if listed.errors:
-            stats.inc_value("url_list/invalid", len(listed.errors))
+            stats.inc_value(stats_keys.URL_LIST_INVALID, len(listed.errors))
         if not listed.urls:
-            stats.set_value("url_list/empty", 1)
+            stats.set_value(stats_keys.URL_LIST_EMPTY, 1)
             logger.warning("-a %s=%s lists no URL to crawl", listed.argument, listed.source)
         for url in listed.urls:
             if self.sites.hosts is None and not self.address.is_on_site(url):
-                stats.inc_value("url_list/off_site")
+                stats.inc_value(stats_keys.URL_LIST_OFF_SITE)
                 logger.error("Not on %s, skipped: %s", self.profile.public_origin, url)
                 continue
-            stats.inc_value("url_list/urls")
+            stats.inc_value(stats_keys.URL_LIST_URLS)
             request = self._article_request(url, source="url_list")
             if request is not None:
                 yield request
@@ -343,10 +345,10 @@ class ArchiveSpider(Spider):
         sitemap, problem = self._read_sitemap(response)
         stats = self.crawler.stats
         if sitemap is None:
-            stats.inc_value(f"sitemaps/invalid/{problem}")
+            stats.inc_value(f"{stats_keys.SITEMAPS_INVALID}{problem}")
             logger.warning("Ignoring invalid sitemap %s (%s)", response.url, problem)
             return
-        stats.inc_value(f"sitemaps/{sitemap.type}")
+        stats.inc_value(f"{stats_keys.SITEMAPS}{sitemap.type}")
         count = relative = 0
         try:
             for entry in sitemap:
@@ -357,19 +359,19 @@ class ArchiveSpider(Spider):
                     loc = response.urljoin(loc)
                 yield from self._sitemap_entry(response, sitemap.type, loc, entry)
         except (ValueError, TypeError, etree.LxmlError) as error:
-            stats.inc_value("sitemaps/invalid/unreadable_entry")
+            stats.inc_value(stats_keys.SITEMAPS_INVALID_UNREADABLE_ENTRY)
             logger.warning(
                 "Stopped reading sitemap %s after %d entries: %s", response.url, count, error
             )
         if relative:
-            stats.inc_value("sitemaps/relative_loc", relative)
+            stats.inc_value(stats_keys.SITEMAPS_RELATIVE_LOC, relative)
             logger.warning(
                 "%d relative <loc> values in sitemap %s, resolved against its URL",
                 relative,
                 response.url,
             )
         if count > SITEMAP_MAX_URLS:
-            stats.inc_value("sitemaps/over_limit")
+            stats.inc_value(stats_keys.SITEMAPS_OVER_LIMIT)
             logger.warning(
                 "Sitemap %s lists %d URLs, over the protocol's %d; all were read",
                 response.url,
@@ -385,7 +387,7 @@ class ArchiveSpider(Spider):
         if not self.date_range.is_open and self.date_range.modified_before(
             iso_day(entry.get("lastmod"))
         ):
-            stats.inc_value("date_range/skipped_sitemap_entries")
+            stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_SITEMAP_ENTRIES)
             return
         request: Request | None
         try:
@@ -398,7 +400,11 @@ class ArchiveSpider(Spider):
             on_site = is_on_site(self.address, loc)
         except ValueError as error:  # "http://[::1", a port out of range...
             self.run.faults.record(
-                "sitemaps/bad_loc", "Not a URL in sitemap %s: %r (%s)", response.url, loc, error
+                stats_keys.SITEMAPS_BAD_LOC,
+                "Not a URL in sitemap %s: %r (%s)",
+                response.url,
+                loc,
+                error,
             )
             return
         if request is not None:
@@ -406,11 +412,11 @@ class ArchiveSpider(Spider):
                 yield request
             return
         if on_site:
-            stats.inc_value("sitemaps/skipped_urls")
+            stats.inc_value(stats_keys.SITEMAPS_SKIPPED_URLS)
             logger.debug("Sitemap entry is not an article or listing: %s", loc)
         else:
             self.run.faults.record(
-                "sitemaps/skipped_urls",
+                stats_keys.SITEMAPS_SKIPPED_URLS,
                 "Off-site or non-HTTP URL in sitemap %s, not followed: %s",
                 response.url,
                 loc,
@@ -441,7 +447,7 @@ class ArchiveSpider(Spider):
 
     def parse_listing(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("pages/not_html")
+            self.crawler.stats.inc_value(stats_keys.PAGES_NOT_HTML)
             return
         listing = self.profile.listing_page(response, self.address.to_public(response.url))
         entries = listing.entries()
@@ -460,7 +466,7 @@ class ArchiveSpider(Spider):
             and not self.date_range.is_open
             and self.date_range.all_before([iso_day(e.published) for e in entries])
         ):
-            self.crawler.stats.inc_value("date_range/pagination_stopped")
+            self.crawler.stats.inc_value(stats_keys.DATE_RANGE_PAGINATION_STOPPED)
             logger.info(
                 "Every post on %s predates -a since: not following older pages", response.url
             )
@@ -490,8 +496,10 @@ class ArchiveSpider(Spider):
             self.not_modified(response)
             return
         if not isinstance(response, TextResponse):
-            self.crawler.stats.inc_value("pages/not_html")
-            self.run.coverage.outcome(self.sites.listed_key(response.url), "not_article:not_html")
+            self.crawler.stats.inc_value(stats_keys.PAGES_NOT_HTML)
+            self.run.coverage.outcome(
+                self.sites.listed_key(response.url), Outcome(OutcomeKind.NOT_ARTICLE, "not_html")
+            )
             logger.warning("Not an HTML page at an article URL: %s", response.url)
             return
         if self.follow_links:
@@ -505,15 +513,15 @@ class ArchiveSpider(Spider):
         reason = page.not_article_reason()
         if reason == NO_ARTICLE_MARKUP and not self.follow_links:
             # A URL list says "these are articles": an unsure guess does not overrule it.
-            self.crawler.stats.inc_value(f"url_list/extracted_unsure/{reason}")
+            self.crawler.stats.inc_value(f"{stats_keys.URL_LIST_EXTRACTED_UNSURE}{reason}")
             logger.info(
                 "Extracted as listed, though it looks unlike an article (%s): %s",
                 reason,
                 response.url,
             )
         elif reason is not None:
-            self.crawler.stats.inc_value(f"pages/not_article/{reason}")
-            self.run.coverage.outcome(key, f"not_article:{reason}")
+            self.crawler.stats.inc_value(f"{stats_keys.PAGES_NOT_ARTICLE}{reason}")
+            self.run.coverage.outcome(key, Outcome(OutcomeKind.NOT_ARTICLE, reason))
             logger.info("Not an article (%s): %s", reason, response.url)
             return
         if self.run.article_state is not None:
@@ -531,8 +539,8 @@ class ArchiveSpider(Spider):
         """A conditional re-check answered ``304 Not Modified``: the article is as the
         state has it; nothing was downloaded, nothing is extracted or emitted."""
         key = self.sites.listed_key((response.meta.get("redirect_urls") or [response.url])[0])
-        self.crawler.stats.inc_value("state/not_modified")
-        self.run.coverage.outcome(key, "not_modified")
+        self.crawler.stats.inc_value(stats_keys.STATE_NOT_MODIFIED)
+        self.run.coverage.outcome(key, Outcome(OutcomeKind.NOT_MODIFIED))
         if self.run.article_state is not None:
             self.run.article_state.confirm(key, utc_now())
         logger.debug("Not modified since the last run: %s", response.url)
@@ -543,21 +551,21 @@ class ArchiveSpider(Spider):
             item = page.to_item()
         except Exception:
             # One broken page must not end a crawl of thousands; it is logged and counted.
-            self.crawler.stats.inc_value("articles/dropped/extraction_error")
-            self.run.coverage.outcome(key, "dropped:extraction_error")
+            self.crawler.stats.inc_value(stats_keys.ARTICLES_DROPPED_EXTRACTION_ERROR)
+            self.run.coverage.outcome(key, Outcome(OutcomeKind.DROPPED, "extraction_error"))
             logger.exception("Extraction failed for %s", page.response.url)
             return None
         item.fetched_at = utc_now()
         if self.sites.hosts is not None:
             item.site = self.sites.site_of(page.response.url).name
-        self.crawler.stats.inc_value("articles/extracted")
+        self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
         return item
 
     def article_failed(self, failure: Failure) -> None:
         """Errback of article requests: the failure's kind goes to the coverage ledger."""
         key = self.sites.listed_key(failed_request(failure).url)
         if failure.check(AlreadyWritten):  # a resumed crawl: the article is in the output
-            self.run.coverage.outcome(key, "already_written")
+            self.run.coverage.outcome(key, Outcome(OutcomeKind.ALREADY_WRITTEN))
             return
         if failure.check(HttpError):
             kind = f"http_{cast(HttpError, failure.value).response.status}"
@@ -565,10 +573,10 @@ class ArchiveSpider(Spider):
             kind = "robots_forbidden"
         else:
             kind = failure.type.__name__ if failure.type else "error"
-        self.crawler.stats.inc_value(f"articles/failed/{kind}")
-        self.crawler.stats.inc_value(f"sites/failed/{self.sites.site_of(key).name}")
+        self.crawler.stats.inc_value(f"{stats_keys.ARTICLES_FAILED}{kind}")
+        self.crawler.stats.inc_value(f"{stats_keys.SITES_FAILED}{self.sites.site_of(key).name}")
         logger.warning("Article page failed (%s): %s", kind, failed_request(failure).url)
-        self.run.coverage.outcome(key, f"failed:{kind}")
+        self.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, kind))
 
     # -- the Wayback Machine (crawler/spiders/wayback.py does the work) ------------------
 
@@ -659,7 +667,7 @@ class ArchiveSpider(Spider):
                 if not self._already_scheduled(request):
                     yield request
         if filtered:
-            self.crawler.stats.inc_value("dupefilter/filtered", filtered)
+            self.crawler.stats.inc_value(stats_keys.DUPEFILTER_FILTERED, filtered)
 
     def _already_scheduled(self, request: Request) -> bool:
         """Whether the engine recently scheduled a request for the same URL; if so, it is
@@ -672,7 +680,7 @@ class ArchiveSpider(Spider):
         """
         if request.url not in self.scheduled:
             return False
-        self.crawler.stats.inc_value("dupefilter/filtered")
+        self.crawler.stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
         return True
 
     def _request_for(
@@ -706,12 +714,13 @@ class ArchiveSpider(Spider):
         served = self.sites.served_key(url)
         period = self.profile.archive_period(served)
         if period and not self.date_range.overlaps_month(*period):
-            self.crawler.stats.inc_value("date_range/skipped_archives")
+            self.crawler.stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_ARCHIVES)
             return None
         if period:
             archive = archive_period(served, period)
             if self.traps.is_waiting(served, archive):
-                self.crawler.stats.inc_value("dupefilter/filtered")  # as once it is scheduled
+                # Counted as the duplicate filter counts it once the archive is scheduled.
+                self.crawler.stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
                 return None
             if not self.traps.date_archive_allowed(served, archive):
                 return None
@@ -741,18 +750,18 @@ class ArchiveSpider(Spider):
         in_range_check = source == "listing" and not self.date_range.is_open
         day = iso_day(entry.published) if entry is not None and in_range_check else None
         if day and not self.date_range.contains(day):
-            stats.inc_value("date_range/skipped_listed_articles")
-            self.run.coverage.outcome(key, "out_of_date_range")
+            stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_LISTED_ARTICLES)
+            self.run.coverage.outcome(key, Outcome(OutcomeKind.OUT_OF_DATE_RANGE))
             return None
         known = (
             self.run.article_state.validators(key) if self.run.article_state is not None else None
         )
         if known is not None and not self.recheck:
             if not (source == "sitemap" and known.modified_since_fetch(lastmod)):
-                stats.inc_value("state/skipped_known")
-                self.run.coverage.outcome(key, "known")
+                stats.inc_value(stats_keys.STATE_SKIPPED_KNOWN)
+                self.run.coverage.outcome(key, Outcome(OutcomeKind.KNOWN))
                 return None
-            stats.inc_value("state/sitemap_modified")
+            stats.inc_value(stats_keys.STATE_SITEMAP_MODIFIED)
             logger.info("Sitemap lastmod %s is after the last fetch: re-checking %s", lastmod, url)
         headers = known.conditional_headers() if known is not None else {}
         address = None if self.sites.hosts is None else self.sites.site_of(url).address

@@ -35,6 +35,8 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.reporting import stats_keys
+
 logger = logging.getLogger(__name__)
 
 LISTING_POSTS = "listing_posts"
@@ -115,7 +117,7 @@ class TrapRules:
 
     def _fired(self, rule: str, message: str, *args: object, count: int = 1) -> None:
         """Count a rule; log its first firing at INFO, later ones at DEBUG."""
-        self.stats.inc_value(f"traps/{rule}", count)
+        self.stats.inc_value(f"{stats_keys.TRAPS}{rule}", count)
         level = logging.DEBUG if rule in self.logged else logging.INFO
         self.logged.add(rule)
         logger.log(level, message + " (counted as traps/%s)", *args, rule)
@@ -200,7 +202,7 @@ class TrapRules:
                 self.pattern_budget,
                 pattern,
             )
-        self.stats.inc_value("traps/pattern_budget_exhausted")
+        self.stats.inc_value(stats_keys.TRAPS_PATTERN_BUDGET_EXHAUSTED)
         return False
 
     # -- URL noise ----------------------------------------------------------------------

@@ -30,6 +30,8 @@ from scrapy.settings import BaseSettings
 from crawler.discovery.daterange import DateRange
 from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import SiteAddress
+from crawler.reporting import stats_keys
+from crawler.reporting.outcomes import Outcome, OutcomeKind
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import SiteProfile, UrlKind
 
@@ -145,16 +147,16 @@ class WaybackSource:
 
     def parse_index(self, response: Response) -> Iterator[Request]:
         rows, resume_key = cdx_rows(response)
-        self.stats.inc_value("wayback/index_pages")
+        self.stats.inc_value(stats_keys.WAYBACK_INDEX_PAGES)
         for row in rows:
             key = self.spider.sites.listed_key(row["original"])
             if key in self.urls_seen or not self.spider.address.is_on_site(key):
                 continue
             self.urls_seen.add(key)
             if self.spider.profile.classify_url(key) is not UrlKind.ARTICLE:
-                self.stats.inc_value("wayback/urls_not_articles")
+                self.stats.inc_value(stats_keys.WAYBACK_URLS_NOT_ARTICLES)
                 continue
-            self.stats.inc_value("wayback/article_urls")
+            self.stats.inc_value(stats_keys.WAYBACK_ARTICLE_URLS)
             self.spider.run.coverage.listed(key, "wayback")
             yield self.captures_request(key, row["original"])
         if resume_key:
@@ -213,20 +215,20 @@ class WaybackSource:
                     dont_filter=True,
                     priority=10,
                 )
-        self.stats.inc_value("wayback/urls_without_usable_capture")
-        self.spider.run.coverage.outcome(key, "failed:no_usable_capture")
+        self.stats.inc_value(stats_keys.WAYBACK_URLS_WITHOUT_USABLE_CAPTURE)
+        self.spider.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, "no_usable_capture"))
         logger.warning("No usable capture of %s in the Wayback Machine", key)
         return None
 
     def skip(self, capture: Capture, reason: str) -> None:
-        self.stats.inc_value(f"wayback/captures_skipped/{reason}")
+        self.stats.inc_value(f"{stats_keys.WAYBACK_CAPTURES_SKIPPED}{reason}")
         logger.info("Skipped capture %s of %s: %s", capture.timestamp, capture.original, reason)
 
     def tried(self, capture: Capture) -> None:
-        self.stats.inc_value("wayback/captures_tried")
+        self.stats.inc_value(stats_keys.WAYBACK_CAPTURES_TRIED)
 
     def used(self, capture: Capture) -> dict[str, str]:
-        self.stats.inc_value("wayback/captures_used")
+        self.stats.inc_value(stats_keys.WAYBACK_CAPTURES_USED)
         return {
             "timestamp": capture.timestamp,
             "url": f"{self.endpoint}/web/{capture.timestamp}id_/{capture.original}",

@@ -1,0 +1,174 @@
+"""Every stats key the crawl writes or reads, named once.
+
+The spider, pipelines, middlewares, extensions, the run report and the tests use these
+names, so a key cannot be spelled two ways. A name ending in ``/`` is a family: the key
+is the name followed by a detail (``f"{ARTICLES_DROPPED}{reason}"`` is
+``articles/dropped/missing_title``). The values are what users see in the run report and
+``ARCHIVE_REPORT_FILE``: renaming one changes the output.
+"""
+
+from __future__ import annotations
+
+# -- articles ------------------------------------------------------------------------
+ARTICLES = "articles/"
+ARTICLES_EXTRACTED = "articles/extracted"
+ARTICLES_EMITTED = "articles/emitted"
+ARTICLES_DROPPED = "articles/dropped/"
+"""+ the reason (``crawler.reporting.outcomes.DropReason``), or ``extraction_error``."""
+ARTICLES_DROPPED_EXTRACTION_ERROR = f"{ARTICLES_DROPPED}extraction_error"
+ARTICLES_DUPLICATES = "articles/duplicates/"
+"""+ what a duplicate shares with an emitted record: ``url`` or ``content``."""
+ARTICLES_FAILED = "articles/failed/"
+"""+ how the page failed: ``http_404``, ``robots_forbidden``, an exception's name."""
+ARTICLES_FILTERED = "articles/filtered/"
+ARTICLES_FILTERED_OUT_OF_DATE_RANGE = f"{ARTICLES_FILTERED}out_of_date_range"
+ARTICLES_FILTERED_OUT_OF_DATE_RANGE_AFTER_CRAWL = (
+    f"{ARTICLES_FILTERED}out_of_date_range_after_crawl"
+)
+SITES_EMITTED = "sites/emitted/"
+SITES_DROPPED = "sites/dropped/"
+SITES_FAILED = "sites/failed/"
+"""+ the site's name (records of a URL list spanning sites say which)."""
+TITLE_SITE_SUFFIX_REMOVED = "title/site_suffix_removed"
+NORMALIZE = "normalize/"
+NORMALIZE_REJECTED_DATE = "normalize/rejected_date/"
+"""+ ``<field>/<why>``: a date kept raw only."""
+
+# -- pages ---------------------------------------------------------------------------
+PAGES = "pages/"
+PAGES_NOT_HTML = "pages/not_html"
+PAGES_NOT_ARTICLE = "pages/not_article/"
+"""+ what the page is instead (the site profile's reason)."""
+
+# -- discovery: URL lists, sitemaps, date ranges -------------------------------------
+URL_LIST_URLS = "url_list/urls"
+URL_LIST_INVALID = "url_list/invalid"
+URL_LIST_OFF_SITE = "url_list/off_site"
+URL_LIST_EMPTY = "url_list/empty"
+URL_LIST_EXTRACTED_UNSURE = "url_list/extracted_unsure/"
+SITEMAPS = "sitemaps/"
+"""+ the kind read: ``urlset`` or ``sitemapindex``."""
+SITEMAPS_URLSET = f"{SITEMAPS}urlset"
+SITEMAPS_SITEMAPINDEX = f"{SITEMAPS}sitemapindex"
+SITEMAPS_INVALID = "sitemaps/invalid/"
+"""+ why: ``gzip_error``, ``not_xml``, ``empty``, ``not_a_sitemap``, ``unreadable_entry``."""
+SITEMAPS_INVALID_UNREADABLE_ENTRY = f"{SITEMAPS_INVALID}unreadable_entry"
+SITEMAPS_RELATIVE_LOC = "sitemaps/relative_loc"
+SITEMAPS_BAD_LOC = "sitemaps/bad_loc"
+SITEMAPS_OVER_LIMIT = "sitemaps/over_limit"
+SITEMAPS_SKIPPED_URLS = "sitemaps/skipped_urls"
+DATE_RANGE_SKIPPED_SITEMAP_ENTRIES = "date_range/skipped_sitemap_entries"
+DATE_RANGE_SKIPPED_ARCHIVES = "date_range/skipped_archives"
+DATE_RANGE_SKIPPED_LISTED_ARTICLES = "date_range/skipped_listed_articles"
+DATE_RANGE_PAGINATION_STOPPED = "date_range/pagination_stopped"
+DATE_RANGE_UNDATED_KEPT = "date_range/undated_kept"
+TRAPS = "traps/"
+"""+ the spider-trap rule that fired (``crawler/spiders/traps.py``)."""
+TRAPS_PATTERN_BUDGET_EXHAUSTED = f"{TRAPS}pattern_budget_exhausted"
+
+# -- dates from listings -------------------------------------------------------------
+DATES = "dates/"
+DATES_FROM = "dates/from_"
+"""+ where a record without a date of its own got one: ``dates/from_listing``..."""
+DATES_UNDATED = "dates/undated"
+DATES_RESOLVED_AFTER_CRAWL = "dates/resolved_after_crawl/"
+DATES_RESOLUTION_FAILED = "dates/resolution_failed"
+
+# -- incremental state ---------------------------------------------------------------
+STATE = "state/"
+STATE_NEW = "state/new"
+STATE_CHANGED = "state/changed"
+STATE_UNCHANGED = "state/unchanged"
+STATE_NOT_MODIFIED = "state/not_modified"
+STATE_SKIPPED_KNOWN = "state/skipped_known"
+STATE_SITEMAP_MODIFIED = "state/sitemap_modified"
+
+# -- resume --------------------------------------------------------------------------
+RESUME = "resume/"
+RESUME_WRITTEN_ARTICLES = "resume/written_articles"
+RESUME_UNREADABLE_LINES = "resume/unreadable_lines"
+RESUME_UNCLEAN_STOP = "resume/unclean_stop"
+RESUME_AFTER_OUTPUT_ERROR = "resume/after_output_error"
+RESUME_SKIPPED_ARTICLES = "resume/skipped_articles"
+RESUME_DUPLICATES = "resume/duplicates/"
+"""+ what the record shares with one in the output: ``url`` or ``content``."""
+RESUME_TORN_LINE_BYTES_CUT = "resume/torn_line_bytes_cut"
+
+# -- faults (crawler/runtime/middlewares.py) -----------------------------------------
+FAULTS = "faults/"
+FAULTS_HTTP = "faults/http/"
+FAULTS_DOWNLOAD = "faults/download/"
+FAULTS_RETRY_AFTER = "faults/retry_after"
+FAULTS_DECOMPRESSION = "faults/decompression"
+FAULTS_REDIRECT_LOOP = "faults/redirect/loop"
+FAULTS_REDIRECT_TOO_MANY = "faults/redirect/too_many"
+FAULTS_OFF_SITE = "faults/off_site/"
+"""+ ``request`` or ``redirect``."""
+FAULTS_BAD_SCHEME = "faults/bad_scheme"
+FAULTS_CONTENT_EMPTY = "faults/content/empty"
+FAULTS_CONTENT_INVALID_BYTES = "faults/content/invalid_bytes"
+FAULTS_CONTENT_CHARSET_CONFLICT = "faults/content/charset_conflict"
+FAULTS_CONTENT_XML_ENTITIES = "faults/content/xml_entities"
+FAULTS_CONTENT_MALFORMED_XML = "faults/content/malformed_xml"
+
+# -- failures: any makes the exit status 1 (crawler/runtime/exit_status.py) ----------
+FAILURES = "failures/"
+FAILURES_OUTPUT = f"{FAILURES}output"
+FAILURES_START_ERROR = f"{FAILURES}start_error"
+OUTPUT_RECORDS_LOST = "output/records_lost"
+
+# -- reports -------------------------------------------------------------------------
+COVERAGE = "coverage/"
+"""+ ``listed``, ``covered``, ``missing``, ``unavailable``, ``not_articles``."""
+COVERAGE_LISTED = f"{COVERAGE}listed"
+COVERAGE_MISSING = f"{COVERAGE}missing"
+QUALITY = "quality/"
+QUALITY_RECORDS = f"{QUALITY}records"
+QUALITY_PRESENT = f"{QUALITY}present/"
+"""+ a record field that is present (not null, not empty)."""
+QUALITY_DATES = f"{QUALITY}dates/"
+"""+ where the published date came from (``published_source``), or ``none``."""
+QUALITY_LANGUAGE = f"{QUALITY}language/"
+QUALITY_SHORT_BODY = f"{QUALITY}short_body"
+
+# -- sources and capture -------------------------------------------------------------
+WAYBACK_INDEX_PAGES = "wayback/index_pages"
+WAYBACK_ARTICLE_URLS = "wayback/article_urls"
+WAYBACK_URLS_NOT_ARTICLES = "wayback/urls_not_articles"
+WAYBACK_URLS_WITHOUT_USABLE_CAPTURE = "wayback/urls_without_usable_capture"
+WAYBACK_CAPTURES_TRIED = "wayback/captures_tried"
+WAYBACK_CAPTURES_USED = "wayback/captures_used"
+WAYBACK_CAPTURES_SKIPPED = "wayback/captures_skipped/"
+WARC_RECORDS = "warc/records"
+WARC_FILES = "warc/files"
+WARC_BYTES = "warc/bytes"
+REPLAY_ANSWERED = "replay/answered"
+REPLAY_NOT_IN_ARCHIVE = "replay/not_in_archive"
+
+# -- distributed crawls --------------------------------------------------------------
+DISTRIBUTED_REQUESTS_TAKEN = "distributed/requests_taken"
+DISTRIBUTED_REQUESTS_ACKNOWLEDGED = "distributed/requests_acknowledged"
+DISTRIBUTED_TAKEN_FOR_GONE = "distributed/taken_for_gone"
+DISTRIBUTED_WORKERS_GONE = "distributed/workers_gone"
+DISTRIBUTED_REQUESTS_REQUEUED = "distributed/requests_requeued"
+DISTRIBUTED_IDLE_WAITS = "distributed/idle_waits"
+
+# -- Scrapy's (and scrapy-redis's) own keys that we read or add to -------------------
+DOWNLOADER_RESPONSE_COUNT = "downloader/response_count"
+DOWNLOADER_RESPONSE_STATUS_COUNT = "downloader/response_status_count/"
+DOWNLOADER_EXCEPTION_TYPE_COUNT = "downloader/exception_type_count/"
+HTTPERROR = "httperror/"
+HTTPERROR_RESPONSE_IGNORED_STATUS_COUNT = "httperror/response_ignored_status_count/"
+ROBOTSTXT_FORBIDDEN = "robotstxt/forbidden"
+OFFSITE = "offsite/"
+OFFSITE_FILTERED = "offsite/filtered"
+DUPEFILTER_FILTERED = "dupefilter/filtered"
+"""Added to by the spider for links it does not yield, as the duplicate filter would."""
+SPIDER_EXCEPTIONS = "spider_exceptions/"
+SPIDER_EXCEPTIONS_COUNT = f"{SPIDER_EXCEPTIONS}count"
+SCHEDULER_DEQUEUED_REDIS = "scheduler/dequeued/redis"
+LOG_COUNT_ERROR = "log_count/ERROR"
+LOG_COUNT_WARNING = "log_count/WARNING"
+ITEM_SCRAPED_COUNT = "item_scraped_count"
+ITEM_DROPPED_COUNT = "item_dropped_count"
+ITEM_DROPPED_REASONS_COUNT = "item_dropped_reasons_count/"
