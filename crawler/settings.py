@@ -136,8 +136,10 @@ EXTENSIONS: dict[type, int | None] = {
 # Corpus quality (crawler/reporting/corpus_quality.py): counts each emitted record's
 # fields as quality/... stats, summarized in both reports.
 EXTENSIONS |= {CorpusQuality: 480}
-# Dates from listings seen after their article was emitted: joined into the output at the end.
-EXTENSIONS |= {ListingDateResolution: 470}
+# Dates from listings seen after their article was emitted: joined into the output at the end
+# (crawler/runtime/date_join.py), before the reports count them and before CrashSafeResume
+# (100) marks JOBDIR cleanly stopped, so a kill during the join is resumed as a kill.
+EXTENSIONS |= {ListingDateResolution: 90}
 # Resume (crawler/runtime/resume.py): JOBDIR survives kill -9, the output says what is done.
 # Scrapy's SpiderState stays on: with JOBDIR, `spider.state` is a dict kept across runs
 # (the incremental state of `-a state=PATH` is the run's `article_state`, not this).

@@ -17,7 +17,8 @@ class ListingDatePipeline:
     date takes the date a listing printed beside the post, else the month of a month
     archive that lists it, from what the crawl has read so far (the rest is joined when the
     crawl ends, ``crawler/discovery/dates.py``); counted as ``dates/from_<source>``, and
-    ``dates/undated`` when there is none yet."""
+    ``dates/undated`` when there is none yet. With ``JOBDIR``, the dates the crawl knows
+    are on disk before the record is written."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -35,6 +36,7 @@ class ListingDatePipeline:
             keys = [sites.listed_key(adapter[f]) for f in ("url", "fetched_url") if adapter.get(f)]
         # Read per item: a distributed crawl swaps in a shared ledger when it opens.
         source = date_record(item, self.run.dates, keys)
+        self.run.dates.sync()  # the dates known when the record is written reach the disk first
         assert self.crawler.stats is not None
         if source is not None:
             self.crawler.stats.inc_value(f"{stats_keys.DATES_FROM}{source}")

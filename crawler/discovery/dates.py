@@ -17,7 +17,9 @@ twice: when the record is made (:class:`pipelines.dates.ListingDatePipeline`), w
 is known then, and once more over the finished output when the crawl ends
 (:class:`crawler.runtime.date_join.ListingDateResolution`), with everything the crawl
 saw. The ledger only grows and keeps the least value of each kind, so the output is the
-same whatever order pages came in.
+same whatever order pages came in. With ``JOBDIR`` every value it gains is also kept on
+disk (:class:`crawler.runtime.date_join.DateJournal`), so a resumed crawl knows every
+date the runs before it saw.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from itemadapter import ItemAdapter
 
@@ -58,6 +60,16 @@ class ListedDate:
     source: str
 
 
+class LedgerJournal(Protocol):
+    """Where a :class:`DateLedger` keeps what it learns, to be read back by a resumed crawl."""
+
+    def noted(self, key: str, raw_date: str | None, month: tuple[int, int] | None) -> None:
+        """The ledger now holds ``raw_date`` and/or ``month`` (None: unchanged) for ``key``."""
+
+    def sync(self) -> None:
+        """Everything noted so far is on disk."""
+
+
 class DateLedger:
     """Listing dates and month archives of listed articles, by canonical public URL.
 
@@ -69,6 +81,8 @@ class DateLedger:
     def __init__(self) -> None:
         self.listing_dates: dict[str, str] = {}
         self.months: dict[str, tuple[int, int]] = {}
+        self.journal: LedgerJournal | None = None
+        """Told every value the ledger gains (``JOBDIR``'s copy), when there is one."""
 
     def __len__(self) -> int:
         return len(self.listing_dates.keys() | self.months.keys())
@@ -76,14 +90,24 @@ class DateLedger:
     def listed(self, key: str, raw_date: str | None, month: tuple[int, int] | None) -> None:
         """A listing shows the article at ``key``, with ``raw_date`` beside it; ``month``
         is the ``(year, month)`` of the listing when it is a month archive."""
+        gained_date = gained_month = None
         if raw_date and raw_date.strip():
+            raw_date = raw_date.strip()
             known = self.listing_dates.get(key)
-            self.listing_dates[key] = (
-                raw_date.strip() if known is None else min(known, raw_date.strip())
-            )
+            if known is None or raw_date < known:
+                self.listing_dates[key] = gained_date = raw_date
         if month is not None:
             known_month = self.months.get(key)
-            self.months[key] = month if known_month is None else min(known_month, month)
+            if known_month is None or month < known_month:
+                self.months[key] = gained_month = month
+        if self.journal is not None and (gained_date or gained_month):
+            self.journal.noted(key, gained_date, gained_month)
+
+    def sync(self) -> None:
+        """Every date the ledger holds is on disk (when it has a journal): called before a
+        record that may need one is written."""
+        if self.journal is not None:
+            self.journal.sync()
 
     def date_for(self, keys: Iterable[str]) -> ListedDate | None:
         """The best date any listing gave for an article known under ``keys``.

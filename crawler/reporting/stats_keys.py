@@ -93,6 +93,11 @@ RESUME_SKIPPED_ARTICLES = "resume/skipped_articles"
 RESUME_DUPLICATES = "resume/duplicates/"
 """+ what the record shares with one in the output: ``url`` or ``content``."""
 RESUME_TORN_LINE_BYTES_CUT = "resume/torn_line_bytes_cut"
+RESUME_LISTING_DATES_READ = "resume/listing_dates_read"
+"""Lines of ``JOBDIR/listing-dates.jsonl`` read back (``crawler/runtime/date_join.py``)."""
+RESUME_LISTING_DATES_TORN_BYTES_CUT = "resume/listing_dates_torn_bytes_cut"
+RESUME_LISTING_DATES_UNREADABLE_LINES = "resume/listing_dates_unreadable_lines"
+RESUME_LISTING_DATES_WRITE_FAILED = "resume/listing_dates_write_failed"
 
 # -- faults (crawler/runtime/middlewares.py) -----------------------------------------
 FAULTS = "faults/"

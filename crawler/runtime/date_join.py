@@ -2,7 +2,20 @@
 
 A listing can be read after the article it dates was written. When the crawl ends,
 :class:`ListingDateResolution` gives every record of the output that has no date of its
-own the best date the whole crawl saw, rewriting the output crash-safely.
+own the best date the whole job saw, rewriting the output crash-safely. It survives a
+kill at any point:
+
+- with ``JOBDIR``, every date the ledger learns is appended to
+  ``JOBDIR/listing-dates.jsonl`` (:class:`DateJournal`) and read back by the run that
+  resumes the job, which therefore knows every date the killed run saw, even from
+  listings it does not read again;
+- the join covers the whole output, the records of earlier runs of the job included (every
+  Parquet part, not only this run's);
+- each file is replaced whole (written beside it, ``fsync``-ed, renamed), and the join
+  only ever sets a record's date to what the ledger gives, so running it again over a
+  partly joined output (a kill between two files) finishes it and changes nothing else.
+  The ``JOBDIR`` marker of an unclean stop is removed only after the join
+  (:class:`crawler.runtime.resume.CrashSafeResume`).
 """
 
 from __future__ import annotations
@@ -15,17 +28,23 @@ from pathlib import Path
 from typing import Any, Self
 from urllib.parse import unquote, urlsplit
 
-from scrapy import Spider, signals
+from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.extensions.feedexport import FeedExporter
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.job import job_dir
 
-from crawler.discovery.dates import date_record
+from crawler.discovery.dates import DateLedger, date_record
 from crawler.reporting import stats_keys
-from crawler.runtime.feeds import replace_durably
-from crawler.runtime.parquet import part_versions, rewrite_records
+from crawler.runtime.feeds import cut_torn_last_line, replace_durably
+from crawler.runtime.parquet import ParquetItemExporter, rewrite_parts
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
+
+
+DATE_JOURNAL = "listing-dates.jsonl"
+"""File in ``JOBDIR``: every listing date and month archive the job's runs have seen."""
 
 
 def local_jsonlines_feeds(feeds: dict[Any, dict[str, Any]]) -> tuple[list[Path], list[str]]:
@@ -80,6 +99,38 @@ def resolve_output(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
     return changed
 
 
+def resolve_parquet(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
+    """:func:`resolve_output` for the parts of a Parquet output: each part in which a
+    record changes is replaced whole; returns how many records changed."""
+    changed = 0
+
+    def counted(record: dict[str, Any]) -> str:
+        nonlocal changed
+        action = resolve(record)
+        changed += action != KEEP
+        return action
+
+    rewrite_parts(path, lambda records: revised_part(records, counted))
+    return changed
+
+
+def revised_part(
+    records: list[dict[str, Any]], resolve: Callable[[dict[str, Any]], str]
+) -> list[dict[str, Any]] | None:
+    """The records of a Parquet part as ``resolve`` says (see :func:`resolve_output`), or
+    None when none changes.
+
+    >>> revised_part([{"n": 1}, {"n": 2}], lambda r: REMOVE if r["n"] == 2 else KEEP)
+    [{'n': 1}]
+    >>> revised_part([{"n": 1}], lambda r: KEEP) is None
+    True
+    """
+    actions = [resolve(record) for record in records]
+    if all(action == KEEP for action in actions):
+        return None
+    return [record for record, action in zip(records, actions, strict=True) if action != REMOVE]
+
+
 DATE_FIELDS = ("published", "published_raw", "published_source", "published_precision")
 
 
@@ -98,18 +149,154 @@ def parquet_feeds(feeds: dict[Any, dict[str, Any]]) -> list[Path]:
     return [Path(str(uri)) for uri, options in feeds.items() if options.get("format") == "parquet"]
 
 
+def replaced_unwritten(feeds: dict[Any, dict[str, Any]]) -> dict[Any, dict[str, Any]]:
+    """The feeds (``FEEDS``) but those that ``-O`` replaces and this run left unwritten:
+    they still hold the old output, which the feed's close empties.
+
+    >>> replaced_unwritten({"a.jsonl": {"overwrite": True}, "b.jsonl": {}})
+    {'b.jsonl': {}}
+    """
+    return {uri: options for uri, options in feeds.items() if not options.get("overwrite")}
+
+
+class DateJournal:
+    """``JOBDIR/listing-dates.jsonl``: what a :class:`DateLedger` learns, as it learns it.
+
+    One JSON line per value the ledger gains (a post listed for the first time, or with a
+    lesser date): ``{"url": "https://…/post/", "date": "Oct 18, 2013"}``, with
+    ``"month": "2013-10"`` from a month archive. Each line is one ``write()`` (on disk after
+    a kill: the kernel has it), ``fsync``-ed before the next record is written (so a power
+    cut keeps every date known when a record was written) and when the crawl closes. The
+    ledger only keeps least values, so reading the lines back in any order gives it again;
+    a last line torn by a kill in mid-write is cut off first.
+    """
+
+    def __init__(self, path: Path, stats: StatsCollector) -> None:
+        self.path = path
+        self.stats = stats
+        self.fd: int | None = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.unsynced = False
+
+    @staticmethod
+    def read_back(path: Path, ledger: DateLedger, stats: StatsCollector) -> int:
+        """Give ``ledger`` every date of the journal at ``path`` (if any); returns how many
+        lines were read. Counts ``resume/listing_dates_torn_bytes_cut`` and
+        ``resume/listing_dates_unreadable_lines``."""
+        if not path.exists():
+            return 0
+        cut = cut_torn_last_line(path)
+        if cut:
+            stats.inc_value(stats_keys.RESUME_LISTING_DATES_TORN_BYTES_CUT, cut)
+            logger.warning("Cut a torn last line (%d bytes) from %s", cut, path)
+        read = unreadable = 0
+        with path.open("rb") as lines:
+            for line in lines:
+                entry = journal_entry(line)
+                if entry is None:
+                    unreadable += 1
+                    continue
+                ledger.listed(*entry)
+                read += 1
+        if unreadable:
+            stats.inc_value(stats_keys.RESUME_LISTING_DATES_UNREADABLE_LINES, unreadable)
+            logger.warning("%d lines of %s are not listing dates; skipped", unreadable, path)
+        return read
+
+    def noted(self, key: str, raw_date: str | None, month: tuple[int, int] | None) -> None:
+        if self.fd is None:
+            return
+        entry: dict[str, str] = {"url": key}
+        if raw_date:
+            entry["date"] = raw_date
+        if month is not None:
+            entry["month"] = f"{month[0]:04d}-{month[1]:02d}"
+        line = memoryview(json.dumps(entry, ensure_ascii=False).encode() + b"\n")
+        try:
+            written = 0
+            while written < len(line):
+                written += os.write(self.fd, line[written:])
+        except OSError as error:
+            self.failed(error)
+            return
+        self.unsynced = True
+
+    def sync(self) -> None:
+        if self.fd is None or not self.unsynced:
+            return
+        try:
+            os.fsync(self.fd)
+        except OSError as error:
+            self.failed(error)
+            return
+        self.unsynced = False
+
+    def failed(self, error: OSError) -> None:
+        """A write that failed (disk full): the journal stops; the crawl goes on, and its
+        own join still has every date (a resumed run reads its listings again)."""
+        logger.error(
+            "Cannot write to %s (%s): listing dates seen from now on are not kept for a "
+            "resumed run",
+            self.path,
+            error.strerror or error,
+        )
+        self.stats.inc_value(stats_keys.RESUME_LISTING_DATES_WRITE_FAILED)
+        self.close()
+
+    def close(self) -> None:
+        if self.fd is None:
+            return
+        self.sync()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def journal_entry(line: bytes) -> tuple[str, str | None, tuple[int, int] | None] | None:
+    """The ``(key, raw_date, month)`` of a journal line, or None if it is not one.
+
+    >>> journal_entry(b'{"url": "https://x/a/", "date": "Oct 18, 2013", "month": "2013-10"}\\n')
+    ('https://x/a/', 'Oct 18, 2013', (2013, 10))
+    >>> journal_entry(b'{"url": "https://x/a/", "month": "10/2013"}\\n') is None
+    True
+    """
+    try:
+        entry = json.loads(line)
+        key, raw_date, month = entry["url"], entry.get("date"), entry.get("month")
+        if not isinstance(key, str) or not isinstance(raw_date, str | None):
+            return None
+        if month is None:
+            return key, raw_date, None
+        year, number = (int(part) for part in month.split("-"))
+        return key, raw_date, (year, number)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def write_pending_parquet_row_groups(crawler: Crawler) -> None:
+    """Write the Parquet feeds' last records now. Scrapy closes its feeds (and the Parquet
+    exporter writes its last row group) only after the ``spider_closed`` handlers have run,
+    and the join must see every record before the reports count them."""
+    feeds = crawler.get_extension(FeedExporter)
+    for slot in getattr(feeds, "slots", ()):
+        if isinstance(slot.exporter, ParquetItemExporter):
+            slot.exporter.write_pending()
+
+
 class ListingDateResolution:
     """When the crawl ends, gives every record of the output that has no date of its own
-    the best date the whole crawl saw in listings (see the module docstring); counted as
+    the best date the whole job saw in listings (see the module docstring); counted as
     ``dates/resolved_after_crawl/<source>``. A record kept while undated whose date is now
     outside ``-a since/until`` is removed (``articles/filtered/out_of_date_range_after_crawl``),
-    so a date range gives the same output whatever order pages came in. Only local JSON Lines
-    feeds can be rewritten: with any other feed (Parquet, stdout) nothing is rewritten, so
-    the outputs agree, and a WARNING says so when records were written undated."""
+    so a date range gives the same output whatever order pages came in. Local JSON Lines
+    and Parquet feeds are rewritten: with any other feed (stdout, S3) nothing is rewritten,
+    and a WARNING says so when records were written undated.
+
+    With ``JOBDIR``, keeps the ledger in ``JOBDIR/listing-dates.jsonl`` (:class:`DateJournal`)
+    and reads it back when a job resumes (``resume/listing_dates_read``)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.earlier_parts: set[tuple[Path, int]] = set()
+        self.journal: DateJournal | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -118,12 +305,29 @@ class ListingDateResolution:
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
-    def spider_opened(self, spider: Spider) -> None:
-        """Parquet parts already there (a resumed crawl's) are never rewritten."""
-        feeds = self.crawler.settings.getdict("FEEDS")
-        self.earlier_parts = set().union(*(part_versions(path) for path in parquet_feeds(feeds)))
+    def spider_opened(self) -> None:
+        """With ``JOBDIR``: the dates earlier runs of the job saw, and a journal of new ones."""
+        run = ArchiveRun.of(self.crawler)
+        jobdir = job_dir(self.crawler.settings)
+        if run.sites is None or not jobdir:
+            return
+        ledger = run.dates  # a distributed crawl's shared ledger: it is made before this
+        assert self.crawler.stats is not None
+        path = Path(jobdir, DATE_JOURNAL)
+        read = DateJournal.read_back(path, ledger, self.crawler.stats)
+        if read:
+            self.crawler.stats.set_value(stats_keys.RESUME_LISTING_DATES_READ, read)
+            logger.info("Listing dates: %d seen by earlier runs, read back from %s", read, path)
+        self.journal = ledger.journal = DateJournal(path, self.crawler.stats)
 
-    def spider_closed(self, spider: Spider) -> None:
+    def spider_closed(self) -> None:
+        try:
+            self.join()
+        finally:
+            if self.journal is not None:
+                self.journal.close()
+
+    def join(self) -> None:
         run = ArchiveRun.of(self.crawler)
         ledger, sites = run.dates, run.sites
         if not ledger or sites is None:
@@ -132,6 +336,8 @@ class ListingDateResolution:
         assert self.crawler.stats is not None
         stats = self.crawler.stats
         feeds = self.crawler.settings.getdict("FEEDS")
+        if not stats.get_value(stats_keys.ITEM_SCRAPED_COUNT):
+            feeds = replaced_unwritten(feeds)
         local, other = local_jsonlines_feeds(feeds)
         parquet = parquet_feeds(feeds)
         unjoined = [uri for uri in other if Path(str(uri)) not in parquet]
@@ -140,7 +346,10 @@ class ListingDateResolution:
                 "Listing dates read after their articles were written are not joined into %s",
                 ", ".join(unjoined),
             )
+        write_pending_parquet_row_groups(self.crawler)
         date_range = run.date_range
+        # Records an earlier run of the job wrote are not in this run's quality counts.
+        earlier = run.written.urls
 
         def resolve(record: dict[str, Any]) -> str:
             keys = [listed_key(record[f]) for f in ("url", "fetched_url") if record.get(f)]
@@ -156,7 +365,8 @@ class ListingDateResolution:
                 )
                 return REMOVE
             stats.inc_value(f"{stats_keys.DATES_RESOLVED_AFTER_CRAWL}{source}")
-            recount_quality(stats, before, record)
+            if record.get("url") not in earlier:
+                recount_quality(stats, before, record)
             return REWRITE
 
         counted = False  # each record is counted once, in the first output rewritten
@@ -172,9 +382,7 @@ class ListingDateResolution:
 
         for path in parquet:
             try:
-                resolved = rewrite_records(
-                    path, lambda r: resolve_once(r) == REWRITE, self.earlier_parts
-                )
+                resolved = resolve_parquet(path, resolve_once)
             except (OSError, ValueError) as error:
                 stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
                 logger.error("Could not join listing dates into %s: %s", path, error)

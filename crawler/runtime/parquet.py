@@ -21,8 +21,10 @@ temporary name, fsync-ed and renamed into place: ``articles.parquet``, then
 ``articles-00001.parquet``, ``articles-00002.parquet``… (``articles*.parquet`` is the
 corpus). A kill loses only the records of the row group not yet written (a resumed crawl
 fetches them again) and never leaves a part half-written; ``-o`` adds new parts after
-the existing ones and never rewrites one; ``-O`` replaces the first part and removes the
-old output's other parts when it writes its first.
+the existing ones; ``-O`` replaces the first part and removes the old output's other
+parts when it writes its first. A part is rewritten only to join a date from a listing
+read after its record was written (:mod:`crawler.runtime.date_join`), replaced whole in
+the same way.
 """
 
 from __future__ import annotations
@@ -275,26 +277,19 @@ def write_part(table: pa.Table, path: Path) -> None:
     replace_durably(temporary, path)
 
 
-def part_versions(path: Path) -> set[tuple[Path, int]]:
-    """The parts of ``path`` as they are now (path, modification time)."""
-    return {(part, part.stat().st_mtime_ns) for part in part_paths(path)}
-
-
-def rewrite_records(
-    path: Path, change: Callable[[dict[str, Any]], bool], keep: set[tuple[Path, int]]
-) -> int:
-    """Rewrite each part of the Parquet output ``path`` in which ``change`` changed a
-    record (in place), except the part versions in ``keep`` (an earlier run's, which a
-    resumed crawl never rewrites); returns how many records changed. Each part is
-    replaced whole (:func:`write_part`), so a kill leaves every part old or new."""
-    changed = 0
-    for part, _ in sorted(part_versions(path) - keep):
-        records = list(read_records([part]))
-        in_part = sum(1 for record in records if change(record))
-        if in_part:
-            write_part(records_table(records, arrow_schema()), part)
-            changed += in_part
-    return changed
+def rewrite_parts(
+    path: Path, revise: Callable[[list[dict[str, Any]]], list[dict[str, Any]] | None]
+) -> None:
+    """Give the records of each part of the Parquet output ``path`` to ``revise``, and
+    replace the part with the records it returns; None leaves the part as it is. Each is
+    replaced whole (:func:`write_part`), so a kill leaves every part old or new. Empty
+    files (a feed storage's) are skipped."""
+    for part in part_paths(path):
+        if not part.stat().st_size:
+            continue
+        revised = revise(list(read_records([part])))
+        if revised is not None:
+            write_part(records_table(revised, arrow_schema()), part)
 
 
 def read_records(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
@@ -361,6 +356,11 @@ class ParquetItemExporter(BaseItemExporter):
             self.flush()  # an empty crawl still leaves a readable, empty table
         if self.path.exists() and not self.path.stat().st_size:
             self.path.unlink()  # created by the feed storage; the records are in later parts
+
+    def write_pending(self) -> None:
+        """Write the records held for the next row group now, as a part of their own."""
+        if self.buffer:
+            self.flush()
 
     def flush(self) -> None:
         records, self.buffer = self.buffer, []
