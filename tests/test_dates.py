@@ -4,9 +4,35 @@ from __future__ import annotations
 
 import itertools
 import json
+from pathlib import Path
 
+import pytest
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.test import get_crawler
+
+import crawler.runtime.parquet as parquet_module
 from crawler.discovery.dates import DateLedger, date_record
-from crawler.runtime.date_join import KEEP, REWRITE, resolve_output
+from crawler.runtime.date_join import (
+    DATE_FIELDS,
+    DATE_JOURNAL,
+    KEEP,
+    REWRITE,
+    DateJournal,
+    resolve_output,
+    resolve_parquet,
+)
+from crawler.runtime.feeds import replace_durably
+from crawler.runtime.parquet import (
+    arrow_schema,
+    part_path,
+    part_paths,
+    read_records,
+    records_table,
+    write_part,
+)
+from qa.fixtures import crawl_golden_files
+
+EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
 
 POST = "https://eng-archive.aawsat.com/a/b/post/"
 SIGHTINGS = [
@@ -66,3 +92,132 @@ def test_the_output_is_rewritten_only_where_a_record_gains_a_date(tmp_path):
     assert written[1:] == lines[1:]  # byte for byte, the torn line too
     assert resolve_output(output, resolve) == 0  # nothing left to join
     assert [path.name for path in tmp_path.iterdir()] == ["articles.jsonl"]
+
+
+# -- the journal in JOBDIR -------------------------------------------------------------------
+
+
+def test_the_journal_gives_a_resumed_crawl_the_ledger_the_killed_one_had(tmp_path):
+    path = tmp_path / DATE_JOURNAL
+    stats = StatsCollector(get_crawler())
+    killed = DateLedger()
+    killed.journal = DateJournal(path, stats)
+    for sighting in SIGHTINGS:
+        killed.listed(*sighting)
+    killed.listed(POST, "Oct 19, 2013", None)  # a greater date: the ledger keeps its own
+    killed.journal.close()
+    assert len(path.read_text().splitlines()) == 3  # one line per value gained
+    with path.open("ab") as journal:
+        journal.write(b'{"url": "https://eng-archive.aawsat.com/torn/", "da')  # killed mid-write
+
+    resumed = DateLedger()
+    assert DateJournal.read_back(path, resumed, stats) == 3
+    assert (resumed.listing_dates, resumed.months) == (killed.listing_dates, killed.months)
+    assert stats.get_value("resume/listing_dates_torn_bytes_cut") == len(
+        b'{"url": "https://eng-archive.aawsat.com/torn/", "da'
+    )
+    assert path.read_bytes().endswith(b"\n")  # new lines go after the last whole one
+
+
+# -- the join, killed in mid-run ---------------------------------------------------------------
+
+
+def undated(record: dict) -> dict:
+    """A record as written before the listing that dates it was read."""
+    return {**record, **dict.fromkeys(DATE_FIELDS)}
+
+
+def test_a_join_killed_between_files_is_finished_by_the_next_and_changes_nothing_more(
+    tmp_path, monkeypatch
+):
+    """The golden records, those dated by listings written undated, in a JSON Lines output
+    and a Parquet output of one record per part. The join is killed once it has replaced
+    one part; run again it finishes (both outputs are the golden records), and run once
+    more it rewrites nothing."""
+    golden = [
+        {**json.loads(line), "fetched_at": "2026-01-01T00:00:00Z"}
+        for line in EXPECTED_JSONL.read_text().splitlines()
+    ]
+    ledger = DateLedger()
+    written = []
+    for record in golden:
+        if record["published_source"] == "listing":
+            ledger.listed(record["url"], record["published_raw"], None)
+        elif record["published_source"] == "month_archive":
+            year, month = map(int, record["published"].split("-"))
+            ledger.listed(record["url"], None, (year, month))
+        written.append(record if record["published_source"] == "page" else undated(record))
+    jsonl, parquet = tmp_path / "out.jsonl", tmp_path / "out.parquet"
+    jsonl.write_text("".join(json.dumps(record) + "\n" for record in written))
+    for serial, record in enumerate(written):
+        write_part(records_table([record], arrow_schema()), part_path(parquet, serial))
+    undated_parts = [n for n, record in enumerate(written) if record["published"] is None]
+    assert len(undated_parts) == 3
+
+    def join() -> None:
+        def resolve(record: dict) -> str:
+            return KEEP if date_record(record, ledger, [record["url"]]) is None else REWRITE
+
+        resolve_parquet(parquet, resolve)
+        resolve_output(jsonl, resolve)
+
+    class Killed(BaseException):
+        """The process ends here."""
+
+    def replaced_then_killed(temporary: Path, path: Path) -> None:
+        replace_durably(temporary, path)
+        monkeypatch.setattr(parquet_module, "replace_durably", killed)
+
+    def killed(temporary: Path, path: Path) -> None:
+        raise Killed
+
+    monkeypatch.setattr(parquet_module, "replace_durably", replaced_then_killed)
+    with pytest.raises(Killed):
+        join()
+    monkeypatch.undo()
+    parts = part_paths(parquet)
+    still_undated = [
+        n for n in undated_parts if next(read_records([parts[n]]))["published"] is None
+    ]
+    assert still_undated == undated_parts[1:]  # the first part replaced, the next one not yet
+    assert jsonl.read_text().count('"published": null') == 3
+
+    join()
+    assert [json.loads(line) for line in jsonl.read_text().splitlines()] == golden
+    assert list(read_records(part_paths(parquet))) == golden
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["out.jsonl", *(part.name for part in parts)]
+    )  # the killed run's temporary file is gone
+    versions = {path: path.stat().st_mtime_ns for path in tmp_path.iterdir()}
+    join()
+    assert {path: path.stat().st_mtime_ns for path in tmp_path.iterdir()} == versions
+
+
+def test_a_join_killed_in_mid_file_leaves_the_file_whole_and_the_next_finishes_it(tmp_path):
+    golden = [json.loads(line) for line in EXPECTED_JSONL.read_text().splitlines()]
+    ledger = DateLedger()
+    for record in golden:
+        if record["published_source"] == "listing":
+            ledger.listed(record["url"], record["published_raw"], None)
+    written = [undated(r) if r["published_source"] == "listing" else r for r in golden]
+    jsonl = tmp_path / "out.jsonl"
+    jsonl.write_text("".join(json.dumps(record) + "\n" for record in written))
+    before = jsonl.read_bytes()
+    read = 0
+
+    def resolve(record: dict) -> str:
+        return KEEP if date_record(record, ledger, [record["url"]]) is None else REWRITE
+
+    def killed_halfway(record: dict) -> str:
+        nonlocal read
+        read += 1
+        if read > len(golden) // 2:
+            raise KeyboardInterrupt  # the process ends here
+        return resolve(record)
+
+    with pytest.raises(KeyboardInterrupt):
+        resolve_output(jsonl, killed_halfway)
+    assert jsonl.read_bytes() == before
+    assert resolve_output(jsonl, resolve) == 2
+    assert [json.loads(line) for line in jsonl.read_text().splitlines()] == golden
+    assert [path.name for path in tmp_path.iterdir()] == ["out.jsonl"]

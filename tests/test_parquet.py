@@ -1,15 +1,19 @@
 """Parquet output (``-O articles.parquet``), as a user loads it: the fixture crawl writes
 JSON Lines and Parquet in one run, and pandas must read the same records from both; a
-killed crawl keeps its finished row groups and ``-o`` resumes into a new part;
-``python -m crawler.convert`` turns either into the other, exactly.
+killed crawl keeps its finished row groups, ``-o`` resumes into new parts, and the
+resumed run's date join reaches the killed run's parts; ``python -m crawler.convert``
+turns either into the other, exactly.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +25,14 @@ import pytest
 
 from crawler.capture.mirror import crawl_command
 from crawler.cli.convert import main as convert
-from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths
+from crawler.runtime.date_join import DATE_JOURNAL
+from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths, read_records
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import OUTPUTS_CRAWL_ROW_GROUP
-from tests.fault_server import FaultServer
+from tests.fault_server import FaultServer, send
 
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
+MIRROR = FIXTURES / "aawsat" / "site"
 DATE_COLUMNS = ("published", "modified", "fetched_at")
 
 
@@ -122,41 +128,98 @@ def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl", "foreign.jsonl"]
 
 
-def test_a_killed_crawl_keeps_its_row_groups_and_resume_appends_a_part(tmp_path):
-    """SIGKILL once two row groups are written; the same command with ``-o`` then
-    finishes the crawl in new parts, leaving the old ones byte for byte as they were."""
-    output = tmp_path / "out.parquet"
-    server = FaultServer(FIXTURES / "aawsat" / "site", delay=0.02)
+UNDATED_POST = "/amir-taheri/opinion/the-limits-of-a-charm-offensive/"
+"""A builder post in the sitemap, dated only by these listings."""
+DATING_LISTINGS = ("/category/opinion/", "/author/amir-taheri/", "/2013/10/")
+HELD_ARTICLE = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"
+"""An article of the sitemap held unanswered while the killed run runs: it cannot end."""
+
+
+def written_undated(output: Path, post: str) -> bool:
+    """Whether the JSON Lines ``output`` holds ``post`` without a date."""
+    lines = output.read_text().splitlines() if output.exists() else []
+    return any(
+        record["url"].endswith(post) and record["published"] is None
+        for record in map(json.loads, lines)
+    )
+
+
+def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_them(tmp_path):
+    """SIGKILL in the window the date join must survive, forced without timing: the
+    undated post is written (its listings are held until it is in the output), then the
+    listings' date reaches JOBDIR; one article is held unanswered, so the run cannot reach
+    its join. The same command then finishes the crawl in new parts; its listings no
+    longer print the date (as if edited), so only the job's journal has it. Both outputs
+    must end as the uninterrupted crawl's; of the killed run's parts, every one whole and
+    only the post's rewritten."""
+    jsonl, parquet, job = tmp_path / "out.jsonl", tmp_path / "out.parquet", tmp_path / "job"
+    journal = job / DATE_JOURNAL
+    resumed = threading.Event()
+
+    def after_the_post(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
+        if resumed.is_set():  # the listing without its dates
+            served = server.mirror.respond(handler.path, handler.headers)
+            body = re.sub(rb'<span class="published">[^<]*</span>', b"", served.body)
+            headers = {k: v for k, v in served.headers.items() if k.lower() != "content-length"}
+            send(handler, served.status, body, headers)
+            return True
+        deadline = time.monotonic() + 60
+        while not written_undated(jsonl, UNDATED_POST) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return False
+
+    def held(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
+        if resumed.is_set():
+            return False
+        resumed.wait(60)
+        handler.close_connection = True  # its client was killed: no answer
+        return True
+
+    server = FaultServer(
+        MIRROR, {**dict.fromkeys(DATING_LISTINGS, after_the_post), HELD_ARTICLE: held}
+    )
+    report = tmp_path / "report.json"
     with server.running():
         command = crawl_command(
             "aawsat",
             server.base_url,
             [
-                *("-o", str(output), "-s", f"JOBDIR={tmp_path / 'job'}"),
-                *("-s", "ARCHIVE_COVERAGE_DIR=", "-s", "PARQUET_ROW_GROUP_SIZE=4"),
+                *("-o", str(jsonl), "-o", str(parquet), "-s", f"JOBDIR={job}"),
+                *("-s", "PARQUET_ROW_GROUP_SIZE=1", "-s", f"ARCHIVE_REPORT_FILE={report}"),
+                *("-s", "ARCHIVE_COVERAGE_DIR=", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"),
             ],
         )
-        killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=subprocess.DEVNULL)
-        second_part = tmp_path / "out-00001.parquet"
-        deadline = time.monotonic() + 60
-        while not second_part.exists() and killed.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.01)
-        killed.send_signal(signal.SIGKILL)
-        killed.wait(timeout=60)
-        assert killed.returncode == -signal.SIGKILL
-        kept = {part: part.read_bytes() for part in part_paths(output)}
-        assert len(kept) >= 2
+        with (tmp_path / "killed.log").open("wb") as log:
+            killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=log)
+            deadline = time.monotonic() + 60
+            while killed.poll() is None and time.monotonic() < deadline:
+                if journal.exists() and f'{UNDATED_POST}", "date"' in journal.read_text():
+                    break
+                time.sleep(0.02)
+            killed.send_signal(signal.SIGKILL)
+            killed.wait(timeout=60)
+        assert killed.returncode == -signal.SIGKILL, (tmp_path / "killed.log").read_text()[-3000:]
+        assert written_undated(jsonl, UNDATED_POST)
+        kept = {part: part.read_bytes() for part in part_paths(parquet)}
         assert all(is_parquet_file(part) for part in kept)
+        (post_part,) = [p for p in kept if next(read_records([p]))["url"].endswith(UNDATED_POST)]
+        resumed.set()
         finished = subprocess.run(command, cwd=FIXTURES.parent, capture_output=True, check=False)
     assert finished.returncode == 0, finished.stderr.decode()[-3000:]
-    parts = part_paths(output)
-    assert len(parts) > len(kept)
-    assert {part: part.read_bytes() for part in parts[: len(kept)]} == kept
+    golden = EXPECTED_JSONL.read_text().splitlines()
+    assert golden_crawl_lines(jsonl.read_text(), server.base_url) == golden
     back = tmp_path / "back.jsonl"
-    assert convert([str(output), str(back)]) == 0
-    lines = golden_crawl_lines(back.read_text(), server.base_url)
-    assert lines == EXPECTED_JSONL.read_text().splitlines()  # every article exactly once
-    assert not list(Path(tmp_path).glob(".*.tmp"))
+    assert convert([str(parquet), str(back)]) == 0
+    assert golden_crawl_lines(back.read_text(), server.base_url) == golden
+    parts = part_paths(parquet)
+    assert parts[: len(kept)] == list(kept)
+    assert len(parts) > len(kept)
+    rewritten = [part for part, content in kept.items() if part.read_bytes() != content]
+    assert rewritten == [post_part]
+    assert not list(tmp_path.glob(".*.tmp"))
+    stats = json.loads(report.read_text())["stats"]
+    assert stats["resume/listing_dates_read"] > 0
+    assert stats["dates/resolved_after_crawl/listing"] == 1
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
