@@ -20,6 +20,7 @@ from werkzeug import Request, Response
 
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.reporting import stats_keys
+from crawler.runtime.parquet import part_paths, read_records
 from qa.fixtures import FIXTURES, CrawlResult, page_cases, run_crawl
 from tests.fault_server import FaultServer
 
@@ -339,7 +340,8 @@ DATE_FIELDS = ("published", "published_raw", "published_source", "published_prec
 
 def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
     """The listings that date an undated post are held back until the sitemap has led to the
-    post: it is emitted without a date, then given the listing's when the crawl ends."""
+    post: it is emitted without a date, then given the listing's when the crawl ends, in
+    the JSON Lines and the Parquet output (whose only row group is written at the end)."""
     # In the sitemap, and dated only by these listings (the other undated posts are linked
     # from listings alone, so holding those back would hold the post back too).
     post = "/amir-taheri/opinion/the-limits-of-a-charm-offensive/"
@@ -356,11 +358,20 @@ def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
     with server.running():
         # Enough connections that the held listings do not hold up the sitemap's articles.
         result = run_crawl(
-            "aawsat", server.base_url, tmp_path, "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"
+            "aawsat",
+            server.base_url,
+            tmp_path,
+            *("-O", str(tmp_path / "articles.parquet")),
+            *("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"),
         )
     assert result.returncode == 0, result.log[-4000:]
     dated = {r["url"]: {f: r[f] for f in DATE_FIELDS} for r in records(result)}
     assert {url: dated[url] for url in UNDATED} == UNDATED
+    in_parquet = {
+        r["url"]: {f: r[f] for f in DATE_FIELDS}
+        for r in read_records(part_paths(tmp_path / "articles.parquet"))
+    }
+    assert in_parquet == dated
     stats = result.report["stats"]
     assert stats["dates/resolved_after_crawl/listing"] == 1  # the post was emitted undated
     assert "Dates from listings joined into" in result.log
