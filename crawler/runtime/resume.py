@@ -17,9 +17,13 @@ to do and "finishes" with most of the archive never fetched. So:
 - :class:`WrittenArticlesPipeline` drops a record whose canonical URL or text is already
   in the output (e.g. an old-slug page that names an article written by an earlier run).
 
+The listing dates the job's runs have seen are kept in ``JOBDIR`` too, for the date join
+at the end of the crawl (:class:`crawler.runtime.date_join.DateJournal`).
+
 Stats: ``resume/unclean_stop``, ``resume/written_articles``, ``resume/unreadable_lines``,
 ``resume/skipped_articles``, ``resume/duplicates/url|content`` (and
-``resume/torn_line_bytes_cut`` from :mod:`crawler.runtime.feeds`).
+``resume/torn_line_bytes_cut`` from :mod:`crawler.runtime.feeds`,
+``resume/listing_dates_*`` from :mod:`crawler.runtime.date_join`).
 """
 
 from __future__ import annotations
