@@ -12,6 +12,7 @@ from scrapy.utils.test import get_crawler
 
 import crawler.runtime.parquet as parquet_module
 from crawler.discovery.dates import DateLedger, date_record
+from crawler.reporting import stats_keys
 from crawler.runtime.date_join import (
     DATE_FIELDS,
     DATE_JOURNAL,
@@ -113,7 +114,7 @@ def test_the_journal_gives_a_resumed_crawl_the_ledger_the_killed_one_had(tmp_pat
     resumed = DateLedger()
     assert DateJournal.read_back(path, resumed, stats) == 3
     assert (resumed.listing_dates, resumed.months) == (killed.listing_dates, killed.months)
-    assert stats.get_value("resume/listing_dates_torn_bytes_cut") == len(
+    assert stats.get_value(stats_keys.RESUME_LISTING_DATES_TORN_BYTES_CUT) == len(
         b'{"url": "https://eng-archive.aawsat.com/torn/", "da'
     )
     assert path.read_bytes().endswith(b"\n")  # new lines go after the last whole one

@@ -25,6 +25,7 @@ import pytest
 
 from crawler.capture.mirror import crawl_command
 from crawler.cli.convert import main as convert
+from crawler.reporting import stats_keys
 from crawler.runtime.date_join import DATE_JOURNAL
 from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths, read_records
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
@@ -233,8 +234,8 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
     assert rewritten == undated_parts
     assert not list(tmp_path.glob(".*.tmp"))
     stats = json.loads(report.read_text())["stats"]
-    assert stats["resume/listing_dates_read"] > 0
-    resolved = [v for k, v in stats.items() if k.startswith("dates/resolved_after_crawl/")]
+    assert stats[stats_keys.RESUME_LISTING_DATES_READ] > 0
+    resolved = [v for k, v in stats.items() if k.startswith(stats_keys.DATES_RESOLVED_AFTER_CRAWL)]
     assert sum(resolved) == len(undated_parts)
 
 
