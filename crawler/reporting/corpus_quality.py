@@ -86,8 +86,14 @@ class CorpusQuality:
 
 
 def counts_under(stats: dict[str, Any], prefix: str) -> dict[str, int]:
-    """Stats under ``prefix``, most first (ties by name)."""
-    found = {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
+    """Stats under ``prefix``, most first (ties by name). A count brought back to zero
+    (the date join moves a record from ``none`` to ``listing`` after the crawl) is left
+    out, so the summary does not depend on the order pages arrived in.
+
+    >>> counts_under({"q/none": 0, "q/page": 3, "q/listing": 1, "x": 9}, "q/")
+    {'page': 3, 'listing': 1}
+    """
+    found = {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix) and v}
     return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
