@@ -25,6 +25,7 @@ from crawler.runtime.feeds import DurableFileFeedStorage
 from crawler.runtime.locks import OutputLock
 from crawler.runtime.middlewares import (
     BombSafeHttpCompressionMiddleware,
+    BotWallMiddleware,
     ContactUserAgentMiddleware,
     ContentFaultsMiddleware,
     DownloadFaultsMiddleware,
@@ -86,6 +87,7 @@ DOWNLOADER_MIDDLEWARES = {
     UserAgentMiddleware: None,
     ContactUserAgentMiddleware: 500,
     DownloadFaultsMiddleware: 555,
+    BotWallMiddleware: 565,  # a bot wall's 403/503 is not retried (crawler/runtime/bot_walls.py)
     ContentFaultsMiddleware: 570,
     MetaRefreshMiddleware: None,
     FaultAwareMetaRefreshMiddleware: 580,

@@ -110,11 +110,11 @@ def redirect(location: str) -> Fault:
     return fault
 
 
-def serve(body: bytes, headers: dict[str, str]) -> Fault:
-    """Answer 200 with this body and these headers."""
+def serve(body: bytes, headers: dict[str, str], code: int = 200) -> Fault:
+    """Answer ``code`` (200) with this body and these headers."""
 
     def fault(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
-        send(handler, 200, body, headers)
+        send(handler, code, body, headers)
         return True
 
     return fault

@@ -96,7 +96,10 @@ def test_the_unavailable_article_is_told_apart(rendered):
     june = next(c for c in cells if c["month"] == "2016-06")
     assert june["status"] == "unavailable"
     assert june["fill"] == rgb(COLOURS["unavailable"])
-    assert june["tooltip"] == "2016-06, all sections: 1 listed: 1 unavailable (gone or forbidden)"
+    assert (
+        june["tooltip"]
+        == "2016-06, all sections: 1 listed: 1 unavailable (gone, forbidden, bot wall)"
+    )
 
 
 def test_150_months_by_10_sections_fit_a_laptop_screen():

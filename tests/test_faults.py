@@ -26,6 +26,7 @@ from tests.fault_server import (
     status,
     truncated,
 )
+from tests.wall_pages import CLOUDFLARE_CHALLENGE
 
 MIRROR = FIXTURES / "aawsat" / "site"
 PUBLIC = "https://eng-archive.aawsat.com"
@@ -120,6 +121,27 @@ def test_a_429_is_retried_after_its_retry_after(tmp_path):
     assert stat(result, "faults/http/429") == 1
     assert stat(result, stats_keys.FAULTS_RETRY_AFTER) == 1
     assert logged(result, "Waiting 2.0 s before retrying", ARTICLE)
+
+
+def test_a_bot_wall_is_not_retried_and_is_listed_as_blocked(tmp_path):
+    """Cloudflare's "Just a moment..." comes with a 503 that would be retried three times;
+    a wall is named instead, and the coverage report calls the article unavailable."""
+    wall = serve(
+        CLOUDFLARE_CHALLENGE,
+        {"Content-Type": "text/html; charset=UTF-8", "cf-mitigated": "challenge"},
+        code=503,
+    )
+    result, server = crawl(tmp_path, {ARTICLE: wall}, "-s", f"ARCHIVE_COVERAGE_DIR={tmp_path}")
+    assert emitted(result) == all_but(ARTICLE)
+    assert server.attempts[ARTICLE] == 1
+    assert stat(result, f"{stats_keys.FAULTS_BOT_WALL}cloudflare") == 1
+    assert stat(result, f"{stats_keys.ARTICLES_BLOCKED}cloudflare") == 1
+    assert stat(result, f"{stats_keys.FAULTS_HTTP}503") == 0
+    assert logged(result, "Bot wall (cloudflare) instead of the page at", ARTICLE)
+    assert f"  {PUBLIC}{ARTICLE} (cloudflare)" in result.report["report"]
+    coverage = json.loads((tmp_path / "aawsat.json").read_text())
+    outcomes = {e["url"]: (e["status"], e["outcome"]) for e in coverage["not_in_output"]}
+    assert outcomes[PUBLIC + ARTICLE] == ("unavailable", "blocked:cloudflare")
 
 
 # -- transport -------------------------------------------------------------------------

@@ -239,7 +239,11 @@ class _Flattener:
     def caption_container(self, element: etree._Element) -> None:
         kept = [element, *_kept_elements(element, self.drop)]
         images = [img for img in kept if img.tag == "img" and not _is_decoration(img)]
+        # The caption's own element; else, beside an image, the container's text is its
+        # caption whatever holds it (a theme that drops the caption class).
         caption_nodes = [node for node in kept if CAPTION_TEXT.matches(node)]
+        if not caption_nodes and images:
+            caption_nodes = [element]
         caption = normalize_text(
             " ".join(" ".join(_kept_text(n, self.drop)) for n in caption_nodes)
         )
@@ -250,6 +254,17 @@ class _Flattener:
             return
         for index, img in enumerate(images):
             self.add_image(img, caption if index == 0 else None)
+
+    def _uncaptioned_image(self) -> bool:
+        last = self.blocks[-1] if self.blocks else None
+        return isinstance(last, ImageBlock) and last.url is not None and last.caption is None
+
+    def caption_last_image(self, element: etree._Element) -> None:
+        """``element``'s text as the caption of the image just before it."""
+        last = self.blocks[-1]
+        assert isinstance(last, ImageBlock)
+        caption = normalize_text(" ".join(_kept_text(element, self.drop)))
+        self.blocks[-1] = ImageBlock(last.url, caption)
 
     def walk(self, element: etree._Element, block_tag: str) -> None:
         """Flatten ``element``'s content, depth first with an explicit stack."""
@@ -292,6 +307,10 @@ class _Flattener:
             self.caption_container(element)
         elif tag in BLOCK_TAGS:
             self.flush()
+            if self._uncaptioned_image() and CAPTION_TEXT.matches(element):
+                # A caption right after its image, in a container that is not marked as one.
+                self.caption_last_image(element)
+                return
             inner_tag = tag if tag != "div" else block_tag
             if len(element) == 0:  # most paragraphs: one text node, one block
                 text = normalize_text(element.text)
@@ -341,6 +360,8 @@ class LineRules:
     chrome: re.Pattern[str]
     byline: re.Pattern[str] | None = None
     media_id: re.Pattern[str] | None = None
+    list_heading: re.Pattern[str] | None = None
+    """A heading whose list is chrome too ("Related posts:" over links to other posts)."""
 
 
 class ArticleBody:
@@ -364,10 +385,12 @@ class ArticleBody:
     @classmethod
     def split(cls, blocks: list[Block], title: str | None, rules: LineRules) -> ArticleBody:
         body = cls(rules)
+        in_chrome_list = False  # the list items under a chrome list heading
         for block in blocks:
             if isinstance(block, ImageBlock):
                 body._add_image(block)
-            else:
+            elif not (in_chrome_list and block.tag == "li"):
+                in_chrome_list = bool(rules.list_heading and rules.list_heading.match(block.text))
                 body._add_text(block.text, title)
         return body
 

@@ -40,7 +40,7 @@ COLOURS = {
 LABELS = {
     "covered": "covered",
     "missing": "missing",
-    "unavailable": "unavailable (gone or forbidden)",
+    "unavailable": "unavailable (gone, forbidden, bot wall)",
     "not_article": "not an article",
     "empty": "no article listed",
 }

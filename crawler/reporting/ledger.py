@@ -7,7 +7,9 @@ report. An article is *covered* when a
 record for it was emitted in this run or an earlier one (incremental state, or the
 output file a resumed crawl appends to), or it was
 filtered out on purpose (date range); *unavailable* when the site itself no longer has
-it (404/410, a "not found" page) or robots.txt forbids it; a *not article* when the
+it (404/410, a "not found" page), robots.txt forbids it, or the site answered with a bot
+wall (``blocked:<vendor>``: a challenge or block page, ``crawler/runtime/bot_walls.py``;
+the article is there, to be fetched again); a *not article* when the
 listed page is a WordPress page, a listing or an attachment; everything else is
 *missing*. Coverage is ``covered / (covered + missing)``.
 """

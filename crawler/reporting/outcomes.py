@@ -31,6 +31,9 @@ class OutcomeKind(StrEnum):
     """The page could not be fetched (the detail says how)."""
     NOT_ARTICLE = "not_article"
     """The page is not an article (the detail says what it is)."""
+    BLOCKED = "blocked"
+    """A bot wall answered instead of the page (the detail names the vendor,
+    ``crawler/runtime/bot_walls.py``): the article exists, this crawl was not shown it."""
 
 
 COVERED_KINDS = frozenset(
@@ -47,7 +50,8 @@ COVERED_KINDS = frozenset(
 """Outcomes of an article that is in the corpus (this run's output or an earlier one's),
 or left out on purpose."""
 UNAVAILABLE_DETAILS = frozenset({"http_404", "http_410", "robots_forbidden", "not_found"})
-"""The site itself no longer has the page, or robots.txt forbids it."""
+"""The site itself no longer has the page, or robots.txt forbids it (a page behind a bot
+wall, :attr:`OutcomeKind.BLOCKED`, is unavailable too)."""
 NOT_ARTICLE_DETAILS = frozenset({"wp_page", "listing", "attachment"})
 """Pages a sitemap or URL list names that turn out not to be articles at all."""
 
@@ -69,6 +73,8 @@ class Outcome:
     ('failed:http_404', 'emitted')
     >>> Outcome(OutcomeKind.FAILED, "http_404").status, Outcome(OutcomeKind.KNOWN).status
     (<CoverageStatus.UNAVAILABLE: 'unavailable'>, <CoverageStatus.COVERED: 'covered'>)
+    >>> Outcome(OutcomeKind.BLOCKED, "cloudflare").status
+    <CoverageStatus.UNAVAILABLE: 'unavailable'>
     """
 
     kind: OutcomeKind
@@ -86,7 +92,7 @@ class Outcome:
     def status(self) -> CoverageStatus:
         if self.covered:
             return CoverageStatus.COVERED
-        if self.detail in UNAVAILABLE_DETAILS:
+        if self.detail in UNAVAILABLE_DETAILS or self.kind is OutcomeKind.BLOCKED:
             return CoverageStatus.UNAVAILABLE
         if self.detail in NOT_ARTICLE_DETAILS:
             return CoverageStatus.NOT_ARTICLE

@@ -14,7 +14,10 @@ from scrapy.crawler import Crawler
 
 from crawler.reporting import stats_keys
 from crawler.reporting.corpus_quality import quality_lines, quality_summary
+from crawler.reporting.ledger import CoverageLedger
+from crawler.reporting.outcomes import OutcomeKind
 from crawler.reporting.progress import duration
+from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,8 @@ REPORT_LINES = (
     ("article pages failed, by site", stats_keys.SITES_FAILED),
     ("articles dropped", stats_keys.ARTICLES_DROPPED),
     ("article pages failed", stats_keys.ARTICLES_FAILED),
+    ("article pages behind a bot wall (not extracted; listed below)", stats_keys.ARTICLES_BLOCKED),
+    ("article pages behind a bot wall, by site", stats_keys.SITES_BLOCKED),
     ("articles filtered out", stats_keys.ARTICLES_FILTERED),
     ("duplicate articles", stats_keys.ARTICLES_DUPLICATES),
     ("pages that are not articles", stats_keys.PAGES_NOT_ARTICLE),
@@ -58,6 +63,34 @@ REPORT_LINES = (
     ("records not written (output failed)", stats_keys.OUTPUT_RECORDS_LOST),
     ("log errors", stats_keys.LOG_COUNT_ERROR),
 )
+
+
+WALLED_URLS_SHOWN = 20
+"""Article URLs behind a bot wall that the report names; the coverage report has them all."""
+
+
+def walled_lines(ledger: CoverageLedger) -> list[str]:
+    """The article pages a bot wall hid, to fetch again (another time, address or network,
+    or from a Wayback Machine capture).
+
+    >>> ledger = CoverageLedger()
+    >>> ledger.outcome("https://a.example/x/", Outcome(OutcomeKind.BLOCKED, "cloudflare"))
+    >>> ledger.outcome("https://a.example/y/", Outcome(OutcomeKind.EMITTED))
+    >>> walled_lines(ledger)
+    ['behind a bot wall, to fetch again: 1', '  https://a.example/x/ (cloudflare)']
+    """
+    walled = sorted(
+        (entry.url, entry.outcome.detail)
+        for entry in ledger.entries.values()
+        if entry.outcome is not None and entry.outcome.kind is OutcomeKind.BLOCKED
+    )
+    if not walled:
+        return []
+    lines = [f"behind a bot wall, to fetch again: {len(walled)}"]
+    lines += [f"  {url} ({vendor})" for url, vendor in walled[:WALLED_URLS_SHOWN]]
+    if len(walled) > WALLED_URLS_SHOWN:
+        lines.append(f"  … {len(walled) - WALLED_URLS_SHOWN} more in the coverage report")
+    return lines
 
 
 def timing_lines(stats: dict[str, Any], now: datetime) -> list[str]:
@@ -137,7 +170,11 @@ class RunReport:
     def spider_closed(self, spider: Spider, reason: str) -> None:
         assert self.crawler.stats is not None
         stats = self.crawler.stats.get_stats()
-        lines = report_lines(stats) + quality_lines(quality_summary(stats))
+        lines = [
+            *report_lines(stats),
+            *quality_lines(quality_summary(stats)),
+            *walled_lines(ArchiveRun.of(self.crawler).coverage),
+        ]
         logger.info("Run report (%s, finished: %s):\n  %s", spider.name, reason, "\n  ".join(lines))
         if self.report_file:
             report = {

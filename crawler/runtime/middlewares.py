@@ -18,6 +18,9 @@ while the counts stay exact).
 ``faults/off_site/<via>``   a request (``request``) or redirect (``redirect``) leaving
                             the site's host, refused
 ``faults/bad_scheme``       a non-HTTP(S) URL (``file:``, ``ftp:``...), refused
+``faults/bot_wall/<vendor>``  a bot-protection challenge or block page instead of the
+                            page (``crawler/runtime/bot_walls.py``): not retried, not
+                            extracted; an article's errback gets :class:`BotWall`
 ``faults/content/<kind>``   empty (an empty HTML 200, retried), invalid_bytes (not valid
                             in its charset), charset_conflict (HTTP header vs
                             ``<meta>``), xml_entities (a sitemap declaring entities,
@@ -62,6 +65,7 @@ from w3lib.encoding import html_body_declared_encoding, resolve_encoding
 
 from crawler.discovery.urls import same_origin
 from crawler.reporting import stats_keys
+from crawler.runtime.bot_walls import BotWall, response_headers, wall_vendor
 from crawler.runtime.faults import FaultLog
 from crawler.runtime.run import ArchiveRun
 
@@ -364,6 +368,46 @@ class DownloadFaultsMiddleware:
 
 # -- content ----------------------------------------------------------------------------
 
+WALL_STATUSES = frozenset({403, 429, 503})
+"""The statuses bot-protection services serve their challenge and block pages with (a
+wall served with 200 is found by the spider, once extraction finds no article)."""
+
+
+def record_bot_wall(crawler: Crawler, vendor: str, url: str) -> None:
+    """Count and log a page answered with a bot wall: one line naming the vendor and URL."""
+    ArchiveRun.of(crawler).faults.record(
+        f"{stats_keys.FAULTS_BOT_WALL}{vendor}",
+        "Bot wall (%s) instead of the page at %s: not extracted; fetch it again later "
+        "(another time, address or network) or from a Wayback Machine capture",
+        vendor,
+        url,
+    )
+
+
+class BotWallMiddleware:
+    """A 403, 429 or 503 HTML page that is a bot wall (a Cloudflare "Just a moment...",
+    a DataDome or PerimeterX CAPTCHA, Akamai's "Access Denied") is not an error to
+    retry: it is counted as ``faults/bot_wall/<vendor>``, logged once, and handed to the
+    request's errback as :class:`BotWall` (the retry middleware would ask the wall again
+    three times). Sits before ``DownloadFaultsMiddleware`` on the way back."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        if response.status not in WALL_STATUSES or not isinstance(response, HtmlResponse):
+            return response
+        vendor = wall_vendor(response.body, response_headers(response))
+        if vendor is None:
+            return response
+        record_bot_wall(self.crawler, vendor, response.url)
+        raise BotWall(vendor, response.url)
+
+
 XML_ENTITY_DECLARATION = re.compile(rb"<!DOCTYPE[^>\[]*\[.*?<!ENTITY", flags=re.DOTALL)
 """A DTD that declares entities: the shape of an entity-expansion ("billion laughs") bomb."""
 
@@ -512,6 +556,7 @@ class ContentFaultsMiddleware:
 
 __all__ = [
     "BombSafeHttpCompressionMiddleware",
+    "BotWallMiddleware",
     "ContactUserAgentMiddleware",
     "ContentFaultsMiddleware",
     "DownloadFaultsMiddleware",

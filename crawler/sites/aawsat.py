@@ -124,12 +124,16 @@ BOILERPLATE = SelectorSet.from_css(
 CHROME_LINES = re.compile(
     r"^(select page|share this:?|like this:?|related( posts)?:?|advertisement|"
     r"middle-east arab news opinion \| asharq al-awsat|leave a reply|"
-    r"submit a comment|\d+ comments?|loading\.\.\.)$",
+    r"submit a comment|\d+ comments?|loading\.\.\.|tags?: .+|short ?link: \S+)$",
     flags=re.IGNORECASE,
 )
+# A heading over a list of other posts: the list is chrome too, whatever its class.
+RELATED_HEADING = re.compile(r"^related( posts| articles)?:?$", flags=re.IGNORECASE)
 # "Media ID: 55351211", however labelled or punctuated; a caption may follow on the line.
 MEDIA_ID = re.compile(r"^Media\s*ID\s*:?\s*(\d+)\b[\s.,;:|\u2013\u2014-]*", flags=re.IGNORECASE)
-LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE, media_id=MEDIA_ID)
+LINE_RULES = LineRules(
+    chrome=CHROME_LINES, byline=DIVI_BYLINE, media_id=MEDIA_ID, list_heading=RELATED_HEADING
+)
 
 
 def classify_url(url: str) -> UrlKind:
@@ -239,8 +243,10 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _visible_byline(self) -> re.Match[str] | None:
-        """Divi's "by X | date | Section" line: in ``p.post-meta`` or repeated in the content."""
+        """Divi's "by X | date | Section" line: in ``.post-meta``, else found by its shape
+        among the lines before the content (a theme without the class) or at its top."""
         candidates = [" ".join(POST_META_TEXT(self.root))]
+        candidates += [b.text for b in self._before_content_blocks if isinstance(b, TextBlock)]
         candidates += [b.text for b in self._raw_blocks if isinstance(b, TextBlock)][:6]
         for text in candidates:
             match = DIVI_BYLINE.match(normalize_text(text) or "")
@@ -261,14 +267,22 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         return ArticleBody.split(self._featured_blocks + self._raw_blocks, headline, LINE_RULES)
 
     @cached_property
+    def _before_content_blocks(self) -> list[TextBlock | ImageBlock]:
+        """Text blocks and images of the post before its content element."""
+        if self._content is None:
+            return []
+        return element_blocks(before_content(self._content), BOILERPLATE, self.public_url)
+
+    @cached_property
     def _featured_blocks(self) -> list[TextBlock | ImageBlock]:
         """The featured media: images before the content, and the lines beside them that
         say what they are (Media ID, caption, credit), whatever elements hold them; any
         other text there (headline, byline) is not body."""
-        if self._content is None:
-            return []
-        blocks = element_blocks(before_content(self._content), BOILERPLATE, self.public_url)
-        return [b for b in blocks if isinstance(b, ImageBlock) or is_figure_text(b.text)]
+        return [
+            b
+            for b in self._before_content_blocks
+            if isinstance(b, ImageBlock) or is_figure_text(b.text)
+        ]
 
     # -- fields -------------------------------------------------------------------
 

@@ -43,8 +43,10 @@ from crawler.discovery.urls import URL_CACHE_SIZE, SiteAddress, stripped_noise
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
+from crawler.runtime.bot_walls import BotWall, is_thin, response_headers, wall_vendor
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.incremental import ArticleState
+from crawler.runtime.middlewares import record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, SiteProfile, UrlKind
@@ -511,6 +513,8 @@ class ArchiveSpider(Spider):
         site = self.sites.site_of(response.url)
         page = site.profile.article_page(response, site.address.to_public(response.url))
         reason = page.not_article_reason()
+        if reason is not None and self._behind_wall(response, key):
+            return
         if reason == NO_ARTICLE_MARKUP and not self.follow_links:
             # A URL list says "these are articles": an unsure guess does not overrule it.
             self.crawler.stats.inc_value(f"{stats_keys.URL_LIST_EXTRACTED_UNSURE}{reason}")
@@ -531,9 +535,29 @@ class ArchiveSpider(Spider):
                 header_text(response, "Last-Modified"),
             )
         item = self.extract(page, key)
-        if item is not None:
-            yield item
-            yield from self._open_date_archives([iso_day(item.published)])
+        if item is None:
+            return
+        if reason is None and is_thin(item.title, item.body) and self._behind_wall(response, key):
+            return
+        yield item
+        yield from self._open_date_archives([iso_day(item.published)])
+
+    def _behind_wall(self, response: TextResponse, key: str) -> bool:
+        """Whether the page is a bot wall (``crawler/runtime/bot_walls.py``): if so it is
+        counted, logged and recorded as blocked, and nothing is emitted."""
+        vendor = wall_vendor(response.body, response_headers(response))
+        if vendor is None:
+            return False
+        record_bot_wall(self.crawler, vendor, response.url)
+        self.article_blocked(key, vendor)
+        return True
+
+    def article_blocked(self, key: str, vendor: str) -> None:
+        """A listed article the site hid behind a bot wall: unavailable to this crawl, to be
+        fetched again (the run and coverage reports list it)."""
+        self.crawler.stats.inc_value(f"{stats_keys.ARTICLES_BLOCKED}{vendor}")
+        self.crawler.stats.inc_value(f"{stats_keys.SITES_BLOCKED}{self.sites.site_of(key).name}")
+        self.run.coverage.outcome(key, Outcome(OutcomeKind.BLOCKED, vendor))
 
     def not_modified(self, response: Response) -> None:
         """A conditional re-check answered ``304 Not Modified``: the article is as the
@@ -567,6 +591,9 @@ class ArchiveSpider(Spider):
         if failure.check(AlreadyWritten):  # a resumed crawl: the article is in the output
             self.run.coverage.outcome(key, Outcome(OutcomeKind.ALREADY_WRITTEN))
             return
+        if failure.check(BotWall):  # logged by the middleware that found it
+            self.article_blocked(key, cast(BotWall, failure.value).vendor)
+            return
         if failure.check(HttpError):
             kind = f"http_{cast(HttpError, failure.value).response.status}"
         elif failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
@@ -595,7 +622,7 @@ class ArchiveSpider(Spider):
         assert self.wayback is not None
         self.wayback.tried(capture)
         page = None
-        reason: str | None
+        reason: str | None = None
         if response.status in REDIRECT_STATUSES:
             reason = "redirect"
         elif not isinstance(response, TextResponse):
@@ -603,13 +630,17 @@ class ArchiveSpider(Spider):
         else:
             page = self.profile.article_page(response, key)
             reason = page.not_article_reason()
-        if page is None or reason is not None:
-            self.wayback.skip(capture, reason or "not_html")
+            if reason is not None and wall_vendor(response.body):
+                reason = "bot_wall"  # the Wayback Machine captured a wall, not the page
+        item = self.extract(page, key) if page is not None and reason is None else None
+        if item is not None and is_thin(item.title, item.body) and wall_vendor(response.body):
+            item, reason = None, "bot_wall"
+        if item is None and reason is not None:
+            self.wayback.skip(capture, reason)
             request = self.wayback.next_capture_request(key, remaining)
             if request is not None:
                 yield request
             return
-        item = self.extract(page, key)
         if item is not None:
             item.capture = self.wayback.used(capture)
             # The record's fetched_url is the capture's: its outcome belongs to the listed URL
