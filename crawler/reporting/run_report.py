@@ -73,6 +73,7 @@ def walled_lines(ledger: CoverageLedger) -> list[str]:
     """The article pages a bot wall hid, to fetch again (another time, address or network,
     or from a Wayback Machine capture).
 
+    >>> from crawler.reporting.outcomes import Outcome
     >>> ledger = CoverageLedger()
     >>> ledger.outcome("https://a.example/x/", Outcome(OutcomeKind.BLOCKED, "cloudflare"))
     >>> ledger.outcome("https://a.example/y/", Outcome(OutcomeKind.EMITTED))
