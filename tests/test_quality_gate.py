@@ -57,6 +57,7 @@ def test_a_bot_wall_is_named_blocked_and_listed_to_fetch_again(crawls):
         f"{stats_keys.ARTICLES_BLOCKED}incapsula": 2,
         f"{stats_keys.ARTICLES_BLOCKED}reblaze": 1,
     }
+    assert crawl.stats[stats_keys.ARTICLES_EXTRACTED] == len(crawl.records)  # walls are not
     # In the coverage report: unavailable (the article exists, this crawl was not shown it).
     assert (crawl.stats["coverage/unavailable"], crawl.stats[stats_keys.COVERAGE_MISSING]) == (3, 0)
     report = crawl.result.report["report"]

@@ -539,6 +539,7 @@ class ArchiveSpider(Spider):
             return
         if reason is None and is_thin(item.title, item.body) and self._behind_wall(response, key):
             return
+        self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
         yield item
         yield from self._open_date_archives([iso_day(item.published)])
 
@@ -570,7 +571,8 @@ class ArchiveSpider(Spider):
         logger.debug("Not modified since the last run: %s", response.url)
 
     def extract(self, page: ArticlePage, key: str) -> ArticleItem | None:
-        """The page's record; None, counted and logged, when extraction fails."""
+        """The page's record; None, counted and logged, when extraction fails. The caller
+        counts it as extracted once it knows the page is not a bot wall."""
         try:
             item = page.to_item()
         except Exception:
@@ -582,7 +584,6 @@ class ArchiveSpider(Spider):
         item.fetched_at = utc_now()
         if self.sites.hosts is not None:
             item.site = self.sites.site_of(page.response.url).name
-        self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
         return item
 
     def article_failed(self, failure: Failure) -> None:
@@ -642,6 +643,7 @@ class ArchiveSpider(Spider):
                 yield request
             return
         if item is not None:
+            self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
             item.capture = self.wayback.used(capture)
             # The record's fetched_url is the capture's: its outcome belongs to the listed URL
             # (an old slug's record is folded into its canonical article's by URL).
