@@ -692,6 +692,9 @@ class ArchiveSpider(Spider):
                     articles.add(served)
                 filtered += 1
                 continue
+            if self.traps.is_waiting(served):  # a date archive: its Request would be dropped
+                filtered += 1  # and counted, each time it is met (see _listing_request)
+                continue
             request = self._request_for(served)
             if request is not None and request.url not in seen:
                 seen.add(request.url)
@@ -750,12 +753,11 @@ class ArchiveSpider(Spider):
             self.crawler.stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_ARCHIVES)
             return None
         if period:
-            archive = archive_period(served, period)
-            if self.traps.is_waiting(served, archive):
+            if self.traps.is_waiting(served):
                 # Counted as the duplicate filter counts it once the archive is scheduled.
                 self.crawler.stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
                 return None
-            if not self.traps.date_archive_allowed(served, archive):
+            if not self.traps.date_archive_allowed(served, archive_period(served, period)):
                 return None
         if not self.traps.within_budget(served):
             return None

@@ -107,6 +107,8 @@ class TrapRules:
         )
         self.post_periods: set[Period] = set()
         self.waiting: dict[Period, set[str]] = defaultdict(set)
+        self.waiting_urls: set[str] = set()
+        """Every URL of ``waiting``, to ask whether one waits without its period."""
         self.pattern_counts: dict[str, int] = defaultdict(int)
         self.listings: set[str] = set()
         self.logged: set[str] = set()
@@ -151,18 +153,21 @@ class TrapRules:
                            (day.year, day.month, day.day)):  # fmt: skip
                 if period not in self.post_periods:
                     self.post_periods.add(period)
-                    opened.extend(self.waiting.pop(period, ()))
+                    urls = self.waiting.pop(period, ())
+                    self.waiting_urls.difference_update(urls)
+                    opened.extend(urls)
         return opened
 
-    def is_waiting(self, url: str, period: Period) -> bool:
+    def is_waiting(self, url: str) -> bool:
         """Whether a date archive already waits for a post in its period."""
-        return url in self.waiting.get(period, ())
+        return url in self.waiting_urls
 
     def date_archive_allowed(self, url: str, period: Period) -> bool:
         """Whether to follow a date archive now; if not, it waits for a post in its period."""
         if period in self.post_periods:
             return True
         self.waiting[period].add(url)
+        self.waiting_urls.add(url)
         self._fired(
             "date_archives_deferred",
             "No post known in %s yet: %s waits for one",
@@ -175,6 +180,7 @@ class TrapRules:
         """At the end of the crawl: the archives still waiting had no post; say so."""
         urls = sorted(url for waiting in self.waiting.values() for url in waiting)
         self.waiting.clear()
+        self.waiting_urls.clear()
         if urls:
             self._fired(
                 "date_archives_skipped",
