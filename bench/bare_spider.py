@@ -33,6 +33,7 @@ class BareSpider(Spider):
     name = "bare"
     custom_settings = {  # noqa: RUF012 (Scrapy reads a plain dict)
         "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_ITEMS": 16,  # as ours: Scrapy's 100 start 100 asyncio tasks per page
         "CONCURRENT_REQUESTS": 16,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
         "DOWNLOAD_DELAY": 0,
