@@ -47,6 +47,7 @@ from crawler.sites.base import (
     SiteProfile,
     UrlKind,
     css_query,
+    css_query_within,
     css_text,
     first_nonempty,
 )
@@ -73,18 +74,19 @@ CONTENT = tuple(
 )
 HEADLINE = css_text("h1.entry-title")
 TITLE = css_text("title")
-POST_META = ".post-meta"  # a p, div or span, by theme version
-POST_META_TEXT = css_query(f"{POST_META} ::text")
-POST_META_AUTHORS = css_query(f"{POST_META} .author a::text, {POST_META} a[rel~=author]::text")
-POST_META_CATEGORY = css_query(f"{POST_META} a[rel~=category]::text")
-POST_META_DATE = css_query(f"{POST_META} .published::text")
+POST_META = css_query(".post-meta")  # a p, div or span, by theme version
+# Within the post-meta elements: one walk of the page finds them for all four.
+POST_META_TEXT = etree.XPath("$elements/descendant-or-self::text()", smart_strings=False)
+POST_META_AUTHORS = css_query_within(".author a::text, a[rel~=author]::text")
+POST_META_CATEGORY = css_query_within("a[rel~=category]::text")
+POST_META_DATE = css_query_within(".published::text")
 TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text")
+# Links that may lead to a term's archive: only those name its kind and slug (an XPath:
+# CSS selectors take no parameters).
+LINKS_CONTAINING = etree.XPath("//a[contains(@href, $slug) and contains(@href, $kind)]")
 LISTING_POSTS = css_query("#left-area article.et_pb_post, .et_pb_posts article")
 LISTING_POST_LINK = css_query(".entry-title a::attr(href)")
 OLDER_ENTRIES = css_query(".pagination .alignleft a::attr(href)")
-# Links that may lead to a term's archive: only those name the slug (an XPath: CSS
-# selectors take no parameters).
-LINKS_CONTAINING = etree.XPath("//a[contains(@href, $text)]")
 # Subtrees of the content element that are never article text.
 BOILERPLATE = SelectorSet.from_css(
     (
@@ -226,10 +228,14 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         segments = [s for s in urlsplit(self.public_url).path.split("/") if s]
         return (segments[0], segments[1]) if len(segments) == 3 else None
 
+    @cached_property
+    def _post_meta(self) -> list[etree._Element]:
+        return POST_META(self.root)
+
     def _term_name(self, kind: str, slug: str) -> str | None:
         """Display name of a category, tag or author: the text of the first link to its
         archive anywhere on the page, else the slug turned into words."""
-        for link in LINKS_CONTAINING(self.root, text=slug):
+        for link in LINKS_CONTAINING(self.root, kind=kind, slug=slug):
             try:
                 path = urlsplit(link.get("href")).path
             except ValueError:  # a malformed href ("http://[::1") names no term
@@ -245,7 +251,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _visible_byline(self) -> re.Match[str] | None:
         """Divi's "by X | date | Section" line: in ``.post-meta``, else found by its shape
         among the lines before the content (a theme without the class) or at its top."""
-        candidates = [" ".join(POST_META_TEXT(self.root))]
+        candidates = [" ".join(POST_META_TEXT(self.root, elements=self._post_meta))]
         candidates += [b.text for b in self._before_content_blocks if isinstance(b, TextBlock)]
         candidates += [b.text for b in self._raw_blocks if isinstance(b, TextBlock)][:6]
         for text in candidates:
@@ -298,7 +304,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         byline = self._visible_byline
         return first_nonempty(
             lambda: self.metadata.article_names("author"),
-            lambda: POST_META_AUTHORS(self.root),
+            lambda: POST_META_AUTHORS(self.root, elements=self._post_meta),
             lambda: split_authors(byline.group("authors")) if byline else [],
             lambda: (
                 [self._term_name("author", self._permalink_slugs[0])]
@@ -327,7 +333,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
             self._term_name("category", slugs[1]) if slugs else None,
-            next(iter(POST_META_CATEGORY(self.root)), None),
+            next(iter(POST_META_CATEGORY(self.root, elements=self._post_meta)), None),
             byline.group("section") if byline else None,
         ]
 
@@ -336,7 +342,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         return [
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
-            next(iter(POST_META_DATE(self.root)), None),
+            next(iter(POST_META_DATE(self.root, elements=self._post_meta)), None),
             byline.group("date") if byline else None,
         ]
 
@@ -371,11 +377,12 @@ class AawsatListingPage(ListingPage):
         for post in LISTING_POSTS(self.root):
             href = next(iter(LISTING_POST_LINK(post)), None)
             if href:
+                meta = POST_META(post)
                 entries.append(
                     ListingEntry(
                         url=self.urljoin(href),
-                        published=next(iter(POST_META_DATE(post)), None),
-                        section=next(iter(POST_META_CATEGORY(post)), None),
+                        published=next(iter(POST_META_DATE(post, elements=meta)), None),
+                        section=next(iter(POST_META_CATEGORY(post, elements=meta)), None),
                     )
                 )
         return entries

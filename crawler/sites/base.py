@@ -14,7 +14,7 @@ from typing import ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from lxml import etree
-from parsel.csstranslator import css2xpath
+from parsel.csstranslator import HTMLTranslator, css2xpath
 from scrapy.http import TextResponse
 
 from crawler.extraction.loaders import ArticleLoader
@@ -151,12 +151,20 @@ class ArticlePage:
         return []
 
     def to_item(self) -> ArticleItem:
+        return self.load(self.signals())
+
+    def signals(self) -> dict[str, object]:
+        """Each field's signals (:attr:`FIELDS`), by field name, as the page shows them."""
+        return {field_name: getattr(self, field_name)() for field_name in self.FIELDS}
+
+    def load(self, signals: dict[str, object]) -> ArticleItem:
+        """The record: ``signals`` through the loader's processors."""
         loader = self.loader_class(response=self.response)
         loader.add_value("site", self.name)
         loader.add_value("extractor", {"name": self.name, "version": self.version})
         loader.add_value("fetched_url", self.response.url)
-        for field_name in self.FIELDS:
-            loader.add_value(field_name, getattr(self, field_name)())
+        for field_name, values in signals.items():
+            loader.add_value(field_name, values)
         item: ArticleItem = loader.load_item()
         return item
 
@@ -175,6 +183,21 @@ def css_query(css: str) -> etree.XPath:
     ['Hi']
     """
     return etree.XPath(css2xpath(css), smart_strings=False)
+
+
+def css_query_within(css: str) -> etree.XPath:
+    """Like :func:`css_query`, but matched among the descendants of the elements passed as
+    ``elements=`` (those another query found): ``css_query_within("a::text")(root,
+    elements=css_query(".meta")(root))`` is ``css_query(".meta a::text")(root)``, and
+    several such queries walk the page once, to find ``.meta``, instead of once each.
+
+    >>> from lxml import html
+    >>> root = html.fromstring("<div><p class='meta'>by <a>A</a></p><a>B</a></div>")
+    >>> css_query_within("a::text")(root, elements=css_query(".meta")(root))
+    ['A']
+    """
+    xpath = HTMLTranslator().css_to_xpath(css, prefix="$elements/descendant::")
+    return etree.XPath(xpath, smart_strings=False)
 
 
 def css_text(css: str) -> etree.XPath:
