@@ -458,7 +458,9 @@ class ArchiveSpider(Spider):
         handled = set()
         for entry in entries:
             self.run.dates.listed(self.sites.listed_key(entry.url), entry.published, month)
-            request = self._article_request(entry.url, source="listing", entry=entry)
+            request = self._article_request(
+                entry.url, source="listing", entry=entry, unless_scheduled=True
+            )
             handled.add(self.sites.served_key(entry.url))
             if request is not None and not self._already_scheduled(request):
                 yield request
@@ -769,12 +771,16 @@ class ArchiveSpider(Spider):
         source: str | None = None,
         entry: ListingEntry | None = None,
         lastmod: str | None = None,
+        unless_scheduled: bool = False,
     ) -> Request | None:
         """Request an article page, unless the date range or the state rules it out.
 
         An article the state knows is fetched again only with ``-a recheck=true`` or when
         a sitemap's ``lastmod`` is later than its last fetch, and then conditionally: the
         server answers ``304 Not Modified`` (no body) when the page has not changed.
+        ``unless_scheduled``: None, counted as :meth:`_already_scheduled` counts it, for a
+        URL already scheduled, rather than a Request the caller would drop (a listing's
+        posts are mostly on other listings too).
         """
         stats, key = self.crawler.stats, self.sites.listed_key(url)
         if source:
@@ -799,9 +805,13 @@ class ArchiveSpider(Spider):
             stats.inc_value(stats_keys.STATE_SITEMAP_MODIFIED)
             logger.info("Sitemap lastmod %s is after the last fetch: re-checking %s", lastmod, url)
         headers = known.conditional_headers() if known is not None else {}
+        served = self.sites.served_key(url)
+        if unless_scheduled and served in self.scheduled:
+            stats.inc_value("dupefilter/filtered")
+            return None
         address = None if self.sites.hosts is None else self.sites.site_of(url).address
         return Request(
-            self.sites.served_key(url),
+            served,
             callback=self.parse_article,
             errback=self.article_failed,
             priority=ARTICLE_PRIORITY,
