@@ -230,7 +230,8 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _post_meta(self) -> list[etree._Element]:
-        return POST_META(self.root)
+        found: list[etree._Element] = POST_META(self.root)
+        return found
 
     def _term_name(self, kind: str, slug: str) -> str | None:
         """Display name of a category, tag or author: the text of the first link to its
