@@ -294,6 +294,11 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     # -- fields -------------------------------------------------------------------
 
     def title(self) -> list[str | None]:
+        return list(self._title_signals)
+
+    @cached_property
+    def _title_signals(self) -> list[str | None]:
+        """Read once: the body needs the headline too (to drop it from the text)."""
         return [
             self.metadata.article_text("headline"),
             HEADLINE(self.root),
