@@ -807,7 +807,7 @@ class ArchiveSpider(Spider):
         headers = known.conditional_headers() if known is not None else {}
         served = self.sites.served_key(url)
         if unless_scheduled and served in self.scheduled:
-            stats.inc_value("dupefilter/filtered")
+            stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
             return None
         address = None if self.sites.hosts is None else self.sites.site_of(url).address
         return Request(
