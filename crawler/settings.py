@@ -37,6 +37,7 @@ from crawler.runtime.middlewares import (
 from crawler.runtime.parquet import ParquetItemExporter
 from crawler.runtime.resume import (
     CrashSafeResume,
+    ResumeEachOutput,
     SkipWrittenArticlesMiddleware,
     SkipWrittenRedirectsMiddleware,
     WrittenArticlesPipeline,
@@ -152,6 +153,9 @@ EXTENSIONS |= {ListingDateResolution: 90}
 # Scrapy's SpiderState stays on: with JOBDIR, `spider.state` is a dict kept across runs
 # (the incremental state of `-a state=PATH` is the run's `article_state`, not this).
 EXTENSIONS |= {CrashSafeResume: 100}
+# With several -o outputs (JSON Lines and Parquet), an article a kill left in only some of
+# them is fetched again and written to the others alone: each gets an item_filter.
+ADDONS: dict[type, int] = {ResumeEachOutput: 10}
 # Exit status (crawler/runtime/exit_status.py): failures counted, exit non-zero on any.
 # Every local output is checked writable and locked before the first request.
 EXTENSIONS |= {ExitStatus: 0, OutputLock: 50}
@@ -173,7 +177,7 @@ ARCHIVE_LISTING_PATTERN_BUDGET = 20_000  # listing pages per URL pattern (spider
 ARCHIVE_PROGRESS_INTERVAL = 30  # seconds between progress lines; 0 = none
 ARCHIVE_PROGRESS_BAR = True  # a live bar too, on an interactive terminal only
 ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON
-ARCHIVE_RESUME_FROM_OUTPUT = True  # skip articles already in the -o JSON Lines output
+ARCHIVE_RESUME_FROM_OUTPUT = True  # skip articles already in the -o output (in all, if several)
 ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After a retry waits for
 ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
 
@@ -194,7 +198,7 @@ DOWNLOADER_MIDDLEWARES |= {WarcCaptureMiddleware: 950, ArchiveReplayMiddleware: 
 # Distributed crawl (Redis), crawler/runtime/distributed.py: off unless DISTRIBUTED_REDIS_URL is
 # set. Workers started with the same URL share one request queue and seen-set
 # (scrapy-redis) and one emitted-article check; each writes its own -O file.
-ADDONS = {DistributedCrawl: 0}  # switches the scheduler, dupefilter, dedupe when the URL is set
+ADDONS |= {DistributedCrawl: 0}  # switches the scheduler, dupefilter, dedupe when the URL is set
 DISTRIBUTED_REDIS_URL = None  # e.g. redis://127.0.0.1:6379/0: share the crawl through it
 DISTRIBUTED_CRAWL_NAME = None  # prefix of the crawl's Redis keys; None: the spider's name
 # Visibility timeout: a worker whose heartbeat (renewed every third of it) is this old is

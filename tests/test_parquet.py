@@ -239,6 +239,73 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
     assert sum(resolved) == len(undated_parts)
 
 
+def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_resume(tmp_path):
+    """``-o x.jsonl -o x.parquet``, killed while the JSON Lines file holds records of the
+    Parquet row group not yet written (forced: one article is held unanswered, the kill
+    comes once every other one is in the JSON Lines): the resumed run fetches those
+    articles again and writes them to the Parquet output alone. Both outputs end as the
+    uninterrupted crawl's, each article exactly once."""
+    jsonl, parquet, job = tmp_path / "x.jsonl", tmp_path / "x.parquet", tmp_path / "job"
+    row_group = 4
+    resumed = threading.Event()
+
+    def held(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
+        if resumed.is_set():
+            return False
+        resumed.wait(60)
+        handler.close_connection = True  # its client was killed: no answer
+        return True
+
+    golden = EXPECTED_JSONL.read_text().splitlines()
+    written = len(golden) - 1
+    in_parquet = written // row_group * row_group
+    assert written > in_parquet  # the window: records in the JSON Lines only
+
+    def all_but_the_held_article_in_the_json_lines() -> bool:
+        return (
+            jsonl.exists()
+            and records_in(jsonl) == written
+            and len(part_paths(parquet)) == in_parquet // row_group
+        )
+
+    server = FaultServer(MIRROR, {HELD_ARTICLE: held})
+    report = tmp_path / "report.json"
+    with server.running():
+        command = crawl_command(
+            "aawsat",
+            server.base_url,
+            [
+                *("-o", str(jsonl), "-o", str(parquet), "-s", f"JOBDIR={job}"),
+                *("-s", f"PARQUET_ROW_GROUP_SIZE={row_group}"),
+                *("-s", f"ARCHIVE_REPORT_FILE={report}", "-s", "ARCHIVE_COVERAGE_DIR="),
+            ],
+        )
+        with (tmp_path / "killed.log").open("wb") as log:
+            killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=log)
+            deadline = time.monotonic() + 60
+            while killed.poll() is None and time.monotonic() < deadline:
+                if all_but_the_held_article_in_the_json_lines():
+                    break
+                time.sleep(0.02)
+            killed.send_signal(signal.SIGKILL)
+            killed.wait(timeout=60)
+        assert killed.returncode == -signal.SIGKILL, (tmp_path / "killed.log").read_text()[-3000:]
+        assert all_but_the_held_article_in_the_json_lines()
+        assert sum(pq.read_metadata(part).num_rows for part in part_paths(parquet)) == in_parquet
+        resumed.set()
+        finished = subprocess.run(command, cwd=FIXTURES.parent, capture_output=True, check=False)
+    assert finished.returncode == 0, finished.stderr.decode()[-3000:]
+    assert golden_crawl_lines(jsonl.read_text(), server.base_url) == golden
+    back = tmp_path / "back.jsonl"
+    assert convert([str(parquet), str(back)]) == 0
+    assert golden_crawl_lines(back.read_text(), server.base_url) == golden
+    stats = json.loads(report.read_text())["stats"]
+    assert stats[stats_keys.RESUME_WRITTEN_ARTICLES] == in_parquet
+    assert stats[f"{stats_keys.RESUME_ALREADY_IN_OUTPUT}{jsonl}"] == written - in_parquet
+    assert f"{stats_keys.RESUME_ALREADY_IN_OUTPUT}{parquet}" not in stats
+    assert stats[stats_keys.ARTICLES_EMITTED] == len(golden) - in_parquet  # each once
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".json"])
 def test_convert_refuses_unknown_formats(tmp_path, capsys, suffix):
     source = tmp_path / f"in{suffix}"

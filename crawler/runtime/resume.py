@@ -17,11 +17,21 @@ to do and "finishes" with most of the archive never fetched. So:
 - :class:`WrittenArticlesPipeline` drops a record whose canonical URL or text is already
   in the output (e.g. an old-slug page that names an article written by an earlier run).
 
+With several appended outputs (``-o articles.jsonl -o articles.parquet``) a kill can
+leave an article in one and not the other: the JSON Lines file has the records of
+Parquet's row group not yet written, or the one caught between the two writes. An
+article is then written only once *every* output holds it; the add-on
+:class:`ResumeEachOutput` gives each output an ``item_filter``
+(:class:`NotInThisOutput`), so the article fetched again is written only to the outputs
+that lack it (``resume/already_in_output/<path>``: the records an output refused). In the
+coverage report and the record counts it is emitted once, by the run that completed it.
+
 The listing dates the job's runs have seen are kept in ``JOBDIR`` too, for the date join
 at the end of the crawl (:class:`crawler.runtime.date_join.DateJournal`).
 
 Stats: ``resume/unclean_stop``, ``resume/written_articles``, ``resume/unreadable_lines``,
-``resume/skipped_articles``, ``resume/duplicates/url|content`` (and
+``resume/skipped_articles``, ``resume/duplicates/url|content``,
+``resume/already_in_output/<path>`` (and
 ``resume/torn_line_bytes_cut`` from :mod:`crawler.runtime.feeds`,
 ``resume/listing_dates_*`` from :mod:`crawler.runtime.date_join`).
 """
@@ -34,6 +44,7 @@ import os
 import shutil
 import struct
 from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NoReturn, Self
@@ -43,6 +54,7 @@ from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.feedexport import ItemFilter
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
@@ -72,18 +84,89 @@ JOBDIR_REQUEST_STATE = ("requests.seen", "requests.queue")
 """What Scrapy keeps in ``JOBDIR`` about requests: the seen-set and the pending queue."""
 
 
-def appended_line_feeds(settings: BaseSettings) -> list[Path]:
+RESUMED_OUTPUT = "resumed_output"
+"""The key of a feed's options (``FEEDS``) that holds its :class:`ResumedOutput`."""
+
+
+def appended_feed_paths(settings: BaseSettings) -> dict[str, Path]:
     """Local JSON Lines and Parquet feeds this crawl appends to (``-o out.jsonl``, not
-    ``-O``)."""
-    paths = []
+    ``-O``): each one's path, by its ``FEEDS`` URI."""
+    paths = {}
     for uri, options in settings.getdict("FEEDS").items():
         uri = str(uri)
         scheme = urlsplit(uri).scheme
         if scheme not in {"", "file"} or (options or {}).get("overwrite"):
             continue
         if (options or {}).get("format") in RESUMABLE_FORMATS:
-            paths.append(Path(urlsplit(uri).path if scheme == "file" else uri))
+            paths[uri] = Path(urlsplit(uri).path if scheme == "file" else uri)
     return paths
+
+
+def appended_line_feeds(settings: BaseSettings) -> list[Path]:
+    """The paths of :func:`appended_feed_paths`."""
+    return list(appended_feed_paths(settings).values())
+
+
+@dataclass(eq=False)
+class ResumedOutput:
+    """One of several appended outputs: what its earlier runs wrote to it (read by
+    :class:`CrashSafeResume`), and how many records of this run it refused for that."""
+
+    path: Path
+    written: WrittenArticles = field(default_factory=WrittenArticles, repr=False)
+    refused: int = 0
+
+
+def resumed_outputs(settings: BaseSettings) -> list[ResumedOutput]:
+    """The outputs :class:`ResumeEachOutput` gave a :class:`NotInThisOutput` filter."""
+    feeds = settings.getdict("FEEDS").values()
+    return [options[RESUMED_OUTPUT] for options in feeds if RESUMED_OUTPUT in (options or {})]
+
+
+class NotInThisOutput(ItemFilter):
+    """Feed item filter (``FEEDS`` option ``item_filter``): refuses a record whose article
+    its own output already holds, so an article that a kill left in only some outputs is
+    written to the others alone. Item classes (``item_classes``) are filtered as by
+    Scrapy's own filter."""
+
+    def __init__(self, feed_options: dict[str, Any] | None) -> None:
+        super().__init__(feed_options)
+        self.output: ResumedOutput = (feed_options or {})[RESUMED_OUTPUT]
+
+    def accepts(self, item: Any) -> bool:
+        if not super().accepts(item):
+            return False
+        if self.output.written.holds(ItemAdapter(item)):
+            self.output.refused += 1
+            return False
+        return True
+
+
+class ResumeEachOutput:
+    """Scrapy add-on (``ADDONS``): with two or more appended outputs, each gets the
+    :class:`NotInThisOutput` filter (a feed with an ``item_filter`` of its own keeps it,
+    and is then not filtered). With one output, or ``ARCHIVE_RESUME_FROM_OUTPUT = False``,
+    nothing changes."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not settings.getbool("ARCHIVE_RESUME_FROM_OUTPUT"):
+            return
+        paths = appended_feed_paths(settings)
+        if len(paths) < 2:
+            return
+        feeds = settings.getdict("FEEDS")
+        for uri, path in paths.items():
+            options = dict(feeds[uri] or {})
+            if "item_filter" in options:
+                logger.warning(
+                    "Feed %s has an item_filter of its own: on resume it may get again "
+                    "articles it already holds",
+                    uri,
+                )
+                continue
+            options |= {"item_filter": NotInThisOutput, RESUMED_OUTPUT: ResumedOutput(path)}
+            feeds[uri] = options
+        settings.set("FEEDS", feeds, priority=settings.getpriority("FEEDS") or "addon")
 
 
 class CrashSafeResume:
@@ -96,14 +179,11 @@ class CrashSafeResume:
     def __init__(self, settings: BaseSettings, stats: StatsCollector) -> None:
         self.stats = stats
         self.feeds = appended_line_feeds(settings)
-        self.written = (
-            WrittenArticles.read(self.feeds)
-            if settings.getbool("ARCHIVE_RESUME_FROM_OUTPUT")
-            else WrittenArticles()
-        )
+        self.outputs = resumed_outputs(settings)
         self.jobdir = job_dir(settings)
         self.unclean_stop = self.output_failed = False
         self.lock: FileLock | None = None
+        self.written = self.read_outputs(settings)
         if self.jobdir:
             self.lock = FileLock.acquire(
                 Path(self.jobdir, JOBDIR_LOCK),
@@ -119,6 +199,16 @@ class CrashSafeResume:
                 check_saved_queue(Path(self.jobdir))
             started = datetime.now(UTC).isoformat(timespec="seconds")
             marker.write_text(f"pid {os.getpid()}, started {started}\n")
+
+    def read_outputs(self, settings: BaseSettings) -> WrittenArticles:
+        """What the output holds; of several outputs, what every one holds."""
+        if not settings.getbool("ARCHIVE_RESUME_FROM_OUTPUT"):
+            return WrittenArticles()
+        if not self.outputs:
+            return WrittenArticles.read(self.feeds)
+        for output in self.outputs:
+            output.written = WrittenArticles.read([output.path])
+        return WrittenArticles.in_every([output.written for output in self.outputs])
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -151,6 +241,15 @@ class CrashSafeResume:
                 self.written.count,
                 ", ".join(map(str, self.feeds)),
             )
+        for output in self.outputs:
+            extra = output.written.count - self.written.count
+            if extra > 0:
+                logger.info(
+                    "%s holds %d articles not in every output: fetched again, and written "
+                    "only to the outputs that lack them",
+                    output.path,
+                    extra,
+                )
         if self.written.unreadable_lines:
             self.stats.set_value(stats_keys.RESUME_UNREADABLE_LINES, self.written.unreadable_lines)
             logger.warning(
@@ -160,6 +259,10 @@ class CrashSafeResume:
             )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        for output in self.outputs:
+            if output.refused:
+                key = f"{stats_keys.RESUME_ALREADY_IN_OUTPUT}{output.path}"
+                self.stats.set_value(key, output.refused)
         # Scrapy has saved JOBDIR's queue by now (the scheduler closes before this signal).
         if not self.jobdir:
             return

@@ -4,7 +4,7 @@ fetches nor emits those articles again (``crawler/runtime/resume.py``)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,31 @@ class WrittenArticles:
                     if line.endswith(b"\n"):
                         written.add_line(line)
         return written
+
+    @classmethod
+    def in_every(cls, outputs: Sequence[WrittenArticles]) -> WrittenArticles:
+        """What every one of several outputs holds: an article one of them lacks is not
+        written yet (a kill can stop a crawl between the outputs' writes).
+
+        >>> jsonl = WrittenArticles({"/a/", "/b/"}, {"https://x/a/", "https://x/b/"}, {"1", "2"}, 2)
+        >>> parquet = WrittenArticles({"/a/"}, {"https://x/a/"}, {"1"}, 1)
+        >>> WrittenArticles.in_every([jsonl, parquet])
+        WrittenArticles(url_keys={'/a/'}, urls={'https://x/a/'}, content_hashes={'1'}, count=1, unreadable_lines=0)
+        """
+        first, *others = outputs
+        common = cls(
+            url_keys=first.url_keys.intersection(*(o.url_keys for o in others)),
+            urls=first.urls.intersection(*(o.urls for o in others)),
+            content_hashes=first.content_hashes.intersection(*(o.content_hashes for o in others)),
+            unreadable_lines=sum(output.unreadable_lines for output in outputs),
+        )
+        common.count = len(common.urls)
+        return common
+
+    def holds(self, record: Mapping[str, Any]) -> bool:
+        """Whether ``record``'s article is among these, by its canonical URL or its text
+        (the keys :class:`crawler.runtime.resume.WrittenArticlesPipeline` drops by)."""
+        return record.get("url") in self.urls or record.get("content_hash") in self.content_hashes
 
     def add_parquet(self, path: Path) -> None:
         """Every part of a Parquet feed (a part is whole or absent, never torn)."""
