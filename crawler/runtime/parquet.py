@@ -20,9 +20,9 @@ footer is written, at its very end. So records are written in row groups of
 temporary name, fsync-ed and renamed into place: ``articles.parquet``, then
 ``articles-00001.parquet``, ``articles-00002.parquet``… (``articles*.parquet`` is the
 corpus). A kill loses only the records of the row group not yet written (a resumed crawl
-fetches them again) and never leaves a part half-written; ``-o`` adds new parts after
-the existing ones; ``-O`` replaces the first part and removes the old output's other
-parts when it writes its first. A part is rewritten only to join a date from a listing
+fetches them again, even those another output holds: ``crawler/runtime/resume.py``) and
+never leaves a part half-written; ``-o`` adds new parts after the existing ones; ``-O``
+replaces the first part and removes the old output's other parts when it writes its first. A part is rewritten only to join a date from a listing
 read after its record was written (:mod:`crawler.runtime.date_join`), replaced whole in
 the same way.
 """
