@@ -180,8 +180,8 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
     golden = EXPECTED_JSONL.read_text().splitlines()
 
     def all_but_the_held_article_written() -> bool:
-        """In both outputs: no record is then between one output and the other (the resume
-        would skip its article as written, and the other output would never get it)."""
+        """In both outputs, so that the killed run's parts are all it will ever write (a
+        record in one output only: the next test)."""
         written = len(golden) - 1
         return (
             jsonl.exists() and records_in(jsonl) == written and len(part_paths(parquet)) == written
