@@ -132,6 +132,68 @@ def test_a_bad_date_is_a_usage_error(site, tmp_path):
     assert "-a since='2016-13-01': expected a date as YYYY-MM-DD" in result.log
 
 
+# -- sitemap-first discovery --------------------------------------------------------------
+
+GOLDEN = FIXTURES / "aawsat" / "crawl"
+"""The full crawl's output and stats (``make golden``)."""
+DATED = ("url", "published", "published_raw", "published_source", "published_precision")
+
+
+def dated_articles(lines: list[str]) -> list[tuple]:
+    return sorted(tuple(record.get(field) for field in DATED) for record in map(json.loads, lines))
+
+
+def listing_family(path: str) -> str | None:
+    """``category``, ``tag``, ``author``, ``month`` or ``home`` for a listing path."""
+    if path == "/":
+        return "home"
+    match = re.match(r"^/(category|tag|author)/", path) or re.match(r"^/(\d{4})/\d{2}/", path)
+    return None if match is None else "month" if match.group(1).isdigit() else match.group(1)
+
+
+def test_sitemap_first_emits_every_article_and_date_of_a_full_crawl_with_fewer_requests(
+    site, tmp_path
+):
+    result, fetched = site.crawl(tmp_path, "-a", "discovery=sitemap-first")
+    golden_lines = (GOLDEN / "expected.jsonl").read_text().splitlines()
+    assert dated_articles(result.output.splitlines()) == dated_articles(golden_lines)
+    stats = result.report["stats"]
+    full = json.loads((GOLDEN / "expected-stats.json").read_text())
+    assert stats["downloader/request_count"] < full["downloader/response_count"]
+    # Sitemaps first, then the category listings to their last page, then the first page of
+    # every other listing; only the older pages of those are skipped.
+    families = [family for family in map(listing_family, fetched) if family is not None]
+    assert families.index("category") == 0
+    assert families.count("category") == len(families) - families[::-1].index("category")
+    assert "/category/news-middle-east/page/4/" in fetched  # the only page of a 2005 post
+    assert {"/tag/syria/", "/author/theaawsat/", "/2016/05/", "/"} <= set(fetched)
+    skipped = {"/tag/lebanon/page/2/", "/tag/syria/page/2/", "/author/theaawsat/page/2/"}
+    assert not skipped & set(fetched)
+    assert stats["discovery/pagination_skipped"] == len(skipped)
+    assert coverage_of(tmp_path)["coverage"] == 1.0
+
+
+def test_sitemap_first_without_a_sitemap_reads_every_listing(site, tmp_path):
+    robots = (MIRROR / "robots.txt").read_bytes()
+    site.overrides["/robots.txt"] = (200, re.sub(rb"(?m)^Sitemap:.*\n", b"", robots))
+    for path in ("/sitemap_index.xml", "/wp-sitemap.xml", "/sitemap.xml"):
+        site.overrides[path] = (404, b"Not Found")
+    result, fetched = site.crawl(tmp_path, "-a", "discovery=sitemap-first")
+    # Everything a full crawl finds but the post only the sitemap names, with its date.
+    golden_lines = (GOLDEN / "expected.jsonl").read_text().splitlines()
+    wanted = [line for line in golden_lines if DAVOS not in line]
+    assert dated_articles(result.output.splitlines()) == dated_articles(wanted)
+    assert "/tag/lebanon/page/2/" in fetched
+    assert result.report["stats"]["discovery/fell_back_to_full"] == 1
+    assert "No sitemap listed an article: discovering from every listing" in result.log
+
+
+def test_discovery_is_checked_before_the_crawl_starts(site, tmp_path):
+    result = run_crawl("aawsat", site.server.url_for("/"), tmp_path, "-a", "discovery=sitemap")
+    assert result.returncode != 0
+    assert "-a discovery='sitemap': expected one of full, sitemap-first" in result.log
+
+
 # -- URL lists ------------------------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ from crawler.sites.wordpress import (
     WORDPRESS_BOILERPLATE,
     WordPressSignals,
     archive_period,
+    is_category_listing,
     is_listing,
     is_machinery,
     path_segments,
@@ -404,5 +405,6 @@ PROFILE = SiteProfile(
     listing_page=AawsatListingPage,
     classify_url=classify_url,
     archive_period=archive_period,
+    section_listing=is_category_listing,
     fallback_sitemaps=("sitemap_index.xml", "wp-sitemap.xml", "sitemap.xml"),
 )

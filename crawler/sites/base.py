@@ -265,6 +265,9 @@ class SiteProfile:
     """``(year, month)`` of a date-archive URL (``month`` None for a year), else None."""
     fallback_sitemaps: Iterable[str] = ()
     """Sitemap paths to try when robots.txt names none."""
+    section_listing: Callable[[str], bool] = lambda _url: False
+    """Whether a listing URL (any page) is a section's: the listings that together list
+    every post (WordPress categories), read to the end by ``-a discovery=sitemap-first``."""
 
     @property
     def name(self) -> str:

@@ -54,6 +54,7 @@ from crawler.sites.wordpress import (
     WORDPRESS_WIDGETS,
     WordPressSignals,
     archive_period,
+    is_category_listing,
     is_listing,
     is_machinery,
     path_segments,
@@ -548,5 +549,6 @@ def generic_profile(public_origin: str) -> SiteProfile:
         listing_page=GenericListingPage,
         classify_url=classify_url,
         archive_period=archive_period,
+        section_listing=is_category_listing,
         fallback_sitemaps=("wp-sitemap.xml", "sitemap_index.xml", "sitemap.xml"),
     )

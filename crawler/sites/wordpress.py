@@ -128,6 +128,17 @@ def is_listing(segments: list[str]) -> bool:
     return _DATE_ARCHIVE.fullmatch(path) is not None
 
 
+def is_category_listing(url: str) -> bool:
+    """Whether a listing URL is a category archive, any page of it: every WordPress post has
+    a category, so the category archives together list every post.
+
+    >>> is_category_listing("https://x/category/opinion/page/3/"), is_category_listing("https://x/tag/iraq/")
+    (True, False)
+    """
+    segments = path_segments(url)
+    return bool(segments) and segments[0] == "category"
+
+
 def archive_period(url: str) -> tuple[int, int | None] | None:
     """``(year, month)`` of a WordPress date archive URL.
 

@@ -8,6 +8,10 @@ The spider only decides what to fetch. Sources (``-a source=``):
 - ``-a url=URL`` / ``-a urls=FILE``: exactly the listed article pages, nothing else;
 - ``wayback``: the site's captures in the Wayback Machine (``crawler/spiders/wayback.py``).
 
+``-a discovery=sitemap-first`` reads a site's sitemaps first and only the listings that can
+add what they lack (``crawler/spiders/sitemap_first.py``); ``full`` (the default) reads
+every listing to its last page.
+
 ``-a since=`` / ``-a until=`` limit discovery and output to a publication-date range;
 ``-a state=PATH`` makes runs incremental (``crawler/runtime/incremental.py``). What a page *means* is
 the profile's job; what a record *looks like* is the pipelines' job.
@@ -24,11 +28,12 @@ from collections.abc import AsyncIterator, Collection, Iterable, Iterator
 from datetime import date
 from functools import lru_cache
 from typing import Any, Self, cast
+from urllib.parse import urlsplit
 
 from lxml import etree
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, UsageError
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
@@ -40,6 +45,7 @@ from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.multisite import CrawlSites, HostSites, Site
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import URL_CACHE_SIZE, SiteAddress, stripped_noise
+from crawler.extraction.processors import parse_date
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
@@ -50,6 +56,7 @@ from crawler.runtime.middlewares import record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, SiteProfile, UrlKind
+from crawler.spiders.sitemap_first import LASTMOD_META, MODES, SitemapFirst
 from crawler.spiders.traps import (
     LISTING_POSTS,
     TrapRules,
@@ -146,6 +153,12 @@ def header_text(response: Response, name: str) -> str | None:
     return value.decode("latin-1") if value else None
 
 
+def has_date(item: ArticleItem) -> bool:
+    """Whether the article's page gave it a publication date (as the normalize pipeline
+    will read it)."""
+    return bool(item.published or (item.published_raw and parse_date(item.published_raw)))
+
+
 def failed_request(failure: Failure) -> Request:
     """The request an errback's failure is about (Scrapy sets it on the Failure)."""
     request: Request = failure.request  # type: ignore[attr-defined]
@@ -185,12 +198,21 @@ class ArchiveSpider(Spider):
         state: str | None = None,
         recheck: str = "false",
         source: str = "site",
+        discovery: str = "full",
         hosts: HostSites | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if source not in SOURCES:
             raise UsageError(f"-a source={source!r}: expected one of {', '.join(SOURCES)}")
+        if discovery not in MODES:
+            raise UsageError(f"-a discovery={discovery!r}: expected one of {', '.join(MODES)}")
+        if discovery != "full" and (url or urls or source != "site"):
+            raise UsageError(
+                f"-a discovery={discovery} discovers a site's articles from its sitemaps and "
+                "listings: it has no meaning with -a url=, -a urls= or -a source=wayback"
+            )
+        self.discovery_mode = discovery
         if hosts is None:
             try:
                 self.address = SiteAddress.of(self.profile.public_origin, base_url)
@@ -221,12 +243,22 @@ class ArchiveSpider(Spider):
         self.run: ArchiveRun
         """The crawl's state, shared with the pipelines and extensions (made in
         :meth:`from_crawler`)."""
+        self.sitemap_first: SitemapFirst | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         spider.traps = TrapRules(crawler)
+        if spider.discovery_mode == "sitemap-first":
+            if crawler.settings.get("DISTRIBUTED_REDIS_URL"):
+                raise UsageError(
+                    "-a discovery=sitemap-first holds listings back until this worker is "
+                    "idle, which workers sharing a crawl cannot agree on: use it with one "
+                    "process"
+                )
+            spider.sitemap_first = SitemapFirst(crawler, spider.profile.section_listing)
+            crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         allowed_origins = [spider.address.served] if spider.sites.hosts is None else None
         spider.run = ArchiveRun.start(
             crawler,
@@ -251,6 +283,22 @@ class ArchiveSpider(Spider):
         if not request.dont_filter and "redirect_urls" not in request.meta:
             self.scheduled.add(request.url)
 
+    def spider_idle(self) -> None:
+        """Sitemap-first discovery: when one phase is done, the next starts with the
+        listings it held back (``crawler/spiders/sitemap_first.py``)."""
+        assert self.sitemap_first is not None
+        released = self.sitemap_first.next_phase(self._is_dated)
+        while released is not None and not released:  # a phase with nothing to read
+            released = self.sitemap_first.next_phase(self._is_dated)
+        if released is None:
+            return
+        for request in released:
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
+    def _is_dated(self, key: str) -> bool:
+        return self.run.dates.date_for([key]) is not None
+
     def closed(self, reason: str) -> None:
         if reason == "finished":
             self.traps.skip_waiting_archives()
@@ -270,7 +318,9 @@ class ArchiveSpider(Spider):
                 callback=self.parse_robots,
                 errback=self.robots_failed,
             )
-            yield Request(self.address.served_url("/"), callback=self.parse_listing)
+            home = self._gated(Request(self.address.served_url("/"), callback=self.parse_listing))
+            if home is not None:
+                yield home
 
     # -- URL lists --------------------------------------------------------------------
 
@@ -491,7 +541,9 @@ class ArchiveSpider(Spider):
     def _open_date_archives(self, days: Iterable[date | None]) -> Iterator[Request]:
         """Requests for the date archives that posts published on ``days`` open."""
         for url in self.traps.posts_on(days):
-            yield Request(url, callback=self.parse_listing)
+            request = self._gated(Request(url, callback=self.parse_listing))
+            if request is not None:
+                yield request
 
     # -- articles -----------------------------------------------------------------------
 
@@ -542,6 +594,8 @@ class ArchiveSpider(Spider):
         if reason is None and is_thin(item.title, item.body) and self._behind_wall(response, key):
             return
         self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
+        if self.sitemap_first is not None and not has_date(item):
+            self.sitemap_first.undated_article(key, response.meta.get(LASTMOD_META))
         yield item
         yield from self._open_date_archives([iso_day(item.published)])
 
@@ -688,6 +742,8 @@ class ArchiveSpider(Spider):
             if target is None or target[0] in seen:
                 continue
             served, kind = target
+            if self.sitemap_first is not None and self.sitemap_first.settled(served):
+                continue
             if by_url_only and served in self.scheduled:
                 seen.add(served)
                 if articles is not None and kind is UrlKind.ARTICLE:
@@ -763,7 +819,16 @@ class ArchiveSpider(Spider):
                 return None
         if not self.traps.within_budget(served):
             return None
-        return Request(served, callback=self.parse_listing)
+        return self._gated(Request(served, callback=self.parse_listing))
+
+    def _gated(self, request: Request) -> Request | None:
+        """The listing request, unless sitemap-first discovery holds it back or skips it."""
+        if self.sitemap_first is None:
+            return request
+        period = self.profile.archive_period(request.url)
+        month = (period[0], period[1]) if period is not None and period[1] is not None else None
+        first_page = listing_chain(request.url) == (urlsplit(request.url).path or "/")
+        return request if self.sitemap_first.admit(request, first_page, month) else None
 
     def _article_request(
         self,
@@ -783,6 +848,8 @@ class ArchiveSpider(Spider):
         posts are mostly on other listings too).
         """
         stats, key = self.crawler.stats, self.sites.listed_key(url)
+        if source == "sitemap" and self.sitemap_first is not None:
+            self.sitemap_first.sitemap_listed()
         if source:
             self.run.coverage.listed(
                 key, source, entry.section if entry else None, entry.published if entry else None
@@ -817,5 +884,6 @@ class ArchiveSpider(Spider):
             priority=ARTICLE_PRIORITY,
             headers=headers or None,
             meta=({"site_address": (address.public, address.served)} if address else {})
-            | ({"handle_httpstatus_list": [304]} if headers else {}),
+            | ({"handle_httpstatus_list": [304]} if headers else {})
+            | ({LASTMOD_META: lastmod} if lastmod and self.sitemap_first is not None else {}),
         )
