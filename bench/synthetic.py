@@ -2,18 +2,23 @@
 benchmark needs.
 
 The pages are rendered by the fixture generator itself (``fixtures/aawsat/make_site.py``):
-the same Divi chrome, ``<head>`` variants and hand-written article cases. Article *i* is a
-copy of case ``i mod 27`` (the canonical-duplicate case is left out) under its own slug,
-post id, date (spread over 2005-2017) and title, with paragraphs of the other cases'
-text added so its text weighs 30-60 KB. Every page's sidebar is a real archive's: the
-full monthly Archives widget (WordPress's core widget has no limit: one link per month
-with posts, about 150 for 2005-2017), a tag cloud of 45 tags (WordPress's default
-``number``), an Authors widget and the Categories widget, so a page carries about 230
-links. Listings (categories, tags, authors, months) are paginated by WordPress's default
+the same Divi chrome, ``<head>`` variants and hand-written article cases. Each article is
+a copy of a case (the canonical-duplicate one left out) under its own slug, post id, date
+(spread over 2005-2017) and title, with paragraphs of the other cases' text added so its
+text weighs 30-60 KB. The case is one of the same theme generation as the article's date
+(:func:`theme_generation`): up to 2013 the classic editor and the older child themes
+(the fixture's 2013 generation case among them), 2014-2016 the Divi 3 builder, 2017
+Divi 4, so the markup varies over the years as the real archive's does. Every page's
+sidebar is a real archive's: the full monthly Archives widget (WordPress's core widget
+has no limit: one link per month with posts, about 150 for 2005-2017), a tag cloud of 45
+tags (WordPress's default ``number``), an Authors widget and the Categories widget, so a
+page carries about 250 links. ``light=True`` writes the earlier benchmark archive instead:
+the fixture's own sidebar with the Archives widget cut to the newest 12 months (older
+months get no archive page) and no tag cloud or Authors widget, about 40 links a page. Listings (categories, tags, authors, months) are paginated by WordPress's default
 of 10 posts; the post sitemap is split every 1,000 entries as Yoast does. Links stay on
 the public origin, like the fixture's: the spider rebases them to ``-a base_url``.
 
-    python -m bench.synthetic OUT_DIR --articles 5000
+    python -m bench.synthetic OUT_DIR --articles 5000 [--light]
 """
 
 from __future__ import annotations
@@ -76,6 +81,8 @@ ARCHIVE_START = datetime(2005, 1, 3, 8, 0, tzinfo=UTC)
 ARCHIVE_END = datetime(2017, 6, 30, 18, 0, tzinfo=UTC)
 EXTRA_PARAGRAPHS = range(12, 60)
 """Paragraphs added to an article, by turns: its page then weighs 30-60 KB."""
+LIGHT_ARCHIVE_MONTHS = 12
+"""Months the light archive's Archives widget lists (WordPress's ``limit=12``)."""
 
 
 @cache
@@ -93,6 +100,25 @@ def make_site() -> ModuleType:
 def templates() -> list[dict[str, Any]]:
     """The fixture's article cases that stand on their own (not a copy under an old slug)."""
     return [case for case in make_site().CASES if "canonical" not in case]
+
+
+def theme_generation(year: int) -> int:
+    """The theme generation in use in ``year``, named as the fixture generator's generation
+    cases are: 2013 (classic editor, older child themes), 2016 (Divi 3 builder), 2017
+    (Divi 4). A fixture case is written in the markup of its own date's generation.
+
+    >>> [theme_generation(year) for year in (2005, 2013, 2014, 2016, 2017)]
+    [2013, 2013, 2016, 2016, 2017]
+    """
+    return 2013 if year <= 2013 else 2016 if year <= 2016 else 2017
+
+
+def templates_by_generation() -> dict[int, list[dict[str, Any]]]:
+    """The fixture's article cases by the theme generation of their date."""
+    groups: dict[int, list[dict[str, Any]]] = {}
+    for case in templates():
+        groups.setdefault(theme_generation(int(case["date"][:4])), []).append(case)
+    return groups
 
 
 def _paragraph_pool() -> list[str]:
@@ -124,12 +150,14 @@ def _slug(name: str) -> str:
 def synthetic_cases(count: int) -> list[dict[str, Any]]:
     """``count`` article cases in the fixture's case format, newest last."""
     pool = _paragraph_pool()
-    bases = templates()
+    generations = templates_by_generation()
     step = (ARCHIVE_END - ARCHIVE_START) / max(count, 1)
     cases = []
     for number in range(count):
+        published = ARCHIVE_START + step * number + timedelta(minutes=number % 60)
+        bases = generations[theme_generation(published.year)]
         base = bases[number % len(bases)]
-        date = (ARCHIVE_START + step * number + timedelta(minutes=number % 60)).isoformat()
+        date = published.isoformat()
         extra = [
             pool[(number * 7 + k) % len(pool)]
             for k in range(EXTRA_PARAGRAPHS[number % len(EXTRA_PARAGRAPHS)])
@@ -153,8 +181,9 @@ def synthetic_cases(count: int) -> list[dict[str, Any]]:
     return cases
 
 
-def _sitemaps(cases: list[dict[str, Any]], out: Any) -> None:
-    """Yoast's sitemap index: posts split every 1,000, then pages, categories, tags, authors."""
+def _sitemaps(cases: list[dict[str, Any]], out: Any, light: bool) -> None:
+    """Yoast's sitemap index: posts split every 1,000, then pages, categories, tags (the
+    fixture's only in the light archive), authors."""
     site = make_site()
     posts = sorted(cases, key=lambda c: c["modified"])
     newest = posts[-1]["modified"]
@@ -171,7 +200,10 @@ def _sitemaps(cases: list[dict[str, Any]], out: Any) -> None:
         [(site.u(f"/category/{slug}/"), newest, []) for slug, *_ in site.CATEGORIES]
     )
     files["post_tag-sitemap.xml"] = site.urlset(
-        [(site.u(f"/tag/{slug}/"), newest, []) for slug in _tag_counts(cases)]
+        [
+            (site.u(f"/tag/{slug}/"), newest, [])
+            for slug in (site.TAGS if light else _tag_counts(cases))
+        ]
     )
     files["author-sitemap.xml"] = site.urlset(
         [(site.u(f"/author/{slug}/"), newest, []) for slug in site.AUTHORS]
@@ -270,13 +302,16 @@ def _cloud_tag_listings(context: Any, out: Any) -> None:
             out.page(path, text)
 
 
-def write_pages(count: int, write: Callable[[str, bytes], None]) -> None:
+def write_pages(count: int, write: Callable[[str, bytes], None], light: bool = False) -> None:
     """Render every file of an archive of ``count`` articles, one ``write(path, data)`` each
-    (path relative to the archive's root), without holding the archive in memory."""
+    (path relative to the archive's root), without holding the archive in memory;
+    ``light``: the earlier benchmark archive's sidebar (see the module's docstring)."""
     site = make_site()
     cases = synthetic_cases(count)
     context = site.Context(cases)  # its months: every month with a post, the widget's list
-    widgets = _tag_cloud(cases) + _authors_widget()
+    if light:
+        context.months = context.months[:LIGHT_ARCHIVE_MONTHS]
+    widgets = "" if light else _tag_cloud(cases) + _authors_widget()
 
     class Sink(site.Out):  # the fixture generator's output, written through
         def add(self, rel: str, data: bytes) -> None:
@@ -286,9 +321,12 @@ def write_pages(count: int, write: Callable[[str, bytes], None]) -> None:
             text = text.replace(CATEGORIES_WIDGET, widgets + CATEGORIES_WIDGET, 1)
             super().page(path, text, encoding)
 
-    # Related-post widgets in the case content name fixture cases by key: their copies here.
+    # Related-post widgets in the case content name fixture cases by key: their copies here
+    # (a case no article copies, as its generation has few articles, names another one).
     for case in cases:
         context.by_key.setdefault(case["key"].rsplit("-", 1)[0], case)
+    for number, template in enumerate(templates()):
+        context.by_key.setdefault(template["key"], cases[number % len(cases)])
     out = Sink()
     for case in cases:
         out.page(case["path"], site.render_article(case, context), case.get("encoding", "utf-8"))
@@ -296,13 +334,15 @@ def write_pages(count: int, write: Callable[[str, bytes], None]) -> None:
     site.build_home(context, out)
     site.PER_PAGE = LISTING_PAGE_SIZE  # read by site.render_listing_pages
     site.build_listings(context, out)
-    _cloud_tag_listings(context, out)
-    _sitemaps(cases, out)
+    if not light:
+        _cloud_tag_listings(context, out)
+    _sitemaps(cases, out, light)
     out.add("robots.txt", site.ROBOTS.encode())
 
 
-def write_archive(root: Path, count: int) -> int:
-    """Write an archive of ``count`` articles into ``root`` (new or empty); returns files."""
+def write_archive(root: Path, count: int, light: bool = False) -> int:
+    """Write an archive of ``count`` articles into ``root`` (new or empty); returns files.
+    ``light``: the earlier benchmark archive (see the module's docstring)."""
     if root.exists() and any(root.iterdir()):
         raise FileExistsError(f"not an empty folder: {root}")
     written = 0
@@ -314,7 +354,7 @@ def write_archive(root: Path, count: int) -> int:
         target.write_bytes(data)
         written += 1
 
-    write_pages(count, write)
+    write_pages(count, write, light)
     return written
 
 
@@ -322,8 +362,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("root", type=Path, help="folder to write the archive into")
     parser.add_argument("--articles", type=int, default=5000)
+    parser.add_argument("--light", action="store_true", help="the earlier, lighter archive")
     args = parser.parse_args(argv)
-    written = write_archive(args.root, args.articles)
+    written = write_archive(args.root, args.articles, args.light)
     print(f"wrote {written} files for {args.articles} articles under {args.root}")
     return 0
 

@@ -10,7 +10,7 @@ from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 from scrapy.utils.sitemap import Sitemap
 
-from bench.synthetic import synthetic_cases, write_archive
+from bench.synthetic import synthetic_cases, templates, theme_generation, write_archive
 from crawler.clock import utc_now
 from crawler.sites.aawsat import PROFILE
 from pipelines.normalize import normalize_article
@@ -53,3 +53,22 @@ def test_listings_link_only_to_pages_that_exist_and_sitemaps_name_every_article(
         sitemap = Sitemap((tmp_path / entry["loc"].removeprefix(ORIGIN + "/")).read_bytes())
         named |= {url["loc"] for url in sitemap}
     assert {ORIGIN + case["path"] for case in synthetic_cases(ARTICLES)} <= named
+
+
+def test_articles_take_the_markup_of_their_dates_theme_generation():
+    cases = synthetic_cases(300)
+    template_years = {case["key"]: int(case["date"][:4]) for case in templates()}
+    for case in cases:
+        template_year = template_years[case["key"].rsplit("-", 1)[0]]
+        assert theme_generation(int(case["date"][:4])) == theme_generation(template_year)
+    keys = {case["key"].rsplit("-", 1)[0] for case in cases}
+    assert {"generation-2013", "generation-2016", "generation-2017"} <= keys
+
+
+def test_the_light_archive_has_the_fixture_sidebar_and_twelve_months(tmp_path):
+    write_archive(tmp_path, ARTICLES, light=True)
+    page = (tmp_path / "index.html").read_text()
+    assert "tag_cloud" not in page
+    assert "widget_authors" not in page
+    months = [path for path in tmp_path.glob("20??/??") if path.is_dir()]
+    assert len(months) == 12
