@@ -1,11 +1,13 @@
 """Crawl benchmark: our ``aawsat`` spider with all pipelines against a bare Scrapy spider,
 on the same synthetic archive served by nginx, in the same run.
 
-    python -m bench.crawl [--articles 5000] [--runs 3] [--output-dir DIR]
+    python -m bench.crawl [--articles 5000] [--runs 3] [--light] [--spiders bare,ours,sitemap-first]
+                          [--output-dir DIR]
 
-It writes a synthetic archive of ``--articles`` articles (``bench/synthetic.py``), serves
-it with nginx on loopback (``bench/nginx.py``), then crawls it ``--runs`` times with each
-spider, alternating, each crawl a fresh ``scrapy`` process:
+It writes a synthetic archive of ``--articles`` articles (``bench/synthetic.py``; the
+earlier, lighter one with ``--light``), serves it with nginx on loopback
+(``bench/nginx.py``), then crawls it ``--runs`` times with each spider of ``--spiders``
+(default: all three), alternating, each crawl a fresh ``scrapy`` process:
 
 - ``bare``: ``bench/bare_spider.py``, the fastest fair bare spider: Scrapy's defaults
   but ``CONCURRENT_ITEMS`` (16, as ours: Scrapy's 100 cost both ~1.5 ms CPU per page),
@@ -13,14 +15,16 @@ spider, alternating, each crawl a fresh ``scrapy`` process:
   request, extracts nothing;
 - ``ours``: ``scrapy crawl aawsat -a base_url=...`` with the project's settings, except
   ``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False CONCURRENT_REQUESTS_PER_DOMAIN=16``
-  (both obey robots.txt, both 16 connections), the coverage report on.
+  (both obey robots.txt, both 16 connections), the coverage report on;
+- ``sitemap-first``: ours with ``-a discovery=sitemap-first`` (sitemaps first, then only
+  the listings that can add what they lack: ``crawler/spiders/sitemap_first.py``).
 
 For each crawl it prints pages (responses) per second of the crawl's own elapsed time,
 process CPU ms per page (from crawler set-up on: imports are left out), CPU µs per link
 (CPU per page over the archive's mean links per page: what a page costs for each link it
 carries), requests per emitted article (for the bare spider, which emits nothing, per
-article of the archive), the process's peak RSS, and the ratios ours/bare; then the
-medians. The feeds go to
+article of the archive), the process's peak RSS, and the ratios of each of ours to bare;
+then the medians. The feeds go to
 ``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``, when there is one): our feed
 ``fsync``s every record (``crawler/runtime/feeds.py``), so on a disk the crawl measures the disk.
 """
@@ -49,7 +53,7 @@ REPO = Path(__file__).resolve().parent.parent
 BARE_SPIDER = REPO / "bench" / "bare_spider.py"
 STATS_CLASS = "bench.stats.MeasuringStatsCollector"
 TMPFS = Path("/dev/shm")
-SPIDERS = ("bare", "ours")
+SPIDERS = ("bare", "ours", "sitemap-first")
 LINK = re.compile(rb"<a\s[^>]*?href=")
 
 
@@ -111,6 +115,8 @@ def crawl_command(spider: str, base_url: str, out: Path) -> tuple[list[str], Pat
         return [*command, "-a", f"base_url={base_url}", *measure], out
     feed = ["-O", str(out / "items.jsonl")]
     command = [sys.executable, "-m", "scrapy", "crawl", "aawsat", "-a", f"base_url={base_url}"]
+    if spider == "sitemap-first":
+        command += ["-a", "discovery=sitemap-first"]
     settings = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False"]
     settings += ["CONCURRENT_REQUESTS_PER_DOMAIN=16", f"ARCHIVE_COVERAGE_DIR={out / 'coverage'}"]
     return [*command, *[a for s in settings for a in ("-s", s)], *feed, *measure], REPO
@@ -136,7 +142,7 @@ class Archive:
 
 def describe(crawl: Crawl, archive: Archive) -> str:
     return (
-        f"{crawl.spider:<5} {crawl.pages:>6} pages ({crawl.errors} >= 400) "
+        f"{crawl.spider:<13} {crawl.pages:>6} pages ({crawl.errors} >= 400) "
         f"{crawl.items:>6} items  {crawl.pages_per_second:7.1f} pages/s  "
         f"{crawl.cpu_per_page * 1000:6.2f} ms CPU/page  "
         f"{crawl.cpu_per_page * 1e6 / archive.links_per_page:5.1f} us/link  "
@@ -150,11 +156,11 @@ def ratios(bare: Crawl, ours: Crawl, archive: Archive) -> str:
         archive.articles
     )
     return (
-        f"ours/bare: throughput {ours.pages_per_second / bare.pages_per_second:.2f}x, "
+        f"{ours.spider}/bare: throughput {ours.pages_per_second / bare.pages_per_second:.2f}x, "
         f"CPU/page {ours.cpu_per_page / bare.cpu_per_page:.2f}x, "
         f"requests/article {fetches:.2f}x, "
         f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x; "
-        f"ours found {ours.items}/{archive.articles} articles"
+        f"found {ours.items}/{archive.articles} articles"
     )
 
 
@@ -172,12 +178,30 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
     )
 
 
-def benchmark_arguments(doc: str, articles: int, argv: list[str] | None) -> argparse.Namespace:
-    """``--articles``, ``--runs`` and ``--output-dir`` of a crawl benchmark; a benchmark
-    stopped with SIGTERM then unwinds as on Ctrl-C, so its nginx and Redis stop too."""
+def spider_list(text: str) -> tuple[str, ...]:
+    """``--spiders``: comma-separated names of :data:`SPIDERS`, ``bare`` among them.
+
+    >>> spider_list("ours,bare")
+    ('bare', 'ours')
+    """
+    names = {name.strip() for name in text.split(",")}
+    if not names <= set(SPIDERS) or "bare" not in names:
+        raise argparse.ArgumentTypeError(f"expected bare and any of {', '.join(SPIDERS[1:])}")
+    return tuple(name for name in SPIDERS if name in names)
+
+
+def benchmark_arguments(
+    doc: str, articles: int, argv: list[str] | None, spiders: bool = False
+) -> argparse.Namespace:
+    """``--articles``, ``--runs``, ``--light`` and ``--output-dir`` of a crawl benchmark,
+    and ``--spiders`` if ``spiders``; a benchmark stopped with SIGTERM then unwinds as on
+    Ctrl-C, so its nginx and Redis stop too."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=articles)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--light", action="store_true", help="the earlier, lighter archive")
+    if spiders:
+        parser.add_argument("--spiders", type=spider_list, default=SPIDERS, help="bare,ours,...")
     parser.add_argument(
         "--output-dir",
         type=Path,
@@ -190,32 +214,34 @@ def benchmark_arguments(doc: str, articles: int, argv: list[str] | None) -> argp
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = benchmark_arguments(__doc__, 5000, argv)
+    args = benchmark_arguments(__doc__, 5000, argv, spiders=True)
     work = Path(tempfile.mkdtemp(prefix="bench-crawl-", dir=args.output_dir))
     try:
         started = time.monotonic()
-        files = write_archive(work / "site", args.articles)
+        files = write_archive(work / "site", args.articles, args.light)
         archive = Archive(args.articles, links_per_page(work / "site"))
         print(
-            f"archive: {args.articles} articles, {files} files, "
+            f"{'light ' if args.light else ''}archive: {args.articles} articles, {files} files, "
             f"{archive.links_per_page:.0f} links per page ({time.monotonic() - started:.0f} s)"
         )
         print(f"feeds in {work}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
-        results: dict[str, list[Crawl]] = {spider: [] for spider in SPIDERS}
+        results: dict[str, list[Crawl]] = {spider: [] for spider in args.spiders}
         with nginx.serve(work / "site") as base_url:
             for run in range(1, args.runs + 1):
-                for spider in SPIDERS:
+                for spider in args.spiders:
                     crawl = run_crawl(spider, base_url, work / f"run{run}-{spider}")
                     results[spider].append(crawl)
                     load = os.getloadavg()[0]  # other work on the machine skews wall time
                     print(f"run {run}  {describe(crawl, archive)}  load {load:.1f}", flush=True)
-                last = ratios(results["bare"][-1], results["ours"][-1], archive)
-                print(f"run {run}  {last}", flush=True)
+                for spider in args.spiders[1:]:
+                    last = ratios(results["bare"][-1], results[spider][-1], archive)
+                    print(f"run {run}  {last}", flush=True)
         medians = {spider: median_crawl(crawls) for spider, crawls in results.items()}
         print(f"median of {args.runs} runs:")
         for crawl in medians.values():
             print(f"       {describe(crawl, archive)}")
-        print(f"       {ratios(medians['bare'], medians['ours'], archive)}")
+        for spider in args.spiders[1:]:
+            print(f"       {ratios(medians['bare'], medians[spider], archive)}")
     finally:
         shutil.rmtree(work)
     return 0
