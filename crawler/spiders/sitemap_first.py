@@ -12,15 +12,15 @@ phases, each one started when the crawl would otherwise be idle:
 1. **sitemaps**: robots.txt, the sitemaps it names (or the profile's fallbacks), and every
    article they list. Listings met meanwhile (the home page, links on article pages, the
    listing sitemaps) are held back.
-2. **sections**: the section listings (WordPress categories), every page. Every WordPress
+2. **listings**: the section listings (WordPress categories), every page: every WordPress
    post has a category and category listings print each post's date, so this finds the
-   posts no sitemap names and dates the ones whose page has no date.
-3. **checks**: the first page of every other listing held back (home, tags, authors,
-   month archives): the newest posts of each, which a cached sitemap may not have yet,
-   and posts a site keeps off its category listings. Their older pages are not read,
-   except a month archive's for an article still undated: the month of its sitemap
-   ``lastmod`` is walked to its last page (a post is published before it is modified,
-   so that month archive lists it when it was not edited in a later month).
+   posts no sitemap names and dates the ones whose page has no date. And the first page
+   of every other listing (home, tags, authors, month archives): the newest posts of
+   each, which a cached sitemap may not have yet, and posts a site keeps off its category
+   listings. Their older pages are skipped.
+3. **dates**: for each article still undated, every page of the month archive of its
+   sitemap ``lastmod``: a post is published before it is modified, so that archive lists
+   it when it was not edited in a later month.
 
 The trade-off: an article that no sitemap names, that no section listing lists and that
 is not on the first page of a tag, author, month archive or the home page is not found,
@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -56,8 +56,8 @@ Month = tuple[int, int]
 
 class Phase(enum.Enum):
     SITEMAPS = "sitemaps"
-    SECTIONS = "sections"
-    CHECKS = "checks"
+    LISTINGS = "listings"
+    DATES = "dates"
     FULL = "full"
     """No sitemap listed an article: every listing is read, as in a full crawl."""
 
@@ -86,7 +86,8 @@ class SitemapFirst:
         self.is_section_listing = is_section_listing
         self.phase = Phase.SITEMAPS
         self.held: dict[str, Request] = {}
-        self.skipped: set[str] = set()
+        self.skipped: dict[str, tuple[Request, Month | None]] = {}
+        """Older pages of non-section listings not read: the request and its archive month."""
         self.sitemap_articles = 0
         self.undated: dict[str, Month | None] = {}
         """Articles whose page showed no date, by canonical public URL: their sitemap
@@ -102,23 +103,21 @@ class SitemapFirst:
         return url in self.held or url in self.skipped
 
     def admit(self, request: Request, first_page: bool, month: Month | None) -> bool:
-        """Whether to request a listing page now; if not, it is held back for a later
-        phase or (an older page of a non-section listing) not read at all."""
+        """Whether to request a listing page now; if not, it is held back until the
+        sitemaps are read, or (an older page of a non-section listing) skipped."""
         url = request.url
         if self.phase is Phase.FULL:
             return True
-        section = self.is_section_listing(url)
-        if self.phase is Phase.SITEMAPS or (self.phase is Phase.SECTIONS and not section):
-            if first_page or section:
-                if url not in self.held:
-                    self.held[url] = request
-                    self.stats.inc_value("discovery/listings_held")
-                return False
-        elif section or first_page or (month is not None and month in self.walked_months):
+        if self.phase is Phase.SITEMAPS:
+            if url not in self.held:
+                self.held[url] = request
+                self.stats.inc_value("discovery/listings_held")
+            return False
+        if first_page or self.is_section_listing(url) or month in self.walked_months:
             return True
         if url not in self.skipped:
-            self.skipped.add(url)
-            self.stats.inc_value("discovery/pagination_skipped")
+            self.skipped[url] = (request, month)
+            self.stats.set_value("discovery/pagination_skipped", len(self.skipped))
         return False
 
     def sitemap_listed(self) -> None:
@@ -133,47 +132,48 @@ class SitemapFirst:
         """At an idle moment: the requests the next phase starts with, or None when the
         crawl has no phase left. ``is_dated`` says whether listings dated an article."""
         if self.phase is Phase.SITEMAPS:
+            released = list(self.held.values())
+            self.held.clear()
             if not self.sitemap_articles:
                 self.phase = Phase.FULL
                 self.stats.set_value("discovery/fell_back_to_full", 1)
                 logger.warning(
                     "No sitemap listed an article: discovering from every listing, as "
                     "-a discovery=full does (%d listing pages held back)",
-                    len(self.held),
+                    len(released),
                 )
-                return list(self._release(lambda _url: True))
-            self.phase = Phase.SECTIONS
-            released = list(self._release(self.is_section_listing))
+                return released
+            self.phase = Phase.LISTINGS
             logger.info(
-                "Sitemaps read (%d articles listed): reading %d section listings to the end",
+                "Sitemaps read (%d articles listed): reading the section listings to the end "
+                "and the first page of the others (%d held back)",
                 self.sitemap_articles,
                 len(released),
             )
             return released
-        if self.phase is Phase.SECTIONS:
-            self.phase = Phase.CHECKS
+        if self.phase is Phase.LISTINGS:
+            self.phase = Phase.DATES
             self.walked_months = {
                 month
                 for key, month in self.undated.items()
                 if month is not None and not is_dated(key)
             }
             logger.debug(
-                "Undated after the section listings: %s",
+                "Undated after the listings: %s",
                 sorted(key for key, month in self.undated.items() if month in self.walked_months),
             )
             self.undated.clear()
             self.stats.set_value("discovery/months_walked_for_dates", len(self.walked_months))
-            released = list(self._release(lambda _url: True))
+            released = [
+                self.skipped.pop(url)[0]
+                for url, (_request, month) in list(self.skipped.items())
+                if month in self.walked_months
+            ]
+            self.stats.set_value("discovery/pagination_skipped", len(self.skipped))
             logger.info(
-                "Section listings read: reading the first page of %d other listings, and "
-                "every page of %d month archives for articles their pages and listings "
-                "leave undated",
-                len(released),
+                "Listings read: reading every page of %d month archives for articles their "
+                "pages and listings leave undated",
                 len(self.walked_months),
             )
             return released
         return None
-
-    def _release(self, wanted: Callable[[str], bool]) -> Iterator[Request]:
-        for url in [url for url in self.held if wanted(url)]:
-            yield self.held.pop(url)
