@@ -44,6 +44,8 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.reporting import stats_keys
+
 logger = logging.getLogger(__name__)
 
 MODES = ("full", "sitemap-first")
@@ -111,13 +113,13 @@ class SitemapFirst:
         if self.phase is Phase.SITEMAPS:
             if url not in self.held:
                 self.held[url] = request
-                self.stats.inc_value("discovery/listings_held")
+                self.stats.inc_value(stats_keys.DISCOVERY_LISTINGS_HELD)
             return False
         if first_page or self.is_section_listing(url) or month in self.walked_months:
             return True
         if url not in self.skipped:
             self.skipped[url] = (request, month)
-            self.stats.set_value("discovery/pagination_skipped", len(self.skipped))
+            self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
         return False
 
     def sitemap_listed(self) -> None:
@@ -136,7 +138,7 @@ class SitemapFirst:
             self.held.clear()
             if not self.sitemap_articles:
                 self.phase = Phase.FULL
-                self.stats.set_value("discovery/fell_back_to_full", 1)
+                self.stats.set_value(stats_keys.DISCOVERY_FELL_BACK_TO_FULL, 1)
                 logger.warning(
                     "No sitemap listed an article: discovering from every listing, as "
                     "-a discovery=full does (%d listing pages held back)",
@@ -163,13 +165,15 @@ class SitemapFirst:
                 sorted(key for key, month in self.undated.items() if month in self.walked_months),
             )
             self.undated.clear()
-            self.stats.set_value("discovery/months_walked_for_dates", len(self.walked_months))
+            self.stats.set_value(
+                stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES, len(self.walked_months)
+            )
             released = [
                 self.skipped.pop(url)[0]
                 for url, (_request, month) in list(self.skipped.items())
                 if month in self.walked_months
             ]
-            self.stats.set_value("discovery/pagination_skipped", len(self.skipped))
+            self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
             logger.info(
                 "Listings read: reading every page of %d month archives for articles their "
                 "pages and listings leave undated",
