@@ -18,21 +18,27 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from crawler.discovery.daterange import iso_day
 from crawler.reporting.outcomes import CoverageStatus, Outcome
+
+T = TypeVar("T")
 
 UNKNOWN = "unknown"
 NOT_REACHED = "not_reached"
 """The outcome shown for a listed article the crawl never reached."""
 
 
-@dataclass
+@dataclass(slots=True)
 class LedgerEntry:
+    """One listed article. There is one per article of the archive (tens of thousands), so
+    it is small: slots, and the sources, sections, months and outcomes that many articles
+    share are one object each (:meth:`CoverageLedger.shared`)."""
+
     url: str
-    sources: set[str] = field(default_factory=set)
+    sources: frozenset[str] = frozenset()
     section: str | None = None
     month: str | None = None
     outcome: Outcome | None = None
@@ -64,6 +70,18 @@ class CoverageLedger:
     def __init__(self) -> None:
         self.entries: dict[str, LedgerEntry] = {}
         self.aliases: dict[str, str] = {}
+        self._shared: dict[Any, Any] = {}
+
+    def shared(self, value: T) -> T:
+        """The one copy of an equal value kept (sources, a section, a month, an outcome):
+        a few hundred distinct values stand for all the articles'."""
+        return self._shared.setdefault(value, value) if value is not None else value
+
+    def _entry(self, url: str) -> LedgerEntry:
+        entry = self.entries.get(url)
+        if entry is None:
+            entry = self.entries[url] = LedgerEntry(url)
+        return entry
 
     def alias(self, url: str, listed_url: str) -> None:
         """Outcomes for ``url`` (a redirect's target) belong to ``listed_url``."""
@@ -73,22 +91,23 @@ class CoverageLedger:
     def listed(
         self, url: str, source: str, section: str | None = None, published: str | None = None
     ) -> None:
-        entry = self.entries.setdefault(url, LedgerEntry(url))
-        entry.sources.add(source)
-        entry.section = entry.section or section
-        entry.month = entry.month or month_of(published)
+        entry = self._entry(url)
+        if source not in entry.sources:
+            entry.sources = self.shared(entry.sources | {source})
+        entry.section = entry.section or self.shared(section)
+        entry.month = entry.month or self.shared(month_of(published))
 
     def outcome(
         self, url: str, outcome: Outcome, section: str | None = None, published: str | None = None
     ) -> None:
         """Record what happened to ``url``; an article's own section and date win."""
         # Kept for every URL: a page is often fetched (from a link) before a listing shows it.
-        entry = self.entries.setdefault(self.aliases.get(url, url), LedgerEntry(url))
+        entry = self._entry(self.aliases.get(url, url))
         if entry.outcome is not None and entry.outcome.covered and not outcome.covered:
             return  # a later duplicate fetch does not undo an emitted article
-        entry.outcome = outcome
-        entry.section = section or entry.section
-        entry.month = month_of(published) or entry.month
+        entry.outcome = self.shared(outcome)
+        entry.section = self.shared(section) or entry.section
+        entry.month = self.shared(month_of(published)) or entry.month
 
     def progress(self) -> tuple[int, int]:
         """How many articles are listed, and how many of those have an outcome yet."""
