@@ -6,6 +6,7 @@ subprocess and checks what was fetched, what was emitted, and what the reports s
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 import re
@@ -186,6 +187,26 @@ def test_sitemap_first_without_a_sitemap_reads_every_listing(site, tmp_path):
     assert "/tag/lebanon/page/2/" in fetched
     assert result.report["stats"]["discovery/fell_back_to_full"] == 1
     assert "No sitemap listed an article: discovering from every listing" in result.log
+
+
+def test_an_index_s_sitemaps_are_read_in_turn_and_a_failed_one_does_not_stop_the_rest(
+    site, tmp_path
+):
+    site.overrides["/page-sitemap.xml"] = (404, b"Not Found")
+    result, fetched = site.crawl(tmp_path)
+    sitemaps = [path for path in fetched if path.endswith("-sitemap.xml")]
+    index_order = ["/post", "/page", "/category", "/post_tag", "/author"]
+    assert sitemaps == [f"{name}-sitemap.xml" for name in index_order]
+    # Each one is requested from the one before it (its referer), once that one was read.
+    referers = {
+        request.path: request.headers.get("Referer", "") for request, _ in site.server.log
+    }
+    for before, after in itertools.pairwise(sitemaps):
+        assert referers[after].endswith(before), (after, referers[after])
+    assert result.report["stats"]["sitemaps/failed"] == 1
+    assert re.search(r"Sitemap \S+/page-sitemap\.xml could not be read", result.log)
+    golden_lines = (GOLDEN / "expected.jsonl").read_text().splitlines()
+    assert dated_articles(result.output.splitlines()) == dated_articles(golden_lines)
 
 
 def test_discovery_is_checked_before_the_crawl_starts(site, tmp_path):

@@ -24,7 +24,7 @@ import re
 import sqlite3
 import zlib
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Collection, Iterable, Iterator
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any, Self, cast
@@ -73,6 +73,8 @@ ARTICLE_PRIORITY = 10
 SOURCES = ("site", "wayback")
 HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 """An absolute URL's start (``https:``, ``ftp:``); without it a sitemap ``<loc>`` is relative."""
+SITEMAPS_AFTER = "sitemaps_after"
+"""Request meta of a sitemap a sitemap index named: the index's sitemaps to read after it."""
 SITEMAP_MAX_URLS = 50_000
 """The sitemap protocol's limit on the URLs of one sitemap file."""
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
@@ -244,6 +246,8 @@ class ArchiveSpider(Spider):
         """The crawl's state, shared with the pipelines and extensions (made in
         :meth:`from_crawler`)."""
         self.sitemap_first: SitemapFirst | None = None
+        self.sitemaps_requested: set[str] = set()
+        """Sitemap URLs requested (a few hundred at most): one named twice is read once."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -385,15 +389,57 @@ class ArchiveSpider(Spider):
         for path in self.profile.fallback_sitemaps:
             yield self._sitemap_request(self.address.served_url(path))
 
-    def _sitemap_request(self, url: str) -> Request:
-        return Request(self.address.to_served(url), callback=self.parse_sitemap)
+    def _sitemap_request(self, url: str, after: Sequence[str] | None = None) -> Request:
+        """A sitemap's request; ``after``, for a sitemap an index named: those to read next."""
+        served = self.address.to_served(url)
+        self.sitemaps_requested.add(served)
+        if after is None:
+            return Request(served, callback=self.parse_sitemap)
+        return Request(
+            served,
+            callback=self.parse_sitemap,
+            errback=self.sitemap_failed,
+            meta={SITEMAPS_AFTER: list(after)},
+        )
 
     def parse_sitemap(self, response: Response) -> Iterator[Request]:
-        """Every entry of a sitemap or sitemap index. A malformed sitemap never raises: it
-        is counted under ``sitemaps/invalid/<reason>`` and logged, relative ``<loc>`` values
-        are resolved against the sitemap's URL (``sitemaps/relative_loc``), an entry that
-        cannot be a URL is skipped (``sitemaps/bad_loc``), and a sitemap over the protocol's
-        50,000 URLs is read whole but counted (``sitemaps/over_limit``)."""
+        """Every entry of a sitemap or sitemap index; then the next sitemap of the index
+        that named this one.
+
+        The sitemaps an index names are read one at a time, each requested when the one
+        before it has been read (the rest travel in the request's meta, so a paused or
+        shared crawl keeps them): a post sitemap turns into a thousand article requests at
+        once, and sixteen read together held sixteen thousand of them, and their parsed
+        trees, in memory."""
+        after = list(response.meta.get(SITEMAPS_AFTER, ()))
+        named = []
+        for request in self._sitemap_entries(response):
+            if request.callback == self.parse_sitemap:  # a sitemap index's sitemap
+                named.append(request.url)
+            else:
+                yield request
+        yield from self._next_sitemap(named + after)
+
+    def sitemap_failed(self, failure: Failure) -> Iterator[Request]:
+        """Errback of a sitemap an index named: the next one is read all the same."""
+        request = failed_request(failure)
+        logger.warning("Sitemap %s could not be read: %s", request.url, failure.getErrorMessage())
+        self.crawler.stats.inc_value(stats_keys.SITEMAPS_FAILED)
+        yield from self._next_sitemap(request.meta.get(SITEMAPS_AFTER, ()))
+
+    def _next_sitemap(self, urls: Sequence[str]) -> Iterator[Request]:
+        """The request for the first of ``urls`` not requested yet, carrying the rest."""
+        for position, url in enumerate(urls):
+            if url not in self.sitemaps_requested:
+                yield self._sitemap_request(url, after=urls[position + 1 :])
+                return
+
+    def _sitemap_entries(self, response: Response) -> Iterator[Request]:
+        """Requests for the entries of a sitemap or sitemap index. A malformed sitemap never
+        raises: it is counted under ``sitemaps/invalid/<reason>`` and logged, relative
+        ``<loc>`` values are resolved against the sitemap's URL (``sitemaps/relative_loc``),
+        an entry that cannot be a URL is skipped (``sitemaps/bad_loc``), and a sitemap over
+        the protocol's 50,000 URLs is read whole but counted (``sitemaps/over_limit``)."""
         sitemap, problem = self._read_sitemap(response)
         stats = self.crawler.stats
         if sitemap is None:
@@ -446,7 +492,7 @@ class ArchiveSpider(Spider):
             if not loc:
                 raise ValueError("empty <loc>")
             if kind == "sitemapindex":  # the host guard refuses off-site and non-HTTP ones
-                request = self._sitemap_request(loc)
+                request = Request(self.address.to_served(loc), callback=self.parse_sitemap)
             else:
                 request = self._request_for(loc, source="sitemap", lastmod=entry.get("lastmod"))
             on_site = is_on_site(self.address, loc)
