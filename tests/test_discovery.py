@@ -198,9 +198,7 @@ def test_an_index_s_sitemaps_are_read_in_turn_and_a_failed_one_does_not_stop_the
     index_order = ["/post", "/page", "/category", "/post_tag", "/author"]
     assert sitemaps == [f"{name}-sitemap.xml" for name in index_order]
     # Each one is requested from the one before it (its referer), once that one was read.
-    referers = {
-        request.path: request.headers.get("Referer", "") for request, _ in site.server.log
-    }
+    referers = {request.path: request.headers.get("Referer", "") for request, _ in site.server.log}
     for before, after in itertools.pairwise(sitemaps):
         assert referers[after].endswith(before), (after, referers[after])
     assert result.report["stats"]["sitemaps/failed"] == 1
