@@ -411,14 +411,16 @@ class ArchiveSpider(Spider):
         shared crawl keeps them): a post sitemap turns into a thousand article requests at
         once, and sixteen read together held sixteen thousand of them, and their parsed
         trees, in memory."""
-        after = list(response.meta.get(SITEMAPS_AFTER, ()))
+        meta = response.request.meta if response.request is not None else {}
         named = []
         for request in self._sitemap_entries(response):
-            if request.callback == self.parse_sitemap:  # a sitemap index's sitemap
+            # An index's on-site sitemap waits its turn; any other request goes now (an
+            # off-site or non-HTTP one to be refused and counted by the guards).
+            if request.callback == self.parse_sitemap and is_on_site(self.address, request.url):
                 named.append(request.url)
             else:
                 yield request
-        yield from self._next_sitemap(named + after)
+        yield from self._next_sitemap(named + list(meta.get(SITEMAPS_AFTER, ())))
 
     def sitemap_failed(self, failure: Failure) -> Iterator[Request]:
         """Errback of a sitemap an index named: the next one is read all the same."""
