@@ -6,6 +6,7 @@ port; they are skipped only where redis-server is not installed (.ci/run install
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import shutil
@@ -23,10 +24,12 @@ import pytest
 from pytest_httpserver import HTTPServer
 from redis import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
+from scrapy import Request, Spider
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 from scrapy.utils.test import get_crawler
 from scrapy_redis import picklecompat
+from scrapy_redis.dupefilter import RFPDupeFilter
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response as WerkzeugResponse
 
@@ -38,6 +41,7 @@ from crawler.runtime.distributed import (
     TAKE,
     CrawlKeys,
     DistributedCrawl,
+    LeasedPriorityQueue,
     RedisScheduler,
     SharedWorkers,
     StatsWithoutSpiderArgument,
@@ -293,9 +297,13 @@ class KilledCrawl:
     base_url: str
 
 
-def kill_while_holding_work(workers: list[tuple[subprocess.Popen, Path]], server: Redis) -> int:
+def kill_while_holding_work(
+    workers: list[tuple[subprocess.Popen, Path]], server: Redis
+) -> tuple[int, list[str]]:
     """SIGKILL the first of ``workers`` (process, its output) seen to have written an
-    article while holding requests; returns its index. Either worker may be the one: which
+    article while holding requests; returns its index and the URLs it held, read while it
+    was stopped (after the kill, the survivor may have put them back already: a heartbeat
+    can be older than the timeout when the kill comes). Either worker may be the one: which
     takes the first pages is a race.
 
     A worker is stopped (SIGSTOP) to look at it, and let go again when the look finds it
@@ -311,10 +319,11 @@ def kill_while_holding_work(workers: list[tuple[subprocess.Popen, Path]], server
             if not (output.exists() and output.read_text() and held_urls(server, process.pid)):
                 continue
             process.send_signal(signal.SIGSTOP)
-            if not written_but_not_committed(server, process.pid, output):
+            held = held_urls(server, process.pid)
+            if held and not written_but_not_committed(server, process.pid, output):
                 process.send_signal(signal.SIGKILL)
                 process.wait()
-                return n
+                return n, held
             process.send_signal(signal.SIGCONT)
         time.sleep(0.02)
 
@@ -336,11 +345,10 @@ def killed_crawl(slow_mirror, redis_port, tmp_path_factory) -> KilledCrawl:
         start_worker(base_url, redis_url, workdir / f"worker-{n}", *settings) for n in (1, 2)
     ]
     server = Redis(port=redis_port, db=CRAWL_DB)
-    killed = kill_while_holding_work(
+    killed, held_at_kill = kill_while_holding_work(
         [(process, folder / "articles.jsonl") for process, folder in workers], server
     )
     (victim, victim_dir), survivor = workers[killed], workers[1 - killed]
-    held_at_kill = held_urls(server, victim.pid)
     server.close()
     return KilledCrawl(
         finish_worker(victim, victim_dir), finish_worker(*survivor), held_at_kill, base_url
@@ -472,6 +480,67 @@ def test_a_worker_that_stops_gives_back_what_it_holds(redis):
     assert first.leave() == 1
     assert redis.zrange(keys.requests, 0, -1, withscores=True) == [(b"article", -10.0)]
     assert redis.zrange(keys.workers, 0, -1) == [b"worker-2"]
+
+
+class WorkerKilled(BaseException):
+    """The worker process is killed here: nothing after this point runs."""
+
+
+def scheduler_killed_after(redis_port: int, keys: CrawlKeys, commands: int) -> RedisScheduler:
+    """A worker's scheduler (not opened: no heartbeat) whose process is killed after it sent
+    ``commands`` Redis commands."""
+    server = Redis(port=redis_port, db=UNIT_DB)
+    sent = 0
+    send = server.execute_command
+
+    def execute_command(*args: Any, **options: Any) -> Any:
+        nonlocal sent
+        if sent == commands:
+            raise WorkerKilled
+        sent += 1
+        return send(*args, **options)
+
+    server.execute_command = execute_command  # type: ignore[method-assign]
+    scheduler = RedisScheduler(
+        server, queue_key=keys.requests, dupefilter=RFPDupeFilter(server, keys.dupefilter)
+    )
+    scheduler.crawler = get_crawler()
+    scheduler.spider = Spider(name="unit")
+    scheduler.queue = LeasedPriorityQueue(server, scheduler.spider, keys.requests)
+    return scheduler
+
+
+@pytest.mark.parametrize("commands", range(3))
+def test_a_request_seen_by_a_killed_worker_is_queued(redis, redis_port, commands):
+    """A worker killed after any Redis command while it schedules a request: the request
+    is queued or not seen, so the worker that runs the same callback again has it queued,
+    once. (scrapy-redis's own scheduler, killed after its SADD to the seen-set and before
+    its ZADD to the queue, lost the request: seen, never queued.)"""
+    keys = CrawlKeys("unit")
+    request = Request("http://127.0.0.1/2016/05/", priority=-1)
+    killed = scheduler_killed_after(redis_port, keys, commands)
+    with contextlib.suppress(WorkerKilled):
+        killed.enqueue_request(request)
+    fingerprint = killed.df.request_fingerprint(request)
+    assert redis.sismember(keys.dupefilter, fingerprint) == redis.exists(keys.requests)
+    survivor = scheduler_killed_after(redis_port, keys, commands=100)
+    survivor.enqueue_request(request.copy())
+    assert redis.zrange(keys.requests, 0, -1, withscores=True) == [
+        (survivor.queue._encode_request(request), 1.0)
+    ]
+
+
+def test_the_scheduler_counts_queued_and_filtered_requests(redis, redis_port):
+    keys = CrawlKeys("unit")
+    scheduler = scheduler_killed_after(redis_port, keys, commands=100)
+    request = Request("http://127.0.0.1/a/")
+    assert scheduler.enqueue_request(request)
+    assert not scheduler.enqueue_request(request.copy())
+    assert scheduler.enqueue_request(request.replace(dont_filter=True))
+    assert redis.zcard(keys.requests) == 2  # the retry-like copy is queued again
+    stats = scheduler.crawler.stats
+    assert stats.get_value(stats_keys.SCHEDULER_ENQUEUED_REDIS) == 2
+    assert stats.get_value(stats_keys.DUPEFILTER_FILTERED) == 1
 
 
 def test_stats_adapter_drops_the_deprecated_spider_argument():

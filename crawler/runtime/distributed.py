@@ -55,6 +55,9 @@ scrapy-redis 0.9.1 runs on Scrapy 2.19 with these differences, handled here:
 - it passes ``spider=`` to every stats call and calls ``Spider.log()``, both deprecated
   in Scrapy 2.19: :class:`RedisScheduler` hands it a stats adapter that drops the
   argument, and opens the queue without ``Spider.log()``;
+- its scheduler adds a request to the seen-set, then queues it, two round trips: a worker
+  killed between them leaves a request that every worker takes for queued and none
+  fetches. Here both are one server-side step (:data:`PUSH_UNSEEN`);
 - its scheduler wipes the shared queue and seen-set when a worker closes unless
   ``SCHEDULER_PERSIST`` is set, so the first worker to finish would delete what the
   others still need; and a worker whose own queue is momentarily empty closes although
@@ -248,6 +251,15 @@ redis.call('ZADD', KEYS[2], taken[2], taken[1])
 return taken[1]
 """
 
+# KEYS: the seen-set, the shared queue. ARGV: the request's fingerprint, its queue score,
+# its encoding. Marks the request seen and queues it, in one step, unless it was seen:
+# returns 1 if queued, 0 if seen before.
+PUSH_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
 # KEYS: workers. ARGV: worker id, timeout. Returns 0 if the worker had been taken for
 # gone (its mark was removed by REQUEUE_GONE_WORKERS), 1 otherwise.
 HEARTBEAT = """
@@ -373,11 +385,26 @@ class SharedWorkers:
 
 
 class LeasedPriorityQueue(PriorityQueue):
-    """scrapy-redis's priority queue whose ``take`` leases instead of popping."""
+    """scrapy-redis's priority queue whose ``take`` leases instead of popping, and whose
+    ``push_unseen`` checks the seen-set and queues in one step."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._take = self.server.register_script(TAKE)
+        self._push_unseen = self.server.register_script(PUSH_UNSEEN)
+
+    def push_unseen(self, request: Request, seen_key: str, fingerprint: str) -> bool:
+        """Queue ``request`` unless its fingerprint is in ``seen_key``, adding it there;
+        whether it was queued.
+
+        scrapy-redis adds to the seen-set, then pushes, in two round trips: a worker killed
+        between them leaves a request every worker takes for queued and none ever fetches
+        (when the killed worker's request is fetched again, its callback's requests are
+        all "seen"), and the pages only it led to are lost.
+        """
+        data = self._encode_request(request)
+        keys = [seen_key, self.key]
+        return bool(self._push_unseen(keys=keys, args=[fingerprint, -request.priority, data]))
 
     def take(self, held_key: str, done: Collection[bytes] = ()) -> tuple[Request, bytes] | None:
         """The next request, moved into ``held_key``, with its encoding to acknowledge it
@@ -512,10 +539,17 @@ class RedisScheduler(Scheduler):
         )
 
     def enqueue_request(self, request: Request) -> bool:
-        queued = super().enqueue_request(request)
-        if not queued:
+        """scrapy-redis's ``enqueue_request``, with the seen-check and the push in one
+        step (:meth:`LeasedPriorityQueue.push_unseen`)."""
+        assert self.df is not None
+        if request.dont_filter:
+            self.queue.push(request)
+        elif not self.queue.push_unseen(request, self.df.key, self.df.request_fingerprint(request)):
+            self.df.log(request, self.spider)
             self.crawler.stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
-        return queued
+            return False
+        self.crawler.stats.inc_value(stats_keys.SCHEDULER_ENQUEUED_REDIS)
+        return True
 
     def next_request(self) -> Request | None:
         done = self.finished_held()
