@@ -13,6 +13,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -136,6 +137,27 @@ HELD_ARTICLE = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"
 """An article of the sitemap held unanswered while the killed run runs: it cannot end."""
 
 
+def kill_when(command: list[str], ready: Callable[[], bool], log: Path) -> None:
+    """Start the crawl, SIGKILL it as soon as ``ready()`` holds (or after 60 s), and check
+    it died of the kill, not of its own accord."""
+    with log.open("wb") as stderr:
+        killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=stderr)
+        deadline = time.monotonic() + 60
+        while killed.poll() is None and time.monotonic() < deadline and not ready():
+            time.sleep(0.02)
+        killed.send_signal(signal.SIGKILL)
+        killed.wait(timeout=60)
+    assert killed.returncode == -signal.SIGKILL, log.read_text()[-3000:]
+
+
+def assert_both_outputs_are_the_golden(jsonl: Path, parquet: Path, base_url: str) -> None:
+    golden = EXPECTED_JSONL.read_text().splitlines()
+    assert golden_crawl_lines(jsonl.read_text(), base_url) == golden
+    back = parquet.with_name("back.jsonl")
+    assert convert([str(parquet), str(back)]) == 0
+    assert golden_crawl_lines(back.read_text(), base_url) == golden
+
+
 def written_undated(output: Path, post: str) -> bool:
     """Whether the JSON Lines ``output`` holds ``post`` without a date."""
     lines = output.read_text().splitlines() if output.exists() else []
@@ -201,18 +223,14 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
                 *("-s", "ARCHIVE_COVERAGE_DIR=", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"),
             ],
         )
-        with (tmp_path / "killed.log").open("wb") as log:
-            killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=log)
-            deadline = time.monotonic() + 60
-            while killed.poll() is None and time.monotonic() < deadline:
-                if all_but_the_held_article_written() and f'{UNDATED_POST}", "date"' in (
-                    journal.read_text() if journal.exists() else ""
-                ):
-                    break
-                time.sleep(0.02)
-            killed.send_signal(signal.SIGKILL)
-            killed.wait(timeout=60)
-        assert killed.returncode == -signal.SIGKILL, (tmp_path / "killed.log").read_text()[-3000:]
+        kill_when(
+            command,
+            lambda: (
+                all_but_the_held_article_written()
+                and f'{UNDATED_POST}", "date"' in (journal.read_text() if journal.exists() else "")
+            ),
+            tmp_path / "killed.log",
+        )
         assert all_but_the_held_article_written()
         assert written_undated(jsonl, UNDATED_POST)
         kept = {part: part.read_bytes() for part in part_paths(parquet)}
@@ -223,10 +241,7 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
         resumed.set()
         finished = subprocess.run(command, cwd=FIXTURES.parent, capture_output=True, check=False)
     assert finished.returncode == 0, finished.stderr.decode()[-3000:]
-    assert golden_crawl_lines(jsonl.read_text(), server.base_url) == golden
-    back = tmp_path / "back.jsonl"
-    assert convert([str(parquet), str(back)]) == 0
-    assert golden_crawl_lines(back.read_text(), server.base_url) == golden
+    assert_both_outputs_are_the_golden(jsonl, parquet, server.base_url)
     parts = part_paths(parquet)
     assert parts[: len(kept)] == list(kept)
     assert len(parts) > len(kept)
@@ -280,25 +295,13 @@ def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_
                 *("-s", f"ARCHIVE_REPORT_FILE={report}", "-s", "ARCHIVE_COVERAGE_DIR="),
             ],
         )
-        with (tmp_path / "killed.log").open("wb") as log:
-            killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=log)
-            deadline = time.monotonic() + 60
-            while killed.poll() is None and time.monotonic() < deadline:
-                if all_but_the_held_article_in_the_json_lines():
-                    break
-                time.sleep(0.02)
-            killed.send_signal(signal.SIGKILL)
-            killed.wait(timeout=60)
-        assert killed.returncode == -signal.SIGKILL, (tmp_path / "killed.log").read_text()[-3000:]
+        kill_when(command, all_but_the_held_article_in_the_json_lines, tmp_path / "killed.log")
         assert all_but_the_held_article_in_the_json_lines()
         assert sum(pq.read_metadata(part).num_rows for part in part_paths(parquet)) == in_parquet
         resumed.set()
         finished = subprocess.run(command, cwd=FIXTURES.parent, capture_output=True, check=False)
     assert finished.returncode == 0, finished.stderr.decode()[-3000:]
-    assert golden_crawl_lines(jsonl.read_text(), server.base_url) == golden
-    back = tmp_path / "back.jsonl"
-    assert convert([str(parquet), str(back)]) == 0
-    assert golden_crawl_lines(back.read_text(), server.base_url) == golden
+    assert_both_outputs_are_the_golden(jsonl, parquet, server.base_url)
     stats = json.loads(report.read_text())["stats"]
     assert stats[stats_keys.RESUME_WRITTEN_ARTICLES] == in_parquet
     assert stats[f"{stats_keys.RESUME_ALREADY_IN_OUTPUT}{jsonl}"] == written - in_parquet
