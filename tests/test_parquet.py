@@ -158,6 +158,20 @@ def assert_both_outputs_are_the_golden(jsonl: Path, parquet: Path, base_url: str
     assert golden_crawl_lines(back.read_text(), base_url) == golden
 
 
+def held_until(resumed: threading.Event) -> Callable[[BaseHTTPRequestHandler, int], bool]:
+    """A fault handler that leaves the killed run's request unanswered and answers the
+    resumed run's normally."""
+
+    def held(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
+        if resumed.is_set():
+            return False
+        resumed.wait(60)
+        handler.close_connection = True  # its client was killed: no answer
+        return True
+
+    return held
+
+
 def written_undated(output: Path, post: str) -> bool:
     """Whether the JSON Lines ``output`` holds ``post`` without a date."""
     lines = output.read_text().splitlines() if output.exists() else []
@@ -192,13 +206,6 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
             time.sleep(0.02)
         return False
 
-    def held(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
-        if resumed.is_set():
-            return False
-        resumed.wait(60)
-        handler.close_connection = True  # its client was killed: no answer
-        return True
-
     golden = EXPECTED_JSONL.read_text().splitlines()
 
     def all_but_the_held_article_written() -> bool:
@@ -210,7 +217,8 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
         )
 
     server = FaultServer(
-        MIRROR, {**dict.fromkeys(DATING_LISTINGS, after_the_post), HELD_ARTICLE: held}
+        MIRROR,
+        {**dict.fromkeys(DATING_LISTINGS, after_the_post), HELD_ARTICLE: held_until(resumed)},
     )
     report = tmp_path / "report.json"
     with server.running():
@@ -264,13 +272,6 @@ def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_
     row_group = 4
     resumed = threading.Event()
 
-    def held(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
-        if resumed.is_set():
-            return False
-        resumed.wait(60)
-        handler.close_connection = True  # its client was killed: no answer
-        return True
-
     golden = EXPECTED_JSONL.read_text().splitlines()
     written = len(golden) - 1
     in_parquet = written // row_group * row_group
@@ -283,7 +284,7 @@ def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_
             and len(part_paths(parquet)) == in_parquet // row_group
         )
 
-    server = FaultServer(MIRROR, {HELD_ARTICLE: held})
+    server = FaultServer(MIRROR, {HELD_ARTICLE: held_until(resumed)})
     report = tmp_path / "report.json"
     with server.running():
         command = crawl_command(
