@@ -114,24 +114,31 @@ def is_thin(title: str | None, body: str | None) -> bool:
     return not title or len((body or "").split(maxsplit=MAX_WALL_WORDS)) < MAX_WALL_WORDS
 
 
-def visible_words(body: bytes) -> int:
-    """Words a reader sees in the page's ``<body>`` (no script, style or noscript text).
+def visible_words(body: bytes, root: etree._Element | None = None) -> int:
+    """Words a reader sees in the page's ``<body>`` (no script, style or noscript text);
+    ``root`` is the page already parsed, when the caller has it.
 
     >>> visible_words(b"<html><body><script>var a = 1;</script><p>Two words</p></body></html>")
     2
     """
-    try:
-        root = html.document_fromstring(body)
-    except (etree.ParserError, ValueError):
-        return 0
+    if root is None:
+        try:
+            root = html.document_fromstring(body)
+        except (etree.ParserError, ValueError):
+            return 0
     return sum(len(text.split()) for text in VISIBLE_TEXT(root))
 
 
-def wall_vendor(body: bytes, headers: Mapping[bytes, bytes] | None = None) -> str | None:
+def wall_vendor(
+    body: bytes,
+    headers: Mapping[bytes, bytes] | None = None,
+    root: etree._Element | None = None,
+) -> str | None:
     """The bot-protection vendor whose challenge or block page ``body`` is, ``generic``
     for a wall with no vendor's markup, or None for any other page.
 
-    ``headers`` maps lower-case header names to values (:func:`response_headers`).
+    ``headers`` maps lower-case header names to values (:func:`response_headers`);
+    ``root`` is the page already parsed (the spider's), so the page is not parsed twice.
 
     >>> incapsula = (b'<html><head><META NAME="robots" CONTENT="noindex,nofollow">'
     ...     b'<script src="/_Incapsula_Resource?SWJIYLWA=5074a7"></script><body></body></html>')
@@ -156,8 +163,8 @@ def wall_vendor(body: bytes, headers: Mapping[bytes, bytes] | None = None) -> st
         None,
     ) or next((name for name, markers in VENDOR_MARKERS if any(m in body for m in markers)), None)
     if vendor is not None:
-        return vendor if visible_words(body) <= MAX_WALL_WORDS else None
+        return vendor if visible_words(body, root) <= MAX_WALL_WORDS else None
     lowered = body.lower()
-    if any(plea in lowered for plea in WALL_PLEAS) and visible_words(body) <= MAX_PLEA_WORDS:
+    if any(plea in lowered for plea in WALL_PLEAS) and visible_words(body, root) <= MAX_PLEA_WORDS:
         return "generic"
     return None

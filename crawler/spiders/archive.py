@@ -650,7 +650,7 @@ class ArchiveSpider(Spider):
     def _behind_wall(self, response: TextResponse, key: str) -> bool:
         """Whether the page is a bot wall (``crawler/runtime/bot_walls.py``): if so it is
         counted, logged and recorded as blocked, and nothing is emitted."""
-        vendor = wall_vendor(response.body, response_headers(response))
+        vendor = wall_vendor(response.body, response_headers(response), response.selector.root)
         if vendor is None:
             return False
         record_bot_wall(self.crawler, vendor, response.url)
@@ -726,7 +726,7 @@ class ArchiveSpider(Spider):
         """A raw capture: the article, or a named skip and the next older capture."""
         assert self.wayback is not None
         self.wayback.tried(capture)
-        page = None
+        page = root = None
         reason: str | None = None
         if response.status in REDIRECT_STATUSES:
             reason = "redirect"
@@ -734,11 +734,16 @@ class ArchiveSpider(Spider):
             reason = "not_html"
         else:
             page = self.profile.article_page(response, key)
+            root = response.selector.root
             reason = page.not_article_reason()
-            if reason is not None and wall_vendor(response.body):
+            if reason is not None and wall_vendor(response.body, root=root):
                 reason = "bot_wall"  # the Wayback Machine captured a wall, not the page
         item = self.extract(page, key) if page is not None and reason is None else None
-        if item is not None and is_thin(item.title, item.body) and wall_vendor(response.body):
+        if (
+            item is not None
+            and is_thin(item.title, item.body)
+            and wall_vendor(response.body, root=root)
+        ):
             item, reason = None, "bot_wall"
         if item is None and reason is not None:
             self.wayback.skip(capture, reason)
