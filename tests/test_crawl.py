@@ -170,29 +170,33 @@ def test_links_met_again_are_decided_once_and_a_relative_link_per_page():
     assert spider.link_targets[f"{origin}/about-us/"] is None  # not followed, decided once
 
 
-def test_link_targets_keep_absolute_links_and_the_most_recently_used():
+def test_link_targets_keep_absolute_links_and_those_met_since_the_last_turn():
     targets = LinkTargets(2)
     article = ("http://127.0.0.1/a/b/", UrlKind.ARTICLE)
     targets["https://x/a/b/"] = article
     targets["https://x/about/"] = None
     targets["page/2/"] = ("http://127.0.0.1/c/page/2/", UrlKind.LISTING)  # one per page
-    assert targets["https://x/a/b/"] == article  # now the most recently used
-    targets["https://x/c/"] = ("http://127.0.0.1/c/", UrlKind.LISTING)
+    targets["https://x/c/"] = ("http://127.0.0.1/c/", UrlKind.LISTING)  # a new generation
+    assert targets["https://x/a/b/"] == article  # met again: kept in the new generation
+    targets["https://x/d/"] = None  # the next turn drops what was not met again
     assert targets["https://x/a/b/"] == article
     for forgotten in ("https://x/about/", "page/2/"):
         with pytest.raises(KeyError):
             targets[forgotten]
 
 
-def test_recent_urls_keeps_the_most_recently_used():
+def test_recent_urls_keep_the_urls_found_since_the_last_turn():
     recent = RecentUrls(2)
     recent.add("a")
     recent.add("b")
-    assert "a" in recent  # now the most recently used
-    recent.add("c")
+    recent.add("c")  # a new generation
+    assert "a" in recent  # found again: kept in the new generation
+    recent.add("d")  # the next turn drops what was not found again
     assert "a" in recent
     assert "b" not in recent
     assert "c" in recent
+    assert "d" in recent
+    assert "e" not in recent
 
 
 def test_posts_with_no_date_on_their_page_are_dated_from_the_listings(crawl):

@@ -23,7 +23,6 @@ import logging
 import re
 import sqlite3
 import zlib
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
@@ -99,22 +98,34 @@ LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
 
 
 class RecentUrls:
-    """A bounded set of URLs: at most ``size``, the least recently added or found dropped."""
+    """A bounded set of URLs: every URL added or found since ``size`` URLs ago is kept, at
+    most ``2 * size`` in all.
+
+    Two generations instead of a least-recently-used order: a URL is looked up in a plain
+    set, with no bookkeeping on a hit. When ``size`` URLs have been added since the last
+    turn, the current set becomes the previous one and a new one starts; a URL found in
+    the previous set moves back into the current one, and what was not found again by the
+    next turn is dropped.
+    """
 
     def __init__(self, size: int) -> None:
         self.size = size
-        self._urls: OrderedDict[str, None] = OrderedDict()
+        self._current: set[str] = set()
+        self._previous: set[str] = set()
 
     def add(self, url: str) -> None:
-        self._urls[url] = None
-        self._urls.move_to_end(url)
-        if len(self._urls) > self.size:
-            self._urls.popitem(last=False)
+        if len(self._current) >= self.size:
+            self._previous, self._current = self._current, set()
+        self._current.add(url)
 
     def __contains__(self, url: object) -> bool:
-        if url not in self._urls:
+        return url in self._current or self._found_again(url)
+
+    def _found_again(self, url: object) -> bool:
+        if url not in self._previous:
             return False
-        self._urls.move_to_end(url)  # type: ignore[arg-type]
+        self._previous.discard(url)  # type: ignore[arg-type]
+        self.add(url)  # type: ignore[arg-type]
         return True
 
 
@@ -122,31 +133,41 @@ LinkTarget = tuple[str, UrlKind]
 """Where a link leads: the URL to fetch, and whether it is an article or a listing."""
 
 
-class LinkTargets:
-    """What each absolute link ``href`` of a site leads to, at most ``size`` of them, the
-    least recently used dropped: a :data:`LinkTarget`, or None for a link not followed.
+class LinkTargets(dict[str, LinkTarget | None]):
+    """What each absolute link ``href`` of a site leads to: a :data:`LinkTarget`, or None
+    for a link not followed; every href decided or found since ``size`` decisions ago is
+    kept, at most ``2 * size`` in all.
 
     A site's pages repeat the same hundreds of links (menus, sidebars, the Archives
-    widget, the tag cloud), so a link met before costs one dict lookup here instead of
-    ``urljoin``, canonicalization and classification. Only absolute hrefs are kept: what
-    a relative one means depends on the page it is on.
+    widget, the tag cloud), so a link met before costs one plain dict lookup here
+    (``targets[href]``, KeyError when it was not decided yet) instead of ``urljoin``,
+    canonicalization and classification. Only absolute hrefs are kept: what a relative one
+    means depends on the page it is on.
+
+    Bounded by two generations, as :class:`RecentUrls`: a hit is a lookup with no
+    bookkeeping; an href of the previous generation found again moves back into the
+    current one (``__missing__``, on a miss of the current one only).
     """
 
     def __init__(self, size: int) -> None:
+        super().__init__()
         self.size = size
-        self._targets: OrderedDict[str, LinkTarget | None] = OrderedDict()
+        self._previous: dict[str, LinkTarget | None] = {}
 
-    def __getitem__(self, href: str) -> LinkTarget | None:
-        """The target of ``href``; KeyError if it was not decided yet."""
-        target = self._targets[href]
-        self._targets.move_to_end(href)
+    def __missing__(self, href: str) -> LinkTarget | None:
+        target = self._previous.pop(href)  # KeyError: not decided yet
+        self._keep(href, target)
         return target
 
     def __setitem__(self, href: str, target: LinkTarget | None) -> None:
         if href.startswith(("http://", "https://")):
-            self._targets[href] = target
-            if len(self._targets) > self.size:
-                self._targets.popitem(last=False)
+            self._keep(href, target)
+
+    def _keep(self, href: str, target: LinkTarget | None) -> None:
+        if len(self) >= self.size:
+            self._previous = dict(self)
+            self.clear()
+        super().__setitem__(href, target)
 
 
 def header_text(response: Response, name: str) -> str | None:
