@@ -7,6 +7,7 @@ from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
@@ -23,6 +24,8 @@ class DateRangePipeline:
     no day of its month is in it.
     No date at all: kept, since nothing says it is out of range, and counted as
     ``date_range/undated_kept`` so a user can find them.
+    Not installed when the range is open (no ``-a since`` / ``-a until``): it would pass
+    every record on, at a cost per record.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -31,12 +34,12 @@ class DateRangePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if ArchiveRun.of(crawler).date_range.is_open:
+            raise NotConfigured  # no "Disabled" warning: an open range is the default
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         date_range = self.date_range
-        if date_range.is_open:
-            return item
         adapter = ItemAdapter(item)
         published = adapter.get("published")
         if not published:

@@ -7,6 +7,7 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
@@ -18,8 +19,8 @@ class IncrementalStatePipeline:
     unchanged articles (``unchanged``, counted ``state/unchanged``); new and changed ones
     are counted ``state/new`` and ``state/changed``. A page dropped as a duplicate of an
     emitted article's URL (an old slug, a copy naming it as canonical) is recorded as that
-    article's page, so a re-check asks for it conditionally too. Without a store it does
-    nothing."""
+    article's page, so a re-check asks for it conditionally too. Without a store it is
+    not installed."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -27,6 +28,8 @@ class IncrementalStatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if ArchiveRun.of(crawler).article_state is None:
+            raise NotConfigured  # no "Disabled" warning: no state is the default
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         return pipeline
@@ -37,8 +40,7 @@ class IncrementalStatePipeline:
 
     def process_item(self, item: Any) -> Any:
         state = self.run.article_state
-        if state is None:
-            return item
+        assert state is not None  # from_crawler
         adapter = ItemAdapter(item)
         revision = state.revise(
             url=adapter["url"],
@@ -61,7 +63,8 @@ class IncrementalStatePipeline:
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         state = self.run.article_state
-        if state is None or not (
+        assert state is not None  # from_crawler
+        if not (
             isinstance(exception, DropArticle) and exception.kind is DropReason.DUPLICATE_URL
         ):
             return

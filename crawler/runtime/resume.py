@@ -53,7 +53,7 @@ from urllib.parse import urlsplit
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.extensions.feedexport import ItemFilter
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
@@ -349,6 +349,16 @@ def discard_request_state(jobdir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
+def require_written(crawler: Crawler) -> None:
+    """``NotConfigured`` when the output of earlier runs holds nothing (it is read by
+    :class:`CrashSafeResume`, an extension, before Scrapy makes any middleware or
+    pipeline): a component that skips what is written is then not installed at all,
+    rather than asked about every request or record."""
+    written = ArchiveRun.of(crawler).written
+    if not (written.url_keys or written.urls or written.content_hashes):
+        raise NotConfigured  # no "Disabled" warning: most crawls resume nothing
+
+
 class SkipWrittenArticlesMiddleware:
     """Spider middleware: a request for a page already in the output is dropped before it
     is scheduled, counted as ``resume/skipped_articles``. (Dropped here, not refused in the
@@ -360,10 +370,11 @@ class SkipWrittenArticlesMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        require_written(crawler)
         return cls(crawler)
 
     def is_written(self, output: object) -> bool:
-        if not (isinstance(output, Request) and self.run.written.url_keys):
+        if not isinstance(output, Request):
             return False
         if url_key(output.url) not in self.run.written.url_keys:
             return False
@@ -409,6 +420,7 @@ class SkipWrittenRedirectsMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        require_written(crawler)
         return cls(crawler)
 
     def process_request(self, request: Request) -> None:
@@ -428,6 +440,7 @@ class WrittenArticlesPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        require_written(crawler)
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
