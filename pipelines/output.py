@@ -39,7 +39,8 @@ def plain_record(item: Any) -> dict[str, Any]:
 
 
 class ArticleOutputPipeline:
-    """Last pipeline: counts ``articles/emitted`` and warns when no feed will write them."""
+    """Last pipeline: counts ``articles/emitted`` and ``sites/emitted/<site>`` (a URL list
+    can span sites; records say which), and warns when no feed will write them."""
 
     def __init__(self, stats: StatsCollector, has_feed: bool) -> None:
         self.stats = stats
@@ -54,5 +55,7 @@ class ArticleOutputPipeline:
             logger.warning("No output feed configured: add -O articles.jsonl to keep the articles")
 
     def process_item(self, item: Any) -> dict[str, Any]:
+        record = plain_record(item)
         self.stats.inc_value(stats_keys.ARTICLES_EMITTED)
-        return plain_record(item)
+        self.stats.inc_value(f"{stats_keys.SITES_EMITTED}{record.get('site') or 'unknown'}")
+        return record

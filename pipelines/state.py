@@ -64,9 +64,7 @@ class IncrementalStatePipeline:
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         state = self.run.article_state
         assert state is not None  # from_crawler
-        if not (
-            isinstance(exception, DropArticle) and exception.kind is DropReason.DUPLICATE_URL
-        ):
+        if not (isinstance(exception, DropArticle) and exception.kind is DropReason.DUPLICATE_URL):
             return
         adapter = ItemAdapter(item)
         if state.has_article(adapter["url"]):

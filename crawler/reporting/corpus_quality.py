@@ -59,6 +59,9 @@ class CorpusQuality:
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
         self.short_bodies: list[str] = []
+        self.present_keys = [
+            (name, f"{stats_keys.QUALITY_PRESENT}{name}") for name in measured_fields()
+        ]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -68,21 +71,23 @@ class CorpusQuality:
         return extension
 
     def item_scraped(self, item: Any) -> None:
-        record = ItemAdapter(item)
+        # The output pipeline hands over a plain dict: read it as it is, without an adapter.
+        record = item if type(item) is dict else ItemAdapter(item)
+        get = record.get
         inc = self.stats.inc_value
         inc(stats_keys.QUALITY_RECORDS)
-        for name in measured_fields():
-            if is_present(record.get(name)):
-                inc(f"{stats_keys.QUALITY_PRESENT}{name}")
-        if record.get("published"):
-            inc(f"{stats_keys.QUALITY_DATES}{record.get('published_source') or 'unknown'}")
+        for name, key in self.present_keys:
+            if is_present(get(name)):
+                inc(key)
+        if get("published"):
+            inc(f"{stats_keys.QUALITY_DATES}{get('published_source') or 'unknown'}")
         else:
             inc(f"{stats_keys.QUALITY_DATES}none")
-        inc(f"{stats_keys.QUALITY_LANGUAGE}{record.get('language') or 'unknown'}")
-        if (record.get("word_count") or 0) < SHORT_BODY_WORDS:
+        inc(f"{stats_keys.QUALITY_LANGUAGE}{get('language') or 'unknown'}")
+        if (get("word_count") or 0) < SHORT_BODY_WORDS:
             inc(stats_keys.QUALITY_SHORT_BODY)
             if len(self.short_bodies) < SHORT_BODY_EXAMPLES:
-                self.short_bodies.append(record.get("url") or "")
+                self.short_bodies.append(get("url") or "")
 
 
 def counts_under(stats: dict[str, Any], prefix: str) -> dict[str, int]:

@@ -28,6 +28,8 @@ from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
+EMITTED = Outcome(OutcomeKind.EMITTED)
+
 
 def text_table(summary: dict[str, Any]) -> str:
     """The per-section, per-month table and the list of what is not in the output."""
@@ -81,8 +83,7 @@ class CoverageReport:
         return extension
 
     @staticmethod
-    def _keys(sites: CrawlSites, item: Any) -> list[str]:
-        adapter = ItemAdapter(item)
+    def _keys(sites: CrawlSites, adapter: ItemAdapter) -> list[str]:
         return [sites.listed_key(adapter[f]) for f in ("fetched_url", "url") if adapter.get(f)]
 
     def item_scraped(self, item: Any) -> None:
@@ -90,10 +91,9 @@ class CoverageReport:
         if sites is None:
             return
         adapter = ItemAdapter(item)
-        for key in self._keys(sites, item):
-            self.run.coverage.outcome(
-                key, Outcome(OutcomeKind.EMITTED), adapter.get("section"), adapter.get("published")
-            )
+        section, published = adapter.get("section"), adapter.get("published")
+        for key in self._keys(sites, adapter):
+            self.run.coverage.outcome(key, EMITTED, section, published)
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         sites = self.run.sites
@@ -104,7 +104,7 @@ class CoverageReport:
             if isinstance(exception, DropArticle)
             else Outcome(OutcomeKind.DROPPED, "dropped")  # a plain DropItem names no reason
         )
-        self.run.coverage.outcome(self._keys(sites, item)[0], outcome)
+        self.run.coverage.outcome(self._keys(sites, ItemAdapter(item))[0], outcome)
 
     def spider_closed(self, spider: Spider) -> None:
         sites = self.run.sites

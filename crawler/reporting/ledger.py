@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from crawler.discovery.daterange import iso_day
@@ -53,8 +54,11 @@ class LedgerEntry:
         return str(self.outcome) if self.outcome is not None else NOT_REACHED
 
 
+@lru_cache(maxsize=1024)
 def month_of(value: str | None) -> str | None:
-    """
+    """The ``YYYY-MM`` of a date; cached: each article's date comes here several times
+    (every listing that shows it, its own record, both of the record's URLs).
+
     >>> month_of("2016-05-21T09:14:00+00:00"), month_of("2007-05"), month_of(None)
     ('2016-05', '2007-05', None)
     """

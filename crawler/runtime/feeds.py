@@ -20,12 +20,13 @@ import contextlib
 import io
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, Self
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
+from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
@@ -37,6 +38,32 @@ logger = logging.getLogger(__name__)
 
 LINE_FORMATS = frozenset({"jsonlines", "jsonl", "jl"})
 """Feed formats with one record per line, whose torn tail can be repaired."""
+
+
+class RecordLinesExporter(JsonLinesItemExporter):
+    """Scrapy's JSON Lines exporter (``FEED_EXPORTERS`` of the :data:`LINE_FORMATS`), the
+    same bytes, faster for the plain dict the output pipeline hands over: with no
+    ``FEED_EXPORT_FIELDS`` and no serializer, a dict's fields are exported as they are, in
+    its order, so the dict is encoded without an adapter and a call per field (about half
+    the exporter's time on an article record). Any other item goes Scrapy's way.
+
+    >>> import io
+    >>> file = io.BytesIO()
+    >>> RecordLinesExporter(file, encoding="utf-8").export_item({"title": "Ünïcode", "n": [1]})
+    >>> file.getvalue().decode()
+    '{"title": "Ünïcode", "n": [1]}\\n'
+    """
+
+    def get_serialized_fields(
+        self, item: Any, default_value: Any = None, include_empty: bool | None = None
+    ) -> Iterable[tuple[str, Any]]:
+        if (
+            type(item) is dict
+            and self.fields_to_export is None
+            and type(self).serialize_field is BaseItemExporter.serialize_field
+        ):
+            return item.items()
+        return super().get_serialized_fields(item, default_value, include_empty)
 
 
 class DurableFile(io.FileIO):

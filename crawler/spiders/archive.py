@@ -124,8 +124,8 @@ class RecentUrls:
     def _found_again(self, url: object) -> bool:
         if url not in self._previous:
             return False
-        self._previous.discard(url)  # type: ignore[arg-type]
-        self.add(url)  # type: ignore[arg-type]
+        self._previous.discard(url)
+        self.add(url)
         return True
 
 
