@@ -61,7 +61,12 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.robotstxt import RobotParser
 from twisted.internet import error as twisted_errors
-from w3lib.encoding import html_body_declared_encoding, resolve_encoding
+from w3lib.encoding import (
+    html_body_declared_encoding,
+    http_content_type_encoding,
+    read_bom,
+    resolve_encoding,
+)
 
 from crawler.discovery.urls import same_origin
 from crawler.reporting import stats_keys
@@ -432,6 +437,34 @@ def decodes_cleanly(body: bytes, encoding: str) -> bool:
     return True
 
 
+def is_blank(body: bytes) -> bool:
+    """Whether ``body`` is empty or only whitespace, without copying it as ``strip`` does.
+
+    >>> is_blank(b""), is_blank(b" \\r\\n\\t"), is_blank(b"\\n<html>")
+    (True, True, False)
+    """
+    return not body or body.isspace()
+
+
+def text_decodes_cleanly(response: TextResponse) -> bool:
+    """Whether the body is valid in ``response.encoding``, read from ``response.text`` when
+    that is the body decoded in that very encoding (no byte order mark, which Scrapy
+    would follow; not UTF-16 or UTF-32, which it reads big-endian): Scrapy replaces an
+    invalid byte with U+FFFD, so a text without one was decoded cleanly. The text is
+    Scrapy's own, made once for the spider (the meta-refresh middleware already read
+    it); a page with a U+FFFD, which may be a character of the page, is decoded again,
+    strictly."""
+    encoding = response.encoding
+    if (
+        encoding not in {"utf-16", "utf-32"}
+        and http_content_type_encoding(f"charset={encoding}") == encoding
+        and read_bom(response.body)[0] is None
+        and "\ufffd" not in response.text
+    ):
+        return True
+    return decodes_cleanly(response.body, encoding)
+
+
 def header_charset(response: TextResponse) -> str | None:
     content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
     match = re.search(r"charset=[\"']?([\w.:-]+)", content_type, flags=re.IGNORECASE)
@@ -491,13 +524,13 @@ class ContentFaultsMiddleware:
             return response
         if is_binary(response):
             return as_binary(response)
-        if isinstance(response, HtmlResponse) and not response.body.strip():
+        if isinstance(response, HtmlResponse) and is_blank(response.body):
             return self._empty_page(request, response)
         if isinstance(response, XmlResponse) or response.url.endswith(".xml"):
             self._check_xml(response)
         if isinstance(response, HtmlResponse):
             response = self._settle_charset(response)
-        if not decodes_cleanly(response.body, response.encoding):
+        if not text_decodes_cleanly(response):
             self.faults.record(
                 stats_keys.FAULTS_CONTENT_INVALID_BYTES,
                 "Bytes not valid %s in %s; shown as U+FFFD",
@@ -537,9 +570,11 @@ class ContentFaultsMiddleware:
 
     def _settle_charset(self, response: HtmlResponse) -> HtmlResponse:
         declared = header_charset(response)
+        if not declared:
+            return response  # the page's <meta> decides, as Scrapy reads it
         in_page = html_body_declared_encoding(response.body)
         meta = resolve_encoding(in_page) if in_page else None
-        if not declared or not meta or codecs.lookup(declared) == codecs.lookup(meta):
+        if not meta or codecs.lookup(declared) == codecs.lookup(meta):
             return response
         candidates = sorted({declared, meta}, key=lambda name: codecs.lookup(name).name != "utf-8")
         chosen = next((c for c in candidates if decodes_cleanly(response.body, c)), declared)
