@@ -100,6 +100,10 @@ class HostGuardMiddleware(OffsiteMiddleware):
 
     run: ArchiveRun
     faults: FaultLog
+    on_origin: tuple[list[str] | None, tuple[str, ...]] = (None, ())
+    """The allowed origins, and the URL prefixes (``origin/``) that are surely on one of
+    them: a URL that starts so has that origin's scheme, host and port, and is let through
+    on a string comparison (every request passes here twice: scheduled and downloaded)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -108,12 +112,27 @@ class HostGuardMiddleware(OffsiteMiddleware):
         guard.faults = guard.run.faults
         return guard
 
+    def on_origin_prefixes(self) -> tuple[str, ...]:
+        origins = self.run.allowed_origins
+        if origins != self.on_origin[0]:
+            prefixes = tuple(
+                f"{origin}/"
+                for origin in origins or ()
+                if urlsplit(origin).scheme.lower() in HTTP_SCHEMES
+                and same_origin(f"{origin}/", origin)
+            )
+            self.on_origin = (list(origins) if origins is not None else None, prefixes)
+        return self.on_origin[1]
+
     # Scrapy >= 2.14 calls components without the deprecated ``spider`` argument that its
     # base classes still declare; hence the override ignores below.
     def process_request(self, request: Request) -> None:  # type: ignore[override]
         spider = self.crawler.spider
         assert spider is not None
-        if request.meta.get("allow_offsite"):
+        meta = request.meta
+        if meta.get("allow_offsite"):
+            return
+        if "site_address" not in meta and request.url.startswith(self.on_origin_prefixes()):
             return
         scheme = urlsplit(request.url).scheme.lower()
         if scheme not in HTTP_SCHEMES:
