@@ -162,7 +162,36 @@ class HostGuardMiddleware(OffsiteMiddleware):
 class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with each refusal logged at INFO, not DEBUG
     (counted by Scrapy as ``robotstxt/forbidden``): a disallowed section is a policy,
-    not a fault, but a crawl that skips part of a site must say so."""
+    not a fault, but a crawl that skips part of a site must say so.
+
+    The spider asks for robots.txt too (it names the sitemaps): that request is answered
+    with the response this middleware fetched for the rules (``robotstxt/reused``, the
+    log line flagged ``reused``), so a site is asked for it once, not twice.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.fetched: dict[str, Response] = {}
+        """robots.txt responses by URL, one per host."""
+
+    async def process_request(self, request: Request) -> Response | None:  # type: ignore[override]
+        await super().process_request(request)  # fetches robots.txt, once per host
+        fetched = self.fetched.get(request.url)
+        if fetched is None or request.meta.get("dont_obey_robotstxt"):
+            return None
+        self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_REUSED)
+        return fetched.replace(request=request, flags=[*fetched.flags, "reused"])
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Keeps the robots.txt response fetched for the rules (asked with
+        ``dont_obey_robotstxt``, answered at the URL asked for)."""
+        if (
+            request.meta.get("dont_obey_robotstxt")
+            and urlsplit(request.url).path == "/robots.txt"
+            and response.url == request.url
+        ):
+            self.fetched.setdefault(request.url, response)
+        return response
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
         try:

@@ -312,9 +312,9 @@ class ArchiveSpider(Spider):
         """Sitemap-first discovery: when one phase is done, the next starts with the
         listings it held back (``crawler/spiders/sitemap_first.py``)."""
         assert self.sitemap_first is not None
-        released = self.sitemap_first.next_phase(self._is_dated)
+        released: list[Request] | None = []
         while released is not None and not released:  # a phase with nothing to read
-            released = self.sitemap_first.next_phase(self._is_dated)
+            released = self.sitemap_first.next_phase(self._is_dated, self._listed_sources)
         if released is None:
             return
         for request in released:
@@ -323,6 +323,13 @@ class ArchiveSpider(Spider):
 
     def _is_dated(self, key: str) -> bool:
         return self.run.dates.date_for([key]) is not None
+
+    def _listed_sources(self) -> Iterator[frozenset[str]]:
+        """The sources of each listed article the crawl wants (one out of the date range
+        is not wanted, whoever lists it)."""
+        for entry in self.run.coverage.entries.values():
+            if entry.outcome is None or entry.outcome.kind is not OutcomeKind.OUT_OF_DATE_RANGE:
+                yield entry.sources
 
     def closed(self, reason: str) -> None:
         if reason == "finished":

@@ -38,7 +38,8 @@ from __future__ import annotations
 
 import enum
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -54,11 +55,15 @@ LASTMOD_META = "sitemap_lastmod"
 archive to read when its page shows no date."""
 
 Month = tuple[int, int]
+SITEMAP_SOURCE, LISTING_SOURCE = "sitemap", "listing"
+"""How the coverage ledger names an article's sources: a sitemap, a listing page."""
 
 
 class Phase(enum.Enum):
     SITEMAPS = "sitemaps"
-    LISTINGS = "listings"
+    SECTIONS = "sections"
+    FIRST_PAGES = "first_pages"
+    """Only when the sitemaps and the section listings disagree."""
     DATES = "dates"
     FULL = "full"
     """No sitemap listed an article: every listing is read, as in a full crawl."""
@@ -79,6 +84,21 @@ def lastmod_month(lastmod: str | None) -> Month | None:
     return (int(text[:4]), month) if 1 <= month <= 12 else None
 
 
+def disagreement(sources: Iterable[Collection[str]]) -> tuple[int, int]:
+    """How many listed articles only a section listing lists, and how many only a sitemap
+    names, from each article's sources (``listing``, ``sitemap``).
+
+    >>> disagreement([{"sitemap", "listing"}, {"sitemap"}, {"listing"}, {"listing"}, set()])
+    (2, 1)
+    """
+    sections_only = sitemaps_only = 0
+    for named in sources:
+        in_sitemap, in_listing = SITEMAP_SOURCE in named, LISTING_SOURCE in named
+        sections_only += in_listing and not in_sitemap
+        sitemaps_only += in_sitemap and not in_listing
+    return sections_only, sitemaps_only
+
+
 class SitemapFirst:
     """The phases of one sitemap-first crawl: what is held back, what was skipped, and
     which undated articles still need a month archive."""
@@ -87,9 +107,15 @@ class SitemapFirst:
         self.crawler = crawler
         self.is_section_listing = is_section_listing
         self.phase = Phase.SITEMAPS
-        self.held: dict[str, Request] = {}
+        self.sections: dict[str, Request] = {}
+        """Section listing pages met while the sitemaps are read."""
+        self.held: dict[str, tuple[Request, Month | None]] = {}
+        """First pages of the other listings not read yet: the request and its archive
+        month (a month archive's first page is read for dates even when the others are
+        not)."""
         self.skipped: dict[str, tuple[Request, Month | None]] = {}
         """Older pages of non-section listings not read: the request and its archive month."""
+        self.first_pages_read = False
         self.sitemap_articles = 0
         self.undated: dict[str, Month | None] = {}
         """Articles whose page showed no date, by canonical public URL: their sitemap
@@ -102,25 +128,36 @@ class SitemapFirst:
 
     def settled(self, url: str) -> bool:
         """Whether a listing URL is held back or skipped: a link to it needs no more work."""
-        return url in self.held or url in self.skipped
+        return url in self.held or url in self.skipped or url in self.sections
 
     def admit(self, request: Request, first_page: bool, month: Month | None) -> bool:
-        """Whether to request a listing page now; if not, it is held back until the
-        sitemaps are read, or (an older page of a non-section listing) skipped."""
+        """Whether to request a listing page now; if not, it is held back (a section
+        listing until the sitemaps are read, the first page of another listing until the
+        section listings are) or, an older page of a non-section listing, skipped."""
         url = request.url
         if self.phase is Phase.FULL:
             return True
-        if self.phase is Phase.SITEMAPS:
-            if url not in self.held:
-                self.held[url] = request
-                self.stats.inc_value(stats_keys.DISCOVERY_LISTINGS_HELD)
-            return False
-        if first_page or self.is_section_listing(url) or month in self.walked_months:
+        section = self.is_section_listing(url)
+        if self.phase is not Phase.SITEMAPS and (
+            section or month in self.walked_months or (first_page and self.first_pages_read)
+        ):
             return True
-        if url not in self.skipped:
+        if section:
+            self._hold(self.sections, url, request)
+        elif first_page:
+            self._hold(self.held, url, (request, month))
+            if self.phase is Phase.DATES:  # met on a month archive walked for dates
+                self.stats.set_value(stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED, len(self.held))
+        elif url not in self.skipped:
             self.skipped[url] = (request, month)
-            self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
+            if self.phase is not Phase.SITEMAPS:  # a full crawl may read it yet
+                self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
         return False
+
+    def _hold(self, held: dict[str, Any], url: str, value: Any) -> None:
+        if url not in held:
+            held[url] = value
+            self.stats.inc_value(stats_keys.DISCOVERY_LISTINGS_HELD)
 
     def sitemap_listed(self) -> None:
         self.sitemap_articles += 1
@@ -130,54 +167,98 @@ class SitemapFirst:
         if self.phase is not Phase.FULL:
             self.undated[key] = lastmod_month(lastmod)
 
-    def next_phase(self, is_dated: Callable[[str], bool]) -> list[Request] | None:
+    def next_phase(
+        self, is_dated: Callable[[str], bool], sources: Callable[[], Iterable[Collection[str]]]
+    ) -> list[Request] | None:
         """At an idle moment: the requests the next phase starts with, or None when the
-        crawl has no phase left. ``is_dated`` says whether listings dated an article."""
+        crawl has no phase left. ``is_dated`` says whether listings dated an article;
+        ``sources`` gives the sources of each listed article."""
         if self.phase is Phase.SITEMAPS:
-            released = list(self.held.values())
-            self.held.clear()
-            if not self.sitemap_articles:
-                self.phase = Phase.FULL
-                self.stats.set_value(stats_keys.DISCOVERY_FELL_BACK_TO_FULL, 1)
-                logger.warning(
-                    "No sitemap listed an article: discovering from every listing, as "
-                    "-a discovery=full does (%d listing pages held back)",
-                    len(released),
-                )
-                return released
-            self.phase = Phase.LISTINGS
-            logger.info(
-                "Sitemaps read (%d articles listed): reading the section listings to the end "
-                "and the first page of the others (%d held back)",
-                self.sitemap_articles,
+            return self._after_sitemaps()
+        if self.phase is Phase.SECTIONS:
+            return self._after_sections(sources())
+        if self.phase is Phase.FIRST_PAGES:
+            return self._after_first_pages(is_dated)
+        return None
+
+    def _after_sitemaps(self) -> list[Request]:
+        if not self.sitemap_articles:
+            self.phase = Phase.FULL
+            self.stats.set_value(stats_keys.DISCOVERY_FELL_BACK_TO_FULL, 1)
+            released = list(self.sections.values())
+            for waiting in (self.held, self.skipped):
+                released += [request for request, _month in waiting.values()]
+                waiting.clear()
+            self.sections.clear()
+            logger.warning(
+                "No sitemap listed an article: discovering from every listing, as "
+                "-a discovery=full does (%d listing pages held back)",
                 len(released),
             )
             return released
-        if self.phase is Phase.LISTINGS:
-            self.phase = Phase.DATES
-            self.walked_months = {
-                month
-                for key, month in self.undated.items()
-                if month is not None and not is_dated(key)
-            }
-            logger.debug(
-                "Undated after the listings: %s",
-                sorted(key for key, month in self.undated.items() if month in self.walked_months),
-            )
-            self.undated.clear()
-            self.stats.set_value(
-                stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES, len(self.walked_months)
-            )
-            released = [
-                self.skipped.pop(url)[0]
-                for url, (_request, month) in list(self.skipped.items())
-                if month in self.walked_months
-            ]
+        self.phase = Phase.SECTIONS
+        if self.skipped:
             self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
+        released = list(self.sections.values())
+        self.sections.clear()
+        logger.info(
+            "Sitemaps read (%d articles listed): reading the section listings to the end "
+            "(%d held back)",
+            self.sitemap_articles,
+            len(released),
+        )
+        return released
+
+    def _after_sections(self, sources: Iterable[Collection[str]]) -> list[Request]:
+        sections_only, sitemaps_only = disagreement(sources)
+        self.stats.set_value(stats_keys.DISCOVERY_SECTIONS_ONLY, sections_only)
+        self.stats.set_value(stats_keys.DISCOVERY_SITEMAPS_ONLY, sitemaps_only)
+        if not sections_only and not sitemaps_only:
+            self.phase = Phase.FIRST_PAGES  # with nothing to read: on to the dates
             logger.info(
-                "Listings read: reading every page of %d month archives for articles their "
-                "pages and listings leave undated",
-                len(self.walked_months),
+                "The sitemaps and the section listings name the same articles: not reading "
+                "the %d other listings (tags, authors, month archives, home)",
+                len(self.held),
             )
-            return released
-        return None
+            return []
+        self.phase = Phase.FIRST_PAGES
+        self.first_pages_read = True
+        released = [request for request, _month in self.held.values()]
+        self.held.clear()
+        logger.info(
+            "%d articles only a section listing lists, %d only a sitemap names: reading the "
+            "first page of the %d other listings (tags, authors, month archives, home)",
+            sections_only,
+            sitemaps_only,
+            len(released),
+        )
+        return released
+
+    def _after_first_pages(self, is_dated: Callable[[str], bool]) -> list[Request]:
+        self.phase = Phase.DATES
+        self.walked_months = {
+            month
+            for key, month in self.undated.items()
+            if month is not None and not is_dated(key)
+        }
+        logger.debug(
+            "Undated after the listings: %s",
+            sorted(key for key, month in self.undated.items() if month in self.walked_months),
+        )
+        self.undated.clear()
+        self.stats.set_value(stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES, len(self.walked_months))
+        released = []
+        for waiting in (self.held, self.skipped):
+            for url, (request, month) in list(waiting.items()):
+                if month in self.walked_months:
+                    released.append(request)
+                    del waiting[url]
+        self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
+        if self.held:
+            self.stats.set_value(stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED, len(self.held))
+        logger.info(
+            "Listings read: reading every page of %d month archives for articles their "
+            "pages and listings leave undated",
+            len(self.walked_months),
+        )
+        return released
