@@ -12,6 +12,8 @@ import pickle
 import re
 import subprocess
 import time
+from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +21,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from bench.synthetic import write_archive
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.reporting import stats_keys
 from crawler.runtime.parquet import part_paths, read_records
@@ -35,11 +38,12 @@ DAVOS = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"  # in 
 
 
 class FixtureSite:
-    """The fixture mirror, with per-path overrides a test can set (status, body)."""
+    """The fixture mirror (or another archive's), with per-path overrides a test can set
+    (status, body)."""
 
-    def __init__(self, server: HTTPServer) -> None:
+    def __init__(self, server: HTTPServer, root: Path = MIRROR) -> None:
         self.server = server
-        self.mirror = Mirror(MIRROR)
+        self.mirror = Mirror(root)
         self.overrides: dict[str, tuple[int, bytes]] = {}
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.respond)
 
@@ -161,12 +165,29 @@ def test_sitemap_first_emits_every_article_and_date_of_a_full_crawl_with_fewer_r
     stats = result.report["stats"]
     full = json.loads((GOLDEN / "expected-stats.json").read_text())
     assert stats["downloader/request_count"] < full["downloader/response_count"]
-    # Sitemaps and their articles first; then the category listings to their last page and
-    # the first page of every other listing: only the older pages of those are skipped.
+    assert fetched.count("/robots.txt") == 1
+    # Sitemaps and their articles first; then the category listings to their last page.
     first_listing = next(n for n, path in enumerate(fetched) if listing_family(path))
     assert DAVOS in fetched[:first_listing]  # named by the sitemap only
-    assert [path for path in fetched[first_listing:] if path.endswith(".xml")] == []
     assert "/category/news-middle-east/page/4/" in fetched  # the only page of a 2005 post
+    # They disagree: three posts only a category lists (one of them the 2005 post), one
+    # only the sitemap names (Davos). So the first page of every other listing is read,
+    # after the category listings, with the sitemaps that name tag and author listings.
+    assert (
+        stats[stats_keys.DISCOVERY_SECTIONS_ONLY],
+        stats[stats_keys.DISCOVERY_SITEMAPS_ONLY],
+    ) == (
+        3,
+        1,
+    )
+    families = [listing_family(path) for path in fetched]
+    last_category = max(n for n, family in enumerate(families) if family == "category")
+    assert set(families[:last_category]) == {None, "category"}
+    assert {path for path in fetched[first_listing:] if path.endswith(".xml")} == {
+        "/post_tag-sitemap.xml",
+        "/author-sitemap.xml",
+    }
+    assert fetched.index("/post_tag-sitemap.xml") > last_category
     assert {"/tag/syria/", "/author/theaawsat/", "/2016/05/", "/"} <= set(fetched)
     skipped = {"/tag/lebanon/page/2/", "/tag/syria/page/2/", "/author/theaawsat/page/2/"}
     assert not skipped & set(fetched)
@@ -189,6 +210,90 @@ def test_sitemap_first_without_a_sitemap_reads_every_listing(site, tmp_path):
     assert "No sitemap listed an article: discovering from every listing" in result.log
 
 
+SYNTHETIC_ARTICLES = 200
+"""A benchmark archive (``bench/synthetic.py``) whose sitemaps and category listings both
+name every post; some posts are dated only by their month archive (a few of those not at
+all: their month has no other post, so no page links its archive)."""
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Iterator[FixtureSite]:
+    root = tmp_path_factory.mktemp("synthetic")
+    write_archive(root, SYNTHETIC_ARTICLES)
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    yield FixtureSite(server, root)
+    server.clear()
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def synthetic_full(synthetic, tmp_path_factory) -> tuple[CrawlResult, list[str]]:
+    """A full crawl of the synthetic archive, to compare sitemap-first crawls with."""
+    return synthetic.crawl(tmp_path_factory.mktemp("full"))
+
+
+def test_sitemap_first_reads_no_other_listing_where_the_sitemaps_and_sections_agree(
+    synthetic, synthetic_full, tmp_path
+):
+    full, full_fetched = synthetic_full
+    result, fetched = synthetic.crawl(tmp_path, "-a", "discovery=sitemap-first")
+    assert len(records(result)) == SYNTHETIC_ARTICLES
+    assert dated_articles(result.output.splitlines()) == dated_articles(full.output.splitlines())
+    assert coverage_of(tmp_path)["coverage"] == 1.0
+    stats = result.report["stats"]
+    assert (
+        stats[stats_keys.DISCOVERY_SECTIONS_ONLY],
+        stats[stats_keys.DISCOVERY_SITEMAPS_ONLY],
+    ) == (
+        0,
+        0,
+    )
+    # No tag, author or home page, nor the sitemaps naming tag and author listings...
+    families = Counter(listing_family(path) for path in fetched)
+    assert (families["tag"], families["author"], families["home"]) == (0, 0, 0)
+    assert stats[stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED] > 0
+    assert "/post_tag-sitemap.xml" not in fetched
+    assert "/author-sitemap.xml" not in fetched
+    assert stats[stats_keys.DISCOVERY_LISTING_SITEMAPS_SKIPPED] == 2
+    # ...and a month archive only for a post no other page dates: one page each here.
+    months = [path for path in fetched if listing_family(path) == "month"]
+    assert 0 < len(months) <= stats[stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES]
+    assert not [path for path in months if "/page/" in path]
+    assert stats["downloader/request_count"] < full.report["stats"]["downloader/request_count"]
+    assert fetched.count("/robots.txt") == 1
+    assert full_fetched.count("/robots.txt") == 1
+
+
+def test_sitemap_first_finds_an_old_post_the_sitemaps_leave_out(
+    synthetic, synthetic_full, tmp_path
+):
+    """A sitemap that lost a post: the category listings still list it, and the first page
+    of every other listing is read too, since the sitemaps are shown incomplete."""
+    sitemap = (synthetic.mirror.root / "post-sitemap1.xml").read_text()
+    oldest = re.search(r"<url>\s*<loc>([^<]+)</loc>.*?</url>\s*", sitemap, re.DOTALL)
+    assert oldest is not None
+    synthetic.overrides["/post-sitemap1.xml"] = (200, sitemap.replace(oldest.group(0), "").encode())
+    result, fetched = synthetic.crawl(tmp_path, "-a", "discovery=sitemap-first")
+    full, _ = synthetic_full
+    assert dated_articles(result.output.splitlines()) == dated_articles(full.output.splitlines())
+    assert oldest.group(1) in {record["url"] for record in records(result)}
+    stats = result.report["stats"]
+    assert (
+        stats[stats_keys.DISCOVERY_SECTIONS_ONLY],
+        stats[stats_keys.DISCOVERY_SITEMAPS_ONLY],
+    ) == (
+        1,
+        0,
+    )
+    families = Counter(listing_family(path) for path in fetched)
+    assert families["tag"] > 0
+    assert families["author"] > 0
+    assert families["home"] == 1
+    assert "/post_tag-sitemap.xml" in fetched
+    assert "/author-sitemap.xml" in fetched
+
+
 def test_an_index_s_sitemaps_are_read_in_turn_and_a_failed_one_does_not_stop_the_rest(
     site, tmp_path
 ):
@@ -205,6 +310,16 @@ def test_an_index_s_sitemaps_are_read_in_turn_and_a_failed_one_does_not_stop_the
     assert re.search(r"Sitemap \S+/page-sitemap\.xml could not be read", result.log)
     golden_lines = (GOLDEN / "expected.jsonl").read_text().splitlines()
     assert dated_articles(result.output.splitlines()) == dated_articles(golden_lines)
+
+
+@pytest.mark.parametrize("obey", ["True", "False"])
+def test_robots_txt_is_fetched_once_and_the_sitemaps_it_names_are_read(site, tmp_path, obey):
+    """The robots.txt middleware's response answers the spider's own request for it."""
+    result, fetched = site.crawl(tmp_path, "-s", f"ROBOTSTXT_OBEY={obey}")
+    assert fetched.count("/robots.txt") == 1
+    assert ORIGIN + DAVOS in {record["url"] for record in records(result)}  # sitemap only
+    reused = result.report["stats"].get(stats_keys.ROBOTSTXT_REUSED)
+    assert reused == (1 if obey == "True" else None)
 
 
 def test_discovery_is_checked_before_the_crawl_starts(site, tmp_path):

@@ -35,6 +35,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.reporting import stats_keys
+from crawler.runtime.middlewares import REUSED
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +205,8 @@ class WarcCaptureMiddleware:
         return middleware
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if REUSED in response.flags:  # no exchange: it was written when it took place
+            return response
         size = self.writer.write_exchange(request, response)
         self.stats.inc_value(stats_keys.WARC_RECORDS, 2)
         self.stats.inc_value(stats_keys.WARC_BYTES, size)

@@ -77,6 +77,9 @@ from crawler.runtime.run import ArchiveRun
 logger = logging.getLogger(__name__)
 
 HTTP_SCHEMES = frozenset({"http", "https"})
+REUSED = "reused"
+"""The flag of a response that answers a request without a download (robots.txt asked for
+twice): no exchange with the site took place."""
 
 
 # -- staying on the site --------------------------------------------------------------
@@ -166,7 +169,9 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     The spider asks for robots.txt too (it names the sitemaps): that request is answered
     with the response this middleware fetched for the rules (``robotstxt/reused``, the
-    log line flagged ``reused``), so a site is asked for it once, not twice.
+    log line flagged ``reused``; a WARC holds the one exchange), so a site is asked for
+    it once, not twice. Scrapy counts the answer in ``downloader/response_count``, as it
+    counts a cached one, and not in ``downloader/request_count``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -180,7 +185,7 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if fetched is None or request.meta.get("dont_obey_robotstxt"):
             return None
         self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_REUSED)
-        return fetched.replace(request=request, flags=[*fetched.flags, "reused"])
+        return fetched.replace(request=request, flags=[*fetched.flags, REUSED])
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Keeps the robots.txt response fetched for the rules (asked with

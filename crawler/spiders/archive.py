@@ -282,7 +282,9 @@ class ArchiveSpider(Spider):
                     "idle, which workers sharing a crawl cannot agree on: use it with one "
                     "process"
                 )
-            spider.sitemap_first = SitemapFirst(crawler, spider.profile.section_listing)
+            spider.sitemap_first = SitemapFirst(
+                crawler, spider.profile.section_listing, spider._is_dated, spider._listed_sources
+            )
             crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         allowed_origins = [spider.address.served] if spider.sites.hosts is None else None
         spider.run = ArchiveRun.start(
@@ -314,7 +316,7 @@ class ArchiveSpider(Spider):
         assert self.sitemap_first is not None
         released: list[Request] | None = []
         while released is not None and not released:  # a phase with nothing to read
-            released = self.sitemap_first.next_phase(self._is_dated, self._listed_sources)
+            released = self.sitemap_first.next_phase()
         if released is None:
             return
         for request in released:
@@ -458,11 +460,14 @@ class ArchiveSpider(Spider):
         yield from self._next_sitemap(request.meta.get(SITEMAPS_AFTER, ()))
 
     def _next_sitemap(self, urls: Sequence[str]) -> Iterator[Request]:
-        """The request for the first of ``urls`` not requested yet, carrying the rest."""
+        """The request for the first of ``urls`` not requested yet, carrying the rest
+        (sitemap-first discovery may hold some back)."""
         for position, url in enumerate(urls):
             if url not in self.sitemaps_requested:
-                yield self._sitemap_request(url, after=urls[position + 1 :])
-                return
+                request = self._sitemap_request(url, after=urls[position + 1 :])
+                if self.sitemap_first is None or not self.sitemap_first.defer_sitemap(request):
+                    yield request
+                    return
 
     def _sitemap_entries(self, response: Response) -> Iterator[Request]:
         """Requests for the entries of a sitemap or sitemap index. A malformed sitemap never

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import re
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
@@ -57,6 +58,28 @@ archive to read when its page shows no date."""
 Month = tuple[int, int]
 SITEMAP_SOURCE, LISTING_SOURCE = "sitemap", "listing"
 """How the coverage ledger names an article's sources: a sitemap, a listing page."""
+
+
+TAG_OR_AUTHOR_SITEMAP = re.compile(
+    r"/(?:(?:post_tag|author)-sitemap\d*|wp-sitemap-(?:taxonomies-post_tag|users)-\d+)\.xml$"
+)
+"""The sitemaps of tag and author listings: Yoast's and Rank Math's ``post_tag-sitemap.xml``
+and ``author-sitemap.xml``, WordPress's ``wp-sitemap-taxonomies-post_tag-1.xml`` and
+``wp-sitemap-users-1.xml``."""
+
+
+def names_tags_or_authors(url: str) -> bool:
+    """Whether a sitemap's URL says it names tag or author listings (and no post).
+
+    >>> names_tags_or_authors("https://x.org/post_tag-sitemap.xml")
+    True
+    >>> names_tags_or_authors("https://x.org/wp-sitemap-users-1.xml")
+    True
+    >>> [names_tags_or_authors(f"https://x.org/{name}") for name in (
+    ...     "post-sitemap2.xml", "category-sitemap.xml", "wp-sitemap-posts-post-1.xml")]
+    [False, False, False]
+    """
+    return TAG_OR_AUTHOR_SITEMAP.search(url) is not None
 
 
 class Phase(enum.Enum):
@@ -103,9 +126,19 @@ class SitemapFirst:
     """The phases of one sitemap-first crawl: what is held back, what was skipped, and
     which undated articles still need a month archive."""
 
-    def __init__(self, crawler: Crawler, is_section_listing: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        crawler: Crawler,
+        is_section_listing: Callable[[str], bool],
+        is_dated: Callable[[str], bool],
+        listed_sources: Callable[[], Iterable[Collection[str]]],
+    ) -> None:
         self.crawler = crawler
         self.is_section_listing = is_section_listing
+        self.is_dated = is_dated
+        """Whether the listings read so far dated an article (by canonical public URL)."""
+        self.listed_sources = listed_sources
+        """The sources of each listed article the crawl wants."""
         self.phase = Phase.SITEMAPS
         self.sections: dict[str, Request] = {}
         """Section listing pages met while the sitemaps are read."""
@@ -116,11 +149,14 @@ class SitemapFirst:
         self.skipped: dict[str, tuple[Request, Month | None]] = {}
         """Older pages of non-section listings not read: the request and its archive month."""
         self.first_pages_read = False
+        self.deferred_sitemaps: list[Request] = []
+        """Sitemaps of tag and author listings, read only with those listings' first pages."""
         self.sitemap_articles = 0
         self.undated: dict[str, Month | None] = {}
         """Articles whose page showed no date, by canonical public URL: their sitemap
         ``lastmod`` month."""
-        self.walked_months: set[Month] = set()
+        self.walked_months: dict[Month, list[str]] = {}
+        """The month archives read for dates, with the undated articles each may date."""
 
     @property
     def stats(self) -> StatsCollector:
@@ -139,7 +175,7 @@ class SitemapFirst:
             return True
         section = self.is_section_listing(url)
         if self.phase is not Phase.SITEMAPS and (
-            section or month in self.walked_months or (first_page and self.first_pages_read)
+            section or self._dates(month) or (first_page and self.first_pages_read)
         ):
             return True
         if section:
@@ -159,6 +195,23 @@ class SitemapFirst:
             held[url] = value
             self.stats.inc_value(stats_keys.DISCOVERY_LISTINGS_HELD)
 
+    def _dates(self, month: Month | None) -> bool:
+        """Whether a page of the month archive may date an article still undated: a month
+        walked for dates stops at the page that dated its last one."""
+        undated = self.walked_months.get(month) if month is not None else None
+        return bool(undated) and not all(map(self.is_dated, undated or ()))
+
+    def defer_sitemap(self, request: Request) -> bool:
+        """Whether to hold a sitemap back: one of tag or author listings is read only when
+        the first pages of those listings are (the sitemaps and the section listings
+        disagree), since naming those listings is all it does."""
+        if self.phase is Phase.FULL or self.first_pages_read:
+            return False
+        if not names_tags_or_authors(request.url):
+            return False
+        self.deferred_sitemaps.append(request)
+        return True
+
     def sitemap_listed(self) -> None:
         self.sitemap_articles += 1
 
@@ -167,25 +220,22 @@ class SitemapFirst:
         if self.phase is not Phase.FULL:
             self.undated[key] = lastmod_month(lastmod)
 
-    def next_phase(
-        self, is_dated: Callable[[str], bool], sources: Callable[[], Iterable[Collection[str]]]
-    ) -> list[Request] | None:
+    def next_phase(self) -> list[Request] | None:
         """At an idle moment: the requests the next phase starts with, or None when the
-        crawl has no phase left. ``is_dated`` says whether listings dated an article;
-        ``sources`` gives the sources of each listed article."""
+        crawl has no phase left."""
         if self.phase is Phase.SITEMAPS:
             return self._after_sitemaps()
         if self.phase is Phase.SECTIONS:
-            return self._after_sections(sources())
+            return self._after_sections()
         if self.phase is Phase.FIRST_PAGES:
-            return self._after_first_pages(is_dated)
+            return self._after_first_pages()
         return None
 
     def _after_sitemaps(self) -> list[Request]:
         if not self.sitemap_articles:
             self.phase = Phase.FULL
             self.stats.set_value(stats_keys.DISCOVERY_FELL_BACK_TO_FULL, 1)
-            released = list(self.sections.values())
+            released = self.deferred_sitemaps + list(self.sections.values())
             for waiting in (self.held, self.skipped):
                 released += [request for request, _month in waiting.values()]
                 waiting.clear()
@@ -209,21 +259,27 @@ class SitemapFirst:
         )
         return released
 
-    def _after_sections(self, sources: Iterable[Collection[str]]) -> list[Request]:
-        sections_only, sitemaps_only = disagreement(sources)
+    def _after_sections(self) -> list[Request]:
+        sections_only, sitemaps_only = disagreement(self.listed_sources())
         self.stats.set_value(stats_keys.DISCOVERY_SECTIONS_ONLY, sections_only)
         self.stats.set_value(stats_keys.DISCOVERY_SITEMAPS_ONLY, sitemaps_only)
         if not sections_only and not sitemaps_only:
             self.phase = Phase.FIRST_PAGES  # with nothing to read: on to the dates
+            if self.deferred_sitemaps:
+                self.stats.set_value(
+                    stats_keys.DISCOVERY_LISTING_SITEMAPS_SKIPPED, len(self.deferred_sitemaps)
+                )
             logger.info(
                 "The sitemaps and the section listings name the same articles: not reading "
-                "the %d other listings (tags, authors, month archives, home)",
+                "the %d other listings (tags, authors, month archives, home) nor %d sitemaps "
+                "of tag and author listings",
                 len(self.held),
+                len(self.deferred_sitemaps),
             )
             return []
         self.phase = Phase.FIRST_PAGES
         self.first_pages_read = True
-        released = [request for request, _month in self.held.values()]
+        released = self.deferred_sitemaps + [request for request, _month in self.held.values()]
         self.held.clear()
         logger.info(
             "%d articles only a section listing lists, %d only a sitemap names: reading the "
@@ -234,17 +290,12 @@ class SitemapFirst:
         )
         return released
 
-    def _after_first_pages(self, is_dated: Callable[[str], bool]) -> list[Request]:
+    def _after_first_pages(self) -> list[Request]:
         self.phase = Phase.DATES
-        self.walked_months = {
-            month
-            for key, month in self.undated.items()
-            if month is not None and not is_dated(key)
-        }
-        logger.debug(
-            "Undated after the listings: %s",
-            sorted(key for key, month in self.undated.items() if month in self.walked_months),
-        )
+        for key, month in self.undated.items():
+            if month is not None and not self.is_dated(key):
+                self.walked_months.setdefault(month, []).append(key)
+        logger.debug("Undated after the listings: %s", self.walked_months)
         self.undated.clear()
         self.stats.set_value(stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES, len(self.walked_months))
         released = []
@@ -257,8 +308,8 @@ class SitemapFirst:
         if self.held:
             self.stats.set_value(stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED, len(self.held))
         logger.info(
-            "Listings read: reading every page of %d month archives for articles their "
-            "pages and listings leave undated",
+            "Listings read: reading %d month archives, page by page until each has dated "
+            "the articles their pages and listings leave undated",
             len(self.walked_months),
         )
         return released
