@@ -10,26 +10,42 @@ the last *modification*. This mode reads the listings for those two things only,
 phases, each one started when the crawl would otherwise be idle:
 
 1. **sitemaps**: robots.txt, the sitemaps it names (or the profile's fallbacks), and every
-   article they list. Listings met meanwhile (the home page, links on article pages, the
-   listing sitemaps) are held back.
-2. **listings**: the section listings (WordPress categories), every page: every WordPress
+   article they list. Listings met meanwhile (links on article pages, the category
+   sitemap) are held back, and so are the sitemaps that name only tag or author listings
+   (:func:`names_tags_or_authors`).
+2. **sections**: the section listings (WordPress categories), every page. Every WordPress
    post has a category and category listings print each post's date, so this finds the
-   posts no sitemap names and dates the ones whose page has no date. And the first page
-   of every other listing (home, tags, authors, month archives): the newest posts of
-   each, which a cached sitemap may not have yet, and posts a site keeps off its category
-   listings. Their older pages are skipped.
-3. **dates**: for each article still undated, every page of the month archive of its
-   sitemap ``lastmod``: a post is published before it is modified, so that archive lists
-   it when it was not edited in a later month.
+   posts no sitemap names and dates the ones whose page has no date. It is also the
+   check of the sitemaps: two lists of every post, made apart, that should agree.
+3. **first pages**, only when they disagree (a post only a category lists, or one only a
+   sitemap names: a sitemap that misses posts, or posts kept off the category listings):
+   the first page of every other listing (home, tags, authors, month archives), with the
+   held sitemaps of tag and author listings. The newest posts of each, which a cached
+   sitemap may not have yet, and posts a site keeps off its category listings. Their
+   older pages are skipped. When the two agree, none of these is read.
+4. **dates**: for each article still undated, the month archive of its sitemap
+   ``lastmod``, page by page until the page that dates it: a post is published before it
+   is modified, so that archive lists it when it was not edited in a later month.
 
-The trade-off: an article that no sitemap names, that no section listing lists and that
-is not on the first page of a tag, author, month archive or the home page is not found,
-and an undated article modified after its month is dated only when a section listing or
-a first page prints its date. Should the sitemap phase list no article at all (no
+The trade-off: where the sitemaps and the category listings name the same posts, a post
+that neither names and that only a tag, author or month archive listing or the home page
+shows is not found (a site would have to leave it out of both lists); where they
+disagree, such a post is found only on the first page of one of those listings. An
+undated article modified after its month is dated only when a category listing (or, when
+read, a first page) prints its date. Should the sitemap phase list no article at all (no
 sitemap, or none readable), the crawl goes on as a full one
 (``discovery/fell_back_to_full``).
 
-Counted: ``discovery/listings_held`` (listing pages held back during the sitemap phase),
+The section listings are read to their last page all the same, although the sitemaps
+name most of their posts: a sitemap that misses posts often misses old ones (a plugin
+that lists only recent posts, an index cut short), which are on the last pages, so no
+early stop can tell a complete sitemap from one that lost its oldest entries; and those
+pages print the dates that builder posts' own pages lack.
+
+Counted: ``discovery/listings_held`` (listing pages held back),
+``discovery/listed_by_sections_only`` and ``discovery/listed_by_sitemaps_only`` (the
+disagreement), ``discovery/first_pages_skipped`` (first pages of other listings never read),
+``discovery/listing_sitemaps_skipped`` (tag and author sitemaps never read),
 ``discovery/pagination_skipped`` (older pages of a non-section listing not read, each
 once) and ``discovery/months_walked_for_dates``.
 """
@@ -86,7 +102,8 @@ class Phase(enum.Enum):
     SITEMAPS = "sitemaps"
     SECTIONS = "sections"
     FIRST_PAGES = "first_pages"
-    """Only when the sitemaps and the section listings disagree."""
+    """The first pages of the other listings: read only when the sitemaps and the section
+    listings disagree."""
     DATES = "dates"
     FULL = "full"
     """No sitemap listed an article: every listing is read, as in a full crawl."""
@@ -279,15 +296,15 @@ class SitemapFirst:
             return []
         self.phase = Phase.FIRST_PAGES
         self.first_pages_read = True
-        released = self.deferred_sitemaps + [request for request, _month in self.held.values()]
-        self.held.clear()
         logger.info(
             "%d articles only a section listing lists, %d only a sitemap names: reading the "
             "first page of the %d other listings (tags, authors, month archives, home)",
             sections_only,
             sitemaps_only,
-            len(released),
+            len(self.held),
         )
+        released = self.deferred_sitemaps + [request for request, _month in self.held.values()]
+        self.held.clear()
         return released
 
     def _after_first_pages(self) -> list[Request]:
