@@ -1,0 +1,103 @@
+"""The phases of ``-a discovery=sitemap-first`` (``crawler/spiders/sitemap_first.py``),
+driven as the spider drives them: which listing pages are read, when, and what the stats
+say. Whole crawls are in ``tests/test_discovery.py``."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy import Request
+from scrapy.utils.test import get_crawler
+
+from crawler.reporting import stats_keys
+from crawler.spiders.sitemap_first import SitemapFirst
+
+SITE = "https://x.org"
+POST = f"{SITE}/salma-idrissi/profiles/the-glassblowers-of-hebron/"
+MAY_2007 = (2007, 5)
+
+
+class Site:
+    """What the spider tells the phases: each listed article's sources, and the articles
+    the listings read so far have dated."""
+
+    def __init__(self) -> None:
+        self.sources: dict[str, set[str]] = {}
+        self.dated: set[str] = set()
+
+    def phases(self) -> SitemapFirst:
+        first = SitemapFirst(
+            get_crawler(),
+            lambda url: "/category/" in url,
+            self.dated.__contains__,
+            self.sources.values,
+        )
+        first.sitemap_listed()
+        return first
+
+
+def admit(first: SitemapFirst, path: str, month: tuple[int, int] | None = None) -> bool:
+    """Whether the listing page at ``path`` is read now."""
+    return first.admit(Request(SITE + path), "/page/" not in path, month)
+
+
+def next_reads(first: SitemapFirst) -> list[str] | None:
+    """What the crawl reads when it is next idle (as the spider's ``spider_idle`` asks):
+    the paths of the next phase that has any, or None when the crawl ends."""
+    released: list[Request] | None = []
+    while released is not None and not released:
+        released = first.next_phase()
+    return None if released is None else [request.url.removeprefix(SITE) for request in released]
+
+
+def test_a_month_archive_walked_for_a_date_is_read_until_the_page_that_dates_the_post():
+    site = Site()
+    site.sources[POST] = {"sitemap", "listing"}
+    first = site.phases()
+    first.undated_article(POST, "2007-05-22T09:00:00+00:00")  # its page shows no date
+    assert not admit(first, "/2007/05/", MAY_2007)
+    assert not admit(first, "/category/profiles/")
+    assert next_reads(first) == ["/category/profiles/"]  # the sitemaps are read
+    assert admit(first, "/category/profiles/page/2/")  # a category is read to its end
+    # The category listings named what the sitemaps named, and did not date the post.
+    assert next_reads(first) == ["/2007/05/"]
+    assert admit(first, "/2007/05/page/2/", MAY_2007)  # page 1 did not date it either
+    site.dated.add(POST)  # page 2 did
+    assert not admit(first, "/2007/05/page/3/", MAY_2007)
+    assert next_reads(first) is None
+    stats = first.stats.get_stats()
+    assert stats[stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES] == 1
+    assert stats[stats_keys.DISCOVERY_PAGINATION_SKIPPED] == 1
+
+
+@pytest.mark.parametrize(
+    ("sources", "other_listings_read"),
+    [
+        ({"sitemap", "listing"}, False),
+        ({"listing"}, True),  # a post no sitemap names
+        ({"sitemap"}, True),  # a post no category lists
+    ],
+)
+def test_other_listings_are_read_only_when_the_sitemaps_and_the_categories_disagree(
+    sources, other_listings_read
+):
+    site = Site()
+    site.sources[POST] = sources
+    first = site.phases()
+    assert first.defer_sitemap(Request(f"{SITE}/post_tag-sitemap.xml"))
+    assert not first.defer_sitemap(Request(f"{SITE}/category-sitemap.xml"))
+    assert not admit(first, "/tag/syria/")
+    assert not admit(first, "/")
+    assert not admit(first, "/category/profiles/")
+    assert next_reads(first) == ["/category/profiles/"]
+    assert not admit(first, "/tag/syria/page/2/")  # never an older page of a tag
+    others = next_reads(first)
+    stats = first.stats.get_stats()
+    if other_listings_read:
+        assert others == ["/post_tag-sitemap.xml", "/tag/syria/", "/"]
+        assert admit(first, "/author/theaawsat/")  # met on those: read too
+        assert stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED not in stats
+    else:
+        assert others is None
+        assert stats[stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED] == 2
+        assert stats[stats_keys.DISCOVERY_LISTING_SITEMAPS_SKIPPED] == 1
+    assert stats[stats_keys.DISCOVERY_PAGINATION_SKIPPED] == 1
