@@ -191,7 +191,8 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
         """Keeps the robots.txt response fetched for the rules (asked with
         ``dont_obey_robotstxt``, answered at the URL asked for)."""
         if (
-            request.meta.get("dont_obey_robotstxt")
+            request.url.endswith("/robots.txt")  # a string test first: this sees every page
+            and request.meta.get("dont_obey_robotstxt")
             and urlsplit(request.url).path == "/robots.txt"
             and response.url == request.url
         ):
