@@ -9,7 +9,7 @@ from scrapy import Request
 from scrapy.utils.test import get_crawler
 
 from crawler.reporting import stats_keys
-from crawler.spiders.sitemap_first import SitemapFirst
+from crawler.spiders.sitemap_first import SECTION_PRIORITY, SitemapFirst
 
 SITE = "https://x.org"
 POST = f"{SITE}/salma-idrissi/profiles/the-glassblowers-of-hebron/"
@@ -55,10 +55,10 @@ def test_a_month_archive_walked_for_a_date_is_read_until_the_page_that_dates_the
     first = site.phases()
     first.undated_article(POST, "2007-05-22T09:00:00+00:00")  # its page shows no date
     assert not admit(first, "/2007/05/", MAY_2007)
-    assert not admit(first, "/category/profiles/")
-    assert next_reads(first) == ["/category/profiles/"]  # the sitemaps are read
+    assert admit(first, "/category/profiles/")  # read with the sitemaps
     assert admit(first, "/category/profiles/page/2/")  # a category is read to its end
-    # The category listings named what the sitemaps named, and did not date the post.
+    # The sitemaps and the category listings are read; they named the same posts, and
+    # did not date this one.
     assert next_reads(first) == ["/2007/05/"]
     assert admit(first, "/2007/05/page/2/", MAY_2007)  # page 1 did not date it either
     site.dated.add(POST)  # page 2 did
@@ -87,8 +87,7 @@ def test_other_listings_are_read_only_when_the_sitemaps_and_the_categories_disag
     assert not first.defer_sitemap(Request(f"{SITE}/category-sitemap.xml"))
     assert not admit(first, "/tag/syria/")
     assert not admit(first, "/")
-    assert not admit(first, "/category/profiles/")
-    assert next_reads(first) == ["/category/profiles/"]
+    assert admit(first, "/category/profiles/")
     assert not admit(first, "/tag/syria/page/2/")  # never an older page of a tag
     others = next_reads(first)
     stats = first.stats.get_stats()
@@ -101,3 +100,12 @@ def test_other_listings_are_read_only_when_the_sitemaps_and_the_categories_disag
         assert stats[stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED] == 2
         assert stats[stats_keys.DISCOVERY_LISTING_SITEMAPS_SKIPPED] == 1
     assert stats[stats_keys.DISCOVERY_PAGINATION_SKIPPED] == 1
+
+
+def test_section_listing_pages_are_read_from_the_start_ahead_of_the_articles():
+    first = Site().phases()
+    section, tag = Request(f"{SITE}/category/profiles/page/7/"), Request(f"{SITE}/tag/syria/")
+    assert first.admit(section, first_page=False, month=None)
+    assert section.priority == SECTION_PRIORITY > 10  # an article request's priority
+    assert not first.admit(tag, first_page=True, month=None)
+    assert tag.priority == 0

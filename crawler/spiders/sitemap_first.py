@@ -9,21 +9,25 @@ of a post whose page shows none (Divi builder posts): sitemaps carry only ``last
 the last *modification*. This mode reads the listings for those two things only, in
 phases, each one started when the crawl would otherwise be idle:
 
-1. **sitemaps**: robots.txt, the sitemaps it names (or the profile's fallbacks), and every
-   article they list. Listings met meanwhile (links on article pages, the category
-   sitemap) are held back, and so are the sitemaps that name only tag or author listings
+1. **sitemaps and sections**: robots.txt, the sitemaps it names (or the profile's
+   fallbacks), every article they list, and the section listings (WordPress categories),
+   every page. Every WordPress post has a category and category listings print each
+   post's date, so the section listings find the posts no sitemap names and date the ones
+   whose page has no date. They are also the check of the sitemaps: two lists of every
+   post, made apart, that should agree. A section listing is read in full whatever the
+   sitemaps say, so it is read from the start, each page ahead of the articles waiting
+   (:data:`SECTION_PRIORITY`): a category's pages can only be read one after another (each
+   names the next), and a long one read after the articles would be a crawl's last
+   seconds with one request at a time. Other listings met meanwhile (links on article
+   pages) are held back, and so are the sitemaps that name only tag or author listings
    (:func:`names_tags_or_authors`).
-2. **sections**: the section listings (WordPress categories), every page. Every WordPress
-   post has a category and category listings print each post's date, so this finds the
-   posts no sitemap names and dates the ones whose page has no date. It is also the
-   check of the sitemaps: two lists of every post, made apart, that should agree.
-3. **first pages**, only when they disagree (a post only a category lists, or one only a
+2. **first pages**, only when they disagree (a post only a category lists, or one only a
    sitemap names: a sitemap that misses posts, or posts kept off the category listings):
    the first page of every other listing (home, tags, authors, month archives), with the
    held sitemaps of tag and author listings. The newest posts of each, which a cached
    sitemap may not have yet, and posts a site keeps off its category listings. Their
    older pages are skipped. When the two agree, none of these is read.
-4. **dates**: for each article still undated, the month archive of its sitemap
+3. **dates**: for each article still undated, the month archive of its sitemap
    ``lastmod``, page by page until the page that dates it: a post is published before it
    is modified, so that archive lists it when it was not edited in a later month.
 
@@ -72,6 +76,9 @@ LASTMOD_META = "sitemap_lastmod"
 archive to read when its page shows no date."""
 
 Month = tuple[int, int]
+SECTION_PRIORITY = 20
+"""Request priority of a section listing page: above an article's (10), so a category's
+chain of pages moves on while thousands of sitemap articles wait."""
 SITEMAP_SOURCE, LISTING_SOURCE = "sitemap", "listing"
 """How the coverage ledger names an article's sources: a sitemap, a listing page."""
 
@@ -100,7 +107,7 @@ def names_tags_or_authors(url: str) -> bool:
 
 class Phase(enum.Enum):
     SITEMAPS = "sitemaps"
-    SECTIONS = "sections"
+    """The sitemaps, their articles, and the section listings."""
     FIRST_PAGES = "first_pages"
     """The first pages of the other listings: read only when the sitemaps and the section
     listings disagree."""
@@ -157,8 +164,6 @@ class SitemapFirst:
         self.listed_sources = listed_sources
         """The sources of each listed article the crawl wants."""
         self.phase = Phase.SITEMAPS
-        self.sections: dict[str, Request] = {}
-        """Section listing pages met while the sitemaps are read."""
         self.held: dict[str, tuple[Request, Month | None]] = {}
         """First pages of the other listings not read yet: the request and its archive
         month (a month archive's first page is read for dates even when the others are
@@ -181,23 +186,24 @@ class SitemapFirst:
 
     def settled(self, url: str) -> bool:
         """Whether a listing URL is held back or skipped: a link to it needs no more work."""
-        return url in self.held or url in self.skipped or url in self.sections
+        return url in self.held or url in self.skipped
 
     def admit(self, request: Request, first_page: bool, month: Month | None) -> bool:
-        """Whether to request a listing page now; if not, it is held back (a section
-        listing until the sitemaps are read, the first page of another listing until the
-        section listings are) or, an older page of a non-section listing, skipped."""
+        """Whether to request a listing page now; if not, it is held back (the first page
+        of a listing other than a section's until the section listings are read) or, an
+        older page of a non-section listing, skipped. A section listing page is always
+        read, ahead of the articles (:data:`SECTION_PRIORITY`)."""
         url = request.url
         if self.phase is Phase.FULL:
             return True
-        section = self.is_section_listing(url)
+        if self.is_section_listing(url):
+            request.priority = SECTION_PRIORITY
+            return True
         if self.phase is not Phase.SITEMAPS and (
-            section or self._dates(month) or (first_page and self.first_pages_read)
+            self._dates(month) or (first_page and self.first_pages_read)
         ):
             return True
-        if section:
-            self._hold(self.sections, url, request)
-        elif first_page:
+        if first_page:
             self._hold(self.held, url, (request, month))
             if self.phase is Phase.DATES:  # met on a month archive walked for dates
                 self.stats.set_value(stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED, len(self.held))
@@ -242,41 +248,29 @@ class SitemapFirst:
         crawl has no phase left."""
         if self.phase is Phase.SITEMAPS:
             return self._after_sitemaps()
-        if self.phase is Phase.SECTIONS:
-            return self._after_sections()
         if self.phase is Phase.FIRST_PAGES:
             return self._after_first_pages()
         return None
 
     def _after_sitemaps(self) -> list[Request]:
-        if not self.sitemap_articles:
-            self.phase = Phase.FULL
-            self.stats.set_value(stats_keys.DISCOVERY_FELL_BACK_TO_FULL, 1)
-            released = self.deferred_sitemaps + list(self.sections.values())
-            for waiting in (self.held, self.skipped):
-                released += [request for request, _month in waiting.values()]
-                waiting.clear()
-            self.sections.clear()
-            logger.warning(
-                "No sitemap listed an article: discovering from every listing, as "
-                "-a discovery=full does (%d listing pages held back)",
-                len(released),
-            )
-            return released
-        self.phase = Phase.SECTIONS
-        if self.skipped:
-            self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
-        released = list(self.sections.values())
-        self.sections.clear()
-        logger.info(
-            "Sitemaps read (%d articles listed): reading the section listings to the end "
-            "(%d held back)",
-            self.sitemap_articles,
+        if self.sitemap_articles:
+            return self._after_sections()
+        self.phase = Phase.FULL
+        self.stats.set_value(stats_keys.DISCOVERY_FELL_BACK_TO_FULL, 1)
+        released = list(self.deferred_sitemaps)
+        for waiting in (self.held, self.skipped):
+            released += [request for request, _month in waiting.values()]
+            waiting.clear()
+        logger.warning(
+            "No sitemap listed an article: discovering from every listing, as "
+            "-a discovery=full does (%d listing pages held back)",
             len(released),
         )
         return released
 
     def _after_sections(self) -> list[Request]:
+        if self.skipped:
+            self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
         sections_only, sitemaps_only = disagreement(self.listed_sources())
         self.stats.set_value(stats_keys.DISCOVERY_SECTIONS_ONLY, sections_only)
         self.stats.set_value(stats_keys.DISCOVERY_SITEMAPS_ONLY, sitemaps_only)
