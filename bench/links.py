@@ -26,7 +26,7 @@ from scrapy.utils.test import get_crawler
 
 from bench.synthetic import ARCHIVE_END, ARCHIVE_START, write_archive
 from crawler.spiders.aawsat import AawsatSpider
-from crawler.spiders.archive import LINK_HREFS
+from crawler.runtime.extraction_pool import LINK_HREFS, PageLinks
 
 BASE_URL = "http://127.0.0.1:8000"
 
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     for round_number in range(1, args.rounds + 1):
         started = time.process_time()
         for page in pages:
-            for request in spider._follow_links(page):
+            for request in spider._follow_links(PageLinks.of(page)):
                 crawler.signals.send_catch_log(signals.request_scheduled, request=request)
         spent = time.process_time() - started
         print(

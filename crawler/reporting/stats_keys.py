@@ -122,6 +122,15 @@ RESUME_LISTING_DATES_TORN_BYTES_CUT = "resume/listing_dates_torn_bytes_cut"
 RESUME_LISTING_DATES_UNREADABLE_LINES = "resume/listing_dates_unreadable_lines"
 RESUME_LISTING_DATES_WRITE_FAILED = "resume/listing_dates_write_failed"
 
+# -- the extraction pool (crawler/runtime/extraction_pool.py) ------------------------
+EXTRACTION_POOL_PAGES = "extraction_pool/pages"
+"""Article pages read in a worker process."""
+EXTRACTION_POOL_CPU_SECONDS = "extraction_pool/cpu_seconds"
+"""CPU the worker processes spent (their own: the crawl's process is not in it)."""
+EXTRACTION_POOL_PEAK_RSS_BYTES = "extraction_pool/peak_rss_bytes"
+"""The workers' peak resident memory, added up over workers (pages shared with the
+forkserver they were forked from count in each)."""
+
 # -- faults (crawler/runtime/middlewares.py) -----------------------------------------
 FAULTS = "faults/"
 FAULTS_HTTP = "faults/http/"
@@ -140,6 +149,8 @@ FAULTS_CONTENT_INVALID_BYTES = "faults/content/invalid_bytes"
 FAULTS_CONTENT_CHARSET_CONFLICT = "faults/content/charset_conflict"
 FAULTS_CONTENT_XML_ENTITIES = "faults/content/xml_entities"
 FAULTS_CONTENT_MALFORMED_XML = "faults/content/malformed_xml"
+FAULTS_EXTRACTION_WORKER_LOST = "faults/extraction_worker_lost"
+"""A worker of the extraction pool died; its pages were read again."""
 
 # -- failures: any makes the exit status 1 (crawler/runtime/exit_status.py) ----------
 FAILURES = "failures/"

@@ -22,12 +22,13 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
+import traceback
 import zlib
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 from datetime import date
 from functools import lru_cache
 from typing import Any, Self, cast
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from scrapy import Request, Spider, signals
@@ -48,8 +49,9 @@ from crawler.extraction.processors import parse_date
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
-from crawler.runtime.bot_walls import BotWall, is_thin, response_headers, wall_vendor
+from crawler.runtime.bot_walls import BotWall, is_thin, wall_vendor
 from crawler.runtime.exit_status import RunRefused
+from crawler.runtime.extraction_pool import ArticleReader, PageLinks
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.middlewares import record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
@@ -90,11 +92,6 @@ def is_on_site(address: SiteAddress, url: str) -> bool:
 def url_noise(url: str) -> tuple[str, ...]:
     """Session ids and tracking parameters the canonical form of ``url`` drops."""
     return stripped_noise(url)
-
-
-LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
-"""Every link target of a page, as plain strings: what ``response.xpath("//a/@href")
-.getall()`` returns, without a ``Selector`` per link."""
 
 
 class RecentUrls:
@@ -209,6 +206,9 @@ class ArchiveSpider(Spider):
     # A class attribute of each site's spider; `scrapy crawl archive` sets it per run.
     profile: SiteProfile
     traps: TrapRules
+    reader: ArticleReader
+    """Reads article pages, in this process or in worker processes
+    (``crawler/runtime/extraction_pool.py``)."""
 
     def __init__(
         self,
@@ -275,6 +275,7 @@ class ArchiveSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         spider.traps = TrapRules(crawler)
+        spider.reader = ArticleReader.from_crawler(crawler)
         if spider.discovery_mode == "sitemap-first":
             if crawler.settings.get("DISTRIBUTED_REDIS_URL"):
                 raise UsageError(
@@ -607,7 +608,7 @@ class ArchiveSpider(Spider):
             )
             handled.add(self.sites.served_key(older))
         posts = set(handled)
-        links = list(self._follow_links(response, skip=handled, articles=posts))
+        links = list(self._follow_links(PageLinks.of(response), skip=handled, articles=posts))
         chain = listing_chain(response.url)
         meta = response.request.meta if response.request is not None else {}
         ends = self.traps.pagination_ends(response.url, meta, posts)
@@ -628,7 +629,9 @@ class ArchiveSpider(Spider):
 
     # -- articles -----------------------------------------------------------------------
 
-    def parse_article(self, response: Response) -> Iterator[Request | ArticleItem]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
+        """An article page: read (parsed, extracted, its links listed) by the reader, in
+        this process or a worker; what it means for the crawl is decided here."""
         if response.status == 304:
             self.not_modified(response)
             return
@@ -639,16 +642,23 @@ class ArchiveSpider(Spider):
             )
             logger.warning("Not an HTML page at an article URL: %s", response.url)
             return
-        if self.follow_links:
-            yield from self._follow_links(response)
+        site = self.sites.site_of(response.url)
+        reading = await self.reader.read(
+            site.profile.article_page,
+            response,
+            site.address.to_public(response.url),
+            links=self.follow_links,
+            extract_unsure=not self.follow_links,
+        )
+        if reading.links is not None:
+            for request in self._follow_links(reading.links):
+                yield request
         first_url = (response.meta.get("redirect_urls") or [response.url])[0]
         key = self.sites.listed_key(first_url)
         if first_url != response.url:
             self.run.coverage.alias(self.sites.listed_key(response.url), key)
-        site = self.sites.site_of(response.url)
-        page = site.profile.article_page(response, site.address.to_public(response.url))
-        reason = page.not_article_reason()
-        if reason is not None and self._behind_wall(response, key):
+        reason = reading.reason
+        if reason is not None and self._behind_wall(reading.wall, response.url, key):
             return
         if reason == NO_ARTICLE_MARKUP and not self.follow_links:
             # A URL list says "these are articles": an unsure guess does not overrule it.
@@ -669,24 +679,27 @@ class ArchiveSpider(Spider):
                 header_text(response, "ETag"),
                 header_text(response, "Last-Modified"),
             )
-        item = self.extract(page, key)
-        if item is None:
+        if reading.error is not None:
+            self.extraction_failed(key, response.url, reading.error)
             return
-        if reason is None and is_thin(item.title, item.body) and self._behind_wall(response, key):
+        assert reading.item is not None
+        item = self.extracted(reading.item, response.url)
+        if reason is None and self._behind_wall(reading.wall, response.url, key):
             return
         self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
         if self.sitemap_first is not None and not has_date(item):
             self.sitemap_first.undated_article(key, response.meta.get(LASTMOD_META))
         yield item
-        yield from self._open_date_archives([iso_day(item.published)])
+        for request in self._open_date_archives([iso_day(item.published)]):
+            yield request
 
-    def _behind_wall(self, response: TextResponse, key: str) -> bool:
-        """Whether the page is a bot wall (``crawler/runtime/bot_walls.py``): if so it is
-        counted, logged and recorded as blocked, and nothing is emitted."""
-        vendor = wall_vendor(response.body, response_headers(response), response.selector.root)
+    def _behind_wall(self, vendor: str | None, url: str, key: str) -> bool:
+        """Whether the page at ``url`` is the bot wall of ``vendor``
+        (``crawler/runtime/bot_walls.py``): if so it is counted, logged and recorded as
+        blocked, and nothing is emitted."""
         if vendor is None:
             return False
-        record_bot_wall(self.crawler, vendor, response.url)
+        record_bot_wall(self.crawler, vendor, url)
         self.article_blocked(key, vendor)
         return True
 
@@ -712,15 +725,24 @@ class ArchiveSpider(Spider):
         counts it as extracted once it knows the page is not a bot wall."""
         try:
             item = page.to_item()
-        except Exception:
+        except Exception:  # noqa: BLE001 (logged with its traceback by extraction_failed)
             # One broken page must not end a crawl of thousands; it is logged and counted.
-            self.crawler.stats.inc_value(stats_keys.ARTICLES_DROPPED_EXTRACTION_ERROR)
-            self.run.coverage.outcome(key, Outcome(OutcomeKind.DROPPED, "extraction_error"))
-            logger.exception("Extraction failed for %s", page.response.url)
+            self.extraction_failed(key, page.response.url, traceback.format_exc())
             return None
+        return self.extracted(item, page.response.url)
+
+    def extraction_failed(self, key: str, url: str, error: str) -> None:
+        """Extraction raised (``error``: its traceback): counted, and logged as
+        ``logger.exception`` would log it, whichever process it was raised in."""
+        self.crawler.stats.inc_value(stats_keys.ARTICLES_DROPPED_EXTRACTION_ERROR)
+        self.run.coverage.outcome(key, Outcome(OutcomeKind.DROPPED, "extraction_error"))
+        logger.error("Extraction failed for %s\n%s", url, error.rstrip("\n"))
+
+    def extracted(self, item: ArticleItem, url: str) -> ArticleItem:
+        """The record of the page at ``url``, with what only the crawl knows."""
         item.fetched_at = utc_now()
         if self.sites.hosts is not None:
-            item.site = self.sites.site_of(page.response.url).name
+            item.site = self.sites.site_of(url).name
         return item
 
     def article_failed(self, failure: Failure) -> None:
@@ -805,20 +827,20 @@ class ArchiveSpider(Spider):
     # -- requests -------------------------------------------------------------------
 
     def _follow_links(
-        self, response: TextResponse, skip: Collection[str] = (), articles: set[str] | None = None
+        self, links: PageLinks, skip: Collection[str] = (), articles: set[str] | None = None
     ) -> Iterator[Request]:
-        """Requests for the page's links to follow; ``articles`` collects the URLs of all
+        """Requests for a page's links to follow; ``articles`` collects the URLs of all
         its article links, scheduled before or not."""
         seen = set(skip)
         # Without a state or a date range, whether a link is requested depends on its URL
         # only: a link to a page already scheduled is dropped before any Request is built.
         by_url_only = self.run.article_state is None and self.date_range.is_open
         filtered = 0
-        for href in LINK_HREFS(response.selector.root):
+        for href in links.hrefs:
             try:
                 target = self.link_targets[href]
             except KeyError:
-                url = response.urljoin(href)
+                url = urljoin(links.base_url, href)
                 target = self._link_target(url)
                 noise = ("?" in url or ";" in url) and url_noise(url)
                 if not noise:

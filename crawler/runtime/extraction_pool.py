@@ -1,0 +1,392 @@
+"""Article pages read in worker processes: a crawl's second core.
+
+Scrapy runs a crawl in one process, so a crawl uses one core however many the machine
+has, and reading an article page (parsing its HTML, the profile's ``article_page(...)``,
+``not_article_reason()`` and ``to_item()``, the bot-wall check, the page's link targets)
+is most of what an archive crawl's process spends. With
+``ARCHIVE_EXTRACTION_PROCESSES`` = N > 0 (``crawler/settings.py``), :class:`ArticleReader`
+reads article pages in N worker processes while the crawl's process downloads, follows
+links, keeps the coverage ledger and stats and runs the pipelines.
+
+- **What crosses.** The worker function (:func:`read_in_worker`) is pure: it gets the
+  profile's article page class (pickled by name), the page's URLs, status, headers, body,
+  response class and encoding (:class:`ArticleTask`), and returns a small
+  :class:`ArticleReading`: why the page is not an article, the bot-wall vendor where the
+  spider checks for one, the record or the traceback of its extraction error, and the
+  page's link ``href`` values with its base URL. Everything else (the ledger, stats,
+  link following through the spider's caches, sitemap-first) stays in the crawl's
+  process, so a page gives the same records, stats and requests in either. What the
+  worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in the crawl's
+  process.
+- **When it starts.** Lazily: only after ``ARCHIVE_EXTRACTION_POOL_AFTER`` article pages
+  were read in the crawl's process, so small crawls (and the test suite) never start a
+  process. It starts with the ``forkserver`` method: a fresh interpreter that imports the
+  extraction code once and forks each worker from it, never a fork of the crawl's
+  process (whose Twisted reactor and threads a fork would copy). Starting takes about
+  0.3 s of the other core and 0.03 s of the crawl's (a restart: 10 ms); meanwhile pages
+  are still read in the crawl's process. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the
+  pool starts at the first article page, and every page waits for it.
+- **Faults.** An extraction error in a worker is counted and logged as in the crawl's
+  process (``articles/dropped/extraction_error`` and the traceback). A worker that dies
+  (killed, out of memory) breaks the pool: that is logged once and counted
+  (``faults/extraction_worker_lost``), a new pool is started, and every page the dead one
+  held is read again in it. A page that breaks a second pool is read in the crawl's
+  process, as without a pool.
+- **Costs.** Sending a page and its reading between processes costs the crawl's process
+  about 0.2 ms a page; the workers' CPU time and peak memory are counted
+  (``extraction_pool/cpu_seconds``, ``extraction_pool/peak_rss_bytes``) so benchmarks
+  charge the crawl for them (``bench/stats.py``).
+- **Caveats.** It needs Twisted's asyncio reactor (Scrapy's default); under another the
+  pages are read in the crawl's process. A script that runs a crawl with
+  ``CrawlerProcess`` must start it under ``if __name__ == "__main__":``, as any program
+  that starts processes this way must; ``scrapy crawl`` does. A machine that runs several
+  crawls at once has no idle core to give: set ``ARCHIVE_EXTRACTION_PROCESSES=0``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import resource
+import time
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Self
+
+from lxml import etree
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.http import Headers, TextResponse
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.reactor import is_asyncio_reactor_installed
+from scrapy.utils.response import get_base_url
+
+from crawler.items import ArticleItem
+from crawler.reporting import stats_keys
+from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
+from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage
+
+logger = logging.getLogger(__name__)
+
+LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
+"""Every link target of a page, as plain strings: what ``response.xpath("//a/@href")
+.getall()`` returns, without a ``Selector`` per link."""
+START_METHOD = "forkserver"
+POOL_TRIES = 2
+"""Pools a page is sent to before it is read in the crawl's process: a page that kills
+every worker that reads it must not restart pools for ever."""
+
+
+def default_processes() -> int:
+    """``ARCHIVE_EXTRACTION_PROCESSES`` by default: one worker when this process may run
+    on two cores or more (the crawl's process keeps one busy), else none."""
+    return 1 if len(os.sched_getaffinity(0)) >= 2 else 0
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """A page's link targets as written (``href`` values), and the base URL a relative
+    one is resolved against (``<base href>``, else the page's URL)."""
+
+    hrefs: list[str]
+    base_url: str
+
+    @classmethod
+    def of(cls, response: TextResponse) -> PageLinks:
+        return cls(LINK_HREFS(response.selector.root), get_base_url(response))
+
+
+@dataclass(frozen=True)
+class WorkerUsage:
+    """What a worker process has spent so far: CPU seconds and peak resident memory."""
+
+    pid: int
+    cpu_seconds: float
+    peak_rss_bytes: int
+
+    @classmethod
+    def now(cls) -> WorkerUsage:
+        """This process's usage (``ru_maxrss`` counts from the fork: the forkserver's
+        memory too, which the worker shares)."""
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return cls(os.getpid(), usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024)
+
+
+@dataclass(frozen=True)
+class ArticleReading:
+    """What an article page says, as the spider needs it."""
+
+    reason: str | None
+    """Why the page is not an article (``not_article_reason()``), or None."""
+    wall: str | None
+    """The bot-wall vendor of a page that is not an article, or of a thin record's page
+    (the two places the spider checks); None when checked and not a wall, or not checked."""
+    item: ArticleItem | None
+    """The record, when the page was extracted and extraction worked."""
+    error: str | None
+    """The traceback of the extraction error, when it failed."""
+    links: PageLinks | None
+    """The page's links, when asked for."""
+    logs: list[logging.LogRecord] = field(default_factory=list)
+    """What the worker logged while reading the page (none in the crawl's process)."""
+    usage: WorkerUsage | None = None
+    """The worker's usage after reading the page (None in the crawl's process)."""
+
+
+def read_article(
+    page_class: type[ArticlePage],
+    response: TextResponse,
+    public_url: str,
+    links: bool,
+    extract_unsure: bool,
+) -> ArticleReading:
+    """Read an article page: its links if ``links``; why it is not an article; whether a
+    page that is not one is a bot wall; the record, unless the page is not an article
+    (but with ``extract_unsure``, when it only looks unlike one); whether a thin
+    record's page is a bot wall."""
+    root = response.selector.root
+    page = page_class(response, public_url)
+    reason = page.not_article_reason()
+    wall = None
+    if reason is not None:
+        wall = wall_vendor(response.body, response_headers(response), root)
+    item = error = None
+    if wall is None and (reason is None or (reason == NO_ARTICLE_MARKUP and extract_unsure)):
+        try:
+            item = page.to_item()
+        except Exception:  # noqa: BLE001 (the spider logs it with this traceback)
+            # One broken page must not end a crawl of thousands: the spider counts it.
+            error = traceback.format_exc()
+        else:
+            if reason is None and is_thin(item.title, item.body):
+                wall = wall_vendor(response.body, response_headers(response), root)
+    return ArticleReading(reason, wall, item, error, PageLinks.of(response) if links else None)
+
+
+@dataclass(frozen=True)
+class ArticleTask:
+    """An article page as it crosses to a worker: what :func:`read_article` needs."""
+
+    page_class: type[ArticlePage]
+    response_class: type[TextResponse]
+    url: str
+    public_url: str
+    status: int
+    headers: dict[bytes, list[bytes]]
+    body: bytes
+    encoding: str
+    links: bool
+    extract_unsure: bool
+
+    @classmethod
+    def of(
+        cls,
+        page_class: type[ArticlePage],
+        response: TextResponse,
+        public_url: str,
+        links: bool,
+        extract_unsure: bool,
+    ) -> ArticleTask:
+        return cls(
+            page_class,
+            type(response),
+            response.url,
+            public_url,
+            response.status,
+            dict(response.headers),
+            response.body,
+            response.encoding,
+            links,
+            extract_unsure,
+        )
+
+    def response(self) -> TextResponse:
+        """The response again, decoded as the crawl's process decoded it."""
+        return self.response_class(
+            url=self.url,
+            status=self.status,
+            headers=Headers(self.headers),
+            body=self.body,
+            encoding=self.encoding,
+        )
+
+
+class _CapturedLogs(logging.Handler):
+    """Keeps the records a worker logs while it reads a page, ready to be pickled."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        record.msg, record.args = record.getMessage(), None
+        if record.exc_info:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+            record.exc_info = None
+        self.records.append(record)
+
+    @contextmanager
+    def capturing(self) -> Iterator[list[logging.LogRecord]]:
+        self.records = []
+        yield self.records
+
+
+_worker_logs = _CapturedLogs()
+
+
+def start_worker(log_level: str) -> None:
+    """Initializer of a worker process: log to :data:`_worker_logs` at ``log_level``."""
+    root = logging.getLogger()
+    root.handlers = [_worker_logs]
+    root.setLevel(log_level)
+
+
+def worker_usage() -> WorkerUsage:
+    """The worker's first task: the pool is ready once it answers."""
+    return WorkerUsage.now()
+
+
+def read_in_worker(task: ArticleTask) -> ArticleReading:
+    """:func:`read_article` in a worker process, with what it logged and its usage."""
+    with _worker_logs.capturing() as logs:
+        reading = read_article(
+            task.page_class, task.response(), task.public_url, task.links, task.extract_unsure
+        )
+    return replace(reading, logs=list(logs), usage=WorkerUsage.now())
+
+
+class ArticleReader:
+    """Reads the crawl's article pages: in its own process, or in a pool of worker
+    processes once the crawl is big enough (see the module docstring)."""
+
+    def __init__(self, crawler: Crawler, processes: int, start_after: int, log_level: str) -> None:
+        self.crawler = crawler
+        self.processes = processes
+        self.start_after = start_after
+        self.log_level = log_level
+        self.pages = 0
+        """Article pages asked for so far."""
+        self.pool: ProcessPoolExecutor | None = None
+        self._ready: Future[WorkerUsage] | None = None
+        self._usage: dict[int, WorkerUsage] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        processes = settings.getint("ARCHIVE_EXTRACTION_PROCESSES")
+        reader = cls(
+            crawler,
+            processes,
+            settings.getint("ARCHIVE_EXTRACTION_POOL_AFTER"),
+            settings.get("LOG_LEVEL"),
+        )
+        crawler.signals.connect(reader.close, signal=signals.spider_closed)
+        return reader
+
+    @property
+    def stats(self) -> StatsCollector:
+        """The crawl's stats (Scrapy makes them after the spider)."""
+        assert self.crawler.stats is not None
+        return self.crawler.stats
+
+    async def read(
+        self,
+        page_class: type[ArticlePage],
+        response: TextResponse,
+        public_url: str,
+        links: bool,
+        extract_unsure: bool,
+    ) -> ArticleReading:
+        """The page's reading (:func:`read_article`), from a worker once the pool is up."""
+        self.pages += 1
+        if self.processes and self.pool is None and self.pages > self.start_after:
+            if is_asyncio_reactor_installed():
+                self._start(page_class)
+            else:
+                logger.warning(
+                    "ARCHIVE_EXTRACTION_PROCESSES needs Twisted's asyncio reactor (Scrapy's "
+                    "default): article pages are read in the crawl's process"
+                )
+                self.processes = 0
+        if self._ready is not None and self.start_after == 0:  # wait for the pool to be up
+            await asyncio.wait([asyncio.wrap_future(self._ready)])
+        if self._ready is None or not self._ready.done():
+            return read_article(page_class, response, public_url, links, extract_unsure)
+        task = ArticleTask.of(page_class, response, public_url, links, extract_unsure)
+        for _ in range(POOL_TRIES):
+            pool = self.pool
+            assert pool is not None
+            try:
+                reading = await asyncio.wrap_future(pool.submit(read_in_worker, task))
+            except BrokenProcessPool:
+                self._restart(pool)
+                continue
+            self._took(reading)
+            return reading
+        return read_article(page_class, response, public_url, links, extract_unsure)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.processes,
+            multiprocessing.get_context(START_METHOD),
+            initializer=start_worker,
+            initargs=(self.log_level,),
+        )
+
+    def _start(self, page_class: type[ArticlePage]) -> None:
+        # The forkserver imports these once; each worker is a fork of it.
+        multiprocessing.get_context(START_METHOD).set_forkserver_preload(
+            [__name__, page_class.__module__]
+        )
+        self.pool = self._new_pool()
+        self._ready = self.pool.submit(worker_usage)
+        logger.info(
+            "Reading article pages in %d worker process(es) from article page %d on "
+            "(ARCHIVE_EXTRACTION_PROCESSES)",
+            self.processes,
+            self.pages,
+        )
+
+    def _restart(self, broken: ProcessPoolExecutor) -> None:
+        """A worker died: every page its pool held fails at once; the first to tell
+        replaces the pool, the others are read again in the new one."""
+        if broken is not self.pool:
+            return
+        self.stats.inc_value(stats_keys.FAULTS_EXTRACTION_WORKER_LOST)
+        logger.warning(
+            "An extraction worker process died (killed, or out of memory?): starting "
+            "another and reading its pages again"
+        )
+        broken.shutdown(wait=False)
+        self.pool = self._new_pool()
+
+    def _took(self, reading: ArticleReading) -> None:
+        self.stats.inc_value(stats_keys.EXTRACTION_POOL_PAGES)
+        for record in reading.logs:
+            logging.getLogger(record.name).handle(record)
+        if reading.usage is not None:
+            self._usage[reading.usage.pid] = reading.usage
+
+    def close(self) -> None:
+        """Stop the workers (each finishes its page first) and count what they spent."""
+        if self.pool is None:
+            return
+        started = time.monotonic()
+        self.pool.shutdown(wait=True)
+        if self._ready is not None and self._ready.done() and not self._ready.exception():
+            first = self._ready.result()
+            self._usage.setdefault(first.pid, first)
+        usages = self._usage.values()
+        self.stats.set_value(
+            stats_keys.EXTRACTION_POOL_CPU_SECONDS, sum(u.cpu_seconds for u in usages)
+        )
+        self.stats.set_value(
+            stats_keys.EXTRACTION_POOL_PEAK_RSS_BYTES, sum(u.peak_rss_bytes for u in usages)
+        )
+        logger.debug("Extraction pool stopped in %.3f s", time.monotonic() - started)

@@ -1,0 +1,147 @@
+"""Article pages read in worker processes (crawler/runtime/extraction_pool.py): the same
+corpus and stats as in the crawl's process, faults survived, no process left behind."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from crawler.reporting import stats_keys
+from qa.fixtures import FIXTURES, CrawlResult, golden_crawl_lines, golden_stats, run_crawl
+from tests.conftest import serve_mirror
+from tests.extraction_workers import BROKEN_ARTICLE, KILL_MARKER
+
+MIRROR = FIXTURES / "aawsat" / "site"
+EXPECTED_JSONL = FIXTURES / "aawsat" / "crawl" / "expected.jsonl"
+EXPECTED_STATS = FIXTURES / "aawsat" / "crawl" / "expected-stats.json"
+POOL_FROM_THE_FIRST_PAGE = (
+    "-s",
+    "ARCHIVE_EXTRACTION_PROCESSES=1",
+    "-s",
+    "ARCHIVE_EXTRACTION_POOL_AFTER=0",
+)
+RUN_MARKER = "EXTRACTION_POOL_TEST_RUN"
+"""Environment variable set for one crawl: every process it starts inherits it."""
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                del os.environ[name]
+            else:
+                os.environ[name] = value
+
+
+def processes_with(marker: str) -> list[int]:
+    """Live processes whose environment holds ``marker`` (zombies are not live)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if marker.encode() in (proc / "environ").read_bytes():
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+                if state != "Z":
+                    found.append(int(proc.name))
+        except (OSError, ValueError):  # not a process, or gone meanwhile
+            continue
+    return found
+
+
+@pytest.fixture(scope="module")
+def pool_crawl(mirror_server, tmp_path_factory) -> tuple[CrawlResult, str, list[int]]:
+    """The fixture crawl with every article page read in a worker process, and the
+    processes it started that are still alive once it has exited."""
+    serve_mirror(mirror_server, MIRROR)
+    base_url = mirror_server.url_for("/")
+    marker = f"{RUN_MARKER}={uuid.uuid4().hex}"
+    with environment(**dict([marker.split("=")])):
+        result = run_crawl(
+            "aawsat", base_url, tmp_path_factory.mktemp("pool"), *POOL_FROM_THE_FIRST_PAGE
+        )
+    assert result.returncode == 0, result.log[-4000:]
+    left = processes_with(marker)
+    deadline = time.monotonic() + 30  # a process may take a moment to see its parent gone
+    while left and time.monotonic() < deadline:
+        time.sleep(0.1)
+        left = processes_with(marker)
+    return result, base_url, left
+
+
+def test_workers_give_the_golden_jsonl(pool_crawl):
+    result, base_url, _ = pool_crawl
+    assert golden_crawl_lines(result.output, base_url) == EXPECTED_JSONL.read_text().splitlines()
+
+
+def test_workers_give_the_golden_stats(pool_crawl):
+    result, _, _ = pool_crawl
+    assert golden_stats(result.report["stats"]) == json.loads(EXPECTED_STATS.read_text())
+
+
+def test_every_article_page_was_read_in_a_worker(pool_crawl):
+    result, _, _ = pool_crawl
+    stats = result.report["stats"]
+    assert stats[stats_keys.EXTRACTION_POOL_PAGES] == stats[stats_keys.ARTICLES_EXTRACTED]
+    assert stats[stats_keys.EXTRACTION_POOL_CPU_SECONDS] > 0
+    assert stats[stats_keys.EXTRACTION_POOL_PEAK_RSS_BYTES] > 0
+
+
+def test_no_process_is_left_after_the_crawl(pool_crawl):
+    _, _, left = pool_crawl
+    assert left == []
+
+
+def test_a_small_crawl_starts_no_worker(mirror_server, tmp_path):
+    serve_mirror(mirror_server, MIRROR)
+    result = run_crawl(
+        "aawsat", mirror_server.url_for("/"), tmp_path, "-s", "ARCHIVE_EXTRACTION_PROCESSES=1"
+    )
+    assert result.returncode == 0, result.log[-4000:]
+    assert stats_keys.EXTRACTION_POOL_PAGES not in result.report["stats"]
+    assert "worker process" not in result.log
+
+
+def test_a_killed_worker_and_a_failed_extraction_lose_only_the_failed_article(
+    mirror_server, tmp_path
+):
+    """A worker killed mid-crawl: its pages are read again, every article is emitted; an
+    extraction error in a worker is counted and logged with its traceback, as in the
+    crawl's process."""
+    serve_mirror(mirror_server, MIRROR)
+    base_url = mirror_server.url_for("/")
+    with environment(**{KILL_MARKER: str(tmp_path / "killed")}):
+        result = run_crawl(
+            "aawsat_failing",
+            base_url,
+            tmp_path,
+            *POOL_FROM_THE_FIRST_PAGE,
+            "-s",
+            "SPIDER_MODULES=crawler.spiders,tests.extraction_workers",
+            allow_errors=True,
+        )
+    assert (tmp_path / "killed").exists()  # a worker did die
+    expected = [
+        line for line in EXPECTED_JSONL.read_text().splitlines() if BROKEN_ARTICLE not in line
+    ]
+    assert golden_crawl_lines(result.output, base_url) == expected
+    stats = result.report["stats"]
+    assert stats[stats_keys.FAULTS_EXTRACTION_WORKER_LOST] == 1
+    assert result.log.count("An extraction worker process died") == 1
+    assert stats[stats_keys.ARTICLES_DROPPED_EXTRACTION_ERROR] == 1
+    failed = result.log.split(
+        f"ERROR: Extraction failed for {base_url.rstrip('/')}{BROKEN_ARTICLE}\n"
+    )
+    assert len(failed) == 2
+    assert failed[1].startswith("Traceback (most recent call last):\n")
+    assert "ValueError: broken on purpose" in failed[1].split("\n20")[0]
