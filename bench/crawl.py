@@ -21,11 +21,13 @@ earlier, lighter one with ``--light``), serves it with nginx on loopback
 
 For each crawl it prints the crawl's own elapsed time and articles of the corpus per
 second of it (time to the full corpus: for the bare spider, the archive's articles), pages
-(responses) per second, process CPU ms per page (from crawler set-up on: imports are left out), CPU µs per link
-(CPU per page over the archive's mean links per page: what a page costs for each link it
-carries), requests per emitted article (for the bare spider, which emits nothing, per
-article of the archive), the process's peak RSS, and the ratios of each of ours to bare;
-then the medians. The feeds go to
+(responses) per second, CPU ms per page (from crawler set-up on: imports are left out;
+ours with its extraction workers, ``crawler/runtime/extraction_pool.py``, and then in
+parentheses its own process alone), CPU µs per link (CPU per page over the archive's mean
+links per page: what a page costs for each link it carries), requests per emitted article
+(for the bare spider, which emits nothing, per article of the archive), peak RSS (ours:
+its process's and its workers' added up), and the ratios of each of ours to bare; then
+the medians. The feeds go to
 ``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``, when there is one): our feed
 ``fsync``s every record (``crawler/runtime/feeds.py``), so on a disk the crawl measures the disk.
 """
@@ -74,6 +76,9 @@ class Crawl:
     """Responses with a status >= 400 (the bare spider follows links to missing pages)."""
     elapsed: float
     cpu: float
+    """All the crawl's processes: the crawl's and its extraction workers."""
+    main_cpu: float
+    """The crawl's own process alone."""
     peak_rss: int
 
     @property
@@ -108,6 +113,7 @@ class Crawl:
             ),
             elapsed=stats["elapsed_time_seconds"],
             cpu=stats["bench/cpu_seconds"],
+            main_cpu=stats["bench/main_cpu_seconds"],
             peak_rss=stats["bench/peak_rss_bytes"],
         )
 
@@ -152,7 +158,8 @@ def describe(crawl: Crawl, archive: Archive) -> str:
         f"{crawl.items:>6} items  {crawl.elapsed:6.2f} s  "
         f"{crawl.articles_per_second(archive.articles):7.1f} articles/s  "
         f"{crawl.pages_per_second:7.1f} pages/s  "
-        f"{crawl.cpu_per_page * 1000:6.2f} ms CPU/page  "
+        f"{crawl.cpu_per_page * 1000:6.2f} ms CPU/page "
+        f"({crawl.main_cpu / crawl.pages * 1000:4.2f} main)  "
         f"{crawl.cpu_per_page * 1e6 / archive.links_per_page:5.1f} us/link  "
         f"{crawl.requests_per_article(archive.articles):4.2f} requests/article  "
         f"{crawl.peak_rss / 2**20:6.0f} MB peak RSS"
@@ -169,7 +176,8 @@ def ratios(bare: Crawl, ours: Crawl, archive: Archive) -> str:
     return (
         f"{ours.spider}/bare: articles/s (time to corpus) {corpus_speed:.2f}x, "
         f"pages/s {ours.pages_per_second / bare.pages_per_second:.2f}x, "
-        f"CPU/page {ours.cpu_per_page / bare.cpu_per_page:.2f}x, "
+        f"CPU/page {ours.cpu_per_page / bare.cpu_per_page:.2f}x "
+        f"(main process {ours.main_cpu / ours.pages / bare.cpu_per_page:.2f}x), "
         f"requests/article {fetches:.2f}x, "
         f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x; "
         f"found {ours.items}/{archive.articles} articles"
@@ -186,6 +194,7 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
         errors=round(statistics.median(c.errors for c in crawls)),
         elapsed=statistics.median(c.elapsed for c in crawls),
         cpu=statistics.median(c.cpu for c in crawls),
+        main_cpu=statistics.median(c.main_cpu for c in crawls),
         peak_rss=round(statistics.median(c.peak_rss for c in crawls)),
     )
 

@@ -52,11 +52,13 @@ import os
 import resource
 import time
 import traceback
+from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Self
 
 from lxml import etree
@@ -81,6 +83,11 @@ START_METHOD = "forkserver"
 POOL_TRIES = 2
 """Pools a page is sent to before it is read in the crawl's process: a page that kills
 every worker that reads it must not restart pools for ever."""
+BATCH_PAGES = 8
+"""Pages sent to a worker at once, at most. Sending a batch and taking its readings back
+costs the crawl's process about 0.3 ms however small it is (the executor's threads, locks
+and pipes), so pages that come while a worker is busy wait and go together: in batches
+of 8 a page costs it about 0.1 ms."""
 
 
 def default_processes() -> int:
@@ -252,13 +259,32 @@ def worker_usage() -> WorkerUsage:
     return WorkerUsage.now()
 
 
-def read_in_worker(task: ArticleTask) -> ArticleReading:
-    """:func:`read_article` in a worker process, with what it logged and its usage."""
-    with _worker_logs.capturing() as logs:
-        reading = read_article(
-            task.page_class, task.response(), task.public_url, task.links, task.extract_unsure
-        )
-    return replace(reading, logs=list(logs), usage=WorkerUsage.now())
+def read_in_worker(tasks: list[ArticleTask]) -> list[ArticleReading]:
+    """:func:`read_article` of each page, in a worker process, with what it logged and
+    the worker's usage."""
+    readings = []
+    for task in tasks:
+        with _worker_logs.capturing() as logs:
+            reading = read_article(
+                task.page_class, task.response(), task.public_url, task.links, task.extract_unsure
+            )
+        readings.append(replace(reading, logs=list(logs), usage=WorkerUsage.now()))
+    return readings
+
+
+@dataclass(eq=False)
+class _Waiting:
+    """A page waiting for its reading from the pool."""
+
+    task: ArticleTask
+    reading: asyncio.Future[ArticleReading | None]
+    """None: the page broke :data:`POOL_TRIES` pools; it is to be read in the crawl's process."""
+    tries: int = 0
+
+
+def _settle(waiting: _Waiting, reading: ArticleReading | None) -> None:
+    if not waiting.reading.done():  # not cancelled meanwhile
+        waiting.reading.set_result(reading)
 
 
 class ArticleReader:
@@ -275,6 +301,10 @@ class ArticleReader:
         self.pool: ProcessPoolExecutor | None = None
         self._ready: Future[WorkerUsage] | None = None
         self._usage: dict[int, WorkerUsage] = {}
+        self._waiting: deque[_Waiting] = deque()
+        self._batches = 0
+        self.sent_batches = 0
+        """Batches sent to the pool and not back yet: at most one per worker."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -319,17 +349,53 @@ class ArticleReader:
         if self._ready is None or not self._ready.done():
             return read_article(page_class, response, public_url, links, extract_unsure)
         task = ArticleTask.of(page_class, response, public_url, links, extract_unsure)
-        for _ in range(POOL_TRIES):
-            pool = self.pool
-            assert pool is not None
-            try:
-                reading = await asyncio.wrap_future(pool.submit(read_in_worker, task))
-            except BrokenProcessPool:
-                self._restart(pool)
-                continue
-            self._took(reading)
-            return reading
-        return read_article(page_class, response, public_url, links, extract_unsure)
+        waiting = _Waiting(task, asyncio.get_running_loop().create_future())
+        self._waiting.append(waiting)
+        self._send()
+        reading = await waiting.reading
+        if reading is None:
+            return read_article(page_class, response, public_url, links, extract_unsure)
+        return reading
+
+    def _send(self) -> None:
+        """Send the waiting pages to the workers that have no batch."""
+        pool, loop = self.pool, asyncio.get_running_loop()
+        assert pool is not None
+        while self._waiting and self._batches < self.processes:
+            batch = [self._waiting.popleft() for _ in range(min(BATCH_PAGES, len(self._waiting)))]
+            for waiting in batch:
+                waiting.tries += 1
+            self._batches += 1
+            self.sent_batches += 1
+            sent = pool.submit(read_in_worker, [waiting.task for waiting in batch])
+            # Called in the executor's thread: the readings are handled in the reactor's.
+            back = partial(self._back, pool, batch)
+            sent.add_done_callback(partial(loop.call_soon_threadsafe, back))
+
+    def _back(
+        self,
+        pool: ProcessPoolExecutor,
+        batch: list[_Waiting],
+        done: Future[list[ArticleReading]],
+    ) -> None:
+        """A batch's readings are back, or its worker died."""
+        self._batches -= 1
+        error = done.exception()
+        if error is None:
+            for waiting, reading in zip(batch, done.result(), strict=True):
+                self._took(reading)
+                _settle(waiting, reading)
+        elif isinstance(error, BrokenProcessPool):
+            self._restart(pool)
+            for waiting in batch:
+                if waiting.tries >= POOL_TRIES:
+                    _settle(waiting, None)
+            self._waiting.extendleft(reversed([w for w in batch if w.tries < POOL_TRIES]))
+        else:  # a bug (a reading that does not pickle?): a spider error for each page
+            for waiting in batch:
+                if not waiting.reading.done():
+                    waiting.reading.set_exception(error)
+        self._send()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -389,4 +455,9 @@ class ArticleReader:
         self.stats.set_value(
             stats_keys.EXTRACTION_POOL_PEAK_RSS_BYTES, sum(u.peak_rss_bytes for u in usages)
         )
-        logger.debug("Extraction pool stopped in %.3f s", time.monotonic() - started)
+        logger.info(
+            "Extraction pool stopped (in %.3f s): %d article pages read in it, in %d batches",
+            time.monotonic() - started,
+            self.stats.get_value(stats_keys.EXTRACTION_POOL_PAGES, 0),
+            self.sent_batches,
+        )
