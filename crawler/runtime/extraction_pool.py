@@ -25,7 +25,15 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   process (whose Twisted reactor and threads a fork would copy). Starting takes about
   0.3 s of the other core and 0.03 s of the crawl's (a restart: 10 ms); meanwhile pages
   are still read in the crawl's process. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the
-  pool starts at the first article page, and every page waits for it.
+  pool starts at the first article page, and every page is read in it (for tests and
+  measurements).
+- **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
+  the crawl's process about 0.3 ms whatever its size (the executor's threads, locks and
+  pipes), so each worker has one batch at a time and the pages that come meanwhile go
+  together in the next (up to :data:`BATCH_PAGES`): about 0.1 ms a page. When a full batch
+  is already waiting, the workers are behind (a busy machine, slow pages), and the crawl's
+  process reads the page itself rather than wait with nothing else to do: the pool then
+  adds a core, and never makes a crawl wait on it.
 - **Faults.** An extraction error in a worker is counted and logged as in the crawl's
   process (``articles/dropped/extraction_error`` and the traceback). A worker that dies
   (killed, out of memory) breaks the pool: that is logged once and counted
@@ -84,10 +92,9 @@ POOL_TRIES = 2
 """Pools a page is sent to before it is read in the crawl's process: a page that kills
 every worker that reads it must not restart pools for ever."""
 BATCH_PAGES = 8
-"""Pages sent to a worker at once, at most. Sending a batch and taking its readings back
-costs the crawl's process about 0.3 ms however small it is (the executor's threads, locks
-and pipes), so pages that come while a worker is busy wait and go together: in batches
-of 8 a page costs it about 0.1 ms."""
+"""Pages sent to a worker at once, at most; as many waiting means the workers are behind.
+(Measured on the realistic archive's pages: the crawl's process spends 0.25-0.5 ms per page
+sent alone, 0.1 ms per page in batches of 8.)"""
 
 
 def default_processes() -> int:
@@ -344,9 +351,16 @@ class ArticleReader:
                     "default): article pages are read in the crawl's process"
                 )
                 self.processes = 0
-        if self._ready is not None and self.start_after == 0:  # wait for the pool to be up
+        every_page = self.start_after == 0
+        if self._ready is not None and every_page:  # wait for the pool to be up
             await asyncio.wait([asyncio.wrap_future(self._ready)])
-        if self._ready is None or not self._ready.done():
+        if (
+            self._ready is None
+            or not self._ready.done()
+            or (len(self._waiting) >= BATCH_PAGES and not every_page)
+        ):
+            # Not started, starting, or behind (a full batch waits already): read it here
+            # rather than wait with nothing else to do.
             return read_article(page_class, response, public_url, links, extract_unsure)
         task = ArticleTask.of(page_class, response, public_url, links, extract_unsure)
         waiting = _Waiting(task, asyncio.get_running_loop().create_future())
