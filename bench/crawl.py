@@ -17,7 +17,10 @@ earlier, lighter one with ``--light``), serves it with nginx on loopback
   ``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False CONCURRENT_REQUESTS_PER_DOMAIN=16``
   (both obey robots.txt, both 16 connections), the coverage report on;
 - ``sitemap-first``: ours with ``-a discovery=sitemap-first`` (sitemaps first, then only
-  the listings that can add what they lack: ``crawler/spiders/sitemap_first.py``).
+  the listings that can add what they lack: ``crawler/spiders/sitemap_first.py``);
+- ``ours-no-pool`` (only when named in ``--spiders``): ours with
+  ``ARCHIVE_EXTRACTION_PROCESSES=0``, every page read in the crawl's own process: what
+  the extraction workers (``crawler/runtime/extraction_pool.py``) give, in the same run.
 
 For each crawl it prints the crawl's own elapsed time and articles of the corpus per
 second of it (time to the full corpus: for the bare spider, the archive's articles), pages
@@ -56,7 +59,8 @@ REPO = Path(__file__).resolve().parent.parent
 BARE_SPIDER = REPO / "bench" / "bare_spider.py"
 STATS_CLASS = "bench.stats.MeasuringStatsCollector"
 TMPFS = Path("/dev/shm")
-SPIDERS = ("bare", "ours", "sitemap-first")
+SPIDERS = ("bare", "ours", "sitemap-first", "ours-no-pool")
+DEFAULT_SPIDERS = SPIDERS[:3]
 LINK = re.compile(rb"<a\s[^>]*?href=")
 
 
@@ -130,6 +134,8 @@ def crawl_command(spider: str, base_url: str, out: Path) -> tuple[list[str], Pat
     if spider == "sitemap-first":
         command += ["-a", "discovery=sitemap-first"]
     settings = ["DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False"]
+    if spider == "ours-no-pool":
+        settings.append("ARCHIVE_EXTRACTION_PROCESSES=0")
     settings += ["CONCURRENT_REQUESTS_PER_DOMAIN=16", f"ARCHIVE_COVERAGE_DIR={out / 'coverage'}"]
     return [*command, *[a for s in settings for a in ("-s", s)], *feed, *measure], REPO
 
@@ -222,7 +228,9 @@ def benchmark_arguments(
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--light", action="store_true", help="the earlier, lighter archive")
     if spiders:
-        parser.add_argument("--spiders", type=spider_list, default=SPIDERS, help="bare,ours,...")
+        parser.add_argument(
+            "--spiders", type=spider_list, default=DEFAULT_SPIDERS, help="bare,ours,..."
+        )
     parser.add_argument(
         "--output-dir",
         type=Path,
