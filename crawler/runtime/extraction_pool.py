@@ -153,25 +153,33 @@ class ArticleReading:
     """The worker's usage after reading the page (None in the crawl's process)."""
 
 
-def read_article(
-    page_class: type[ArticlePage],
-    response: TextResponse,
-    public_url: str,
-    links: bool,
-    extract_unsure: bool,
-) -> ArticleReading:
-    """Read an article page: its links if ``links``; why it is not an article; whether a
-    page that is not one is a bot wall; the record, unless the page is not an article
-    (but with ``extract_unsure``, when it only looks unlike one); whether a thin
-    record's page is a bot wall."""
+@dataclass(frozen=True)
+class ArticleJob:
+    """How to read an article page (pickled with it when a worker reads it)."""
+
+    page_class: type[ArticlePage]
+    """The site profile's ``article_page`` (pickled by name)."""
+    public_url: str
+    """The page's published URL."""
+    links: bool
+    """Whether the spider follows the page's links."""
+    extract_unsure: bool
+    """Whether a page that only looks unlike an article is extracted all the same."""
+
+
+def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
+    """Read an article page: its links if ``job.links``; why it is not an article;
+    whether a page that is not one is a bot wall; the record, unless the page is not an
+    article (but with ``job.extract_unsure``, when it only looks unlike one); whether a
+    thin record's page is a bot wall."""
     root = response.selector.root
-    page = page_class(response, public_url)
+    page = job.page_class(response, job.public_url)
     reason = page.not_article_reason()
     wall = None
     if reason is not None:
         wall = wall_vendor(response.body, response_headers(response), root)
     item = error = None
-    if wall is None and (reason is None or (reason == NO_ARTICLE_MARKUP and extract_unsure)):
+    if wall is None and (reason is None or (reason == NO_ARTICLE_MARKUP and job.extract_unsure)):
         try:
             item = page.to_item()
         except Exception:  # noqa: BLE001 (the spider logs it with this traceback)
@@ -180,44 +188,31 @@ def read_article(
         else:
             if reason is None and is_thin(item.title, item.body):
                 wall = wall_vendor(response.body, response_headers(response), root)
-    return ArticleReading(reason, wall, item, error, PageLinks.of(response) if links else None)
+    return ArticleReading(reason, wall, item, error, PageLinks.of(response) if job.links else None)
 
 
 @dataclass(frozen=True)
 class ArticleTask:
     """An article page as it crosses to a worker: what :func:`read_article` needs."""
 
-    page_class: type[ArticlePage]
+    job: ArticleJob
     response_class: type[TextResponse]
     url: str
-    public_url: str
     status: int
     headers: dict[bytes, list[bytes]]
     body: bytes
     encoding: str
-    links: bool
-    extract_unsure: bool
 
     @classmethod
-    def of(
-        cls,
-        page_class: type[ArticlePage],
-        response: TextResponse,
-        public_url: str,
-        links: bool,
-        extract_unsure: bool,
-    ) -> ArticleTask:
+    def of(cls, job: ArticleJob, response: TextResponse) -> ArticleTask:
         return cls(
-            page_class,
+            job,
             type(response),
             response.url,
-            public_url,
             response.status,
             dict(response.headers),
             response.body,
             response.encoding,
-            links,
-            extract_unsure,
         )
 
     def response(self) -> TextResponse:
@@ -272,9 +267,7 @@ def read_in_worker(tasks: list[ArticleTask]) -> list[ArticleReading]:
     readings = []
     for task in tasks:
         with _worker_logs.capturing() as logs:
-            reading = read_article(
-                task.page_class, task.response(), task.public_url, task.links, task.extract_unsure
-            )
+            reading = read_article(task.job, task.response())
         readings.append(replace(reading, logs=list(logs), usage=WorkerUsage.now()))
     return readings
 
@@ -332,19 +325,12 @@ class ArticleReader:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
-    async def read(
-        self,
-        page_class: type[ArticlePage],
-        response: TextResponse,
-        public_url: str,
-        links: bool,
-        extract_unsure: bool,
-    ) -> ArticleReading:
+    async def read(self, job: ArticleJob, response: TextResponse) -> ArticleReading:
         """The page's reading (:func:`read_article`), from a worker once the pool is up."""
         self.pages += 1
         if self.processes and self.pool is None and self.pages > self.start_after:
             if is_asyncio_reactor_installed():
-                self._start(page_class)
+                self._start(job.page_class)
             else:
                 logger.warning(
                     "ARCHIVE_EXTRACTION_PROCESSES needs Twisted's asyncio reactor (Scrapy's "
@@ -361,14 +347,14 @@ class ArticleReader:
         ):
             # Not started, starting, or behind (a full batch waits already): read it here
             # rather than wait with nothing else to do.
-            return read_article(page_class, response, public_url, links, extract_unsure)
-        task = ArticleTask.of(page_class, response, public_url, links, extract_unsure)
+            return read_article(job, response)
+        task = ArticleTask.of(job, response)
         waiting = _Waiting(task, asyncio.get_running_loop().create_future())
         self._waiting.append(waiting)
         self._send()
         reading = await waiting.reading
         if reading is None:
-            return read_article(page_class, response, public_url, links, extract_unsure)
+            return read_article(job, response)
         return reading
 
     def _send(self) -> None:

@@ -51,7 +51,7 @@ from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
 from crawler.runtime.bot_walls import BotWall, is_thin, wall_vendor
 from crawler.runtime.exit_status import RunRefused
-from crawler.runtime.extraction_pool import ArticleReader, PageLinks
+from crawler.runtime.extraction_pool import ArticleJob, ArticleReader, PageLinks
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.middlewares import record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
@@ -643,13 +643,13 @@ class ArchiveSpider(Spider):
             logger.warning("Not an HTML page at an article URL: %s", response.url)
             return
         site = self.sites.site_of(response.url)
-        reading = await self.reader.read(
+        job = ArticleJob(
             site.profile.article_page,
-            response,
             site.address.to_public(response.url),
             links=self.follow_links,
             extract_unsure=not self.follow_links,
         )
+        reading = await self.reader.read(job, response)
         if reading.links is not None:
             for request in self._follow_links(reading.links):
                 yield request
