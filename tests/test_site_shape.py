@@ -75,6 +75,17 @@ def test_field_value_is_what_itemloaders_would_load(loader_class, field_name, va
     assert loader_class.field_value(field_name, values) == plain.get_output_value(field_name)
 
 
+@pytest.mark.parametrize("case", [c for s in fixture_sites() for c in s.page_cases()], ids=str)
+def test_load_fields_is_what_an_item_loader_loads(case):
+    """Pins the loader-free ``load_fields`` to itemloaders' own add_value and load_item."""
+    page = case.profile.article_page(case.response())
+    signals = page.signals()
+    loader = page.loader_class(response=page.response)
+    for field_name, values in signals.items():
+        loader.add_value(field_name, values)
+    assert page.loader_class.load_fields(signals) == loader.load_item()
+
+
 def readme_site_example() -> str:
     section = README.read_text().split("### Adding a site", 1)[1]
     match = re.search(r"```python\n(.*?)```", section, flags=re.DOTALL)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -72,9 +73,10 @@ class PageMetadata:
     def all(self, name: str) -> list[str]:
         return [v for v in self.meta.get(name.lower(), []) if v.strip()]
 
-    @property
+    @cached_property
     def article(self) -> dict[str, Any]:
-        """The JSON-LD node describing the article, or ``{}``."""
+        """The JSON-LD node describing the article, or ``{}``. Found once: every field asks
+        for it, and the nodes do not change once :func:`read_metadata` has read them."""
         return next((n for n in self.jsonld_nodes if _types(n) & ARTICLE_TYPES), {})
 
     def _resolve(self, value: Any) -> Any:
