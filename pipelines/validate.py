@@ -31,7 +31,34 @@ def article_check() -> Callable[[dict[str, Any]], Any]:
     faster than jsonschema on a valid record. Compiled as draft-07, which has every keyword
     the schema uses; its patterns run on Python's ``re``, as jsonschema's do."""
     schema = {**article_validator().schema, "$schema": "http://json-schema.org/draft-07/schema#"}
-    return fastjsonschema.compile(schema)
+    return fastjsonschema.compile(nullable_as_any_of(schema, schema["$defs"]))
+
+
+def nullable_as_any_of(schema: Any, defs: dict[str, Any]) -> Any:
+    """``schema`` with every ``oneOf: [X, {"type": "null"}]`` whose ``X`` has a type other
+    than null written as ``anyOf``: the same records pass, as no value is both. The
+    compiled ``oneOf`` tries every branch and raises an exception for each that fails
+    (a fifth of a valid record's check); ``anyOf`` stops at the first that passes.
+
+    >>> nullable_as_any_of({"oneOf": [{"$ref": "#/$defs/d"}, {"type": "null"}]},
+    ...                    {"d": {"type": "string"}})
+    {'anyOf': [{'$ref': '#/$defs/d'}, {'type': 'null'}]}
+    >>> nullable_as_any_of({"oneOf": [{"type": "number"}, {"type": "integer"}]}, {})
+    {'oneOf': [{'type': 'number'}, {'type': 'integer'}]}
+    """
+    if isinstance(schema, list):
+        return [nullable_as_any_of(item, defs) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    rewritten = {key: nullable_as_any_of(value, defs) for key, value in schema.items()}
+    branches = rewritten.get("oneOf")
+    if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
+        other = branches[0] if branches[1] == {"type": "null"} else branches[1]
+        ref = other.get("$ref", "") if isinstance(other, dict) else ""
+        target = defs.get(ref.removeprefix("#/$defs/"), {}) if ref else other
+        if isinstance(target, dict) and target.get("type") not in (None, "null"):
+            rewritten["anyOf"] = rewritten.pop("oneOf")
+    return rewritten
 
 
 def is_valid_article(record: dict[str, Any]) -> bool:
