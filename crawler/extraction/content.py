@@ -125,14 +125,14 @@ _PARAGRAPH_BREAK = re.compile(rf"{LINE_BREAK}\s*{LINE_BREAK}")
 CAPTION_LABEL = re.compile(r"^(?:Caption|Photo|Picture|Image)\s*:\s*", flags=re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextBlock:
     text: str
     tag: str
     """The block element the text came from (``p``, ``h3``, ``li``, ``blockquote`` ...)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImageBlock:
     url: str | None
     caption: str | None
@@ -274,12 +274,12 @@ class _Flattener:
         """Do the steps on ``stack``, last first, and the steps they add."""
         while stack:
             step, node, tag = stack.pop()
-            if step == _WALK:
-                stack.extend(reversed(self._children(node, tag)))
-            elif step == _VISIT:
+            if step == _VISIT:  # the most frequent steps first
                 self.visit(node, tag, stack)
             elif step == _TEXT:
                 self._append(node, tag)
+            elif step == _WALK:
+                stack.extend(reversed(self._children(node, tag)))
             else:
                 self.flush()
 

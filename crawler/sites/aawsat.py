@@ -46,6 +46,7 @@ from crawler.sites.base import (
     ListingPage,
     SiteProfile,
     UrlKind,
+    css_filter,
     css_query,
     css_query_within,
     css_text,
@@ -68,11 +69,10 @@ STAFF_SLUG = "theaawsat"
 STAFF_BYLINE = "Asharq Al-Awsat"
 DEFAULT_LANGUAGE = "en"
 
-# Content: Divi wraps both classic and builder posts in .entry-content.
-CONTENT = tuple(
-    css_query(css)
-    for css in ("article .entry-content", ".entry-content", "article.et_pb_post", "#left-area")
-)
+# Content: Divi wraps both classic and builder posts in .entry-content, inside the post's
+# <article> (searched from the page's article elements, found once) or anywhere.
+CONTENT_IN_ARTICLES = css_query_within(".entry-content")
+CONTENT = tuple(css_query(css) for css in (".entry-content", "article.et_pb_post", "#left-area"))
 HEADLINE = css_text("h1.entry-title")
 TITLE = css_text("title")
 POST_META = css_query(".post-meta")  # a p, div or span, by theme version
@@ -81,12 +81,13 @@ POST_META_TEXT = etree.XPath("$elements/descendant-or-self::text()", smart_strin
 POST_META_AUTHORS = css_query_within(".author a::text, a[rel~=author]::text")
 POST_META_CATEGORY = css_query_within("a[rel~=category]::text")
 POST_META_DATE = css_query_within(".published::text")
-TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text")
+TAG_LINKS_IN_ARTICLES = css_query_within("a[rel~=tag]:not([rel~=category])::text")
 # Links that may lead to a term's archive: only those name its kind and slug (an XPath:
 # CSS selectors take no parameters). The hrefs are walked, not the links: see
 # ``attributes_first`` for why that is faster.
 LINKS_CONTAINING = etree.XPath("//a/@href[contains(., $slug) and contains(., $kind)]/parent::a")
-LISTING_POSTS = css_query("#left-area article.et_pb_post, .et_pb_posts article")
+# Tested on the page's <article> elements: looking up from the few posts, not down the page.
+LISTING_POSTS = css_filter("#left-area article.et_pb_post, .et_pb_posts article")
 LISTING_POST_LINK = css_query(".entry-title a::attr(href)")
 OLDER_ENTRIES = css_query(".pagination .alignleft a::attr(href)")
 # Subtrees of the content element that are never article text.
@@ -218,6 +219,9 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _content(self) -> etree._Element | None:
+        in_articles = CONTENT_IN_ARTICLES(self.root, elements=self.articles)
+        if in_articles:
+            return in_articles[0]
         for query in CONTENT:
             found = query(self.root)
             if found:
@@ -325,7 +329,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         return first_nonempty(
             lambda: self.metadata.article_keywords(),
             lambda: self.metadata.all("article:tag"),
-            lambda: TAG_LINKS(self.root),
+            lambda: TAG_LINKS_IN_ARTICLES(self.root, elements=self.articles),
             lambda: [
                 name
                 for cls in dict.fromkeys(self.post_class_names)
@@ -382,7 +386,7 @@ class AawsatListingPage(ListingPage):
 
     def entries(self) -> list[ListingEntry]:
         entries = []
-        for post in LISTING_POSTS(self.root):
+        for post in LISTING_POSTS(self.root, elements=list(self.root.iter("article"))):
             href = next(iter(LISTING_POST_LINK(post)), None)
             if href:
                 meta = POST_META(post)

@@ -14,6 +14,8 @@ from functools import cached_property
 from typing import ClassVar, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from cssselect import parse as parse_css
+from cssselect.parser import CombinedSelector, Tree
 from lxml import etree
 from parsel.csstranslator import HTMLTranslator, css2xpath
 from scrapy.http import TextResponse
@@ -225,6 +227,36 @@ def css_query_within(css: str) -> etree.XPath:
     """
     xpath = HTMLTranslator().css_to_xpath(css, prefix="$elements/descendant::")
     return etree.XPath(attributes_first(xpath), smart_strings=False)
+
+
+def css_filter(css: str) -> etree.XPath:
+    """Which of the elements passed as ``elements=`` (those another query found) the
+    selector matches, in document order. Descendant combinators become ancestor tests:
+    ``#main article.post`` keeps the ``article.post`` elements inside ``#main``, looking
+    up from each instead of down the whole page.
+
+    >>> from lxml import html
+    >>> root = html.fromstring("<div><p class='a'>1</p><div id='x'><p class='a'>2</p></div></div>")
+    >>> [p.text for p in css_filter("p.a")(root, elements=list(root.iter("p")))]
+    ['1', '2']
+    >>> [p.text for p in css_filter("#x p.a")(root, elements=list(root.iter("p")))]
+    ['2']
+    """
+    translator = HTMLTranslator()
+
+    def step(selector: Tree, axis: str) -> str:
+        if isinstance(selector, CombinedSelector):
+            if selector.combinator != " ":
+                raise ValueError(f"only descendant combinators: {css!r}")
+            return f"{step(selector.subselector, axis)}[{step(selector.selector, 'ancestor')}]"
+        return f"{axis}::{translator.xpath(selector)}"
+
+    steps = []
+    for selector in parse_css(css):
+        if selector.pseudo_element:
+            raise ValueError(f"no pseudo-elements: {css!r}")
+        steps.append("$elements/" + step(selector.parsed_tree, "self"))
+    return etree.XPath(" | ".join(steps), smart_strings=False)
 
 
 def css_text(css: str) -> etree.XPath:

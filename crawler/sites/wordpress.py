@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from crawler.extraction.metadata import PageMetadata
-from crawler.sites.base import css_query
+from crawler.sites.base import css_filter
 
 # First path segments that are WordPress machinery, never content.
 RESERVED_FIRST_SEGMENTS = frozenset(
@@ -93,8 +93,7 @@ WORDPRESS_BOILERPLATE = (
     ".comment-list",
 )
 _BODY_CLASSES = etree.XPath("//body/@class", smart_strings=False)
-_POST_ARTICLES = css_query("article.et_pb_post, article.post, article.type-post")
-_ARTICLE_IDS = css_query("article::attr(id)")
+_POST_ARTICLES = css_filter("article.et_pb_post, article.post, article.type-post")
 _POST_ELEMENT_ID = re.compile(r"^post-(\d+)$")
 # Body classes only WordPress writes: post, page and attachment ids, page templates.
 _WORDPRESS_BODY_CLASS = re.compile(
@@ -163,13 +162,19 @@ class WordPressSignals:
     metadata: PageMetadata
 
     @cached_property
+    def articles(self) -> list[etree._Element]:
+        """The page's ``<article>`` elements in document order, found once: the queries
+        about posts start from them (``elements=``) instead of walking the page again."""
+        return list(self.root.iter("article"))
+
+    @cached_property
     def body_classes(self) -> set[str]:
         return set(" ".join(_BODY_CLASSES(self.root)).split())
 
     @cached_property
     def post_class_names(self) -> list[str]:
         """The post element's classes in page order (``tag-*`` in the post's tag order)."""
-        articles = _POST_ARTICLES(self.root)
+        articles = _POST_ARTICLES(self.root, elements=self.articles)
         return (articles[0].get("class") or "").split() if articles else []
 
     @cached_property
@@ -216,8 +221,7 @@ class WordPressSignals:
     def post_ids(self) -> list[str]:
         """The post id from body class ``postid-N``, ``<article id="post-N">``, ``?p=N``."""
         ids = [c.removeprefix("postid-") for c in self.body_classes if c.startswith("postid-")]
-        article_id = next(
-            (m.group(1) for i in _ARTICLE_IDS(self.root) if (m := _POST_ELEMENT_ID.match(i))), None
-        )
+        ids_given = (a.get("id") for a in self.articles)
+        article_id = next((m.group(1) for i in ids_given if i and (m := _POST_ELEMENT_ID.match(i))), None)
         shortlink = re.search(r"[?&]p=(\d+)", self.metadata.shortlink or "")
         return [*ids, article_id or "", shortlink.group(1) if shortlink else ""]
