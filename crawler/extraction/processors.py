@@ -158,6 +158,7 @@ def has_credit(text: str) -> bool:
     return split_caption_credit(text)[1] is not None
 
 
+_DIGIT = re.compile(r"\d")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # What meta tags and JSON-LD nearly always hold: the standard library parses it exactly as
 # dateutil does, once instead of twice and 20 times faster.
@@ -206,8 +207,8 @@ def parse_date(raw: str) -> str | None:
     True
     """
     text = normalize_text(raw)
-    if text is None:
-        return None
+    if text is None or not _DIGIT.search(text):
+        return None  # a calendar date has a day and a year: no digit, no date (no dateutil)
     text = _ZONE_NAME_AFTER_OFFSET.sub(r"\1", text)
     if _DATE_ONLY.match(text):
         try:

@@ -16,6 +16,7 @@ or "Photo:" or ending with a photo credit), in whatever elements hold them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import cached_property
 from urllib.parse import urlsplit
 
@@ -82,10 +83,16 @@ POST_META_AUTHORS = css_query_within(".author a::text, a[rel~=author]::text")
 POST_META_CATEGORY = css_query_within("a[rel~=category]::text")
 POST_META_DATE = css_query_within(".published::text")
 TAG_LINKS_IN_ARTICLES = css_query_within("a[rel~=tag]:not([rel~=category])::text")
-# Links that may lead to a term's archive: only those name its kind and slug (an XPath:
-# CSS selectors take no parameters). The hrefs are walked, not the links: see
-# ``attributes_first`` for why that is faster.
-LINKS_CONTAINING = etree.XPath("//a/@href[contains(., $slug) and contains(., $kind)]/parent::a")
+# Links that may lead to a term's archive: only those name its kind and slug (XPaths: CSS
+# selectors take no parameters). The hrefs are walked, not the links: see
+# ``attributes_first`` for why that is faster. Split at an element (``$pivot``): the links
+# up to its end (before it, around it, in it), then those after it; together, every link.
+_TERM_HREF = "@href[contains(., $slug) and contains(., $kind)]/parent::a"
+LINKS_CONTAINING = etree.XPath(f"//a/{_TERM_HREF}")
+LINKS_THROUGH = etree.XPath(
+    f"($pivot/preceding::a | $pivot/ancestor-or-self::a | $pivot/descendant::a)/{_TERM_HREF}"
+)
+LINKS_AFTER = etree.XPath(f"$pivot/following::a/{_TERM_HREF}")
 # Tested on the page's <article> elements: looking up from the few posts, not down the page.
 LISTING_POSTS = css_filter("#left-area article.et_pb_post, .et_pb_posts article")
 LISTING_POST_LINK = css_query(".entry-title a::attr(href)")
@@ -242,7 +249,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     def _term_name(self, kind: str, slug: str) -> str | None:
         """Display name of a category, tag or author: the text of the first link to its
         archive anywhere on the page, else the slug turned into words."""
-        for link in LINKS_CONTAINING(self.root, kind=kind, slug=slug):
+        for link in self._term_links(kind, slug):
             try:
                 path = urlsplit(link.get("href")).path
             except ValueError:  # a malformed href ("http://[::1") names no term
@@ -253,6 +260,19 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
                 if text:
                     return text
         return slug_to_name(slug)
+
+    def _term_links(self, kind: str, slug: str) -> Iterator[etree._Element]:
+        """The links whose href names ``kind`` and ``slug``, in document order. Those up to
+        the end of the content come first, and the rest of the page (sidebars with tag
+        clouds and month lists, the footer: most of its links) is searched only if none
+        of them is the term's: the post's own meta links, and the header before them, are
+        up there. A walk of every link on the page cost more than any other field."""
+        pivot = self._content
+        if pivot is None:
+            yield from LINKS_CONTAINING(self.root, kind=kind, slug=slug)
+            return
+        yield from LINKS_THROUGH(self.root, pivot=pivot, kind=kind, slug=slug)
+        yield from LINKS_AFTER(self.root, pivot=pivot, kind=kind, slug=slug)
 
     @cached_property
     def _visible_byline(self) -> re.Match[str] | None:
