@@ -52,6 +52,7 @@ from crawler.sites.base import (
     css_query_within,
     css_text,
     first_nonempty,
+    page_title,
 )
 from crawler.sites.wordpress import (
     DIVI_BYLINE,
@@ -75,7 +76,6 @@ DEFAULT_LANGUAGE = "en"
 CONTENT_IN_ARTICLES = css_query_within(".entry-content")
 CONTENT = tuple(css_query(css) for css in (".entry-content", "article.et_pb_post", "#left-area"))
 HEADLINE = css_text("h1.entry-title")
-TITLE = css_text("title")
 POST_META = css_query(".post-meta")  # a p, div or span, by theme version
 # Within the post-meta elements: one walk of the page finds them for all four.
 POST_META_TEXT = etree.XPath("$elements/descendant-or-self::text()", smart_strings=False)
@@ -329,7 +329,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
             self.metadata.article_text("headline"),
             HEADLINE(self.root),
             self.metadata.first("og:title"),
-            TITLE(self.root),
+            page_title(self.root),
         ]
 
     def authors(self) -> list[str]:

@@ -47,6 +47,7 @@ from crawler.sites.base import (
     css_query,
     css_text,
     first_nonempty,
+    page_title,
 )
 from crawler.sites.wordpress import (
     DIVI_BYLINE,
@@ -67,7 +68,6 @@ ARTICLE_SCOPE = tuple(
 )
 ARTICLES = css_query("article")
 HEADLINE = css_text("h1[class*=entry-title]")
-TITLE = css_text("title")
 TIME_DATETIMES = css_query("time::attr(datetime)")
 FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
@@ -330,7 +330,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             self.metadata.article_text("headline"),
             self.metadata.first("og:title"),
             self._extraction.get("title"),
-            TITLE(self.root),
+            page_title(self.root),
         ]
 
     def _visible_headline(self) -> str | None:

@@ -92,7 +92,8 @@ WORDPRESS_BOILERPLATE = (
     ".commentlist",
     ".comment-list",
 )
-_BODY_CLASSES = etree.XPath("//body/@class", smart_strings=False)
+# The HTML parser makes one <body>, the root's child: a path to it, not a walk of the page.
+_BODY_CLASSES = etree.XPath("/html/body/@class", smart_strings=False)
 _POST_ARTICLES = css_filter("article.et_pb_post, article.post, article.type-post")
 _POST_ELEMENT_ID = re.compile(r"^post-(\d+)$")
 # Body classes only WordPress writes: post, page and attachment ids, page templates.
