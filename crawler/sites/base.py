@@ -197,7 +197,9 @@ def attributes_first(xpath: str) -> str:
     >>> attributes_first(css2xpath(".post-meta"))
     "descendant-or-self::*/@class[contains(., 'post-meta')]/parent::*[contains(concat(' ', normalize-space(@class), ' '), ' post-meta ')]"
     """
-    xpath = _CLASS_STEP.sub(r"\g<axis>::*/@class[contains(., '\g<name>')]/parent::*[\g<exact>]", xpath)
+    xpath = _CLASS_STEP.sub(
+        r"\g<axis>::*/@class[contains(., '\g<name>')]/parent::*[\g<exact>]", xpath
+    )
     return _ID_STEP.sub(r"\g<axis>::*/@id[. = '\g<name>']/parent::*", xpath)
 
 

@@ -223,6 +223,8 @@ class WordPressSignals:
         """The post id from body class ``postid-N``, ``<article id="post-N">``, ``?p=N``."""
         ids = [c.removeprefix("postid-") for c in self.body_classes if c.startswith("postid-")]
         ids_given = (a.get("id") for a in self.articles)
-        article_id = next((m.group(1) for i in ids_given if i and (m := _POST_ELEMENT_ID.match(i))), None)
+        article_id = next(
+            (m.group(1) for i in ids_given if i and (m := _POST_ELEMENT_ID.match(i))), None
+        )
         shortlink = re.search(r"[?&]p=(\d+)", self.metadata.shortlink or "")
         return [*ids, article_id or "", shortlink.group(1) if shortlink else ""]
