@@ -13,6 +13,9 @@ the mean of its pages' times (what a crawl of that set would spend per page). Me
 - ``ours+pipes``: ``ours`` plus the normalize and validate pipelines' work on the record;
 - ``trafilatura`` and ``trafilatura fast``: ``trafilatura.extract(text)`` (``fast=True``).
 
+On the synthetic archive's listing pages (about one per article in a crawl), ``lxml parse``
+and ``ours``: the listing callback's parse, entries and older-page link.
+
 Then where ``ours+pipes`` spends a page, stage by stage, each timed as the spider runs it
 (every stage after the first reuses what the ones before it computed, so the stages add up
 to ``ours+pipes``): ``parse`` (decode and lxml parse), ``metadata`` (meta tags, JSON-LD),
@@ -35,6 +38,7 @@ from scrapy.utils.test import get_crawler
 from bench.synthetic import make_site, synthetic_cases, write_pages
 from crawler.clock import utc_now
 from crawler.sites.aawsat import PROFILE
+from crawler.sites.base import UrlKind
 from pipelines.normalize import normalize_article
 from pipelines.validate import ValidateArticlePipeline
 from qa.fixtures import page_cases
@@ -49,17 +53,27 @@ def fixture_pages() -> list[Page]:
     ]
 
 
-def synthetic_pages(count: int) -> list[Page]:
-    """The article pages of a synthetic archive of ``count`` articles."""
+def synthetic_pages(count: int) -> tuple[list[Page], list[Page]]:
+    """The article pages and the listing pages (home, categories, tags, authors, months,
+    every page of each; a crawl reads about one per article) of a synthetic archive of
+    ``count`` articles."""
     files: dict[str, bytes] = {}
     write_pages(count, files.__setitem__)
     origin = make_site().ORIGIN
-    pages = []
-    for case in synthetic_cases(count):
-        body = files[case["path"].strip("/") + "/index.html"]
-        url = origin + case["path"]
-        pages.append((HtmlResponse(url, body=body, headers={"Content-Type": "text/html"}), url))
-    return pages
+    articles = [
+        html_page(origin + case["path"], files[case["path"].strip("/") + "/index.html"])
+        for case in synthetic_cases(count)
+    ]
+    listings = []
+    for path, body in files.items():
+        url = origin + "/" + path.removesuffix("index.html")
+        if path.endswith("index.html") and PROFILE.classify_url(url) is UrlKind.LISTING:
+            listings.append(html_page(url, body))
+    return articles, listings
+
+
+def html_page(url: str, body: bytes) -> Page:
+    return HtmlResponse(url, body=body, headers={"Content-Type": "text/html"}), url
 
 
 def lxml_parse(page: Page) -> object:
@@ -69,6 +83,13 @@ def lxml_parse(page: Page) -> object:
 def ours(page: Page) -> object:
     response, url = page
     return PROFILE.article_page(response.replace(), url).to_item()
+
+
+def ours_listing(page: Page) -> object:
+    """What the spider's listing callback asks the profile: the entries, the older page."""
+    response, url = page
+    listing = PROFILE.listing_page(response.replace(), url)
+    return listing.entries(), listing.older_page_url()
 
 
 VALIDATE = ValidateArticlePipeline.from_crawler(get_crawler())
@@ -151,12 +172,20 @@ METHODS: dict[str, Callable[[Page], object]] = {
 }
 
 
-def time_pages(pages: list[Page], rounds: int) -> dict[str, float]:
+LISTING_METHODS: dict[str, Callable[[Page], object]] = {
+    "lxml parse": lxml_parse,
+    "ours": ours_listing,
+}
+
+
+def time_pages(
+    pages: list[Page], rounds: int, methods: dict[str, Callable[[Page], object]] = METHODS
+) -> dict[str, float]:
     """Mean over ``pages`` of each page's median time per method, in seconds."""
-    samples = {name: [[] for _ in pages] for name in METHODS}
+    samples: dict[str, list[list[float]]] = {name: [[] for _ in pages] for name in methods}
     for _ in range(rounds):
         for index, page in enumerate(pages):
-            for name, method in METHODS.items():
+            for name, method in methods.items():
                 start = time.process_time()
                 method(page)
                 samples[name][index].append(time.process_time() - start)
@@ -171,7 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--synthetic", type=int, default=300, help="synthetic articles")
     args = parser.parse_args(argv)
-    sets = {"fixture": fixture_pages(), "synthetic": synthetic_pages(args.synthetic)}
+    synthetic, listings = synthetic_pages(args.synthetic)
+    sets = {"fixture": fixture_pages(), "synthetic": synthetic}
+    for page in listings[:3]:  # warm-up
+        ours_listing(page)
     for pages in sets.values():
         for page in pages:  # every record must be valid: a wrong extraction measures nothing
             ours_with_pipelines(page)
@@ -191,6 +223,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{times['ours+pipes'] / floor:.2f}x, trafilatura/ours "
             f"{times['trafilatura'] / own:.1f}x (fast: {times['trafilatura fast'] / own:.1f}x)"
         )
+    times = time_pages(listings, args.rounds, LISTING_METHODS)
+    print(
+        f"{'listings':<10} {len(listings):>4} lxml parse {times['lxml parse'] * 1000:.2f}, "
+        f"ours (parse, entries, older page) {times['ours'] * 1000:.2f}; "
+        f"ours/lxml {times['ours'] / times['lxml parse']:.2f}x"
+    )
     print(f"ours+pipes by stage, ms (mean of per-page medians over {args.rounds} rounds)")
     for label, pages in sets.items():
         stages = time_stages(pages, args.rounds)
