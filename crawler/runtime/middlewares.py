@@ -350,14 +350,14 @@ def retry_after_seconds(value: bytes | str | None, now: float | None = None) -> 
     120.0
     >>> retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0)
     10.0
-    >>> retry_after_seconds(b"soon") is None
-    True
+    >>> retry_after_seconds(b"soon") is None, retry_after_seconds(b"\\xb9") is None  # "¹"
+    (True, True)
     """
     if value is None:
         return None
     text = value.decode("latin-1") if isinstance(value, bytes) else value
     text = text.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "¹", which str.isdigit() takes for a digit
         return float(text)
     try:
         when = email.utils.parsedate_to_datetime(text)
