@@ -84,6 +84,9 @@ class Crawl:
     main_cpu: float
     """The crawl's own process alone."""
     peak_rss: int
+    """All the crawl's processes (an upper bound: see ``bench/stats.py``)."""
+    main_peak_rss: int
+    """The crawl's own process alone."""
 
     @property
     def pages_per_second(self) -> float:
@@ -119,6 +122,7 @@ class Crawl:
             cpu=stats["bench/cpu_seconds"],
             main_cpu=stats["bench/main_cpu_seconds"],
             peak_rss=stats["bench/peak_rss_bytes"],
+            main_peak_rss=stats["bench/main_peak_rss_bytes"],
         )
 
 
@@ -168,7 +172,7 @@ def describe(crawl: Crawl, archive: Archive) -> str:
         f"({crawl.main_cpu / crawl.pages * 1000:4.2f} main)  "
         f"{crawl.cpu_per_page * 1e6 / archive.links_per_page:5.1f} us/link  "
         f"{crawl.requests_per_article(archive.articles):4.2f} requests/article  "
-        f"{crawl.peak_rss / 2**20:6.0f} MB peak RSS"
+        f"{crawl.peak_rss / 2**20:6.0f} MB peak RSS ({crawl.main_peak_rss / 2**20:.0f} main)"
     )
 
 
@@ -202,6 +206,7 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
         cpu=statistics.median(c.cpu for c in crawls),
         main_cpu=statistics.median(c.main_cpu for c in crawls),
         peak_rss=round(statistics.median(c.peak_rss for c in crawls)),
+        main_peak_rss=round(statistics.median(c.main_peak_rss for c in crawls)),
     )
 
 

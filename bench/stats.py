@@ -36,7 +36,7 @@ class MeasuringStatsCollector(MemoryStatsCollector):
     page it reads), and their peak memory added to the crawl process's (an upper bound:
     pages a worker shares are counted twice). ``RUSAGE_CHILDREN`` would miss them: they
     are forked from a forkserver, whose children they are. ``bench/main_cpu_seconds`` is
-    the crawl's own process alone.
+    the crawl's own process alone, and so is ``bench/main_peak_rss_bytes``.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -51,7 +51,8 @@ class MeasuringStatsCollector(MemoryStatsCollector):
         stats["bench/cpu_seconds"] = main_cpu + stats.get(
             stats_keys.EXTRACTION_POOL_CPU_SECONDS, 0.0
         )
-        stats["bench/peak_rss_bytes"] = peak_rss_bytes() + stats.get(
+        stats["bench/main_peak_rss_bytes"] = peak_rss_bytes()
+        stats["bench/peak_rss_bytes"] = stats["bench/main_peak_rss_bytes"] + stats.get(
             stats_keys.EXTRACTION_POOL_PEAK_RSS_BYTES, 0
         )
         if self._path:
