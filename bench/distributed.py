@@ -8,7 +8,8 @@ one with ``--light``), serves it with nginx on loopback (``bench/nginx.py``), st
 redis-server of its own (in memory, loopback), then crawls the archive ``--runs`` times
 with each set-up below, alternating, each crawl its own crawl name in Redis and each
 worker a fresh ``scrapy crawl aawsat`` process with the project's settings except
-``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False``:
+``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False ARCHIVE_EXTRACTION_PROCESSES=0`` (pages read
+in the worker's own process: the second core is the second worker's):
 
 - ``scrapy-redis``: scrapy-redis 0.9's own scheduler (``SCHEDULER=
   scrapy_redis.scheduler.Scheduler``): pops requests, no acknowledgement, a kill loses
@@ -108,6 +109,9 @@ def worker_command(setup: str, base_url: str, redis_url: str, name: str, out: Pa
     settings = [
         "DOWNLOAD_DELAY=0",
         "AUTOTHROTTLE_ENABLED=False",
+        # Pages read in each worker's own process: with an extraction pool, one worker
+        # would already take the second core, and this measures what a second worker adds.
+        "ARCHIVE_EXTRACTION_PROCESSES=0",
         f"DISTRIBUTED_REDIS_URL={redis_url}",
         f"DISTRIBUTED_CRAWL_NAME={name}",
         f"ARCHIVE_COVERAGE_DIR={out / 'coverage'}",
@@ -152,7 +156,9 @@ def run_setup(setup: str, base_url: str, redis_url: str, name: str, out: Path) -
         errors=sum(c.errors for c in crawls),
         elapsed=wall,
         cpu=sum(c.cpu for c in crawls),
+        main_cpu=sum(c.main_cpu for c in crawls),
         peak_rss=max(c.peak_rss for c in crawls),
+        main_peak_rss=max(c.main_peak_rss for c in crawls),
     )
 
 
