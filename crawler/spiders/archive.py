@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import re
 import sqlite3
-import traceback
 import zlib
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 from datetime import date
@@ -49,14 +48,14 @@ from crawler.extraction.processors import parse_date
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
-from crawler.runtime.bot_walls import BotWall, is_thin, wall_vendor
+from crawler.runtime.bot_walls import BotWall
 from crawler.runtime.exit_status import RunRefused
-from crawler.runtime.extraction_pool import ArticleJob, ArticleReader, PageLinks
+from crawler.runtime.extraction_pool import ArticleJob, ArticleReader, PageLinks, read_article
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.middlewares import record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
-from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, SiteProfile, UrlKind
+from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
 from crawler.spiders.sitemap_first import LASTMOD_META, MODES, SitemapFirst
 from crawler.spiders.traps import (
     LISTING_POSTS,
@@ -720,17 +719,6 @@ class ArchiveSpider(Spider):
             self.run.article_state.confirm(key, utc_now())
         logger.debug("Not modified since the last run: %s", response.url)
 
-    def extract(self, page: ArticlePage, key: str) -> ArticleItem | None:
-        """The page's record; None, counted and logged, when extraction fails. The caller
-        counts it as extracted once it knows the page is not a bot wall."""
-        try:
-            item = page.to_item()
-        except Exception:  # noqa: BLE001 (logged with its traceback by extraction_failed)
-            # One broken page must not end a crawl of thousands; it is logged and counted.
-            self.extraction_failed(key, page.response.url, traceback.format_exc())
-            return None
-        return self.extracted(item, page.response.url)
-
     def extraction_failed(self, key: str, url: str, error: str) -> None:
         """Extraction raised (``error``: its traceback): counted, and logged as
         ``logger.exception`` would log it, whichever process it was raised in."""
@@ -781,26 +769,22 @@ class ArchiveSpider(Spider):
         """A raw capture: the article, or a named skip and the next older capture."""
         assert self.wayback is not None
         self.wayback.tried(capture)
-        page = root = None
         reason: str | None = None
+        item = None
         if response.status in REDIRECT_STATUSES:
             reason = "redirect"
         elif not isinstance(response, TextResponse):
             reason = "not_html"
         else:
-            page = self.profile.article_page(response, key)
-            root = response.selector.root
-            reason = page.not_article_reason()
-            if reason is not None and wall_vendor(response.body, root=root):
-                reason = "bot_wall"  # the Wayback Machine captured a wall, not the page
-        item = self.extract(page, key) if page is not None and reason is None else None
-        if (
-            item is not None
-            and is_thin(item.title, item.body)
-            and wall_vendor(response.body, root=root)
-        ):
-            item, reason = None, "bot_wall"
-        if item is None and reason is not None:
+            job = ArticleJob(self.profile.article_page, key, links=False, extract_unsure=False)
+            reading = read_article(job, response)
+            # A wall: the Wayback Machine captured a bot wall, not the page.
+            reason = "bot_wall" if reading.wall is not None else reading.reason
+            if reading.error is not None:
+                self.extraction_failed(key, response.url, reading.error)
+            elif reason is None and reading.item is not None:
+                item = self.extracted(reading.item, response.url)
+        if reason is not None:
             self.wayback.skip(capture, reason)
             request = self.wayback.next_capture_request(key, remaining)
             if request is not None:
