@@ -1,7 +1,7 @@
 """Body extraction quality on every corpus with true bodies, ours next to trafilatura in
 the same run, scored with the article-extraction benchmark's metric (qa/evaluation.py).
 
-    python bench/extraction_quality.py [--worst N]
+    python -m bench.extraction_quality [--worst N]
 
 - ``fixtures/article-extraction`` (181 real pages): ours *through the crawl*, as users get
   it (``scrapy crawl archive -a urls=LIST`` over the pages served on loopback,
