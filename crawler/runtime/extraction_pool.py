@@ -29,11 +29,15 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   measurements).
 - **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
   the crawl's process about 0.3 ms whatever its size (the executor's threads, locks and
-  pipes), so each worker has one batch at a time and the pages that come meanwhile go
-  together in the next (up to :data:`BATCH_PAGES`): about 0.1 ms a page. When a full batch
-  is already waiting, the workers are behind (a busy machine, slow pages), and the crawl's
-  process reads the page itself rather than wait with nothing else to do: the pool then
-  adds a core, and never makes a crawl wait on it.
+  pipes), so pages go in batches (up to :data:`BATCH_PAGES`): about 0.1 ms a page. Each
+  worker has :data:`BATCHES_PER_WORKER` batches at a time, so that it starts the next as
+  soon as it is done with one, rather than wait a round trip for it. Only when
+  :data:`BEHIND_PAGES` more wait are the workers behind (a busy machine, slow pages), and
+  then the crawl's process reads the page itself rather than wait with nothing else to
+  do (counted: ``extraction_pool/read_in_crawl_behind``): the pool then adds a core, and
+  never makes a crawl wait on it. Pages arrive in bursts (16 connections), so a shorter
+  queue would have the crawl's process, the busier one, read pages the worker had time
+  for.
 - **Faults.** An extraction error in a worker is counted and logged as in the crawl's
   process (``articles/dropped/extraction_error`` and the traceback). A worker that dies
   (killed, out of memory) breaks the pool: that is logged once and counted
@@ -95,6 +99,12 @@ BATCH_PAGES = 8
 """Pages sent to a worker at once, at most; as many waiting means the workers are behind.
 (Measured on the realistic archive's pages: the crawl's process spends 0.25-0.5 ms per page
 sent alone, 0.1 ms per page in batches of 8.)"""
+BATCHES_PER_WORKER = 2
+"""Batches sent to each worker and not back yet, at most: one it reads, one ready next.
+(Measured: with one, the crawl's process read 30% of the pages of a crawl of the realistic
+archive itself; with two, 1%.)"""
+BEHIND_PAGES = 4 * BATCH_PAGES
+"""Pages waiting for a worker (beyond those sent) from which the workers are behind."""
 
 
 def default_processes() -> int:
@@ -304,7 +314,7 @@ class ArticleReader:
         self._waiting: deque[_Waiting] = deque()
         self._batches = 0
         self.sent_batches = 0
-        """Batches sent to the pool and not back yet: at most one per worker."""
+        """Batches sent to the pool so far."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -343,10 +353,12 @@ class ArticleReader:
         if (
             self._ready is None
             or not self._ready.done()
-            or (len(self._waiting) >= BATCH_PAGES and not every_page)
+            or (len(self._waiting) >= BEHIND_PAGES and not every_page)
         ):
-            # Not started, starting, or behind (a full batch waits already): read it here
-            # rather than wait with nothing else to do.
+            # Not started, starting, or behind: read it here rather than wait with
+            # nothing else to do.
+            if self._ready is not None and self._ready.done():
+                self.stats.inc_value(stats_keys.EXTRACTION_POOL_READ_IN_CRAWL_BEHIND)
             return read_article(job, response)
         task = ArticleTask.of(job, response)
         waiting = _Waiting(task, asyncio.get_running_loop().create_future())
@@ -361,7 +373,7 @@ class ArticleReader:
         """Send the waiting pages to the workers that have no batch."""
         pool, loop = self.pool, asyncio.get_running_loop()
         assert pool is not None
-        while self._waiting and self._batches < self.processes:
+        while self._waiting and self._batches < self.processes * BATCHES_PER_WORKER:
             batch = [self._waiting.popleft() for _ in range(min(BATCH_PAGES, len(self._waiting)))]
             for waiting in batch:
                 waiting.tries += 1
