@@ -37,6 +37,7 @@ from scrapy.utils.test import get_crawler
 
 from bench.synthetic import make_site, synthetic_cases, write_pages
 from crawler.clock import utc_now
+from crawler.items import ArticleItem
 from crawler.sites.aawsat import PROFILE
 from crawler.sites.base import UrlKind
 from pipelines.normalize import normalize_article
@@ -80,7 +81,7 @@ def lxml_parse(page: Page) -> object:
     return lxml.html.fromstring(page[0].body)
 
 
-def ours(page: Page) -> object:
+def ours(page: Page) -> ArticleItem:
     response, url = page
     return PROFILE.article_page(response.replace(), url).to_item()
 

@@ -74,9 +74,7 @@ def benchmark(worst: int) -> None:
         ("ours, direct call (diagnostic)", scored(pages, generic_profile_body)),
     ]
     for name, extract in TRAFILATURA.items():
-        rows.append(
-            (name, scored(pages, lambda p, e=extract: e(p.html.decode("utf-8", "replace"), p.url)))
-        )
+        rows.append((name, scored(pages, on_page_text(extract))))
     print(f"article-extraction benchmark, {len(pages)} real pages:")
     print_scores(rows)
     best_baseline = max(scores.f1 for name, scores in rows if name.startswith("trafilatura"))
@@ -97,6 +95,11 @@ def benchmark(worst: int) -> None:
         )
         for page_id, score in ranked[:worst]:
             print(f"    {page_id[:16]}  {score.tp:5d} {score.fp:5d} {score.fn:5d}")
+
+
+def on_page_text(extract: Callable[[str, str | None], str]) -> Callable[[BenchmarkPage], str]:
+    """``extract`` of a page's HTML, as text, and its URL."""
+    return lambda page: extract(page.html.decode("utf-8", "replace"), page.url)
 
 
 def scored(pages: list[BenchmarkPage], extract: Callable[[BenchmarkPage], str]) -> Scores:

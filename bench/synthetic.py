@@ -30,7 +30,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 MAKE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "aawsat" / "make_site.py"
@@ -86,8 +85,9 @@ LIGHT_ARCHIVE_MONTHS = 12
 
 
 @cache
-def make_site() -> ModuleType:
-    """The fixture generator, imported from its file (``fixtures/`` is not a package)."""
+def make_site() -> Any:
+    """The fixture generator, imported from its file (``fixtures/`` is not a package); typed
+    ``Any``, as a type checker cannot see its classes and module attributes."""
     spec = importlib.util.spec_from_file_location("make_site", MAKE_SITE)
     assert spec is not None
     assert spec.loader is not None
@@ -313,7 +313,9 @@ def write_pages(count: int, write: Callable[[str, bytes], None], light: bool = F
         context.months = context.months[:LIGHT_ARCHIVE_MONTHS]
     widgets = "" if light else _tag_cloud(cases) + _authors_widget()
 
-    class Sink(site.Out):  # the fixture generator's output, written through
+    # The fixture generator's output, written through (its class is loaded from a file at
+    # run time, which a type checker cannot follow).
+    class Sink(site.Out):  # type: ignore[name-defined]
         def add(self, rel: str, data: bytes) -> None:
             write(rel, data)
 

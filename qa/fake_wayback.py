@@ -114,7 +114,7 @@ class WaybackMirror:
             name, pattern = spec.split(":", 1)
             rows = [c for c in rows if bool(re.fullmatch(pattern, c.field(name))) != negate]
         if arg("collapse") == "urlkey":
-            first_of_key = {}
+            first_of_key: dict[str, ArchivedCapture] = {}
             for capture in rows:
                 first_of_key.setdefault(urlkey(capture.original), capture)
             rows = list(first_of_key.values())

@@ -154,7 +154,10 @@ def mirror_response(mirror_root: Path, url_path: str, url: str) -> TextResponse:
     served = Mirror(mirror_root).respond(url_path)
     headers = Headers(served.headers)
     cls = responsetypes.from_args(headers=headers, url=url, body=served.body)
-    return cls(url=url, status=served.status, headers=headers, body=served.body)
+    response = cls(url=url, status=served.status, headers=headers, body=served.body)
+    if not isinstance(response, TextResponse):
+        raise TypeError(f"{url_path} in {mirror_root} is not a text page")
+    return response
 
 
 def fixture_sites(fixtures: Path = FIXTURES) -> list[FixtureSite]:
