@@ -50,7 +50,13 @@ from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
 from crawler.runtime.bot_walls import BotWall
 from crawler.runtime.exit_status import RunRefused
-from crawler.runtime.extraction_pool import ArticleJob, ArticleReader, PageLinks, read_article
+from crawler.runtime.extraction_pool import (
+    ArticleJob,
+    ArticleReader,
+    PageLinks,
+    drop_parsed_page,
+    read_article,
+)
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.middlewares import record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
@@ -608,6 +614,7 @@ class ArchiveSpider(Spider):
             handled.add(self.sites.served_key(older))
         posts = set(handled)
         links = list(self._follow_links(PageLinks.of(response), skip=handled, articles=posts))
+        drop_parsed_page(response)
         chain = listing_chain(response.url)
         meta = response.request.meta if response.request is not None else {}
         ends = self.traps.pagination_ends(response.url, meta, posts)
