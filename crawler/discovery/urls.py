@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that never change which article a URL shows: comment replies, share
@@ -70,6 +71,37 @@ def stripped_noise(url: str) -> tuple[str, ...]:
     return ("session_id",) * bool(session) + ("tracking",) * tracking
 
 
+DEFAULT_PORTS = frozenset({80, 443})
+SCHEME_PORTS = {"http": 80, "https": 443}
+
+
+_PLAIN_URL = re.compile(
+    r"(?P<scheme>https?)://[a-z0-9.-]+(?::(?P<port>[1-9][0-9]{0,4}))?/[^?#;\s]*"
+)
+"""An http(s) URL with a lower-case host, a path and nothing else that
+:func:`canonicalize_url` could change: no query, fragment, ``;`` or white space."""
+
+
+def _is_canonical(url: str) -> bool:
+    """Whether :func:`canonicalize_url` returns ``url`` as it is, known without taking the
+    URL apart: most URLs a crawl meets are already canonical, and taking one apart and
+    putting it together again costs ten times this check. A port is kept unless it is
+    the scheme's default (or not a port at all); anything else takes the long way.
+
+    >>> _is_canonical("https://x.org/a/b/"), _is_canonical("http://127.0.0.1:8000/a/")
+    (True, True)
+    >>> _is_canonical("https://x.org:443/a/"), _is_canonical("https://X.org/a/")
+    (False, False)
+    >>> _is_canonical("https://x.org/a/?p=2"), _is_canonical("https://x.org")
+    (False, False)
+    """
+    match = _PLAIN_URL.fullmatch(url)
+    if match is None:
+        return False
+    port = match["port"]
+    return port is None or (int(port) <= 65535 and SCHEME_PORTS[match["scheme"]] != int(port))
+
+
 def canonicalize_url(url: str) -> str:
     """Lower-case scheme and host, drop default ports, fragments, session ids and noise
     parameters.
@@ -81,6 +113,11 @@ def canonicalize_url(url: str) -> str:
     >>> canonicalize_url("https://example.com/?p=4179")
     'https://example.com/?p=4179'
     """
+    return url if _is_canonical(url) else _canonical_form(url)
+
+
+def _canonical_form(url: str) -> str:
+    """:func:`canonicalize_url` the long way: the URL taken apart and put together again."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower()
@@ -97,9 +134,6 @@ URL_CACHE_SIZE = 4096
 """URLs whose forms (served, public, on the site or not) are kept: every page repeats the
 site's menus and sidebars, so a few thousand links recur on every page; bounded, so memory
 does not grow with the archive."""
-
-DEFAULT_PORTS = frozenset({80, 443})
-SCHEME_PORTS = {"http": 80, "https": 443}
 
 
 def _strict_origin(url: str) -> tuple[str, str, int | None]:
@@ -156,9 +190,28 @@ class SiteAddress:
     def served_host(self) -> str:
         return urlsplit(self.served).hostname or ""
 
+    @cached_property
+    def _origin_keys(self) -> frozenset[tuple[str, int | None]]:
+        return frozenset({origin_key(self.public), origin_key(self.served)})
+
+    @cached_property
+    def _prefixes(self) -> tuple[str, str]:
+        """A URL that starts with one of these has the host and port of that origin."""
+        return self.public + "/", self.served + "/"
+
     def is_on_site(self, url: str) -> bool:
-        key = origin_key(url)
-        return key in {origin_key(self.public), origin_key(self.served)}
+        """Whether ``url`` has the host and port of either origin (scheme and ``www.``
+        aside). Most URLs asked about start with one of the origins themselves: they are
+        on the site without being taken apart.
+
+        >>> copy = SiteAddress.of("https://x.example", "http://127.0.0.1:8000")
+        >>> copy.is_on_site("http://127.0.0.1:8000/a/"), copy.is_on_site("http://www.x.example")
+        (True, True)
+        >>> copy.is_on_site("https://x.example.org/"), copy.is_on_site("http://127.0.0.1:8001/")
+        (False, False)
+        """
+        keys = self._origin_keys  # first: an address that is not one raises, as it did
+        return url.startswith(self._prefixes) or origin_key(url) in keys
 
     def to_served(self, url: str) -> str:
         """The URL to fetch for a link found in a page (public or served origin)."""

@@ -286,8 +286,52 @@ class FaultAwareRedirectMiddleware(RedirectFaultsMixin, RedirectMiddleware):  # 
     """Scrapy's ``RedirectMiddleware`` with loops and over-long chains counted."""
 
 
+META_REFRESH_SCAN_CHARS = 4096
+"""The characters of a page's text that Scrapy's ``get_meta_refresh`` reads
+(``scrapy/utils/response.py``)."""
+ASCII_BYTE_ENCODINGS = frozenset({"utf-8", "cp1252"})
+"""Encodings (as w3lib resolves them; it reads ASCII and Latin-1 as cp1252) in which every
+ASCII character of the text is its own byte of the body, at most 4 bytes per character."""
+
+
+def may_declare_refresh(response: TextResponse) -> bool:
+    """Whether Scrapy's ``get_meta_refresh`` could find a refresh in ``response``: False
+    only when the bytes its text comes from lack ``refresh`` in any case.
+
+    Scrapy decodes the whole page (``response.text``) and scans its first characters for
+    ``<meta>`` tags, taking only one whose attributes hold ``refresh`` (lower-cased; no
+    other character lower-cases to those letters). In UTF-8 and cp1252 those letters are
+    bytes of the body, within the first ``4 * 4096`` bytes (after a 3-byte byte order
+    mark): on nearly every page a search of those bytes gives the same answer for a
+    tenth of the cost. Any other encoding or byte order mark: True, Scrapy decides.
+
+    >>> page = b"<html><head><meta charset='utf-8'><title>Caf\\xc3\\xa9</title></head>"
+    >>> may_declare_refresh(HtmlResponse("https://x.org/", body=page))
+    False
+    >>> may_declare_refresh(HtmlResponse("https://x.org/",
+    ...     body=b'<meta http-equiv="REFRESH" content="0; url=/b/">'))
+    True
+    >>> may_declare_refresh(HtmlResponse("https://x.org/", body=page, encoding="utf-16"))
+    True
+    """
+    body = response.body
+    bom_encoding, _ = read_bom(body)
+    encoding = bom_encoding or http_content_type_encoding(f"charset={response.encoding}")
+    if encoding not in ASCII_BYTE_ENCODINGS:
+        return True
+    return b"refresh" in body[: 3 + 4 * META_REFRESH_SCAN_CHARS].lower()
+
+
 class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):  # type: ignore[misc]
-    """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted."""
+    """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted; a page
+    that cannot declare a refresh (:func:`may_declare_refresh`) is handed on as Scrapy's
+    middleware would hand it on, without decoding and scanning it first: that was a
+    tenth of a millisecond of the crawl's process per page."""
+
+    def process_response(self, request: Request, response: Response) -> Request | Response:
+        if isinstance(response, HtmlResponse) and not may_declare_refresh(response):
+            return response
+        return super().process_response(request, response)
 
 
 class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):

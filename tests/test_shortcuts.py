@@ -1,0 +1,95 @@
+"""The shortcuts the crawl's process takes give the answers of the long way they skip: a
+URL already canonical, a URL at the site's own origin (every combination of the URL parts
+that matter), a page that cannot declare a meta refresh (generated pages, hypothesis)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scrapy.http import HtmlResponse
+from scrapy.utils.response import get_meta_refresh
+
+from crawler.discovery.urls import (
+    SiteAddress,
+    _canonical_form,
+    _is_canonical,
+    origin_key,
+)
+from crawler.runtime.middlewares import may_declare_refresh
+
+# Same examples on every run (CI must not flake), no example database left in the repo.
+PROPERTY = settings(
+    max_examples=400,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+SCHEMES = ["https", "http", "HTTP", " https", "ftp"]
+HOSTS = ["x.org", "X.org", "www.x.org", "x.org.y", "127.0.0.1", "[::1]", "[::1", ""]
+PORTS = ["", ":", ":0", ":80", ":443", ":080", ":8000", ":65535", ":65536", ":a"]
+PATHS = ["", "/", "/a/b/", "//a", "/a;sid=1/", "/?p=2", "/?", "/#x", "/a b", "/a\t", "/\u00e9 "]
+URLS = [f"{s}://{h}{p}{path}" for s in SCHEMES for h in HOSTS for p in PORTS for path in PATHS]
+"""Every combination of the parts that decide what a URL's canonical form and origin are."""
+
+
+def outcome(function: Callable[[str], Any], url: str) -> Any:
+    """What ``function(url)`` returns, or the type of what it raises."""
+    try:
+        return function(url)
+    except ValueError as error:
+        return type(error)
+
+
+def test_every_combination_of_url_parts_taken_as_canonical_is_its_own_canonical_form():
+    assert [url for url in URLS if _is_canonical(url) and _canonical_form(url) != url] == []
+
+
+@pytest.mark.parametrize("public", ["https://x.org", "http://x.org:8000", "https://www.x.org"])
+@pytest.mark.parametrize(
+    "served", ["http://127.0.0.1:8000", "http://127.0.0.1:80", "https://x.org"]
+)
+def test_a_url_is_on_the_site_exactly_when_its_host_and_port_are_the_sites(public, served):
+    address = SiteAddress.of(public, served)
+    keys = {origin_key(address.public), origin_key(address.served)}
+    for url in URLS:
+        assert outcome(address.is_on_site, url) == outcome(lambda u: origin_key(u) in keys, url)
+
+
+REFRESH = '<meta http-equiv="{}" content="0; url=/elsewhere/">'
+PAGE_TEXT = st.text(alphabet="aé€日\ufffd <>-!\"'=", max_size=40)
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> HtmlResponse:
+    """A page in some encoding, with or without a byte order mark and a declared charset,
+    with or without a refresh (in any case) somewhere in or beyond its first 4096
+    characters."""
+    encoding = draw(st.sampled_from(["utf-8", "cp1252", "latin-1", "utf-16-le", "shift_jis"]))
+    filler = draw(PAGE_TEXT) * draw(st.sampled_from([1, 50, 120]))
+    refresh = REFRESH.format(draw(st.sampled_from(["refresh", "REFRESH", "Refresh", "x"])))
+    text = draw(st.sampled_from(["{f}{r}", "{r}{f}", "<!-- {r} -->{f}", "{f}{f}{r}"]))
+    body = text.format(f=filler, r=refresh).encode(encoding, "replace")
+    if draw(st.booleans()):
+        body = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe"}.get(encoding, b"") + body
+    headers = {"Content-Type": f"text/html; charset={encoding}"} if draw(st.booleans()) else {}
+    return HtmlResponse("https://x.org/a/", body=body, headers=headers)
+
+
+@PROPERTY
+@given(pages())
+def test_a_page_passed_over_for_a_meta_refresh_has_none_scrapy_would_follow(response):
+    if not may_declare_refresh(response):
+        assert get_meta_refresh(response) == (None, None)
+
+
+def test_a_refresh_far_into_a_page_of_wide_characters_is_still_found():
+    text = "日" * 4000 + REFRESH.format("Refresh")  # the tag starts 12,000 bytes in
+    response = HtmlResponse("https://x.org/a/", body=text.encode(), encoding="utf-8")
+    assert get_meta_refresh(response) == (0.0, "https://x.org/elsewhere/")
+    assert may_declare_refresh(response)
