@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from dataclasses import MISSING
+from functools import cache
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
+from itemadapter.adapter import DataclassAdapter
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
@@ -32,10 +36,33 @@ def plain_value(value: Any) -> Any:
     return ItemAdapter(value).asdict() if ItemAdapter.is_item(value) else value
 
 
+@cache
+def dataclass_fields(item_class: type) -> tuple[str, ...] | None:
+    """The fields of ``item_class`` in order, if ``ItemAdapter`` reads it as a dataclass.
+
+    >>> from crawler.items import ArticleItem
+    >>> dataclass_fields(ArticleItem)[:3], dataclass_fields(dict)
+    (('schema_version', 'id', 'url'), None)
+    """
+    adapter = next((a for a in ItemAdapter.ADAPTER_CLASSES if a.is_item_class(item_class)), None)
+    if adapter is not DataclassAdapter:
+        return None
+    return tuple(field.name for field in dataclasses.fields(item_class))
+
+
 def plain_record(item: Any) -> dict[str, Any]:
     """The same dict as ``ItemAdapter(item).asdict()``: fields in order, nested items and
-    containers copied as plain dicts and lists."""
-    return {name: plain_value(value) for name, value in ItemAdapter(item).items()}
+    containers copied as plain dicts and lists. A dataclass's fields are read as its
+    adapter reads them (each one the item has), without making an adapter and going
+    through it for each field: a third of the time on an article record."""
+    names = dataclass_fields(type(item))
+    if names is None:
+        return {name: plain_value(value) for name, value in ItemAdapter(item).items()}
+    return {
+        name: value if type(value) in JSON_SCALARS else plain_value(value)
+        for name in names
+        if (value := getattr(item, name, MISSING)) is not MISSING
+    }
 
 
 class ArticleOutputPipeline:
