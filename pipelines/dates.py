@@ -31,9 +31,12 @@ class ListingDatePipeline:
     def process_item(self, item: Any) -> Any:
         sites = self.run.sites
         adapter = ItemAdapter(item)
-        keys = []
-        if sites is not None:
-            keys = [sites.listed_key(adapter[f]) for f in ("url", "fetched_url") if adapter.get(f)]
+        # Made only if the record needs a listing's date: most pages give their own.
+        keys = (
+            sites.listed_key(adapter[f])
+            for f in ("url", "fetched_url")
+            if sites is not None and adapter.get(f)
+        )
         # Read per item: a distributed crawl swaps in a shared ledger when it opens.
         source = date_record(item, self.run.dates, keys)
         self.run.dates.sync()  # the dates known when the record is written reach the disk first
