@@ -31,33 +31,66 @@ def article_check() -> Callable[[dict[str, Any]], Any]:
     faster than jsonschema on a valid record. Compiled as draft-07, which has every keyword
     the schema uses; its patterns run on Python's ``re``, as jsonschema's do."""
     schema = {**article_validator().schema, "$schema": "http://json-schema.org/draft-07/schema#"}
-    return fastjsonschema.compile(nullable_as_any_of(schema, schema["$defs"]))
+    return fastjsonschema.compile(nullable_rewritten(schema, schema["$defs"]))
 
 
-def nullable_as_any_of(schema: Any, defs: dict[str, Any]) -> Any:
-    """``schema`` with every ``oneOf: [X, {"type": "null"}]`` whose ``X`` has a type other
-    than null written as ``anyOf``: the same records pass, as no value is both. The
-    compiled ``oneOf`` tries every branch and raises an exception for each that fails
-    (a fifth of a valid record's check); ``anyOf`` stops at the first that passes.
+TYPE_SPECIFIC = frozenset(
+    {
+        "type",
+        "description",
+        "minLength",
+        "pattern",
+        "minimum",
+        "items",
+        "uniqueItems",
+        "properties",
+        "required",
+        "additionalProperties",
+    }
+)
+"""Keywords (and an annotation) that say nothing of a value of another type than theirs:
+``pattern`` passes a number, ``required`` passes a string, and each passes null."""
 
-    >>> nullable_as_any_of({"oneOf": [{"$ref": "#/$defs/d"}, {"type": "null"}]},
-    ...                    {"d": {"type": "string"}})
-    {'anyOf': [{'$ref': '#/$defs/d'}, {'type': 'null'}]}
-    >>> nullable_as_any_of({"oneOf": [{"type": "number"}, {"type": "integer"}]}, {})
+
+def nullable_rewritten(schema: Any, defs: dict[str, Any]) -> Any:
+    """``schema`` with every ``oneOf: [X, {"type": "null"}]`` whose ``X`` (or the definition
+    it refers to) has a type other than null written so that the same records pass with
+    no exception raised inside the check. The compiled ``oneOf`` tries every branch and
+    raises an exception for each that fails, a compiled ``anyOf`` for each it tries
+    before one passes: on a valid record, half the time of its check.
+
+    An ``X`` with a type and only :data:`TYPE_SPECIFIC` keywords takes null among its
+    types; any other ``X`` stays a branch, of ``anyOf`` (no value is both).
+
+    >>> defs = {"d": {"type": "string", "pattern": "^[0-9]+$"}}
+    >>> nullable_rewritten({"oneOf": [{"$ref": "#/$defs/d"}, {"type": "null"}]}, defs)
+    {'type': ['string', 'null'], 'pattern': '^[0-9]+$'}
+    >>> nullable_rewritten({"oneOf": [{"enum": ["a"], "type": "string"}, {"type": "null"}]}, {})
+    {'anyOf': [{'enum': ['a'], 'type': 'string'}, {'type': 'null'}]}
+    >>> nullable_rewritten({"oneOf": [{"type": "number"}, {"type": "integer"}]}, {})
     {'oneOf': [{'type': 'number'}, {'type': 'integer'}]}
     """
     if isinstance(schema, list):
-        return [nullable_as_any_of(item, defs) for item in schema]
+        return [nullable_rewritten(item, defs) for item in schema]
     if not isinstance(schema, dict):
         return schema
-    rewritten = {key: nullable_as_any_of(value, defs) for key, value in schema.items()}
+    rewritten = {key: nullable_rewritten(value, defs) for key, value in schema.items()}
     branches = rewritten.get("oneOf")
     if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
         other = branches[0] if branches[1] == {"type": "null"} else branches[1]
         ref = other.get("$ref", "") if isinstance(other, dict) else ""
-        target = defs.get(ref.removeprefix("#/$defs/"), {}) if ref else other
-        if isinstance(target, dict) and target.get("type") not in (None, "null"):
-            rewritten["anyOf"] = rewritten.pop("oneOf")
+        target = (
+            nullable_rewritten(defs.get(ref.removeprefix("#/$defs/"), {}), defs) if ref else other
+        )
+        if not isinstance(target, dict) or target.get("type") in (None, "null"):
+            return rewritten
+        if (
+            rewritten.keys() == {"oneOf"}
+            and isinstance(target["type"], str)
+            and target.keys() <= TYPE_SPECIFIC
+        ):
+            return {**target, "type": [target["type"], "null"]}
+        rewritten["anyOf"] = rewritten.pop("oneOf")
     return rewritten
 
 

@@ -1,9 +1,11 @@
 """The shortcuts the crawl's process takes give the answers of the long way they skip: a
 URL already canonical, a URL at the site's own origin (every combination of the URL parts
-that matter), a page that cannot declare a meta refresh (generated pages, hypothesis)."""
+that matter), a page that cannot declare a meta refresh (generated pages, hypothesis), the
+compiled schema check (the golden records, each field made null, empty or wrong)."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +22,8 @@ from crawler.discovery.urls import (
     origin_key,
 )
 from crawler.runtime.middlewares import may_declare_refresh
+from pipelines.validate import article_validator, is_valid_article
+from qa.fixtures import FIXTURES
 
 # Same examples on every run (CI must not flake), no example database left in the repo.
 PROPERTY = settings(
@@ -93,3 +97,37 @@ def test_a_refresh_far_into_a_page_of_wide_characters_is_still_found():
     response = HtmlResponse("https://x.org/a/", body=text.encode(), encoding="utf-8")
     assert get_meta_refresh(response) == (0.0, "https://x.org/elsewhere/")
     assert may_declare_refresh(response)
+
+
+def as_crawled(golden: dict[str, Any]) -> dict[str, Any]:
+    """A golden record as the crawl made it: its address and fetch time put back."""
+    fetched_url = golden["fetched_url"].replace("{base_url}", "http://127.0.0.1:8000")
+    return {**golden, "fetched_url": fetched_url, "fetched_at": "2026-01-01T00:00:00Z"}
+
+
+GOLDEN_RECORDS = [
+    as_crawled(json.loads(line))
+    for path in sorted(FIXTURES.glob("*/crawl/expected.jsonl"))
+    for line in path.read_text().splitlines()
+]
+ODD_VALUES = [None, "", " x", "x", "12", "2016-05-21", 0, 3, True, [], ["a", "a"], {}, {"url": 1}]
+
+
+def shapes(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One record of each shape: which fields are null, and whether it has images."""
+    by_shape = {(*(v is None for v in r.values()), bool(r["images"])): r for r in records}
+    return list(by_shape.values())
+
+
+def test_the_compiled_check_passes_exactly_the_records_jsonschema_passes():
+    validator = article_validator()
+    records = [*GOLDEN_RECORDS]
+    for record in shapes(GOLDEN_RECORDS):
+        for field in record:
+            records += [{**record, field: value} for value in ODD_VALUES]
+        for image in record["images"]:
+            records += [{**record, "images": [{**image, key: None}]} for key in image]
+    verdicts = [validator.is_valid(record) for record in records]
+    assert all(verdicts[: len(GOLDEN_RECORDS)])
+    assert len(shapes(GOLDEN_RECORDS)) > 3
+    assert [is_valid_article(record) for record in records] == verdicts
