@@ -19,6 +19,7 @@ from crawler.discovery.urls import (
     SiteAddress,
     _canonical_form,
     _is_canonical,
+    _path_and_query,
     origin_key,
 )
 from crawler.runtime.middlewares import may_declare_refresh
@@ -37,7 +38,8 @@ PROPERTY = settings(
 SCHEMES = ["https", "http", "HTTP", " https", "ftp"]
 HOSTS = ["x.org", "X.org", "www.x.org", "x.org.y", "127.0.0.1", "[::1]", "[::1", ""]
 PORTS = ["", ":", ":0", ":80", ":443", ":080", ":8000", ":65535", ":65536", ":a"]
-PATHS = ["", "/", "/a/b/", "//a", "/a;sid=1/", "/?p=2", "/?", "/#x", "/a b", "/a\t", "/\u00e9 "]
+PATHS = ["", "/", "/a/b/", "//a", "/a;sid=1/", "/?p=2", "/?", "/#x", "/a?#b", "/a#", "/a b"]
+PATHS += ["/a\t", "/\u00e9 "]
 URLS = [f"{s}://{h}{p}{path}" for s in SCHEMES for h in HOSTS for p in PORTS for path in PATHS]
 """Every combination of the parts that decide what a URL's canonical form and origin are."""
 
@@ -63,6 +65,9 @@ def test_a_url_is_on_the_site_exactly_when_its_host_and_port_are_the_sites(publi
     keys = {origin_key(address.public), origin_key(address.served)}
     for url in URLS:
         assert outcome(address.is_on_site, url) == outcome(lambda u: origin_key(u) in keys, url)
+        if outcome(address.is_on_site, url) is True:
+            assert address.to_public(url) == address.public + _path_and_query(url)
+            assert address.to_served(url) == address.served + _path_and_query(url)
 
 
 REFRESH = '<meta http-equiv="{}" content="0; url=/elsewhere/">'

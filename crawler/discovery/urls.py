@@ -215,11 +215,24 @@ class SiteAddress:
 
     def to_served(self, url: str) -> str:
         """The URL to fetch for a link found in a page (public or served origin)."""
-        return self.served + _path_and_query(url) if self.is_on_site(url) else url
+        return self.served + self._tail(url) if self.is_on_site(url) else url
 
     def to_public(self, url: str) -> str:
         """The published URL of a page fetched from the served origin."""
-        return self.public + _path_and_query(url) if self.is_on_site(url) else url
+        return self.public + self._tail(url) if self.is_on_site(url) else url
+
+    def _tail(self, url: str) -> str:
+        """:func:`_path_and_query` of an on-site ``url``; for one that starts with either
+        origin, what follows it when that needs no cleaning, without taking it apart.
+
+        >>> copy = SiteAddress.of("https://x.example", "http://127.0.0.1:8000")
+        >>> copy._tail("http://127.0.0.1:8000/a/?p=2"), copy._tail("https://x.example/a/?")
+        ('/a/?p=2', '/a/')
+        """
+        for prefix in self._prefixes:
+            if url.startswith(prefix) and _is_plain_tail(tail := url[len(prefix) - 1 :]):
+                return tail
+        return _path_and_query(url)
 
     def served_url(self, path: str) -> str:
         return self.served + "/" + path.lstrip("/")
@@ -235,3 +248,23 @@ def origin(url: str) -> str:
 def _path_and_query(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
+def _is_plain_tail(tail: str) -> bool:
+    """Whether :func:`_path_and_query` gives back ``tail`` (a path, query and fragment) as
+    it is: it starts with one ``/`` (Python versions put back a ``//`` differently), has
+    no tab or line break (``urlsplit`` drops them; any character that is not printable
+    takes the long way), and no empty query or fragment (whose ``?`` or ``#`` is dropped).
+
+    >>> _is_plain_tail("/a/b/?p=2#c"), _is_plain_tail("/a/?"), _is_plain_tail("/a?#c")
+    (True, False, False)
+    >>> _is_plain_tail("//a/"), _is_plain_tail("/a\\tb/")
+    (False, False)
+    """
+    return (
+        tail[:1] == "/"
+        and tail[1:2] != "/"
+        and tail.isprintable()
+        and not tail.endswith(("?", "#"))
+        and "?#" not in tail
+    )
