@@ -322,13 +322,15 @@ def may_declare_refresh(response: TextResponse) -> bool:
     return b"refresh" in body[: 3 + 4 * META_REFRESH_SCAN_CHARS].lower()
 
 
-class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):  # type: ignore[misc]
+class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):
     """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted; a page
     that cannot declare a refresh (:func:`may_declare_refresh`) is handed on as Scrapy's
     middleware would hand it on, without decoding and scanning it first: that was a
     tenth of a millisecond of the crawl's process per page."""
 
-    def process_response(self, request: Request, response: Response) -> Request | Response:
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
         if isinstance(response, HtmlResponse) and not may_declare_refresh(response):
             return response
         return super().process_response(request, response)
