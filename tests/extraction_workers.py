@@ -4,8 +4,9 @@
 
 ``aawsat_failing``: the ``aawsat`` spider, but a worker process of the extraction pool
 kills itself (SIGKILL, as the OOM killer would) at its :data:`PAGES_BEFORE_DYING`-th
-article page, once per crawl (the file named by :data:`KILL_MARKER` says it happened), and
-the extraction of :data:`BROKEN_ARTICLE` raises in whichever process reads it.
+article page, once per crawl (the file named by :data:`KILL_MARKER` says it happened), the
+extraction of :data:`BROKEN_ARTICLE` raises in whichever process reads it, and so does the
+reading of the listing :data:`BROKEN_LISTING` (a profile's bug).
 """
 
 from __future__ import annotations
@@ -17,13 +18,15 @@ from dataclasses import replace
 from pathlib import Path
 
 from crawler.items import ArticleItem
-from crawler.sites.aawsat import PROFILE, AawsatArticlePage
+from crawler.sites.aawsat import PROFILE, AawsatArticlePage, AawsatListingPage
+from crawler.sites.base import ListingEntry
 from crawler.spiders.aawsat import AawsatSpider
 
 KILL_MARKER = "EXTRACTION_WORKERS_KILL_MARKER"
 """Environment variable: a file that does not exist yet; the worker that dies creates it."""
 PAGES_BEFORE_DYING = 5
 BROKEN_ARTICLE = "/salma-idrissi/profiles/the-glassblowers-of-hebron/"
+BROKEN_LISTING = "/tag/jordan/"
 
 _pages_read = 0
 
@@ -42,6 +45,13 @@ class FailingArticlePage(AawsatArticlePage):
         return super().to_item()
 
 
+class FailingListingPage(AawsatListingPage):
+    def entries(self) -> list[ListingEntry]:
+        if self.public_url.endswith(BROKEN_LISTING):
+            raise ValueError("listing broken on purpose")
+        return super().entries()
+
+
 class FailingWorkerSpider(AawsatSpider):
     name = "aawsat_failing"
-    profile = replace(PROFILE, article_page=FailingArticlePage)
+    profile = replace(PROFILE, article_page=FailingArticlePage, listing_page=FailingListingPage)

@@ -1,10 +1,12 @@
-"""Article pages read in worker processes (crawler/runtime/extraction_pool.py): the same
-corpus and stats as in the crawl's process, faults survived, no process left behind."""
+"""Article and listing pages read in worker processes (crawler/runtime/extraction_pool.py):
+the same corpus and stats as in the crawl's process, faults survived, no process left
+behind."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import time
 import uuid
 from collections.abc import Iterator
@@ -14,9 +16,11 @@ from pathlib import Path
 import pytest
 
 from crawler.reporting import stats_keys
+from crawler.sites.aawsat import classify_url
+from crawler.sites.base import UrlKind
 from qa.fixtures import FIXTURES, CrawlResult, golden_crawl_lines, golden_stats, run_crawl
 from tests.conftest import serve_mirror
-from tests.extraction_workers import BROKEN_ARTICLE, KILL_MARKER
+from tests.extraction_workers import BROKEN_ARTICLE, BROKEN_LISTING, KILL_MARKER
 
 MIRROR = FIXTURES / "aawsat" / "site"
 EXPECTED_JSONL = FIXTURES / "aawsat" / "crawl" / "expected.jsonl"
@@ -27,6 +31,8 @@ POOL_FROM_THE_FIRST_PAGE = (
     "-s",
     "ARCHIVE_EXTRACTION_POOL_AFTER=0",
 )
+CRAWLED_OK = re.compile(r"DEBUG: Crawled \(200\) <GET (\S+)>")
+"""Scrapy's line for each page downloaded whole (at ``LOG_LEVEL=DEBUG``)."""
 RUN_MARKER = "EXTRACTION_POOL_TEST_RUN"
 """Environment variable set for one crawl: every process it starts inherits it."""
 
@@ -61,14 +67,20 @@ def processes_with(marker: str) -> list[int]:
 
 @pytest.fixture(scope="module")
 def pool_crawl(mirror_server, tmp_path_factory) -> tuple[CrawlResult, str, list[int]]:
-    """The fixture crawl with every article page read in a worker process, and the
-    processes it started that are still alive once it has exited."""
+    """The fixture crawl with every article and listing page read in a worker process
+    (logged at DEBUG, to tell which pages it read), and the processes it started that are
+    still alive once it has exited."""
     serve_mirror(mirror_server, MIRROR)
     base_url = mirror_server.url_for("/")
     marker = f"{RUN_MARKER}={uuid.uuid4().hex}"
     with environment(**dict([marker.split("=")])):
         result = run_crawl(
-            "aawsat", base_url, tmp_path_factory.mktemp("pool"), *POOL_FROM_THE_FIRST_PAGE
+            "aawsat",
+            base_url,
+            tmp_path_factory.mktemp("pool"),
+            *POOL_FROM_THE_FIRST_PAGE,
+            "-s",
+            "LOG_LEVEL=DEBUG",
         )
     assert result.returncode == 0, result.log[-4000:]
     left = processes_with(marker)
@@ -92,9 +104,18 @@ def test_workers_give_the_golden_stats(pool_crawl):
 def test_every_article_page_was_read_in_a_worker(pool_crawl):
     result, _, _ = pool_crawl
     stats = result.report["stats"]
-    assert stats[stats_keys.EXTRACTION_POOL_PAGES] == stats[stats_keys.ARTICLES_EXTRACTED]
+    assert stats[stats_keys.EXTRACTION_POOL_ARTICLE_PAGES] == stats[stats_keys.ARTICLES_EXTRACTED]
     assert stats[stats_keys.EXTRACTION_POOL_CPU_SECONDS] > 0
     assert stats[stats_keys.EXTRACTION_POOL_PEAK_RSS_BYTES] > 0
+
+
+def test_every_listing_page_was_read_in_a_worker(pool_crawl):
+    result, _, _ = pool_crawl
+    listings = [
+        url for url in CRAWLED_OK.findall(result.log) if classify_url(url) is UrlKind.LISTING
+    ]
+    assert len(listings) > 50  # home, categories, tags, authors, months and their pages
+    assert result.report["stats"][stats_keys.EXTRACTION_POOL_LISTING_PAGES] == len(listings)
 
 
 def test_no_process_is_left_after_the_crawl(pool_crawl):
@@ -108,7 +129,8 @@ def test_a_small_crawl_starts_no_worker(mirror_server, tmp_path):
         "aawsat", mirror_server.url_for("/"), tmp_path, "-s", "ARCHIVE_EXTRACTION_PROCESSES=1"
     )
     assert result.returncode == 0, result.log[-4000:]
-    assert stats_keys.EXTRACTION_POOL_PAGES not in result.report["stats"]
+    assert stats_keys.EXTRACTION_POOL_ARTICLE_PAGES not in result.report["stats"]
+    assert stats_keys.EXTRACTION_POOL_LISTING_PAGES not in result.report["stats"]
     assert "worker process" not in result.log
 
 
@@ -117,7 +139,8 @@ def test_a_killed_worker_and_a_failed_extraction_lose_only_the_failed_article(
 ):
     """A worker killed mid-crawl: its pages are read again, every article is emitted; an
     extraction error in a worker is counted and logged with its traceback, as in the
-    crawl's process."""
+    crawl's process; a listing whose reading raises fails its own callback only, as in
+    the crawl's process."""
     serve_mirror(mirror_server, MIRROR)
     base_url = mirror_server.url_for("/")
     with environment(**{KILL_MARKER: str(tmp_path / "killed")}):
@@ -145,3 +168,7 @@ def test_a_killed_worker_and_a_failed_extraction_lose_only_the_failed_article(
     assert len(failed) == 2
     assert failed[1].startswith("Traceback (most recent call last):\n")
     assert "ValueError: broken on purpose" in failed[1].split("\n20")[0]
+    spider_errors = result.spider_errors
+    assert len(spider_errors) == 1
+    assert f"<GET {base_url.rstrip('/')}{BROKEN_LISTING}>" in spider_errors[0]
+    assert "ValueError: listing broken on purpose" in result.log

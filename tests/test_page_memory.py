@@ -5,12 +5,14 @@ dead pages (crawler/runtime/extraction_pool.py: ``drop_parsed_page``)."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from scrapy.http import HtmlResponse
+from scrapy.utils.asyncgen import collect_asyncgen
 from scrapy.utils.test import get_crawler
 
 from crawler.runtime.extraction_pool import ArticleJob, read_article
@@ -60,4 +62,6 @@ def test_a_listing_page_read_is_freed_with_its_response():
     spider = AawsatSpider.from_crawler(crawler, base_url=BASE_URL + "/")
     crawler.spider = spider
     crawler.stats.open_spider()
-    assert freed_after(lambda response: list(spider.parse_listing(response)), LISTING)
+    assert freed_after(
+        lambda response: asyncio.run(collect_asyncgen(spider.parse_listing(response))), LISTING
+    )

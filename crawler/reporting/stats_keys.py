@@ -123,10 +123,12 @@ RESUME_LISTING_DATES_UNREADABLE_LINES = "resume/listing_dates_unreadable_lines"
 RESUME_LISTING_DATES_WRITE_FAILED = "resume/listing_dates_write_failed"
 
 # -- the extraction pool (crawler/runtime/extraction_pool.py) ------------------------
-EXTRACTION_POOL_PAGES = "extraction_pool/pages"
+EXTRACTION_POOL_ARTICLE_PAGES = "extraction_pool/article_pages"
 """Article pages read in a worker process."""
+EXTRACTION_POOL_LISTING_PAGES = "extraction_pool/listing_pages"
+"""Listing pages read in a worker process."""
 EXTRACTION_POOL_READ_IN_CRAWL_BEHIND = "extraction_pool/read_in_crawl_behind"
-"""Article pages read in the crawl's process while the pool was up, because the workers
+"""Article and listing pages read in the crawl's process while the pool was up, because the workers
 were behind."""
 EXTRACTION_POOL_CPU_SECONDS = "extraction_pool/cpu_seconds"
 """CPU the worker processes spent (their own: the crawl's process is not in it)."""

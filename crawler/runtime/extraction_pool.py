@@ -1,31 +1,34 @@
-"""Article pages read in worker processes: a crawl's second core.
+"""Article and listing pages read in worker processes: a crawl's second core.
 
 Scrapy runs a crawl in one process, so a crawl uses one core however many the machine
-has, and reading an article page (parsing its HTML, the profile's ``article_page(...)``,
-``not_article_reason()`` and ``to_item()``, the bot-wall check, the page's link targets)
-is most of what an archive crawl's process spends. With
-``ARCHIVE_EXTRACTION_PROCESSES`` = N > 0 (``crawler/settings.py``), :class:`ArticleReader`
-reads article pages in N worker processes while the crawl's process downloads, follows
+has, and reading a page (parsing its HTML; for an article page the profile's
+``article_page(...)``, ``not_article_reason()`` and ``to_item()`` and the bot-wall check;
+for a listing page the profile's ``listing_page(...)`` entries and older page; for both
+the page's link targets) is most of what an archive crawl's process spends. With
+``ARCHIVE_EXTRACTION_PROCESSES`` = N > 0 (``crawler/settings.py``), :class:`PageReader`
+reads those pages in N worker processes while the crawl's process downloads, follows
 links, keeps the coverage ledger and stats and runs the pipelines.
 
-- **What crosses.** The worker function (:func:`read_in_worker`) is pure: it gets the
-  profile's article page class (pickled by name), the page's URLs, status, headers, body,
-  response class and encoding (:class:`ArticleTask`), and returns a small
+- **What crosses.** The worker function (:func:`read_in_worker`) is pure: it gets a job
+  (:class:`ArticleJob` or :class:`ListingJob`: the profile's page class, pickled by name,
+  and the page's published URL), the page's URL, status, headers, body, response class
+  and encoding (:class:`PageTask`), and returns the job's small reading.
   :class:`ArticleReading`: why the page is not an article, the bot-wall vendor where the
   spider checks for one, the record or the traceback of its extraction error, and the
-  page's link ``href`` values with its base URL. Everything else (the ledger, stats,
-  link following through the spider's caches, sitemap-first) stays in the crawl's
-  process, so a page gives the same records, stats and requests in either. What the
-  worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in the crawl's
-  process.
-- **When it starts.** Lazily: only after ``ARCHIVE_EXTRACTION_POOL_AFTER`` article pages
-  were read in the crawl's process, so small crawls (and the test suite) never start a
-  process. It starts with the ``forkserver`` method: a fresh interpreter that imports the
-  extraction code once and forks each worker from it, never a fork of the crawl's
-  process (whose Twisted reactor and threads a fork would copy). Starting takes about
+  page's link ``href`` values with its base URL. :class:`ListingReading`: the listed
+  posts and their days, the older page, and the page's links. Everything else (the
+  ledger, stats, traps, link following through the spider's caches, sitemap-first)
+  stays in the crawl's process, so a page gives the same records, stats and requests in
+  either. What the worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in
+  the crawl's process.
+- **When it starts.** Lazily: only after ``ARCHIVE_EXTRACTION_POOL_AFTER`` pages (article
+  and listing pages) were read in the crawl's process, so small crawls (and the test
+  suite) never start a process. It starts with the ``forkserver`` method: a fresh
+  interpreter that imports the extraction code once and forks each worker from it, never
+  a fork of the crawl's process (whose Twisted reactor and threads a fork would copy). Starting takes about
   0.3 s of the other core and 0.03 s of the crawl's (a restart: 10 ms); meanwhile pages
   are still read in the crawl's process. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the
-  pool starts at the first article page, and every page is read in it (for tests and
+  pool starts at the first page, and every page is read in it (for tests and
   measurements).
 - **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
   the crawl's process about 0.3 ms whatever its size (the executor's threads, locks and
@@ -38,9 +41,11 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   never makes a crawl wait on it. Pages arrive in bursts (16 connections), so a shorter
   queue would have the crawl's process, the busier one, read pages the worker had time
   for.
-- **Faults.** An extraction error in a worker is counted and logged as in the crawl's
-  process (``articles/dropped/extraction_error`` and the traceback). A worker that dies
-  (killed, out of memory) breaks the pool: that is logged once and counted
+- **Faults.** An article's extraction error in a worker is counted and logged as in the
+  crawl's process (``articles/dropped/extraction_error`` and the traceback); a page
+  whose reading raised in a worker (a listing profile's bug) is read again in the
+  crawl's process, where it raises in the spider's callback as without a pool. A worker
+  that dies (killed, out of memory) breaks the pool: that is logged once and counted
   (``faults/extraction_worker_lost``), a new pool is started, and every page the dead one
   held is read again in it. A page that breaks a second pool is read in the crawl's
   process, as without a pool.
@@ -69,9 +74,10 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
-from typing import Self
+from typing import Any, ClassVar, Protocol, Self, TypeVar, cast
 
 from lxml import etree
 from scrapy import signals
@@ -81,10 +87,11 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 from scrapy.utils.response import get_base_url
 
+from crawler.discovery.daterange import iso_day
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
-from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage
+from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, ListingPage
 
 logger = logging.getLogger(__name__)
 
@@ -157,16 +164,13 @@ class ArticleReading:
     """The traceback of the extraction error, when it failed."""
     links: PageLinks | None
     """The page's links, when asked for."""
-    logs: list[logging.LogRecord] = field(default_factory=list)
-    """What the worker logged while reading the page (none in the crawl's process)."""
-    usage: WorkerUsage | None = None
-    """The worker's usage after reading the page (None in the crawl's process)."""
 
 
 @dataclass(frozen=True)
 class ArticleJob:
     """How to read an article page (pickled with it when a worker reads it)."""
 
+    POOL_STAT: ClassVar[str] = stats_keys.EXTRACTION_POOL_ARTICLE_PAGES
     page_class: type[ArticlePage]
     """The site profile's ``article_page`` (pickled by name)."""
     public_url: str
@@ -175,6 +179,9 @@ class ArticleJob:
     """Whether the spider follows the page's links."""
     extract_unsure: bool
     """Whether a page that only looks unlike an article is extracted all the same."""
+
+    def read(self, response: TextResponse) -> ArticleReading:
+        return read_article(self, response)
 
 
 def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
@@ -215,10 +222,64 @@ def drop_parsed_page(response: TextResponse) -> None:
 
 
 @dataclass(frozen=True)
-class ArticleTask:
-    """An article page as it crosses to a worker: what :func:`read_article` needs."""
+class ListingReading:
+    """What a listing page says, as the spider needs it."""
 
-    job: ArticleJob
+    entries: list[ListingEntry]
+    """The posts it lists, newest first (``entries()``)."""
+    days: list[date | None]
+    """Each entry's publication day, when its listed date is one (``iso_day``)."""
+    older_page_url: str | None
+    """The next page towards older posts (``older_page_url()``)."""
+    links: PageLinks
+
+
+@dataclass(frozen=True)
+class ListingJob:
+    """How to read a listing page (pickled with it when a worker reads it)."""
+
+    POOL_STAT: ClassVar[str] = stats_keys.EXTRACTION_POOL_LISTING_PAGES
+    page_class: type[ListingPage]
+    """The site profile's ``listing_page`` (pickled by name)."""
+    public_url: str
+    """The page's published URL."""
+
+    def read(self, response: TextResponse) -> ListingReading:
+        """The profile's reading of the listing, and the page's links."""
+        listing = self.page_class(response, self.public_url)
+        entries = listing.entries()
+        reading = ListingReading(
+            entries,
+            [iso_day(entry.published) for entry in entries],
+            listing.older_page_url(),
+            PageLinks.of(response),
+        )
+        drop_parsed_page(response)
+        return reading
+
+
+Reading_co = TypeVar("Reading_co", covariant=True)
+
+
+class PageJob(Protocol[Reading_co]):
+    """How to read a page of one kind: :class:`ArticleJob`, :class:`ListingJob`."""
+
+    POOL_STAT: ClassVar[str]
+    """The stat that counts the pages of this kind read in a worker."""
+
+    @property
+    def page_class(self) -> type:
+        """The profile's page class (its module is imported once, by the forkserver)."""
+
+    def read(self, response: TextResponse) -> Reading_co:
+        """The page's reading: pure, the same in any process."""
+
+
+@dataclass(frozen=True)
+class PageTask:
+    """A page as it crosses to a worker: its job and what it reads the page from."""
+
+    job: PageJob[object]
     response_class: type[TextResponse]
     url: str
     status: int
@@ -227,7 +288,7 @@ class ArticleTask:
     encoding: str
 
     @classmethod
-    def of(cls, job: ArticleJob, response: TextResponse) -> ArticleTask:
+    def of(cls, job: PageJob[object], response: TextResponse) -> PageTask:
         return cls(
             job,
             type(response),
@@ -284,14 +345,30 @@ def worker_usage() -> WorkerUsage:
     return WorkerUsage.now()
 
 
-def read_in_worker(tasks: list[ArticleTask]) -> list[ArticleReading]:
-    """:func:`read_article` of each page, in a worker process, with what it logged and
-    the worker's usage."""
+@dataclass(frozen=True)
+class WorkerReading:
+    """A page's reading as a worker sends it back."""
+
+    reading: object | None
+    """What the page's job read (:meth:`PageJob.read`); None when reading it raised."""
+    logs: list[logging.LogRecord]
+    """What the worker logged while reading the page."""
+    usage: WorkerUsage
+    """The worker's usage after reading the page."""
+
+
+def read_in_worker(tasks: list[PageTask]) -> list[WorkerReading]:
+    """Each page's reading, in a worker process, with what it logged and the worker's
+    usage."""
     readings = []
     for task in tasks:
         with _worker_logs.capturing() as logs:
-            reading = read_article(task.job, task.response())
-        readings.append(replace(reading, logs=list(logs), usage=WorkerUsage.now()))
+            try:
+                reading = task.job.read(task.response())
+            except Exception:  # noqa: BLE001 (read again in the crawl's process, it raises there)
+                # Not the batch's exception: the other pages of the batch were read.
+                reading = None
+        readings.append(WorkerReading(reading, list(logs), WorkerUsage.now()))
     return readings
 
 
@@ -299,20 +376,20 @@ def read_in_worker(tasks: list[ArticleTask]) -> list[ArticleReading]:
 class _Waiting:
     """A page waiting for its reading from the pool."""
 
-    task: ArticleTask
-    reading: asyncio.Future[ArticleReading | None]
+    task: PageTask
+    reading: asyncio.Future[WorkerReading | None]
     """None: the page broke :data:`POOL_TRIES` pools; it is to be read in the crawl's process."""
     tries: int = 0
 
 
-def _settle(waiting: _Waiting, reading: ArticleReading | None) -> None:
+def _settle(waiting: _Waiting, reading: WorkerReading | None) -> None:
     if not waiting.reading.done():  # not cancelled meanwhile
         waiting.reading.set_result(reading)
 
 
-class ArticleReader:
-    """Reads the crawl's article pages: in its own process, or in a pool of worker
-    processes once the crawl is big enough (see the module docstring)."""
+class PageReader:
+    """Reads the crawl's article and listing pages: in its own process, or in a pool of
+    worker processes once the crawl is big enough (see the module docstring)."""
 
     def __init__(self, crawler: Crawler, processes: int, start_after: int, log_level: str) -> None:
         self.crawler = crawler
@@ -320,7 +397,7 @@ class ArticleReader:
         self.start_after = start_after
         self.log_level = log_level
         self.pages = 0
-        """Article pages asked for so far."""
+        """Pages asked for so far."""
         self.pool: ProcessPoolExecutor | None = None
         self._ready: Future[WorkerUsage] | None = None
         self._usage: dict[int, WorkerUsage] = {}
@@ -348,8 +425,8 @@ class ArticleReader:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
-    async def read(self, job: ArticleJob, response: TextResponse) -> ArticleReading:
-        """The page's reading (:func:`read_article`), from a worker once the pool is up."""
+    async def read(self, job: PageJob[Reading_co], response: TextResponse) -> Reading_co:
+        """The page's reading (``job.read(response)``), from a worker once the pool is up."""
         self.pages += 1
         if self.processes and self.pool is None and self.pages > self.start_after:
             if is_asyncio_reactor_installed():
@@ -357,7 +434,7 @@ class ArticleReader:
             else:
                 logger.warning(
                     "ARCHIVE_EXTRACTION_PROCESSES needs Twisted's asyncio reactor (Scrapy's "
-                    "default): article pages are read in the crawl's process"
+                    "default): pages are read in the crawl's process"
                 )
                 self.processes = 0
         every_page = self.start_after == 0
@@ -372,15 +449,16 @@ class ArticleReader:
             # nothing else to do.
             if self._ready is not None and self._ready.done():
                 self.stats.inc_value(stats_keys.EXTRACTION_POOL_READ_IN_CRAWL_BEHIND)
-            return read_article(job, response)
-        task = ArticleTask.of(job, response)
+            return job.read(response)
+        task = PageTask.of(job, response)
         waiting = _Waiting(task, asyncio.get_running_loop().create_future())
         self._waiting.append(waiting)
         self._send()
         reading = await waiting.reading
-        if reading is None:
-            return read_article(job, response)
-        return reading
+        if reading is None or reading.reading is None:
+            # Broke the pools, or raised: read here, where it raises as without a pool.
+            return job.read(response)
+        return cast(Reading_co, reading.reading)
 
     def _send(self) -> None:
         """Send the waiting pages to the workers that have no batch."""
@@ -401,14 +479,14 @@ class ArticleReader:
         self,
         pool: ProcessPoolExecutor,
         batch: list[_Waiting],
-        done: Future[list[ArticleReading]],
+        done: Future[list[WorkerReading]],
     ) -> None:
         """A batch's readings are back, or its worker died."""
         self._batches -= 1
         error = done.exception()
         if error is None:
             for waiting, reading in zip(batch, done.result(), strict=True):
-                self._took(reading)
+                self._took(waiting.task.job, reading)
                 _settle(waiting, reading)
         elif isinstance(error, BrokenProcessPool):
             self._restart(pool)
@@ -430,7 +508,7 @@ class ArticleReader:
             initargs=(self.log_level,),
         )
 
-    def _start(self, page_class: type[ArticlePage]) -> None:
+    def _start(self, page_class: type) -> None:
         # The forkserver imports these once; each worker is a fork of it.
         multiprocessing.get_context(START_METHOD).set_forkserver_preload(
             [__name__, page_class.__module__]
@@ -438,7 +516,7 @@ class ArticleReader:
         self.pool = self._new_pool()
         self._ready = self.pool.submit(worker_usage)
         logger.info(
-            "Reading article pages in %d worker process(es) from article page %d on "
+            "Reading article and listing pages in %d worker process(es) from page %d on "
             "(ARCHIVE_EXTRACTION_PROCESSES)",
             self.processes,
             self.pages,
@@ -457,12 +535,13 @@ class ArticleReader:
         broken.shutdown(wait=False)
         self.pool = self._new_pool()
 
-    def _took(self, reading: ArticleReading) -> None:
-        self.stats.inc_value(stats_keys.EXTRACTION_POOL_PAGES)
+    def _took(self, job: PageJob[Any], reading: WorkerReading) -> None:
+        self._usage[reading.usage.pid] = reading.usage
+        if reading.reading is None:  # read again in the crawl's process, logging again
+            return
+        self.stats.inc_value(job.POOL_STAT)
         for record in reading.logs:
             logging.getLogger(record.name).handle(record)
-        if reading.usage is not None:
-            self._usage[reading.usage.pid] = reading.usage
 
     def close(self) -> None:
         """Stop the workers (each finishes its page first) and count what they spent."""
@@ -481,8 +560,10 @@ class ArticleReader:
             stats_keys.EXTRACTION_POOL_PEAK_RSS_BYTES, sum(u.peak_rss_bytes for u in usages)
         )
         logger.info(
-            "Extraction pool stopped (in %.3f s): %d article pages read in it, in %d batches",
+            "Extraction pool stopped (in %.3f s): %d article and %d listing pages read in "
+            "it, in %d batches",
             time.monotonic() - started,
-            self.stats.get_value(stats_keys.EXTRACTION_POOL_PAGES, 0),
+            self.stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES, 0),
+            self.stats.get_value(stats_keys.EXTRACTION_POOL_LISTING_PAGES, 0),
             self.sent_batches,
         )

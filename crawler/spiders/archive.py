@@ -52,9 +52,10 @@ from crawler.runtime.bot_walls import BotWall
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.extraction_pool import (
     ArticleJob,
-    ArticleReader,
+    ListingJob,
+    ListingReading,
     PageLinks,
-    drop_parsed_page,
+    PageReader,
     read_article,
 )
 from crawler.runtime.incremental import ArticleState
@@ -211,8 +212,8 @@ class ArchiveSpider(Spider):
     # A class attribute of each site's spider; `scrapy crawl archive` sets it per run.
     profile: SiteProfile
     traps: TrapRules
-    reader: ArticleReader
-    """Reads article pages, in this process or in worker processes
+    reader: PageReader
+    """Reads article and listing pages, in this process or in worker processes
     (``crawler/runtime/extraction_pool.py``)."""
 
     def __init__(
@@ -280,7 +281,7 @@ class ArchiveSpider(Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         spider.traps = TrapRules(crawler)
-        spider.reader = ArticleReader.from_crawler(crawler)
+        spider.reader = PageReader.from_crawler(crawler)
         if spider.discovery_mode == "sitemap-first":
             if crawler.settings.get("DISTRIBUTED_REDIS_URL"):
                 raise UsageError(
@@ -584,12 +585,21 @@ class ArchiveSpider(Spider):
 
     # -- listings ---------------------------------------------------------------------
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
+        """A listing page: read (parsed, its posts and links listed) by the reader, in this
+        process or a worker; what it means for the crawl is decided here."""
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value(stats_keys.PAGES_NOT_HTML)
             return
-        listing = self.profile.listing_page(response, self.address.to_public(response.url))
-        entries = listing.entries()
+        job = ListingJob(self.profile.listing_page, self.address.to_public(response.url))
+        for request in self._listing_requests(response, await self.reader.read(job, response)):
+            yield request
+
+    def _listing_requests(self, response: Response, listing: ListingReading) -> Iterator[Request]:
+        """What the listing page read as ``listing`` leads to: its posts, its older page
+        (unless every post predates ``-a since``), its links and the date archives its
+        posts open."""
+        entries = listing.entries
         year, month_number = self.profile.archive_period(response.url) or (0, None)
         month = (year, month_number) if month_number is not None else None  # a month archive
         handled = set()
@@ -601,20 +611,15 @@ class ArchiveSpider(Spider):
             handled.add(self.sites.served_key(entry.url))
             if request is not None and not self._already_scheduled(request):
                 yield request
-        older = listing.older_page_url()
-        if (
-            older
-            and not self.date_range.is_open
-            and self.date_range.all_before([iso_day(e.published) for e in entries])
-        ):
+        older = listing.older_page_url
+        if older and not self.date_range.is_open and self.date_range.all_before(listing.days):
             self.crawler.stats.inc_value(stats_keys.DATE_RANGE_PAGINATION_STOPPED)
             logger.info(
                 "Every post on %s predates -a since: not following older pages", response.url
             )
             handled.add(self.sites.served_key(older))
         posts = set(handled)
-        links = list(self._follow_links(PageLinks.of(response), skip=handled, articles=posts))
-        drop_parsed_page(response)
+        links = list(self._follow_links(listing.links, skip=handled, articles=posts))
         chain = listing_chain(response.url)
         meta = response.request.meta if response.request is not None else {}
         ends = self.traps.pagination_ends(response.url, meta, posts)
@@ -624,7 +629,7 @@ class ArchiveSpider(Spider):
                     continue
                 request.meta[LISTING_POSTS] = fingerprints(posts)
             yield request
-        yield from self._open_date_archives(iso_day(entry.published) for entry in entries)
+        yield from self._open_date_archives(listing.days)
 
     def _open_date_archives(self, days: Iterable[date | None]) -> Iterator[Request]:
         """Requests for the date archives that posts published on ``days`` open."""
