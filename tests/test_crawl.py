@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import sys
 import pytest
 from scrapy import Request, signals
 from scrapy.http import HtmlResponse
+from scrapy.utils.asyncgen import collect_asyncgen
 from scrapy.utils.test import get_crawler
 
 from crawler.reporting import stats_keys
@@ -116,6 +118,12 @@ def test_the_archive_spider_names_the_known_profiles_when_asked_for_another(tmp_
     assert "unknown site profile 'nytimes'; known profiles: aawsat" in result.log
 
 
+def listing_requests(spider: AawsatSpider, page: HtmlResponse) -> list[Request]:
+    """What the spider's listing callback yields for ``page`` (read in this process: no
+    extraction pool is started outside a crawl)."""
+    return asyncio.run(collect_asyncgen(spider.parse_listing(page)))
+
+
 def test_a_link_to_a_page_already_scheduled_is_counted_as_a_duplicate_not_yielded():
     crawler = get_crawler(AawsatSpider, settings_dict={"ARCHIVE_COVERAGE_DIR": ""})
     spider = AawsatSpider.from_crawler(crawler, base_url="http://127.0.0.1:8000/")
@@ -133,7 +141,7 @@ def test_a_link_to_a_page_already_scheduled_is_counted_as_a_duplicate_not_yielde
     retry = Request("http://127.0.0.1:8000/category/news/", dont_filter=True)
     crawler.signals.send_catch_log(signals.request_scheduled, request=retry)
 
-    yielded = [request.url for request in spider.parse_listing(page)]
+    yielded = [request.url for request in listing_requests(spider, page)]
 
     assert yielded == [
         "http://127.0.0.1:8000/amir-taheri/opinion/a-post/",
@@ -156,7 +164,7 @@ def test_links_met_again_are_decided_once_and_a_relative_link_per_page():
             body="".join(f'<a href="{link}">x</a>' for link in links).encode(),
             encoding="utf-8",
         )
-        requests = list(spider.parse_listing(page))
+        requests = listing_requests(spider, page)
         for request in requests:
             crawler.signals.send_catch_log(signals.request_scheduled, request=request)
         return [request.url for request in requests]

@@ -171,6 +171,7 @@ class ArticleJob:
     """How to read an article page (pickled with it when a worker reads it)."""
 
     POOL_STAT: ClassVar[str] = stats_keys.EXTRACTION_POOL_ARTICLE_PAGES
+    AHEAD: ClassVar[bool] = False
     page_class: type[ArticlePage]
     """The site profile's ``article_page`` (pickled by name)."""
     public_url: str
@@ -239,6 +240,7 @@ class ListingJob:
     """How to read a listing page (pickled with it when a worker reads it)."""
 
     POOL_STAT: ClassVar[str] = stats_keys.EXTRACTION_POOL_LISTING_PAGES
+    AHEAD: ClassVar[bool] = True
     page_class: type[ListingPage]
     """The site profile's ``listing_page`` (pickled by name)."""
     public_url: str
@@ -266,6 +268,10 @@ class PageJob(Protocol[Reading_co]):
 
     POOL_STAT: ClassVar[str]
     """The stat that counts the pages of this kind read in a worker."""
+    AHEAD: ClassVar[bool]
+    """Whether its pages go to a worker ahead of the others waiting: what a listing's
+    reading leads to is more pages to fetch (its posts, its older page: a section's pages
+    are read one after another), an article's is a record."""
 
     @property
     def page_class(self) -> type:
@@ -402,6 +408,8 @@ class PageReader:
         self._ready: Future[WorkerUsage] | None = None
         self._usage: dict[int, WorkerUsage] = {}
         self._waiting: deque[_Waiting] = deque()
+        self._ahead: deque[_Waiting] = deque()
+        """Pages waiting ahead of :attr:`_waiting` (``AHEAD`` jobs)."""
         self._batches = 0
         self.sent_batches = 0
         """Batches sent to the pool so far."""
@@ -443,7 +451,7 @@ class PageReader:
         if (
             self._ready is None
             or not self._ready.done()
-            or (len(self._waiting) >= BEHIND_PAGES and not every_page)
+            or (len(self._ahead) + len(self._waiting) >= BEHIND_PAGES and not every_page)
         ):
             # Not started, starting, or behind: read it here rather than wait with
             # nothing else to do.
@@ -452,7 +460,7 @@ class PageReader:
             return job.read(response)
         task = PageTask.of(job, response)
         waiting = _Waiting(task, asyncio.get_running_loop().create_future())
-        self._waiting.append(waiting)
+        (self._ahead if job.AHEAD else self._waiting).append(waiting)
         self._send()
         reading = await waiting.reading
         if reading is None or reading.reading is None:
@@ -464,8 +472,11 @@ class PageReader:
         """Send the waiting pages to the workers that have no batch."""
         pool, loop = self.pool, asyncio.get_running_loop()
         assert pool is not None
-        while self._waiting and self._batches < self.processes * BATCHES_PER_WORKER:
-            batch = [self._waiting.popleft() for _ in range(min(BATCH_PAGES, len(self._waiting)))]
+        slots = self.processes * BATCHES_PER_WORKER
+        while self._batches < slots and (self._ahead or self._waiting):
+            batch: list[_Waiting] = []
+            while len(batch) < BATCH_PAGES and (self._ahead or self._waiting):
+                batch.append((self._ahead or self._waiting).popleft())
             for waiting in batch:
                 waiting.tries += 1
             self._batches += 1
