@@ -69,6 +69,7 @@ import os
 import resource
 import time
 import traceback
+from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -77,7 +78,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
-from typing import Any, ClassVar, Protocol, Self, TypeVar, cast
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 from lxml import etree
 from scrapy import signals
@@ -166,16 +167,37 @@ class ArticleReading:
     """The page's links, when asked for."""
 
 
-@dataclass(frozen=True)
-class ArticleJob:
-    """How to read an article page (pickled with it when a worker reads it)."""
+Page = TypeVar("Page", ArticlePage, ListingPage)
+Reading_co = TypeVar("Reading_co", covariant=True)
 
-    POOL_STAT: ClassVar[str] = stats_keys.EXTRACTION_POOL_ARTICLE_PAGES
+
+@dataclass(frozen=True)
+class PageJob(ABC, Generic[Page, Reading_co]):
+    """How to read a page of one kind (pickled with it when a worker reads it):
+    :class:`ArticleJob`, :class:`ListingJob`."""
+
+    POOL_STAT: ClassVar[str]
+    """The stat that counts the pages of this kind read in a worker."""
     AHEAD: ClassVar[bool] = False
-    page_class: type[ArticlePage]
-    """The site profile's ``article_page`` (pickled by name)."""
+    """Whether its pages go to a worker ahead of the others waiting: what a listing's
+    reading leads to is more pages to fetch (its posts, its older page: a section's pages
+    are read one after another), an article's is a record."""
+    page_class: type[Page]
+    """The site profile's page class for it (pickled by name; the forkserver imports its
+    module)."""
     public_url: str
     """The page's published URL."""
+
+    @abstractmethod
+    def read(self, response: TextResponse) -> Reading_co:
+        """The page's reading: pure, the same in any process."""
+
+
+@dataclass(frozen=True)
+class ArticleJob(PageJob[ArticlePage, ArticleReading]):
+    """How to read an article page (``article_page``)."""
+
+    POOL_STAT = stats_keys.EXTRACTION_POOL_ARTICLE_PAGES
     links: bool
     """Whether the spider follows the page's links."""
     extract_unsure: bool
@@ -236,15 +258,11 @@ class ListingReading:
 
 
 @dataclass(frozen=True)
-class ListingJob:
-    """How to read a listing page (pickled with it when a worker reads it)."""
+class ListingJob(PageJob[ListingPage, ListingReading]):
+    """How to read a listing page (``listing_page``)."""
 
-    POOL_STAT: ClassVar[str] = stats_keys.EXTRACTION_POOL_LISTING_PAGES
-    AHEAD: ClassVar[bool] = True
-    page_class: type[ListingPage]
-    """The site profile's ``listing_page`` (pickled by name)."""
-    public_url: str
-    """The page's published URL."""
+    POOL_STAT = stats_keys.EXTRACTION_POOL_LISTING_PAGES
+    AHEAD = True
 
     def read(self, response: TextResponse) -> ListingReading:
         """The profile's reading of the listing, and the page's links."""
@@ -260,32 +278,11 @@ class ListingJob:
         return reading
 
 
-Reading_co = TypeVar("Reading_co", covariant=True)
-
-
-class PageJob(Protocol[Reading_co]):
-    """How to read a page of one kind: :class:`ArticleJob`, :class:`ListingJob`."""
-
-    POOL_STAT: ClassVar[str]
-    """The stat that counts the pages of this kind read in a worker."""
-    AHEAD: ClassVar[bool]
-    """Whether its pages go to a worker ahead of the others waiting: what a listing's
-    reading leads to is more pages to fetch (its posts, its older page: a section's pages
-    are read one after another), an article's is a record."""
-
-    @property
-    def page_class(self) -> type:
-        """The profile's page class (its module is imported once, by the forkserver)."""
-
-    def read(self, response: TextResponse) -> Reading_co:
-        """The page's reading: pure, the same in any process."""
-
-
 @dataclass(frozen=True)
 class PageTask:
     """A page as it crosses to a worker: its job and what it reads the page from."""
 
-    job: PageJob[object]
+    job: PageJob[Any, object]
     response_class: type[TextResponse]
     url: str
     status: int
@@ -294,7 +291,7 @@ class PageTask:
     encoding: str
 
     @classmethod
-    def of(cls, job: PageJob[object], response: TextResponse) -> PageTask:
+    def of(cls, job: PageJob[Any, object], response: TextResponse) -> PageTask:
         return cls(
             job,
             type(response),
@@ -433,7 +430,7 @@ class PageReader:
         assert self.crawler.stats is not None
         return self.crawler.stats
 
-    async def read(self, job: PageJob[Reading_co], response: TextResponse) -> Reading_co:
+    async def read(self, job: PageJob[Any, Reading_co], response: TextResponse) -> Reading_co:
         """The page's reading (``job.read(response)``), from a worker once the pool is up."""
         self.pages += 1
         if self.processes and self.pool is None and self.pages > self.start_after:
@@ -546,7 +543,7 @@ class PageReader:
         broken.shutdown(wait=False)
         self.pool = self._new_pool()
 
-    def _took(self, job: PageJob[Any], reading: WorkerReading) -> None:
+    def _took(self, job: PageJob[Any, object], reading: WorkerReading) -> None:
         self._usage[reading.usage.pid] = reading.usage
         if reading.reading is None:  # read again in the crawl's process, logging again
             return
