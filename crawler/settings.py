@@ -18,6 +18,7 @@ from crawler.reporting.coverage_report import CoverageReport
 from crawler.reporting.logformatter import ArticleLogFormatter
 from crawler.reporting.progress import CrawlProgress
 from crawler.reporting.run_report import RunReport
+from crawler.runtime.collector import CollectorSettings
 from crawler.runtime.date_join import ListingDateResolution
 from crawler.runtime.distributed import DistributedCrawl
 from crawler.runtime.exit_status import ExitStatus
@@ -162,6 +163,10 @@ ADDONS: dict[type, int] = {ResumeEachOutput: 10}
 # Exit status (crawler/runtime/exit_status.py): failures counted, exit non-zero on any.
 # Every local output is checked writable and locked before the first request.
 EXTENSIONS |= {ExitStatus: 0, OutputLock: 50}
+# Python's cyclic garbage collector, set for a long crawl when the engine starts
+# (crawler/runtime/collector.py): start-up objects frozen, the youngest generation
+# collected every ARCHIVE_GC_THRESHOLD new objects (Python: 700; 0 keeps Python's).
+EXTENSIONS |= {CollectorSettings: 0}
 
 # Logging: drops name the page and reason, not the whole record.
 LOG_FORMATTER = ArticleLogFormatter
@@ -175,6 +180,7 @@ REMOTE_CONTROL_ENABLED = False
 
 # Archive crawler (our own settings)
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off
+ARCHIVE_GC_THRESHOLD = 10_000  # see Extensions above
 ARCHIVE_CONTACT_URL = None  # URL named in the User-Agent (see Identity above)
 ARCHIVE_LISTING_PATTERN_BUDGET = 20_000  # listing pages per URL pattern (spider traps: last resort)
 ARCHIVE_PROGRESS_INTERVAL = 30  # seconds between progress lines; 0 = none

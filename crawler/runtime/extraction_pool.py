@@ -92,6 +92,7 @@ from crawler.discovery.daterange import iso_day
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
+from crawler.runtime.collector import set_collector
 from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, ListingPage
 
 logger = logging.getLogger(__name__)
@@ -336,11 +337,14 @@ class _CapturedLogs(logging.Handler):
 _worker_logs = _CapturedLogs()
 
 
-def start_worker(log_level: str) -> None:
-    """Initializer of a worker process: log to :data:`_worker_logs` at ``log_level``."""
+def start_worker(log_level: str, gc_threshold: int) -> None:
+    """Initializer of a worker process: log to :data:`_worker_logs` at ``log_level``; the
+    garbage collector set as in the crawl's process (``crawler/runtime/collector.py``)."""
     root = logging.getLogger()
     root.handlers = [_worker_logs]
     root.setLevel(log_level)
+    if gc_threshold > 0:
+        set_collector(gc_threshold)
 
 
 def worker_usage() -> WorkerUsage:
@@ -513,7 +517,7 @@ class PageReader:
             self.processes,
             multiprocessing.get_context(START_METHOD),
             initializer=start_worker,
-            initargs=(self.log_level,),
+            initargs=(self.log_level, self.crawler.settings.getint("ARCHIVE_GC_THRESHOLD")),
         )
 
     def _start(self, page_class: type) -> None:
