@@ -832,23 +832,26 @@ class ArchiveSpider(Spider):
         # only: a link to a page already scheduled is dropped before any Request is built.
         by_url_only = self.run.article_state is None and self.date_range.is_open
         filtered = 0
+        # Hundreds of links a page, most of them met before: names looked up once.
+        link_targets, scheduled = self.link_targets, self.scheduled
+        settled = self.sitemap_first.settled if self.sitemap_first is not None else None
         for href in links.hrefs:
             try:
-                target = self.link_targets[href]
+                target = link_targets[href]
             except KeyError:
                 url = urljoin(links.base_url, href)
                 target = self._link_target(url)
                 noise = ("?" in url or ";" in url) and url_noise(url)
                 if not noise:
-                    self.link_targets[href] = target
+                    link_targets[href] = target
                 elif target is None or target[0] not in seen:  # counted each time it is met
                     self.traps.noise_stripped(url, noise)
             if target is None or target[0] in seen:
                 continue
             served, kind = target
-            if self.sitemap_first is not None and self.sitemap_first.settled(served):
+            if settled is not None and settled(served):
                 continue
-            if by_url_only and served in self.scheduled:
+            if by_url_only and served in scheduled:
                 seen.add(served)
                 if articles is not None and kind is UrlKind.ARTICLE:
                     articles.add(served)
