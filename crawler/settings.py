@@ -192,8 +192,9 @@ ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
 # Article and listing pages read (parsed, extracted) in worker processes, on cores the
 # crawl's own process leaves idle (crawler/runtime/extraction_pool.py); 0 = in the
 # crawl's process. Default: 1 on a machine with 2 cores or more, else 0. The pool starts
-# only after ARCHIVE_EXTRACTION_POOL_AFTER pages (0: at the first one), so small crawls
-# never start a process (the bundled fixture archive is 96 pages: 33 article pages).
+# once ARCHIVE_EXTRACTION_POOL_AFTER pages were read, or more wait to be fetched (0: at
+# the first page), so small crawls never start a process (the bundled fixture archive
+# is 96 pages: 33 article pages).
 ARCHIVE_EXTRACTION_PROCESSES = default_processes()
 ARCHIVE_EXTRACTION_POOL_AFTER = 150
 

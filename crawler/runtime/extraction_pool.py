@@ -21,9 +21,10 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   stays in the crawl's process, so a page gives the same records, stats and requests in
   either. What the worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in
   the crawl's process.
-- **When it starts.** Lazily: only after ``ARCHIVE_EXTRACTION_POOL_AFTER`` pages (article
-  and listing pages) were read in the crawl's process, so small crawls (and the test
-  suite) never start a process. It starts with the ``forkserver`` method: a fresh
+- **When it starts.** Lazily: once ``ARCHIVE_EXTRACTION_POOL_AFTER`` pages (article and
+  listing pages) were read in the crawl's process, or as many more wait in the scheduler
+  to be fetched (a sitemap that names a thousand posts tells at once that a crawl is
+  big), so small crawls (and the test suite) never start a process. It starts with the ``forkserver`` method: a fresh
   interpreter that imports the extraction code once and forks each worker from it, never
   a fork of the crawl's process (whose Twisted reactor and threads a fork would copy). Starting takes about
   0.3 s of the other core and 0.03 s of the crawl's (a restart: 10 ms); meanwhile pages
@@ -71,7 +72,7 @@ import time
 import traceback
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -437,7 +438,7 @@ class PageReader:
     async def read(self, job: PageJob[Any, Reading_co], response: TextResponse) -> Reading_co:
         """The page's reading (``job.read(response)``), from a worker once the pool is up."""
         self.pages += 1
-        if self.processes and self.pool is None and self.pages > self.start_after:
+        if self.processes and self.pool is None and self._crawl_is_big():
             if is_asyncio_reactor_installed():
                 self._start(job.page_class)
             else:
@@ -468,6 +469,14 @@ class PageReader:
             # Broke the pools, or raised: read here, where it raises as without a pool.
             return job.read(response)
         return cast(Reading_co, reading.reading)
+
+    def _crawl_is_big(self) -> bool:
+        """Whether the crawl read ``start_after`` pages, or has more waiting to be fetched
+        (a sitemap that names a thousand posts tells at once)."""
+        if self.pages > self.start_after:
+            return True
+        scheduler = self.crawler.engine.scheduler if self.crawler.engine is not None else None
+        return isinstance(scheduler, Sized) and len(scheduler) > self.start_after
 
     def _send(self) -> None:
         """Send the waiting pages to the workers that have no batch."""
