@@ -12,10 +12,14 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
+from scrapy.crawler import Crawler
 
 from crawler.reporting import stats_keys
+from crawler.runtime.extraction_pool import PageReader
 from crawler.sites.aawsat import classify_url
 from crawler.sites.base import UrlKind
 from qa.fixtures import FIXTURES, CrawlResult, golden_crawl_lines, golden_stats, run_crawl
@@ -172,3 +176,17 @@ def test_a_killed_worker_and_a_failed_extraction_lose_only_the_failed_article(
     assert len(spider_errors) == 1
     assert f"<GET {base_url.rstrip('/')}{BROKEN_LISTING}>" in spider_errors[0]
     assert "ValueError: listing broken on purpose" in result.log
+
+
+@pytest.mark.parametrize(
+    ("pages_read", "waiting", "big"),
+    [(0, 0, False), (150, 150, False), (151, 0, True), (0, 151, True), (3, 1000, True)],
+)
+def test_the_pool_starts_once_as_many_pages_were_read_or_wait(pages_read, waiting, big):
+    """A sitemap that names a thousand posts says at once that a crawl is big; a small
+    crawl (the fixture's scheduler holds a handful at a time) starts no process."""
+    scheduler = [None] * waiting  # what counts is its length, as Scrapy's scheduler's
+    crawler = SimpleNamespace(engine=SimpleNamespace(scheduler=scheduler))
+    reader = PageReader(cast(Crawler, crawler), processes=1, start_after=150, log_level="INFO")
+    reader.pages = pages_read
+    assert reader._crawl_is_big() is big
