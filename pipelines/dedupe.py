@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -52,6 +53,7 @@ class DedupeArticlePipeline:
                 DropReason.DUPLICATE_CONTENT,
                 f"{url} has the same text as {self.content_hashes[digest]}",
             )
+        url = sys.intern(url)  # the coverage ledger's key object, for most records
         self.urls.add(url)
         self.content_hashes[digest] = url
         return item

@@ -17,6 +17,7 @@ redirect from one site to another.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -93,8 +94,10 @@ def served_key(address: SiteAddress, url: str) -> str:
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def public_key(address: SiteAddress, url: str) -> str:
-    """Canonical form of the published URL of ``url``."""
-    return canonicalize_url(address.to_public(url))
+    """Canonical form of the published URL of ``url``: one string object for equal keys
+    (``sys.intern``), as the coverage ledger, the listing dates and the duplicate check
+    each keep every article's, for the whole crawl."""
+    return sys.intern(canonicalize_url(address.to_public(url)))
 
 
 @dataclass(frozen=True)
