@@ -1,7 +1,9 @@
 """The shortcuts the crawl's process takes give the answers of the long way they skip: a
 URL already canonical, a URL at the site's own origin (every combination of the URL parts
 that matter), a page that cannot declare a meta refresh (generated pages, hypothesis), the
-compiled schema check (the golden records, each field made null, empty or wrong)."""
+compiled schema check (the golden records, each field made null, empty or wrong), the
+check for bytes invalid in a page's encoding (fixture pages and generated pages in several
+encodings, some with a bad byte, against a strict decode)."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ from crawler.discovery.urls import (
     _path_and_query,
     origin_key,
 )
-from crawler.runtime.middlewares import may_declare_refresh
+from crawler.runtime.middlewares import UTF8_CHECK_BYTES, may_declare_refresh, text_decodes_cleanly
 from pipelines.validate import article_validator, is_valid_article
 from qa.fixtures import FIXTURES
 
@@ -136,3 +138,55 @@ def test_the_compiled_check_passes_exactly_the_records_jsonschema_passes():
     assert all(verdicts[: len(GOLDEN_RECORDS)])
     assert len(shapes(GOLDEN_RECORDS)) > 3
     assert [is_valid_article(record) for record in records] == verdicts
+
+
+def decodes_strictly(response: HtmlResponse) -> bool:
+    """The long way :func:`text_decodes_cleanly` skips: the whole body decoded, strictly."""
+    try:
+        response.body.decode(response.encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+BAD_BYTES = [b"\xff", b"\xc3", b"\x81", b"\xed\xa0\x80", b"\xe2\x80", b"\x00\xd8"]
+"""Bytes invalid in some encodings: never in UTF-8, a cut sequence, undefined in cp1252, a
+UTF-8 surrogate, half a character, a lone UTF-16 surrogate."""
+
+
+@st.composite
+def encoded_pages(draw: st.DrawFn) -> HtmlResponse:
+    """A page in some encoding, its charset in the header, in the page or neither, as long
+    as several of the slices :func:`is_utf8` checks; perhaps a bad byte put in anywhere,
+    around a slice's end most often."""
+    encoding = draw(st.sampled_from(["utf-8", "cp1252", "latin-1", "utf-16-le", "shift_jis"]))
+    size = draw(st.sampled_from([0, 1, 3, 9000, 20000]))
+    text = draw(PAGE_TEXT) * size + draw(st.text(min_size=1, max_size=20))
+    declared = draw(st.sampled_from(["header", "meta", "none"]))
+    meta = f'<meta charset="{encoding}">' if declared == "meta" else ""
+    body = (meta + text).encode(encoding, "replace")
+    if draw(st.booleans()):
+        ends = [UTF8_CHECK_BYTES * n + d for n in (1, 2) for d in (-2, -1, 0, 1)]
+        at = draw(st.sampled_from([*ends, len(body) // 2, len(body)]))
+        body = body[:at] + draw(st.sampled_from(BAD_BYTES)) + body[at:]
+    headers = {"Content-Type": f"text/html; charset={encoding}"} if declared == "header" else {}
+    return HtmlResponse("https://x.org/a/", body=body, headers=headers)
+
+
+@PROPERTY
+@given(encoded_pages())
+def test_a_page_is_taken_as_cleanly_decoded_exactly_when_a_strict_decode_succeeds(response):
+    assert text_decodes_cleanly(response) == decodes_strictly(response)
+
+
+FIXTURE_PAGES = sorted(FIXTURES.glob("**/*.html"))
+
+
+@pytest.mark.parametrize("bad", [b"", *BAD_BYTES])
+def test_each_fixture_page_with_or_without_a_bad_byte_is_judged_as_a_strict_decode_judges(bad):
+    assert len(FIXTURE_PAGES) > 100
+    for path in FIXTURE_PAGES:
+        page = path.read_bytes()
+        for at in {len(page) // 2, min(len(page), UTF8_CHECK_BYTES - 1)}:
+            response = HtmlResponse(f"https://x.org/{path.name}", body=page[:at] + bad + page[at:])
+            assert text_decodes_cleanly(response) == decodes_strictly(response), path

@@ -546,23 +546,44 @@ def is_blank(body: bytes) -> bool:
     return not body or body.isspace()
 
 
+UTF8_CHECK_BYTES = 16384
+"""Bytes of a page decoded at a time to check that it is UTF-8 (:func:`is_utf8`): a
+slice's text stays in the processor's cache, and only slices holding a character
+beyond Latin-1 are made of two-byte characters. (Measured on the realistic archive's
+55 KB pages: 7 µs, against 12 µs for one ``bytes.decode`` and 25 µs for
+``response.text``; 4 KB slices: 9 µs, 64 KB: 12 µs.)"""
+
+
+def is_utf8(body: bytes) -> bool:
+    """Whether ``body`` is valid UTF-8, the answer of a strict ``body.decode("utf-8")``,
+    without building the page's text: it is decoded a slice at a time, a character cut
+    by a slice's end carried to the next, and each slice's text dropped.
+
+    >>> is_utf8(b"caf\\xc3\\xa9 " * 9000), is_utf8(b"caf\\xc3 " * 9000), is_utf8(b"")
+    (True, False, True)
+    """
+    view = memoryview(body)
+    start = 0
+    try:
+        while start < len(body):
+            stop = start + UTF8_CHECK_BYTES
+            start += codecs.utf_8_decode(view[start:stop], "strict", stop >= len(body))[1]
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def text_decodes_cleanly(response: TextResponse) -> bool:
-    """Whether the body is valid in ``response.encoding``, read from ``response.text`` when
-    that is the body decoded in that very encoding (no byte order mark, which Scrapy
-    would follow; not UTF-16 or UTF-32, which it reads big-endian): Scrapy replaces an
-    invalid byte with U+FFFD, so a text without one was decoded cleanly. The text is
-    Scrapy's own, made once for the spider (the meta-refresh middleware already read
-    it); a page with a U+FFFD, which may be a character of the page, is decoded again,
-    strictly."""
-    encoding = response.encoding
-    if (
-        encoding not in {"utf-16", "utf-32"}
-        and http_content_type_encoding(f"charset={encoding}") == encoding
-        and read_bom(response.body)[0] is None
-        and "\ufffd" not in response.text
-    ):
+    """Whether the body is valid in ``response.encoding`` (a strict decode succeeds),
+    without making the page's text: the crawl's process does not need it when a worker
+    reads the page. ASCII bytes are valid in UTF-8 and cp1252 (the names w3lib resolves
+    them to); UTF-8 is checked by :func:`is_utf8`; any other encoding is decoded."""
+    body, encoding = response.body, response.encoding
+    if encoding in ASCII_BYTE_ENCODINGS and body.isascii():
         return True
-    return decodes_cleanly(response.body, encoding)
+    if encoding == "utf-8":
+        return is_utf8(body)
+    return decodes_cleanly(body, encoding)
 
 
 def header_charset(response: TextResponse) -> str | None:
