@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -17,6 +18,7 @@ from crawler.extraction.processors import (
     word_count,
 )
 from crawler.sites.aawsat import strip_site_suffix
+from qa.fixtures import FIXTURES
 
 
 @pytest.mark.parametrize(
@@ -202,13 +204,33 @@ def test_word_count_counts_tokens_with_letters_or_digits():
     assert word_count("") == 0
 
 
+def words_the_long_way(text: str) -> int:
+    return len([t for t in re.split(r"\s+", text) if re.search(r"\w", t)])
+
+
 @given(st.text(alphabet=st.sampled_from(list("ab1_ .,—-’\u00a0\t\n\u200bé\u0301\u2003"))))
 def test_word_count_is_the_number_of_tokens_holding_a_word_character(text):
-    assert word_count(text) == len([t for t in re.split(r"\s+", text) if re.search(r"\w", t)])
+    assert word_count(text) == words_the_long_way(text)
 
 
-@given(st.text())
-def test_normalize_text_collapses_every_unicode_space(text):
-    clean = normalize_text(text)
-    assert clean is None or (clean == clean.strip() and "  " not in clean)
-    assert clean is None or not any(c.isspace() and c != " " for c in clean)
+TOKENS = ["a", "1", "—", "...", "日本語", "مرحبا", "«»", "x—y", "\u0301", "\u200b", "(", "_"]
+SPACES = [" ", " ", " ", "\n\n", "\n\n", "  ", "\n", "\n\n\n", "\u00a0", "\u3000", "\t", " \n\n"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(SPACES), st.sampled_from(TOKENS)), max_size=30))
+def test_word_count_of_paragraphs_of_any_script_and_any_spacing_is_the_long_way(parts):
+    text = "".join(space + token for space, token in parts)
+    assert word_count(text) == words_the_long_way(text)
+    assert word_count(text[1:]) == words_the_long_way(text[1:])
+
+
+def test_word_count_of_every_golden_record_is_its_count_and_the_long_way():
+    records = [
+        json.loads(line)
+        for path in sorted(FIXTURES.glob("*/crawl/expected.jsonl"))
+        for line in path.read_text().splitlines()
+    ]
+    assert len(records) > 40
+    for record in records:
+        assert word_count(record["body"]) == record["word_count"]
+        assert record["word_count"] == words_the_long_way(record["body"])
