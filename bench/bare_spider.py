@@ -12,11 +12,12 @@ up in a plain set of the absolute ``href`` strings already seen before any other
 and a ``Request`` is yielded only for a URL not seen before: repeats never reach Scrapy's
 spider middlewares and duplicate filter. Links are read with one compiled XPath over the parsed
 page (no ``Selector`` per link). Like our spider it obeys robots.txt and uses 16
-connections, no delay.
+connections, no delay, and sets Python's garbage collector as ours does.
 """
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -27,6 +28,7 @@ from scrapy.http import Response, TextResponse
 
 PUBLIC_ORIGIN = "https://eng-archive.aawsat.com"
 LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
+GC_THRESHOLD = 10_000  # ours: ARCHIVE_GC_THRESHOLD
 
 
 class BareSpider(Spider):
@@ -51,6 +53,11 @@ class BareSpider(Spider):
         self.seen_urls: set[str] = set()
 
     async def start(self) -> Any:
+        # The garbage collector set as ours sets it (crawler/runtime/collector.py): any
+        # spider could, and with Python's defaults this one was ~6% slower.
+        gc.freeze()
+        _, middle, oldest = gc.get_threshold()
+        gc.set_threshold(GC_THRESHOLD, middle, oldest)
         yield Request(self.base_url + "/")
 
     def parse(self, response: Response) -> Iterator[Request]:

@@ -10,8 +10,8 @@ earlier, lighter one with ``--light``), serves it with nginx on loopback
 (default: all three), alternating, each crawl a fresh ``scrapy`` process:
 
 - ``bare``: ``bench/bare_spider.py``, the fastest fair bare spider: Scrapy's defaults
-  but ``CONCURRENT_ITEMS`` (16, as ours: Scrapy's 100 cost both ~1.5 ms CPU per page),
-  follows every on-site page link, looks each up in a plain set before it yields a
+  but ``CONCURRENT_ITEMS`` (16, as ours: Scrapy's 100 cost both ~1.5 ms CPU per page)
+  and the garbage collector set as ours sets it, follows every on-site page link, looks each up in a plain set before it yields a
   request, extracts nothing;
 - ``ours``: ``scrapy crawl aawsat -a base_url=...`` with the project's settings, except
   ``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False CONCURRENT_REQUESTS_PER_DOMAIN=16``
