@@ -12,7 +12,8 @@ up in a plain set of the absolute ``href`` strings already seen before any other
 and a ``Request`` is yielded only for a URL not seen before: repeats never reach Scrapy's
 spider middlewares and duplicate filter. Links are read with one compiled XPath over the parsed
 page (no ``Selector`` per link). Like our spider it obeys robots.txt and uses 16
-connections, no delay, and sets Python's garbage collector as ours does.
+connections, no delay, sets Python's garbage collector as ours does and, as ours does,
+lets a parsed page go with its response.
 """
 
 from __future__ import annotations
@@ -64,7 +65,11 @@ class BareSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         seen_hrefs, seen_urls = self.seen_hrefs, self.seen_urls
-        for href in LINK_HREFS(response.selector.root):
+        hrefs = LINK_HREFS(response.selector.root)
+        # Freed with the response, as ours frees a page (drop_parsed_page): the cached
+        # selector refers back to the response, a cycle only the cyclic collector frees.
+        response._cached_selector = None
+        for href in hrefs:
             if href in seen_hrefs:
                 continue
             if href.startswith(("http://", "https://")):  # a relative one means one per page
