@@ -22,13 +22,19 @@ from crawler.reporting import stats_keys
 from crawler.runtime.extraction_pool import PageReader
 from crawler.sites.aawsat import classify_url
 from crawler.sites.base import UrlKind
-from qa.fixtures import FIXTURES, CrawlResult, golden_crawl_lines, golden_stats, run_crawl
+from qa.fixtures import (
+    FIXTURES,
+    CrawlResult,
+    crawl_golden_files,
+    golden_crawl_lines,
+    golden_stats,
+    run_crawl,
+)
 from tests.conftest import serve_mirror
 from tests.extraction_workers import BROKEN_ARTICLE, BROKEN_LISTING, KILL_MARKER
 
 MIRROR = FIXTURES / "aawsat" / "site"
-EXPECTED_JSONL = FIXTURES / "aawsat" / "crawl" / "expected.jsonl"
-EXPECTED_STATS = FIXTURES / "aawsat" / "crawl" / "expected-stats.json"
+EXPECTED_JSONL, EXPECTED_STATS = crawl_golden_files("aawsat")
 POOL_FROM_THE_FIRST_PAGE = (
     "-s",
     "ARCHIVE_EXTRACTION_PROCESSES=1",

@@ -24,11 +24,12 @@ links, keeps the coverage ledger and stats and runs the pipelines.
 - **When it starts.** Lazily: once ``ARCHIVE_EXTRACTION_POOL_AFTER`` pages (article and
   listing pages) were read in the crawl's process, or as many more wait in the scheduler
   to be fetched (a sitemap that names a thousand posts tells at once that a crawl is
-  big), so small crawls (and the test suite) never start a process. It starts with the ``forkserver`` method: a fresh
-  interpreter that imports the extraction code once and forks each worker from it, never
-  a fork of the crawl's process (whose Twisted reactor and threads a fork would copy). Starting takes about
-  0.3 s of the other core and 0.03 s of the crawl's (a restart: 10 ms); meanwhile pages
-  are still read in the crawl's process. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the
+  big), so small crawls (and the test suite) never start a process. It starts with the
+  ``forkserver`` method: a fresh interpreter that imports the extraction code once and
+  forks each worker from it, never a fork of the crawl's process (whose Twisted reactor
+  and threads a fork would copy). Starting takes about 0.3 s of the other core and 0.03 s
+  of the crawl's (a restart: 10 ms); meanwhile pages are still read in the crawl's
+  process. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the
   pool starts at the first page, and every page is read in it (for tests and
   measurements).
 - **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
@@ -51,7 +52,7 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   held is read again in it. A page that breaks a second pool is read in the crawl's
   process, as without a pool.
 - **Costs.** Sending a page and its reading between processes costs the crawl's process
-  about 0.2 ms a page; the workers' CPU time and peak memory are counted
+  about 0.1 ms a page, in batches; the workers' CPU time and peak memory are counted
   (``extraction_pool/cpu_seconds``, ``extraction_pool/peak_rss_bytes``) so benchmarks
   charge the crawl for them (``bench/stats.py``).
 - **Caveats.** It needs Twisted's asyncio reactor (Scrapy's default); under another the
@@ -106,8 +107,7 @@ POOL_TRIES = 2
 """Pools a page is sent to before it is read in the crawl's process: a page that kills
 every worker that reads it must not restart pools for ever."""
 BATCH_PAGES = 8
-"""Pages sent to a worker at once, at most; as many waiting means the workers are behind.
-(Measured on the realistic archive's pages: the crawl's process spends 0.25-0.5 ms per page
+"""Pages sent to a worker at once, at most. (Measured on the realistic archive's pages: the crawl's process spends 0.25-0.5 ms per page
 sent alone, 0.1 ms per page in batches of 8.)"""
 BATCHES_PER_WORKER = 2
 """Batches sent to each worker and not back yet, at most: one it reads, one ready next.
@@ -479,7 +479,8 @@ class PageReader:
         return isinstance(scheduler, Sized) and len(scheduler) > self.start_after
 
     def _send(self) -> None:
-        """Send the waiting pages to the workers that have no batch."""
+        """Send the waiting pages, in batches, while the workers hold fewer than
+        :data:`BATCHES_PER_WORKER` each."""
         pool, loop = self.pool, asyncio.get_running_loop()
         assert pool is not None
         slots = self.processes * BATCHES_PER_WORKER
