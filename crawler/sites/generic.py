@@ -44,6 +44,7 @@ from crawler.sites.base import (
     ListingPage,
     SiteProfile,
     UrlKind,
+    attributes_first,
     css_query,
     css_text,
     first_nonempty,
@@ -98,8 +99,15 @@ CHROME_LINES = re.compile(
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
 # Embeds and widgets trafilatura would otherwise keep as text, and the attribution line
-# under a quote (not a paragraph of the story); trafilatura takes XPaths.
-PRUNE_XPATHS = [css2xpath(css) for css in (*WORDPRESS_WIDGETS, "blockquote cite")]
+# under a quote (not a paragraph of the story); trafilatura takes XPaths, and runs each
+# on the whole page in every mode, so each walks the class attributes, not every element
+# (:func:`attributes_first`: the same nodes in the same order).
+PRUNE_XPATHS = [
+    attributes_first(css2xpath(css)) for css in (*WORDPRESS_WIDGETS, "blockquote cite")
+]
+# What trafilatura's body extraction sets on its Document (comments off, no target
+# language); every other field is the page's metadata, the same in every mode.
+BODY_FIELDS = ("body", "raw_text", "text")
 # trafilatura's output tree: text blocks, and the containers that hold them.
 TEXT_BLOCKS = frozenset({"p", "head", "item", "quote", "cell", "code"})
 CONTAINERS = frozenset({"list", "table", "row", "div", "body"})
@@ -190,6 +198,21 @@ def adds_more_prose(kept: list[str], candidate: list[str]) -> bool:
     return added > kept_words
 
 
+def with_body_of(metadata: Document, body: Document) -> Document:
+    """``metadata``'s Document with ``body``'s extracted text: what trafilatura returns
+    with metadata in ``body``'s mode, without reading the metadata (its own parse and the
+    date search) again. The metadata does not depend on the mode: it is read from the
+    page before, and apart from, the body.
+
+    >>> merged = with_body_of(Document(title="T", text="precise"), Document(text="default"))
+    >>> merged.title, merged.text
+    ('T', 'default')
+    """
+    return Document.from_dict(
+        {**metadata.as_dict(), **{field: getattr(body, field) for field in BODY_FIELDS}}
+    )
+
+
 def element_kind(element: etree._Element) -> tuple[str, str | None, str, str | None]:
     """An element's tag and class, and its parent's: what repeats when a page splits one
     text into parts."""
@@ -263,11 +286,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         precise = self._trafilatura(favor_precision=True)
         kept_words = len((precise.text or "").split()) if precise is not None else 0
         if kept_words < MIN_WORDS:
-            return self._trafilatura(favor_precision=False) or precise
+            return self._default_mode(precise) or precise
         page_words = sum(len(text.split()) for _, text in self._page_paragraphs)
         if kept_words >= PRECISION_KEEPS * page_words:
             return precise
-        default = self._trafilatura(favor_precision=False)
+        default = self._default_mode(precise)
         if (
             default is not None
             and precise is not None
@@ -281,13 +304,21 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """Every ``<p>`` of the page with its text: the prose a body can come from."""
         return [(element, "".join(element.itertext())) for element in self.root.iter("p")]
 
-    def _trafilatura(self, favor_precision: bool) -> Document | None:
+    def _default_mode(self, precise: Document | None) -> Document | None:
+        """trafilatura's default mode: its body with the metadata precision mode already
+        read (:func:`with_body_of`), unless precision mode found no document."""
+        if precise is None:
+            return self._trafilatura(favor_precision=False)
+        default = self._trafilatura(favor_precision=False, with_metadata=False)
+        return with_body_of(precise, default) if default is not None else None
+
+    def _trafilatura(self, favor_precision: bool, with_metadata: bool = True) -> Document | None:
         document = trafilatura.bare_extraction(
             self.response.text,
             url=self.public_url,
             include_comments=False,
             favor_precision=favor_precision,
-            with_metadata=True,
+            with_metadata=with_metadata,
             prune_xpath=PRUNE_XPATHS,
         )
         return document if isinstance(document, Document) else None  # a dict only if as_dict
@@ -359,7 +390,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _site_zones(self) -> list[tzinfo]:
-        dates = [*self._published_signals(), *self._modified_signals(), *TIME_DATETIMES(self.root)]
+        dates = [*self._published_signals, *self._modified_signals(), *TIME_DATETIMES(self.root)]
         hosts = [urlsplit(url).hostname for url in self._own_urls]
         locales = [self.metadata.first("og:locale"), self.metadata.language]
         return site_zones([d for d in dates if d], hosts, locales)
@@ -388,13 +419,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _published(self) -> tuple[str, str | None] | None:
-        return self._first_date(self._published_signals(), self._shown_day)
+        return self._first_date(self._published_signals, self._shown_day)
 
     @cached_property
     def _modified(self) -> tuple[str, str | None] | None:
         return self._first_date(self._modified_signals(), None)
 
+    @cached_property
     def _published_signals(self) -> list[str | None]:
+        """Read once: the site's zone and the publication date both start from them."""
         return [
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
