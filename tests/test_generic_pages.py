@@ -7,9 +7,11 @@ from __future__ import annotations
 import gzip
 
 import pytest
+import trafilatura
+from lxml import etree
 from scrapy.http import HtmlResponse
 
-from crawler.sites.generic import GenericArticlePage
+from crawler.sites.generic import PRUNE_XPATHS, GenericArticlePage
 from qa.corpus_crawl import corpus
 
 BENCHMARK = corpus("article-extraction")
@@ -81,6 +83,34 @@ def test_default_text_is_taken_when_precision_keeps_almost_nothing():
     extracted, truth = benchmark_page("f8ff621a0b")
     body = extracted.to_item().body or ""
     assert len(body.split()) > 0.9 * len(truth.split())
+
+
+@pytest.mark.parametrize("page_id", ["f8ff621a0b", "fde930b018"])
+def test_each_mode_reads_what_trafilatura_reads_with_metadata(page_id):
+    # The default mode reuses the metadata precision mode read: its document must be
+    # trafilatura's own in that mode, metadata and text alike.
+    extracted, _ = benchmark_page(page_id)
+    for favor_precision in (True, False):
+        alone = trafilatura.bare_extraction(
+            extracted.response.text,
+            url=extracted.public_url,
+            include_comments=False,
+            favor_precision=favor_precision,
+            with_metadata=True,
+            prune_xpath=PRUNE_XPATHS,
+        )
+        assert isinstance(alone, trafilatura.settings.Document)
+        ours = extracted._precise if favor_precision else extracted._default
+        assert ours is not None
+        assert readable(ours.as_dict()) == readable(alone.as_dict())
+
+
+def readable(fields: dict[str, object]) -> dict[str, object]:
+    """A Document's fields, its trees serialized."""
+    return {
+        key: etree.tostring(value) if isinstance(value, etree._Element) else value
+        for key, value in fields.items()
+    }
 
 
 # -- one article, several containers ---------------------------------------------------------

@@ -102,9 +102,7 @@ LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
 # under a quote (not a paragraph of the story); trafilatura takes XPaths, and runs each
 # on the whole page in every mode, so each walks the class attributes, not every element
 # (:func:`attributes_first`: the same nodes in the same order).
-PRUNE_XPATHS = [
-    attributes_first(css2xpath(css)) for css in (*WORDPRESS_WIDGETS, "blockquote cite")
-]
+PRUNE_XPATHS = [attributes_first(css2xpath(css)) for css in (*WORDPRESS_WIDGETS, "blockquote cite")]
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
 BODY_FIELDS = ("body", "raw_text", "text")
@@ -283,14 +281,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         pages where precision keeps under half of the default's words, what the default
         adds is either prose (a cut article) or metadata lines and repeats of the text.
         """
-        precise = self._trafilatura(favor_precision=True)
+        precise = self._precise
         kept_words = len((precise.text or "").split()) if precise is not None else 0
         if kept_words < MIN_WORDS:
-            return self._default_mode(precise) or precise
+            return self._default or precise
         page_words = sum(len(text.split()) for _, text in self._page_paragraphs)
         if kept_words >= PRECISION_KEEPS * page_words:
             return precise
-        default = self._default_mode(precise)
+        default = self._default
         if (
             default is not None
             and precise is not None
@@ -304,13 +302,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """Every ``<p>`` of the page with its text: the prose a body can come from."""
         return [(element, "".join(element.itertext())) for element in self.root.iter("p")]
 
-    def _default_mode(self, precise: Document | None) -> Document | None:
-        """trafilatura's default mode: its body with the metadata precision mode already
-        read (:func:`with_body_of`), unless precision mode found no document."""
-        if precise is None:
+    @cached_property
+    def _precise(self) -> Document | None:
+        """trafilatura's document in precision mode, metadata included."""
+        return self._trafilatura(favor_precision=True)
+
+    @cached_property
+    def _default(self) -> Document | None:
+        """trafilatura's document in its default mode: the same as :attr:`_precise`'s
+        metadata with the default mode's text (:func:`with_body_of`), so the metadata is
+        read once a page; read in this mode only when precision mode found no document."""
+        if self._precise is None:
             return self._trafilatura(favor_precision=False)
         default = self._trafilatura(favor_precision=False, with_metadata=False)
-        return with_body_of(precise, default) if default is not None else None
+        return with_body_of(self._precise, default) if default is not None else None
 
     def _trafilatura(self, favor_precision: bool, with_metadata: bool = True) -> Document | None:
         document = trafilatura.bare_extraction(
