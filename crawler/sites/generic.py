@@ -309,9 +309,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _default(self) -> Document | None:
-        """trafilatura's document in its default mode: the same as :attr:`_precise`'s
-        metadata with the default mode's text (:func:`with_body_of`), so the metadata is
-        read once a page; read in this mode only when precision mode found no document."""
+        """trafilatura's document in its default mode: :attr:`_precise`'s metadata with
+        the default mode's text (:func:`with_body_of`), so a page's metadata is read once;
+        the default mode reads it itself only when precision mode found no document."""
         if self._precise is None:
             return self._trafilatura(favor_precision=False)
         default = self._trafilatura(favor_precision=False, with_metadata=False)
