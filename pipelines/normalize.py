@@ -28,10 +28,14 @@ def stable_id(site: str, url: str) -> str:
     return f"{site}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
 
 
+SHA256 = "sha256:"
+"""How a ``content_hash`` starts: the hash function, then its hex digest."""
+
+
 def content_hash(title: str | None, body: str | None) -> str:
     """Fingerprint of the article text: changes exactly when title or body change."""
     text = f"{title or ''}\n\n{body or ''}"
-    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+    return SHA256 + hashlib.sha256(text.encode()).hexdigest()
 
 
 EARLIEST_DATE = date(1990, 1, 1)
