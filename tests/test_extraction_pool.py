@@ -4,6 +4,7 @@ behind."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -17,10 +18,13 @@ from typing import cast
 
 import pytest
 from scrapy.crawler import Crawler
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
 
 from crawler.reporting import stats_keys
-from crawler.runtime.extraction_pool import PageReader
-from crawler.sites.aawsat import classify_url
+from crawler.runtime import extraction_pool
+from crawler.runtime.extraction_pool import ArticleJob, ArticleReading, PageReader, read_article
+from crawler.sites.aawsat import PROFILE, classify_url
 from crawler.sites.base import UrlKind
 from qa.fixtures import (
     FIXTURES,
@@ -196,3 +200,40 @@ def test_the_pool_starts_once_as_many_pages_were_read_or_wait(pages_read, waitin
     reader = PageReader(cast(Crawler, crawler), processes=1, start_after=150, log_level="INFO")
     reader.pages = pages_read
     assert reader._crawl_is_big() is big
+
+
+def article_page(path: str) -> tuple[ArticleJob, HtmlResponse]:
+    """The job and response of the fixture article at ``path``, as the spider makes them."""
+    url = f"https://eng-archive.aawsat.com/{path}"
+    response = HtmlResponse(url, body=(MIRROR / path / "index.html").read_bytes())
+    return ArticleJob(PROFILE.article_page, url, links=True, extract_unsure=False), response
+
+
+def test_a_page_sent_after_a_worker_died_is_read_in_a_new_pool(monkeypatch):
+    """The executor knows a worker died before the pages it held come back to say so (the
+    crawl's process may send a page meanwhile: under load, a crawl lost that article and
+    waited for ever on the rest of its batch), and a worker may die holding none (the OOM
+    killer may pick an idle one): the page goes to a new pool, the death is counted once."""
+    # No reactor in this process: the pool needs asyncio's loop, which asyncio.run gives.
+    monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
+    crawler = get_crawler()
+    reader = PageReader(crawler, processes=1, start_after=0, log_level="INFO")
+    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
+    fishermen = "rania-haddad/news-middle-east/fishermen-in-hodeidah-count-the-cost-of-war/"
+
+    async def read_both() -> ArticleReading:
+        await reader.read(*article_page(hospitals))  # starts the pool; read in its worker
+        assert reader.pool is not None
+        reader.pool.submit(os._exit, 1).exception()  # back once the executor knows it died
+        return await reader.read(*article_page(fishermen))
+
+    try:
+        reading = asyncio.run(read_both())
+    finally:
+        reader.close()
+    assert reading.item is not None
+    assert reading.item == read_article(*article_page(fishermen)).item
+    stats = crawler.stats
+    assert stats is not None
+    assert stats.get_value(stats_keys.FAULTS_EXTRACTION_WORKER_LOST) == 1
+    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES) == 2

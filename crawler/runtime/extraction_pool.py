@@ -47,10 +47,10 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   crawl's process (``articles/dropped/extraction_error`` and the traceback); a page
   whose reading raised in a worker (a listing profile's bug) is read again in the
   crawl's process, where it raises in the spider's callback as without a pool. A worker
-  that dies (killed, out of memory) breaks the pool: that is logged once and counted
-  (``faults/extraction_worker_lost``), a new pool is started, and every page the dead one
-  held is read again in it. A page that breaks a second pool is read in the crawl's
-  process, as without a pool.
+  that dies (killed, out of memory), holding pages or idle, breaks the pool: that is
+  logged once and counted (``faults/extraction_worker_lost``), a new pool is started,
+  and every page the dead one held is read again in it. A page that breaks a second
+  pool is read in the crawl's process, as without a pool.
 - **Costs.** Sending a page and its reading between processes costs the crawl's process
   about 0.1 ms a page, in batches; the workers' CPU time and peak memory are counted
   (``extraction_pool/cpu_seconds``, ``extraction_pool/peak_rss_bytes``) so benchmarks
@@ -481,21 +481,37 @@ class PageReader:
     def _send(self) -> None:
         """Send the waiting pages, in batches, while the workers hold fewer than
         :data:`BATCHES_PER_WORKER` each."""
-        pool, loop = self.pool, asyncio.get_running_loop()
-        assert pool is not None
+        loop = asyncio.get_running_loop()
         slots = self.processes * BATCHES_PER_WORKER
         while self._batches < slots and (self._ahead or self._waiting):
             batch: list[_Waiting] = []
             while len(batch) < BATCH_PAGES and (self._ahead or self._waiting):
                 batch.append((self._ahead or self._waiting).popleft())
+            pool, sent = self._submit([waiting.task for waiting in batch])
             for waiting in batch:
                 waiting.tries += 1
             self._batches += 1
             self.sent_batches += 1
-            sent = pool.submit(read_in_worker, [waiting.task for waiting in batch])
             # Called in the executor's thread: the readings are handled in the reactor's.
             back = partial(self._back, pool, batch)
             sent.add_done_callback(partial(loop.call_soon_threadsafe, back))
+
+    def _submit(
+        self, tasks: list[PageTask]
+    ) -> tuple[ProcessPoolExecutor, Future[list[WorkerReading]]]:
+        """Send ``tasks`` to the pool (returned with the future of their readings), or to a
+        new one if a worker of this one died: the executor knows it as soon as the worker
+        is gone, and refuses new work, while the readings the worker held tell the
+        reactor's thread only when it next runs their callbacks (a page that comes before
+        would be lost, and the other pages of its batch would wait for ever); and a worker
+        that died holding none (the OOM killer may pick an idle one) has no readings to
+        tell it."""
+        assert self.pool is not None
+        try:
+            return self.pool, self.pool.submit(read_in_worker, tasks)
+        except BrokenProcessPool:
+            self._restart(self.pool)
+            return self.pool, self.pool.submit(read_in_worker, tasks)
 
     def _back(
         self,
@@ -545,8 +561,9 @@ class PageReader:
         )
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:
-        """A worker died: every page its pool held fails at once; the first to tell
-        replaces the pool, the others are read again in the new one."""
+        """A worker died: every page its pool held fails at once, and the pool takes no
+        more; the first to tell (a batch back, or one sent) replaces the pool, and the
+        pages are read again in the new one."""
         if broken is not self.pool:
             return
         self.stats.inc_value(stats_keys.FAULTS_EXTRACTION_WORKER_LOST)
