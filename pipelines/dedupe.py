@@ -36,10 +36,9 @@ def text_key(content_hash: str) -> int:
     >>> text_key("h1") == text_key("h1") != text_key("h2")
     True
     """
-    digits = content_hash.removeprefix(SHA256)[:32]
-    if len(content_hash) != len(SHA256) + 64 or not content_hash.startswith(SHA256):
-        digits = hashlib.sha256(content_hash.encode()).hexdigest()[:32]
-    return int(digits, 16)
+    if not (content_hash.startswith(SHA256) and len(content_hash) == len(SHA256) + 64):
+        content_hash = SHA256 + hashlib.sha256(content_hash.encode()).hexdigest()
+    return int(content_hash[len(SHA256) : len(SHA256) + 32], 16)
 
 
 class DedupeArticlePipeline:

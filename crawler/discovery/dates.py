@@ -27,16 +27,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from itemadapter import ItemAdapter
 
 from crawler.extraction.processors import parse_date
+from crawler.shared_values import SharedValues
 
 logger = logging.getLogger(__name__)
 
 PAGE, LISTING, MONTH_ARCHIVE = "page", "listing", "month_archive"
-T = TypeVar("T")
 
 
 def precision_of(iso: str) -> str:
@@ -77,28 +77,20 @@ class DateLedger:
     Raw listing text is kept and parsed only for the records that need it (dateutil is
     slow, and most pages carry their own date). When two listings disagree, the least
     value is kept, whatever the order they were read in. There is an entry per article of
-    the archive, so equal values are one object (:meth:`shared`): a 12-year archive has a
+    the archive, so equal values are one object (:attr:`shared`): a 12-year archive has a
     few thousand distinct days and 150 months, against tens of thousands of articles.
     """
 
     def __init__(self) -> None:
         self.listing_dates: dict[str, str] = {}
         self.months: dict[str, tuple[int, int]] = {}
-        self._values: dict[Any, Any] = {}
+        self.shared = SharedValues()
+        """The one copy kept of each listing's date text and month."""
         self.journal: LedgerJournal | None = None
         """Told every value the ledger gains (``JOBDIR``'s copy), when there is one."""
 
     def __len__(self) -> int:
         return len(self.listing_dates.keys() | self.months.keys())
-
-    def shared(self, value: T) -> T:
-        """The one copy kept of a value equal to ``value`` (a listing's date text, a month).
-
-        >>> ledger = DateLedger()
-        >>> ledger.shared((2013, 10)) is ledger.shared((2013, 10))
-        True
-        """
-        return self._values.setdefault(value, value)
 
     def listed(self, key: str, raw_date: str | None, month: tuple[int, int] | None) -> None:
         """A listing shows the article at ``key``, with ``raw_date`` beside it; ``month``

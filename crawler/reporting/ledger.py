@@ -20,12 +20,11 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any
 
 from crawler.discovery.daterange import iso_day
 from crawler.reporting.outcomes import CoverageStatus, Outcome
-
-T = TypeVar("T")
+from crawler.shared_values import SharedValues
 
 UNKNOWN = "unknown"
 NOT_REACHED = "not_reached"
@@ -74,12 +73,9 @@ class CoverageLedger:
     def __init__(self) -> None:
         self.entries: dict[str, LedgerEntry] = {}
         self.aliases: dict[str, str] = {}
-        self._shared: dict[Any, Any] = {}
-
-    def shared(self, value: T) -> T:
+        self.shared = SharedValues()
         """The one copy of an equal value kept (sources, a section, a month, an outcome):
         a few hundred distinct values stand for all the articles'."""
-        return self._shared.setdefault(value, value) if value is not None else value
 
     def _entry(self, url: str) -> LedgerEntry:
         entry = self.entries.get(url)
