@@ -216,6 +216,11 @@ class CrawlResult:
         ]
 
 
+CRAWL_TIMEOUT_SECONDS = 300
+"""A fixture or corpus crawl takes seconds (a minute on a loaded machine); one that runs
+this long hangs, and the whole test suite must finish within this budget anyway."""
+
+
 def run_crawl(
     spider: str, base_url: str, workdir: Path, *scrapy_args: str, allow_errors: bool = False
 ) -> CrawlResult:
@@ -238,7 +243,12 @@ def run_crawl(
         ],
     )
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=600, cwd=FIXTURES.parent, check=False
+        command,
+        capture_output=True,
+        text=True,
+        timeout=CRAWL_TIMEOUT_SECONDS,
+        cwd=FIXTURES.parent,
+        check=False,
     )
     result = CrawlResult(
         returncode=done.returncode,
