@@ -35,10 +35,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Any, Self
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter
@@ -49,6 +47,12 @@ from crawler.runtime.exit_status import record_failure
 from crawler.runtime.feeds import replace_durably
 from crawler.schema import article_schema
 
+# pyarrow (and numpy with it) is imported where a function needs it, not with this module:
+# Scrapy loads every feed exporter at start, and a crawl with no Parquet feed has no use
+# for its 0.1 s and 50 MB.
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 logger = logging.getLogger(__name__)
 
 PARQUET_SUFFIX = ".parquet"
@@ -58,17 +62,10 @@ reader (pyarrow, pandas, Polars, DuckDB, Spark, Hugging Face datasets) reads it.
 ISO_TEXT_SUFFIX = "_iso"
 UTC_SECONDS = "%Y-%m-%dT%H:%M:%SZ"
 
-JSON_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "number": pa.float64(),
-    "boolean": pa.bool_(),
-}
-TIMESTAMP_DEFS: dict[str, pa.DataType] = {
-    "utcTimestamp": pa.timestamp("ms", tz="UTC"),
-    "isoDate": pa.timestamp("us", tz="UTC"),
-}
-"""``$defs`` whose strings become typed timestamps."""
+JSON_TYPES = {"string": "string", "integer": "int64", "number": "float64", "boolean": "bool"}
+"""The Arrow type (its name for ``pa.type_for_alias``) of each JSON Schema scalar type."""
+TIMESTAMP_DEFS = {"utcTimestamp": "ms", "isoDate": "us"}
+"""``$defs`` whose strings become typed timestamps (UTC), with their unit."""
 TEXT_KEPT_DEFS = frozenset({"isoDate"})
 """Timestamp ``$defs`` whose exact text is also kept, in a ``<field>_iso`` column."""
 
@@ -94,10 +91,12 @@ def arrow_type(node: dict[str, Any], defs: dict[str, Any], where: str) -> tuple[
     >>> arrow_type({"oneOf": [{"type": "integer"}, {"type": "null"}]}, {}, "n")
     (DataType(int64), True)
     """
+    import pyarrow as pa
+
     name = ref_name(node)
     if name is not None:
         if name in TIMESTAMP_DEFS:
-            return TIMESTAMP_DEFS[name], False
+            return pa.timestamp(TIMESTAMP_DEFS[name], tz="UTC"), False
         return arrow_type(defs[name], defs, where)
     alternatives = node.get("oneOf") or node.get("anyOf")
     if alternatives:
@@ -114,7 +113,7 @@ def arrow_type(node: dict[str, Any], defs: dict[str, Any], where: str) -> tuple[
         kinds.discard("null")
         if len(kinds) != 1:
             raise UnsupportedSchema(f"{where}: an enum of several types")
-        return JSON_TYPES[kinds.pop()], nullable
+        return pa.type_for_alias(JSON_TYPES[kinds.pop()]), nullable
     kind = node.get("type")
     if isinstance(kind, list):
         nullable = "null" in kind
@@ -124,7 +123,7 @@ def arrow_type(node: dict[str, Any], defs: dict[str, Any], where: str) -> tuple[
         data_type, _ = arrow_type({**node, "type": named[0]}, defs, where)
         return data_type, nullable
     if kind in JSON_TYPES:
-        return JSON_TYPES[kind], False
+        return pa.type_for_alias(JSON_TYPES[kind]), False
     if kind == "array":
         item_type, item_nullable = arrow_type(node.get("items", {}), defs, f"{where}[]")
         return pa.list_(pa.field("item", item_type, nullable=item_nullable)), False
@@ -147,6 +146,8 @@ def json_type_of(value: Any, where: str) -> str:
 def object_fields(node: dict[str, Any], defs: dict[str, Any], where: str) -> list[pa.Field]:
     """One Arrow field per property, in the schema's order; a property that keeps its
     exact date text is followed by its ``<name>_iso`` column."""
+    import pyarrow as pa
+
     fields = []
     for name, prop in node["properties"].items():
         data_type, nullable = arrow_type(prop, defs, f"{where}.{name}" if where else name)
@@ -164,6 +165,8 @@ def keeps_text(node: dict[str, Any], defs: dict[str, Any]) -> bool:
 
 def arrow_schema(json_schema: dict[str, Any] | None = None) -> pa.Schema:
     """The Arrow schema of article records (of ``json_schema``, default the record's)."""
+    import pyarrow as pa
+
     json_schema = json_schema or article_schema()
     fields = object_fields(json_schema, json_schema.get("$defs", {}), "")
     return pa.schema(fields, metadata={"schema": json_schema.get("$id", "")})
@@ -191,6 +194,8 @@ def to_instant(text: str) -> datetime:
 
 
 def timestamp_fields(schema: pa.Schema) -> list[str]:
+    import pyarrow as pa
+
     return [f.name for f in schema if pa.types.is_timestamp(f.type)]
 
 
@@ -211,6 +216,8 @@ def to_row(record: dict[str, Any], dates: list[str], kept: list[str]) -> dict[st
 
 def records_table(records: Iterable[dict[str, Any]], schema: pa.Schema) -> pa.Table:
     """An Arrow table of plain records (as the JSON Lines output has them)."""
+    import pyarrow as pa
+
     dates, kept = timestamp_fields(schema), text_kept_fields(schema)
     return pa.Table.from_pylist([to_row(r, dates, kept) for r in records], schema=schema)
 
@@ -262,6 +269,9 @@ def part_paths(path: Path) -> list[Path]:
 
 def is_parquet_file(path: Path) -> bool:
     """Whether ``path`` is a whole Parquet file (its footer written)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
         pq.read_metadata(path)
     except (OSError, pa.ArrowException):
@@ -272,6 +282,8 @@ def is_parquet_file(path: Path) -> bool:
 def write_part(table: pa.Table, path: Path) -> None:
     """Write ``table`` as one complete file at ``path``: to a temporary name, fsync-ed,
     then renamed, so ``path`` is either absent or whole, whenever the process dies."""
+    import pyarrow.parquet as pq
+
     temporary = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, temporary, compression=COMPRESSION, row_group_size=len(table) or None)
     replace_durably(temporary, path)
@@ -294,6 +306,8 @@ def rewrite_parts(
 
 def read_records(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
     """Every record of the Parquet files ``paths``, in order, one row group at a time."""
+    import pyarrow.parquet as pq
+
     for path in paths:
         parquet = pq.ParquetFile(path)
         for group in range(parquet.num_row_groups):

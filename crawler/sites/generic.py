@@ -13,13 +13,11 @@ from __future__ import annotations
 import re
 from datetime import date, tzinfo
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import trafilatura
 from lxml import etree
 from parsel.csstranslator import css2xpath
-from trafilatura.settings import Document
 
 from crawler.extraction.content import (
     ArticleBody,
@@ -61,6 +59,11 @@ from crawler.sites.wordpress import (
     is_machinery,
     path_segments,
 )
+
+# trafilatura is imported where the body is extracted, not with this module: a crawl loads
+# every profile's module, and only a generic crawl's pages need its 0.06 s of imports.
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
 
 # Where the article's figures sit (featured image in the header included), widest first.
 ARTICLE_SCOPE = tuple(
@@ -115,6 +118,7 @@ STATIC_FILE = re.compile(
 LISTING_FIRST_SEGMENTS = frozenset(
     {"topics", "topic", "section", "sections", "archive", "archives"}
 )
+
 WORD = re.compile(r"\w+")
 PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
@@ -202,10 +206,13 @@ def with_body_of(metadata: Document, body: Document) -> Document:
     date search) again. The metadata does not depend on the mode: it is read from the
     page before, and apart from, the body.
 
+    >>> from trafilatura.settings import Document
     >>> merged = with_body_of(Document(title="T", text="precise"), Document(text="default"))
     >>> merged.title, merged.text
     ('T', 'default')
     """
+    from trafilatura.settings import Document
+
     return Document.from_dict(
         {**metadata.as_dict(), **{field: getattr(body, field) for field in BODY_FIELDS}}
     )
@@ -318,6 +325,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return with_body_of(self._precise, default) if default is not None else None
 
     def _trafilatura(self, favor_precision: bool, with_metadata: bool = True) -> Document | None:
+        import trafilatura
+        from trafilatura.settings import Document
+
         document = trafilatura.bare_extraction(
             self.response.text,
             url=self.public_url,
