@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 from scrapy.crawler import Crawler
-from scrapy.statscollectors import MemoryStatsCollector, StatsT
+from scrapy.statscollectors import StatsT
 
 from crawler.reporting import stats_keys
+from crawler.runtime.stats import PlainStatsCollector
 
 
 def peak_rss_bytes() -> int:
@@ -25,7 +26,7 @@ def peak_rss_bytes() -> int:
     raise OSError("no VmHWM in /proc/self/status (not Linux?)")
 
 
-class MeasuringStatsCollector(MemoryStatsCollector):
+class MeasuringStatsCollector(PlainStatsCollector):
     """Adds ``bench/cpu_seconds`` (CPU from crawler set-up to the end, so Python's and
     Scrapy's imports are left out) and ``bench/peak_rss_bytes`` (peak resident memory)
     when the crawl closes; runs last, after every ``spider_closed`` handler, so

@@ -44,6 +44,7 @@ from crawler.runtime.resume import (
     SkipWrittenRedirectsMiddleware,
     WrittenArticlesPipeline,
 )
+from crawler.runtime.stats import PlainStatsCollector
 
 # Project
 BOT_NAME = "news_archive_crawler"
@@ -167,6 +168,10 @@ EXTENSIONS |= {ExitStatus: 0, OutputLock: 50}
 # (crawler/runtime/collector.py): start-up objects frozen, the youngest generation
 # collected every ARCHIVE_GC_THRESHOLD new objects (Python: 700; 0 keeps Python's).
 EXTENSIONS |= {CollectorSettings: 0}
+
+# Stats: Scrapy's in-memory collector, without the deprecation shim that made every
+# stats call cost 1.4 µs, 3% of the crawl's process (crawler/runtime/stats.py).
+STATS_CLASS = PlainStatsCollector
 
 # Logging: drops name the page and reason, not the whole record.
 LOG_FORMATTER = ArticleLogFormatter
