@@ -37,6 +37,7 @@ from crawler.runtime.middlewares import (
     LoggedRobotsTxtMiddleware,
 )
 from crawler.runtime.parquet import ParquetItemExporter
+from crawler.runtime.remote_control import LeaveOutRemoteControl
 from crawler.runtime.resume import (
     CrashSafeResume,
     ResumeEachOutput,
@@ -182,6 +183,8 @@ LOG_LEVEL = "INFO"
 # the latter on for one run with -s REMOTE_CONTROL_ENABLED=True if you need it.
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
+# Off, its extension is not even imported (aiohttp: 0.14 s and 10 MB at every start).
+ADDONS |= {LeaveOutRemoteControl: 0}
 
 # Archive crawler (our own settings)
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off
