@@ -135,6 +135,10 @@ def test_has_credit_ignores_parentheses_inside_a_sentence():
         ("Saturday, 21 May, 2016 10:05", "2016-05-21T10:05:00"),
         ("yesterday", None),
         ("", None),
+        # An offset of a day or more is no zone; dateutil keeps it, Python's datetime refuses it.
+        ("2020-01-01 10:00 +2500", None),
+        ("January 5, 2020 10:00 UTC+30", None),
+        ("2020-01-01 10:00 -2400", None),
     ],
 )
 def test_parse_date(raw, iso):

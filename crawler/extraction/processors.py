@@ -207,6 +207,8 @@ def parse_date(raw: str) -> str | None:
     True
     >>> parse_date("2016-02-30"), parse_date("٢٠١٦-٠٥-٢١"), parse_date("2016-05-21T09:14Z (GMT)")
     (None, None, '2016-05-21T09:14:00+00:00')
+    >>> parse_date("Jan 1 2020 10:00 +2500") is None  # no zone is 25 hours from UTC
+    True
     """
     text = normalize_text(raw)
     if text is None or not _DIGIT.search(text):
@@ -236,6 +238,7 @@ def parse_date(raw: str) -> str | None:
         with warnings.catch_warnings(action="ignore", category=UnknownTimezoneWarning):
             first = dateutil_parser.parse(text, default=_DEFAULT_A, tzinfos=ZONE_NAMES)
             second = dateutil_parser.parse(text, default=_DEFAULT_B, tzinfos=ZONE_NAMES)
+        first.utcoffset()  # dateutil keeps an offset of a day or more ("+2500"); this refuses it
     except (ValueError, OverflowError):
         return None
     if first.year != second.year or first.month != second.month or first.day != second.day:
