@@ -14,6 +14,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 from scrapy_redis.connection import get_redis_from_settings
 
+from crawler.compact_set import CompactIntSet, url_fingerprint
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.distributed import CrawlKeys, new_worker_id
@@ -46,15 +47,17 @@ class DedupeArticlePipeline:
     counting ``articles/duplicates/url`` or ``articles/duplicates/content``.
 
     An old-slug page whose ``rel=canonical`` names the real article has the real URL by
-    now (normalize ran first), so it is caught by URL. Memory holds fingerprints only:
-    the URL (the coverage ledger's object) and the first 128 bits of the content hash as
-    an int (44 bytes, where the ``sha256:`` text takes 120): this pipeline keeps one of
-    each for every article of the crawl.
+    now (normalize ran first), so it is caught by URL. Memory holds fingerprints only: the
+    URL's 64 bits (:class:`~crawler.compact_set.CompactIntSet`, about 20 bytes), and the
+    first 128 bits of the content hash as an int (44 bytes, where the ``sha256:`` text
+    takes 120) with the URL emitted with it (the coverage ledger's object): this pipeline
+    keeps them for every article of the crawl.
     """
 
     def __init__(self, stats: StatsCollector) -> None:
         self.stats = stats
-        self.urls: set[str] = set()
+        self.urls = CompactIntSet()
+        """The URLs emitted, by :func:`url_fingerprint` (membership is all it is asked)."""
         self.content_hashes: dict[int, str] = {}
         """The URL emitted with each text, by :func:`text_key`."""
 
@@ -65,7 +68,8 @@ class DedupeArticlePipeline:
     def process_item(self, item: Any) -> Any:
         adapter = ItemAdapter(item)
         url, digest = adapter["url"], adapter["content_hash"]
-        if url in self.urls:
+        url_key = url_fingerprint(url)
+        if url_key in self.urls:
             self._drop(
                 DropReason.DUPLICATE_URL, f"{adapter['fetched_url']} is {url}, already emitted"
             )
@@ -75,8 +79,8 @@ class DedupeArticlePipeline:
                 DropReason.DUPLICATE_CONTENT,
                 f"{url} has the same text as {self.content_hashes[text]}",
             )
+        self.urls.add(url_key)
         url = sys.intern(url)  # the coverage ledger's key object, for most records
-        self.urls.add(url)
         self.content_hashes[text] = url
         return item
 

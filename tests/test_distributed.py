@@ -410,6 +410,7 @@ def test_the_addon_shares_scheduler_seen_set_and_dedupe_with_a_redis_url():
     settings.set("DISTRIBUTED_REDIS_URL", "redis://127.0.0.1:1/0", priority="cmdline")
     DistributedCrawl().update_settings(settings)
     assert settings.get("SCHEDULER") is RedisScheduler
+    assert settings.get("DUPEFILTER_CLASS") is RFPDupeFilter  # over the project's own
     assert settings.get("REDIS_URL") == "redis://127.0.0.1:1/0"
     assert settings.get("SCHEDULER_QUEUE_KEY") == "%(spider)s:requests"
     assert settings.get("SCHEDULER_DUPEFILTER_KEY") == "%(spider)s:dupefilter"

@@ -211,7 +211,8 @@ class DistributedCrawl:
             return
         settings.set("REDIS_URL", url, priority="addon")
         settings.set("SCHEDULER", RedisScheduler, priority="addon")
-        settings.set("DUPEFILTER_CLASS", RFPDupeFilter, priority="addon")
+        # Over the project's own (crawler/settings.py), which keeps fingerprints in memory.
+        settings.set("DUPEFILTER_CLASS", RFPDupeFilter, priority="project")
         settings.set("DISTRIBUTED_WORKER_ID", new_worker_id(), priority="addon")
         # scrapy-redis fills in %(spider)s when the spider opens.
         keys = CrawlKeys(settings.get("DISTRIBUTED_CRAWL_NAME") or "%(spider)s")

@@ -35,6 +35,7 @@ from urllib.parse import urlsplit
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.compact_set import CompactIntSet, url_fingerprint
 from crawler.reporting import stats_keys
 
 logger = logging.getLogger(__name__)
@@ -110,7 +111,9 @@ class TrapRules:
         self.waiting_urls: set[str] = set()
         """Every URL of ``waiting``, to ask whether one waits without its period."""
         self.pattern_counts: dict[str, int] = defaultdict(int)
-        self.listings: set[str] = set()
+        self.listings = CompactIntSet()
+        """Listing URLs counted, by :func:`url_fingerprint`: there is one listing page for
+        every two articles of an archive, and only membership is asked."""
         self.logged: set[str] = set()
 
     @property
@@ -194,12 +197,13 @@ class TrapRules:
 
     def within_budget(self, url: str) -> bool:
         """Count a new listing URL against its pattern; False once the budget is spent."""
-        if url in self.listings:
+        key = url_fingerprint(url)
+        if key in self.listings:
             return True  # counted already; the duplicate filter has the last word
         pattern = url_pattern(url)
         self.pattern_counts[pattern] += 1
         if self.pattern_counts[pattern] <= self.pattern_budget:
-            self.listings.add(url)
+            self.listings.add(key)
             return True
         if self.pattern_counts[pattern] == self.pattern_budget + 1:
             logger.warning(
