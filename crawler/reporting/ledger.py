@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from crawler.discovery.daterange import iso_day
 from crawler.reporting.outcomes import CoverageStatus, Outcome
@@ -31,13 +30,13 @@ NOT_REACHED = "not_reached"
 """The outcome shown for a listed article the crawl never reached."""
 
 
-@dataclass(slots=True)
-class LedgerEntry:
-    """One listed article. There is one per article of the archive (tens of thousands), so
-    it is small: slots, and the sources, sections, months and outcomes that many articles
-    share are one object each (:meth:`CoverageLedger.shared`)."""
+class LedgerEntry(NamedTuple):
+    """What the ledger knows of one listed article. There is one per article of the
+    archive (tens of thousands), and few distinct ones: the articles of a section and
+    month, listed by the same sources and with the same outcome, share one entry
+    (:attr:`CoverageLedger.shared`), so an article costs the ledger its dict slot only.
+    The article's URL is its key in :attr:`CoverageLedger.entries`."""
 
-    url: str
     sources: frozenset[str] = frozenset()
     section: str | None = None
     month: str | None = None
@@ -51,6 +50,10 @@ class LedgerEntry:
     @property
     def outcome_text(self) -> str:
         return str(self.outcome) if self.outcome is not None else NOT_REACHED
+
+
+UNLISTED = LedgerEntry()
+"""The entry of an article the ledger has not heard of."""
 
 
 @lru_cache(maxsize=1024)
@@ -72,16 +75,11 @@ class CoverageLedger:
 
     def __init__(self) -> None:
         self.entries: dict[str, LedgerEntry] = {}
+        """Each article's entry, by its canonical public URL."""
         self.aliases: dict[str, str] = {}
         self.shared = SharedValues()
-        """The one copy of an equal value kept (sources, a section, a month, an outcome):
-        a few hundred distinct values stand for all the articles'."""
-
-    def _entry(self, url: str) -> LedgerEntry:
-        entry = self.entries.get(url)
-        if entry is None:
-            entry = self.entries[url] = LedgerEntry(url)
-        return entry
+        """The one copy of an equal value kept (an entry, its sources, section, month and
+        outcome): a few thousand distinct entries stand for all the articles'."""
 
     def alias(self, url: str, listed_url: str) -> None:
         """Outcomes for ``url`` (a redirect's target) belong to ``listed_url``."""
@@ -91,23 +89,34 @@ class CoverageLedger:
     def listed(
         self, url: str, source: str, section: str | None = None, published: str | None = None
     ) -> None:
-        entry = self._entry(url)
-        if source not in entry.sources:
-            entry.sources = self.shared(entry.sources | {source})
-        entry.section = entry.section or self.shared(section)
-        entry.month = entry.month or self.shared(month_of(published))
+        entry = self.entries.get(url, UNLISTED)
+        sources = entry.sources if source in entry.sources else entry.sources | {source}
+        self.entries[url] = self.shared(
+            LedgerEntry(
+                self.shared(sources),
+                entry.section or self.shared(section),
+                entry.month or self.shared(month_of(published)),
+                entry.outcome,
+            )
+        )
 
     def outcome(
         self, url: str, outcome: Outcome, section: str | None = None, published: str | None = None
     ) -> None:
         """Record what happened to ``url``; an article's own section and date win."""
         # Kept for every URL: a page is often fetched (from a link) before a listing shows it.
-        entry = self._entry(self.aliases.get(url, url))
+        url = self.aliases.get(url, url)
+        entry = self.entries.get(url, UNLISTED)
         if entry.outcome is not None and entry.outcome.covered and not outcome.covered:
             return  # a later duplicate fetch does not undo an emitted article
-        entry.outcome = self.shared(outcome)
-        entry.section = self.shared(section) or entry.section
-        entry.month = self.shared(month_of(published)) or entry.month
+        self.entries[url] = self.shared(
+            LedgerEntry(
+                entry.sources,
+                self.shared(section) or entry.section,
+                self.shared(month_of(published)) or entry.month,
+                self.shared(outcome),
+            )
+        )
 
     def progress(self) -> tuple[int, int]:
         """How many articles are listed, and how many of those have an outcome yet."""
@@ -121,15 +130,15 @@ class CoverageLedger:
     def summary(self, site_of: Callable[[str], str] | None = None) -> dict[str, Any]:
         """Counts over the *listed* articles (seen on a listing, sitemap, URL list or CDX);
         with ``site_of`` (a URL's site name), also per site, under ``"sites"``."""
-        listed = [entry for entry in self.entries.values() if entry.sources]
+        listed = [(url, entry) for url, entry in self.entries.items() if entry.sources]
         by_site = site_counts(listed, site_of) if site_of else None
         rows: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        for entry in listed:
+        for _, entry in listed:
             counts = rows[(entry.section or UNKNOWN, entry.month or UNKNOWN)]
             counts["listed"] += 1
             counts[entry.status.value] += 1
             counts[f"outcome/{entry.outcome_text}"] += 1
-        statuses = Counter(entry.status for entry in listed)
+        statuses = Counter(entry.status for _, entry in listed)
         return {
             **status_counts(statuses, len(listed)),
             **({"sites": by_site} if by_site is not None else {}),
@@ -139,15 +148,15 @@ class CoverageLedger:
             ],
             "not_in_output": [
                 {
-                    "url": e.url,
+                    "url": url,
                     "status": e.status.value,
                     "outcome": e.outcome_text,
                     "section": e.section,
                     "month": e.month,
                     "sources": sorted(e.sources),
-                    **({"site": site_of(e.url)} if site_of else {}),
+                    **({"site": site_of(url)} if site_of else {}),
                 }
-                for e in sorted(listed, key=lambda e: e.url)
+                for url, e in sorted(listed)
                 if e.status is not CoverageStatus.COVERED
             ],
         }
@@ -166,11 +175,13 @@ def status_counts(statuses: Counter[CoverageStatus], listed: int) -> dict[str, A
     }
 
 
-def site_counts(listed: list[LedgerEntry], site_of: Callable[[str], str]) -> list[dict[str, Any]]:
+def site_counts(
+    listed: list[tuple[str, LedgerEntry]], site_of: Callable[[str], str]
+) -> list[dict[str, Any]]:
     """The summary's counts per site, by site name."""
     entries: dict[str, list[LedgerEntry]] = defaultdict(list)
-    for entry in listed:
-        entries[site_of(entry.url)].append(entry)
+    for url, entry in listed:
+        entries[site_of(url)].append(entry)
     return [
         {"site": site, **status_counts(Counter(e.status for e in group), len(group))}
         for site, group in sorted(entries.items())

@@ -81,8 +81,8 @@ def walled_lines(ledger: CoverageLedger) -> list[str]:
     ['behind a bot wall, to fetch again: 1', '  https://a.example/x/ (cloudflare)']
     """
     walled = sorted(
-        (entry.url, entry.outcome.detail)
-        for entry in ledger.entries.values()
+        (url, entry.outcome.detail)
+        for url, entry in ledger.entries.items()
         if entry.outcome is not None and entry.outcome.kind is OutcomeKind.BLOCKED
     )
     if not walled:
