@@ -129,18 +129,25 @@ class CoverageLedger:
 
     def summary(self, site_of: Callable[[str], str] | None = None) -> dict[str, Any]:
         """Counts over the *listed* articles (seen on a listing, sitemap, URL list or CDX);
-        with ``site_of`` (a URL's site name), also per site, under ``"sites"``."""
-        listed = [(url, entry) for url, entry in self.entries.items() if entry.sources]
-        by_site = site_counts(listed, site_of) if site_of else None
+        with ``site_of`` (a URL's site name), also per site, under ``"sites"``. Counted
+        over the distinct entries (a few thousand), with no list of the articles."""
+        listed = Counter(entry for entry in self.entries.values() if entry.sources)
+        by_site = site_counts(self.entries, site_of) if site_of else None
         rows: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
-        for _, entry in listed:
+        statuses: Counter[CoverageStatus] = Counter()
+        for entry, count in listed.items():
             counts = rows[(entry.section or UNKNOWN, entry.month or UNKNOWN)]
-            counts["listed"] += 1
-            counts[entry.status.value] += 1
-            counts[f"outcome/{entry.outcome_text}"] += 1
-        statuses = Counter(entry.status for _, entry in listed)
+            counts["listed"] += count
+            counts[entry.status.value] += count
+            counts[f"outcome/{entry.outcome_text}"] += count
+            statuses[entry.status] += count
+        not_in_output = sorted(
+            url
+            for url, entry in self.entries.items()
+            if entry.sources and entry.status is not CoverageStatus.COVERED
+        )
         return {
-            **status_counts(statuses, len(listed)),
+            **status_counts(statuses, listed.total()),
             **({"sites": by_site} if by_site is not None else {}),
             "rows": [
                 {"section": section, "month": month, **dict(sorted(counts.items()))}
@@ -156,8 +163,7 @@ class CoverageLedger:
                     "sources": sorted(e.sources),
                     **({"site": site_of(url)} if site_of else {}),
                 }
-                for url, e in sorted(listed)
-                if e.status is not CoverageStatus.COVERED
+                for url, e in ((url, self.entries[url]) for url in not_in_output)
             ],
         }
 
@@ -176,13 +182,14 @@ def status_counts(statuses: Counter[CoverageStatus], listed: int) -> dict[str, A
 
 
 def site_counts(
-    listed: list[tuple[str, LedgerEntry]], site_of: Callable[[str], str]
+    entries: dict[str, LedgerEntry], site_of: Callable[[str], str]
 ) -> list[dict[str, Any]]:
-    """The summary's counts per site, by site name."""
-    entries: dict[str, list[LedgerEntry]] = defaultdict(list)
-    for url, entry in listed:
-        entries[site_of(url)].append(entry)
+    """The summary's counts per site of the listed articles, by site name."""
+    statuses: dict[str, Counter[CoverageStatus]] = defaultdict(Counter)
+    for url, entry in entries.items():
+        if entry.sources:
+            statuses[site_of(url)][entry.status] += 1
     return [
-        {"site": site, **status_counts(Counter(e.status for e in group), len(group))}
-        for site, group in sorted(entries.items())
+        {"site": site, **status_counts(counts, counts.total())}
+        for site, counts in sorted(statuses.items())
     ]
