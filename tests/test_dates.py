@@ -113,7 +113,7 @@ def test_the_journal_gives_a_resumed_crawl_the_ledger_the_killed_one_had(tmp_pat
 
     resumed = DateLedger()
     assert DateJournal.read_back(path, resumed, stats) == 3
-    assert (resumed.listing_dates, resumed.months) == (killed.listing_dates, killed.months)
+    assert resumed.dates == killed.dates
     assert stats.get_value(stats_keys.RESUME_LISTING_DATES_TORN_BYTES_CUT) == len(
         b'{"url": "https://eng-archive.aawsat.com/torn/", "da'
     )

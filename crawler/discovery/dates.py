@@ -27,7 +27,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from itemadapter import ItemAdapter
 
@@ -71,42 +71,69 @@ class LedgerJournal(Protocol):
         """Everything noted so far is on disk."""
 
 
+class ListingDates(NamedTuple):
+    """The least listing date text and the least month archive known for an article."""
+
+    raw: str | None = None
+    month: tuple[int, int] | None = None
+
+
+UNDATED = ListingDates()
+"""What the ledger knows of an article no listing dated."""
+
+
 class DateLedger:
     """Listing dates and month archives of listed articles, by canonical public URL.
 
     Raw listing text is kept and parsed only for the records that need it (dateutil is
     slow, and most pages carry their own date). When two listings disagree, the least
     value is kept, whatever the order they were read in. There is an entry per article of
-    the archive, so equal values are one object (:attr:`shared`): a 12-year archive has a
-    few thousand distinct days and 150 months, against tens of thousands of articles.
+    the archive, so it costs one dict slot: equal values, and equal pairs of them, are one
+    object (:attr:`shared`): a 12-year archive has a few thousand distinct days and 150
+    months, against tens of thousands of articles.
     """
 
     def __init__(self) -> None:
-        self.listing_dates: dict[str, str] = {}
-        self.months: dict[str, tuple[int, int]] = {}
+        self.dates: dict[str, ListingDates] = {}
+        """What listings showed of each article, by key."""
         self.shared = SharedValues()
-        """The one copy kept of each listing's date text and month."""
+        """The one copy kept of each listing's date text, month, and pair of them."""
         self.journal: LedgerJournal | None = None
         """Told every value the ledger gains (``JOBDIR``'s copy), when there is one."""
 
     def __len__(self) -> int:
-        return len(self.listing_dates.keys() | self.months.keys())
+        return len(self.dates)
 
     def listed(self, key: str, raw_date: str | None, month: tuple[int, int] | None) -> None:
         """A listing shows the article at ``key``, with ``raw_date`` beside it; ``month``
         is the ``(year, month)`` of the listing when it is a month archive."""
-        gained_date = gained_month = None
-        if raw_date and raw_date.strip():
-            raw_date = raw_date.strip()
-            known = self.listing_dates.get(key)
-            if known is None or raw_date < known:
-                self.listing_dates[key] = gained_date = self.shared(raw_date)
-        if month is not None:
-            known_month = self.months.get(key)
-            if known_month is None or month < known_month:
-                self.months[key] = gained_month = self.shared(month)
+        gained_date, gained_month = self.gain(key, raw_date.strip() if raw_date else None, month)
         if self.journal is not None and (gained_date or gained_month):
             self.journal.noted(key, gained_date, gained_month)
+
+    def gain(
+        self, key: str, raw_date: str | None, month: tuple[int, int] | None
+    ) -> tuple[str | None, tuple[int, int] | None]:
+        """Keep ``raw_date`` and ``month`` for ``key`` where each is less than the one kept
+        (or the first); returns those kept (None: not).
+
+        >>> ledger = DateLedger()
+        >>> ledger.gain("https://x/a/", "Oct 19, 2013", (2013, 10))
+        ('Oct 19, 2013', (2013, 10))
+        >>> ledger.gain("https://x/a/", "Oct 18, 2013", (2013, 11)), ledger.dates["https://x/a/"]
+        (('Oct 18, 2013', None), ListingDates(raw='Oct 18, 2013', month=(2013, 10)))
+        """
+        known = self.dates.get(key, UNDATED)
+        gained_date = gained_month = None
+        if raw_date and (known.raw is None or raw_date < known.raw):
+            gained_date = self.shared(raw_date)
+        if month is not None and (known.month is None or month < known.month):
+            gained_month = self.shared(month)
+        if gained_date or gained_month:
+            self.dates[key] = self.shared(
+                ListingDates(gained_date or known.raw, gained_month or known.month)
+            )
+        return gained_date, gained_month
 
     def sync(self) -> None:
         """Every date the ledger holds is on disk (when it has a journal): called before a
@@ -125,15 +152,14 @@ class DateLedger:
         >>> ledger.date_for(["https://x/old-a/", "https://x/a/"])
         ListedDate(published='2013-10-18', raw='Oct 18, 2013', source='listing')
         """
-        keys = list(keys)
-        for key in keys:
-            raw = self.listing_dates.get(key)
-            parsed = parse_date(raw) if raw else None
-            if raw and parsed:
-                return ListedDate(parsed[:10], raw, LISTING)
-        for key in keys:
-            if key in self.months:
-                year, month = self.months[key]
+        known = [self.dates.get(key, UNDATED) for key in keys]
+        for dates in known:
+            parsed = parse_date(dates.raw) if dates.raw else None
+            if dates.raw and parsed:
+                return ListedDate(parsed[:10], dates.raw, LISTING)
+        for dates in known:
+            if dates.month is not None:
+                year, month = dates.month
                 return ListedDate(
                     f"{year:04d}-{month:02d}", f"{year:04d}/{month:02d}", MONTH_ARCHIVE
                 )

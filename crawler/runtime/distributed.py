@@ -103,7 +103,7 @@ from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
 
 from crawler.clock import utc_now
-from crawler.discovery.dates import DateLedger, ListedDate
+from crawler.discovery.dates import UNDATED, DateLedger, ListedDate
 from crawler.reporting import stats_keys
 from crawler.runtime.run import ArchiveRun
 
@@ -453,22 +453,23 @@ class SharedDateLedger(DateLedger):
 
     def listed(self, key: str, raw_date: str | None, month: tuple[int, int] | None) -> None:
         super().listed(key, raw_date, month)
-        if raw_date and raw_date.strip():
-            self.keep_least(keys=[self.keys.listing_dates], args=[key, self.listing_dates[key]])
-        if month is not None:
-            year, number = self.months[key]
+        known = self.dates.get(key, UNDATED)
+        if raw_date and raw_date.strip() and known.raw is not None:
+            self.keep_least(keys=[self.keys.listing_dates], args=[key, known.raw])
+        if month is not None and known.month is not None:
+            year, number = known.month
             self.keep_least(keys=[self.keys.archive_months], args=[key, f"{year:04d}-{number:02d}"])
 
     def date_for(self, keys: Iterable[str]) -> ListedDate | None:
         keys = list(keys)
         for key in keys:
             raw = text(self.server.hget(self.keys.listing_dates, key))
-            if raw:
-                self.listing_dates[key] = min(self.listing_dates.get(key, raw), raw)
             month = text(self.server.hget(self.keys.archive_months, key))
+            archive_month = None
             if month:
                 year, number = map(int, month.split("-"))
-                self.months[key] = min(self.months.get(key, (year, number)), (year, number))
+                archive_month = (year, number)
+            self.gain(key, raw or None, archive_month)
         return super().date_for(keys)
 
     def __len__(self) -> int:
