@@ -27,7 +27,24 @@ from typing import Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import BaseSettings
 from twisted.internet import task
+
+
+def sweep_interval(settings: BaseSettings) -> float:
+    """``ARCHIVE_TIMER_SWEEP_SECONDS``, when the sweep is on.
+
+    >>> from scrapy.settings import Settings
+    >>> sweep_interval(Settings({"ARCHIVE_TIMER_SWEEP_SECONDS": "0.5"}))
+    0.5
+    >>> sweep_interval(Settings({"ARCHIVE_TIMER_SWEEP_SECONDS": 0}))
+    Traceback (most recent call last):
+    scrapy.exceptions.NotConfigured: ARCHIVE_TIMER_SWEEP_SECONDS is 0: cancelled timers kept
+    """
+    interval = settings.getfloat("ARCHIVE_TIMER_SWEEP_SECONDS")
+    if interval <= 0:
+        raise NotConfigured("ARCHIVE_TIMER_SWEEP_SECONDS is 0: cancelled timers kept")
+    return interval
 
 
 def wake_reactor() -> None:
@@ -43,10 +60,7 @@ class TimerSweep:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        interval = crawler.settings.getfloat("ARCHIVE_TIMER_SWEEP_SECONDS")
-        if interval <= 0:
-            raise NotConfigured("ARCHIVE_TIMER_SWEEP_SECONDS is 0: cancelled timers kept")
-        extension = cls(interval)
+        extension = cls(sweep_interval(crawler.settings))
         crawler.signals.connect(extension.engine_started, signal=signals.engine_started)
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension
