@@ -2,7 +2,7 @@
 on the same synthetic archive served by nginx, in the same run.
 
     python -m bench.crawl [--articles 5000] [--runs 3] [--light] [--spiders bare,ours,sitemap-first]
-                          [--delay SECONDS] [--output-dir DIR]
+                          [--delay SECONDS] [--output-dir DIR] [--feeds-dir DIR]
 
 It writes a synthetic archive of ``--articles`` articles (``bench/synthetic.py``; the
 earlier, lighter one with ``--light``), serves it with nginx on loopback
@@ -35,9 +35,12 @@ parentheses its own process alone), CPU µs per link (CPU per page over the arch
 links per page: what a page costs for each link it carries), requests per emitted article
 (for the bare spider, which emits nothing, per article of the archive), peak RSS (ours:
 its process's and its workers' added up), and the ratios of each of ours to bare; then
-the medians. The feeds go to
-``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``, when there is one): our feed
-``fsync``s every record (``crawler/runtime/feeds.py``), so on a disk the crawl measures the disk.
+the medians. The archive goes to ``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``,
+when there is one: nginx serves it from memory either way). The feeds go where a user's
+``-O articles.jsonl`` goes, to a disk: a folder made in ``--feeds-dir`` (default: the
+current folder), whose filesystem type the header line names. A feed on tmpfs would hide
+what writing it durably costs (``crawler/runtime/feeds.py``: written at once, ``fsync``-ed
+in groups); ``--feeds-dir /dev/shm`` measures without the disk.
 """
 
 from __future__ import annotations
@@ -228,6 +231,32 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
     )
 
 
+def filesystem_type(path: Path, mounts: str | None = None) -> str:
+    """The type of the filesystem ``path`` is on: that of the longest mount point above it
+    in ``mounts`` (``/proc/self/mounts`` by default); ``"?"`` if none is known.
+
+    >>> mounts = "/dev/sda1 / ext4 rw 0 0\\ntmpfs /dev/shm tmpfs rw 0 0\\n"
+    >>> filesystem_type(Path("/dev/shm/feeds"), mounts), filesystem_type(Path("/work"), mounts)
+    ('tmpfs', 'ext4')
+    """
+    if mounts is None:
+        try:
+            mounts = Path("/proc/self/mounts").read_text()
+        except OSError:
+            return "?"
+    path = path.resolve()
+    found, found_type = None, "?"
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        # /proc/mounts escapes a space in a mount point as \040.
+        point = Path(fields[1].replace("\\040", " "))
+        if path.is_relative_to(point) and (found is None or point.is_relative_to(found)):
+            found, found_type = point, fields[2]
+    return found_type
+
+
 def spider_list(text: str) -> tuple[str, ...]:
     """``--spiders``: comma-separated names of :data:`SPIDERS` (ratios need ``bare``).
 
@@ -241,10 +270,16 @@ def spider_list(text: str) -> tuple[str, ...]:
 
 
 def benchmark_arguments(
-    doc: str, articles: int, argv: list[str] | None, spiders: bool = False, delay: bool = False
+    doc: str,
+    articles: int,
+    argv: list[str] | None,
+    spiders: bool = False,
+    delay: bool = False,
+    feeds: bool = False,
 ) -> argparse.Namespace:
     """``--articles``, ``--runs``, ``--light`` and ``--output-dir`` of a crawl benchmark,
-    and ``--spiders`` if ``spiders``, ``--delay`` if ``delay``; a benchmark stopped with
+    and ``--spiders`` if ``spiders``, ``--delay`` if ``delay``, ``--feeds-dir`` if
+    ``feeds``; a benchmark stopped with
     SIGTERM then unwinds as on Ctrl-C, so its nginx and Redis stop too."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=articles)
@@ -264,16 +299,25 @@ def benchmark_arguments(
         "--output-dir",
         type=Path,
         default=TMPFS if TMPFS.is_dir() else None,
-        help="where the archive and the crawls' feeds go (default: /dev/shm if present)",
+        help="where the archive goes (default: /dev/shm if present)",
     )
+    if feeds:
+        parser.add_argument(
+            "--feeds-dir",
+            type=Path,
+            default=Path.cwd(),
+            help="where the crawls' feeds go, as a user's -O would (default: the current folder)",
+        )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = benchmark_arguments(__doc__, 5000, argv, spiders=True, delay=True)
+    args = benchmark_arguments(__doc__, 5000, argv, spiders=True, delay=True, feeds=True)
     work = Path(tempfile.mkdtemp(prefix="bench-crawl-", dir=args.output_dir))
+    args.feeds_dir.mkdir(parents=True, exist_ok=True)
+    feeds = Path(tempfile.mkdtemp(prefix="bench-crawl-feeds-", dir=args.feeds_dir))
     try:
         started = time.monotonic()
         files = write_archive(work / "site", args.articles, args.light)
@@ -282,7 +326,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{'light ' if args.light else ''}archive: {args.articles} articles, {files} files, "
             f"{archive.links_per_page:.0f} links per page ({time.monotonic() - started:.0f} s)"
         )
-        print(f"feeds in {work}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
+        print(
+            f"feeds in {feeds} ({filesystem_type(feeds)}); {os.cpu_count()} CPUs; "
+            f"Python {sys.version.split()[0]}"
+        )
         if args.delay is not None:
             print(f"polite: DOWNLOAD_DELAY={args.delay}, {POLITE_CONNECTIONS} connections")
         results: dict[str, list[Crawl]] = {spider: [] for spider in args.spiders}
@@ -290,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
         with nginx.serve(work / "site") as base_url:
             for run in range(1, args.runs + 1):
                 for spider in args.spiders:
-                    crawl = run_crawl(spider, base_url, work / f"run{run}-{spider}", args.delay)
+                    crawl = run_crawl(spider, base_url, feeds / f"run{run}-{spider}", args.delay)
                     results[spider].append(crawl)
                     load = os.getloadavg()[0]  # other work on the machine skews wall time
                     print(f"run {run}  {describe(crawl, archive)}  load {load:.1f}", flush=True)
@@ -305,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"       {ratios(medians['bare'], medians[spider], archive)}")
     finally:
         shutil.rmtree(work)
+        shutil.rmtree(feeds)
     return 0
 
 
