@@ -7,7 +7,9 @@ no run may fetch an article page that was already in the output when it started.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -59,6 +61,8 @@ class ResumableJob:
     server: FaultServer
     workdir: Path
     runs: list[Run] = field(default_factory=list)
+    settings: list[str] = field(default_factory=list)
+    """More ``-s`` settings of the job's command."""
 
     @property
     def output(self) -> Path:
@@ -77,6 +81,7 @@ class ResumableJob:
                 f"ARCHIVE_REPORT_FILE={self.workdir / 'report.json'}",
                 "-s",
                 "ARCHIVE_COVERAGE_DIR=",
+                *(arg for setting in self.settings for arg in ("-s", setting)),
             ],
         )
 
@@ -96,9 +101,14 @@ class ResumableJob:
         stop_when: KillWhen | None = None,
         how: int = signal.SIGKILL,
         max_file_size: int | None = None,
+        fsync_fails: bool = False,
     ) -> Run:
         """Start the same command again; stop it with ``how`` once ``stop_when`` holds.
-        ``max_file_size`` (bytes) makes every file write past it fail, as on a full disk."""
+        ``max_file_size`` (bytes) makes every file write past it fail, as on a full disk;
+        ``fsync_fails`` makes every ``fsync`` of the output fail, as on a failing disk."""
+        command = limited_file_size(self.command(), max_file_size)
+        if fsync_fails:
+            command = failing_fsync(command, self.output)
         log = (self.workdir / f"run-{len(self.runs) + 1}.log").open("wb")
         run = Run(
             number=len(self.runs) + 1,
@@ -106,7 +116,7 @@ class ResumableJob:
             written_at_start=self.written_keys(),
             first_request=len(self.server.requests),
             process=subprocess.Popen(
-                limited_file_size(self.command(), max_file_size),
+                command,
                 cwd=FIXTURES.parent,
                 stderr=log,
             ),
@@ -143,6 +153,24 @@ def limited_file_size(command: list[str], size: int | None) -> list[str]:
         return command
     limit = f"import os, resource, sys; resource.setrlimit(resource.RLIMIT_FSIZE, ({size}, {size}))"
     return [sys.executable, "-c", f"{limit}; os.execv(sys.argv[1], sys.argv[1:])", *command]
+
+
+def failing_fsync(command: list[str], path: Path) -> list[str]:
+    """``command`` (``python -m scrapy ...``) run with every ``os.fsync`` of a file
+    descriptor open on ``path`` failing with EIO; other files are synced as usual."""
+    assert command[1:3] == ["-m", "scrapy"]
+    patch = (
+        "import errno, os, runpy, sys\n"
+        "real_fsync = os.fsync\n"
+        "def fsync(fd):\n"
+        f"    if os.readlink(f'/proc/self/fd/{{fd}}') == {str(path)!r}:\n"
+        "        raise OSError(errno.EIO, os.strerror(errno.EIO))\n"
+        "    real_fsync(fd)\n"
+        "os.fsync = fsync\n"
+        "sys.argv = ['scrapy', *sys.argv[1:]]\n"
+        "runpy.run_module('scrapy', run_name='__main__', alter_sys=True)\n"
+    )
+    return [command[0], "-c", patch, *command[3:]]
 
 
 def after_requests(count: int) -> KillWhen:
@@ -276,6 +304,36 @@ def test_a_disk_full_stop_exits_1_and_the_resume_fetches_exactly_the_unwritten_a
 
 
 @pytest.mark.parametrize(
+    ("fsync_seconds", "stops"),
+    [("0.2", "during the crawl"), ("3600", "at close")],
+    ids=["periodic", "at-close"],
+)
+def test_a_failed_fsync_exits_1_and_the_resume_fetches_the_articles_it_cut(
+    tmp_path, fsync_seconds, stops
+):
+    server = FaultServer(MIRROR, delay=SLOW)
+    with server.running():
+        job = ResumableJob(
+            server, tmp_path, settings=[f"ARCHIVE_FEED_FSYNC_SECONDS={fsync_seconds}"]
+        )
+        failed = job.run(fsync_fails=True)
+        assert failed.process.returncode == 1
+        log = job.log(failed)
+        assert log.count("Cannot write to") == 1
+        assert "Traceback" not in log
+        # Nothing was ever on the disk: every record written is cut off again.
+        assert job.lines() == []
+        report = job.report()
+        assert report["stats"][stats_keys.FAILURES_OUTPUT] == 1
+        assert report["stats"][stats_keys.OUTPUT_RECORDS_LOST] >= 1
+        if stops == "during the crawl":
+            assert report["finish_reason"] == "output_error"
+        resumed = finish(job, runs=1)
+        assert "stopped because its output could not be written" in job.log(resumed)
+    assert_complete_and_exactly_once(job)
+
+
+@pytest.mark.parametrize(
     ("content", "kept"),
     [
         (b"", b""),
@@ -284,8 +342,9 @@ def test_a_disk_full_stop_exits_1_and_the_resume_fetches_exactly_the_unwritten_a
         (b'{"b": 2', b""),
         (b'{"a": 1}\n' * 20000 + b'{"torn', b'{"a": 1}\n' * 20000),
         (b"x" * 70000 + b"\n" + b"y" * 70000, b"x" * 70000 + b"\n"),
+        (b'{"a": 1}\n' + bytes(4096), b'{"a": 1}\n'),
     ],
-    ids=["empty", "whole", "torn", "only-torn", "long-file", "long-lines"],
+    ids=["empty", "whole", "torn", "only-torn", "long-file", "long-lines", "nul-filled"],
 )
 def test_cut_torn_last_line_keeps_exactly_the_complete_lines(tmp_path, content, kept):
     path = tmp_path / "out.jsonl"
@@ -302,3 +361,76 @@ def test_durable_file_writes_each_line_through_to_the_file(tmp_path):
         assert path.read_bytes() == b'{"a": 1}\n'
         file.write(memoryview(b'{"b": 2}\n'))
         assert path.read_bytes() == b'{"a": 1}\n{"b": 2}\n'
+
+
+class FsyncSpy:
+    """``os.fsync`` as it is, counting its calls; ``fail`` makes the next ones fail."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        self.fail = False
+        self.real = os.fsync
+        monkeypatch.setattr(os, "fsync", self)
+
+    def __call__(self, fd: int) -> None:
+        self.calls += 1
+        if self.fail:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        self.real(fd)
+
+
+def test_durable_file_with_interval_0_fsyncs_every_record(tmp_path, monkeypatch):
+    fsync = FsyncSpy(monkeypatch)
+    with DurableFile(tmp_path / "out.jsonl", "ab", fsync_every=0) as file:
+        for number in range(3):
+            file.write(b'{"a": %d}\n' % number)
+            assert fsync.calls == number + 1
+    assert fsync.calls == 3  # nothing left to sync at close
+
+
+def test_durable_file_with_an_interval_writes_at_once_and_fsyncs_when_asked_and_at_close(
+    tmp_path, monkeypatch
+):
+    fsync = FsyncSpy(monkeypatch)
+    path = tmp_path / "out.jsonl"
+    file = DurableFile(path, "ab", fsync_every=1.0)
+    file.write(b'{"a": 1}\n')
+    file.write(b'{"b": 2}\n')
+    assert path.read_bytes() == b'{"a": 1}\n{"b": 2}\n'  # the kernel has them: a kill keeps them
+    assert fsync.calls == 0
+    file.sync()
+    file.sync()  # nothing new: no second fsync
+    assert fsync.calls == 1
+    file.write(b'{"c": 3}\n')
+    file.close()
+    assert fsync.calls == 2
+
+
+def test_a_failed_fsync_cuts_the_file_back_to_its_last_fsync_and_refuses_more(
+    tmp_path, monkeypatch
+):
+    fsync = FsyncSpy(monkeypatch)
+    path = tmp_path / "out.jsonl"
+    path.write_bytes(b'{"old": 0}\n')
+    errors: list[tuple[OSError, int]] = []
+    refused = []
+    file = DurableFile(
+        path,
+        "ab",
+        fsync_every=1.0,
+        on_error=lambda error, lost: errors.append((error, lost)),
+        on_lost=lambda: refused.append(1),
+    )
+    file.write(b'{"a": 1}\n')
+    file.sync()
+    file.write(b'{"b": 2}\n')
+    file.write(b'{"c": 3}\n')
+    fsync.fail = True
+    file.sync()
+    assert path.read_bytes() == b'{"old": 0}\n{"a": 1}\n'
+    assert [(error.errno, lost) for error, lost in errors] == [(errno.EIO, 2)]
+    file.write(b'{"d": 4}\n')
+    file.close()
+    assert path.read_bytes() == b'{"old": 0}\n{"a": 1}\n'
+    assert refused == [1]
+    assert len(errors) == 1

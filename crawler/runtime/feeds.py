@@ -1,17 +1,30 @@
-"""A feed file that survives ``kill -9``: every record is on disk the moment it is logged.
+"""A feed file that survives ``kill -9``: every record reaches the kernel whole the moment
+it is logged, and the disk within ``ARCHIVE_FEED_FSYNC_SECONDS``.
 
 Scrapy's own file storage writes through a userspace buffer, so a hard kill loses the
 last records already logged as scraped and can leave a torn last line. Here each record
-the exporter hands over (JSON Lines: one complete line) is written with ``os.write``
-straight to the kernel and then ``fsync``-ed; and when a JSON Lines feed is appended to
-(``-o``), a torn last line left by an earlier kill is cut off before anything is added.
+the exporter hands over (JSON Lines: one complete line) is written with one ``os.write``
+straight to the kernel: once it returns, a kill or a crash of the crawl cannot lose it
+(the page cache outlives the process). Only a power loss or an OS crash can, until the
+file is ``fsync``-ed: that is done at most ``ARCHIVE_FEED_FSYNC_SECONDS`` (1 s) after a
+record is written, and at close before the crawl reports its outputs done, so a power
+loss loses at most the last second's records, and a resumed crawl, which takes the
+output as the record of what is done (:mod:`crawler.runtime.resume`), fetches them again.
+With ``0`` every record is ``fsync``-ed before the next, as it must be when something
+else durable claims the article done once its record is written: a distributed crawl
+commits its Redis claim at ``item_scraped``, and ``-a state=PATH`` commits the article to
+the state store before the record is written (:func:`fsync_interval`). When a JSON Lines
+feed is appended to (``-o``), a torn last line left by an earlier kill or power loss is
+cut off before anything is added.
 
-A write that fails (disk full, file too large, I/O error) is undone (the file is cut back
-to its last whole record), counted as the failure ``output`` (the crawl exits 1), logged
-once, and stops the crawl: the crawl's ``JOBDIR`` is then kept as after a kill, so the
-same command, run again once the disk has room, fetches again exactly the articles that
-were not written. ``-O`` empties an existing file only when the crawl really starts: at
-its first record, or at its end unless its start requests failed.
+A write or ``fsync`` that fails (disk full, file too large, I/O error) is undone: the
+file is cut back to its last whole record (after a failed ``fsync``: to where it was
+last ``fsync``-ed, since the records after it may not be on the disk), counted as the
+failure ``output`` (the crawl exits 1) with each record cut counted as lost, logged once,
+and stops the crawl: the crawl's ``JOBDIR`` is then kept as after a kill, so the same
+command, run again once the disk has room, fetches again exactly the articles that were
+not written. ``-O`` empties an existing file only when the crawl really starts: at its
+first record, or at its end unless its start requests failed.
 """
 
 from __future__ import annotations
@@ -24,12 +37,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any, Self
 
-from scrapy import Spider
+from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
-from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.extensions.feedexport import FeedExporter, FileFeedStorage
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.defer import deferred_from_coro
+from twisted.internet.task import LoopingCall
 
 from crawler.reporting import stats_keys
 from crawler.runtime.exit_status import record_failure
@@ -67,12 +81,16 @@ class RecordLinesExporter(JsonLinesItemExporter):
 
 
 class DurableFile(io.FileIO):
-    """An unbuffered file whose every ``write`` reaches the disk whole before returning.
+    """An unbuffered file whose every ``write`` reaches the kernel whole before returning,
+    and the disk (``fsync``) at once with ``fsync_every`` 0, else when :meth:`sync` is
+    called (at :meth:`close` too).
 
-    ``on_error`` is called with the ``OSError`` of a write that failed, after the part it
-    wrote was cut off again; from then on writes are refused (``on_lost`` counts them),
-    so the file ends at its last complete record. Without ``on_error`` the error is
-    raised. ``truncate_first`` empties the file at the first write (``-O``).
+    ``on_error`` is called with the ``OSError`` of a write or ``fsync`` that failed and
+    the number of records lost, after the file was cut back (a write: to before its
+    record; an ``fsync``: to its last ``fsync``-ed size); from then on writes are refused
+    (``on_lost`` counts them), so the file ends at its last complete record. Without
+    ``on_error`` the error is raised. ``truncate_first`` empties the file at the first
+    write (``-O``).
     """
 
     def __init__(
@@ -80,15 +98,21 @@ class DurableFile(io.FileIO):
         path: Path | str,
         mode: str = "ab",
         *,
-        on_error: Callable[[OSError], None] | None = None,
+        fsync_every: float = 0.0,
+        on_error: Callable[[OSError, int], None] | None = None,
         on_lost: Callable[[], None] | None = None,
         truncate_first: bool = False,
     ) -> None:
         super().__init__(path, mode)
+        self.fsync_every = fsync_every
         self.on_error = on_error
         self.on_lost = on_lost
         self.truncate_pending = truncate_first
         self.failed = False
+        self.synced_size = os.lseek(self.fileno(), 0, os.SEEK_END)
+        """Where the file ended when it was last ``fsync``-ed (or opened)."""
+        self.unsynced = 0
+        """Records written since then."""
 
     def write(self, data: Any) -> int:
         view = memoryview(data).cast("B")
@@ -104,22 +128,64 @@ class DurableFile(io.FileIO):
             written = 0
             while written < len(view):  # a regular file rarely takes less; never leave a part
                 written += super().write(view[written:]) or 0
+        except OSError as error:
+            self.fail(error, cut_to=start, lost=1)
+            return len(view)
+        self.unsynced += 1
+        if self.fsync_every <= 0:
+            self.sync()
+        return written
+
+    def sync(self) -> None:
+        """``fsync`` the records written since the last time, if any (and the file is open
+        and has not failed)."""
+        if not self.unsynced or self.failed or self.closed:
+            return
+        try:
             os.fsync(self.fileno())
         except OSError as error:
-            if self.on_error is None:
-                raise
-            self.failed = True
-            with contextlib.suppress(OSError):
-                os.ftruncate(self.fileno(), start)
-            self.on_error(error)
-            return len(view)
-        return written
+            self.fail(error, cut_to=self.synced_size, lost=self.unsynced)
+            return
+        self.synced_size = os.lseek(self.fileno(), 0, os.SEEK_END)
+        self.unsynced = 0
+
+    def fail(self, error: OSError, cut_to: int, lost: int) -> None:
+        """Cut the file back to ``cut_to`` bytes, refuse further writes, tell ``on_error``."""
+        if self.on_error is None:
+            raise error
+        self.failed = True
+        with contextlib.suppress(OSError):
+            os.ftruncate(self.fileno(), cut_to)
+            os.fsync(self.fileno())  # best effort: the cut itself, on the disk
+        self.on_error(error, lost)
+
+    def close(self) -> None:
+        """``fsync`` what is not yet (a failure is handled as in :meth:`sync`), then close."""
+        self.sync()
+        super().close()
 
     def start_over(self) -> None:
         """Empty the file (once): what ``-O`` does when the crawl really starts."""
         if self.truncate_pending:
             self.truncate_pending = False
             os.ftruncate(self.fileno(), 0)
+            self.synced_size = 0
+
+
+def fsync_interval(crawler: Crawler) -> float:
+    """Seconds between a feed's ``fsync`` calls: ``ARCHIVE_FEED_FSYNC_SECONDS``, but 0
+    (every record) when a record's article is claimed done elsewhere, durably, once the
+    record is written: a distributed crawl's Redis claim (committed at ``item_scraped``:
+    a claim whose line a power loss dropped would be skipped by every worker for good),
+    and ``-a state=PATH`` (its store commits the article before the record is written)."""
+    # Imported here: run imports written, which imports parquet, which imports this module.
+    from crawler.runtime.run import ArchiveRun
+
+    if crawler.settings.get("DISTRIBUTED_REDIS_URL"):
+        return 0.0
+    if ArchiveRun.of(crawler).article_state is not None:
+        return 0.0
+    return max(0.0, crawler.settings.getfloat("ARCHIVE_FEED_FSYNC_SECONDS", 1.0))
 
 
 def cut_torn_last_line(path: Path) -> int:
@@ -170,6 +236,7 @@ class DurableFileFeedStorage(FileFeedStorage):
         self.line_format = (feed_options or {}).get("format") in LINE_FORMATS
         self.crawler = crawler
         self.stats: StatsCollector | None = crawler.stats if crawler is not None else None
+        self.syncing: LoopingCall | None = None
 
     @classmethod
     def from_crawler(
@@ -187,25 +254,34 @@ class DurableFileFeedStorage(FileFeedStorage):
                 logger.warning("Cut a torn last line (%d bytes) from %s", cut, path)
                 if self.stats is not None:
                     self.stats.inc_value(stats_keys.RESUME_TORN_LINE_BYTES_CUT, cut)
-        return DurableFile(
+        every = fsync_interval(self.crawler) if self.crawler is not None else 0.0
+        file = DurableFile(
             path,
             "ab",
+            fsync_every=every,
             on_error=self.write_failed,
             on_lost=self.record_lost,
             truncate_first=not appending,
         )
+        if every > 0:
+            self.syncing = LoopingCall(file.sync)
+            self.syncing.start(every, now=False)
+        return file
 
     def store(self, file: IO[bytes]) -> None:
+        if self.syncing is not None and self.syncing.running:
+            self.syncing.stop()
         if (
             isinstance(file, DurableFile)
             and file.truncate_pending
             and not (self.stats and self.stats.get_value(stats_keys.FAILURES_START_ERROR))
         ):
             file.start_over()  # -O: a crawl that ran and found nothing leaves an empty file
-        file.close()
+        file.close()  # fsyncs the last records: a failure is handled as a failed write
 
-    def write_failed(self, error: OSError) -> None:
-        """The first failed write: count it, say so, and stop the crawl."""
+    def write_failed(self, error: OSError, lost: int) -> None:
+        """The first failed write or ``fsync``, which cost ``lost`` records: count them,
+        say so, and stop the crawl."""
         logger.error(
             "Cannot write to %s (%s): the crawl stops. Every record written before is "
             "complete; run the same command again once it can be written: with -o and "
@@ -215,13 +291,37 @@ class DurableFileFeedStorage(FileFeedStorage):
         )
         if self.stats is not None:
             record_failure(self.stats, "output")
-            self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
+            self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST, lost)
         if self.crawler is not None and self.crawler.engine.spider is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
 
     def record_lost(self) -> None:
         if self.stats is not None:
             self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
+
+
+class SyncFeedsAtClose:
+    """Extension (``EXTENSIONS``, first of all): when the spider closes, every durable feed
+    file is ``fsync``-ed before any other extension takes the outputs as done (the date
+    join, :class:`crawler.runtime.resume.CrashSafeResume` marking ``JOBDIR`` cleanly
+    stopped, the reports). Scrapy's feed exporter closes its files in a task of its own,
+    only after those have run; a failed ``fsync`` here is a failed write, counted before
+    they look."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def spider_closed(self) -> None:
+        exporter = self.crawler.get_extension(FeedExporter)
+        for slot in exporter.slots if exporter is not None else ():
+            if isinstance(slot.file, DurableFile):
+                slot.file.sync()
 
 
 def replace_durably(written: Path, path: Path) -> None:
