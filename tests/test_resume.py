@@ -19,10 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from scrapy.utils.test import get_crawler
 
+from crawler import settings as project_settings
 from crawler.capture.mirror import crawl_command
 from crawler.reporting import stats_keys
-from crawler.runtime.feeds import DurableFile, cut_torn_last_line
+from crawler.runtime.feeds import DurableFile, cut_torn_last_line, fsync_interval
+from crawler.runtime.incremental import ArticleState
+from crawler.runtime.run import ArchiveRun
 from crawler.runtime.written import url_key
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.fault_server import FaultServer
@@ -434,3 +438,28 @@ def test_a_failed_fsync_cuts_the_file_back_to_its_last_fsync_and_refuses_more(
     assert path.read_bytes() == b'{"old": 0}\n{"a": 1}\n'
     assert refused == [1]
     assert len(errors) == 1
+
+
+@pytest.mark.parametrize(
+    ("settings", "with_state", "seconds"),
+    [
+        ({}, False, 1.0),
+        ({"ARCHIVE_FEED_FSYNC_SECONDS": 0.5}, False, 0.5),
+        ({"ARCHIVE_FEED_FSYNC_SECONDS": 0}, False, 0.0),
+        ({"DISTRIBUTED_REDIS_URL": "redis://127.0.0.1:6379/0"}, False, 0.0),
+        ({}, True, 0.0),
+    ],
+    ids=["default", "set", "every-record", "distributed", "state"],
+)
+def test_a_feed_fsyncs_every_record_when_a_claim_of_done_depends_on_it(
+    tmp_path, settings, with_state, seconds
+):
+    default = {"ARCHIVE_FEED_FSYNC_SECONDS": project_settings.ARCHIVE_FEED_FSYNC_SECONDS}
+    crawler = get_crawler(settings_dict=default | settings)
+    state = ArticleState(tmp_path / "state.sqlite") if with_state else None
+    ArchiveRun.of(crawler).article_state = state
+    try:
+        assert fsync_interval(crawler) == seconds
+    finally:
+        if state is not None:
+            state.close()

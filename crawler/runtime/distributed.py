@@ -42,7 +42,8 @@ reads in arrival order only.
 the old-slug copy of an article and the article itself may be fetched by two workers. A
 worker claims an article's URL and text in Redis before it is written, and commits the
 claim right after the output has it on disk (``item_scraped``, after the feed exporter,
-whose durable storage has written and fsynced the line by then). A gone worker's
+whose durable storage has written and fsynced the line by then: a distributed crawl
+fsyncs every record, ``crawler.runtime.feeds.fsync_interval``). A gone worker's
 uncommitted claims are withdrawn with its requests, so what it had not written is
 emitted by the worker that fetches the page again. A record and its claim cannot be
 committed in one step: a worker killed after the line reached its file and before the
