@@ -22,7 +22,7 @@ from crawler.runtime.date_join import (
     resolve_output,
     resolve_parquet,
 )
-from crawler.runtime.feeds import replace_durably
+from crawler.runtime.durable import replace_durably
 from crawler.runtime.parquet import (
     arrow_schema,
     part_path,

@@ -36,7 +36,8 @@ from scrapy.utils.job import job_dir
 
 from crawler.discovery.dates import DateLedger, date_record
 from crawler.reporting import stats_keys
-from crawler.runtime.feeds import cut_torn_last_line, replace_durably
+from crawler.runtime.durable import replace_durably
+from crawler.runtime.feeds import cut_torn_last_line
 from crawler.runtime.parquet import ParquetItemExporter, rewrite_parts
 from crawler.runtime.run import ArchiveRun
 

@@ -47,6 +47,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.reporting import stats_keys
 from crawler.runtime.exit_status import record_failure
+from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
 
@@ -178,9 +179,6 @@ def fsync_interval(crawler: Crawler) -> float:
     record is written: a distributed crawl's Redis claim (committed at ``item_scraped``:
     a claim whose line a power loss dropped would be skipped by every worker for good),
     and ``-a state=PATH`` (its store commits the article before the record is written)."""
-    # Imported here: run imports written, which imports parquet, which imports this module.
-    from crawler.runtime.run import ArchiveRun
-
     if crawler.settings.get("DISTRIBUTED_REDIS_URL"):
         return 0.0
     if ArchiveRun.of(crawler).article_state is not None:
@@ -322,17 +320,3 @@ class SyncFeedsAtClose:
         for slot in exporter.slots if exporter is not None else ():
             if isinstance(slot.file, DurableFile):
                 slot.file.sync()
-
-
-def replace_durably(written: Path, path: Path) -> None:
-    """Put the finished file ``written`` in place of ``path``: ``written`` is fsync-ed, then
-    renamed over ``path``, then the folder is fsync-ed, so ``path`` is the old file or the
-    whole new one whenever the process or the machine stops."""
-    with written.open("rb") as file:
-        os.fsync(file.fileno())
-    written.replace(path)
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

@@ -43,8 +43,8 @@ from scrapy.exporters import BaseItemExporter
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.reporting import stats_keys
+from crawler.runtime.durable import replace_durably
 from crawler.runtime.exit_status import record_failure
-from crawler.runtime.feeds import replace_durably
 from crawler.schema import article_schema
 
 # pyarrow (and numpy with it) is imported where a function needs it, not with this module:
