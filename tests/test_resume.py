@@ -67,6 +67,8 @@ class ResumableJob:
     runs: list[Run] = field(default_factory=list)
     settings: list[str] = field(default_factory=list)
     """More ``-s`` settings of the job's command."""
+    arguments: list[str] = field(default_factory=list)
+    """More ``-a`` spider arguments of the job's command."""
 
     @property
     def output(self) -> Path:
@@ -86,6 +88,7 @@ class ResumableJob:
                 "-s",
                 "ARCHIVE_COVERAGE_DIR=",
                 *(arg for setting in self.settings for arg in ("-s", setting)),
+                *(arg for argument in self.arguments for arg in ("-a", argument)),
             ],
         )
 
@@ -105,14 +108,15 @@ class ResumableJob:
         stop_when: KillWhen | None = None,
         how: int = signal.SIGKILL,
         max_file_size: int | None = None,
-        fsync_fails: bool = False,
+        fsync_fails_after: int | None = None,
     ) -> Run:
         """Start the same command again; stop it with ``how`` once ``stop_when`` holds.
         ``max_file_size`` (bytes) makes every file write past it fail, as on a full disk;
-        ``fsync_fails`` makes every ``fsync`` of the output fail, as on a failing disk."""
+        ``fsync_fails_after`` makes every ``fsync`` of the output after that many fail,
+        as on a failing disk."""
         command = limited_file_size(self.command(), max_file_size)
-        if fsync_fails:
-            command = failing_fsync(command, self.output)
+        if fsync_fails_after is not None:
+            command = failing_fsync(command, self.output, fsync_fails_after)
         log = (self.workdir / f"run-{len(self.runs) + 1}.log").open("wb")
         run = Run(
             number=len(self.runs) + 1,
@@ -159,15 +163,17 @@ def limited_file_size(command: list[str], size: int | None) -> list[str]:
     return [sys.executable, "-c", f"{limit}; os.execv(sys.argv[1], sys.argv[1:])", *command]
 
 
-def failing_fsync(command: list[str], path: Path) -> list[str]:
+def failing_fsync(command: list[str], path: Path, after: int = 0) -> list[str]:
     """``command`` (``python -m scrapy ...``) run with every ``os.fsync`` of a file
-    descriptor open on ``path`` failing with EIO; other files are synced as usual."""
+    descriptor open on ``path`` but the first ``after`` failing with EIO; other files are
+    synced as usual."""
     assert command[1:3] == ["-m", "scrapy"]
     patch = (
-        "import errno, os, runpy, sys\n"
+        "import errno, itertools, os, runpy, sys\n"
         "real_fsync = os.fsync\n"
+        "calls = itertools.count()\n"
         "def fsync(fd):\n"
-        f"    if os.readlink(f'/proc/self/fd/{{fd}}') == {str(path)!r}:\n"
+        f"    if os.readlink(f'/proc/self/fd/{{fd}}') == {str(path)!r} and next(calls) >= {after}:\n"
         "        raise OSError(errno.EIO, os.strerror(errno.EIO))\n"
         "    real_fsync(fd)\n"
         "os.fsync = fsync\n"
@@ -320,7 +326,7 @@ def test_a_failed_fsync_exits_1_and_the_resume_fetches_the_articles_it_cut(
         job = ResumableJob(
             server, tmp_path, settings=[f"ARCHIVE_FEED_FSYNC_SECONDS={fsync_seconds}"]
         )
-        failed = job.run(fsync_fails=True)
+        failed = job.run(fsync_fails_after=0)
         assert failed.process.returncode == 1
         log = job.log(failed)
         assert log.count("Cannot write to") == 1
@@ -463,3 +469,21 @@ def test_a_feed_fsyncs_every_record_when_a_claim_of_done_depends_on_it(
     finally:
         if state is not None:
             state.close()
+
+
+# -- with an incremental state store (-a state=PATH) -------------------------------------
+
+
+def test_a_disk_full_stop_with_a_state_store_loses_no_article_on_the_rerun(tmp_path):
+    """The state store says "emitted" only of an article whose record was written: the
+    same command, run again once the disk has room, writes every article not written."""
+    server = FaultServer(MIRROR)
+    with server.running():
+        job = ResumableJob(server, tmp_path, arguments=[f"state={tmp_path / 'state.sqlite'}"])
+        failed = job.run(fsync_fails_after=5)  # the state mode fsyncs every record
+        assert failed.process.returncode == 1
+        assert "Cannot write to" in job.log(failed)
+        assert len(job.lines()) == 5
+        finish(job, runs=1)
+    assert_complete_and_exactly_once(job)
+    assert {json.loads(line)["version"] for line in job.lines()} == {1}
