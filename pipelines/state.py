@@ -11,6 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
+from crawler.runtime.feeds import a_feed_failed
 from crawler.runtime.run import ArchiveRun
 
 
@@ -20,7 +21,16 @@ class IncrementalStatePipeline:
     are counted ``state/new`` and ``state/changed``. A page dropped as a duplicate of an
     emitted article's URL (an old slug, a copy naming it as canonical) is recorded as that
     article's page, so a re-check asks for it conditionally too. Without a store it is
-    not installed."""
+    not installed.
+
+    A new or changed article is committed to the store only at ``item_scraped``, which
+    Scrapy sends once the feed exporter (an extension, so its handler was connected
+    first) has written the record to every feed: never for a record a later pipeline
+    dropped or whose write failed (:func:`crawler.runtime.feeds.a_feed_failed`: with
+    several outputs, a record any of them failed to write is not committed, so the next
+    run emits it again to all of them). The feed ``fsync``-s each record before that in
+    this mode (:func:`crawler.runtime.feeds.fsync_interval`), so even a power loss cannot
+    leave the store claiming a record the file lost."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -32,6 +42,7 @@ class IncrementalStatePipeline:
             raise NotConfigured  # no "Disabled" warning: no state is the default
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
         return pipeline
 
     def _fetched_url(self, adapter: ItemAdapter) -> str:
@@ -61,11 +72,24 @@ class IncrementalStatePipeline:
         )
         return item
 
+    def item_scraped(self, item: Any) -> None:
+        state = self.run.article_state
+        assert state is not None  # from_crawler
+        adapter = ItemAdapter(item)
+        if adapter.get("url") not in state.pending:
+            return
+        if a_feed_failed(self.crawler):
+            state.not_written(adapter["url"], self._fetched_url(adapter))
+        else:
+            state.written(adapter["url"])
+
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         state = self.run.article_state
         assert state is not None  # from_crawler
-        if not (isinstance(exception, DropArticle) and exception.kind is DropReason.DUPLICATE_URL):
-            return
         adapter = ItemAdapter(item)
+        if not (isinstance(exception, DropArticle) and exception.kind is DropReason.DUPLICATE_URL):
+            if adapter.get("url") in state.pending:  # dropped by a pipeline after this one
+                state.not_written(adapter["url"], self._fetched_url(adapter))
+            return
         if state.has_article(adapter["url"]):
             state.alias(self._fetched_url(adapter), adapter["url"], adapter["fetched_at"])

@@ -1,12 +1,14 @@
-"""Components that fail on purpose, for the exit-status tests: a crawl that ran them lost
-something and must say so in its exit status."""
+"""Components that fail on purpose, for the exit-status tests (a crawl that ran them lost
+something and must say so in its exit status) and the incremental state's."""
 
 from __future__ import annotations
 
 from typing import Any, Self
 
+from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
 
 
 class FailsOnClose:
@@ -32,3 +34,17 @@ class FailsOnEveryPage:
     async def process_spider_output_async(self, response: Any, result: Any) -> Any:
         raise ValueError("broken on purpose")
         yield  # an async generator, as Scrapy expects
+
+
+class DropsFirstArticle:
+    """Item pipeline that drops the first article it is given (as a pipeline placed after
+    the incremental state would): that article's record is never written."""
+
+    def __init__(self) -> None:
+        self.dropped = False
+
+    def process_item(self, item: Any) -> Any:
+        if not self.dropped:
+            self.dropped = True
+            raise DropItem(f"dropped on purpose: {ItemAdapter(item)['url']}")
+        return item

@@ -487,3 +487,14 @@ def test_a_disk_full_stop_with_a_state_store_loses_no_article_on_the_rerun(tmp_p
         finish(job, runs=1)
     assert_complete_and_exactly_once(job)
     assert {json.loads(line)["version"] for line in job.lines()} == {1}
+
+
+def test_sigkill_with_a_state_store_then_the_same_command_completes_the_crawl(job):
+    job.arguments.append(f"state={job.workdir / 'state.sqlite'}")
+    for kill_when in KILL_SEQUENCES["before-any-article, mid-crawl, late"]:
+        run = job.run(kill_when)
+        assert run.process.returncode == -signal.SIGKILL, job.log(run)[-3000:]
+    finish(job)
+    assert_complete_and_exactly_once(job)
+    for run in job.runs:
+        assert job.refetched_articles(run) == [], f"run {run.number} fetched written articles"

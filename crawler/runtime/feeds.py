@@ -12,8 +12,8 @@ loss loses at most the last second's records, and a resumed crawl, which takes t
 output as the record of what is done (:mod:`crawler.runtime.resume`), fetches them again.
 With ``0`` every record is ``fsync``-ed before the next, as it must be when something
 else durable claims the article done once its record is written: a distributed crawl
-commits its Redis claim at ``item_scraped``, and ``-a state=PATH`` commits the article to
-the state store before the record is written (:func:`fsync_interval`). When a JSON Lines
+commits its Redis claim at ``item_scraped``, and so does ``-a state=PATH`` its article to
+the state store (:func:`fsync_interval`). When a JSON Lines
 feed is appended to (``-o``), a torn last line left by an earlier kill or power loss is
 cut off before anything is added.
 
@@ -178,7 +178,9 @@ def fsync_interval(crawler: Crawler) -> float:
     (every record) when a record's article is claimed done elsewhere, durably, once the
     record is written: a distributed crawl's Redis claim (committed at ``item_scraped``:
     a claim whose line a power loss dropped would be skipped by every worker for good),
-    and ``-a state=PATH`` (its store commits the article before the record is written)."""
+    and ``-a state=PATH`` (its store commits the article at ``item_scraped`` too: were the
+    line not yet on the disk, a power loss could drop it while the store, which SQLite
+    syncs, says it was emitted, and no later run would emit it)."""
     if crawler.settings.get("DISTRIBUTED_REDIS_URL"):
         return 0.0
     if ArchiveRun.of(crawler).article_state is not None:
@@ -296,6 +298,14 @@ class DurableFileFeedStorage(FileFeedStorage):
     def record_lost(self) -> None:
         if self.stats is not None:
             self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
+
+
+def a_feed_failed(crawler: Crawler) -> bool:
+    """Whether a durable feed file of the crawl could not be written: it refuses every
+    record from then on, so a record handed to the exporters since was not written."""
+    exporter = crawler.get_extension(FeedExporter)
+    slots = exporter.slots if exporter is not None else ()
+    return any(isinstance(slot.file, DurableFile) and slot.file.failed for slot in slots)
 
 
 class SyncFeedsAtClose:

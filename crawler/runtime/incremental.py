@@ -7,13 +7,18 @@ and emits an article again only when its text changed, with ``version`` raised a
 ``previous_hash`` set. Each article's ``ETag`` and ``Last-Modified`` are kept, so a
 re-check asks the server with a conditional request (``If-None-Match``,
 ``If-Modified-Since``) and a ``304 Not Modified`` costs no download and no extraction.
-Each emitted article is committed at once, so a killed crawl keeps everything it recorded.
+An article is committed to the store only once its record is written (Scrapy's
+``item_scraped``, sent after the feed exporter wrote it, and ``fsync``-ed it: the feed
+``fsync``-s every record in this mode): a record that is never written (the output could
+not be written, a later pipeline dropped it, the crawl was killed in between) leaves the
+article unknown, so the next run with the same file fetches and emits it again, and a
+killed crawl keeps everything it wrote.
 """
 
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -49,6 +54,20 @@ class Revision:
     previous_hash: str | None
     changed: bool
     """False when the stored text is identical: nothing new to emit."""
+
+
+@dataclass
+class Pending:
+    """A new or changed article whose record is being written: what
+    :meth:`ArticleState.written` stores once it is."""
+
+    fetched_url: str
+    article_id: str
+    content_hash: str
+    version: int
+    now: str
+    aliases: list[tuple[str, str]] = field(default_factory=list)
+    """Pages found meanwhile to be its duplicates, and when they were fetched."""
 
 
 @dataclass(frozen=True)
@@ -127,7 +146,9 @@ class ArticleState:
         """Every URL whose page gave an emitted article, with what its last fetch said."""
         self.responses: dict[str, Validators] = {}
         """Validators of pages fetched in this run, by public URL, until their record is
-        revised (see :meth:`seen_response`)."""
+        stored (see :meth:`seen_response`)."""
+        self.pending: dict[str, Pending] = {}
+        """New and changed articles of this run whose record is not yet written, by URL."""
 
     def __len__(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -136,7 +157,10 @@ class ArticleState:
         return public_url in self.known
 
     def has_article(self, url: str) -> bool:
-        """Whether an article was ever emitted at ``url`` (this run included)."""
+        """Whether an article was ever emitted at ``url`` (this run included, its record
+        being written)."""
+        if url in self.pending:
+            return True
         query = "SELECT 1 FROM articles WHERE url = ?"
         return self.db.execute(query, (url,)).fetchone() is not None
 
@@ -146,7 +170,7 @@ class ArticleState:
 
     def seen_response(self, public_url: str, etag: str | None, last_modified: str | None) -> None:
         """The page at ``public_url`` was fetched with these headers; its record's
-        :meth:`revise` stores them."""
+        :meth:`revise` (or :meth:`written`) stores them."""
         self.responses[public_url] = Validators(etag, last_modified)
 
     def revise(
@@ -157,37 +181,68 @@ class ArticleState:
         content_hash: str,
         now: str,
     ) -> Revision:
-        """Record an extracted article and say whether it is new, changed or unchanged,
-        with the ``ETag`` / ``Last-Modified`` its page was served with (kept for re-checks)."""
+        """Say whether an extracted article is new, changed or unchanged.
+
+        An unchanged one is recorded at once as fetched ``now`` from ``fetched_url``, with
+        the ``ETag`` / ``Last-Modified`` its page was served with (kept for re-checks):
+        its record was written by an earlier run. A new or changed one is only pending:
+        nothing about it is stored until :meth:`written` says its record was written, so
+        a record that never is (a failed write, a drop, a kill) leaves the state as it
+        was, and the next run fetches and emits the article again."""
         row = self.db.execute(
             "SELECT content_hash, version FROM articles WHERE url = ?", (url,)
         ).fetchone()
+        if row is not None and row[0] == content_hash:
+            self.alias(fetched_url, url, now)
+            return Revision(version=row[1], previous_hash=None, changed=False)
         if row is None:
             revision = Revision(version=1, previous_hash=None, changed=True)
-            self.db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, 1, ?, ?)",
-                (url, article_id, content_hash, now, now),
-            )
-        elif row[0] == content_hash:
-            revision = Revision(version=row[1], previous_hash=None, changed=False)
         else:
             revision = Revision(version=row[1] + 1, previous_hash=row[0], changed=True)
-            self.db.execute(
-                "UPDATE articles SET content_hash = ?, version = ?, last_emitted = ? WHERE url = ?",
-                (content_hash, revision.version, now, url),
-            )
-        self.alias(fetched_url, url, now)
+        self.pending[url] = Pending(fetched_url, article_id, content_hash, revision.version, now)
         return revision
+
+    def written(self, url: str) -> None:
+        """The record of the pending article at ``url`` was written: store it (and the
+        pages found to be its duplicates meanwhile) and commit."""
+        pending = self.pending.pop(url, None)
+        if pending is None:
+            return
+        self.db.execute(
+            "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET"
+            " content_hash = excluded.content_hash, version = excluded.version,"
+            " last_emitted = excluded.last_emitted",
+            (url, pending.article_id, pending.content_hash, pending.version, *[pending.now] * 2),
+        )
+        for fetched_url, now in ((pending.fetched_url, pending.now), *pending.aliases):
+            self._store_alias(fetched_url, url, now)
+        self.db.commit()
+
+    def not_written(self, url: str, fetched_url: str) -> None:
+        """The record of the pending article at ``url`` from the page at ``fetched_url``
+        will not be written (dropped after :meth:`revise`, or its write failed): forget it,
+        so the next run fetches it again."""
+        pending = self.pending.get(url)
+        if pending is not None and pending.fetched_url == fetched_url:
+            del self.pending[url]
 
     def alias(self, fetched_url: str, url: str, now: str) -> None:
         """The page at ``fetched_url``, fetched ``now``, gave the record of the article at
-        ``url`` (itself, a redirect's target, or a duplicate of an emitted record)."""
+        ``url`` (itself, a redirect's target, or a duplicate of an emitted record); kept
+        with a pending article until its record is written."""
+        pending = self.pending.get(url)
+        if pending is not None:
+            pending.aliases.append((fetched_url, now))
+            return
+        self._store_alias(fetched_url, url, now)
+        self.db.commit()
+
+    def _store_alias(self, fetched_url: str, url: str, now: str) -> None:
         seen = self.responses.pop(fetched_url, None) or Validators()
         self.db.execute(
             "INSERT OR REPLACE INTO fetched_urls VALUES (?, ?, ?, ?, ?)",
             (fetched_url, url, seen.etag, seen.last_modified, now),
         )
-        self.db.commit()
 
     def confirm(self, public_url: str, now: str) -> None:
         """A conditional request for ``public_url`` was answered ``304 Not Modified``."""
