@@ -355,6 +355,7 @@ def test_a_kill_with_a_state_store_loses_no_record_of_the_unwritten_row_group(tm
     records = list(read_records(part_paths(parquet)))
     urls = [record["url"] for record in records]
     assert len(urls) == len(set(urls)), "an article was written twice"
+    assert len(records) == len(golden), "an article was never written"
     back = tmp_path / "back.jsonl"
     assert convert([str(parquet), str(back)]) == 0
     assert golden_crawl_lines(back.read_text(), server.base_url) == golden
