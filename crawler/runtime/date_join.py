@@ -30,7 +30,6 @@ from urllib.parse import unquote, urlsplit
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.extensions.feedexport import FeedExporter
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.job import job_dir
 
@@ -38,7 +37,7 @@ from crawler.discovery.dates import DateLedger, date_record
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import replace_durably
 from crawler.runtime.feeds import cut_torn_last_line
-from crawler.runtime.parquet import ParquetItemExporter, rewrite_parts
+from crawler.runtime.parquet import parquet_exporters, rewrite_parts
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -311,10 +310,8 @@ def write_pending_parquet_row_groups(crawler: Crawler) -> None:
     """Write the Parquet feeds' last records now. Scrapy closes its feeds (and the Parquet
     exporter writes its last row group) only after the ``spider_closed`` handlers have run,
     and the join must see every record before the reports count them."""
-    feeds = crawler.get_extension(FeedExporter)
-    for slot in getattr(feeds, "slots", ()):
-        if isinstance(slot.exporter, ParquetItemExporter):
-            slot.exporter.write_pending()
+    for exporter in parquet_exporters(crawler):
+        exporter.write_pending()
 
 
 class ListingDateResolution:

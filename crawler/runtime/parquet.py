@@ -40,6 +40,7 @@ from typing import IO, TYPE_CHECKING, Any, Self
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter
+from scrapy.extensions.feedexport import FeedExporter
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.reporting import stats_keys
@@ -314,6 +315,20 @@ def read_records(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
             yield from table_records(parquet.read_row_group(group))
 
 
+row_group_written = object()
+"""Signal sent with ``records`` (the record dicts of a part) once a Parquet part is
+written whole and ``fsync``-ed: what commits their articles to an incremental state store
+(:class:`pipelines.state.IncrementalStatePipeline`), which must not claim a record the
+kill of a crawl can still lose."""
+
+
+def parquet_exporters(crawler: Crawler) -> list[ParquetItemExporter]:
+    """The crawl's Parquet feed exporters (those whose feed has started)."""
+    feeds = crawler.get_extension(FeedExporter)
+    slots = getattr(feeds, "slots", ())
+    return [slot.exporter for slot in slots if isinstance(slot.exporter, ParquetItemExporter)]
+
+
 class ParquetItemExporter(BaseItemExporter):
     """``FEED_EXPORTERS`` entry for ``.parquet`` feeds (see the module docstring).
 
@@ -362,6 +377,12 @@ class ParquetItemExporter(BaseItemExporter):
         if len(self.buffer) >= self.row_group_size:
             self.flush()
 
+    def holds(self, url: str) -> bool:
+        """Whether the record just exported, of the article at ``url``, waits in memory
+        for its row group (asked at ``item_scraped``, right after the export: a record
+        that filled its row group was written with it, and the buffer emptied)."""
+        return bool(self.buffer) and self.buffer[-1].get("url") == url
+
     def finish_exporting(self) -> None:
         stats = self.crawler.stats if self.crawler else None
         if stats is not None and stats.get_value(stats_keys.FAILURES_START_ERROR):
@@ -388,6 +409,8 @@ class ParquetItemExporter(BaseItemExporter):
             self.write_failed(path, error, len(records))
             return
         logger.info("Parquet: %d records written to %s", len(records), path)
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(row_group_written, records=records)
         self.next_serial += 1
         for stale in self.stale:  # -O: the old output's other parts go once ours begins
             if stale != path:
