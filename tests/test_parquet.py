@@ -262,12 +262,16 @@ def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_
     assert sum(resolved) == len(undated_parts)
 
 
-def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_resume(tmp_path):
+@pytest.mark.parametrize("with_state", [False, True], ids=["job", "job-and-state"])
+def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_resume(
+    tmp_path, with_state
+):
     """``-o x.jsonl -o x.parquet``, killed while the JSON Lines file holds records of the
     Parquet row group not yet written (forced: one article is held unanswered, the kill
     comes once every other one is in the JSON Lines): the resumed run fetches those
     articles again and writes them to the Parquet output alone. Both outputs end as the
-    uninterrupted crawl's, each article exactly once."""
+    uninterrupted crawl's, each article exactly once. With ``-a state=PATH`` too, the
+    store must not have claimed those articles, or the resumed run would skip them."""
     jsonl, parquet, job = tmp_path / "x.jsonl", tmp_path / "x.parquet", tmp_path / "job"
     row_group = 4
     resumed = threading.Event()
@@ -294,6 +298,7 @@ def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_
                 *("-o", str(jsonl), "-o", str(parquet), "-s", f"JOBDIR={job}"),
                 *("-s", f"PARQUET_ROW_GROUP_SIZE={row_group}"),
                 *("-s", f"ARCHIVE_REPORT_FILE={report}", "-s", "ARCHIVE_COVERAGE_DIR="),
+                *(("-a", f"state={tmp_path / 'state.sqlite'}") if with_state else ()),
             ],
         )
         kill_when(command, all_but_the_held_article_in_the_json_lines, tmp_path / "killed.log")
