@@ -12,7 +12,8 @@ An article is committed to the store only once its record is written (Scrapy's
 ``fsync``-s every record in this mode): a record that is never written (the output could
 not be written, a later pipeline dropped it, the crawl was killed in between) leaves the
 article unknown, so the next run with the same file fetches and emits it again, and a
-killed crawl keeps everything it wrote.
+killed crawl keeps everything it wrote. A Parquet output writes a record only with its
+row group: its article is committed then (:class:`pipelines.state.IncrementalStatePipeline`).
 """
 
 from __future__ import annotations
