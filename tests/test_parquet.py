@@ -323,12 +323,14 @@ def test_convert_refuses_unknown_formats(tmp_path, capsys, suffix):
     assert "unknown format" in capsys.readouterr().err
 
 
-def test_a_kill_with_a_state_store_loses_no_record_of_the_unwritten_row_group(tmp_path):
+@pytest.mark.parametrize("with_jsonl", [False, True], ids=["parquet", "parquet-and-jsonl"])
+def test_a_kill_with_a_state_store_loses_no_record_of_the_unwritten_row_group(tmp_path, with_jsonl):
     """``-a state=PATH -o x.parquet``, killed while records wait in memory for their row
     group (forced: one article is held unanswered, the kill comes once every other one is
     scraped): the state store must not claim them, so the same command, run again, emits
-    them. The output ends as the uninterrupted crawl's, each article exactly once."""
-    parquet, state = tmp_path / "x.parquet", tmp_path / "state.sqlite"
+    them. The output ends as the uninterrupted crawl's, each article exactly once. With
+    ``-o x.jsonl`` too (no ``JOBDIR``), which holds them already, it gets none twice."""
+    parquet, state, jsonl = tmp_path / "x.parquet", tmp_path / "state.sqlite", tmp_path / "x.jsonl"
     row_group = 4
     resumed = threading.Event()
     golden = EXPECTED_JSONL.read_text().splitlines()
@@ -350,6 +352,7 @@ def test_a_kill_with_a_state_store_loses_no_record_of_the_unwritten_row_group(tm
             [
                 *("-a", f"state={state}", "-o", str(parquet), "-s", "LOG_LEVEL=DEBUG"),
                 *("-s", f"PARQUET_ROW_GROUP_SIZE={row_group}", "-s", "ARCHIVE_COVERAGE_DIR="),
+                *(("-o", str(jsonl)) if with_jsonl else ()),
             ],
         )
         kill_when(command, all_but_the_held_article_scraped, killed_log)
@@ -361,6 +364,9 @@ def test_a_kill_with_a_state_store_loses_no_record_of_the_unwritten_row_group(tm
     urls = [record["url"] for record in records]
     assert len(urls) == len(set(urls)), "an article was written twice"
     assert len(records) == len(golden), "an article was never written"
-    back = tmp_path / "back.jsonl"
-    assert convert([str(parquet), str(back)]) == 0
-    assert golden_crawl_lines(back.read_text(), server.base_url) == golden
+    if with_jsonl:
+        assert_both_outputs_are_the_golden(jsonl, parquet, server.base_url)
+    else:
+        back = tmp_path / "back.jsonl"
+        assert convert([str(parquet), str(back)]) == 0
+        assert golden_crawl_lines(back.read_text(), server.base_url) == golden
