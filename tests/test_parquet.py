@@ -172,6 +172,17 @@ def held_until(resumed: threading.Event) -> Callable[[BaseHTTPRequestHandler, in
     return held
 
 
+def held_article_window(row_group: int) -> tuple[list[str], int, int]:
+    """The golden records; how many a run writes while one article is held (all but that
+    one); how many of those are in whole row groups of ``row_group``: fewer, the rest
+    wait in memory for their row group (the window the kill tests kill in)."""
+    golden = EXPECTED_JSONL.read_text().splitlines()
+    written = len(golden) - 1
+    in_parquet = written // row_group * row_group
+    assert written > in_parquet
+    return golden, written, in_parquet
+
+
 def written_undated(output: Path, post: str) -> bool:
     """Whether the JSON Lines ``output`` holds ``post`` without a date."""
     lines = output.read_text().splitlines() if output.exists() else []
@@ -275,11 +286,7 @@ def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_
     jsonl, parquet, job = tmp_path / "x.jsonl", tmp_path / "x.parquet", tmp_path / "job"
     row_group = 4
     resumed = threading.Event()
-
-    golden = EXPECTED_JSONL.read_text().splitlines()
-    written = len(golden) - 1
-    in_parquet = written // row_group * row_group
-    assert written > in_parquet  # the window: records in the JSON Lines only
+    golden, written, in_parquet = held_article_window(row_group)
 
     def all_but_the_held_article_in_the_json_lines() -> bool:
         return (
@@ -333,10 +340,7 @@ def test_a_kill_with_a_state_store_loses_no_record_of_the_unwritten_row_group(tm
     parquet, state, jsonl = tmp_path / "x.parquet", tmp_path / "state.sqlite", tmp_path / "x.jsonl"
     row_group = 4
     resumed = threading.Event()
-    golden = EXPECTED_JSONL.read_text().splitlines()
-    written = len(golden) - 1
-    in_parquet = written // row_group * row_group
-    assert written > in_parquet  # the window: records scraped, their row group not written
+    golden, written, in_parquet = held_article_window(row_group)
     killed_log = tmp_path / "killed.log"
 
     def all_but_the_held_article_scraped() -> bool:
