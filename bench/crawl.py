@@ -279,8 +279,8 @@ def benchmark_arguments(
 ) -> argparse.Namespace:
     """``--articles``, ``--runs``, ``--light`` and ``--output-dir`` of a crawl benchmark,
     and ``--spiders`` if ``spiders``, ``--delay`` if ``delay``, ``--feeds-dir`` if
-    ``feeds``; a benchmark stopped with
-    SIGTERM then unwinds as on Ctrl-C, so its nginx and Redis stop too."""
+    ``feeds``; a benchmark stopped with SIGTERM then unwinds as on Ctrl-C, so its nginx
+    and Redis stop too."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=articles)
     parser.add_argument("--runs", type=int, default=3)

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.feeds import a_feed_failed
-from crawler.runtime.parquet import parquet_exporters, row_group_written
+from crawler.runtime.parquet import parquet_exporters, row_group_written, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
 
 
@@ -117,8 +117,7 @@ class IncrementalStatePipeline:
     def close_spider(self) -> None:
         """Write the records the Parquet outputs still hold now, so their articles are
         committed: Scrapy closes its feeds only after the spider closed the store."""
-        for exporter in parquet_exporters(self.crawler):
-            exporter.write_pending()
+        write_pending_row_groups(self.crawler)
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
         state = self.run.article_state

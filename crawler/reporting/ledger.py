@@ -142,7 +142,7 @@ class CoverageLedger:
             counts[f"outcome/{entry.outcome_text}"] += count
             statuses[entry.status] += count
         not_in_output = sorted(
-            url
+            (url, entry)
             for url, entry in self.entries.items()
             if entry.sources and entry.status is not CoverageStatus.COVERED
         )
@@ -163,7 +163,7 @@ class CoverageLedger:
                     "sources": sorted(e.sources),
                     **({"site": site_of(url)} if site_of else {}),
                 }
-                for url, e in ((url, self.entries[url]) for url in not_in_output)
+                for url, e in not_in_output
             ],
         }
 

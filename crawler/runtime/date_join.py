@@ -37,7 +37,7 @@ from crawler.discovery.dates import DateLedger, date_record
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import replace_durably
 from crawler.runtime.feeds import cut_torn_last_line
-from crawler.runtime.parquet import parquet_exporters, rewrite_parts
+from crawler.runtime.parquet import rewrite_parts, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -306,14 +306,6 @@ def journal_entry(line: bytes) -> tuple[str, str | None, tuple[int, int] | None]
         return None
 
 
-def write_pending_parquet_row_groups(crawler: Crawler) -> None:
-    """Write the Parquet feeds' last records now. Scrapy closes its feeds (and the Parquet
-    exporter writes its last row group) only after the ``spider_closed`` handlers have run,
-    and the join must see every record before the reports count them."""
-    for exporter in parquet_exporters(crawler):
-        exporter.write_pending()
-
-
 class ListingDateResolution:
     """When the crawl ends, gives every record of the output that has no date of its own
     the best date the whole job saw in listings (see the module docstring); counted as
@@ -378,7 +370,8 @@ class ListingDateResolution:
                 "Listing dates read after their articles were written are not joined into %s",
                 ", ".join(unjoined),
             )
-        write_pending_parquet_row_groups(self.crawler)
+        # The join must see every record before the reports count them.
+        write_pending_row_groups(self.crawler)
         date_range = run.date_range
         # Records an earlier run of the job wrote are not in this run's quality counts.
         earlier = run.written.urls

@@ -300,12 +300,17 @@ class DurableFileFeedStorage(FileFeedStorage):
             self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
 
 
+def durable_feed_files(crawler: Crawler) -> list[DurableFile]:
+    """The crawl's durable feed files (those whose feed has started)."""
+    exporter = crawler.get_extension(FeedExporter)
+    slots = exporter.slots if exporter is not None else ()
+    return [slot.file for slot in slots if isinstance(slot.file, DurableFile)]
+
+
 def a_feed_failed(crawler: Crawler) -> bool:
     """Whether a durable feed file of the crawl could not be written: it refuses every
     record from then on, so a record handed to the exporters since was not written."""
-    exporter = crawler.get_extension(FeedExporter)
-    slots = exporter.slots if exporter is not None else ()
-    return any(isinstance(slot.file, DurableFile) and slot.file.failed for slot in slots)
+    return any(file.failed for file in durable_feed_files(crawler))
 
 
 class SyncFeedsAtClose:
@@ -326,7 +331,5 @@ class SyncFeedsAtClose:
         return extension
 
     def spider_closed(self) -> None:
-        exporter = self.crawler.get_extension(FeedExporter)
-        for slot in exporter.slots if exporter is not None else ():
-            if isinstance(slot.file, DurableFile):
-                slot.file.sync()
+        for file in durable_feed_files(self.crawler):
+            file.sync()

@@ -329,6 +329,14 @@ def parquet_exporters(crawler: Crawler) -> list[ParquetItemExporter]:
     return [slot.exporter for slot in slots if isinstance(slot.exporter, ParquetItemExporter)]
 
 
+def write_pending_row_groups(crawler: Crawler) -> None:
+    """Write the records the Parquet feeds still hold, now: Scrapy closes its feeds (and
+    the exporter writes its last row group) only after the ``spider_closed`` handlers and
+    the pipelines' ``close_spider`` have run, which need them written."""
+    for exporter in parquet_exporters(crawler):
+        exporter.write_pending()
+
+
 class ParquetItemExporter(BaseItemExporter):
     """``FEED_EXPORTERS`` entry for ``.parquet`` feeds (see the module docstring).
 

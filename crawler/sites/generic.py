@@ -118,7 +118,6 @@ STATIC_FILE = re.compile(
 LISTING_FIRST_SEGMENTS = frozenset(
     {"topics", "topic", "section", "sections", "archive", "archives"}
 )
-
 WORD = re.compile(r"\w+")
 PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
