@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import json
 import re
-import signal
 import subprocess
 import threading
 import time
-from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,13 @@ from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths, r
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import OUTPUTS_CRAWL_ROW_GROUP
 from tests.fault_server import FaultServer, send
+from tests.held_article import (
+    HELD_ARTICLE,
+    held_article_window,
+    held_until,
+    kill_when,
+    scraped_in_log,
+)
 
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
 MIRROR = FIXTURES / "aawsat" / "site"
@@ -133,21 +138,6 @@ def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, 
 UNDATED_POST = "/amir-taheri/opinion/the-limits-of-a-charm-offensive/"
 """A builder post in the sitemap, dated only by these listings."""
 DATING_LISTINGS = ("/category/opinion/", "/author/amir-taheri/", "/2013/10/")
-HELD_ARTICLE = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"
-"""An article of the sitemap held unanswered while the killed run runs: it cannot end."""
-
-
-def kill_when(command: list[str], ready: Callable[[], bool], log: Path) -> None:
-    """Start the crawl, SIGKILL it as soon as ``ready()`` holds (or after 60 s), and check
-    it died of the kill, not of its own accord."""
-    with log.open("wb") as stderr:
-        killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=stderr)
-        deadline = time.monotonic() + 60
-        while killed.poll() is None and time.monotonic() < deadline and not ready():
-            time.sleep(0.02)
-        killed.send_signal(signal.SIGKILL)
-        killed.wait(timeout=60)
-    assert killed.returncode == -signal.SIGKILL, log.read_text()[-3000:]
 
 
 def assert_both_outputs_are_the_golden(jsonl: Path, parquet: Path, base_url: str) -> None:
@@ -156,31 +146,6 @@ def assert_both_outputs_are_the_golden(jsonl: Path, parquet: Path, base_url: str
     back = parquet.with_name("back.jsonl")
     assert convert([str(parquet), str(back)]) == 0
     assert golden_crawl_lines(back.read_text(), base_url) == golden
-
-
-def held_until(resumed: threading.Event) -> Callable[[BaseHTTPRequestHandler, int], bool]:
-    """A fault handler that leaves the killed run's request unanswered and answers the
-    resumed run's normally."""
-
-    def held(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
-        if resumed.is_set():
-            return False
-        resumed.wait(60)
-        handler.close_connection = True  # its client was killed: no answer
-        return True
-
-    return held
-
-
-def held_article_window(row_group: int) -> tuple[list[str], int, int]:
-    """The golden records; how many a run writes while one article is held (all but that
-    one); how many of those are in whole row groups of ``row_group``: fewer, the rest
-    wait in memory for their row group (the window the kill tests kill in)."""
-    golden = EXPECTED_JSONL.read_text().splitlines()
-    written = len(golden) - 1
-    in_parquet = written // row_group * row_group
-    assert written > in_parquet
-    return golden, written, in_parquet
 
 
 def written_undated(output: Path, post: str) -> bool:
@@ -344,8 +309,7 @@ def test_a_kill_with_a_state_store_loses_no_record_of_the_unwritten_row_group(tm
     killed_log = tmp_path / "killed.log"
 
     def all_but_the_held_article_scraped() -> bool:
-        log = killed_log.read_text() if killed_log.exists() else ""
-        scraped = len(re.findall(r"DEBUG: Scraped \S+ from <200", log))
+        scraped = scraped_in_log(killed_log)
         return scraped == written and len(part_paths(parquet)) == in_parquet // row_group
 
     server = FaultServer(MIRROR, {HELD_ARTICLE: held_until(resumed)})
