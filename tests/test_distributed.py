@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -49,9 +50,18 @@ from crawler.runtime.distributed import (
     SharedWorkers,
     StatsWithoutSpiderArgument,
 )
+from crawler.runtime.parquet import PARQUET_SUFFIX, part_paths, read_records
 from pipelines.dedupe import DedupeArticlePipeline, SharedDedupePipeline
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import serve_mirror
+from tests.fault_server import FaultServer
+from tests.held_article import (
+    HELD_ARTICLE,
+    held_article_window,
+    held_until,
+    kill_when,
+    scraped_in_log,
+)
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(
@@ -117,16 +127,16 @@ class Worker:
     stats: dict[str, Any]
 
 
-def start_worker(
-    base_url: str, redis_url: str, folder: Path, *settings: str
-) -> tuple[subprocess.Popen, Path]:
+def worker_command(base_url: str, redis_url: str, output: Path, *settings: str) -> list[str]:
+    """A worker writing ``output`` (``-O``), its report and coverage beside it."""
+    folder = output.parent
     folder.mkdir()
-    command = crawl_command(
+    return crawl_command(
         "aawsat",
         base_url,
         [
             "-O",
-            str(folder / "articles.jsonl"),
+            str(output),
             "-s",
             f"ARCHIVE_REPORT_FILE={folder / 'report.json'}",
             "-s",
@@ -140,19 +150,33 @@ def start_worker(
             *(arg for setting in settings for arg in ("-s", setting)),
         ],
     )
-    log = (folder / "crawl.log").open("w")
+
+
+def start_worker(
+    base_url: str, redis_url: str, output: Path, *settings: str
+) -> tuple[subprocess.Popen, Path]:
+    command = worker_command(base_url, redis_url, output, *settings)
+    log = (output.parent / "crawl.log").open("w")
     process = subprocess.Popen(command, stdout=log, stderr=log, cwd=FIXTURES.parent)
     log.close()
-    return process, folder
+    return process, output
 
 
-def finish_worker(process: subprocess.Popen, folder: Path) -> Worker:
+def output_lines(output: Path) -> str:
+    """A worker's records as JSON Lines (a Parquet output's: those of its parts)."""
+    if output.suffix == PARQUET_SUFFIX:
+        records = read_records(part_paths(output))
+        return "".join(json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    return output.read_text() if output.exists() else ""
+
+
+def finish_worker(process: subprocess.Popen, output: Path) -> Worker:
     returncode = process.wait(timeout=300)
-    output, report = folder / "articles.jsonl", folder / "report.json"
+    report = output.parent / "report.json"
     return Worker(
         returncode=returncode,
-        log=(folder / "crawl.log").read_text(),
-        output=output.read_text() if output.exists() else "",
+        log=(output.parent / "crawl.log").read_text(),
+        output=output_lines(output),
         stats=json.loads(report.read_text())["stats"] if report.exists() else {},
     )
 
@@ -172,10 +196,15 @@ def shared_crawl(mirror_server, redis_port, tmp_path_factory) -> SharedCrawl:
     base_url = mirror_server.url_for("/")
     redis_url = f"redis://127.0.0.1:{redis_port}/{CRAWL_DB}"
     workdir = tmp_path_factory.mktemp("shared-crawl")
-    started = [start_worker(base_url, redis_url, workdir / f"worker-{n}") for n in (1, 2)]
+    started = [
+        start_worker(base_url, redis_url, workdir / f"worker-{n}" / "articles.jsonl")
+        for n in (1, 2)
+    ]
     workers = [finish_worker(*worker) for worker in started]
     fetched = [request.path for request, _ in mirror_server.log]
-    late_worker = finish_worker(*start_worker(base_url, redis_url, workdir / "late-worker"))
+    late_worker = finish_worker(
+        *start_worker(base_url, redis_url, workdir / "late-worker" / "articles.jsonl")
+    )
     fetched_late = [request.path for request, _ in mirror_server.log][len(fetched) :]
     return SharedCrawl(workers, late_worker, base_url, fetched, fetched_late)
 
@@ -346,17 +375,14 @@ def killed_crawl(slow_mirror, redis_port, tmp_path_factory) -> KilledCrawl:
         "LOG_LEVEL=DEBUG",
     )
     workers = [
-        start_worker(base_url, redis_url, workdir / f"worker-{n}", *settings) for n in (1, 2)
+        start_worker(base_url, redis_url, workdir / f"worker-{n}" / "articles.jsonl", *settings)
+        for n in (1, 2)
     ]
     server = Redis(port=redis_port, db=CRAWL_DB)
-    killed, held_at_kill = kill_while_holding_work(
-        [(process, folder / "articles.jsonl") for process, folder in workers], server
-    )
-    (victim, victim_dir), survivor = workers[killed], workers[1 - killed]
+    killed, held_at_kill = kill_while_holding_work(workers, server)
+    victim, survivor = workers[killed], workers[1 - killed]
     server.close()
-    return KilledCrawl(
-        finish_worker(victim, victim_dir), finish_worker(*survivor), held_at_kill, base_url
-    )
+    return KilledCrawl(finish_worker(*victim), finish_worker(*survivor), held_at_kill, base_url)
 
 
 def test_the_survivor_finishes_the_crawl_of_a_killed_worker(killed_crawl):
@@ -385,12 +411,70 @@ def test_the_union_has_every_article_exactly_once_after_a_kill(killed_crawl):
     )
 
 
-def test_nothing_stays_held_or_claimed_after_the_crawl(killed_crawl, redis_port):
+def assert_finished_with_nothing_held_or_claimed(redis_port: int, crawl: str) -> None:
     with Redis(port=redis_port, db=CRAWL_DB) as server:
-        keys = CrawlKeys(KILL_CRAWL)
+        keys = CrawlKeys(crawl)
         assert [key for pattern in keys.per_worker_patterns() for key in server.keys(pattern)] == []
         assert server.zcard(keys.workers) == 0
         assert server.exists(keys.finished)
+
+
+def test_nothing_stays_held_or_claimed_after_the_crawl(killed_crawl, redis_port):
+    assert_finished_with_nothing_held_or_claimed(redis_port, KILL_CRAWL)
+
+
+# -- a worker killed with records waiting for their Parquet row group ----------------------
+
+PARQUET_KILL_CRAWL = "parquet-kill-test"
+
+
+def test_a_worker_killed_with_records_in_its_row_group_loses_none(redis_port, tmp_path):
+    """A worker writing ``-O x.parquet``, killed while records wait in memory for their
+    row group (forced: one article is held unanswered, the kill comes once every other one
+    is scraped): neither its claims on those articles nor the requests that led to them
+    may be committed, so the worker started next fetches and emits them. The union of the
+    two outputs is the crawl, each article once (the restarted worker, which finishes
+    normally, with its own last row group), and nothing stays held or claimed."""
+    row_group = 4
+    golden, written, in_parquet = held_article_window(row_group)
+    resumed = threading.Event()
+    server = FaultServer(MIRROR, {HELD_ARTICLE: held_until(resumed)})
+    redis_url = f"redis://127.0.0.1:{redis_port}/{CRAWL_DB}"
+    settings = (
+        f"DISTRIBUTED_CRAWL_NAME={PARQUET_KILL_CRAWL}",
+        f"DISTRIBUTED_WORKER_TIMEOUT={WORKER_TIMEOUT}",
+        f"PARQUET_ROW_GROUP_SIZE={row_group}",
+        "DOWNLOAD_DELAY=0",
+        "LOG_LEVEL=DEBUG",
+    )
+    killed = tmp_path / "killed" / "articles.parquet"
+    killed_log = killed.parent / "crawl.log"
+
+    def all_but_the_held_article_scraped() -> bool:
+        return (
+            scraped_in_log(killed_log) == written
+            and len(part_paths(killed)) == in_parquet // row_group
+        )
+
+    with server.running():
+        command = worker_command(server.base_url, redis_url, killed, *settings)
+        kill_when(command, all_but_the_held_article_scraped, killed_log)
+        assert all_but_the_held_article_scraped()
+        resumed.set()
+        restarted = finish_worker(
+            *start_worker(
+                server.base_url, redis_url, tmp_path / "restarted" / "articles.parquet", *settings
+            )
+        )
+    assert restarted.returncode == 0, restarted.log[-4000:]
+    assert restarted.stats[stats_keys.DISTRIBUTED_WORKERS_GONE] == 1
+    union = output_lines(killed) + restarted.output
+    urls = [json.loads(line)["url"] for line in union.splitlines()]
+    assert len(urls) == len(set(urls)), "an article was written twice"
+    never_written = {json.loads(line)["url"] for line in golden} - set(urls)
+    assert not never_written, "the killed worker's unwritten row group was lost"
+    assert golden_crawl_lines(union, server.base_url) == golden
+    assert_finished_with_nothing_held_or_claimed(redis_port, PARQUET_KILL_CRAWL)
 
 
 # -- the parts, against the same server ---------------------------------------------------
