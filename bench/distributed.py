@@ -178,7 +178,7 @@ def articles_per_second(crawl: Crawl) -> str:
 def time_claims(port: int, records: int = 2000) -> tuple[float, float]:
     """Microseconds per record: a claim alone, and a claim then its commit."""
     with Redis(port=port) as server:
-        pipeline = SharedDedupePipeline(get_crawler().stats, server, CrawlKeys("claims"), "w")
+        pipeline = SharedDedupePipeline(get_crawler(), server, CrawlKeys("claims"), "w")
         timings = []
         for commit in (False, True):
             server.flushdb()

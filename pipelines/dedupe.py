@@ -18,6 +18,7 @@ from crawler.compact_set import CompactIntSet, url_fingerprint
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.distributed import CrawlKeys, new_worker_id
+from crawler.runtime.parquet import CommitWhenWritten
 from pipelines.normalize import SHA256
 
 logger = logging.getLogger(__name__)
@@ -118,19 +119,20 @@ class SharedDedupePipeline(DedupeArticlePipeline):
     a record whose URL or text some worker already emitted (or claimed, and is writing)
     is dropped and counted.
 
-    The claim is this worker's until the record is written (``item_scraped``, handled
-    after the feed exporter's, which connected first) and withdrawn if a later pipeline
+    The claim is this worker's until the record is on disk in every output (committed at
+    ``item_scraped``, handled after the feed exporter's, which connected first; for a
+    record a Parquet output holds for its row group, once that is written:
+    :class:`crawler.runtime.parquet.CommitWhenWritten`) and withdrawn if a later pipeline
     drops the record; a gone worker's open claims are withdrawn with its requests.
     """
 
-    def __init__(
-        self, stats: StatsCollector, server: Redis, keys: CrawlKeys, worker_id: str
-    ) -> None:
-        super().__init__(stats)
+    def __init__(self, crawler: Crawler, server: Redis, keys: CrawlKeys, worker_id: str) -> None:
+        super().__init__(crawler.stats)
         self.server = server
         self.claim_keys = [keys.emitted_urls, keys.emitted_texts, keys.claims(worker_id)]
         self.claim = server.register_script(CLAIM_RECORD)
         self.withdraw = server.register_script(WITHDRAW_CLAIM)
+        self.commits = CommitWhenWritten(crawler, self.commit_claims)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -138,7 +140,7 @@ class SharedDedupePipeline(DedupeArticlePipeline):
         settings = crawler.settings
         keys = CrawlKeys.of(settings, crawler.spider.name)
         worker_id = settings.get("DISTRIBUTED_WORKER_ID") or new_worker_id()
-        pipeline = cls(crawler.stats, get_redis_from_settings(settings), keys, worker_id)
+        pipeline = cls(crawler, get_redis_from_settings(settings), keys, worker_id)
         crawler.signals.connect(pipeline.item_written, signal=signals.item_scraped)
         crawler.signals.connect(pipeline.item_not_written, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.item_not_written, signal=signals.item_error)
@@ -159,8 +161,12 @@ class SharedDedupePipeline(DedupeArticlePipeline):
         return item
 
     def item_written(self, item: Any) -> None:
-        """The output has the record: the claim is the crawl's for good."""
-        self.server.hdel(self.claim_keys[2], ItemAdapter(item)["url"])
+        """The outputs have the record, or hold it for a Parquet row group."""
+        self.commits.scraped(ItemAdapter(item)["url"])
+
+    def commit_claims(self, urls: list[str]) -> None:
+        """Every output has these records on disk: the claims are the crawl's for good."""
+        self.server.hdel(self.claim_keys[2], *urls)
 
     def item_not_written(self, item: Any, exception: BaseException | None = None) -> None:
         """Dropped or failed after this pipeline claimed it: another copy may be emitted."""

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.feeds import a_feed_failed
-from crawler.runtime.parquet import parquet_exporters, row_group_written, write_pending_row_groups
+from crawler.runtime.parquet import CommitWhenWritten, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
 
 
@@ -36,16 +36,14 @@ class IncrementalStatePipeline:
     A Parquet output (``-o x.parquet``) holds its records in memory until their row group
     is written as a part (:mod:`crawler.runtime.parquet`): a record waiting there at
     ``item_scraped`` is committed only once every Parquet output holding it has written
-    it (:data:`crawler.runtime.parquet.row_group_written`), so a kill before that leaves
+    it (:class:`crawler.runtime.parquet.CommitWhenWritten`), so a kill before that leaves
     the article unknown and the next run emits it again. At the end the last records
     are written as a part before the spider closes the store."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.run = ArchiveRun.of(crawler)
-        self.held: dict[str, int] = {}
-        """Articles whose record is written to every output but the Parquet ones still
-        holding it in memory, by URL, with how many of those."""
+        self.commits = CommitWhenWritten(crawler, self.written)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -54,7 +52,6 @@ class IncrementalStatePipeline:
         pipeline = cls(crawler)
         crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(pipeline.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(pipeline.row_group_written, signal=row_group_written)
         return pipeline
 
     def _fetched_url(self, adapter: ItemAdapter) -> str:
@@ -94,25 +91,14 @@ class IncrementalStatePipeline:
         if a_feed_failed(self.crawler):
             state.not_written(url, self._fetched_url(adapter))
             return
-        held = sum(exporter.holds(url) for exporter in parquet_exporters(self.crawler))
-        if held:
-            self.held[url] = self.held.get(url, 0) + held
-        else:
-            state.written(url)
+        self.commits.scraped(url)
 
-    def row_group_written(self, records: list[dict[str, Any]]) -> None:
-        """A Parquet output wrote these records: commit the articles no output holds now.
-        (A part that could not be written never says so: its articles stay unknown.)"""
+    def written(self, urls: list[str]) -> None:
+        """Every output has these articles' records on disk: commit them to the store."""
         state = self.run.article_state
         assert state is not None  # from_crawler
-        for record in records:
-            url = record.get("url")
-            if url not in self.held:
-                continue
-            self.held[url] -= 1
-            if not self.held[url]:
-                del self.held[url]
-                state.written(url)
+        for url in urls:
+            state.written(url)
 
     def close_spider(self) -> None:
         """Write the records the Parquet outputs still hold now, so their articles are

@@ -20,7 +20,11 @@ processing list), on the priority queue:
   through the pipelines and written to the output, or dropped. Scrapy has no signal for
   that moment; the engine drops the request from its in-progress set then, and the
   scheduler, which the engine calls again right after, reads that set
-  (:func:`requests_in_progress`);
+  (:func:`requests_in_progress`). An article a Parquet output holds in memory for its
+  row group is not written yet: its request stays leased until the row group is
+  (:meth:`RedisScheduler.records_written`), and a worker with nothing to fetch writes
+  what its Parquet outputs hold, or the crawl, which ends only when no request is
+  leased, would never end;
 - every worker renews a heartbeat in ``<name>:workers`` every third of
   ``DISTRIBUTED_WORKER_TIMEOUT``. A worker whose heartbeat is older than that (the
   visibility timeout) is gone: the next worker that looks (:data:`REQUEUE_GONE_WORKERS`)
@@ -29,7 +33,8 @@ processing list), on the priority queue:
   again and their articles emitted once, by a live worker;
 - a worker holds at most ``DISTRIBUTED_REQUESTS_HELD`` requests (Scrapy alone would take
   ``CONCURRENT_REQUESTS``, 16): that many are fetched again if it dies, and no other
-  worker can take them while it lives.
+  worker can take them while it lives. Those done and leased until a Parquet row group
+  is written do not count: up to ``PARQUET_ROW_GROUP_SIZE`` more are fetched again.
 
 The shared queue is always scrapy-redis's priority queue (a sorted set scored by
 ``-priority``, taken lowest score first like its ``PriorityQueue.pop``): the spiders fetch
@@ -43,7 +48,9 @@ the old-slug copy of an article and the article itself may be fetched by two wor
 worker claims an article's URL and text in Redis before it is written, and commits the
 claim right after the output has it on disk (``item_scraped``, after the feed exporter,
 whose durable storage has written and fsynced the line by then: a distributed crawl
-fsyncs every record, ``crawler.runtime.feeds.fsync_interval``). A gone worker's
+fsyncs every record, ``crawler.runtime.feeds.fsync_interval``; a Parquet output's
+record, once its row group is written and fsynced,
+:class:`crawler.runtime.parquet.CommitWhenWritten`). A gone worker's
 uncommitted claims are withdrawn with its requests, so what it had not written is
 emitted by the worker that fetches the page again. A record and its claim cannot be
 committed in one step: a worker killed after the line reached its file and before the
@@ -90,11 +97,12 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any, Self
 
+from itemadapter import ItemAdapter
 from redis import Redis
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
-from scrapy.http import Request
+from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import create_looping_call
@@ -106,6 +114,7 @@ from scrapy_redis.scheduler import Scheduler
 from crawler.clock import utc_now
 from crawler.discovery.dates import UNDATED, DateLedger, ListedDate
 from crawler.reporting import stats_keys
+from crawler.runtime.parquet import CommitWhenWritten, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -489,6 +498,7 @@ class RedisScheduler(Scheduler):
     crawler: Crawler
     queue: LeasedPriorityQueue
     df: RFPDupeFilter | None
+    commits: CommitWhenWritten
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -496,6 +506,8 @@ class RedisScheduler(Scheduler):
         scheduler.crawler = crawler
         scheduler.stats = StatsWithoutSpiderArgument(crawler.stats)
         crawler.signals.connect(scheduler.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(scheduler.item_scraped, signal=signals.item_scraped)
+        scheduler.commits = CommitWhenWritten(crawler, scheduler.records_written)
         # An idle worker asks the shared queue again at the engine's heartbeat, which
         # Scrapy runs every 5 s: while another worker adds requests, that was up to 5 s
         # of waiting each time the queue ran dry (two workers were slower than one in
@@ -525,6 +537,12 @@ class RedisScheduler(Scheduler):
             run.dates = SharedDateLedger(self.server, keys)
         self.max_held = max(1, settings.getint("DISTRIBUTED_REQUESTS_HELD"))
         self.held: dict[Request, bytes] = {}
+        self.unwritten_records: dict[Request, int] = {}
+        """Held requests with records a Parquet output holds for its row group: how many."""
+        self.request_of_unwritten: dict[str, Request] = {}
+        """The request of each of those records, by article URL."""
+        self.done_unwritten: dict[Request, bytes] = {}
+        """Requests the engine is done with, still leased until their records are written."""
         self.workers.heartbeat()
         self.keep_alive_call = create_looping_call(self.keep_alive)
         self.keep_alive_call.start(timeout / 3, now=False)
@@ -580,10 +598,43 @@ class RedisScheduler(Scheduler):
         return request
 
     def finished_held(self) -> list[bytes]:
-        """The held requests the engine is done with, no longer held here."""
+        """The held requests the engine is done with, no longer held here; those whose
+        records a Parquet output still holds stay leased (:meth:`records_written`)."""
         in_progress = requests_in_progress(self.crawler)
         done = [request for request in self.held if request not in in_progress]
-        return [self.held.pop(request) for request in done]
+        finished = []
+        for request in done:
+            data = self.held.pop(request)
+            if request in self.unwritten_records:
+                self.done_unwritten[request] = data
+            else:
+                finished.append(data)
+        return finished
+
+    def item_scraped(self, item: Any, response: Response | None = None) -> None:
+        """A held request's record that a Parquet output holds in memory for its row
+        group (:class:`~crawler.runtime.parquet.CommitWhenWritten`) keeps the request
+        leased until that is written: a worker killed before then gives it back, and its
+        article is fetched and emitted again (acknowledged, it would be lost)."""
+        request = response.request if response is not None else None
+        url = ItemAdapter(item).get("url")
+        if request in self.held and url and self.commits.scraped(url):
+            self.request_of_unwritten[url] = request
+            self.unwritten_records[request] = self.unwritten_records.get(request, 0) + 1
+
+    def records_written(self, urls: list[str]) -> None:
+        """Every output has these records on disk: acknowledge the requests done with."""
+        done = []
+        for url in urls:
+            request = self.request_of_unwritten.pop(url, None)
+            if request is None:
+                continue  # written at once, or not a held request's
+            self.unwritten_records[request] -= 1
+            if not self.unwritten_records[request]:
+                del self.unwritten_records[request]
+                if request in self.done_unwritten:
+                    done.append(self.done_unwritten.pop(request))
+        self.acknowledge(done)
 
     def acknowledge(self, done: list[bytes]) -> None:
         if done:
@@ -617,7 +668,12 @@ class RedisScheduler(Scheduler):
             )
 
     def spider_idle(self) -> None:
-        """Idle here, but the crawl goes on while another worker may still add requests."""
+        """Idle here, but the crawl goes on while another worker may still add requests.
+
+        Records a Parquet output holds are written now: their requests stay leased until
+        then, and no worker finishes while any is leased."""
+        if self.done_unwritten:
+            write_pending_row_groups(self.crawler)
         self.keep_alive()
         if not self.workers.crawl_done():
             self.crawler.stats.inc_value(stats_keys.DISTRIBUTED_IDLE_WAITS)
@@ -626,6 +682,9 @@ class RedisScheduler(Scheduler):
     def close(self, reason: str) -> None:
         if self.keep_alive_call.running:
             self.keep_alive_call.stop()
+        # What a Parquet output holds, on disk before the worker leaves: its requests are
+        # acknowledged and its claims committed, not given back.
+        write_pending_row_groups(self.crawler)
         self.acknowledge(self.finished_held())
         given_back = self.workers.leave()
         name = self.workers.keys.name

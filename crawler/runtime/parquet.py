@@ -317,9 +317,8 @@ def read_records(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
 
 row_group_written = object()
 """Signal sent with ``records`` (the record dicts of a part) once a Parquet part is
-written whole and ``fsync``-ed: what commits their articles to an incremental state store
-(:class:`pipelines.state.IncrementalStatePipeline`), which must not claim a record the
-kill of a crawl can still lose."""
+written whole and ``fsync``-ed: what commits their articles (:class:`CommitWhenWritten`)
+where the kill of a crawl must not leave an article claimed done with its record lost."""
 
 
 def parquet_exporters(crawler: Crawler) -> list[ParquetItemExporter]:
@@ -335,6 +334,49 @@ def write_pending_row_groups(crawler: Crawler) -> None:
     the pipelines' ``close_spider`` have run, which need them written."""
     for exporter in parquet_exporters(crawler):
         exporter.write_pending()
+
+
+class CommitWhenWritten:
+    """Commits articles (``commit`` with their URLs) once every output has their record
+    on disk: at once, from ``item_scraped`` (:meth:`scraped`), for a record every output
+    has written by then, as JSON Lines outputs do; else once every Parquet output that
+    holds it in memory for its row group has written that row group
+    (:data:`row_group_written`). A record whose part could not be written is never
+    committed. What :class:`pipelines.state.IncrementalStatePipeline` commits to its
+    store, and a distributed worker its claims and leases in Redis
+    (:mod:`crawler.runtime.distributed`), none of which may outlive a record a kill loses.
+    """
+
+    def __init__(self, crawler: Crawler, commit: Callable[[list[str]], None]) -> None:
+        self.crawler = crawler
+        self.commit = commit
+        self.held: dict[str, int] = {}
+        """Articles some Parquet outputs hold, by URL, with how many of those."""
+        crawler.signals.connect(self.row_group_written, signal=row_group_written)
+
+    def scraped(self, url: str) -> bool:
+        """Every output has the record of the article at ``url`` or holds it for its row
+        group (asked at ``item_scraped``): commit it now, or say it waits (True)."""
+        held = sum(exporter.holds(url) for exporter in parquet_exporters(self.crawler))
+        if not held:
+            self.commit([url])
+            return False
+        self.held[url] = self.held.get(url, 0) + held
+        return True
+
+    def row_group_written(self, records: list[dict[str, Any]]) -> None:
+        """A Parquet output wrote these records: commit the articles no output holds now."""
+        written = []
+        for record in records:
+            url = record.get("url")
+            if url not in self.held:
+                continue
+            self.held[url] -= 1
+            if not self.held[url]:
+                del self.held[url]
+                written.append(url)
+        if written:
+            self.commit(written)
 
 
 class ParquetItemExporter(BaseItemExporter):
