@@ -62,6 +62,7 @@ from tests.held_article import (
     kill_when,
     scraped_in_log,
 )
+from tests.test_resume import failing_fsync
 
 REDIS_SERVER = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(
@@ -486,6 +487,43 @@ def test_a_worker_killed_with_records_in_its_row_group_loses_none(redis_port, tm
     assert not never_written, "the killed worker's unwritten row group was lost"
     assert len(urls) == len(golden)
     assert_finished_with_nothing_held_or_claimed(redis_port, PARQUET_KILL_CRAWL)
+
+
+# -- a worker whose output could not be written -------------------------------------------
+
+FAILED_WRITE_CRAWL = "failed-write-test"
+
+
+def test_a_worker_whose_output_fails_gives_back_what_it_did_not_write(redis_port, tmp_path):
+    """A worker whose JSON Lines output fails (every ``fsync`` after the 5th: the file is
+    cut back to what was synced, the records handed to it since are refused) stops with
+    a failure; neither its claims on the articles it could not write nor their requests
+    may be committed, so the worker started next fetches and emits them. The union of
+    the two outputs holds every article of the crawl once."""
+    golden = EXPECTED_JSONL.read_text().splitlines()
+    settings = (f"DISTRIBUTED_CRAWL_NAME={FAILED_WRITE_CRAWL}", "DOWNLOAD_DELAY=0")
+    redis_url = f"redis://127.0.0.1:{redis_port}/{CRAWL_DB}"
+    failed = tmp_path / "failed" / "articles.jsonl"
+    server = FaultServer(MIRROR, {})
+    with server.running():
+        base_url = server.base_url
+        command = failing_fsync(worker_command(base_url, redis_url, failed, *settings), failed, 5)
+        with (failed.parent / "crawl.log").open("w") as log:
+            done = subprocess.run(
+                command, stdout=log, stderr=log, cwd=FIXTURES.parent, timeout=300, check=False
+            )
+        assert done.returncode != 0
+        written_first = [json.loads(line)["url"] for line in output_lines(failed).splitlines()]
+        assert 0 < len(written_first) < len(golden)
+        restarted = finish_worker(
+            *start_worker(base_url, redis_url, tmp_path / "restarted" / "articles.jsonl", *settings)
+        )
+    assert restarted.returncode == 0, restarted.log[-4000:]
+    urls = written_first + [json.loads(line)["url"] for line in restarted.output.splitlines()]
+    assert len(urls) == len(set(urls)), "an article was written twice"
+    never_written = {json.loads(line)["url"] for line in golden} - set(urls)
+    assert not never_written, "the records the failed output refused were lost"
+    assert_finished_with_nothing_held_or_claimed(redis_port, FAILED_WRITE_CRAWL)
 
 
 # -- the parts, against the same server ---------------------------------------------------
