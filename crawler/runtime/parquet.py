@@ -348,15 +348,24 @@ class CommitWhenWritten:
     """
 
     def __init__(self, crawler: Crawler, commit: Callable[[list[str]], None]) -> None:
+        # Imported here: crawler.runtime.feeds imports this module (through the run's
+        # written-articles reader).
+        from crawler.runtime.feeds import a_feed_failed
+
         self.crawler = crawler
         self.commit = commit
+        self.a_feed_failed = a_feed_failed
         self.held: dict[str, int] = {}
         """Articles some Parquet outputs hold, by URL, with how many of those."""
         crawler.signals.connect(self.row_group_written, signal=row_group_written)
 
     def scraped(self, url: str) -> bool:
         """Every output has the record of the article at ``url`` or holds it for its row
-        group (asked at ``item_scraped``): commit it now, or say it waits (True)."""
+        group (asked at ``item_scraped``): commit it now, or say it waits (True). A record
+        handed over after an output failed was not written: it waits for good, never
+        committed, so a distributed worker gives its claim and request back as it stops."""
+        if self.a_feed_failed(self.crawler):
+            return True
         held = sum(exporter.holds(url) for exporter in parquet_exporters(self.crawler))
         if not held:
             self.commit([url])
