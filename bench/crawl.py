@@ -2,7 +2,7 @@
 on the same synthetic archive served by nginx, in the same run.
 
     python -m bench.crawl [--articles 5000] [--runs 3] [--light] [--spiders bare,ours,sitemap-first]
-                          [--delay SECONDS] [--output-dir DIR] [--feeds-dir DIR]
+                          [--delay SECONDS] [--output-dir DIR] [--feeds-dir DIR] [--warc]
 
 It writes a synthetic archive of ``--articles`` articles (``bench/synthetic.py``; the
 earlier, lighter one with ``--light``), serves it with nginx on loopback
@@ -40,7 +40,9 @@ when there is one: nginx serves it from memory either way). The feeds go where a
 ``-O articles.jsonl`` goes, to a disk: a folder made in ``--feeds-dir`` (default: the
 current folder), whose filesystem type the header line names. A feed on tmpfs would hide
 what writing it durably costs (``crawler/runtime/feeds.py``: written at once, ``fsync``-ed
-in groups); ``--feeds-dir /dev/shm`` measures without the disk.
+in groups); ``--feeds-dir /dev/shm`` measures without the disk. ``--warc`` makes each of
+our crawls record too (``-s WARC_OUTPUT``, ``crawler/capture/warc.py``), its WARC next to
+its feed.
 """
 
 from __future__ import annotations
@@ -139,10 +141,11 @@ POLITE_CONNECTIONS = 4
 
 
 def crawl_command(
-    spider: str, base_url: str, out: Path, delay: float | None = None
+    spider: str, base_url: str, out: Path, delay: float | None = None, warc: bool = False
 ) -> tuple[list[str], Path]:
     """The command line of one crawl, and the folder to run it in; ``delay``: a polite
-    crawl's ``DOWNLOAD_DELAY`` (with :data:`POLITE_CONNECTIONS`), the same for every spider."""
+    crawl's ``DOWNLOAD_DELAY`` (with :data:`POLITE_CONNECTIONS`), the same for every spider;
+    ``warc``: ours records every exchange to ``out/crawl.warc.gz`` (the bare spider cannot)."""
     measure = ["-s", f"STATS_CLASS={STATS_CLASS}", "-s", f"BENCH_STATS_FILE={out / 'stats.json'}"]
     polite = [f"DOWNLOAD_DELAY={delay}", f"CONCURRENT_REQUESTS_PER_DOMAIN={POLITE_CONNECTIONS}"]
     if spider == "bare":
@@ -162,12 +165,16 @@ def crawl_command(
         polite if delay is not None else ["DOWNLOAD_DELAY=0", "CONCURRENT_REQUESTS_PER_DOMAIN=16"]
     )
     settings.append(f"ARCHIVE_COVERAGE_DIR={out / 'coverage'}")
+    if warc:
+        settings.append(f"WARC_OUTPUT={out / 'crawl.warc.gz'}")
     return [*command, *[a for s in settings for a in ("-s", s)], *feed, *measure], REPO
 
 
-def run_crawl(spider: str, base_url: str, out: Path, delay: float | None = None) -> Crawl:
+def run_crawl(
+    spider: str, base_url: str, out: Path, delay: float | None = None, warc: bool = False
+) -> Crawl:
     out.mkdir(parents=True)
-    command, cwd = crawl_command(spider, base_url, out, delay)
+    command, cwd = crawl_command(spider, base_url, out, delay, warc)
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     with (out / "crawl.log").open("w") as log:
@@ -278,9 +285,9 @@ def benchmark_arguments(
     feeds: bool = False,
 ) -> argparse.Namespace:
     """``--articles``, ``--runs``, ``--light`` and ``--output-dir`` of a crawl benchmark,
-    and ``--spiders`` if ``spiders``, ``--delay`` if ``delay``, ``--feeds-dir`` if
-    ``feeds``; a benchmark stopped with SIGTERM then unwinds as on Ctrl-C, so its nginx
-    and Redis stop too."""
+    and ``--spiders`` if ``spiders``, ``--delay`` if ``delay``, ``--feeds-dir`` and
+    ``--warc`` if ``feeds``; a benchmark stopped with SIGTERM then unwinds as on Ctrl-C, so
+    its nginx and Redis stop too."""
     parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=articles)
     parser.add_argument("--runs", type=int, default=3)
@@ -308,6 +315,11 @@ def benchmark_arguments(
             default=Path.cwd(),
             help="where the crawls' feeds go, as a user's -O would (default: the current folder)",
         )
+        parser.add_argument(
+            "--warc",
+            action="store_true",
+            help="our crawls also record a WARC (-s WARC_OUTPUT), next to their feeds",
+        )
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     return args
@@ -330,6 +342,8 @@ def main(argv: list[str] | None = None) -> int:
             f"feeds in {feeds} ({filesystem_type(feeds)}); {os.cpu_count()} CPUs; "
             f"Python {sys.version.split()[0]}"
         )
+        if args.warc:
+            print("our crawls record a WARC next to their feeds")
         if args.delay is not None:
             print(f"polite: DOWNLOAD_DELAY={args.delay}, {POLITE_CONNECTIONS} connections")
         results: dict[str, list[Crawl]] = {spider: [] for spider in args.spiders}
@@ -337,7 +351,8 @@ def main(argv: list[str] | None = None) -> int:
         with nginx.serve(work / "site") as base_url:
             for run in range(1, args.runs + 1):
                 for spider in args.spiders:
-                    crawl = run_crawl(spider, base_url, feeds / f"run{run}-{spider}", args.delay)
+                    out = feeds / f"run{run}-{spider}"
+                    crawl = run_crawl(spider, base_url, out, args.delay, args.warc)
                     results[spider].append(crawl)
                     load = os.getloadavg()[0]  # other work on the machine skews wall time
                     print(f"run {run}  {describe(crawl, archive)}  load {load:.1f}", flush=True)

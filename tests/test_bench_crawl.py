@@ -25,3 +25,10 @@ def test_a_full_speed_crawl_leaves_the_bare_spider_on_scrapy_defaults():
     ours, _ = crawl_command("ours", "http://127.0.0.1:1/", Path("/tmp/out"))
     assert "DOWNLOAD_DELAY" not in settings_of(bare)
     assert settings_of(ours)["DOWNLOAD_DELAY"] == "0"
+
+
+def test_warc_makes_our_crawls_record_next_to_their_feed():
+    ours, _ = crawl_command("ours", "http://127.0.0.1:1/", Path("/tmp/out"), warc=True)
+    bare, _ = crawl_command("bare", "http://127.0.0.1:1/", Path("/tmp/out"), warc=True)
+    assert settings_of(ours)["WARC_OUTPUT"] == "/tmp/out/crawl.warc.gz"
+    assert "WARC_OUTPUT" not in settings_of(bare)
