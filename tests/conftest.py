@@ -1,8 +1,10 @@
-"""Shared test fixtures: a loopback HTTP server (pytest-httpserver) serving a mirror, and
-one crawl of the fixture archive with every output on."""
+"""Shared test fixtures: a loopback HTTP server (pytest-httpserver) serving a mirror,
+one crawl of the fixture archive with every output on, and ``os.fsync`` counted."""
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,3 +90,25 @@ def outputs_crawl(tmp_path_factory: pytest.TempPathFactory) -> OutputsCrawl:
     server.stop()
     assert result.returncode == 0, result.log[-4000:]
     return OutputsCrawl(result, workdir, base_url, fetched)
+
+
+class FsyncSpy:
+    """``os.fsync`` as it is, counting its calls; ``fail`` makes the next ones fail."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls = 0
+        self.fail = False
+        self.real = os.fsync
+        monkeypatch.setattr(os, "fsync", self)
+
+    def __call__(self, fd: int) -> None:
+        self.calls += 1
+        if self.fail:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        self.real(fd)
+
+
+@pytest.fixture
+def fsync(monkeypatch: pytest.MonkeyPatch) -> FsyncSpy:
+    """``os.fsync`` counted (in this process), and made to fail on demand."""
+    return FsyncSpy(monkeypatch)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import errno
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -30,6 +29,7 @@ from crawler.runtime.run import ArchiveRun
 from crawler.runtime.written import url_key
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.fault_server import FaultServer
+from tests.test_warc import read_records
 
 MIRROR = FIXTURES / "aawsat" / "site"
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
@@ -109,14 +109,15 @@ class ResumableJob:
         how: int = signal.SIGKILL,
         max_file_size: int | None = None,
         fsync_fails_after: int | None = None,
+        fsync_fails_on: Path | None = None,
     ) -> Run:
         """Start the same command again; stop it with ``how`` once ``stop_when`` holds.
         ``max_file_size`` (bytes) makes every file write past it fail, as on a full disk;
-        ``fsync_fails_after`` makes every ``fsync`` of the output after that many fail,
-        as on a failing disk."""
+        ``fsync_fails_after`` makes every ``fsync`` of ``fsync_fails_on`` (the output by
+        default) after that many fail, as on a failing disk."""
         command = limited_file_size(self.command(), max_file_size)
         if fsync_fails_after is not None:
-            command = failing_fsync(command, self.output, fsync_fails_after)
+            command = failing_fsync(command, fsync_fails_on or self.output, fsync_fails_after)
         log = (self.workdir / f"run-{len(self.runs) + 1}.log").open("wb")
         run = Run(
             number=len(self.runs) + 1,
@@ -343,6 +344,59 @@ def test_a_failed_fsync_exits_1_and_the_resume_fetches_the_articles_it_cut(
     assert_complete_and_exactly_once(job)
 
 
+def captured_pages(workdir: Path) -> set[str]:
+    """The URLs of every response recorded in ``workdir/crawl*.warc.gz``."""
+    return {
+        url_key(record["uri"])
+        for path in workdir.glob("crawl*.warc.gz")
+        for record in read_records(path)  # every record whole, its digests checked
+        if record["type"] == "response"
+    }
+
+
+def test_a_full_disk_under_the_warc_exits_1_and_the_resume_records_every_article(tmp_path):
+    server = FaultServer(MIRROR)
+    with server.running():
+        job = ResumableJob(server, tmp_path, settings=[f"WARC_OUTPUT={tmp_path / 'crawl.warc.gz'}"])
+        full = job.run(max_file_size=40_000)
+        assert full.process.returncode == 1
+        log = job.log(full)
+        assert log.count("Cannot write the WARC") == 1
+        assert "Traceback" not in log
+        stats = job.report()["stats"]
+        assert stats[stats_keys.FAILURES_OUTPUT] == 1
+        assert stats[stats_keys.WARC_EXCHANGES_LOST] >= 1
+        assert 0 < len(captured_pages(tmp_path)) < len(server.requests)
+        resumed = finish(job, runs=1)
+        assert "stopped because its output could not be written" in job.log(resumed)
+    assert_complete_and_exactly_once(job)
+    articles = [json.loads(line)["fetched_url"] for line in job.lines()]
+    # An article is never written without its page: the resume fetched and recorded it.
+    assert {url_key(url) for url in articles} <= captured_pages(tmp_path)
+
+
+def test_the_warc_is_fsynced_at_close_before_jobdir_is_taken_as_cleanly_stopped(tmp_path):
+    warc = tmp_path / "crawl.warc.gz"
+    server = FaultServer(MIRROR)
+    with server.running():
+        job = ResumableJob(
+            server, tmp_path, settings=[f"WARC_OUTPUT={warc}", "ARCHIVE_FEED_FSYNC_SECONDS=3600"]
+        )
+        failed = job.run(fsync_fails_after=0, fsync_fails_on=warc)
+        assert failed.process.returncode == 1
+        log = job.log(failed)
+        assert log.count("Cannot write the WARC") == 1
+        assert "Traceback" not in log
+        stats = job.report()["stats"]
+        assert stats[stats_keys.FAILURES_OUTPUT] == 1
+        # Its first fsync, at close, failed: nothing is known to be on the disk.
+        assert stats[stats_keys.WARC_EXCHANGES_LOST] == stats[stats_keys.WARC_RECORDS] // 2
+        assert warc.read_bytes() == b""
+        resumed = finish(job, runs=1)
+        assert "stopped because its output could not be written" in job.log(resumed)
+    assert_complete_and_exactly_once(job)
+
+
 @pytest.mark.parametrize(
     ("content", "kept"),
     [
@@ -373,24 +427,7 @@ def test_durable_file_writes_each_line_through_to_the_file(tmp_path):
         assert path.read_bytes() == b'{"a": 1}\n{"b": 2}\n'
 
 
-class FsyncSpy:
-    """``os.fsync`` as it is, counting its calls; ``fail`` makes the next ones fail."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.calls = 0
-        self.fail = False
-        self.real = os.fsync
-        monkeypatch.setattr(os, "fsync", self)
-
-    def __call__(self, fd: int) -> None:
-        self.calls += 1
-        if self.fail:
-            raise OSError(errno.EIO, os.strerror(errno.EIO))
-        self.real(fd)
-
-
-def test_durable_file_with_interval_0_fsyncs_every_record(tmp_path, monkeypatch):
-    fsync = FsyncSpy(monkeypatch)
+def test_durable_file_with_interval_0_fsyncs_every_record(tmp_path, fsync):
     with DurableFile(tmp_path / "out.jsonl", "ab", fsync_every=0) as file:
         for number in range(3):
             file.write(b'{"a": %d}\n' % number)
@@ -399,9 +436,8 @@ def test_durable_file_with_interval_0_fsyncs_every_record(tmp_path, monkeypatch)
 
 
 def test_durable_file_with_an_interval_writes_at_once_and_fsyncs_when_asked_and_at_close(
-    tmp_path, monkeypatch
+    tmp_path, fsync
 ):
-    fsync = FsyncSpy(monkeypatch)
     path = tmp_path / "out.jsonl"
     file = DurableFile(path, "ab", fsync_every=1.0)
     file.write(b'{"a": 1}\n')
@@ -416,10 +452,19 @@ def test_durable_file_with_an_interval_writes_at_once_and_fsyncs_when_asked_and_
     assert fsync.calls == 2
 
 
-def test_a_failed_fsync_cuts_the_file_back_to_its_last_fsync_and_refuses_more(
-    tmp_path, monkeypatch
-):
-    fsync = FsyncSpy(monkeypatch)
+def test_durable_file_makes_its_records_sources_durable_before_them(tmp_path, fsync):
+    order = []
+    file = DurableFile(
+        tmp_path / "out.jsonl", "ab", fsync_every=1.0, before_sync=lambda: order.append(fsync.calls)
+    )
+    file.sync()  # nothing written: nothing to sync, no sources asked
+    file.write(b'{"a": 1}\n')
+    file.close()
+    assert order == [0]  # asked before the file's one fsync
+    assert fsync.calls == 1
+
+
+def test_a_failed_fsync_cuts_the_file_back_to_its_last_fsync_and_refuses_more(tmp_path, fsync):
     path = tmp_path / "out.jsonl"
     path.write_bytes(b'{"old": 0}\n')
     errors: list[tuple[OSError, int]] = []

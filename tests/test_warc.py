@@ -1,10 +1,13 @@
-"""WARC capture (crawler/capture/warc.py): records, digests, rollover, and a WARC that survives kill -9.
+"""WARC capture (crawler/capture/warc.py): records, digests, rollover, when it is fsync-ed,
+a torn tail cut, a failed fsync, and a WARC that survives kill -9.
 
-The capture of a whole crawl and its replay are tested together in tests/test_replay.py.
+The capture of a whole crawl and its replay are tested together in tests/test_replay.py; a
+crawl whose WARC cannot be written, then resumed, in tests/test_resume.py.
 """
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import signal
@@ -21,7 +24,7 @@ from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response as WerkzeugResponse
 
 from crawler.capture.mirror import Mirror, crawl_command
-from crawler.capture.warc import WarcWriter, serial_path
+from crawler.capture.warc import WarcWriter, cut_torn_tail, serial_path
 from qa.fixtures import FIXTURES
 
 MIRROR = FIXTURES / "aawsat" / "site"
@@ -138,6 +141,137 @@ def test_an_existing_capture_is_never_overwritten(tmp_path):
 
     assert first.read_bytes() == b"an earlier capture"
     assert writer.files == [tmp_path / "crawl-00001.warc.gz"]
+
+
+def write_capture(path: Path, exchanges: int, **options) -> WarcWriter:
+    """A capture of ``exchanges`` exchanges of distinct, incompressible pages, left open."""
+    writer = WarcWriter(path, 10**9, INFO, **options)
+    for n in range(exchanges):
+        writer.write_exchange(*exchange(f"http://example.com/{n}/", body=PAGE + os.urandom(3000)))
+    return writer
+
+
+def response_uris(path: Path) -> list[str]:
+    return [r["uri"] for r in read_records(path) if r["type"] == "response"]
+
+
+def test_exchanges_reach_the_file_at_once_and_the_disk_when_synced_and_at_close(tmp_path, fsync):
+    warc = tmp_path / "crawl.warc.gz"
+    writer = write_capture(warc, 3, fsync_every=1.0)
+    # Whole in the file at once (a kill of the crawl keeps them), not yet fsync-ed.
+    assert len(response_uris(warc)) == 3
+    assert fsync.calls == 0
+    writer.sync()
+    writer.sync()  # nothing new: no second fsync
+    assert fsync.calls == 1
+    writer.write_exchange(*exchange("http://example.com/last/"))
+    writer.close()
+    assert fsync.calls == 2
+    assert len(response_uris(warc)) == 4
+
+
+def test_with_no_interval_every_exchange_is_fsynced_as_it_is_written(tmp_path, fsync):
+    writer = write_capture(tmp_path / "crawl.warc.gz", 3, fsync_every=0.0)
+    assert fsync.calls == 3
+    writer.close()
+    assert fsync.calls == 3
+
+
+def record_offsets(path: Path) -> list[int]:
+    """Where each record of a WARC starts, and where the file ends."""
+    with path.open("rb") as file:
+        records = ArchiveIterator(file)
+        offsets = [records.get_record_offset() for _ in records]
+    return [*offsets, path.stat().st_size]
+
+
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+def test_a_torn_or_nul_filled_tail_is_cut_back_to_the_last_complete_record(tmp_path, name):
+    warc = tmp_path / name
+    write_capture(warc, 3).close()
+    whole = warc.read_bytes()
+    ends = record_offsets(warc)[1:]  # warcinfo, then response and request of each exchange
+    assert len(ends) == 7
+    assert cut_torn_tail(warc) == 0
+    assert warc.read_bytes() == whole
+    torn_at = [*range(ends[0] + 1, len(whole), 97), *(end - 1 for end in ends)]
+    cases = [(whole[:size], max((e for e in ends if e <= size), default=0)) for size in torn_at]
+    cases += [
+        (whole + bytes(4096), len(whole)),  # a power loss can leave NUL bytes past the end
+        (whole[: ends[4] + 100] + bytes(4096), ends[4]),
+    ]
+    for torn, kept in cases:
+        warc.write_bytes(torn)
+        assert cut_torn_tail(warc) == len(torn) - kept
+        assert warc.read_bytes() == whole[:kept]
+        read_records(warc)  # every record whole, its digests checked
+
+
+def test_a_resumed_capture_cuts_its_last_files_torn_tail_then_writes_a_new_file(tmp_path):
+    warc = tmp_path / "crawl.warc.gz"
+    first = WarcWriter(warc, 6000, INFO)
+    for n in range(4):
+        first.write_exchange(*exchange(f"http://example.com/{n}/", body=PAGE + os.urandom(900)))
+    first.close()
+    last = first.files[-1]
+    assert last != warc  # rolled over: only the last file can be torn
+    complete = last.read_bytes()
+    last.write_bytes(complete + complete[-500:])  # as a kill in mid-write leaves it
+
+    second = WarcWriter(warc, 6000, INFO)
+    assert second.cut_torn_tail() == (last, 500)
+    assert second.cut_torn_tail() is None
+    second.write_exchange(*exchange("http://example.com/again/"))
+    second.close()
+    assert last.read_bytes() == complete
+    assert second.files == [serial_path(warc, len(first.files))]
+    for path in [*first.files, *second.files]:
+        read_records(path)
+
+
+def test_a_file_another_crawl_is_writing_is_never_cut(tmp_path):
+    warc = tmp_path / "crawl.warc.gz"
+    running = write_capture(warc, 1, fsync_every=1.0)
+    with warc.open("ab") as file:
+        file.write(b"\x1f\x8b\x08 as if a write were under way")
+    size = warc.stat().st_size
+    assert WarcWriter(warc, 10**9, INFO).cut_torn_tail() is None
+    assert warc.stat().st_size == size
+    running.close()
+
+
+def test_an_existing_file_that_is_not_a_warc_is_never_cut(tmp_path):
+    other = tmp_path / "crawl.warc"
+    other.write_bytes(b"not a WARC\r\n")
+    assert cut_torn_tail(other) == 0
+    assert other.read_bytes() == b"not a WARC\r\n"
+
+
+def test_a_failed_fsync_cuts_back_to_the_last_fsync_and_counts_every_exchange_lost(tmp_path, fsync):
+    warc = tmp_path / "crawl.warc.gz"
+    errors: list[tuple[int | None, int]] = []
+    refused = []
+    writer = write_capture(
+        warc,
+        2,
+        fsync_every=1.0,
+        on_error=lambda error, lost: errors.append((error.errno, lost)),
+        on_lost=lambda: refused.append(1),
+    )
+    writer.sync()
+    synced = warc.read_bytes()
+    for n in range(3):
+        writer.write_exchange(*exchange(f"http://example.com/unsynced/{n}/"))
+    fsync.fail = True
+    writer.sync()
+    assert errors == [(errno.EIO, 3)]
+    assert warc.read_bytes() == synced
+    assert writer.failed
+    assert writer.write_exchange(*exchange("http://example.com/refused/")) == 0
+    writer.close()
+    assert refused == [1]
+    assert errors == [(errno.EIO, 3)]
+    assert response_uris(warc) == ["http://example.com/0/", "http://example.com/1/"]
 
 
 def test_a_file_name_that_is_not_a_warc_is_refused(tmp_path):

@@ -46,6 +46,7 @@ from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from crawler.reporting import stats_keys
+from crawler.runtime.durable import records_syncing
 from crawler.runtime.exit_status import record_failure
 from crawler.runtime.run import ArchiveRun
 
@@ -86,6 +87,7 @@ class DurableFile(io.FileIO):
     and the disk (``fsync``) at once with ``fsync_every`` 0, else when :meth:`sync` is
     called (at :meth:`close` too).
 
+    ``before_sync`` is called before each ``fsync`` (the records' own sources first).
     ``on_error`` is called with the ``OSError`` of a write or ``fsync`` that failed and
     the number of records lost, after the file was cut back (a write: to before its
     record; an ``fsync``: to its last ``fsync``-ed size); from then on writes are refused
@@ -100,12 +102,14 @@ class DurableFile(io.FileIO):
         mode: str = "ab",
         *,
         fsync_every: float = 0.0,
+        before_sync: Callable[[], object] | None = None,
         on_error: Callable[[OSError, int], None] | None = None,
         on_lost: Callable[[], None] | None = None,
         truncate_first: bool = False,
     ) -> None:
         super().__init__(path, mode)
         self.fsync_every = fsync_every
+        self.before_sync = before_sync
         self.on_error = on_error
         self.on_lost = on_lost
         self.truncate_pending = truncate_first
@@ -142,6 +146,8 @@ class DurableFile(io.FileIO):
         and has not failed)."""
         if not self.unsynced or self.failed or self.closed:
             return
+        if self.before_sync is not None:
+            self.before_sync()
         try:
             os.fsync(self.fileno())
         except OSError as error:
@@ -259,6 +265,7 @@ class DurableFileFeedStorage(FileFeedStorage):
             path,
             "ab",
             fsync_every=every,
+            before_sync=self.sync_sources,
             on_error=self.write_failed,
             on_lost=self.record_lost,
             truncate_first=not appending,
@@ -278,6 +285,10 @@ class DurableFileFeedStorage(FileFeedStorage):
         ):
             file.start_over()  # -O: a crawl that ran and found nothing leaves an empty file
         file.close()  # fsyncs the last records: a failure is handled as a failed write
+
+    def sync_sources(self) -> None:
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(records_syncing)
 
     def write_failed(self, error: OSError, lost: int) -> None:
         """The first failed write or ``fsync``, which cost ``lost`` records: count them,
@@ -314,12 +325,13 @@ def a_feed_failed(crawler: Crawler) -> bool:
 
 
 class SyncFeedsAtClose:
-    """Extension (``EXTENSIONS``, first of all): when the spider closes, every durable feed
-    file is ``fsync``-ed before any other extension takes the outputs as done (the date
-    join, :class:`crawler.runtime.resume.CrashSafeResume` marking ``JOBDIR`` cleanly
-    stopped, the reports). Scrapy's feed exporter closes its files in a task of its own,
-    only after those have run; a failed ``fsync`` here is a failed write, counted before
-    they look."""
+    """Extension (``EXTENSIONS``, first of all): when the spider closes, what the records
+    were made from (the WARC: :data:`~crawler.runtime.durable.records_syncing`), then
+    every durable feed file, is ``fsync``-ed before any other extension takes the outputs
+    as done (the date join, :class:`crawler.runtime.resume.CrashSafeResume` marking
+    ``JOBDIR`` cleanly stopped, the reports). Scrapy's feed exporter closes its files in a
+    task of its own, only after those have run; a failed ``fsync`` here is a failed write,
+    counted before they look."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -331,5 +343,6 @@ class SyncFeedsAtClose:
         return extension
 
     def spider_closed(self) -> None:
+        self.crawler.signals.send_catch_log(records_syncing)
         for file in durable_feed_files(self.crawler):
             file.sync()

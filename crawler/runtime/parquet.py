@@ -44,7 +44,7 @@ from scrapy.extensions.feedexport import FeedExporter
 from scrapy.utils.defer import deferred_from_coro
 
 from crawler.reporting import stats_keys
-from crawler.runtime.durable import replace_durably
+from crawler.runtime.durable import records_syncing, replace_durably
 from crawler.runtime.exit_status import record_failure
 from crawler.schema import article_schema
 
@@ -462,6 +462,8 @@ class ParquetItemExporter(BaseItemExporter):
             self.count_lost(len(records))
             return
         path = part_path(self.path, self.next_serial)
+        if self.crawler is not None:
+            self.crawler.signals.send_catch_log(records_syncing)
         try:
             write_part(records_table(records, self.schema), path)
         except OSError as error:
