@@ -210,9 +210,11 @@ ADDONS |= {LeaveOutRemoteControl: 0}
 
 # Archive crawler (our own settings)
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off
-# Seconds between fsyncs of a feed file (crawler/runtime/feeds.py); 0 = after every record
-# (4 ms each on an ext4 disk: a 250 records/s ceiling). Always 0 in a distributed crawl and
-# with -a state=PATH, whose claims that an article is done must not outlive its record.
+# Seconds between fsyncs of a feed file (crawler/runtime/feeds.py) and of the WARC
+# (crawler/capture/warc.py, always fsync-ed before the records made from it); 0 = after
+# every record or exchange (4 ms each on an ext4 disk: a 250 pages/s ceiling). Always 0 in
+# a distributed crawl and with -a state=PATH, whose claims that an article is done must
+# not outlive its record.
 ARCHIVE_FEED_FSYNC_SECONDS = 1.0
 ARCHIVE_GC_THRESHOLD = 10_000  # see Extensions above
 ARCHIVE_TIMER_SWEEP_SECONDS = 1.0  # see Extensions above; 0 = off
@@ -242,6 +244,7 @@ DOWNLOAD_SLOTS = {"web.archive.org": {"concurrency": 2, "delay": 1.0}}
 # WARC capture and offline replay (crawler/capture/warc.py, crawler/capture/replay.py). Capture sits
 # next to the downloader: it records bodies before decompression and redirects before
 # they are followed. Replay sits after it, so a replayed crawl can be recorded too.
+# Each exchange is one write; the file is fsync-ed as the feed is (ARCHIVE_FEED_FSYNC_SECONDS).
 WARC_OUTPUT = None  # path ending in .warc.gz or .warc: also write every HTTP exchange there
 WARC_MAX_SIZE = 1024**3  # bytes: a full WARC file is closed, the next is <name>-00001.warc.gz
 REPLAY_SOURCE = None  # WARC files, mirror folders (comma-separated): answer every request offline

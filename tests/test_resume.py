@@ -354,17 +354,22 @@ def captured_pages(workdir: Path) -> set[str]:
     }
 
 
+def stopped_by_the_warc(job: ResumableJob, run: Run) -> dict:
+    """The stats of a run the WARC stopped: exit 1, one ERROR line, no traceback."""
+    assert run.process.returncode == 1
+    log = job.log(run)
+    assert log.count("Cannot write the WARC") == 1
+    assert "Traceback" not in log
+    stats = job.report()["stats"]
+    assert stats[stats_keys.FAILURES_OUTPUT] == 1
+    return stats
+
+
 def test_a_full_disk_under_the_warc_exits_1_and_the_resume_records_every_article(tmp_path):
     server = FaultServer(MIRROR)
     with server.running():
         job = ResumableJob(server, tmp_path, settings=[f"WARC_OUTPUT={tmp_path / 'crawl.warc.gz'}"])
-        full = job.run(max_file_size=40_000)
-        assert full.process.returncode == 1
-        log = job.log(full)
-        assert log.count("Cannot write the WARC") == 1
-        assert "Traceback" not in log
-        stats = job.report()["stats"]
-        assert stats[stats_keys.FAILURES_OUTPUT] == 1
+        stats = stopped_by_the_warc(job, job.run(max_file_size=40_000))
         assert stats[stats_keys.WARC_EXCHANGES_LOST] >= 1
         assert 0 < len(captured_pages(tmp_path)) < len(server.requests)
         resumed = finish(job, runs=1)
@@ -382,13 +387,7 @@ def test_the_warc_is_fsynced_at_close_before_jobdir_is_taken_as_cleanly_stopped(
         job = ResumableJob(
             server, tmp_path, settings=[f"WARC_OUTPUT={warc}", "ARCHIVE_FEED_FSYNC_SECONDS=3600"]
         )
-        failed = job.run(fsync_fails_after=0, fsync_fails_on=warc)
-        assert failed.process.returncode == 1
-        log = job.log(failed)
-        assert log.count("Cannot write the WARC") == 1
-        assert "Traceback" not in log
-        stats = job.report()["stats"]
-        assert stats[stats_keys.FAILURES_OUTPUT] == 1
+        stats = stopped_by_the_warc(job, job.run(fsync_fails_after=0, fsync_fails_on=warc))
         # Its first fsync, at close, failed: nothing is known to be on the disk.
         assert stats[stats_keys.WARC_EXCHANGES_LOST] == stats[stats_keys.WARC_RECORDS] // 2
         assert warc.read_bytes() == b""

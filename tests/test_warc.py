@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import gzip
+import json
 import os
 import signal
 import subprocess
@@ -25,6 +26,7 @@ from werkzeug import Response as WerkzeugResponse
 
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.capture.warc import WarcWriter, cut_torn_tail, serial_path
+from crawler.reporting import stats_keys
 from qa.fixtures import FIXTURES
 
 MIRROR = FIXTURES / "aawsat" / "site"
@@ -216,7 +218,8 @@ def test_a_resumed_capture_cuts_its_last_files_torn_tail_then_writes_a_new_file(
     last = first.files[-1]
     assert last != warc  # rolled over: only the last file can be torn
     complete = last.read_bytes()
-    last.write_bytes(complete + complete[-500:])  # as a kill in mid-write leaves it
+    torn = complete[record_offsets(last)[-3] :][:500]  # as a kill in mid-write leaves it
+    last.write_bytes(complete + torn)
 
     second = WarcWriter(warc, 6000, INFO)
     assert second.cut_torn_tail() == (last, 500)
@@ -312,22 +315,30 @@ def slow_mirror_server():
     server.stop()
 
 
+def recording_crawl(server: HTTPServer, workdir: Path, *arguments: str) -> list[str]:
+    """A crawl of ``server`` writing ``workdir/crawl.warc.gz`` (and its run report)."""
+    return crawl_command(
+        "aawsat",
+        server.url_for("/"),
+        [
+            "-O",
+            str(workdir / "a.jsonl"),
+            "-s",
+            f"WARC_OUTPUT={workdir / 'crawl.warc.gz'}",
+            "-s",
+            "ARCHIVE_COVERAGE_DIR=",
+            "-s",
+            f"ARCHIVE_REPORT_FILE={workdir / 'report.json'}",
+            *arguments,
+        ],
+    )
+
+
 def test_a_crawl_killed_with_sigkill_leaves_a_warc_valid_to_its_last_record(
     slow_mirror_server, tmp_path
 ):
     warc = tmp_path / "crawl.warc.gz"
-    command = crawl_command(
-        "aawsat",
-        slow_mirror_server.url_for("/"),
-        [
-            "-O",
-            str(tmp_path / "a.jsonl"),
-            "-s",
-            f"WARC_OUTPUT={warc}",
-            "-s",
-            "ARCHIVE_COVERAGE_DIR=",
-        ],
-    )
+    command = recording_crawl(slow_mirror_server, tmp_path)
     crawl = subprocess.Popen(
         command, cwd=FIXTURES.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -351,3 +362,28 @@ def test_a_crawl_killed_with_sigkill_leaves_a_warc_valid_to_its_last_record(
     assert 10 < len(responses) < 90  # killed mid-way: the whole crawl has 103 responses
     for record in responses:
         assert int(record["http"].get_header("Content-Length")) == len(record["payload"])
+
+
+def test_a_torn_tail_is_cut_when_the_same_crawl_runs_again(slow_mirror_server, tmp_path):
+    warc = tmp_path / "crawl.warc.gz"
+    command = recording_crawl(slow_mirror_server, tmp_path, "-a", "urls=examples/reading-list.txt")
+
+    def crawl() -> str:
+        done = subprocess.run(
+            command, cwd=FIXTURES.parent, capture_output=True, text=True, timeout=120, check=False
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+        return done.stderr
+
+    crawl()
+    complete = warc.read_bytes()
+    last_exchange = complete[record_offsets(warc)[-3] :]
+    torn = last_exchange[: len(last_exchange) // 2]  # as a kill in mid-write leaves it
+    warc.write_bytes(complete + torn)
+
+    log = crawl()
+    assert f"Cut a torn last record ({len(torn)} bytes) from {warc}" in log
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["stats"][stats_keys.RESUME_TORN_WARC_BYTES_CUT] == len(torn)
+    assert warc.read_bytes() == complete
+    assert len(response_uris(serial_path(warc, 1))) > 1

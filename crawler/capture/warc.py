@@ -59,7 +59,6 @@ from scrapy import Request, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured, UsageError
 from scrapy.http import Headers, Response
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 from warcio.recordloader import ArcWarcRecord
 from warcio.statusandheaders import StatusAndHeaders
@@ -67,7 +66,7 @@ from warcio.warcwriter import WARCWriter
 
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import records_syncing
-from crawler.runtime.exit_status import record_failure
+from crawler.runtime.exit_status import output_failed
 from crawler.runtime.feeds import DurableFile, fsync_interval
 from crawler.runtime.middlewares import REUSED
 
@@ -88,6 +87,11 @@ HEADER_LIMIT = 1 << 16
 CONTENT_LENGTH = re.compile(rb"\r\nContent-Length:[ \t]*(\d+)[ \t]*(?:\r\n|$)", re.IGNORECASE)
 WARC_STARTS = (b"\x1f\x8b", b"WARC/", b"\x00")
 """How a file of ours can begin: a gzip member, a record, or a power loss's NUL bytes."""
+GZIP_RECORD_START = b"\x1f\x8b\x08"
+PLAIN_RECORD_START = b"WARC/1."
+TAIL_SIZE = 1 << 20
+"""Bytes read from a file's end to find it whole at once: its last record is a request's,
+a few hundred bytes; a longer one, or a torn end, makes the whole file read."""
 
 
 def serial_path(path: Path, serial: int) -> Path:
@@ -171,6 +175,28 @@ def plain_records_end(file: BinaryIO) -> int:
         end = block_end + 4
 
 
+def ends_whole(tail: bytes, record_start: bytes, records_end: Callable[[BinaryIO], int]) -> bool:
+    """Whether ``tail`` (a file's last bytes) ends with a complete record: from the last
+    place that starts one or more complete records (``record_start`` marks where one can
+    begin; ``records_end`` reads them), they run exactly to its end.
+
+    >>> import gzip
+    >>> members = gzip.compress(b"WARC/1.0 one") + gzip.compress(b"WARC/1.0 two")
+    >>> ends_whole(members, GZIP_RECORD_START, gzip_records_end)
+    True
+    >>> ends_whole(members[:-1], GZIP_RECORD_START, gzip_records_end)
+    False
+    >>> ends_whole(members + bytes(9), GZIP_RECORD_START, gzip_records_end)
+    False
+    """
+    position = len(tail)
+    while (position := tail.rfind(record_start, 0, position)) >= 0:
+        whole = records_end(BytesIO(tail[position:]))
+        if whole:  # else a torn record's start, or the marker's bytes inside a record
+            return whole == len(tail) - position
+    return False
+
+
 def cut_torn_tail(path: Path) -> int:
     """Truncate the WARC file ``path`` after its last complete record; returns how many
     bytes were cut (0 if none). A file another crawl is writing (it holds a ``flock`` on
@@ -180,11 +206,19 @@ def cut_torn_tail(path: Path) -> int:
             fcntl.flock(file.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return 0
-        if not file.read(len(WARC_STARTS[1])).startswith(WARC_STARTS):
+        if not file.read(max(map(len, WARC_STARTS))).startswith(WARC_STARTS):
+            return 0
+        size = os.fstat(file.fileno()).st_size
+        record_start, records_end = (
+            (GZIP_RECORD_START, gzip_records_end)
+            if path.name.endswith(".gz")
+            else (PLAIN_RECORD_START, plain_records_end)
+        )
+        file.seek(max(0, size - TAIL_SIZE))
+        if ends_whole(file.read(), record_start, records_end):
             return 0
         file.seek(0)
-        size = os.fstat(file.fileno()).st_size
-        keep = gzip_records_end(file) if path.name.endswith(".gz") else plain_records_end(file)
+        keep = records_end(file)
         if keep == size:
             return 0
         file.truncate(keep)
@@ -243,20 +277,23 @@ class WarcWriter:
         """Write the records of one exchange; returns the bytes written (0 when the
         writer has failed: :attr:`failed`)."""
         if self.failed:
-            if self.on_lost is not None:
-                self.on_lost()
-            return 0
+            return self._refused()
         blob = self._serialize(self._exchange_records(request, response))
         file = self._file_for(len(blob))
-        if file is None:
-            return 0
+        if file is None:  # the last file's final fsync failed, or the next would not open
+            return self._refused()
         if self._exchanges_in_file == 0:
-            blob = self._warcinfo(Path(file.name).name) + blob
+            blob = self._warcinfo(self.files[-1].name) + blob
         file.write(blob)
         if file.failed:
             return 0
         self._exchanges_in_file += 1
         return len(blob)
+
+    def _refused(self) -> int:
+        if self.on_lost is not None:
+            self.on_lost()
+        return 0
 
     def sync(self) -> None:
         """``fsync`` the exchanges written since the last time, if any."""
@@ -289,9 +326,7 @@ class WarcWriter:
         ):
             return file
         self.close()
-        if self.failed:  # the last file's final fsync failed
-            return None
-        return self._open_next()
+        return None if self.failed else self._open_next()
 
     def _open_next(self) -> DurableFile | None:
         while True:
@@ -312,7 +347,7 @@ class WarcWriter:
                 if self.on_error is None:
                     raise
                 self._failed = True
-                self.on_error(error, 1)
+                self.on_error(error, 0)  # the exchange to write is counted as refused
                 return None
             break
         fcntl.flock(file.fileno(), fcntl.LOCK_EX)
@@ -436,17 +471,15 @@ class WarcCaptureMiddleware:
     def write_failed(self, error: OSError, lost: int) -> None:
         """The first failed write or ``fsync``, which cost ``lost`` exchanges: count them,
         say so, and stop the crawl."""
-        logger.error(
-            "Cannot write the WARC %s (%s): the crawl stops. Every exchange written before "
-            "is complete; run the same command again once it can be written: it records "
-            "the pages of the articles not written in a new file.",
-            self.writer.path,
-            error.strerror or error,
+        output_failed(
+            self.crawler,
+            error,
+            f"the WARC {self.writer.path}",
+            "Every exchange written before is complete; run the same command again once it "
+            "can be written: it records the pages of the articles not written in a new file.",
+            stats_keys.WARC_EXCHANGES_LOST,
+            lost,
         )
-        record_failure(self.stats, "output")
-        self.stats.inc_value(stats_keys.WARC_EXCHANGES_LOST, lost)
-        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
 
     def exchange_lost(self) -> None:
         self.stats.inc_value(stats_keys.WARC_EXCHANGES_LOST)

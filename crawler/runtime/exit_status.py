@@ -24,6 +24,7 @@ from typing import Any, Self
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 
 from crawler.reporting import stats_keys
 
@@ -45,6 +46,23 @@ class RunRefused(Exception):
 def record_failure(stats: StatsCollector, kind: str, count: int = 1) -> None:
     """Count a failure that loses data (``failures/<kind>``); the crawl will exit non-zero."""
     stats.inc_value(f"{stats_keys.FAILURES}{kind}", count)
+
+
+def output_failed(
+    crawler: Crawler | None, error: OSError, what: str, advice: str, lost_key: str, lost: int
+) -> None:
+    """An output could not be written (``what``: ``error``), and ``lost`` of its records
+    (counted as ``lost_key``) with it: that is logged with ``advice``, the failure
+    ``output`` is counted, and the crawl stops (``finish_reason: output_error``), its
+    ``JOBDIR`` kept as after a kill."""
+    logger.error("Cannot write %s (%s): the crawl stops. %s", what, error.strerror or error, advice)
+    if crawler is None:
+        return
+    if crawler.stats is not None:
+        record_failure(crawler.stats, "output")
+        crawler.stats.inc_value(lost_key, lost)
+    if crawler.engine is not None and crawler.engine.spider is not None:
+        deferred_from_coro(crawler.engine.close_spider_async(reason="output_error"))
 
 
 def failures(stats: dict[str, Any]) -> dict[str, int]:

@@ -42,12 +42,11 @@ from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FeedExporter, FileFeedStorage
 from scrapy.statscollectors import StatsCollector
-from scrapy.utils.defer import deferred_from_coro
 from twisted.internet.task import LoopingCall
 
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import records_syncing
-from crawler.runtime.exit_status import record_failure
+from crawler.runtime.exit_status import output_failed
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -180,13 +179,15 @@ class DurableFile(io.FileIO):
 
 
 def fsync_interval(crawler: Crawler) -> float:
-    """Seconds between a feed's ``fsync`` calls: ``ARCHIVE_FEED_FSYNC_SECONDS``, but 0
-    (every record) when a record's article is claimed done elsewhere, durably, once the
-    record is written: a distributed crawl's Redis claim (committed at ``item_scraped``:
-    a claim whose line a power loss dropped would be skipped by every worker for good),
-    and ``-a state=PATH`` (its store commits the article at ``item_scraped`` too: were the
-    line not yet on the disk, a power loss could drop it while the store, which SQLite
-    syncs, says it was emitted, and no later run would emit it)."""
+    """Seconds between a feed's ``fsync`` calls (and the WARC's, :mod:`crawler.capture.warc`,
+    which must reach the disk no later than the records made from it):
+    ``ARCHIVE_FEED_FSYNC_SECONDS``, but 0 (every record) when a record's article is
+    claimed done elsewhere, durably, once the record is written: a distributed crawl's
+    Redis claim (committed at ``item_scraped``: a claim whose line a power loss dropped
+    would be skipped by every worker for good), and ``-a state=PATH`` (its store commits
+    the article at ``item_scraped`` too: were the line not yet on the disk, a power loss
+    could drop it while the store, which SQLite syncs, says it was emitted, and no later
+    run would emit it)."""
     if crawler.settings.get("DISTRIBUTED_REDIS_URL"):
         return 0.0
     if ArchiveRun.of(crawler).article_state is not None:
@@ -293,18 +294,16 @@ class DurableFileFeedStorage(FileFeedStorage):
     def write_failed(self, error: OSError, lost: int) -> None:
         """The first failed write or ``fsync``, which cost ``lost`` records: count them,
         say so, and stop the crawl."""
-        logger.error(
-            "Cannot write to %s (%s): the crawl stops. Every record written before is "
-            "complete; run the same command again once it can be written: with -o and "
-            "JOBDIR it fetches again exactly the articles not written.",
-            self.path,
-            error.strerror or error,
+        output_failed(
+            self.crawler,
+            error,
+            f"to {self.path}",
+            "Every record written before is complete; run the same command again once it "
+            "can be written: with -o and JOBDIR it fetches again exactly the articles not "
+            "written.",
+            stats_keys.OUTPUT_RECORDS_LOST,
+            lost,
         )
-        if self.stats is not None:
-            record_failure(self.stats, "output")
-            self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST, lost)
-        if self.crawler is not None and self.crawler.engine.spider is not None:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
 
     def record_lost(self) -> None:
         if self.stats is not None:

@@ -41,11 +41,10 @@ from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FeedExporter
-from scrapy.utils.defer import deferred_from_coro
 
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import records_syncing, replace_durably
-from crawler.runtime.exit_status import record_failure
+from crawler.runtime.exit_status import output_failed
 from crawler.schema import article_schema
 
 # pyarrow (and numpy with it) is imported where a function needs it, not with this module:
@@ -481,18 +480,15 @@ class ParquetItemExporter(BaseItemExporter):
     def write_failed(self, path: Path, error: OSError, records: int) -> None:
         """A part that cannot be written: count it, say so, and stop the crawl."""
         self.failed = True
-        logger.error(
-            "Cannot write %s (%s): the crawl stops. Every part written before is complete; "
-            "run the same command again with -o and JOBDIR once it can be written.",
-            path,
-            error.strerror or error,
+        output_failed(
+            self.crawler,
+            error,
+            str(path),
+            "Every part written before is complete; run the same command again with -o "
+            "and JOBDIR once it can be written.",
+            stats_keys.OUTPUT_RECORDS_LOST,
+            records,
         )
-        if self.crawler is None or self.crawler.stats is None:
-            return
-        record_failure(self.crawler.stats, "output")
-        self.count_lost(records)
-        if self.crawler.engine is not None and self.crawler.engine.spider is not None:
-            deferred_from_coro(self.crawler.engine.close_spider_async(reason="output_error"))
 
     def count_lost(self, records: int) -> None:
         if self.crawler is not None and self.crawler.stats is not None:
