@@ -93,16 +93,19 @@ def outputs_crawl(tmp_path_factory: pytest.TempPathFactory) -> OutputsCrawl:
 
 
 class FsyncSpy:
-    """``os.fsync`` as it is, counting its calls; ``fail`` makes the next ones fail."""
+    """``os.fsync`` as it is, counting its calls (``paths``: the files, in order); ``fail``
+    makes the next ones fail."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.calls = 0
+        self.paths: list[str] = []
         self.fail = False
         self.real = os.fsync
         monkeypatch.setattr(os, "fsync", self)
 
     def __call__(self, fd: int) -> None:
         self.calls += 1
+        self.paths.append(str(Path(f"/proc/self/fd/{fd}").readlink()))
         if self.fail:
             raise OSError(errno.EIO, os.strerror(errno.EIO))
         self.real(fd)

@@ -20,13 +20,15 @@ import pytest
 from pytest_httpserver import HTTPServer
 from scrapy import Request
 from scrapy.http import HtmlResponse, Response
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response as WerkzeugResponse
 
 from crawler.capture.mirror import Mirror, crawl_command
-from crawler.capture.warc import WarcWriter, cut_torn_tail, serial_path
+from crawler.capture.warc import WarcCaptureMiddleware, WarcWriter, cut_torn_tail, serial_path
 from crawler.reporting import stats_keys
+from crawler.runtime.feeds import DurableFileFeedStorage
 from qa.fixtures import FIXTURES
 
 MIRROR = FIXTURES / "aawsat" / "site"
@@ -275,6 +277,26 @@ def test_a_failed_fsync_cuts_back_to_the_last_fsync_and_counts_every_exchange_lo
     assert refused == [1]
     assert errors == [(errno.EIO, 3)]
     assert response_uris(warc) == ["http://example.com/0/", "http://example.com/1/"]
+
+
+def test_the_warc_reaches_the_disk_before_the_feed_records_made_from_it(tmp_path, fsync):
+    warc, feed = tmp_path / "crawl.warc.gz", tmp_path / "a.jsonl"
+    crawler = get_crawler(
+        settings_dict={"WARC_OUTPUT": str(warc), "ARCHIVE_FEED_FSYNC_SECONDS": 1.0}
+    )
+    middleware = WarcCaptureMiddleware.from_crawler(crawler)
+    request, response = exchange("http://example.com/article/")
+    middleware.process_response(request, response)
+    storage = DurableFileFeedStorage.from_crawler(
+        crawler, str(feed), feed_options={"format": "jsonl"}
+    )
+    file = storage.open(None)
+    file.write(b'{"url": "http://example.com/article/"}\n')
+    assert fsync.paths == []  # neither is fsync-ed as it is written
+    storage.store(file)  # the feed's close fsyncs its record, the page it came from first
+    assert fsync.paths == [str(warc), str(feed)]
+    middleware.spider_closed()
+    assert fsync.paths == [str(warc), str(feed)]  # nothing left to fsync
 
 
 def test_a_file_name_that_is_not_a_warc_is_refused(tmp_path):
