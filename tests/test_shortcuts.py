@@ -24,7 +24,8 @@ from crawler.discovery.urls import (
     _path_and_query,
     origin_key,
 )
-from crawler.runtime.middlewares import UTF8_CHECK_BYTES, may_declare_refresh, text_decodes_cleanly
+from crawler.extraction.parsing import UTF8_CHECK_BYTES
+from crawler.runtime.middlewares import may_declare_refresh, text_decodes_cleanly
 from pipelines.validate import article_validator, is_valid_article
 from qa.fixtures import FIXTURES
 

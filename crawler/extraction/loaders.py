@@ -19,6 +19,7 @@ from itemloaders.utils import arg_to_iter
 from scrapy.http import TextResponse
 from scrapy.loader import ItemLoader
 
+from crawler.extraction.parsing import page_selector
 from crawler.extraction.processors import normalize_text, unique
 from crawler.items import ArticleItem
 
@@ -82,7 +83,7 @@ class ArticleLoader(ItemLoader):
     def __init__(self, response: TextResponse | None = None, **kwargs: Any) -> None:
         if response is not None:
             # The response's own parsed tree: Scrapy's ItemLoader would parse the page again.
-            kwargs.setdefault("selector", response.selector)
+            kwargs.setdefault("selector", page_selector(response))
         super().__init__(response=response, **kwargs)
 
     @classmethod

@@ -88,9 +88,9 @@ from scrapy.crawler import Crawler
 from scrapy.http import Headers, TextResponse
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
-from scrapy.utils.response import get_base_url
 
 from crawler.discovery.daterange import iso_day
+from crawler.extraction.parsing import page_base_url, page_selector
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
@@ -133,7 +133,7 @@ class PageLinks:
 
     @classmethod
     def of(cls, response: TextResponse) -> PageLinks:
-        return cls(LINK_HREFS(response.selector.root), get_base_url(response))
+        return cls(LINK_HREFS(page_selector(response).root), page_base_url(response))
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     whether a page that is not one is a bot wall; the record, unless the page is not an
     article (but with ``job.extract_unsure``, when it only looks unlike one); whether a
     thin record's page is a bot wall."""
-    root = response.selector.root
+    root = page_selector(response).root
     page = job.page_class(response, job.public_url)
     reason = page.not_article_reason()
     wall = None

@@ -63,12 +63,11 @@ from scrapy.robotstxt import RobotParser
 from twisted.internet import error as twisted_errors
 from w3lib.encoding import (
     html_body_declared_encoding,
-    http_content_type_encoding,
-    read_bom,
     resolve_encoding,
 )
 
 from crawler.discovery.urls import same_origin
+from crawler.extraction.parsing import is_utf8, text_decoding
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import BotWall, response_headers, wall_vendor
 from crawler.runtime.faults import FaultLog
@@ -314,12 +313,10 @@ def may_declare_refresh(response: TextResponse) -> bool:
     >>> may_declare_refresh(HtmlResponse("https://x.org/", body=page, encoding="utf-16"))
     True
     """
-    body = response.body
-    bom_encoding, _ = read_bom(body)
-    encoding = bom_encoding or http_content_type_encoding(f"charset={response.encoding}")
+    encoding, start = text_decoding(response)
     if encoding not in ASCII_BYTE_ENCODINGS:
         return True
-    return b"refresh" in body[: 3 + 4 * META_REFRESH_SCAN_CHARS].lower()
+    return b"refresh" in response.body[: start + 4 * META_REFRESH_SCAN_CHARS].lower()
 
 
 class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):
@@ -544,33 +541,6 @@ def is_blank(body: bytes) -> bool:
     (True, True, False)
     """
     return not body or body.isspace()
-
-
-UTF8_CHECK_BYTES = 16384
-"""Bytes of a page decoded at a time to check that it is UTF-8 (:func:`is_utf8`): a
-slice's text stays in the processor's cache, and only slices holding a character
-beyond Latin-1 are made of two-byte characters. (Measured on the realistic archive's
-55 KB pages: 7 µs, against 12 µs for one ``bytes.decode`` and 25 µs for
-``response.text``; 4 KB slices: 9 µs, 64 KB: 12 µs.)"""
-
-
-def is_utf8(body: bytes) -> bool:
-    """Whether ``body`` is valid UTF-8, the answer of a strict ``body.decode("utf-8")``,
-    without building the page's text: it is decoded a slice at a time, a character cut
-    by a slice's end carried to the next, and each slice's text dropped.
-
-    >>> is_utf8(b"caf\\xc3\\xa9 " * 9000), is_utf8(b"caf\\xc3 " * 9000), is_utf8(b"")
-    (True, False, True)
-    """
-    view = memoryview(body)
-    start = 0
-    try:
-        while start < len(body):
-            stop = start + UTF8_CHECK_BYTES
-            start += codecs.utf_8_decode(view[start:stop], "strict", stop >= len(body))[1]
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def text_decodes_cleanly(response: TextResponse) -> bool:

@@ -22,6 +22,7 @@ from scrapy.http import TextResponse
 
 from crawler.extraction.loaders import ArticleLoader
 from crawler.extraction.metadata import PageMetadata, read_metadata
+from crawler.extraction.parsing import page_selector
 from crawler.items import ArticleItem
 
 NO_ARTICLE_MARKUP = "no_article_markup"
@@ -76,8 +77,8 @@ class ArticlePage:
 
     @cached_property
     def root(self) -> etree._Element:
-        """The page's lxml tree: the one Scrapy parsed for the spider's own link queries."""
-        return self.response.selector.root
+        """The page's lxml tree: the response's selector's, for the spider's own link queries."""
+        return page_selector(self.response).root
 
     @cached_property
     def metadata(self) -> PageMetadata:
@@ -315,7 +316,7 @@ class ListingPage:
 
     @cached_property
     def root(self) -> etree._Element:
-        return self.response.selector.root
+        return page_selector(self.response).root
 
     def urljoin(self, href: str) -> str:
         return urljoin(self.public_url, href.strip())

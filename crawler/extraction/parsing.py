@@ -1,0 +1,130 @@
+"""A page's parsed tree (``response.selector``) and base URL, as Scrapy makes them, without
+decoding the page first where the bytes already say what the text would.
+
+Scrapy's ``response.selector`` decodes the whole body (``response.text``), and parsel then
+strips that text, removes its NULs and encodes it back to UTF-8 for lxml: three more
+passes over the page, for bytes that, on a page in UTF-8, are the body's own. And
+``get_base_url`` decodes the whole page to read ``<base href>`` in its first 4096
+characters. :func:`page_selector` and :func:`page_base_url` give the same selector and
+base URL, from the bytes, whenever the bytes are provably those Scrapy would reach; any
+other page (another encoding, invalid bytes, NULs, unusual whitespace at its ends) goes
+the long way, through Scrapy.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.selector import Selector
+from scrapy.utils.response import get_base_url
+from w3lib.encoding import http_content_type_encoding, read_bom
+from w3lib.html import get_base_url as get_base_url_in_text
+
+BASE_SCAN_CHARS = 4096
+"""The characters of a page's text that Scrapy's ``get_base_url`` reads."""
+UTF8_CHECK_BYTES = 16384
+"""Bytes of a page decoded at a time to check that it is UTF-8 (:func:`is_utf8`): a
+slice's text stays in the processor's cache, and only slices holding a character
+beyond Latin-1 are made of two-byte characters. (Measured on the realistic archive's
+55 KB pages: 7 µs, against 12 µs for one ``bytes.decode`` and 25 µs for
+``response.text``; 4 KB slices: 9 µs, 64 KB: 12 µs.)"""
+
+
+def is_utf8(body: bytes) -> bool:
+    """Whether ``body`` is valid UTF-8, the answer of a strict ``body.decode("utf-8")``,
+    without building the page's text: it is decoded a slice at a time, a character cut
+    by a slice's end carried to the next, and each slice's text dropped.
+
+    >>> is_utf8(b"caf\\xc3\\xa9 " * 9000), is_utf8(b"caf\\xc3 " * 9000), is_utf8(b"")
+    (True, False, True)
+    """
+    view = memoryview(body)
+    start = 0
+    try:
+        while start < len(body):
+            stop = start + UTF8_CHECK_BYTES
+            start += codecs.utf_8_decode(view[start:stop], "strict", stop >= len(body))[1]
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def text_decoding(response: TextResponse) -> tuple[str | None, int]:
+    """The encoding Scrapy decodes ``response.text`` with, as w3lib names it (None if it
+    does not know the response's), and where in the body the text starts: w3lib's
+    ``html_to_unicode`` follows a byte order mark, which it skips, else the response's
+    encoding.
+
+    >>> page = HtmlResponse("https://x.org/", body=b"<p>x</p>", encoding="UTF8")
+    >>> text_decoding(page), text_decoding(page.replace(body=b"\\xef\\xbb\\xbf<p>x</p>"))
+    (('utf-8', 0), ('utf-8', 3))
+    >>> text_decoding(page.replace(body=b"\\xff\\xfe<\\x00p\\x00"))
+    ('utf-16-le', 2)
+    """
+    bom_encoding, bom = read_bom(response.body)
+    if bom_encoding is not None and bom is not None:
+        return bom_encoding, len(bom)
+    return http_content_type_encoding(f"charset={response.encoding}"), 0
+
+
+def page_base_url(response: TextResponse) -> str:
+    """Scrapy's ``get_base_url(response)`` (``<base href>`` in the page's first 4096
+    characters, else its URL) without decoding the whole page to read them: in UTF-8
+    they are among the first ``4 * 4096`` bytes of the text.
+
+    >>> page = b"<html><head><base href='/b/'></head><body>" + b"\\xc3\\xa9" * 9000
+    >>> page_base_url(HtmlResponse("https://x.org/a/", body=page, encoding="utf-8"))
+    'https://x.org/b/'
+    """
+    encoding, start = text_decoding(response)
+    if encoding != "utf-8":
+        return get_base_url(response)
+    head = response.body[start : start + 4 * BASE_SCAN_CHARS]
+    try:
+        # Not final: a character the slice cuts is left out, after the 4096th.
+        text, _ = codecs.utf_8_decode(head, "strict", False)
+    except UnicodeDecodeError:  # Scrapy replaces the bytes; its answer is the one to give
+        return get_base_url(response)
+    return get_base_url_in_text(text[:BASE_SCAN_CHARS], response.url, response.encoding)
+
+
+def utf8_markup(response: TextResponse) -> bytes | None:
+    """The bytes parsel gives lxml for Scrapy's ``response.selector`` of an HTML page
+    (``response.text`` stripped, its NULs removed, encoded in UTF-8), when they are the
+    body's own: a page decoded as UTF-8 (after a byte order mark, if any) that is valid
+    UTF-8, has no NUL, and no whitespace at its ends but ASCII's (the only whitespace
+    ``bytes.strip`` knows). None for any other page.
+
+    >>> utf8_markup(HtmlResponse("https://x.org/", body=b"\\xef\\xbb\\xbf\\n<p>\\xc3\\xa9</p> ",
+    ...     encoding="utf-8"))
+    b'<p>\\xc3\\xa9</p>'
+    >>> utf8_markup(HtmlResponse("https://x.org/", body=b"<p>\\xe9</p>", encoding="utf-8"))
+    >>> utf8_markup(HtmlResponse("https://x.org/", body=b"<p>\\xe9</p>", encoding="cp1252"))
+    >>> utf8_markup(HtmlResponse("https://x.org/", body=b"\\xc2\\xa0<p>x</p>", encoding="utf-8"))
+    """
+    if not isinstance(response, HtmlResponse):  # parsel guesses the type of any other
+        return None
+    encoding, start = text_decoding(response)
+    body = response.body
+    if encoding != "utf-8" or b"\x00" in body or not is_utf8(body):
+        return None
+    markup = (body[start:] if start else body).strip()
+    ends = (markup[:1] + markup[-1:]).decode("ascii", "replace")
+    if not markup or ends.strip() != ends or not ends.isascii():
+        return None
+    return markup
+
+
+def page_selector(response: TextResponse) -> Selector:
+    """``response.selector``, the same tree with the same base URL, parsed from the bytes
+    of the page (:func:`utf8_markup`) when they are what Scrapy would parse: on a 55 KB
+    page in UTF-8 that skips decoding and re-encoding it. Scrapy keeps it, as it keeps
+    its own, for whatever asks the response for it next."""
+    if response._cached_selector is None:
+        markup = utf8_markup(response)
+        if markup is not None:
+            selector = Selector(type="html", body=markup, base_url=page_base_url(response))
+            selector.response = response
+            response._cached_selector = selector
+    return response.selector
