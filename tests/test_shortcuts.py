@@ -3,10 +3,13 @@ URL already canonical, a URL at the site's own origin (every combination of the 
 that matter), a page that cannot declare a meta refresh (generated pages, hypothesis), the
 compiled schema check (the golden records, each field made null, empty or wrong), the
 check for bytes invalid in a page's encoding (fixture pages and generated pages in several
-encodings, some with a bad byte, against a strict decode)."""
+encodings, some with a bad byte, against a strict decode), a page parsed from its bytes
+(fixture and real pages, and generated ones with byte order marks, NULs, bad bytes, odd
+whitespace at their ends and a ``<base href>``, against Scrapy's selector and base URL)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable
 from typing import Any
@@ -14,8 +17,10 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from scrapy.http import HtmlResponse
-from scrapy.utils.response import get_meta_refresh
+from lxml import etree
+from scrapy.http import HtmlResponse, TextResponse
+from scrapy.selector import Selector
+from scrapy.utils.response import get_base_url, get_meta_refresh
 
 from crawler.discovery.urls import (
     SiteAddress,
@@ -24,7 +29,8 @@ from crawler.discovery.urls import (
     _path_and_query,
     origin_key,
 )
-from crawler.extraction.parsing import UTF8_CHECK_BYTES
+from crawler.extraction.parsing import UTF8_CHECK_BYTES, page_base_url, page_selector
+from crawler.runtime.extraction_pool import drop_parsed_page
 from crawler.runtime.middlewares import may_declare_refresh, text_decodes_cleanly
 from pipelines.validate import article_validator, is_valid_article
 from qa.fixtures import FIXTURES
@@ -191,3 +197,106 @@ def test_each_fixture_page_with_or_without_a_bad_byte_is_judged_as_a_strict_deco
         for at in {len(page) // 2, min(len(page), UTF8_CHECK_BYTES - 1)}:
             response = HtmlResponse(f"https://x.org/{path.name}", body=page[:at] + bad + page[at:])
             assert text_decodes_cleanly(response) == decodes_strictly(response), path
+
+
+def parsed(selector: Selector) -> tuple[bytes, str | None, str]:
+    """What a selector's tree says: its markup (doctype included), its URL, its type."""
+    tree = selector.root.getroottree()
+    return etree.tostring(tree), tree.docinfo.URL, selector.type
+
+
+def assert_parsed_as_scrapy_parses(response: TextResponse) -> None:
+    """:func:`page_selector` and :func:`page_base_url` give what the long way they skip
+    gives: Scrapy's ``response.selector`` and ``get_base_url`` of a fresh copy."""
+    long_way = response.replace()
+    short_way = response.replace()
+    assert page_base_url(short_way) == get_base_url(long_way)
+    assert parsed(page_selector(short_way)) == parsed(long_way.selector)
+    assert short_way.selector is page_selector(short_way)  # kept for what asks next
+
+
+ENDS = ["", " \n", "\x00", " \x00", "\x00 ", "\xa0", "\u2003", "\x1c", "\x85", "\ufeff", "<i>"]
+"""What a page may start or end with: nothing, whitespace Python's and ASCII's
+``strip`` agree on, a NUL (parsel strips the text, then drops its NULs), whitespace only
+Python's knows, a character that is not whitespace (U+FEFF), markup."""
+BASES = ["", "<base href='/b/'>", "<base href='https://y.org/c/d'>", "<base target=_top>"]
+
+
+@st.composite
+def pages_to_parse(draw: st.DrawFn) -> TextResponse:
+    """A page in some encoding, with or without a byte order mark, a declared charset, a
+    ``<base href>`` (before or after the first 4096 characters), NULs, odd whitespace at
+    its ends, a bad byte anywhere; HTML, or text of no declared kind."""
+    encoding = draw(st.sampled_from(["utf-8", "cp1252", "utf-16-le", "shift_jis"]))
+    filler = draw(PAGE_TEXT) * draw(st.sampled_from([1, 50, 150]))
+    template = draw(
+        st.sampled_from(
+            [
+                "<html><head>{b}<title>t</title></head><body><p>{f}\x00</p>{f}</body></html>",
+                "<p>{f}</p>{b}<p>{f}</p>",
+                "{f}",
+                "",
+            ]
+        )
+    )
+    text = template.format(f=filler, b=draw(st.sampled_from(BASES)))
+    text = draw(st.sampled_from(ENDS)) + text + draw(st.sampled_from(ENDS))
+    body = text.encode(encoding, "replace")
+    if draw(st.booleans()):
+        body = {"utf-8": b"\xef\xbb\xbf", "utf-16-le": b"\xff\xfe"}.get(encoding, b"") + body
+    if draw(st.booleans()):
+        at = draw(st.sampled_from([0, len(body) // 2, len(body)]))
+        body = body[:at] + draw(st.sampled_from(BAD_BYTES)) + body[at:]
+    headers = {"Content-Type": f"text/html; charset={encoding}"} if draw(st.booleans()) else {}
+    response_class = draw(st.sampled_from([HtmlResponse, HtmlResponse, TextResponse]))
+    return response_class("https://x.org/a/", body=body, headers=headers)
+
+
+@PROPERTY
+@given(pages_to_parse())
+def test_a_page_parsed_from_its_bytes_is_the_page_scrapy_parses(response):
+    assert_parsed_as_scrapy_parses(response)
+
+
+REAL_PAGES = sorted(FIXTURES.glob("*/html/*.html.gz"))
+"""The real-page corpora's pages, where ``python -m qa.copy_benchmarks`` copied them."""
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_page_with_anything_at_its_ends_is_parsed_as_scrapy_parses(bom):
+    for start in ENDS:
+        for end in ENDS:
+            for page in ("<p>a b</p>", "a b", "<html><body>a</body></html>"):
+                body = bom + f"{start}{page}{end}".encode()
+                assert_parsed_as_scrapy_parses(HtmlResponse("https://x.org/", body=body))
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_base_href_about_the_4096th_character_is_read_as_scrapy_reads_it(bom):
+    for before in range(4070, 4100):
+        text = "é" * before + "<base href='/b/'><p>x</p>"
+        assert_parsed_as_scrapy_parses(HtmlResponse("https://x.org/a/", body=bom + text.encode()))
+
+
+def test_every_fixture_and_real_page_with_a_bom_or_a_bad_byte_is_parsed_as_scrapy_parses():
+    assert len(FIXTURE_PAGES) > 100
+    for path in FIXTURE_PAGES:
+        page = path.read_bytes()
+        for body in (page, b"\xef\xbb\xbf" + page, page[:999] + b"\xff" + page[999:]):
+            assert_parsed_as_scrapy_parses(HtmlResponse(f"https://x.org/{path.name}", body=body))
+    for path in REAL_PAGES:
+        body = gzip.decompress(path.read_bytes())
+        assert_parsed_as_scrapy_parses(HtmlResponse(f"https://x.org/{path.name}", body=body))
+
+
+def test_a_selector_parsed_from_the_bytes_serves_what_asks_the_response_later():
+    page = "<html><head><title>Café</title></head><body><a href='/x'>x</a></body></html>"
+    response = HtmlResponse("https://x.org/a/", body=page.encode(), encoding="utf-8")
+    selector = page_selector(response)
+    assert response.selector is selector and selector.response is response
+    assert response.css("title::text").get() == "Café"
+    assert response.urljoin("b") == "https://x.org/a/b"
+    assert response.text == page
+    drop_parsed_page(response)
+    assert response.selector is not selector
+    assert parsed(response.selector) == parsed(selector)
