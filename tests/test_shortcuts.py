@@ -293,7 +293,8 @@ def test_a_selector_parsed_from_the_bytes_serves_what_asks_the_response_later():
     page = "<html><head><title>Café</title></head><body><a href='/x'>x</a></body></html>"
     response = HtmlResponse("https://x.org/a/", body=page.encode(), encoding="utf-8")
     selector = page_selector(response)
-    assert response.selector is selector and selector.response is response
+    assert response.selector is selector
+    assert selector.response is response
     assert response.css("title::text").get() == "Café"
     assert response.urljoin("b") == "https://x.org/a/b"
     assert response.text == page
