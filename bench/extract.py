@@ -9,7 +9,8 @@ the mean of its pages' times (what a crawl of that set would spend per page). Me
 
 - ``lxml parse``: ``lxml.html.fromstring(body)``, the floor any extractor pays;
 - ``ours``: what the spider's article callback costs, from a fresh response (so nothing
-  is cached): decode, parse (parsel), the profile's page object and its item loader;
+  is cached): parse (``page_selector``: a UTF-8 page from its bytes, any other decoded
+  first, as Scrapy does), the profile's page object and its item loader;
 - ``ours+pipes``: ``ours`` plus the normalize and validate pipelines' work on the record;
 - ``trafilatura`` and ``trafilatura fast``: ``trafilatura.extract(text)`` (``fast=True``).
 
@@ -18,10 +19,10 @@ and ``ours``: the listing callback's parse, entries and older-page link.
 
 Then where ``ours+pipes`` spends a page, stage by stage, each timed as the spider runs it
 (every stage after the first reuses what the ones before it computed, so the stages add up
-to ``ours+pipes``): ``parse`` (decode and lxml parse), ``metadata`` (meta tags, JSON-LD),
-``page kind`` (is it an article?), ``content walk`` (the body's paragraphs and images),
-``fields`` (every other field's signals), ``loader`` (the item loader's processors),
-``normalize`` and ``validate`` (the pipelines).
+to ``ours+pipes``): ``parse`` (the selector, as ``ours`` makes it), ``metadata`` (meta
+tags, JSON-LD), ``page kind`` (is it an article?), ``content walk`` (the body's paragraphs
+and images), ``fields`` (every other field's signals), ``loader`` (the item loader's
+processors), ``normalize`` and ``validate`` (the pipelines).
 """
 
 from __future__ import annotations
