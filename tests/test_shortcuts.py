@@ -199,10 +199,12 @@ def test_each_fixture_page_with_or_without_a_bad_byte_is_judged_as_a_strict_deco
             assert text_decodes_cleanly(response) == decodes_strictly(response), path
 
 
-def parsed(selector: Selector) -> tuple[bytes, str | None, str]:
-    """What a selector's tree says: its markup (doctype included), its URL, its type."""
+def parsed(selector: Selector) -> tuple[bytes, str | None, str, list[type]]:
+    """What a selector's tree says: its markup (doctype included), its URL, its type, the
+    class of each of its nodes."""
     tree = selector.root.getroottree()
-    return etree.tostring(tree), tree.docinfo.URL, selector.type
+    nodes = [*selector.root.itersiblings(preceding=True), *tree.iter()]
+    return etree.tostring(tree), tree.docinfo.URL, selector.type, [type(n) for n in nodes]
 
 
 def assert_parsed_as_scrapy_parses(response: TextResponse) -> None:
@@ -233,7 +235,7 @@ def pages_to_parse(draw: st.DrawFn) -> TextResponse:
         st.sampled_from(
             [
                 "<html><head>{b}<title>t</title></head><body><p>{f}\x00</p>{f}</body></html>",
-                "<p>{f}</p>{b}<p>{f}</p>",
+                "<p>{f}</p>{b}<FORM><Input><select></select>{f}<LABEL>a</label></form>",
                 "{f}",
                 "",
             ]
