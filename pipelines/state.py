@@ -11,7 +11,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
-from crawler.runtime.feeds import a_feed_failed
+from crawler.runtime.durable import a_feed_failed
 from crawler.runtime.parquet import CommitWhenWritten, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
 
@@ -27,7 +27,7 @@ class IncrementalStatePipeline:
     A new or changed article is committed to the store only at ``item_scraped``, which
     Scrapy sends once the feed exporter (an extension, so its handler was connected
     first) has written the record to every feed: never for a record a later pipeline
-    dropped or whose write failed (:func:`crawler.runtime.feeds.a_feed_failed`: with
+    dropped or whose write failed (:func:`crawler.runtime.durable.a_feed_failed`: with
     several outputs, a record any of them failed to write is not committed, so the next
     run emits it again to all of them). The feed ``fsync``-s each record before that in
     this mode (:func:`crawler.runtime.feeds.fsync_interval`), so even a power loss cannot

@@ -23,7 +23,8 @@ from scrapy.utils.test import get_crawler
 from crawler import settings as project_settings
 from crawler.capture.mirror import crawl_command
 from crawler.reporting import stats_keys
-from crawler.runtime.feeds import DurableFile, cut_torn_last_line, fsync_interval
+from crawler.runtime.durable import DurableFile
+from crawler.runtime.feeds import cut_torn_last_line, fsync_interval
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.run import ArchiveRun
 from crawler.runtime.written import url_key

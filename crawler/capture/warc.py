@@ -65,9 +65,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from crawler.reporting import stats_keys
-from crawler.runtime.durable import records_syncing
+from crawler.runtime.durable import DurableFile, records_syncing
 from crawler.runtime.exit_status import output_failed
-from crawler.runtime.feeds import DurableFile, fsync_interval
+from crawler.runtime.feeds import fsync_interval
 from crawler.runtime.middlewares import REUSED
 
 logger = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ class WarcWriter:
     """Appends request/response record pairs to a WARC file set, rolling over at
     ``max_size`` bytes. Each pair reaches the kernel whole before :meth:`write_exchange`
     returns, and the disk as the feed's records do (``fsync_every``, ``on_error``,
-    ``on_lost``: :class:`crawler.runtime.feeds.DurableFile`, whose records are exchanges
+    ``on_lost``: :class:`crawler.runtime.durable.DurableFile`, whose records are exchanges
     here: a file's ``warcinfo`` record goes with its first)."""
 
     def __init__(

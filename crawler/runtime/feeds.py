@@ -29,23 +29,21 @@ first record, or at its end unless its start requests failed.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
-from scrapy.extensions.feedexport import FeedExporter, FileFeedStorage
+from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
 from crawler.reporting import stats_keys
-from crawler.runtime.durable import records_syncing
+from crawler.runtime.durable import DurableFile, durable_feed_files, records_syncing
 from crawler.runtime.exit_status import output_failed
 from crawler.runtime.run import ArchiveRun
 
@@ -79,103 +77,6 @@ class RecordLinesExporter(JsonLinesItemExporter):
         ):
             return item.items()
         return super().get_serialized_fields(item, default_value, include_empty)
-
-
-class DurableFile(io.FileIO):
-    """An unbuffered file whose every ``write`` reaches the kernel whole before returning,
-    and the disk (``fsync``) at once with ``fsync_every`` 0, else when :meth:`sync` is
-    called (at :meth:`close` too).
-
-    ``before_sync`` is called before each ``fsync`` (the records' own sources first).
-    ``on_error`` is called with the ``OSError`` of a write or ``fsync`` that failed and
-    the number of records lost, after the file was cut back (a write: to before its
-    record; an ``fsync``: to its last ``fsync``-ed size); from then on writes are refused
-    (``on_lost`` counts them), so the file ends at its last complete record. Without
-    ``on_error`` the error is raised. ``truncate_first`` empties the file at the first
-    write (``-O``).
-    """
-
-    def __init__(
-        self,
-        path: Path | str,
-        mode: str = "ab",
-        *,
-        fsync_every: float = 0.0,
-        before_sync: Callable[[], object] | None = None,
-        on_error: Callable[[OSError, int], None] | None = None,
-        on_lost: Callable[[], None] | None = None,
-        truncate_first: bool = False,
-    ) -> None:
-        super().__init__(path, mode)
-        self.fsync_every = fsync_every
-        self.before_sync = before_sync
-        self.on_error = on_error
-        self.on_lost = on_lost
-        self.truncate_pending = truncate_first
-        self.failed = False
-        self.synced_size = os.lseek(self.fileno(), 0, os.SEEK_END)
-        """Where the file ended when it was last ``fsync``-ed (or opened)."""
-        self.unsynced = 0
-        """Records written since then."""
-
-    def write(self, data: Any) -> int:
-        view = memoryview(data).cast("B")
-        if self.failed:
-            if self.on_lost is not None:
-                self.on_lost()
-            return len(view)
-        start = os.lseek(self.fileno(), 0, os.SEEK_END)
-        try:
-            if self.truncate_pending:
-                self.start_over()
-                start = 0
-            written = 0
-            while written < len(view):  # a regular file rarely takes less; never leave a part
-                written += super().write(view[written:]) or 0
-        except OSError as error:
-            self.fail(error, cut_to=start, lost=1)
-            return len(view)
-        self.unsynced += 1
-        if self.fsync_every <= 0:
-            self.sync()
-        return written
-
-    def sync(self) -> None:
-        """``fsync`` the records written since the last time, if any (and the file is open
-        and has not failed)."""
-        if not self.unsynced or self.failed or self.closed:
-            return
-        if self.before_sync is not None:
-            self.before_sync()
-        try:
-            os.fsync(self.fileno())
-        except OSError as error:
-            self.fail(error, cut_to=self.synced_size, lost=self.unsynced)
-            return
-        self.synced_size = os.lseek(self.fileno(), 0, os.SEEK_END)
-        self.unsynced = 0
-
-    def fail(self, error: OSError, cut_to: int, lost: int) -> None:
-        """Cut the file back to ``cut_to`` bytes, refuse further writes, tell ``on_error``."""
-        if self.on_error is None:
-            raise error
-        self.failed = True
-        with contextlib.suppress(OSError):
-            os.ftruncate(self.fileno(), cut_to)
-            os.fsync(self.fileno())  # best effort: the cut itself, on the disk
-        self.on_error(error, lost)
-
-    def close(self) -> None:
-        """``fsync`` what is not yet (a failure is handled as in :meth:`sync`), then close."""
-        self.sync()
-        super().close()
-
-    def start_over(self) -> None:
-        """Empty the file (once): what ``-O`` does when the crawl really starts."""
-        if self.truncate_pending:
-            self.truncate_pending = False
-            os.ftruncate(self.fileno(), 0)
-            self.synced_size = 0
 
 
 def fsync_interval(crawler: Crawler) -> float:
@@ -308,19 +209,6 @@ class DurableFileFeedStorage(FileFeedStorage):
     def record_lost(self) -> None:
         if self.stats is not None:
             self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
-
-
-def durable_feed_files(crawler: Crawler) -> list[DurableFile]:
-    """The crawl's durable feed files (those whose feed has started)."""
-    exporter = crawler.get_extension(FeedExporter)
-    slots = exporter.slots if exporter is not None else ()
-    return [slot.file for slot in slots if isinstance(slot.file, DurableFile)]
-
-
-def a_feed_failed(crawler: Crawler) -> bool:
-    """Whether a durable feed file of the crawl could not be written: it refuses every
-    record from then on, so a record handed to the exporters since was not written."""
-    return any(file.failed for file in durable_feed_files(crawler))
 
 
 class SyncFeedsAtClose:

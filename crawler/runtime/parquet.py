@@ -43,7 +43,7 @@ from scrapy.exporters import BaseItemExporter
 from scrapy.extensions.feedexport import FeedExporter
 
 from crawler.reporting import stats_keys
-from crawler.runtime.durable import records_syncing, replace_durably
+from crawler.runtime.durable import a_feed_failed, records_syncing, replace_durably
 from crawler.runtime.exit_status import output_failed
 from crawler.schema import article_schema
 
@@ -347,13 +347,8 @@ class CommitWhenWritten:
     """
 
     def __init__(self, crawler: Crawler, commit: Callable[[list[str]], None]) -> None:
-        # Imported here: crawler.runtime.feeds imports this module (through the run's
-        # written-articles reader).
-        from crawler.runtime.feeds import a_feed_failed
-
         self.crawler = crawler
         self.commit = commit
-        self.a_feed_failed = a_feed_failed
         self.held: dict[str, int] = {}
         """Articles some Parquet outputs hold, by URL, with how many of those."""
         crawler.signals.connect(self.row_group_written, signal=row_group_written)
@@ -363,7 +358,7 @@ class CommitWhenWritten:
         group (asked at ``item_scraped``): commit it now, or say it waits (True). A record
         handed over after an output failed was not written: it waits for good, never
         committed, so a distributed worker gives its claim and request back as it stops."""
-        if self.a_feed_failed(self.crawler):
+        if a_feed_failed(self.crawler):
             return True
         held = sum(exporter.holds(url) for exporter in parquet_exporters(self.crawler))
         if not held:
