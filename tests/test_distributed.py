@@ -424,9 +424,22 @@ def test_requests_the_killed_worker_held_are_fetched_by_the_survivor(killed_craw
 def test_the_union_has_every_article_exactly_once_after_a_kill(killed_crawl):
     assert killed_crawl.killed.output  # the killed worker wrote some before it died
     union = killed_crawl.killed.output + killed_crawl.survivor.output
-    assert golden_crawl_lines(union, killed_crawl.base_url) == (
-        EXPECTED_JSONL.read_text().splitlines()
+    expected = EXPECTED_JSONL.read_text().splitlines()
+    assert golden_crawl_lines(union, killed_crawl.base_url) == expected, unexpected_lines_report(
+        killed_crawl, expected
     )
+
+
+def unexpected_lines_report(crawl: KilledCrawl, expected: list[str]) -> str:
+    """Which worker wrote the records the golden output does not have, and what each
+    worker's log says of robots.txt: what a failure needs explained."""
+    report = []
+    for name, worker in (("killed", crawl.killed), ("survivor", crawl.survivor)):
+        lines = golden_crawl_lines(worker.output, crawl.base_url)
+        extra = [json.loads(line)["url"] for line in lines if line not in expected]
+        robots = [line for line in worker.log.splitlines() if "robots" in line.lower()]
+        report.append(f"{name} wrote {len(lines)}, not expected: {extra}; robots.txt: {robots}")
+    return "\n".join(report)
 
 
 def test_nothing_stays_held_or_claimed_after_the_crawl(killed_crawl, redis_port):
