@@ -222,6 +222,27 @@ def ratios(bare: Crawl, ours: Crawl, archive: Archive) -> str:
     )
 
 
+def paired_speed(bare: list[Crawl], ours: list[Crawl], articles: int) -> str:
+    """Time to corpus as the median of each run's own ratio (ours against the bare crawl
+    of the same run, a few seconds apart): the machine's load drifts between runs, and
+    the ratio of the medians can pair a quiet run with a busy one.
+
+    >>> def crawl(elapsed):
+    ...     return Crawl("x", 10, 10, 0, 0, elapsed, 1.0, 1.0, 1, 1)
+    >>> runs = [crawl(6.0), crawl(8.0), crawl(6.0)], [crawl(5.0), crawl(7.0), crawl(6.0)]
+    >>> print(paired_speed(*runs, 9))
+    time to corpus, median of the runs' own ratios 1.14x (1.00x to 1.20x)
+    """
+    each = sorted(
+        o.articles_per_second(articles) / b.articles_per_second(articles)
+        for b, o in zip(bare, ours, strict=True)
+    )
+    return (
+        f"time to corpus, median of the runs' own ratios {statistics.median(each):.2f}x "
+        f"({each[0]:.2f}x to {each[-1]:.2f}x)"
+    )
+
+
 def median_crawl(crawls: list[Crawl]) -> Crawl:
     """A crawl made of the medians of each figure over several runs."""
     return Crawl(
@@ -365,6 +386,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"       {describe(crawl, archive)}")
         for spider in ours:
             print(f"       {ratios(medians['bare'], medians[spider], archive)}")
+            paired = paired_speed(results["bare"], results[spider], args.articles)
+            print(f"       {spider}/bare: {paired}")
     finally:
         shutil.rmtree(work)
         shutil.rmtree(feeds)

@@ -433,3 +433,30 @@ def test_links_off_site_or_not_http_and_a_foreign_canonical_are_not_followed(tmp
     assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
     assert not [p for p in server.paths() if "a-file" in p or "elsewhere" in p]
     assert not [key for key in result.report["stats"] if key.startswith(stats_keys.FAULTS)]
+
+
+@pytest.mark.parametrize("code", [503, 429])
+def test_a_robots_txt_that_stays_unreachable_means_nothing_is_fetched(tmp_path, code):
+    """RFC 9309: a robots.txt answering a server error is unreachable, and the crawler
+    must assume complete disallow, not read the error page as rules that allow all."""
+    server = FaultServer(MIRROR, {"/robots.txt": status(code)})
+    with server.running():
+        result = run_crawl("aawsat", server.base_url, tmp_path, "-s", f"RETRY_TIMES={RETRY_TIMES}")
+    assert server.paths() == ["/robots.txt"] * (RETRY_TIMES + 1)
+    assert emitted(result) == set()
+    assert stat(result, stats_keys.ROBOTSTXT_UNREACHABLE) == 1
+    robots_url = f"{server.base_url.rstrip('/')}/robots.txt"
+    assert logged(result, "ERROR", f"robots.txt at {robots_url} answered HTTP {code}")
+    # Like any page the site fails to serve, not a failure of the crawl (README, Exit status).
+    assert result.returncode == 0, result.log[-3000:]
+
+
+def test_a_robots_txt_that_recovers_within_the_retries_is_obeyed(tmp_path):
+    result, server = crawl(tmp_path, {"/robots.txt": status(503, times=1)})
+    assert server.attempts["/robots.txt"] == 2
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert stat(result, stats_keys.ROBOTSTXT_UNREACHABLE) == 0
+    assert (
+        stat(result, stats_keys.ROBOTSTXT_FORBIDDEN)
+        == HEALTHY_STATS[stats_keys.ROBOTSTXT_FORBIDDEN]
+    )

@@ -161,6 +161,10 @@ class HostGuardMiddleware(OffsiteMiddleware):
         raise IgnoreRequest(f"off-site: {request.url}")
 
 
+DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
+"""The rules of a host whose robots.txt is unreachable (RFC 9309 2.3.1.4)."""
+
+
 class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with each refusal logged at INFO, not DEBUG
     (counted by Scrapy as ``robotstxt/forbidden``): a disallowed section is a policy,
@@ -171,6 +175,12 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     log line flagged ``reused``; a WARC holds the one exchange), so a site is asked for
     it once, not twice. Scrapy counts the answer in ``downloader/response_count``, as it
     counts a cached one, and not in ``downloader/request_count``.
+
+    A robots.txt that still answers a server error (5xx, or 429) after its retries is
+    unreachable, and RFC 9309 (2.3.1.4) has the crawler then assume complete disallow.
+    Scrapy would parse the error page as the rules, which allow everything: here it is
+    taken as ``Disallow: /``, logged (ERROR) and counted (``robotstxt/unreachable``), and
+    nothing else is fetched from that host. A 4xx still means no rules (RFC 9309 2.3.1.3).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -196,7 +206,22 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
             and response.url == request.url
         ):
             self.fetched.setdefault(request.url, response)
+            if response.status >= 500 or response.status == 429:
+                return self.unreachable(response)
         return response
+
+    def unreachable(self, response: Response) -> Response:
+        """The robots.txt ``response`` is a server error: the rules read from it are
+        :data:`DISALLOW_ALL` (the spider's own request still gets the real answer)."""
+        self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_UNREACHABLE)
+        logger.error(
+            "robots.txt at %s answered HTTP %d after its retries: taken as 'Disallow: /' "
+            "(RFC 9309), nothing else is fetched from %s; crawl again once it answers",
+            response.url,
+            response.status,
+            urlsplit(response.url).netloc,
+        )
+        return response.replace(body=DISALLOW_ALL)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
         try:
