@@ -64,6 +64,7 @@ from typing import Any
 
 from bench import nginx
 from bench.synthetic import write_archive
+from crawler.reporting import stats_keys
 
 REPO = Path(__file__).resolve().parent.parent
 BARE_SPIDER = REPO / "bench" / "bare_spider.py"
@@ -96,6 +97,8 @@ class Crawl:
     peak_rss: int
     """All the crawl's processes (an upper bound: see ``bench/stats.py``)."""
     main_peak_rss: int
+    undated: int = 0
+    """Records emitted with no publication date (the run report's ``quality/dates/none``)."""
     """The crawl's own process alone."""
 
     @property
@@ -133,6 +136,7 @@ class Crawl:
             main_cpu=stats["bench/main_cpu_seconds"],
             peak_rss=stats["bench/peak_rss_bytes"],
             main_peak_rss=stats["bench/main_peak_rss_bytes"],
+            undated=stats.get(f"{stats_keys.QUALITY_DATES}none", 0),
         )
 
 
@@ -218,7 +222,7 @@ def ratios(bare: Crawl, ours: Crawl, archive: Archive) -> str:
         f"(main process {ours.main_cpu / ours.pages / bare.cpu_per_page:.2f}x), "
         f"requests/article {fetches:.2f}x, "
         f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x; "
-        f"found {ours.items}/{archive.articles} articles"
+        f"found {ours.items}/{archive.articles} articles, {ours.items - ours.undated} dated"
     )
 
 
@@ -256,6 +260,7 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
         main_cpu=statistics.median(c.main_cpu for c in crawls),
         peak_rss=round(statistics.median(c.peak_rss for c in crawls)),
         main_peak_rss=round(statistics.median(c.main_peak_rss for c in crawls)),
+        undated=max(c.undated for c in crawls),
     )
 
 

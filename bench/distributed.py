@@ -159,6 +159,7 @@ def run_setup(setup: str, base_url: str, redis_url: str, name: str, out: Path) -
         main_cpu=sum(c.main_cpu for c in crawls),
         peak_rss=max(c.peak_rss for c in crawls),
         main_peak_rss=max(c.main_peak_rss for c in crawls),
+        undated=sum(c.undated for c in crawls),
     )
 
 

@@ -31,7 +31,7 @@ class Site:
             self.dated.__contains__,
             self.sources.values,
         )
-        first.sitemap_listed()
+        first.sitemap_listed(f"{SITE}/another-post/", None)
         return first
 
 
@@ -53,7 +53,8 @@ def test_a_month_archive_walked_for_a_date_is_read_until_the_page_that_dates_the
     site = Site()
     site.sources[POST] = {"sitemap", "listing"}
     first = site.phases()
-    first.undated_article(POST, "2007-05-22T09:00:00+00:00")  # its page shows no date
+    first.sitemap_listed(POST, "2007-05-22T09:00:00+00:00")
+    first.undated_article(POST)  # its page shows no date
     assert not admit(first, "/2007/05/", MAY_2007)
     assert admit(first, "/category/profiles/")  # read with the sitemaps
     assert admit(first, "/category/profiles/page/2/")  # a category is read to its end
@@ -67,6 +68,19 @@ def test_a_month_archive_walked_for_a_date_is_read_until_the_page_that_dates_the
     stats = first.stats.get_stats()
     assert stats[stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES] == 1
     assert stats[stats_keys.DISCOVERY_PAGINATION_SKIPPED] == 1
+
+
+def test_an_undated_post_fetched_before_its_sitemap_entry_is_read_gets_its_month_walked():
+    """A section listing read ahead of the sitemaps can make the request that fetches a
+    post: the month to walk comes from its sitemap entry, whenever that is read."""
+    site = Site()
+    site.sources[POST] = {"sitemap", "listing"}
+    first = site.phases()
+    assert admit(first, "/category/profiles/")
+    first.undated_article(POST)  # fetched through the category listing: no date shown
+    assert not admit(first, "/2007/05/", MAY_2007)
+    first.sitemap_listed(POST, "2007-05-22T09:00:00+00:00")  # the sitemap, read later
+    assert next_reads(first) == ["/2007/05/"]
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,7 @@ from crawler.runtime.middlewares import record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
-from crawler.spiders.sitemap_first import LASTMOD_META, MODES, SitemapFirst
+from crawler.spiders.sitemap_first import MODES, SitemapFirst
 from crawler.spiders.traps import (
     LISTING_POSTS,
     TrapRules,
@@ -699,7 +699,7 @@ class ArchiveSpider(Spider):
             return
         self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
         if self.sitemap_first is not None and not has_date(item):
-            self.sitemap_first.undated_article(key, response.meta.get(LASTMOD_META))
+            self.sitemap_first.undated_article(key)
         yield item
         for request in self._open_date_archives([iso_day(item.published)]):
             yield request
@@ -956,7 +956,7 @@ class ArchiveSpider(Spider):
         """
         stats, key = self.crawler.stats, self.sites.listed_key(url)
         if source == "sitemap" and self.sitemap_first is not None:
-            self.sitemap_first.sitemap_listed()
+            self.sitemap_first.sitemap_listed(key, lastmod)
         if source:
             self.run.coverage.listed(
                 key, source, entry.section if entry else None, entry.published if entry else None
@@ -991,6 +991,5 @@ class ArchiveSpider(Spider):
             priority=ARTICLE_PRIORITY,
             headers=headers or None,
             meta=({"site_address": (address.public, address.served)} if address else {})
-            | ({"handle_httpstatus_list": [304]} if headers else {})
-            | ({LASTMOD_META: lastmod} if lastmod and self.sitemap_first is not None else {}),
+            | ({"handle_httpstatus_list": [304]} if headers else {}),
         )

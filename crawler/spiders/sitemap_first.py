@@ -71,10 +71,6 @@ from crawler.reporting import stats_keys
 logger = logging.getLogger(__name__)
 
 MODES = ("full", "sitemap-first")
-LASTMOD_META = "sitemap_lastmod"
-"""Request meta of an article request: its sitemap ``lastmod``, which dates the month
-archive to read when its page shows no date."""
-
 Month = tuple[int, int]
 SECTION_PRIORITY = 20
 """Request priority of a section listing page: above an article's (10), so a category's
@@ -174,9 +170,15 @@ class SitemapFirst:
         self.deferred_sitemaps: list[Request] = []
         """Sitemaps of tag and author listings, read only with those listings' first pages."""
         self.sitemap_articles = 0
-        self.undated: dict[str, Month | None] = {}
-        """Articles whose page showed no date, by canonical public URL: their sitemap
-        ``lastmod`` month."""
+        self.lastmod_months: dict[str, Month] = {}
+        """The month of each sitemap article's ``lastmod``, by canonical public URL: kept
+        for every one, since the request that fetches an article may come from a listing
+        (a section listing read first), and whether its page shows a date is known only
+        once it is read."""
+        self.months: dict[Month, Month] = {}
+        """One tuple per month, shared by all the articles of that month."""
+        self.undated: set[str] = set()
+        """Articles whose page showed no date, by canonical public URL."""
         self.walked_months: dict[Month, list[str]] = {}
         """The month archives read for dates, with the undated articles each may date."""
 
@@ -235,13 +237,17 @@ class SitemapFirst:
         self.deferred_sitemaps.append(request)
         return True
 
-    def sitemap_listed(self) -> None:
+    def sitemap_listed(self, key: str, lastmod: str | None) -> None:
+        """A sitemap names the article ``key`` (canonical public URL), with ``lastmod``."""
         self.sitemap_articles += 1
+        month = lastmod_month(lastmod)
+        if month is not None:
+            self.lastmod_months[key] = self.months.setdefault(month, month)
 
-    def undated_article(self, key: str, lastmod: str | None) -> None:
-        """An article whose page shows no date; ``lastmod`` is its sitemap's, if any."""
+    def undated_article(self, key: str) -> None:
+        """An article whose page shows no date."""
         if self.phase is not Phase.FULL:
-            self.undated[key] = lastmod_month(lastmod)
+            self.undated.add(key)
 
     def next_phase(self) -> list[Request] | None:
         """At an idle moment: the requests the next phase starts with, or None when the
@@ -303,11 +309,13 @@ class SitemapFirst:
 
     def _after_first_pages(self) -> list[Request]:
         self.phase = Phase.DATES
-        for key, month in self.undated.items():
+        for key in self.undated:
+            month = self.lastmod_months.get(key)
             if month is not None and not self.is_dated(key):
                 self.walked_months.setdefault(month, []).append(key)
         logger.debug("Undated after the listings: %s", self.walked_months)
         self.undated.clear()
+        self.lastmod_months.clear()
         self.stats.set_value(stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES, len(self.walked_months))
         released = []
         for waiting in (self.held, self.skipped):
