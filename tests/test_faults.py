@@ -447,6 +447,7 @@ def test_a_robots_txt_that_stays_unreachable_means_nothing_is_fetched(tmp_path, 
     assert stat(result, stats_keys.ROBOTSTXT_UNREACHABLE) == 1
     robots_url = f"{server.base_url.rstrip('/')}/robots.txt"
     assert logged(result, "ERROR", f"robots.txt at {robots_url} answered HTTP {code}")
+    assert logged(result, "WARNING", "Coverage: no sitemap, listing or URL list named an article")
     # Like any page the site fails to serve, not a failure of the crawl (README, Exit status).
     assert result.returncode == 0, result.log[-3000:]
 

@@ -128,6 +128,13 @@ class CoverageReport:
         )
         base.with_suffix(".txt").write_text(text_table(summary))
         base.with_suffix(".html").write_text(html_page(spider.name, summary))
+        if not summary["listed"]:  # not "100% covered": there was nothing to cover
+            logger.warning(
+                "Coverage: no sitemap, listing or URL list named an article, so none was "
+                "crawled; report: %s.{json,txt,html}",
+                base,
+            )
+            return
         logger.info(
             "Coverage %.1f%% (%d missing); report: %s.{json,txt,html}",
             summary["coverage"] * 100,
