@@ -14,6 +14,14 @@ not be written, a later pipeline dropped it, the crawl was killed in between) le
 article unknown, so the next run with the same file fetches and emits it again, and a
 killed crawl keeps everything it wrote. A Parquet output writes a record only with its
 row group: its article is committed then (:class:`pipelines.state.IncrementalStatePipeline`).
+
+The store's commits are not ``fsync``-ed one by one (SQLite's ``synchronous=NORMAL`` in
+WAL mode: they survive a kill, and reach the disk at each checkpoint). Every commit comes
+after the ``fsync`` of the record it names, so the store can never be ahead of the
+output: a power loss can only make it forget the last articles it committed, which the
+next run then emits again. One ``fsync`` a record instead of two (on the 1,500-article
+benchmark archive, 1,534 ``fsync``/``fdatasync`` calls in all against 3,036 before, counted
+with ``strace -f -c``).
 """
 
 from __future__ import annotations
@@ -129,6 +137,9 @@ class ArticleState:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.db = sqlite3.connect(self.path)
         self.db.execute("PRAGMA journal_mode=WAL")
+        # A commit is durable against a kill at once, against a power loss at the next
+        # checkpoint: never ahead of the records, each fsync-ed before it (module docstring).
+        self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(SCHEMA)
         columns = {row[1] for row in self.db.execute("PRAGMA table_info(fetched_urls)")}
         for column in VALIDATOR_COLUMNS:
