@@ -129,9 +129,10 @@ class CoverageReport:
         base.with_suffix(".txt").write_text(text_table(summary))
         base.with_suffix(".html").write_text(html_page(spider.name, summary))
         if not summary["listed"]:  # not "100% covered": there was nothing to cover
+            # Articles reached only through links on other pages may still be emitted.
             logger.warning(
-                "Coverage: no sitemap, listing or URL list named an article, so none was "
-                "crawled; report: %s.{json,txt,html}",
+                "Coverage: no sitemap, listing or URL list named an article, so there is "
+                "nothing to measure the output against; report: %s.{json,txt,html}",
                 base,
             )
             return
