@@ -34,8 +34,10 @@ ours with its extraction workers, ``crawler/runtime/extraction_pool.py``, and th
 parentheses its own process alone), CPU µs per link (CPU per page over the archive's mean
 links per page: what a page costs for each link it carries), requests per emitted article
 (for the bare spider, which emits nothing, per article of the archive), peak RSS (ours:
-its process's and its workers' added up), and the ratios of each of ours to bare; then
-the medians. The archive goes to ``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``,
+its process's and its workers' added up), for ours the CPU ms an extraction worker spent
+on each article page it read (``extraction_pool/article_cpu_seconds``: extraction as the
+crawl pays it, the page rebuilt from its bytes and its links read included), and the
+ratios of each of ours to bare; then the medians. The archive goes to ``--output-dir`` (default: a folder on tmpfs, ``/dev/shm``,
 when there is one: nginx serves it from memory either way). The feeds go where a user's
 ``-O articles.jsonl`` goes, to a disk: a folder made in ``--feeds-dir`` (default: the
 current folder), whose filesystem type the header line names. A feed on tmpfs would hide
@@ -97,9 +99,13 @@ class Crawl:
     peak_rss: int
     """All the crawl's processes (an upper bound: see ``bench/stats.py``)."""
     main_peak_rss: int
+    """The crawl's own process alone."""
     undated: int = 0
     """Records emitted with no publication date (the run report's ``quality/dates/none``)."""
-    """The crawl's own process alone."""
+    article_read_ms: float | None = None
+    """CPU ms an extraction worker spent on each article page it read (the page rebuilt
+    from its bytes, parsed, extracted, its links read): extraction as the crawl pays it.
+    None without workers (the bare spider, ``ours-no-pool``)."""
 
     @property
     def pages_per_second(self) -> float:
@@ -137,7 +143,24 @@ class Crawl:
             peak_rss=stats["bench/peak_rss_bytes"],
             main_peak_rss=stats["bench/main_peak_rss_bytes"],
             undated=stats.get(f"{stats_keys.QUALITY_DATES}none", 0),
+            article_read_ms=worker_ms_per_page(
+                stats,
+                stats_keys.EXTRACTION_POOL_ARTICLE_CPU_SECONDS,
+                stats_keys.EXTRACTION_POOL_ARTICLE_PAGES,
+            ),
         )
+
+
+def worker_ms_per_page(stats: dict[str, Any], cpu_key: str, pages_key: str) -> float | None:
+    """Workers' CPU ms per page of a kind read in them; None if none was.
+
+    >>> worker_ms_per_page({"cpu": 3.0, "pages": 2000}, "cpu", "pages")
+    1.5
+    >>> worker_ms_per_page({}, "cpu", "pages") is None
+    True
+    """
+    pages = stats.get(pages_key, 0)
+    return 1000 * stats.get(cpu_key, 0.0) / pages if pages else None
 
 
 POLITE_CONNECTIONS = 4
@@ -205,6 +228,11 @@ def describe(crawl: Crawl, archive: Archive) -> str:
         f"{crawl.cpu_per_page * 1e6 / archive.links_per_page:5.1f} us/link  "
         f"{crawl.requests_per_article(archive.articles):4.2f} requests/article  "
         f"{crawl.peak_rss / 2**20:6.0f} MB peak RSS ({crawl.main_peak_rss / 2**20:.0f} main)"
+        + (
+            f"  {crawl.article_read_ms:.2f} ms CPU/article page in the worker"
+            if crawl.article_read_ms is not None
+            else ""
+        )
     )
 
 
@@ -249,6 +277,7 @@ def paired_speed(bare: list[Crawl], ours: list[Crawl], articles: int) -> str:
 
 def median_crawl(crawls: list[Crawl]) -> Crawl:
     """A crawl made of the medians of each figure over several runs."""
+    worker_times = [c.article_read_ms for c in crawls if c.article_read_ms is not None]
     return Crawl(
         spider=crawls[0].spider,
         pages=round(statistics.median(c.pages for c in crawls)),
@@ -261,6 +290,7 @@ def median_crawl(crawls: list[Crawl]) -> Crawl:
         peak_rss=round(statistics.median(c.peak_rss for c in crawls)),
         main_peak_rss=round(statistics.median(c.main_peak_rss for c in crawls)),
         undated=max(c.undated for c in crawls),
+        article_read_ms=statistics.median(worker_times) if worker_times else None,
     )
 
 

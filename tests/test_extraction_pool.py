@@ -8,9 +8,11 @@ import asyncio
 import json
 import os
 import re
+import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
@@ -237,3 +239,47 @@ def test_a_page_sent_after_a_worker_died_is_read_in_a_new_pool(monkeypatch):
     assert stats is not None
     assert stats.get_value(stats_keys.FAULTS_EXTRACTION_WORKER_LOST) == 1
     assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES) == 2
+
+
+def test_pages_are_read_in_the_crawl_while_the_pool_starts(monkeypatch):
+    """The first worker's start waits for the forkserver's imports (0.3-0.5 s): in the
+    reactor's thread, that stalled the whole crawl. While it starts, pages are read in
+    the crawl's process; once it is up, in its worker; the CPU the workers spent on each
+    kind of page is counted."""
+    monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
+    crawler = get_crawler()
+    reader = PageReader(crawler, processes=1, start_after=0, log_level="INFO")
+    reader.start_after = 1  # read pages here rather than wait for the pool, as in a crawl
+    reader.pages = 1
+    forkserver_ready = threading.Event()
+    new_pool = reader._new_pool
+    stalled = []
+
+    def slow_new_pool() -> ProcessPoolExecutor:
+        if not forkserver_ready.wait(timeout=10):
+            stalled.append("nothing went on while the pool started")
+        return new_pool()
+
+    monkeypatch.setattr(reader, "_new_pool", slow_new_pool)
+    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
+
+    async def read_while_starting_then_after() -> tuple[ArticleReading, ArticleReading]:
+        while_starting = await reader.read(*article_page(hospitals))  # starts the pool
+        assert reader._ready is not None
+        assert not reader._ready.done()
+        forkserver_ready.set()
+        await asyncio.wrap_future(reader._ready)
+        return while_starting, await reader.read(*article_page(hospitals))
+
+    try:
+        readings = asyncio.run(read_while_starting_then_after())
+    finally:
+        forkserver_ready.set()
+        reader.close()
+    assert stalled == []
+    expected = read_article(*article_page(hospitals)).item
+    assert [reading.item for reading in readings] == [expected, expected]
+    stats = crawler.stats
+    assert stats is not None
+    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES) == 1
+    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_CPU_SECONDS) > 0

@@ -129,6 +129,11 @@ EXTRACTION_POOL_ARTICLE_PAGES = "extraction_pool/article_pages"
 """Article pages read in a worker process."""
 EXTRACTION_POOL_LISTING_PAGES = "extraction_pool/listing_pages"
 """Listing pages read in a worker process."""
+EXTRACTION_POOL_ARTICLE_CPU_SECONDS = "extraction_pool/article_cpu_seconds"
+"""CPU the workers spent reading those article pages, each from its bytes (the response
+rebuilt, parsed, extracted, its links read): over the count, what extraction costs a page."""
+EXTRACTION_POOL_LISTING_CPU_SECONDS = "extraction_pool/listing_cpu_seconds"
+"""CPU the workers spent reading those listing pages, likewise."""
 EXTRACTION_POOL_READ_IN_CRAWL_BEHIND = "extraction_pool/read_in_crawl_behind"
 """Article and listing pages read in the crawl's process while the pool was up, because the workers
 were behind."""

@@ -27,11 +27,11 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   big), so small crawls (and the test suite) never start a process. It starts with the
   ``forkserver`` method: a fresh interpreter that imports the extraction code once and
   forks each worker from it, never a fork of the crawl's process (whose Twisted reactor
-  and threads a fork would copy). Starting takes about 0.3 s of the other core and 0.03 s
-  of the crawl's (a restart: 10 ms); meanwhile pages are still read in the crawl's
-  process. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the
-  pool starts at the first page, and every page is read in it (for tests and
-  measurements).
+  and threads a fork would copy). Starting takes about 0.3-0.5 s of the other core, the
+  forkserver's imports, which the first worker's start waits for: so it starts in a
+  thread of its own, and meanwhile the crawl goes on and reads its pages in its own
+  process (a restart: 10 ms). With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the pool starts
+  at the first page, and every page is read in it (for tests and measurements).
 - **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
   the crawl's process about 0.3 ms whatever its size (the executor's threads, locks and
   pipes), so pages go in batches (up to :data:`BATCH_PAGES`): about 0.1 ms a page. Each
@@ -69,6 +69,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import threading
 import time
 import traceback
 from abc import ABC, abstractmethod
@@ -180,6 +181,10 @@ class PageJob(ABC, Generic[Page, Reading_co]):
 
     POOL_STAT: ClassVar[str]
     """The stat that counts the pages of this kind read in a worker."""
+    POOL_CPU_STAT: ClassVar[str]
+    """The stat that adds up the workers' CPU seconds reading them."""
+    KIND: ClassVar[str]
+    """What its pages are, for the log."""
     AHEAD: ClassVar[bool] = False
     """Whether its pages go to a worker ahead of the others waiting: what a listing's
     reading leads to is more pages to fetch (its posts, its older page: a section's pages
@@ -200,6 +205,8 @@ class ArticleJob(PageJob[ArticlePage, ArticleReading]):
     """How to read an article page (``article_page``)."""
 
     POOL_STAT = stats_keys.EXTRACTION_POOL_ARTICLE_PAGES
+    POOL_CPU_STAT = stats_keys.EXTRACTION_POOL_ARTICLE_CPU_SECONDS
+    KIND = "article"
     links: bool
     """Whether the spider follows the page's links."""
     extract_unsure: bool
@@ -264,6 +271,8 @@ class ListingJob(PageJob[ListingPage, ListingReading]):
     """How to read a listing page (``listing_page``)."""
 
     POOL_STAT = stats_keys.EXTRACTION_POOL_LISTING_PAGES
+    POOL_CPU_STAT = stats_keys.EXTRACTION_POOL_LISTING_CPU_SECONDS
+    KIND = "listing"
     AHEAD = True
 
     def read(self, response: TextResponse) -> ListingReading:
@@ -363,6 +372,9 @@ class WorkerReading:
     """What the worker logged while reading the page."""
     usage: WorkerUsage
     """The worker's usage after reading the page."""
+    cpu_seconds: float
+    """The worker's CPU time reading the page (its thread's: the executor's own threads
+    and the pipe are not in it)."""
 
 
 def read_in_worker(tasks: list[PageTask]) -> list[WorkerReading]:
@@ -370,13 +382,15 @@ def read_in_worker(tasks: list[PageTask]) -> list[WorkerReading]:
     usage."""
     readings = []
     for task in tasks:
+        started = time.thread_time()
         with _worker_logs.capturing() as logs:
             try:
                 reading = task.job.read(task.response())
             except Exception:  # noqa: BLE001 (read again in the crawl's process, it raises there)
                 # Not the batch's exception: the other pages of the batch were read.
                 reading = None
-        readings.append(WorkerReading(reading, list(logs), WorkerUsage.now()))
+        cpu_seconds = time.thread_time() - started
+        readings.append(WorkerReading(reading, list(logs), WorkerUsage.now(), cpu_seconds))
     return readings
 
 
@@ -388,6 +402,15 @@ class _Waiting:
     reading: asyncio.Future[WorkerReading | None]
     """None: the page broke :data:`POOL_TRIES` pools; it is to be read in the crawl's process."""
     tries: int = 0
+
+
+def _copy_outcome(target: Future[WorkerUsage], source: Future[WorkerUsage]) -> None:
+    """``source``'s result or exception, given to ``target``."""
+    error = source.exception()
+    if error is None:
+        target.set_result(source.result())
+    else:
+        target.set_exception(error)
 
 
 def _settle(waiting: _Waiting, reading: WorkerReading | None) -> None:
@@ -407,7 +430,10 @@ class PageReader:
         self.pages = 0
         """Pages asked for so far."""
         self.pool: ProcessPoolExecutor | None = None
+        """Set once started (:meth:`_launch`), before :attr:`_ready` is done."""
         self._ready: Future[WorkerUsage] | None = None
+        """The first worker's answer: done once the pool is up (or failed to start)."""
+        self._launcher: threading.Thread | None = None
         self._usage: dict[int, WorkerUsage] = {}
         self._waiting: deque[_Waiting] = deque()
         self._ahead: deque[_Waiting] = deque()
@@ -438,7 +464,7 @@ class PageReader:
     async def read(self, job: PageJob[Any, Reading_co], response: TextResponse) -> Reading_co:
         """The page's reading (``job.read(response)``), from a worker once the pool is up."""
         self.pages += 1
-        if self.processes and self.pool is None and self._crawl_is_big():
+        if self.processes and self._ready is None and self._crawl_is_big():
             if is_asyncio_reactor_installed():
                 self._start(job.page_class)
             else:
@@ -450,14 +476,13 @@ class PageReader:
         every_page = self.start_after == 0
         if self._ready is not None and every_page:  # wait for the pool to be up
             await asyncio.wait([asyncio.wrap_future(self._ready)])
-        if (
-            self._ready is None
-            or not self._ready.done()
-            or (len(self._ahead) + len(self._waiting) >= BEHIND_PAGES and not every_page)
+        pool_up = self._ready is not None and self._ready.done() and self.pool is not None
+        if not pool_up or (
+            len(self._ahead) + len(self._waiting) >= BEHIND_PAGES and not every_page
         ):
-            # Not started, starting, or behind: read it here rather than wait with
-            # nothing else to do.
-            if self._ready is not None and self._ready.done():
+            # Not started, starting (or failed to), or behind: read it here rather than
+            # wait with nothing else to do.
+            if pool_up:
                 self.stats.inc_value(stats_keys.EXTRACTION_POOL_READ_IN_CRAWL_BEHIND)
             return job.read(response)
         task = PageTask.of(job, response)
@@ -551,14 +576,35 @@ class PageReader:
         multiprocessing.get_context(START_METHOD).set_forkserver_preload(
             [__name__, page_class.__module__]
         )
-        self.pool = self._new_pool()
-        self._ready = self.pool.submit(worker_usage)
+        ready: Future[WorkerUsage] = Future()
+        self._ready = ready
+        self._launcher = threading.Thread(
+            target=self._launch, args=(ready,), name="extraction-pool-start", daemon=True
+        )
+        self._launcher.start()
         logger.info(
             "Reading article and listing pages in %d worker process(es) from page %d on "
             "(ARCHIVE_EXTRACTION_PROCESSES)",
             self.processes,
             self.pages,
         )
+
+    def _launch(self, ready: Future[WorkerUsage]) -> None:
+        """Start the pool, in a thread of its own: the first worker's start waits until
+        the forkserver has imported the extraction code (0.3-0.5 s), and in the reactor's
+        thread that stalled the whole crawl (no download, no callback) for as long."""
+        try:
+            pool = self._new_pool()
+            first = pool.submit(worker_usage)
+        except Exception as error:  # noqa: BLE001 (no pool: pages are read in the crawl's process)
+            logger.warning(
+                "The extraction pool did not start (%r): pages are read in the crawl's process",
+                error,
+            )
+            ready.set_exception(error)
+            return
+        self.pool = pool
+        first.add_done_callback(partial(_copy_outcome, ready))
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:
         """A worker died: every page its pool held fails at once, and the pool takes no
@@ -579,11 +625,15 @@ class PageReader:
         if reading.reading is None:  # read again in the crawl's process, logging again
             return
         self.stats.inc_value(job.POOL_STAT)
+        cpu_seconds = self.stats.get_value(job.POOL_CPU_STAT, 0.0) + reading.cpu_seconds
+        self.stats.set_value(job.POOL_CPU_STAT, cpu_seconds)
         for record in reading.logs:
             logging.getLogger(record.name).handle(record)
 
     def close(self) -> None:
         """Stop the workers (each finishes its page first) and count what they spent."""
+        if self._launcher is not None:  # a crawl that ended while its pool was starting
+            self._launcher.join()
         if self.pool is None:
             return
         started = time.monotonic()
@@ -599,10 +649,18 @@ class PageReader:
             stats_keys.EXTRACTION_POOL_PEAK_RSS_BYTES, sum(u.peak_rss_bytes for u in usages)
         )
         logger.info(
-            "Extraction pool stopped (in %.3f s): %d article and %d listing pages read in "
-            "it, in %d batches",
+            "Extraction pool stopped (in %.3f s): %s and %s read in it, in %d batches",
             time.monotonic() - started,
-            self.stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES, 0),
-            self.stats.get_value(stats_keys.EXTRACTION_POOL_LISTING_PAGES, 0),
+            self._pages_read(ArticleJob),
+            self._pages_read(ListingJob),
             self.sent_batches,
         )
+
+    def _pages_read(self, job: type[PageJob[Any, object]]) -> str:
+        """``"1499 article pages (1.61 ms CPU each)"``: the pages of a kind read in the
+        pool, and what the workers spent on each."""
+        pages = self.stats.get_value(job.POOL_STAT, 0)
+        if not pages:
+            return f"0 {job.KIND} pages"
+        cpu_ms = 1000 * self.stats.get_value(job.POOL_CPU_STAT, 0.0) / pages
+        return f"{pages} {job.KIND} pages ({cpu_ms:.2f} ms CPU each)"
