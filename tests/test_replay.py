@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import subprocess
 import sys
 from io import BytesIO
@@ -191,6 +192,86 @@ def test_someone_elses_warc_replays_with_its_own_addresses(tmp_path):
         stats[stats_keys.DUPEFILTER_FILTERED] == 1
     )  # the old slug's 301 led to an article already read
     assert stats["httpcompression/response_count"] == 3  # the articles' gzip bodies
+
+
+# -- a torn WARC: an interrupted download ------------------------------------------------
+
+BOOKBINDERS = "http://eng-archive.aawsat.com/thaer-abbas/features/the-last-bookbinders-of-damascus/"
+
+
+def record_offsets(warc: Path) -> dict[str, int]:
+    """Where each response record of ``warc`` starts, by URL."""
+    with warc.open("rb") as file:
+        records = ArchiveIterator(file)
+        return {
+            record.rec_headers.get_header("WARC-Target-URI"): records.get_record_offset()
+            for record in records
+            if record.rec_type == "response"
+        }
+
+
+def test_a_torn_warc_replays_its_whole_records_and_never_a_cut_page(tmp_path):
+    """A WARC cut inside a page's record (a download interrupted) reads as if that record
+    were whole, only shorter: replayed, it made a shorter article. Its request is answered
+    404 instead, with an ERROR line and a count; the pages before it are replayed."""
+    offset = record_offsets(SAMPLE_WARC)[BOOKBINDERS]
+    torn = tmp_path / "torn.warc.gz"
+    torn.write_bytes(SAMPLE_WARC.read_bytes()[: offset + 4000])
+    urls = tmp_path / "urls.txt"
+    urls.write_text(READING_LIST.read_text())
+
+    result, _ = replay(tmp_path, str(torn), "-a", f"urls={urls}")
+
+    assert result.returncode == 0, result.log[-4000:]
+    records = [
+        json.loads(line)
+        for line in golden_crawl_lines(result.output, "http://eng-archive.aawsat.com")
+    ]
+    assert [record["url"] for record in records] == sorted(
+        line.split()[0]
+        for line in READING_LIST.read_text().splitlines()
+        if line.startswith("http") and "bookbinders" not in line
+    )
+    for record in records:
+        assert record == GOLDEN_RECORDS[record["url"]]
+    assert (
+        f"ERROR: Damaged in the archive, answered 404: {BOOKBINDERS} (the record at byte "
+        f"{offset} of {torn}: cut short" in result.log
+    )
+    stats = result.report["stats"]
+    assert stats[stats_keys.REPLAY_DAMAGED_RECORDS] == 1
+    assert stats["articles/failed/http_404"] == 1
+
+
+def test_a_warc_damaged_inside_is_read_up_to_the_damage(tmp_path, caplog):
+    """Bytes lost inside a file (here a hole of NUL bytes where a page's record starts, as
+    a crash can leave) end what warcio can read of it: the records before it are
+    answered, the file is named."""
+    offset = record_offsets(SAMPLE_WARC)[BOOKBINDERS]
+    whole = SAMPLE_WARC.read_bytes()
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(whole[:offset] + b"\0" * 300 + whole[offset + 300 :])
+    crawler = get_crawler(settings_dict={"REPLAY_SOURCE": str(damaged)})
+
+    with caplog.at_level(logging.ERROR, logger="crawler.capture.replay"):
+        middleware = ArchiveReplayMiddleware.from_crawler(crawler)
+    first = middleware.process_request(Request("http://eng-archive.aawsat.com/robots.txt"))
+    lost = middleware.process_request(Request(BOOKBINDERS))
+    middleware.archive.close()
+
+    assert (first.status, lost.status) == (200, 404)
+    (message,) = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert message.startswith(f"WARC file {damaged} is damaged after its first 7 records (")
+    assert crawler.stats.get_value(stats_keys.REPLAY_DAMAGED_WARC_FILES) == 1
+    assert crawler.stats.get_value(stats_keys.REPLAY_NOT_IN_ARCHIVE) == 1
+
+
+def test_a_file_that_is_no_warc_is_a_clear_error(tmp_path):
+    page = tmp_path / "page.warc.gz"
+    page.write_bytes(b"<html><body>not a WARC</body></html>")
+    result, stderr = replay(tmp_path, str(page))
+    assert result.returncode == 2
+    assert f"{page}: not a WARC file" in stderr
 
 
 # -- the archive index -------------------------------------------------------------------

@@ -16,7 +16,13 @@ all run as in a live crawl; only the download itself is replaced, by
 A WARC's pages are requested at the origin they were recorded from (``-a base_url=``,
 found in the archive: the site's own host if the WARC holds it, else the most recorded
 origin, e.g. the loopback address of a crawl of a local copy); records still carry the
-site's public URL. A mirror folder is read at the site's public address. The same crawl
+site's public URL. A mirror folder is read at the site's public address.
+
+A damaged WARC (a download or a crawl cut short, bytes lost inside) is read up to the
+damage: the records before it are replayed, and the file is named in an ERROR line and
+counted (``replay/damaged_warc_files``). A record cut short is never replayed as a
+shorter page (its body would make a shorter article): its request is answered 404,
+logged at ERROR and counted as ``replay/damaged_records``. The same crawl
 without this wrapper: ``scrapy crawl aawsat -s REPLAY_SOURCE=a.warc.gz,b.warc.gz
 -a base_url=http://127.0.0.1:8000/``.
 """
@@ -67,6 +73,19 @@ def is_transient(status: int) -> bool:
     return status == 429 or status >= 500
 
 
+def error_summary(error: Exception, limit: int = 80) -> str:
+    """One short line for a log: warcio quotes the bytes it could not read, which for a
+    damaged file may be a kilobyte of binary.
+
+    >>> print(error_summary(ValueError("Invalid WARC record: " + "\\x8b" * 50), limit=24))
+    ValueError: 'Invalid WARC record: \\x8b\\x8b\\x8b'…
+    >>> error_summary(EOFError("stream ended"))
+    "EOFError: 'stream ended'"
+    """
+    text = str(error)
+    return f"{type(error).__name__}: {text[:limit]!r}{'…' if len(text) > limit else ''}"
+
+
 @dataclass(frozen=True)
 class ArchivedResponse:
     status: int
@@ -81,6 +100,20 @@ class RecordLocation:
     status: int
 
 
+@dataclass(frozen=True)
+class DamagedWarc:
+    """A WARC file read up to a record that could not be read."""
+
+    path: Path
+    records: int
+    """The records read before the damage (of any type)."""
+    error: str
+
+
+class DamagedRecord(Exception):
+    """An indexed record that cannot be replayed whole (cut short, or unreadable)."""
+
+
 class WarcArchive:
     """An index of the HTTP responses in WARC files, by URL; bodies are read on demand.
 
@@ -93,32 +126,52 @@ class WarcArchive:
         self.records: dict[str, RecordLocation] = {}
         self._payloads: dict[str, RecordLocation] = {}
         self._files: dict[Path, BinaryIO] = {}
+        self.damaged: list[DamagedWarc] = []
+        """The files whose end could not be read."""
         for path in paths:
             self._index(path)
 
     def _index(self, path: Path) -> None:
+        """Index ``path``'s records up to its end, or up to the first that cannot be read
+        (:attr:`damaged`). Raises ``ArchiveLoadFailed`` if not even the first can: not a
+        WARC file."""
+        read = 0
         with path.open("rb") as file:
             records = ArchiveIterator(file)
-            for record in records:
-                uri = record.rec_headers.get_header("WARC-Target-URI") or ""
-                if (
-                    record.rec_type not in {"response", "revisit"}
-                    or record.http_headers is None
-                    or not uri.startswith(("http:", "https:"))
-                ):
-                    continue
-                try:
-                    status = int(record.http_headers.get_statuscode())
-                except ValueError:
-                    continue
-                location = RecordLocation(path, records.get_record_offset(), status)
-                digest = record.rec_headers.get_header("WARC-Payload-Digest")
-                if record.rec_type == "response" and digest:
-                    self._payloads.setdefault(digest, location)
-                key = replay_key(uri)
-                earlier = self.records.get(key)
-                if earlier is None or not is_transient(status) or is_transient(earlier.status):
-                    self.records[key] = location
+            try:
+                for record in records:
+                    self._add(path, records, record)
+                    read += 1
+            # A torn or damaged file fails in warcio in many ways (ArchiveLoadFailed on a
+            # garbled header line, AttributeError on a record with no URI, zlib errors):
+            # whichever it is, the records before it were read and the rest cannot be (the
+            # last one read may be cut short: that is found when it is replayed).
+            except Exception as error:  # noqa: BLE001
+                if read == 0:
+                    raise ArchiveLoadFailed(f"{path}: not a WARC file ({error})") from None
+                self.damaged.append(DamagedWarc(path, read, error_summary(error)))
+
+    def _add(self, path: Path, records: ArchiveIterator, record: ArcWarcRecord) -> None:
+        """Index ``record`` if it is an HTTP response (or a revisit of one)."""
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if (
+            record.rec_type not in {"response", "revisit"}
+            or record.http_headers is None
+            or not uri.startswith(("http:", "https:"))
+        ):
+            return
+        try:
+            status = int(record.http_headers.get_statuscode())
+        except ValueError:
+            return
+        location = RecordLocation(path, records.get_record_offset(), status)
+        digest = record.rec_headers.get_header("WARC-Payload-Digest")
+        if record.rec_type == "response" and digest:
+            self._payloads.setdefault(digest, location)
+        key = replay_key(uri)
+        earlier = self.records.get(key)
+        if earlier is None or not is_transient(status) or is_transient(earlier.status):
+            self.records[key] = location
 
     def __len__(self) -> int:
         return len(self.records)
@@ -128,9 +181,21 @@ class WarcArchive:
         return Counter(urlunsplit((*urlsplit(key)[:2], "", "", "")) for key in self.records)
 
     def respond(self, url: str) -> ArchivedResponse | None:
+        """The archived answer to ``url``, None if the archive has none; raises
+        :class:`DamagedRecord` if its record (or a revisit's original) cannot be read whole."""
         location = self.records.get(replay_key(url))
         if location is None:
             return None
+        try:
+            return self._answer(location)
+        # As in _index: a damaged record fails in warcio in many ways.
+        except Exception as error:  # noqa: BLE001
+            detail = str(error) if isinstance(error, DamagedRecord) else error_summary(error)
+            raise DamagedRecord(
+                f"the record at byte {location.offset} of {location.path}: {detail}"
+            ) from None
+
+    def _answer(self, location: RecordLocation) -> ArchivedResponse | None:
         record = self._read(location)
         assert record.http_headers is not None  # only records with HTTP headers are indexed
         headers = [
@@ -164,7 +229,14 @@ class WarcArchive:
         stream = record.raw_stream
         if (record.http_headers.get_header("transfer-encoding") or "").lower() == "chunked":
             stream = ChunkedDataReader(stream)
-        return stream.read()
+        body = stream.read()
+        # The record's block is read through a reader limited to its Content-Length: what
+        # is left of that limit is what the file lost (a torn gzip member reads as a
+        # shorter one, without an error).
+        missing = getattr(record.raw_stream, "limit", 0)
+        if missing:
+            raise DamagedRecord(f"cut short, {missing} bytes of it missing")
+        return body
 
     def close(self) -> None:
         for file in self._files.values():
@@ -176,6 +248,10 @@ class WarcArchive:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+NOT_IN_ARCHIVE = ArchivedResponse(404, [("Content-Type", "text/html")], NOT_FOUND)
+"""The answer to a URL the archive does not hold (or holds damaged)."""
 
 
 class MirrorArchive:
@@ -241,18 +317,33 @@ class ArchiveReplayMiddleware:
             raise UsageError(f"-s REPLAY_SOURCE: {error}") from None
         if archive.warc is not None:
             logger.info("Replaying %d URLs from %d WARC file(s)", len(archive.warc), len(sources))
+            for damaged in archive.warc.damaged:
+                crawler.stats.inc_value(stats_keys.REPLAY_DAMAGED_WARC_FILES)
+                logger.error(
+                    "WARC file %s is damaged after its first %d records (%s): those are "
+                    "replayed, the rest of the file cannot be read",
+                    damaged.path,
+                    damaged.records,
+                    damaged.error,
+                )
         middleware = cls(crawler, archive)
         crawler.signals.connect(archive.close, signal=signals.spider_closed)
         return middleware
 
     def process_request(self, request: Request) -> Response:
-        answer = self.archive.respond(request.url)
-        if answer is None:
-            self.stats.inc_value(stats_keys.REPLAY_NOT_IN_ARCHIVE)
-            logger.info("Not in the archive, answered 404: %s", request.url)
-            answer = ArchivedResponse(404, [("Content-Type", "text/html")], NOT_FOUND)
+        try:
+            answer = self.archive.respond(request.url)
+        except DamagedRecord as damage:
+            self.stats.inc_value(stats_keys.REPLAY_DAMAGED_RECORDS)
+            logger.error("Damaged in the archive, answered 404: %s (%s)", request.url, damage)
+            answer = NOT_IN_ARCHIVE
         else:
-            self.stats.inc_value(stats_keys.REPLAY_ANSWERED)
+            if answer is None:
+                self.stats.inc_value(stats_keys.REPLAY_NOT_IN_ARCHIVE)
+                logger.info("Not in the archive, answered 404: %s", request.url)
+                answer = NOT_IN_ARCHIVE
+            else:
+                self.stats.inc_value(stats_keys.REPLAY_ANSWERED)
         headers = Headers()
         for name, value in answer.headers:
             headers.appendlist(name, value)

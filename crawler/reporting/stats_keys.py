@@ -199,6 +199,12 @@ WARC_EXCHANGES_LOST = "warc/exchanges_lost"
 """Exchanges a failed WARC write or ``fsync`` left out of the capture."""
 REPLAY_ANSWERED = "replay/answered"
 REPLAY_NOT_IN_ARCHIVE = "replay/not_in_archive"
+REPLAY_DAMAGED_RECORDS = "replay/damaged_records"
+"""Requests whose record the archive holds cut short or unreadable (a torn WARC): answered
+404, never replayed as a shorter page."""
+REPLAY_DAMAGED_WARC_FILES = "replay/damaged_warc_files"
+"""WARC files that could not be read to their end (torn, or damaged inside): the records
+before the damage are replayed."""
 
 # -- distributed crawls --------------------------------------------------------------
 DISTRIBUTED_REQUESTS_TAKEN = "distributed/requests_taken"
