@@ -41,6 +41,7 @@ from crawler.runtime.middlewares import (
     FaultAwareRedirectMiddleware,
     HostGuardMiddleware,
     LoggedRobotsTxtMiddleware,
+    UnreachableHostMiddleware,
 )
 from crawler.runtime.parquet import ParquetItemExporter
 from crawler.runtime.remote_control import LeaveOutRemoteControl
@@ -104,6 +105,7 @@ DOWNLOAD_HANDLERS = {"data": None, "file": None, "ftp": None, "s3": None}
 DOWNLOADER_MIDDLEWARES = {
     OffsiteMiddleware: None,
     HostGuardMiddleware: 50,
+    UnreachableHostMiddleware: 55,  # a host that never answered is given up on
     SkipWrittenRedirectsMiddleware: 60,
     RobotsTxtMiddleware: None,
     LoggedRobotsTxtMiddleware: 100,

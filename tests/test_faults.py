@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import gzip
 import json
+import socket
 from pathlib import Path
 
 import pytest
+from scrapy import Request, signals
+from scrapy.utils.test import get_crawler
+from twisted.internet import error as twisted_errors
 
 from crawler.reporting import stats_keys
+from crawler.runtime.middlewares import HostUnreachable, UnreachableHostMiddleware
 from qa.fixtures import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
 from tests.fault_server import (
     Fault,
@@ -433,6 +438,59 @@ def test_links_off_site_or_not_http_and_a_foreign_canonical_are_not_followed(tmp
     assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
     assert not [p for p in server.paths() if "a-file" in p or "elsewhere" in p]
     assert not [key for key in result.report["stats"] if key.startswith(stats_keys.FAULTS)]
+
+
+def closed_port_url() -> str:
+    """An address on loopback where nothing listens (a port just freed)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def test_a_host_that_refuses_every_connection_is_given_up_after_one_request(tmp_path):
+    """A mistyped address: each of the crawl's first requests (robots.txt twice, the home
+    page, three fallback sitemaps) failed after all its retries, 24 attempts and 2 min 22
+    s with AutoThrottle's delays. Now the first request's retries decide, once."""
+    base_url = closed_port_url()
+    host = base_url.removeprefix("http://").rstrip("/")
+    result = run_crawl("aawsat", base_url, tmp_path, "-s", f"RETRY_TIMES={RETRY_TIMES}")
+
+    assert result.returncode == 0, result.log[-3000:]  # the site's fault, not the crawl's
+    assert logged(
+        result,
+        "ERROR",
+        f"Cannot reach {host} (connection refused, {ATTEMPTS} attempts at {base_url}robots.txt)",
+    )
+    assert stat(result, f"{stats_keys.FAULTS_UNREACHABLE_HOST}connection_refused") == 1
+    assert stat(result, stats_keys.FAULTS_UNREACHABLE_HOST_DROPPED) >= 1
+    # The robots.txt attempts, and at most one more of each request already on its way.
+    assert stat(result, f"{stats_keys.FAULTS_DOWNLOAD}connection_refused") < 2 * ATTEMPTS
+    assert emitted(result) == set()
+
+
+def test_a_host_that_answered_once_is_never_given_up_on():
+    """A site that goes down mid-crawl is retried as before; only a host that never sent
+    a response is given up on, and only for no connection at all (not a timeout)."""
+    crawler = get_crawler()
+    middleware = UnreachableHostMiddleware.from_crawler(crawler)
+    answered, gone, slow = "http://a.test/", "http://b.test:8080/", "http://c.test/"
+    crawler.signals.send_catch_log(signals.headers_received, request=Request(answered))
+
+    for url, error in [
+        (answered, twisted_errors.ConnectionRefusedError()),
+        (gone, twisted_errors.DNSLookupError()),
+        (slow, twisted_errors.TimeoutError()),
+    ]:
+        middleware.process_exception(Request(url + "page/"), error)
+
+    assert middleware.process_request(Request(answered + "next/")) is None
+    assert middleware.process_request(Request(slow + "next/")) is None
+    with pytest.raises(HostUnreachable, match=r"b\.test:8080 is unreachable \(dns\)"):
+        middleware.process_request(Request(gone + "next/"))
+    assert crawler.stats is not None
+    assert crawler.stats.get_value(f"{stats_keys.FAULTS_UNREACHABLE_HOST}dns") == 1
+    assert crawler.stats.get_value(stats_keys.FAULTS_UNREACHABLE_HOST_DROPPED) == 1
 
 
 @pytest.mark.parametrize("code", [503, 429])

@@ -163,6 +163,11 @@ FAULTS_CONTENT_XML_ENTITIES = "faults/content/xml_entities"
 FAULTS_CONTENT_MALFORMED_XML = "faults/content/malformed_xml"
 FAULTS_EXTRACTION_WORKER_LOST = "faults/extraction_worker_lost"
 """A worker of the extraction pool died; its pages were read again."""
+FAULTS_UNREACHABLE_HOST = "faults/unreachable_host/"
+"""Hosts given up on, by why (``connection_refused``, ``dns``): not one answer ever
+(``crawler/runtime/middlewares.py``, :class:`UnreachableHostMiddleware`)."""
+FAULTS_UNREACHABLE_HOST_DROPPED = "faults/unreachable_host/requests_dropped"
+"""Requests to a host given up on, dropped without a connection attempt."""
 
 # -- failures: any makes the exit status 1 (crawler/runtime/exit_status.py) ----------
 FAILURES = "failures/"

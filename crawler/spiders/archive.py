@@ -59,7 +59,7 @@ from crawler.runtime.extraction_pool import (
     read_article,
 )
 from crawler.runtime.incremental import ArticleState
-from crawler.runtime.middlewares import record_bot_wall
+from crawler.runtime.middlewares import HostUnreachable, record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
@@ -756,6 +756,8 @@ class ArchiveSpider(Spider):
             return
         if failure.check(HttpError):
             kind = f"http_{cast(HttpError, failure.value).response.status}"
+        elif failure.check(HostUnreachable):  # logged once, for the host
+            kind = "host_unreachable"
         elif failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
             kind = "robots_forbidden"
         else:
