@@ -510,6 +510,20 @@ def test_a_robots_txt_that_stays_unreachable_means_nothing_is_fetched(tmp_path, 
     assert result.returncode == 0, result.log[-3000:]
 
 
+def test_a_robots_txt_that_cannot_be_fetched_means_nothing_is_fetched(tmp_path):
+    """A network error is unreachable too (RFC 9309 2.3.1.4): Scrapy took a robots.txt
+    whose every connection was reset as no rules, and crawled the whole site."""
+    server = FaultServer(MIRROR, {"/robots.txt": reset()})
+    with server.running():
+        result = run_crawl("aawsat", server.base_url, tmp_path, "-s", f"RETRY_TIMES={RETRY_TIMES}")
+    assert set(server.paths()) == {"/robots.txt"}
+    assert emitted(result) == set()
+    assert stat(result, stats_keys.ROBOTSTXT_UNREACHABLE) == 1
+    host = server.base_url.removeprefix("http://").rstrip("/")
+    assert logged(result, "ERROR", f"robots.txt of {host} could not be fetched (connection lost)")
+    assert result.returncode == 0, result.log[-3000:]
+
+
 def test_a_robots_txt_that_recovers_within_the_retries_is_obeyed(tmp_path):
     result, server = crawl(tmp_path, {"/robots.txt": status(503, times=1)})
     assert server.attempts["/robots.txt"] == 2

@@ -230,8 +230,9 @@ ROBOTSTXT_REUSED = "robotstxt/reused"
 """The spider's own robots.txt request answered with the response the robots.txt
 middleware already fetched (``crawler/runtime/middlewares.py``): one fetch per host."""
 ROBOTSTXT_UNREACHABLE = "robotstxt/unreachable"
-"""Hosts whose robots.txt answered a server error (5xx, 429) after its retries: taken as
-``Disallow: /`` (RFC 9309), nothing else fetched from them."""
+"""Hosts whose robots.txt answered a server error (5xx, 429) or could not be fetched (a
+network error) after its retries: taken as ``Disallow: /`` (RFC 9309), nothing else
+fetched from them."""
 OFFSITE = "offsite/"
 OFFSITE_FILTERED = "offsite/filtered"
 DUPEFILTER_FILTERED = "dupefilter/filtered"

@@ -64,6 +64,7 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.robotstxt import RobotParser
 from twisted.internet import error as twisted_errors
+from twisted.internet.defer import Deferred
 from w3lib.encoding import (
     html_body_declared_encoding,
     resolve_encoding,
@@ -183,7 +184,12 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     unreachable, and RFC 9309 (2.3.1.4) has the crawler then assume complete disallow.
     Scrapy would parse the error page as the rules, which allow everything: here it is
     taken as ``Disallow: /``, logged (ERROR) and counted (``robotstxt/unreachable``), and
-    nothing else is fetched from that host. A 4xx still means no rules (RFC 9309 2.3.1.3).
+    nothing else is fetched from that host. So is a robots.txt that could not be fetched
+    at all after its retries (a timeout, a connection reset: a network error, which the
+    RFC puts with server errors), where Scrapy allows everything; a host that refuses
+    connections or has no address is given up on anyway (:class:`UnreachableHostMiddleware`).
+    A 4xx still means no rules (RFC 9309 2.3.1.3), and so does a robots.txt request that a
+    middleware refused (an off-site redirect).
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -225,6 +231,28 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
             urlsplit(response.url).netloc,
         )
         return response.replace(body=DISALLOW_ALL)
+
+    def _robots_error(self, exc: Exception, netloc: str) -> None:
+        """robots.txt was not fetched: refused by a middleware (no rules, as in Scrapy), or
+        a network error after its retries (:data:`DISALLOW_ALL`)."""
+        if isinstance(exc, IgnoreRequest):
+            super()._robots_error(exc, netloc)
+            return
+        self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_UNREACHABLE)
+        kind = download_fault_kind(exc)
+        if kind not in UNREACHABLE_KINDS:  # else the host was given up on, and logged so
+            logger.error(
+                "robots.txt of %s could not be fetched (%s) after its retries: taken as "
+                "'Disallow: /' (RFC 9309), nothing else is fetched from it; crawl again "
+                "once it answers",
+                netloc,
+                kind.replace("_", " "),
+            )
+        parser = self._parserimpl.from_crawler(self.crawler, DISALLOW_ALL)
+        waiting = self._parsers[netloc]
+        self._parsers[netloc] = parser
+        if isinstance(waiting, Deferred):
+            waiting.callback(parser)
 
     def process_request_2(self, rp: RobotParser | None, request: Request) -> None:
         try:
