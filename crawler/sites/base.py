@@ -262,6 +262,18 @@ def css_filter(css: str) -> etree.XPath:
     return etree.XPath(" | ".join(steps), smart_strings=False)
 
 
+def css_text_within(css: str) -> etree.XPath:
+    """Like :func:`css_text`, among the descendants of the elements passed as ``elements=``.
+
+    >>> from lxml import html
+    >>> root = html.fromstring("<div><h1 class='t'>Menu</h1><article><h1 class='t'>A</h1></article></div>")
+    >>> css_text_within("h1.t")(root, elements=list(root.iter("article")))
+    'A'
+    """
+    xpath = HTMLTranslator().css_to_xpath(css, prefix="$elements/descendant::")
+    return etree.XPath(f"string(({attributes_first(xpath)})[1])", smart_strings=False)
+
+
 def css_text(css: str) -> etree.XPath:
     """All the text of the first element ``css`` matches (XPath ``string()``), ``""`` if none.
 
