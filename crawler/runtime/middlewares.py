@@ -63,6 +63,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.robotstxt import RobotParser
+from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import error as twisted_errors
 from twisted.internet.defer import Deferred
 from w3lib.encoding import (
@@ -222,15 +223,21 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def unreachable(self, response: Response) -> Response:
         """The robots.txt ``response`` is a server error: the rules read from it are
         :data:`DISALLOW_ALL` (the spider's own request still gets the real answer)."""
-        self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_UNREACHABLE)
-        logger.error(
-            "robots.txt at %s answered HTTP %d after its retries: taken as 'Disallow: /' "
-            "(RFC 9309), nothing else is fetched from %s; crawl again once it answers",
-            response.url,
-            response.status,
-            urlsplit(response.url).netloc,
-        )
+        what = f"robots.txt at {response.url} answered HTTP {response.status}"
+        self._disallow_all(urlsplit(response.url).netloc, what)
         return response.replace(body=DISALLOW_ALL)
+
+    def _disallow_all(self, netloc: str, what: str | None) -> None:
+        """Count a host whose robots.txt is unreachable and log ``what`` happened (None: it
+        is logged elsewhere)."""
+        self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_UNREACHABLE)
+        if what is not None:
+            logger.error(
+                "%s after its retries: taken as 'Disallow: /' (RFC 9309), nothing else is "
+                "fetched from %s; crawl again once it answers",
+                what,
+                netloc,
+            )
 
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         """robots.txt was not fetched: refused by a middleware (no rules, as in Scrapy), or
@@ -238,16 +245,11 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
         if isinstance(exc, IgnoreRequest):
             super()._robots_error(exc, netloc)
             return
-        self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_UNREACHABLE)
         kind = download_fault_kind(exc)
-        if kind not in UNREACHABLE_KINDS:  # else the host was given up on, and logged so
-            logger.error(
-                "robots.txt of %s could not be fetched (%s) after its retries: taken as "
-                "'Disallow: /' (RFC 9309), nothing else is fetched from it; crawl again "
-                "once it answers",
-                netloc,
-                kind.replace("_", " "),
-            )
+        # A host given up on as unreachable is logged so, once, by that middleware.
+        given_up = kind in UNREACHABLE_KINDS
+        what = f"robots.txt of {netloc} could not be fetched ({kind.replace('_', ' ')})"
+        self._disallow_all(netloc, None if given_up else what)
         parser = self._parserimpl.from_crawler(self.crawler, DISALLOW_ALL)
         waiting = self._parsers[netloc]
         self._parsers[netloc] = parser
@@ -485,10 +487,12 @@ class UnreachableHostMiddleware:
 
     def headers_received(self, request: Request) -> None:
         """Any response's headers, before any middleware (a redirect's too)."""
-        self.answered.add(urlsplit(request.url).netloc)
+        self.answered.add(urlparse_cached(request).netloc)
 
     def process_request(self, request: Request) -> None:
-        host = urlsplit(request.url).netloc
+        if not self.given_up:  # every request passes here
+            return
+        host = urlparse_cached(request).netloc
         if host in self.given_up:
             assert self.crawler.stats is not None
             self.crawler.stats.inc_value(stats_keys.FAULTS_UNREACHABLE_HOST_DROPPED)
@@ -497,7 +501,7 @@ class UnreachableHostMiddleware:
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, IgnoreRequest):
             return
-        host = urlsplit(request.url).netloc
+        host = urlparse_cached(request).netloc
         kind = download_fault_kind(exception)
         if kind not in UNREACHABLE_KINDS or host in self.answered or host in self.given_up:
             return
