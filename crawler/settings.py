@@ -10,6 +10,7 @@ from scrapy.downloadermiddlewares.redirect import MetaRefreshMiddleware, Redirec
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.downloadermiddlewares.useragent import UserAgentMiddleware
 from scrapy.extensions.logstats import LogStats
+from scrapy.extensions.throttle import AutoThrottle
 
 from crawler.capture.replay import ArchiveReplayMiddleware
 from crawler.capture.warc import WarcCaptureMiddleware
@@ -44,6 +45,7 @@ from crawler.runtime.middlewares import (
     UnreachableHostMiddleware,
 )
 from crawler.runtime.parquet import ParquetItemExporter
+from crawler.runtime.politeness import RobotsCrawlDelay, SlotFloorAutoThrottle
 from crawler.runtime.remote_control import LeaveOutRemoteControl
 from crawler.runtime.resume import (
     CrashSafeResume,
@@ -70,6 +72,12 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.5
+# A robots.txt Crawl-delay or Request-rate is kept too: the host's requests are that far
+# apart, never closer (no jitter), up to ARCHIVE_MAX_CRAWL_DELAY seconds (AutoThrottle's
+# own ceiling); False ignores them (crawler/runtime/politeness.py). AutoThrottle is
+# Scrapy's, except that it keeps a slot at or above its DOWNLOAD_SLOTS delay.
+ARCHIVE_OBEY_CRAWL_DELAY = True
+ARCHIVE_MAX_CRAWL_DELAY = 60.0
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response, however little it
 # yields (scrapy/scrapy#5182); a page yields at most one record and a few dozen requests,
 # and the pipelines are synchronous (each record is written before the next), so the
@@ -193,6 +201,10 @@ EXTENSIONS |= {CollectorSettings: 0}
 # ARCHIVE_TIMER_SWEEP_SECONDS (crawler/runtime/timers.py): under the asyncio reactor they
 # piled up for three minutes, about 530 bytes a page fetched.
 EXTENSIONS |= {TimerSweep: 0}
+
+# Politeness (crawler/runtime/politeness.py): robots.txt's Crawl-delay kept, and
+# AutoThrottle never under a slot's DOWNLOAD_SLOTS delay.
+EXTENSIONS |= {AutoThrottle: None, SlotFloorAutoThrottle: 0, RobotsCrawlDelay: 0}
 
 # Stats: Scrapy's in-memory collector, without the deprecation shim that made every
 # stats call cost 1.4 µs, 3% of the crawl's process (crawler/runtime/stats.py).

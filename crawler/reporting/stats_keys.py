@@ -233,6 +233,11 @@ ROBOTSTXT_UNREACHABLE = "robotstxt/unreachable"
 """Hosts whose robots.txt answered a server error (5xx, 429) or could not be fetched (a
 network error) after its retries: taken as ``Disallow: /`` (RFC 9309), nothing else
 fetched from them."""
+ROBOTSTXT_CRAWL_DELAY_SECONDS = "robotstxt/crawl_delay_seconds"
+"""The longest wait between requests a robots.txt asked for (``Crawl-delay`` or
+``Request-rate``) and the crawl kept (``crawler/runtime/politeness.py``)."""
+ROBOTSTXT_CRAWL_DELAY_CAPPED = "robotstxt/crawl_delay_capped"
+"""Hosts whose robots.txt asked for more than ``ARCHIVE_MAX_CRAWL_DELAY``."""
 OFFSITE = "offsite/"
 OFFSITE_FILTERED = "offsite/filtered"
 DUPEFILTER_FILTERED = "dupefilter/filtered"
