@@ -45,7 +45,7 @@ from crawler.runtime.middlewares import (
     UnreachableHostMiddleware,
 )
 from crawler.runtime.parquet import ParquetItemExporter
-from crawler.runtime.politeness import RobotsCrawlDelay, SlotFloorAutoThrottle
+from crawler.runtime.politeness import PoliteAutoThrottle, RobotsCrawlDelay
 from crawler.runtime.remote_control import LeaveOutRemoteControl
 from crawler.runtime.resume import (
     CrashSafeResume,
@@ -75,9 +75,13 @@ DOWNLOAD_DELAY = 0.5
 # A robots.txt Crawl-delay or Request-rate is kept too: the host's requests are that far
 # apart, never closer (no jitter), up to ARCHIVE_MAX_CRAWL_DELAY seconds (AutoThrottle's
 # own ceiling); False ignores them (crawler/runtime/politeness.py). AutoThrottle is
-# Scrapy's, except that it keeps a slot at or above its DOWNLOAD_SLOTS delay.
+# Scrapy's, except that it keeps a slot at or above its DOWNLOAD_SLOTS delay, and that a
+# 429 or 503 doubles the host's delay (to at least ARCHIVE_BACKOFF_DELAY seconds and its
+# Retry-After), easing by a quarter after each ARCHIVE_BACKOFF_EASE_AFTER calm answers.
 ARCHIVE_OBEY_CRAWL_DELAY = True
 ARCHIVE_MAX_CRAWL_DELAY = 60.0
+ARCHIVE_BACKOFF_DELAY = 1.0
+ARCHIVE_BACKOFF_EASE_AFTER = 50
 # Scrapy starts CONCURRENT_ITEMS asyncio tasks for every response, however little it
 # yields (scrapy/scrapy#5182); a page yields at most one record and a few dozen requests,
 # and the pipelines are synchronous (each record is written before the next), so the
@@ -203,8 +207,8 @@ EXTENSIONS |= {CollectorSettings: 0}
 EXTENSIONS |= {TimerSweep: 0}
 
 # Politeness (crawler/runtime/politeness.py): robots.txt's Crawl-delay kept, and
-# AutoThrottle never under a slot's DOWNLOAD_SLOTS delay.
-EXTENSIONS |= {AutoThrottle: None, SlotFloorAutoThrottle: 0, RobotsCrawlDelay: 0}
+# AutoThrottle never under a slot's DOWNLOAD_SLOTS delay, slowed by a 429 or 503.
+EXTENSIONS |= {AutoThrottle: None, PoliteAutoThrottle: 0, RobotsCrawlDelay: 0}
 
 # Stats: Scrapy's in-memory collector, without the deprecation shim that made every
 # stats call cost 1.4 µs, 3% of the crawl's process (crawler/runtime/stats.py).

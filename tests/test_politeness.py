@@ -13,7 +13,8 @@ from scrapy.http import Response
 from scrapy.utils.test import get_crawler
 
 from crawler.reporting import stats_keys
-from crawler.runtime.politeness import SlotFloorAutoThrottle
+from crawler.runtime import politeness
+from crawler.runtime.politeness import PoliteAutoThrottle
 from qa.fixtures import FIXTURES, CrawlResult, run_crawl
 from tests.fault_server import FaultServer, serve
 
@@ -93,18 +94,97 @@ def test_obeying_the_crawl_delay_can_be_turned_off(tmp_path):
     assert len(result.output.splitlines()) == len(ARTICLES)
 
 
+THROTTLE_SETTINGS = {
+    "AUTOTHROTTLE_ENABLED": True,
+    "DOWNLOAD_DELAY": 0.5,
+    "ARCHIVE_BACKOFF_DELAY": 1.0,
+    "ARCHIVE_BACKOFF_EASE_AFTER": 4,
+}
+
+
+def throttle_of(slots: dict[str, Slot], per_slot_settings: dict) -> PoliteAutoThrottle:
+    """A throttle with the settings above, over a downloader holding ``slots``."""
+    crawler = get_crawler(settings_dict=THROTTLE_SETTINGS)
+    downloader = SimpleNamespace(per_slot_settings=per_slot_settings, slots=slots)
+    crawler.engine = SimpleNamespace(downloader=downloader)  # type: ignore[assignment]
+    throttle = PoliteAutoThrottle(crawler)
+    throttle.mindelay, throttle.maxdelay = 0.5, 60.0
+    return throttle
+
+
+def answer(
+    throttle: PoliteAutoThrottle, status: int, latency: float = 0.01, **headers: str
+) -> None:
+    """The throttle sees an answer of ``status`` from the slot ``site``."""
+    request = Request(
+        "https://site.test/x", meta={"download_slot": "site", "download_latency": latency}
+    )
+    response = Response(request.url, status=status, headers=headers, request=request)
+    throttle._response_downloaded(response, request, Spider("t"))
+
+
 def test_autothrottle_keeps_a_slot_at_its_download_slots_delay():
     """The Wayback Machine's slot is 1 s apart (DOWNLOAD_SLOTS); Scrapy's AutoThrottle
     would take it down to DOWNLOAD_DELAY after one fast answer."""
-    crawler = get_crawler(settings_dict={"AUTOTHROTTLE_ENABLED": True, "DOWNLOAD_DELAY": 0.5})
     slot = Slot(2, 1.0, 0.0)
-    downloader = SimpleNamespace(
-        per_slot_settings={"web.archive.org": {"delay": 1.0}}, slots={"web.archive.org": slot}
-    )
-    crawler.engine = SimpleNamespace(downloader=downloader)  # type: ignore[assignment]
-    throttle = SlotFloorAutoThrottle(crawler)
-    throttle.mindelay, throttle.maxdelay = 0.5, 60.0
-    meta = {"download_slot": "web.archive.org", "download_latency": 0.01}
-    request = Request("https://web.archive.org/x", meta=meta)
-    throttle._response_downloaded(Response(request.url, request=request), request, Spider("t"))
+    throttle = throttle_of({"site": slot}, {"site": {"delay": 1.0}})
+    answer(throttle, 200)
     assert slot.delay == 1.0
+
+
+def test_a_429_doubles_the_delay_once_and_calm_answers_ease_it_back(monkeypatch):
+    clock = itertools.count(start=100.0, step=0.1)  # each answer 0.1 s after the last
+    monkeypatch.setattr(politeness.time, "monotonic", lambda: next(clock))
+    slot = Slot(4, 0.5, 0.0)
+    throttle = throttle_of({"site": slot}, {})
+    answer(throttle, 429)
+    assert slot.delay == 1.0  # at least ARCHIVE_BACKOFF_DELAY
+    answer(throttle, 429, latency=0.5)  # sent before the slow-down: already heeded
+    assert slot.delay == 1.0
+    answer(throttle, 503)
+    assert slot.delay == 2.0
+    answer(throttle, 429, **{"Retry-After": "30"})
+    assert slot.delay == 30.0
+    for _ in range(3):
+        answer(throttle, 200)
+    assert slot.delay == 30.0  # a fast answer does not undo it
+    answer(throttle, 200)  # the 4th calm answer: a quarter less
+    assert slot.delay == 22.5
+    for _ in range(4 * 20):
+        answer(throttle, 200)
+    assert "site" not in throttle.backed_off
+    assert slot.delay < 1.0  # AutoThrottle's own pace again
+    stats = throttle.crawler.stats
+    assert stats.get_value(stats_keys.THROTTLE_BACKOFFS) == 3
+    assert stats.get_value(stats_keys.THROTTLE_MAX_DELAY_SECONDS) == 30.0
+
+
+def test_a_host_answering_429_is_slowed_down_and_nothing_is_lost(tmp_path):
+    """Scrapy's AutoThrottle kept the pace a 429 answered (a fast answer); here the next
+    request to the host waits ARCHIVE_BACKOFF_DELAY, and the page is fetched again."""
+    from tests.fault_server import status
+
+    robots = "User-agent: *\nDisallow: /wp-admin/\n"
+    url_list = tmp_path / "urls.txt"
+    url_list.write_text("".join(f"{PUBLIC}{path}\n" for path in ARTICLES))
+    faults = {
+        "/robots.txt": serve(robots.encode(), {"Content-Type": "text/plain"}),
+        ARTICLES[0]: status(429, times=1),
+    }
+    server = FaultServer(MIRROR, faults)
+    with server.running():
+        result = run_crawl(
+            "aawsat",
+            server.base_url,
+            tmp_path,
+            *("-a", f"urls={url_list}", "-s", "AUTOTHROTTLE_ENABLED=True"),
+            *("-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
+        )
+    assert result.returncode == 0, result.log[-4000:]
+    arrivals = [r for r in server.requests if r.path != "/robots.txt"]
+    first_429 = next(i for i, r in enumerate(arrivals) if r.path == ARTICLES[0])
+    assert arrivals[first_429 + 1].at - arrivals[first_429].at >= 0.95
+    assert len(result.output.splitlines()) == len(ARTICLES)
+    assert result.report["stats"][stats_keys.THROTTLE_BACKOFFS] == 1
+    host = server.base_url.split("//")[1].split(":")[0]
+    assert f"{host} answered 429: one request every 1 s to it" in result.log

@@ -169,6 +169,12 @@ FAULTS_UNREACHABLE_HOST = "faults/unreachable_host/"
 FAULTS_UNREACHABLE_HOST_DROPPED = "faults/unreachable_host/requests_dropped"
 """Requests to a host given up on, dropped without a connection attempt."""
 
+# -- pace (crawler/runtime/politeness.py) --------------------------------------------
+THROTTLE_BACKOFFS = "throttle/backoffs"
+"""Times a host was slowed down for answering 429 or 503."""
+THROTTLE_MAX_DELAY_SECONDS = "throttle/max_delay_seconds"
+"""The longest delay between two requests to a host that a 429 or 503 led to."""
+
 # -- failures: any makes the exit status 1 (crawler/runtime/exit_status.py) ----------
 FAILURES = "failures/"
 FAILURES_OUTPUT = f"{FAILURES}output"

@@ -1,4 +1,5 @@
-"""The pace a site asks for in robots.txt (``Crawl-delay``, ``Request-rate``), kept.
+"""The pace a site asks for, kept: robots.txt's ``Crawl-delay`` and ``Request-rate``, and
+the 429s and 503s of a host that finds the crawler too fast.
 
 Scrapy reads robots.txt for its allow and disallow rules only. A site whose robots.txt
 says ``Crawl-delay: 10`` would be fetched a request every ``DOWNLOAD_DELAY`` (0.5 s)
@@ -14,18 +15,31 @@ under it half the time. A delay over ``ARCHIVE_MAX_CRAWL_DELAY`` (60 s, AutoThro
 own ceiling) is kept at that maximum, with a WARNING. ``-s ARCHIVE_OBEY_CRAWL_DELAY=False``
 ignores both lines; a replay (``REPLAY_SOURCE``) has no site to spare.
 
-:class:`SlotFloorAutoThrottle` is AutoThrottle that never takes a slot under the delay
-``DOWNLOAD_SLOTS`` gives it. Scrapy's floors every slot at ``DOWNLOAD_DELAY`` only, so one
-fast answer would bring a crawl-delayed host (or the Wayback Machine's 1 s slot) back down
-to 0.5 s.
+:class:`PoliteAutoThrottle` is Scrapy's AutoThrottle with two changes:
+
+- it never takes a slot under the delay ``DOWNLOAD_SLOTS`` gives it. Scrapy's floors every
+  slot at ``DOWNLOAD_DELAY`` only, so one fast answer would bring a crawl-delayed host (or
+  the Wayback Machine's 1 s slot) back down to 0.5 s;
+- it slows a host down when it answers 429 (Too Many Requests) or 503, which Scrapy's does
+  not (scrapy/scrapy#3061, #6837): a 429 is a fast answer, so it kept the pace that earned
+  it, and each page answered 429 four times over was lost. The host's delay doubles, to at
+  least ``ARCHIVE_BACKOFF_DELAY`` (1 s) and at least its ``Retry-After``, at most
+  ``AUTOTHROTTLE_MAX_DELAY``; answers to requests sent before that doubling (the others
+  already in flight) do not double it again. The doubled delay is a floor that eases by a
+  quarter after every ``ARCHIVE_BACKOFF_EASE_AFTER`` (50) answers without one, so the pace
+  settles just under the site's limit instead of swinging back to it at once. Counted as
+  ``throttle/backoffs``; ``throttle/max_delay_seconds`` is the slowest pace reached.
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import dataclass
 from typing import Any, Protocol, Self
 
 from scrapy import Request, Spider, signals
+from scrapy.core.downloader import Slot
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.throttle import AutoThrottle
@@ -33,6 +47,7 @@ from scrapy.http import Response
 from scrapy.robotstxt import RobotParser
 
 from crawler.reporting import stats_keys
+from crawler.runtime.middlewares import retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -134,16 +149,82 @@ class RobotsCrawlDelay:
         )
 
 
-class SlotFloorAutoThrottle(AutoThrottle):
+THROTTLING_STATUSES = frozenset({429, 503})
+"""Answers that say the host is overwhelmed, or that the crawler is too fast for it."""
+EASE_FACTOR = 0.75
+"""What a backed-off delay is multiplied by after each ``ARCHIVE_BACKOFF_EASE_AFTER`` calm
+answers: slower than AutoThrottle's own halving, so the pace does not swing back to the
+one that earned the 429."""
+
+
+class PoliteAutoThrottle(AutoThrottle):
     """AutoThrottle, with each slot kept at or above the delay ``DOWNLOAD_SLOTS`` (or
-    :class:`RobotsCrawlDelay`) gives it."""
+    :class:`RobotsCrawlDelay`) gives it, and slowed down by a 429 or 503."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        settings = crawler.settings
+        self.backoff_delay = settings.getfloat("ARCHIVE_BACKOFF_DELAY")
+        self.ease_after = settings.getint("ARCHIVE_BACKOFF_EASE_AFTER")
+        self.backed_off: dict[str, BackedOff] = {}
+        """The hosts slowed down by a 429 or 503, by download slot."""
 
     def _response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         super()._response_downloaded(response, request, spider)
         key, slot = self._get_slot(request, spider)
         if key is None or slot is None:
             return
+        if response.status in THROTTLING_STATUSES:
+            self._back_off(key, slot, request, response)
+        elif key in self.backed_off:
+            self._ease(key)
         assert self.crawler.engine is not None
-        floor = self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay")
-        if floor is not None and slot.delay < floor:
-            slot.delay = floor
+        floors = [self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay")]
+        if key in self.backed_off:
+            floors.append(self.backed_off[key].delay)
+        floor = max((delay for delay in floors if delay is not None), default=0.0)
+        slot.delay = max(slot.delay, floor)
+
+    def _back_off(self, key: str, slot: Slot, request: Request, response: Response) -> None:
+        now = time.monotonic()
+        sent_at = now - float(request.meta.get("download_latency") or 0.0)
+        state = self.backed_off.get(key)
+        if state is not None and sent_at < state.since:
+            return  # in flight when the host was last slowed down: that answer is heeded
+        asked = retry_after_seconds(response.headers.get("Retry-After")) or 0.0
+        delay = min(self.maxdelay, max(2 * slot.delay, self.backoff_delay, asked))
+        self.backed_off[key] = BackedOff(delay, now)
+        self.crawler.stats.inc_value(stats_keys.THROTTLE_BACKOFFS)
+        self.crawler.stats.max_value(stats_keys.THROTTLE_MAX_DELAY_SECONDS, delay)
+        logger.info(
+            "%s answered %d: one request every %g s to it (was %g s), easing after %d "
+            "answers without a %d",
+            key,
+            response.status,
+            delay,
+            slot.delay,
+            self.ease_after,
+            response.status,
+        )
+        slot.delay = delay
+
+    def _ease(self, key: str) -> None:
+        state = self.backed_off[key]
+        state.calm += 1
+        if state.calm < self.ease_after:
+            return
+        state.delay, state.calm = state.delay * EASE_FACTOR, 0
+        if state.delay <= self.mindelay:
+            del self.backed_off[key]
+            logger.info("%s: back to its usual pace", key)
+
+
+@dataclass
+class BackedOff:
+    """A host slowed down: the least delay between its requests for now."""
+
+    delay: float
+    since: float
+    """``time.monotonic()`` when it was last slowed down."""
+    calm: int = 0
+    """Answers since then without a 429 or 503."""
