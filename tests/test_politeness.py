@@ -16,7 +16,7 @@ from crawler.reporting import stats_keys
 from crawler.runtime import politeness
 from crawler.runtime.politeness import PoliteAutoThrottle
 from qa.fixtures import FIXTURES, CrawlResult, run_crawl
-from tests.fault_server import FaultServer, serve
+from tests.fault_server import Fault, FaultServer, serve, status
 
 MIRROR = FIXTURES / "aawsat" / "site"
 PUBLIC = "https://eng-archive.aawsat.com"
@@ -28,25 +28,22 @@ ARTICLES = [
 
 
 def crawl_with_robots(
-    tmp_path: Path, robots: str, *settings: str
+    tmp_path: Path, robots: str, *settings: str, faults: dict[str, Fault] | None = None
 ) -> tuple[CrawlResult, FaultServer]:
-    """The three articles by URL list, from a server whose robots.txt is ``robots``, with
-    AutoThrottle on and no DOWNLOAD_DELAY: any wait comes from robots.txt."""
+    """The three articles by URL list, from a server whose robots.txt is ``robots`` (and
+    with ``faults``), with AutoThrottle on and no DOWNLOAD_DELAY: any wait comes from
+    robots.txt or the throttle."""
     url_list = tmp_path / "urls.txt"
     url_list.write_text("".join(f"{PUBLIC}{path}\n" for path in ARTICLES))
     robots_txt = serve(robots.encode(), {"Content-Type": "text/plain"})
-    server = FaultServer(MIRROR, {"/robots.txt": robots_txt})
+    server = FaultServer(MIRROR, {"/robots.txt": robots_txt, **(faults or {})})
     with server.running():
         result = run_crawl(
             "aawsat",
             server.base_url,
             tmp_path,
-            "-a",
-            f"urls={url_list}",
-            "-s",
-            "AUTOTHROTTLE_ENABLED=True",
-            "-s",
-            "AUTOTHROTTLE_START_DELAY=0",
+            *("-a", f"urls={url_list}", "-s", "AUTOTHROTTLE_ENABLED=True"),
+            *("-s", "AUTOTHROTTLE_START_DELAY=0"),
             *settings,
         )
     assert result.returncode == 0, result.log[-4000:]
@@ -162,25 +159,12 @@ def test_a_429_doubles_the_delay_once_and_calm_answers_ease_it_back(monkeypatch)
 def test_a_host_answering_429_is_slowed_down_and_nothing_is_lost(tmp_path):
     """Scrapy's AutoThrottle kept the pace a 429 answered (a fast answer); here the next
     request to the host waits ARCHIVE_BACKOFF_DELAY, and the page is fetched again."""
-    from tests.fault_server import status
-
-    robots = "User-agent: *\nDisallow: /wp-admin/\n"
-    url_list = tmp_path / "urls.txt"
-    url_list.write_text("".join(f"{PUBLIC}{path}\n" for path in ARTICLES))
-    faults = {
-        "/robots.txt": serve(robots.encode(), {"Content-Type": "text/plain"}),
-        ARTICLES[0]: status(429, times=1),
-    }
-    server = FaultServer(MIRROR, faults)
-    with server.running():
-        result = run_crawl(
-            "aawsat",
-            server.base_url,
-            tmp_path,
-            *("-a", f"urls={url_list}", "-s", "AUTOTHROTTLE_ENABLED=True"),
-            *("-s", "AUTOTHROTTLE_START_DELAY=0", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
-        )
-    assert result.returncode == 0, result.log[-4000:]
+    result, server = crawl_with_robots(
+        tmp_path,
+        "User-agent: *\nDisallow: /wp-admin/\n",
+        *("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
+        faults={ARTICLES[0]: status(429, times=1)},
+    )
     arrivals = [r for r in server.requests if r.path != "/robots.txt"]
     first_429 = next(i for i, r in enumerate(arrivals) if r.path == ARTICLES[0])
     assert arrivals[first_429 + 1].at - arrivals[first_429].at >= 0.95
