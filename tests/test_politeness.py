@@ -132,10 +132,10 @@ def test_autothrottle_keeps_a_slot_at_its_download_slots_delay():
 def test_a_429_doubles_the_delay_once_and_calm_answers_ease_it_back(monkeypatch):
     clock = itertools.count(start=100.0, step=0.1)  # each answer 0.1 s after the last
     monkeypatch.setattr(politeness.time, "monotonic", lambda: next(clock))
-    slot = Slot(4, 0.5, 0.0)
+    slot = Slot(4, 0.5, 0.5)
     throttle = throttle_of({"site": slot}, {})
     answer(throttle, 429)
-    assert slot.delay == 1.0  # at least ARCHIVE_BACKOFF_DELAY
+    assert (slot.delay, slot.jitter) == (1.0, 0.0)  # at least ARCHIVE_BACKOFF_DELAY, exactly
     answer(throttle, 429, latency=0.5)  # sent before the slow-down: already heeded
     assert slot.delay == 1.0
     answer(throttle, 503)
@@ -150,7 +150,8 @@ def test_a_429_doubles_the_delay_once_and_calm_answers_ease_it_back(monkeypatch)
     for _ in range(4 * 20):
         answer(throttle, 200)
     assert "site" not in throttle.backed_off
-    assert slot.delay < 1.0  # AutoThrottle's own pace again
+    assert slot.delay < 1.0  # AutoThrottle's own pace again, and its jitter
+    assert slot.jitter == 0.5
     stats = throttle.crawler.stats
     assert stats.get_value(stats_keys.THROTTLE_BACKOFFS) == 3
     assert stats.get_value(stats_keys.THROTTLE_MAX_DELAY_SECONDS) == 30.0

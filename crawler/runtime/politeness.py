@@ -25,7 +25,8 @@ ignores both lines; a replay (``REPLAY_SOURCE``) has no site to spare.
   it, and each page answered 429 four times over was lost. The host's delay doubles, to at
   least ``ARCHIVE_BACKOFF_DELAY`` (1 s) and at least its ``Retry-After``, at most
   ``AUTOTHROTTLE_MAX_DELAY``; answers to requests sent before that doubling (the others
-  already in flight) do not double it again. The doubled delay is a floor that eases by a
+  already in flight) do not double it again. Without jitter, as a Crawl-delay: each wait is
+  the whole delay. The doubled delay is a floor that eases by a
   quarter after every ``ARCHIVE_BACKOFF_EASE_AFTER`` (50) answers without one, so the pace
   settles just under the site's limit instead of swinging back to it at once. Counted as
   ``throttle/backoffs``; ``throttle/max_delay_seconds`` is the slowest pace reached.
@@ -177,7 +178,7 @@ class PoliteAutoThrottle(AutoThrottle):
         if response.status in THROTTLING_STATUSES:
             self._back_off(key, slot, request, response)
         elif key in self.backed_off:
-            self._ease(key)
+            self._ease(key, slot)
         assert self.crawler.engine is not None
         floors = [self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay")]
         if key in self.backed_off:
@@ -193,7 +194,8 @@ class PoliteAutoThrottle(AutoThrottle):
             return  # in flight when the host was last slowed down: that answer is heeded
         asked = retry_after_seconds(response.headers.get("Retry-After")) or 0.0
         delay = min(self.maxdelay, max(2 * slot.delay, self.backoff_delay, asked))
-        self.backed_off[key] = BackedOff(delay, now)
+        jitter = slot.jitter if state is None else state.jitter
+        self.backed_off[key] = BackedOff(delay, now, jitter)
         self.crawler.stats.inc_value(stats_keys.THROTTLE_BACKOFFS)
         self.crawler.stats.max_value(stats_keys.THROTTLE_MAX_DELAY_SECONDS, delay)
         logger.info(
@@ -206,9 +208,9 @@ class PoliteAutoThrottle(AutoThrottle):
             self.ease_after,
             response.status,
         )
-        slot.delay = delay
+        slot.delay, slot.jitter = delay, 0.0
 
-    def _ease(self, key: str) -> None:
+    def _ease(self, key: str, slot: Slot) -> None:
         state = self.backed_off[key]
         state.calm += 1
         if state.calm < self.ease_after:
@@ -216,6 +218,7 @@ class PoliteAutoThrottle(AutoThrottle):
         state.delay, state.calm = state.delay * EASE_FACTOR, 0
         if state.delay <= self.mindelay:
             del self.backed_off[key]
+            slot.jitter = state.jitter
             logger.info("%s: back to its usual pace", key)
 
 
@@ -226,5 +229,7 @@ class BackedOff:
     delay: float
     since: float
     """``time.monotonic()`` when it was last slowed down."""
+    jitter: float
+    """The slot's jitter before: none meanwhile, so each wait is the whole delay."""
     calm: int = 0
     """Answers since then without a 429 or 503."""
