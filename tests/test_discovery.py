@@ -464,7 +464,7 @@ def test_full_crawl_covers_every_listed_article(site, tmp_path):
 
 def test_coverage_names_exactly_the_article_that_did_not_make_it(site, tmp_path):
     site.overrides[SEED] = (500, b"Internal Server Error")
-    site.crawl(tmp_path, "-s", "RETRY_TIMES=0")
+    site.crawl(tmp_path, "-s", "RETRY_TIMES=0", "-s", "ARCHIVE_LATE_RETRY_ROUNDS=0")
     coverage = coverage_of(tmp_path)
     missing = [e for e in coverage["not_in_output"] if e["status"] == "missing"]
     assert [(e["url"], e["outcome"]) for e in missing] == [(ORIGIN + SEED, "failed:http_500")]

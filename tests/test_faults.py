@@ -49,6 +49,9 @@ NON_ASCII_ARTICLE = "/omar-nasser/world/finance-ministers-gather-in-shanghai-as-
 """A page with ``<meta charset="UTF-8">`` and typographic quotes: charset faults show."""
 RETRY_TIMES = 3
 ATTEMPTS = RETRY_TIMES + 1
+ALL_ATTEMPTS = 2 * ATTEMPTS
+"""A page failing for good in a way that may pass: its attempts, then as many in the one
+late round (crawler/spiders/late_retries.py)."""
 
 
 def page(path: str) -> bytes:
@@ -68,6 +71,8 @@ def crawl(
             f"RETRY_TIMES={RETRY_TIMES}",
             "-s",
             "ARCHIVE_COVERAGE_DIR=",
+            "-s",
+            "ARCHIVE_LATE_RETRY_DELAY=0",  # the late round as soon as the crawl is idle
             *settings,
         )
     assert result.returncode == 0, result.log[-4000:]
@@ -112,10 +117,30 @@ def test_a_server_error_that_recovers_after_retries_loses_nothing(tmp_path, code
 def test_a_permanent_500_is_given_up_after_the_retries(tmp_path):
     result, server = crawl(tmp_path, {ARTICLE: status(500)})
     assert emitted(result) == all_but(ARTICLE)
-    assert server.attempts[ARTICLE] == ATTEMPTS
-    assert stat(result, "faults/http/500") == ATTEMPTS
+    assert server.attempts[ARTICLE] == ALL_ATTEMPTS
+    assert stat(result, "faults/http/500") == ALL_ATTEMPTS
+    assert stat(result, stats_keys.LATE_RETRY_HELD) == 1
+    assert stat(result, stats_keys.LATE_RETRY_RECOVERED) == 0
+    assert stat(result, f"{stats_keys.ARTICLES_FAILED}http_500") == 1
     assert logged(result, "HTTP 500 from", ARTICLE, "not retried")
     assert logged(result, "Gave up retrying", ARTICLE)
+    assert logged(result, "Article page failed (http_500): asked again when the crawl", ARTICLE)
+
+
+def test_an_outage_longer_than_the_retries_costs_no_article(tmp_path):
+    """The page fails all its retries (a site restarting), and is fetched when asked again
+    at the end of the crawl, ARCHIVE_LATE_RETRY_DELAY after that last failure."""
+    result, server = crawl(
+        tmp_path, {ARTICLE: status(503, times=ATTEMPTS)}, "-s", "ARCHIVE_LATE_RETRY_DELAY=1"
+    )
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    times = [r.at for r in server.requests if r.path == ARTICLE]
+    assert len(times) == ATTEMPTS + 1
+    assert times[-1] - times[-2] >= 1.0
+    assert stat(result, stats_keys.LATE_RETRY_HELD) == 1
+    assert stat(result, stats_keys.LATE_RETRY_RECOVERED) == 1
+    assert stat(result, f"{stats_keys.ARTICLES_FAILED}http_503") == 0
+    assert logged(result, "Asking again 1 article page(s) that failed earlier")
 
 
 def test_a_429_is_retried_after_its_retry_after(tmp_path):
@@ -163,15 +188,15 @@ def test_a_response_slower_than_the_download_timeout_is_retried(tmp_path):
 def test_a_reset_connection_is_counted_and_the_crawl_goes_on(tmp_path):
     result, server = crawl(tmp_path, {ARTICLE: reset()})
     assert emitted(result) == all_but(ARTICLE)
-    assert server.attempts[ARTICLE] == ATTEMPTS
-    assert stat(result, "faults/download/connection_lost") == ATTEMPTS
+    assert server.attempts[ARTICLE] == ALL_ATTEMPTS
+    assert stat(result, "faults/download/connection_lost") == ALL_ATTEMPTS
     assert logged(result, "Download failed (connection_lost)", ARTICLE)
 
 
 def test_a_body_shorter_than_its_content_length_is_counted(tmp_path):
     result, _ = crawl(tmp_path, {ARTICLE: truncated(page(ARTICLE))})
     assert emitted(result) == all_but(ARTICLE)
-    assert stat(result, "faults/download/data_loss") == ATTEMPTS
+    assert stat(result, "faults/download/data_loss") == ALL_ATTEMPTS
     assert logged(result, "Download failed (data_loss)", ARTICLE)
 
 

@@ -169,6 +169,12 @@ FAULTS_UNREACHABLE_HOST = "faults/unreachable_host/"
 FAULTS_UNREACHABLE_HOST_DROPPED = "faults/unreachable_host/requests_dropped"
 """Requests to a host given up on, dropped without a connection attempt."""
 
+# -- late retries (crawler/spiders/late_retries.py) ----------------------------------
+LATE_RETRY_HELD = "late_retry/held"
+"""Article pages whose retries failed in a way that may pass, held to ask again at the end."""
+LATE_RETRY_RECOVERED = "late_retry/recovered"
+"""Held article pages fetched when asked again."""
+
 # -- pace (crawler/runtime/politeness.py) --------------------------------------------
 THROTTLE_BACKOFFS = "throttle/backoffs"
 """Times a host was slowed down for answering 429 or 503."""

@@ -63,6 +63,7 @@ from crawler.runtime.middlewares import HostUnreachable, record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
+from crawler.spiders.late_retries import LateRetries
 from crawler.spiders.sitemap_first import MODES, SitemapFirst
 from crawler.spiders.traps import (
     LISTING_POSTS,
@@ -273,6 +274,7 @@ class ArchiveSpider(Spider):
         """The crawl's state, shared with the pipelines and extensions (made in
         :meth:`from_crawler`)."""
         self.sitemap_first: SitemapFirst | None = None
+        self.late_retries: LateRetries | None = None
         self.sitemaps_requested: set[str] = set()
         """Sitemap URLs requested (a few hundred at most): one named twice is read once."""
 
@@ -292,6 +294,8 @@ class ArchiveSpider(Spider):
             spider.sitemap_first = SitemapFirst(
                 crawler, spider.profile.section_listing, spider._is_dated, spider._listed_sources
             )
+        spider.late_retries = LateRetries.from_crawler(crawler)
+        if spider.sitemap_first is not None or spider.late_retries is not None:
             crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         allowed_origins = [spider.address.served] if spider.sites.hosts is None else None
         spider.run = ArchiveRun.start(
@@ -318,17 +322,22 @@ class ArchiveSpider(Spider):
             self.scheduled.add(request.url)
 
     def spider_idle(self) -> None:
-        """Sitemap-first discovery: when one phase is done, the next starts with the
-        listings it held back (``crawler/spiders/sitemap_first.py``)."""
-        assert self.sitemap_first is not None
-        released: list[Request] | None = []
-        while released is not None and not released:  # a phase with nothing to read
-            released = self.sitemap_first.next_phase()
+        """Nothing left to fetch: sitemap-first discovery's next phase starts with the
+        listings it held back (``crawler/spiders/sitemap_first.py``); after the last one,
+        the article pages held for a late retry are asked again once they are due
+        (``crawler/spiders/late_retries.py``)."""
+        released: list[Request] | None = None
+        if self.sitemap_first is not None:
+            released = []
+            while released is not None and not released:  # a phase with nothing to read
+                released = self.sitemap_first.next_phase()
+        if released is None and self.late_retries is not None:
+            released = self.late_retries.due()
         if released is None:
             return
         for request in released:
             self.crawler.engine.crawl(request)
-        raise DontCloseSpider
+        raise DontCloseSpider  # and, with nothing released yet, asked again in a moment
 
     def _is_dated(self, key: str) -> bool:
         return self.run.dates.date_for([key]) is not None
@@ -643,6 +652,8 @@ class ArchiveSpider(Spider):
     async def parse_article(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
         """An article page: read (parsed, extracted, its links listed) by the reader, in
         this process or a worker; what it means for the crawl is decided here."""
+        if self.late_retries is not None:
+            self.late_retries.fetched(response.meta)
         if response.status == 304:
             self.not_modified(response)
             return
@@ -762,6 +773,9 @@ class ArchiveSpider(Spider):
             kind = "robots_forbidden"
         else:
             kind = failure.type.__name__ if failure.type else "error"
+        request = failed_request(failure)
+        if self.late_retries is not None and self.late_retries.hold(request, failure, kind):
+            return
         self.crawler.stats.inc_value(f"{stats_keys.ARTICLES_FAILED}{kind}")
         self.crawler.stats.inc_value(f"{stats_keys.SITES_FAILED}{self.sites.site_of(key).name}")
         logger.warning("Article page failed (%s): %s", kind, failed_request(failure).url)

@@ -1,0 +1,118 @@
+"""Article pages asked once more at the end of the crawl, when they failed for a reason that
+passes.
+
+Scrapy's retries come within a second or two of the failure, so an outage of a few
+minutes (a site restarting, a CDN hiccup, a rate limit) fails every article page asked
+during it, and each is lost to the corpus although the site serves it again a minute
+later. Here an article page whose retries all failed the way Scrapy would retry (a status
+of ``RETRY_HTTP_CODES``: 5xx, 408, 429; an exception of ``RETRY_EXCEPTIONS``: a timeout, a
+refused or lost connection, a body cut short) is held, not counted as failed; when the
+crawl has nothing else to do and ``ARCHIVE_LATE_RETRY_DELAY`` seconds (60) have passed
+since the last such failure, every held page is asked again, with its retries, for each
+of ``ARCHIVE_LATE_RETRY_ROUNDS`` rounds (1). A page that still fails is counted as
+failed, as it would have been. A 404, a robots.txt refusal, a bot wall or a host given up
+as unreachable is not held: asking again would get the same answer.
+
+Counted: ``late_retry/held`` (pages held, each round), ``late_retry/recovered`` (held
+pages then fetched). Off in a distributed crawl, where one worker's idle
+moment is not the crawl's end.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any, Self
+
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.misc import load_object
+from twisted.python.failure import Failure
+
+from crawler.reporting import stats_keys
+
+logger = logging.getLogger(__name__)
+
+ROUND = "late_retry_round"
+"""Request meta: which late round a request is (1 for the first)."""
+
+
+class LateRetries:
+    """The article requests held for a late round, and when to ask them again."""
+
+    def __init__(
+        self,
+        crawler: Crawler,
+        rounds: int,
+        delay: float,
+        statuses: frozenset[int],
+        exceptions: tuple[type[BaseException], ...],
+    ) -> None:
+        self.crawler = crawler
+        self.rounds = rounds
+        self.delay = delay
+        self.statuses = statuses
+        self.exceptions = exceptions
+        self.held: list[Request] = []
+        self.last_failure = 0.0
+        """``time.monotonic()`` of the last failure held."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self | None:
+        """None when off: no rounds, or a distributed crawl."""
+        settings = crawler.settings
+        rounds = settings.getint("ARCHIVE_LATE_RETRY_ROUNDS")
+        if rounds <= 0 or settings.get("DISTRIBUTED_REDIS_URL"):
+            return None
+        exceptions = tuple(
+            load_object(name) if isinstance(name, str) else name
+            for name in settings.getlist("RETRY_EXCEPTIONS")
+        )
+        statuses = frozenset(int(code) for code in settings.getlist("RETRY_HTTP_CODES"))
+        return cls(
+            crawler, rounds, settings.getfloat("ARCHIVE_LATE_RETRY_DELAY"), statuses, exceptions
+        )
+
+    def passes(self, failure: Failure) -> bool:
+        """Whether the failure is one Scrapy retries: it may pass with time."""
+        if failure.check(HttpError):
+            return failure.value.response.status in self.statuses  # type: ignore[union-attr]
+        return bool(self.exceptions) and failure.check(*self.exceptions) is not None
+
+    def hold(self, request: Request, failure: Failure, kind: str) -> bool:
+        """Hold ``request`` for the next late round if its failure may pass and it has a
+        round left; False if it failed for good."""
+        done = request.meta.get(ROUND, 0)
+        if done >= self.rounds or not self.passes(failure):
+            return False
+        meta = {key: value for key, value in request.meta.items() if key != "retry_times"}
+        meta[ROUND] = done + 1
+        self.held.append(request.replace(dont_filter=True, meta=meta))
+        self.last_failure = time.monotonic()
+        self.crawler.stats.inc_value(stats_keys.LATE_RETRY_HELD)
+        logger.info(
+            "Article page failed (%s): asked again when the crawl is otherwise done, at least "
+            "%g s from now: %s",
+            kind,
+            self.delay,
+            request.url,
+        )
+        return True
+
+    def due(self) -> list[Request] | None:
+        """The held requests to ask again now; ``[]`` if some are held but not yet due
+        (ask again later), None if none is held."""
+        if not self.held:
+            return None
+        waited = time.monotonic() - self.last_failure
+        if waited < self.delay:
+            return []
+        due, self.held = self.held, []
+        logger.info("Asking again %d article page(s) that failed earlier", len(due))
+        return due
+
+    def fetched(self, meta: dict[str, Any]) -> None:
+        """Count a page fetched at last, if its request (``meta``) was held."""
+        if ROUND in meta:
+            self.crawler.stats.inc_value(stats_keys.LATE_RETRY_RECOVERED)
