@@ -97,6 +97,8 @@ DUPEFILTER_CLASS = CompactDupeFilter
 # runs the crawl; set ARCHIVE_CONTACT_URL (-s ARCHIVE_CONTACT_URL=...) for a live crawl.
 USER_AGENT = "news-archive-crawler/0.1 (+{contact_url}; news archive crawler)"
 ROBOTSTXT_USER_AGENT = "news-archive-crawler"
+# A host's robots.txt rules are read again once they are this old (RFC 9309 2.4: 24 hours).
+ARCHIVE_ROBOTSTXT_MAX_AGE = 24 * 60 * 60
 
 # Robustness: retry transient failures; a redirect chain this long is a loop.
 REDIRECT_MAX_TIMES = 10

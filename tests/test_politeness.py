@@ -4,6 +4,7 @@ AutoThrottle included (crawler/runtime/politeness.py)."""
 from __future__ import annotations
 
 import itertools
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -16,7 +17,7 @@ from crawler.reporting import stats_keys
 from crawler.runtime import politeness
 from crawler.runtime.politeness import PoliteAutoThrottle
 from qa.fixtures import FIXTURES, CrawlResult, run_crawl
-from tests.fault_server import Fault, FaultServer, serve, status
+from tests.fault_server import Fault, FaultServer, send, serve, status
 
 MIRROR = FIXTURES / "aawsat" / "site"
 PUBLIC = "https://eng-archive.aawsat.com"
@@ -173,3 +174,30 @@ def test_a_host_answering_429_is_slowed_down_and_nothing_is_lost(tmp_path):
     assert result.report["stats"][stats_keys.THROTTLE_BACKOFFS] == 1
     host = server.base_url.split("//")[1].split(":")[0]
     assert f"{host} answered 429: one request every 1 s to it" in result.log
+
+
+def test_robots_txt_older_than_its_max_age_is_read_again_and_obeyed(tmp_path):
+    """RFC 9309 2.4: rules kept for at most 24 hours (here 1 s). The site disallows the
+    last article after the crawl began; the crawl reads robots.txt again and obeys."""
+    first = "User-agent: *\nCrawl-delay: 0.6\n"
+    later = first + f"Disallow: {ARTICLES[-1]}\n"
+
+    def robots(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
+        body = (first if attempt == 1 else later).encode()
+        send(handler, 200, body, {"Content-Type": "text/plain"})
+        return True
+
+    result, server = crawl_with_robots(
+        tmp_path,
+        first,
+        *("-s", "ARCHIVE_ROBOTSTXT_MAX_AGE=1", "-s", "CONCURRENT_REQUESTS=1"),
+        faults={"/robots.txt": robots},
+    )
+    paths = server.paths()
+    assert paths.count("/robots.txt") >= 2
+    assert ARTICLES[-1] not in paths
+    stats = result.report["stats"]
+    assert stats[stats_keys.ROBOTSTXT_REFRESHED] >= 1
+    assert stats[stats_keys.ROBOTSTXT_FORBIDDEN] == 1
+    assert len(result.output.splitlines()) == len(ARTICLES) - 1
+    assert "(ARCHIVE_ROBOTSTXT_MAX_AGE): reading it again" in result.log

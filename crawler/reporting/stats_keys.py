@@ -245,6 +245,8 @@ ROBOTSTXT_UNREACHABLE = "robotstxt/unreachable"
 """Hosts whose robots.txt answered a server error (5xx, 429) or could not be fetched (a
 network error) after its retries: taken as ``Disallow: /`` (RFC 9309), nothing else
 fetched from them."""
+ROBOTSTXT_REFRESHED = "robotstxt/refreshed"
+"""A host's robots.txt read again, its rules older than ``ARCHIVE_ROBOTSTXT_MAX_AGE``."""
 ROBOTSTXT_CRAWL_DELAY_SECONDS = "robotstxt/crawl_delay_seconds"
 """The longest wait between requests a robots.txt asked for (``Crawl-delay`` or
 ``Request-rate``) and the crawl kept (``crawler/runtime/politeness.py``)."""

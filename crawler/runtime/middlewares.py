@@ -191,14 +191,27 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     connections or has no address is given up on anyway (:class:`UnreachableHostMiddleware`).
     A 4xx still means no rules (RFC 9309 2.3.1.3), and so does a robots.txt request that a
     middleware refused (an off-site redirect).
+
+    Scrapy keeps a host's rules for the whole crawl; RFC 9309 (2.4) asks crawlers not to
+    use them for more than 24 hours, and a 12-year archive crawled at the pace a site asks
+    for can take days. Rules older than ``ARCHIVE_ROBOTSTXT_MAX_AGE`` seconds (86,400) are
+    fetched again before the host's next request (``robotstxt/refreshed``, an INFO line):
+    a section disallowed since is no longer fetched, a Crawl-delay added since is kept.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         self.fetched: dict[str, Response] = {}
         """robots.txt responses by URL, one per host."""
+        self.max_age = crawler.settings.getfloat("ARCHIVE_ROBOTSTXT_MAX_AGE")
+        self.read_at: dict[str, float] = {}
+        """``time.monotonic()`` when each host's rules were read, by netloc."""
 
     async def process_request(self, request: Request) -> Response | None:  # type: ignore[override]
+        netloc = urlparse_cached(request).netloc
+        read_at = self.read_at.get(netloc)
+        if read_at is not None and time.monotonic() - read_at > self.max_age:
+            self._forget(netloc, urlparse_cached(request).scheme)
         await super().process_request(request)  # fetches robots.txt, once per host
         fetched = self.fetched.get(request.url)
         if fetched is None or request.meta.get("dont_obey_robotstxt"):
@@ -219,6 +232,24 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
             if response.status >= 500 or response.status == 429:
                 return self.unreachable(response)
         return response
+
+    def _forget(self, netloc: str, scheme: str) -> None:
+        """Drop ``netloc``'s rules, too old to use: its next request fetches them again."""
+        del self.read_at[netloc]
+        if not isinstance(self._parsers.get(netloc), Deferred):  # not being fetched already
+            self._parsers.pop(netloc, None)
+            self.fetched.pop(f"{scheme}://{netloc}/robots.txt", None)
+            self.crawler.stats.inc_value(stats_keys.ROBOTSTXT_REFRESHED)
+            logger.info(
+                "robots.txt of %s was read over %g s ago (ARCHIVE_ROBOTSTXT_MAX_AGE): "
+                "reading it again",
+                netloc,
+                self.max_age,
+            )
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        await super()._parse_robots(response, netloc, request)
+        self.read_at[netloc] = time.monotonic()
 
     def unreachable(self, response: Response) -> Response:
         """The robots.txt ``response`` is a server error: the rules read from it are
@@ -242,6 +273,7 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         """robots.txt was not fetched: refused by a middleware (no rules, as in Scrapy), or
         a network error after its retries (:data:`DISALLOW_ALL`)."""
+        self.read_at[netloc] = time.monotonic()  # the answer for now: asked again later
         if isinstance(exc, IgnoreRequest):
             super()._robots_error(exc, netloc)
             return
