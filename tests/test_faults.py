@@ -140,7 +140,7 @@ def test_an_outage_longer_than_the_retries_costs_no_article(tmp_path):
     assert stat(result, stats_keys.LATE_RETRY_HELD) == 1
     assert stat(result, stats_keys.LATE_RETRY_RECOVERED) == 1
     assert stat(result, f"{stats_keys.ARTICLES_FAILED}http_503") == 0
-    assert logged(result, "Asking again 1 article page(s) that failed earlier")
+    assert logged(result, "Asking again 1 page(s) that failed earlier")
 
 
 def test_a_429_is_retried_after_its_retry_after(tmp_path):
@@ -172,6 +172,17 @@ def test_a_bot_wall_is_not_retried_and_is_listed_as_blocked(tmp_path):
     coverage = json.loads((tmp_path / "aawsat.json").read_text())
     outcomes = {e["url"]: (e["status"], e["outcome"]) for e in coverage["not_in_output"]}
     assert outcomes[PUBLIC + ARTICLE] == ("unavailable", "blocked:cloudflare")
+
+
+def test_a_listing_page_failing_all_its_retries_is_asked_again_and_read(tmp_path):
+    """Lost, a section's listing page would take along the older pages it leads to."""
+    listing = "/category/features/page/2/"
+    result, server = crawl(tmp_path, {listing: status(503, times=ATTEMPTS)})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert server.attempts[listing] == ATTEMPTS + 1
+    assert stat(result, stats_keys.LATE_RETRY_HELD) == 1
+    assert stat(result, stats_keys.LATE_RETRY_RECOVERED) == 1
+    assert logged(result, "Listing page failed (http_503): asked again", listing)
 
 
 # -- transport -------------------------------------------------------------------------

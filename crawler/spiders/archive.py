@@ -192,6 +192,18 @@ def failed_request(failure: Failure) -> Request:
     return request
 
 
+def failure_kind(failure: Failure) -> str:
+    """How a request failed, as ``articles/failed/<kind>`` names it: ``http_503``,
+    ``host_unreachable``, ``robots_forbidden``, else the exception's name."""
+    if failure.check(HttpError):
+        return f"http_{cast(HttpError, failure.value).response.status}"
+    if failure.check(HostUnreachable):  # logged once, for the host
+        return "host_unreachable"
+    if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+        return "robots_forbidden"
+    return failure.type.__name__ if failure.type else "error"
+
+
 def open_state(path: str | None) -> ArticleState | None:
     """The incremental state store at ``path`` (``-a state=PATH``), or None without one."""
     if not path:
@@ -368,7 +380,7 @@ class ArchiveSpider(Spider):
                 callback=self.parse_robots,
                 errback=self.robots_failed,
             )
-            home = self._gated(Request(self.address.served_url("/"), callback=self.parse_listing))
+            home = self._gated_listing(self.address.served_url("/"))
             if home is not None:
                 yield home
 
@@ -597,6 +609,8 @@ class ArchiveSpider(Spider):
     async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
         """A listing page: read (parsed, its posts and links listed) by the reader, in this
         process or a worker; what it means for the crawl is decided here."""
+        if self.late_retries is not None:
+            self.late_retries.fetched(response.meta)
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value(stats_keys.PAGES_NOT_HTML)
             return
@@ -640,10 +654,21 @@ class ArchiveSpider(Spider):
             yield request
         yield from self._open_date_archives(listing.days)
 
+    def listing_failed(self, failure: Failure) -> Failure | None:
+        """Errback of listing requests: a failure that may pass is held for a late retry
+        (``crawler/spiders/late_retries.py``); any other goes on as if there were no
+        errback (Scrapy logs and counts it)."""
+        request = failed_request(failure)
+        if self.late_retries is not None and self.late_retries.hold(
+            request, failure, "Listing page", failure_kind(failure)
+        ):
+            return None
+        return failure
+
     def _open_date_archives(self, days: Iterable[date | None]) -> Iterator[Request]:
         """Requests for the date archives that posts published on ``days`` open."""
         for url in self.traps.posts_on(days):
-            request = self._gated(Request(url, callback=self.parse_listing))
+            request = self._gated_listing(url)
             if request is not None:
                 yield request
 
@@ -765,16 +790,11 @@ class ArchiveSpider(Spider):
         if failure.check(BotWall):  # logged by the middleware that found it
             self.article_blocked(key, cast(BotWall, failure.value).vendor)
             return
-        if failure.check(HttpError):
-            kind = f"http_{cast(HttpError, failure.value).response.status}"
-        elif failure.check(HostUnreachable):  # logged once, for the host
-            kind = "host_unreachable"
-        elif failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
-            kind = "robots_forbidden"
-        else:
-            kind = failure.type.__name__ if failure.type else "error"
+        kind = failure_kind(failure)
         request = failed_request(failure)
-        if self.late_retries is not None and self.late_retries.hold(request, failure, kind):
+        if self.late_retries is not None and self.late_retries.hold(
+            request, failure, "Article page", kind
+        ):
             return
         self.crawler.stats.inc_value(f"{stats_keys.ARTICLES_FAILED}{kind}")
         self.crawler.stats.inc_value(f"{stats_keys.SITES_FAILED}{self.sites.site_of(key).name}")
@@ -942,10 +962,12 @@ class ArchiveSpider(Spider):
                 return None
         if not self.traps.within_budget(served):
             return None
-        return self._gated(Request(served, callback=self.parse_listing))
+        return self._gated_listing(served)
 
-    def _gated(self, request: Request) -> Request | None:
-        """The listing request, unless sitemap-first discovery holds it back or skips it."""
+    def _gated_listing(self, url: str) -> Request | None:
+        """The request for the listing page at ``url``, unless sitemap-first discovery
+        holds it back or skips it."""
+        request = Request(url, callback=self.parse_listing, errback=self.listing_failed)
         if self.sitemap_first is None:
             return request
         period = self.profile.archive_period(request.url)

@@ -1,23 +1,26 @@
-"""Article pages asked once more at the end of the crawl, when they failed for a reason that
-passes.
+"""Article and listing pages asked once more at the end of the crawl, when they failed for a
+reason that passes.
 
 Scrapy's retries come soon after the failure: each goes back into the queue one priority
 lower, behind only the requests already waiting there. An outage longer than that wait (a
-site restarting, a CDN hiccup, a rate limit) fails all the attempts of every article page
-asked during it, and each is lost to the corpus although the site serves it again a minute
-later. (Measured on the fixture archive with a 10 s outage of every request: 15 of 32
-articles without this, 32 with it.) Here an article page whose retries all failed the way Scrapy would retry (a status
-of ``RETRY_HTTP_CODES``: 5xx, 408, 429; an exception of ``RETRY_EXCEPTIONS``: a timeout, a
-refused or lost connection, a body cut short) is held, not counted as failed; when the
-crawl has nothing else to do and ``ARCHIVE_LATE_RETRY_DELAY`` seconds (60) have passed
-since the last such failure, every held page is asked again, with its retries, for each
-of ``ARCHIVE_LATE_RETRY_ROUNDS`` rounds (1). A page that still fails is counted as
-failed, as it would have been. A 404, a robots.txt refusal, a bot wall or a host given up
-as unreachable is not held: asking again would get the same answer.
+site restarting, a CDN hiccup, a rate limit) fails all the attempts of every page asked
+during it: each article is lost to the corpus although the site serves it again a minute
+later, and each listing page takes with it the older pages it would have led to. (On the
+fixture archive with a 10 s outage of every request: 15 of 32 articles without this, 32
+with it.)
+
+Here an article or listing page whose retries all failed the way Scrapy would retry (a
+status of ``RETRY_HTTP_CODES``: 5xx, 408, 429; an exception of ``RETRY_EXCEPTIONS``: a
+timeout, a refused or lost connection, a body cut short) is held, not counted as failed;
+when the crawl has nothing else to do and ``ARCHIVE_LATE_RETRY_DELAY`` seconds (60) have
+passed since the last such failure, every held page is asked again, with its retries, for
+each of ``ARCHIVE_LATE_RETRY_ROUNDS`` rounds (1). A page that still fails is counted and
+logged as it would have been. A 404, a robots.txt refusal, a bot wall or a host given up
+as unreachable is not held: asking again would get the same answer. Sitemaps are not held.
 
 Counted: ``late_retry/held`` (pages held, each round), ``late_retry/recovered`` (held
-pages then fetched). Off in a distributed crawl, where one worker's idle
-moment is not the crawl's end.
+pages then fetched). Off in a distributed crawl, where one worker's idle moment is not the
+crawl's end.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ ROUND = "late_retry_round"
 
 
 class LateRetries:
-    """The article requests held for a late round, and when to ask them again."""
+    """The requests held for a late round, and when to ask them again."""
 
     def __init__(
         self,
@@ -82,9 +85,10 @@ class LateRetries:
             return failure.value.response.status in self.statuses  # type: ignore[union-attr]
         return bool(self.exceptions) and failure.check(*self.exceptions) is not None
 
-    def hold(self, request: Request, failure: Failure, kind: str) -> bool:
-        """Hold ``request`` for the next late round if its failure may pass and it has a
-        round left; False if it failed for good."""
+    def hold(self, request: Request, failure: Failure, what: str, kind: str) -> bool:
+        """Hold ``request`` (for ``what``: "Article page") for the next late round if its
+        failure (of ``kind``) may pass and it has a round left; False if it failed for
+        good."""
         done = request.meta.get(ROUND, 0)
         if done >= self.rounds or not self.passes(failure):
             return False
@@ -94,8 +98,9 @@ class LateRetries:
         self.last_failure = time.monotonic()
         self.crawler.stats.inc_value(stats_keys.LATE_RETRY_HELD)
         logger.info(
-            "Article page failed (%s): asked again when the crawl is otherwise done, at least "
+            "%s failed (%s): asked again when the crawl is otherwise done, at least "
             "%g s from now: %s",
+            what,
             kind,
             self.delay,
             request.url,
@@ -111,7 +116,7 @@ class LateRetries:
         if waited < self.delay:
             return []
         due, self.held = self.held, []
-        logger.info("Asking again %d article page(s) that failed earlier", len(due))
+        logger.info("Asking again %d page(s) that failed earlier", len(due))
         return due
 
     def fetched(self, meta: dict[str, Any]) -> None:
