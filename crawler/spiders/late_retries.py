@@ -5,9 +5,9 @@ Scrapy's retries come soon after the failure: each goes back into the queue one 
 lower, behind only the requests already waiting there. An outage longer than that wait (a
 site restarting, a CDN hiccup, a rate limit) fails all the attempts of every page asked
 during it: each article is lost to the corpus although the site serves it again a minute
-later, and each listing page takes with it the older pages it would have led to. (On the
-fixture archive with a 10 s outage of every request: 15 of 32 articles without this, 32
-with it.)
+later, and each listing page takes with it the older pages it would have led to
+(``python -m qa.outage``: the fixture archive with every request answered 503 for 10 s
+gives 15 of its 32 articles without late retries, 32 with them).
 
 Here an article or listing page whose retries all failed the way Scrapy would retry (a
 status of ``RETRY_HTTP_CODES``: 5xx, 408, 429; an exception of ``RETRY_EXCEPTIONS``: a
