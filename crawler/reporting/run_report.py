@@ -32,6 +32,8 @@ REPORT_LINES = (
     ("article pages failed, by site", stats_keys.SITES_FAILED),
     ("articles dropped", stats_keys.ARTICLES_DROPPED),
     ("article pages failed", stats_keys.ARTICLES_FAILED),
+    ("pages asked again at the end (their retries failed)", stats_keys.LATE_RETRY_HELD),
+    ("pages asked again and fetched", stats_keys.LATE_RETRY_RECOVERED),
     ("article pages behind a bot wall (not extracted; listed below)", stats_keys.ARTICLES_BLOCKED),
     ("article pages behind a bot wall, by site", stats_keys.SITES_BLOCKED),
     ("articles filtered out", stats_keys.ARTICLES_FILTERED),
