@@ -16,58 +16,20 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from crawler.capture.mirror import Mirror
 from crawler.reporting import stats_keys
+from qa.faulty_site import Answer, SiteFault, served_with
 from qa.fixtures import FIXTURES, run_crawl
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
+def outage(start: float, end: float) -> SiteFault:
+    """Every request answered 503 from ``start`` to ``end`` seconds into the crawl."""
 
+    def answer(elapsed: float) -> Answer | None:
+        return (503, {"Content-Type": "text/plain"}, b"down") if start <= elapsed < end else None
 
-@contextmanager
-def served_with_outage(root: Path, start: float, end: float) -> Iterator[str]:
-    """``root`` served on 127.0.0.1, every answer a 503 from ``start`` to ``end`` seconds
-    after the first request; yields the base URL."""
-    mirror = Mirror(root)
-    first: list[float] = []
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            now = time.monotonic()
-            with lock:
-                first[:] = first or [now]
-            if start <= now - first[0] < end:
-                status, headers, body = 503, {"Content-Type": "text/plain"}, b"down"
-            else:
-                served = mirror.respond(self.path, self.headers)  # type: ignore[arg-type]
-                status, headers, body = served.status, served.headers, served.body
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = _Server(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return answer
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     for label, rounds in (("retries only", "0"), ("late retries", "1")):
         with (
             tempfile.TemporaryDirectory() as workdir,
-            served_with_outage(args.site, args.start, args.end) as base_url,
+            served_with(args.site, outage(args.start, args.end)) as base_url,
         ):
             result = run_crawl(
                 "aawsat",
