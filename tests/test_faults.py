@@ -140,6 +140,7 @@ def test_an_outage_longer_than_the_retries_costs_no_article(tmp_path):
     assert stat(result, stats_keys.LATE_RETRY_HELD) == 1
     assert stat(result, stats_keys.LATE_RETRY_RECOVERED) == 1
     assert stat(result, f"{stats_keys.ARTICLES_FAILED}http_503") == 0
+    assert logged(result, "Nothing else to fetch: waiting", "s to ask again 1 page(s) that failed")
     assert logged(result, "Asking again 1 page(s) that failed earlier")
     assert "pages asked again at the end (their retries failed): 1" in result.report["report"]
     assert "pages asked again and fetched: 1" in result.report["report"]

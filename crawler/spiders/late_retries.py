@@ -62,6 +62,8 @@ class LateRetries:
         self.held: list[Request] = []
         self.last_failure = 0.0
         """``time.monotonic()`` of the last failure held."""
+        self.announced = False
+        """Whether the wait for the held requests was logged."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self | None:
@@ -114,8 +116,16 @@ class LateRetries:
             return None
         waited = time.monotonic() - self.last_failure
         if waited < self.delay:
+            if not self.announced:  # else a crawl with nothing to do would seem stuck
+                self.announced = True
+                logger.info(
+                    "Nothing else to fetch: waiting %.0f s to ask again %d page(s) that failed "
+                    "(ARCHIVE_LATE_RETRY_DELAY)",
+                    self.delay - waited,
+                    len(self.held),
+                )
             return []
-        due, self.held = self.held, []
+        due, self.held, self.announced = self.held, [], False
         logger.info("Asking again %d page(s) that failed earlier", len(due))
         return due
 
