@@ -345,11 +345,16 @@ class ArchiveSpider(Spider):
                 released = self.sitemap_first.next_phase()
         if released is None and self.late_retries is not None:
             released = self.late_retries.due()
+            if released == []:
+                self.late_retries.wake_when_due(self._crawl_all)
         if released is None:
             return
-        for request in released:
-            self.crawler.engine.crawl(request)
+        self._crawl_all(released)
         raise DontCloseSpider  # and, with nothing released yet, asked again in a moment
+
+    def _crawl_all(self, requests: list[Request]) -> None:
+        for request in requests:
+            self.crawler.engine.crawl(request)
 
     def _is_dated(self, key: str) -> bool:
         return self.run.dates.date_for([key]) is not None
@@ -362,6 +367,8 @@ class ArchiveSpider(Spider):
                 yield entry.sources
 
     def closed(self, reason: str) -> None:
+        if self.late_retries is not None:
+            self.late_retries.close()
         if reason == "finished":
             self.traps.skip_waiting_archives()
         if self.run.article_state is not None:

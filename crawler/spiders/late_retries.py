@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from typing import Any, Self
 
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import CallLaterResult, call_later
 from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
@@ -64,6 +66,7 @@ class LateRetries:
         """``time.monotonic()`` of the last failure held."""
         self.announced = False
         """Whether the wait for the held requests was logged."""
+        self.wakeup: CallLaterResult | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self | None:
@@ -128,6 +131,26 @@ class LateRetries:
         due, self.held, self.announced = self.held, [], False
         logger.info("Asking again %d page(s) that failed earlier", len(due))
         return due
+
+    def wake_when_due(self, release: Callable[[list[Request]], None]) -> None:
+        """Have ``release`` called with the held requests the moment they are due: the
+        engine looks at an idle crawl only every 5 s. One wake-up at a time."""
+        if self.wakeup is not None or not self.held:
+            return
+        wait = max(0.0, self.delay - (time.monotonic() - self.last_failure))
+        self.wakeup = call_later(wait, self._wake, release)
+
+    def _wake(self, release: Callable[[list[Request]], None]) -> None:
+        self.wakeup = None
+        due = self.due()
+        if due:  # else a failure held meanwhile: the next idle moment wakes again
+            release(due)
+
+    def close(self) -> None:
+        """Cancel a pending wake-up (a crawl stopped while it waited)."""
+        if self.wakeup is not None:
+            self.wakeup.cancel()
+            self.wakeup = None
 
     def fetched(self, meta: dict[str, Any]) -> None:
         """Count a page fetched at last, if its request (``meta``) was held."""
