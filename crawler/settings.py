@@ -245,10 +245,10 @@ ARCHIVE_PROGRESS_BAR = True  # a live bar too, on an interactive terminal only
 ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON
 ARCHIVE_RESUME_FROM_OUTPUT = True  # skip articles already in the -o output (in all, if several)
 ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After a retry waits for
-# An article page whose retries all failed in a way that may pass (a 5xx, 429, timeout, lost
-# connection) is asked again once the crawl has nothing else to do, at least this long
-# after the last such failure, in this many rounds (0: never): an outage of minutes does
-# not cost its articles (crawler/spiders/late_retries.py).
+# An article or listing page whose retries all failed in a way that may pass (a 5xx, 429,
+# timeout, lost connection) is asked again once the crawl has nothing else to do, this
+# long after the last such failure, in this many rounds (0: never): an outage of minutes
+# does not cost its articles (crawler/spiders/late_retries.py).
 ARCHIVE_LATE_RETRY_DELAY = 60.0
 ARCHIVE_LATE_RETRY_ROUNDS = 1
 ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)

@@ -171,9 +171,10 @@ FAULTS_UNREACHABLE_HOST_DROPPED = "faults/unreachable_host/requests_dropped"
 
 # -- late retries (crawler/spiders/late_retries.py) ----------------------------------
 LATE_RETRY_HELD = "late_retry/held"
-"""Article pages whose retries failed in a way that may pass, held to ask again at the end."""
+"""Article and listing pages whose retries failed in a way that may pass, held to ask
+again at the end."""
 LATE_RETRY_RECOVERED = "late_retry/recovered"
-"""Held article pages fetched when asked again."""
+"""Held pages fetched when asked again."""
 
 # -- pace (crawler/runtime/politeness.py) --------------------------------------------
 THROTTLE_BACKOFFS = "throttle/backoffs"

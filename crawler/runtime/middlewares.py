@@ -208,10 +208,10 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
         """``time.monotonic()`` when each host's rules were read, by netloc."""
 
     async def process_request(self, request: Request) -> Response | None:  # type: ignore[override]
-        netloc = urlparse_cached(request).netloc
-        read_at = self.read_at.get(netloc)
+        url = urlparse_cached(request)
+        read_at = self.read_at.get(url.netloc)
         if read_at is not None and time.monotonic() - read_at > self.max_age:
-            self._forget(netloc, urlparse_cached(request).scheme)
+            self._forget(url.netloc, url.scheme)
         await super().process_request(request)  # fetches robots.txt, once per host
         fetched = self.fetched.get(request.url)
         if fetched is None or request.meta.get("dont_obey_robotstxt"):

@@ -180,10 +180,9 @@ class PoliteAutoThrottle(AutoThrottle):
         elif key in self.backed_off:
             self._ease(key, slot)
         assert self.crawler.engine is not None
-        floors = [self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay")]
+        floor = self.crawler.engine.downloader.per_slot_settings.get(key, {}).get("delay", 0.0)
         if key in self.backed_off:
-            floors.append(self.backed_off[key].delay)
-        floor = max((delay for delay in floors if delay is not None), default=0.0)
+            floor = max(floor, self.backed_off[key].delay)
         slot.delay = max(slot.delay, floor)
 
     def _back_off(self, key: str, slot: Slot, request: Request, response: Response) -> None:

@@ -336,7 +336,7 @@ class ArchiveSpider(Spider):
     def spider_idle(self) -> None:
         """Nothing left to fetch: sitemap-first discovery's next phase starts with the
         listings it held back (``crawler/spiders/sitemap_first.py``); after the last one,
-        the article pages held for a late retry are asked again once they are due
+        the pages held for a late retry are asked again once they are due
         (``crawler/spiders/late_retries.py``)."""
         released: list[Request] | None = None
         if self.sitemap_first is not None:
@@ -805,7 +805,7 @@ class ArchiveSpider(Spider):
             return
         self.crawler.stats.inc_value(f"{stats_keys.ARTICLES_FAILED}{kind}")
         self.crawler.stats.inc_value(f"{stats_keys.SITES_FAILED}{self.sites.site_of(key).name}")
-        logger.warning("Article page failed (%s): %s", kind, failed_request(failure).url)
+        logger.warning("Article page failed (%s): %s", kind, request.url)
         self.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, kind))
 
     # -- the Wayback Machine (crawler/spiders/wayback.py does the work) ------------------

@@ -117,14 +117,13 @@ class LateRetries:
         (ask again later), None if none is held."""
         if not self.held:
             return None
-        waited = time.monotonic() - self.last_failure
-        if waited < self.delay:
+        if wait := self._wait():
             if not self.announced:  # else a crawl with nothing to do would seem stuck
                 self.announced = True
                 logger.info(
                     "Nothing else to fetch: waiting %.0f s to ask again %d page(s) that failed "
                     "(ARCHIVE_LATE_RETRY_DELAY)",
-                    self.delay - waited,
+                    wait,
                     len(self.held),
                 )
             return []
@@ -135,10 +134,12 @@ class LateRetries:
     def wake_when_due(self, release: Callable[[list[Request]], None]) -> None:
         """Have ``release`` called with the held requests the moment they are due: the
         engine looks at an idle crawl only every 5 s. One wake-up at a time."""
-        if self.wakeup is not None or not self.held:
-            return
-        wait = max(0.0, self.delay - (time.monotonic() - self.last_failure))
-        self.wakeup = call_later(wait, self._wake, release)
+        if self.wakeup is None and self.held:
+            self.wakeup = call_later(self._wait(), self._wake, release)
+
+    def _wait(self) -> float:
+        """Seconds until the held requests are due (0: they are)."""
+        return max(0.0, self.delay - (time.monotonic() - self.last_failure))
 
     def _wake(self, release: Callable[[list[Request]], None]) -> None:
         self.wakeup = None
