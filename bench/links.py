@@ -25,7 +25,8 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
 from bench.synthetic import ARCHIVE_END, ARCHIVE_START, write_archive
-from crawler.runtime.extraction_pool import LINK_HREFS, PageLinks
+from crawler.extraction.chrome import LINK_HREFS
+from crawler.runtime.extraction_pool import PageLinks
 from crawler.spiders.aawsat import AawsatSpider
 
 BASE_URL = "http://127.0.0.1:8000"

@@ -83,7 +83,6 @@ from datetime import date
 from functools import partial
 from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
-from lxml import etree
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Headers, TextResponse
@@ -91,6 +90,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler.discovery.daterange import iso_day
+from crawler.extraction.chrome import LINK_HREFS
 from crawler.extraction.parsing import page_base_url, page_selector
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
@@ -100,9 +100,6 @@ from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, Lis
 
 logger = logging.getLogger(__name__)
 
-LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
-"""Every link target of a page, as plain strings: what ``response.xpath("//a/@href")
-.getall()`` returns, without a ``Selector`` per link."""
 START_METHOD = "forkserver"
 POOL_TRIES = 2
 """Pools a page is sent to before it is read in the crawl's process: a page that kills
@@ -221,8 +218,9 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     whether a page that is not one is a bot wall; the record, unless the page is not an
     article (but with ``job.extract_unsure``, when it only looks unlike one); whether a
     thin record's page is a bot wall."""
-    root = page_selector(response).root
     page = job.page_class(response, job.public_url)
+    # The page's whole tree, when the page is not read without its sidebar.
+    root = page.root if page.chrome is None else None
     reason = page.not_article_reason()
     wall = None
     if reason is not None:
@@ -237,7 +235,7 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
         else:
             if reason is None and is_thin(item.title, item.body):
                 wall = wall_vendor(response.body, response_headers(response), root)
-    links = PageLinks.of(response) if job.links else None
+    links = PageLinks(page.link_hrefs(), page_base_url(response)) if job.links else None
     drop_parsed_page(response)
     return ArticleReading(reason, wall, item, error, links)
 

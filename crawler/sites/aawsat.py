@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cached_property
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 from itemloaders.processors import MapCompose
@@ -217,6 +218,11 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     name = "aawsat"
     version = "1.0"
     loader_class = AawsatArticleLoader
+    # Divi's sidebar.php: the same sidebar on every page, half of a page's bytes.
+    chrome_block: ClassVar[tuple[bytes, bytes] | None] = (
+        b'<div id="sidebar"',
+        b"<!-- end #sidebar -->",
+    )
 
     # -- page kind ---------------------------------------------------------------
 
@@ -278,10 +284,13 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         up there. A walk of every link on the page cost more than any other field."""
         pivot = self._content
         if pivot is None:
-            yield from LINKS_CONTAINING(self.root, kind=kind, slug=slug)
-            return
-        yield from LINKS_THROUGH(self.root, pivot=pivot, kind=kind, slug=slug)
-        yield from LINKS_AFTER(self.root, pivot=pivot, kind=kind, slug=slug)
+            rest = LINKS_CONTAINING(self.root, kind=kind, slug=slug)
+        else:
+            yield from LINKS_THROUGH(self.root, pivot=pivot, kind=kind, slug=slug)
+            rest = LINKS_AFTER(self.root, pivot=pivot, kind=kind, slug=slug)
+        yield from self.in_page_order(
+            rest, lambda sidebar: LINKS_CONTAINING(sidebar, kind=kind, slug=slug)
+        )
 
     @cached_property
     def _visible_byline(self) -> re.Match[str] | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, TypeVar
@@ -20,9 +20,16 @@ from lxml import etree
 from parsel.csstranslator import HTMLTranslator, css2xpath
 from scrapy.http import TextResponse
 
+from crawler.extraction.chrome import (
+    LINK_HREFS,
+    PLACEHOLDER_TAG,
+    Chrome,
+    parse_without_chrome,
+    spliced_hrefs,
+)
 from crawler.extraction.loaders import ArticleLoader
 from crawler.extraction.metadata import PageMetadata, read_metadata
-from crawler.extraction.parsing import page_selector
+from crawler.extraction.parsing import page_base_url, page_selector, utf8_markup
 from crawler.items import ArticleItem
 
 NO_ARTICLE_MARKUP = "no_article_markup"
@@ -31,6 +38,9 @@ article type in its metadata, no ``<article>`` element holding text), but nothin
 is something else either (WordPress page kinds, listings, 404s are the page's own word).
 Many real articles look like this. On a URL list the user has said the page is an
 article, so the spider extracts it and counts why it was unsure."""
+
+
+_PRECEDING_LINKS = etree.XPath("preceding::a")
 
 
 class UrlKind(enum.Enum):
@@ -75,10 +85,57 @@ class ArticlePage:
         self.public_url = public_url or response.url
         """The page's published URL: the base for resolving its relative links."""
 
+    chrome_block: ClassVar[tuple[bytes, bytes] | None] = None
+    """The bytes the site's sidebar starts and ends with, to parse it once for all the
+    pages that repeat it (``crawler/extraction/chrome.py``); None: every page whole."""
+
     @cached_property
+    def _trees(self) -> tuple[etree._Element, Chrome | None]:
+        if self.chrome_block is not None:
+            markup = utf8_markup(self.response)
+            if markup is not None:
+                cut = parse_without_chrome(markup, page_base_url(self.response), self.chrome_block)
+                if cut is not None:
+                    return cut
+        return page_selector(self.response).root, None
+
+    @property
     def root(self) -> etree._Element:
-        """The page's lxml tree: the response's selector's, for the spider's own link queries."""
-        return page_selector(self.response).root
+        """The page's lxml tree: the response's selector's, for the spider's own link
+        queries; without its sidebar when :attr:`chrome` is not None."""
+        return self._trees[0]
+
+    @property
+    def chrome(self) -> Chrome | None:
+        """The sidebar cut out of :attr:`root` (:attr:`chrome_block`), or None."""
+        return self._trees[1]
+
+    def link_hrefs(self) -> list[str]:
+        """The page's ``<a href>`` values in page order, sidebar included."""
+        chrome = self.chrome
+        return LINK_HREFS(self.root) if chrome is None else spliced_hrefs(self.root, chrome)
+
+    def in_page_order(
+        self,
+        links: Iterable[etree._Element],
+        in_chrome: Callable[[etree._Element], Iterable[etree._Element]],
+    ) -> Iterator[etree._Element]:
+        """``links`` (elements of :attr:`root`, in document order) with those
+        ``in_chrome`` finds in the sidebar's tree where the sidebar was."""
+        chrome = self.chrome
+        placeholder = None if chrome is None else next(self.root.iter(PLACEHOLDER_TAG), None)
+        if chrome is None or placeholder is None:  # none, or past libxml2's depth limit
+            yield from links
+            return
+        before = set(_PRECEDING_LINKS(placeholder))  # lxml gives one object per element
+        after = []
+        for link in links:
+            if link in before:
+                yield link
+            else:
+                after.append(link)
+        yield from in_chrome(chrome.root)
+        yield from after
 
     @cached_property
     def metadata(self) -> PageMetadata:

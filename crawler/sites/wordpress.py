@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from crawler.extraction.chrome import Chrome
 from crawler.extraction.metadata import PageMetadata
 from crawler.sites.base import css_filter
 
@@ -160,6 +161,7 @@ class WordPressSignals:
     page's lxml tree) and ``metadata``."""
 
     root: etree._Element
+    chrome: Chrome | None
     metadata: PageMetadata
 
     @cached_property
@@ -196,7 +198,10 @@ class WordPressSignals:
             return True
         if any(_WORDPRESS_BODY_CLASS.match(name) for name in self.body_classes):
             return True
-        return bool(_WORDPRESS_RESOURCES(self.root))
+        chrome = self.chrome
+        return bool(_WORDPRESS_RESOURCES(self.root)) or (
+            chrome is not None and bool(_WORDPRESS_RESOURCES(chrome.root))
+        )
 
     def wordpress_page_kind(self) -> str | None:
         """Why the page is not a single post (``not_found``, ``attachment``, ``wp_page``,
