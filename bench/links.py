@@ -26,6 +26,7 @@ from scrapy.utils.test import get_crawler
 
 from bench.synthetic import ARCHIVE_END, ARCHIVE_START, write_archive
 from crawler.extraction.chrome import LINK_HREFS
+from crawler.extraction.parsing import page_base_url
 from crawler.runtime.extraction_pool import PageLinks
 from crawler.spiders.aawsat import AawsatSpider
 
@@ -64,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     for round_number in range(1, args.rounds + 1):
         started = time.process_time()
         for page in pages:
-            for request in spider._follow_links(PageLinks.of(page)):
+            links_of_page = PageLinks(LINK_HREFS(page.selector.root), page_base_url(page))
+            for request in spider._follow_links(links_of_page):
                 crawler.signals.send_catch_log(signals.request_scheduled, request=request)
         spent = time.process_time() - started
         print(

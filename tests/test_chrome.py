@@ -12,26 +12,52 @@ from scrapy.http import HtmlResponse, TextResponse
 from bench.extract import synthetic_pages
 from crawler.extraction.chrome import LINK_HREFS, ChromeCache, parse_without_chrome
 from crawler.extraction.parsing import page_selector
-from crawler.sites.aawsat import AawsatArticlePage
-from qa.fixtures import page_cases
+from crawler.sites.aawsat import PROFILE, AawsatArticlePage, AawsatListingPage
+from crawler.sites.base import UrlKind
+from qa.fixtures import FIXTURES, page_cases
 
 BLOCK = (b'<div id="sidebar"', b"<!-- end #sidebar -->")
 
 
 class WholePage(AawsatArticlePage):
-    """The aawsat profile reading every page whole."""
+    """The aawsat profile reading every article page whole."""
+
+    chrome_block = None
+
+
+class WholeListing(AawsatListingPage):
+    """The aawsat profile reading every listing page whole."""
 
     chrome_block = None
 
 
 @cache
 def pages() -> list[tuple[str, TextResponse, str]]:
+    """The aawsat fixture's article pages, a synthetic archive's article pages."""
     fixture = [
         (case.name, case.response(), case.public_url)
         for case in page_cases()
         if case.site.name == "aawsat"
     ]
     synthetic = [(url, response, url) for response, url in synthetic_pages(60)[0]]
+    return fixture + synthetic
+
+
+@cache
+def listings() -> list[tuple[str, TextResponse, str]]:
+    """The aawsat fixture's listing pages, a synthetic archive's listing pages."""
+    site = FIXTURES / "aawsat" / "site"
+    fixture = []
+    for path in sorted(site.rglob("index.html")):
+        url = (
+            PROFILE.public_origin
+            + "/"
+            + path.relative_to(site).as_posix().removesuffix("index.html")
+        )
+        if PROFILE.classify_url(url) is UrlKind.LISTING:
+            body = path.read_bytes()
+            fixture.append((url, HtmlResponse(url, body=body, encoding="utf-8"), url))
+    synthetic = [(url, response, url) for response, url in synthetic_pages(60)[1]]
     return fixture + synthetic
 
 
@@ -51,6 +77,19 @@ def test_same_record_and_links_as_the_whole_page() -> None:
         if cut.link_hrefs() != LINK_HREFS(page_selector(response.replace()).root):
             differ.append(f"{name}: links")
     assert not differ
+
+
+def test_same_listing_reading_and_links_as_the_whole_page() -> None:
+    differ = []
+    for name, response, url in listings():
+        cut = AawsatListingPage(response.replace(), url)
+        whole = WholeListing(response.replace(), url)
+        if (cut.entries(), cut.older_page_url()) != (whole.entries(), whole.older_page_url()):
+            differ.append(f"{name}: reading")
+        if cut.link_hrefs() != LINK_HREFS(page_selector(response.replace()).root):
+            differ.append(f"{name}: links")
+    assert not differ
+    assert sum(bool(AawsatListingPage(r, u).chrome) for _, r, u in listings()) >= 100
 
 
 def page(sidebar: bytes, body: bytes = b"<p>Text</p>") -> bytes:

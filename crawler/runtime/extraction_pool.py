@@ -90,8 +90,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler.discovery.daterange import iso_day
-from crawler.extraction.chrome import LINK_HREFS
-from crawler.extraction.parsing import page_base_url, page_selector
+from crawler.extraction.parsing import page_base_url
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
@@ -128,10 +127,6 @@ class PageLinks:
 
     hrefs: list[str]
     base_url: str
-
-    @classmethod
-    def of(cls, response: TextResponse) -> PageLinks:
-        return cls(LINK_HREFS(page_selector(response).root), page_base_url(response))
 
 
 @dataclass(frozen=True)
@@ -281,7 +276,7 @@ class ListingJob(PageJob[ListingPage, ListingReading]):
             entries,
             [iso_day(entry.published) for entry in entries],
             listing.older_page_url(),
-            PageLinks.of(response),
+            PageLinks(listing.link_hrefs(), page_base_url(response)),
         )
         drop_parsed_page(response)
         return reading

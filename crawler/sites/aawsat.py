@@ -101,6 +101,9 @@ LINKS_THROUGH = etree.XPath(
     f"($pivot/preceding::a | $pivot/ancestor-or-self::a | $pivot/descendant::a)/{_TERM_HREF}"
 )
 LINKS_AFTER = etree.XPath(f"$pivot/following::a/{_TERM_HREF}")
+# Divi's sidebar.php: the same sidebar on every page, half of a page's bytes, parsed once
+# for all the pages that repeat it (crawler/extraction/chrome.py).
+DIVI_SIDEBAR = (b'<div id="sidebar"', b"<!-- end #sidebar -->")
 # Tested on the page's <article> elements: looking up from the few posts, not down the page.
 LISTING_POSTS = css_filter("#left-area article.et_pb_post, .et_pb_posts article")
 LISTING_POST_LINK = css_query(".entry-title a::attr(href)")
@@ -218,11 +221,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
     name = "aawsat"
     version = "1.0"
     loader_class = AawsatArticleLoader
-    # Divi's sidebar.php: the same sidebar on every page, half of a page's bytes.
-    chrome_block: ClassVar[tuple[bytes, bytes] | None] = (
-        b'<div id="sidebar"',
-        b"<!-- end #sidebar -->",
-    )
+    chrome_block: ClassVar[tuple[bytes, bytes] | None] = DIVI_SIDEBAR
 
     # -- page kind ---------------------------------------------------------------
 
@@ -427,6 +426,8 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
 
 class AawsatListingPage(ListingPage):
     """Divi blog listings: ``article.et_pb_post`` entries, "« Older Entries" pagination."""
+
+    chrome_block: ClassVar[tuple[bytes, bytes] | None] = DIVI_SIDEBAR
 
     def entries(self) -> list[ListingEntry]:
         entries = []

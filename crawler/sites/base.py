@@ -49,36 +49,8 @@ class UrlKind(enum.Enum):
     OTHER = "other"
 
 
-class ArticlePage:
-    """Extracts one :class:`ArticleItem` from an article response. Subclass per site.
-
-    Each field of the record is a public method named after it (:attr:`FIELDS`) that
-    returns the field's signals in priority order, or its one value; :meth:`to_item`
-    hands every field to the loader, whose processors clean the signals and keep the
-    first (``TakeFirst``). A site overrides the fields its pages show differently, and
-    can extend the inherited signals with ``super()``.
-    """
-
-    name: ClassVar[str]
-    """The profile's name: the record's ``site``, ``-a site=``, the registry key."""
-    version: ClassVar[str]
-    loader_class: ClassVar[type[ArticleLoader]] = ArticleLoader
-    FIELDS: ClassVar[tuple[str, ...]] = (
-        "url",
-        "title",
-        "authors",
-        "published_raw",
-        "published",
-        "modified_raw",
-        "modified",
-        "section",
-        "tags",
-        "post_id",
-        "language",
-        "media_id",
-        "images",
-        "body",
-    )
+class ParsedPage:
+    """A page of a site and its parsed tree: what a profile's page classes read."""
 
     def __init__(self, response: TextResponse, public_url: str | None = None) -> None:
         self.response = response
@@ -137,12 +109,44 @@ class ArticlePage:
         yield from in_chrome(chrome.root)
         yield from after
 
+    def urljoin(self, href: str) -> str:
+        return urljoin(self.public_url, href.strip())
+
+
+class ArticlePage(ParsedPage):
+    """Extracts one :class:`ArticleItem` from an article response. Subclass per site.
+
+    Each field of the record is a public method named after it (:attr:`FIELDS`) that
+    returns the field's signals in priority order, or its one value; :meth:`to_item`
+    hands every field to the loader, whose processors clean the signals and keep the
+    first (``TakeFirst``). A site overrides the fields its pages show differently, and
+    can extend the inherited signals with ``super()``.
+    """
+
+    name: ClassVar[str]
+    """The profile's name: the record's ``site``, ``-a site=``, the registry key."""
+    version: ClassVar[str]
+    loader_class: ClassVar[type[ArticleLoader]] = ArticleLoader
+    FIELDS: ClassVar[tuple[str, ...]] = (
+        "url",
+        "title",
+        "authors",
+        "published_raw",
+        "published",
+        "modified_raw",
+        "modified",
+        "section",
+        "tags",
+        "post_id",
+        "language",
+        "media_id",
+        "images",
+        "body",
+    )
+
     @cached_property
     def metadata(self) -> PageMetadata:
         return read_metadata(self.root)
-
-    def urljoin(self, href: str) -> str:
-        return urljoin(self.public_url, href.strip())
 
     def not_article_reason(self) -> str | None:
         """Why this page is not an article (``"listing"``, ``"wp_page"``...), or ``None``;
@@ -376,19 +380,8 @@ class ListingEntry:
     section: str | None = None
 
 
-class ListingPage:
+class ListingPage(ParsedPage):
     """Reads a listing page (home, category, tag, author, date archive). Subclass per site."""
-
-    def __init__(self, response: TextResponse, public_url: str | None = None) -> None:
-        self.response = response
-        self.public_url = public_url or response.url
-
-    @cached_property
-    def root(self) -> etree._Element:
-        return page_selector(self.response).root
-
-    def urljoin(self, href: str) -> str:
-        return urljoin(self.public_url, href.strip())
 
     def entries(self) -> list[ListingEntry]:
         return []
