@@ -22,7 +22,8 @@ Measured on the realistic archive's pages: the parse 0.64 → 0.29 ms.
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -58,6 +59,20 @@ class Chrome:
     """Its own tree (lxml wraps it in ``<html><body>``), for the profile's queries of it."""
     hrefs: list[str]
     """Its ``<a href>`` values in page order, as ``//a/@href`` gives them."""
+    _found: dict[tuple[etree.XPath, tuple[tuple[str, str], ...]], Any] = field(
+        default_factory=dict, repr=False
+    )
+
+    def found(self, query: etree.XPath, **variables: str) -> Any:
+        """``query(root, **variables)``, run once for each query and variables: the
+        sidebar's answer is every page's that repeats it (a term's links, for its name,
+        on each page that names it nowhere else: 0.1 ms a page)."""
+        key = (query, tuple(sorted(variables.items())))
+        try:
+            return self._found[key]
+        except KeyError:
+            answer = self._found[key] = query(self.root, **variables)
+            return answer
 
 
 class ChromeCache:

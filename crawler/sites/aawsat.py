@@ -287,9 +287,7 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         else:
             yield from LINKS_THROUGH(self.root, pivot=pivot, kind=kind, slug=slug)
             rest = LINKS_AFTER(self.root, pivot=pivot, kind=kind, slug=slug)
-        yield from self.in_page_order(
-            rest, lambda sidebar: LINKS_CONTAINING(sidebar, kind=kind, slug=slug)
-        )
+        yield from self.in_page_order(rest, LINKS_CONTAINING, kind=kind, slug=slug)
 
     @cached_property
     def _visible_byline(self) -> re.Match[str] | None:

@@ -88,12 +88,10 @@ class ParsedPage:
         return LINK_HREFS(self.root) if chrome is None else spliced_hrefs(self.root, chrome)
 
     def in_page_order(
-        self,
-        links: Iterable[etree._Element],
-        in_chrome: Callable[[etree._Element], Iterable[etree._Element]],
+        self, links: Iterable[etree._Element], query: etree.XPath, **variables: str
     ) -> Iterator[etree._Element]:
-        """``links`` (elements of :attr:`root`, in document order) with those
-        ``in_chrome`` finds in the sidebar's tree where the sidebar was."""
+        """``links`` (elements of :attr:`root`, in document order), with what ``query``
+        finds in the sidebar (:meth:`Chrome.found`) where the sidebar was."""
         chrome = self.chrome
         placeholder = None if chrome is None else next(self.root.iter(PLACEHOLDER_TAG), None)
         if chrome is None or placeholder is None:  # none, or past libxml2's depth limit
@@ -106,7 +104,7 @@ class ParsedPage:
                 yield link
             else:
                 after.append(link)
-        yield from in_chrome(chrome.root)
+        yield from chrome.found(query, **variables)
         yield from after
 
     def urljoin(self, href: str) -> str:
