@@ -15,8 +15,8 @@ the placeholder). A sidebar that holds anything a profile reads besides links (a
 are parsed whole, as is any page where the block is not found, starts inside a comment
 or a script. (A page nested past libxml2's depth limit loses what follows the limit, the
 sidebar with it, whether it is parsed whole or cut: without a placeholder in the tree, no
-sidebar link is spliced in.)
-Measured on the realistic archive's pages (``python -m bench.extract``): the parse stage 0.90 → 0.53 ms.
+sidebar link is spliced in.) Measured on the realistic archive's pages
+(``python -m bench.extract``): the parse stage 0.90 → 0.53 ms.
 """
 
 from __future__ import annotations
