@@ -90,7 +90,6 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler.discovery.daterange import iso_day
-from crawler.extraction.parsing import page_base_url
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
@@ -230,7 +229,7 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
         else:
             if reason is None and is_thin(item.title, item.body):
                 wall = wall_vendor(response.body, response_headers(response), root)
-    links = PageLinks(page.link_hrefs(), page_base_url(response)) if job.links else None
+    links = PageLinks(page.link_hrefs(), page.base_url) if job.links else None
     drop_parsed_page(response)
     return ArticleReading(reason, wall, item, error, links)
 
@@ -276,7 +275,7 @@ class ListingJob(PageJob[ListingPage, ListingReading]):
             entries,
             [iso_day(entry.published) for entry in entries],
             listing.older_page_url(),
-            PageLinks(listing.link_hrefs(), page_base_url(response)),
+            PageLinks(listing.link_hrefs(), listing.base_url),
         )
         drop_parsed_page(response)
         return reading

@@ -66,10 +66,15 @@ class ParsedPage:
         if self.chrome_block is not None:
             markup = utf8_markup(self.response)
             if markup is not None:
-                cut = parse_without_chrome(markup, page_base_url(self.response), self.chrome_block)
+                cut = parse_without_chrome(markup, self.base_url, self.chrome_block)
                 if cut is not None:
                     return cut
         return page_selector(self.response).root, None
+
+    @cached_property
+    def base_url(self) -> str:
+        """What the page's relative links resolve against: ``<base href>``, else its URL."""
+        return page_base_url(self.response)
 
     @property
     def root(self) -> etree._Element:
@@ -87,17 +92,25 @@ class ParsedPage:
         chrome = self.chrome
         return LINK_HREFS(self.root) if chrome is None else spliced_hrefs(self.root, chrome)
 
+    @cached_property
+    def _links_before_chrome(self) -> set[etree._Element] | None:
+        """The links of :attr:`root` before the sidebar's placeholder; None without one
+        (no sidebar cut out, or past libxml2's depth limit)."""
+        if self.chrome is None:
+            return None
+        placeholder = next(self.root.iter(PLACEHOLDER_TAG), None)
+        # lxml gives one object per element while any refers to it: the set holds them.
+        return None if placeholder is None else set(_PRECEDING_LINKS(placeholder))
+
     def in_page_order(
         self, links: Iterable[etree._Element], query: etree.XPath, **variables: str
     ) -> Iterator[etree._Element]:
         """``links`` (elements of :attr:`root`, in document order), with what ``query``
         finds in the sidebar (:meth:`Chrome.found`) where the sidebar was."""
-        chrome = self.chrome
-        placeholder = None if chrome is None else next(self.root.iter(PLACEHOLDER_TAG), None)
-        if chrome is None or placeholder is None:  # none, or past libxml2's depth limit
+        chrome, before = self.chrome, self._links_before_chrome
+        if chrome is None or before is None:
             yield from links
             return
-        before = set(_PRECEDING_LINKS(placeholder))  # lxml gives one object per element
         after = []
         for link in links:
             if link in before:
