@@ -129,9 +129,15 @@ def test_a_sidebar_holding_article_parts_stays_in_the_page(sidebar: bytes) -> No
     assert parse_without_chrome(page(sidebar), "https://x.org/", BLOCK, ChromeCache()) is None
 
 
-def test_a_page_without_the_sidebar_or_with_it_in_a_comment_is_read_whole() -> None:
+def test_a_sidebar_with_a_widgets_stylesheet_is_still_cut_out() -> None:
+    sidebar = b"<link rel='stylesheet' href='/w.css'><a href='/tag/x/'>X</a>"
+    assert parse_without_chrome(page(sidebar), "https://x.org/", BLOCK, ChromeCache())
+
+
+def test_a_page_without_the_sidebar_or_with_it_in_a_comment_or_script_is_read_whole() -> None:
     commented = b"<html><body><!-- " + page(b"") + b" --></body></html>"
-    for markup in (b"<html><body><p>No sidebar</p></body></html>", commented):
+    scripted = b"<html><body><script>var s = '" + page(b"") + b"';</script></body></html>"
+    for markup in (b"<html><body><p>No sidebar</p></body></html>", commented, scripted):
         response = HtmlResponse("https://x.org/a/b/c/", body=markup, encoding="utf-8")
         assert AawsatArticlePage(response).chrome is None
 

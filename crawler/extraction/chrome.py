@@ -38,7 +38,8 @@ that changes from page to page (a "recent posts" list on a live site) only ever 
 KEY_BYTES = 256
 """The last bytes of a sidebar that, with its length, are its key in the cache."""
 ARTICLE_PARTS = etree.XPath(
-    "boolean(//article | //h1 | //meta | //time | //title | //link"
+    "boolean(//article | //h1 | //meta | //time | //title"
+    " | //link[@rel = 'canonical' or @rel = 'shortlink']"
     " | //script[@type='application/ld+json'] | //*[@itemprop] | //*[@itemscope]"
     " | //*[contains(@class, 'entry-content') or contains(@class, 'post-meta') or contains(@class, 'entry-title')"
     " or contains(@class, 'et_pb_post') or contains(@class, 'et_pb_text')])"
