@@ -117,6 +117,23 @@ def utf8_markup(response: TextResponse) -> bytes | None:
     return markup
 
 
+def html_markup(response: TextResponse) -> bytes | None:
+    """The bytes lxml parses for Scrapy's ``response.selector`` of an HTML page: the
+    body's own when they are (:func:`utf8_markup`), else its text stripped, without NULs,
+    encoded in UTF-8, as parsel makes them. None for an empty page, or one that is not
+    HTML (parsel guesses the type of any other response).
+
+    >>> html_markup(HtmlResponse("https://x.org/", body=b" <p>\\xe9</p>", encoding="cp1252"))
+    b'<p>\\xc3\\xa9</p>'
+    """
+    if not isinstance(response, HtmlResponse):
+        return None
+    markup = utf8_markup(response)
+    if markup is None:
+        markup = response.text.strip().replace("\x00", "").encode("utf-8")
+    return markup or None
+
+
 def _html_classes() -> etree.ElementNamespaceClassLookup:
     """lxml.html's classes for a tree's nodes (``HtmlElementClassLookup``'s: an
     ``HtmlElement``, a ``FormElement`` for a form...), looked up in C. lxml.html's own

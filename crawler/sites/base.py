@@ -29,7 +29,7 @@ from crawler.extraction.chrome import (
 )
 from crawler.extraction.loaders import ArticleLoader
 from crawler.extraction.metadata import PageMetadata, read_metadata
-from crawler.extraction.parsing import page_base_url, page_selector, utf8_markup
+from crawler.extraction.parsing import html_markup, page_base_url, page_selector
 from crawler.items import ArticleItem
 
 NO_ARTICLE_MARKUP = "no_article_markup"
@@ -64,7 +64,7 @@ class ParsedPage:
     @cached_property
     def _trees(self) -> tuple[etree._Element, Chrome | None]:
         if self.chrome_block is not None:
-            markup = utf8_markup(self.response)
+            markup = html_markup(self.response)
             if markup is not None:
                 cut = parse_without_chrome(markup, self.base_url, self.chrome_block)
                 if cut is not None:
