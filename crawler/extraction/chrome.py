@@ -4,7 +4,7 @@ A news archive prints the same sidebar on every page. On the realistic benchmark
 Divi's sidebar (a monthly Archives widget of 150 months, a tag cloud, the authors and
 the categories) is 417 of a page's 577 elements and half its bytes, and the parse built
 it again for every article, although no part of an article is in it. A profile names
-the bytes its sidebar starts and ends with (``ArticlePage.chrome_block``); each page is
+the bytes its sidebar starts and ends with (``ParsedPage.chrome_block``); each page is
 then parsed without it, a placeholder element (:data:`PLACEHOLDER_TAG`) where it was, and
 the sidebar's own bytes are looked up among those already parsed in this process
 (:class:`ChromeCache`): parsed only when new, as a tree of its own (:class:`Chrome`).
@@ -41,8 +41,9 @@ ARTICLE_PARTS = etree.XPath(
     "boolean(//article | //h1 | //meta | //time | //title"
     " | //link[@rel = 'canonical' or @rel = 'shortlink']"
     " | //script[@type='application/ld+json'] | //*[@itemprop] | //*[@itemscope]"
-    " | //*[contains(@class, 'entry-content') or contains(@class, 'post-meta') or contains(@class, 'entry-title')"
-    " or contains(@class, 'et_pb_post') or contains(@class, 'et_pb_text')])"
+    " | //*[contains(@class, 'entry-content') or contains(@class, 'entry-title')"
+    " or contains(@class, 'post-meta') or contains(@class, 'et_pb_post')"
+    " or contains(@class, 'et_pb_text')])"
 )
 """What a profile may read on a page besides its links: a sidebar that holds any of it
 stays in the page."""
