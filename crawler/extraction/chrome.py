@@ -54,9 +54,9 @@ LINK_HREFS = etree.XPath("//a/@href", smart_strings=False)
 
 @dataclass(frozen=True, eq=False)
 class Chrome:
-    """A sidebar cut out of pages: its bytes, its tree and its link targets."""
+    """A sidebar cut out of pages: its tree and its link targets (its bytes are the
+    cache's key)."""
 
-    markup: bytes
     root: etree._Element
     """Its own tree (lxml wraps it in ``<html><body>``), for the profile's queries of it."""
     hrefs: list[str]
@@ -97,7 +97,7 @@ class ChromeCache:
             self._chromes.move_to_end(key)
             return found[1]
         root = parse_html(markup, base_url)
-        chrome = None if ARTICLE_PARTS(root) else Chrome(markup, root, LINK_HREFS(root))
+        chrome = None if ARTICLE_PARTS(root) else Chrome(root, LINK_HREFS(root))
         self.parsed += 1
         self._chromes[key] = (markup, chrome)
         if len(self._chromes) > self.size:
