@@ -229,12 +229,12 @@ def synthetic_full(synthetic, tmp_path_factory) -> tuple[CrawlResult, list[str]]
 
 
 def sitemap_first_crawl(
-    site: FixtureSite, full: CrawlResult, workdir: Path
+    site: FixtureSite, full: CrawlResult, workdir: Path, *args: str
 ) -> tuple[dict, Counter[str | None], list[str]]:
     """A sitemap-first crawl of ``site``, checked to emit the articles ``full`` emitted with
     the same dates: its stats, how many pages of each listing family it fetched, and the
     paths it fetched."""
-    result, fetched = site.crawl(workdir, "-a", "discovery=sitemap-first")
+    result, fetched = site.crawl(workdir, "-a", "discovery=sitemap-first", *args)
     assert dated_articles(result.output.splitlines()) == dated_articles(full.output.splitlines())
     assert coverage_of(workdir)["coverage"] == 1.0
     return result.report["stats"], Counter(map(listing_family, fetched)), fetched
@@ -267,17 +267,33 @@ def test_sitemap_first_reads_no_other_listing_where_the_sitemaps_and_sections_ag
     assert full_fetched.count("/robots.txt") == 1
 
 
+@pytest.mark.parametrize("queue_limit", [None, 0], ids=["default", "every-post-put-off"])
 def test_sitemap_first_finds_an_old_post_the_sitemaps_leave_out(
-    synthetic, synthetic_full, tmp_path
+    synthetic, synthetic_full, tmp_path, queue_limit
 ):
     """A sitemap that lost a post: the category listings still list it (and date it), and
-    the first page of every other listing is read too, the sitemaps being incomplete."""
+    the first page of every other listing is read too, the sitemaps being incomplete.
+
+    Fetched once, with the sitemaps and the categories, before any of those first pages
+    (which list it here too): also when it is put off, as while the memory queue is full
+    (``ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT=0``: every such post waits for the phase's end)."""
     sitemap = (synthetic.mirror.root / "post-sitemap1.xml").read_text()
     oldest = re.search(r"<url>\s*<loc>([^<]+)</loc>.*?</url>\s*", sitemap, re.DOTALL)
     assert oldest is not None
     synthetic.overrides["/post-sitemap1.xml"] = (200, sitemap.replace(oldest.group(0), "").encode())
-    stats, families, fetched = sitemap_first_crawl(synthetic, synthetic_full[0], tmp_path)
-    assert oldest.group(1).removeprefix(ORIGIN) in fetched
+    limit = (
+        () if queue_limit is None else ("-s", f"ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT={queue_limit}")
+    )
+    stats, families, fetched = sitemap_first_crawl(synthetic, synthetic_full[0], tmp_path, *limit)
+    post = oldest.group(1).removeprefix(ORIGIN)
+    assert fetched.count(post) == 1
+    other_listings = [
+        i
+        for i, path in enumerate(fetched)
+        if listing_family(path) in ("tag", "author", "month", "home")
+    ]
+    assert fetched.index(post) < other_listings[0]
+    assert stats.get(stats_keys.DISCOVERY_ARTICLES_PUT_OFF) == (1 if queue_limit == 0 else None)
     assert disagreement(stats) == (1, 0)
     assert families["tag"] > 0
     assert families["author"] > 0

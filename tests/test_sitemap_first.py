@@ -24,12 +24,13 @@ class Site:
         self.sources: dict[str, set[str]] = {}
         self.dated: set[str] = set()
 
-    def phases(self) -> SitemapFirst:
+    def phases(self, queue_limit: int = 1000) -> SitemapFirst:
         first = SitemapFirst(
-            get_crawler(),
+            get_crawler(settings_dict={"ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT": queue_limit}),
             lambda url: "/category/" in url,
             self.dated.__contains__,
             self.sources.values,
+            lambda key: "sitemap" not in self.sources.get(key, {"sitemap"}),
         )
         first.sitemap_listed(f"{SITE}/another-post/", None)
         return first
@@ -123,3 +124,59 @@ def test_section_listing_pages_are_read_from_the_start_ahead_of_the_articles():
     assert section.priority == SECTION_PRIORITY > 10  # an article request's priority
     assert not first.admit(tag, first_page=True, month=None)
     assert tag.priority == 0
+
+
+def queued(first: SitemapFirst, requests: int) -> None:
+    """The scheduler's memory queue holds ``requests`` (as Scrapy counts it)."""
+    first.stats.set_value("scheduler/enqueued/memory", requests + 10)
+    first.stats.set_value("scheduler/dequeued/memory", 10)
+
+
+def test_a_post_only_a_section_names_waits_while_the_memory_queue_is_full():
+    site = Site()
+    first = site.phases(queue_limit=4)
+    site.sources[POST] = {"listing"}  # no sitemap named it yet
+    site.sources[f"{SITE}/named/"] = {"listing", "sitemap"}  # the sitemap's request has it
+    queued(first, 3)
+    assert not first.puts_off(POST)
+    queued(first, 4)
+    assert first.puts_off(POST)
+    assert not first.puts_off(f"{SITE}/named/")
+    assert first.stats.get_value(stats_keys.DISCOVERY_ARTICLES_PUT_OFF) == 1
+    # Requested once the queue is down to half the limit, as many as fill it to that.
+    assert first.due_articles() == []
+    queued(first, 1)
+    assert first.due_articles() == [POST]
+    assert first.due_articles() == []
+
+
+def test_a_post_put_off_is_not_requested_once_a_sitemap_named_it():
+    site = Site()
+    first = site.phases(queue_limit=2)
+    later = f"{SITE}/named-later/"
+    site.sources |= {POST: {"listing"}, later: {"listing"}}
+    queued(first, 2)
+    assert first.puts_off(POST)
+    assert first.puts_off(later)
+    site.sources[later].add("sitemap")  # a sitemap read since requested it
+    assert first.due_articles(every=True) == [POST]
+
+
+def test_nothing_is_put_off_before_a_sitemap_named_a_post_nor_after_the_sitemaps():
+    """Before: a site without sitemaps would read its categories first and its posts only
+    after (the crawl goes on as a full one then). After: the queue is the phase's."""
+    site = Site()
+    site.sources[POST] = {"listing"}
+    first = SitemapFirst(
+        get_crawler(settings_dict={"ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT": 1}),
+        lambda url: "/category/" in url,
+        site.dated.__contains__,
+        site.sources.values,
+        lambda key: "sitemap" not in site.sources[key],
+    )
+    queued(first, 5)
+    assert not first.puts_off(POST)
+    first.sitemap_listed(f"{SITE}/another-post/", None)
+    assert first.puts_off(POST)
+    assert first.next_phase() is not None  # the sitemaps and sections are read
+    assert not first.puts_off(POST)

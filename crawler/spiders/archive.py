@@ -64,7 +64,7 @@ from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
 from crawler.spiders.late_retries import LateRetries
-from crawler.spiders.sitemap_first import MODES, SitemapFirst
+from crawler.spiders.sitemap_first import MODES, SITEMAP_SOURCE, SitemapFirst
 from crawler.spiders.traps import (
     LISTING_POSTS,
     TrapRules,
@@ -304,7 +304,11 @@ class ArchiveSpider(Spider):
                     "process"
                 )
             spider.sitemap_first = SitemapFirst(
-                crawler, spider.profile.section_listing, spider._is_dated, spider._listed_sources
+                crawler,
+                spider.profile.section_listing,
+                spider._is_dated,
+                spider._listed_sources,
+                spider._awaits_fetch,
             )
         spider.late_retries = LateRetries.from_crawler(crawler)
         if spider.sitemap_first is not None or spider.late_retries is not None:
@@ -340,7 +344,8 @@ class ArchiveSpider(Spider):
         (``crawler/spiders/late_retries.py``)."""
         released: list[Request] | None = None
         if self.sitemap_first is not None:
-            released = []
+            # The posts of section listings put off are requested before the phase ends.
+            released = self._article_requests(self.sitemap_first.due_articles(every=True))
             while released is not None and not released:  # a phase with nothing to read
                 released = self.sitemap_first.next_phase()
         if released is None and self.late_retries is not None:
@@ -358,6 +363,16 @@ class ArchiveSpider(Spider):
 
     def _is_dated(self, key: str) -> bool:
         return self.run.dates.date_for([key]) is not None
+
+    def _awaits_fetch(self, key: str) -> bool:
+        """Whether the listed article ``key`` is named by no sitemap and still to be
+        fetched: no outcome yet (emitted, failed, known, out of the date range...)."""
+        entry = self.run.coverage.entries.get(key)
+        return entry is not None and entry.outcome is None and SITEMAP_SOURCE not in entry.sources
+
+    def _article_requests(self, keys: Iterable[str]) -> list[Request]:
+        """Requests for the listed articles ``keys`` (canonical public URLs)."""
+        return [request for key in keys if (request := self._article_request(key)) is not None]
 
     def _listed_sources(self) -> Iterator[frozenset[str]]:
         """The sources of each listed article the crawl wants (one out of the date range
@@ -686,6 +701,9 @@ class ArchiveSpider(Spider):
         this process or a worker; what it means for the crawl is decided here."""
         if self.late_retries is not None:
             self.late_retries.fetched(response.meta)
+        if self.sitemap_first is not None and self.sitemap_first.put_off:
+            for request in self._article_requests(self.sitemap_first.due_articles()):
+                yield request
         if response.status == 304:
             self.not_modified(response)
             return
@@ -1027,6 +1045,12 @@ class ArchiveSpider(Spider):
         served = self.sites.served_key(url)
         if unless_scheduled and served in self.scheduled:
             stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
+            return None
+        if (
+            source == "listing"
+            and self.sitemap_first is not None
+            and self.sitemap_first.puts_off(key)
+        ):
             return None
         address = None if self.sites.hosts is None else self.sites.site_of(url).address
         return Request(

@@ -40,6 +40,17 @@ read, a first page) prints its date. Should the sitemap phase list no article at
 sitemap, or none readable), the crawl goes on as a full one
 (``discovery/fell_back_to_full``).
 
+**Queued articles.** The section listings run ahead of the articles, ten posts a page, so
+on a large archive they name posts far faster than they are fetched, mostly posts a
+sitemap not read yet names too: on a 20,000-article archive 4,800 article requests were
+waiting at once, about 2.5 KB each in memory (its URL, headers, meta, the queue's share).
+While more than ``ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT`` requests wait in memory, a post a
+section listing names and no sitemap has named yet is not requested: it stays in the
+coverage ledger (which lists it anyway) and in a queue of its key, and is requested once
+the waiting requests are down to half the limit, unless a sitemap named it meanwhile (and
+so requested it) or the crawl reached it otherwise; any left are requested before the
+next phase. With ``JOBDIR`` the waiting requests are on disk, and nothing is put off.
+
 The section listings are read to their last page all the same, although the sitemaps
 name most of their posts: a sitemap that misses posts often misses old ones (a plugin
 that lists only recent posts, an index cut short), which are on the last pages, so no
@@ -51,7 +62,8 @@ Counted: ``discovery/listings_held`` (listing pages held back),
 disagreement), ``discovery/first_pages_skipped`` (first pages of other listings never read),
 ``discovery/listing_sitemaps_skipped`` (tag and author sitemaps never read),
 ``discovery/pagination_skipped`` (older pages of a non-section listing not read, each
-once) and ``discovery/months_walked_for_dates``.
+once), ``discovery/articles_put_off`` (posts of section listings requested later, see
+above) and ``discovery/months_walked_for_dates``.
 """
 
 from __future__ import annotations
@@ -59,6 +71,7 @@ from __future__ import annotations
 import enum
 import logging
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
@@ -152,6 +165,7 @@ class SitemapFirst:
         is_section_listing: Callable[[str], bool],
         is_dated: Callable[[str], bool],
         listed_sources: Callable[[], Iterable[Collection[str]]],
+        awaits_fetch: Callable[[str], bool],
     ) -> None:
         self.crawler = crawler
         self.is_section_listing = is_section_listing
@@ -181,6 +195,12 @@ class SitemapFirst:
         """Articles whose page showed no date, by canonical public URL."""
         self.walked_months: dict[Month, list[str]] = {}
         """The month archives read for dates, with the undated articles each may date."""
+        self.queue_limit = crawler.settings.getint("ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT")
+        self.awaits_fetch = awaits_fetch
+        """Whether a listed article no sitemap names is yet to be fetched (by key)."""
+        self.put_off: deque[str] = deque()
+        """Articles of section listings not requested yet, by key (the ledger's object),
+        oldest first: see "Queued articles" above."""
 
     @property
     def stats(self) -> StatsCollector:
@@ -243,6 +263,38 @@ class SitemapFirst:
         month = lastmod_month(lastmod)
         if month is not None:
             self.lastmod_months[key] = self.months.setdefault(month, month)
+
+    def queued_in_memory(self) -> int:
+        """Requests waiting in the scheduler's memory queue (Scrapy's own counts)."""
+        stats = self.stats
+        return int(stats.get_value("scheduler/enqueued/memory", 0)) - int(
+            stats.get_value("scheduler/dequeued/memory", 0)
+        )
+
+    def puts_off(self, key: str) -> bool:
+        """Whether a section listing's post ``key`` is to be requested later rather than
+        now: the sitemaps are being read, none named it yet, and the memory queue is full."""
+        if (
+            self.phase is not Phase.SITEMAPS
+            or not self.sitemap_articles
+            or self.queued_in_memory() < self.queue_limit
+            or not self.awaits_fetch(key)
+        ):
+            return False
+        self.put_off.append(key)
+        self.stats.inc_value(stats_keys.DISCOVERY_ARTICLES_PUT_OFF)
+        return True
+
+    def due_articles(self, every: bool = False) -> list[str]:
+        """The keys of put-off posts to request now, each still to be fetched: as many as
+        bring the memory queue up to half its limit, or ``every`` one left."""
+        room = len(self.put_off) if every else self.queue_limit // 2 - self.queued_in_memory()
+        due: list[str] = []
+        while room > len(due) and self.put_off:
+            key = self.put_off.popleft()
+            if self.awaits_fetch(key):
+                due.append(key)
+        return due
 
     def undated_article(self, key: str) -> None:
         """An article whose page shows no date."""
