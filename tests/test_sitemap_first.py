@@ -128,8 +128,8 @@ def test_section_listing_pages_are_read_from_the_start_ahead_of_the_articles():
 
 def queued(first: SitemapFirst, requests: int) -> None:
     """The scheduler's memory queue holds ``requests`` (as Scrapy counts it)."""
-    first.stats.set_value("scheduler/enqueued/memory", requests + 10)
-    first.stats.set_value("scheduler/dequeued/memory", 10)
+    first.stats.set_value(stats_keys.SCHEDULER_ENQUEUED_MEMORY, requests + 10)
+    first.stats.set_value(stats_keys.SCHEDULER_DEQUEUED_MEMORY, 10)
 
 
 def test_a_post_only_a_section_names_waits_while_the_memory_queue_is_full():

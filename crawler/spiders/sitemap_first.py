@@ -267,8 +267,8 @@ class SitemapFirst:
     def queued_in_memory(self) -> int:
         """Requests waiting in the scheduler's memory queue (Scrapy's own counts)."""
         stats = self.stats
-        return int(stats.get_value("scheduler/enqueued/memory", 0)) - int(
-            stats.get_value("scheduler/dequeued/memory", 0)
+        return int(stats.get_value(stats_keys.SCHEDULER_ENQUEUED_MEMORY, 0)) - int(
+            stats.get_value(stats_keys.SCHEDULER_DEQUEUED_MEMORY, 0)
         )
 
     def puts_off(self, key: str) -> bool:
