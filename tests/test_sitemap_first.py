@@ -55,7 +55,7 @@ def test_a_month_archive_walked_for_a_date_is_read_until_the_page_that_dates_the
     site.sources[POST] = {"sitemap", "listing"}
     first = site.phases()
     first.sitemap_listed(POST, "2007-05-22T09:00:00+00:00")
-    first.undated_article(POST)  # its page shows no date
+    first.article_read(POST, dated=False)
     assert not admit(first, "/2007/05/", MAY_2007)
     assert admit(first, "/category/profiles/")  # read with the sitemaps
     assert admit(first, "/category/profiles/page/2/")  # a category is read to its end
@@ -71,6 +71,17 @@ def test_a_month_archive_walked_for_a_date_is_read_until_the_page_that_dates_the
     assert stats[stats_keys.DISCOVERY_PAGINATION_SKIPPED] == 1
 
 
+def test_a_sitemap_lastmod_is_kept_only_until_the_page_shows_a_date():
+    """One per sitemap article would grow with the archive; most pages show a date."""
+    site = Site()
+    first = site.phases()
+    first.sitemap_listed(POST, "2007-05-22T09:00:00+00:00")
+    first.sitemap_listed(f"{SITE}/undated/", "2007-05-22T09:00:00+00:00")
+    first.article_read(POST, dated=True)
+    first.article_read(f"{SITE}/undated/", dated=False)
+    assert list(first.lastmod_months) == [f"{SITE}/undated/"]
+
+
 def test_an_undated_post_fetched_before_its_sitemap_entry_is_read_gets_its_month_walked():
     """A section listing read ahead of the sitemaps can make the request that fetches a
     post: the month to walk comes from its sitemap entry, whenever that is read."""
@@ -78,7 +89,7 @@ def test_an_undated_post_fetched_before_its_sitemap_entry_is_read_gets_its_month
     site.sources[POST] = {"sitemap", "listing"}
     first = site.phases()
     assert admit(first, "/category/profiles/")
-    first.undated_article(POST)  # fetched through the category listing: no date shown
+    first.article_read(POST, dated=False)  # fetched through the category listing
     assert not admit(first, "/2007/05/", MAY_2007)
     first.sitemap_listed(POST, "2007-05-22T09:00:00+00:00")  # the sitemap, read later
     assert next_reads(first) == ["/2007/05/"]

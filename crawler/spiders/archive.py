@@ -759,8 +759,8 @@ class ArchiveSpider(Spider):
         if reason is None and self._behind_wall(reading.wall, response.url, key):
             return
         self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
-        if self.sitemap_first is not None and not has_date(item):
-            self.sitemap_first.undated_article(key)
+        if self.sitemap_first is not None:
+            self.sitemap_first.article_read(key, has_date(item))
         yield item
         for request in self._open_date_archives([iso_day(item.published)]):
             yield request

@@ -186,9 +186,8 @@ class SitemapFirst:
         self.sitemap_articles = 0
         self.lastmod_months: dict[str, Month] = {}
         """The month of each sitemap article's ``lastmod``, by canonical public URL: kept
-        for every one, since the request that fetches an article may come from a listing
-        (a section listing read first), and whether its page shows a date is known only
-        once it is read."""
+        for every one whose page was not read yet or showed no date, since the request
+        that fetches an article may come from a listing (a section listing read first)."""
         self.months: dict[Month, Month] = {}
         """One tuple per month, shared by all the articles of that month."""
         self.undated: set[str] = set()
@@ -296,10 +295,14 @@ class SitemapFirst:
                 due.append(key)
         return due
 
-    def undated_article(self, key: str) -> None:
-        """An article whose page shows no date."""
-        if self.phase is not Phase.FULL:
-            self.undated.add(key)
+    def article_read(self, key: str, dated: bool) -> None:
+        """An article's page was read: ``dated``, whether it shows a date. Only an undated
+        one may need its sitemap ``lastmod`` month (most pages show a date)."""
+        if not dated:
+            if self.phase is not Phase.FULL:
+                self.undated.add(key)
+        elif key not in self.undated:
+            self.lastmod_months.pop(key, None)
 
     def next_phase(self) -> list[Request] | None:
         """At an idle moment: the requests the next phase starts with, or None when the
