@@ -370,6 +370,13 @@ class ArchiveSpider(Spider):
         entry = self.run.coverage.entries.get(key)
         return entry is not None and entry.outcome is None and SITEMAP_SOURCE not in entry.sources
 
+    def _put_off_articles_due(self) -> list[Request]:
+        """Requests for the posts sitemap-first discovery put off that the memory queue has
+        room for now (asked on every page read, articles and listings alike)."""
+        if self.sitemap_first is None or not self.sitemap_first.put_off:
+            return []
+        return self._article_requests(self.sitemap_first.due_articles())
+
     def _article_requests(self, keys: Iterable[str]) -> list[Request]:
         """Requests for the listed articles ``keys`` (canonical public URLs)."""
         return [request for key in keys if (request := self._article_request(key)) is not None]
@@ -633,6 +640,8 @@ class ArchiveSpider(Spider):
         process or a worker; what it means for the crawl is decided here."""
         if self.late_retries is not None:
             self.late_retries.fetched(response.meta)
+        for request in self._put_off_articles_due():
+            yield request
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value(stats_keys.PAGES_NOT_HTML)
             return
@@ -701,9 +710,8 @@ class ArchiveSpider(Spider):
         this process or a worker; what it means for the crawl is decided here."""
         if self.late_retries is not None:
             self.late_retries.fetched(response.meta)
-        if self.sitemap_first is not None and self.sitemap_first.put_off:
-            for request in self._article_requests(self.sitemap_first.due_articles()):
-                yield request
+        for request in self._put_off_articles_due():
+            yield request
         if response.status == 304:
             self.not_modified(response)
             return
