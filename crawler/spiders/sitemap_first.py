@@ -49,7 +49,8 @@ section listing names and no sitemap has named yet is not requested: it stays in
 coverage ledger (which lists it anyway) and in a queue of its key, and is requested once
 the waiting requests are down to half the limit, unless a sitemap named it meanwhile (and
 so requested it) or the crawl reached it otherwise; any left are requested before the
-next phase. With ``JOBDIR`` the waiting requests are on disk, and nothing is put off.
+next phase. With ``JOBDIR`` the waiting requests are on disk, and nothing is put off
+(unless the limit is 0, which puts off every such post until the phase ends).
 
 The section listings are read to their last page all the same, although the sitemaps
 name most of their posts: a sitemap that misses posts often misses old ones (a plugin
