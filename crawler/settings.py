@@ -21,7 +21,7 @@ from crawler.reporting.progress import CrawlProgress
 from crawler.reporting.run_report import RunReport
 from crawler.runtime.collector import CollectorSettings
 from crawler.runtime.date_join import ListingDateResolution
-from crawler.runtime.distributed import DistributedCrawl
+from crawler.runtime.distributed_addon import DistributedCrawl
 from crawler.runtime.dupefilter import CompactDupeFilter
 from crawler.runtime.exit_status import ExitStatus
 from crawler.runtime.extraction_pool import default_processes
@@ -281,7 +281,8 @@ WARC_MAX_SIZE = 1024**3  # bytes: a full WARC file is closed, the next is <name>
 REPLAY_SOURCE = None  # WARC files, mirror folders (comma-separated): answer every request offline
 DOWNLOADER_MIDDLEWARES |= {WarcCaptureMiddleware: 950, ArchiveReplayMiddleware: 990}
 
-# Distributed crawl (Redis), crawler/runtime/distributed.py: off unless DISTRIBUTED_REDIS_URL is
+# Distributed crawl (Redis), crawler/runtime/distributed.py (the add-on: distributed_addon.py,
+# which imports Redis only for a shared crawl): off unless DISTRIBUTED_REDIS_URL is
 # set. Workers started with the same URL share one request queue and seen-set
 # (scrapy-redis) and one emitted-article check; each writes its own -O file.
 ADDONS |= {DistributedCrawl: 0}  # switches the scheduler, dupefilter, dedupe when the URL is set

@@ -5,21 +5,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import sys
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from itemadapter import ItemAdapter
-from redis import Redis
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
-from scrapy_redis.connection import get_redis_from_settings
 
 from crawler.compact_set import CompactIntSet, url_fingerprint
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
-from crawler.runtime.distributed import CrawlKeys, new_worker_id
 from crawler.runtime.parquet import CommitWhenWritten
 from pipelines.normalize import SHA256
+
+if TYPE_CHECKING:  # imported for a shared crawl only (crawler/runtime/distributed_addon.py)
+    from redis import Redis
+
+    from crawler.runtime.distributed import CrawlKeys
 
 logger = logging.getLogger(__name__)
 
@@ -136,6 +138,10 @@ class SharedDedupePipeline(DedupeArticlePipeline):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        from scrapy_redis.connection import get_redis_from_settings
+
+        from crawler.runtime.distributed import CrawlKeys, new_worker_id
+
         assert crawler.spider is not None
         settings = crawler.settings
         keys = CrawlKeys.of(settings, crawler.spider.name)

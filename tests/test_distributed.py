@@ -44,12 +44,12 @@ from crawler.runtime.distributed import (
     IDLE_POLL_SECONDS,
     TAKE,
     CrawlKeys,
-    DistributedCrawl,
     LeasedPriorityQueue,
     RedisScheduler,
     SharedWorkers,
     StatsWithoutSpiderArgument,
 )
+from crawler.runtime.distributed_addon import DistributedCrawl
 from crawler.runtime.parquet import PARQUET_SUFFIX, part_paths, read_records
 from pipelines.dedupe import DedupeArticlePipeline, SharedDedupePipeline
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
