@@ -252,9 +252,10 @@ ARCHIVE_RETRY_AFTER_MAX = 120  # seconds: the longest Retry-After a retry waits 
 ARCHIVE_LATE_RETRY_DELAY = 60.0
 ARCHIVE_LATE_RETRY_ROUNDS = 1
 # -a discovery=sitemap-first: while more requests than this wait in memory, the posts a
-# section listing names and no sitemap has named yet are requested later, once half are
-# left, so a large archive's section listings do not fill memory with requests
-# (crawler/spiders/sitemap_first.py, "Queued articles"; about 2.5 KB a request).
+# section listing names and no sitemap has named yet are put off, and requested once the
+# waiting requests are down to half this, so a large archive's section listings do not
+# fill memory with requests (crawler/spiders/sitemap_first.py, "Queued articles"; about
+# 2.5 KB a request). 0 puts off every such post until the sitemaps and sections are read.
 ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT = 1000
 ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
 # Article and listing pages read (parsed, extracted) in worker processes, on cores the

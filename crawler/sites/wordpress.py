@@ -200,7 +200,7 @@ class WordPressSignals:
             return True
         chrome = self.chrome
         return bool(_WORDPRESS_RESOURCES(self.root)) or (
-            chrome is not None and bool(_WORDPRESS_RESOURCES(chrome.root))
+            chrome is not None and bool(chrome.found(_WORDPRESS_RESOURCES))
         )
 
     def wordpress_page_kind(self) -> str | None:
