@@ -8,20 +8,15 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-from crawler.capture.mirror import Mirror
+from crawler.capture.mirror import LoopbackServer, Mirror
 
 Answer = tuple[int, dict[str, str], bytes]
 SiteFault = Callable[[float], Answer | None]
 """Given the seconds since the site's first request, the answer to give instead of the
 mirror's, or None. Called under a lock, one request at a time."""
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128
 
 
 @contextmanager
@@ -51,7 +46,7 @@ def served_with(root: Path, fault: SiteFault) -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = _Server(("127.0.0.1", 0), Handler)
+    server = LoopbackServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"

@@ -16,12 +16,12 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
-from crawler.capture.mirror import Mirror
+from crawler.capture.mirror import LoopbackServer, Mirror
 
 Fault = Callable[[BaseHTTPRequestHandler, int], bool]
 """``(handler, attempt)`` → ``True`` when the fault answered; ``attempt`` counts from 1."""
@@ -134,11 +134,6 @@ class ServedRequest(NamedTuple):
     path: str
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # the crawler opens many connections at once; 5 drops some
-
-
 class FaultServer:
     """Serves ``root`` on 127.0.0.1 with ``faults`` by path, recording every request path."""
 
@@ -151,7 +146,7 @@ class FaultServer:
         self.requests: list[ServedRequest] = []
         self.attempts: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._server = _Server(("127.0.0.1", 0), self._handler())
+        self._server = LoopbackServer(("127.0.0.1", 0), self._handler())
 
     @property
     def base_url(self) -> str:

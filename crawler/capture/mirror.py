@@ -143,10 +143,20 @@ def _handler_for(respond: Responder) -> type[BaseHTTPRequestHandler]:
     return MirrorHandler
 
 
+class LoopbackServer(ThreadingHTTPServer):
+    """A threaded HTTP server for a crawler on the same machine, which opens 16
+    connections at once: with the standard library's listen backlog of 5, the kernel
+    dropped the connections over it, and the crawler's retried each one second later
+    (TCP's first retransmission), so a crawl of a local copy stalled for a second again
+    and again."""
+
+    request_queue_size = 128
+
+
 def start_server(respond: Responder, port: int = 0) -> ThreadingHTTPServer:
     """Serve ``respond``'s answers on 127.0.0.1 in a background thread; ``port=0`` picks a
     free port."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), _handler_for(respond))
+    server = LoopbackServer(("127.0.0.1", port), _handler_for(respond))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
