@@ -6,6 +6,7 @@ import asyncio
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 from scrapy import Request, signals
@@ -148,6 +149,45 @@ def test_a_link_to_a_page_already_scheduled_is_counted_as_a_duplicate_not_yielde
         "http://127.0.0.1:8000/category/news/",  # only a retry of it was scheduled
     ]
     assert crawler.stats.get_value(stats_keys.DUPEFILTER_FILTERED) == 1
+
+
+@pytest.mark.parametrize("argument", [None, "state", "since"])
+def test_a_link_to_a_scheduled_page_builds_no_request_in_any_mode(tmp_path, argument):
+    """Whatever the state store or the date range say, the Request for a page already
+    scheduled would be dropped: it is never built (the sidebar's hundreds of links on
+    every page of an incremental or a date-range crawl were each made into one)."""
+    arguments = {"state": str(tmp_path / "state.sqlite"), "since": "2010-01-01"}
+    crawler = get_crawler(AawsatSpider, settings_dict={"ARCHIVE_COVERAGE_DIR": ""})
+    spider = AawsatSpider.from_crawler(
+        crawler,
+        base_url="http://127.0.0.1:8000/",
+        **({argument: arguments[argument]} if argument else {}),
+    )
+    crawler.spider = spider
+    crawler.stats.open_spider()
+    built: list[str] = []
+    build = spider._request_for
+
+    def counted_build(url: str, *rest: Any, **named: Any) -> Request | None:
+        built.append(url)
+        return build(url, *rest, **named)
+
+    spider._request_for = counted_build  # type: ignore[method-assign]
+    links = ["/category/opinion/", "/amir-taheri/opinion/a-post/"]
+    page = HtmlResponse(
+        url="http://127.0.0.1:8000/category/features/",
+        body="".join(f'<a href="{link}">x</a>' for link in links).encode(),
+        encoding="utf-8",
+    )
+    for scheduled in links:
+        crawler.signals.send_catch_log(
+            signals.request_scheduled, request=Request(f"http://127.0.0.1:8000{scheduled}")
+        )
+
+    assert listing_requests(spider, page) == []
+    assert built == []
+    assert crawler.stats.get_value(stats_keys.DUPEFILTER_FILTERED) == 2
+    spider.closed("finished")
 
 
 def test_links_met_again_are_decided_once_and_a_relative_link_per_page():

@@ -897,9 +897,8 @@ class ArchiveSpider(Spider):
         """Requests for a page's links to follow; ``articles`` collects the URLs of all
         its article links, scheduled before or not."""
         seen = set(skip)
-        # Without a state or a date range, whether a link is requested depends on its URL
-        # only: a link to a page already scheduled is dropped before any Request is built.
-        by_url_only = self.run.article_state is None and self.date_range.is_open
+        # A link to a page already scheduled is dropped before any Request is built: the
+        # Request would be dropped as scheduled, whatever the state or the date range say.
         filtered = 0
         # Hundreds of links a page, most of them met before: names looked up once.
         link_targets, scheduled = self.link_targets, self.scheduled
@@ -920,7 +919,7 @@ class ArchiveSpider(Spider):
             served, kind = target
             if settled is not None and settled(served):
                 continue
-            if by_url_only and served in scheduled:
+            if served in scheduled:
                 seen.add(served)
                 if articles is not None and kind is UrlKind.ARTICLE:
                     articles.add(served)
