@@ -973,18 +973,30 @@ class ArchiveSpider(Spider):
 
     def _link_target(self, url: str) -> LinkTarget | None:
         """The URL to fetch for an on-site article or listing URL, and which it is; None
-        for anything else."""
+        for anything else, and for a date archive out of the date range (counted here:
+        a link's target is looked up once, and every page repeats the archives widget)."""
         kind = self._url_kind(url)
-        if kind is UrlKind.ARTICLE or kind is UrlKind.LISTING:
+        if kind is UrlKind.ARTICLE:
             return self.sites.served_key(url), kind
+        if kind is UrlKind.LISTING:
+            served = self.sites.served_key(url)
+            return None if self._out_of_date_range(served) else (served, kind)
         return None
+
+    def _out_of_date_range(self, listing_url: str) -> bool:
+        """Whether ``listing_url`` is a date archive of a period the date range excludes
+        (counted as ``date_range/skipped_archives``)."""
+        period = self.profile.archive_period(listing_url)
+        if period and not self.date_range.overlaps_month(*period):
+            self.crawler.stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_ARCHIVES)
+            return True
+        return False
 
     def _listing_request(self, url: str) -> Request | None:
         served = self.sites.served_key(url)
-        period = self.profile.archive_period(served)
-        if period and not self.date_range.overlaps_month(*period):
-            self.crawler.stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_ARCHIVES)
+        if self._out_of_date_range(served):
             return None
+        period = self.profile.archive_period(served)
         if period:
             if self.traps.is_waiting(served):
                 # Counted as the duplicate filter counts it once the archive is scheduled.
