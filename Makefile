@@ -5,9 +5,10 @@ PYTHON ?= python3
 
 .PHONY: install demo test golden lint typecheck check
 
-# The project's bytecode, written once: where PYTHONDONTWRITEBYTECODE is set (as in CI
-# images), every `scrapy crawl` process compiled the project's modules again at start
-# (about 0.17 s of CPU each; the test suite starts about 190 Python processes).
+# The project's bytecode, written once: where PYTHONDONTWRITEBYTECODE is set (as on the
+# machines this project is developed on), every `scrapy crawl` process compiled the
+# project's modules again at start (about 0.17 s of CPU each; the test suite starts
+# about 190 Python processes).
 install:
 	$(PYTHON) -m pip install -q -e '.[test]'
 	$(PYTHON) -m compileall -q crawler pipelines qa bench
