@@ -146,9 +146,8 @@ def _handler_for(respond: Responder) -> type[BaseHTTPRequestHandler]:
 class LoopbackServer(ThreadingHTTPServer):
     """A threaded HTTP server for a crawler on the same machine, which opens 16
     connections at once: with the standard library's listen backlog of 5, the kernel
-    dropped the connections over it, and the crawler's retried each one second later
-    (TCP's first retransmission), so a crawl of a local copy stalled for a second again
-    and again."""
+    dropped the connections over it, and TCP sent each again one second later (its first
+    retransmission), so a crawl of a local copy stalled for a second again and again."""
 
     request_queue_size = 128
 

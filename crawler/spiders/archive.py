@@ -980,13 +980,14 @@ class ArchiveSpider(Spider):
             return self.sites.served_key(url), kind
         if kind is UrlKind.LISTING:
             served = self.sites.served_key(url)
-            return None if self._out_of_date_range(served) else (served, kind)
+            period = self.profile.archive_period(served)
+            return None if self._out_of_date_range(period) else (served, kind)
         return None
 
-    def _out_of_date_range(self, listing_url: str) -> bool:
-        """Whether ``listing_url`` is a date archive of a period the date range excludes
-        (counted as ``date_range/skipped_archives``)."""
-        period = self.profile.archive_period(listing_url)
+    def _out_of_date_range(self, period: tuple[int, int | None] | None) -> bool:
+        """Whether a listing of ``period`` (a date archive's year and month, None for
+        any other listing) is one the date range excludes (counted as
+        ``date_range/skipped_archives``)."""
         if period and not self.date_range.overlaps_month(*period):
             self.crawler.stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_ARCHIVES)
             return True
@@ -994,9 +995,9 @@ class ArchiveSpider(Spider):
 
     def _listing_request(self, url: str) -> Request | None:
         served = self.sites.served_key(url)
-        if self._out_of_date_range(served):
-            return None
         period = self.profile.archive_period(served)
+        if self._out_of_date_range(period):
+            return None
         if period:
             if self.traps.is_waiting(served):
                 # Counted as the duplicate filter counts it once the archive is scheduled.
