@@ -9,7 +9,6 @@ full crawl of its mirror emits (sorted by ``url``) plus the stats it reports.
 from __future__ import annotations
 
 import json
-import subprocess
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +23,7 @@ from crawler.reporting import stats_keys
 from crawler.sites import SiteProfile, get_profile
 from crawler.sites.generic import generic_profile
 from pipelines.normalize import normalize_article
+from qa import crawl_launcher
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 # Stats a crawl of a fixed mirror must reproduce exactly (timing and byte counts vary).
@@ -224,7 +224,8 @@ this long hangs, and the whole test suite must finish within this budget anyway.
 def run_crawl(
     spider: str, base_url: str, workdir: Path, *scrapy_args: str, allow_errors: bool = False
 ) -> CrawlResult:
-    """Run ``scrapy crawl`` in a subprocess (Twisted's reactor starts once per process).
+    """Run ``scrapy crawl`` in a subprocess (Twisted's reactor starts once per process),
+    forked from the test process's launcher when it has one (:mod:`qa.crawl_launcher`).
 
     Fails (``AssertionError``) when a callback or signal handler raised during the crawl,
     unless ``allow_errors`` (for a test of what such an error does)."""
@@ -242,14 +243,7 @@ def run_crawl(
             *scrapy_args,
         ],
     )
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        timeout=CRAWL_TIMEOUT_SECONDS,
-        cwd=FIXTURES.parent,
-        check=False,
-    )
+    done = crawl_launcher.run(command, FIXTURES.parent, CRAWL_TIMEOUT_SECONDS)
     result = CrawlResult(
         returncode=done.returncode,
         log=done.stderr,

@@ -6,6 +6,10 @@ from __future__ import annotations
 import errno
 import os
 import re
+import subprocess
+import sys
+import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +19,39 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from crawler.capture.mirror import Mirror
+from qa.crawl_launcher import CRAWL_LAUNCHER_ENV
 from qa.fixtures import FIXTURES, CrawlResult, run_crawl
+
+LAUNCHER_START_SECONDS = 60
+"""How long the crawl launcher may take to import Scrapy and listen (about 1.5 s)."""
+
+
+@pytest.fixture(scope="session", autouse=True)
+def crawl_launcher() -> Iterator[None]:
+    """This test process's crawl launcher (:mod:`qa.crawl_launcher`): the crawls of
+    :func:`run_crawl` are forked from it instead of each importing Scrapy afresh."""
+    folder = Path(tempfile.mkdtemp(prefix="crawl-launcher-"))
+    socket_path = str(folder / "socket")
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "qa.crawl_launcher", socket_path],
+        stdin=subprocess.PIPE,
+        cwd=FIXTURES.parent,
+    )
+    deadline = time.monotonic() + LAUNCHER_START_SECONDS
+    while not Path(socket_path).exists():
+        if launcher.poll() is not None or time.monotonic() > deadline:
+            launcher.kill()
+            launcher.communicate()
+            raise RuntimeError(f"the crawl launcher did not start (exit {launcher.poll()})")
+        time.sleep(0.05)
+    os.environ[CRAWL_LAUNCHER_ENV] = socket_path
+    yield
+    del os.environ[CRAWL_LAUNCHER_ENV]
+    assert launcher.stdin is not None
+    launcher.stdin.close()
+    launcher.wait(timeout=10)
+    Path(socket_path).unlink()
+    folder.rmdir()
 
 
 def serve_mirror(server: HTTPServer, root: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import sys
 from typing import Any
 
@@ -19,6 +18,7 @@ from crawler.sites.base import UrlKind
 from crawler.spiders.aawsat import AawsatSpider
 from crawler.spiders.archive import LinkTargets, RecentUrls
 from pipelines.validate import article_validator
+from qa import crawl_launcher
 from qa.fixtures import (
     FIXTURES,
     fixture_site,
@@ -92,13 +92,10 @@ def test_pages_that_must_not_be_fetched_are_not(crawl):
 
 
 def test_a_bad_base_url_is_a_clear_usage_error(tmp_path):
-    done = subprocess.run(
+    done = crawl_launcher.run(
         [sys.executable, "-m", "scrapy", "crawl", "aawsat", "-a", "base_url=127.0.0.1:8000"],
-        capture_output=True,
-        text=True,
+        FIXTURES.parent,
         timeout=120,
-        cwd=FIXTURES.parent,
-        check=False,
     )
     assert done.returncode != 0
     assert "base_url" in done.stderr

@@ -10,7 +10,6 @@ import itertools
 import json
 import pickle
 import re
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -25,6 +24,7 @@ from bench.synthetic import write_archive
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.reporting import stats_keys
 from crawler.runtime.parquet import part_paths, read_records
+from qa import crawl_launcher
 from qa.fixtures import FIXTURES, CrawlResult, page_cases, run_crawl
 from tests.fault_server import FaultServer
 
@@ -530,9 +530,7 @@ def test_an_article_an_earlier_run_already_wrote_is_covered_not_missing(site, tm
                 f"ARCHIVE_COVERAGE_DIR={workdir / 'coverage'}",
             ],
         )
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=120, cwd=FIXTURES.parent, check=False
-        )
+        done = crawl_launcher.run(command, FIXTURES.parent, timeout=120)
         assert done.returncode == 0, done.stderr[-4000:]
     assert "Dropped: already_written_url" in done.stderr
     coverage = coverage_of(workdir)

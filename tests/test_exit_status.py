@@ -19,6 +19,7 @@ from crawler.capture.mirror import crawl_command
 from crawler.reporting import stats_keys
 from crawler.runtime.exit_status import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from crawler.runtime.locks import FileLock
+from qa import crawl_launcher
 from qa.fixtures import FIXTURES
 from tests.conftest import serve_mirror
 
@@ -32,13 +33,8 @@ def crawl_command_for(*args: str, spider: str = "aawsat", base_url: str = UNUSED
 
 
 def crawl(*args: str, spider: str = "aawsat", base_url: str = UNUSED_SERVER):
-    return subprocess.run(
-        crawl_command_for(*args, spider=spider, base_url=base_url),
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=FIXTURES.parent,
-        check=False,
+    return crawl_launcher.run(
+        crawl_command_for(*args, spider=spider, base_url=base_url), FIXTURES.parent, timeout=120
     )
 
 

@@ -7,7 +7,6 @@ host, robots.txt is read per host, and both reports group by site."""
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ from scrapy.utils.test import get_crawler
 
 from crawler.runtime.middlewares import HostGuardMiddleware
 from crawler.spiders.generic import GenericArchiveSpider
+from qa import crawl_launcher
 from qa.fixtures import FIXTURES, crawl_golden_files
 
 AAWSAT = "https://eng-archive.aawsat.com"
@@ -41,9 +41,7 @@ def crawl(tmp_path_factory):
         *("-s", f"ARCHIVE_REPORT_FILE={workdir / 'report.json'}"),
         *("-s", f"ARCHIVE_COVERAGE_DIR={workdir / 'coverage'}"),
     ]
-    done = subprocess.run(
-        command, cwd=FIXTURES.parent, capture_output=True, text=True, timeout=300, check=False
-    )
+    done = crawl_launcher.run(command, FIXTURES.parent, timeout=300)
     assert done.returncode == 0, done.stderr[-4000:]
     records = [json.loads(line) for line in (workdir / "both.jsonl").read_text().splitlines()]
     report = json.loads((workdir / "report.json").read_text())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import logging
-import subprocess
 import sys
 from io import BytesIO
 from pathlib import Path
@@ -26,6 +25,7 @@ from crawler.capture.replay import (
     replay_key,
 )
 from crawler.reporting import stats_keys
+from qa import crawl_launcher
 from qa.fixtures import (
     FIXTURES,
     CrawlResult,
@@ -48,7 +48,7 @@ GOLDEN_RECORDS = {record["url"]: record for record in map(json.loads, EXPECTED_L
 def replay(workdir: Path, *arguments: str) -> tuple[CrawlResult, str]:
     """``python -m crawler.replay aawsat ARGUMENTS``: the result and the command's stderr."""
     output, report = workdir / "articles.jsonl", workdir / "report.json"
-    done = subprocess.run(
+    done = crawl_launcher.run(
         [
             sys.executable,
             "-m",
@@ -62,11 +62,8 @@ def replay(workdir: Path, *arguments: str) -> tuple[CrawlResult, str]:
             "-s",
             f"ARCHIVE_COVERAGE_DIR={workdir / 'coverage'}",
         ],
-        capture_output=True,
-        text=True,
+        workdir,  # the command works away from scrapy.cfg
         timeout=300,
-        cwd=workdir,  # the command works away from scrapy.cfg
-        check=False,
     )
     result = CrawlResult(
         returncode=done.returncode,

@@ -29,6 +29,7 @@ from crawler.capture.mirror import Mirror, crawl_command
 from crawler.capture.warc import WarcCaptureMiddleware, WarcWriter, cut_torn_tail, serial_path
 from crawler.reporting import stats_keys
 from crawler.runtime.feeds import DurableFileFeedStorage
+from qa import crawl_launcher
 from qa.fixtures import FIXTURES
 
 MIRROR = FIXTURES / "aawsat" / "site"
@@ -305,13 +306,10 @@ def test_a_file_name_that_is_not_a_warc_is_refused(tmp_path):
 
 
 def test_a_bad_warc_output_is_a_clear_usage_error(tmp_path):
-    done = subprocess.run(
-        [*crawl_command("aawsat", "http://127.0.0.1:9/", ["-s", "WARC_OUTPUT=crawl.gz"])],
-        capture_output=True,
-        text=True,
+    done = crawl_launcher.run(
+        crawl_command("aawsat", "http://127.0.0.1:9/", ["-s", "WARC_OUTPUT=crawl.gz"]),
+        FIXTURES.parent,
         timeout=120,
-        cwd=FIXTURES.parent,
-        check=False,
     )
     assert done.returncode != 0
     assert "-s WARC_OUTPUT: a WARC file name ends in .warc.gz or .warc: 'crawl.gz'" in done.stderr
@@ -391,9 +389,7 @@ def test_a_torn_tail_is_cut_when_the_same_crawl_runs_again(slow_mirror_server, t
     command = recording_crawl(slow_mirror_server, tmp_path, "-a", "urls=examples/reading-list.txt")
 
     def crawl() -> str:
-        done = subprocess.run(
-            command, cwd=FIXTURES.parent, capture_output=True, text=True, timeout=120, check=False
-        )
+        done = crawl_launcher.run(command, FIXTURES.parent, timeout=120)
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stderr
 
