@@ -201,3 +201,15 @@ def test_robots_txt_older_than_its_max_age_is_read_again_and_obeyed(tmp_path):
     assert stats[stats_keys.ROBOTSTXT_FORBIDDEN] == 1
     assert len(result.output.splitlines()) == len(ARTICLES) - 1
     assert "(ARCHIVE_ROBOTSTXT_MAX_AGE): reading it again" in result.log
+
+
+def test_requests_waiting_together_for_robots_txt_each_get_its_rules(tmp_path):
+    """A URL list's first requests to a site all wait for its robots.txt; each is then
+    checked against the rules. Scrapy's middleware gave them to the first waiter only
+    (a Deferred turned into a Future passes None on): the others went unchecked."""
+    robots = "User-agent: *\n" + "".join(f"Disallow: {path}\n" for path in ARTICLES[1:])
+    result, server = crawl_with_robots(tmp_path, robots)
+    assert server.paths().count("/robots.txt") == 1
+    assert [path for path in server.paths() if path in ARTICLES] == ARTICLES[:1]
+    assert result.report["stats"][stats_keys.ROBOTSTXT_FORBIDDEN] == len(ARTICLES) - 1
+    assert len(result.output.splitlines()) == 1

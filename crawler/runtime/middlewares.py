@@ -233,6 +233,18 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
                 return self.unreachable(response)
         return response
 
+    async def robot_parser(self, request: Request) -> RobotParser | None:
+        """The rules for ``request``'s host, to every request that waited for them.
+
+        Scrapy's middleware (2.19) has each request that comes while robots.txt is being
+        fetched await the same Deferred turned into a Future, which consumes the result:
+        the first waiter got the rules and every other one None, which allows anything.
+        A URL list's or a shared crawl's first requests (several at once) went unchecked.
+        Once the fetch is done the rules (or None: no rules) are in ``_parsers``."""
+        parser = await super().robot_parser(request)
+        settled = self._parsers.get(urlparse_cached(request).netloc, parser)
+        return parser if isinstance(settled, Deferred) else settled
+
     def _forget(self, netloc: str, scheme: str) -> None:
         """Drop ``netloc``'s rules, too old to use: its next request fetches them again."""
         del self.read_at[netloc]
