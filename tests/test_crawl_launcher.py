@@ -32,7 +32,10 @@ def both_ways(
 def test_a_launched_command_reads_its_own_working_folder(monkeypatch, tmp_path, in_project):
     command = [sys.executable, "-m", "scrapy", "settings", "--get", "BOT_NAME"]
     cwd = FIXTURES.parent if in_project else tmp_path
-    launched, plain = both_ways(monkeypatch, command, cwd, None)
+    # Without it the folder's scrapy.cfg decides (an in-process get_project_settings()
+    # of another test sets it in this process's environment).
+    env = {name: value for name, value in os.environ.items() if name != "SCRAPY_SETTINGS_MODULE"}
+    launched, plain = both_ways(monkeypatch, command, cwd, env)
     assert (launched.returncode, launched.stdout) == (plain.returncode, plain.stdout)
     assert launched.stdout.strip() == ("news_archive_crawler" if in_project else "scrapybot")
 
