@@ -14,9 +14,10 @@ as they would be by ``python -m scrapy``, so no state of theirs is shared.
 
 Run as ``python -m qa.crawl_launcher SOCKET``: it listens on the Unix socket ``SOCKET``
 and exits when its standard input closes (the test process that started it ended).
-:func:`run` asks it for one crawl; ``tests/conftest.py`` starts one launcher for each
-test process and :func:`qa.fixtures.run_crawl` uses it when ``CRAWL_LAUNCHER_ENV`` names
-one.
+``tests/conftest.py`` starts one launcher for each test process and names it in
+:data:`CRAWL_LAUNCHER_ENV`. :func:`start` (for ``subprocess.Popen``) and :func:`run`
+(for ``subprocess.run``) ask it for one command, handing it the descriptors of the
+command's stdout and stderr; without a launcher they start a plain subprocess.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 CRAWL_LAUNCHER_ENV = "ARCHIVE_TEST_CRAWL_LAUNCHER"
 """The environment variable that holds the socket of this test process's launcher."""
@@ -125,14 +126,17 @@ def serve(socket_path: str) -> None:
 def handle(connection: socket.socket, interpreter_path: list[str]) -> None:
     """One request, in a process of its own: fork the crawl, send its pid, wait for it
     and send its exit status. Returns only in the crawl's process."""
+    _, outputs, _, _ = socket.recv_fds(connection, 1, 2)  # the crawl's stdout and stderr
     with connection.makefile("rb") as lines:
         request = json.loads(lines.readline())
     crawl = os.fork()
     if crawl == 0:
         connection.close()
-        become_crawl(request, interpreter_path)
+        become_crawl(request, outputs, interpreter_path)
         return
     try:
+        for output in outputs:
+            os.close(output)
         connection.sendall(f"{crawl}\n".encode())
         _, status = os.waitpid(crawl, 0)
         connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
@@ -140,16 +144,16 @@ def handle(connection: socket.socket, interpreter_path: list[str]) -> None:
         os._exit(0)
 
 
-def become_crawl(request: dict[str, Any], interpreter_path: list[str]) -> None:
+def become_crawl(request: dict[str, Any], outputs: list[int], interpreter_path: list[str]) -> None:
     """Turn this process into ``python -m <module> <args>`` run in ``cwd`` with ``env``, its
-    output to the files named; leaves by ``SystemExit`` with the crawl's exit status.
-    ``interpreter_path``: ``sys.path`` but for ``python -m``'s folder and ``PYTHONPATH``'s."""
+    stdout and stderr the two ``outputs``; leaves by ``SystemExit`` with the crawl's exit
+    status. ``interpreter_path``: ``sys.path`` but for ``python -m``'s folder and
+    ``PYTHONPATH``'s."""
     stdin = os.open(os.devnull, os.O_RDONLY)
     os.dup2(stdin, 0)
-    for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
-        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        os.dup2(target, fd)
-        os.close(target)
+    for fd, output in zip((1, 2), outputs, strict=True):
+        os.dup2(output, fd)
+        os.close(output)
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
@@ -165,41 +169,131 @@ def launchable(command: list[str]) -> bool:
     return len(command) >= 3 and command[:2] == [sys.executable, "-m"]
 
 
+Output = IO[Any] | int | None
+"""Where a command's stdout or stderr goes, as for ``subprocess.Popen``: a file,
+``subprocess.DEVNULL``, or None (this process's own)."""
+
+
+class LaunchedProcess:
+    """The part of :class:`subprocess.Popen` the tests use (``pid``, ``poll``, ``wait``,
+    ``send_signal``, ``kill``, ``returncode``), for a command the launcher forked: its
+    exit status comes over the connection, its signals go to its pid."""
+
+    def __init__(self, args: list[str], connection: socket.socket) -> None:
+        self.args = args
+        self._connection = connection
+        self._received = b""
+        self.pid = int(self._line(None) or 0)
+        self.returncode: int | None = None
+
+    def _line(self, timeout: float | None) -> bytes | None:
+        """The next line the launcher sent; None if none came within ``timeout``."""
+        while b"\n" not in self._received:
+            ready, _, _ = select.select([self._connection], [], [], timeout)
+            if not ready:
+                return None
+            chunk = self._connection.recv(64)
+            if not chunk:
+                raise RuntimeError(f"the crawl launcher went away running {self.args}")
+            self._received += chunk
+        line, self._received = self._received.split(b"\n", 1)
+        return line
+
+    def poll(self) -> int | None:
+        self._finished(0)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None and not self._finished(timeout):
+            raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        assert self.returncode is not None
+        return self.returncode
+
+    def _finished(self, timeout: float | None) -> bool:
+        if self.returncode is None:
+            line = self._line(timeout)
+            if line is None:
+                return False
+            self.returncode = int(line)
+            self._connection.close()
+        return True
+
+    def send_signal(self, signal_number: int) -> None:
+        if self.returncode is None:
+            os.kill(self.pid, signal_number)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def __del__(self) -> None:
+        self._connection.close()
+
+
+Process = LaunchedProcess | subprocess.Popen[bytes]
+"""What :func:`start` returns."""
+
+
+def open_output(output: Output, default: int) -> int:
+    """A file descriptor of ``output`` for the launcher to hand to the command (a copy)."""
+    if output is None:
+        return os.dup(default)
+    if output == subprocess.DEVNULL:
+        return os.open(os.devnull, os.O_WRONLY)
+    assert not isinstance(output, int), "only files, DEVNULL or None"
+    return os.dup(output.fileno())
+
+
+def start(
+    command: list[str],
+    cwd: Path,
+    stdout: Output = None,
+    stderr: Output = None,
+    env: dict[str, str] | None = None,
+) -> Process:
+    """``subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=stderr, env=env)``,
+    forked by this test process's launcher when it has one and ``command`` is a
+    ``python -m MODULE`` command (``scrapy``, ``crawler.replay``...)."""
+    socket_path = os.environ.get(CRAWL_LAUNCHER_ENV)
+    if not socket_path or not launchable(command):
+        return subprocess.Popen(command, cwd=cwd, stdout=stdout, stderr=stderr, env=env)
+    request = {
+        "module": command[2],
+        "args": command[3:],
+        "cwd": str(Path(cwd).resolve()),
+        "env": dict(os.environ if env is None else env),
+    }
+    outputs = [open_output(stdout, 1), open_output(stderr, 2)]
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(socket_path)
+        socket.send_fds(connection, [b"F"], outputs)
+        connection.sendall(json.dumps(request).encode() + b"\n")
+    except OSError:
+        connection.close()
+        raise
+    finally:
+        for output in outputs:
+            os.close(output)
+    return LaunchedProcess(command, connection)
+
+
 def run(
     command: list[str], cwd: Path, timeout: float, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
     """``subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-    timeout=timeout)``, through this test process's launcher when it has one and
-    ``command`` is a ``python -m MODULE`` command (``scrapy``, ``crawler.replay``...),
-    else as a plain subprocess."""
-    socket_path = os.environ.get(CRAWL_LAUNCHER_ENV)
-    if not socket_path or not launchable(command):
-        return subprocess.run(
-            command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
-        )
-    with tempfile.TemporaryDirectory() as folder:
-        stdout, stderr = Path(folder) / "stdout", Path(folder) / "stderr"
-        request = {
-            "module": command[2],
-            "args": command[3:],
-            "cwd": str(Path(cwd).resolve()),
-            "env": dict(os.environ if env is None else env),
-            "stdout": str(stdout),
-            "stderr": str(stderr),
-        }
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.connect(socket_path)
-            connection.sendall(json.dumps(request).encode() + b"\n")
-            connection.settimeout(timeout)
-            with connection.makefile("rb") as lines:
-                pid = int(lines.readline())
-                try:
-                    returncode = int(lines.readline())
-                except TimeoutError:
-                    os.kill(pid, signal.SIGKILL)
-                    raise subprocess.TimeoutExpired(command, timeout) from None
+    timeout=timeout)``, through the launcher as :func:`start` is."""
+    with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+        process = start(command, cwd, stdout, stderr, env)
+        try:
+            returncode = process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+        stdout.seek(0)
+        stderr.seek(0)
         return subprocess.CompletedProcess(
-            command, returncode, stdout.read_text(), stderr.read_text()
+            command, returncode, stdout.read().decode(), stderr.read().decode()
         )
 
 

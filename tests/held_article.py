@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 import signal
-import subprocess
 import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+from qa import crawl_launcher
 from qa.fixtures import FIXTURES, crawl_golden_files
 
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
@@ -24,7 +24,7 @@ def kill_when(command: list[str], ready: Callable[[], bool], log: Path) -> None:
     """Start the crawl, SIGKILL it as soon as ``ready()`` holds (or after 60 s), and check
     it died of the kill, not of its own accord."""
     with log.open("wb") as stderr:
-        killed = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=stderr)
+        killed = crawl_launcher.start(command, FIXTURES.parent, stderr=stderr)
         deadline = time.monotonic() + 60
         while killed.poll() is None and time.monotonic() < deadline and not ready():
             time.sleep(0.02)

@@ -5,6 +5,7 @@ environment and ``PYTHONPATH``), so the suite's crawls can start from it."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -71,3 +72,22 @@ def test_a_command_over_its_timeout_is_killed_and_raises():
 def test_pythonpath_entries_are_absolute_folders_as_the_interpreter_adds_them():
     assert python_path_entries("/a::b") == ["/a", str(Path("b").absolute())]
     assert python_path_entries("") == []
+
+
+def test_a_started_command_is_polled_signalled_and_waited_for_as_a_popen(monkeypatch, tmp_path):
+    command = [sys.executable, "-m", "http.server", "0", "--bind", "127.0.0.1"]
+    codes = []
+    for launched in (True, False):
+        with monkeypatch.context() as context:
+            if not launched:
+                context.delenv(CRAWL_LAUNCHER_ENV)
+            with (tmp_path / f"log-{launched}").open("wb") as log:
+                process = crawl_launcher.start(command, tmp_path, stdout=log, stderr=log)
+            assert isinstance(process, crawl_launcher.LaunchedProcess) == launched
+            assert process.poll() is None
+            with pytest.raises(subprocess.TimeoutExpired):
+                process.wait(timeout=0.2)
+            process.send_signal(signal.SIGKILL)
+            codes.append(process.wait(timeout=30))
+            assert process.poll() == process.returncode
+    assert codes == [-signal.SIGKILL, -signal.SIGKILL]

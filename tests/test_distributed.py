@@ -52,6 +52,8 @@ from crawler.runtime.distributed import (
 from crawler.runtime.distributed_addon import DistributedCrawl
 from crawler.runtime.parquet import PARQUET_SUFFIX, part_paths, read_records
 from pipelines.dedupe import DedupeArticlePipeline, SharedDedupePipeline
+from qa import crawl_launcher
+from qa.crawl_launcher import Process
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import serve_mirror
 from tests.fault_server import FaultServer
@@ -155,10 +157,10 @@ def worker_command(base_url: str, redis_url: str, output: Path, *settings: str) 
 
 def start_worker(
     base_url: str, redis_url: str, output: Path, *settings: str
-) -> tuple[subprocess.Popen, Path]:
+) -> tuple[Process, Path]:
     command = worker_command(base_url, redis_url, output, *settings)
     log = (output.parent / "crawl.log").open("w")
-    process = subprocess.Popen(command, stdout=log, stderr=log, cwd=FIXTURES.parent)
+    process = crawl_launcher.start(command, FIXTURES.parent, stdout=log, stderr=log)
     log.close()
     return process, output
 
@@ -171,7 +173,7 @@ def output_lines(output: Path) -> str:
     return output.read_text() if output.exists() else ""
 
 
-def finish_worker(process: subprocess.Popen, output: Path) -> Worker:
+def finish_worker(process: Process, output: Path) -> Worker:
     returncode = process.wait(timeout=300)
     report = output.parent / "report.json"
     return Worker(
@@ -349,7 +351,7 @@ class KilledCrawl:
 
 
 def kill_while_holding_work(
-    workers: list[tuple[subprocess.Popen, Path]], server: Redis
+    workers: list[tuple[Process, Path]], server: Redis
 ) -> tuple[int, list[str]]:
     """SIGKILL the first of ``workers`` (process, its output) seen to have written an
     article while holding requests; returns its index and the URLs it held, read while it

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import json
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from crawler.runtime.feeds import cut_torn_last_line, fsync_interval
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.run import ArchiveRun
 from crawler.runtime.written import url_key
+from qa import crawl_launcher
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.fault_server import FaultServer
 from tests.test_warc import read_records
@@ -48,7 +48,7 @@ class Run:
     started: float
     written_at_start: set[str]
     first_request: int
-    process: subprocess.Popen[bytes]
+    process: crawl_launcher.Process
     job: ResumableJob = field(repr=False)
 
     def lines_written(self) -> int:
@@ -125,11 +125,7 @@ class ResumableJob:
             started=time.monotonic(),
             written_at_start=self.written_keys(),
             first_request=len(self.server.requests),
-            process=subprocess.Popen(
-                command,
-                cwd=FIXTURES.parent,
-                stderr=log,
-            ),
+            process=crawl_launcher.start(command, FIXTURES.parent, stderr=log),
             job=self,
         )
         self.runs.append(run)

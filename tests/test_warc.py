@@ -359,8 +359,8 @@ def test_a_crawl_killed_with_sigkill_leaves_a_warc_valid_to_its_last_record(
 ):
     warc = tmp_path / "crawl.warc.gz"
     command = recording_crawl(slow_mirror_server, tmp_path)
-    crawl = subprocess.Popen(
-        command, cwd=FIXTURES.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    crawl = crawl_launcher.start(
+        command, FIXTURES.parent, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
         deadline = time.monotonic() + 60
