@@ -183,8 +183,10 @@ class LaunchedProcess:
         self.args = args
         self._connection = connection
         self._received = b""
-        self.pid = int(self._line(None) or 0)
         self.returncode: int | None = None
+        pid = self._line(None)
+        assert pid is not None  # no timeout: a line, or RuntimeError
+        self.pid = int(pid)
 
     def _line(self, timeout: float | None) -> bytes | None:
         """The next line the launcher sent; None if none came within ``timeout``."""
@@ -219,8 +221,11 @@ class LaunchedProcess:
         return True
 
     def send_signal(self, signal_number: int) -> None:
-        if self.returncode is None:
-            os.kill(self.pid, signal_number)
+        """As ``Popen.send_signal``: nothing once the command has ended (its status may not
+        have come yet: then its pid is gone)."""
+        if self.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal_number)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)
