@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections.abc import Sized
 from heapq import merge
 from typing import Generic, TypeVar
 
@@ -53,18 +54,27 @@ class CompactIntSet:
         return len(self._sorted) + len(self._recent)
 
     def __contains__(self, value: object) -> bool:
-        if value in self._recent:
-            return True
-        index = bisect_left(self._sorted, value)  # type: ignore[call-overload]
-        return index < len(self._sorted) and self._sorted[index] == value
+        return value in self._recent or index_of(self._sorted, value) is not None
 
     def add(self, value: int) -> None:
         if value in self:
             return
         self._recent.add(value)
-        if len(self._recent) >= max(MIN_RECENT, len(self._sorted) >> 3):
+        if merge_due(self._recent, self._sorted):
             self._sorted = array("Q", merge(self._sorted, sorted(self._recent)))
             self._recent.clear()
+
+
+def index_of(keys: array[int], key: object) -> int | None:
+    """Where ``key`` is in the sorted ``keys``, or None."""
+    index = bisect_left(keys, key)  # type: ignore[call-overload]
+    return index if index < len(keys) and keys[index] == key else None
+
+
+def merge_due(recent: Sized, kept: Sized) -> bool:
+    """Whether the newest entries are to be merged into the sorted ones: once they are an
+    eighth of them (at least :data:`MIN_RECENT`), so each is moved a few times in all."""
+    return len(recent) >= max(MIN_RECENT, len(kept) >> 3)
 
 
 class CompactIntMap(Generic[V]):
@@ -93,26 +103,22 @@ class CompactIntMap(Generic[V]):
     def __len__(self) -> int:
         return len(self._keys) + len(self._recent)
 
-    def _index(self, key: int) -> int | None:
-        index = bisect_left(self._keys, key)
-        return index if index < len(self._keys) and self._keys[index] == key else None
-
     def __contains__(self, key: object) -> bool:
-        return key in self._recent or self._index(key) is not None  # type: ignore[arg-type]
+        return key in self._recent or index_of(self._keys, key) is not None
 
     def get(self, key: int) -> V | None:
         if key in self._recent:
             return self._recent[key]
-        index = self._index(key)
+        index = index_of(self._keys, key)
         return None if index is None else self._values[index]
 
     def __setitem__(self, key: int, value: V) -> None:
-        index = None if key in self._recent else self._index(key)
+        index = None if key in self._recent else index_of(self._keys, key)
         if index is not None:
             self._values[index] = value
             return
         self._recent[key] = value
-        if len(self._recent) >= max(MIN_RECENT, len(self._keys) >> 3):
+        if merge_due(self._recent, self._keys):
             self._merge_recent()
 
     def _merge_recent(self) -> None:

@@ -1,4 +1,5 @@
-"""``scrapy crawl`` processes forked from one that has already imported Scrapy.
+"""``python -m scrapy crawl`` (and other ``python -m``) processes forked from one that has
+already imported Scrapy.
 
 The test suite runs each whole crawl as its own process, since Twisted's reactor starts
 once per process. About half of a fixture crawl's CPU was Python importing Scrapy,

@@ -28,8 +28,8 @@ LAUNCHER_START_SECONDS = 60
 
 @pytest.fixture(scope="session", autouse=True)
 def crawl_launcher() -> Iterator[None]:
-    """This test process's crawl launcher (:mod:`qa.crawl_launcher`): the crawls of
-    :func:`run_crawl` are forked from it instead of each importing Scrapy afresh."""
+    """This test process's crawl launcher (:mod:`qa.crawl_launcher`): the tests'
+    ``python -m …`` crawls are forked from it instead of each importing Scrapy afresh."""
     folder = Path(tempfile.mkdtemp(prefix="crawl-launcher-"))
     socket_path = str(folder / "socket")
     launcher = subprocess.Popen(
