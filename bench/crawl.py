@@ -7,8 +7,11 @@ on the same synthetic archive served by nginx, in the same run.
 It writes a synthetic archive of ``--articles`` articles (``bench/synthetic.py``; the
 earlier, lighter one with ``--light``), serves it with nginx on loopback
 (``bench/nginx.py``), then crawls it ``--runs`` times with each spider of ``--spiders``
-(default: all three), alternating, each crawl a fresh ``scrapy`` process:
+(default: all four), alternating, each crawl a fresh ``scrapy`` process:
 
+- ``floor``: ``bench/floor_spider.py``, Scrapy's own cost of a page: every HTML page of the
+  archive requested from a list, with the bare spider's settings, and nothing done with
+  them; the CPU each spider spends on a page above it is what the spider itself does;
 - ``bare``: ``bench/bare_spider.py``, the fastest fair bare spider: Scrapy's defaults
   but ``CONCURRENT_ITEMS`` (16, as ours: Scrapy's 100 cost both ~1.5 ms CPU per page)
   and the garbage collector set as ours sets it, follows every on-site page link, looks each up in a plain set before it yields a
@@ -70,11 +73,34 @@ from crawler.reporting import stats_keys
 
 REPO = Path(__file__).resolve().parent.parent
 BARE_SPIDER = REPO / "bench" / "bare_spider.py"
+FLOOR_SPIDER = REPO / "bench" / "floor_spider.py"
 STATS_CLASS = "bench.stats.MeasuringStatsCollector"
 TMPFS = Path("/dev/shm")
-SPIDERS = ("bare", "ours", "sitemap-first", "ours-no-pool")
-DEFAULT_SPIDERS = SPIDERS[:3]
+SPIDERS = ("bare", "floor", "ours", "sitemap-first", "ours-no-pool")
+DEFAULT_SPIDERS = SPIDERS[:4]
+BASELINES = ("bare", "floor")
+"""The spiders that are not ours: each of the others is compared with them."""
 LINK = re.compile(rb"<a\s[^>]*?href=")
+
+
+def write_page_paths(site: Path, path: Path) -> int:
+    """Write the path of every HTML page of the archive at ``site`` (``/a/b/`` for
+    ``a/b/index.html``), one a line, to ``path``: the floor spider's list. Returns how many.
+
+    >>> import tempfile
+    >>> site = Path(tempfile.mkdtemp())
+    >>> (site / "a" / "b").mkdir(parents=True)
+    >>> for page in ("index.html", "a/b/index.html", "robots.txt"):
+    ...     _ = (site / page).write_text("x")
+    >>> write_page_paths(site, site / "pages.txt"), (site / "pages.txt").read_text()
+    (2, '/\\n/a/b/\\n')
+    """
+    pages = sorted(
+        "/" + page.relative_to(site).as_posix().removesuffix("index.html")
+        for page in site.rglob("index.html")
+    )
+    path.write_text("".join(f"{page}\n" for page in pages))
+    return len(pages)
 
 
 def links_per_page(site: Path) -> float:
@@ -168,18 +194,27 @@ POLITE_CONNECTIONS = 4
 
 
 def crawl_command(
-    spider: str, base_url: str, out: Path, delay: float | None = None, warc: bool = False
+    spider: str,
+    base_url: str,
+    out: Path,
+    delay: float | None = None,
+    warc: bool = False,
+    pages: Path | None = None,
 ) -> tuple[list[str], Path]:
     """The command line of one crawl, and the folder to run it in; ``delay``: a polite
     crawl's ``DOWNLOAD_DELAY`` (with :data:`POLITE_CONNECTIONS`), the same for every spider;
-    ``warc``: ours records every exchange to ``out/crawl.warc.gz`` (the bare spider cannot)."""
+    ``warc``: ours records every exchange to ``out/crawl.warc.gz`` (the others cannot);
+    ``pages``: the floor spider's list (:func:`write_page_paths`)."""
     measure = ["-s", f"STATS_CLASS={STATS_CLASS}", "-s", f"BENCH_STATS_FILE={out / 'stats.json'}"]
     polite = [f"DOWNLOAD_DELAY={delay}", f"CONCURRENT_REQUESTS_PER_DOMAIN={POLITE_CONNECTIONS}"]
-    if spider == "bare":
+    if spider in BASELINES:
         # Run outside the project folder: no scrapy.cfg, so Scrapy's defaults apply.
-        command = [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER)]
+        script = BARE_SPIDER if spider == "bare" else FLOOR_SPIDER
+        command = [sys.executable, "-m", "scrapy", "runspider", str(script)]
         settings = polite if delay is not None else []
         command += ["-a", f"base_url={base_url}", *[a for s in settings for a in ("-s", s)]]
+        if spider == "floor":
+            command += ["-a", f"paths={pages}"]
         return [*command, *measure], out
     feed = ["-O", str(out / "items.jsonl")]
     command = [sys.executable, "-m", "scrapy", "crawl", "aawsat", "-a", f"base_url={base_url}"]
@@ -198,10 +233,15 @@ def crawl_command(
 
 
 def run_crawl(
-    spider: str, base_url: str, out: Path, delay: float | None = None, warc: bool = False
+    spider: str,
+    base_url: str,
+    out: Path,
+    delay: float | None = None,
+    warc: bool = False,
+    pages: Path | None = None,
 ) -> Crawl:
     out.mkdir(parents=True)
-    command, cwd = crawl_command(spider, base_url, out, delay, warc)
+    command, cwd = crawl_command(spider, base_url, out, delay, warc, pages)
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     with (out / "crawl.log").open("w") as log:
@@ -251,6 +291,22 @@ def ratios(bare: Crawl, ours: Crawl, archive: Archive) -> str:
         f"requests/article {fetches:.2f}x, "
         f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x; "
         f"found {ours.items}/{archive.articles} articles, {ours.items - ours.undated} dated"
+    )
+
+
+def above_floor(floor: Crawl, crawl: Crawl) -> str:
+    """What ``crawl`` spends on a page above Scrapy's own cost of it (the floor spider's):
+    CPU ms per page, all its processes and its own process alone.
+
+    >>> floor = Crawl("floor", 1000, 1000, 0, 0, 4.0, 3.0, 3.0, 1, 1)
+    >>> print(above_floor(floor, Crawl("ours", 1000, 1000, 900, 0, 9.0, 8.0, 5.5, 1, 1)))
+    ours above Scrapy's floor (3.00 ms CPU/page): +5.00 ms CPU/page (main process +2.50 ms)
+    """
+    floor_ms = floor.cpu_per_page * 1000
+    return (
+        f"{crawl.spider} above Scrapy's floor ({floor_ms:.2f} ms CPU/page): "
+        f"+{crawl.cpu_per_page * 1000 - floor_ms:.2f} ms CPU/page "
+        f"(main process +{crawl.main_cpu / crawl.pages * 1000 - floor_ms:.2f} ms)"
     )
 
 
@@ -390,6 +446,8 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         files = write_archive(work / "site", args.articles, args.light)
         archive = Archive(args.articles, links_per_page(work / "site"))
+        pages = work / "pages.txt"
+        write_page_paths(work / "site", pages)
         print(
             f"{'light ' if args.light else ''}archive: {args.articles} articles, {files} files, "
             f"{archive.links_per_page:.0f} links per page ({time.monotonic() - started:.0f} s)"
@@ -403,12 +461,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.delay is not None:
             print(f"polite: DOWNLOAD_DELAY={args.delay}, {POLITE_CONNECTIONS} connections")
         results: dict[str, list[Crawl]] = {spider: [] for spider in args.spiders}
-        ours = [spider for spider in args.spiders if spider != "bare" and "bare" in args.spiders]
+        ours = [s for s in args.spiders if s not in BASELINES and "bare" in args.spiders]
         with nginx.serve(work / "site") as base_url:
             for run in range(1, args.runs + 1):
                 for spider in args.spiders:
                     out = feeds / f"run{run}-{spider}"
-                    crawl = run_crawl(spider, base_url, out, args.delay, args.warc)
+                    crawl = run_crawl(spider, base_url, out, args.delay, args.warc, pages)
                     results[spider].append(crawl)
                     load = os.getloadavg()[0]  # other work on the machine skews wall time
                     print(f"run {run}  {describe(crawl, archive)}  load {load:.1f}", flush=True)
@@ -423,6 +481,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"       {ratios(medians['bare'], medians[spider], archive)}")
             paired = paired_speed(results["bare"], results[spider], args.articles)
             print(f"       {spider}/bare: {paired}")
+        if "floor" in medians:
+            for spider, crawl in medians.items():
+                if spider != "floor":
+                    print(f"       {above_floor(medians['floor'], crawl)}")
     finally:
         shutil.rmtree(work)
         shutil.rmtree(feeds)
