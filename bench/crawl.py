@@ -214,6 +214,8 @@ def crawl_command(
         settings = polite if delay is not None else []
         command += ["-a", f"base_url={base_url}", *[a for s in settings for a in ("-s", s)]]
         if spider == "floor":
+            if pages is None:
+                raise ValueError("the floor spider needs the archive's page list (pages=)")
             command += ["-a", f"paths={pages}"]
         return [*command, *measure], out
     feed = ["-O", str(out / "items.jsonl")]

@@ -4,7 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.bare_spider import BareSpider
 from bench.crawl import SPIDERS, crawl_command
+from bench.floor_spider import FloorSpider
 
 
 def settings_of(command: list[str]) -> dict[str, str]:
@@ -14,7 +16,9 @@ def settings_of(command: list[str]) -> dict[str, str]:
 
 @pytest.mark.parametrize("spider", SPIDERS)
 def test_a_polite_crawl_gives_every_spider_the_same_delay_and_connections(spider):
-    command, _ = crawl_command(spider, "http://127.0.0.1:1/", Path("/tmp/out"), delay=0.02)
+    command, _ = crawl_command(
+        spider, "http://127.0.0.1:1/", Path("/tmp/out"), delay=0.02, pages=Path("/tmp/pages.txt")
+    )
     settings = settings_of(command)
     assert settings["DOWNLOAD_DELAY"] == "0.02"
     assert settings["CONCURRENT_REQUESTS_PER_DOMAIN"] == "4"
@@ -32,3 +36,19 @@ def test_warc_makes_our_crawls_record_next_to_their_feed():
     bare, _ = crawl_command("bare", "http://127.0.0.1:1/", Path("/tmp/out"), warc=True)
     assert settings_of(ours)["WARC_OUTPUT"] == "/tmp/out/crawl.warc.gz"
     assert "WARC_OUTPUT" not in settings_of(bare)
+
+
+def test_the_floor_spider_fetches_the_archive_page_list_with_the_bare_spider_settings():
+    pages = Path("/tmp/pages.txt")
+    floor, cwd = crawl_command("floor", "http://127.0.0.1:1/", Path("/tmp/out"), pages=pages)
+    bare, _ = crawl_command("bare", "http://127.0.0.1:1/", Path("/tmp/out"))
+    assert floor[floor.index("runspider") + 1].endswith("bench/floor_spider.py")
+    assert f"paths={pages}" in floor
+    assert settings_of(floor) == settings_of(bare)
+    assert cwd == Path("/tmp/out")  # outside the project folder: Scrapy's defaults
+    assert FloorSpider.custom_settings == BareSpider.custom_settings
+
+
+def test_the_floor_spider_cannot_run_without_the_page_list():
+    with pytest.raises(ValueError, match="page list"):
+        crawl_command("floor", "http://127.0.0.1:1/", Path("/tmp/out"))
