@@ -7,6 +7,7 @@ no run may fetch an article page that was already in the output when it started.
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import json
 import signal
@@ -26,7 +27,8 @@ from crawler.runtime.durable import DurableFile
 from crawler.runtime.feeds import cut_torn_last_line, fsync_interval
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.run import ArchiveRun
-from crawler.runtime.written import url_key
+from crawler.runtime.written import WrittenArticles, url_key
+from crawler.spiders.aawsat import AawsatSpider
 from qa import crawl_launcher
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.fault_server import FaultServer
@@ -264,6 +266,55 @@ def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):
     assert job.refetched_articles(final) == []
     assert "did not stop cleanly" not in job.log(final)
     assert stats_keys.RESUME_UNCLEAN_STOP not in job.report()["stats"]
+
+
+@pytest.mark.parametrize(
+    ("how", "restart_stat"),
+    [
+        (signal.SIGINT, stats_keys.RESUME_DISCOVERY_RESTARTED),
+        (signal.SIGKILL, stats_keys.RESUME_UNCLEAN_STOP),
+    ],
+    ids=["ctrl-c", "kill"],
+)
+def test_a_sitemap_first_crawl_stopped_part_way_starts_its_phases_again(job, how, restart_stat):
+    # Its phases (sections, other listings, month archives for dates) live in the spider,
+    # not in JOBDIR. Resumed from a Ctrl-C's saved queue, with its sitemaps in the
+    # seen-set, it took the archive for one without sitemaps and read every listing.
+    job.arguments.append("discovery=sitemap-first")
+    stopped = job.run(after_new_lines(5), how=how)
+    assert stopped.lines_written() >= 5, job.log(stopped)[-3000:]
+    final = finish(job)
+
+    assert_complete_and_exactly_once(job)
+    assert job.refetched_articles(final) == []
+    stats = job.report()["stats"]
+    assert stats[restart_stat] == 1
+    assert stats_keys.DISCOVERY_FELL_BACK_TO_FULL not in stats
+    assert "No sitemap listed an article" not in job.log(final)
+
+
+@pytest.mark.parametrize("discovery", ["full", "sitemap-first"])
+def test_a_resumed_spider_says_whether_jobdir_holds_its_discovery_and_walks_undated_months(
+    discovery,
+):
+    # CrashSafeResume discards a saved queue the discovery cannot resume from; and an
+    # article written undated is not fetched again, so sitemap-first must still walk its
+    # month for a date (as if read undated in this run).
+    undated = "https://eng-archive.aawsat.com/salma-idrissi/profiles/the-glassblowers-of-hebron/"
+    crawler = get_crawler(AawsatSpider, settings_dict={"ARCHIVE_COVERAGE_DIR": ""})
+    spider = AawsatSpider.from_crawler(
+        crawler, base_url="http://127.0.0.1:8000/", discovery=discovery
+    )
+    crawler.stats.open_spider()
+    ArchiveRun.of(crawler).written = WrittenArticles(urls={undated}, count=1, undated={undated})
+
+    async def start() -> list:
+        return [request async for request in spider.start()]
+
+    asyncio.run(start())
+    assert spider.discovery_in_jobdir is (discovery == "full")
+    if spider.sitemap_first is not None:
+        assert spider.sitemap_first.undated == {undated}
 
 
 def test_a_torn_last_line_is_cut_and_its_article_crawled_again(job):

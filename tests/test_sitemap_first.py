@@ -95,6 +95,18 @@ def test_an_undated_post_fetched_before_its_sitemap_entry_is_read_gets_its_month
     assert next_reads(first) == ["/2007/05/"]
 
 
+def test_a_post_an_earlier_run_wrote_undated_gets_its_month_walked_though_not_fetched_again():
+    """A resumed job does not fetch a written article again: had its run stopped before
+    the dates phase, its record would stay undated."""
+    site = Site()
+    site.sources[POST] = {"sitemap", "listing"}
+    first = site.phases()
+    first.written_undated([POST])
+    first.sitemap_listed(POST, "2007-05-22T09:00:00+00:00")
+    assert not admit(first, "/2007/05/", MAY_2007)
+    assert next_reads(first) == ["/2007/05/"]
+
+
 @pytest.mark.parametrize(
     ("sources", "other_listings_read"),
     [

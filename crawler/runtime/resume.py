@@ -9,8 +9,12 @@ to do and "finishes" with most of the archive never fetched. So:
 - :class:`CrashSafeResume` writes a marker into ``JOBDIR`` when a crawl opens and removes
   it once Scrapy has saved the queue at close. A marker found at start means the last run
   was killed: its seen-set and queue are discarded and discovery (listings, sitemaps:
-  cheap) runs again. It also reads the articles already in the appended (``-o``) JSON
-  Lines output, the one record of what is done that a kill cannot falsify.
+  cheap) runs again. The same is done after a clean stop when the spider's discovery
+  keeps its progress in memory rather than in the queue (its ``discovery_in_jobdir`` is
+  False: sitemap-first's phases): resumed from the saved queue, with its sitemaps in the
+  seen-set, it would take the archive for one without sitemaps and read every listing.
+  It also reads the articles already in the appended (``-o``) JSON Lines output, the one
+  record of what is done that a kill cannot falsify.
 - :class:`SkipWrittenArticlesMiddleware` never requests a page whose URL is the ``url`` or
   ``fetched_url`` of a record already in the output, and
   :class:`SkipWrittenRedirectsMiddleware` never follows a redirect to one.
@@ -29,8 +33,8 @@ coverage report and the record counts it is emitted once, by the run that comple
 The listing dates the job's runs have seen are kept in ``JOBDIR`` too, for the date join
 at the end of the crawl (:class:`crawler.runtime.date_join.DateJournal`).
 
-Stats: ``resume/unclean_stop``, ``resume/written_articles``, ``resume/unreadable_lines``,
-``resume/skipped_articles``, ``resume/duplicates/url|content``,
+Stats: ``resume/unclean_stop``, ``resume/discovery_restarted``, ``resume/written_articles``,
+``resume/unreadable_lines``, ``resume/skipped_articles``, ``resume/duplicates/url|content``,
 ``resume/already_in_output/<path>`` (and
 ``resume/torn_line_bytes_cut`` from :mod:`crawler.runtime.feeds`,
 ``resume/listing_dates_*`` from :mod:`crawler.runtime.date_join`).
@@ -176,12 +180,14 @@ class CrashSafeResume:
     then fetched and emitted again); the ``JOBDIR`` repair always runs.
     """
 
-    def __init__(self, settings: BaseSettings, stats: StatsCollector) -> None:
+    def __init__(
+        self, settings: BaseSettings, stats: StatsCollector, discovery_in_jobdir: bool = True
+    ) -> None:
         self.stats = stats
         self.feeds = appended_line_feeds(settings)
         self.outputs = resumed_outputs(settings)
         self.jobdir = job_dir(settings)
-        self.unclean_stop = self.output_failed = False
+        self.unclean_stop = self.output_failed = self.discovery_restarted = False
         self.lock: FileLock | None = None
         self.written = self.read_outputs(settings)
         if self.jobdir:
@@ -192,8 +198,12 @@ class CrashSafeResume:
             )
             marker = Path(self.jobdir, RUNNING_MARKER)
             self.unclean_stop = marker.exists()
+            saved = any(Path(self.jobdir, name).exists() for name in JOBDIR_REQUEST_STATE)
             if self.unclean_stop:
                 self.output_failed = marker.read_text().startswith(OUTPUT_FAILED)
+                discard_request_state(Path(self.jobdir))
+            elif saved and not discovery_in_jobdir:
+                self.discovery_restarted = True
                 discard_request_state(Path(self.jobdir))
             else:
                 check_saved_queue(Path(self.jobdir))
@@ -212,7 +222,9 @@ class CrashSafeResume:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        extension = cls(crawler.settings, crawler.stats)
+        # The spider is made before the extensions (Scrapy's Crawler.crawl_async).
+        in_jobdir = getattr(crawler.spider, "discovery_in_jobdir", True)
+        extension = cls(crawler.settings, crawler.stats, in_jobdir)
         ArchiveRun.of(crawler).written = extension.written
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -232,6 +244,13 @@ class CrashSafeResume:
             logger.warning(
                 "JOBDIR %s: the previous run did not stop cleanly (killed?), so its request "
                 "queue was lost; discarded its seen-set and queue, discovery starts again",
+                self.jobdir,
+            )
+        elif self.discovery_restarted:
+            self.stats.set_value(stats_keys.RESUME_DISCOVERY_RESTARTED, 1)
+            logger.info(
+                "JOBDIR %s: this discovery keeps its progress in memory, not in JOBDIR; "
+                "discarded the saved seen-set and queue, discovery starts again",
                 self.jobdir,
             )
         if self.written.count:

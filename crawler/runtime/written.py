@@ -27,13 +27,17 @@ def url_key(url: str) -> str:
 
 @dataclass
 class WrittenArticles:
-    """What the output already holds: URL keys, canonical URLs and content hashes."""
+    """What the output already holds: URL keys, canonical URLs and content hashes, and
+    the canonical URLs of the records written with no publication date."""
 
     url_keys: set[str] = field(default_factory=set)
     urls: set[str] = field(default_factory=set)
     content_hashes: set[str] = field(default_factory=set)
     count: int = 0
     unreadable_lines: int = 0
+    undated: set[str] = field(default_factory=set)
+    """Their dates can still come from listings: the crawl's date join gives them one
+    when it ends (``crawler/runtime/date_join.py``)."""
 
     @classmethod
     def read(cls, files: Iterable[Path]) -> WrittenArticles:
@@ -59,7 +63,7 @@ class WrittenArticles:
         >>> jsonl = WrittenArticles({"/a/", "/b/"}, {"https://x/a/", "https://x/b/"}, {"1", "2"}, 2)
         >>> parquet = WrittenArticles({"/a/"}, {"https://x/a/"}, {"1"}, 1)
         >>> WrittenArticles.in_every([jsonl, parquet])
-        WrittenArticles(url_keys={'/a/'}, urls={'https://x/a/'}, content_hashes={'1'}, count=1, unreadable_lines=0)
+        WrittenArticles(url_keys={'/a/'}, urls={'https://x/a/'}, content_hashes={'1'}, count=1, unreadable_lines=0, undated=set())
         """
         first, *others = outputs
         common = cls(
@@ -67,6 +71,7 @@ class WrittenArticles:
             urls=first.urls.intersection(*(o.urls for o in others)),
             content_hashes=first.content_hashes.intersection(*(o.content_hashes for o in others)),
             unreadable_lines=sum(output.unreadable_lines for output in outputs),
+            undated=first.undated.intersection(*(o.undated for o in others)),
         )
         common.count = len(common.urls)
         return common
@@ -86,7 +91,7 @@ class WrittenArticles:
             if not is_parquet_file(part):
                 self.unreadable_lines += 1
                 continue
-            table = pq.read_table(part, columns=["url", "fetched_url", "content_hash"])
+            table = pq.read_table(part, columns=["url", "fetched_url", "content_hash", "published"])
             for record in table.to_pylist():
                 self.add_record(record)
 
@@ -99,9 +104,20 @@ class WrittenArticles:
                 self.unreadable_lines += 1
 
     def add_record(self, record: dict[str, Any]) -> None:
+        """Note one record of the output.
+
+        >>> written = WrittenArticles()
+        >>> written.add_record({"url": "https://x/a/", "fetched_url": "https://x/a/"})
+        >>> written.add_record({"url": "https://x/b/", "fetched_url": "https://x/b/?p=2",
+        ...     "published": "2007-05"})
+        >>> written.undated, sorted(written.url_keys), written.count
+        ({'https://x/a/'}, ['/a/', '/b/', '/b/?p=2'], 2)
+        """
         url, fetched_url = record["url"], record["fetched_url"]
         self.count += 1
         self.urls.add(url)
         self.url_keys.update({url_key(url), url_key(fetched_url)})
         if record.get("content_hash"):
             self.content_hashes.add(record["content_hash"])
+        if not record.get("published"):
+            self.undated.add(url)

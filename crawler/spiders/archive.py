@@ -328,6 +328,14 @@ class ArchiveSpider(Spider):
             allowed_origins.append(spider.wayback.endpoint)
         return spider
 
+    @property
+    def discovery_in_jobdir(self) -> bool:
+        """Whether ``JOBDIR``'s saved queue and seen-set hold this crawl's discovery
+        progress (``crawler/runtime/resume.py``). Sitemap-first's phases live in memory:
+        resumed from them, with its sitemaps in the seen-set, it would take the archive
+        for one without sitemaps and read every listing."""
+        return self.sitemap_first is None
+
     def request_scheduled(self, request: Request) -> None:
         """Remember the URLs the engine schedules (see :meth:`_already_scheduled`).
 
@@ -404,6 +412,10 @@ class ArchiveSpider(Spider):
             for request in self.wayback.start_requests():
                 yield request
         else:
+            if self.sitemap_first is not None:
+                # Not fetched again, so not read here: their months are walked for dates.
+                written = self.run.written.undated
+                self.sitemap_first.written_undated(map(self.sites.listed_key, written))
             yield Request(
                 self.address.served_url("robots.txt"),
                 callback=self.parse_robots,

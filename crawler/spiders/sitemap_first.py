@@ -58,6 +58,12 @@ that lists only recent posts, an index cut short), which are on the last pages, 
 early stop can tell a complete sitemap from one that lost its oldest entries; and those
 pages print the dates that builder posts' own pages lack.
 
+**Resuming.** These phases live in memory, not in ``JOBDIR``: a resumed job starts them
+again (``crawler/runtime/resume.py`` discards the saved queue: the spider's
+``discovery_in_jobdir`` is False), and the articles earlier runs wrote undated count as
+read undated here (:meth:`SitemapFirst.written_undated`), since their pages are not
+fetched again.
+
 Counted: ``discovery/listings_held`` (listing pages held back),
 ``discovery/listed_by_sections_only`` and ``discovery/listed_by_sitemaps_only`` (the
 disagreement), ``discovery/first_pages_skipped`` (first pages of other listings never read),
@@ -304,6 +310,13 @@ class SitemapFirst:
                 self.undated.add(key)
         elif key not in self.undated:
             self.lastmod_months.pop(key, None)
+
+    def written_undated(self, keys: Iterable[str]) -> None:
+        """Articles an earlier run of the job wrote with no date (``JOBDIR``, ``-o``): this
+        run does not read their pages again, so they count as read here undated, and the
+        dates phase walks the month archive of their sitemap ``lastmod``."""
+        for key in keys:
+            self.article_read(key, dated=False)
 
     def next_phase(self) -> list[Request] | None:
         """At an idle moment: the requests the next phase starts with, or None when the
