@@ -232,26 +232,25 @@ class CrashSafeResume:
 
     def spider_opened(self, spider: Spider) -> None:
         if self.output_failed:
-            self.stats.set_value(stats_keys.RESUME_AFTER_OUTPUT_ERROR, 1)
-            logger.warning(
-                "JOBDIR %s: the previous run stopped because its output could not be "
-                "written; discarded its seen-set and queue, so the articles it did not "
-                "write are fetched again",
-                self.jobdir,
+            self._discarded(
+                stats_keys.RESUME_AFTER_OUTPUT_ERROR,
+                logging.WARNING,
+                "the previous run stopped because its output could not be written",
+                "so the articles it did not write are fetched again",
             )
         elif self.unclean_stop:
-            self.stats.set_value(stats_keys.RESUME_UNCLEAN_STOP, 1)
-            logger.warning(
-                "JOBDIR %s: the previous run did not stop cleanly (killed?), so its request "
-                "queue was lost; discarded its seen-set and queue, discovery starts again",
-                self.jobdir,
+            self._discarded(
+                stats_keys.RESUME_UNCLEAN_STOP,
+                logging.WARNING,
+                "the previous run did not stop cleanly (killed?), so its request queue was lost",
+                "discovery starts again",
             )
         elif self.discovery_restarted:
-            self.stats.set_value(stats_keys.RESUME_DISCOVERY_RESTARTED, 1)
-            logger.info(
-                "JOBDIR %s: this discovery keeps its progress in memory, not in JOBDIR; "
-                "discarded the saved seen-set and queue, discovery starts again",
-                self.jobdir,
+            self._discarded(
+                stats_keys.RESUME_DISCOVERY_RESTARTED,
+                logging.INFO,
+                "this discovery keeps its progress in memory, not in JOBDIR",
+                "discovery starts again",
             )
         if self.written.count:
             self.stats.set_value(stats_keys.RESUME_WRITTEN_ARTICLES, self.written.count)
@@ -276,6 +275,14 @@ class CrashSafeResume:
                 self.written.unreadable_lines,
                 ", ".join(map(str, self.feeds)),
             )
+
+    def _discarded(self, stat: str, level: int, before: str, now: str) -> None:
+        """Count and log that the saved seen-set and queue were discarded: ``before``, what
+        the last run left; ``now``, what this one does instead."""
+        self.stats.set_value(stat, 1)
+        logger.log(
+            level, "JOBDIR %s: %s; discarded its seen-set and queue, %s", self.jobdir, before, now
+        )
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         for output in self.outputs:
