@@ -234,16 +234,10 @@ def crawl_command(
     return [*command, *[a for s in settings for a in ("-s", s)], *feed, *measure], REPO
 
 
-def run_crawl(
-    spider: str,
-    base_url: str,
-    out: Path,
-    delay: float | None = None,
-    warc: bool = False,
-    pages: Path | None = None,
-) -> Crawl:
+def run_crawl(spider: str, out: Path, command: list[str], cwd: Path) -> Crawl:
+    """Run one crawl's ``command`` (:func:`crawl_command`) in ``cwd``; its log, stats and
+    feed go to ``out``."""
     out.mkdir(parents=True)
-    command, cwd = crawl_command(spider, base_url, out, delay, warc, pages)
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     with (out / "crawl.log").open("w") as log:
@@ -468,7 +462,8 @@ def main(argv: list[str] | None = None) -> int:
             for run in range(1, args.runs + 1):
                 for spider in args.spiders:
                     out = feeds / f"run{run}-{spider}"
-                    crawl = run_crawl(spider, base_url, out, args.delay, args.warc, pages)
+                    command = crawl_command(spider, base_url, out, args.delay, args.warc, pages)
+                    crawl = run_crawl(spider, out, *command)
                     results[spider].append(crawl)
                     load = os.getloadavg()[0]  # other work on the machine skews wall time
                     print(f"run {run}  {describe(crawl, archive)}  load {load:.1f}", flush=True)

@@ -5,7 +5,8 @@ apply rather than ``crawler/settings.py``).
     scrapy runspider bench/floor_spider.py -a base_url=http://127.0.0.1:8080/ -a paths=FILE
 
 ``paths`` names a file of the archive's page paths, one a line (``/a/b/``), written by
-``python -m bench.crawl``: the pages the bare spider finds by following links. Its
+``python -m bench.crawl``: every page of the archive, those the bare spider reaches by
+following links less the dead links it meets on them (404s). Its
 requests go through Scrapy's engine, scheduler, duplicate filter, middlewares and
 downloader as any spider's do, with the bare spider's settings (robots.txt obeyed, 16
 connections, no delay, the garbage collector set as ours sets it); its callback reads

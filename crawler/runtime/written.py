@@ -36,8 +36,9 @@ class WrittenArticles:
     count: int = 0
     unreadable_lines: int = 0
     undated: set[str] = field(default_factory=set)
-    """Their dates can still come from listings: the crawl's date join gives them one
-    when it ends (``crawler/runtime/date_join.py``)."""
+    """Their dates can still come from listings, which the crawl's date join gives them
+    when it ends (``crawler/runtime/date_join.py``); a sitemap-first crawl walks their
+    month archives for one (``SitemapFirst.written_undated``)."""
 
     @classmethod
     def read(cls, files: Iterable[Path]) -> WrittenArticles:
