@@ -46,6 +46,11 @@ http {{
         listen 127.0.0.1:{port};
         root {root};
         index index.html;
+        # WordPress's REST API, saved as a mirror saves a page with a query (bench/synthetic.py).
+        location /wp-json/ {{
+            default_type application/json;
+            try_files "$uri?$args" =404;
+        }}
     }}
 }}
 """

@@ -18,6 +18,12 @@ months get no archive page) and no tag cloud or Authors widget, about 40 links a
 of 10 posts; the post sitemap is split every 1,000 entries as Yoast does. Links stay on
 the public origin, like the fixture's: the spider rebases them to ``-a base_url``.
 
+As WordPress 4.7 and later does, the archive answers its REST API's list of posts
+(``/wp-json/wp/v2/posts``) as the crawler asks for it (``crawler/discovery/posts_api.py``:
+100 posts a page, each post's ``link`` and ``date``), saved as a mirror saves a page with
+a query (``posts?per_page=100&page=2&_fields=link%2Cdate``, its headers beside it in
+``….response.json``, ``crawler/capture/mirror.py``).
+
     python -m bench.synthetic OUT_DIR --articles 5000 [--light]
 """
 
@@ -25,12 +31,16 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from crawler.discovery.posts_api import POSTS_PER_PAGE, posts_page_url
+from crawler.sites.wordpress import WORDPRESS_POSTS_API
 
 MAKE_SITE = Path(__file__).resolve().parent.parent / "fixtures" / "aawsat" / "make_site.py"
 LISTING_PAGE_SIZE = 10
@@ -225,6 +235,30 @@ def _sitemaps(cases: list[dict[str, Any]], out: Any, light: bool) -> None:
         out.add(name, text.encode())
 
 
+def _posts_api(cases: list[dict[str, Any]], out: Any) -> None:
+    """WordPress's REST API list of posts, newest first, as the crawler asks for it, with
+    the ``X-WP-Total`` and ``X-WP-TotalPages`` headers WordPress sends (read by the
+    mirror; nginx, ``bench/nginx.py``, sends the JSON alone)."""
+    site = make_site()
+    posts = sorted(cases, key=lambda c: c["date"], reverse=True)
+    pages = max(1, -(-len(posts) // POSTS_PER_PAGE))
+    headers = {
+        "Content-Type": "application/json; charset=UTF-8",
+        "X-WP-Total": str(len(posts)),
+        "X-WP-TotalPages": str(pages),
+    }
+    for page in range(1, pages + 1):
+        chunk = posts[(page - 1) * POSTS_PER_PAGE : page * POSTS_PER_PAGE]
+        # "date" is the site's time, with no zone: the cases' own time.
+        listed = [
+            {"link": site.u(c["path"]), "date": site.dt(c["date"]).strftime("%Y-%m-%dT%H:%M:%S")}
+            for c in chunk
+        ]
+        name = posts_page_url(WORDPRESS_POSTS_API, page).lstrip("/")
+        out.add(name, json.dumps(listed).encode())
+        out.add(f"{name}.response.json", json.dumps({"headers": headers}).encode())
+
+
 CATEGORIES_WIDGET = '<div id="categories-2" class="et_pb_widget widget_categories">'
 """Where the sidebar's added widgets go: before the fixture's Categories widget."""
 
@@ -339,6 +373,7 @@ def write_pages(count: int, write: Callable[[str, bytes], None], light: bool = F
     if not light:
         _cloud_tag_listings(context, out)
     _sitemaps(cases, out, light)
+    _posts_api(cases, out)
     out.add("robots.txt", site.ROBOTS.encode())
 
 

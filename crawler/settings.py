@@ -257,6 +257,10 @@ ARCHIVE_LATE_RETRY_ROUNDS = 1
 # fill memory with requests (crawler/spiders/sitemap_first.py, "Queued articles"; about
 # 2.5 KB a request). 0 puts off every such post until the sitemaps and sections are read.
 ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT = 1000
+# -a discovery=sitemap-first asks a WordPress site's REST API for its posts (100 a request,
+# each with its date), and reads the category listings (10 posts a page) only where it is
+# not there or fails (crawler/discovery/posts_api.py). False: never ask it.
+ARCHIVE_POSTS_API = True
 ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
 # Article and listing pages read (parsed, extracted) in worker processes, on cores the
 # crawl's own process leaves idle (crawler/runtime/extraction_pool.py); 0 = in the

@@ -59,7 +59,7 @@ def serve_mirror(server: HTTPServer, root: Path) -> None:
     mirror = Mirror(root)
 
     def handler(request: Request) -> Response:
-        served = mirror.respond(request.path, request.headers)
+        served = mirror.respond(request.full_path, request.headers)
         return Response(served.body, status=served.status, headers=list(served.headers.items()))
 
     server.expect_request(re.compile(r"^/.*")).respond_with_handler(handler)

@@ -22,6 +22,7 @@ from werkzeug import Request, Response
 
 from bench.synthetic import write_archive
 from crawler.capture.mirror import Mirror, crawl_command
+from crawler.discovery.posts_api import posts_page_url
 from crawler.reporting import stats_keys
 from crawler.runtime.parquet import part_paths, read_records
 from qa import crawl_launcher
@@ -38,8 +39,8 @@ DAVOS = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"  # in 
 
 
 class FixtureSite:
-    """The fixture mirror (or another archive's), with per-path overrides a test can set
-    (status, body)."""
+    """The fixture mirror (or another archive's), with overrides a test can set (status,
+    body) by path, or by path and query (``/a/?page=2``), which goes first."""
 
     def __init__(self, server: HTTPServer, root: Path = MIRROR) -> None:
         self.server = server
@@ -48,10 +49,12 @@ class FixtureSite:
         server.expect_request(re.compile(r"^/.*")).respond_with_handler(self.respond)
 
     def respond(self, request: Request) -> Response:
-        if request.path in self.overrides:
-            status, body = self.overrides[request.path]
+        with_query = f"{request.path}?{request.query_string.decode()}"
+        override = self.overrides.get(with_query) or self.overrides.get(request.path)
+        if override is not None:
+            status, body = override
             return Response(body, status=status, content_type="text/html; charset=UTF-8")
-        served = self.mirror.respond(request.path, request.headers)
+        served = self.mirror.respond(request.full_path, request.headers)
         return Response(served.body, status=served.status, headers=list(served.headers.items()))
 
     def crawl(self, workdir: Path, *args: str) -> tuple[CrawlResult, list[str]]:
@@ -220,6 +223,9 @@ name every post; some posts are dated only by their month archive (a few of thos
 all: their month has no other post, so no page links its archive)."""
 
 
+POSTS_API = "/wp-json/wp/v2/posts"
+
+
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Iterator[FixtureSite]:
     root = tmp_path_factory.mktemp("synthetic")
@@ -258,7 +264,9 @@ def test_sitemap_first_reads_no_other_listing_where_the_sitemaps_and_sections_ag
     synthetic, synthetic_full, tmp_path
 ):
     full, full_fetched = synthetic_full
+    synthetic.overrides[POSTS_API] = (404, b"Not Found")  # a WordPress without its REST API
     stats, families, fetched = sitemap_first_crawl(synthetic, full, tmp_path)
+    assert stats[stats_keys.DISCOVERY_POSTS_API_UNAVAILABLE] == 1
     assert stats[stats_keys.ITEM_SCRAPED_COUNT] == SYNTHETIC_ARTICLES
     assert disagreement(stats) == (0, 0)
     # No tag, author or home page, nor the sitemaps naming tag and author listings...
@@ -276,6 +284,85 @@ def test_sitemap_first_reads_no_other_listing_where_the_sitemaps_and_sections_ag
     assert full_fetched.count("/robots.txt") == 1
 
 
+def assert_dated_as_well(lines: list[str], full_lines: list[str]) -> dict[str, tuple]:
+    """The articles of ``lines`` are those of the full crawl's ``full_lines``, each dated as
+    well: by the same page or listing date; where the full crawl had only a month archive's
+    month, that or a listing's day in that month; where it had none, none or a listing's
+    day (the posts API dates every post it lists). Returns each article's ``(published,
+    source, precision)``, by URL (``published_raw`` left out: it says where a listed date
+    came from, ``Oct 18, 2013`` from a category listing, ``2013-10-18T08:00:00`` from the
+    API)."""
+
+    def by_url(records: list[str]) -> dict[str, tuple]:
+        raw = DATED.index("published_raw")
+        return {a[0]: a[1:raw] + a[raw + 1 :] for a in dated_articles(records)}
+
+    dates, full_dates = by_url(lines), by_url(full_lines)
+    assert dates.keys() == full_dates.keys()
+    for url, (published, source, _precision) in full_dates.items():
+        if source in ("page", "listing"):
+            assert dates[url] == full_dates[url], url
+        elif dates[url] != full_dates[url]:
+            assert dates[url][1:] == ("listing", "day"), url
+            assert published is None or dates[url][0].startswith(published), url
+    return dates
+
+
+def test_sitemap_first_reads_the_posts_api_in_place_of_every_listing(
+    synthetic, synthetic_full, tmp_path
+):
+    full, _ = synthetic_full
+    synthetic.overrides.clear()
+    result, fetched = synthetic.crawl(tmp_path, "-a", "discovery=sitemap-first")
+    lines = result.output.splitlines()
+    # The articles of a full crawl, which reads every listing, dated as well; and every
+    # one dated, where a full crawl leaves some posts undated (their month archive is
+    # linked from nowhere) and dates others by their month archive's month alone.
+    dates = assert_dated_as_well(lines, full.output.splitlines())
+    assert all(published for published, *_ in dates.values())
+    full_sources = Counter(r["published_source"] for r in map(json.loads, full.output.splitlines()))
+    assert full_sources[None] > 0
+    assert full_sources["month_archive"] > 0
+    listed = [r for r in map(json.loads, lines) if r["published_source"] == "listing"]
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", r["published_raw"]) for r in listed)
+    assert coverage_of(tmp_path)["coverage"] == 1.0
+    # Two pages of the API (X-WP-TotalPages: 2), and not one listing page.
+    stats = result.report["stats"]
+    assert fetched.count(POSTS_API) == stats[stats_keys.DISCOVERY_POSTS_API_PAGES] == 2
+    assert stats[stats_keys.DISCOVERY_POSTS_API_POSTS] == SYNTHETIC_ARTICLES
+    assert Counter(map(listing_family, fetched)).keys() == {None}
+    assert stats[stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES] == 0
+    assert disagreement(stats) == (0, 0)
+    assert stats[stats_keys.ITEM_SCRAPED_COUNT] == SYNTHETIC_ARTICLES
+    assert max(Counter(path for path in fetched if path != POSTS_API).values()) == 1
+    assert "The posts API listed 200 posts in 2 pages" in result.log
+
+
+@pytest.mark.parametrize(
+    ("failing", "answer", "why"),
+    [
+        ("page=1&", (200, b"<!DOCTYPE html><html><body>Home</body></html>"), "not JSON"),
+        ("page=2&", (500, b"Internal Server Error"), "500 Internal Server Error"),
+    ],
+    ids=["an-html-page", "a-server-error-on-page-2"],
+)
+def test_sitemap_first_reads_the_section_listings_where_the_posts_api_fails(
+    synthetic, synthetic_full, tmp_path, failing, answer, why
+):
+    full, _ = synthetic_full
+    synthetic.overrides.clear()
+    api_page = posts_page_url(POSTS_API, int(failing[5]))
+    assert failing in api_page
+    synthetic.overrides[api_page] = answer
+    result, fetched = synthetic.crawl(tmp_path, "-a", "discovery=sitemap-first")
+    assert_dated_as_well(result.output.splitlines(), full.output.splitlines())
+    assert coverage_of(tmp_path)["coverage"] == 1.0
+    stats = result.report["stats"]
+    assert stats[stats_keys.DISCOVERY_POSTS_API_UNAVAILABLE] == 1
+    assert Counter(map(listing_family, fetched))["category"] > 0  # every page of each
+    assert why in result.log
+
+
 @pytest.mark.parametrize("queue_limit", [None, 0], ids=["default", "every-post-put-off"])
 def test_sitemap_first_finds_an_old_post_the_sitemaps_leave_out(
     synthetic, synthetic_full, tmp_path, queue_limit
@@ -286,6 +373,7 @@ def test_sitemap_first_finds_an_old_post_the_sitemaps_leave_out(
     Fetched once, with the sitemaps and the categories, before any of those first pages
     (which list it here too): also when it is put off, as while the memory queue is full
     (``ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT=0``: every such post waits for the phase's end)."""
+    synthetic.overrides[POSTS_API] = (404, b"Not Found")  # a WordPress without its REST API
     sitemap = (synthetic.mirror.root / "post-sitemap1.xml").read_text()
     oldest = re.search(r"<url>\s*<loc>([^<]+)</loc>.*?</url>\s*", sitemap, re.DOTALL)
     assert oldest is not None

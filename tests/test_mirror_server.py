@@ -22,3 +22,24 @@ def test_a_nul_byte_in_the_path_is_answered_400(target):
         server.shutdown()
         server.server_close()
     assert answer.split(b"\r\n", 1)[0] == b"HTTP/1.0 400 Bad Request"
+
+
+def test_a_request_with_a_query_is_answered_from_the_file_saved_with_it(tmp_path):
+    """As ``wget --mirror`` saves it: the path's last segment, ``?``, the query as sent;
+    its headers beside it. Another query, or none, is answered as the path alone."""
+    api = tmp_path / "wp-json" / "wp" / "v2"
+    api.mkdir(parents=True)
+    (api / "posts?page=2&_fields=link%2Cdate").write_bytes(b"[]")
+    (api / "posts?page=2&_fields=link%2Cdate.response.json").write_text(
+        '{"headers": {"Content-Type": "application/json", "X-WP-TotalPages": "2"}}'
+    )
+    mirror = Mirror(tmp_path)
+    saved = mirror.respond("/wp-json/wp/v2/posts?page=2&_fields=link%2Cdate")
+    assert (saved.status, saved.body) == (200, b"[]")
+    assert saved.headers["X-WP-TotalPages"] == "2"
+    assert saved.headers["Content-Type"] == "application/json"
+    assert mirror.respond("/wp-json/wp/v2/posts?page=3&_fields=link%2Cdate").status == 404
+    assert mirror.respond("/wp-json/wp/v2/posts").status == 404
+    (tmp_path / "robots.txt").write_text("User-agent: *\n")
+    assert mirror.respond("/robots.txt?page=2").body == b"User-agent: *\n"
+    assert mirror.respond("/wp-json/wp/v2/posts?page=2&_fields=../../../x").status == 404

@@ -203,3 +203,64 @@ def test_nothing_is_put_off_before_a_sitemap_named_a_post_nor_after_the_sitemaps
     assert first.puts_off(POST)
     assert first.next_phase() is not None  # the sitemaps and sections are read
     assert not first.puts_off(POST)
+
+
+# -- the posts API (crawler/discovery/posts_api.py) -----------------------------------------
+
+
+def test_the_section_listings_wait_for_the_posts_api_and_are_not_read_when_it_lists_the_posts():
+    site = Site()
+    site.sources[POST] = {"sitemap", "posts_api"}
+    first = site.phases()
+    first.ask_posts_api()
+    assert not admit(first, "/category/profiles/")  # held while the API is asked
+    first.posts_api_listed(1)
+    assert not admit(first, "/category/opinion/")  # a listing like the others now
+    assert not admit(first, "/category/opinion/page/2/")
+    assert not admit(first, "/tag/syria/")
+    assert next_reads(first) is None  # the sitemaps and the API agree: nothing more
+    stats = first.stats.get_stats()
+    assert stats[stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED] == 3
+    assert stats[stats_keys.DISCOVERY_PAGINATION_SKIPPED] == 1
+
+
+def test_a_post_only_the_posts_api_lists_has_the_first_pages_read_sections_among_them():
+    site = Site()
+    site.sources[POST] = {"posts_api"}  # no sitemap names it
+    first = site.phases()
+    first.ask_posts_api()
+    first.posts_api_listed(1)
+    assert not admit(first, "/category/profiles/")
+    assert not admit(first, "/tag/syria/")
+    assert next_reads(first) == ["/category/profiles/", "/tag/syria/"]
+    assert first.stats.get_value(stats_keys.DISCOVERY_SECTIONS_ONLY) == 1
+    assert not admit(first, "/category/profiles/page/2/")  # first pages only, as any listing
+
+
+@pytest.mark.parametrize("listed_before_failing", [0, 100])
+def test_the_section_listings_held_for_the_posts_api_are_read_when_it_fails(
+    listed_before_failing,
+):
+    first = Site().phases()
+    first.ask_posts_api()
+    if listed_before_failing:
+        first.posts_api_listed(listed_before_failing)
+    assert not admit(first, "/category/profiles/")
+    assert not admit(first, "/category/profiles/page/3/")  # met on an article page
+    assert not admit(first, "/tag/syria/")
+    released = first.posts_api_unavailable()
+    assert [request.url.removeprefix(SITE) for request in released] == [
+        "/category/profiles/",
+        "/category/profiles/page/3/",
+    ]
+    assert {request.priority for request in released} == {SECTION_PRIORITY}
+    assert admit(first, "/category/opinion/")  # read as soon as met, from now on
+    assert not admit(first, "/tag/syria/")  # still held
+
+
+def test_a_posts_api_request_that_never_reached_the_site_releases_the_sections_when_idle():
+    """Its request dropped before the download (by a middleware that sends no errback)."""
+    first = Site().phases()
+    first.ask_posts_api()
+    assert not admit(first, "/category/profiles/")
+    assert next_reads(first) == ["/category/profiles/"]

@@ -3,7 +3,11 @@
 Mirror layout: a page at URL path ``/a/b/`` is ``<root>/a/b/index.html``; other files
 (``robots.txt``, sitemaps) sit at their path. An optional ``response.json`` beside a page
 sets its status and headers (``{"status": 301, "headers": {"Location": "/x/"}}``); a folder
-holding only ``response.json`` is a bodiless response such as a redirect.
+holding only ``response.json`` is a bodiless response such as a redirect. A request with a
+query string is answered from the file named by its path's last segment, ``?`` and the
+query as sent, as ``wget --mirror`` saves it (``/wp-json/wp/v2/posts?page=2`` is
+``<root>/wp-json/wp/v2/posts?page=2``, its headers in ``posts?page=2.response.json``),
+when there is one; else as the path alone.
 
 The command-line tool that serves and crawls a mirror is :mod:`crawler.cli.mirror`.
 """
@@ -96,12 +100,19 @@ class Mirror:
         return conditional(self._respond(url_path), request_headers)
 
     def _respond(self, url_path: str) -> MirrorResponse:
-        path = unquote(urlsplit(url_path).path)
-        if "\0" in path:  # no file name holds one; the file system would raise
+        parts = urlsplit(url_path)
+        path = unquote(parts.path)
+        if "\0" in path or "\0" in parts.query:  # no file name holds one
             return MirrorResponse(400, {"Content-Type": "text/html"}, BAD_REQUEST)
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root) or target.name in METADATA_FILES:
             return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
+        if parts.query and "/" not in parts.query:
+            with_query = target.with_name(f"{target.name}?{parts.query}")
+            if with_query.is_file():
+                return self._file_response(
+                    with_query, with_query.with_name(f"{with_query.name}.response.json")
+                )
         if target.is_dir():
             if not path.endswith("/"):  # WordPress answers the slash-less form with a 301
                 return MirrorResponse(301, {"Location": path + "/"})

@@ -59,6 +59,7 @@ from crawler.sites.base import (
 from crawler.sites.wordpress import (
     DIVI_BYLINE,
     WORDPRESS_BOILERPLATE,
+    WORDPRESS_POSTS_API,
     WordPressSignals,
     archive_period,
     is_category_listing,
@@ -454,5 +455,6 @@ PROFILE = SiteProfile(
     classify_url=classify_url,
     archive_period=archive_period,
     section_listing=is_category_listing,
+    posts_api=WORDPRESS_POSTS_API,
     fallback_sitemaps=("sitemap_index.xml", "wp-sitemap.xml", "sitemap.xml"),
 )

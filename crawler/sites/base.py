@@ -419,6 +419,10 @@ class SiteProfile:
     section_listing: Callable[[str], bool] = lambda _url: False
     """Whether a listing URL (any page) is a section's: the listings that together list
     every post (WordPress categories), read to the end by ``-a discovery=sitemap-first``."""
+    posts_api: str | None = None
+    """The path of the site's list of every post with its date, WordPress's REST API
+    (``crawler/discovery/posts_api.py``): where it answers, ``-a discovery=sitemap-first``
+    reads it in place of the section listings."""
 
     @property
     def name(self) -> str:

@@ -51,6 +51,7 @@ from crawler.sites.base import (
 from crawler.sites.wordpress import (
     DIVI_BYLINE,
     WORDPRESS_BOILERPLATE,
+    WORDPRESS_POSTS_API,
     WORDPRESS_WIDGETS,
     WordPressSignals,
     archive_period,
@@ -597,5 +598,6 @@ def generic_profile(public_origin: str) -> SiteProfile:
         classify_url=classify_url,
         archive_period=archive_period,
         section_listing=is_category_listing,
+        posts_api=WORDPRESS_POSTS_API,
         fallback_sitemaps=("wp-sitemap.xml", "sitemap_index.xml", "sitemap.xml"),
     )

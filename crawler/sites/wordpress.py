@@ -38,6 +38,8 @@ RESERVED_FIRST_SEGMENTS = frozenset(
 # Last path segments that turn a post URL into its feed, AMP or embed view.
 NON_ARTICLE_LAST_SEGMENTS = frozenset({"feed", "amp", "trackback", "embed", "rss", "rss2", "atom"})
 LISTING_FIRST_SEGMENTS = frozenset({"category", "tag", "author", "page"})
+WORDPRESS_POSTS_API = "/wp-json/wp/v2/posts"
+"""WordPress's REST API list of posts (``crawler/discovery/posts_api.py``)."""
 LISTING_BODY_CLASSES = frozenset(
     {"archive", "blog", "home", "search", "category", "tag", "author", "date"}
 )

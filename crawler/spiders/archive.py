@@ -42,6 +42,7 @@ from twisted.python.failure import Failure
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.multisite import CrawlSites, HostSites, Site
+from crawler.discovery.posts_api import NotAPostsList, posts_page_url, read_posts_page
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import URL_CACHE_SIZE, SiteAddress, stripped_noise
 from crawler.extraction.processors import parse_date
@@ -64,7 +65,14 @@ from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
 from crawler.spiders.late_retries import LateRetries
-from crawler.spiders.sitemap_first import MODES, SITEMAP_SOURCE, SitemapFirst
+from crawler.spiders.sitemap_first import (
+    LISTING_SOURCE,
+    MODES,
+    POSTS_API_SOURCE,
+    SECTION_PRIORITY,
+    SITEMAP_SOURCE,
+    SitemapFirst,
+)
 from crawler.spiders.traps import (
     LISTING_POSTS,
     TrapRules,
@@ -84,6 +92,13 @@ HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 SITEMAPS_AFTER = "sitemaps_after"
 """Request meta of a sitemap a sitemap index named: the index's sitemaps to read after it."""
 SITEMAP_MAX_URLS = 50_000
+POSTS_API_PAGE = "posts_api_page"
+"""Request meta of a page of the site's posts API: its number, from 1."""
+PAST_THE_LAST_PAGE = (400, 404)
+"""What WordPress (400, ``rest_post_invalid_page_number``) or a static copy (404) answers
+for a page of the posts API after its last."""
+LISTED_SOURCES = frozenset({LISTING_SOURCE, POSTS_API_SOURCE})
+"""Sources that list an article with its publication date."""
 """The sitemap protocol's limit on the URLs of one sitemap file."""
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 URL_LIST_ERRORS_SHOWN = 10
@@ -421,6 +436,13 @@ class ArchiveSpider(Spider):
                 callback=self.parse_robots,
                 errback=self.robots_failed,
             )
+            if (
+                self.sitemap_first is not None
+                and self.profile.posts_api is not None
+                and self.settings.getbool("ARCHIVE_POSTS_API")
+            ):
+                self.sitemap_first.ask_posts_api()
+                yield self._posts_api_request(1)
             home = self._gated_listing(self.address.served_url("/"))
             if home is not None:
                 yield home
@@ -644,6 +666,102 @@ class ArchiveSpider(Spider):
         if sitemap.type not in {"sitemapindex", "urlset"}:
             return None, "not_a_sitemap"  # e.g. an HTML page at a .xml URL
         return sitemap, ""
+
+    # -- the posts API (sitemap-first) --------------------------------------------------
+
+    def _posts_api_request(self, page: int) -> Request:
+        """Page ``page`` of the site's posts API (``crawler/discovery/posts_api.py``), read
+        ahead of the articles, as a section listing is."""
+        assert self.profile.posts_api is not None
+        api_url = self.address.served_url(self.profile.posts_api)
+        return Request(
+            posts_page_url(api_url, page),
+            callback=self.parse_posts_api,
+            errback=self.posts_api_failed,
+            priority=SECTION_PRIORITY,
+            meta={POSTS_API_PAGE: page, "handle_httpstatus_list": list(PAST_THE_LAST_PAGE)},
+        )
+
+    def parse_posts_api(self, response: Response) -> Iterator[Request]:
+        """A page of the posts API: every post it lists, dated in the date ledger as a
+        listing's post is, then the next page; an answer that is not one means the site
+        has no such API (or it failed), and the section listings are read instead."""
+        assert self.sitemap_first is not None
+        page = int(response.meta[POSTS_API_PAGE])
+        if response.status in PAST_THE_LAST_PAGE:
+            if page == 1:
+                yield from self._posts_api_unavailable(response.url, f"HTTP {response.status}")
+            else:  # the previous page was full and the last
+                self._posts_api_read(page - 1)
+            return
+        try:
+            listed = read_posts_page(response.body, header_text(response, "X-WP-TotalPages"))
+        except NotAPostsList as error:
+            yield from self._posts_api_unavailable(response.url, str(error))
+            return
+        stats = self.crawler.stats
+        stats.inc_value(stats_keys.DISCOVERY_POSTS_API_PAGES)
+        self.sitemap_first.posts_api_listed(len(listed.posts))
+        skipped = listed.unreadable
+        for post in listed.posts:
+            try:
+                is_article = self._url_kind(post.link) is UrlKind.ARTICLE
+            except ValueError:  # "http://[::1", a port out of range...
+                is_article = False
+            if not is_article:
+                skipped += 1
+                continue
+            stats.inc_value(stats_keys.DISCOVERY_POSTS_API_POSTS)
+            self.run.dates.listed(self.sites.listed_key(post.link), post.date, None)
+            entry = ListingEntry(post.link, published=post.date)
+            request = self._article_request(
+                post.link, source=POSTS_API_SOURCE, entry=entry, unless_scheduled=True
+            )
+            if request is not None and not self._already_scheduled(request):
+                yield request
+        if skipped:
+            stats.inc_value(stats_keys.DISCOVERY_POSTS_API_SKIPPED, skipped)
+            logger.warning(
+                "%d entries of %s are not on-site article links: skipped", skipped, response.url
+            )
+        if listed.is_last(page):
+            self._posts_api_read(page)
+        else:
+            yield self._posts_api_request(page + 1)
+
+    def _posts_api_read(self, pages: int) -> None:
+        assert self.sitemap_first is not None
+        logger.info(
+            "The posts API listed %d posts in %d pages: the section listings are read only "
+            "if it and the sitemaps disagree",
+            self.sitemap_first.api_posts,
+            pages,
+        )
+
+    def posts_api_failed(self, failure: Failure) -> Iterator[Request]:
+        """Errback of the posts API's pages (refused by robots.txt, a server error after
+        its retries, 401 or 403 where a plugin closes it...)."""
+        yield from self._posts_api_unavailable(
+            failed_request(failure).url, failure.getErrorMessage()
+        )
+
+    def _posts_api_unavailable(self, url: str, why: str) -> Iterator[Request]:
+        assert self.sitemap_first is not None
+        listed = self.sitemap_first.api_posts
+        self.crawler.stats.set_value(stats_keys.DISCOVERY_POSTS_API_UNAVAILABLE, 1)
+        released = self.sitemap_first.posts_api_unavailable()
+        if listed:
+            logger.warning(
+                "The posts API failed at %s (%s) after listing %d posts: reading the %d "
+                "section listings met so far, and every one met later",
+                url,
+                why,
+                listed,
+                len(released),
+            )
+        else:
+            logger.info("No posts API at %s (%s): the section listings list the posts", url, why)
+        yield from released
 
     # -- listings ---------------------------------------------------------------------
 
@@ -1057,7 +1175,7 @@ class ArchiveSpider(Spider):
                 key, source, entry.section if entry else None, entry.published if entry else None
             )
         # Dates are parsed only for a range to check them against (dateutil is slow).
-        in_range_check = source == "listing" and not self.date_range.is_open
+        in_range_check = source in LISTED_SOURCES and not self.date_range.is_open
         day = iso_day(entry.published) if entry is not None and in_range_check else None
         if day and not self.date_range.contains(day):
             stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_LISTED_ARTICLES)
@@ -1079,7 +1197,7 @@ class ArchiveSpider(Spider):
             stats.inc_value(stats_keys.DUPEFILTER_FILTERED)
             return None
         if (
-            source == "listing"
+            source in LISTED_SOURCES
             and self.sitemap_first is not None
             and self.sitemap_first.puts_off(key)
         ):

@@ -21,6 +21,17 @@ phases, each one started when the crawl would otherwise be idle:
    seconds with one request at a time. Other listings met meanwhile (links on article
    pages) are held back, and so are the sitemaps that name only tag or author listings
    (:func:`names_tags_or_authors`).
+
+   **The posts API.** Where the profile names one (WordPress's REST API,
+   ``crawler/discovery/posts_api.py``) and ``ARCHIVE_POSTS_API`` is on, it is asked at
+   the start, and the section listings wait for its answer. Where it answers, it takes
+   their place: a list of every post made apart from the sitemaps, each post with its
+   date, 100 a request against a category listing's 10 (on the benchmark archive, 15
+   requests where the section listings were 153 pages and the month archives walked
+   for dates 83); a section listing is then a listing like the others. Where it is not
+   there (404, an HTML page, robots.txt refuses it) or fails part way (a server error
+   after its retries), the section listings held back are read, and every one met
+   after (``discovery/posts_api/unavailable``).
 2. **first pages**, only when they disagree (a post only a category lists, or one only a
    sitemap names: a sitemap that misses posts, or posts kept off the category listings):
    the first page of every other listing (home, tags, authors, month archives), with the
@@ -64,7 +75,8 @@ again (``crawler/runtime/resume.py`` discards the saved queue: the spider's
 read undated here (:meth:`SitemapFirst.written_undated`), since their pages are not
 fetched again.
 
-Counted: ``discovery/listings_held`` (listing pages held back),
+Counted: ``discovery/posts_api/pages``, ``discovery/posts_api/posts`` and
+``discovery/posts_api/skipped`` (what the posts API listed), ``discovery/listings_held`` (listing pages held back),
 ``discovery/listed_by_sections_only`` and ``discovery/listed_by_sitemaps_only`` (the
 disagreement), ``discovery/first_pages_skipped`` (first pages of other listings never read),
 ``discovery/listing_sitemaps_skipped`` (tag and author sitemaps never read),
@@ -95,8 +107,9 @@ Month = tuple[int, int]
 SECTION_PRIORITY = 20
 """Request priority of a section listing page: above an article's (10), so a category's
 chain of pages moves on while thousands of sitemap articles wait."""
-SITEMAP_SOURCE, LISTING_SOURCE = "sitemap", "listing"
-"""How the coverage ledger names an article's sources: a sitemap, a listing page."""
+SITEMAP_SOURCE, LISTING_SOURCE, POSTS_API_SOURCE = "sitemap", "listing", "posts_api"
+"""How the coverage ledger names an article's sources: a sitemap, a listing page, the
+site's posts API (``crawler/discovery/posts_api.py``)."""
 
 
 TAG_OR_AUTHOR_SITEMAP = re.compile(
@@ -153,13 +166,29 @@ def disagreement(sources: Iterable[Collection[str]]) -> tuple[int, int]:
 
     >>> disagreement([{"sitemap", "listing"}, {"sitemap"}, {"listing"}, {"listing"}, set()])
     (2, 1)
+    >>> disagreement([{"sitemap", "posts_api"}, {"posts_api"}])  # the API lists as sections do
+    (1, 0)
     """
     sections_only = sitemaps_only = 0
     for named in sources:
-        in_sitemap, in_listing = SITEMAP_SOURCE in named, LISTING_SOURCE in named
+        in_sitemap = SITEMAP_SOURCE in named
+        in_listing = LISTING_SOURCE in named or POSTS_API_SOURCE in named
         sections_only += in_listing and not in_sitemap
         sitemaps_only += in_sitemap and not in_listing
     return sections_only, sitemaps_only
+
+
+class PostsApi(enum.Enum):
+    """Where the crawl stands with the site's posts API."""
+
+    NOT_ASKED = "not_asked"
+    """The profile names none, or ``ARCHIVE_POSTS_API`` is off: the section listings list."""
+    ASKING = "asking"
+    """Its first page is not answered yet: the section listings wait."""
+    LISTING = "listing"
+    """It answered: it lists the posts, and a section listing is one like the others."""
+    UNAVAILABLE = "unavailable"
+    """None there, or it failed: the section listings list the posts."""
 
 
 class SitemapFirst:
@@ -207,6 +236,9 @@ class SitemapFirst:
         self.put_off: deque[str] = deque()
         """Articles of section listings not requested yet, by key (the ledger's object),
         oldest first: see "Queued articles" above."""
+        self.posts_api = PostsApi.NOT_ASKED
+        self.api_posts = 0
+        """Posts the site's posts API listed."""
 
     @property
     def stats(self) -> StatsCollector:
@@ -224,7 +256,10 @@ class SitemapFirst:
         url = request.url
         if self.phase is Phase.FULL:
             return True
-        if self.is_section_listing(url):
+        if self.is_section_listing(url) and self.posts_api in (
+            PostsApi.NOT_ASKED,
+            PostsApi.UNAVAILABLE,
+        ):
             request.priority = SECTION_PRIORITY
             return True
         if self.phase is not Phase.SITEMAPS and (
@@ -240,6 +275,37 @@ class SitemapFirst:
             if self.phase is not Phase.SITEMAPS:  # a full crawl may read it yet
                 self.stats.set_value(stats_keys.DISCOVERY_PAGINATION_SKIPPED, len(self.skipped))
         return False
+
+    def ask_posts_api(self) -> None:
+        """The crawl asks the site's posts API for its first page: until it answers, the
+        section listings wait (held back, as other listings are)."""
+        self.posts_api = PostsApi.ASKING
+
+    def posts_api_listed(self, posts: int) -> None:
+        """A page of the posts API listed ``posts`` posts."""
+        if self.posts_api is PostsApi.ASKING:
+            self.posts_api = PostsApi.LISTING
+        self.api_posts += posts
+
+    def posts_api_unavailable(self) -> list[Request]:
+        """The posts API is not there, or failed part way: the section listings held back
+        meanwhile, to read now (ahead of the articles, as ever)."""
+        self.posts_api = PostsApi.UNAVAILABLE
+        released = []
+        for waiting in (self.held, self.skipped):
+            for url, (request, _month) in list(waiting.items()):
+                if self.is_section_listing(url):
+                    request.priority = SECTION_PRIORITY
+                    released.append(request)
+                    del waiting[url]
+        return released
+
+    @property
+    def posts_list(self) -> str:
+        """What this crawl checks the sitemaps against, for its log lines."""
+        if self.posts_api is PostsApi.LISTING:
+            return "the posts API"
+        return "the section listings"
 
     def _hold(self, held: dict[str, Any], url: str, value: Any) -> None:
         if url not in held:
@@ -328,7 +394,9 @@ class SitemapFirst:
         return None
 
     def _after_sitemaps(self) -> list[Request]:
-        if self.sitemap_articles:
+        if self.posts_api is PostsApi.ASKING:  # its request never reached the site
+            return self.posts_api_unavailable()
+        if self.sitemap_articles or self.api_posts:
             return self._after_sections()
         self.phase = Phase.FULL
         self.stats.set_value(stats_keys.DISCOVERY_FELL_BACK_TO_FULL, 1)
@@ -356,9 +424,10 @@ class SitemapFirst:
                     stats_keys.DISCOVERY_LISTING_SITEMAPS_SKIPPED, len(self.deferred_sitemaps)
                 )
             logger.info(
-                "The sitemaps and the section listings name the same articles: not reading "
-                "the %d other listings (tags, authors, month archives, home) nor %d sitemaps "
-                "of tag and author listings",
+                "The sitemaps and %s name the same articles: not reading the %d other "
+                "listings (tags, authors, month archives, home) nor %d sitemaps of tag and "
+                "author listings",
+                self.posts_list,
                 len(self.held),
                 len(self.deferred_sitemaps),
             )
@@ -366,9 +435,10 @@ class SitemapFirst:
         self.phase = Phase.FIRST_PAGES
         self.first_pages_read = True
         logger.info(
-            "%d articles only a section listing lists, %d only a sitemap names: reading the "
-            "first page of the %d other listings (tags, authors, month archives, home)",
+            "%d articles only %s list, %d only a sitemap names: reading the first page of "
+            "the %d other listings (tags, authors, month archives, home)",
             sections_only,
+            self.posts_list,
             sitemaps_only,
             len(self.held),
         )
