@@ -338,22 +338,28 @@ def test_sitemap_first_reads_the_posts_api_in_place_of_every_listing(
     assert "The posts API listed 200 posts in 2 pages" in result.log
 
 
+ROBOTS_REFUSING_THE_API = b"User-agent: *\nDisallow: /wp-admin/\nDisallow: /wp-json/\n"
+
+
 @pytest.mark.parametrize(
     ("failing", "answer", "why"),
     [
-        ("page=1&", (200, b"<!DOCTYPE html><html><body>Home</body></html>"), "not JSON"),
-        ("page=2&", (500, b"Internal Server Error"), "500 Internal Server Error"),
+        (1, (200, b"<!DOCTYPE html><html><body>Home</body></html>"), "not JSON"),
+        (2, (500, b"Internal Server Error"), "500 Internal Server Error"),
+        ("/robots.txt", (200, ROBOTS_REFUSING_THE_API), "Forbidden by robots.txt"),
     ],
-    ids=["an-html-page", "a-server-error-on-page-2"],
+    ids=["an-html-page", "a-server-error-on-page-2", "refused-by-robots-txt"],
 )
 def test_sitemap_first_reads_the_section_listings_where_the_posts_api_fails(
     synthetic, synthetic_full, tmp_path, failing, answer, why
 ):
     full, _ = synthetic_full
     synthetic.overrides.clear()
-    api_page = posts_page_url(POSTS_API, int(failing[5]))
-    assert failing in api_page
-    synthetic.overrides[api_page] = answer
+    if isinstance(failing, int):
+        synthetic.overrides[posts_page_url(POSTS_API, failing)] = answer
+    else:  # robots.txt, with the sitemap index it names
+        robots = answer[1] + (synthetic.mirror.root / "robots.txt").read_bytes().split(b"\n\n")[-1]
+        synthetic.overrides[failing] = (answer[0], robots)
     result, fetched = synthetic.crawl(tmp_path, "-a", "discovery=sitemap-first")
     assert_dated_as_well(result.output.splitlines(), full.output.splitlines())
     assert coverage_of(tmp_path)["coverage"] == 1.0
