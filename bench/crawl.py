@@ -19,8 +19,9 @@ earlier, lighter one with ``--light``), serves it with nginx on loopback
 - ``ours``: ``scrapy crawl aawsat -a base_url=...`` with the project's settings, except
   ``DOWNLOAD_DELAY=0 AUTOTHROTTLE_ENABLED=False CONCURRENT_REQUESTS_PER_DOMAIN=16``
   (both obey robots.txt, both 16 connections), the coverage report on;
-- ``sitemap-first``: ours with ``-a discovery=sitemap-first`` (sitemaps first, then only
-  the listings that can add what they lack: ``crawler/spiders/sitemap_first.py``);
+- ``sitemap-first``: ours with ``-a discovery=sitemap-first`` (sitemaps and the posts API
+  first, then only the listings that can add what they lack:
+  ``crawler/spiders/sitemap_first.py``);
 - ``ours-no-pool`` (only when named in ``--spiders``): ours with
   ``ARCHIVE_EXTRACTION_PROCESSES=0``, every page read in the crawl's own process: what
   the extraction workers (``crawler/runtime/extraction_pool.py``) give, in the same run.
