@@ -346,9 +346,10 @@ ROBOTS_REFUSING_THE_API = b"User-agent: *\nDisallow: /wp-admin/\nDisallow: /wp-j
     [
         (1, (200, b"<!DOCTYPE html><html><body>Home</body></html>"), "not JSON"),
         (2, (500, b"Internal Server Error"), "500 Internal Server Error"),
+        (1, (200, b"[]"), "it lists no post"),
         ("/robots.txt", (200, ROBOTS_REFUSING_THE_API), "Forbidden by robots.txt"),
     ],
-    ids=["an-html-page", "a-server-error-on-page-2", "refused-by-robots-txt"],
+    ids=["an-html-page", "a-server-error-on-page-2", "an-empty-list", "refused-by-robots-txt"],
 )
 def test_sitemap_first_reads_the_section_listings_where_the_posts_api_fails(
     synthetic, synthetic_full, tmp_path, failing, answer, why

@@ -699,6 +699,9 @@ class ArchiveSpider(Spider):
         except NotAPostsList as error:
             yield from self._posts_api_unavailable(response.url, str(error))
             return
+        if page == 1 and not listed.posts:  # a plugin that hides the posts answers []
+            yield from self._posts_api_unavailable(response.url, "it lists no post")
+            return
         stats = self.crawler.stats
         stats.inc_value(stats_keys.DISCOVERY_POSTS_API_PAGES)
         self.sitemap_first.posts_api_listed(len(listed.posts))

@@ -29,7 +29,7 @@ phases, each one started when the crawl would otherwise be idle:
    date, 100 a request against a category listing's 10 (on the benchmark archive, 15
    requests where the section listings were 153 pages and the month archives walked
    for dates 83); a section listing is then a listing like the others. Where it is not
-   there (404, an HTML page, robots.txt refuses it) or fails part way (a server error
+   there (404, an HTML page, an empty list, robots.txt refuses it) or fails part way (a server error
    after its retries), the section listings held back are read, and every one met
    after (``discovery/posts_api/unavailable``).
 2. **first pages**, only when they disagree (a post only a category lists, or one only a
