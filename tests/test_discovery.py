@@ -338,6 +338,28 @@ def test_sitemap_first_reads_the_posts_api_in_place_of_every_listing(
     assert "The posts API listed 200 posts in 2 pages" in result.log
 
 
+def test_sitemap_first_without_sitemaps_takes_the_posts_from_the_posts_api(
+    synthetic, synthetic_full, tmp_path
+):
+    """Nothing agrees with the API, so the first page of every listing is read too; no
+    fall back to a full crawl."""
+    full, _ = synthetic_full
+    synthetic.overrides.clear()
+    robots = (synthetic.mirror.root / "robots.txt").read_bytes()
+    synthetic.overrides["/robots.txt"] = (200, re.sub(rb"(?m)^Sitemap:.*\n", b"", robots))
+    for path in ("/sitemap_index.xml", "/wp-sitemap.xml", "/sitemap.xml"):
+        synthetic.overrides[path] = (404, b"Not Found")
+    result, fetched = synthetic.crawl(tmp_path, "-a", "discovery=sitemap-first")
+    assert_dated_as_well(result.output.splitlines(), full.output.splitlines())
+    stats = result.report["stats"]
+    assert disagreement(stats) == (SYNTHETIC_ARTICLES, 0)
+    assert stats_keys.DISCOVERY_FELL_BACK_TO_FULL not in stats
+    families = Counter(map(listing_family, fetched))
+    assert families["category"] > 0
+    assert families["home"] == 1
+    assert "/category/news-middle-east/page/2/" not in fetched  # first pages only
+
+
 ROBOTS_REFUSING_THE_API = b"User-agent: *\nDisallow: /wp-admin/\nDisallow: /wp-json/\n"
 
 

@@ -92,6 +92,7 @@ HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 SITEMAPS_AFTER = "sitemaps_after"
 """Request meta of a sitemap a sitemap index named: the index's sitemaps to read after it."""
 SITEMAP_MAX_URLS = 50_000
+"""The sitemap protocol's limit on the URLs of one sitemap file."""
 POSTS_API_PAGE = "posts_api_page"
 """Request meta of a page of the site's posts API: its number, from 1."""
 PAST_THE_LAST_PAGE = (400, 404)
@@ -99,7 +100,6 @@ PAST_THE_LAST_PAGE = (400, 404)
 for a page of the posts API after its last."""
 LISTED_SOURCES = frozenset({LISTING_SOURCE, POSTS_API_SOURCE})
 """Sources that list an article with its publication date."""
-"""The sitemap protocol's limit on the URLs of one sitemap file."""
 TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
 URL_LIST_ERRORS_SHOWN = 10
 """Bad lines of a URL list logged in full; the rest are counted in one line."""

@@ -29,9 +29,9 @@ phases, each one started when the crawl would otherwise be idle:
    date, 100 a request against a category listing's 10 (on the benchmark archive, 15
    requests where the section listings were 153 pages and the month archives walked
    for dates 83); a section listing is then a listing like the others. Where it is not
-   there (404, an HTML page, an empty list, robots.txt refuses it) or fails part way (a server error
-   after its retries), the section listings held back are read, and every one met
-   after (``discovery/posts_api/unavailable``).
+   there (404, an HTML page, an empty list, robots.txt refuses it) or fails part way (a
+   server error after its retries), the section listings held back are read, and every
+   one met after (``discovery/posts_api/unavailable``).
 2. **first pages**, only when they disagree (a post only a category lists, or one only a
    sitemap names: a sitemap that misses posts, or posts kept off the category listings):
    the first page of every other listing (home, tags, authors, month archives), with the
@@ -48,8 +48,9 @@ shows is not found (a site would have to leave it out of both lists); where they
 disagree, such a post is found only on the first page of one of those listings. An
 undated article modified after its month is dated only when a category listing (or, when
 read, a first page) prints its date. Should the sitemap phase list no article at all (no
-sitemap, or none readable), the crawl goes on as a full one
-(``discovery/fell_back_to_full``).
+sitemap, or none readable, and no posts API), the crawl goes on as a full one
+(``discovery/fell_back_to_full``); a site with a posts API and no sitemap has its posts
+from the API and the first page of every listing (phase 2: nothing agrees with the API).
 
 **Queued articles.** The section listings run ahead of the articles, ten posts a page, so
 on a large archive they name posts far faster than they are fetched, mostly posts a
@@ -76,7 +77,8 @@ read undated here (:meth:`SitemapFirst.written_undated`), since their pages are 
 fetched again.
 
 Counted: ``discovery/posts_api/pages``, ``discovery/posts_api/posts`` and
-``discovery/posts_api/skipped`` (what the posts API listed), ``discovery/listings_held`` (listing pages held back),
+``discovery/posts_api/skipped`` (what the posts API listed), ``discovery/listings_held``
+(listing pages held back),
 ``discovery/listed_by_sections_only`` and ``discovery/listed_by_sitemaps_only`` (the
 disagreement), ``discovery/first_pages_skipped`` (first pages of other listings never read),
 ``discovery/listing_sitemaps_skipped`` (tag and author sitemaps never read),
