@@ -264,3 +264,24 @@ def test_a_posts_api_request_that_never_reached_the_site_releases_the_sections_w
     first.ask_posts_api()
     assert not admit(first, "/category/profiles/")
     assert next_reads(first) == ["/category/profiles/"]
+
+
+def test_a_post_only_the_posts_api_named_waits_while_the_memory_queue_is_full():
+    """The API, 100 posts a page read ahead of the articles, may name every post of the
+    archive before the first sitemap is read."""
+    site = Site()
+    site.sources[POST] = {"posts_api"}
+    first = SitemapFirst(
+        get_crawler(settings_dict={"ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT": 4}),
+        lambda url: "/category/" in url,
+        site.dated.__contains__,
+        site.sources.values,
+        lambda key: "sitemap" not in site.sources[key],
+    )
+    first.ask_posts_api()
+    queued(first, 4)
+    assert not first.puts_off(POST)  # nothing listed yet: this is no list's post
+    first.posts_api_listed(100)
+    assert first.puts_off(POST)
+    queued(first, 1)
+    assert first.due_articles() == [POST]

@@ -16,9 +16,11 @@ This module reads one page of that list; the spider decides what to fetch.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 POSTS_PER_PAGE = 100
 """WordPress's largest ``per_page``."""
 FIELDS = "link,date"
@@ -40,6 +42,21 @@ class ApiPost:
     link: str
     date: str | None
     """As the API gives it (``"2013-10-18T08:00:00"``, the site's time), or None."""
+
+    @property
+    def day(self) -> str | None:
+        """The day of :attr:`date` (``"2013-10-18"``), as a listing prints a post's day: a
+        crawl keeps one for every post, and a 12-year archive has a few thousand days
+        against one time a post (``crawler/discovery/dates.py`` keeps one copy of each);
+        None if the date does not start with one.
+
+        >>> ApiPost("https://x.org/a/", "2013-10-18T08:00:00").day
+        '2013-10-18'
+        >>> ApiPost("https://x.org/a/", "yesterday").day is None
+        True
+        """
+        day = (self.date or "")[:10]
+        return day if _ISO_DAY.fullmatch(day) else None
 
 
 @dataclass(frozen=True)

@@ -715,8 +715,8 @@ class ArchiveSpider(Spider):
                 skipped += 1
                 continue
             stats.inc_value(stats_keys.DISCOVERY_POSTS_API_POSTS)
-            self.run.dates.listed(self.sites.listed_key(post.link), post.date, None)
-            entry = ListingEntry(post.link, published=post.date)
+            self.run.dates.listed(self.sites.listed_key(post.link), post.day, None)
+            entry = ListingEntry(post.link, published=post.day)
             request = self._article_request(
                 post.link, source=POSTS_API_SOURCE, entry=entry, unless_scheduled=True
             )
