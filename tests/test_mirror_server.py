@@ -43,3 +43,6 @@ def test_a_request_with_a_query_is_answered_from_the_file_saved_with_it(tmp_path
     (tmp_path / "robots.txt").write_text("User-agent: *\n")
     assert mirror.respond("/robots.txt?page=2").body == b"User-agent: *\n"
     assert mirror.respond("/wp-json/wp/v2/posts?page=2&_fields=../../../x").status == 404
+    (tmp_path.parent / f"{tmp_path.name}?secret=1").write_text("beside the mirror")
+    (tmp_path / "index.html").write_text("home")
+    assert mirror.respond("/?secret=1").body == b"home"

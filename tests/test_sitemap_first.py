@@ -24,7 +24,8 @@ class Site:
         self.sources: dict[str, set[str]] = {}
         self.dated: set[str] = set()
 
-    def phases(self, queue_limit: int = 1000) -> SitemapFirst:
+    def phases(self, queue_limit: int = 1000, sitemap_named: bool = True) -> SitemapFirst:
+        """The phases, a sitemap having named another post (``sitemap_named``) or not."""
         first = SitemapFirst(
             get_crawler(settings_dict={"ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT": queue_limit}),
             lambda url: "/category/" in url,
@@ -32,7 +33,8 @@ class Site:
             self.sources.values,
             lambda key: "sitemap" not in self.sources.get(key, {"sitemap"}),
         )
-        first.sitemap_listed(f"{SITE}/another-post/", None)
+        if sitemap_named:
+            first.sitemap_listed(f"{SITE}/another-post/", None)
         return first
 
 
@@ -190,13 +192,7 @@ def test_nothing_is_put_off_before_a_sitemap_named_a_post_nor_after_the_sitemaps
     after (the crawl goes on as a full one then). After: the queue is the phase's."""
     site = Site()
     site.sources[POST] = {"listing"}
-    first = SitemapFirst(
-        get_crawler(settings_dict={"ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT": 1}),
-        lambda url: "/category/" in url,
-        site.dated.__contains__,
-        site.sources.values,
-        lambda key: "sitemap" not in site.sources[key],
-    )
+    first = site.phases(queue_limit=1, sitemap_named=False)
     queued(first, 5)
     assert not first.puts_off(POST)
     first.sitemap_listed(f"{SITE}/another-post/", None)
@@ -271,13 +267,7 @@ def test_a_post_only_the_posts_api_named_waits_while_the_memory_queue_is_full():
     archive before the first sitemap is read."""
     site = Site()
     site.sources[POST] = {"posts_api"}
-    first = SitemapFirst(
-        get_crawler(settings_dict={"ARCHIVE_SITEMAP_FIRST_QUEUE_LIMIT": 4}),
-        lambda url: "/category/" in url,
-        site.dated.__contains__,
-        site.sources.values,
-        lambda key: "sitemap" not in site.sources[key],
-    )
+    first = site.phases(queue_limit=4, sitemap_named=False)
     first.ask_posts_api()
     queued(first, 4)
     assert not first.puts_off(POST)  # nothing listed yet: this is no list's post

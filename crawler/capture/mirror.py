@@ -107,7 +107,8 @@ class Mirror:
         target = (self.root / path.lstrip("/")).resolve()
         if not target.is_relative_to(self.root) or target.name in METADATA_FILES:
             return MirrorResponse(404, {"Content-Type": "text/html"}, NOT_FOUND)
-        if parts.query and "/" not in parts.query:
+        # Not at the root: the root's file "with its query" would be beside the mirror.
+        if parts.query and "/" not in parts.query and target != self.root:
             with_query = target.with_name(f"{target.name}?{parts.query}")
             if with_query.is_file():
                 return self._file_response(

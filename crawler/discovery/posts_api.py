@@ -118,7 +118,8 @@ def read_posts_page(body: bytes, total_pages: str | None = None) -> PostsPage:
     if not isinstance(data, list):
         code = data.get("code") if isinstance(data, dict) else None
         detail = f": {code}" if isinstance(code, str) else ""
-        raise NotAPostsList(f"a JSON {_json_kind(data)}, not a list of posts{detail}")
+        kind = "object" if isinstance(data, dict) else "value"
+        raise NotAPostsList(f"a JSON {kind}, not a list of posts{detail}")
     posts = [
         ApiPost(entry["link"], entry.get("date") if isinstance(entry.get("date"), str) else None)
         for entry in data
@@ -127,21 +128,6 @@ def read_posts_page(body: bytes, total_pages: str | None = None) -> PostsPage:
     if data and not posts:
         raise NotAPostsList(f"a list of {len(data)} entries, none a post with a link")
     return PostsPage(posts, len(data) - len(posts), _page_count(total_pages))
-
-
-def _json_kind(value: object) -> str:
-    """JSON's name for the type of a decoded value.
-
-    >>> _json_kind({}), _json_kind("x"), _json_kind(None), _json_kind(1.5)
-    ('object', 'string', 'null', 'number')
-    """
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, str):
-        return "string"
-    if value is None:
-        return "null"
-    return "boolean" if isinstance(value, bool) else "number"
 
 
 def _page_count(header: str | None) -> int | None:

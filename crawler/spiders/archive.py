@@ -692,7 +692,7 @@ class ArchiveSpider(Spider):
             if page == 1:
                 yield from self._posts_api_unavailable(response.url, f"HTTP {response.status}")
             else:  # the previous page was full and the last
-                self._posts_api_read(page - 1)
+                self._posts_api_listed_all(page - 1)
             return
         try:
             listed = read_posts_page(response.body, header_text(response, "X-WP-TotalPages"))
@@ -715,12 +715,9 @@ class ArchiveSpider(Spider):
                 skipped += 1
                 continue
             stats.inc_value(stats_keys.DISCOVERY_POSTS_API_POSTS)
-            self.run.dates.listed(self.sites.listed_key(post.link), post.day, None)
             entry = ListingEntry(post.link, published=post.day)
-            request = self._article_request(
-                post.link, source=POSTS_API_SOURCE, entry=entry, unless_scheduled=True
-            )
-            if request is not None and not self._already_scheduled(request):
+            request = self._listed_article_request(entry, POSTS_API_SOURCE)
+            if request is not None:
                 yield request
         if skipped:
             stats.inc_value(stats_keys.DISCOVERY_POSTS_API_SKIPPED, skipped)
@@ -728,11 +725,23 @@ class ArchiveSpider(Spider):
                 "%d entries of %s are not on-site article links: skipped", skipped, response.url
             )
         if listed.is_last(page):
-            self._posts_api_read(page)
+            self._posts_api_listed_all(page)
         else:
             yield self._posts_api_request(page + 1)
 
-    def _posts_api_read(self, pages: int) -> None:
+    def _listed_article_request(
+        self, entry: ListingEntry, source: str, month: tuple[int, int] | None = None
+    ) -> Request | None:
+        """The request for a post a listing (``month``: a month archive's) or the posts
+        API lists, its date noted in the date ledger first; None if it is not to be
+        fetched now (scheduled already, out of the date range, known, put off)."""
+        self.run.dates.listed(self.sites.listed_key(entry.url), entry.published, month)
+        request = self._article_request(
+            entry.url, source=source, entry=entry, unless_scheduled=True
+        )
+        return None if request is None or self._already_scheduled(request) else request
+
+    def _posts_api_listed_all(self, pages: int) -> None:
         assert self.sitemap_first is not None
         logger.info(
             "The posts API listed %d posts in %d pages: the section listings are read only "
@@ -791,12 +800,9 @@ class ArchiveSpider(Spider):
         month = (year, month_number) if month_number is not None else None  # a month archive
         handled = set()
         for entry in entries:
-            self.run.dates.listed(self.sites.listed_key(entry.url), entry.published, month)
-            request = self._article_request(
-                entry.url, source="listing", entry=entry, unless_scheduled=True
-            )
+            request = self._listed_article_request(entry, LISTING_SOURCE, month)
             handled.add(self.sites.served_key(entry.url))
-            if request is not None and not self._already_scheduled(request):
+            if request is not None:
                 yield request
         older = listing.older_page_url
         if older and not self.date_range.is_open and self.date_range.all_before(listing.days):
