@@ -13,10 +13,11 @@ from scrapy.http import HtmlResponse
 from scrapy.utils.asyncgen import collect_asyncgen
 from scrapy.utils.test import get_crawler
 
+from crawler.discovery.urls import RecentUrls
 from crawler.reporting import stats_keys
 from crawler.sites.base import UrlKind
 from crawler.spiders.aawsat import AawsatSpider
-from crawler.spiders.archive import LinkTargets, RecentUrls
+from crawler.spiders.archive import LinkTargets
 from pipelines.validate import article_validator
 from qa import crawl_launcher
 from qa.fixtures import (

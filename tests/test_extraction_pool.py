@@ -23,9 +23,19 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls
 from crawler.reporting import stats_keys
 from crawler.runtime import extraction_pool
-from crawler.runtime.extraction_pool import ArticleJob, ArticleReading, PageReader, read_article
+from crawler.runtime.extraction_pool import (
+    ArticleJob,
+    ArticleReading,
+    ListingJob,
+    ListingReading,
+    PageReader,
+    PageTask,
+    read_article,
+    read_in_worker,
+)
 from crawler.sites.aawsat import PROFILE, classify_url
 from crawler.sites.base import UrlKind
 from qa.fixtures import (
@@ -112,9 +122,18 @@ def test_workers_give_the_golden_jsonl(pool_crawl):
     assert golden_crawl_lines(result.output, base_url) == EXPECTED_JSONL.read_text().splitlines()
 
 
-def test_workers_give_the_golden_stats(pool_crawl):
+def test_workers_give_the_golden_stats_but_links_they_sent_before(pool_crawl):
+    """A worker sends an article page's links once: what the spider counts of a link met
+    again (``dupefilter/filtered``, a link to a page already scheduled) it no longer
+    meets, and those repeats are counted as such."""
     result, _, _ = pool_crawl
-    assert golden_stats(result.report["stats"]) == json.loads(EXPECTED_STATS.read_text())
+    stats = golden_stats(result.report["stats"])
+    expected = json.loads(EXPECTED_STATS.read_text())
+    filtered = stats.pop(stats_keys.DUPEFILTER_FILTERED)
+    expected_filtered = expected.pop(stats_keys.DUPEFILTER_FILTERED)
+    assert stats == expected
+    repeated = result.report["stats"][stats_keys.EXTRACTION_POOL_REPEATED_LINKS]
+    assert filtered < expected_filtered <= filtered + repeated
 
 
 def test_every_article_page_was_read_in_a_worker(pool_crawl):
@@ -209,6 +228,44 @@ def article_page(path: str) -> tuple[ArticleJob, HtmlResponse]:
     url = f"https://eng-archive.aawsat.com/{path}"
     response = HtmlResponse(url, body=(MIRROR / path / "index.html").read_bytes())
     return ArticleJob(PROFILE.article_page, url, links=True, extract_unsure=False), response
+
+
+def test_a_worker_sends_an_article_pages_links_once_and_a_listings_all(monkeypatch):
+    """The second article page's links are those the first had not (less its relative
+    ones, sent again), counted as repeated; a listing page's are all sent every time."""
+    monkeypatch.setattr(extraction_pool, "_links_sent", RecentUrls(URL_CACHE_SIZE))
+    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
+    fishermen = "rania-haddad/news-middle-east/fishermen-in-hodeidah-count-the-cost-of-war/"
+    listing_url = "https://eng-archive.aawsat.com/category/news-middle-east/"
+    listing = HtmlResponse(
+        listing_url, body=(MIRROR / "category/news-middle-east/index.html").read_bytes()
+    )
+    listing_job = ListingJob(PROFILE.listing_page, listing_url)
+    tasks = [PageTask.of(*article_page(path)) for path in (hospitals, fishermen)]
+    tasks += [PageTask.of(listing_job, listing)] * 2
+    first, second, listed, listed_again = (r.reading for r in read_in_worker(tasks))
+    assert isinstance(first, ArticleReading)
+    assert isinstance(second, ArticleReading)
+    assert first.links is not None
+    assert second.links is not None
+    everything = read_article(*article_page(fishermen)).links
+    assert everything is not None
+
+    def decided_once(href: str) -> bool:
+        return href.startswith(("http://", "https://")) and not {"?", ";"} & set(href)
+
+    sent_before = {href for href in first.links.hrefs if decided_once(href)}
+    hrefs = everything.hrefs
+    assert second.links.hrefs == [
+        href
+        for at, href in enumerate(hrefs)
+        if href not in sent_before and not (decided_once(href) and href in hrefs[:at])
+    ]
+    assert second.links.repeated == len(hrefs) - len(second.links.hrefs) > 0
+    assert isinstance(listed, ListingReading)
+    assert isinstance(listed_again, ListingReading)
+    assert listed.links == listed_again.links
+    assert listed.links.repeated == 0
 
 
 def test_a_page_sent_after_a_worker_died_is_read_in_a_new_pool(monkeypatch):

@@ -136,6 +136,38 @@ site's menus and sidebars, so a few thousand links recur on every page; bounded,
 does not grow with the archive."""
 
 
+class RecentUrls:
+    """A bounded set of URLs: every URL added or found since ``size`` URLs ago is kept, at
+    most ``2 * size`` in all.
+
+    Two generations instead of a least-recently-used order: a URL is looked up in a plain
+    set, with no bookkeeping on a hit. When ``size`` URLs have been added since the last
+    turn, the current set becomes the previous one and a new one starts; a URL found in
+    the previous set moves back into the current one, and what was not found again by the
+    next turn is dropped.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._current: set[str] = set()
+        self._previous: set[str] = set()
+
+    def add(self, url: str) -> None:
+        if len(self._current) >= self.size:
+            self._previous, self._current = self._current, set()
+        self._current.add(url)
+
+    def __contains__(self, url: object) -> bool:
+        return url in self._current or self._found_again(url)
+
+    def _found_again(self, url: object) -> bool:
+        if url not in self._previous:
+            return False
+        self._previous.discard(url)
+        self.add(url)
+        return True
+
+
 def _strict_origin(url: str) -> tuple[str, str, int | None]:
     """Scheme, host (without a leading ``www.``) and port (the scheme's default if none)."""
     parts = urlsplit(url)

@@ -150,6 +150,9 @@ EXTRACTION_POOL_LISTING_CPU_SECONDS = "extraction_pool/listing_cpu_seconds"
 EXTRACTION_POOL_READ_IN_CRAWL_BEHIND = "extraction_pool/read_in_crawl_behind"
 """Article and listing pages read in the crawl's process while the pool was up, because the workers
 were behind."""
+EXTRACTION_POOL_REPEATED_LINKS = "extraction_pool/repeated_links"
+"""Links of article pages a worker left out, having sent them with an earlier page (a
+site's menus and sidebars): the crawl's process decided each once."""
 EXTRACTION_POOL_CPU_SECONDS = "extraction_pool/cpu_seconds"
 """CPU the worker processes spent (their own: the crawl's process is not in it)."""
 EXTRACTION_POOL_PEAK_RSS_BYTES = "extraction_pool/peak_rss_bytes"

@@ -78,7 +78,7 @@ from collections.abc import Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
 from typing import Any, ClassVar, Generic, Self, TypeVar, cast
@@ -90,6 +90,7 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler.discovery.daterange import iso_day
+from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
@@ -126,6 +127,37 @@ class PageLinks:
 
     hrefs: list[str]
     base_url: str
+    repeated: int = 0
+    """Links left out as :meth:`unsent` leaves them out."""
+
+    def unsent(self, sent: RecentUrls) -> PageLinks:
+        """These links less those in ``sent``, to which the others are added: absolute
+        ones with no query (the links a crawl decides once, ``LinkTargets``) and none
+        relative (what it means depends on the page).
+
+        A worker sends an article page's links once (a site's pages repeat its menus and
+        sidebars: hundreds of links a page), so a repeat costs the crawl's process
+        nothing; the crawl's process decided each the first time, and what becomes of a
+        link it did not follow then (a listing held back, a date archive waiting for a
+        post) is its own business, not a later page's.
+
+        >>> sent = RecentUrls(100)
+        >>> first = PageLinks(["https://x.org/a/", "b/", "https://x.org/?p=1"], "https://x.org/")
+        >>> first.unsent(sent).hrefs
+        ['https://x.org/a/', 'b/', 'https://x.org/?p=1']
+        >>> second = PageLinks(["https://x.org/a/", "b/", "https://x.org/c/"], "https://x.org/d/")
+        >>> again = second.unsent(sent)
+        >>> again.hrefs, again.repeated
+        (['b/', 'https://x.org/c/'], 1)
+        """
+        hrefs = []
+        for href in self.hrefs:
+            if href in sent:
+                continue
+            if href.startswith(("http://", "https://")) and "?" not in href and ";" not in href:
+                sent.add(href)
+            hrefs.append(href)
+        return PageLinks(hrefs, self.base_url, len(self.hrefs) - len(hrefs))
 
 
 @dataclass(frozen=True)
@@ -369,9 +401,14 @@ class WorkerReading:
     and the pipe are not in it)."""
 
 
+_links_sent = RecentUrls(URL_CACHE_SIZE)
+"""The links of article pages this worker sent to the crawl's process (PageLinks.unsent)."""
+
+
 def read_in_worker(tasks: list[PageTask]) -> list[WorkerReading]:
     """Each page's reading, in a worker process, with what it logged and the worker's
-    usage."""
+    usage; an article page's links with the repeats left out (:meth:`PageLinks.unsent`:
+    not a listing page's, whose article links the spider collects on each)."""
     readings = []
     for task in tasks:
         started = time.thread_time()
@@ -381,6 +418,8 @@ def read_in_worker(tasks: list[PageTask]) -> list[WorkerReading]:
             except Exception:  # noqa: BLE001 (read again in the crawl's process, it raises there)
                 # Not the batch's exception: the other pages of the batch were read.
                 reading = None
+        if isinstance(reading, ArticleReading) and reading.links is not None:
+            reading = replace(reading, links=reading.links.unsent(_links_sent))
         cpu_seconds = time.thread_time() - started
         readings.append(WorkerReading(reading, list(logs), WorkerUsage.now(), cpu_seconds))
     return readings
@@ -617,6 +656,9 @@ class PageReader:
         if reading.reading is None:  # read again in the crawl's process, logging again
             return
         self.stats.inc_value(job.POOL_STAT)
+        if isinstance(reading.reading, ArticleReading) and reading.reading.links is not None:
+            repeated = reading.reading.links.repeated
+            self.stats.inc_value(stats_keys.EXTRACTION_POOL_REPEATED_LINKS, repeated)
         cpu_seconds = self.stats.get_value(job.POOL_CPU_STAT, 0.0) + reading.cpu_seconds
         self.stats.set_value(job.POOL_CPU_STAT, cpu_seconds)
         for record in reading.logs:

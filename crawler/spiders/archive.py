@@ -44,7 +44,7 @@ from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.multisite import CrawlSites, HostSites, Site
 from crawler.discovery.posts_api import NotAPostsList, posts_page_url, read_posts_page
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
-from crawler.discovery.urls import URL_CACHE_SIZE, SiteAddress, stripped_noise
+from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls, SiteAddress, stripped_noise
 from crawler.extraction.processors import parse_date
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
@@ -114,38 +114,6 @@ def is_on_site(address: SiteAddress, url: str) -> bool:
 def url_noise(url: str) -> tuple[str, ...]:
     """Session ids and tracking parameters the canonical form of ``url`` drops."""
     return stripped_noise(url)
-
-
-class RecentUrls:
-    """A bounded set of URLs: every URL added or found since ``size`` URLs ago is kept, at
-    most ``2 * size`` in all.
-
-    Two generations instead of a least-recently-used order: a URL is looked up in a plain
-    set, with no bookkeeping on a hit. When ``size`` URLs have been added since the last
-    turn, the current set becomes the previous one and a new one starts; a URL found in
-    the previous set moves back into the current one, and what was not found again by the
-    next turn is dropped.
-    """
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._current: set[str] = set()
-        self._previous: set[str] = set()
-
-    def add(self, url: str) -> None:
-        if len(self._current) >= self.size:
-            self._previous, self._current = self._current, set()
-        self._current.add(url)
-
-    def __contains__(self, url: object) -> bool:
-        return url in self._current or self._found_again(url)
-
-    def _found_again(self, url: object) -> bool:
-        if url not in self._previous:
-            return False
-        self._previous.discard(url)
-        self.add(url)
-        return True
 
 
 LinkTarget = tuple[str, UrlKind]
