@@ -227,6 +227,11 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 # Off, its extension is not even imported (aiohttp: 0.14 s and 10 MB at every start).
 ADDONS |= {LeaveOutRemoteControl: 0}
+# Scrapy checks whether a callback is a generator that returns a value by reading its
+# source, cached by the callback's bound method: a new one each request, gone with it, so
+# most responses of a generator callback read and parsed its source again (1% of the
+# crawl's process). tests/test_no_spider_errors.py makes that check once, of every callback.
+WARN_ON_GENERATOR_RETURN_VALUE = False
 
 # Archive crawler (our own settings)
 ARCHIVE_COVERAGE_DIR = "coverage"  # <dir>/<spider>.{json,txt,html} after every crawl; "" = off

@@ -10,10 +10,15 @@ and everything the healthy sitemaps list is still crawled.
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
+import pkgutil
 
 from scrapy import signals
+from scrapy.utils.misc import is_generator_with_return_value
 
+import crawler.spiders
 from crawler.reporting import stats_keys
 from qa.fixtures import FIXTURES, crawl_golden_files, run_crawl
 from tests.fault_server import FaultServer, serve
@@ -124,3 +129,19 @@ def test_a_crawl_whose_extension_failed_exits_non_zero_and_counts_it(tmp_path):
     assert result.spider_errors  # logged by Scrapy, with the traceback
     assert result.report["stats"]["failures/extension_error/OSError"] == 1
     assert "(extension_error/OSError: 1)" in result.log
+
+
+def test_no_callback_is_a_generator_that_returns_a_value():
+    """Scrapy's own check of this is off (``WARN_ON_GENERATOR_RETURN_VALUE`` in
+    ``crawler/settings.py``: it read a callback's source again on most responses); the
+    same check, of every callback and errback of the spiders, once."""
+    callbacks = [
+        function
+        for module in pkgutil.iter_modules(crawler.spiders.__path__, "crawler.spiders.")
+        for _, cls in inspect.getmembers(importlib.import_module(module.name), inspect.isclass)
+        if cls.__module__ == module.name
+        for name, function in inspect.getmembers(cls, inspect.isfunction)
+        if name.startswith("parse") or name.endswith("_failed")
+    ]
+    assert len(callbacks) > 10
+    assert [f.__qualname__ for f in callbacks if is_generator_with_return_value(f)] == []
