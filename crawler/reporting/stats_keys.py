@@ -152,7 +152,9 @@ EXTRACTION_POOL_READ_IN_CRAWL_BEHIND = "extraction_pool/read_in_crawl_behind"
 were behind."""
 EXTRACTION_POOL_REPEATED_LINKS = "extraction_pool/repeated_links"
 """Links of article pages a worker left out, having sent them with an earlier page (a
-site's menus and sidebars): the crawl's process decided each once."""
+site's menus and sidebars): the crawl's process decided each once. What the spider counts
+each time it meets a link (``dupefilter/filtered``, ``traps/pattern_budget_exhausted``)
+leaves these out."""
 EXTRACTION_POOL_CPU_SECONDS = "extraction_pool/cpu_seconds"
 """CPU the worker processes spent (their own: the crawl's process is not in it)."""
 EXTRACTION_POOL_PEAK_RSS_BYTES = "extraction_pool/peak_rss_bytes"
@@ -272,7 +274,8 @@ ROBOTSTXT_CRAWL_DELAY_CAPPED = "robotstxt/crawl_delay_capped"
 OFFSITE = "offsite/"
 OFFSITE_FILTERED = "offsite/filtered"
 DUPEFILTER_FILTERED = "dupefilter/filtered"
-"""Added to by the spider for links it does not yield, as the duplicate filter would."""
+"""Added to by the spider for links it does not yield, as the duplicate filter would (of
+the links it meets: not the repeats an extraction worker leaves out)."""
 SPIDER_EXCEPTIONS = "spider_exceptions/"
 SPIDER_EXCEPTIONS_COUNT = f"{SPIDER_EXCEPTIONS}count"
 SCHEDULER_ENQUEUED_REDIS = "scheduler/enqueued/redis"
