@@ -8,6 +8,7 @@ folder, one worker (the crawler has the other core), no access log, sendfile. A 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -18,6 +19,9 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from crawler.discovery.posts_api import posts_page_url
+from crawler.sites.wordpress import WORDPRESS_POSTS_API
 
 CONFIG = """\
 daemon off;
@@ -46,14 +50,30 @@ http {{
         listen 127.0.0.1:{port};
         root {root};
         index index.html;
-        # WordPress's REST API, saved as a mirror saves a page with a query (bench/synthetic.py).
+        # WordPress's REST API, saved as a mirror saves a page with a query (bench/synthetic.py),
+        # with the headers WordPress sends on each page of its posts list.
         location /wp-json/ {{
             default_type application/json;
-            try_files "$uri?$args" =404;
+            try_files "$uri?$args" =404;{api_headers}
         }}
     }}
 }}
 """
+
+
+POSTS_LIST_HEADERS = ("X-WP-Total", "X-WP-TotalPages")
+"""Headers WordPress sends on every page of its posts list, the same on each."""
+
+
+def posts_list_headers(root: Path) -> dict[str, str]:
+    """The :data:`POSTS_LIST_HEADERS` saved with the first page of the posts list under
+    ``root`` (its ``.response.json``, as the mirror reads it), if there is one."""
+    first = root / posts_page_url(WORDPRESS_POSTS_API, 1).lstrip("/")
+    saved = first.with_name(first.name + ".response.json")
+    if not saved.is_file():
+        return {}
+    headers = json.loads(saved.read_text())["headers"]
+    return {name: headers[name] for name in POSTS_LIST_HEADERS if name in headers}
 
 
 def free_port() -> int:
@@ -79,7 +99,18 @@ def serve(root: Path, timeout: float = 10.0) -> Iterator[str]:
         config = Path(work) / "nginx.conf"
         # As root, nginx's workers would run as "nobody", who cannot read private temp folders.
         user = "user root;" if os.geteuid() == 0 else ""
-        config.write_text(CONFIG.format(user=user, work=work, port=port, root=root.resolve()))
+        config.write_text(
+            CONFIG.format(
+                user=user,
+                work=work,
+                port=port,
+                root=root.resolve(),
+                api_headers="".join(
+                    f'\n            add_header {name} "{value}";'
+                    for name, value in posts_list_headers(root).items()
+                ),
+            )
+        )
         process = subprocess.Popen(
             [nginx_binary(), "-c", str(config), "-p", work, "-e", f"{work}/error.log"],
             stdout=subprocess.DEVNULL,

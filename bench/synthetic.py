@@ -238,7 +238,7 @@ def _sitemaps(cases: list[dict[str, Any]], out: Any, light: bool) -> None:
 def _posts_api(cases: list[dict[str, Any]], out: Any) -> None:
     """WordPress's REST API list of posts, newest first, as the crawler asks for it, with
     the ``X-WP-Total`` and ``X-WP-TotalPages`` headers WordPress sends (read by the
-    mirror; nginx, ``bench/nginx.py``, sends the JSON alone)."""
+    mirror, and by ``bench/nginx.py``, which sends them with every page)."""
     site = make_site()
     posts = sorted(cases, key=lambda c: c["date"], reverse=True)
     pages = max(1, -(-len(posts) // POSTS_PER_PAGE))

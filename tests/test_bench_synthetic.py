@@ -10,6 +10,7 @@ from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 from scrapy.utils.sitemap import Sitemap
 
+from bench.nginx import posts_list_headers
 from bench.synthetic import synthetic_cases, templates, theme_generation, write_archive
 from crawler.clock import utc_now
 from crawler.sites.aawsat import PROFILE
@@ -53,6 +54,14 @@ def test_listings_link_only_to_pages_that_exist_and_sitemaps_name_every_article(
         sitemap = Sitemap((tmp_path / entry["loc"].removeprefix(ORIGIN + "/")).read_bytes())
         named |= {url["loc"] for url in sitemap}
     assert {ORIGIN + case["path"] for case in synthetic_cases(ARTICLES)} <= named
+
+
+def test_nginx_sends_the_posts_list_headers_wordpress_sends(tmp_path):
+    """Every page of the archive's posts API is served with WordPress's ``X-WP-Total``
+    and ``X-WP-TotalPages``, as saved with its first page; no API, no such headers."""
+    write_archive(tmp_path / "site", 250)
+    assert posts_list_headers(tmp_path / "site") == {"X-WP-Total": "250", "X-WP-TotalPages": "3"}
+    assert posts_list_headers(tmp_path) == {}
 
 
 def test_articles_take_the_markup_of_their_dates_theme_generation():
