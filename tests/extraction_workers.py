@@ -14,6 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from dataclasses import replace
 from pathlib import Path
 
@@ -43,6 +44,15 @@ class FailingArticlePage(AawsatArticlePage):
         if self.public_url.endswith(BROKEN_ARTICLE):
             raise ValueError("broken on purpose")
         return super().to_item()
+
+
+class UnpicklableArticlePage(AawsatArticlePage):
+    """Its record holds a lock: a worker's reading of it cannot be sent back."""
+
+    def to_item(self) -> ArticleItem:
+        item = super().to_item()
+        item.tags = [threading.Lock()]  # type: ignore[list-item]
+        return item
 
 
 class FailingListingPage(AawsatListingPage):

@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
@@ -47,7 +48,12 @@ from qa.fixtures import (
     run_crawl,
 )
 from tests.conftest import serve_mirror
-from tests.extraction_workers import BROKEN_ARTICLE, BROKEN_LISTING, KILL_MARKER
+from tests.extraction_workers import (
+    BROKEN_ARTICLE,
+    BROKEN_LISTING,
+    KILL_MARKER,
+    UnpicklableArticlePage,
+)
 
 MIRROR = FIXTURES / "aawsat" / "site"
 EXPECTED_JSONL, EXPECTED_STATS = crawl_golden_files("aawsat")
@@ -266,6 +272,32 @@ def test_a_worker_sends_an_article_pages_links_once_and_a_listings_all(monkeypat
     assert isinstance(listed_again, ListingReading)
     assert listed.links == listed_again.links
     assert listed.links.repeated == 0
+
+
+def test_a_worker_whose_readings_were_lost_is_replaced(monkeypatch):
+    """A reading that cannot be sent back (a profile's bug) is an error for its page; its
+    worker had taken the page's links as sent, so a new pool reads the next page, whose
+    links come whole although the lost page had them all."""
+    monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
+    crawler = get_crawler()
+    reader = PageReader(crawler, processes=1, start_after=0, log_level="INFO")
+    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
+    fishermen = "rania-haddad/news-middle-east/fishermen-in-hodeidah-count-the-cost-of-war/"
+    job, response = article_page(hospitals)
+    lost = replace(job, page_class=UnpicklableArticlePage)
+
+    async def read_both() -> ArticleReading:
+        with pytest.raises(TypeError, match="pickle"):
+            await reader.read(lost, response)
+        return await reader.read(*article_page(fishermen))
+
+    try:
+        reading = asyncio.run(read_both())
+    finally:
+        reader.close()
+    whole = read_article(*article_page(fishermen)).links
+    assert whole is not None
+    assert reading.links == whole.unsent(RecentUrls(URL_CACHE_SIZE))  # a fresh worker's
 
 
 def test_a_page_sent_after_a_worker_died_is_read_in_a_new_pool(monkeypatch):

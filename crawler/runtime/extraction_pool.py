@@ -9,17 +9,19 @@ the page's link targets) is most of what an archive crawl's process spends. With
 reads those pages in N worker processes while the crawl's process downloads, follows
 links, keeps the coverage ledger and stats and runs the pipelines.
 
-- **What crosses.** The worker function (:func:`read_in_worker`) is pure: it gets a job
+- **What crosses.** The worker function (:func:`read_in_worker`) is pure but for the
+  links it has sent: it gets a job
   (:class:`ArticleJob` or :class:`ListingJob`: the profile's page class, pickled by name,
   and the page's published URL), the page's URL, status, headers, body, response class
   and encoding (:class:`PageTask`), and returns the job's small reading.
   :class:`ArticleReading`: why the page is not an article, the bot-wall vendor where the
   spider checks for one, the record or the traceback of its extraction error, and the
-  page's link ``href`` values with its base URL. :class:`ListingReading`: the listed
-  posts and their days, the older page, and the page's links. Everything else (the
+  page's link ``href`` values with its base URL (each absolute one once per worker:
+  :meth:`PageLinks.unsent`). :class:`ListingReading`: the listed posts and their days,
+  the older page, and the page's links (all of them). Everything else (the
   ledger, stats, traps, link following through the spider's caches, sitemap-first)
-  stays in the crawl's process, so a page gives the same records, stats and requests in
-  either. What the worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in
+  stays in the crawl's process, so a crawl gives the same records, requests and stats in
+  either (but for the counts of links met again, which a worker leaves out). What the worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in
   the crawl's process.
 - **When it starts.** Lazily: once ``ARCHIVE_EXTRACTION_POOL_AFTER`` pages (article and
   listing pages) were read in the crawl's process, or as many more wait in the scheduler
@@ -51,6 +53,9 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   logged once and counted (``faults/extraction_worker_lost``), a new pool is started,
   and every page the dead one held is read again in it. A page that breaks a second
   pool is read in the crawl's process, as without a pool.
+  A batch whose readings cannot come back (one that does not pickle: a profile's bug)
+  is a spider error for each of its pages, and the pool is replaced: its worker took
+  those pages' links as sent.
 - **Costs.** Sending a page and its reading between processes costs the crawl's process
   about 0.1 ms a page, in batches; the workers' CPU time and peak memory are counted
   (``extraction_pool/cpu_seconds``, ``extraction_pool/peak_rss_bytes``) so benchmarks
@@ -592,7 +597,18 @@ class PageReader:
             for waiting in batch:
                 if not waiting.reading.done():
                     waiting.reading.set_exception(error)
+            self._replace_after_lost_readings(pool)
         self._send()
+
+    def _replace_after_lost_readings(self, pool: ProcessPoolExecutor) -> None:
+        """A new pool in place of ``pool``, whose worker took the links of pages whose
+        readings were lost as sent (:meth:`PageLinks.unsent`): the crawl's process would
+        never meet them. Its other batches still come back."""
+        if pool is not self.pool:
+            return
+        logger.warning("Readings lost in an extraction worker: starting another")
+        pool.shutdown(wait=False)
+        self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
