@@ -8,7 +8,6 @@ folder, one worker (the crawler has the other core), no access log, sendfile. A 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
@@ -20,8 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from crawler.discovery.posts_api import posts_page_url
-from crawler.sites.wordpress import WORDPRESS_POSTS_API
+from bench.synthetic import posts_list_headers
 
 CONFIG = """\
 daemon off;
@@ -59,21 +57,6 @@ http {{
     }}
 }}
 """
-
-
-POSTS_LIST_HEADERS = ("X-WP-Total", "X-WP-TotalPages")
-"""Headers WordPress sends on every page of its posts list, the same on each."""
-
-
-def posts_list_headers(root: Path) -> dict[str, str]:
-    """The :data:`POSTS_LIST_HEADERS` saved with the first page of the posts list under
-    ``root`` (its ``.response.json``, as the mirror reads it), if there is one."""
-    first = root / posts_page_url(WORDPRESS_POSTS_API, 1).lstrip("/")
-    saved = first.with_name(first.name + ".response.json")
-    if not saved.is_file():
-        return {}
-    headers = json.loads(saved.read_text())["headers"]
-    return {name: headers[name] for name in POSTS_LIST_HEADERS if name in headers}
 
 
 def free_port() -> int:

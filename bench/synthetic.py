@@ -235,6 +235,27 @@ def _sitemaps(cases: list[dict[str, Any]], out: Any, light: bool) -> None:
         out.add(name, text.encode())
 
 
+POSTS_LIST_HEADERS = ("X-WP-Total", "X-WP-TotalPages")
+"""Headers WordPress sends on every page of its posts list, the same on each."""
+
+
+def _posts_api_file(page: int) -> str:
+    """Where page ``page`` of the posts list is saved, as a mirror saves a page with a
+    query; its headers are in the same name + ``.response.json``."""
+    return posts_page_url(WORDPRESS_POSTS_API, page).lstrip("/")
+
+
+def posts_list_headers(root: Path) -> dict[str, str]:
+    """The :data:`POSTS_LIST_HEADERS` saved with the first page of the posts list of the
+    archive at ``root`` (for ``bench/nginx.py``, which sends them with every page), or
+    none without one."""
+    saved = root / f"{_posts_api_file(1)}.response.json"
+    if not saved.is_file():
+        return {}
+    headers = json.loads(saved.read_text())["headers"]
+    return {name: headers[name] for name in POSTS_LIST_HEADERS if name in headers}
+
+
 def _posts_api(cases: list[dict[str, Any]], out: Any) -> None:
     """WordPress's REST API list of posts, newest first, as the crawler asks for it, with
     the ``X-WP-Total`` and ``X-WP-TotalPages`` headers WordPress sends (read by the
@@ -254,7 +275,7 @@ def _posts_api(cases: list[dict[str, Any]], out: Any) -> None:
             {"link": site.u(c["path"]), "date": site.dt(c["date"]).strftime("%Y-%m-%dT%H:%M:%S")}
             for c in chunk
         ]
-        name = posts_page_url(WORDPRESS_POSTS_API, page).lstrip("/")
+        name = _posts_api_file(page)
         out.add(name, json.dumps(listed).encode())
         out.add(f"{name}.response.json", json.dumps({"headers": headers}).encode())
 

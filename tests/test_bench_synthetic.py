@@ -10,8 +10,13 @@ from itemadapter import ItemAdapter
 from scrapy.http import HtmlResponse
 from scrapy.utils.sitemap import Sitemap
 
-from bench.nginx import posts_list_headers
-from bench.synthetic import synthetic_cases, templates, theme_generation, write_archive
+from bench.synthetic import (
+    posts_list_headers,
+    synthetic_cases,
+    templates,
+    theme_generation,
+    write_archive,
+)
 from crawler.clock import utc_now
 from crawler.sites.aawsat import PROFILE
 from pipelines.normalize import normalize_article

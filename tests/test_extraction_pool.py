@@ -36,6 +36,7 @@ from crawler.runtime.extraction_pool import (
     PageTask,
     read_article,
     read_in_worker,
+    sent_once,
 )
 from crawler.sites.aawsat import PROFILE, classify_url
 from crawler.sites.base import UrlKind
@@ -63,6 +64,9 @@ POOL_FROM_THE_FIRST_PAGE = (
     "-s",
     "ARCHIVE_EXTRACTION_POOL_AFTER=0",
 )
+HOSPITALS = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
+FISHERMEN = "rania-haddad/news-middle-east/fishermen-in-hodeidah-count-the-cost-of-war/"
+"""Two fixture articles (paths in the mirror), whose links are the same but for a few."""
 CRAWLED_OK = re.compile(r"DEBUG: Crawled \(200\) <GET (\S+)>")
 """Scrapy's line for each page downloaded whole (at ``LOG_LEVEL=DEBUG``)."""
 RUN_MARKER = "EXTRACTION_POOL_TEST_RUN"
@@ -240,32 +244,27 @@ def test_a_worker_sends_an_article_pages_links_once_and_a_listings_all(monkeypat
     """The second article page's links are those the first had not (less its relative
     ones, sent again), counted as repeated; a listing page's are all sent every time."""
     monkeypatch.setattr(extraction_pool, "_links_sent", RecentUrls(URL_CACHE_SIZE))
-    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
-    fishermen = "rania-haddad/news-middle-east/fishermen-in-hodeidah-count-the-cost-of-war/"
     listing_url = "https://eng-archive.aawsat.com/category/news-middle-east/"
     listing = HtmlResponse(
         listing_url, body=(MIRROR / "category/news-middle-east/index.html").read_bytes()
     )
     listing_job = ListingJob(PROFILE.listing_page, listing_url)
-    tasks = [PageTask.of(*article_page(path)) for path in (hospitals, fishermen)]
+    tasks = [PageTask.of(*article_page(path)) for path in (HOSPITALS, FISHERMEN)]
     tasks += [PageTask.of(listing_job, listing)] * 2
     first, second, listed, listed_again = (r.reading for r in read_in_worker(tasks))
     assert isinstance(first, ArticleReading)
     assert isinstance(second, ArticleReading)
     assert first.links is not None
     assert second.links is not None
-    everything = read_article(*article_page(fishermen)).links
+    everything = read_article(*article_page(FISHERMEN)).links
     assert everything is not None
 
-    def decided_once(href: str) -> bool:
-        return href.startswith(("http://", "https://")) and not {"?", ";"} & set(href)
-
-    sent_before = {href for href in first.links.hrefs if decided_once(href)}
+    sent_before = {href for href in first.links.hrefs if sent_once(href)}
     hrefs = everything.hrefs
     assert second.links.hrefs == [
         href
         for at, href in enumerate(hrefs)
-        if href not in sent_before and not (decided_once(href) and href in hrefs[:at])
+        if href not in sent_before and not (sent_once(href) and href in hrefs[:at])
     ]
     assert second.links.repeated == len(hrefs) - len(second.links.hrefs) > 0
     assert isinstance(listed, ListingReading)
@@ -281,21 +280,19 @@ def test_a_worker_whose_readings_were_lost_is_replaced(monkeypatch):
     monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
     crawler = get_crawler()
     reader = PageReader(crawler, processes=1, start_after=0, log_level="INFO")
-    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
-    fishermen = "rania-haddad/news-middle-east/fishermen-in-hodeidah-count-the-cost-of-war/"
-    job, response = article_page(hospitals)
+    job, response = article_page(HOSPITALS)
     lost = replace(job, page_class=UnpicklableArticlePage)
 
     async def read_both() -> ArticleReading:
         with pytest.raises(TypeError, match="pickle"):
             await reader.read(lost, response)
-        return await reader.read(*article_page(fishermen))
+        return await reader.read(*article_page(FISHERMEN))
 
     try:
         reading = asyncio.run(read_both())
     finally:
         reader.close()
-    whole = read_article(*article_page(fishermen)).links
+    whole = read_article(*article_page(FISHERMEN)).links
     assert whole is not None
     assert reading.links == whole.unsent(RecentUrls(URL_CACHE_SIZE))  # a fresh worker's
 
@@ -309,21 +306,19 @@ def test_a_page_sent_after_a_worker_died_is_read_in_a_new_pool(monkeypatch):
     monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
     crawler = get_crawler()
     reader = PageReader(crawler, processes=1, start_after=0, log_level="INFO")
-    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
-    fishermen = "rania-haddad/news-middle-east/fishermen-in-hodeidah-count-the-cost-of-war/"
 
     async def read_both() -> ArticleReading:
-        await reader.read(*article_page(hospitals))  # starts the pool; read in its worker
+        await reader.read(*article_page(HOSPITALS))  # starts the pool; read in its worker
         assert reader.pool is not None
         reader.pool.submit(os._exit, 1).exception()  # back once the executor knows it died
-        return await reader.read(*article_page(fishermen))
+        return await reader.read(*article_page(FISHERMEN))
 
     try:
         reading = asyncio.run(read_both())
     finally:
         reader.close()
     assert reading.item is not None
-    assert reading.item == read_article(*article_page(fishermen)).item
+    assert reading.item == read_article(*article_page(FISHERMEN)).item
     stats = crawler.stats
     assert stats is not None
     assert stats.get_value(stats_keys.FAULTS_EXTRACTION_WORKER_LOST) == 1
@@ -350,15 +345,14 @@ def test_pages_are_read_in_the_crawl_while_the_pool_starts(monkeypatch):
         return new_pool()
 
     monkeypatch.setattr(reader, "_new_pool", slow_new_pool)
-    hospitals = "rania-haddad/news-middle-east/sanaa-hospitals-ration-fuel/"
 
     async def read_while_starting_then_after() -> tuple[ArticleReading, ArticleReading]:
-        while_starting = await reader.read(*article_page(hospitals))  # starts the pool
+        while_starting = await reader.read(*article_page(HOSPITALS))  # starts the pool
         assert reader._ready is not None
         assert not reader._ready.done()
         forkserver_ready.set()
         await asyncio.wrap_future(reader._ready)
-        return while_starting, await reader.read(*article_page(hospitals))
+        return while_starting, await reader.read(*article_page(HOSPITALS))
 
     try:
         readings = asyncio.run(read_while_starting_then_after())
@@ -366,7 +360,7 @@ def test_pages_are_read_in_the_crawl_while_the_pool_starts(monkeypatch):
         forkserver_ready.set()
         reader.close()
     assert stalled == []
-    expected = read_article(*article_page(hospitals)).item
+    expected = read_article(*article_page(HOSPITALS)).item
     assert [reading.item for reading in readings] == [expected, expected]
     stats = crawler.stats
     assert stats is not None

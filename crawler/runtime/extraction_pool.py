@@ -21,8 +21,9 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   the older page, and the page's links (all of them). Everything else (the
   ledger, stats, traps, link following through the spider's caches, sitemap-first)
   stays in the crawl's process, so a crawl gives the same records, requests and stats in
-  either (but for the counts of links met again, which a worker leaves out). What the worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in
-  the crawl's process.
+  either (but for the counts of links met again, which a worker leaves out). What the
+  worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in the crawl's
+  process.
 - **When it starts.** Lazily: once ``ARCHIVE_EXTRACTION_POOL_AFTER`` pages (article and
   listing pages) were read in the crawl's process, or as many more wait in the scheduler
   to be fetched (a sitemap that names a thousand posts tells at once that a crawl is
@@ -125,6 +126,18 @@ def default_processes() -> int:
     return 1 if len(os.sched_getaffinity(0)) >= 2 else 0
 
 
+def sent_once(href: str) -> bool:
+    """Whether a worker sends a link ``href`` once (:meth:`PageLinks.unsent`): an absolute
+    one with no query, which the crawl's process decides once (``LinkTargets``); not a
+    relative one, whose meaning depends on the page, nor one whose query may hold tracking
+    parameters, which the spider counts each time it meets one.
+
+    >>> sent_once("https://x.org/a/"), sent_once("b/"), sent_once("https://x.org/?p=1")
+    (True, False, False)
+    """
+    return href.startswith(("http://", "https://")) and "?" not in href and ";" not in href
+
+
 @dataclass(frozen=True)
 class PageLinks:
     """A page's link targets as written (``href`` values), and the base URL a relative
@@ -136,9 +149,8 @@ class PageLinks:
     """Links left out as :meth:`unsent` leaves them out."""
 
     def unsent(self, sent: RecentUrls) -> PageLinks:
-        """These links less those in ``sent``, to which the others are added: absolute
-        ones with no query (the links a crawl decides once, ``LinkTargets``) and none
-        relative (what it means depends on the page).
+        """These links less those in ``sent``, to which the others that are
+        :func:`sent_once` are added.
 
         A worker sends an article page's links once (a site's pages repeat its menus and
         sidebars: hundreds of links a page), so a repeat costs the crawl's process
@@ -159,7 +171,7 @@ class PageLinks:
         for href in self.hrefs:
             if href in sent:
                 continue
-            if href.startswith(("http://", "https://")) and "?" not in href and ";" not in href:
+            if sent_once(href):
                 sent.add(href)
             hrefs.append(href)
         return PageLinks(hrefs, self.base_url, len(self.hrefs) - len(hrefs))
@@ -597,18 +609,10 @@ class PageReader:
             for waiting in batch:
                 if not waiting.reading.done():
                     waiting.reading.set_exception(error)
-            self._replace_after_lost_readings(pool)
+            # Its worker took those pages' links as sent (PageLinks.unsent): the crawl's
+            # process would never meet them.
+            self._replace(pool, "Readings lost in an extraction worker: starting another")
         self._send()
-
-    def _replace_after_lost_readings(self, pool: ProcessPoolExecutor) -> None:
-        """A new pool in place of ``pool``, whose worker took the links of pages whose
-        readings were lost as sent (:meth:`PageLinks.unsent`): the crawl's process would
-        never meet them. Its other batches still come back."""
-        if pool is not self.pool:
-            return
-        logger.warning("Readings lost in an extraction worker: starting another")
-        pool.shutdown(wait=False)
-        self.pool = self._new_pool()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -657,15 +661,22 @@ class PageReader:
         """A worker died: every page its pool held fails at once, and the pool takes no
         more; the first to tell (a batch back, or one sent) replaces the pool, and the
         pages are read again in the new one."""
-        if broken is not self.pool:
-            return
-        self.stats.inc_value(stats_keys.FAULTS_EXTRACTION_WORKER_LOST)
-        logger.warning(
+        if self._replace(
+            broken,
             "An extraction worker process died (killed, or out of memory?): starting "
-            "another and reading its pages again"
-        )
-        broken.shutdown(wait=False)
+            "another and reading its pages again",
+        ):
+            self.stats.inc_value(stats_keys.FAULTS_EXTRACTION_WORKER_LOST)
+
+    def _replace(self, pool: ProcessPoolExecutor, warning: str) -> bool:
+        """A new pool in place of ``pool``, with ``warning`` logged, unless it was replaced
+        already; the old one's batches still running come back."""
+        if pool is not self.pool:
+            return False
+        logger.warning(warning)
+        pool.shutdown(wait=False)
         self.pool = self._new_pool()
+        return True
 
     def _took(self, job: PageJob[Any, object], reading: WorkerReading) -> None:
         self._usage[reading.usage.pid] = reading.usage
