@@ -331,6 +331,11 @@ def test_sitemap_first_reads_the_posts_api_in_place_of_every_listing(
     assert fetched.count(POSTS_API) == stats[stats_keys.DISCOVERY_POSTS_API_PAGES] == 2
     assert stats[stats_keys.DISCOVERY_POSTS_API_POSTS] == SYNTHETIC_ARTICLES
     assert Counter(map(listing_family, fetched)).keys() == {None}
+    # Nor the sitemaps that name only listings: of tags, authors, and categories.
+    assert not {"/post_tag-sitemap.xml", "/author-sitemap.xml", "/category-sitemap.xml"} & {
+        *fetched
+    }
+    assert stats[stats_keys.DISCOVERY_LISTING_SITEMAPS_SKIPPED] == 3
     assert stats[stats_keys.DISCOVERY_MONTHS_WALKED_FOR_DATES] == 0
     assert disagreement(stats) == (0, 0)
     assert stats[stats_keys.ITEM_SCRAPED_COUNT] == SYNTHETIC_ARTICLES
@@ -389,6 +394,7 @@ def test_sitemap_first_reads_the_section_listings_where_the_posts_api_fails(
     stats = result.report["stats"]
     assert stats[stats_keys.DISCOVERY_POSTS_API_UNAVAILABLE] == 1
     assert Counter(map(listing_family, fetched))["category"] > 0  # every page of each
+    assert fetched.count("/category-sitemap.xml") == 1
     assert why in result.log
 
 

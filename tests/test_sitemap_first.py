@@ -210,14 +210,18 @@ def test_the_section_listings_wait_for_the_posts_api_and_are_not_read_when_it_li
     first = site.phases()
     first.ask_posts_api()
     assert not admit(first, "/category/profiles/")  # held while the API is asked
+    assert first.defer_sitemap(Request(f"{SITE}/category-sitemap.xml"))  # and its sitemap
     first.posts_api_listed(1)
     assert not admit(first, "/category/opinion/")  # a listing like the others now
     assert not admit(first, "/category/opinion/page/2/")
     assert not admit(first, "/tag/syria/")
+    assert first.defer_sitemap(Request(f"{SITE}/wp-sitemap-taxonomies-category-1.xml"))
+    assert not first.defer_sitemap(Request(f"{SITE}/post-sitemap.xml"))
     assert next_reads(first) is None  # the sitemaps and the API agree: nothing more
     stats = first.stats.get_stats()
     assert stats[stats_keys.DISCOVERY_FIRST_PAGES_SKIPPED] == 3
     assert stats[stats_keys.DISCOVERY_PAGINATION_SKIPPED] == 1
+    assert stats[stats_keys.DISCOVERY_LISTING_SITEMAPS_SKIPPED] == 2
 
 
 def test_a_post_only_the_posts_api_lists_has_the_first_pages_read_sections_among_them():
@@ -226,9 +230,10 @@ def test_a_post_only_the_posts_api_lists_has_the_first_pages_read_sections_among
     first = site.phases()
     first.ask_posts_api()
     first.posts_api_listed(1)
+    assert first.defer_sitemap(Request(f"{SITE}/category-sitemap.xml"))
     assert not admit(first, "/category/profiles/")
     assert not admit(first, "/tag/syria/")
-    assert next_reads(first) == ["/category/profiles/", "/tag/syria/"]
+    assert next_reads(first) == ["/category-sitemap.xml", "/category/profiles/", "/tag/syria/"]
     assert first.stats.get_value(stats_keys.DISCOVERY_SECTIONS_ONLY) == 1
     assert not admit(first, "/category/profiles/page/2/")  # first pages only, as any listing
 
@@ -244,14 +249,19 @@ def test_the_section_listings_held_for_the_posts_api_are_read_when_it_fails(
     assert not admit(first, "/category/profiles/")
     assert not admit(first, "/category/profiles/page/3/")  # met on an article page
     assert not admit(first, "/tag/syria/")
+    assert first.defer_sitemap(Request(f"{SITE}/category-sitemap.xml"))
+    assert first.defer_sitemap(Request(f"{SITE}/post_tag-sitemap.xml"))
     released = first.posts_api_unavailable()
     assert [request.url.removeprefix(SITE) for request in released] == [
+        "/category-sitemap.xml",
         "/category/profiles/",
         "/category/profiles/page/3/",
     ]
-    assert {request.priority for request in released} == {SECTION_PRIORITY}
+    assert {request.priority for request in released[1:]} == {SECTION_PRIORITY}
     assert admit(first, "/category/opinion/")  # read as soon as met, from now on
-    assert not admit(first, "/tag/syria/")  # still held
+    assert not admit(first, "/tag/syria/")  # still held, with its sitemap
+    assert not first.defer_sitemap(Request(f"{SITE}/wp-sitemap-taxonomies-category-1.xml"))
+    assert [request.url for request in first.deferred_sitemaps] == [f"{SITE}/post_tag-sitemap.xml"]
 
 
 def test_a_posts_api_request_that_never_reached_the_site_releases_the_sections_when_idle():

@@ -76,7 +76,8 @@ DISCOVERY_FIRST_PAGES_SKIPPED = "discovery/first_pages_skipped"
 """First pages of tag, author, month archive and home listings not read: the sitemaps and
 the section listings named the same articles."""
 DISCOVERY_LISTING_SITEMAPS_SKIPPED = "discovery/listing_sitemaps_skipped"
-"""Sitemaps of tag and author listings not read, for the same reason."""
+"""Sitemaps that name only listings not read, for the same reason: of tag and author
+listings, and of section listings where the posts API listed the posts."""
 DISCOVERY_SECTIONS_ONLY = "discovery/listed_by_sections_only"
 """Articles a section listing lists and no sitemap names (``sitemap_first.py``)."""
 DISCOVERY_SITEMAPS_ONLY = "discovery/listed_by_sitemaps_only"

@@ -28,14 +28,16 @@ phases, each one started when the crawl would otherwise be idle:
    their place: a list of every post made apart from the sitemaps, each post with its
    date, 100 a request against a category listing's 10 (on the benchmark archive, 15
    requests where the section listings were 153 pages and the month archives walked
-   for dates 83); a section listing is then a listing like the others. Where it is not
-   there (404, an HTML page, an empty list, robots.txt refuses it) or fails part way (a
-   server error after its retries), the section listings held back are read, and every
-   one met after (``discovery/posts_api/unavailable``).
+   for dates 83); a section listing is then a listing like the others, and the sitemaps
+   that name only section listings are held back with the tag and author ones. Where it
+   is not there (404, an HTML page, an empty list, robots.txt refuses it) or fails part
+   way (a server error after its retries), those sitemaps and the section listings held
+   back are read, and every section listing met after
+   (``discovery/posts_api/unavailable``).
 2. **first pages**, only when they disagree (a post only a category lists, or one only a
    sitemap names: a sitemap that misses posts, or posts kept off the category listings):
    the first page of every other listing (home, tags, authors, month archives), with the
-   held sitemaps of tag and author listings. The newest posts of each, which a cached
+   held sitemaps of tag and author (and section) listings. The newest posts of each, which a cached
    sitemap may not have yet, and posts a site keeps off its category listings. Their
    older pages are skipped. When the two agree, none of these is read.
 3. **dates**: for each article still undated, the month archive of its sitemap
@@ -83,7 +85,7 @@ Counted: ``discovery/posts_api/pages``, ``discovery/posts_api/posts`` and
 (listing pages held back),
 ``discovery/listed_by_sections_only`` and ``discovery/listed_by_sitemaps_only`` (the
 disagreement), ``discovery/first_pages_skipped`` (first pages of other listings never read),
-``discovery/listing_sitemaps_skipped`` (tag and author sitemaps never read),
+``discovery/listing_sitemaps_skipped`` (sitemaps of listings never read),
 ``discovery/pagination_skipped`` (older pages of a non-section listing not read, each
 once), ``discovery/articles_put_off`` (posts of section listings requested later, see
 above) and ``discovery/months_walked_for_dates``.
@@ -122,6 +124,9 @@ TAG_OR_AUTHOR_SITEMAP = re.compile(
 """The sitemaps of tag and author listings: Yoast's and Rank Math's ``post_tag-sitemap.xml``
 and ``author-sitemap.xml``, WordPress's ``wp-sitemap-taxonomies-post_tag-1.xml`` and
 ``wp-sitemap-users-1.xml``."""
+SECTION_SITEMAP = re.compile(r"/(?:category-sitemap\d*|wp-sitemap-taxonomies-category-\d+)\.xml$")
+"""The sitemaps of section (category) listings: Yoast's and Rank Math's
+``category-sitemap.xml``, WordPress's ``wp-sitemap-taxonomies-category-1.xml``."""
 
 
 def names_tags_or_authors(url: str) -> bool:
@@ -136,6 +141,19 @@ def names_tags_or_authors(url: str) -> bool:
     [False, False, False]
     """
     return TAG_OR_AUTHOR_SITEMAP.search(url) is not None
+
+
+def names_sections(url: str) -> bool:
+    """Whether a sitemap's URL says it names section (category) listings (and no post).
+
+    >>> [names_sections(f"https://x.org/{name}") for name in (
+    ...     "category-sitemap.xml", "wp-sitemap-taxonomies-category-1.xml")]
+    [True, True]
+    >>> [names_sections(f"https://x.org/{name}") for name in (
+    ...     "post-sitemap.xml", "post_tag-sitemap.xml", "wp-sitemap-posts-post-1.xml")]
+    [False, False, False]
+    """
+    return SECTION_SITEMAP.search(url) is not None
 
 
 class Phase(enum.Enum):
@@ -222,7 +240,8 @@ class SitemapFirst:
         """Older pages of non-section listings not read: the request and its archive month."""
         self.first_pages_read = False
         self.deferred_sitemaps: list[Request] = []
-        """Sitemaps of tag and author listings, read only with those listings' first pages."""
+        """Sitemaps of tag and author listings, read only with those listings' first pages;
+        and of section listings while the posts API lists the posts (or is being asked)."""
         self.sitemap_articles = 0
         self.lastmod_months: dict[str, Month] = {}
         """The month of each sitemap article's ``lastmod``, by canonical public URL: kept
@@ -292,10 +311,12 @@ class SitemapFirst:
         self.api_posts += posts
 
     def posts_api_unavailable(self) -> list[Request]:
-        """The posts API is not there, or failed part way: the section listings held back
-        meanwhile, to read now (ahead of the articles, as ever)."""
+        """The posts API is not there, or failed part way: the sitemaps of section listings
+        and the section listings held back meanwhile, to read now (the listings ahead of the
+        articles, as ever)."""
         self.posts_api = PostsApi.UNAVAILABLE
-        released = []
+        released = [sitemap for sitemap in self.deferred_sitemaps if names_sections(sitemap.url)]
+        self.deferred_sitemaps = [s for s in self.deferred_sitemaps if s not in released]
         for waiting in (self.held, self.skipped):
             for url, (request, _month) in list(waiting.items()):
                 if self.is_section_listing(url):
@@ -325,10 +346,15 @@ class SitemapFirst:
     def defer_sitemap(self, request: Request) -> bool:
         """Whether to hold a sitemap back: one of tag or author listings is read only when
         the first pages of those listings are (the sitemaps and the section listings
-        disagree), since naming those listings is all it does."""
+        disagree), since naming those listings is all it does. So is one of section
+        listings while the posts API is asked or lists the posts: the section listings
+        are then held as the others are, and it is read with them, or as soon as the API
+        turns out not to be there (:meth:`posts_api_unavailable`)."""
         if self.phase is Phase.FULL or self.first_pages_read:
             return False
-        if not names_tags_or_authors(request.url):
+        url = request.url
+        sections_held = self.posts_api in (PostsApi.ASKING, PostsApi.LISTING)
+        if not (names_tags_or_authors(url) or (sections_held and names_sections(url))):
             return False
         self.deferred_sitemaps.append(request)
         return True
@@ -431,8 +457,8 @@ class SitemapFirst:
                 )
             logger.info(
                 "The sitemaps and %s name the same articles: not reading the %d other "
-                "listings (tags, authors, month archives, home) nor %d sitemaps of tag and "
-                "author listings",
+                "listings (tags, authors, month archives, home) nor %d sitemaps that name "
+                "only listings",
                 self.posts_list,
                 len(self.held),
                 len(self.deferred_sitemaps),
