@@ -1,4 +1,4 @@
-"""Titles and authors the generic profile gives for page shapes seen on real pages."""
+"""Titles, authors and dates the generic profile gives for page shapes seen on real pages."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ STORY = "<p>" + "Some words of the story. " * 20 + "</p>"
 def record(head: str, body: str, url: str = "https://www.example-news.de/a/story") -> dict:
     html = f"<html><head>{head}</head><body><article>{body}{STORY}</article></body></html>"
     item = GenericArticlePage(HtmlResponse(url=url, body=html.encode())).to_item()
-    return {"title": item.title, "authors": item.authors}
+    return {"title": item.title, "authors": item.authors, "published": item.published}
 
 
 def jsonld(**data: object) -> str:
@@ -55,6 +55,21 @@ def test_the_sites_own_name_is_not_an_author_and_the_next_signal_is_used():
     head += '<meta property="og:site_name" content="stern.de">'
     head += '<meta name="author" content="Von Anna Schmidt und Peter Weber, Redakteurin">'
     assert record(head, "")["authors"] == ["Anna Schmidt", "Peter Weber"]
+
+
+def test_a_year_found_alone_is_no_publication_day():
+    """htmldate, reading the text of a page whose markup has no date, gives 1 January of
+    a copyright year (seen on 3 of the 200 publication-date benchmark pages)."""
+    footer = "<footer><p>Copyright © 2016 Example News. All rights reserved.</p></footer>"
+    html = f"<html><head><title>Story</title></head><body><article>{STORY}</article>{footer}"
+    item = GenericArticlePage(
+        HtmlResponse(url="https://www.example-news.de/a/story", body=html.encode())
+    ).to_item()
+    assert item.published is None
+
+
+def test_a_new_years_day_the_markup_gives_is_kept():
+    assert record('<meta name="date" content="2020-01-01">', "")["published"] == "2020-01-01"
 
 
 class CountingStats:

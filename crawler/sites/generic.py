@@ -126,6 +126,15 @@ MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
 
 
+def is_new_year(day: str) -> bool:
+    """Whether an ISO day is 1 January: the day htmldate gives a page for a year alone.
+
+    >>> is_new_year("2016-01-01"), is_new_year("2016-01-01T08:00:00"), is_new_year("2016-10-01")
+    (True, False, False)
+    """
+    return len(day) == 10 and day.endswith("-01-01")
+
+
 def words(text: str) -> set[str]:
     """The lower-case words of a text, for comparing two wordings of a title.
 
@@ -449,8 +458,24 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             next(iter(PUBLISHED_TIME(self.root)), None),
             next(iter(ARTICLE_TIME(self.root)), None),
             next(iter(POST_META_DATE(self.root)), None),
-            self._extraction.get("date"),
+            self._searched_date,
         ]
+
+    @cached_property
+    def _searched_date(self) -> str | None:
+        """trafilatura's date: htmldate's, which searches the page's text when its markup
+        gives none. Not when it is 1 January of a year found alone (a copyright line, a
+        year in a link), htmldate's last guess, a day no page gave, unless its search of
+        the markup alone gives that day too."""
+        day: str | None = self._extraction.get("date")
+        if day is None or not is_new_year(day):
+            return day
+        from htmldate import find_date
+
+        markup_day = find_date(
+            self.response.text, url=self.public_url, original_date=True, extensive_search=False
+        )
+        return day if markup_day == day else None
 
     def _modified_signals(self) -> list[str | None]:
         # Not time.updated: themes print it on every post, equal to the publication date.
