@@ -117,3 +117,21 @@ def test_an_article_split_between_ad_slots_is_extracted_whole():
     assert paragraphs[0] == true_paragraphs[0]
     assert paragraphs[-1] == true_paragraphs[-1]
     assert len(paragraphs) == len(true_paragraphs)
+
+
+def test_a_post_that_nests_other_posts_is_extracted_without_them():
+    # mensagensreflexao.com.br: the theme prints other posts, each an article#post-N,
+    # inside the post's own article#post-1806; trafilatura took them for the story.
+    extracted, truth = benchmark_page("b3c19dd5f0")
+    paragraphs = (extracted.to_item().body or "").split("\n\n")
+    assert paragraphs == [line for line in truth.split("\n") if line.strip()]
+
+
+def test_a_paragraph_that_starts_with_by_is_the_story_not_a_byline():
+    # vox.com: "By most accounts, ..." was taken for a Divi "by AUTHOR" line and dropped.
+    extracted, _ = benchmark_page("16c30add7e")
+    body = extracted.to_item().body or ""
+    assert "\n\nBy most accounts, " in body
+    byline = '<p class="post-meta">by Anna Schmidt | Jun 27, 2014 | World</p>'
+    html = f"<html><body><article><h1>Story</h1>{byline}{PARAGRAPH}</article></body></html>"
+    assert "Anna Schmidt" not in (page(html).to_item().body or "")

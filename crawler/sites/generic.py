@@ -102,11 +102,18 @@ CHROME_LINES = re.compile(
     flags=re.IGNORECASE,
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
-# Embeds and widgets trafilatura would otherwise keep as text, and the attribution line
-# under a quote (not a paragraph of the story); trafilatura takes XPaths, and runs each
-# on the whole page in every mode, so each walks the class attributes, not every element
-# (:func:`attributes_first`: the same nodes in the same order).
-PRUNE_XPATHS = [attributes_first(css2xpath(css)) for css in (*WORDPRESS_WIDGETS, "blockquote cite")]
+# A WordPress post's <article> inside another's: a related or "more stories" block the
+# theme prints within the post, each of its posts an article of its own.
+NESTED_POSTS = "article[id^='post-'] article[id^='post-']"
+# Embeds and widgets trafilatura would otherwise keep as text, nested posts, and the
+# attribution line under a quote (not a paragraph of the story); trafilatura takes XPaths,
+# and runs each on the whole page in every mode, so each walks the class attributes, not
+# every element (:func:`attributes_first`: the same nodes in the same order); the nested
+# posts' query tests element names only.
+PRUNE_XPATHS = [
+    attributes_first(css2xpath(css))
+    for css in (*WORDPRESS_WIDGETS, "blockquote cite", NESTED_POSTS)
+]
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
 BODY_FIELDS = ("body", "raw_text", "text")

@@ -45,9 +45,13 @@ LISTING_BODY_CLASSES = frozenset(
 )
 _PAGINATION = re.compile(r"/page/\d+$")
 # Divi's post meta line, "by AUTHOR | Mon D, YYYY | Section" (et_pb_postinfo_meta), any
-# part after the author optional; builder layouts repeat it inside the content.
+# part after the author optional; builder layouts repeat it inside the content. The authors
+# are at most BYLINE_AUTHORS_CHARS long: a paragraph that starts with "By" ("By most
+# accounts, the law worked...") is a sentence, not a byline.
+BYLINE_AUTHORS_CHARS = 60
 DIVI_BYLINE = re.compile(
-    r"^by\s+(?P<authors>[^|]+?)\s*(?:\|\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\s*)?"
+    rf"^by\s+(?P<authors>[^|]{{1,{BYLINE_AUTHORS_CHARS}}}?)\s*"
+    r"(?:\|\s*(?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4})\s*)?"
     r"(?:\|\s*(?P<section>[^|]+?)\s*)?(?:\|\s*\d+ comments?\s*)?$",
     flags=re.IGNORECASE,
 )
