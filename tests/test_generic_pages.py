@@ -135,3 +135,11 @@ def test_a_paragraph_that_starts_with_by_is_the_story_not_a_byline():
     byline = '<p class="post-meta">by Anna Schmidt | Jun 27, 2014 | World</p>'
     html = f"<html><body><article><h1>Story</h1>{byline}{PARAGRAPH}</article></body></html>"
     assert "Anna Schmidt" not in (page(html).to_item().body or "")
+
+
+def test_a_paragraph_the_page_splits_with_br_is_not_added_twice():
+    # express.co.uk: a <p> of lines ("DON'T MISS<br>Plague and…") in another part of the
+    # article; read without the <br> as a space, it did not match trafilatura's copy.
+    extracted, _ = benchmark_page("ba4dfe2d3e")
+    paragraphs = (extracted.to_item().body or "").split("\n\n")
+    assert [p[:20] for p in paragraphs if "MISS" in p] == ["DON'T MISS Plague an"]
