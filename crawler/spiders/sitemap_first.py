@@ -37,9 +37,9 @@ phases, each one started when the crawl would otherwise be idle:
 2. **first pages**, only when they disagree (a post only a category lists, or one only a
    sitemap names: a sitemap that misses posts, or posts kept off the category listings):
    the first page of every other listing (home, tags, authors, month archives), with the
-   held sitemaps of tag and author (and section) listings. The newest posts of each, which a cached
-   sitemap may not have yet, and posts a site keeps off its category listings. Their
-   older pages are skipped. When the two agree, none of these is read.
+   held sitemaps of tag and author (and section) listings. The newest posts of each,
+   which a cached sitemap may not have yet, and posts a site keeps off its category
+   listings. Their older pages are skipped. When the two agree, none of these is read.
 3. **dates**: for each article still undated, the month archive of its sitemap
    ``lastmod``, page by page until the page that dates it: a post is published before it
    is modified, so that archive lists it when it was not edited in a later month.
@@ -315,8 +315,11 @@ class SitemapFirst:
         and the section listings held back meanwhile, to read now (the listings ahead of the
         articles, as ever)."""
         self.posts_api = PostsApi.UNAVAILABLE
-        released = [sitemap for sitemap in self.deferred_sitemaps if names_sections(sitemap.url)]
-        self.deferred_sitemaps = [s for s in self.deferred_sitemaps if s not in released]
+        deferred = self.deferred_sitemaps
+        released = [sitemap for sitemap in deferred if names_sections(sitemap.url)]
+        self.deferred_sitemaps = [
+            sitemap for sitemap in deferred if not names_sections(sitemap.url)
+        ]
         for waiting in (self.held, self.skipped):
             for url, (request, _month) in list(waiting.items()):
                 if self.is_section_listing(url):
