@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.capture.mirror import crawl_command
+from crawler.cli.scrapy_commands.crawl import NEEDS_REACTOR
 from crawler.reporting import stats_keys
 from crawler.runtime.exit_status import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
 from crawler.runtime.locks import FileLock
@@ -57,9 +58,10 @@ KEPT = '{"kept": true}\n'
 def _prepare_refusals(root: Path) -> dict[str, list[str]]:
     """Each case's folder under ``root`` and its crawl arguments (the folder is set up)."""
     cases: dict[str, list[str]] = {}
-    for name in ("missing_list", "bad_site", "unwritable", "jobdir", "output", "queue", "state"):
+    names = ("missing_list", "bad_site", "reactorless", "unwritable", "jobdir", "output")
+    for name in (*names, "queue", "state"):
         (root / name).mkdir()
-    for name in ("missing_list", "bad_site", "state"):
+    for name in ("missing_list", "bad_site", "reactorless", "state"):
         (root / name / "prev.jsonl").write_text(KEPT)
     cases["missing_list"] = [
         "-a",
@@ -68,6 +70,12 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         str(root / "missing_list/prev.jsonl"),
     ]
     cases["bad_site"] = ["-a", "site=nope", "-O", str(root / "bad_site/prev.jsonl")]
+    cases["reactorless"] = [
+        "-s",
+        "TWISTED_REACTOR_ENABLED=False",
+        "-O",
+        str(root / "reactorless/prev.jsonl"),
+    ]
     (root / "unwritable/file").write_text("")
     cases["unwritable"] = ["-O", str(root / "unwritable/file/out.jsonl")]
     for name in ("jobdir", "output"):
@@ -122,6 +130,7 @@ def refusals(tmp_path_factory) -> dict[str, Refusal]:
     [
         ("missing_list", "-a urls=/no/such/list.txt: no such file"),
         ("bad_site", "unknown site profile 'nope'; known profiles: aawsat"),
+        ("reactorless", NEEDS_REACTOR),
     ],
 )
 def test_a_bad_argument_is_one_line_and_exit_2_and_leaves_the_output_alone(refusals, case, message):

@@ -4,7 +4,8 @@ Scrapy's own ``crawl`` exits 0 after a crawl that lost articles, and 1 with a tr
 after a bad ``-a`` argument. This one, installed through ``COMMANDS_MODULE``, runs the
 crawl the same way, then:
 
-- bad arguments (the spider raises ``UsageError``): one line on stderr, exit 2;
+- bad arguments (the spider raises ``UsageError``), or Scrapy's reactorless mode
+  (``TWISTED_REACTOR_ENABLED=False``, :data:`NEEDS_REACTOR`): one line on stderr, exit 2;
 - a refused start (``RunRefused``: job folder or output in use, unwritable, corrupt):
   one line on stderr, exit 3;
 - a crawl that ran: exit 1 when it counted a failure (``failures/…``, spider errors), else 0.
@@ -28,6 +29,14 @@ from crawler.runtime.exit_status import EXIT_FAILED, EXIT_REFUSED, EXIT_USAGE, R
 
 logger = logging.getLogger(__name__)
 
+NEEDS_REACTOR = (
+    "TWISTED_REACTOR_ENABLED=False (Scrapy's experimental reactorless mode) is not "
+    "supported: the feed's fsync timer, the WARC writer and the timer sweep run on "
+    "Twisted's asyncio reactor, Scrapy's default"
+)
+"""Why a reactorless crawl is refused before it starts: without the reactor, it stopped
+with an ``ImportError`` traceback when the first of those was built."""
+
 
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -35,7 +44,11 @@ class Command(ScrapyCrawlCommand):
             raise UsageError
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
-        assert self.crawler_process
+        assert self.crawler_process and self.settings is not None
+        if not self.settings.getbool("TWISTED_REACTOR_ENABLED", True):
+            sys.stderr.write(f"scrapy crawl: error: {NEEDS_REACTOR}\n")
+            self.exitcode = EXIT_USAGE
+            return
         crawler = self._create_crawler(args[0])
         self.start_error: BaseException | None = None
         running = self.crawler_process.crawl(crawler, **opts.spargs)
