@@ -9,10 +9,10 @@ caption container (``.wp-caption``, ``<figure>``) come out with their image, nev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from w3lib.url import safe_url_string
@@ -171,9 +171,159 @@ def image_url(element: etree._Element, base_url: str) -> str | None:
     return None
 
 
-def _is_decoration(element: etree._Element) -> bool:
-    """Emoji, avatars and tracking pixels are images that are not part of the article."""
-    return DECORATION.matches(element) or element.get("width") == "1"
+ICON_PIXELS = 100
+"""An image declared at most this wide and high is an icon, an avatar or a pixel: article
+photos are declared larger, or not at all."""
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?)$", flags=re.IGNORECASE)
+SVG_FILE = re.compile(r"\.svg(?:$|[?#])", flags=re.IGNORECASE)
+"""A vector image: the site's icons and logos; an article's photos are bitmaps."""
+ATTACHMENT_PAGE = re.compile(r"/attachment/|[?&]attachment_id=")
+"""WordPress's page of one image, in its plain forms (an image linked to it is the
+article's)."""
+
+
+def declared_size(element: etree._Element) -> int | None:
+    """The larger of an image's ``width`` and ``height`` attributes, in pixels; None when
+    neither is a number of pixels.
+
+    >>> from lxml.html import fragment_fromstring as tag
+    >>> declared_size(tag('<img width="32" height="24px">'))
+    32
+    >>> declared_size(tag('<img width="100%">')), declared_size(tag('<img>'))
+    (None, None)
+    """
+    sizes = [
+        int(value.removesuffix("px"))
+        for value in (element.get("width"), element.get("height"))
+        if value and value.strip().removesuffix("px").isdigit()
+    ]
+    return max(sizes) if sizes else None
+
+
+LIGHTBOX = re.compile(
+    r"lightbox|fancybox|chocolat|photoswipe|colorbox|magnific|zoom", re.IGNORECASE
+)
+"""A link that opens the image itself, larger, over the page (its class or ``rel``)."""
+
+
+def page_paths(*urls: str) -> tuple[str, ...]:
+    """The paths of a page's own addresses (its URL, canonical, ``og:url``), without a
+    trailing slash, with the query where there is one (``/watch?v=…`` names one page of
+    many); the site's root is not one (a canonical that names the home page says nothing
+    about which links lead away).
+
+    >>> page_paths("https://news.test/a/story/", "https://news.test/", "https://cdn.test/a/story")
+    ('/a/story',)
+    >>> page_paths("https://video.test/watch?v=x1")
+    ('/watch?v=x1',)
+    """
+    parts = (urlsplit(url) for url in urls)
+    paths = (
+        f"{path}?{part.query}" if part.query else path
+        for part in parts
+        if (path := part.path.rstrip("/"))
+    )
+    return tuple(dict.fromkeys(paths))
+
+
+def links_elsewhere(element: etree._Element, page_url: str, own: tuple[str, ...]) -> bool:
+    """True when the image is a link to another page: a teaser of another article, a
+    share or social button, an author's avatar, an advertiser's banner. An image linked
+    to its own file (or a lightbox that shows it), its attachment page, the page itself
+    or a place on it is the article's. ``own``: the paths of the page's own addresses
+    (:func:`page_paths`; compared without the host, which a copy of the page changes).
+
+    >>> from lxml.html import fragment_fromstring as tag
+    >>> page = "https://news.test/2020/05/story/"
+    >>> own = page_paths(page)
+    >>> def linked(a): return links_elsewhere(tag(a)[0], page, own)
+    >>> linked('<a href="/2020/05/other-story/"><img src="t.jpg"></a>')
+    True
+    >>> linked('<a href="mailto:?subject=Story"><img src="m.png"></a>')
+    True
+    >>> linked('<a href="/uploads/photo-1024.jpg"><img src="p.jpg"></a>')
+    False
+    >>> linked('<a href="#gallery-2"><img src="p.jpg"></a>')
+    False
+    >>> linked('<a href="/2020/05/story/photo-2/"><img src="p.jpg"></a>')
+    False
+    >>> linked('<a class="lightbox" href="https://cdn.test/i/93f1"><img src="p.jpg"></a>')
+    False
+    >>> linked('<a href="/2020/05/story/?page=2"><img src="p.jpg"></a>')
+    True
+    """
+    link = next(element.iterancestors("a"), None)
+    href = (link.get("href") or "").strip() if link is not None else ""
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    assert link is not None
+    if LIGHTBOX.search(f"{link.get('class') or ''} {link.get('rel') or ''}"):
+        return False
+    target = absolute_http_url(page_url, href)
+    if target is None:  # mailto:, whatsapp:, sms: share buttons
+        return True
+    parts = urlsplit(target)
+    path = parts.path.rstrip("/")
+    address = f"{path}?{parts.query}" if parts.query else path
+    # The page itself, or a page beneath it: WordPress's attachment page of an image of
+    # the post is the post's address and the image's slug.
+    return not (
+        IMAGE_FILE.search(parts.path)
+        or ATTACHMENT_PAGE.search(target)
+        or any(address == page or address.startswith(f"{page}/") for page in own)
+    )
+
+
+CHROME_PLACE = re.compile(
+    r"share|social|sns|logo|newsletter|subscri|paywall|print-(?:header|footer)|weather|login|"
+    r"author|byline|avatar|headshot",
+    flags=re.IGNORECASE,
+)
+"""A class or id word of a place that holds the site's chrome, not the article's images:
+share and follow buttons, the site's logo, sign-up and paywall boxes, a print-only header,
+the byline's portrait of the author. ("sidebar" is not one: layouts name the article's column for the sidebar beside it,
+``l-sidebar-fixed``, ``has-sidebar``.)"""
+
+
+def in_chrome_place(element: etree._Element, roots: Collection[etree._Element]) -> bool:
+    """True when an element around the image, below the content's root (``roots``), has a
+    class or id that names a place for the site's chrome (:data:`CHROME_PLACE`). A BEM
+    modifier (``--social-icons-left``) says how a block looks, not what it is, and the
+    image's own class says what can be done with it (``img-share``): neither counts.
+
+    >>> from lxml.html import fragment_fromstring as tag
+    >>> content = tag('<div><ul class="storyShare"><li><img src="fb.png"></li></ul></div>')
+    >>> in_chrome_place(content.find(".//img"), {content})
+    True
+    >>> content = tag('<div><header class="hd hd--social-right"><img src="a.jpg"></header></div>')
+    >>> in_chrome_place(content.find(".//img"), {content})
+    False
+    """
+    node = element.getparent()
+    while node is not None and node not in roots:
+        words = [token.split("--")[0] for token in (node.get("class") or "").split()]
+        if CHROME_PLACE.search(" ".join([*words, node.get("id") or ""])):
+            return True
+        node = node.getparent()
+    return False
+
+
+def _is_decoration(
+    element: etree._Element,
+    page_url: str,
+    own: tuple[str, ...],
+    roots: Collection[etree._Element],
+) -> bool:
+    """Emoji, avatars, icons, tracking pixels, links to other pages and images in the
+    site's chrome are not part of the article."""
+    if DECORATION.matches(element) or SVG_FILE.search(image_url(element, page_url) or ""):
+        return True
+    size = declared_size(element)
+    return (
+        (size is not None and size <= ICON_PIXELS)
+        or links_elsewhere(element, page_url, own)
+        or in_chrome_place(element, roots)
+    )
 
 
 def _kept_elements(element: etree._Element, drop: SelectorSet) -> Iterator[etree._Element]:
@@ -215,9 +365,17 @@ _Step = tuple[int, Any, str]
 
 
 class _Flattener:
-    def __init__(self, base_url: str, drop: SelectorSet) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        drop: SelectorSet,
+        roots: Collection[etree._Element],
+        own_urls: Iterable[str] = (),
+    ) -> None:
         self.base_url = base_url
+        self.own = page_paths(base_url, *own_urls)
         self.drop = drop
+        self.roots = roots  # what is flattened: the places around an image are below it
         self.blocks: list[Block] = []
         self._run: list[str] = []
         self._run_tag = "p"
@@ -238,7 +396,11 @@ class _Flattener:
 
     def caption_container(self, element: etree._Element) -> None:
         kept = [element, *_kept_elements(element, self.drop)]
-        images = [img for img in kept if img.tag == "img" and not _is_decoration(img)]
+        images = [
+            img
+            for img in kept
+            if img.tag == "img" and not _is_decoration(img, self.base_url, self.own, self.roots)
+        ]
         # The caption's own element; else, beside an image, the container's text is its
         # caption whatever holds it (a theme that drops the caption class).
         caption_nodes = [node for node in kept if CAPTION_TEXT.matches(node)]
@@ -301,7 +463,7 @@ class _Flattener:
         if tag == "br":
             self._run.append(LINE_BREAK)
         elif tag == "img":
-            if not _is_decoration(element):
+            if not _is_decoration(element, self.base_url, self.own, self.roots):
                 self.add_image(element, None)
         elif CAPTION_CONTAINERS.matches(element):
             self.caption_container(element)
@@ -330,10 +492,14 @@ class _Flattener:
         self._run.append(text)
 
 
-def content_blocks(content: etree._Element, drop: SelectorSet, base_url: str) -> list[Block]:
+def content_blocks(
+    content: etree._Element, drop: SelectorSet, base_url: str, own_urls: Iterable[str] = ()
+) -> list[Block]:
     """Text blocks and images of ``content``, minus the subtrees ``drop`` matches (the
-    content element itself is always kept). The tree is not modified."""
-    flattener = _Flattener(base_url, drop)
+    content element itself is always kept). The tree is not modified. ``own_urls``: the
+    page's addresses besides ``base_url`` (canonical, ``og:url``), which an image of the
+    article may link to (:func:`links_elsewhere`)."""
+    flattener = _Flattener(base_url, drop, (content,), own_urls)
     flattener.walk(content, "p")
     flattener.flush()
     return flattener.blocks
@@ -344,11 +510,11 @@ def element_blocks(
 ) -> list[Block]:
     """Text blocks and images of each of ``elements`` in turn, each element included (an
     ``<img>`` or a ``<figure>`` among them is an image), minus what ``drop`` matches."""
-    flattener = _Flattener(base_url, drop)
+    visited = [element for element in elements if isinstance(element.tag, str)]
+    flattener = _Flattener(base_url, drop, [element.getparent() for element in visited])
     steps: list[_Step] = []
-    for element in elements:
-        if isinstance(element.tag, str):
-            steps += [(_VISIT, element, "p"), (_FLUSH, None, "p")]
+    for element in visited:
+        steps += [(_VISIT, element, "p"), (_FLUSH, None, "p")]
     flattener.run(steps[::-1])
     return flattener.blocks
 

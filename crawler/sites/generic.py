@@ -308,7 +308,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         walker knows is not body text (captions, credits, chrome, bylines)."""
         if self._scope is None:
             return [], set()
-        blocks = content_blocks(self._scope, BOILERPLATE, self.public_url)
+        blocks = content_blocks(self._scope, BOILERPLATE, self.public_url, self._own_urls)
         body = ArticleBody.split(blocks, self.headline, LINE_RULES)
         kept = set(body.paragraphs)
         not_body = {b.text for b in blocks if isinstance(b, TextBlock) and b.text not in kept}

@@ -44,7 +44,8 @@ class Command(ScrapyCrawlCommand):
             raise UsageError
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
-        assert self.crawler_process and self.settings is not None
+        assert self.crawler_process
+        assert self.settings is not None
         if not self.settings.getbool("TWISTED_REACTOR_ENABLED", True):
             sys.stderr.write(f"scrapy crawl: error: {NEEDS_REACTOR}\n")
             self.exitcode = EXIT_USAGE

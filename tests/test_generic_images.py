@@ -1,0 +1,59 @@
+"""Which images of a real page are the article's: the generic profile's ``images`` on pages
+of the article-extraction benchmark (fixtures/article-extraction), where the page also
+shows icons, buttons, portraits and teasers of other stories (crawler/extraction/content.py:
+``declared_size``, ``links_elsewhere``, ``in_chrome_place``)."""
+
+from __future__ import annotations
+
+from tests.test_generic_pages import benchmark_page
+
+
+def image_files(id_prefix: str) -> list[str]:
+    """The last part of each image address the profile gives for a benchmark page."""
+    generic_page, _ = benchmark_page(id_prefix)
+    return [
+        (image["url"] or "").split("?")[0].rsplit("/", 1)[-1] for image in generic_page.images()
+    ]
+
+
+def test_share_buttons_site_icons_and_teasers_are_not_the_articles_images():
+    # deccanherald.com: the article's one photo among 30 icons (share, weather, social,
+    # newsletter, vector logos) and six teasers of other stories. The side menu's close
+    # button is still taken: nothing in its markup says it is not a picture.
+    assert image_files("39d5c43beb") == ["close.png", "save-1574243680.jpg"]
+
+
+def test_related_stories_and_the_authors_portrait_are_left_out():
+    # sportsnet.ca: the lead photo; not the byline's portrait of the agency, nor the
+    # eleven related and recommended stories, each a link to another article.
+    generic_page, _ = benchmark_page("0d46122928")
+    [lead] = generic_page.images()
+    assert lead["url"].endswith("/2019/11/22174394-1040x572.jpg")
+    assert lead["caption"] is not None
+    assert lead["caption"].startswith("Nadal keeps Spain alive")
+
+
+def test_a_gallery_linked_to_its_own_files_is_kept_and_share_buttons_are_not():
+    # remember8090.it: 21 photos each linked to its full-size file are the article's; the
+    # header's follow buttons, the share buttons and the Facebook banner are not.
+    files = image_files("20b2b64916")
+    assert len(files) == 22
+    assert files[1:3] == ["1-300x300.jpg", "2-300x200.jpg"]
+    assert not any(name.endswith((".png", ".gif")) for name in files)
+
+
+def test_a_columnists_thumbnail_linked_to_the_column_is_not_an_article_image():
+    # nytimes.com: the byline's portrait links to the column's page.
+    assert len(image_files("04a6711caa")) == 1
+
+
+def test_print_only_logos_are_not_article_images():
+    # Hearst sites print their logo above and below the article for paper.
+    assert "print-header-logo.png" not in image_files("05844573ca")
+    assert "print-footer-logo.png" not in image_files("05844573ca")
+
+
+def test_the_lead_image_linked_to_the_article_itself_is_kept():
+    # theparadigmng.com: WordPress themes link the featured image to the post; the page
+    # is served here from another address, so it is the canonical address that matches.
+    assert image_files("0dd1357045") == ["Senate-resumes-1024x683.jpg"]
