@@ -29,6 +29,7 @@ from crawler.extraction.content import (
 from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.processors import (
     decode_entities,
+    is_site_byline,
     is_site_name,
     normalize_text,
     parse_date,
@@ -77,6 +78,11 @@ TIME_DATETIMES = css_query("time::attr(datetime)")
 FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
 POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
+# schema.org microdata: the name of the author the page marks up, unless the item is an
+# Organization (the publisher, mostly), and the publisher's name; each the item's own name,
+# not one of an item inside it (a logo's).
+ITEMPROP_AUTHORS = css_query("[itemprop~=author]:not([itemtype*=Organization]) > [itemprop~=name]")
+ITEMPROP_PUBLISHERS = css_query("[itemprop~=publisher] > [itemprop~=name]")
 PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::attr(datetime)")
 ARTICLE_TIME = css_query("article time::attr(datetime)")
 POST_META_DATE = css_query(".post-meta .published::text")
@@ -131,6 +137,35 @@ PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
+
+
+def element_value(element: etree._Element) -> str:
+    """What a microdata property says: a ``<meta>``'s ``content``, else the element's text.
+
+    >>> from lxml import html
+    >>> [element_value(e) for e in html.fromstring("<p><meta content='A'><b>B <i>C</i></b></p>")]
+    ['A', 'B C']
+    """
+    if element.tag == "meta":
+        return element.get("content") or ""
+    return "".join(element.itertext())
+
+
+def without_affiliation(name: str, site_names: tuple[str, ...]) -> str:
+    """A name without the publication it writes for, when that is the site itself
+    ("Amitai Winehouse For Mailonline").
+
+    >>> without_affiliation("Amitai Winehouse For Mailonline", ("MailOnline",))
+    'Amitai Winehouse'
+    >>> without_affiliation("Center for Strategic Studies", ("MailOnline",))
+    'Center for Strategic Studies'
+    """
+    person, separator, publication = name.rpartition(" for ")
+    if not separator:
+        person, separator, publication = name.rpartition(" For ")
+    if separator and person.strip() and is_site_byline(publication, site_names):
+        return person.strip()
+    return name
 
 
 def is_new_year(day: str) -> bool:
@@ -384,10 +419,13 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     @cached_property
     def site_names(self) -> tuple[str, ...]:
         """The site's and publisher's own names: ``og:site_name``, the JSON-LD WebSite,
-        Organization and publisher, and the host names the page gives itself."""
+        Organization and publisher, the Dublin Core and microdata publisher, and the host
+        names the page gives itself."""
         names = [
             self.metadata.first("og:site_name"),
             *self.metadata.publisher_names(),
+            self.metadata.first("dc.publisher"),
+            *map(element_value, ITEMPROP_PUBLISHERS(self.root)),
             self._extraction.get("sitename"),
             *(urlsplit(url).hostname for url in self._own_urls),
         ]
@@ -526,12 +564,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self._people(self.metadata.all("author")),
             lambda: self._people(BYLINE_AUTHORS(self.root)),
             lambda: self._people(POST_META_AUTHORS(self.root)),
+            lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
             lambda: self._people([self._extraction.get("author") or ""]),
         )
 
     def _people(self, bylines: list[str]) -> list[str]:
         names = [name for value in bylines for name in split_authors(decode_entities(value))]
-        return [name for name in names if not is_site_name(name, self.site_names)]
+        names = [without_affiliation(name, self.site_names) for name in names]
+        return [name for name in names if not is_site_byline(name, self.site_names)]
 
     def published_raw(self) -> list[str | None]:
         return [self._published[0]] if self._published else []
