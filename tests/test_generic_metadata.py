@@ -168,3 +168,51 @@ def test_an_organization_marked_up_as_author_is_not_taken_for_the_byline():
     """rzn.mk.ru: the microdata author is the newspaper (an Organization); the byline names
     the reporter."""
     assert corpus_page("publication-dates", "1493663910").to_item().authors == ["Сергей Борисов"]
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "title"),
+    [
+        # the h1 marked itemprop=headline, where the SEO titles are another wording
+        (
+            "article-extraction",
+            "3c6d3381ef",
+            "Мастера вкуса: 23 самых крутых фудблогера по версии Wday.ru",
+        ),
+        ("article-extraction", "851498a2b9", "The Disappearance of John M. Ford"),
+        # an itemprop=headline h1 that links to another site is a teaser (digg.com)
+        (
+            "article-extraction",
+            "680c2848e9",
+            "The Early Reviews For Google's Stadia Gaming Platform Are Here — And They're Not Great",
+        ),
+        # an h1 that shares only the site's name, or one word, with the title is not its variant
+        (
+            "article-extraction",
+            "c13b9c0e04",
+            "‘Meth. We’re on it.’: Spokane ad agencies divided on South Dakota’s viral campaign",
+        ),
+        (
+            "publication-dates",
+            "1542250510",
+            "Estudante faz vaquinha virtual para tratamento de pitbull abandonado com deficiência",
+        ),
+        # the post title in an h2 where the h1 is the site's logo; its quotes are curly
+        (
+            "publication-dates",
+            "1493765064",
+            "Intendente de Pilar: “Encontramos obras paralizadas y calles derrumbadas”",
+        ),
+        # an h1 that starts with the site's name is still the headline
+        ("article-extraction", "5fa3154ec0", "The Guardian view on Hong Kong: a city on the brink"),
+    ],
+)
+def test_the_visible_headline_on_real_pages(name, page_id, title):
+    assert corpus_page(name, page_id).headline == title
+
+
+def test_an_og_site_name_that_is_the_pages_title_is_no_site_name():
+    """blog.goo.ne.jp gives its post's title as og:site_name: the title is the post's."""
+    assert corpus_page("publication-dates", "1651753632").headline == (
+        "鉄山～弥山～八経ヶ岳 オオヤマレンゲ咲いてます （7/2） - 適当でええねん！！"
+    )
