@@ -129,6 +129,7 @@ def corpus_page(name: str, id_prefix: str) -> GenericArticlePage:
         ("article-extraction", "c00962aabe", ["Jeff Foust"]),
         ("article-extraction", "65bf3048b5", ["Mike Wuerthele", "Malcolm Owen"]),
         ("publication-dates", "1572542522", []),  # "Wednesday, 08 Apr 2020 11:39 PM MYT"
+        ("publication-dates", "1619092544", []),  # "Uppdaterad 28.5.2020 17:43": no byline
     ],
 )
 def test_roles_credentials_and_datelines_are_no_authors(name, page_id, authors):
@@ -148,6 +149,10 @@ def test_roles_credentials_and_datelines_are_no_authors(name, page_id, authors):
         ("article-extraction", "d605bdef2c", ["Jill Disis"]),
         ("article-extraction", "65ce3a4577", []),
         ("publication-dates", "1599860291", ["Amitai Winehouse"]),  # "… For Mailonline"
+        ("publication-dates", "1592175395", ["Wilmer Leon"]),  # "… . Sputnik International"
+        # newsroom words alone: the site's newsroom
+        ("article-extraction", "5fa3154ec0", []),  # "Editorial"
+        ("publication-dates", "1506220874", []),  # "Redaccion"
     ],
 )
 def test_the_sites_own_name_desk_and_address_are_no_authors(name, page_id, authors):

@@ -288,7 +288,8 @@ _ROLE = re.compile(
 # digits): weekdays, the months that are no one's name, and the words that announce a date.
 _DATELINE_WORD = re.compile(
     r"\s+\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
-    r"september|october|november|december|published|updated)\b.*$",
+    r"september|october|november|december|published|updated|uppdaterad|publicerad|"
+    r"aktualisiert|actualizado|atualizado|publicado)\b.*$",
     flags=re.IGNORECASE,
 )
 # Academic and professional credentials after a name ("Ilana Muhlstein, MS, RDN").
@@ -446,10 +447,19 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
 def is_site_byline(name: str, site_names: tuple[str, ...]) -> bool:
     """True when an author name is the site's own name (:func:`is_site_name`) or starts
     with it: the site's desk or newsroom ("CNN Business", "Detroit News wire services").
+    An empty name is none.
 
     >>> is_site_byline("CNN Business", ("CNN",)), is_site_byline("Anna Stern", ("stern.de",))
     (True, False)
+
+    A byline of newsroom words alone is the site's newsroom, whatever the site's name:
+
+    >>> is_site_byline("Editorial", ()), is_site_byline("Redacción", ())
+    (True, True)
     """
+    name_words = re.findall(r"\w+", name.lower())
+    if name_words and all(word in NEWSROOM_WORDS for word in name_words):
+        return True
     words = name.split()
     return any(is_site_name(" ".join(words[:end]), site_names) for end in range(len(words), 0, -1))
 

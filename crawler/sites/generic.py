@@ -159,18 +159,19 @@ def element_value(element: etree._Element) -> str:
 
 def without_affiliation(name: str, site_names: tuple[str, ...]) -> str:
     """A name without the publication it writes for, when that is the site itself
-    ("Amitai Winehouse For Mailonline").
+    ("Amitai Winehouse For Mailonline", "Wilmer Leon. Sputnik International").
 
     >>> without_affiliation("Amitai Winehouse For Mailonline", ("MailOnline",))
     'Amitai Winehouse'
+    >>> without_affiliation("Wilmer Leon. Sputnik International", ("Sputnik International",))
+    'Wilmer Leon'
     >>> without_affiliation("Center for Strategic Studies", ("MailOnline",))
     'Center for Strategic Studies'
     """
-    person, separator, publication = name.rpartition(" for ")
-    if not separator:
-        person, separator, publication = name.rpartition(" For ")
-    if separator and person.strip() and is_site_byline(publication, site_names):
-        return person.strip()
+    for separator in (" for ", " For ", ". "):
+        person, found, publication = name.rpartition(separator)
+        if found and person.strip() and is_site_byline(publication, site_names):
+            return person.strip()
     return name
 
 
