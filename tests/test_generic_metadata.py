@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 
+import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.items import ArticleItem
 from crawler.sites.generic import GenericArticlePage
 from pipelines.title_suffix import SiteTitleSuffixPipeline
+from qa.corpus_crawl import corpus
 
 STORY = "<p>" + "Some words of the story. " * 20 + "</p>"
 
@@ -99,3 +102,122 @@ def test_a_suffix_repeated_across_a_sites_pages_is_removed_once_it_repeats():
         "Budget vote delayed - again",
     ]
     assert stats.values == {"title/site_suffix_removed": 2}
+
+
+# -- real pages nobody here wrote (fixtures/article-extraction, fixtures/publication-dates) --
+
+
+def corpus_page(name: str, id_prefix: str) -> GenericArticlePage:
+    """A benchmark page as the crawl gets it: its bytes, served at ``/<id>/`` on loopback."""
+    source = corpus(name)
+    page_id = next(i for i in source.truth if i.startswith(id_prefix))
+    body = gzip.decompress(source.page_file(page_id).read_bytes())
+    return GenericArticlePage(HtmlResponse(url=f"http://127.0.0.1/{page_id}/", body=body))
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "authors"),
+    [
+        # "By TOM KRISHER, AP Auto Writer": a role after the name, whatever words qualify it
+        ("article-extraction", "05844573ca", ["TOM KRISHER"]),
+        ("publication-dates", "1598537220", ["HILLEL ITALIE"]),  # "…, AP National Writer"
+        ("article-extraction", "921019755f", ["Tom Gillespie"]),  # "Tom Gillespie News reporter"
+        ("article-extraction", "ec3878db7e", ["Ilana Muhlstein"]),  # "Ilana Muhlstein, MS, RDN"
+        ("article-extraction", "ef4e67b66d", ["Chris Cillizza"]),  # "Analysis by Chris Cillizza"
+        ("publication-dates", "1719330438", ["Дмитрий Попов"]),  # "Авторы: Дмитрий Попов"
+        # the dateline read into the byline: "Jeff Foust Monday, November 18, 2019"
+        ("article-extraction", "c00962aabe", ["Jeff Foust"]),
+        ("article-extraction", "65bf3048b5", ["Mike Wuerthele", "Malcolm Owen"]),
+        ("publication-dates", "1572542522", []),  # "Wednesday, 08 Apr 2020 11:39 PM MYT"
+        ("publication-dates", "1619092544", []),  # "Uppdaterad 28.5.2020 17:43": no byline
+    ],
+)
+def test_roles_credentials_and_datelines_are_no_authors(name, page_id, authors):
+    assert corpus_page(name, page_id).to_item().authors == authors
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "authors"),
+    [
+        ("publication-dates", "1783862633", []),  # "Mynet com": the host read without its dots
+        ("publication-dates", "1778318045", []),  # "Newsam" on news.am
+        ("publication-dates", "1789437552", []),  # "TIMESOFINDIA COM", site "Times Of India"
+        # the Dublin Core and microdata publisher, and its address read without its dots:
+        # "Diario El Dia de La Plata www eldia com"
+        ("publication-dates", "1579111612", []),
+        # the site's desk: "Jill Disis, CNN Business", "Detroit News wire services"
+        ("article-extraction", "d605bdef2c", ["Jill Disis"]),
+        ("article-extraction", "65ce3a4577", []),
+        ("publication-dates", "1599860291", ["Amitai Winehouse"]),  # "… For Mailonline"
+        ("publication-dates", "1592175395", ["Wilmer Leon"]),  # "… . Sputnik International"
+        # newsroom words alone: the site's newsroom
+        ("article-extraction", "5fa3154ec0", []),  # "Editorial"
+        ("publication-dates", "1506220874", []),  # "Redaccion"
+    ],
+)
+def test_the_sites_own_name_desk_and_address_are_no_authors(name, page_id, authors):
+    assert corpus_page(name, page_id).to_item().authors == authors
+
+
+def test_the_people_the_page_marks_up_as_authors_are_all_read():
+    """seattletimes.com: three schema.org Person authors in microdata, no other signal but
+    trafilatura's, which names the first."""
+    assert corpus_page("publication-dates", "1587149671").to_item().authors == [
+        "Jim Rutenberg",
+        "Lisa Lerer",
+        "KENNETH P. VOGEL",
+    ]
+
+
+def test_an_organization_marked_up_as_author_is_not_taken_for_the_byline():
+    """rzn.mk.ru: the microdata author is the newspaper (an Organization); the byline names
+    the reporter."""
+    assert corpus_page("publication-dates", "1493663910").to_item().authors == ["Сергей Борисов"]
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "title"),
+    [
+        # the h1 marked itemprop=headline, where the SEO titles are another wording
+        (
+            "article-extraction",
+            "3c6d3381ef",
+            "Мастера вкуса: 23 самых крутых фудблогера по версии Wday.ru",
+        ),
+        ("article-extraction", "851498a2b9", "The Disappearance of John M. Ford"),
+        # an itemprop=headline h1 that links to another site is a teaser (digg.com)
+        (
+            "article-extraction",
+            "680c2848e9",
+            "The Early Reviews For Google's Stadia Gaming Platform Are Here — And They're Not Great",
+        ),
+        # an h1 that shares only the site's name, or one word, with the title is not its variant
+        (
+            "article-extraction",
+            "c13b9c0e04",
+            "‘Meth. We’re on it.’: Spokane ad agencies divided on South Dakota’s viral campaign",
+        ),
+        (
+            "publication-dates",
+            "1542250510",
+            "Estudante faz vaquinha virtual para tratamento de pitbull abandonado com deficiência",
+        ),
+        # the post title in an h2 where the h1 is the site's logo; its quotes are curly
+        (
+            "publication-dates",
+            "1493765064",
+            "Intendente de Pilar: “Encontramos obras paralizadas y calles derrumbadas”",
+        ),
+        # an h1 that starts with the site's name is still the headline
+        ("article-extraction", "5fa3154ec0", "The Guardian view on Hong Kong: a city on the brink"),
+    ],
+)
+def test_the_visible_headline_on_real_pages(name, page_id, title):
+    assert corpus_page(name, page_id).headline == title
+
+
+def test_an_og_site_name_that_is_the_pages_title_is_no_site_name():
+    """blog.goo.ne.jp gives its post's title as og:site_name: the title is the post's."""
+    assert corpus_page("publication-dates", "1651753632").headline == (
+        "鉄山～弥山～八経ヶ岳 オオヤマレンゲ咲いてます （7/2） - 適当でええねん！！"
+    )

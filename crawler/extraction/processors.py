@@ -265,23 +265,44 @@ _AUTHOR_SEPARATOR = re.compile(
     r"\s*(?:[,;&|]|\s(?:and|und|et|y|e|og|en|och|ve|i)\s)\s*", flags=re.IGNORECASE
 )
 _BYLINE_WORD = re.compile(
-    r"^(?:by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|автор|written by|posted by)"
+    r"^(?:(?:\w+ )?by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|авторы?)"
     r"\s*:?\s+",
     flags=re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
 # "(Image: Getty Images)", "(AFP)", "(dpa)", "[Reuters]": credits and agency initials.
 _PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
+# The desk or rank words a role starts with ("News reporter", "National Political Writer").
+_ROLE_DESK = (
+    r"(?:(?:staff|senior|chief|deputy|managing|executive|associate|assistant|contributing|"
+    r"special|political|politics|foreign|national|international|news|sports?|business|"
+    r"economics|health|science|tech|technology|entertainment|investigative|digital|online|web) )*"
+)
 _ROLE = re.compile(
-    r"\s*(?:[-|,–]\s*)?\b(?:staff writer|staff reporter|senior (?:editor|writer|reporter)|"
-    r"(?:political |foreign |chief )?(?:correspondent|reporter|editor|columnist|writer)|"
-    r"contributor|redakteur(?:in)?|journalist(?:in|e)?|rédacteur|rédactrice|redacción|"
+    rf"\s*(?:[-|,–]\s*)?\b{_ROLE_DESK}(?:(?:correspondent|reporter|editor|columnist|writer)s?|"
+    r"contributors?|redakteur(?:in)?|journalist(?:in|e)?|rédacteur|rédactrice|redacción|"
     r"photographer|fotograf)\b.*$",
+    flags=re.IGNORECASE,
+)
+# A dateline run into the byline ("Jeff Foust Monday, November 18, 2019" read without its
+# digits): weekdays, the months that are no one's name, and the words that announce a date.
+_DATELINE_WORD = re.compile(
+    r"\s+\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
+    r"september|october|november|december|published|updated|uppdaterad|publicerad|"
+    r"aktualisiert|actualizado|atualizado|publicado)\b.*$",
+    flags=re.IGNORECASE,
+)
+# Academic and professional credentials after a name ("Ilana Muhlstein, MS, RDN").
+_CREDENTIAL = re.compile(
+    r"(?:md|phd|ph\.d\.?|ms|msc|ma|mba|mph|rd|rdn|rn|np|dds|dvm|jd|cpa|cfa|cpt|cscs|facs|esq)\.?",
     flags=re.IGNORECASE,
 )
 _DOMAIN_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", flags=re.IGNORECASE)
 # A link or web address in a byline ("… www.eldia.com", a profile URL given as a name).
-_WEB_ADDRESS = re.compile(r"\s*(?:https?://\S*|www\.\S+)", flags=re.IGNORECASE)
+# An address read without its dots ("… www eldia com") runs to the end.
+_WEB_ADDRESS = re.compile(r"\s*(?:https?://\S*|www\.\S+|\bwww\s.*$)", flags=re.IGNORECASE)
+# Where a byline lists names and each name's role or credentials: commas, semicolons, bars.
+_LIST_SEPARATOR = re.compile(r"\s*[,;|]\s*")
 
 
 def clean_author(value: str) -> str | None:
@@ -296,10 +317,17 @@ def clean_author(value: str) -> str | None:
     (True, True)
     >>> clean_author("https://www.couriermail.com.au/video/id-534877/x") is None
     True
+    >>> clean_author("Analysis by Chris Cillizza"), clean_author("Tom Gillespie News reporter")
+    ('Chris Cillizza', 'Tom Gillespie')
+    >>> clean_author("Carrie Arnold November"), clean_author("Wednesday")
+    ('Carrie Arnold', None)
+    >>> clean_author("Diario El Dia de La Plata www eldia com")
+    'Diario El Dia de La Plata'
     """
     text = normalize_text(value) or ""
     text = _PARENTHESES.sub("", _WEB_ADDRESS.sub("", _EMAIL.sub("", text)))
     text = _BYLINE_WORD.sub("", text.strip())
+    text = _DATELINE_WORD.sub("", f" {text}")
     text = _ROLE.sub("", text).strip(" -|,:;")
     if not text or _DOMAIN_NAME.match(text) or not any(c.isalpha() for c in text):
         return None
@@ -322,6 +350,14 @@ def split_authors(value: str) -> list[str]:
     ['Ashok Pradhan', 'TNN']
     >>> split_authors("Wednesday, 08 Apr 2020 11:39 PM MYT"), split_authors("Текст: Венера Ерофеева")
     ([], ['Венера Ерофеева'])
+
+    A role or credentials listed after a name are no one's name, whatever words qualify
+    the role ("AP Auto Writer" is no "AP Auto"):
+
+    >>> split_authors("By TOM KRISHER, AP Auto Writer"), split_authors("Ilana Muhlstein, MS, RDN")
+    (['TOM KRISHER'], ['Ilana Muhlstein'])
+    >>> split_authors("By Jane Doe and John Roe, Staff Writers")
+    ['Jane Doe', 'John Roe']
     """
     text = _PARENTHESES.sub("", normalize_text(value) or "")
     text = _BYLINE_WORD.sub("", text.strip())
@@ -329,7 +365,17 @@ def split_authors(value: str) -> list[str]:
         return []  # a dateline in the byline's place ("Wednesday, 08 Apr 2020 11:39 PM")
     if re.fullmatch(r"[^\s,]+,\s*[^\s,]+", text):
         return [name] if (name := clean_author(text)) else []
-    return [name for part in _AUTHOR_SEPARATOR.split(text) if (name := clean_author(part))]
+    segments = [
+        segment
+        for index, segment in enumerate(_LIST_SEPARATOR.split(text))
+        if index == 0 or not (_ROLE.search(segment) or _CREDENTIAL.fullmatch(segment))
+    ]
+    return [
+        name
+        for segment in segments
+        for part in _AUTHOR_SEPARATOR.split(segment)
+        if (name := clean_author(part))
+    ]
 
 
 NEWSROOM_WORDS = frozenset(
@@ -356,9 +402,17 @@ NEWSROOM_WORDS = frozenset(
 """Words that turn a site's name into its newsroom's byline, and a leading article."""
 
 
+def _site_key(text: str, newsroom: bool = False) -> str:
+    """A name's words without ``www.`` or a domain ending, and without a newsroom word
+    unless ``newsroom``, run together."""
+    text = re.sub(r"^www\.|\.[a-z]{2,6}$", "", text.strip().lower())
+    return "".join(w for w in re.findall(r"\w+", text) if newsroom or w not in NEWSROOM_WORDS)
+
+
 def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
     """True when an author name is the site's or publisher's own name, not a person's:
-    the name itself, or it with a newsroom word ("News Nation Bureau", "Redacción La Razón").
+    the name itself, or it with a newsroom word ("News Nation Bureau", "Redacción La Razón"),
+    or its host name read without the dots ("Mynet com", "Newsam").
 
     >>> is_site_name("STERN.de", ("stern.de",)), is_site_name("Tagesschau", ("www.tagesschau.de",))
     (True, True)
@@ -368,14 +422,46 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
     (True, True)
     >>> is_site_name("Anna Stern", ("stern.de",))
     False
+    >>> is_site_name("Mynet com", ("www.mynet.com",)), is_site_name("Newsam", ("news.am",))
+    (True, True)
+    >>> is_site_name("TIMESOFINDIA COM", ("Times Of India", "timesofindia.indiatimes.com"))
+    True
+    >>> is_site_name("Mailonline", ("Mail Online",))
+    True
     """
+    name_key = _site_key(name)
+    if not name_key:
+        return False
+    hosts = [re.sub(r"^www\.", "", site.lower()) for site in site_names if _DOMAIN_NAME.match(site)]
+    keys = {_site_key(site, newsroom) for site in site_names for newsroom in (False, True)}
+    keys |= {re.sub(r"\W", "", h) for h in hosts}
+    if name_key in keys or _site_key(name, newsroom=True) in keys:
+        return True
+    words = name.split()
+    endings = {host.rsplit(".", 1)[-1] for host in hosts}
+    return (
+        len(words) > 1 and words[-1].lower() in endings and _site_key(" ".join(words[:-1])) in keys
+    )
 
-    def key(text: str) -> str:
-        text = re.sub(r"^www\.|\.[a-z]{2,6}$", "", text.strip().lower())
-        kept = [w for w in re.findall(r"\w+", text) if w not in NEWSROOM_WORDS]
-        return "".join(kept)
 
-    return bool(key(name)) and key(name) in {key(site) for site in site_names}
+def is_site_byline(name: str, site_names: tuple[str, ...]) -> bool:
+    """True when an author name is the site's own name (:func:`is_site_name`) or starts
+    with it: the site's desk or newsroom ("CNN Business", "Detroit News wire services").
+    An empty name is none.
+
+    >>> is_site_byline("CNN Business", ("CNN",)), is_site_byline("Anna Stern", ("stern.de",))
+    (True, False)
+
+    A byline of newsroom words alone is the site's newsroom, whatever the site's name:
+
+    >>> is_site_byline("Editorial", ()), is_site_byline("Redacción", ())
+    (True, True)
+    """
+    name_words = re.findall(r"\w+", name.lower())
+    if name_words and all(word in NEWSROOM_WORDS for word in name_words):
+        return True
+    words = name.split()
+    return any(is_site_name(" ".join(words[:end]), site_names) for end in range(len(words), 0, -1))
 
 
 def unique(values: list[str]) -> list[str]:

@@ -29,6 +29,7 @@ from crawler.extraction.content import (
 from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.processors import (
     decode_entities,
+    is_site_byline,
     is_site_name,
     normalize_text,
     parse_date,
@@ -73,10 +74,21 @@ ARTICLE_SCOPE = tuple(
 )
 ARTICLES = css_query("article")
 HEADLINE = css_text("h1[class*=entry-title]")
+# The headline the page marks up for schema.org (wday.ru, slate.com: the SEO title is
+# another wording), unless it is a link to another page (a teaser of another story).
+ITEMPROP_HEADLINES = css_query("h1[itemprop~=headline]")
+LINK_TARGETS = css_query("a::attr(href)")
+# A theme that gives the site's logo the h1 titles the post with an h2 (radionacional.com.ar).
+TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title]")
 TIME_DATETIMES = css_query("time::attr(datetime)")
 FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
 POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
+# schema.org microdata: the name of the author the page marks up, unless the item is an
+# Organization (the publisher, mostly), and the publisher's name; each the item's own name,
+# not one of an item inside it (a logo's).
+ITEMPROP_AUTHORS = css_query("[itemprop~=author]:not([itemtype*=Organization]) > [itemprop~=name]")
+ITEMPROP_PUBLISHERS = css_query("[itemprop~=publisher] > [itemprop~=name]")
 PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::attr(datetime)")
 ARTICLE_TIME = css_query("article time::attr(datetime)")
 POST_META_DATE = css_query(".post-meta .published::text")
@@ -131,6 +143,50 @@ PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
+
+
+def element_value(element: etree._Element) -> str:
+    """What a microdata property says: a ``<meta>``'s ``content``, else the element's text.
+
+    >>> from lxml import html
+    >>> [element_value(e) for e in html.fromstring("<p><meta content='A'><b>B <i>C</i></b></p>")]
+    ['A', 'B C']
+    """
+    if element.tag == "meta":
+        return element.get("content") or ""
+    return "".join(element.itertext())
+
+
+def without_affiliation(name: str, site_names: tuple[str, ...]) -> str:
+    """A name without the publication it writes for, when that is the site itself
+    ("Amitai Winehouse For Mailonline", "Wilmer Leon. Sputnik International").
+
+    >>> without_affiliation("Amitai Winehouse For Mailonline", ("MailOnline",))
+    'Amitai Winehouse'
+    >>> without_affiliation("Wilmer Leon. Sputnik International", ("Sputnik International",))
+    'Wilmer Leon'
+    >>> without_affiliation("Center for Strategic Studies", ("MailOnline",))
+    'Center for Strategic Studies'
+    """
+    for separator in (" for ", " For ", ". "):
+        person, found, publication = name.rpartition(separator)
+        if found and person.strip() and is_site_byline(publication, site_names):
+            return person.strip()
+    return name
+
+
+def is_variant(heading: set[str], title: set[str]) -> bool:
+    """Whether a heading's words are a wording of a title's: most of the heading's words
+    are the title's, and more than one of them (one is a section or the site's name the
+    title also holds: "Rondônia" of "Estudante faz vaquinha … | Rondônia | G1").
+
+    >>> is_variant(words("Exec says: we had some issues"), words("Disney+ glitches: exec says we had some issues"))
+    True
+    >>> is_variant(words("Rondônia"), words("Estudante faz vaquinha virtual para tratamento | Rondônia"))
+    False
+    """
+    shared = len(heading & title)
+    return shared >= 0.6 * len(heading) and shared >= min(2, len(title))
 
 
 def is_new_year(day: str) -> bool:
@@ -384,14 +440,27 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     @cached_property
     def site_names(self) -> tuple[str, ...]:
         """The site's and publisher's own names: ``og:site_name``, the JSON-LD WebSite,
-        Organization and publisher, and the host names the page gives itself."""
+        Organization and publisher, the Dublin Core and microdata publisher, and the host
+        names the page gives itself."""
         names = [
             self.metadata.first("og:site_name"),
             *self.metadata.publisher_names(),
+            self.metadata.first("dc.publisher"),
+            *map(element_value, ITEMPROP_PUBLISHERS(self.root)),
             self._extraction.get("sitename"),
             *(urlsplit(url).hostname for url in self._own_urls),
         ]
-        return tuple(dict.fromkeys(n for n in names if isinstance(n, str) and n.strip()))
+        # A "site name" that is the page's own title names the page, not the site.
+        titles = {
+            normalize_text(t) for t in (self.metadata.first("og:title"), page_title(self.root))
+        }
+        return tuple(
+            dict.fromkeys(
+                n
+                for n in names
+                if isinstance(n, str) and n.strip() and normalize_text(n) not in titles
+            )
+        )
 
     @cached_property
     def _own_urls(self) -> list[str]:
@@ -419,24 +488,39 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         ]
 
     def _visible_headline(self) -> str | None:
-        """The first ``<h1>`` that is a variant of a title the page gives search engines:
-        what readers see, where the SEO title may differ ("… | Sport", another wording)."""
-        seo = [words(decode_entities(t)) for t in self._seo_titles() if t]
-        for h1 in self.root.iter("h1"):
+        """The first ``<h1>`` (else post-title ``<h2>``) that is a variant of a title the page
+        gives search engines: what readers see, where the SEO title may differ ("… | Sport",
+        another wording, straight quotes for the headline's curly ones).
+        The words of the site's name are left out of both: an ``<h1>`` with the site's
+        name ("The Spokesman-Review Newspaper") shares them with every title."""
+        # The site's name in a heading or a title says nothing of which story it is.
+        site_words = set().union(*map(words, self.site_names))
+        seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
+        for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
             text = normalize_text(decode_entities(h1.text_content()))
             if (
                 text
                 and not is_site_name(text, self.site_names)
-                and any(len(words(text) & title) >= 0.6 * len(words(text)) for title in seo)
+                and any(is_variant(words(text) - site_words, title) for title in seo)
             ):
                 return text
+        return None
+
+    def _marked_headline(self) -> str | None:
+        """The first ``h1[itemprop=headline]`` that links nowhere else."""
+        own = {url.rstrip("/") for url in self._own_urls}
+        for h1 in ITEMPROP_HEADLINES(self.root):
+            targets = [self.urljoin(href).rstrip("/") for href in LINK_TARGETS(h1) if href]
+            if all(target in own for target in targets):
+                return str(h1.text_content())
         return None
 
     @cached_property
     def headline(self) -> str | None:
         """The first title signal, entities decoded and site name removed: the visible
         headline first, since SEO titles (og:title, JSON-LD) are often a variant."""
-        for candidate in (HEADLINE(self.root), self._visible_headline(), *self._seo_titles()):
+        candidates = (HEADLINE(self.root), self._marked_headline(), self._visible_headline())
+        for candidate in (*candidates, *self._seo_titles()):
             text = normalize_text(decode_entities(candidate or ""))
             if text and not is_site_name(text, self.site_names):
                 return strip_title_suffix(text, self.site_names)
@@ -526,12 +610,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self._people(self.metadata.all("author")),
             lambda: self._people(BYLINE_AUTHORS(self.root)),
             lambda: self._people(POST_META_AUTHORS(self.root)),
+            lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
             lambda: self._people([self._extraction.get("author") or ""]),
         )
 
     def _people(self, bylines: list[str]) -> list[str]:
         names = [name for value in bylines for name in split_authors(decode_entities(value))]
-        return [name for name in names if not is_site_name(name, self.site_names)]
+        names = [without_affiliation(name, self.site_names) for name in names]
+        return [name for name in names if not is_site_byline(name, self.site_names)]
 
     def published_raw(self) -> list[str | None]:
         return [self._published[0]] if self._published else []
