@@ -102,6 +102,15 @@ CHROME_LINES = re.compile(
     flags=re.IGNORECASE,
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
+# Where a page writes an image's caption or credit: a <figcaption>, an element whose class
+# names a caption ("image-caption", "imageCaption", "img_cptn"), a credit in a <figure>,
+# and the image's own alt and title text, which many CMSs fill with the caption.
+CAPTION_TEXTS = etree.XPath(
+    "//figcaption | //*/@class[contains(., 'caption') or contains(., 'Caption')"
+    " or contains(., 'cptn')]/parent::* | //figure//*/@class[contains(., 'credit')]/parent::*"
+    " | //img/@alt | //img/@title",
+    smart_strings=False,
+)
 # A WordPress post's <article> inside another's: a related or "more stories" block the
 # theme prints within the post, each of its posts an article of its own.
 NESTED_POSTS = "article[id^='post-'] article[id^='post-']"
@@ -131,6 +140,8 @@ PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
+CAPTION_WORDS = 5
+"""A caption shorter than this is not told from the story's headings and table cells."""
 
 
 def is_new_year(day: str) -> bool:
@@ -196,6 +207,25 @@ def paragraph_text(element: etree._Element) -> str:
         elif node is not element and node.tail:
             parts.append(node.tail)
     return "".join(parts)
+
+
+def caption_keys(root: etree._Element) -> set[str]:
+    """The words (:func:`text_key`) of every caption and credit a page writes
+    (:data:`CAPTION_TEXTS`) of at least ``CAPTION_WORDS`` words; a shorter one is as often
+    a heading or a table cell of the story ("How to retire early", "Kyle Busch").
+
+    >>> from lxml import html
+    >>> sorted(caption_keys(html.fromstring(
+    ...     '<div><img alt="Fans outside the stadium on Sunday" src="a.jpg">'
+    ...     '<p class="img_cptn">Fans outside the stadium on Sunday. (Credits: PTI)</p>'
+    ...     '<figure><img alt="Kyle Busch"><div class="image-credit">Image: A. B. / Mashable'
+    ...     '</div></figure></div>')))
+    ['fans outside the stadium on sunday', 'fans outside the stadium on sunday credits pti', 'image a b mashable']
+    """
+    texts = (
+        found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
+    )
+    return {text_key(text) for text in texts if len(text.split()) >= CAPTION_WORDS}
 
 
 def text_key(text: str) -> str:
@@ -577,10 +607,18 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         ]
         return self._with_other_parts(paragraphs)
 
+    @cached_property
+    def _captions(self) -> set[str]:
+        """The page's captions (:func:`caption_keys`): a paragraph that is one of them is
+        an image's, not the story's, wherever it sits (trafilatura keeps a caption that is
+        not in a ``<figure>``)."""
+        return caption_keys(self.root)
+
     def _is_body_text(self, text: str) -> bool:
         _, not_body = self._figures
         return (
             text not in not_body
+            and text_key(text) not in self._captions
             and text != self.headline
             and not CHROME_LINES.match(text)
             and not DIVI_BYLINE.match(text)
