@@ -181,3 +181,26 @@ def test_a_caption_the_page_writes_is_not_a_paragraph_of_the_story(page_id, capt
     paragraphs = held_out_body(page_id)
     assert caption not in paragraphs
     assert any(paragraph.startswith(story) for paragraph in paragraphs)
+
+
+# -- chrome lines: links to other stories, share buttons, ad labels --------------------------
+
+
+@pytest.mark.parametrize(
+    ("page_id", "chrome", "story"),
+    [
+        # asiapacificstar.com: links to other stories under "ALSO READ |", "MUST READ |".
+        ("1493757507", "ALSO READ | Serena", "Exhausted firefighters said"),
+        ("1493757507", "MUST READ | Thousands", "Exhausted firefighters said"),
+        # actu.fr: the same in French, "Lire aussi :".
+        ("1560424903", "Lire aussi : Solidarité.", "Le centre Hospitalier de la Côte Basque"),
+        # timesofindia.com: the share buttons' labels, run together.
+        ("1789437552", "FacebookTwitterLinkedinEMail", "NEW DELHI: The ongoing farmers"),
+        # hindi.business-standard.com: the ad slot's label.
+        ("1521292139", "Advertisements", ""),
+    ],
+)
+def test_a_theme_line_in_the_story_container_is_not_body(page_id, chrome, story):
+    paragraphs = held_out_body(page_id)
+    assert not any(paragraph.startswith(chrome) for paragraph in paragraphs)
+    assert any(paragraph.startswith(story) for paragraph in paragraphs)

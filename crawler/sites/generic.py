@@ -94,11 +94,21 @@ BOILERPLATE = SelectorSet.from_css(
         ".share",
     )
 )
+# The label of a link to another story, as news sites write it in their languages.
+READ_ALSO = (
+    r"(also read|read also|read more|must read|read|see also|related|more|lire aussi|"
+    r"à lire aussi|voir aussi|leia também|leia mais|lea también|lee también|"
+    r"ver también|lesen sie auch|lue myös|lees ook|leggi anche|"
+    r"czytaj (też|także|również)|читайте также)"
+)
+# Share buttons' labels, run together when the buttons are icons with a text label each.
+SHARE_BUTTON = r"(facebook|twitter|linkedin|e-?mail|whatsapp|pinterest|reddit|telegram|print)"
 CHROME_LINES = re.compile(
-    r"^(share this:?|like this:?|related( posts| articles)?:?|advertisement|"
+    r"^(share this:?|like this:?|related( posts| articles)?:?|advertisements?|"
+    r"advertise with us|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|sign up|select page|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
-    r"(read more|read also|see also|related): .+)$",
+    rf"{READ_ALSO}\s*[:|](\s*.+)?|({SHARE_BUTTON}[\s,|/·•]*){{2,}})$",
     flags=re.IGNORECASE,
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
@@ -142,6 +152,23 @@ MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
 CAPTION_WORDS = 5
 """A caption shorter than this is not told from the story's headings and table cells."""
+
+
+def is_chrome_line(text: str) -> bool:
+    """Whether a paragraph is a theme's or a CMS's line, not the story's
+    (:data:`CHROME_LINES`): a share or comment button, an ad label, a link to another
+    story under a "read also" label in the site's language.
+
+    >>> is_chrome_line("ALSO READ | Serena donates signed dress to bushfire appeal")
+    True
+    >>> is_chrome_line("Lire aussi : Solidarité. Don de masques"), is_chrome_line("Lue myös:")
+    (True, True)
+    >>> is_chrome_line("FacebookTwitterLinkedinEMail"), is_chrome_line("Advertisements")
+    (True, True)
+    >>> is_chrome_line("Twitter and Facebook removed the posts."), is_chrome_line("More died.")
+    (False, False)
+    """
+    return CHROME_LINES.match(text) is not None
 
 
 def is_new_year(day: str) -> bool:
@@ -215,12 +242,15 @@ def caption_keys(root: etree._Element) -> set[str]:
     a heading or a table cell of the story ("How to retire early", "Kyle Busch").
 
     >>> from lxml import html
-    >>> sorted(caption_keys(html.fromstring(
+    >>> for key in sorted(caption_keys(html.fromstring(
     ...     '<div><img alt="Fans outside the stadium on Sunday" src="a.jpg">'
     ...     '<p class="img_cptn">Fans outside the stadium on Sunday. (Credits: PTI)</p>'
     ...     '<figure><img alt="Kyle Busch"><div class="image-credit">Image: A. B. / Mashable'
-    ...     '</div></figure></div>')))
-    ['fans outside the stadium on sunday', 'fans outside the stadium on sunday credits pti', 'image a b mashable']
+    ...     '</div></figure></div>'))):
+    ...     print(key)
+    fans outside the stadium on sunday
+    fans outside the stadium on sunday credits pti
+    image a b mashable
     """
     texts = (
         found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
@@ -620,7 +650,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             text not in not_body
             and text_key(text) not in self._captions
             and text != self.headline
-            and not CHROME_LINES.match(text)
+            and not is_chrome_line(text)
             and not DIVI_BYLINE.match(text)
         )
 
