@@ -204,3 +204,13 @@ def test_a_theme_line_in_the_story_container_is_not_body(page_id, chrome, story)
     paragraphs = held_out_body(page_id)
     assert not any(paragraph.startswith(chrome) for paragraph in paragraphs)
     assert any(paragraph.startswith(story) for paragraph in paragraphs)
+
+
+def test_teasers_of_other_stories_in_the_articles_classes_are_not_other_parts():
+    # kut.org (Drupal): the related stories' teasers are rendered in div.field-item, the
+    # article's own container class, each in a node of its own; they were added to the
+    # body as if they were parts of a split article.
+    paragraphs = held_out_body("1708999888")
+    assert not any(p.startswith("State Rep. Eddie Rodriguez, D-Austin") for p in paragraphs)
+    assert not any(p.startswith("Sam Biscoe is no stranger to racism") for p in paragraphs)
+    assert paragraphs[0].startswith("Local attorney and activist Andy Brown")

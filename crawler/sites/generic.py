@@ -325,6 +325,33 @@ def element_kind(element: etree._Element) -> tuple[str, str | None, str, str | N
     return element.tag, element.get("class"), parent.tag, parent.get("class")
 
 
+def same_wrapper(part: etree._Element, other: etree._Element) -> bool:
+    """Whether two elements have the same grandparent: the parts of one article, split
+    between ad slots, sit side by side in its body's wrapper (wired.com), while the
+    teasers of other stories, which CMSs render with the article's own classes (Drupal's
+    ``div.field-item``), each sit in a card or node of their own.
+
+    >>> from lxml import html
+    >>> page = html.fromstring(
+    ...     "<div><section><div class='row'><div class='body'><p>1</p></div></div>"
+    ...     "<div class='row'><div class='body'><p>2</p></div></div></section>"
+    ...     "<ul><li><div class='row'><div class='body'><p>Teaser</p></div></div></li></ul>"
+    ...     "</div>"
+    ... )
+    >>> one, two, teaser = page.iter("p")
+    >>> same_wrapper(one.getparent(), two.getparent())
+    True
+    >>> same_wrapper(one.getparent(), teaser.getparent())
+    False
+    """
+    parent, other_parent = part.getparent(), other.getparent()
+    return (
+        parent is not None
+        and other_parent is not None
+        and parent.getparent() is other_parent.getparent()
+    )
+
+
 def _nested(element: etree._Element, other: etree._Element) -> bool:
     """Whether one of the two elements holds the other."""
     return any(a is other for a in element.iterancestors()) or any(
@@ -661,8 +688,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
         The container is the parent of the last ``<p>`` trafilatura kept; its other parts
         are the elements with the same tag and class, in a parent of the same tag and
-        class, that neither hold it nor sit in it. Paragraphs are compared by their words,
-        as trafilatura spaces inline elements its own way.
+        class, that neither hold it nor sit in it, in the same wrapper
+        (:func:`same_wrapper`). Paragraphs are compared by their words, as trafilatura
+        spaces inline elements its own way.
         """
         kept = {text_key(text) for text in paragraphs}
         last = None
@@ -680,7 +708,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if part is container:
                 side = after
                 continue
-            if element_kind(part) != kind or _nested(part, container):
+            if (
+                element_kind(part) != kind
+                or _nested(part, container)
+                or not same_wrapper(part, container)
+            ):
                 continue
             for element in part.iter("p"):
                 part_text = normalize_text(paragraph_text(element))
