@@ -214,3 +214,10 @@ def test_teasers_of_other_stories_in_the_articles_classes_are_not_other_parts():
     assert not any(p.startswith("State Rep. Eddie Rodriguez, D-Austin") for p in paragraphs)
     assert not any(p.startswith("Sam Biscoe is no stranger to racism") for p in paragraphs)
     assert paragraphs[0].startswith("Local attorney and activist Andy Brown")
+
+
+@pytest.mark.parametrize(("page_id", "wordless"), [("1521292139", "|"), ("1666031133", "- - -")])
+def test_a_paragraph_without_a_word_is_not_body(page_id, wordless):
+    # hindi.business-standard.com: what is left of rows of links, "|" eleven times;
+    # inquirer.com: a section break.
+    assert wordless not in held_out_body(page_id)

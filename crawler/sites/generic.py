@@ -171,6 +171,16 @@ def is_chrome_line(text: str) -> bool:
     return CHROME_LINES.match(text) is not None
 
 
+def has_words(text: str) -> bool:
+    """Whether a paragraph holds a word or a number: one that holds none is a separator
+    ("- - -", "• • •") or what is left of a row of links or buttons ("|").
+
+    >>> has_words("|"), has_words("• • •"), has_words("-->"), has_words("3"), has_words("Ja.")
+    (False, False, False, True, True)
+    """
+    return WORD.search(text) is not None
+
+
 def is_new_year(day: str) -> bool:
     """Whether an ISO day is 1 January: the day htmldate gives a page for a year alone.
 
@@ -678,6 +688,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             and text_key(text) not in self._captions
             and text != self.headline
             and not is_chrome_line(text)
+            and has_words(text)
             and not DIVI_BYLINE.match(text)
         )
 
