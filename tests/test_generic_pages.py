@@ -221,3 +221,20 @@ def test_a_paragraph_without_a_word_is_not_body(page_id, wordless):
     # hindi.business-standard.com: what is left of rows of links, "|" eleven times;
     # inquirer.com: a section break.
     assert wordless not in held_out_body(page_id)
+
+
+@pytest.mark.parametrize(
+    ("page_id", "date_line"),
+    [
+        # economictimes.indiatimes.com: the article's head, kept with the text.
+        ("1502375798", "Updated: Jan 23, 2020, 10.45 AM IST"),
+        # presseportal.de: the press release's date and time.
+        ("1798244877", "15.12.2020 – 14:49"),
+        # oann.com (Reuters): the date under the photo's caption.
+        ("1498311133", "January 18, 2020"),
+    ],
+)
+def test_the_articles_date_line_at_its_head_is_not_body(page_id, date_line):
+    paragraphs = held_out_body(page_id)
+    assert date_line not in paragraphs
+    assert len(paragraphs) >= 3

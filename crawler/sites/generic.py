@@ -112,6 +112,23 @@ CHROME_LINES = re.compile(
     flags=re.IGNORECASE,
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
+# A line that is a date and nothing else: numbers, English month and weekday names, a
+# time, a zone in capitals, separators, perhaps an "Updated:" label (a year is required besides).
+_MONTH = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+    r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
+)
+_DATE_TOKEN = (
+    rf"(\d{{1,4}}|{_MONTH}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[ap]\.?m\.?|"
+    r"(?-i:[A-Z]{2,4})([+-]\d{1,2})?|at)"
+)
+DATE_LINE = re.compile(
+    r"^(((last )?updated|published|posted)( on| at)?\s*:?\s*)?"
+    rf"{_DATE_TOKEN}([\s,./:|–—-]+{_DATE_TOKEN})*[\s.|]*$",
+    flags=re.IGNORECASE,
+)
+YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+HEAD_PARAGRAPHS = 4
 # Where a page writes an image's caption or credit: a <figcaption>, an element whose class
 # names a caption ("image-caption", "imageCaption", "img_cptn"), a credit in a <figure>,
 # and the image's own alt and title text, which many CMSs fill with the caption.
@@ -169,6 +186,34 @@ def is_chrome_line(text: str) -> bool:
     (False, False)
     """
     return CHROME_LINES.match(text) is not None
+
+
+def is_date_line(text: str) -> bool:
+    """Whether a paragraph is only a date with a year, perhaps a time and a label: a
+    page's "Updated: Jan 23, 2020, 10.45 AM IST" line, not a sentence of the story.
+
+    >>> is_date_line("Updated: Jan 23, 2020, 10.45 AM IST"), is_date_line("15.12.2020 – 14:49")
+    (True, True)
+    >>> is_date_line("January 18, 2020"), is_date_line("2020-04-01 10:29")
+    (True, True)
+    >>> is_date_line("16:20"), is_date_line("Palm Bay 18 22 13 17 — 70")
+    (False, False)
+    >>> is_date_line("On January 18, 2020 protesters gathered."), is_date_line("The 2020 race")
+    (False, False)
+    """
+    return DATE_LINE.match(text) is not None and YEAR.search(text) is not None
+
+
+def without_leading_dates(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` less the date lines (:func:`is_date_line`) among the first
+    ``HEAD_PARAGRAPHS``: the article's head (date, source, caption) that trafilatura keeps
+    with the text. Further down, a date line is a table's or a timeline's.
+
+    >>> without_leading_dates(["Jan 2, 2020", "Story.", "More.", "End.", "3 March 2020"])
+    ['Story.', 'More.', 'End.', '3 March 2020']
+    """
+    head = [text for text in paragraphs[:HEAD_PARAGRAPHS] if not is_date_line(text)]
+    return head + paragraphs[HEAD_PARAGRAPHS:]
 
 
 def has_words(text: str) -> bool:
@@ -672,7 +717,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             for text in (block_texts(document_body) if document_body is not None else [])
             if self._is_body_text(text)
         ]
-        return self._with_other_parts(paragraphs)
+        return without_leading_dates(self._with_other_parts(paragraphs))
 
     @cached_property
     def _captions(self) -> set[str]:
