@@ -238,3 +238,18 @@ def test_the_articles_date_line_at_its_head_is_not_body(page_id, date_line):
     paragraphs = held_out_body(page_id)
     assert date_line not in paragraphs
     assert len(paragraphs) >= 3
+
+
+@pytest.mark.parametrize(
+    ("page_id", "heading", "last"),
+    [
+        # forbes.com: "Further Reading" over two links, each "Title (Forbes)".
+        ("1627298010", "Further Reading", "As protests against racial inequity occur"),
+        # abc7ny.com: "RELATED INFORMATION" over links to the station's other pages.
+        ("1594754655", "RELATED INFORMATION", "Long Island"),
+    ],
+)
+def test_a_block_of_links_to_other_stories_at_the_end_is_not_body(page_id, heading, last):
+    paragraphs = held_out_body(page_id)
+    assert heading not in paragraphs
+    assert paragraphs[-1].startswith(last)

@@ -11,6 +11,7 @@ into ``images``, theme and widget chrome lines removed, the headline not repeate
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -129,6 +130,17 @@ DATE_LINE = re.compile(
 )
 YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 HEAD_PARAGRAPHS = 4
+# The heading of a block of links to other stories that trafilatura keeps at the end.
+RELATED_HEADING = re.compile(
+    r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
+    r"further reading|more news|more stories|more coverage|more from [\w .]+|"
+    r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|you may also like|"
+    r"see also|also read|read also|don'?t miss|most read|most popular)\s*:?$",
+    flags=re.IGNORECASE,
+)
+LINK_SHARE = 0.6
+"""A paragraph that starts with a link's text, the link being this share of its words
+or more, is that link ("Title (Forbes)")."""
 # Where a page writes an image's caption or credit: a <figcaption>, an element whose class
 # names a caption ("image-caption", "imageCaption", "img_cptn"), a credit in a <figure>,
 # and the image's own alt and title text, which many CMSs fill with the caption.
@@ -214,6 +226,24 @@ def without_leading_dates(paragraphs: list[str]) -> list[str]:
     """
     head = [text for text in paragraphs[:HEAD_PARAGRAPHS] if not is_date_line(text)]
     return head + paragraphs[HEAD_PARAGRAPHS:]
+
+
+def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool]) -> list[str]:
+    """``paragraphs`` less a block of links to other stories at their end: a heading
+    (:data:`RELATED_HEADING`: "Further Reading", "RELATED INFORMATION", "More News")
+    after the story, followed by nothing but links (``is_link``).
+
+    >>> story = ["The story.", "Its end."]
+    >>> links = {"Other story", "Another one"}.__contains__
+    >>> without_related_links([*story, "Further Reading", "Other story", "Another one"], links)
+    ['The story.', 'Its end.']
+    >>> without_related_links([*story, "Related", "Other story", "A paragraph."], links)
+    ['The story.', 'Its end.', 'Related', 'Other story', 'A paragraph.']
+    """
+    for index, text in enumerate(paragraphs[1:], start=1):
+        if RELATED_HEADING.match(text) and all(map(is_link, paragraphs[index + 1 :])):
+            return paragraphs[:index]
+    return paragraphs
 
 
 def has_words(text: str) -> bool:
@@ -717,7 +747,22 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             for text in (block_texts(document_body) if document_body is not None else [])
             if self._is_body_text(text)
         ]
-        return without_leading_dates(self._with_other_parts(paragraphs))
+        paragraphs = without_leading_dates(self._with_other_parts(paragraphs))
+        return without_related_links(paragraphs, self._is_link)
+
+    @cached_property
+    def _link_keys(self) -> list[str]:
+        """The words (:func:`text_key`) of every link's text on the page."""
+        keys = {text_key(paragraph_text(link)) for link in self.root.iter("a")}
+        return sorted(keys - {""})
+
+    def _is_link(self, text: str) -> bool:
+        """Whether a paragraph is a link of the page: its text, or its text followed by a
+        little more (the source: "Title (Forbes)"; :data:`LINK_SHARE`)."""
+        key = text_key(text)
+        return any(
+            key.startswith(link) and len(link) >= LINK_SHARE * len(key) for link in self._link_keys
+        )
 
     @cached_property
     def _captions(self) -> set[str]:
