@@ -253,3 +253,18 @@ def test_a_block_of_links_to_other_stories_at_the_end_is_not_body(page_id, headi
     paragraphs = held_out_body(page_id)
     assert heading not in paragraphs
     assert paragraphs[-1].startswith(last)
+
+
+@pytest.mark.parametrize(
+    ("page_id", "caption"),
+    [
+        # oann.com: Reuters' caption of the photo, under its "FILE PHOTO:" label.
+        ("1498311133", "FILE PHOTO: French President Emmanuel Macron"),
+        # avaz.ba: the photo's credit, "Foto: Agencije".
+        ("1750355638", "Foto: Agencije"),
+    ],
+)
+def test_a_labelled_caption_or_credit_is_not_body(page_id, caption):
+    paragraphs = held_out_body(page_id)
+    assert not any(paragraph.startswith(caption) for paragraph in paragraphs)
+    assert len(paragraphs) >= 3

@@ -130,6 +130,12 @@ DATE_LINE = re.compile(
 )
 YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 HEAD_PARAGRAPHS = 4
+# A caption or credit under its label: Reuters' "FILE PHOTO:", "Foto:", "Photos:"...
+CAPTION_LINE = re.compile(
+    r"^(file photo|photos?|fotos?|image|picture|caption|credit|photo credit|bild|"
+    r"źródło zdjęcia( głównego)?)\s*:\s*\S",
+    flags=re.IGNORECASE,
+)
 # The heading of a block of links to other stories that trafilatura keeps at the end.
 RELATED_HEADING = re.compile(
     r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
@@ -244,6 +250,18 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
         if RELATED_HEADING.match(text) and all(map(is_link, paragraphs[index + 1 :])):
             return paragraphs[:index]
     return paragraphs
+
+
+def is_caption_line(text: str) -> bool:
+    """Whether a paragraph is a caption or a credit under its label (:data:`CAPTION_LINE`),
+    which trafilatura keeps when the page does not put it in a ``<figure>``.
+
+    >>> is_caption_line("FILE PHOTO: French President Emmanuel Macron delivers his wishes")
+    True
+    >>> is_caption_line("Foto: Agencije"), is_caption_line("Photo by the author, who left.")
+    (True, False)
+    """
+    return CAPTION_LINE.match(text) is not None
 
 
 def has_words(text: str) -> bool:
@@ -778,6 +796,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             and text_key(text) not in self._captions
             and text != self.headline
             and not is_chrome_line(text)
+            and not is_caption_line(text)
             and has_words(text)
             and not DIVI_BYLINE.match(text)
         )
