@@ -11,6 +11,7 @@ into ``images``, theme and widget chrome lines removed, the headline not repeate
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -106,14 +107,67 @@ BOILERPLATE = SelectorSet.from_css(
         ".share",
     )
 )
+# The label of a link to another story, as news sites write it in their languages.
+READ_ALSO = (
+    r"(also read|read also|read more|must read|read|see also|related|more|lire aussi|"
+    r"à lire aussi|voir aussi|leia também|leia mais|lea también|lee también|"
+    r"ver también|lesen sie auch|lue myös|lees ook|leggi anche|"
+    r"czytaj (też|także|również)|читайте также)"
+)
+# Share buttons' labels, run together when the buttons are icons with a text label each.
+SHARE_BUTTON = r"(facebook|twitter|linkedin|e-?mail|whatsapp|pinterest|reddit|telegram|print)"
 CHROME_LINES = re.compile(
-    r"^(share this:?|like this:?|related( posts| articles)?:?|advertisement|"
+    r"^(share this:?|like this:?|related( posts| articles)?:?|advertisements?|"
+    r"advertise with us|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|sign up|select page|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
-    r"(read more|read also|see also|related): .+)$",
+    rf"{READ_ALSO}\s*[:|](\s*.+)?|({SHARE_BUTTON}[\s,|/·•]*){{2,}})$",
     flags=re.IGNORECASE,
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
+# A line that is a date and nothing else: numbers, English month and weekday names, a
+# time, a zone in capitals, separators, perhaps an "Updated:" label (a year is required besides).
+_MONTH = (
+    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
+    r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
+)
+_DATE_TOKEN = (
+    rf"(\d{{1,4}}|{_MONTH}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[ap]\.?m\.?|"
+    r"(?-i:[A-Z]{2,4})([+-]\d{1,2})?|at)"
+)
+DATE_LINE = re.compile(
+    r"^(((last )?updated|published|posted)( on| at)?\s*:?\s*)?"
+    rf"{_DATE_TOKEN}([\s,./:|–—-]+{_DATE_TOKEN})*[\s.|]*$",
+    flags=re.IGNORECASE,
+)
+YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+HEAD_PARAGRAPHS = 4
+# A caption or credit under its label: Reuters' "FILE PHOTO:", "Foto:", "Photos:"...
+CAPTION_LINE = re.compile(
+    r"^(file photo|photos?|fotos?|image|picture|caption|credit|photo credit|bild|"
+    r"źródło zdjęcia( głównego)?)\s*:\s*\S",
+    flags=re.IGNORECASE,
+)
+# The heading of a block of links to other stories that trafilatura keeps at the end.
+RELATED_HEADING = re.compile(
+    r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
+    r"further reading|more news|more stories|more coverage|more from [\w .]+|"
+    r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|you may also like|"
+    r"see also|also read|read also|don'?t miss|most read|most popular)\s*:?$",
+    flags=re.IGNORECASE,
+)
+LINK_SHARE = 0.6
+"""A paragraph that starts with a link's text, the link being this share of its words
+or more, is that link ("Title (Forbes)")."""
+# Where a page writes an image's caption or credit: a <figcaption>, an element whose class
+# names a caption ("image-caption", "imageCaption", "img_cptn"), a credit in a <figure>,
+# and the image's own alt and title text, which many CMSs fill with the caption.
+CAPTION_TEXTS = etree.XPath(
+    "//figcaption | //*/@class[contains(., 'caption') or contains(., 'Caption')"
+    " or contains(., 'cptn')]/parent::* | //figure//*/@class[contains(., 'credit')]/parent::*"
+    " | //img/@alt | //img/@title",
+    smart_strings=False,
+)
 # A WordPress post's <article> inside another's: a related or "more stories" block the
 # theme prints within the post, each of its posts an article of its own.
 NESTED_POSTS = "article[id^='post-'] article[id^='post-']"
@@ -143,6 +197,93 @@ PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
+CAPTION_WORDS = 5
+"""A caption shorter than this is not told from the story's headings and table cells."""
+
+
+def is_chrome_line(text: str) -> bool:
+    """Whether a paragraph is a theme's or a CMS's line, not the story's
+    (:data:`CHROME_LINES`): a share or comment button, an ad label, a link to another
+    story under a "read also" label in the site's language.
+
+    >>> is_chrome_line("ALSO READ | Serena donates signed dress to bushfire appeal")
+    True
+    >>> is_chrome_line("Lire aussi : Solidarité. Don de masques"), is_chrome_line("Lue myös:")
+    (True, True)
+    >>> is_chrome_line("FacebookTwitterLinkedinEMail"), is_chrome_line("Advertisements")
+    (True, True)
+    >>> is_chrome_line("Twitter and Facebook removed the posts."), is_chrome_line("More died.")
+    (False, False)
+    """
+    return CHROME_LINES.match(text) is not None
+
+
+def is_date_line(text: str) -> bool:
+    """Whether a paragraph is only a date with a year, perhaps a time and a label: a
+    page's "Updated: Jan 23, 2020, 10.45 AM IST" line, not a sentence of the story.
+
+    >>> is_date_line("Updated: Jan 23, 2020, 10.45 AM IST"), is_date_line("15.12.2020 – 14:49")
+    (True, True)
+    >>> is_date_line("January 18, 2020"), is_date_line("2020-04-01 10:29")
+    (True, True)
+    >>> is_date_line("16:20"), is_date_line("Palm Bay 18 22 13 17 — 70")
+    (False, False)
+    >>> is_date_line("On January 18, 2020 protesters gathered."), is_date_line("The 2020 race")
+    (False, False)
+    """
+    return DATE_LINE.match(text) is not None and YEAR.search(text) is not None
+
+
+def without_leading_dates(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` less the date lines (:func:`is_date_line`) among the first
+    ``HEAD_PARAGRAPHS``: the article's head (date, source, caption) that trafilatura keeps
+    with the text. Further down, a date line is a table's or a timeline's.
+
+    >>> without_leading_dates(["Jan 2, 2020", "Story.", "More.", "End.", "3 March 2020"])
+    ['Story.', 'More.', 'End.', '3 March 2020']
+    """
+    head = [text for text in paragraphs[:HEAD_PARAGRAPHS] if not is_date_line(text)]
+    return head + paragraphs[HEAD_PARAGRAPHS:]
+
+
+def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool]) -> list[str]:
+    """``paragraphs`` less a block of links to other stories at their end: a heading
+    (:data:`RELATED_HEADING`: "Further Reading", "RELATED INFORMATION", "More News")
+    after the story, followed by nothing but links (``is_link``).
+
+    >>> story = ["The story.", "Its end."]
+    >>> links = {"Other story", "Another one"}.__contains__
+    >>> without_related_links([*story, "Further Reading", "Other story", "Another one"], links)
+    ['The story.', 'Its end.']
+    >>> without_related_links([*story, "Related", "Other story", "A paragraph."], links)
+    ['The story.', 'Its end.', 'Related', 'Other story', 'A paragraph.']
+    """
+    for index, text in enumerate(paragraphs[1:], start=1):
+        if RELATED_HEADING.match(text) and all(map(is_link, paragraphs[index + 1 :])):
+            return paragraphs[:index]
+    return paragraphs
+
+
+def is_caption_line(text: str) -> bool:
+    """Whether a paragraph is a caption or a credit under its label (:data:`CAPTION_LINE`),
+    which trafilatura keeps when the page does not put it in a ``<figure>``.
+
+    >>> is_caption_line("FILE PHOTO: French President Emmanuel Macron delivers his wishes")
+    True
+    >>> is_caption_line("Foto: Agencije"), is_caption_line("Photo by the author, who left.")
+    (True, False)
+    """
+    return CAPTION_LINE.match(text) is not None
+
+
+def has_words(text: str) -> bool:
+    """Whether a paragraph holds a word or a number: one that holds none is a separator
+    ("- - -", "• • •") or what is left of a row of links or buttons ("|").
+
+    >>> has_words("|"), has_words("• • •"), has_words("-->"), has_words("3"), has_words("Ja.")
+    (False, False, False, True, True)
+    """
+    return WORD.search(text) is not None
 
 
 def element_value(element: etree._Element) -> str:
@@ -254,6 +395,28 @@ def paragraph_text(element: etree._Element) -> str:
     return "".join(parts)
 
 
+def caption_keys(root: etree._Element) -> set[str]:
+    """The words (:func:`text_key`) of every caption and credit a page writes
+    (:data:`CAPTION_TEXTS`) of at least ``CAPTION_WORDS`` words; a shorter one is as often
+    a heading or a table cell of the story ("How to retire early", "Kyle Busch").
+
+    >>> from lxml import html
+    >>> for key in sorted(caption_keys(html.fromstring(
+    ...     '<div><img alt="Fans outside the stadium on Sunday" src="a.jpg">'
+    ...     '<p class="img_cptn">Fans outside the stadium on Sunday. (Credits: PTI)</p>'
+    ...     '<figure><img alt="Kyle Busch"><div class="image-credit">Image: A. B. / Mashable'
+    ...     '</div></figure></div>'))):
+    ...     print(key)
+    fans outside the stadium on sunday
+    fans outside the stadium on sunday credits pti
+    image a b mashable
+    """
+    texts = (
+        found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
+    )
+    return {text_key(text) for text in texts if len(text.split()) >= CAPTION_WORDS}
+
+
 def text_key(text: str) -> str:
     """A paragraph's words, for matching text that two extractors spaced differently.
 
@@ -319,6 +482,33 @@ def element_kind(element: etree._Element) -> tuple[str, str | None, str, str | N
     parent = element.getparent()
     assert parent is not None
     return element.tag, element.get("class"), parent.tag, parent.get("class")
+
+
+def same_wrapper(part: etree._Element, other: etree._Element) -> bool:
+    """Whether two elements have the same grandparent: the parts of one article, split
+    between ad slots, sit side by side in its body's wrapper (wired.com), while the
+    teasers of other stories, which CMSs render with the article's own classes (Drupal's
+    ``div.field-item``), each sit in a card or node of their own.
+
+    >>> from lxml import html
+    >>> page = html.fromstring(
+    ...     "<div><section><div class='row'><div class='body'><p>1</p></div></div>"
+    ...     "<div class='row'><div class='body'><p>2</p></div></div></section>"
+    ...     "<ul><li><div class='row'><div class='body'><p>Teaser</p></div></div></li></ul>"
+    ...     "</div>"
+    ... )
+    >>> one, two, teaser = page.iter("p")
+    >>> same_wrapper(one.getparent(), two.getparent())
+    True
+    >>> same_wrapper(one.getparent(), teaser.getparent())
+    False
+    """
+    parent, other_parent = part.getparent(), other.getparent()
+    return (
+        parent is not None
+        and other_parent is not None
+        and parent.getparent() is other_parent.getparent()
+    )
 
 
 def _nested(element: etree._Element, other: etree._Element) -> bool:
@@ -661,14 +851,39 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             for text in (block_texts(document_body) if document_body is not None else [])
             if self._is_body_text(text)
         ]
-        return self._with_other_parts(paragraphs)
+        paragraphs = without_leading_dates(self._with_other_parts(paragraphs))
+        return without_related_links(paragraphs, self._is_link)
+
+    @cached_property
+    def _link_keys(self) -> list[str]:
+        """The words (:func:`text_key`) of every link's text on the page."""
+        keys = {text_key(paragraph_text(link)) for link in self.root.iter("a")}
+        return sorted(keys - {""})
+
+    def _is_link(self, text: str) -> bool:
+        """Whether a paragraph is a link of the page: its text, or its text followed by a
+        little more (the source: "Title (Forbes)"; :data:`LINK_SHARE`)."""
+        key = text_key(text)
+        return any(
+            key.startswith(link) and len(link) >= LINK_SHARE * len(key) for link in self._link_keys
+        )
+
+    @cached_property
+    def _captions(self) -> set[str]:
+        """The page's captions (:func:`caption_keys`): a paragraph that is one of them is
+        an image's, not the story's, wherever it sits (trafilatura keeps a caption that is
+        not in a ``<figure>``)."""
+        return caption_keys(self.root)
 
     def _is_body_text(self, text: str) -> bool:
         _, not_body = self._figures
         return (
             text not in not_body
+            and text_key(text) not in self._captions
             and text != self.headline
-            and not CHROME_LINES.match(text)
+            and not is_chrome_line(text)
+            and not is_caption_line(text)
+            and has_words(text)
             and not DIVI_BYLINE.match(text)
         )
 
@@ -679,8 +894,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
         The container is the parent of the last ``<p>`` trafilatura kept; its other parts
         are the elements with the same tag and class, in a parent of the same tag and
-        class, that neither hold it nor sit in it. Paragraphs are compared by their words,
-        as trafilatura spaces inline elements its own way.
+        class, that neither hold it nor sit in it, in the same wrapper
+        (:func:`same_wrapper`). Paragraphs are compared by their words, as trafilatura
+        spaces inline elements its own way.
         """
         kept = {text_key(text) for text in paragraphs}
         last = None
@@ -698,7 +914,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if part is container:
                 side = after
                 continue
-            if element_kind(part) != kind or _nested(part, container):
+            if (
+                element_kind(part) != kind
+                or _nested(part, container)
+                or not same_wrapper(part, container)
+            ):
                 continue
             for element in part.iter("p"):
                 part_text = normalize_text(paragraph_text(element))
