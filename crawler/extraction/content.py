@@ -162,13 +162,20 @@ def absolute_http_url(base_url: str, href: str) -> str | None:
     return url if HTTP_URL.match(url) else None
 
 
-def image_url(element: etree._Element, base_url: str) -> str | None:
-    """Absolute address of an ``<img>``, skipping inline placeholders and unusable values."""
+def image_source(element: etree._Element) -> str | None:
+    """The address an ``<img>`` gives for its picture, as written, skipping inline
+    placeholders."""
     for attribute in IMAGE_SOURCES:
         value = (element.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
-            return absolute_http_url(base_url, value)
+            return value
     return None
+
+
+def image_url(element: etree._Element, base_url: str) -> str | None:
+    """Absolute address of an ``<img>``, skipping inline placeholders and unusable values."""
+    source = image_source(element)
+    return absolute_http_url(base_url, source) if source is not None else None
 
 
 ICON_PIXELS = 100
@@ -316,7 +323,7 @@ def _is_decoration(
 ) -> bool:
     """Emoji, avatars, icons, tracking pixels, links to other pages and images in the
     site's chrome are not part of the article."""
-    if DECORATION.matches(element) or SVG_FILE.search(image_url(element, page_url) or ""):
+    if DECORATION.matches(element) or SVG_FILE.search(image_source(element) or ""):
         return True
     size = declared_size(element)
     return (
