@@ -260,10 +260,13 @@ def slug_to_name(slug: str) -> str | None:
     return " ".join(word[:1].upper() + word[1:] for word in words)
 
 
-# "and" in the languages of the press we meet; "&", commas and semicolons.
+# "and" in the languages of the press we meet; "&", commas and semicolons. The word that
+# split is kept (a capture) for :func:`byline_parts`.
 _AUTHOR_SEPARATOR = re.compile(
-    r"\s*(?:[,;&|]|\s(?:and|und|et|y|e|og|en|och|ve|i)\s)\s*", flags=re.IGNORECASE
+    r"\s*(?:[,;&|]|\s(and|und|et|y|e|og|en|och|ve|i)\s)\s*", flags=re.IGNORECASE
 )
+# The Spanish, Portuguese and Catalan "and" that also joins a double surname.
+_SURNAME_JOINERS = frozenset({"y", "e", "i"})
 _BYLINE_WORD = re.compile(
     r"^(?:(?:\w+ )?by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|авторы?)"
     r"\s*:?\s+",
@@ -323,14 +326,17 @@ def clean_author(value: str) -> str | None:
     ('Carrie Arnold', None)
     >>> clean_author("Diario El Dia de La Plata www eldia com")
     'Diario El Dia de La Plata'
+    >>> clean_author("@ Reuters"), clean_author("J"), clean_author("李")
+    ('Reuters', None, '李')
     """
     text = normalize_text(value) or ""
     text = _PARENTHESES.sub("", _WEB_ADDRESS.sub("", _EMAIL.sub("", text)))
     text = _BYLINE_WORD.sub("", text.strip())
     text = _DATELINE_WORD.sub("", f" {text}")
-    text = _ROLE.sub("", text).strip(" -|,:;")
-    if not text or _DOMAIN_NAME.match(text) or not any(c.isalpha() for c in text):
-        return None
+    text = _ROLE.sub("", text).strip(" -|,:;@")
+    letters = [c for c in text if c.isalpha()]
+    if _DOMAIN_NAME.match(text) or (len(letters) < 2 and "".join(letters).isascii()):
+        return None  # no letters, or one initial ("J", a user name's first letter)
     if any(c.isdigit() for c in text):
         return None  # a date or time of the byline line ("Apr 7", "15:43 IST"), not a name
     return normalize_text(text)
@@ -373,9 +379,28 @@ def split_authors(value: str) -> list[str]:
     return [
         name
         for segment in segments
-        for part in _AUTHOR_SEPARATOR.split(segment)
+        for part in byline_parts(segment)
         if (name := clean_author(part))
     ]
+
+
+def byline_parts(segment: str) -> list[str]:
+    """A byline segment split where it lists names ("and", "&", commas); a "y", "e" or
+    "i" followed by a single word joins a double surname, not two people.
+
+    >>> byline_parts("Kimberly Miller and Gareth McGrath")
+    ['Kimberly Miller', 'Gareth McGrath']
+    >>> byline_parts("José Volta e Pinto"), byline_parts("Ana Pérez y Luis Gil")
+    (['José Volta e Pinto'], ['Ana Pérez', 'Luis Gil'])
+    """
+    pieces = _AUTHOR_SEPARATOR.split(segment)  # part, joining word (or None), part, ...
+    parts = [pieces[0]]
+    for word, part in zip(pieces[1::2], pieces[2::2], strict=True):
+        if word and word.lower() in _SURNAME_JOINERS and len(part.split()) == 1:
+            parts[-1] = f"{parts[-1]} {word} {part}"
+        else:
+            parts.append(part)
+    return parts
 
 
 NEWSROOM_WORDS = frozenset(

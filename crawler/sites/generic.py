@@ -316,6 +316,23 @@ def without_affiliation(name: str, site_names: tuple[str, ...]) -> str:
     return name
 
 
+# Pieces of a web address or an image file's name, as trafilatura leaves them in an author
+# it read from markup that names no one ("Sputnik https", "Logo Png", "CNN com").
+WEB_RESOURCE_WORD = re.compile(r"\b(?:(?i:https?|www|png|jpe?g|gif|svg|webp)|com|net|org)\b")
+
+
+def is_misread_byline(byline: str) -> bool:
+    """Whether an author string holds pieces of a web address or a file name: it was read
+    from markup that names no one (script and image addresses), so none of its names is.
+
+    >>> is_misread_byline("Sputnik https; Cdnarabic; I; Logo Png"), is_misread_byline("CNN com")
+    (True, True)
+    >>> is_misread_byline("Kate Sullivan; Ana Compton"), is_misread_byline("")
+    (False, False)
+    """
+    return bool(WEB_RESOURCE_WORD.search(byline))
+
+
 def is_variant(heading: set[str], title: set[str]) -> bool:
     """Whether a heading's words are a wording of a title's: most of the heading's words
     are the title's, and more than one of them (one is a section or the site's name the
@@ -794,14 +811,16 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [self.headline]
 
     def authors(self) -> list[str]:
-        """The first signal that names anyone but the site itself, split into people."""
+        """The first signal that names anyone but the site itself, split into people;
+        trafilatura's guess last, unless it holds pieces of an address or a file name."""
+        guess = self._extraction.get("author") or ""
         return first_nonempty(
             lambda: self._people(self.metadata.article_names("author")),
             lambda: self._people(self.metadata.all("author")),
             lambda: self._people(BYLINE_AUTHORS(self.root)),
             lambda: self._people(POST_META_AUTHORS(self.root)),
             lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
-            lambda: self._people([self._extraction.get("author") or ""]),
+            lambda: [] if is_misread_byline(guess) else self._people([guess]),
         )
 
     def _people(self, bylines: list[str]) -> list[str]:
