@@ -243,3 +243,59 @@ def test_an_og_site_name_that_is_the_pages_title_is_no_site_name():
     assert corpus_page("publication-dates", "1651753632").headline == (
         "鉄山～弥山～八経ヶ岳 オオヤマレンゲ咲いてます （7/2） - 適当でええねん！！"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "tags"),
+    [
+        # a CMS's namespaced tags: a topic key's value kept, its bookkeeping dropped
+        (
+            "publication-dates",
+            "1551271741",
+            ["Crime Stoppers USA", "Crime", "Sadness", "Overall Negative", "Crime Prevention"],
+        ),
+        ("publication-dates", "1666031133", ["news"]),  # "articleID/…", "Length/medium"…
+        # 140 syndication partners' codes ("AR_Hope - hopestar.com") and a bracketed label
+        ("publication-dates", "1608581255", ["AP: International"]),
+        # a page title and its description put in the keywords
+        ("publication-dates", "1691780201", ["soychilecl"]),
+        # tags packed into one value, in Latin and Arabic script
+        (
+            "article-extraction",
+            "5fa3154ec0",
+            [
+                "Hong Kong",
+                "Protest",
+                "Asia Pacific",
+                "Communism",
+                "Xi Jinping",
+                "China",
+                "World news",
+            ],
+        ),
+        (
+            "publication-dates",
+            "1731695567",
+            ["النمر", "مدرسة البنات", "نعيمة عاكف", "فتاة السيرك", "بياعة الجرايد"],
+        ),
+        # "@river", "/article", "channel_other", "megaphone_top"; "social media" after
+        # "Social Media"
+        ("article-extraction", "3f65af7b6b", []),
+        (
+            "article-extraction",
+            "d48aeb9cf2",
+            ["Instagram", "analytics", "Social Media", "business"],
+        ),
+    ],
+)
+def test_the_cms_bookkeeping_is_no_tag_and_packed_tags_are_split(name, page_id, tags):
+    assert corpus_page(name, page_id).to_item().tags == tags
+
+
+def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decoded():
+    """apnews: "PG&amp;E" written as the tags "PG&amp;amp", "T", "E" and "PG&amp;E"."""
+    tags = corpus_page("article-extraction", "d0382c0d95").to_item().tags
+    assert "PG&E" in tags
+    assert not {"PG&amp", "PG&", "T", "E", "AT&amp"} & set(tags)
+    # A section double-escaped in the page's JSON-LD ("City &amp; states")
+    assert corpus_page("publication-dates", "1579139187").to_item().section == "City & states"

@@ -20,7 +20,14 @@ from scrapy.http import TextResponse
 from scrapy.loader import ItemLoader
 
 from crawler.extraction.parsing import page_selector
-from crawler.extraction.processors import normalize_text, unique
+from crawler.extraction.processors import (
+    decode_entities,
+    normalize_text,
+    tag_list,
+    topic_tag,
+    unique,
+    unique_ignoring_case,
+)
 from crawler.items import ArticleItem
 
 
@@ -68,7 +75,9 @@ class ArticleLoader(ItemLoader):
     default_output_processor = TakeFirst()
 
     authors_out = Compose(unique)
-    tags_out = Compose(unique)
+    tags_in = MapCompose(normalize_text, decode_entities, tag_list, topic_tag)
+    tags_out = Compose(unique_ignoring_case)
+    section_in = MapCompose(normalize_text, decode_entities)
     language_in = MapCompose(normalize_text, language_code)
     media_id_in = MapCompose(normalize_text, digits)
     post_id_in = MapCompose(normalize_text, digits)

@@ -489,6 +489,106 @@ def is_site_byline(name: str, site_names: tuple[str, ...]) -> bool:
     return any(is_site_name(" ".join(words[:end]), site_names) for end in range(len(words), 0, -1))
 
 
+# Tags packed into one value: a comma with no space after it ("Hong Kong,Protest"), or
+# with spaces on both sides; "Beshear, Andrew G" (a name, last name first) is one tag.
+_PACKED_TAGS = re.compile(r"(?<=[^\d\s])[,،](?=[^\s\d])|\s[,،]\s")
+
+
+def tag_list(value: str) -> list[str]:
+    """The tags in one tag value: those a page packed into one, split.
+
+    >>> tag_list("Hong Kong,Protest,Asia Pacific"), tag_list("Beshear, Andrew G (1977- )")
+    (['Hong Kong', 'Protest', 'Asia Pacific'], ['Beshear, Andrew G (1977- )'])
+    >>> tag_list("قاچاق کالا , مواد مخدر"), tag_list("1,000 days")
+    (['قاچاق کالا', 'مواد مخدر'], ['1,000 days'])
+    """
+    if not _PACKED_TAGS.search(value):
+        return [value]
+    return [tag.strip() for tag in re.split(r"[,،]", value) if tag.strip()]
+
+
+# A CMS's namespaced tags ("tag:Crime", "Topic/news", "type:story", "articleID/N6TP…"):
+# a topic key's value is a topic; the other keys are the CMS's bookkeeping.
+_NAMESPACED_TAG = re.compile(r"(?P<key>[A-Za-z][\w-]*) ?[:/] ?(?P<value>\S.*)")
+_TOPIC_KEYS = frozenset({"tag", "tags", "topic", "topics", "keyword", "keywords", "subject"})
+_BOOKKEEPING_KEYS = frozenset(
+    [
+        "adnode",
+        "articleid",
+        "author",
+        "category",
+        "channel",
+        "clone",
+        "content_subtype",
+        "edition",
+        "feed",
+        "format",
+        "genre",
+        "id",
+        "length",
+        "page",
+        "path",
+        "post-id",
+        "region",
+        "section",
+        "site",
+        "source",
+        "ssts",
+        "status",
+        "target",
+        "template",
+        "type",
+    ]
+)
+# The CMS's own labels: "@post-id:1913719", "/article", "_no-apple-news", "[SYNDICATED
+# CONTENT]", syndication partners' codes ("AR_Conway_thecabin.net"), identifiers
+# ("channel_other", "autoplay_video"), a tag cut at an entity's ";" ("PG&amp").
+_LABEL_TAG = re.compile(r"[@/_].*|\[.*\]|[A-Z]{2}_.*|[a-z0-9]+(?:_[a-z0-9]+)+|.*&")
+
+
+def topic_tag(value: str) -> str | None:
+    """A tag as a reader would file the article under it, or ``None`` for the CMS's
+    bookkeeping, a lone letter, a page title or a sentence put in the keywords.
+
+    >>> topic_tag("tag:Crime"), topic_tag("topic: White House"), topic_tag("Brexit: the deal")
+    ('Crime', 'White House', 'Brexit: the deal')
+    >>> [topic_tag(t) for t in ["type:story", "Length/medium", "@river", "channel_other"]]
+    [None, None, None, None]
+    >>> topic_tag("AR_Hope - hopestar.com"), topic_tag("[SYNDICATED CONTENT]"), topic_tag("T")
+    (None, None, None)
+    >>> topic_tag("Congresos y seminarios | soychile.cl"), topic_tag("Se realizarán desde el 3.")
+    (None, None)
+    >>> topic_tag("Electric Co."), topic_tag("猫"), topic_tag("")
+    ('Electric Co.', '猫', None)
+    """
+    if not value:
+        return None
+    namespaced = _NAMESPACED_TAG.fullmatch(value)
+    if namespaced:
+        key = namespaced["key"].lower()
+        if key in _TOPIC_KEYS:
+            return topic_tag(namespaced["value"])
+        if key in _BOOKKEEPING_KEYS:
+            return None
+    if _LABEL_TAG.fullmatch(value) or " | " in value or (len(value) == 1 and value.isascii()):
+        return None
+    if value[-1] in ".!?" and len(value.split()) >= 4:
+        return None  # a sentence: the page's description
+    return value
+
+
+def unique_ignoring_case(values: list[str]) -> list[str]:
+    """Drop values repeated in another case, keeping the first's position and spelling.
+
+    >>> unique_ignoring_case(["Business", "Social Media", "business", "Ads", "social media"])
+    ['Business', 'Social Media', 'Ads']
+    """
+    first: dict[str, str] = {}
+    for value in values:
+        first.setdefault(value.casefold(), value)
+    return list(first.values())
+
+
 def unique(values: list[str]) -> list[str]:
     """Drop repeated values, keeping the first occurrence's position.
 
