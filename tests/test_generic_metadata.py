@@ -299,3 +299,17 @@ def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decode
     assert not {"PG&amp", "PG&", "T", "E", "AT&amp"} & set(tags)
     # A section double-escaped in the page's JSON-LD ("City &amp; states")
     assert corpus_page("publication-dates", "1579139187").to_item().section == "City & states"
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "section"),
+    [
+        ("article-extraction", "5fa5679de5", None),  # "gizmodo.com": the site's host
+        ("article-extraction", "1ace8c85aa", None),  # "post": a post type
+        ("publication-dates", "1806793639", None),  # "featured": a placement flag
+        # a subsite's og:site_name is its section, and a section all the same
+        ("publication-dates", "1781093249", "economia"),
+    ],
+)
+def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):
+    assert corpus_page(name, page_id).to_item().section == section

@@ -308,6 +308,15 @@ _WEB_ADDRESS = re.compile(r"\s*(?:https?://\S*|www\.\S+|\bwww\s.*$)", flags=re.I
 _LIST_SEPARATOR = re.compile(r"\s*[,;|]\s*")
 
 
+def is_host_name(text: str) -> bool:
+    """Whether a text is a web host's name, where a name or a section should be.
+
+    >>> is_host_name("gizmodo.com"), is_host_name("mdr.de"), is_host_name("Electric Co.")
+    (True, True, False)
+    """
+    return bool(_DOMAIN_NAME.match(text))
+
+
 def clean_author(value: str) -> str | None:
     """One person's name from a byline fragment: no "By", e-mail address, role, photo
     credit or agency initials; ``None`` when nothing of a name is left.
@@ -335,7 +344,7 @@ def clean_author(value: str) -> str | None:
     text = _DATELINE_WORD.sub("", f" {text}")
     text = _ROLE.sub("", text).strip(" -|,:;@")
     letters = [c for c in text if c.isalpha()]
-    if _DOMAIN_NAME.match(text) or (len(letters) < 2 and "".join(letters).isascii()):
+    if is_host_name(text) or (len(letters) < 2 and "".join(letters).isascii()):
         return None  # no letters, or one initial ("J", a user name's first letter)
     if any(c.isdigit() for c in text):
         return None  # a date or time of the byline line ("Apr 7", "15:43 IST"), not a name

@@ -30,6 +30,7 @@ from crawler.extraction.content import (
 from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.processors import (
     decode_entities,
+    is_host_name,
     is_site_byline,
     is_site_name,
     normalize_text,
@@ -331,6 +332,40 @@ def is_misread_byline(byline: str) -> bool:
     (False, False)
     """
     return bool(WEB_RESOURCE_WORD.search(byline))
+
+
+# What CMSs write where a section goes that names none: WordPress's default category (in
+# the languages of its installs), a post type, a placement flag.
+PLACEHOLDER_SECTIONS = frozenset(
+    [
+        "uncategorized",
+        "uncategorised",
+        "sin categoría",
+        "non classé",
+        "senza categoria",
+        "sem categoria",
+        "allgemein",
+        "post",
+        "posts",
+        "article",
+        "all",
+        "featured",
+        "slider",
+    ]
+)
+
+
+def is_section_name(name: str) -> bool:
+    """Whether a section value names a section: not a placeholder, nor the site's host.
+    (A section named as the site is one: a subsite's ``og:site_name`` is its section,
+    "Economia" of economia.ig.com.br.)
+
+    >>> is_section_name("Middle East"), is_section_name("Uncategorized")
+    (True, False)
+    >>> is_section_name("gizmodo.com"), is_section_name("featured")
+    (False, False)
+    """
+    return name.strip().casefold() not in PLACEHOLDER_SECTIONS and not is_host_name(name.strip())
 
 
 def is_variant(heading: set[str], title: set[str]) -> bool:
@@ -841,11 +876,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [self._modified[1]] if self._modified else []
 
     def section(self) -> list[str | None]:
-        return [
+        candidates = [
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
             next(iter(CATEGORY_LINKS(self.root)), None),
         ]
+        return [name for name in candidates if name and is_section_name(name)]
 
     def tags(self) -> list[str]:
         return first_nonempty(
