@@ -10,7 +10,7 @@ import pytest
 from lxml import etree
 from scrapy.http import HtmlResponse
 
-from crawler.runtime.middlewares import charset_fault
+from crawler.runtime.middlewares import decoded_as_crawled
 from crawler.sites.generic import GenericArticlePage
 from qa.corpus_crawl import corpus
 
@@ -29,13 +29,6 @@ def benchmark_page(id_prefix: str) -> tuple[GenericArticlePage, str]:
     body = gzip.decompress(BENCHMARK.page_file(page_id).read_bytes())
     response = HtmlResponse(url=f"http://127.0.0.1/{page_id}/", body=body)
     return GenericArticlePage(response), BENCHMARK.truth[page_id]["articleBody"]
-
-
-def decoded_as_crawled(response: HtmlResponse) -> HtmlResponse:
-    """``response`` with the charset the crawl's ``ContentFaultsMiddleware`` decodes it
-    with (a legacy charset declared over UTF-8 bytes is overruled)."""
-    fault = charset_fault(response)
-    return response if fault is None else response.replace(encoding=fault.encoding)
 
 
 def held_out_page(page_id: str) -> GenericArticlePage:
