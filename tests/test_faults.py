@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, signals
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.internet import error as twisted_errors
 
 from crawler.reporting import stats_keys
-from crawler.runtime.middlewares import HostUnreachable, UnreachableHostMiddleware
+from crawler.runtime.middlewares import (
+    HostUnreachable,
+    UnreachableHostMiddleware,
+    charset_fault,
+    decoded_as_crawled,
+)
 from qa.fixtures import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
 from tests.fault_server import (
     Fault,
@@ -354,6 +360,50 @@ def test_a_legacy_charset_declared_over_utf8_bytes_is_overruled(tmp_path, where)
     assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT) == 0
     assert stat(result, stats_keys.FAULTS_CONTENT_INVALID_BYTES) == 0
     assert logged(result, "Charset overruled", NON_ASCII_ARTICLE, said, "decoding as utf-8")
+
+
+CAFE = "<p>Café “x”</p>"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def cafe(meta: str, encoding: str = "utf-8", bom: bytes = b"") -> bytes:
+    """A small page in ``encoding`` declaring the charset ``meta`` (none if empty)."""
+    tag = f'<meta charset="{meta}">' if meta else ""
+    return bom + (tag + CAFE).encode(encoding)
+
+
+OVERRULED = (stats_keys.FAULTS_CONTENT_CHARSET_OVERRULED, "utf-8")
+CHARSET_DECISIONS = {
+    # Both charsets of a conflict lie: one fault, the overruled one, naming both.
+    "conflict, both lie": (cafe("windows-1252"), "ISO-8859-2", OVERRULED),
+    # One charset of a conflict is right: the conflict, as before.
+    "conflict, the meta right": (
+        cafe("utf-8"),
+        "ISO-8859-1",
+        (stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT, "utf-8"),
+    ),
+    "conflict, the header right": (
+        cafe("utf-8", "cp1252"),
+        "windows-1252",
+        (stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT, "cp1252"),
+    ),
+    # A <meta> saying UTF-16 in a page of UTF-8 (browsers read it as UTF-8 too).
+    "utf-16 meta": (cafe("utf-16"), "", OVERRULED),
+    # A byte order mark is the byte-level truth: never overruled, nor is a conflict.
+    "bom": (cafe("", bom=UTF8_BOM), "ISO-8859-1", None),
+    "bom, conflict": (cafe("windows-1252", bom=UTF8_BOM), "ISO-8859-1", None),
+    "utf-8": (cafe("utf-8"), "utf-8", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHARSET_DECISIONS))
+def test_the_charset_a_page_is_decoded_with_is_settled_once(case):
+    body, charset, expected = CHARSET_DECISIONS[case]
+    content_type = f"text/html; charset={charset}" if charset else "text/html"
+    page = HtmlResponse("https://x.org/", body=body, headers={"Content-Type": content_type})
+    fault = charset_fault(page)
+    assert (fault and (fault.key, fault.encoding)) == expected
+    assert "Café “x”" in decoded_as_crawled(page).text
 
 
 def in_windows_1252(path: str) -> bytes:
