@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, signals
+from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.internet import error as twisted_errors
 
 from crawler.reporting import stats_keys
-from crawler.runtime.middlewares import HostUnreachable, UnreachableHostMiddleware
+from crawler.runtime.middlewares import (
+    HostUnreachable,
+    UnreachableHostMiddleware,
+    charset_fault,
+    decoded_as_crawled,
+)
 from qa.fixtures import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
 from tests.fault_server import (
     Fault,
@@ -304,19 +310,128 @@ def test_invalid_utf8_is_counted_and_the_article_kept(tmp_path):
     assert logged(result, "Bytes not valid utf-8", ARTICLE)
 
 
+def title_and_body(result: CrawlResult, path: str) -> tuple[str, str]:
+    """The title and body of the record the crawl made of the page at ``path``."""
+    records = map(json.loads, result.output.splitlines())
+    record = next(r for r in records if r["url"] == PUBLIC + path)
+    return record["title"], record["body"]
+
+
+def golden_title_and_body(path: str) -> tuple[str, str]:
+    golden = GOLDEN_RECORDS[PUBLIC + path]
+    return golden["title"], golden["body"]
+
+
 def test_a_charset_header_contradicting_the_meta_is_decoded_by_the_bytes(tmp_path):
     headers = {"Content-Type": "text/html; charset=ISO-8859-1"}
     result, _ = crawl(tmp_path, {NON_ASCII_ARTICLE: serve(page(NON_ASCII_ARTICLE), headers)})
     assert emitted(result) == set(GOLDEN_RECORDS)
-    record = next(
-        r
-        for r in map(json.loads, result.output.splitlines())
-        if r["url"].endswith(NON_ASCII_ARTICLE)
-    )
-    golden = GOLDEN_RECORDS[PUBLIC + NON_ASCII_ARTICLE]
-    assert (record["title"], record["body"]) == (golden["title"], golden["body"])
+    assert title_and_body(result, NON_ASCII_ARTICLE) == golden_title_and_body(NON_ASCII_ARTICLE)
     assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT) == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_OVERRULED) == 0
     assert logged(result, "Charset conflict", NON_ASCII_ARTICLE, "decoding as utf-8")
+
+
+UTF8_META = b'<meta charset="UTF-8" />'
+"""How the fixture pages declare their charset."""
+MOJIBAKE = ("Ã", "â€", "Â")
+"""What "é", a curly quote and a no-break space look like when their UTF-8 is read as
+windows-1252."""
+LYING_CHARSETS = {
+    # A page's <meta> copied from an older template: Scrapy and browsers follow it.
+    "meta": (b'<meta charset="iso-8859-1" />', "text/html", "the <meta> says cp1252"),
+    # Apache's old AddDefaultCharset ISO-8859-1 over a page with no <meta>.
+    "header": (b"", "text/html; charset=ISO-8859-1", "the HTTP header says cp1252"),
+}
+
+
+@pytest.mark.parametrize("where", sorted(LYING_CHARSETS))
+def test_a_legacy_charset_declared_over_utf8_bytes_is_overruled(tmp_path, where):
+    meta, content_type, said = LYING_CHARSETS[where]
+    lying = page(NON_ASCII_ARTICLE).replace(UTF8_META, meta, 1)
+    faults = {NON_ASCII_ARTICLE: serve(lying, {"Content-Type": content_type})}
+    result, _ = crawl(tmp_path, faults)
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    title, body = title_and_body(result, NON_ASCII_ARTICLE)
+    assert (title, body) == golden_title_and_body(NON_ASCII_ARTICLE)
+    assert {"é", "\u2019"} <= set(body)
+    assert not [mark for mark in MOJIBAKE if mark in title + body]
+    assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_OVERRULED) == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT) == 0
+    assert stat(result, stats_keys.FAULTS_CONTENT_INVALID_BYTES) == 0
+    assert logged(result, "Charset overruled", NON_ASCII_ARTICLE, said, "decoding as utf-8")
+
+
+CAFE = "<p>Café “x”</p>"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def cafe(meta: str, encoding: str = "utf-8", bom: bytes = b"") -> bytes:
+    """A small page in ``encoding`` declaring the charset ``meta`` (none if empty)."""
+    tag = f'<meta charset="{meta}">' if meta else ""
+    return bom + (tag + CAFE).encode(encoding)
+
+
+OVERRULED = (stats_keys.FAULTS_CONTENT_CHARSET_OVERRULED, "utf-8")
+CHARSET_DECISIONS = {
+    # Both charsets of a conflict lie: one fault, the overruled one, naming both.
+    "conflict, both lie": (cafe("windows-1252"), "ISO-8859-2", OVERRULED),
+    # One charset of a conflict is right: the conflict, as before.
+    "conflict, the meta right": (
+        cafe("utf-8"),
+        "ISO-8859-1",
+        (stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT, "utf-8"),
+    ),
+    "conflict, the header right": (
+        cafe("utf-8", "cp1252"),
+        "windows-1252",
+        (stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT, "cp1252"),
+    ),
+    # A <meta> saying UTF-16 in a page of UTF-8 (browsers read it as UTF-8 too).
+    "utf-16 meta": (cafe("utf-16"), "", OVERRULED),
+    # A byte order mark is the byte-level truth: never overruled, nor is a conflict.
+    "bom": (cafe("", bom=UTF8_BOM), "ISO-8859-1", None),
+    "bom, conflict": (cafe("windows-1252", bom=UTF8_BOM), "ISO-8859-1", None),
+    "utf-8": (cafe("utf-8"), "utf-8", None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CHARSET_DECISIONS))
+def test_the_charset_a_page_is_decoded_with_is_settled_once(case):
+    body, charset, expected = CHARSET_DECISIONS[case]
+    content_type = f"text/html; charset={charset}" if charset else "text/html"
+    page = HtmlResponse("https://x.org/", body=body, headers={"Content-Type": content_type})
+    fault = charset_fault(page)
+    assert (fault and (fault.key, fault.encoding)) == expected
+    assert "Café “x”" in decoded_as_crawled(page).text
+
+
+def in_windows_1252(path: str) -> bytes:
+    """The page as a site in windows-1252 serves it: its text in that charset, said so."""
+    text = page(path).replace(UTF8_META, b'<meta charset="windows-1252" />', 1).decode()
+    return text.encode("cp1252")
+
+
+def in_ascii_declared_latin1(path: str) -> bytes:
+    """A page of ASCII bytes only, declaring Latin-1 (which reads them as UTF-8 does)."""
+    body = page(path).replace(UTF8_META, b'<meta charset="iso-8859-1" />', 1)
+    assert body.isascii()
+    return body
+
+
+@pytest.mark.parametrize(
+    ("path", "served"),
+    [(NON_ASCII_ARTICLE, in_windows_1252), (ARTICLE, in_ascii_declared_latin1)],
+    ids=["windows-1252", "ascii"],
+)
+def test_a_page_in_the_legacy_charset_it_declares_is_read_in_it(tmp_path, path, served):
+    body = served(path)
+    result, _ = crawl(tmp_path, {path: serve(body, {"Content-Type": "text/html"})})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, path) == golden_title_and_body(path)
+    assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_OVERRULED) == 0
+    assert stat(result, stats_keys.FAULTS_CONTENT_INVALID_BYTES) == 0
+    assert not logged(result, "Charset")
 
 
 def test_an_empty_200_is_retried_then_counted(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from lxml import etree
 from scrapy.http import HtmlResponse
 
+from crawler.runtime.middlewares import decoded_as_crawled
 from crawler.sites.generic import GenericArticlePage
 from qa.corpus_crawl import corpus
 
@@ -30,12 +31,17 @@ def benchmark_page(id_prefix: str) -> tuple[GenericArticlePage, str]:
     return GenericArticlePage(response), BENCHMARK.truth[page_id]["articleBody"]
 
 
-def held_out_body(page_id: str) -> list[str]:
-    """The body paragraphs of a publication-dates page (a news page of 2020 the body
-    extraction was not tuned on), read as the crawl reads it."""
+def held_out_page(page_id: str) -> GenericArticlePage:
+    """A publication-dates page (a news page of 2020 the body extraction was not tuned
+    on), read as the crawl reads it: its bytes, no declared charset but its own."""
     body = gzip.decompress(HELD_OUT.page_file(page_id).read_bytes())
     response = HtmlResponse(url=f"http://127.0.0.1/{page_id}/", body=body)
-    return (GenericArticlePage(response).to_item().body or "").split("\n\n")
+    return GenericArticlePage(decoded_as_crawled(response))
+
+
+def held_out_body(page_id: str) -> list[str]:
+    """The body paragraphs of a publication-dates page, read as the crawl reads it."""
+    return (held_out_page(page_id).to_item().body or "").split("\n\n")
 
 
 # -- page kinds ------------------------------------------------------------------------------
@@ -268,3 +274,30 @@ def test_a_labelled_caption_or_credit_is_not_body(page_id, caption):
     paragraphs = held_out_body(page_id)
     assert not any(paragraph.startswith(caption) for paragraph in paragraphs)
     assert len(paragraphs) >= 3
+
+
+# -- a legacy charset declared over UTF-8 bytes ----------------------------------------------
+
+MOJIBAKE = ("Ã", "Â", "â€", "\ufffd")
+"""UTF-8 read as windows-1252 ("é" as "Ã©", "’" as "â€™", a no-break space as "Â "), or
+replaced where it is not valid in the declared charset (EUC-KR)."""
+
+
+@pytest.mark.parametrize(
+    ("page_id", "title"),
+    [
+        # sn.dk: <meta http-equiv="content-type" content="text/html; charset=iso-8859-1" />
+        ("1484494308", "Forstærket håb om 737 MAX-erstatning løfter Norwegian-aktie"),
+        # trojmiasto.wyborcza.pl: <meta charset="ISO-8859-2">
+        ("1511056469", "Grupa Lotos. Nowym prezesem będzie Paweł Jan Majewski"),
+        # m.daejonilbo.com: charset=euc-kr
+        ("1538026996", "대전일보 모바일 :: 코로나19 극복 성금 기탁 줄 잇는다"),
+        # infranken.de: charset=windows-1252
+        ("1808293409", "«Tatort» aus München: 30 Jahre Leitmayr und Batic"),
+    ],
+)
+def test_a_held_out_page_declaring_a_legacy_charset_over_utf8_bytes_is_read_as_utf8(page_id, title):
+    item = held_out_page(page_id).to_item()
+    assert item.title == title
+    assert item.body
+    assert not [mark for mark in MOJIBAKE if mark in item.body]

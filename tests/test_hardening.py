@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from itemadapter import ItemAdapter
 from lxml import etree, html
@@ -32,7 +32,7 @@ import crawler.runtime.written
 from crawler.extraction import processors
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle
-from crawler.runtime.middlewares import retry_after_seconds, xml_syntax_error
+from crawler.runtime.middlewares import decoded_as_crawled, retry_after_seconds, xml_syntax_error
 from crawler.sites import get_profile
 from crawler.spiders.aawsat import AawsatSpider
 from pipelines.normalize import NormalizeArticlePipeline
@@ -68,7 +68,7 @@ def outcome(body: bytes, url: str = ARTICLE_URL, headers: dict[str, str] | None 
     response = HtmlResponse(
         url=url, body=body, headers=headers or {"Content-Type": "text/html; charset=UTF-8"}
     )
-    page = PROFILE.article_page(response, url)
+    page = PROFILE.article_page(decoded_as_crawled(response), url)
     reason = page.not_article_reason()
     if reason is not None:
         return "not_article", reason
@@ -207,6 +207,7 @@ def test_arbitrary_bytes_end_as_a_record_or_a_named_drop(body):
     st.binary(max_size=300),
     st.sampled_from(["text/html", "text/html; charset=ISO-8859-1", "text/html; charset=bogus"]),
 )
+@example("<p>Café “x”".encode(), "text/html; charset=ISO-8859-1")  # UTF-8: overruled
 def test_bytes_under_any_declared_charset_end_as_a_record_or_a_named_drop(body, content_type):
     assert_valid_outcome(
         b"<html><body class='single-post'>" + body, headers={"Content-Type": content_type}

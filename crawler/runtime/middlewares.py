@@ -26,9 +26,10 @@ while the counts stay exact).
                             extracted; an article's errback gets :class:`BotWall`
 ``faults/content/<kind>``   empty (an empty HTML 200, retried), invalid_bytes (not valid
                             in its charset), charset_conflict (HTTP header vs
-                            ``<meta>``), xml_entities (a sitemap declaring entities,
-                            refused), malformed_xml (not well-formed: read as far
-                            as it goes)
+                            ``<meta>``), charset_overruled (a charset other than
+                            UTF-8 declared over UTF-8 bytes: read as UTF-8),
+                            xml_entities (a sitemap declaring entities, refused),
+                            malformed_xml (not well-formed: read as far as it goes)
 =========================  ==========================================================
 """
 
@@ -40,7 +41,7 @@ import email.utils
 import logging
 import re
 import time
-from typing import Self
+from typing import NamedTuple, Self
 from urllib.parse import urlsplit
 
 from lxml import etree
@@ -68,6 +69,7 @@ from twisted.internet import error as twisted_errors
 from twisted.internet.defer import Deferred
 from w3lib.encoding import (
     html_body_declared_encoding,
+    read_bom,
     resolve_encoding,
 )
 
@@ -739,6 +741,49 @@ def header_charset(response: TextResponse) -> str | None:
     return resolve_encoding(match.group(1)) if match else None
 
 
+def is_utf8_name(encoding: str) -> bool:
+    """Whether ``encoding`` names UTF-8 (``utf-8-sig`` too: the same text without a byte
+    order mark); an unknown name does not.
+
+    >>> is_utf8_name("utf-8"), is_utf8_name("UTF8"), is_utf8_name("cp1252"), is_utf8_name("x")
+    (True, True, False, False)
+    """
+    try:
+        return codecs.lookup(encoding).name in {"utf-8", "utf-8-sig"}
+    except LookupError:
+        return False
+
+
+def is_utf8_under_another_charset(body: bytes, encoding: str) -> bool:
+    """Whether ``body``, about to be decoded as ``encoding``, is UTF-8 text under another
+    charset's name: ``encoding`` is not UTF-8, the body has no byte order mark (the
+    byte-level truth, never overruled), has bytes beyond ASCII (ASCII reads the same in
+    the charsets pages declare) and is valid UTF-8 throughout. Text in a single-byte or
+    EUC/Shift-JIS-style charset almost never is once it has non-ASCII bytes: every lead
+    byte would have to be followed by exactly the right continuation bytes, all through
+    the page.
+
+    >>> is_utf8_under_another_charset("Café “x”".encode(), "cp1252")
+    True
+    >>> is_utf8_under_another_charset("Café “x”".encode("cp1252"), "cp1252")
+    False
+    >>> is_utf8_under_another_charset("한국".encode("euc-kr"), "cp949")
+    False
+    >>> is_utf8_under_another_charset(b"Cafe", "cp1252")
+    False
+    >>> is_utf8_under_another_charset("Café".encode(), "utf-8")
+    False
+    >>> is_utf8_under_another_charset(b"\\xef\\xbb\\xbf" + "Café".encode(), "cp1252")
+    False
+    """
+    return (
+        not is_utf8_name(encoding)
+        and not body.isascii()
+        and read_bom(body)[0] is None
+        and is_utf8(body)
+    )
+
+
 BINARY_MEDIA_TOP_TYPES = frozenset({"image", "audio", "video", "font"})
 BINARY_MEDIA_TYPES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
 
@@ -764,6 +809,92 @@ def as_binary(response: TextResponse) -> Response:
     )
 
 
+class CharsetFault(NamedTuple):
+    """A page decoded with another charset than Scrapy resolved: the stats key, the log
+    line (its first argument the page's URL, then ``args``) and the encoding to use."""
+
+    key: str
+    message: str
+    args: tuple[str, ...]
+    encoding: str
+
+
+CONFLICT = "Charset conflict at %s: HTTP header says %s, <meta> says %s; decoding as %s"
+OVERRULED = "Charset overruled at %s: %s, but the bytes are UTF-8; decoding as utf-8"
+
+
+def charset_fault(response: HtmlResponse) -> CharsetFault | None:
+    """What the crawl decodes ``response`` with instead of what Scrapy resolved, and
+    the one fault that is; None (nearly every page) to decode it as Scrapy would.
+
+    An HTTP charset contradicting the ``<meta>`` one: whichever of the two the bytes are
+    valid in, UTF-8 first (``charset_conflict``). Then, if the charset the page would be
+    decoded with (the one chosen, or the one Scrapy resolved: header, then ``<meta>``) is
+    not UTF-8 but the bytes are (:func:`is_utf8_under_another_charset`): UTF-8
+    (``charset_overruled``, naming both charsets of a conflict). trafilatura reads such
+    pages right; a stale ``AddDefaultCharset ISO-8859-1`` or a copied ``<meta>`` would
+    otherwise turn every "é" into "Ã©". A byte order mark decides alone. A page Scrapy
+    decodes as UTF-8 costs nothing but what Scrapy resolves anyway; only one declaring
+    another charset has its bytes checked.
+
+    >>> page = "<meta charset='iso-8859-1'><p>Café</p>".encode()
+    >>> charset_fault(HtmlResponse("https://x.org/", body=page)).args
+    ('the <meta> says cp1252',)
+    >>> charset_fault(HtmlResponse("https://x.org/", body=page.decode().encode("latin-1")))
+    """
+    body = response.body
+    declared = header_charset(response)
+    in_page = None
+    if declared:
+        in_page = html_body_declared_encoding(body)
+        meta = resolve_encoding(in_page) if in_page else None
+        if meta and codecs.lookup(declared) != codecs.lookup(meta):
+            if read_bom(body)[0] is not None:
+                return None  # the byte order mark decides, whatever either says
+            candidates = sorted(
+                {declared, meta}, key=lambda name: codecs.lookup(name).name != "utf-8"
+            )
+            chosen = next((c for c in candidates if decodes_cleanly(body, c)), declared)
+            if is_utf8_under_another_charset(body, chosen):
+                both = f"the HTTP header says {declared}, the <meta> says {meta}"
+                return CharsetFault(
+                    stats_keys.FAULTS_CONTENT_CHARSET_OVERRULED, OVERRULED, (both,), "utf-8"
+                )
+            return CharsetFault(
+                stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT,
+                CONFLICT,
+                (declared, meta, chosen),
+                chosen,
+            )
+    encoding = response.encoding
+    if encoding == "utf-8" or not is_utf8_under_another_charset(body, encoding):
+        return None
+    if not declared:
+        in_page = html_body_declared_encoding(body)
+    by = (
+        "the HTTP header"
+        if declared == encoding
+        else "the <meta>"
+        if in_page == encoding
+        else "the response"
+    )
+    return CharsetFault(
+        stats_keys.FAULTS_CONTENT_CHARSET_OVERRULED, OVERRULED, (f"{by} says {encoding}",), "utf-8"
+    )
+
+
+def decoded_as_crawled(response: HtmlResponse) -> HtmlResponse:
+    """``response`` decoded with the charset the crawl decodes it with
+    (:func:`charset_fault`), for code that reads a page outside a crawl (tests, benches).
+
+    >>> page = "<meta charset='iso-8859-1'><title>Café</title>".encode()
+    >>> decoded_as_crawled(HtmlResponse("https://x.org/", body=page)).css("title::text").get()
+    'Café'
+    """
+    fault = charset_fault(response)
+    return response if fault is None else response.replace(encoding=fault.encoding)
+
+
 class ContentFaultsMiddleware:
     """Checks the (decompressed) body of each 200 response before the spider sees it.
 
@@ -773,8 +904,12 @@ class ContentFaultsMiddleware:
     - an empty HTML page (an overloaded server's blank 200) is retried like a 503;
     - bytes that are not valid in the page's charset are counted: Scrapy would replace
       them with U+FFFD without a word;
-    - an HTTP charset that contradicts the page's ``<meta>`` is counted, and the page is
-      decoded with whichever of the two its bytes are valid in (UTF-8 first);
+    - the charset a page is decoded with is settled once (:func:`charset_fault`), one
+      fault at most: an HTTP charset that contradicts the page's ``<meta>`` is counted,
+      and the page is decoded with whichever of the two its bytes are valid in (UTF-8
+      first); a charset other than UTF-8 (declared, or the two of a conflict) over bytes
+      that are valid UTF-8, not all ASCII, is overruled: counted, and the page read as
+      UTF-8. A byte order mark decides alone;
     - an XML response that declares entities (an expansion bomb) is refused, one that is
       not well-formed (a cut-off sitemap) is counted.
     """
@@ -837,24 +972,11 @@ class ContentFaultsMiddleware:
         return retry or response
 
     def _settle_charset(self, response: HtmlResponse) -> HtmlResponse:
-        declared = header_charset(response)
-        if not declared:
-            return response  # the page's <meta> decides, as Scrapy reads it
-        in_page = html_body_declared_encoding(response.body)
-        meta = resolve_encoding(in_page) if in_page else None
-        if not meta or codecs.lookup(declared) == codecs.lookup(meta):
+        fault = charset_fault(response)
+        if fault is None:
             return response
-        candidates = sorted({declared, meta}, key=lambda name: codecs.lookup(name).name != "utf-8")
-        chosen = next((c for c in candidates if decodes_cleanly(response.body, c)), declared)
-        self.faults.record(
-            stats_keys.FAULTS_CONTENT_CHARSET_CONFLICT,
-            "Charset conflict at %s: HTTP header says %s, <meta> says %s; decoding as %s",
-            response.url,
-            declared,
-            meta,
-            chosen,
-        )
-        return response.replace(encoding=chosen)
+        self.faults.record(fault.key, fault.message, response.url, *fault.args)
+        return response.replace(encoding=fault.encoding)
 
 
 __all__ = [
