@@ -57,3 +57,14 @@ def test_the_lead_image_linked_to_the_article_itself_is_kept():
     # theparadigmng.com: WordPress themes link the featured image to the post; the page
     # is served here from another address, so it is the canonical address that matches.
     assert image_files("0dd1357045") == ["Senate-resumes-1024x683.jpg"]
+
+
+def test_a_lazy_loaded_image_is_its_real_picture_not_the_placeholder():
+    # spokesman.com: src is the site's loader graphic, the photo is in data-srcset (its
+    # widest candidate taken); appleinsider.com: a 1x1 white placeholder in src, the review's
+    # 13 gallery photos in data-srcset.
+    assert image_files("c13b9c0e04") == ["meth_t2500.jpg"]
+    files = image_files("65bf3048b5")
+    assert "1x1-white.jpg" not in files
+    assert files[0] == "33622-59478-Logic-Pro-X-on-MacBook-Pro-l.jpg"
+    assert sum(name.startswith("33622-") for name in files) == 13

@@ -160,25 +160,27 @@ def test_the_sites_own_name_desk_and_address_are_no_authors(name, page_id, autho
 
 
 @pytest.mark.parametrize(
-    ("page_id", "authors"),
+    ("name", "page_id", "authors"),
     [
         # trafilatura's author read from image and script addresses: "Sputnik https;
         # Cdnarabic; I; Logo Png", and "CNN com; Gqlshare" where the markup says "CNN.com"
-        ("1550981615", []),
-        ("1588026728", []),
+        ("publication-dates", "1550981615", []),
+        ("publication-dates", "1588026728", []),
         # one initial left of a user name or of the site's domain ("j03f3l_1000" as "J",
         # "a1plus.am" as "A"), and a Twitter handle's "@"
-        ("1677010256", []),
-        ("1711609490", []),
-        ("1676646261", ["Reuters"]),
+        ("publication-dates", "1677010256", []),
+        ("publication-dates", "1711609490", []),
+        ("publication-dates", "1676646261", ["Reuters"]),
         # a Portuguese double surname is one person: "José Volta e Pinto"
-        ("1735359864", ["José Volta e Pinto"]),
+        ("publication-dates", "1735359864", ["José Volta e Pinto"]),
+        # the wire service run into the last name: "JILL LAWLESS Associated Press"
+        ("article-extraction", "e7994d5500", ["DANICA KIRKA", "JILL LAWLESS"]),
     ],
 )
 def test_misread_initials_and_addresses_are_no_authors_and_a_double_surname_is_one(
-    page_id, authors
+    name, page_id, authors
 ):
-    assert corpus_page("publication-dates", page_id).to_item().authors == authors
+    assert corpus_page(name, page_id).to_item().authors == authors
 
 
 def test_the_people_the_page_marks_up_as_authors_are_all_read():

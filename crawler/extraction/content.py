@@ -116,8 +116,11 @@ _SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*)?(?:(?P<kind>[.#])(
 CAPTION_CONTAINERS = SelectorSet.from_css((".wp-caption", "figure", ".wp-block-image"))
 CAPTION_TEXT = SelectorSet.from_css((".wp-caption-text", "figcaption"))
 DECORATION = SelectorSet.from_css((".wp-smiley", ".emoji", ".avatar"))
-# Lazy-loading plugins keep the real address in one of these and a placeholder in src.
-IMAGE_SOURCES = ("data-lazy-src", "data-src", "data-orig-file", "src")
+# Lazy-loading plugins keep the real address in one of these and a placeholder in src,
+# or the real candidates in a srcset of their own (the widest is taken).
+IMAGE_SOURCES = ("data-lazy-src", "data-src", "data-original", "data-orig-file")
+LAZY_SRCSETS = ("data-srcset", "data-lazy-srcset")
+_SRCSET_CANDIDATE = re.compile(r"(\S+?),?\s+(\d+)w\b")
 # A <br> becomes LINE_BREAK; two in a row (blank line) end a paragraph, one is a space.
 LINE_BREAK = "\x1e"
 _PARAGRAPH_BREAK = re.compile(rf"{LINE_BREAK}\s*{LINE_BREAK}")
@@ -163,13 +166,25 @@ def absolute_http_url(base_url: str, href: str) -> str | None:
 
 
 def image_source(element: etree._Element) -> str | None:
-    """The address an ``<img>`` gives for its picture, as written, skipping inline
-    placeholders."""
+    """The address an ``<img>`` gives for its picture, as written: a lazy-loading
+    plugin's real address before the placeholder in ``src``, inline placeholders skipped.
+
+    >>> from lxml.html import fragment_fromstring as tag
+    >>> image_source(tag('<img src="loader.png" data-srcset="a.jpg 300w, b.jpg?x=1,2 900w">'))
+    'b.jpg?x=1,2'
+    >>> image_source(tag('<img src="data:image/gif;base64,R0" data-src="/p.jpg">'))
+    '/p.jpg'
+    """
     for attribute in IMAGE_SOURCES:
         value = (element.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
             return value
-    return None
+    for attribute in LAZY_SRCSETS:
+        widths = {url: int(w) for url, w in _SRCSET_CANDIDATE.findall(element.get(attribute) or "")}
+        if widths:
+            return max(widths, key=widths.__getitem__)
+    value = (element.get("src") or "").strip()
+    return value if value and not value.startswith("data:") else None
 
 
 def image_url(element: etree._Element, base_url: str) -> str | None:

@@ -295,6 +295,11 @@ _DATELINE_WORD = re.compile(
     r"aktualisiert|actualizado|atualizado|publicado)\b.*$",
     flags=re.IGNORECASE,
 )
+# A wire service run into the name after it with no separator ("JILL LAWLESS Associated
+# Press"): the name is the two or more words before it.
+_WIRE_AFTER_NAME = re.compile(
+    r"\s+(?:the )?(?:associated press|reuters|afp|dpa|efe|ansa)$", flags=re.IGNORECASE
+)
 # Academic and professional credentials after a name ("Ilana Muhlstein, MS, RDN").
 _CREDENTIAL = re.compile(
     r"(?:md|phd|ph\.d\.?|ms|msc|ma|mba|mph|rd|rdn|rn|np|dds|dvm|jd|cpa|cfa|cpt|cscs|facs|esq)\.?",
@@ -337,12 +342,17 @@ def clean_author(value: str) -> str | None:
     'Diario El Dia de La Plata'
     >>> clean_author("@ Reuters"), clean_author("J"), clean_author("李")
     ('Reuters', None, '李')
+    >>> clean_author("JILL LAWLESS Associated Press"), clean_author("The Associated Press")
+    ('JILL LAWLESS', 'The Associated Press')
     """
     text = normalize_text(value) or ""
     text = _PARENTHESES.sub("", _WEB_ADDRESS.sub("", _EMAIL.sub("", text)))
     text = _BYLINE_WORD.sub("", text.strip())
     text = _DATELINE_WORD.sub("", f" {text}")
     text = _ROLE.sub("", text).strip(" -|,:;@")
+    wire = _WIRE_AFTER_NAME.search(text)
+    if wire and len(text[: wire.start()].split()) >= 2:
+        text = text[: wire.start()]
     letters = [c for c in text if c.isalpha()]
     if is_host_name(text) or (len(letters) < 2 and "".join(letters).isascii()):
         return None  # no letters, or one initial ("J", a user name's first letter)
