@@ -315,3 +315,13 @@ def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decode
 )
 def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):
     assert corpus_page(name, page_id).to_item().section == section
+
+
+def test_what_the_headline_hides_is_not_in_the_title():
+    """noz.de: the h1 holds the CMS's "CC-Editor öffnen" button, hidden by an inline
+    ``display: none``."""
+    title = corpus_page("publication-dates", "1518961308").to_item().title
+    assert title == (
+        "Singen, basteln, spielen: Kindergottesdienst in Velpe macht Teilnehmern und "
+        "Betreuerinnen Spaß"
+    )

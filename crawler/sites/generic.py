@@ -299,6 +299,27 @@ def element_value(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
+def shown_text(element: etree._Element) -> str:
+    """An element's text as the page shows it: without what it hides (a ``hidden``
+    attribute, an inline ``display: none``: a CMS's "edit" button in the headline).
+
+    >>> from lxml import html
+    >>> shown_text(html.fromstring('<h1>A <i>B</i><a style="display: none">Edit</a> C</h1>'))
+    'A B C'
+    """
+    parts: list[str] = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not is_hidden(child):
+            parts.append(shown_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def is_hidden(element: etree._Element) -> bool:
+    style = (element.get("style") or "").replace(" ", "").lower()
+    return element.get("hidden") is not None or "display:none" in style
+
+
 def without_affiliation(name: str, site_names: tuple[str, ...]) -> str:
     """A name without the publication it writes for, when that is the site itself
     ("Amitai Winehouse For Mailonline", "Wilmer Leon. Sputnik International").
@@ -739,7 +760,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         site_words = set().union(*map(words, self.site_names))
         seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
         for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
-            text = normalize_text(decode_entities(h1.text_content()))
+            text = normalize_text(decode_entities(shown_text(h1)))
             if (
                 text
                 and not is_site_name(text, self.site_names)
@@ -754,7 +775,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         for h1 in ITEMPROP_HEADLINES(self.root):
             targets = [self.urljoin(href).rstrip("/") for href in LINK_TARGETS(h1) if href]
             if all(target in own for target in targets):
-                return str(h1.text_content())
+                return shown_text(h1)
         return None
 
     @cached_property
