@@ -325,3 +325,26 @@ def test_what_the_headline_hides_is_not_in_the_title():
         "Singen, basteln, spielen: Kindergottesdienst in Velpe macht Teilnehmern und "
         "Betreuerinnen Spaß"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "language"),
+    [
+        ("publication-dates", "1509819104", "cs"),  # no declaration: the text's language
+        ("article-extraction", "11ea381ad9", "pt"),
+        # a template's lang="en-US" over Spanish, Thai, Gujarati text
+        ("publication-dates", "1724245424", "es"),
+        ("publication-dates", "1799801548", "th"),
+        ("publication-dates", "1561643340", "gu"),
+        # lang="de" on English pages of Business Insider's German edition
+        ("article-extraction", "fde930b018", "en"),
+        # close neighbours keep the page's word: Indonesian the model reads as Malay
+        ("article-extraction", "21486419bb", "id"),
+        # a paywall's lorem ipsum under lang="de": the article's language, not the filler's
+        ("publication-dates", "1518961308", "de"),
+    ],
+)
+def test_the_language_is_the_texts_where_the_page_declares_none_or_another(
+    name, page_id, language
+):
+    assert corpus_page(name, page_id).to_item().language == language

@@ -27,6 +27,8 @@ from crawler.extraction.content import (
     TextBlock,
     content_blocks,
 )
+from crawler.extraction.language import text_language
+from crawler.extraction.loaders import language_code
 from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.processors import (
     decode_entities,
@@ -915,12 +917,21 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return self.post_ids()
 
     def language(self) -> list[str | None]:
-        return [*super().language(), self._extraction.get("language")]
+        """The language the article is written in: the page's declaration (``<html
+        lang>``, ``og:locale``, trafilatura's reading), unless its text is clearly in
+        another, or none is declared (:func:`text_language`)."""
+        declared = (*super().language(), self._extraction.get("language"))
+        code = next((c for value in declared if value and (c := language_code(value))), None)
+        return [text_language("\n".join([self.headline or "", *self.body()]), code)]
 
     def images(self) -> list[dict[str, str | None]]:
         return self._figures[0]
 
     def body(self) -> list[str]:
+        return self._paragraphs
+
+    @cached_property
+    def _paragraphs(self) -> list[str]:
         document_body = self._document.body if self._document is not None else None
         paragraphs = [
             text
