@@ -344,7 +344,12 @@ def test_what_the_headline_hides_is_not_in_the_title():
         ("publication-dates", "1518961308", "de"),
     ],
 )
-def test_the_language_is_the_texts_where_the_page_declares_none_or_another(
-    name, page_id, language
-):
+def test_the_language_is_the_texts_where_the_page_declares_none_or_another(name, page_id, language):
     assert corpus_page(name, page_id).to_item().language == language
+
+
+def test_a_page_of_lorem_ipsum_is_not_an_article_and_filler_is_no_body():
+    """noz.de: the paywall serves two paragraphs of lorem ipsum in place of the story."""
+    page = corpus_page("publication-dates", "1518961308")
+    assert page.not_article_reason() == "placeholder_text"
+    assert page.body() == []

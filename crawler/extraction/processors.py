@@ -596,6 +596,47 @@ def topic_tag(value: str) -> str | None:
     return value
 
 
+# The words of "lorem ipsum" placeholder text, as generators and CMSs write it (the
+# classic passage and the word list generators draw from, Cicero's De finibus).
+LOREM_IPSUM_WORDS = frozenset(
+    """a ab accusamus accusantium ad adipisci adipiscing alias aliqua aliquam aliquid aliquip
+    amet anim animi aperiam architecto asperiores aspernatur assumenda at atque aut aute autem
+    beatae blanditiis cillum commodi commodo consectetur consequat consequatur consequuntur
+    corporis corrupti culpa cum cumque cupidatat cupiditate debitis delectus deleniti deserunt
+    dicta dignissimos distinctio do dolor dolore dolorem doloremque dolores doloribus dolorum
+    ducimus duis ea eaque earum eius eiusmod eligendi elit enim eos error esse est et eum
+    eveniet ex excepteur excepturi exercitation exercitationem expedita explicabo facere
+    facilis fuga fugiat fugit harum hic id illo illum impedit in incididunt incidunt inventore
+    ipsa ipsam ipsum irure iste itaque iure iusto labore laboriosam laboris laborum laudantium
+    libero lorem magna magnam magni maiores maxime minim minima minus modi molestiae molestias
+    mollit mollitia nam natus necessitatibus nemo neque nesciunt nihil nisi nobis non nostrud
+    nostrum nulla numquam obcaecati occaecat odio odit officia officiis omnis optio pariatur
+    perferendis perspiciatis placeat porro possimus praesentium proident provident quae quaerat
+    quam quas quasi qui quia quibusdam quidem quis quisquam quo quod quos ratione recusandae
+    reiciendis rem repellat repellendus reprehenderit repudiandae rerum saepe sapiente sed
+    sequi similique sint sit soluta sunt suscipit tempor tempora tempore temporibus tenetur
+    totam ullam ullamco unde ut vel velit veniam veritatis vero vitae voluptas voluptate
+    voluptatem voluptates voluptatibus voluptatum""".split()  # noqa: SIM905 (200 words)
+)
+
+
+def is_placeholder_text(text: str) -> bool:
+    """Whether a paragraph is "lorem ipsum" filler: eight words or more, nearly all of them
+    the placeholder's (a paywall's scrambled text, an unfinished template); a Latin
+    quotation shares only its small words with it.
+
+    >>> is_placeholder_text("Dolor ipsam et est cumque. Laboriosam sed delectus rerum sint.")
+    True
+    >>> is_placeholder_text("Gallia est omnis divisa in partes tres, quarum unam incolunt Belgae.")
+    False
+    >>> is_placeholder_text("Lorem ipsum dolor sit amet")
+    False
+    """
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    placeholder = sum(word in LOREM_IPSUM_WORDS for word in words)
+    return len(words) >= 8 and placeholder >= 0.9 * len(words)
+
+
 def unique_ignoring_case(values: list[str]) -> list[str]:
     """Drop values repeated in another case, keeping the first's position and spelling.
 

@@ -33,6 +33,7 @@ from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.processors import (
     decode_entities,
     is_host_name,
+    is_placeholder_text,
     is_site_byline,
     is_site_name,
     normalize_text,
@@ -356,6 +357,9 @@ def is_misread_byline(byline: str) -> bool:
     """
     return bool(WEB_RESOURCE_WORD.search(byline))
 
+
+PLACEHOLDER_TEXT = "placeholder_text"
+"""Not-article reason of a page whose article text is "lorem ipsum" filler."""
 
 # What CMSs write where a section goes that names none: WordPress's default category (in
 # the languages of its installs), a post type, a placement flag.
@@ -735,8 +739,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def not_article_reason(self) -> str | None:
         kind = self.wordpress_page_kind()
-        if kind is not None or self.is_single_post():
+        if kind is not None:
             return kind
+        if is_placeholder_text(self._extraction.get("text") or "") and not self.body():
+            # Lorem ipsum where the story should be (a paywall's scrambled copy): this page,
+            # as served, holds no article, and a record of it would hold filler or nothing.
+            return PLACEHOLDER_TEXT
+        if self.is_single_post():
+            return None
         if self.metadata.article or (self.metadata.first("og:type") or "").lower() == "article":
             return None
         text = self._extraction.get("text") or ""
@@ -972,6 +982,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             and not is_caption_line(text)
             and has_words(text)
             and not DIVI_BYLINE.match(text)
+            and not is_placeholder_text(text)
         )
 
     def _with_other_parts(self, paragraphs: list[str]) -> list[str]:
