@@ -24,6 +24,9 @@ if TYPE_CHECKING:
 
 MIN_CHARACTERS = 200
 """Shorter texts keep the page's declaration, or none: too little to tell languages apart."""
+MAX_CHARACTERS = 3000
+"""The text read: its first half page tells its language as well as all of it, and the
+model reads it byte by byte in Python (about 1 ms for this much)."""
 MARGIN = 0.8
 """Log-probability per character by which the text must prefer another language over the
 declared one."""
@@ -50,9 +53,29 @@ def text_language(text: str, declared: str | None) -> str | None:
     """
     if len(text) < MIN_CHARACTERS:
         return declared
-    scores = dict(identifier().rank(text))
+    text = text[:MAX_CHARACTERS]
+    scores = language_scores(text)
     detected = max(scores, key=scores.__getitem__)
     if declared is None or declared not in scores:
         return detected if declared is None else declared
     margin = (scores[detected] - scores[declared]) / len(text)
     return detected if margin > MARGIN else declared
+
+
+def language_scores(text: str) -> dict[str, float]:
+    """Each language's log-probability of ``text`` (py3langid's naive Bayes scores, as
+    its ``rank`` computes them before normalising). The product of the text's feature
+    counts and the model's matrix is summed over the features the text has, in NumPy's
+    element-wise loops: ``rank``'s ``np.dot`` goes to OpenBLAS, whose threads spin on
+    every core for each call (35 ms of CPU a page on two cores, for 3 ms of work).
+
+    >>> scores = language_scores("Der Hund schläft im Garten, und die Katze sitzt am Fenster.")
+    >>> max(scores, key=scores.__getitem__), len(scores)
+    ('de', 97)
+    """
+    model = identifier()
+    counts = model.instance2fv(text)
+    present = counts.nonzero()[0]
+    products = model.nb_ptc[present] * counts[present, None]
+    totals = products.sum(axis=0) + model.nb_pc
+    return dict(zip(model.nb_classes, totals.tolist(), strict=True))
