@@ -319,6 +319,8 @@ def shown_text(element: etree._Element) -> str:
 
 
 def is_hidden(element: etree._Element) -> bool:
+    """Whether an element hides itself: a ``hidden`` attribute or an inline ``display:
+    none`` (a stylesheet's rules are not read)."""
     style = (element.get("style") or "").replace(" ", "").lower()
     return element.get("hidden") is not None or "display:none" in style
 
