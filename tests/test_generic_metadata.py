@@ -259,8 +259,8 @@ def test_an_og_site_name_that_is_the_pages_title_is_no_site_name():
         ("publication-dates", "1666031133", ["news"]),  # "articleID/…", "Length/medium"…
         # 140 syndication partners' codes ("AR_Hope - hopestar.com") and a bracketed label
         ("publication-dates", "1608581255", ["AP: International"]),
-        # a page title and its description put in the keywords
-        ("publication-dates", "1691780201", ["soychilecl"]),
+        # a page title and its description put in the keywords, and the site's name
+        ("publication-dates", "1691780201", []),
         # tags packed into one value, in Latin and Arabic script
         (
             "article-extraction",
@@ -311,6 +311,9 @@ def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decode
         ("publication-dates", "1806793639", None),  # "featured": a placement flag
         # a subsite's og:site_name is its section, and a section all the same
         ("publication-dates", "1781093249", "economia"),
+        # sections packed into one value: the first, where the page files the story
+        ("publication-dates", "1627298010", "Business"),  # "Business,Entrepreneurs,…"
+        ("publication-dates", "1561086382", "Nacionales"),  # "Nacionales, comercio, Cuba, …"
     ],
 )
 def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):

@@ -22,6 +22,7 @@ from scrapy.loader import ItemLoader
 from crawler.extraction.parsing import page_selector
 from crawler.extraction.processors import (
     decode_entities,
+    first_section,
     normalize_text,
     tag_list,
     topic_tag,
@@ -77,7 +78,7 @@ class ArticleLoader(ItemLoader):
     authors_out = Compose(unique)
     tags_in = MapCompose(normalize_text, decode_entities, tag_list, topic_tag)
     tags_out = Compose(unique_ignoring_case)
-    section_in = MapCompose(normalize_text, decode_entities)
+    section_in = MapCompose(normalize_text, decode_entities, first_section)
     language_in = MapCompose(normalize_text, language_code)
     media_id_in = MapCompose(normalize_text, digits)
     post_id_in = MapCompose(normalize_text, digits)

@@ -526,6 +526,24 @@ def tag_list(value: str) -> list[str]:
     return [tag.strip() for tag in re.split(r"[,،]", value) if tag.strip()]
 
 
+def first_section(value: str) -> str:
+    """A section value's first section, when the page packed several into one (commas with
+    no space after them, or three sections and more): the one a reader sees the article
+    filed under; a section whose name holds a comma stays whole.
+
+    >>> first_section("Business,Entrepreneurs,Small Business"), first_section("Nacionales, comercio, Cuba")
+    ('Business', 'Nacionales')
+    >>> first_section("Arts, Culture"), first_section("Middle East")
+    ('Arts, Culture', 'Middle East')
+    """
+    sections = tag_list(value)
+    if len(sections) == 1:
+        sections = [s.strip() for s in value.split(",")]
+        if len(sections) < 3:
+            return value
+    return sections[0]
+
+
 # A CMS's namespaced tags ("tag:Crime", "Topic/news", "type:story", "articleID/N6TP…"):
 # a topic key's value is a topic; the other keys are the CMS's bookkeeping.
 _NAMESPACED_TAG = re.compile(r"(?P<key>[A-Za-z][\w-]*) ?[:/] ?(?P<value>\S.*)")

@@ -919,11 +919,13 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [name for name in candidates if name and is_section_name(name)]
 
     def tags(self) -> list[str]:
-        return first_nonempty(
+        """The first signal's tags, but the site's own name ("cnbc", "soychilecl")."""
+        tags = first_nonempty(
             lambda: self.metadata.article_keywords(),
             lambda: self.metadata.all("article:tag"),
             lambda: TAG_LINKS(self.root),
         )
+        return [tag for tag in tags if not is_site_name(tag, self.site_names)]
 
     def post_id(self) -> list[str]:
         return self.post_ids()
