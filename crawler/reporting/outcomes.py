@@ -49,9 +49,12 @@ COVERED_KINDS = frozenset(
 )
 """Outcomes of an article that is in the corpus (this run's output or an earlier one's),
 or left out on purpose."""
-UNAVAILABLE_DETAILS = frozenset({"http_404", "http_410", "robots_forbidden", "not_found"})
-"""The site itself no longer has the page, or robots.txt forbids it (a page behind a bot
-wall, :attr:`OutcomeKind.BLOCKED`, is unavailable too)."""
+UNAVAILABLE_DETAILS = frozenset(
+    {"http_404", "http_410", "robots_forbidden", "not_found", "placeholder_text"}
+)
+"""The site itself no longer has the page, robots.txt forbids it, or the site serves
+filler in its place (a paywall's *lorem ipsum*: ``placeholder_text``, the generic
+profile's); a page behind a bot wall, :attr:`OutcomeKind.BLOCKED`, is unavailable too."""
 NOT_ARTICLE_DETAILS = frozenset({"wp_page", "listing", "attachment"})
 """Pages a sitemap or URL list names that turn out not to be articles at all."""
 
@@ -74,6 +77,8 @@ class Outcome:
     >>> Outcome(OutcomeKind.FAILED, "http_404").status, Outcome(OutcomeKind.KNOWN).status
     (<CoverageStatus.UNAVAILABLE: 'unavailable'>, <CoverageStatus.COVERED: 'covered'>)
     >>> Outcome(OutcomeKind.BLOCKED, "cloudflare").status
+    <CoverageStatus.UNAVAILABLE: 'unavailable'>
+    >>> Outcome(OutcomeKind.NOT_ARTICLE, "placeholder_text").status
     <CoverageStatus.UNAVAILABLE: 'unavailable'>
     """
 
