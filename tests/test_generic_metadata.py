@@ -175,6 +175,11 @@ def test_the_sites_own_name_desk_and_address_are_no_authors(name, page_id, autho
         ("publication-dates", "1735359864", ["José Volta e Pinto"]),
         # the wire service run into the last name: "JILL LAWLESS Associated Press"
         ("article-extraction", "e7994d5500", ["DANICA KIRKA", "JILL LAWLESS"]),
+        # "Piše P Mucović prije": Bosnian "writes" before the name, "ago" after it
+        ("publication-dates", "1750355638", ["P Mucović"]),
+        # Greek "editorial team"; words of a sentence ("Syrian defense ministries")
+        ("publication-dates", "1687581723", []),
+        ("article-extraction", "1ee91d1fce", ["The Russian"]),
     ],
 )
 def test_misread_initials_and_addresses_are_no_authors_and_a_double_surname_is_one(

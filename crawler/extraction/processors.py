@@ -268,7 +268,7 @@ _AUTHOR_SEPARATOR = re.compile(
 # The Spanish, Portuguese and Catalan "and" that also joins a double surname.
 _SURNAME_JOINERS = frozenset({"y", "e", "i"})
 _BYLINE_WORD = re.compile(
-    r"^(?:(?:\w+ )?by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|авторы?)"
+    r"^(?:(?:\w+ )?by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|авторы?|piše)"
     r"\s*:?\s+",
     flags=re.IGNORECASE,
 )
@@ -292,7 +292,7 @@ _ROLE = re.compile(
 _DATELINE_WORD = re.compile(
     r"\s+\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
     r"september|october|november|december|published|updated|uppdaterad|publicerad|"
-    r"aktualisiert|actualizado|atualizado|publicado)\b.*$",
+    r"aktualisiert|actualizado|atualizado|publicado|prije)\b.*$",
     flags=re.IGNORECASE,
 )
 # A wire service run into the name after it with no separator ("JILL LAWLESS Associated
@@ -358,7 +358,31 @@ def clean_author(value: str) -> str | None:
         return None  # no letters, or one initial ("J", a user name's first letter)
     if any(c.isdigit() for c in text):
         return None  # a date or time of the byline line ("Apr 7", "15:43 IST"), not a name
+    if not is_name_case(text):
+        return None  # words of a sentence ("Syrian defense ministries"), not a name
     return normalize_text(text)
+
+
+# Lower-case words a name holds: "José Volta e Pinto", "Vincent van Gogh", "Omar al Bashir".
+NAME_PARTICLES = frozenset(
+    "al bin da das de del della der di do dos du e el i la le ten ter van von y zu".split()  # noqa: SIM905
+)
+
+
+def is_name_case(name: str) -> bool:
+    """Whether a name of several words is written as names are: no word of it is all
+    lower-case letters but a particle. One word (a user name), a word like "d'Estaing" or
+    "iG", and scripts without case always are.
+
+    >>> is_name_case("José Volta e Pinto"), is_name_case("Valéry Giscard d'Estaing")
+    (True, True)
+    >>> is_name_case("kei_eno"), is_name_case("李 明"), is_name_case("Syrian defense ministries")
+    (True, True, False)
+    """
+    words = name.split()
+    return len(words) < 2 or not any(
+        word.isalpha() and word.islower() and word not in NAME_PARTICLES for word in words
+    )
 
 
 def split_authors(value: str) -> list[str]:
@@ -441,6 +465,8 @@ NEWSROOM_WORDS = frozenset(
         "redacao",
         "redaktion",
         "rédaction",
+        "συντακτικη",
+        "ομαδα",
     ]
 )
 """Words that turn a site's name into its newsroom's byline, and a leading article."""
