@@ -238,6 +238,12 @@ def test_a_paragraph_without_a_word_is_not_body(page_id, wordless):
         ("1798244877", "15.12.2020 – 14:49"),
         # oann.com (Reuters): the date under the photo's caption.
         ("1498311133", "January 18, 2020"),
+        # a time stamp with the source or a label beside it: asiapacificstar.com (News24),
+        # sports.chosun.com ("입력", posted), unica.md, hindustantimes.com ("india Updated:")
+        ("1493757507", "News24 13 Jan 2020, 22:11 GMT+10"),
+        ("1694328145", "입력 2020.08.27 20:27"),
+        ("1716324024", "Unica.md, 20 septembrie 2020 16:20"),
+        ("1589455043", "india Updated: Apr 26, 2020 21:43 IST"),
     ],
 )
 def test_the_articles_date_line_at_its_head_is_not_body(page_id, date_line):

@@ -146,6 +146,10 @@ DATE_LINE = re.compile(
 )
 YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
 HEAD_PARAGRAPHS = 4
+CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
+STAMP_WORDS = 8
+"""Words of the longest time stamp line: a date and time with the source, a byline or a
+label beside them ("5:45 AM PST 11/19/2019 by Patrick Shanley")."""
 # A caption or credit under its label: Reuters' "FILE PHOTO:", "Foto:", "Photos:"...
 CAPTION_LINE = re.compile(
     r"^(file photo|photos?|fotos?|image|picture|caption|credit|photo credit|bild|"
@@ -234,8 +238,24 @@ def is_date_line(text: str) -> bool:
     (False, False)
     >>> is_date_line("On January 18, 2020 protesters gathered."), is_date_line("The 2020 race")
     (False, False)
+
+    A short line with a clock time and a year is a time stamp too, whatever stands beside
+    them (a source, a byline, "às", "입력"), unless it ends as a sentence does:
+
+    >>> is_date_line("News24 13 Jan 2020, 22:11 GMT+10"), is_date_line("입력 2020.08.27 20:27")
+    (True, True)
+    >>> is_date_line("At 10:30 on 5 May 2020, he spoke.")
+    False
     """
-    return DATE_LINE.match(text) is not None and YEAR.search(text) is not None
+    if YEAR.search(text) is None:
+        return False
+    if DATE_LINE.match(text) is not None:
+        return True
+    return (
+        CLOCK.search(text) is not None
+        and len(text.split()) <= STAMP_WORDS
+        and text.rstrip()[-1:] not in (".", "!", "?")
+    )
 
 
 def without_leading_dates(paragraphs: list[str]) -> list[str]:
