@@ -9,6 +9,7 @@ import pytest
 from scrapy.http import HtmlResponse
 
 from crawler.items import ArticleItem
+from crawler.runtime.middlewares import decoded_as_crawled
 from crawler.sites.generic import GenericArticlePage
 from pipelines.title_suffix import SiteTitleSuffixPipeline
 from qa.corpus_crawl import corpus
@@ -108,11 +109,13 @@ def test_a_suffix_repeated_across_a_sites_pages_is_removed_once_it_repeats():
 
 
 def corpus_page(name: str, id_prefix: str) -> GenericArticlePage:
-    """A benchmark page as the crawl gets it: its bytes, served at ``/<id>/`` on loopback."""
+    """A benchmark page as the crawl gets it: its bytes, served at ``/<id>/`` on loopback,
+    decoded with the charset the crawl decodes it with."""
     source = corpus(name)
     page_id = next(i for i in source.truth if i.startswith(id_prefix))
     body = gzip.decompress(source.page_file(page_id).read_bytes())
-    return GenericArticlePage(HtmlResponse(url=f"http://127.0.0.1/{page_id}/", body=body))
+    response = HtmlResponse(url=f"http://127.0.0.1/{page_id}/", body=body)
+    return GenericArticlePage(decoded_as_crawled(response))
 
 
 @pytest.mark.parametrize(

@@ -364,8 +364,8 @@ def clean_author(value: str) -> str | None:
 
 
 # Lower-case words a name holds: "José Volta e Pinto", "Vincent van Gogh", "Omar al Bashir".
-NAME_PARTICLES = frozenset(
-    "al bin da das de del della der di do dos du e el i la le ten ter van von y zu".split()  # noqa: SIM905
+NAME_PARTICLES = _SURNAME_JOINERS | frozenset(
+    "al bin da das de del della der di do dos du el la le ten ter van von zu".split()  # noqa: SIM905
 )
 
 
@@ -547,9 +547,12 @@ def tag_list(value: str) -> list[str]:
     >>> tag_list("قاچاق کالا , مواد مخدر"), tag_list("1,000 days")
     (['قاچاق کالا', 'مواد مخدر'], ['1,000 days'])
     """
-    if not _PACKED_TAGS.search(value):
-        return [value]
-    return [tag.strip() for tag in re.split(r"[,،]", value) if tag.strip()]
+    return _listed(value) if _PACKED_TAGS.search(value) else [value]
+
+
+def _listed(value: str) -> list[str]:
+    """The items of a comma-separated list (Latin or Arabic commas), stripped."""
+    return [item.strip() for item in re.split(r"[,،]", value) if item.strip()]
 
 
 def first_section(value: str) -> str:
@@ -562,12 +565,9 @@ def first_section(value: str) -> str:
     >>> first_section("Arts, Culture"), first_section("Middle East")
     ('Arts, Culture', 'Middle East')
     """
-    sections = tag_list(value)
-    if len(sections) == 1:
-        sections = [s.strip() for s in value.split(",")]
-        if len(sections) < 3:
-            return value
-    return sections[0]
+    if _PACKED_TAGS.search(value) or value.count(",") >= 2:
+        return next(iter(_listed(value)), value)
+    return value
 
 
 # A CMS's namespaced tags ("tag:Crime", "Topic/news", "type:story", "articleID/N6TP…"):

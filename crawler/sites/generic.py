@@ -322,22 +322,6 @@ def element_value(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
-def shown_text(element: etree._Element) -> str:
-    """An element's text as the page shows it: without what it hides (a ``hidden``
-    attribute, an inline ``display: none``: a CMS's "edit" button in the headline).
-
-    >>> from lxml import html
-    >>> shown_text(html.fromstring('<h1>A <i>B</i><a style="display: none">Edit</a> C</h1>'))
-    'A B C'
-    """
-    parts: list[str] = [element.text or ""]
-    for child in element:
-        if isinstance(child.tag, str) and not is_hidden(child):
-            parts.append(shown_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
 def is_hidden(element: etree._Element) -> bool:
     """Whether an element hides itself: a ``hidden`` attribute or an inline ``display:
     none`` (a stylesheet's rules are not read)."""
@@ -474,21 +458,27 @@ def block_texts(tree: etree._Element) -> list[str]:
 
 
 def paragraph_text(element: etree._Element) -> str:
-    """An element's text as a reader sees it: each ``<br>`` a space, comments left out
+    """An element's text as a reader sees it: each ``<br>`` a space, comments and what the
+    page hides (:func:`is_hidden`: a CMS's "edit" button in a headline) left out
     (``itertext`` joins the words on both sides of a ``<br>``, and then a paragraph the
     page splits in lines never matches trafilatura's, which breaks them).
 
     >>> from lxml import html
     >>> paragraph_text(html.fromstring("<p>DON'T MISS<br>Plague <!-- ad --><b>doctors</b></p>"))
     "DON'T MISS Plague doctors"
+    >>> paragraph_text(html.fromstring('<h1>A <i>B</i><a style="display: none">Edit</a> C</h1>'))
+    'A B C'
     """
-    if next(element.iter("br"), None) is None:
+    if not any(node.tag == "br" or is_hidden(node) for node in element.iterdescendants("*")):
         return "".join(element.itertext())
     parts: list[str] = []
-    for event, node in etree.iterwalk(element, events=("start", "end")):
+    walk = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walk:
         if event == "start":
             if node.tag == "br":
                 parts.append(" ")
+            elif node is not element and is_hidden(node):
+                walk.skip_subtree()
             elif isinstance(node.tag, str) and node.text:
                 parts.append(node.text)
         elif node is not element and node.tail:
@@ -794,7 +784,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         site_words = set().union(*map(words, self.site_names))
         seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
         for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
-            text = normalize_text(decode_entities(shown_text(h1)))
+            text = normalize_text(decode_entities(paragraph_text(h1)))
             if (
                 text
                 and not is_site_name(text, self.site_names)
@@ -809,7 +799,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         for h1 in ITEMPROP_HEADLINES(self.root):
             targets = [self.urljoin(href).rstrip("/") for href in LINK_TARGETS(h1) if href]
             if all(target in own for target in targets):
-                return shown_text(h1)
+                return paragraph_text(h1)
         return None
 
     @cached_property
