@@ -153,6 +153,10 @@ def test_roles_credentials_and_datelines_are_no_authors(name, page_id, authors):
         ("article-extraction", "65ce3a4577", []),
         ("publication-dates", "1599860291", ["Amitai Winehouse"]),  # "… For Mailonline"
         ("publication-dates", "1592175395", ["Wilmer Leon"]),  # "… . Sputnik International"
+        # the site's name as a whole, its pieces read as two names (yjc.ir's author meta
+        # "خبرگزاری باشگاه خبرنگاران | آخرین اخبار ایران و جهان | YJC": "… | Latest News of Iran and
+        # the World | YJC", its og:site_name)
+        ("publication-dates", "1602557452", []),
         # newsroom words alone: the site's newsroom
         ("article-extraction", "5fa3154ec0", []),  # "Editorial"
         ("publication-dates", "1506220874", []),  # "Redaccion"

@@ -904,7 +904,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
 
     def _people(self, bylines: list[str]) -> list[str]:
-        names = [name for value in bylines for name in split_authors(decode_entities(value))]
+        # A byline that is the site's name as a whole names no one, though its pieces may
+        # read as names ("Agency Name | Latest News of the World | AGN").
+        bylines = [decode_entities(value) for value in bylines]
+        names = [
+            name
+            for value in bylines
+            if not is_site_name(value, self.site_names)
+            for name in split_authors(value)
+        ]
         names = [without_affiliation(name, self.site_names) for name in names]
         return [name for name in names if not is_site_byline(name, self.site_names)]
 
