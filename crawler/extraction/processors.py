@@ -498,6 +498,12 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
     True
     >>> is_site_name("Mailonline", ("Mail Online",))
     True
+
+    With a newsroom word, the start of its host's name is the site's name too:
+
+    >>> site = ("practicalhorsemanmag.com",)
+    >>> is_site_name("Practical Horseman Editorial Staff", site), is_site_name("Practical", site)
+    (True, False)
     """
     name_key = _site_key(name)
     if not name_key:
@@ -507,6 +513,10 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
     keys |= {re.sub(r"\W", "", h) for h in hosts}
     if name_key in keys or _site_key(name, newsroom=True) in keys:
         return True
+    if _site_key(name, newsroom=True) != name_key and any(
+        host.startswith(name_key) for host in hosts
+    ):
+        return True  # "Practical Horseman Editorial Staff" on practicalhorsemanmag.com
     words = name.split()
     endings = {host.rsplit(".", 1)[-1] for host in hosts}
     return (
