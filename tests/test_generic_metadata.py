@@ -335,6 +335,26 @@ def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):
     assert corpus_page(name, page_id).to_item().section == section
 
 
+@pytest.mark.parametrize(
+    ("name", "page_id", "section"),
+    [
+        # JSON-LD BreadcrumbList: "Telegraph > Sport > Tennis"
+        ("article-extraction", "88c328b68b", "Tennis"),
+        # microdata BreadcrumbList: "Home > Opening Bell"
+        ("article-extraction", "55bb6340e3", "Opening Bell"),
+        # breadcrumb links: "Home > News > Business News > <the headline>"
+        ("article-extraction", "5ae11e580a", "Business News"),
+        ("publication-dates", "1484494308", "Erhverv"),  # "Forside | Erhverv"
+        # a date archive's trail ("Home > Stories > 2020 > August") names no section
+        ("publication-dates", "1693504805", None),
+    ],
+)
+def test_the_breadcrumb_trails_last_level_is_the_section_where_nothing_else_names_one(
+    name, page_id, section
+):
+    assert corpus_page(name, page_id).to_item().section == section
+
+
 def test_what_the_headline_hides_is_not_in_the_title():
     """noz.de: the h1 holds the CMS's "CC-Editor öffnen" button, hidden by an inline
     ``display: none``."""

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from parsel.csstranslator import css2xpath
 
+from crawler.extraction.breadcrumbs import jsonld_trail, markup_trail, trail_section
 from crawler.extraction.content import (
     ArticleBody,
     LineRules,
@@ -929,12 +930,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [self._modified[1]] if self._modified else []
 
     def section(self) -> list[str | None]:
+        """The section the page's metadata names, else its category link, else the last
+        level of its breadcrumb trail (:mod:`crawler.extraction.breadcrumbs`)."""
         candidates = [
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
             next(iter(CATEGORY_LINKS(self.root)), None),
+            self._breadcrumb_section,
         ]
         return [name for name in candidates if name and is_section_name(name)]
+
+    @cached_property
+    def _breadcrumb_section(self) -> str | None:
+        trail = jsonld_trail(self.metadata.jsonld_nodes) or markup_trail(self.root, self.base_url)
+        return trail_section(trail, self._own_urls, self.headline)
 
     def tags(self) -> list[str]:
         """The first signal's tags, but the site's own name ("cnbc", "soychilecl")."""

@@ -1,0 +1,176 @@
+"""The section a page's breadcrumb trail files it under.
+
+A trail ("Home > News > Business News > This article's headline") names the article's
+section as its last level before the article: the trail's most specific place. Pages
+give it as a JSON-LD ``BreadcrumbList``, as microdata (``itemtype=…/BreadcrumbList``), or
+as links in an element whose class or id says "breadcrumb". The first level is the
+site's home page and the last often the article itself: neither is a section.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+from lxml import etree
+
+from crawler.extraction.processors import decode_entities, normalize_text
+
+MAX_LEVELS = 7
+"""More links than this (the home page, four levels, the article, one spare) is a menu
+that calls itself a breadcrumb, not a trail."""
+
+MAX_SECTION_WORDS = 6
+
+HOME_NAMES = frozenset(
+    [
+        "home", "homepage", "inicio", "início", "forside", "startseite", "accueil",
+        "главная", "головна", "首頁", "首页", "ホーム", "الرئيسية", "anasayfa", "beranda",
+    ]
+)  # fmt: skip
+"""Names of the home page a trail starts with, where it gives no link to tell it by."""
+
+# A level of a date archive ("2020 > August"): a year or month, by its name or its address.
+_DATE_LEVEL_NAME = re.compile(
+    r"\d+|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?",
+    flags=re.IGNORECASE,
+)
+_DATE_LEVEL_PATH = re.compile(r"/(?:19|20)\d\d(?:/[^/]+)?/?$")
+
+
+class Crumb(NamedTuple):
+    name: str
+    url: str | None
+
+
+MICRODATA_TRAILS = etree.XPath('//*[contains(@itemtype, "BreadcrumbList")]')
+MICRODATA_LEVELS = etree.XPath('.//*[@itemprop="itemListElement"]')
+MICRODATA_NAME = etree.XPath('.//*[@itemprop="name"]')
+LEVEL_LINK = etree.XPath("string((descendant-or-self::*[@href])[1]/@href)")
+HTML_TRAILS = etree.XPath(
+    '//*[contains(translate(@class, "B", "b"), "breadcrumb")'
+    ' or contains(translate(@id, "B", "b"), "breadcrumb")]'
+)
+TRAIL_LINKS = etree.XPath(".//a[@href]")
+
+
+def element_text(element: etree._Element) -> str:
+    if element.tag == "meta":
+        return normalize_text(element.get("content") or "") or ""
+    return normalize_text(" ".join(element.itertext())) or ""
+
+
+def jsonld_trail(nodes: Iterable[dict[str, Any]]) -> list[Crumb]:
+    """The first JSON-LD ``BreadcrumbList``'s levels in position order.
+
+    >>> jsonld_trail([{"@type": "BreadcrumbList", "itemListElement": [
+    ...     {"position": 2, "item": {"@id": "https://x.com/news/", "name": "News"}},
+    ...     {"position": 1, "name": "Home", "item": "https://x.com/"}]}])
+    [Crumb(name='Home', url='https://x.com/'), Crumb(name='News', url='https://x.com/news/')]
+    """
+    for node in nodes:
+        types = node.get("@type")
+        if "BreadcrumbList" not in (types if isinstance(types, list) else [types]):
+            continue
+        elements = node.get("itemListElement")
+        listed = elements if isinstance(elements, list) else [elements]
+        levels = [level for level in listed if isinstance(level, dict)]
+        levels.sort(key=_position)
+        return [crumb for level in levels if (crumb := _jsonld_crumb(level))]
+    return []
+
+
+def _position(level: dict[str, Any]) -> float:
+    try:
+        return float(level.get("position") or 0)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _jsonld_crumb(level: dict[str, Any]) -> Crumb | None:
+    item = level.get("item")
+    name = level.get("name")
+    url = item if isinstance(item, str) else None
+    if isinstance(item, dict):
+        name = name or item.get("name")
+        url = item.get("@id") or item.get("url")
+    if not isinstance(name, str) or not (text := normalize_text(decode_entities(name))):
+        return None
+    return Crumb(text, url if isinstance(url, str) else None)
+
+
+def markup_trail(root: etree._Element, base_url: str) -> list[Crumb]:
+    """The levels of the page's microdata trail, else of its first element called a
+    breadcrumb that holds links (their text and absolute address)."""
+    for trail in MICRODATA_TRAILS(root):
+        levels = [
+            Crumb(text, urljoin(base_url, href) if (href := LEVEL_LINK(level).strip()) else None)
+            for level in MICRODATA_LEVELS(trail)
+            for name in MICRODATA_NAME(level)[:1]
+            if (text := element_text(name))
+        ]
+        if levels:
+            return levels
+    for trail in HTML_TRAILS(root):
+        links = [
+            Crumb(text, urljoin(base_url, link.get("href", "").strip()))
+            for link in TRAIL_LINKS(trail)
+            if (text := element_text(link))
+        ]
+        if links:
+            return links
+    return []
+
+
+def trail_section(trail: list[Crumb], page_urls: Iterable[str], headline: str | None) -> str | None:
+    """The most specific level of a trail that is neither its home page nor the article.
+
+    >>> home, news = Crumb("Home", "https://x.com/"), Crumb("News", "https://x.com/news/")
+    >>> trail_section([home, news, Crumb("Business News", None), Crumb("A story", None)],
+    ...               ["https://x.com/a-story/"], "A story")
+    'Business News'
+    >>> trail_section([home, news, Crumb("Story", "https://x.com/a-story/")],
+    ...               ["https://x.com/a-story/"], "A headline")
+    'News'
+    >>> trail_section([Crumb("Início", None), Crumb("Alfabetização", None)], [], None)
+    'Alfabetização'
+    >>> trail_section([home, Crumb("Sport", None), Crumb("Ascom announces a distribution "
+    ...               "partnership with GE Healthcare", None)], [], "Ascom announces")
+    'Sport'
+
+    A trail of the home page alone, longer than a trail is, or ending in a date archive
+    names no section:
+
+    >>> trail_section([home], [], None), trail_section([news] * 8, [], None)
+    (None, None)
+    >>> trail_section([home, news, Crumb("August", "https://x.com/news/2020/aug")], [], None)
+    """
+    if len(trail) > MAX_LEVELS:
+        return None
+    own = {url.rstrip("/") for url in page_urls}
+    title = (normalize_text(headline or "") or "").casefold()
+    levels = list(trail)
+    if levels and (
+        (levels[-1].url or "").rstrip("/") in own
+        or levels[-1].name.casefold() == title
+        or len(levels[-1].name.split()) > MAX_SECTION_WORDS  # a headline, not a section
+    ):
+        levels.pop()
+    levels = [level for level in levels if not _is_home(level)]
+    if not levels or len(levels[-1].name.split()) > MAX_SECTION_WORDS or _is_date(levels[-1]):
+        return None
+    return levels[-1].name
+
+
+def _is_date(crumb: Crumb) -> bool:
+    path = urlsplit(crumb.url).path if crumb.url else ""
+    return bool(_DATE_LEVEL_NAME.fullmatch(crumb.name) or _DATE_LEVEL_PATH.search(path))
+
+
+def _is_home(crumb: Crumb) -> bool:
+    if crumb.url is not None and urlsplit(crumb.url).path.strip("/") == "":
+        return True
+    return crumb.name.casefold() in HOME_NAMES
