@@ -295,8 +295,8 @@ _DATELINE_WORD = re.compile(
     r"aktualisiert|actualizado|atualizado|publicado|prije)\b.*$",
     flags=re.IGNORECASE,
 )
-# A wire service run into the name after it with no separator ("JILL LAWLESS Associated
-# Press"): the name is the two or more words before it.
+# A wire service run into the name before it with no separator ("JILL LAWLESS Associated
+# Press"): :func:`byline_parts` takes it apart.
 _WIRE_AFTER_NAME = re.compile(
     r"\s+(?:the )?(?:associated press|reuters|afp|dpa|efe|ansa)$", flags=re.IGNORECASE
 )
@@ -342,17 +342,14 @@ def clean_author(value: str) -> str | None:
     'Diario El Dia de La Plata'
     >>> clean_author("@ Reuters"), clean_author("J"), clean_author("李")
     ('Reuters', None, '李')
-    >>> clean_author("JILL LAWLESS Associated Press"), clean_author("The Associated Press")
-    ('JILL LAWLESS', 'The Associated Press')
+    >>> clean_author("The Associated Press")
+    'The Associated Press'
     """
     text = normalize_text(value) or ""
     text = _PARENTHESES.sub("", _WEB_ADDRESS.sub("", _EMAIL.sub("", text)))
     text = _BYLINE_WORD.sub("", text.strip())
     text = _DATELINE_WORD.sub("", f" {text}")
     text = _ROLE.sub("", text).strip(" -|,:;@")
-    wire = _WIRE_AFTER_NAME.search(text)
-    if wire and len(text[: wire.start()].split()) >= 2:
-        text = text[: wire.start()]
     letters = [c for c in text if c.isalpha()]
     if is_host_name(text) or (len(letters) < 2 and "".join(letters).isascii()):
         return None  # no letters, or one initial ("J", a user name's first letter)
@@ -443,7 +440,20 @@ def byline_parts(segment: str) -> list[str]:
             parts[-1] = f"{parts[-1]} {word} {part}"
         else:
             parts.append(part)
-    return parts
+    return [piece for part in parts for piece in _wire_apart(part)]
+
+
+def _wire_apart(part: str) -> list[str]:
+    """A name and the wire service run into it with no separator, apart: the name is the
+    two or more words before it.
+
+    >>> _wire_apart("JILL LAWLESS Associated Press"), _wire_apart("The Associated Press")
+    (['JILL LAWLESS', 'Associated Press'], ['The Associated Press'])
+    """
+    wire = _WIRE_AFTER_NAME.search(part)
+    if wire is None or len(part[: wire.start()].split()) < 2:
+        return [part]
+    return [part[: wire.start()], wire.group().strip()]
 
 
 NEWSROOM_WORDS = frozenset(
@@ -465,11 +475,23 @@ NEWSROOM_WORDS = frozenset(
         "redacao",
         "redaktion",
         "rédaction",
+        "redazione",
+        "redakcja",
+        "redactie",
+        "redaktori",
+        "redaksi",
         "συντακτικη",
         "ομαδα",
+        "ब्यूरो",
+        "report",
+        "reports",
+        "admin",
+        "administrator",
+        "webmaster",
     ]
 )
-"""Words that turn a site's name into its newsroom's byline, and a leading article."""
+"""Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
+ANSA", "वाराणसी ब्यूरो": Varanasi bureau), a CMS's account names, and a leading article."""
 
 
 def _site_key(text: str, newsroom: bool = False) -> str:
@@ -477,6 +499,16 @@ def _site_key(text: str, newsroom: bool = False) -> str:
     unless ``newsroom``, run together."""
     text = re.sub(r"^www\.|\.[a-z]{2,6}$", "", text.strip().lower())
     return "".join(w for w in re.findall(r"\w+", text) if newsroom or w not in NEWSROOM_WORDS)
+
+
+def _initials(name: str) -> str:
+    """The first letters of a name's words but "the", lower case, for two words or more.
+
+    >>> _initials("The Hindustan Times"), _initials("Reuters")
+    ('ht', '')
+    """
+    words = [w for w in re.findall(r"\w+", name.lower()) if w != "the"]
+    return "".join(w[0] for w in words) if len(words) > 1 else ""
 
 
 def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
@@ -499,7 +531,11 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
     >>> is_site_name("Mailonline", ("Mail Online",))
     True
 
-    With a newsroom word, the start of its host's name is the site's name too:
+    Its initials in capitals, and with a newsroom word, the start of its host's name,
+    are the site's name too:
+
+    >>> is_site_name("HT", ("Hindustan Times",)), is_site_name("Ht", ("Hindustan Times",))
+    (True, False)
 
     >>> site = ("practicalhorsemanmag.com",)
     >>> is_site_name("Practical Horseman Editorial Staff", site), is_site_name("Practical", site)
@@ -517,6 +553,8 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
         host.startswith(name_key) for host in hosts
     ):
         return True  # "Practical Horseman Editorial Staff" on practicalhorsemanmag.com
+    if name.isalpha() and name.isupper() and name_key in map(_initials, site_names):
+        return True  # "HT" of "Hindustan Times" ("HT Correspondent" less the role)
     words = name.split()
     endings = {host.rsplit(".", 1)[-1] for host in hosts}
     return (

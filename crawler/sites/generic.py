@@ -353,16 +353,25 @@ def without_affiliation(name: str, site_names: tuple[str, ...]) -> str:
 WEB_RESOURCE_WORD = re.compile(r"\b(?:(?i:https?|www|png|jpe?g|gif|svg|webp)|com|net|org)\b")
 
 
+# "The" and one word, where trafilatura took a sentence's first words for a name.
+SENTENCE_START = re.compile(r"(?:^|;\s*)The \w+\s*(?:;|$)")
+
+
 def is_misread_byline(byline: str) -> bool:
-    """Whether an author string holds pieces of a web address or a file name: it was read
-    from markup that names no one (script and image addresses), so none of its names is.
+    """Whether an author string holds pieces of a web address or a file name, or a
+    sentence's first words: it was read from markup or text that names no one (script and
+    image addresses, "The Russian defense ministry said"), so none of its names is.
 
     >>> is_misread_byline("Sputnik https; Cdnarabic; I; Logo Png"), is_misread_byline("CNN com")
     (True, True)
+    >>> is_misread_byline("The Russian; Syrian defense ministries")
+    True
     >>> is_misread_byline("Kate Sullivan; Ana Compton"), is_misread_byline("")
     (False, False)
+    >>> is_misread_byline("The Associated Press")
+    False
     """
-    return bool(WEB_RESOURCE_WORD.search(byline))
+    return bool(WEB_RESOURCE_WORD.search(byline) or SENTENCE_START.search(byline))
 
 
 PLACEHOLDER_TEXT = "placeholder_text"
