@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -12,7 +12,7 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.discovery.urls import canonicalize_url
-from crawler.extraction.processors import parse_date, word_count
+from crawler.extraction.processors import EARLIEST_DATE, parse_date, word_count
 from crawler.items import SCHEMA_VERSION
 from crawler.reporting import stats_keys
 
@@ -36,10 +36,6 @@ def content_hash(title: str | None, body: str | None) -> str:
     """Fingerprint of the article text: changes exactly when title or body change."""
     text = f"{title or ''}\n\n{body or ''}"
     return SHA256 + hashlib.sha256(text.encode()).hexdigest()
-
-
-EARLIEST_DATE = date(1990, 1, 1)
-"""No news archive we crawl has articles older than this: an earlier date is a misparse."""
 
 
 def _moment(value: str) -> datetime:

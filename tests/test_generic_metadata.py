@@ -369,6 +369,21 @@ def test_the_breadcrumb_trails_last_level_is_the_section_where_nothing_else_name
     assert corpus_page(name, page_id).to_item().section == section
 
 
+@pytest.mark.parametrize(
+    ("name", "page_id", "published"),
+    [
+        # JSON-LD's "0001-01-01T00:00:00Z", a CMS's null, dates nothing: the next signal
+        # does ("Published 11:11 PM EST Nov 19, 2019" on a page of /story/…/2019/11/19/)
+        ("article-extraction", "65ce3a4577", "2019-11-19"),
+        # a UTC time at 01:50 on a site whose zone nothing on the page tells: the day its
+        # page shows ("Nov. 19, 2019 5:50 PM", the Los Angeles Times), not the UTC day
+        ("article-extraction", "098bb3e96c", "2019-11-19"),
+    ],
+)
+def test_the_publication_day_is_the_one_the_page_shows(name, page_id, published):
+    assert corpus_page(name, page_id).to_item().published == published
+
+
 def test_what_the_headline_hides_is_not_in_the_title():
     """noz.de: the h1 holds the CMS's "CC-Editor öffnen" button, hidden by an inline
     ``display: none``."""

@@ -191,6 +191,10 @@ ZONE_NAMES = {
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2001, 2, 2, 1, 1, 1)
 
+EARLIEST_DATE = date(1990, 1, 1)
+"""No news archive we crawl has articles older than this: an earlier date is a misparse, or
+a CMS's null ("0001-01-01T00:00:00", the Unix epoch)."""
+
 
 def parse_date(raw: str) -> str | None:
     """Parse a date as found on a page into ISO 8601, keeping only the precision given.

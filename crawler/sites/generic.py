@@ -32,6 +32,7 @@ from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
 from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.processors import (
+    EARLIEST_DATE,
     decode_entities,
     is_host_name,
     is_placeholder_text,
@@ -832,11 +833,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _shown_day(self) -> date | None:
-        """The day the page files itself under: in its URL, or in its first dated
-        ``<time>`` element's text."""
+        """The day the page files itself under: in its URL, in its first dated ``<time>``
+        element's text, or, where nothing on the page tells the site's time zone, the day
+        htmldate reads in its markup and text (a US site's UTC time at 01:50 is the day
+        before, as its pages show it)."""
         day = next(filter(None, map(url_day, self._own_urls)), None)
         if day is None:
             shown = parse_date(FIRST_DATED_TIME(self.root))
+            if shown is None and not self._site_zones:
+                shown = self._searched_date
             day = date.fromisoformat(shown[:10]) if shown else None
         return day
 
@@ -848,7 +853,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         raws = [text for raw in signals if (text := normalize_text(raw))]
         for raw in raws:
             iso = parse_date(raw)
-            if iso is not None:
+            # A CMS's null ("0001-01-01T00:00:00") dates nothing: the next signal may.
+            if iso is not None and int(iso[:4]) >= EARLIEST_DATE.year:
                 return raw, in_site_zone(iso, self._site_zones, shown_day)
         return (raws[0], None) if raws else None
 
