@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import date, tzinfo
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from lxml import etree
 from parsel.csstranslator import css2xpath
@@ -85,6 +85,12 @@ HEADLINE = css_text("h1[class*=entry-title]")
 # another wording), unless it is a link to another page (a teaser of another story).
 ITEMPROP_HEADLINES = css_query("h1[itemprop~=headline]")
 LINK_TARGETS = css_query("a::attr(href)")
+HEADING_LINK_AROUND = etree.XPath("ancestor::a[1]/@href")
+IMAGE_ALTS = etree.XPath(".//img/@alt", smart_strings=False)
+ONCLICK_TARGET = etree.XPath(
+    'substring-before(substring-after(@onclick, "location.href=\'"), "\'")',
+    smart_strings=False,
+)
 # A theme that gives the site's logo the h1 titles the post with an h2 (radionacional.com.ar).
 TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title]")
 TIME_DATETIMES = css_query("time::attr(datetime)")
@@ -356,6 +362,20 @@ WEB_RESOURCE_WORD = re.compile(r"\b(?:(?i:https?|www|png|jpe?g|gif|svg|webp)|com
 
 # "The" and one word, where trafilatura took a sentence's first words for a name.
 SENTENCE_START = re.compile(r"(?:^|;\s*)The \w+\s*(?:;|$)")
+
+
+def is_above(target: SplitResult, page: SplitResult) -> bool:
+    """Whether an address is a page above another on its site: its home, a section's or
+    a blog's front page.
+
+    >>> is_above(urlsplit("https://x.jp/blog"), urlsplit("https://x.jp/blog/e/52743"))
+    True
+    >>> is_above(urlsplit("https://x.jp/blog/e/52743"), urlsplit("https://x.jp/blog/e/52743/"))
+    False
+    """
+    return target.netloc == page.netloc and page.path.rstrip("/").startswith(
+        target.path.rstrip("/") + "/"
+    )
 
 
 def is_misread_byline(byline: str) -> bool:
@@ -741,6 +761,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             *map(element_value, ITEMPROP_PUBLISHERS(self.root)),
             self._extraction.get("sitename"),
             *(urlsplit(url).hostname for url in self._own_urls),
+            *self._logo_headings,
         ]
         # A "site name" that is the page's own title names the page, not the site.
         titles = {
@@ -753,6 +774,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 if isinstance(n, str) and n.strip() and normalize_text(n) not in titles
             )
         )
+
+    @cached_property
+    def _logo_headings(self) -> list[str]:
+        """``<h1>`` texts (or their images' ``alt``) that link only to the site's home page or
+        to a page above this one (a blog's home), by a link in, around or clicked on them:
+        a logo, the site's name, not the story's headline."""
+        own = [urlsplit(url) for url in self._own_urls]
+        logos = []
+        for h1 in self.root.iter("h1"):
+            hrefs = [*LINK_TARGETS(h1), *HEADING_LINK_AROUND(h1), ONCLICK_TARGET(h1)]
+            targets = [urlsplit(self.urljoin(href)) for href in hrefs if href]
+            if targets and all(any(is_above(t, page) for page in own) for t in targets):
+                logos.append(normalize_text(paragraph_text(h1) or " ".join(IMAGE_ALTS(h1))))
+        return [text for text in logos if text]
 
     @cached_property
     def _own_urls(self) -> list[str]:
