@@ -356,6 +356,8 @@ def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decode
         # sections packed into one value: the first, where the page files the story
         ("publication-dates", "1627298010", "Business"),  # "Business,Entrepreneurs,…"
         ("publication-dates", "1561086382", "Nacionales"),  # "Nacionales, comercio, Cuba, …"
+        # a path of sections: its last level ("سیاست > انتخابات": politics > elections)
+        ("publication-dates", "1523806243", "انتخابات"),
     ],
 )
 def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):

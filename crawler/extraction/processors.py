@@ -616,10 +616,21 @@ def first_section(value: str) -> str:
     ('Business', 'Nacionales')
     >>> first_section("Arts, Culture"), first_section("Middle East")
     ('Arts, Culture', 'Middle East')
+
+    A path of sections gives its last, most specific level:
+
+    >>> first_section("سیاست > انتخابات"), first_section("News » Local » Crime")
+    ('انتخابات', 'Crime')
     """
+    if _SECTION_PATH.search(value):
+        return _SECTION_PATH.split(value)[-1]
     if _PACKED_TAGS.search(value) or value.count(",") >= 2:
         return next(iter(_listed(value)), value)
     return value
+
+
+# A path of sections: "Politics > Elections", "News » Local".
+_SECTION_PATH = re.compile(r"\s+[>»›]\s+")
 
 
 # A CMS's namespaced tags ("tag:Crime", "Topic/news", "type:story", "articleID/N6TP…"):
