@@ -348,7 +348,8 @@ def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decode
 @pytest.mark.parametrize(
     ("name", "page_id", "section"),
     [
-        ("article-extraction", "5fa5679de5", None),  # "gizmodo.com": the site's host
+        # "gizmodo.com", the site's host, is no section: the label above the headline is
+        ("article-extraction", "5fa5679de5", "Apple"),
         ("article-extraction", "1ace8c85aa", None),  # "post": a post type
         ("publication-dates", "1806793639", None),  # "featured": a placement flag
         # a subsite's og:site_name is its section, and a section all the same
@@ -379,6 +380,22 @@ def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):
     ],
 )
 def test_the_breadcrumb_trails_last_level_is_the_section_where_nothing_else_names_one(
+    name, page_id, section
+):
+    assert corpus_page(name, page_id).to_item().section == section
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "section"),
+    [
+        ("article-extraction", "8267acacb9", "TECH"),  # hollywoodreporter: a link to /tech
+        ("publication-dates", "1536545428", "World"),  # a link to /world/ above the <h1>
+        # the link before the headline is its author's page, or a press office's (numbered)
+        ("article-extraction", "57b4dafd18", None),
+        ("publication-dates", "1798244877", None),
+    ],
+)
+def test_the_label_linked_right_before_the_headline_is_the_section_where_nothing_else_is(
     name, page_id, section
 ):
     assert corpus_page(name, page_id).to_item().section == section

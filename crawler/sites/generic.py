@@ -364,6 +364,34 @@ WEB_RESOURCE_WORD = re.compile(r"\b(?:(?i:https?|www|png|jpe?g|gif|svg|webp)|com
 SENTENCE_START = re.compile(r"(?:^|;\s*)The \w+\s*(?:;|$)")
 
 
+# Pages of a site that list an author's, a tag's or a topic's stories, or search it.
+NOT_A_SECTION_PATH = re.compile(
+    r"/(?:authors?|autor|autore|user|users|profile|people|tags?|topics?|search)(?:/|$)",
+    flags=re.IGNORECASE,
+)
+MENU_NAME = re.compile(r"menu|nav", flags=re.IGNORECASE)
+
+
+def is_menu(element: etree._Element) -> bool:
+    """Whether an element is the page's navigation, header or footer, or a menu."""
+    return element.tag in ("nav", "header", "footer") or bool(
+        MENU_NAME.search(f"{element.get('class', '')} {element.get('id', '')}")
+    )
+
+
+def link_before(container: etree._Element, target: etree._Element) -> etree._Element | None:
+    """The last link in ``container`` before ``target`` in document order, not one
+    around it."""
+    around = set(target.iterancestors())
+    last = None
+    for element in container.iter():
+        if element is target:
+            return last
+        if element.tag == "a" and element.get("href") and element not in around:
+            last = element
+    return None
+
+
 def is_above(target: SplitResult, page: SplitResult) -> bool:
     """Whether an address is a page above another on its site: its home, a section's or
     a blog's front page.
@@ -987,8 +1015,53 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             self.metadata.first("article:section"),
             next(iter(CATEGORY_LINKS(self.root)), None),
             self._breadcrumb_section,
+            self._kicker_section,
         ]
         return [name for name in candidates if name and is_section_name(name)]
+
+    @cached_property
+    def _kicker_section(self) -> str | None:
+        """The label a story is filed under, shown as a link right before its headline
+        ("World", "TECH" above the ``<h1>``): the last link before the first ``<h1>`` that
+        is not the site's name, within three levels around it, of one to four words, to a
+        page of the site (the page's own host or the one it gives itself) one to three
+        levels deep that lists no author, tag, topic or numbered entity, and outside a
+        menu."""
+        h1 = next(
+            (
+                h
+                for h in self.root.iter("h1")
+                if (text := normalize_text(paragraph_text(h))) and text not in self.site_names
+            ),
+            None,
+        )
+        container = h1
+        for _ in range(3):
+            container = container.getparent() if container is not None else None
+            if container is None or h1 is None:
+                return None
+            link = link_before(container, h1)
+            if link is not None:
+                return self._kicker_label(link)
+        return None
+
+    def _kicker_label(self, link: etree._Element) -> str | None:
+        if any(is_menu(ancestor) for ancestor in link.iterancestors()):
+            return None
+        text = normalize_text(paragraph_text(link))
+        target = urlsplit(self.urljoin(link.get("href", "")))
+        levels = [level for level in target.path.split("/") if level]
+        if (
+            not text
+            or not any(c.isalpha() for c in text)
+            or len(text.split()) > 4
+            or target.netloc not in {urlsplit(url).netloc for url in self._own_urls}
+            or not 1 <= len(levels) <= 3
+            or levels[-1].isdigit()  # an entity's page (a press office's, a user's)
+            or NOT_A_SECTION_PATH.search(target.path)
+        ):
+            return None
+        return text
 
     @cached_property
     def _breadcrumb_section(self) -> str | None:
