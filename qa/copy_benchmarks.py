@@ -5,7 +5,8 @@ quality gate (tests/test_quality_gate.py) crawls them without anything outside t
 
 Copies ``article-extraction`` (181 pages, MIT) and ``publication-dates`` (200 pages,
 Apache-2.0) whole: ``ground-truth.json``, ``html/<id>.html.gz``, ``LICENSE`` and
-``SOURCE.md``, byte for byte; re-running reproduces the same files.
+``SOURCE.md``, byte for byte; re-running reproduces the same files. What the repository
+adds beside them (each corpus's hand-written ``metadata-oracle.json``) is kept.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 
 def copy_corpus(source: Path, target: Path) -> int:
-    """Copy one benchmark folder; returns the number of pages."""
-    if target.exists():
-        shutil.rmtree(target)
+    """Copy one benchmark folder; returns the number of pages. Its pages replace the
+    target's whole; the target's files that are not the benchmark's are kept."""
+    if (target / "html").exists():
+        shutil.rmtree(target / "html")
     (target / "html").mkdir(parents=True)
     for name in ("ground-truth.json", "LICENSE", "SOURCE.md"):
         shutil.copyfile(source / name, target / name)
