@@ -6,7 +6,8 @@ quality gate (tests/test_quality_gate.py) crawls them without anything outside t
 Copies ``article-extraction`` (181 pages, MIT) and ``publication-dates`` (200 pages,
 Apache-2.0) whole: ``ground-truth.json``, ``html/<id>.html.gz``, ``LICENSE`` and
 ``SOURCE.md``, byte for byte; re-running reproduces the same files. What the repository
-adds beside them (each corpus's hand-written ``metadata-oracle.json``) is kept.
+adds beside them (each corpus's hand-written ``metadata-oracle.json`` and its
+annotators' ``metadata-oracle-notes.json``) is kept.
 """
 
 from __future__ import annotations

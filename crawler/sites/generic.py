@@ -1014,10 +1014,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
             next(iter(CATEGORY_LINKS(self.root)), None),
-            self._breadcrumb_section,
-            self._kicker_section,
         ]
-        return [name for name in candidates if name and is_section_name(name)]
+        named = [name for name in candidates if name and is_section_name(name)]
+        # Read only where nothing before them names a section: each walks the page.
+        if not named and (name := self._breadcrumb_section) and is_section_name(name):
+            named.append(name)
+        if not named and (name := self._kicker_section) and is_section_name(name):
+            named.append(name)
+        return named
 
     @cached_property
     def _kicker_section(self) -> str | None:
