@@ -51,8 +51,7 @@ MICRODATA_LEVELS = etree.XPath('.//*[@itemprop="itemListElement"]')
 MICRODATA_NAME = etree.XPath('.//*[@itemprop="name"]')
 LEVEL_LINK = etree.XPath("string((descendant-or-self::*[@href])[1]/@href)")
 HTML_TRAILS = etree.XPath(
-    '//*[contains(translate(@class, "B", "b"), "breadcrumb")'
-    ' or contains(translate(@id, "B", "b"), "breadcrumb")]'
+    '//*[contains(@class, "readcrumb") or contains(@id, "readcrumb")]'  # b or B
 )
 TRAIL_LINKS = etree.XPath(".//a[@href]")
 

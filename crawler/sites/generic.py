@@ -1069,7 +1069,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _breadcrumb_section(self) -> str | None:
-        trail = jsonld_trail(self.metadata.jsonld_nodes) or markup_trail(self.root, self.base_url)
+        trail = jsonld_trail(self.metadata.jsonld_nodes)
+        if not trail and "readcrumb" in self.response.text:  # else no markup names one
+            trail = markup_trail(self.root, self.base_url)
         return trail_section(trail, self._own_urls, self.headline)
 
     def tags(self) -> list[str]:
