@@ -410,6 +410,9 @@ def test_the_label_linked_right_before_the_headline_is_the_section_where_nothing
         # a UTC time at 01:50 on a site whose zone nothing on the page tells: the day its
         # page shows ("Nov. 19, 2019 5:50 PM", the Los Angeles Times), not the UTC day
         ("article-extraction", "098bb3e96c", "2019-11-19"),
+        # a page's <time datetime> before htmldate's search, which read "dt: 2019-11-14"
+        # in a script (msn.com)
+        ("article-extraction", "9eef8162bb", "2019-11-19T11:45:59+00:00"),
     ],
 )
 def test_the_publication_day_is_the_one_the_page_shows(name, page_id, published):

@@ -938,6 +938,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             next(iter(PUBLISHED_TIME(self.root)), None),
             next(iter(ARTICLE_TIME(self.root)), None),
             next(iter(POST_META_DATE(self.root)), None),
+            next(iter(TIME_DATETIMES(self.root)), None),
             self._searched_date,
         ]
 
