@@ -1010,7 +1010,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def section(self) -> list[str | None]:
         """The section the page's metadata names, else its category link, else the last
-        level of its breadcrumb trail (:mod:`crawler.extraction.breadcrumbs`)."""
+        level of its breadcrumb trail (:mod:`crawler.extraction.breadcrumbs`), else the
+        label linked right before its headline."""
         candidates = [
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
@@ -1042,11 +1043,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
         container = h1
         for _ in range(3):
-            container = container.getparent() if container is not None else None
-            if container is None or h1 is None:
+            if container is None or (container := container.getparent()) is None:
                 return None
-            link = link_before(container, h1)
-            if link is not None:
+            if (link := link_before(container, h1)) is not None:
                 return self._kicker_label(link)
         return None
 
@@ -1070,6 +1069,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _breadcrumb_section(self) -> str | None:
+        """The last level of the JSON-LD trail, else of the markup's."""
         trail = jsonld_trail(self.metadata.jsonld_nodes)
         if not trail and "readcrumb" in self.response.text:  # else no markup names one
             trail = markup_trail(self.root, self.base_url)
