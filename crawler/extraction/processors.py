@@ -495,7 +495,7 @@ NEWSROOM_WORDS = frozenset(
 )
 """Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
 ANSA"), a CMS's account names, and a leading article. Words of a script whose vowel signs
-``\w`` does not match (Devanagari's "ब्यूरो", bureau) would never be found: not listed."""
+the regex word class does not match (Devanagari's "ब्यूरो", bureau) would never be found: not listed."""
 
 
 def _site_key(text: str, newsroom: bool = False) -> str:
