@@ -377,9 +377,13 @@ def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):
         ("publication-dates", "1484494308", "Erhverv"),  # "Forside | Erhverv"
         # a date archive's trail ("Home > Stories > 2020 > August") names no section
         ("publication-dates", "1693504805", None),
+        # the metadata's section as the trail shows it: its subsection right after it
+        # ("Opinion" in JSON-LD, "Opinion > Commentary" in the trail), its words ("india-news")
+        ("article-extraction", "7ab16ade32", "Commentary"),
+        ("publication-dates", "1589455043", "India News"),
     ],
 )
-def test_the_breadcrumb_trails_last_level_is_the_section_where_nothing_else_names_one(
+def test_the_breadcrumb_trail_names_the_section_or_shows_the_metadatas_more_closely(
     name, page_id, section
 ):
     assert corpus_page(name, page_id).to_item().section == section

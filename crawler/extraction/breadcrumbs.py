@@ -134,6 +134,8 @@ def trail_section(trail: list[Crumb], page_urls: Iterable[str], headline: str | 
     >>> trail_section([home, news, Crumb("Story", "https://x.com/a-story/")],
     ...               ["https://x.com/a-story/"], "A headline")
     'News'
+    >>> trail_section([home, news, Crumb("Jordan's law, explained", None)], [], "Jordan’s law")
+    'News'
     >>> trail_section([Crumb("Início", None), Crumb("Alfabetização", None)], [], None)
     'Alfabetização'
     >>> trail_section([home, Crumb("Sport", None), Crumb("Ascom announces a distribution "
@@ -147,21 +149,61 @@ def trail_section(trail: list[Crumb], page_urls: Iterable[str], headline: str | 
     (None, None)
     >>> trail_section([home, news, Crumb("August", "https://x.com/news/2020/aug")], [], None)
     """
-    if len(trail) > MAX_LEVELS:
-        return None
-    own = {url.rstrip("/") for url in page_urls}
-    title = (normalize_text(headline or "") or "").casefold()
-    levels = list(trail)
-    if levels and (
-        (levels[-1].url or "").rstrip("/") in own
-        or levels[-1].name.casefold() == title
-        or len(levels[-1].name.split()) > MAX_SECTION_WORDS  # a headline, not a section
-    ):
-        levels.pop()
-    levels = [level for level in levels if not _is_home(level)]
+    levels = section_levels(trail, page_urls, headline)
     if not levels or len(levels[-1].name.split()) > MAX_SECTION_WORDS or _is_date(levels[-1]):
         return None
     return levels[-1].name
+
+
+def section_levels(
+    trail: list[Crumb], page_urls: Iterable[str], headline: str | None
+) -> list[Crumb]:
+    """A trail's levels but its home page and the article itself; none for a trail longer
+    than a trail is."""
+    if len(trail) > MAX_LEVELS:
+        return []
+    own = {url.rstrip("/") for url in page_urls}
+    levels = list(trail)
+    if levels and (
+        (levels[-1].url or "").rstrip("/") in own
+        or _name_key(levels[-1].name) == _name_key(headline or "")
+        or len(levels[-1].name.split()) > MAX_SECTION_WORDS  # a headline, not a section
+        # the page itself, named with no address, after levels that have one (Yoast's)
+        or (levels[-1].url is None and len(levels) > 1 and levels[-2].url is not None)
+    ):
+        levels.pop()
+    return [level for level in levels if not _is_home(level)]
+
+
+def refined_section(section: str, levels: list[Crumb]) -> str:
+    """A section the page's metadata names, as its trail shows it: in the trail's words
+    when the trail ends with it, or the trail's last level when that comes right after it
+    (the subsection the article is filed under).
+
+    >>> refined_section("india-news", [Crumb("India News", None)])
+    'India News'
+    >>> refined_section("Opinion", [Crumb("Opinion", None), Crumb("Commentary", None)])
+    'Commentary'
+
+    A trail that goes on past the level after it lists topics, not sections:
+
+    >>> refined_section("Health", [Crumb(n, None) for n in ("Health", "Marijuana", "Weed")])
+    'Health'
+    """
+    keys = [_name_key(level.name) for level in levels]
+    last = levels[-1] if levels else None
+    if (
+        last is None
+        or _name_key(section) not in keys[-2:]
+        or _is_date(last)
+        or len(last.name.split()) > MAX_SECTION_WORDS
+    ):
+        return section
+    return last.name
+
+
+def _name_key(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
 
 
 def _is_date(crumb: Crumb) -> bool:

@@ -20,7 +20,14 @@ from urllib.parse import SplitResult, urlsplit
 from lxml import etree
 from parsel.csstranslator import css2xpath
 
-from crawler.extraction.breadcrumbs import jsonld_trail, markup_trail, trail_section
+from crawler.extraction.breadcrumbs import (
+    Crumb,
+    jsonld_trail,
+    markup_trail,
+    refined_section,
+    section_levels,
+    trail_section,
+)
 from crawler.extraction.content import (
     ArticleBody,
     LineRules,
@@ -1018,7 +1025,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             next(iter(CATEGORY_LINKS(self.root)), None),
         ]
         named = [name for name in candidates if name and is_section_name(name)]
-        # Read only where nothing before them names a section: each walks the page.
+        if named and self._breadcrumb_levels:
+            named[0] = refined_section(named[0], self._breadcrumb_levels)
+        # Read only where nothing before them names a section: it walks the page.
         if not named and (name := self._breadcrumb_section) and is_section_name(name):
             named.append(name)
         if not named and (name := self._kicker_section) and is_section_name(name):
@@ -1068,12 +1077,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return text
 
     @cached_property
-    def _breadcrumb_section(self) -> str | None:
-        """The last level of the JSON-LD trail, else of the markup's."""
+    def _breadcrumb_trail(self) -> list[Crumb]:
+        """The JSON-LD trail, else the markup's."""
         trail = jsonld_trail(self.metadata.jsonld_nodes)
         if not trail and "readcrumb" in self.response.text:  # else no markup names one
             trail = markup_trail(self.root, self.base_url)
-        return trail_section(trail, self._own_urls, self.headline)
+        return trail
+
+    @cached_property
+    def _breadcrumb_levels(self) -> list[Crumb]:
+        return section_levels(self._breadcrumb_trail, self._own_urls, self.headline)
+
+    @cached_property
+    def _breadcrumb_section(self) -> str | None:
+        return trail_section(self._breadcrumb_trail, self._own_urls, self.headline)
 
     def tags(self) -> list[str]:
         """The first signal's tags, but the site's own name ("cnbc", "soychilecl")."""
