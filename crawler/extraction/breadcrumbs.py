@@ -16,7 +16,8 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.extraction.processors import decode_entities, normalize_text
+from crawler.extraction.metadata import element_value
+from crawler.extraction.processors import decode_entities, normalize_text, text_key
 
 MAX_LEVELS = 7
 """More links than this (the home page, four levels, the article, one spare) is a menu
@@ -54,12 +55,6 @@ HTML_TRAILS = etree.XPath(
     '//*[contains(@class, "readcrumb") or contains(@id, "readcrumb")]'  # b or B
 )
 TRAIL_LINKS = etree.XPath(".//a[@href]")
-
-
-def element_text(element: etree._Element) -> str:
-    if element.tag == "meta":
-        return normalize_text(element.get("content") or "") or ""
-    return normalize_text(" ".join(element.itertext())) or ""
 
 
 def jsonld_trail(nodes: Iterable[dict[str, Any]]) -> list[Crumb]:
@@ -109,7 +104,7 @@ def markup_trail(root: etree._Element, base_url: str) -> list[Crumb]:
             Crumb(text, urljoin(base_url, href) if (href := LEVEL_LINK(level).strip()) else None)
             for level in MICRODATA_LEVELS(trail)
             for name in MICRODATA_NAME(level)[:1]
-            if (text := element_text(name))
+            if (text := normalize_text(element_value(name)))
         ]
         if levels:
             return levels
@@ -117,42 +112,40 @@ def markup_trail(root: etree._Element, base_url: str) -> list[Crumb]:
         links = [
             Crumb(text, urljoin(base_url, link.get("href", "").strip()))
             for link in TRAIL_LINKS(trail)
-            if (text := element_text(link))
+            if (text := normalize_text(element_value(link)))
         ]
         if links:
             return links
     return []
 
 
-def trail_section(trail: list[Crumb], page_urls: Iterable[str], headline: str | None) -> str | None:
-    """The most specific level of a trail that is neither its home page nor the article.
+def last_section(levels: list[Crumb]) -> str | None:
+    """The most specific of a trail's :func:`section_levels`, where it names a section.
 
     >>> home, news = Crumb("Home", "https://x.com/"), Crumb("News", "https://x.com/news/")
-    >>> trail_section([home, news, Crumb("Business News", None), Crumb("A story", None)],
-    ...               ["https://x.com/a-story/"], "A story")
+    >>> last_section(section_levels([home, news, Crumb("Business News", None),
+    ...                              Crumb("A story", None)], ["https://x.com/a-story/"], "A story"))
     'Business News'
-    >>> trail_section([home, news, Crumb("Story", "https://x.com/a-story/")],
-    ...               ["https://x.com/a-story/"], "A headline")
+    >>> last_section(section_levels([home, news, Crumb("Story", "https://x.com/a-story/")],
+    ...                             ["https://x.com/a-story/"], "A headline"))
     'News'
-    >>> trail_section([home, news, Crumb("Jordan's law, explained", None)], [], "Jordan’s law")
+    >>> last_section(section_levels([home, news, Crumb("Jordan's law, explained", None)], [],
+    ...                             "Jordan’s law"))
     'News'
-    >>> trail_section([Crumb("Início", None), Crumb("Alfabetização", None)], [], None)
+    >>> last_section(section_levels([Crumb("Início", None), Crumb("Alfabetização", None)], [], None))
     'Alfabetização'
-    >>> trail_section([home, Crumb("Sport", None), Crumb("Ascom announces a distribution "
-    ...               "partnership with GE Healthcare", None)], [], "Ascom announces")
+    >>> last_section(section_levels([home, Crumb("Sport", None), Crumb("Ascom announces a "
+    ...                             "distribution partnership with GE Healthcare", None)], [], "x"))
     'Sport'
 
     A trail of the home page alone, longer than a trail is, or ending in a date archive
     names no section:
 
-    >>> trail_section([home], [], None), trail_section([news] * 8, [], None)
+    >>> last_section(section_levels([home], [], None)), last_section(section_levels([news] * 8, [], None))
     (None, None)
-    >>> trail_section([home, news, Crumb("August", "https://x.com/news/2020/aug")], [], None)
+    >>> last_section([news, Crumb("August", "https://x.com/news/2020/aug")])
     """
-    levels = section_levels(trail, page_urls, headline)
-    if not levels or len(levels[-1].name.split()) > MAX_SECTION_WORDS or _is_date(levels[-1]):
-        return None
-    return levels[-1].name
+    return levels[-1].name if levels and _names_a_section(levels[-1]) else None
 
 
 def section_levels(
@@ -166,7 +159,7 @@ def section_levels(
     levels = list(trail)
     if levels and (
         (levels[-1].url or "").rstrip("/") in own
-        or _name_key(levels[-1].name) == _name_key(headline or "")
+        or text_key(levels[-1].name) == text_key(headline or "")
         or len(levels[-1].name.split()) > MAX_SECTION_WORDS  # a headline, not a section
         # the page itself, named with no address, after levels that have one (Yoast's)
         or (levels[-1].url is None and len(levels) > 1 and levels[-2].url is not None)
@@ -190,25 +183,20 @@ def refined_section(section: str, levels: list[Crumb]) -> str:
     >>> refined_section("Health", [Crumb(n, None) for n in ("Health", "Marijuana", "Weed")])
     'Health'
     """
-    keys = [_name_key(level.name) for level in levels]
-    last = levels[-1] if levels else None
-    if (
-        last is None
-        or _name_key(section) not in keys[-2:]
-        or _is_date(last)
-        or len(last.name.split()) > MAX_SECTION_WORDS
-    ):
-        return section
-    return last.name
+    keys = [text_key(level.name) for level in levels]
+    if text_key(section) in keys[-2:] and (name := last_section(levels)):
+        return name
+    return section
 
 
-def _name_key(name: str) -> str:
-    return re.sub(r"[\W_]+", "", name.casefold())
-
-
-def _is_date(crumb: Crumb) -> bool:
+def _names_a_section(crumb: Crumb) -> bool:
+    """Not a headline's length, nor a year's or month's level of a date archive."""
     path = urlsplit(crumb.url).path if crumb.url else ""
-    return bool(_DATE_LEVEL_NAME.fullmatch(crumb.name) or _DATE_LEVEL_PATH.search(path))
+    return not (
+        len(crumb.name.split()) > MAX_SECTION_WORDS
+        or _DATE_LEVEL_NAME.fullmatch(crumb.name)
+        or _DATE_LEVEL_PATH.search(path)
+    )
 
 
 def _is_home(crumb: Crumb) -> bool:

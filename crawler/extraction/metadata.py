@@ -124,6 +124,18 @@ class PageMetadata:
         return [s for s in _as_list(self.article.get("articleSection")) if isinstance(s, str)]
 
 
+def element_value(element: etree._Element) -> str:
+    """What a microdata property says: a ``<meta>``'s ``content``, else the element's text.
+
+    >>> from lxml import html
+    >>> [element_value(e) for e in html.fromstring("<p><meta content='A'><b>B <i>C</i></b></p>")]
+    ['A', 'B C']
+    """
+    if element.tag == "meta":
+        return element.get("content") or ""
+    return "".join(element.itertext())
+
+
 def read_metadata(root: etree._Element) -> PageMetadata:
     """Collect meta tags, JSON-LD nodes and link relations from a parsed page's root.
 

@@ -48,6 +48,15 @@ def normalize_text(value: str | None) -> str | None:
     return text or None
 
 
+def text_key(text: str) -> str:
+    """A paragraph's words, for matching text that two extractors spaced differently.
+
+    >>> text_key("Mr . Trump’s plan ,") == text_key("Mr. Trump’s plan,")
+    True
+    """
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 def decode_entities(text: str) -> str:
     """HTML character references decoded at any depth (``&amp;ouml;`` is ``ö``).
 
@@ -607,6 +616,10 @@ def _listed(value: str) -> list[str]:
     return [item.strip() for item in re.split(r"[,،]", value) if item.strip()]
 
 
+# A path of sections: "Politics > Elections", "News » Local".
+_SECTION_PATH = re.compile(r"\s+[>»›]\s+")
+
+
 def first_section(value: str) -> str:
     """A section value's first section, when the page packed several into one (commas with
     no space after them, or three sections and more): the one a reader sees the article
@@ -627,10 +640,6 @@ def first_section(value: str) -> str:
     if _PACKED_TAGS.search(value) or value.count(",") >= 2:
         return next(iter(_listed(value)), value)
     return value
-
-
-# A path of sections: "Politics > Elections", "News » Local".
-_SECTION_PATH = re.compile(r"\s+[>»›]\s+")
 
 
 # A CMS's namespaced tags ("tag:Crime", "Topic/news", "type:story", "articleID/N6TP…"):

@@ -23,10 +23,10 @@ from parsel.csstranslator import css2xpath
 from crawler.extraction.breadcrumbs import (
     Crumb,
     jsonld_trail,
+    last_section,
     markup_trail,
     refined_section,
     section_levels,
-    trail_section,
 )
 from crawler.extraction.content import (
     ArticleBody,
@@ -38,6 +38,7 @@ from crawler.extraction.content import (
 from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
 from crawler.extraction.localtime import in_site_zone, site_zones, url_day
+from crawler.extraction.metadata import element_value
 from crawler.extraction.processors import (
     EARLIEST_DATE,
     decode_entities,
@@ -49,6 +50,7 @@ from crawler.extraction.processors import (
     parse_date,
     split_authors,
     strip_title_suffix,
+    text_key,
 )
 from crawler.sites.base import (
     NO_ARTICLE_MARKUP,
@@ -325,18 +327,6 @@ def has_words(text: str) -> bool:
     return WORD.search(text) is not None
 
 
-def element_value(element: etree._Element) -> str:
-    """What a microdata property says: a ``<meta>``'s ``content``, else the element's text.
-
-    >>> from lxml import html
-    >>> [element_value(e) for e in html.fromstring("<p><meta content='A'><b>B <i>C</i></b></p>")]
-    ['A', 'B C']
-    """
-    if element.tag == "meta":
-        return element.get("content") or ""
-    return "".join(element.itertext())
-
-
 def is_hidden(element: etree._Element) -> bool:
     """Whether an element hides itself: a ``hidden`` attribute or an inline ``display:
     none`` (a stylesheet's rules are not read)."""
@@ -572,15 +562,6 @@ def caption_keys(root: etree._Element) -> set[str]:
         found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
     )
     return {text_key(text) for text in texts if len(text.split()) >= CAPTION_WORDS}
-
-
-def text_key(text: str) -> str:
-    """A paragraph's words, for matching text that two extractors spaced differently.
-
-    >>> text_key("Mr . Trump’s plan ,") == text_key("Mr. Trump’s plan,")
-    True
-    """
-    return " ".join(WORD.findall(text.casefold()))
 
 
 def word_shingles(text: str) -> set[tuple[str, ...]]:
@@ -1028,7 +1009,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if named and self._breadcrumb_levels:
             named[0] = refined_section(named[0], self._breadcrumb_levels)
         # Read only where nothing before them names a section: it walks the page.
-        if not named and (name := self._breadcrumb_section) and is_section_name(name):
+        if not named and (name := last_section(self._breadcrumb_levels)) and is_section_name(name):
             named.append(name)
         if not named and (name := self._kicker_section) and is_section_name(name):
             named.append(name)
@@ -1077,20 +1058,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return text
 
     @cached_property
-    def _breadcrumb_trail(self) -> list[Crumb]:
-        """The JSON-LD trail, else the markup's."""
+    def _breadcrumb_levels(self) -> list[Crumb]:
+        """The section levels of the JSON-LD trail, else of the markup's."""
         trail = jsonld_trail(self.metadata.jsonld_nodes)
         if not trail and "readcrumb" in self.response.text:  # else no markup names one
             trail = markup_trail(self.root, self.base_url)
-        return trail
-
-    @cached_property
-    def _breadcrumb_levels(self) -> list[Crumb]:
-        return section_levels(self._breadcrumb_trail, self._own_urls, self.headline)
-
-    @cached_property
-    def _breadcrumb_section(self) -> str | None:
-        return trail_section(self._breadcrumb_trail, self._own_urls, self.headline)
+        return section_levels(trail, self._own_urls, self.headline)
 
     def tags(self) -> list[str]:
         """The first signal's tags, but the site's own name ("cnbc", "soychilecl")."""
