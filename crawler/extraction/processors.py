@@ -308,11 +308,22 @@ _DATELINE_WORD = re.compile(
     r"aktualisiert|actualizado|atualizado|publicado|prije)\b.*$",
     flags=re.IGNORECASE,
 )
+# The news agencies whose stories other sites run under their own bylines' names.
+WIRE_SERVICE = r"(?:the )?(?:associated press|reuters|afp|dpa|efe|ansa)"
 # A wire service run into the name before it with no separator ("JILL LAWLESS Associated
 # Press"): :func:`byline_parts` takes it apart.
-_WIRE_AFTER_NAME = re.compile(
-    r"\s+(?:the )?(?:associated press|reuters|afp|dpa|efe|ansa)$", flags=re.IGNORECASE
-)
+_WIRE_AFTER_NAME = re.compile(rf"\s+{WIRE_SERVICE}$", flags=re.IGNORECASE)
+
+
+def is_wire_service(name: str) -> bool:
+    """Whether an author name is a news agency's.
+
+    >>> is_wire_service("The Associated Press"), is_wire_service("Reuters Staff")
+    (True, False)
+    """
+    return re.fullmatch(WIRE_SERVICE, name.strip(), flags=re.IGNORECASE) is not None
+
+
 # Academic and professional credentials after a name ("Ilana Muhlstein, MS, RDN").
 _CREDENTIAL = re.compile(
     r"(?:md|phd|ph\.d\.?|ms|msc|ma|mba|mph|rd|rdn|rn|np|dds|dvm|jd|cpa|cfa|cpt|cscs|facs|esq)\.?",
@@ -377,6 +388,28 @@ def clean_author(value: str) -> str | None:
 NAME_PARTICLES = _SURNAME_JOINERS | frozenset(
     "al bin da das de del della der di do dos du el la le ten ter van von zu".split()  # noqa: SIM905
 )
+
+
+def with_initials_as_printed(name: str, text: str) -> str:
+    """A name whose initials lost their periods (trafilatura drops them), as ``text``
+    prints it; the name itself where the text has it no other way.
+
+    >>> with_initials_as_printed("Trevor J Mitchell", "Lisa Kaczke and Trevor J. Mitchell, Argus")
+    'Trevor J. Mitchell'
+    >>> with_initials_as_printed("P Mucović", "Piše: P.Mucović"), with_initials_as_printed("Al Gore", "")
+    ('P.Mucović', 'Al Gore')
+    """
+    words = name.split()
+    if not any(len(word) == 1 and word.isalpha() for word in words):
+        return name
+    pattern = "".join(
+        rf"{re.escape(word)}\.\s*"
+        if len(word) == 1 and word.isalpha()
+        else rf"{re.escape(word)}\s+"
+        for word in words
+    )
+    printed = re.search(pattern.removesuffix(r"\s+").removesuffix(r"\s*"), text)
+    return normalize_text(printed.group()) or name if printed else name
 
 
 def is_name_case(name: str) -> bool:
@@ -472,6 +505,7 @@ def _wire_apart(part: str) -> list[str]:
 NEWSROOM_WORDS = frozenset(
     [
         "the",
+        "blog",
         "bureau",
         "desk",
         "staff",
@@ -503,7 +537,7 @@ NEWSROOM_WORDS = frozenset(
     ]
 )
 """Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
-ANSA"), a CMS's account names, and a leading article. Words of a script whose vowel signs
+ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article. Words of a script whose vowel signs
 the regex word class does not match (Devanagari's "ब्यूरो", bureau) would never be found: not listed."""
 
 
@@ -541,8 +575,8 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
     (True, True)
     >>> is_site_name("TIMESOFINDIA COM", ("Times Of India", "timesofindia.indiatimes.com"))
     True
-    >>> is_site_name("Mailonline", ("Mail Online",))
-    True
+    >>> is_site_name("Mailonline", ("Mail Online",)), is_site_name("Beachbody", ("The Beachbody Blog",))
+    (True, True)
 
     Its initials in capitals, and with a newsroom word, the start of its host's name,
     are the site's name too:

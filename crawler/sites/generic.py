@@ -41,16 +41,19 @@ from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.metadata import element_value
 from crawler.extraction.processors import (
     EARLIEST_DATE,
+    WIRE_SERVICE,
     decode_entities,
     is_host_name,
     is_placeholder_text,
     is_site_byline,
     is_site_name,
+    is_wire_service,
     normalize_text,
     parse_date,
     split_authors,
     strip_title_suffix,
     text_key,
+    with_initials_as_printed,
 )
 from crawler.sites.base import (
     NO_ARTICLE_MARKUP,
@@ -105,6 +108,12 @@ TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title]")
 TIME_DATETIMES = css_query("time::attr(datetime)")
 FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
+BYLINE_ELEMENTS = etree.XPath("//*[contains(@class, 'byline') or contains(@class, 'Byline')]")
+BYLINE_CHARS = 300
+"""Text of a visible byline, at most: an element longer is a story or a page that a class
+says has a byline."""
+WIRE_AFTER_NAMES = re.compile(rf"[\s,/|·–—-]*({WIRE_SERVICE})\b", flags=re.IGNORECASE)
+TAG = re.compile(r"<[^>]*>")
 POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
 # schema.org microdata: the name of the author the page marks up, unless the item is an
 # Organization (the publisher, mostly), and the publisher's name; each the item's own name,
@@ -325,6 +334,23 @@ def has_words(text: str) -> bool:
     (False, False, False, True, True)
     """
     return WORD.search(text) is not None
+
+
+def is_followed_by_wire(name: str, markup: str) -> bool:
+    """Whether ``markup`` names a wire service right after ``name``, with only tags and
+    separators between: a cheap test, before a search of the page's bylines.
+
+    >>> is_followed_by_wire("Tom Davies", '<span>Tom Davies</span> <span>Associated Press</span>')
+    True
+    >>> is_followed_by_wire("Tom Davies", "Tom Davies, Photo: Reuters")
+    False
+    """
+    start = 0
+    while (at := markup.find(name, start)) >= 0:
+        start = at + len(name)
+        if WIRE_AFTER_NAMES.match(TAG.sub(" ", markup[start : start + BYLINE_CHARS])):
+            return True
+    return False
 
 
 def is_hidden(element: etree._Element) -> bool:
@@ -770,15 +796,34 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """The site's and publisher's own names: ``og:site_name``, the JSON-LD WebSite,
         Organization and publisher, the Dublin Core and microdata publisher, and the host
         names the page gives itself."""
-        names = [
-            self.metadata.first("og:site_name"),
+        site_name, *house_names = self._house_signals
+        return self._names_of(
+            site_name,
             *self.metadata.publisher_names(),
             self.metadata.first("dc.publisher"),
             *map(element_value, ITEMPROP_PUBLISHERS(self.root)),
+            *house_names,
+        )
+
+    @cached_property
+    def _house_names(self) -> tuple[str, ...]:
+        """The site's own names, not its publisher's: a syndicated story's metadata may
+        name the wire service as its publisher."""
+        return self._names_of(*self._house_signals)
+
+    @cached_property
+    def _house_signals(self) -> tuple[str | None, ...]:
+        """``og:site_name`` first, the name trafilatura reads, the host names the page gives
+        itself, its logo's."""
+        return (
+            self.metadata.first("og:site_name"),
             self._extraction.get("sitename"),
             *(urlsplit(url).hostname for url in self._own_urls),
             *self._logo_headings,
-        ]
+        )
+
+    def _names_of(self, *names: str | None) -> tuple[str, ...]:
+        """The names given, once each, but those that are the page's title."""
         # A "site name" that is the page's own title names the page, not the site.
         titles = {
             normalize_text(t) for t in (self.metadata.first("og:title"), page_title(self.root))
@@ -959,17 +1004,48 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [self.headline]
 
     def authors(self) -> list[str]:
-        """The first signal that names anyone but the site itself, split into people;
-        trafilatura's guess last, unless it holds pieces of an address or a file name."""
-        guess = self._extraction.get("author") or ""
-        return first_nonempty(
+        """The first signal that names anyone but the site itself, split into people, and
+        the wire service the visible byline names after them; trafilatura's guess last
+        (initials as the page prints them), unless it holds pieces of an address or a file
+        name."""
+        names = first_nonempty(
             lambda: self._people(self.metadata.article_names("author")),
             lambda: self._people(self.metadata.all("author")),
             lambda: self._people(BYLINE_AUTHORS(self.root)),
             lambda: self._people(POST_META_AUTHORS(self.root)),
             lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
-            lambda: [] if is_misread_byline(guess) else self._people([guess]),
+            self._guessed_people,
         )
+        return [*names, *self._wire_after(names)]
+
+    def _guessed_people(self) -> list[str]:
+        guess = self._extraction.get("author") or ""
+        if is_misread_byline(guess):
+            return []
+        people = self._people([guess])
+        if any(len(word) == 1 for name in people for word in name.split()):
+            text = " ".join(self.root.itertext())
+            people = [with_initials_as_printed(name, text) for name in people]
+        return people
+
+    def _wire_after(self, names: list[str]) -> list[str]:
+        """The wire service a visible byline names right after the names, where the
+        signal they came from left it out ("By Orhan Coskun and Suleiman Al-Khalidi
+        <span class=c-byline__source>Reuters</span>", JSON-LD naming the two)."""
+        if (
+            not names
+            or any(map(is_wire_service, names))
+            or not is_followed_by_wire(names[-1], self.response.text)
+        ):
+            return []
+        for element in BYLINE_ELEMENTS(self.root):
+            text = normalize_text(" ".join(element.itertext())) or ""
+            found = [re.search(re.escape(name), text, flags=re.IGNORECASE) for name in names]
+            if len(text) > BYLINE_CHARS or not all(found):
+                continue
+            wire = WIRE_AFTER_NAMES.match(text, max(match.end() for match in found if match))
+            return [wire.group(1)] if wire else []
+        return []
 
     def _people(self, bylines: list[str]) -> list[str]:
         # A byline that is the site's name as a whole names no one, though its pieces may
@@ -982,7 +1058,13 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             for name in split_authors(value)
         ]
         names = [without_affiliation(name, self.site_names) for name in names]
-        return [name for name in names if not is_site_byline(name, self.site_names)]
+        return [name for name in names if not self._names_the_site(name)]
+
+    def _names_the_site(self, name: str) -> bool:
+        """Whether an author name is the site's (:func:`is_site_byline`); a wire service's
+        only where the site's own names name it: a syndicated story's metadata may name
+        the wire as its publisher, and the byline names it as the story's author."""
+        return is_site_byline(name, self._house_names if is_wire_service(name) else self.site_names)
 
     def published_raw(self) -> list[str | None]:
         return [self._published[0]] if self._published else []
