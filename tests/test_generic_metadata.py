@@ -8,6 +8,7 @@ import json
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler.extraction.loaders import ArticleLoader
 from crawler.items import ArticleItem
 from crawler.runtime.middlewares import decoded_as_crawled
 from crawler.sites.generic import GenericArticlePage
@@ -372,8 +373,10 @@ def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decode
     tags = corpus_page("article-extraction", "d0382c0d95").to_item().tags
     assert "PG&E" in tags
     assert not {"PG&amp", "PG&", "T", "E", "AT&amp"} & set(tags)
-    # A section double-escaped in the page's JSON-LD ("City &amp; states")
-    assert corpus_page("publication-dates", "1579139187").to_item().section == "City & states"
+    # A section double-escaped in the page's JSON-LD ("City &amp; states"; the page's
+    # trail, "Uttar Pradesh > Varanasi", names the record's section)
+    sections = corpus_page("publication-dates", "1579139187").metadata.article_sections()
+    assert ArticleLoader.field_value("section", sections) == "City & states"
 
 
 @pytest.mark.parametrize(
@@ -412,6 +415,16 @@ def test_a_placeholder_or_the_sites_host_is_no_section(name, page_id, section):
         # ("Opinion" in JSON-LD, "Opinion > Commentary" in the trail), its words ("india-news")
         ("article-extraction", "7ab16ade32", "Commentary"),
         ("publication-dates", "1589455043", "India News"),
+        # a trail of two levels that does not show the metadata's section files the
+        # article as the reader sees it: "News > Politics", not "Latest Headlines"; "News >
+        # Science & Astronomy", not the topic "Jupiter"
+        ("publication-dates", "1588026728", "Politics"),
+        ("article-extraction", "686bb170ef", "Science & Astronomy"),
+        # not a topic's page as its last level ("Sport > Football > Pierre-Emerick
+        # Aubameyang", at /all-about/…): the metadata's "Transfer News" stays
+        ("publication-dates", "1602142656", "Transfer News"),
+        # a one-level trail is no better than the metadata ("News" for "US News")
+        ("article-extraction", "d0382c0d95", "US News"),
     ],
 )
 def test_the_breadcrumb_trail_names_the_section_or_shows_the_metadatas_more_closely(

@@ -33,6 +33,14 @@ HOME_NAMES = frozenset(
 )  # fmt: skip
 """Names of the home page a trail starts with, where it gives no link to tell it by."""
 
+# Pages of a site that list an author's, a tag's or a topic's stories ("all-about": the
+# Reach newspapers' topic pages), or search it; not Blogger's "/search/label/…", its
+# categories' pages.
+NOT_A_SECTION_PATH = re.compile(
+    r"/(?:authors?|autor|autore|user|users|profile|people|tags?|topics?|all-about|"
+    r"search(?!/label/))(?:/|$)",
+    flags=re.IGNORECASE,
+)
 # A level of a date archive ("2020 > August"): a year or month, by its name or its address.
 _DATE_LEVEL_NAME = re.compile(
     r"\d+|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -178,14 +186,23 @@ def refined_section(section: str, levels: list[Crumb]) -> str:
     >>> refined_section("Opinion", [Crumb("Opinion", None), Crumb("Commentary", None)])
     'Commentary'
 
+    A trail of two levels or more that does not show it files the article as the
+    reader sees it; the metadata's is a label of the site's own ("Latest Headlines"):
+
+    >>> refined_section("Latest Headlines", [Crumb("News", None), Crumb("Politics", None)])
+    'Politics'
+    >>> refined_section("US News", [Crumb("News", None)])
+    'US News'
+
     A trail that goes on past the level after it lists topics, not sections:
 
     >>> refined_section("Health", [Crumb(n, None) for n in ("Health", "Marijuana", "Weed")])
     'Health'
     """
     keys = [text_key(level.name) for level in levels]
-    if text_key(section) in keys[-2:] and (name := last_section(levels)):
-        return name
+    key = text_key(section)
+    if key in keys[-2:] or (key not in keys and len(levels) > 1):
+        return last_section(levels) or section
     return section
 
 
@@ -194,6 +211,7 @@ def _names_a_section(crumb: Crumb) -> bool:
     path = urlsplit(crumb.url).path if crumb.url else ""
     return not (
         len(crumb.name.split()) > MAX_SECTION_WORDS
+        or NOT_A_SECTION_PATH.search(path)
         or _DATE_LEVEL_NAME.fullmatch(crumb.name)
         or _DATE_LEVEL_PATH.search(path)
     )

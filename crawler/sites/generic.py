@@ -21,6 +21,7 @@ from lxml import etree
 from parsel.csstranslator import css2xpath
 
 from crawler.extraction.breadcrumbs import (
+    NOT_A_SECTION_PATH,
     Crumb,
     jsonld_trail,
     last_section,
@@ -387,11 +388,6 @@ WEB_RESOURCE_WORD = re.compile(r"\b(?:(?i:https?|www|png|jpe?g|gif|svg|webp)|com
 SENTENCE_START = re.compile(r"(?:^|;\s*)The \w+\s*(?:;|$)")
 
 
-# Pages of a site that list an author's, a tag's or a topic's stories, or search it.
-NOT_A_SECTION_PATH = re.compile(
-    r"/(?:authors?|autor|autore|user|users|profile|people|tags?|topics?|search)(?:/|$)",
-    flags=re.IGNORECASE,
-)
 MENU_NAME = re.compile(r"menu|nav", flags=re.IGNORECASE)
 
 
