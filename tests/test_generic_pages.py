@@ -73,6 +73,19 @@ def test_body_classes_of_a_site_that_is_not_wordpress_say_nothing(classes):
     assert page(html).not_article_reason() is None
 
 
+@pytest.mark.parametrize(("og_type", "reason"), [("article", None), ("website", "listing")])
+def test_a_page_that_says_it_is_an_article_is_one_whatever_wordpress_in_it(og_type, reason):
+    """Engadget's 2010 story page: a "home article" body, and WordPress only in a widget (a
+    favicon from another site's wp-content)."""
+    html = (
+        f'<html><head><meta property="og:type" content="{og_type}"></head>'
+        "<body class='home article'><div class='widget'><link rel='icon' "
+        "href='https://s2.wp.com/wp-content/themes/vip/x/favicon.png'></div>"
+        f"{PARAGRAPH}</body>"
+    )
+    assert page(html).not_article_reason() == reason
+
+
 def test_a_page_with_no_article_signal_is_unsure():
     assert page(f"<html><body><div>{PARAGRAPH}</div></body>").not_article_reason() == (
         "no_article_markup"

@@ -854,7 +854,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def not_article_reason(self) -> str | None:
         kind = self.wordpress_page_kind()
-        if kind is not None:
+        typed_article = (
+            bool(self.metadata.article)
+            or (self.metadata.first("og:type") or "").lower() == "article"
+        )
+        # WordPress marks its listings up as no article; a listing's body classes on a page
+        # that says it is one are a theme's of another CMS (Engadget's "home article"), the
+        # WordPress in it a widget's (another site's wp-content favicon).
+        if kind is not None and not (kind == "listing" and typed_article):
             return kind
         if is_placeholder_text(self._extraction.get("text") or "") and not self.body():
             # Lorem ipsum where the story should be (a paywall's scrambled copy): this page,
@@ -862,7 +869,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             return PLACEHOLDER_TEXT
         if self.is_single_post():
             return None
-        if self.metadata.article or (self.metadata.first("og:type") or "").lower() == "article":
+        if typed_article:
             return None
         text = self._extraction.get("text") or ""
         if ARTICLES(self.root) and len(text.split()) >= MIN_WORDS:
