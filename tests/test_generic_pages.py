@@ -235,6 +235,43 @@ def test_teasers_of_other_stories_in_the_articles_classes_are_not_other_parts():
     assert paragraphs[0].startswith("Local attorney and activist Andy Brown")
 
 
+def test_other_parts_are_the_container_of_most_kept_paragraphs_not_of_the_last():
+    # A page whose last paragraph trafilatura kept also sits in another story's teaser
+    # (1493757507) took the teasers' container for the article's, and added the other
+    # teasers to the body; politico.com (2010) added its reader comments, one of which
+    # quotes a paragraph of the story.
+    paragraphs = held_out_body("1493757507")
+    assert not any(
+        p.startswith("BRASILIA, Brazil - Brazil's official inflation") for p in paragraphs
+    )
+    assert not any(p.startswith("India celebrates the traditional harvest") for p in paragraphs)
+    story = [f"{n}. {PARAGRAPH[3:-4]}" for n in range(1, 4)]
+    comments = "".join(
+        f"<li><div class='comment'><p>{text}</p></div></li>"
+        for text in ("A reader's comment, long enough to be taken for prose here. " * 3, story[-1])
+    )
+    html = (
+        "<html><body><div id='main'><article><h1>Story</h1><div class='story-text'>"
+        f"{''.join(f'<p>{text}</p>' for text in story)}</div></article>"
+        f"<div id='comments'><ol>{comments}</ol></div></div></body></html>"
+    )
+    body = page(html).to_item().body or ""
+    assert "A reader's comment" not in body
+    assert body.startswith("1. A sentence of the story")
+
+
+def test_labels_for_no_reader_of_the_story_are_not_body():
+    # businesstimes.com.sg: a breadcrumb's screen-reader label ("You are here", Drupal's
+    # h2.element-invisible); a photo's credit in a span.photoCredit, and one as a line of
+    # its own.
+    assert held_out_body("1738268651")[0] == "Singapore"
+    credited = (
+        "<html><body><article><h1>Story</h1><p><span class='photoCredit'>Courtesy G4</span></p>"
+        f"<p>Illustration by Mike Nudelman</p>{PARAGRAPH}</article></body></html>"
+    )
+    assert (page(credited).to_item().body or "").startswith("A sentence of the story")
+
+
 @pytest.mark.parametrize(("page_id", "wordless"), [("1521292139", "|"), ("1666031133", "- - -")])
 def test_a_paragraph_without_a_word_is_not_body(page_id, wordless):
     # hindi.business-standard.com: what is left of rows of links, "|" eleven times;

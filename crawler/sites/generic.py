@@ -11,6 +11,7 @@ into ``images``, theme and widget chrome lines removed, the headline not repeate
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, tzinfo
 from functools import cached_property
@@ -183,6 +184,12 @@ CAPTION_LINE = re.compile(
     r"źródło zdjęcia( głównego)?)\s*:\s*\S",
     flags=re.IGNORECASE,
 )
+# A credit line with no label's colon: "Illustration by Mike Nudelman", "Courtesy G4".
+CREDIT_LINE = re.compile(
+    r"^(?:(?:photo(?:graph)?|image|illustration|graphic|video)s?\s+(?:by|courtesy of)|"
+    r"courtesy(?: of)?)\s+[^.,;!?]{1,40}\.?$",
+    flags=re.IGNORECASE,
+)
 # The heading of a block of links to other stories that trafilatura keeps at the end.
 RELATED_HEADING = re.compile(
     r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
@@ -202,6 +209,22 @@ CAPTION_TEXTS = etree.XPath(
     " or contains(., 'cptn')]/parent::* | //figure//*/@class[contains(., 'credit')]/parent::*"
     " | //img/@alt | //img/@title",
     smart_strings=False,
+)
+# Labels a page writes for no reader of the story: a photo's credit ("Courtesy G4" in
+# span.photoCredit), text for screen readers only ("Main Content", "Share this news"), a
+# CMS field's name ("Episode Description:", Drupal's div.field-label).
+LABEL_TEXTS = etree.XPath(
+    "//*/@class[contains(., 'redit') or contains(., 'sr-only') or contains(., 'screen-reader')"
+    " or contains(., 'field-label')"
+    " or contains(., 'visually-hidden') or contains(., 'visuallyhidden')"
+    " or contains(., 'hide-text') or contains(., 'element-invisible')]/parent::*"
+)
+LABEL_WORDS = 6
+"""Words of a label, at most ("Photo: Jane Doe / Getty Images")."""
+LABEL_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:photo-?|image-?|img-?)?credits?(?:$|[\s_-])|photoCredit|sr-only|"
+    r"screen-reader-text|visually-?hidden|hide-text|element-invisible|field-label",
+    flags=re.IGNORECASE,
 )
 # A WordPress post's <article> inside another's: a related or "more stories" block the
 # theme prints within the post, each of its posts an article of its own.
@@ -316,15 +339,20 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
 
 
 def is_caption_line(text: str) -> bool:
-    """Whether a paragraph is a caption or a credit under its label (:data:`CAPTION_LINE`),
-    which trafilatura keeps when the page does not put it in a ``<figure>``.
+    """Whether a paragraph is a caption or a credit, under its label (:data:`CAPTION_LINE`)
+    or as a credit line (:data:`CREDIT_LINE`), which trafilatura keeps when the page does
+    not put it in a ``<figure>``.
 
     >>> is_caption_line("FILE PHOTO: French President Emmanuel Macron delivers his wishes")
     True
     >>> is_caption_line("Foto: Agencije"), is_caption_line("Photo by the author, who left.")
     (True, False)
+    >>> is_caption_line("Illustration by Mike Nudelman"), is_caption_line("Courtesy G4")
+    (True, True)
+    >>> is_caption_line("Courtesy of the family, the letters were read aloud at the wake.")
+    False
     """
-    return CAPTION_LINE.match(text) is not None
+    return CAPTION_LINE.match(text) is not None or CREDIT_LINE.match(text) is not None
 
 
 def has_words(text: str) -> bool:
@@ -584,6 +612,24 @@ def caption_keys(root: etree._Element) -> set[str]:
         found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
     )
     return {text_key(text) for text in texts if len(text.split()) >= CAPTION_WORDS}
+
+
+def label_keys(root: etree._Element) -> set[str]:
+    """The words (:func:`text_key`) of every label a page writes for no reader of the
+    story (:data:`LABEL_TEXTS`, :data:`LABEL_CLASS`): photo credits, screen-reader text.
+    Short ones too: a label is never a heading of the story.
+
+    >>> from lxml import html
+    >>> sorted(label_keys(html.fromstring(
+    ...     '<div><a class="hidden sr-only" href="#c">Main Content</a><p>Story, <span '
+    ...     'class="photoCredit">Courtesy G4</span></p><p class="incredible">A</p></div>')))
+    ['courtesy g4', 'main content']
+    """
+    return {
+        text_key(paragraph_text(element))
+        for element in LABEL_TEXTS(root)
+        if LABEL_CLASS.search(element.get("class", ""))
+    } - {""}
 
 
 def word_shingles(text: str) -> set[tuple[str, ...]]:
@@ -1208,11 +1254,18 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         not in a ``<figure>``)."""
         return caption_keys(self.root)
 
+    @cached_property
+    def _labels(self) -> set[str]:
+        """The page's labels (:func:`label_keys`), searched for only when a paragraph is as
+        short as one (:data:`LABEL_WORDS`): the search walks every element's class."""
+        return label_keys(self.root)
+
     def _is_body_text(self, text: str) -> bool:
         _, not_body = self._figures
         return (
             text not in not_body
             and text_key(text) not in self._captions
+            and not (len(text.split()) <= LABEL_WORDS and text_key(text) in self._labels)
             and text != self.headline
             and not is_chrome_line(text)
             and not is_caption_line(text)
@@ -1226,18 +1279,19 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         into several containers of one kind (``div.article__body`` between ad slots):
         trafilatura keeps the part that holds the most text and drops the rest, silently.
 
-        The container is the parent of the last ``<p>`` trafilatura kept; its other parts
-        are the elements with the same tag and class, in a parent of the same tag and
-        class, that neither hold it nor sit in it, in the same wrapper
-        (:func:`same_wrapper`). Paragraphs are compared by their words, as trafilatura
-        spaces inline elements its own way.
+        The container is the parent of most of the ``<p>`` trafilatura kept (not of a
+        comment that quotes one); its other parts are the elements with the same tag and
+        class, in a parent of the same tag and class, that neither hold it nor sit in it,
+        in the same wrapper (:func:`same_wrapper`). Paragraphs are compared by their
+        words, as trafilatura spaces inline elements its own way.
         """
         kept = {text_key(text) for text in paragraphs}
-        last = None
-        for element, text in self._page_paragraphs:
-            if text_key(text) in kept:
-                last = element
-        container = last.getparent() if last is not None else None
+        holding = Counter(
+            parent
+            for element, text in self._page_paragraphs
+            if text_key(text) in kept and (parent := element.getparent()) is not None
+        )
+        container = max(holding, key=holding.__getitem__, default=None)
         if container is None or not container.get("class") or container.getparent() is None:
             return paragraphs
         kind = element_kind(container)
