@@ -49,6 +49,16 @@ def test_double_encoded_entities_and_the_publisher_suffix_are_removed():
     assert record(head, "")["title"] == 'Schöne "neue" Chips'
 
 
+def test_a_site_name_that_is_the_twitter_title_names_the_page_not_the_site():
+    # prachatai.com: trafilatura read the site's name from the headline; the <h1> that
+    # says it was then taken for the site's logo, and the logo's text for the headline.
+    head = "<title>Forest fire near the river is out | Prachatai</title>"
+    head += '<meta name="twitter:title" content="Forest fire near the river is out">'
+    head += '<meta property="og:site_name" content="Forest fire near the river is out">'
+    body = '<h1><a href="/node">Prachatai</a></h1><h1>Forest fire near the river is out</h1>'
+    assert record(head, body)["title"] == "Forest fire near the river is out"
+
+
 def test_the_host_name_is_a_site_name_too():
     assert (
         record("<title>Wahl in Bayern | example-news.de</title>", "")["title"] == "Wahl in Bayern"
@@ -170,6 +180,7 @@ def test_roles_credentials_and_datelines_are_no_authors(name, page_id, authors):
         # the site's initials: "HT Correspondent, Hindustan Times, Bhubaneswar"
         ("publication-dates", "1589455043", []),
         ("publication-dates", "1506220874", []),  # "Redaccion"
+        ("article-extraction", "f344ca5fb3", []),  # "HNN Staff": a desk
         # the site's name less its "Blog": "Beachbody" on "The Beachbody Blog"
         ("article-extraction", "5f03fc173e", []),
     ],

@@ -289,11 +289,13 @@ _EMAIL = re.compile(r"\S+@\S+\.\w+")
 # "(Image: Getty Images)", "(AFP)", "(dpa)", "[Reuters]": credits and agency initials.
 _PARENTHESES = re.compile(r"\s*[(\[][^()\[\]]*[)\]]")
 # The desk or rank words a role starts with ("News reporter", "National Political Writer").
-_ROLE_DESK = (
-    r"(?:(?:staff|senior|chief|deputy|managing|executive|associate|assistant|contributing|"
+_ROLE_QUALIFIER = (
+    r"(?:staff|senior|chief|deputy|managing|executive|associate|assistant|contributing|"
     r"special|political|politics|foreign|national|international|news|sports?|business|"
-    r"economics|health|science|tech|technology|entertainment|investigative|digital|online|web) )*"
+    r"economics|health|science|tech|technology|entertainment|investigative|digital|online|web)"
 )
+# The words that qualify a role, and a place after them ("Senior Washington Correspondent").
+_ROLE_DESK = rf"(?:{_ROLE_QUALIFIER} )*(?:{_ROLE_QUALIFIER} [\w.-]+ )?"
 _ROLE = re.compile(
     rf"\s*(?:[-|,–]\s*)?\b{_ROLE_DESK}(?:(?:correspondent|reporter|editor|columnist|writer)s?|"
     r"contributors?|redakteur(?:in)?|journalist(?:in|e)?|rédacteur|rédactrice|redacción|"
@@ -304,10 +306,12 @@ _ROLE = re.compile(
 # digits): weekdays, the months that are no one's name, and the words that announce a date.
 _DATELINE_WORD = re.compile(
     r"\s+\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|"
-    r"september|october|november|december|published|updated|uppdaterad|publicerad|"
+    r"september|october|november|december|published|updated|submitted|posted|uppdaterad|publicerad|"
     r"aktualisiert|actualizado|atualizado|publicado|prije)\b.*$",
     flags=re.IGNORECASE,
 )
+# Months as dates abbreviate them, but "Jan" and "May", which are names too.
+_MONTH_ABBREVIATIONS = frozenset("feb mar apr jun jul aug sep sept oct nov dec".split())  # noqa: SIM905
 # The news agencies whose stories other sites run under their own bylines' names.
 WIRE_SERVICE = r"(?:the )?(?:associated press|reuters|afp|dpa|efe|ansa)"
 # A wire service run into the name before it with no separator ("JILL LAWLESS Associated
@@ -360,8 +364,10 @@ def clean_author(value: str) -> str | None:
     True
     >>> clean_author("Analysis by Chris Cillizza"), clean_author("Tom Gillespie News reporter")
     ('Chris Cillizza', 'Tom Gillespie')
-    >>> clean_author("Carrie Arnold November"), clean_author("Wednesday")
-    ('Carrie Arnold', None)
+    >>> clean_author("Carrie Arnold November"), clean_author("Wednesday"), clean_author("Apr")
+    ('Carrie Arnold', None, None)
+    >>> clean_author("Andrea Stone Senior Washington Correspondent"), clean_author("Submitted")
+    ('Andrea Stone', None)
     >>> clean_author("Diario El Dia de La Plata www eldia com")
     'Diario El Dia de La Plata'
     >>> clean_author("@ Reuters"), clean_author("J"), clean_author("李")
@@ -375,6 +381,8 @@ def clean_author(value: str) -> str | None:
     text = _DATELINE_WORD.sub("", f" {text}")
     text = _ROLE.sub("", text).strip(" -|,:;@")
     letters = [c for c in text if c.isalpha()]
+    if text.lower().rstrip(".") in _MONTH_ABBREVIATIONS:
+        return None  # what is left of a date ("David Gura; Apr")
     if is_host_name(text) or (len(letters) < 2 and "".join(letters).isascii()):
         return None  # no letters, or one initial ("J", a user name's first letter)
     if any(c.isdigit() for c in text):
@@ -541,6 +549,18 @@ ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article. Word
 the regex word class does not match (Devanagari's "ब्यूरो", bureau) would never be found: not listed."""
 
 
+_DESK_WORDS = (
+    NEWSROOM_WORDS
+    - {"the", "blog", "online", "digital", "web"}
+    - {
+        "admin",
+        "administrator",
+        "webmaster",
+    }
+)
+"""The newsroom words that end a desk's name ("National Desk", "HNN Staff")."""
+
+
 def _site_key(text: str, newsroom: bool = False) -> str:
     """A name's words without ``www.`` or a domain ending, and without a newsroom word
     unless ``newsroom``, run together."""
@@ -617,13 +637,18 @@ def is_site_byline(name: str, site_names: tuple[str, ...]) -> bool:
     >>> is_site_byline("CNN Business", ("CNN",)), is_site_byline("Anna Stern", ("stern.de",))
     (True, False)
 
-    A byline of newsroom words alone is the site's newsroom, whatever the site's name:
+    A byline of newsroom words alone is the site's newsroom, whatever the site's name, and
+    so is one that names a desk:
 
     >>> is_site_byline("Editorial", ()), is_site_byline("Redacción", ())
     (True, True)
+    >>> is_site_byline("National Desk", ()), is_site_byline("World's Editorial", ())
+    (True, True)
     """
     name_words = re.findall(r"\w+", name.lower())
-    if name_words and all(word in NEWSROOM_WORDS for word in name_words):
+    if name_words and (
+        all(word in NEWSROOM_WORDS for word in name_words) or name_words[-1] in _DESK_WORDS
+    ):
         return True
     words = name.split()
     return any(is_site_name(" ".join(words[:end]), site_names) for end in range(len(words), 0, -1))

@@ -866,9 +866,16 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def _names_of(self, *names: str | None) -> tuple[str, ...]:
         """The names given, once each, but those that are the page's title."""
-        # A "site name" that is the page's own title names the page, not the site.
+        # A "site name" that is the page's own title names the page, not the site
+        # (trafilatura's, read from prachatai.com's twitter:title).
         titles = {
-            normalize_text(t) for t in (self.metadata.first("og:title"), page_title(self.root))
+            normalize_text(t)
+            for t in (
+                self.metadata.article_text("headline"),
+                self.metadata.first("og:title"),
+                self.metadata.first("twitter:title"),
+                page_title(self.root),
+            )
         }
         return tuple(
             dict.fromkeys(
