@@ -59,6 +59,14 @@ def test_a_site_name_that_is_the_twitter_title_names_the_page_not_the_site():
     assert record(head, body)["title"] == "Forest fire near the river is out"
 
 
+def test_a_byline_set_in_the_headline_is_not_the_title():
+    # nikkei.com: the h1[itemprop=headline] holds the headline, a <br> and the byline.
+    head = '<meta property="og:title" content="Trump tactics against Xi (photo: Reuters)">'
+    body = '<h1 itemprop="headline"><span>Trump tactics against Xi</span><br><span>Senior'
+    body += " Writer Katsuji Nakazawa</span></h1>"
+    assert record(head, body)["title"] == "Trump tactics against Xi"
+
+
 def test_the_host_name_is_a_site_name_too():
     assert (
         record("<title>Wahl in Bayern | example-news.de</title>", "")["title"] == "Wahl in Bayern"

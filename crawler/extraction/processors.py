@@ -88,13 +88,21 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
     'Wahl in Bayern'
     >>> strip_title_suffix("Why jazz matters – Amman Daily", ("www.ammandaily.com",))
     'Why jazz matters – Amman Daily'
+
+    WordPress's default theme of the 2000s put "Blog Archive" between the two:
+
+    >>> strip_title_suffix("The Film Gang » Blog Archive » Stand Up Guys", ("The Film Gang",))
+    'Stand Up Guys'
     """
     whole = title.strip()
     for pattern in _title_affixes(site_names):
         stripped = pattern.sub("", title).strip()
         if stripped != whole and stripped:
-            return stripped
+            return _BLOG_ARCHIVE.sub("", stripped) or stripped
     return title
+
+
+_BLOG_ARCHIVE = re.compile(rf"^blog archive\s*{_TITLE_SEPARATORS}\s+", flags=re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)

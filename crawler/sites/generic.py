@@ -503,8 +503,18 @@ def is_section_name(name: str) -> bool:
     (True, False)
     >>> is_section_name("gizmodo.com"), is_section_name("featured")
     (False, False)
+
+    Nor a lone letter (an icon's, a logo's: gizmodo.com's "K" of Kinja), in an alphabet:
+
+    >>> is_section_name("K"), is_section_name("文")
+    (False, True)
     """
-    return name.strip().casefold() not in PLACEHOLDER_SECTIONS and not is_host_name(name.strip())
+    name = name.strip()
+    return (
+        name.casefold() not in PLACEHOLDER_SECTIONS
+        and not is_host_name(name)
+        and not (len(name) == 1 and name.isascii())
+    )
 
 
 def is_variant(heading: set[str], title: set[str]) -> bool:
@@ -563,11 +573,33 @@ def block_texts(tree: etree._Element) -> list[str]:
     return texts
 
 
-def paragraph_text(element: etree._Element) -> str:
-    """An element's text as a reader sees it: each ``<br>`` a space, comments and what the
-    page hides (:func:`is_hidden`: a CMS's "edit" button in a headline) left out
-    (``itertext`` joins the words on both sides of a ``<br>``, and then a paragraph the
-    page splits in lines never matches trafilatura's, which breaks them).
+def heading_text(heading: etree._Element, titles: list[str]) -> str:
+    """A heading's text without the lines (after a ``<br>``) that no title the page gives
+    search engines holds: a byline set in the headline (nikkei.com's "編集委員 中沢克二").
+    Its first line always stays, and every line when the page gives no title.
+
+    >>> from lxml import html
+    >>> h1 = html.fromstring("<h1><span>Trump tactics</span><br><span>Editor Kohei</span></h1>")
+    >>> heading_text(h1, ["Trump tactics (photo: Reuters)"]), heading_text(h1, [])
+    ('Trump tactics', 'Trump tactics Editor Kohei')
+    >>> heading_text(html.fromstring("<h1>A long<br>headline</h1>"), ["A long headline | X"])
+    'A long headline'
+    """
+    lines = paragraph_text(heading, line_break="\n").split("\n")
+    keys = [text_key(title).replace(" ", "") for title in titles if title]
+    kept = [
+        line
+        for index, line in enumerate(lines)
+        if index == 0 or not keys or any(text_key(line).replace(" ", "") in key for key in keys)
+    ]
+    return " ".join(kept)
+
+
+def paragraph_text(element: etree._Element, line_break: str = " ") -> str:
+    """An element's text as a reader sees it: each ``<br>`` a space (or ``line_break``),
+    comments and what the page hides (:func:`is_hidden`: a CMS's "edit" button in a
+    headline) left out (``itertext`` joins the words on both sides of a ``<br>``, and then
+    a paragraph the page splits in lines never matches trafilatura's, which breaks them).
 
     >>> from lxml import html
     >>> paragraph_text(html.fromstring("<p>DON'T MISS<br>Plague <!-- ad --><b>doctors</b></p>"))
@@ -582,7 +614,7 @@ def paragraph_text(element: etree._Element) -> str:
     for event, node in walk:
         if event == "start":
             if node.tag == "br":
-                parts.append(" ")
+                parts.append(line_break)
             elif node is not element and is_hidden(node):
                 walk.skip_subtree()
             elif isinstance(node.tag, str) and node.text:
@@ -962,7 +994,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         for h1 in ITEMPROP_HEADLINES(self.root):
             targets = [self.urljoin(href).rstrip("/") for href in LINK_TARGETS(h1) if href]
             if all(target in own for target in targets):
-                return paragraph_text(h1)
+                return heading_text(h1, [t for t in self._seo_titles() if t])
         return None
 
     @cached_property
