@@ -263,11 +263,12 @@ def test_other_parts_are_the_container_of_most_kept_paragraphs_not_of_the_last()
 def test_labels_for_no_reader_of_the_story_are_not_body():
     # businesstimes.com.sg: a breadcrumb's screen-reader label ("You are here", Drupal's
     # h2.element-invisible); a photo's credit in a span.photoCredit, and one as a line of
-    # its own.
+    # its own; a byline in div#pnlByline (fox13now.com).
     assert held_out_body("1738268651")[0] == "Singapore"
     credited = (
         "<html><body><article><h1>Story</h1><p><span class='photoCredit'>Courtesy G4</span></p>"
-        f"<p>Illustration by Mike Nudelman</p>{PARAGRAPH}</article></body></html>"
+        "<p>Illustration by Mike Nudelman</p><div id='pnlByline'><p>CNN</p></div>"
+        f"{PARAGRAPH}</article></body></html>"
     )
     assert (page(credited).to_item().body or "").startswith("A sentence of the story")
 

@@ -212,18 +212,20 @@ CAPTION_TEXTS = etree.XPath(
 )
 # Labels a page writes for no reader of the story: a photo's credit ("Courtesy G4" in
 # span.photoCredit), text for screen readers only ("Main Content", "Share this news"), a
-# CMS field's name ("Episode Description:", Drupal's div.field-label).
+# CMS field's name ("Episode Description:", Drupal's div.field-label), the byline (a
+# wire's name, "CNN", in div#pnlByline).
 LABEL_TEXTS = etree.XPath(
     "//*/@class[contains(., 'redit') or contains(., 'sr-only') or contains(., 'screen-reader')"
-    " or contains(., 'field-label')"
+    " or contains(., 'field-label') or contains(., 'yline')"
     " or contains(., 'visually-hidden') or contains(., 'visuallyhidden')"
     " or contains(., 'hide-text') or contains(., 'element-invisible')]/parent::*"
+    " | //*/@id[contains(., 'yline')]/parent::*"
 )
 LABEL_WORDS = 6
 """Words of a label, at most ("Photo: Jane Doe / Getty Images")."""
 LABEL_CLASS = re.compile(
     r"(?:^|[\s_-])(?:photo-?|image-?|img-?)?credits?(?:$|[\s_-])|photoCredit|sr-only|"
-    r"screen-reader-text|visually-?hidden|hide-text|element-invisible|field-label",
+    r"screen-reader-text|visually-?hidden|hide-text|element-invisible|field-label|byline",
     flags=re.IGNORECASE,
 )
 # A WordPress post's <article> inside another's: a related or "more stories" block the
@@ -648,7 +650,8 @@ def caption_keys(root: etree._Element) -> set[str]:
 
 def label_keys(root: etree._Element) -> set[str]:
     """The words (:func:`text_key`) of every label a page writes for no reader of the
-    story (:data:`LABEL_TEXTS`, :data:`LABEL_CLASS`): photo credits, screen-reader text.
+    story (:data:`LABEL_TEXTS`, :data:`LABEL_CLASS` in a class or an id): photo credits,
+    screen-reader text, bylines.
     Short ones too: a label is never a heading of the story.
 
     >>> from lxml import html
@@ -660,7 +663,7 @@ def label_keys(root: etree._Element) -> set[str]:
     return {
         text_key(paragraph_text(element))
         for element in LABEL_TEXTS(root)
-        if LABEL_CLASS.search(element.get("class", ""))
+        if LABEL_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")
     } - {""}
 
 
