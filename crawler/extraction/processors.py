@@ -286,6 +286,9 @@ def slug_to_name(slug: str) -> str | None:
 _AUTHOR_SEPARATOR = re.compile(
     r"\s*(?:[,;&|]|\s(and|und|et|y|e|og|en|och|ve|i)\s)\s*", flags=re.IGNORECASE
 )
+# "And" opening a list's last item after a comma ("A, B, and C"); not the one-letter ones,
+# which open names too (Balinese "I Made").
+_LEADING_AND = re.compile(r"^(?:and|und|et|og|och|ve)\s+", flags=re.IGNORECASE)
 # The Spanish, Portuguese and Catalan "and" that also joins a double surname.
 _SURNAME_JOINERS = frozenset({"y", "e", "i"})
 _BYLINE_WORD = re.compile(
@@ -466,6 +469,11 @@ def split_authors(value: str) -> list[str]:
     (['TOM KRISHER'], ['Ilana Muhlstein'])
     >>> split_authors("By Jane Doe and John Roe, Staff Writers")
     ['Jane Doe', 'John Roe']
+
+    A list's last name after a comma and "and" (the serial comma) is a name too:
+
+    >>> split_authors("Dana A. Ford, Chien-Ming Wang, and Tom Watkins, CNN")
+    ['Dana A. Ford', 'Chien-Ming Wang', 'Tom Watkins', 'CNN']
     """
     text = _PARENTHESES.sub("", normalize_text(value) or "")
     text = _BYLINE_WORD.sub("", text.strip())
@@ -474,7 +482,7 @@ def split_authors(value: str) -> list[str]:
     if re.fullmatch(r"[^\s,]+,\s*[^\s,]+", text):
         return [name] if (name := clean_author(text)) else []
     segments = [
-        segment
+        _LEADING_AND.sub("", segment)
         for index, segment in enumerate(_LIST_SEPARATOR.split(text))
         if index == 0 or not (_ROLE.search(segment) or _CREDENTIAL.fullmatch(segment))
     ]
