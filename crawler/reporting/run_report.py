@@ -18,6 +18,7 @@ from crawler.reporting.ledger import CoverageLedger
 from crawler.reporting.outcomes import OutcomeKind
 from crawler.reporting.progress import duration
 from crawler.runtime.run import ArchiveRun
+from crawler.sites.base import NO_ARTICLE_MARKUP
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,10 @@ REPORT_LINES = (
     ("duplicate articles", stats_keys.ARTICLES_DUPLICATES),
     ("pages that are not articles", stats_keys.PAGES_NOT_ARTICLE),
     ("URL-list pages extracted though unlike articles", stats_keys.URL_LIST_EXTRACTED_UNSURE),
+    (
+        "pages extracted though unlike articles (-a unsure=extract)",
+        stats_keys.PAGES_EXTRACTED_UNSURE,
+    ),
     ("listed articles (listings, sitemaps, URL lists)", stats_keys.COVERAGE_LISTED),
     ("listed articles missing from the output", stats_keys.COVERAGE_MISSING),
     ("pages that are not HTML", stats_keys.PAGES_NOT_HTML),
@@ -94,6 +99,25 @@ def walled_lines(ledger: CoverageLedger) -> list[str]:
     if len(walled) > WALLED_URLS_SHOWN:
         lines.append(f"  … {len(walled) - WALLED_URLS_SHOWN} more in the coverage report")
     return lines
+
+
+def unsure_lines(stats: dict[str, Any]) -> list[str]:
+    """What to do about pages skipped for showing no sign of an article, if any were: a
+    site that marks up none of its articles loses them all.
+
+    >>> unsure_lines({"pages/not_article/no_article_markup": 27})
+    ['pages with no sign of an article, not extracted: 27 (if they are articles, -a unsure=extract extracts them)']
+    >>> unsure_lines({"pages/not_article/listing": 3})
+    []
+    """
+    skipped = stats.get(f"{stats_keys.PAGES_NOT_ARTICLE}{NO_ARTICLE_MARKUP}", 0)
+    if not skipped:
+        return []
+    hint = (
+        f"pages with no sign of an article, not extracted: {skipped} (if they are articles, "
+        "-a unsure=extract extracts them)"
+    )
+    return [hint]
 
 
 def timing_lines(stats: dict[str, Any], now: datetime) -> list[str]:
@@ -172,6 +196,7 @@ class RunReport:
             *report_lines(stats),
             *quality_lines(quality_summary(stats)),
             *walled_lines(ArchiveRun.of(self.crawler).coverage),
+            *unsure_lines(stats),
         ]
         logger.info("Run report (%s, finished: %s):\n  %s", spider.name, reason, "\n  ".join(lines))
         if self.report_file:

@@ -43,6 +43,8 @@ PAGES = "pages/"
 PAGES_NOT_HTML = "pages/not_html"
 PAGES_NOT_ARTICLE = "pages/not_article/"
 """+ what the page is instead (the site profile's reason)."""
+PAGES_EXTRACTED_UNSURE = "pages/extracted_unsure/"
+"""+ the reason it looked unlike an article: extracted all the same (``-a unsure=extract``)."""
 
 # -- discovery: URL lists, sitemaps, date ranges -------------------------------------
 URL_LIST_URLS = "url_list/urls"

@@ -150,7 +150,7 @@ READ_ALSO = (
 SHARE_BUTTON = r"(facebook|twitter|linkedin|e-?mail|whatsapp|pinterest|reddit|telegram|print)"
 CHROME_LINES = re.compile(
     r"^(share this:?|like this:?|related( posts| articles)?:?|advertisements?|"
-    r"advertise with us|"
+    r"advertise with us|(skip to )?(the )?main content|skip to content|skip navigation|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|sign up|select page|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
     rf"{READ_ALSO}\s*[:|](\s*.+)?|({SHARE_BUTTON}[\s,|/·•]*){{2,}})$",
@@ -271,6 +271,8 @@ def is_chrome_line(text: str) -> bool:
     >>> is_chrome_line("Lire aussi : Solidarité. Don de masques"), is_chrome_line("Lue myös:")
     (True, True)
     >>> is_chrome_line("FacebookTwitterLinkedinEMail"), is_chrome_line("Advertisements")
+    (True, True)
+    >>> is_chrome_line("Main Content"), is_chrome_line("Skip to main content")
     (True, True)
     >>> is_chrome_line("Twitter and Facebook removed the posts."), is_chrome_line("More died.")
     (False, False)

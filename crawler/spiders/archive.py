@@ -12,6 +12,9 @@ The spider only decides what to fetch. Sources (``-a source=``):
 add what they lack (``crawler/spiders/sitemap_first.py``); ``full`` (the default) reads
 every listing to its last page.
 
+``-a unsure=extract`` extracts the pages that show no sign of an article too (a site that
+marks up none); by default they are counted and skipped.
+
 ``-a since=`` / ``-a until=`` limit discovery and output to a publication-date range;
 ``-a state=PATH`` makes runs incremental (``crawler/runtime/incremental.py``). What a page *means* is
 the profile's job; what a record *looks like* is the pipelines' job.
@@ -87,6 +90,8 @@ logger = logging.getLogger(__name__)
 ARTICLE_PRIORITY = 10
 """Fetch known articles before more listings, so output grows steadily on long crawls."""
 SOURCES = ("site", "wayback")
+UNSURE_CHOICES = ("skip", "extract")
+"""``-a unsure=``: what a crawl does with a page that shows no sign of an article."""
 HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 """An absolute URL's start (``https:``, ``ftp:``); without it a sitemap ``<loc>`` is relative."""
 SITEMAPS_AFTER = "sitemaps_after"
@@ -222,6 +227,7 @@ class ArchiveSpider(Spider):
         urls: str | None = None,
         state: str | None = None,
         recheck: str = "false",
+        unsure: str = "skip",
         source: str = "site",
         discovery: str = "full",
         hosts: HostSites | None = None,
@@ -230,6 +236,8 @@ class ArchiveSpider(Spider):
         super().__init__(*args, **kwargs)
         if source not in SOURCES:
             raise UsageError(f"-a source={source!r}: expected one of {', '.join(SOURCES)}")
+        if unsure not in UNSURE_CHOICES:
+            raise UsageError(f"-a unsure={unsure!r}: expected one of {', '.join(UNSURE_CHOICES)}")
         if discovery not in MODES:
             raise UsageError(f"-a discovery={discovery!r}: expected one of {', '.join(MODES)}")
         if discovery != "full" and (url or urls or source != "site"):
@@ -260,6 +268,10 @@ class ArchiveSpider(Spider):
         # Not `self.state`: Scrapy's SpiderState keeps its dict there (with JOBDIR).
         self.state_path = state
         self.recheck = recheck.strip().lower() in TRUE_WORDS
+        self.extract_unsure = not self.follow_links or unsure == "extract"
+        """Whether a page with no sign of an article (``no_article_markup``) is extracted:
+        in a URL list, the user says it is one; in a crawl, ``-a unsure=extract`` says
+        the site marks up none of its articles."""
         self.scheduled = RecentUrls(URL_CACHE_SIZE)
         self.link_targets = LinkTargets(URL_CACHE_SIZE)
         # A multi-site list: each request carries its site (meta["site_address"]).
@@ -834,7 +846,7 @@ class ArchiveSpider(Spider):
             site.profile.article_page,
             site.address.to_public(response.url),
             links=self.follow_links,
-            extract_unsure=not self.follow_links,
+            extract_unsure=self.extract_unsure,
         )
         reading = await self.reader.read(job, response)
         if reading.links is not None:
@@ -847,11 +859,16 @@ class ArchiveSpider(Spider):
         reason = reading.reason
         if reason is not None and self._behind_wall(reading.wall, response.url, key):
             return
-        if reason == NO_ARTICLE_MARKUP and not self.follow_links:
-            # A URL list says "these are articles": an unsure guess does not overrule it.
-            self.crawler.stats.inc_value(f"{stats_keys.URL_LIST_EXTRACTED_UNSURE}{reason}")
+        if reason == NO_ARTICLE_MARKUP and self.extract_unsure:
+            # A URL list says "these are articles", and -a unsure=extract that the site's
+            # articles have no markup: an unsure guess does not overrule either.
+            listed = not self.follow_links
+            self.crawler.stats.inc_value(
+                f"{stats_keys.URL_LIST_EXTRACTED_UNSURE if listed else stats_keys.PAGES_EXTRACTED_UNSURE}{reason}"
+            )
             logger.info(
-                "Extracted as listed, though it looks unlike an article (%s): %s",
+                "Extracted as %s, though it looks unlike an article (%s): %s",
+                "listed" if listed else "asked (-a unsure=extract)",
                 reason,
                 response.url,
             )
