@@ -257,9 +257,12 @@ def test_misread_initials_and_addresses_are_no_authors_and_a_double_surname_is_o
         ),
         # no wire after the names: none added although the page names Reuters elsewhere
         ("article-extraction", "57d46c9d75", ["Rodrigo Campos"]),
+        # the people it lists after them: "By Stefan Becket, Kathryn Watson, Grace Segers"
+        # (cbsnews.com, whose JSON-LD names the first)
+        ("article-extraction", "7a664e40d2", ["Stefan Becket", "Kathryn Watson", "Grace Segers"]),
     ],
 )
-def test_the_wire_service_the_byline_names_is_an_author(name, page_id, authors):
+def test_the_wire_service_and_people_the_byline_adds_are_authors(name, page_id, authors):
     assert corpus_page(name, page_id).to_item().authors == authors
 
 

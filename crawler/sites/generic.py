@@ -116,6 +116,7 @@ BYLINE_CHARS = 300
 says has a byline."""
 WIRE_AFTER_NAMES = re.compile(rf"[\s,/|·–—-]*({WIRE_SERVICE})\b", flags=re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
+NAME_AFTER_NAME = re.compile(r"\s*(?:,|\band\b|&amp;|&)\s*[A-Z][\w.'-]+\s+[A-Z]")
 POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
 # schema.org microdata: the name of the author the page marks up, unless the item is an
 # Organization (the publisher, mostly), and the publisher's name; each the item's own name,
@@ -382,6 +383,26 @@ def is_followed_by_wire(name: str, markup: str) -> bool:
     while (at := markup.find(name, start)) >= 0:
         start = at + len(name)
         if WIRE_AFTER_NAMES.match(TAG.sub(" ", markup[start : start + BYLINE_CHARS])):
+            return True
+    return False
+
+
+def is_followed_by_name(name: str, markup: str) -> bool:
+    """Whether ``markup`` lists another name right after ``name`` (a comma or "and", then
+    two capitalized words), with only tags between: a cheap test, before a search of the
+    page's bylines.
+
+    >>> is_followed_by_name("Stefan Becket", "<p>By Stefan Becket, Kathryn Watson</p>")
+    True
+    >>> is_followed_by_name("Stefan Becket", "Stefan Becket, CBS News</p>")
+    True
+    >>> is_followed_by_name("Stefan Becket", "Stefan Becket</a> said, in a note")
+    False
+    """
+    start = 0
+    while (at := markup.find(name, start)) >= 0:
+        start = at + len(name)
+        if NAME_AFTER_NAME.match(TAG.sub(" ", markup[start : start + BYLINE_CHARS])):
             return True
     return False
 
@@ -1109,7 +1130,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
             self._guessed_people,
         )
-        return [*names, *self._wire_after(names)]
+        return [*names, *self._listed_after(names), *self._wire_after(names)]
 
     def _guessed_people(self) -> list[str]:
         guess = self._extraction.get("author") or ""
@@ -1138,6 +1159,25 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 continue
             wire = WIRE_AFTER_NAMES.match(text, max(match.end() for match in found if match))
             return [wire.group(1)] if wire else []
+        return []
+
+    def _listed_after(self, names: list[str]) -> list[str]:
+        """The people a visible byline lists after the names, where the signal they came
+        from named fewer ("By Stefan Becket, Kathryn Watson, Grace Segers", JSON-LD naming
+        the first): names of two words or more, not the site's."""
+        if not names or not is_followed_by_name(names[-1], self.response.text):
+            return []
+        keys = {text_key(name) for name in names}
+        for element in BYLINE_ELEMENTS(self.root):
+            text = normalize_text(" ".join(element.itertext())) or ""
+            if len(text) > BYLINE_CHARS or not all(
+                text_key(name) in text_key(text) for name in names
+            ):
+                continue
+            listed = self._people([text])
+            if not keys <= {text_key(name) for name in listed}:
+                return []
+            return [name for name in listed if text_key(name) not in keys and len(name.split()) > 1]
         return []
 
     def _people(self, bylines: list[str]) -> list[str]:
