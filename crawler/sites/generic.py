@@ -370,39 +370,26 @@ def has_words(text: str) -> bool:
     return WORD.search(text) is not None
 
 
-def is_followed_by_wire(name: str, markup: str) -> bool:
-    """Whether ``markup`` names a wire service right after ``name``, with only tags and
-    separators between: a cheap test, before a search of the page's bylines.
+def is_followed_by(name: str, pattern: re.Pattern[str], markup: str) -> bool:
+    """Whether ``markup`` has what ``pattern`` matches right after ``name``, with only tags
+    between: a cheap test, before a search of the page's bylines. :data:`WIRE_AFTER_NAMES`
+    finds a wire service there, :data:`NAME_AFTER_NAME` another name (a comma or "and",
+    then two capitalized words).
 
-    >>> is_followed_by_wire("Tom Davies", '<span>Tom Davies</span> <span>Associated Press</span>')
+    >>> markup = "<p>By <span>Tom Davies</span> <span>Associated Press</span>, Jo Roe</p>"
+    >>> is_followed_by("Tom Davies", WIRE_AFTER_NAMES, markup)
     True
-    >>> is_followed_by_wire("Tom Davies", "Tom Davies, Photo: Reuters")
+    >>> is_followed_by("Tom Davies", WIRE_AFTER_NAMES, "Tom Davies, Photo: Reuters")
+    False
+    >>> is_followed_by("Stefan Becket", NAME_AFTER_NAME, "By Stefan Becket, Kathryn Watson")
+    True
+    >>> is_followed_by("Stefan Becket", NAME_AFTER_NAME, "Stefan Becket</a> said, in a note")
     False
     """
     start = 0
     while (at := markup.find(name, start)) >= 0:
         start = at + len(name)
-        if WIRE_AFTER_NAMES.match(TAG.sub(" ", markup[start : start + BYLINE_CHARS])):
-            return True
-    return False
-
-
-def is_followed_by_name(name: str, markup: str) -> bool:
-    """Whether ``markup`` lists another name right after ``name`` (a comma or "and", then
-    two capitalized words), with only tags between: a cheap test, before a search of the
-    page's bylines.
-
-    >>> is_followed_by_name("Stefan Becket", "<p>By Stefan Becket, Kathryn Watson</p>")
-    True
-    >>> is_followed_by_name("Stefan Becket", "Stefan Becket, CBS News</p>")
-    True
-    >>> is_followed_by_name("Stefan Becket", "Stefan Becket</a> said, in a note")
-    False
-    """
-    start = 0
-    while (at := markup.find(name, start)) >= 0:
-        start = at + len(name)
-        if NAME_AFTER_NAME.match(TAG.sub(" ", markup[start : start + BYLINE_CHARS])):
+        if pattern.match(TAG.sub(" ", markup[start : start + BYLINE_CHARS])):
             return True
     return False
 
@@ -1149,7 +1136,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if (
             not names
             or any(map(is_wire_service, names))
-            or not is_followed_by_wire(names[-1], self.response.text)
+            or not is_followed_by(names[-1], WIRE_AFTER_NAMES, self.response.text)
         ):
             return []
         for element in BYLINE_ELEMENTS(self.root):
@@ -1165,7 +1152,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """The people a visible byline lists after the names, where the signal they came
         from named fewer ("By Stefan Becket, Kathryn Watson, Grace Segers", JSON-LD naming
         the first): names of two words or more, not the site's."""
-        if not names or not is_followed_by_name(names[-1], self.response.text):
+        if not names or not is_followed_by(names[-1], NAME_AFTER_NAME, self.response.text):
             return []
         keys = {text_key(name) for name in names}
         for element in BYLINE_ELEMENTS(self.root):
