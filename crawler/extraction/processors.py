@@ -428,7 +428,7 @@ def with_initials_as_printed(name: str, text: str) -> str:
         for word in words
     )
     printed = re.search(pattern.removesuffix(r"\s+").removesuffix(r"\s*"), text)
-    return normalize_text(printed.group()) or name if printed else name
+    return (normalize_text(printed.group()) or name) if printed else name
 
 
 def is_name_case(name: str) -> bool:
@@ -526,54 +526,49 @@ def _wire_apart(part: str) -> list[str]:
     return [part[: wire.start()], wire.group().strip()]
 
 
-NEWSROOM_WORDS = frozenset(
-    [
-        "the",
-        "blog",
-        "bureau",
-        "desk",
-        "staff",
-        "team",
-        "editorial",
-        "editors",
-        "newsroom",
-        "online",
-        "digital",
-        "web",
-        "redacción",
-        "redaccion",
-        "redação",
-        "redacao",
-        "redaktion",
-        "rédaction",
-        "redazione",
-        "redakcja",
-        "redactie",
-        "redaktori",
-        "redaksi",
-        "συντακτικη",
-        "ομαδα",
-        "report",
-        "reports",
-        "admin",
-        "administrator",
-        "webmaster",
-    ]
+_ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster"})
+"""A CMS's account names, a site's byline where no one signs."""
+NEWSROOM_WORDS = (
+    frozenset(
+        [
+            "the",
+            "blog",
+            "bureau",
+            "desk",
+            "staff",
+            "team",
+            "editorial",
+            "editors",
+            "newsroom",
+            "online",
+            "digital",
+            "web",
+            "redacción",
+            "redaccion",
+            "redação",
+            "redacao",
+            "redaktion",
+            "rédaction",
+            "redazione",
+            "redakcja",
+            "redactie",
+            "redaktori",
+            "redaksi",
+            "συντακτικη",
+            "ομαδα",
+            "report",
+            "reports",
+        ]
+    )
+    | _ACCOUNT_WORDS
 )
 """Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
-ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article. Words of a script whose vowel signs
-the regex word class does not match (Devanagari's "ब्यूरो", bureau) would never be found: not listed."""
+ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article. Words of a
+script whose vowel signs the regex word class does not match (Devanagari's "ब्यूरो",
+bureau) would never be found: not listed."""
 
 
-_DESK_WORDS = (
-    NEWSROOM_WORDS
-    - {"the", "blog", "online", "digital", "web"}
-    - {
-        "admin",
-        "administrator",
-        "webmaster",
-    }
-)
+_DESK_WORDS = NEWSROOM_WORDS - {"the", "blog", "online", "digital", "web"} - _ACCOUNT_WORDS
 """The newsroom words that end a desk's name ("National Desk", "HNN Staff")."""
 
 

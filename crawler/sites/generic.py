@@ -1133,39 +1133,40 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """The wire service a visible byline names right after the names, where the
         signal they came from left it out ("By Orhan Coskun and Suleiman Al-Khalidi
         <span class=c-byline__source>Reuters</span>", JSON-LD naming the two)."""
-        if (
-            not names
-            or any(map(is_wire_service, names))
-            or not is_followed_by(names[-1], WIRE_AFTER_NAMES, self.response.text)
-        ):
+        if any(map(is_wire_service, names)) or not self._followed_by(names, WIRE_AFTER_NAMES):
             return []
-        for element in BYLINE_ELEMENTS(self.root):
-            text = normalize_text(" ".join(element.itertext())) or ""
-            found = [re.search(re.escape(name), text, flags=re.IGNORECASE) for name in names]
-            if len(text) > BYLINE_CHARS or not all(found):
-                continue
-            wire = WIRE_AFTER_NAMES.match(text, max(match.end() for match in found if match))
-            return [wire.group(1)] if wire else []
-        return []
+        text = self._byline_naming(names) or ""
+        found = [re.search(re.escape(name), text, flags=re.IGNORECASE) for name in names]
+        if not all(found):
+            return []
+        wire = WIRE_AFTER_NAMES.match(text, max(match.end() for match in found if match))
+        return [wire.group(1)] if wire else []
 
     def _listed_after(self, names: list[str]) -> list[str]:
         """The people a visible byline lists after the names, where the signal they came
         from named fewer ("By Stefan Becket, Kathryn Watson, Grace Segers", JSON-LD naming
         the first): names of two words or more, not the site's."""
-        if not names or not is_followed_by(names[-1], NAME_AFTER_NAME, self.response.text):
+        if not self._followed_by(names, NAME_AFTER_NAME):
             return []
+        byline = self._byline_naming(names)
+        listed = self._people([byline]) if byline else []
         keys = {text_key(name) for name in names}
+        if not keys <= {text_key(name) for name in listed}:
+            return []
+        return [name for name in listed if text_key(name) not in keys and len(name.split()) > 1]
+
+    def _followed_by(self, names: list[str], pattern: re.Pattern[str]) -> bool:
+        return bool(names) and is_followed_by(names[-1], pattern, self.response.text)
+
+    def _byline_naming(self, names: list[str]) -> str | None:
+        """The text of the first element that calls itself a byline, of a byline's length
+        (:data:`BYLINE_CHARS`), that holds every one of ``names``, whatever their case."""
+        keys = [text_key(name) for name in names]
         for element in BYLINE_ELEMENTS(self.root):
             text = normalize_text(" ".join(element.itertext())) or ""
-            if len(text) > BYLINE_CHARS or not all(
-                text_key(name) in text_key(text) for name in names
-            ):
-                continue
-            listed = self._people([text])
-            if not keys <= {text_key(name) for name in listed}:
-                return []
-            return [name for name in listed if text_key(name) not in keys and len(name.split()) > 1]
-        return []
+            if len(text) <= BYLINE_CHARS and all(key in text_key(text) for key in keys):
+                return text
+        return None
 
     def _people(self, bylines: list[str]) -> list[str]:
         # A byline that is the site's name as a whole names no one, though its pieces may
