@@ -260,6 +260,18 @@ def test_other_parts_are_the_container_of_most_kept_paragraphs_not_of_the_last()
     assert body.startswith("1. A sentence of the story")
 
 
+def test_links_and_short_lines_before_the_headline_are_not_body():
+    # macrumors.com: trafilatura's text opens with a sidebar's teasers, then the headline;
+    # urdupoint.com: with the breadcrumb and a truncated title.
+    extracted, _ = benchmark_page("232a43fb15")
+    body = (extracted.to_item().body or "").split("\n\n")
+    assert body[0].startswith("The report claims the display size will remain 13.3 inches")
+    assert held_out_body("1592133028")[0].startswith("It is impossible to give the exact date")
+    # cnn.com: the story's first paragraph comes before the headline, and stays.
+    cnn, _ = benchmark_page("ef4e67b66d")
+    assert (cnn.to_item().body or "").startswith("(CNN)President Donald Trump, according to")
+
+
 def test_labels_for_no_reader_of_the_story_are_not_body():
     # businesstimes.com.sg: a breadcrumb's screen-reader label ("You are here", Drupal's
     # h2.element-invisible); a photo's credit in a span.photoCredit, and one as a line of

@@ -313,6 +313,34 @@ def is_date_line(text: str) -> bool:
     )
 
 
+def after_headline(
+    blocks: list[str], headline: str | None, is_link: Callable[[str], bool]
+) -> list[str]:
+    """The blocks without those before the story's own headline that are links or
+    short lines, where the extracted text holds the headline after other blocks: those
+    are the page's (a sidebar's teasers, macrumors.com's "16\" MacBook Pro Now
+    Available"). Prose before it stays: some pages put the story's first paragraph first
+    (cnn.com's "(CNN)President Donald Trump, …").
+
+    >>> blocks = ["Night mode is a setting.", "Now Available", "The Headline", "Story."]
+    >>> after_headline(blocks, "The headline", lambda text: text.startswith("Night"))
+    ['Story.']
+    >>> lead = "(CNN) " + "A lead paragraph of the story, long enough to be prose. " * 2
+    >>> after_headline([lead, "The Headline", "Story."], "The headline", lambda text: False)
+    ['(CNN) A lead paragraph of the story, long enough to be prose. A lead paragraph of the story, long enough to be prose. ', 'Story.']
+    """
+    key = text_key(headline or "")
+    for index, block in enumerate(blocks):
+        if key and text_key(block) == key:
+            before = [
+                text
+                for text in blocks[:index]
+                if len(text.split()) >= PROSE_WORDS and not is_link(text)
+            ]
+            return [*before, *blocks[index + 1 :]]
+    return blocks
+
+
 def without_leading_dates(paragraphs: list[str]) -> list[str]:
     """``paragraphs`` less the date lines (:func:`is_date_line`) among the first
     ``HEAD_PARAGRAPHS``: the article's head (date, source, caption) that trafilatura keeps
@@ -1297,9 +1325,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     @cached_property
     def _paragraphs(self) -> list[str]:
         document_body = self._document.body if self._document is not None else None
+        blocks = block_texts(document_body) if document_body is not None else []
         paragraphs = [
             text
-            for text in (block_texts(document_body) if document_body is not None else [])
+            for text in after_headline(blocks, self.headline, self._is_link)
             if self._is_body_text(text)
         ]
         paragraphs = without_leading_dates(self._with_other_parts(paragraphs))
