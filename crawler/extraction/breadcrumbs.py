@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 
 from crawler.extraction.metadata import element_value
-from crawler.extraction.processors import decode_entities, normalize_text, text_key
+from crawler.extraction.processors import MONTH_NAME, decode_entities, normalize_text, text_key
 
 MAX_LEVELS = 7
 """More links than this (the home page, four levels, the article, one spare) is a menu
@@ -42,11 +42,7 @@ NOT_A_SECTION_PATH = re.compile(
     flags=re.IGNORECASE,
 )
 # A level of a date archive ("2020 > August"): a year or month, by its name or its address.
-_DATE_LEVEL_NAME = re.compile(
-    r"\d+|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?",
-    flags=re.IGNORECASE,
-)
+_DATE_LEVEL_NAME = re.compile(rf"\d+|{MONTH_NAME}", flags=re.IGNORECASE)
 _DATE_LEVEL_PATH = re.compile(r"/(?:19|20)\d\d(?:/[^/]+)?/?$")
 
 

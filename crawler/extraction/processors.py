@@ -321,6 +321,11 @@ _DATELINE_WORD = re.compile(
     r"aktualisiert|actualizado|atualizado|publicado|prije)\b.*$",
     flags=re.IGNORECASE,
 )
+MONTH_NAME = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+"""An English month's name or abbreviation (a pattern, for case-insensitive use)."""
 # Months as dates abbreviate them, but "Jan" and "May", which are names too.
 _MONTH_ABBREVIATIONS = frozenset("feb mar apr jun jul aug sep sept oct nov dec".split())  # noqa: SIM905
 # The news agencies whose stories other sites run under their own bylines' names.
@@ -526,50 +531,19 @@ def _wire_apart(part: str) -> list[str]:
     return [part[: wire.start()], wire.group().strip()]
 
 
+_DESK_WORDS = frozenset(
+    "bureau desk staff team editorial editors newsroom report reports redacción redaccion "  # noqa: SIM905
+    "redação redacao redaktion rédaction redazione redakcja redactie redaktori redaksi "
+    "συντακτικη ομαδα".split()
+)
+"""Words of a newsroom's desk, which end a desk's name ("National Desk", "HNN Staff")."""
 _ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster"})
 """A CMS's account names, a site's byline where no one signs."""
-NEWSROOM_WORDS = (
-    frozenset(
-        [
-            "the",
-            "blog",
-            "bureau",
-            "desk",
-            "staff",
-            "team",
-            "editorial",
-            "editors",
-            "newsroom",
-            "online",
-            "digital",
-            "web",
-            "redacción",
-            "redaccion",
-            "redação",
-            "redacao",
-            "redaktion",
-            "rédaction",
-            "redazione",
-            "redakcja",
-            "redactie",
-            "redaktori",
-            "redaksi",
-            "συντακτικη",
-            "ομαδα",
-            "report",
-            "reports",
-        ]
-    )
-    | _ACCOUNT_WORDS
-)
+NEWSROOM_WORDS = _DESK_WORDS | _ACCOUNT_WORDS | {"the", "blog", "online", "digital", "web"}
 """Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
 ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article. Words of a
 script whose vowel signs the regex word class does not match (Devanagari's "ब्यूरो",
 bureau) would never be found: not listed."""
-
-
-_DESK_WORDS = NEWSROOM_WORDS - {"the", "blog", "online", "digital", "web"} - _ACCOUNT_WORDS
-"""The newsroom words that end a desk's name ("National Desk", "HNN Staff")."""
 
 
 def _site_key(text: str, newsroom: bool = False) -> str:

@@ -43,6 +43,7 @@ from crawler.extraction.localtime import in_site_zone, site_zones, url_day
 from crawler.extraction.metadata import element_value
 from crawler.extraction.processors import (
     EARLIEST_DATE,
+    MONTH_NAME,
     WIRE_SERVICE,
     decode_entities,
     is_host_name,
@@ -160,12 +161,8 @@ CHROME_LINES = re.compile(
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
 # A line that is a date and nothing else: numbers, English month and weekday names, a
 # time, a zone in capitals, separators, perhaps an "Updated:" label (a year is required besides).
-_MONTH = (
-    r"(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|"
-    r"sep(t(ember)?)?|oct(ober)?|nov(ember)?|dec(ember)?)\.?"
-)
 _DATE_TOKEN = (
-    rf"(\d{{1,4}}|{_MONTH}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[ap]\.?m\.?|"
+    rf"(\d{{1,4}}|{MONTH_NAME}\.?|(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[ap]\.?m\.?|"
     r"(?-i:[A-Z]{2,4})([+-]\d{1,2})?|at)"
 )
 DATE_LINE = re.compile(
