@@ -46,3 +46,13 @@ def test_a_request_with_a_query_is_answered_from_the_file_saved_with_it(tmp_path
     (tmp_path.parent / f"{tmp_path.name}?secret=1").write_text("beside the mirror")
     (tmp_path / "index.html").write_text("home")
     assert mirror.respond("/?secret=1").body == b"home"
+
+
+def test_a_page_saved_with_its_query_is_served_as_its_path_type(tmp_path):
+    """``news_view.html?idx=2`` is an HTML page, as its path says (not a file of unknown
+    type, which the crawl would not read as a page)."""
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "news_view.html?idx=2").write_text("<html><body>story</body></html>")
+    saved = Mirror(tmp_path).respond("/news/news_view.html?idx=2")
+    assert (saved.status, saved.headers["Content-Type"]) == (200, "text/html; charset=UTF-8")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import unquote, urlsplit
 
 CONTENT_TYPES = {
@@ -122,7 +122,9 @@ class Mirror:
 
     def _file_response(self, file: Path, meta_file: Path) -> MirrorResponse:
         meta = json.loads(meta_file.read_text()) if meta_file.is_file() else {}
-        headers = {"Content-Type": CONTENT_TYPES.get(file.suffix, "application/octet-stream")}
+        # A page saved with its query (news_view.html?idx=2) is of its path's type.
+        suffix = PurePath(file.name.partition("?")[0]).suffix
+        headers = {"Content-Type": CONTENT_TYPES.get(suffix, "application/octet-stream")}
         headers.update(meta.get("headers", {}))
         if file.is_file():
             body = file.read_bytes()

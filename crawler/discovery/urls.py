@@ -15,7 +15,9 @@ from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that never change which article a URL shows: comment replies, share
-# buttons, views, and the tracking parameters of newsletters, ads and social sites.
+# buttons, views, and the tracking parameters of newsletters, ads, social sites and the
+# sites' own links to their stories (wired.com's itm_campaign, cbsnews.com's intcid,
+# cbssports.com's ftag, French sites' xtor, the New York Times' smid).
 NOISE_PARAMS = frozenset(
     {
         "replytocom",
@@ -23,13 +25,39 @@ NOISE_PARAMS = frozenset(
         "nb",
         "amp",
         "output",
+        "ref",
+        "rssfeed",
+        # click ids
         "fbclid",
         "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "igshid",
+        "_ga",
+        "_gl",
+        # campaign ids
         "mc_cid",
         "mc_eid",
-        "ref",
+        "mkt_tok",
+        "cmpid",
+        "icid",
+        "intcid",
+        "intcmp",
+        "ncid",
+        "ocid",
+        "xtor",
+        "smid",
+        "smtyp",
+        "ftag",
+        "ttag",
+        "pk_campaign",
+        "pk_kwd",
     }
 )
+NOISE_PREFIXES = ("utm_", "itm_", "mtm_")
+"""Campaign parameters of Google Analytics, of sites' own story links, and of Matomo."""
 # Session ids that PHP, Java servlets, ASP, ColdFusion and shop systems put in links: a
 # new value on every view makes every page a new URL (a spider trap).
 SESSION_PARAMS = frozenset(
@@ -52,7 +80,7 @@ _SESSION_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/;?
 
 def _is_noise_param(name: str) -> bool:
     name = name.lower()
-    return name in NOISE_PARAMS or name in SESSION_PARAMS or name.startswith("utm_")
+    return name in NOISE_PARAMS or name in SESSION_PARAMS or name.startswith(NOISE_PREFIXES)
 
 
 def stripped_noise(url: str) -> tuple[str, ...]:
@@ -112,6 +140,8 @@ def canonicalize_url(url: str) -> str:
     'https://example.com/a/?page=2'
     >>> canonicalize_url("https://example.com/?p=4179")
     'https://example.com/?p=4179'
+    >>> canonicalize_url("https://example.com/story/a/?itm_campaign=BottomRelatedStories")
+    'https://example.com/story/a/'
     """
     return url if _is_canonical(url) else _canonical_form(url)
 

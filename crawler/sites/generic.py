@@ -250,6 +250,19 @@ STATIC_FILE = re.compile(
 LISTING_FIRST_SEGMENTS = frozenset(
     {"topics", "topic", "section", "sections", "archive", "archives"}
 )
+ARTICLE_ID_QUERY = re.compile(
+    r"(?:idx(?:no)?|no|n?id|aid|art(?:icle)?_?id|news_?(?:id|no)|story_?id|content_?id"
+    r"|doc_?id|post_?id|entry_?id|autono)=\d{1,12}",
+    re.IGNORECASE,
+)
+"""The query of an article on a site of the PHP and ASP years: its one parameter, the
+article's number (``news_view.html?idx=8576``, ``articleView.html?idxno=12345``,
+``article.php?id=42``, ``articlepath.aspx?articleid=17``, ``storypage.php?autono=166607``).
+A name for a page, a sort or a filter (``page=2``, ``cat=5``), or a second parameter, is
+not one: those multiply without end on some sites."""
+PLAIN_PERMALINK = re.compile(r"p=\d{1,12}")
+"""WordPress's plain permalink (``/?p=4179``), at the site's root only: ``?p=2`` after a
+post's own path is its second page."""
 WORD = re.compile(r"\w+")
 PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
@@ -801,15 +814,35 @@ def classify_url(url: str) -> UrlKind:
     >>> [classify_url(u).value for u in ("https://x/2016/05/12/a-post/", "https://x/2016/05/",
     ...  "https://x/topics/syria/", "https://x/wp-content/a.jpg", "https://x/?s=q")]
     ['article', 'listing', 'listing', 'other', 'other']
+
+    A URL with a query is an article only when the query is the article's number
+    (:data:`ARTICLE_ID_QUERY`, :data:`PLAIN_PERMALINK`):
+
+    >>> [classify_url(u).value for u in ("https://x/news/news_view.html?idx=8576",
+    ...  "https://x/?p=4179", "https://x/a-post.html?p=2", "https://x/list.php?id=3&page=2",
+    ...  "https://x/news_list.html?bc=03", "https://x/view.php?id=abc")]
+    ['article', 'article', 'other', 'other', 'other', 'other']
     """
-    if urlsplit(url).query:
-        return UrlKind.OTHER
+    parts = urlsplit(url)
+    if parts.query:
+        return UrlKind.ARTICLE if is_article_number_query(parts) else UrlKind.OTHER
     segments = path_segments(url)
     if is_machinery(segments) or (segments and STATIC_FILE.search(segments[-1])):
         return UrlKind.OTHER
     if is_listing(segments) or segments[0] in LISTING_FIRST_SEGMENTS:
         return UrlKind.LISTING
     return UrlKind.ARTICLE
+
+
+def is_article_number_query(parts: SplitResult) -> bool:
+    """Whether a URL's query names an article by its number, on a path that can be an
+    article's (not a feed, a static file or WordPress's machinery)."""
+    if PLAIN_PERMALINK.fullmatch(parts.query):
+        return parts.path in ("", "/", "/index.php")
+    if not ARTICLE_ID_QUERY.fullmatch(parts.query):
+        return False
+    segments = [segment for segment in parts.path.split("/") if segment]
+    return not (is_machinery(segments) or (segments and STATIC_FILE.search(segments[-1])))
 
 
 class GenericArticlePage(WordPressSignals, ArticlePage):
