@@ -265,11 +265,39 @@ def test_links_and_short_lines_before_the_headline_are_not_body():
     # urdupoint.com: with the breadcrumb and a truncated title.
     extracted, _ = benchmark_page("232a43fb15")
     body = (extracted.to_item().body or "").split("\n\n")
-    assert body[0].startswith("The report claims the display size will remain 13.3 inches")
+    assert body[0].startswith("Following the 16-inch MacBook Pro, Apple plans")  # its lead
+    assert body[1].startswith("The report claims the display size will remain 13.3 inches")
     assert held_out_body("1592133028")[0].startswith("It is impossible to give the exact date")
     # cnn.com: the story's first paragraph comes before the headline, and stays.
     cnn, _ = benchmark_page("ef4e67b66d")
     assert (cnn.to_item().body or "").startswith("(CNN)President Donald Trump, according to")
+
+
+def test_a_lead_written_as_bare_text_before_the_first_paragraph_is_body():
+    # macrumors.com: the lead is div.content's own text, before a <br> and an image
+    # (trafilatura keeps the text after them); sikinchanion.gr and nckansasnews.com: the
+    # first paragraph is bare text before the <p>s.
+    extracted, truth = benchmark_page("232a43fb15")
+    lead = (extracted.to_item().body or "").split("\n\n")[0]
+    assert lead.endswith("A preview of the report was shared with paying subscribers.")
+    assert lead in truth
+    assert held_out_body("1687581723")[0].startswith("Συνελήφθη, σήμερα (19.08.2020)")
+    assert held_out_body("1793453954")[0] == (
+        "Mark Dings donated $2,800 to Tracey Robert Mann during September, according to the "
+        "Federal Election Commission (FEC)."
+    )
+    # yahoo.com (2011): a widget inside the lead's <p>, which the parser closes at the
+    # widget, so the lead is the widget's tail; a short line there is not one.
+    lead = "SAN FRANCISCO (AP) — " + "The lead of the story, long enough to be prose. " * 2
+    html = (
+        "<html><body><article><h1>Story</h1><div class='body'><p><div class='widget'>"
+        f"<ul><li><a href='/other/'>Another story</a></li></ul></div>{lead}</p><br>"
+        f"Photo: AP<br>{PARAGRAPH}{PARAGRAPH}</div></article></body></html>"
+    )
+    assert (page(html).to_item().body or "").split("\n\n")[:2] == [
+        lead.strip(),
+        PARAGRAPH[3:-4].strip(),
+    ]
 
 
 def test_labels_for_no_reader_of_the_story_are_not_body():

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date, tzinfo
 from functools import cached_property
+from itertools import takewhile
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
 
@@ -266,6 +267,41 @@ post's own path is its second page."""
 WORD = re.compile(r"\w+")
 PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
+INLINE_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "dfn",
+        "em",
+        "font",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    ]
+)
+"""Elements inside a line of text; any other element (``<br>``, a block) ends a line."""
+NOT_TEXT = frozenset({"script", "style", "noscript", "template", "textarea", "title"})
+"""Elements whose text no reader sees as text (a script's may hold the article's)."""
+LEAD_PROBE_WORDS = 6
+LEAD_PROBE_CHARS = 20
+"""A paragraph's first words, as looked for in the page's text: enough to be its own."""
+SENTENCE_END = re.compile(r"[.!?…\"”’»)]\s*$")
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
 CAPTION_WORDS = 5
@@ -349,6 +385,34 @@ def after_headline(
             ]
             return [*before, *blocks[index + 1 :]]
     return blocks
+
+
+def text_lines(container: etree._Element, stop: etree._Element | None = None) -> list[str]:
+    """The lines of text that ``container`` holds itself, before its child ``stop``: its
+    own text and its inline elements' (:data:`INLINE_TAGS`), a line ending at a ``<br>``
+    or another element. What a child block holds is the child's, not a line here.
+
+    >>> from lxml import html
+    >>> div = html.fromstring(
+    ...     "<div>A <em>lead</em> line.<br><br><img src=x><center>Caption</center> Next."
+    ...     "<div><p>Widget</p></div>Tail text.<p>Kept</p>After.</div>"
+    ... )
+    >>> text_lines(div, div.find("p"))
+    ['A lead line.', 'Next.', 'Tail text.']
+    """
+    lines: list[str] = []
+    pieces = [container.text or ""]
+    for child in container:
+        if child is stop:
+            break
+        if child.tag in INLINE_TAGS:
+            pieces.append("".join(child.itertext()))
+        elif isinstance(child.tag, str):  # a comment's text is no one's
+            lines.append("".join(pieces))
+            pieces = []
+        pieces.append(child.tail or "")
+    lines.append("".join(pieces))
+    return [line for line in map(normalize_text, lines) if line]
 
 
 def without_leading_dates(paragraphs: list[str]) -> list[str]:
@@ -1361,8 +1425,62 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             for text in after_headline(blocks, self.headline, self._is_link)
             if self._is_body_text(text)
         ]
+        paragraphs = [*self._lead_lines(paragraphs), *paragraphs]
         paragraphs = without_leading_dates(self._with_other_parts(paragraphs))
         return without_related_links(paragraphs, self._is_link)
+
+    def _lead_lines(self, paragraphs: list[str]) -> list[str]:
+        """The prose that the first kept paragraph's container holds as bare text before
+        it, which trafilatura drops: yahoo.com's AP lead, the tail of a widget inside a
+        ``<p>`` the parser closed; macrumors.com's, before a ``<br>`` and an image.
+        Lines of prose only (:data:`PROSE_WORDS` words or more, ending as a sentence
+        does, not a link or a label), never the page's ``<body>`` itself."""
+        found = self._text_owner(paragraphs[0]) if paragraphs else None
+        if found is None:
+            return []
+        container, stop, start = found
+        if container.tag in ("body", "html"):
+            return []
+        lines = text_lines(container, stop)
+        if stop is None:  # the paragraph is one of the lines: those before it
+            lines = list(takewhile(lambda line: start not in line, lines))
+        kept = {text_key(text) for text in paragraphs}
+        return [
+            line
+            for line in lines
+            if len(line.split()) >= PROSE_WORDS
+            and SENTENCE_END.search(line)
+            and text_key(line) not in kept
+            and self._is_body_text(line)
+            and not self._is_link(line)
+        ]
+
+    def _text_owner(
+        self, paragraph: str
+    ) -> tuple[etree._Element, etree._Element | None, str] | None:
+        """Where ``paragraph`` sits: its ``<p>``'s parent and the ``<p>``, else the element
+        whose own text holds its first words (and None), with those words."""
+        key = text_key(paragraph)
+        for element, text in self._page_paragraphs:
+            parent = element.getparent()
+            if text_key(text) == key and parent is not None:
+                return parent, element, ""
+        start = " ".join(paragraph.split()[:LEAD_PROBE_WORDS])
+        if len(start) < LEAD_PROBE_CHARS:
+            return None
+        body = self.root.find("body")
+        for element in (body if body is not None else self.root).iter():
+            owner = None
+            if element.tag not in NOT_TEXT and start in " ".join((element.text or "").split()):
+                owner = element
+            elif start in " ".join((element.tail or "").split()):
+                owner = element.getparent()
+            # The line's block: "<p><b>SAN FRANCISCO</b> (AP) — …" is the <p>'s.
+            while owner is not None and owner.tag in INLINE_TAGS:
+                owner = owner.getparent()
+            if owner is not None:
+                return owner, None, start
+        return None
 
     @cached_property
     def _link_keys(self) -> list[str]:
