@@ -266,6 +266,33 @@ def test_the_wire_service_and_people_the_byline_adds_are_authors(name, page_id, 
     assert corpus_page(name, page_id).to_item().authors == authors
 
 
+@pytest.mark.parametrize(
+    ("name", "page_id", "authors"),
+    [
+        # politifact.com: "By <a href=/truth-o-meter/staff/louis-jacobson/>Louis Jacobson</a>
+        # on Monday, …" in a p.article__meta, and no other signal
+        ("article-extraction", "b6906ca016", ["Louis Jacobson"]),
+        ("article-extraction", "9e8c9f082a", ["Matthew Digby", "Minh Do"]),
+        # carnegieendowment.org: a link to /chinafinancialmarkets/experts/444 under the h1
+        ("publication-dates", "1487058344", ["Michael Pettis"]),
+    ],
+)
+def test_authors_pages_linked_under_the_headline_name_the_authors(name, page_id, authors):
+    assert corpus_page(name, page_id).to_item().authors == authors
+
+
+def test_links_under_the_headline_to_a_topic_or_to_many_staff_pages_name_no_one():
+    byline = "<h1>Story</h1><p>By <a href='/staff/jane-doe/'>Jane Doe</a> on Monday</p>"
+    assert record("<title>Story</title>", byline)["authors"] == ["Jane Doe"]
+    people = "".join(f"<a href='/staff/person-{n}/'>Person Number{n}</a> " for n in range(5))
+    for under_headline in (
+        "<a href='/topics/people/donald-trump.html'>Donald Trump</a>",
+        f"<div class='team'>{people}</div>",
+    ):
+        body = f"<h1>Story</h1>{under_headline}"
+        assert record("<title>Story</title>", body)["authors"] == []
+
+
 def test_the_people_the_page_marks_up_as_authors_are_all_read():
     """seattletimes.com: three schema.org Person authors in microdata, no other signal but
     trafilatura's, which names the first."""

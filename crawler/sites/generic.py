@@ -119,6 +119,20 @@ says has a byline."""
 WIRE_AFTER_NAMES = re.compile(rf"[\s,/|·–—-]*({WIRE_SERVICE})\b", flags=re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
 NAME_AFTER_NAME = re.compile(r"\s*(?:,|\band\b|&amp;|&)\s*[A-Z][\w.'-]+\s+[A-Z]")
+# A link to an author's page: /author/jane-doe/, /staff/jane-doe/, /by/jane-doe,
+# /experts/444, author-Jane-Doe-4792.cms; not a topic's page about a person
+# (/topics/people/donald-trump.html).
+AUTHOR_PAGE = re.compile(
+    r"/(?:authors?|autor(?:es)?|auteurs?|staff|experts?|people|profiles?|journalists?|"
+    r"reporters?|writers?|columnists?|contributors?|bloggers?|by)/[^/]|/(?:author|autor)[-_]",
+    flags=re.IGNORECASE,
+)
+NOT_AUTHOR_PAGE = re.compile(r"/(?:topics?|tags?|subjects?|themen|temas?)/", flags=re.IGNORECASE)
+BYLINE_LINKS = 4
+"""Authors' pages linked under the headline, at most: more are a list of the staff's."""
+FOLLOWING_ELEMENTS = etree.XPath("following::*[position() <= 300]")
+"""The elements after one, in page order, as far as a byline under a headline may be."""
+NAME_WORDS = 5
 POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
 # schema.org microdata: the name of the author the page marks up, unless the item is an
 # Organization (the publisher, mostly), and the publisher's name; each the item's own name,
@@ -1228,9 +1242,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def authors(self) -> list[str]:
         """The first signal that names anyone but the site itself, split into people, and
-        the wire service the visible byline names after them; trafilatura's guess last
-        (initials as the page prints them), unless it holds pieces of an address or a file
-        name."""
+        the wire service the visible byline names after them; trafilatura's guess next to
+        last (initials as the page prints them), unless it holds pieces of an address or a
+        file name; last, the authors' pages linked under the headline."""
         names = first_nonempty(
             lambda: self._people(self.metadata.article_names("author")),
             lambda: self._people(self.metadata.all("author")),
@@ -1238,8 +1252,33 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self._people(POST_META_AUTHORS(self.root)),
             lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
             self._guessed_people,
+            lambda: self._people(self._author_links_under_headline()),
         )
         return [*names, *self._listed_after(names), *self._wire_after(names)]
+
+    def _author_links_under_headline(self) -> list[str]:
+        """The names of the links to authors' pages (:data:`AUTHOR_PAGE`) between the
+        visible headline and the story's first paragraph: a byline no class names
+        ("By <a href=/staff/louis-jacobson/>Louis Jacobson</a> on Monday", politifact.com).
+        None if there are more than :data:`BYLINE_LINKS`."""
+        key = text_key(self.headline or "")
+        heading = next(
+            (h1 for h1 in self.root.iter("h1") if key and text_key(paragraph_text(h1)) == key),
+            None,
+        )
+        if heading is None or not self._paragraphs:
+            return []
+        start = " ".join(self._paragraphs[0].split()[:LEAD_PROBE_WORDS])
+        names: dict[str, str] = {}
+        for element in FOLLOWING_ELEMENTS(heading):
+            if start in " ".join(f"{element.text or ''} {element.tail or ''}".split()):
+                break  # the story has begun
+            href = element.get("href") if element.tag == "a" else None
+            if href and AUTHOR_PAGE.search(href) and not NOT_AUTHOR_PAGE.search(href):
+                name = normalize_text(paragraph_text(element)) or ""
+                if 2 <= len(name.split()) <= NAME_WORDS:
+                    names.setdefault(name.casefold(), name)
+        return list(names.values()) if len(names) <= BYLINE_LINKS else []
 
     def _guessed_people(self) -> list[str]:
         guess = self._extraction.get("author") or ""
