@@ -300,6 +300,18 @@ def test_a_lead_written_as_bare_text_before_the_first_paragraph_is_body():
     ]
 
 
+def test_a_print_dialogs_lines_are_not_body():
+    # barrons.com: the print and e-mail dialogs' lines before and after the story, the
+    # page's own address among them.
+    extracted, _ = benchmark_page("f8ff621a0b")
+    body = (extracted.to_item().body or "").split("\n\n")
+    assert body[0].startswith("Shares of construction goods giant Home Depot are dropping")
+    assert not any(
+        line.startswith(("Order Reprints", "This copy is for", "https://", "An error has"))
+        for line in body
+    )
+
+
 def test_labels_for_no_reader_of_the_story_are_not_body():
     # businesstimes.com.sg: a breadcrumb's screen-reader label ("You are here", Drupal's
     # h2.element-invisible); a photo's credit in a span.photoCredit, and one as a line of

@@ -170,6 +170,10 @@ CHROME_LINES = re.compile(
     r"advertise with us|(skip to )?(the )?main content|skip to content|skip navigation|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|sign up|select page|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
+    # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
+    r"print( this)? article|order reprints|this article has been sent to.*|"
+    r"this copy is for your personal,? non-commercial use only\..*|"
+    r"an error has occurred,? please try again( later)?\.?|"
     rf"{READ_ALSO}\s*[:|](\s*.+)?|({SHARE_BUTTON}[\s,|/·•]*){{2,}})$",
     flags=re.IGNORECASE,
 )
@@ -332,6 +336,8 @@ def is_chrome_line(text: str) -> bool:
     >>> is_chrome_line("Lire aussi : Solidarité. Don de masques"), is_chrome_line("Lue myös:")
     (True, True)
     >>> is_chrome_line("FacebookTwitterLinkedinEMail"), is_chrome_line("Advertisements")
+    (True, True)
+    >>> is_chrome_line("Order Reprints"), is_chrome_line("An error has occurred, please try again later.")
     (True, True)
     >>> is_chrome_line("Main Content"), is_chrome_line("Skip to main content")
     (True, True)
@@ -1560,6 +1566,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             and has_words(text)
             and not DIVI_BYLINE.match(text)
             and not is_placeholder_text(text)
+            and text not in self._own_urls  # a print footer's address of the page
         )
 
     def _with_other_parts(self, paragraphs: list[str]) -> list[str]:
