@@ -30,7 +30,7 @@ BOILERPLATE = (
     "Powered by WordPress",
     "Advertisement",
     "Related posts",
-    "pic.twitter.com",
+    "platform.twitter.com",  # an embedded tweet's script (its text is the generic profile's body)
     "REUTERS",
     "(AFP)",
     "AP Photo",

@@ -300,6 +300,30 @@ def test_a_lead_written_as_bare_text_before_the_first_paragraph_is_body():
     ]
 
 
+def test_the_tweets_a_story_embeds_are_body_in_their_place():
+    # news.sky.com: trafilatura drops both embedded tweets; each comes back after the
+    # paragraph before it, its text and its "— Name (@handle) date" line.
+    extracted, truth = benchmark_page("921019755f")
+    body = (extracted.to_item().body or "").split("\n\n")
+    at = body.index("Club statement")
+    assert body[at - 1].startswith('"He is renowned for his tactical prowess')
+    assert body[at + 1] == "— Tottenham Hotspur (@SpursOfficial) November 20, 2019"
+    assert body[at + 1] in truth
+    # A tweet outside the story's container (a sidebar's) is not the story's.
+    tweet = (
+        "<blockquote class='twitter-tweet'><p>{}</p>— Some One (@someone) "
+        "<a href='https://twitter.com/someone/status/1'>May 1, 2020</a></blockquote>"
+    )
+    html = (
+        "<html><body><article><h1>Story</h1><div class='body'>"
+        f"{PARAGRAPH}{tweet.format('In the story.')}{PARAGRAPH.replace('sentence', 'line')}"
+        f"</div></article><aside>{tweet.format('In the sidebar.')}</aside></body></html>"
+    )
+    body = (page(html).to_item().body or "").split("\n\n")
+    assert body[1:3] == ["In the story.", "— Some One (@someone) May 1, 2020"]
+    assert "In the sidebar." not in body
+
+
 def test_a_print_dialogs_lines_are_not_body():
     # barrons.com: the print and e-mail dialogs' lines before and after the story, the
     # page's own address among them.

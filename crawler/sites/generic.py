@@ -314,6 +314,13 @@ INLINE_TAGS = frozenset(
     ]
 )
 """Elements inside a line of text; any other element (``<br>``, a block) ends a line."""
+TEXT_ELEMENTS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "dd", "pre")
+"""Elements that hold a paragraph of a body, as trafilatura reads them."""
+EMBEDDED_POSTS = etree.XPath(
+    "//blockquote[contains(concat(' ', normalize-space(@class), ' '), ' twitter-tweet ')]"
+)
+"""Tweets as the page embeds them, before Twitter's script replaces them (the text in
+``<p>``, then "— Name (@handle) <a>date</a>")."""
 NOT_TEXT = frozenset({"script", "style", "noscript", "template", "textarea", "title"})
 """Elements whose text no reader sees as text (a script's may hold the article's)."""
 LEAD_PROBE_WORDS = 6
@@ -1471,8 +1478,41 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if self._is_body_text(text)
         ]
         paragraphs = [*self._lead_lines(paragraphs), *paragraphs]
-        paragraphs = without_leading_dates(self._with_other_parts(paragraphs))
-        return without_related_links(paragraphs, self._is_link)
+        paragraphs = self._with_embedded_posts(self._with_other_parts(paragraphs))
+        return without_related_links(without_leading_dates(paragraphs), self._is_link)
+
+    def _with_embedded_posts(self, paragraphs: list[str]) -> list[str]:
+        """``paragraphs`` with the posts the story embeds (a tweet's text and its "— Name
+        (@handle) date" line) in their place, after the paragraph before them: trafilatura
+        drops them, and they are the story's quotes. Only posts inside the container of
+        most kept paragraphs: a sidebar's timeline is not the story's."""
+        posts = EMBEDDED_POSTS(self.root)
+        container = self._container(paragraphs) if posts else None
+        if container is None:
+            return paragraphs
+        kept = {text_key(text) for text in paragraphs}
+        order = {element: index for index, element in enumerate(container.iter())}
+        # Each kept paragraph's place in the page: the elements that hold one.
+        places = [
+            (order[element], key)
+            for element in container.iter(*TEXT_ELEMENTS)
+            if (key := text_key(paragraph_text(element))) in kept
+        ]
+        after: dict[str, list[str]] = {}
+        for post in posts:
+            if post not in order:
+                continue
+            lines = [line for part in post.iter("p") for line in text_lines(part)] + text_lines(
+                post
+            )
+            if any(text_key(line) in kept for line in lines):
+                continue  # trafilatura kept it
+            before = [key for place, key in places if place < order[post]]
+            after.setdefault(before[-1] if before else "", []).extend(lines)
+        merged = after.get("", [])
+        for text in paragraphs:
+            merged += [text, *after.get(text_key(text), [])]
+        return merged
 
     def _lead_lines(self, paragraphs: list[str]) -> list[str]:
         """The prose that the first kept paragraph's container holds as bare text before
@@ -1569,6 +1609,17 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             and text not in self._own_urls  # a print footer's address of the page
         )
 
+    def _container(self, paragraphs: list[str]) -> etree._Element | None:
+        """The parent of most of the ``<p>`` elements that hold ``paragraphs`` (not of a
+        comment that quotes one)."""
+        kept = {text_key(text) for text in paragraphs}
+        holding = Counter(
+            parent
+            for element, text in self._page_paragraphs
+            if text_key(text) in kept and (parent := element.getparent()) is not None
+        )
+        return max(holding, key=holding.__getitem__, default=None)
+
     def _with_other_parts(self, paragraphs: list[str]) -> list[str]:
         """``paragraphs`` with the article's other parts, when the page splits its text
         into several containers of one kind (``div.article__body`` between ad slots):
@@ -1581,12 +1632,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         words, as trafilatura spaces inline elements its own way.
         """
         kept = {text_key(text) for text in paragraphs}
-        holding = Counter(
-            parent
-            for element, text in self._page_paragraphs
-            if text_key(text) in kept and (parent := element.getparent()) is not None
-        )
-        container = max(holding, key=holding.__getitem__, default=None)
+        container = self._container(paragraphs)
         if container is None or not container.get("class") or container.getparent() is None:
             return paragraphs
         kind = element_kind(container)
