@@ -324,6 +324,13 @@ def test_the_tweets_a_story_embeds_are_body_in_their_place():
     assert "In the sidebar." not in body
 
 
+def test_a_caption_the_metadata_gives_an_image_is_not_body():
+    # ici.radio-canada.ca: "Un autobus scolaire." in a div.e-image-legend, the JSON-LD
+    # image's description; upmedia.mg: a caption in div.img, the og:image:alt.
+    assert held_out_body("1691900941")[0].startswith("L'agence responsable du transport")
+    assert held_out_body("1546021647")[0].startswith("藝人吳宗憲日前錄製節目時稱")
+
+
 def test_a_print_dialogs_lines_are_not_body():
     # barrons.com: the print and e-mail dialogs' lines before and after the story, the
     # page's own address among them.

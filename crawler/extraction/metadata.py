@@ -102,6 +102,26 @@ class PageMetadata:
                 names.append(value["name"])
         return names
 
+    def image_captions(self) -> list[str]:
+        """What the page says its images show: ``og:image:alt``, ``twitter:image:alt`` and
+        the caption and description of the article's JSON-LD images.
+
+        >>> PageMetadata(
+        ...     meta={"og:image:alt": ["A school bus."]},
+        ...     jsonld_nodes=[{"@type": "NewsArticle", "image": {"caption": "Fans."}}],
+        ... ).image_captions()
+        ['A school bus.', 'Fans.']
+        """
+        captions = [*self.all("og:image:alt"), *self.all("twitter:image:alt")]
+        for image in map(self._resolve, _as_list(self.article.get("image"))):
+            if isinstance(image, dict):
+                captions += [
+                    value
+                    for value in (image.get("caption"), image.get("description"))
+                    if isinstance(value, str) and value.strip()
+                ]
+        return captions
+
     def publisher_names(self) -> list[str]:
         """Names the site gives itself in JSON-LD: its WebSite and Organization nodes and the
         article's publisher."""

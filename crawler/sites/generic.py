@@ -329,6 +329,7 @@ LEAD_PROBE_CHARS = 20
 SENTENCE_END = re.compile(r"[.!?…\"”’»)]\s*$")
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
+META_CAPTION_CHARS = 15
 CAPTION_WORDS = 5
 """A caption shorter than this is not told from the story's headings and table cells."""
 
@@ -1585,8 +1586,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     def _captions(self) -> set[str]:
         """The page's captions (:func:`caption_keys`): a paragraph that is one of them is
         an image's, not the story's, wherever it sits (trafilatura keeps a caption that is
-        not in a ``<figure>``)."""
-        return caption_keys(self.root)
+        not in a ``<figure>``); and what its metadata says an image shows (a caption of
+        :data:`META_CAPTION_CHARS` or more: a shorter one may be a heading's words)."""
+        described = (
+            text_key(caption)
+            for caption in self.metadata.image_captions()
+            if len(caption.strip()) >= META_CAPTION_CHARS
+        )
+        return caption_keys(self.root) | set(described)
 
     @cached_property
     def _labels(self) -> set[str]:
