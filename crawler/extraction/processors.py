@@ -88,6 +88,8 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
     'Wahl in Bayern'
     >>> strip_title_suffix("Why jazz matters – Amman Daily", ("www.ammandaily.com",))
     'Why jazz matters – Amman Daily'
+    >>> strip_title_suffix("Why it matters - Entermedia", ("entermedia.co.kr",))
+    'Why it matters'
 
     WordPress's default theme of the 2000s put "Blog Archive" between the two:
 
@@ -105,6 +107,13 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
 _BLOG_ARCHIVE = re.compile(rf"^blog archive\s*{_TITLE_SEPARATORS}\s+", flags=re.IGNORECASE)
 
 
+_HOST_ENDS = re.compile(
+    r"^(?:www|m|mobile|amp)\.|\.(?:(?:co|com|net|org|ac|gov|or|ne|go)\.)?[a-z]{2,6}$"
+)
+"""What a host name has besides the site's name: a ``www.`` or mobile host's label, its
+domain ending (``.com``, ``.co.kr``, ``.com.au``)."""
+
+
 @lru_cache(maxsize=256)
 def _title_affixes(site_names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """The suffix and prefix patterns of each variant of each site name, in the order
@@ -113,7 +122,7 @@ def _title_affixes(site_names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     than matching them. Bounded: the generic profile's names differ from site to site."""
     patterns = []
     for name in site_names:
-        variants = {name, re.sub(r"^www\.", "", name), re.sub(r"^www\.|\.[a-z]{2,6}$", "", name)}
+        variants = {name, re.sub(r"^www\.", "", name), _HOST_ENDS.sub("", name)}
         for variant in sorted(v for v in variants if v.strip()):
             escaped = re.escape(variant.strip())
             suffix = rf"\s+{_TITLE_SEPARATORS}\s*{escaped}[^|]*$"
