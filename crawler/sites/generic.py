@@ -133,6 +133,8 @@ BYLINE_LINKS = 4
 FOLLOWING_ELEMENTS = etree.XPath("following::*[position() <= 300]")
 """The elements after one, in page order, as far as a byline under a headline may be."""
 NAME_WORDS = 5
+"""Words of a name as an author's link gives it, at most ("Biography", "View all posts by
+the Editorial Team" are no names)."""
 POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
 # schema.org microdata: the name of the author the page marks up, unless the item is an
 # Organization (the publisher, mostly), and the publisher's name; each the item's own name,
@@ -330,6 +332,7 @@ SENTENCE_END = re.compile(r"[.!?…\"”’»)]\s*$")
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
 META_CAPTION_CHARS = 15
+"""A caption the metadata gives an image, at least: a shorter one may be a heading's words."""
 CAPTION_WORDS = 5
 """A caption shorter than this is not told from the story's headings and table cells."""
 
@@ -1503,16 +1506,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         for post in posts:
             if post not in order:
                 continue
-            lines = [line for part in post.iter("p") for line in text_lines(part)] + text_lines(
-                post
-            )
+            lines = [line for part in post.iter("p") for line in text_lines(part)]
+            lines += text_lines(post)  # the "— Name (@handle) date" line, when it is bare
             if any(text_key(line) in kept for line in lines):
                 continue  # trafilatura kept it
             before = [key for place, key in places if place < order[post]]
             after.setdefault(before[-1] if before else "", []).extend(lines)
-        merged = after.get("", [])
-        for text in paragraphs:
-            merged += [text, *after.get(text_key(text), [])]
+        merged = after.pop("", [])
+        for text in paragraphs:  # each post once, after the first of equal paragraphs
+            merged += [text, *after.pop(text_key(text), [])]
         return merged
 
     def _lead_lines(self, paragraphs: list[str]) -> list[str]:
@@ -1586,8 +1588,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     def _captions(self) -> set[str]:
         """The page's captions (:func:`caption_keys`): a paragraph that is one of them is
         an image's, not the story's, wherever it sits (trafilatura keeps a caption that is
-        not in a ``<figure>``); and what its metadata says an image shows (a caption of
-        :data:`META_CAPTION_CHARS` or more: a shorter one may be a heading's words)."""
+        not in a ``<figure>``); and what its metadata says an image shows
+        (:data:`META_CAPTION_CHARS`)."""
         described = (
             text_key(caption)
             for caption in self.metadata.image_captions()
