@@ -281,6 +281,14 @@ def test_authors_pages_linked_under_the_headline_name_the_authors(name, page_id,
     assert corpus_page(name, page_id).to_item().authors == authors
 
 
+def test_the_reporter_a_chinese_dateline_names_is_the_author():
+    # ltn.com.tw: the JSON-LD author is the paper; the story opens "〔記者巫其倫／台北報導〕",
+    # after its photo's caption "…（資料照）", which is not body.
+    item = corpus_page("publication-dates", "1564888577").to_item()
+    assert item.authors == ["巫其倫"]
+    assert (item.body or "").startswith("〔記者巫其倫／台北報導〕財政部今天下午將公佈")
+
+
 def test_links_under_the_headline_to_a_topic_or_to_many_staff_pages_name_no_one():
     byline = "<h1>Story</h1><p>By <a href='/staff/jane-doe/'>Jane Doe</a> on Monday</p>"
     assert record("<title>Story</title>", byline)["authors"] == ["Jane Doe"]

@@ -209,6 +209,17 @@ CREDIT_LINE = re.compile(
     r"courtesy(?: of)?)\s+[^.,;!?]{1,40}\.?$",
     flags=re.IGNORECASE,
 )
+# A photo's source closing a caption in the Chinese-language press: "（資料照）" (file
+# photo), "（記者王小明攝）" (photo by the reporter), "（圖／取自臉書）", "（翻攝自…）".
+CJK_PHOTO_CREDIT = re.compile(
+    r"[（(][^（）()]*(?:資料照|资料图|攝|摄|圖／|圖/|图／|图/|翻攝|取自|截圖|截图|示意圖|示意图|"
+    r"圖片來源|图片来源|照片來源)[^（）()]*[）)]\s*$"
+)
+# A Chinese-language story's dateline: reporter, place, "report" ("〔記者巫其倫／台北報導〕").
+CJK_DATELINE = re.compile(
+    r"^\s*[〔【\[(（]\s*(?:記者|记者)\s*(?P<reporter>[^\s／/〕】\])）、，,]{2,4})\s*[／/]"
+    r"\s*[^\s〕】\])）]{1,8}(?:報導|报道|電|电)\s*[〕】\])）]"
+)
 # The heading of a block of links to other stories that trafilatura keeps at the end.
 RELATED_HEADING = re.compile(
     r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
@@ -476,6 +487,19 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
     return paragraphs
 
 
+def reporters_in_dateline(paragraphs: list[str]) -> list[str]:
+    """The reporters a Chinese-language story's dateline names at its start:
+    "〔記者巫其倫／台北報導〕" (reporter Wu Chi-lun, Taipei), "【记者 张三/北京报道】".
+
+    >>> reporters_in_dateline(["〔記者巫其倫／台北報導〕財政部今天下午將公佈中獎清冊。"])
+    ['巫其倫']
+    >>> reporters_in_dateline(["記者會上，他說了這些話。"]), reporters_in_dateline([])
+    ([], [])
+    """
+    match = CJK_DATELINE.match(paragraphs[0]) if paragraphs else None
+    return [match["reporter"]] if match else []
+
+
 def is_caption_line(text: str) -> bool:
     """Whether a paragraph is a caption or a credit, under its label (:data:`CAPTION_LINE`)
     or as a credit line (:data:`CREDIT_LINE`), which trafilatura keeps when the page does
@@ -489,8 +513,20 @@ def is_caption_line(text: str) -> bool:
     (True, True)
     >>> is_caption_line("Courtesy of the family, the letters were read aloud at the wake.")
     False
+
+    The Chinese-language press closes a caption with its photo's source in parentheses
+    (:data:`CJK_PHOTO_CREDIT`):
+
+    >>> is_caption_line("財政部今天下午將公佈統一發票中獎清冊。（資料照）")
+    True
+    >>> is_caption_line("警方表示（記者陳XX攝）"), is_caption_line("他說（取自臉書）：「好」。")
+    (True, False)
     """
-    return CAPTION_LINE.match(text) is not None or CREDIT_LINE.match(text) is not None
+    return (
+        CAPTION_LINE.match(text) is not None
+        or CREDIT_LINE.match(text) is not None
+        or CJK_PHOTO_CREDIT.search(text) is not None
+    )
 
 
 def has_words(text: str) -> bool:
@@ -1261,7 +1297,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """The first signal that names anyone but the site itself, split into people, and
         the wire service the visible byline names after them; trafilatura's guess next to
         last (initials as the page prints them), unless it holds pieces of an address or a
-        file name; last, the authors' pages linked under the headline."""
+        file name; then the authors' pages linked under the headline; last, the reporter a
+        Chinese-language dateline names (:func:`reporters_in_dateline`)."""
         names = first_nonempty(
             lambda: self._people(self.metadata.article_names("author")),
             lambda: self._people(self.metadata.all("author")),
@@ -1270,6 +1307,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
             self._guessed_people,
             lambda: self._people(self._author_links_under_headline()),
+            lambda: self._people(reporters_in_dateline(self._paragraphs[:1])),
         )
         return [*names, *self._listed_after(names), *self._wire_after(names)]
 
