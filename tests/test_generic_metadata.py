@@ -275,6 +275,8 @@ def test_the_wire_service_and_people_the_byline_adds_are_authors(name, page_id, 
         ("article-extraction", "9e8c9f082a", ["Matthew Digby", "Minh Do"]),
         # carnegieendowment.org: a link to /chinafinancialmarkets/experts/444 under the h1
         ("publication-dates", "1487058344", ["Michael Pettis"]),
+        # healthline.com: "Written by <a href=/health/…>Rachael Link, MS, RD</a>"
+        ("article-extraction", "e593d7fe88", ["Rachael Link"]),
     ],
 )
 def test_authors_pages_linked_under_the_headline_name_the_authors(name, page_id, authors):
@@ -292,6 +294,12 @@ def test_the_reporter_a_chinese_dateline_names_is_the_author():
 def test_links_under_the_headline_to_a_topic_or_to_many_staff_pages_name_no_one():
     byline = "<h1>Story</h1><p>By <a href='/staff/jane-doe/'>Jane Doe</a> on Monday</p>"
     assert record("<title>Story</title>", byline)["authors"] == ["Jane Doe"]
+    # cnbc.com (2011): "By: <a href=/id/15837548/cid/98209>Patti Domm</a>"
+    byline = "<h1>Story</h1><span>By: <a href='/id/15837548/cid/98209'>Patti Domm</a></span>"
+    assert record("<title>Story</title>", byline)["authors"] == ["Patti Domm"]
+    # A link after "by" in the standfirst's prose names no one.
+    standfirst = "<h1>Story</h1><p>A fall driven by <a href='/news/1/'>his abrupt departure</a></p>"
+    assert record("<title>Story</title>", standfirst)["authors"] == []
     people = "".join(f"<a href='/staff/person-{n}/'>Person Number{n}</a> " for n in range(5))
     for under_headline in (
         "<a href='/topics/people/donald-trump.html'>Donald Trump</a>",

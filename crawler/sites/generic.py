@@ -132,6 +132,8 @@ BYLINE_LINKS = 4
 """Authors' pages linked under the headline, at most: more are a list of the staff's."""
 FOLLOWING_ELEMENTS = etree.XPath("following::*[position() <= 300]")
 """The elements after one, in page order, as far as a byline under a headline may be."""
+BY_BEFORE_LINK = re.compile(r"(?:^|\s)(?i:by|von|por|par|door)\s*:?\s*$")
+"""The text right before a link that makes it a byline's name: "By", "By:", "Von"..."""
 NAME_WORDS = 5
 """Words of a name as an author's link gives it, at most ("Biography", "View all posts by
 the Editorial Team" are no names)."""
@@ -215,6 +217,27 @@ CJK_PHOTO_CREDIT = re.compile(
     r"[（(][^（）()]*(?:資料照|资料图|攝|摄|圖／|圖/|图／|图/|翻攝|取自|截圖|截图|示意圖|示意图|"
     r"圖片來源|图片来源|照片來源)[^（）()]*[）)]\s*$"
 )
+NAME_PARTICLES = frozenset(
+    {
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "dos",
+        "van",
+        "von",
+        "der",
+        "den",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "le",
+        "la",
+    }
+)
+"""Words a name may hold in lower case."""
 # A Chinese-language story's dateline: reporter, place, "report" ("〔記者巫其倫／台北報導〕").
 CJK_DATELINE = re.compile(
     r"^\s*[〔【\[(（]\s*(?:記者|记者)\s*(?P<reporter>[^\s／/〕】\])）、，,]{2,4})\s*[／/]"
@@ -485,6 +508,32 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
         if RELATED_HEADING.match(text) and all(map(is_link, paragraphs[index + 1 :])):
             return paragraphs[:index]
     return paragraphs
+
+
+def text_before(element: etree._Element) -> str:
+    """The text right before an element: its previous sibling's tail, else its parent's
+    own text.
+
+    >>> from lxml import html
+    >>> p = html.fromstring("<p>By <a>Jane Doe</a> and <a>John Roe</a></p>")
+    >>> [text_before(link) for link in p.iter("a")]
+    ['By ', ' and ']
+    """
+    previous = element.getprevious()
+    if previous is not None:
+        return previous.tail or ""
+    parent = element.getparent()
+    return (parent.text or "") if parent is not None else ""
+
+
+def is_capitalized(name: str) -> bool:
+    """Whether every word of a name starts as a name's word does: a capital, a letter of
+    a script without case, or a particle ("de", "van", "al").
+
+    >>> is_capitalized("Ludwig van Beethoven"), is_capitalized("巫其倫"), is_capitalized("his abrupt departure")
+    (True, True, False)
+    """
+    return all(not word[0].islower() or word.casefold() in NAME_PARTICLES for word in name.split())
 
 
 def reporters_in_dateline(paragraphs: list[str]) -> list[str]:
@@ -1312,10 +1361,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [*names, *self._listed_after(names), *self._wire_after(names)]
 
     def _author_links_under_headline(self) -> list[str]:
-        """The names of the links to authors' pages (:data:`AUTHOR_PAGE`) between the
-        visible headline and the story's first paragraph: a byline no class names
-        ("By <a href=/staff/louis-jacobson/>Louis Jacobson</a> on Monday", politifact.com).
-        None if there are more than :data:`BYLINE_LINKS`."""
+        """The names of the links between the visible headline and the story's first
+        paragraph that go to authors' pages (:data:`AUTHOR_PAGE`) or follow a "By"
+        (:data:`BY_BEFORE_LINK`): a byline no class names ("By <a href=/staff/louis-jacobson/>
+        Louis Jacobson</a> on Monday", politifact.com; "By: <a href=/id/15837548/>Patti
+        Domm</a>", cnbc.com). None if there are more than :data:`BYLINE_LINKS`."""
         key = text_key(self.headline or "")
         heading = next(
             (h1 for h1 in self.root.iter("h1") if key and text_key(paragraph_text(h1)) == key),
@@ -1329,9 +1379,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if start in " ".join(f"{element.text or ''} {element.tail or ''}".split()):
                 break  # the story has begun
             href = element.get("href") if element.tag == "a" else None
-            if href and AUTHOR_PAGE.search(href) and not NOT_AUTHOR_PAGE.search(href):
+            if href and (
+                (AUTHOR_PAGE.search(href) and not NOT_AUTHOR_PAGE.search(href))
+                or BY_BEFORE_LINK.search(text_before(element))
+            ):
                 name = normalize_text(paragraph_text(element)) or ""
-                if 2 <= len(name.split()) <= NAME_WORDS:
+                if 2 <= len(name.split()) <= NAME_WORDS and is_capitalized(name):
                     names.setdefault(name.casefold(), name)
         return list(names.values()) if len(names) <= BYLINE_LINKS else []
 
