@@ -277,6 +277,8 @@ def test_the_wire_service_and_people_the_byline_adds_are_authors(name, page_id, 
         ("publication-dates", "1487058344", ["Michael Pettis"]),
         # healthline.com: "Written by <a href=/health/…>Rachael Link, MS, RD</a>"
         ("article-extraction", "e593d7fe88", ["Rachael Link"]),
+        # zaxid.net: a relative link to blogger/yuriy_bratyuk_u53168/, after the standfirst
+        ("publication-dates", "1628285861", ["Юрій Братюк"]),
     ],
 )
 def test_authors_pages_linked_under_the_headline_name_the_authors(name, page_id, authors):

@@ -1373,14 +1373,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
         if heading is None or not self._paragraphs:
             return []
-        start = " ".join(self._paragraphs[0].split()[:LEAD_PROBE_WORDS])
+        # The story's first paragraph of prose: a standfirst may come before the byline.
+        first = next(
+            (text for text in self._paragraphs if len(text.split()) >= PROSE_WORDS),
+            self._paragraphs[0],
+        )
+        start = " ".join(first.split()[:LEAD_PROBE_WORDS])
         names: dict[str, str] = {}
         for element in FOLLOWING_ELEMENTS(heading):
             if start in " ".join(f"{element.text or ''} {element.tail or ''}".split()):
                 break  # the story has begun
             href = element.get("href") if element.tag == "a" else None
+            path = urlsplit(self.urljoin(href)).path if href else ""  # relative links too
             if href and (
-                (AUTHOR_PAGE.search(href) and not NOT_AUTHOR_PAGE.search(href))
+                (AUTHOR_PAGE.search(path) and not NOT_AUTHOR_PAGE.search(path))
                 or BY_BEFORE_LINK.search(text_before(element))
             ):
                 name = normalize_text(paragraph_text(element)) or ""
