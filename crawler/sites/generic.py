@@ -217,26 +217,10 @@ CJK_PHOTO_CREDIT = re.compile(
     r"[（(][^（）()]*(?:資料照|资料图|攝|摄|圖／|圖/|图／|图/|翻攝|取自|截圖|截图|示意圖|示意图|"
     r"圖片來源|图片来源|照片來源)[^（）()]*[）)]\s*$"
 )
-NAME_PARTICLES = frozenset(
-    {
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "dos",
-        "van",
-        "von",
-        "der",
-        "den",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "le",
-        "la",
-    }
-)
+NAME_PARTICLES = frozenset({
+    "de", "del", "della", "di", "da", "dos", "van", "von", "der", "den", "al", "el", "bin",
+    "ibn", "le", "la",
+})  # fmt: skip
 """Words a name may hold in lower case."""
 # A Chinese-language story's dateline: reporter, place, "report" ("〔記者巫其倫／台北報導〕").
 CJK_DATELINE = re.compile(
@@ -321,34 +305,10 @@ post's own path is its second page."""
 WORD = re.compile(r"\w+")
 PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
-INLINE_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "bdi",
-        "bdo",
-        "cite",
-        "code",
-        "dfn",
-        "em",
-        "font",
-        "i",
-        "kbd",
-        "mark",
-        "q",
-        "s",
-        "samp",
-        "small",
-        "span",
-        "strong",
-        "sub",
-        "sup",
-        "time",
-        "u",
-        "var",
-    ]
-)
+INLINE_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "dfn", "em", "font", "i", "kbd", "mark",
+    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+})  # fmt: skip
 """Elements inside a line of text; any other element (``<br>``, a block) ends a line."""
 TEXT_ELEMENTS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "dd", "pre")
 """Elements that hold a paragraph of a body, as trafilatura reads them."""
