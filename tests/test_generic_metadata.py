@@ -302,6 +302,12 @@ def test_links_under_the_headline_to_a_topic_or_to_many_staff_pages_name_no_one(
     # A link after "by" in the standfirst's prose names no one.
     standfirst = "<h1>Story</h1><p>A fall driven by <a href='/news/1/'>his abrupt departure</a></p>"
     assert record("<title>Story</title>", standfirst)["authors"] == []
+    # Nor one after the story has begun, its opening split by markup: a footer's credit.
+    opening = "<b>WASHINGTON</b> <i>(AP)</i> — " + "The council met and voted on the budget. " * 3
+    footer = "<p>Hosted by <a href='/host/'>Acme Cloud Hosting</a></p>"
+    assert (
+        record("<title>Story</title>", f"<h1>Story</h1><p>{opening}</p>{footer}")["authors"] == []
+    )
     people = "".join(f"<a href='/staff/person-{n}/'>Person Number{n}</a> " for n in range(5))
     for under_headline in (
         "<a href='/topics/people/donald-trump.html'>Donald Trump</a>",

@@ -217,11 +217,6 @@ CJK_PHOTO_CREDIT = re.compile(
     r"[（(][^（）()]*(?:資料照|资料图|攝|摄|圖／|圖/|图／|图/|翻攝|取自|截圖|截图|示意圖|示意图|"
     r"圖片來源|图片来源|照片來源)[^（）()]*[）)]\s*$"
 )
-NAME_PARTICLES = frozenset({
-    "de", "del", "della", "di", "da", "dos", "van", "von", "der", "den", "al", "el", "bin",
-    "ibn", "le", "la",
-})  # fmt: skip
-"""Words a name may hold in lower case."""
 # A Chinese-language story's dateline: reporter, place, "report" ("〔記者巫其倫／台北報導〕").
 CJK_DATELINE = re.compile(
     r"^\s*[〔【\[(（]\s*(?:記者|记者)\s*(?P<reporter>[^\s／/〕】\])）、，,]{2,4})\s*[／/]"
@@ -470,6 +465,24 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
     return paragraphs
 
 
+def opening(paragraph: str) -> str:
+    """A paragraph's first words (:data:`LEAD_PROBE_WORDS`), as looked for in the page.
+
+    >>> opening("SAN FRANCISCO (AP) — Steve Jobs, the mind behind the iPhone")
+    'SAN FRANCISCO (AP) — Steve Jobs,'
+    """
+    return " ".join(paragraph.split()[:LEAD_PROBE_WORDS])
+
+
+def holds(text: str | None, words: str) -> bool:
+    """Whether a piece of the page's text holds ``words``, however the page spaces them.
+
+    >>> holds("  SAN  FRANCISCO   (AP)", "SAN FRANCISCO (AP)"), holds(None, "A")
+    (True, False)
+    """
+    return words in " ".join((text or "").split())
+
+
 def text_before(element: etree._Element) -> str:
     """The text right before an element: its previous sibling's tail, else its parent's
     own text.
@@ -484,16 +497,6 @@ def text_before(element: etree._Element) -> str:
         return previous.tail or ""
     parent = element.getparent()
     return (parent.text or "") if parent is not None else ""
-
-
-def is_capitalized(name: str) -> bool:
-    """Whether every word of a name starts as a name's word does: a capital, a letter of
-    a script without case, or a particle ("de", "van", "al").
-
-    >>> is_capitalized("Ludwig van Beethoven"), is_capitalized("巫其倫"), is_capitalized("his abrupt departure")
-    (True, True, False)
-    """
-    return all(not word[0].islower() or word.casefold() in NAME_PARTICLES for word in name.split())
 
 
 def reporters_in_dateline(paragraphs: list[str]) -> list[str]:
@@ -1338,11 +1341,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             (text for text in self._paragraphs if len(text.split()) >= PROSE_WORDS),
             self._paragraphs[0],
         )
-        start = " ".join(first.split()[:LEAD_PROBE_WORDS])
+        start = opening(first)
         names: dict[str, str] = {}
         for element in FOLLOWING_ELEMENTS(heading):
-            if start in " ".join(f"{element.text or ''} {element.tail or ''}".split()):
-                break  # the story has begun
+            # The story has begun: its opening ("<b>WASHINGTON</b> — The…" spans a tail),
+            # or a paragraph of prose, where the opening is split further.
+            if holds(f"{element.text or ''} {element.tail or ''}", start) or (
+                element.tag == "p" and len(paragraph_text(element).split()) >= PROSE_WORDS
+            ):
+                break
             href = element.get("href") if element.tag == "a" else None
             path = urlsplit(self.urljoin(href)).path if href else ""  # relative links too
             if href and (
@@ -1350,7 +1357,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 or BY_BEFORE_LINK.search(text_before(element))
             ):
                 name = normalize_text(paragraph_text(element)) or ""
-                if 2 <= len(name.split()) <= NAME_WORDS and is_capitalized(name):
+                if 2 <= len(name.split()) <= NAME_WORDS:
                     names.setdefault(name.casefold(), name)
         return list(names.values()) if len(names) <= BYLINE_LINKS else []
 
@@ -1610,15 +1617,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             parent = element.getparent()
             if text_key(text) == key and parent is not None:
                 return parent, element, ""
-        start = " ".join(paragraph.split()[:LEAD_PROBE_WORDS])
+        start = opening(paragraph)
         if len(start) < LEAD_PROBE_CHARS:
             return None
         body = self.root.find("body")
         for element in (body if body is not None else self.root).iter():
             owner = None
-            if element.tag not in NOT_TEXT and start in " ".join((element.text or "").split()):
+            if element.tag not in NOT_TEXT and holds(element.text, start):
                 owner = element
-            elif start in " ".join((element.tail or "").split()):
+            elif holds(element.tail, start):
                 owner = element.getparent()
             # The line's block: "<p><b>SAN FRANCISCO</b> (AP) — …" is the <p>'s.
             while owner is not None and owner.tag in INLINE_TAGS:
