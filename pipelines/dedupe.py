@@ -13,10 +13,10 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.compact_set import CompactIntMap, CompactIntSet, url_fingerprint
+from crawler.extraction.text_facts import SHA256
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.parquet import CommitWhenWritten
-from pipelines.normalize import SHA256
 
 if TYPE_CHECKING:  # imported for a shared crawl only (crawler/runtime/distributed_addon.py)
     from redis import Redis

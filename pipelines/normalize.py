@@ -12,7 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
 from crawler.discovery.urls import canonicalize_url
-from crawler.extraction.processors import EARLIEST_DATE, parse_date, word_count
+from crawler.extraction.processors import EARLIEST_DATE, parse_date
+from crawler.extraction.text_facts import text_facts
 from crawler.items import SCHEMA_VERSION
 from crawler.reporting import stats_keys
 
@@ -26,16 +27,6 @@ def stable_id(site: str, url: str) -> str:
     'aawsat-513f42a3b25a2b00'
     """
     return f"{site}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"
-
-
-SHA256 = "sha256:"
-"""How a ``content_hash`` starts: the hash function, then its hex digest."""
-
-
-def content_hash(title: str | None, body: str | None) -> str:
-    """Fingerprint of the article text: changes exactly when title or body change."""
-    text = f"{title or ''}\n\n{body or ''}"
-    return SHA256 + hashlib.sha256(text.encode()).hexdigest()
 
 
 def _moment(value: str) -> datetime:
@@ -93,9 +84,10 @@ def normalize_article(item: Any) -> list[tuple[str, str]]:
         adapter[field] = None if problem else iso
         if problem:
             rejected.append((field, problem))
-    body = adapter.get("body") or ""
-    adapter["word_count"] = word_count(body)
-    adapter["content_hash"] = content_hash(adapter.get("title"), body)
+    # Worked out with the record in the extraction worker, when it was made there.
+    facts = text_facts(item)
+    adapter["word_count"] = facts.word_count
+    adapter["content_hash"] = facts.content_hash
     if adapter.get("url") and adapter.get("site"):
         adapter["id"] = stable_id(adapter["site"], adapter["url"])
     adapter["schema_version"] = SCHEMA_VERSION

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import unicodedata
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
@@ -14,6 +13,7 @@ import fastjsonschema
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from crawler.extraction.text_facts import TextFacts, text_facts
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
 from pipelines.output import plain_record
@@ -153,14 +153,13 @@ def drop_reason(error: ValidationError) -> FieldProblem:
     return FieldProblem(DropReason.INVALID, field)
 
 
-def text_policy_errors(record: dict[str, Any]) -> list[FieldProblem]:
-    """Text fields must already be Unicode NFC (the schema cannot say so)."""
-    return [
-        FieldProblem(DropReason.NOT_NFC, field)
-        for field in ("title", "body")
-        if isinstance(record.get(field), str)
-        and not unicodedata.is_normalized("NFC", record[field])
-    ]
+def text_policy_errors(facts: TextFacts) -> list[FieldProblem]:
+    """Text fields must already be Unicode NFC (the schema cannot say so).
+
+    >>> [str(problem) for problem in text_policy_errors(TextFacts.of("Cafe\\u0301", "B"))]
+    ['not_nfc_title']
+    """
+    return [FieldProblem(DropReason.NOT_NFC, field) for field in facts.not_nfc]
 
 
 class ValidateArticlePipeline:
@@ -181,7 +180,8 @@ class ValidateArticlePipeline:
             errors = sorted(
                 article_validator().iter_errors(record), key=lambda e: list(e.absolute_path)
             )
-        problems = [drop_reason(error) for error in errors] + text_policy_errors(record)
+        # NFC checked with the record in the extraction worker, when it was made there.
+        problems = [drop_reason(error) for error in errors] + text_policy_errors(text_facts(item))
         if problems:
             first = problems[0]
             self.stats.inc_value(f"{stats_keys.ARTICLES_DROPPED}{first}")

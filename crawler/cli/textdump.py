@@ -35,6 +35,7 @@ from itemadapter import ItemAdapter
 from crawler.clock import utc_now
 from crawler.extraction.content import ArticleBody, TextBlock
 from crawler.extraction.processors import normalize_text, split_authors
+from crawler.extraction.text_facts import text_facts
 from crawler.items import ArticleItem
 from crawler.sites.aawsat import (
     DEFAULT_LANGUAGE,
@@ -93,7 +94,7 @@ def schema_problems(item: ArticleItem) -> list[str]:
     """Why the record is not schema v2 (the validate pipeline's reasons); empty if it is."""
     record = ItemAdapter(item).asdict()
     errors = sorted(article_validator().iter_errors(record), key=lambda e: list(e.absolute_path))
-    problems = [drop_reason(error) for error in errors] + text_policy_errors(record)
+    problems = [drop_reason(error) for error in errors] + text_policy_errors(text_facts(item))
     return list(dict.fromkeys(map(str, problems)))  # a field with several errors is named once
 
 

@@ -15,8 +15,9 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   and the page's published URL), the page's URL, status, headers, body, response class
   and encoding (:class:`PageTask`), and returns the job's small reading.
   :class:`ArticleReading`: why the page is not an article, the bot-wall vendor where the
-  spider checks for one, the record or the traceback of its extraction error, and the
-  page's link ``href`` values with its base URL (each absolute one once per worker:
+  spider checks for one, the record (with the word count, content hash and NFC check
+  the pipelines derive from its text: ``crawler/extraction/text_facts.py``) or the
+  traceback of its extraction error, and the page's link ``href`` values with its base URL (each absolute one once per worker:
   :meth:`PageLinks.unsent`). :class:`ListingReading`: the listed posts and their days,
   the older page, and the page's links (all of them). Everything else (the
   ledger, stats, traps, link following through the spider's caches, sitemap-first)
@@ -97,6 +98,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed
 
 from crawler.discovery.daterange import iso_day
 from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls
+from crawler.extraction.text_facts import note_text_facts
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
@@ -272,6 +274,9 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     if wall is None and (reason is None or (reason == NO_ARTICLE_MARKUP and job.extract_unsure)):
         try:
             item = page.to_item()
+            # What the pipelines derive from its text, worked out here: in a worker, off
+            # the crawl's process (crawler/extraction/text_facts.py).
+            note_text_facts(item)
         except Exception:  # noqa: BLE001 (the spider logs it with this traceback)
             # One broken page must not end a crawl of thousands: the spider counts it.
             error = traceback.format_exc()
