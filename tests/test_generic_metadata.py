@@ -293,6 +293,36 @@ def test_the_reporter_a_chinese_dateline_names_is_the_author():
     assert (item.body or "").startswith("〔記者巫其倫／台北報導〕財政部今天下午將公佈")
 
 
+@pytest.mark.parametrize(
+    ("name", "page_id", "authors", "line"),
+    [
+        # daejonilbo.com: "이용민 기자" in a line of its own before the copyright line
+        ("publication-dates", "1538026996", ["이용민"], "이용민 기자"),
+        # entermedia.co.kr: "정덕현 칼럼니스트 <a href=mailto:…>thekian1@…</a>", the
+        # columnist's name before his title; trafilatura put the link's text on a line
+        # of its own, and the copyright line's "(<a>www.entermedia.co.kr</a>)" too
+        (
+            "article-extraction",
+            "0ec95c7261",
+            ["정덕현"],
+            "정덕현 칼럼니스트 thekian1@entermedia.co.kr",
+        ),
+        ("article-extraction", "9da36ae471", ["박생강"], "칼럼니스트 박생강 pillgoo9@gmail.com"),
+    ],
+)
+def test_a_korean_reporters_sign_off_names_the_author(name, page_id, authors, line):
+    item = corpus_page(name, page_id).to_item()
+    assert item.authors == authors
+    assert line in (item.body or "").split("\n\n")
+
+
+def test_an_inline_links_text_stays_on_its_line():
+    item = corpus_page("article-extraction", "0ec95c7261").to_item()
+    assert (item.body or "").endswith(
+        "저작권자 ⓒ '대중문화컨텐츠 전문가그룹' 엔터미디어(www.entermedia.co.kr), 무단전재 및 재배포금지"
+    )
+
+
 def test_links_under_the_headline_to_a_topic_or_to_many_staff_pages_name_no_one():
     byline = "<h1>Story</h1><p>By <a href='/staff/jane-doe/'>Jane Doe</a> on Monday</p>"
     assert record("<title>Story</title>", byline)["authors"] == ["Jane Doe"]

@@ -375,6 +375,35 @@ def is_host_name(text: str) -> bool:
     return bool(_DOMAIN_NAME.match(text))
 
 
+_KOREAN_TITLES = (
+    "선임기자|전문기자|객원기자|수습기자|기자|특파원|논설위원|편집위원|칼럼니스트|통신원"
+)
+KOREAN_REPORTER = re.compile(
+    rf"^(?:[^\s=]+\s?=\s?)?(?:(?P<name>[가-힣]{{2,4}})\s?(?:{_KOREAN_TITLES})"
+    rf"|(?:{_KOREAN_TITLES})\s(?P<name_after>[가-힣]{{2,4}}))$"
+)
+"""A Korean byline or sign-off: a name (two to four Hangul syllables) and its title,
+reporter (기자), correspondent (특파원), columnist (칼럼니스트)..., the title before the
+name or after it, the outlet first in a wire credit ("스포츠조선=선수민 기자")."""
+
+
+def korean_reporter(text: str) -> str | None:
+    """The name a Korean byline or sign-off line gives, without its title, outlet or
+    e-mail address; None for any other text.
+
+    >>> korean_reporter("이용민 기자"), korean_reporter("스포츠조선=선수민 기자")
+    ('이용민', '선수민')
+    >>> korean_reporter("칼럼니스트 박생강 pillgoo9@gmail.com")
+    '박생강'
+    >>> korean_reporter("정덕현 칼럼니스트 thekian1@entermedia.co.kr")
+    '정덕현'
+    >>> korean_reporter("기자회견이 열렸다"), korean_reporter("Jane Doe")
+    (None, None)
+    """
+    match = KOREAN_REPORTER.match(" ".join(_EMAIL.sub("", text).split()))
+    return (match["name"] or match["name_after"]) if match else None
+
+
 def clean_author(value: str) -> str | None:
     """One person's name from a byline fragment: no "By", e-mail address, role, photo
     credit or agency initials; ``None`` when nothing of a name is left.
@@ -397,10 +426,12 @@ def clean_author(value: str) -> str | None:
     'Diario El Dia de La Plata'
     >>> clean_author("@ Reuters"), clean_author("J"), clean_author("李")
     ('Reuters', None, '李')
-    >>> clean_author("The Associated Press")
-    'The Associated Press'
+    >>> clean_author("The Associated Press"), clean_author("스포츠조선=선수민 기자")
+    ('The Associated Press', '선수민')
     """
     text = normalize_text(value) or ""
+    if reporter := korean_reporter(text):
+        return reporter
     text = _PARENTHESES.sub("", _WEB_ADDRESS.sub("", _EMAIL.sub("", text)))
     text = _BYLINE_WORD.sub("", text.strip())
     text = _DATELINE_WORD.sub("", f" {text}")

@@ -52,6 +52,7 @@ from crawler.extraction.processors import (
     is_site_byline,
     is_site_name,
     is_wire_service,
+    korean_reporter,
     normalize_text,
     parse_date,
     split_authors,
@@ -512,6 +513,26 @@ def reporters_in_dateline(paragraphs: list[str]) -> list[str]:
     return [match["reporter"]] if match else []
 
 
+SIGN_OFF_LINES = 5
+"""The story's last paragraphs where a sign-off may stand (before a copyright line or a
+photo credit)."""
+
+
+def reporters_signing_off(paragraphs: list[str]) -> list[str]:
+    """The reporter a Korean story names in a line of its own, at its start or among its
+    last :data:`SIGN_OFF_LINES` paragraphs (:func:`korean_reporter`): "이용민 기자"
+    (reporter Lee Yong-min), "칼럼니스트 박생강 pillgoo9@gmail.com".
+
+    >>> reporters_signing_off(["코로나19 극복을 위한 특별모금이 이어지고 있다.", "이용민 기자",
+    ...     "<저작권자ⓒ대전일보사. 무단전재-재배포 금지>"])
+    ['이용민']
+    >>> reporters_signing_off(["기자회견이 열렸다."]), reporters_signing_off([])
+    ([], [])
+    """
+    lines = dict.fromkeys([*paragraphs[:1], *paragraphs[-SIGN_OFF_LINES:]])
+    return [name for line in lines if (name := korean_reporter(line))][:1]
+
+
 def is_caption_line(text: str) -> bool:
     """Whether a paragraph is a caption or a credit, under its label (:data:`CAPTION_LINE`)
     or as a credit line (:data:`CREDIT_LINE`), which trafilatura keeps when the page does
@@ -742,26 +763,70 @@ def words(text: str) -> set[str]:
     return set(re.findall(r"\w+", text.lower()))
 
 
+class Loose(str):
+    """Text of trafilatura's output tree outside any block (a tail between blocks)."""
+
+
+# What only the rest of a line can start with: a closing bracket, a comma.
+_LINE_REST = ("(", "（", "[")
+_REST_OF_LINE = (")", "）", "]", ",", "，", "、")
+# A link's text alone: an e-mail or web address.
+_ADDRESS_ONLY = re.compile(r"^(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$")
+
+
+def continues_line(before: str, text: str) -> bool:
+    """Whether ``text``, a block of trafilatura's output after ``before``, is the rest of
+    ``before``'s line: trafilatura, splitting a ``<br>``-broken text into paragraphs, puts
+    an inline link's text outside them ("칼럼니스트 박생강 <a>pillgoo9@gmail.com</a>";
+    "엔터미디어(<a>www.entermedia.co.kr</a>), 무단전재…"). So the line goes on after an
+    opening bracket, into a closing one or a comma, and into loose text that is an address
+    alone after a line that does not end a sentence.
+
+    >>> continues_line("엔터미디어(", "www.entermedia.co.kr"), continues_line("x(www", "), y")
+    (True, True)
+    >>> continues_line("칼럼니스트 박생강", Loose("pillgoo9@gmail.com"))
+    True
+    >>> continues_line("Write to us.", Loose("news@x.com")), continues_line("Contact", "news@x.com")
+    (False, False)
+    """
+    if before.endswith(_LINE_REST) or text.startswith(_REST_OF_LINE):
+        return True
+    return (
+        isinstance(text, Loose)
+        and _ADDRESS_ONLY.match(text) is not None
+        and not before.endswith((".", "!", "?", "。", ":"))
+    )
+
+
 def block_texts(tree: etree._Element) -> list[str]:
     """One paragraph per text block of trafilatura's output tree, in order; loose text
-    between blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space.
+    between blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space; a block
+    that is the rest of the line before it (:func:`continues_line`) is joined to it.
     Iterative (a stack of containers still to read and texts still to add)."""
     texts: list[str] = []
     stack: list[etree._Element | str | None] = [tree]
     while stack:
         item = stack.pop()
         if not isinstance(item, etree._Element):
-            if cleaned := normalize_text(item):
+            if not (cleaned := normalize_text(item)):
+                continue
+            block = Loose(cleaned) if isinstance(item, Loose) else cleaned
+            if texts and continues_line(texts[-1], block):
+                joined = texts[-1].endswith(_LINE_REST) or cleaned.startswith(_REST_OF_LINE)
+                texts[-1] += cleaned if joined else f" {cleaned}"
+            else:
                 texts.append(cleaned)
             continue
-        pending: list[etree._Element | str | None] = [item.text]
+        pending: list[etree._Element | str | None] = [
+            None if item.text is None else Loose(item.text)
+        ]
         for child in item:
             nested = any(grandchild.tag in TEXT_BLOCKS | CONTAINERS for grandchild in child)
             if child.tag in CONTAINERS or (child.tag in TEXT_BLOCKS and nested):
                 pending.append(child)
             elif child.tag in TEXT_BLOCKS:
                 pending.append(" ".join(child.itertext()))
-            pending.append(child.tail)
+            pending.append(None if child.tail is None else Loose(child.tail))
         stack.extend(reversed(pending))
     return texts
 
@@ -1310,7 +1375,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         the wire service the visible byline names after them; trafilatura's guess next to
         last (initials as the page prints them), unless it holds pieces of an address or a
         file name; then the authors' pages linked under the headline; last, the reporter a
-        Chinese-language dateline names (:func:`reporters_in_dateline`)."""
+        Chinese-language dateline names (:func:`reporters_in_dateline`), or a Korean
+        byline or sign-off line (:func:`reporters_signing_off`)."""
         names = first_nonempty(
             lambda: self._people(self.metadata.article_names("author")),
             lambda: self._people(self.metadata.all("author")),
@@ -1320,6 +1386,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             self._guessed_people,
             lambda: self._people(self._author_links_under_headline()),
             lambda: self._people(reporters_in_dateline(self._paragraphs[:1])),
+            lambda: self._people(reporters_signing_off(self._paragraphs)),
         )
         return [*names, *self._listed_after(names), *self._wire_after(names)]
 
