@@ -203,7 +203,8 @@ def test_the_sites_own_name_desk_and_address_are_no_authors(name, page_id, autho
         # trafilatura's author read from image and script addresses: "Sputnik https;
         # Cdnarabic; I; Logo Png", and "CNN com; Gqlshare" where the markup says "CNN.com"
         ("publication-dates", "1550981615", []),
-        ("publication-dates", "1588026728", []),
+        # (the byline line under the headline names the author instead: below)
+        ("publication-dates", "1588026728", ["Kate Sullivan"]),
         # one initial left of a user name or of the site's domain ("j03f3l_1000" as "J",
         # "a1plus.am" as "A"), and a Twitter handle's "@"
         ("publication-dates", "1677010256", []),
@@ -321,6 +322,29 @@ def test_an_inline_links_text_stays_on_its_line():
     assert (item.body or "").endswith(
         "저작권자 ⓒ '대중문화컨텐츠 전문가그룹' 엔터미디어(www.entermedia.co.kr), 무단전재 및 재배포금지"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "page_id", "authors"),
+    [
+        # eastbaytimes.com: <div class="byline">By Kate Sullivan, CNN</div> before the
+        # story (the outlet, one word, is no name)
+        ("publication-dates", "1588026728", ["Kate Sullivan"]),
+        # laprensalatina.com: the story's first paragraph, <p>By Cristina Alonso</p>
+        ("publication-dates", "1632107283", ["Cristina Alonso"]),
+    ],
+)
+def test_a_by_line_of_its_own_under_the_headline_names_the_authors(name, page_id, authors):
+    assert corpus_page(name, page_id).to_item().authors == authors
+
+
+def test_a_line_under_the_headline_that_starts_with_by_but_names_no_one_is_no_byline():
+    story = "<p>" + "By the time the rain stopped, the river had risen. " * 3 + "</p>"
+    for line in ("<h2>By the numbers</h2>", "<p>Von oben gesehen</p>"):
+        assert record("<title>Story</title>", f"<h1>Story</h1>{line}{story}")["authors"] == []
+    assert record("<title>Story</title>", "<h1>Story</h1><p>Von Claudia Ludewig</p>")[
+        "authors"
+    ] == ["Claudia Ludewig"]
 
 
 def test_links_under_the_headline_to_a_topic_or_to_many_staff_pages_name_no_one():

@@ -135,6 +135,11 @@ FOLLOWING_ELEMENTS = etree.XPath("following::*[position() <= 300]")
 """The elements after one, in page order, as far as a byline under a headline may be."""
 BY_BEFORE_LINK = re.compile(r"(?:^|\s)(?i:by|von|por|par|door)\s*:?\s*$")
 """The text right before a link that makes it a byline's name: "By", "By:", "Von"..."""
+BYLINE_TEXT = re.compile(r"(?i:by|von|por|par|door)\s*:?\s+\S")
+"""An element's own text that starts as a byline's, with the name in it: "Von Claudia
+Ludewig" (noz.de's ``p.author-line``), not "By" before a link."""
+BYLINE_LINE_CHARS = 80
+"""Text of such an element, at most: a longer one is prose that starts with "By"."""
 NAME_WORDS = 5
 """Words of a name as an author's link gives it, at most ("Biography", "View all posts by
 the Editorial Team" are no names)."""
@@ -1423,7 +1428,13 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 (AUTHOR_PAGE.search(path) and not NOT_AUTHOR_PAGE.search(path))
                 or BY_BEFORE_LINK.search(text_before(element))
             ):
-                name = normalize_text(paragraph_text(element)) or ""
+                found = [normalize_text(paragraph_text(element)) or ""]
+            elif BYLINE_TEXT.match((element.text or "").lstrip()):
+                line = normalize_text(paragraph_text(element)) or ""
+                found = split_authors(line) if len(line) <= BYLINE_LINE_CHARS else []
+            else:
+                continue
+            for name in found:
                 if 2 <= len(name.split()) <= NAME_WORDS:
                     names.setdefault(name.casefold(), name)
         return list(names.values()) if len(names) <= BYLINE_LINKS else []
