@@ -586,8 +586,8 @@ def test_the_label_linked_right_before_the_headline_is_the_section_where_nothing
         # page shows ("Nov. 19, 2019 5:50 PM", the Los Angeles Times), not the UTC day
         ("article-extraction", "098bb3e96c", "2019-11-19"),
         # a page's <time datetime> before htmldate's search, which read "dt: 2019-11-14"
-        # in a script (msn.com)
-        ("article-extraction", "9eef8162bb", "2019-11-19T11:45:59+00:00"),
+        # in a script (msn.com), in the zone of the edition its path names (/en-us/)
+        ("article-extraction", "9eef8162bb", "2019-11-19T06:45:59-05:00"),
     ],
 )
 def test_the_publication_day_is_the_one_the_page_shows(name, page_id, published):
@@ -630,3 +630,14 @@ def test_a_page_of_lorem_ipsum_is_not_an_article_and_filler_is_no_body():
     page = corpus_page("publication-dates", "1518961308")
     assert page.not_article_reason() == "placeholder_text"
     assert page.body() == []
+
+
+def test_an_msn_edition_dates_its_story_in_the_editions_zone():
+    # msn.com/en-us/…: "<time datetime=2019-11-19T10:36:00.000Z>1 day ago</time>". With no
+    # zone known, htmldate's day (a script's render time, the 20th) was taken for the day
+    # the page shows, one a newsroom at UTC+14 could have shown: "2019-11-20" alone
+    item = corpus_page("article-extraction", "abd9d6291b").to_item()
+    assert (item.published, item.published_raw) == (
+        "2019-11-19T05:36:00-05:00",
+        "2019-11-19T10:36:00.000Z",
+    )

@@ -120,6 +120,17 @@ def meta(name: str, content: str) -> str:
             "2020-10-28T22:22:49+00:00",
             id="the-day-the-page-shows-overrules-the-country",
         ),
+        pytest.param(
+            # msn.com: the edition in the path says where the site files the story, and a
+            # script's render time ("dt: 2019-11-20T04:07:50") is no day the page shows
+            "https://www.msn.example.com/en-us/news/us/flu-shots/ar-BBWZedJ",
+            "",
+            '<time datetime="2019-11-19T10:36:00.000Z">1 day ago</time>'
+            "<script>var az = {dt: '2019-11-20T04:07:50.1636617Z'};</script>",
+            "",
+            "2019-11-19T05:36:00-05:00",
+            id="the-edition-in-the-path-names-the-country",
+        ),
     ],
 )
 def test_utc_time_in_the_sites_zone(url, head, body, lang, expected):

@@ -121,9 +121,14 @@ def locale_country(value: str | None) -> str | None:
 
 
 def site_zones(
-    page_dates: list[str], hosts: list[str | None], locales: list[str | None]
+    page_dates: list[str],
+    hosts: list[str | None],
+    locales: list[str | None],
+    editions: list[str | None] | None = None,
 ) -> list[tzinfo]:
     """The zones the page's signals point to, strongest first (module docstring).
+    ``editions``: the locales the page's URLs file it under (:func:`path_locale`), which
+    a site chose, "en-us" too (as a page's locale, it says only that no one set one).
 
     >>> site_zones(["2020-06-28T10:00:00+02:00"], ["x.com"], ["en_CA"])
     [datetime.timezone(datetime.timedelta(seconds=7200)), zoneinfo.ZoneInfo(key='America/Toronto')]
@@ -131,12 +136,16 @@ def site_zones(
     [zoneinfo.ZoneInfo(key='Europe/Rome')]
     >>> site_zones([], ["abc7ny.com"], ["en"]), site_zones([], ["x.com"], ["es_ES", "en-GB"])
     ([], [])
+    >>> site_zones([], ["www.msn.com"], ["en_US"], ["en-us"])
+    [zoneinfo.ZoneInfo(key='America/New_York')]
     """
     zones: list[tzinfo] = []
     offset = next(filter(None, map(offset_given, page_dates)), None)
     if offset is not None:
         zones.append(offset)
+    edition_regions = [match.group(2) for e in editions or [] if (match := _LOCALE.match(e or ""))]
     locale_countries = {c for c in map(locale_country, locales) if c}
+    locale_countries |= {region.lower() for region in edition_regions if region}
     # og:locale and <html lang> naming two countries: neither says where the site is.
     if len(locale_countries) > 1:
         locale_countries.clear()
@@ -144,6 +153,22 @@ def site_zones(
     for country in dict.fromkeys(c for c in countries if c in COUNTRY_ZONES):
         zones.append(ZoneInfo(COUNTRY_ZONES[country]))
     return zones
+
+
+_PATH_LOCALE = re.compile(r"^/([a-z]{2}[-_][a-z]{2})(?=/|$)", flags=re.IGNORECASE)
+
+
+def path_locale(url: str | None) -> str | None:
+    """The locale the first segment of a URL's path names, as international sites file
+    their editions ("/en-us/news/…", msn.com), or ``None``.
+
+    >>> path_locale("https://www.msn.com/en-us/news/us/flu-shots/ar-BBX2T9v")
+    'en-us'
+    >>> path_locale("https://x.com/news/en-us/"), path_locale("https://x.com/us-news/a")
+    (None, None)
+    """
+    match = _PATH_LOCALE.match(urlsplit(url or "").path)
+    return match.group(1) if match else None
 
 
 _URL_DAY = re.compile(

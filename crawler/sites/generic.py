@@ -40,7 +40,7 @@ from crawler.extraction.content import (
 )
 from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
-from crawler.extraction.localtime import in_site_zone, site_zones, url_day
+from crawler.extraction.localtime import in_site_zone, path_locale, site_zones, url_day
 from crawler.extraction.metadata import element_value
 from crawler.extraction.processors import (
     EARLIEST_DATE,
@@ -1297,7 +1297,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         dates = [*self._published_signals, *self._modified_signals(), *TIME_DATETIMES(self.root)]
         hosts = [urlsplit(url).hostname for url in self._own_urls]
         locales = [self.metadata.first("og:locale"), self.metadata.language]
-        return site_zones([d for d in dates if d], hosts, locales)
+        editions = list(map(path_locale, self._own_urls))
+        return site_zones([d for d in dates if d], hosts, locales, editions)
 
     @cached_property
     def _shown_day(self) -> date | None:
