@@ -574,23 +574,24 @@ def _wire_apart(part: str) -> list[str]:
 _DESK_WORDS = frozenset(
     "bureau desk staff team editorial editors newsroom report reports redacción redaccion "  # noqa: SIM905
     "redação redacao redaktion rédaction redazione redakcja redactie redaktori redaksi "
-    "συντακτικη ομαδα".split()
+    "συντακτικη ομαδα ब्यूरो डेस्क".split()
 )
 """Words of a newsroom's desk, which end a desk's name ("National Desk", "HNN Staff")."""
 _ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster"})
 """A CMS's account names, a site's byline where no one signs."""
 NEWSROOM_WORDS = _DESK_WORDS | _ACCOUNT_WORDS | {"the", "blog", "online", "digital", "web"}
 """Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
-ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article. Words of a
-script whose vowel signs the regex word class does not match (Devanagari's "ब्यूरो",
-bureau) would never be found: not listed."""
+ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article."""
+_NAME_WORD = re.compile(r"[\w\u0900-\u0dff]+")
+"""A word of a name: letters and digits, and the vowel signs of the Indic scripts, which
+the regex word class leaves out (Devanagari's "ब्यूरो", bureau, would be three words)."""
 
 
 def _site_key(text: str, newsroom: bool = False) -> str:
     """A name's words without ``www.`` or a domain ending, and without a newsroom word
     unless ``newsroom``, run together."""
     text = re.sub(r"^www\.|\.[a-z]{2,6}$", "", text.strip().lower())
-    return "".join(w for w in re.findall(r"\w+", text) if newsroom or w not in NEWSROOM_WORDS)
+    return "".join(w for w in _NAME_WORD.findall(text) if newsroom or w not in NEWSROOM_WORDS)
 
 
 def _initials(name: str) -> str:
@@ -669,8 +670,10 @@ def is_site_byline(name: str, site_names: tuple[str, ...]) -> bool:
     (True, True)
     >>> is_site_byline("National Desk", ()), is_site_byline("World's Editorial", ())
     (True, True)
+    >>> is_site_byline("वाराणसी ब्यूरो", ()), is_site_byline("डिजिटल डेस्क", ())
+    (True, True)
     """
-    name_words = re.findall(r"\w+", name.lower())
+    name_words = _NAME_WORD.findall(name.lower())
     if name_words and (
         all(word in NEWSROOM_WORDS for word in name_words) or name_words[-1] in _DESK_WORDS
     ):

@@ -1442,13 +1442,22 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def _guessed_people(self) -> list[str]:
         guess = self._extraction.get("author") or ""
-        if is_misread_byline(guess):
+        if is_misread_byline(guess) or text_key(guess) in self._newsroom_bylines:
             return []
         people = self._people([guess])
         if any(len(word) == 1 for name in people for word in name.split()):
             text = " ".join(self.root.itertext())
             people = [with_initials_as_printed(name, text) for name in people]
         return people
+
+    @cached_property
+    def _newsroom_bylines(self) -> set[str]:
+        """The :func:`text_key` of each author the page's metadata names that is the site
+        itself or a desk of it: trafilatura's guess may be the same byline, misread
+        ("वाराणसी ब्यूर" for the metadata's "वाराणसी ब्यूरो", Varanasi bureau, its last
+        vowel sign lost), which then no longer reads as a desk's."""
+        named = [*self.metadata.article_names("author"), *self.metadata.all("author")]
+        return {text_key(value) for value in named if self._names_the_site(value)}
 
     def _wire_after(self, names: list[str]) -> list[str]:
         """The wire service a visible byline names right after the names, where the
