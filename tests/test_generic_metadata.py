@@ -571,6 +571,14 @@ def test_the_breadcrumb_trail_names_the_section_or_shows_the_metadatas_more_clos
         # the link before the headline is its author's page, or a press office's (numbered)
         ("article-extraction", "57b4dafd18", None),
         ("publication-dates", "1798244877", None),
+        # in the story's own <header> (HTML's header of an <article>, not the page's):
+        # foxbusiness.com's div.eyebrow, spokesman.com's link to /nation/, a WordPress
+        # theme's header.entry-header (rnanews.com)
+        ("article-extraction", "51374560f4", "Earnings"),
+        ("article-extraction", "c13b9c0e04", "Nation"),
+        ("publication-dates", "1545738097", "Politics"),
+        # a person's page is no section: PolitiFact's /personalities/david-mckinley/
+        ("article-extraction", "9e8c9f082a", None),
     ],
 )
 def test_the_label_linked_right_before_the_headline_is_the_section_where_nothing_else_is(

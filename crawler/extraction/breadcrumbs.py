@@ -33,11 +33,13 @@ HOME_NAMES = frozenset(
 )  # fmt: skip
 """Names of the home page a trail starts with, where it gives no link to tell it by."""
 
-# Pages of a site that list an author's, a tag's or a topic's stories ("all-about": the
-# Reach newspapers' topic pages), or search it; not Blogger's "/search/label/…", its
+# Pages of a site that list an author's, a person's (PolitiFact's "/personalities/…", Fox
+# News's "/category/person/…"), a tag's or a topic's stories ("all-about": the Reach
+# newspapers' topic pages), or search it; not Blogger's "/search/label/…", its
 # categories' pages.
 NOT_A_SECTION_PATH = re.compile(
-    r"/(?:authors?|autor|autore|user|users|profile|people|tags?|topics?|all-about|"
+    r"/(?:authors?|autor|autore|user|users|profile|people|person|personalit(?:y|ies)|tags?|"
+    r"topics?|all-about|"
     r"search(?!/label/))(?:/|$)",
     flags=re.IGNORECASE,
 )

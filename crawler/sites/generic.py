@@ -639,8 +639,21 @@ MENU_NAME = re.compile(r"menu|nav", flags=re.IGNORECASE)
 
 
 def is_menu(element: etree._Element) -> bool:
-    """Whether an element is the page's navigation, header or footer, or a menu."""
-    return element.tag in ("nav", "header", "footer") or bool(
+    """Whether an element is the page's navigation, header or footer, or a menu. Not
+    the ``<header>`` of an ``<article>`` (HTML's own header of the story: its kicker,
+    headline and byline), nor the ``<body>`` whatever its class ("nav-no-loaded").
+
+    >>> from lxml import html
+    >>> page = html.document_fromstring("<body class='nav-closed'><header id='top'><a>Home</a>"
+    ...     "</header><article><header><a>Syria</a><h1>Story</h1></header></article></body>")
+    >>> [is_menu(link.getparent()) for link in page.iter("a")], is_menu(page.body)
+    ([True, False], False)
+    """
+    if element.tag in ("body", "html"):
+        return False
+    if element.tag == "header":
+        return next(element.iterancestors("article"), None) is None
+    return element.tag in ("nav", "footer") or bool(
         MENU_NAME.search(f"{element.get('class', '')} {element.get('id', '')}")
     )
 
