@@ -21,7 +21,12 @@ STORY = "<p>" + "Some words of the story. " * 20 + "</p>"
 def record(head: str, body: str, url: str = "https://www.example-news.de/a/story") -> dict:
     html = f"<html><head>{head}</head><body><article>{body}{STORY}</article></body></html>"
     item = GenericArticlePage(HtmlResponse(url=url, body=html.encode())).to_item()
-    return {"title": item.title, "authors": item.authors, "published": item.published}
+    return {
+        "title": item.title,
+        "authors": item.authors,
+        "published": item.published,
+        "section": item.section,
+    }
 
 
 def jsonld(**data: object) -> str:
@@ -515,7 +520,8 @@ def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decode
         # "gizmodo.com", the site's host, is no section: the label above the headline is
         ("article-extraction", "5fa5679de5", "Apple"),
         ("article-extraction", "1ace8c85aa", None),  # "post": a post type
-        ("publication-dates", "1806793639", None),  # "featured": a placement flag
+        # "featured": a placement flag; the category WordPress marks in the menu is
+        ("publication-dates", "1806793639", "فن"),
         # a subsite's og:site_name is its section, and a section all the same
         ("publication-dates", "1781093249", "economia"),
         # sections packed into one value: the first, where the page files the story
@@ -585,6 +591,19 @@ def test_the_label_linked_right_before_the_headline_is_the_section_where_nothing
     name, page_id, section
 ):
     assert corpus_page(name, page_id).to_item().section == section
+
+
+def test_the_category_wordpress_marks_in_the_menu_is_the_section_where_nothing_else_is():
+    # therepublic.com: li.current-post-parent > a "Local News", the post's one category
+    assert corpus_page("article-extraction", "961bd85ca8").to_item().section == "Local News"
+    menu = (
+        "<ul class='menu'><li class='current-post-parent'><a href='/a/'>{}</a></li>"
+        "<li class='current-post-parent'><a href='/b/'>{}</a></li></ul><h1>Story</h1>"
+    )
+    # a post under two categories is marked under each: which is its section, nothing says
+    assert record("<title>Story</title>", menu.format("Politics", "Sport"))["section"] is None
+    assert record("<title>Story</title>", menu.format("Home", "Home"))["section"] is None
+    assert record("<title>Story</title>", menu.format("Sport", "Sport"))["section"] == "Sport"
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from lxml import etree
 from parsel.csstranslator import css2xpath
 
 from crawler.extraction.breadcrumbs import (
+    HOME_NAMES,
     NOT_A_SECTION_PATH,
     Crumb,
     jsonld_trail,
@@ -152,6 +153,7 @@ ITEMPROP_PUBLISHERS = css_query("[itemprop~=publisher] > [itemprop~=name]")
 PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::attr(datetime)")
 ARTICLE_TIME = css_query("article time::attr(datetime)")
 POST_META_DATE = css_query(".post-meta .published::text")
+MENU_POST_CATEGORIES = css_query("li.current-post-parent > a::text")
 CATEGORY_LINKS = css_query("article a[rel~=category]::text, .cat-links a::text")
 TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text, .tags-links a::text")
 LISTING_POST_LINK = css_query(".entry-title a::attr(href), h2 a::attr(href), h3 a::attr(href)")
@@ -1559,7 +1561,19 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             named.append(name)
         if not named and (name := self._kicker_section) and is_section_name(name):
             named.append(name)
+        if not named and (name := self._menu_section) and is_section_name(name):
+            named.append(name)
         return named
+
+    @cached_property
+    def _menu_section(self) -> str | None:
+        """The category WordPress marks in the site's menu as the post's
+        (``li.current-post-parent``), when it marks one name: a post filed under several
+        is marked under each, and which of them the site calls its section, nothing says.
+        Not the home page's item (techcrunch.com marked its "Home")."""
+        names = set(filter(None, map(normalize_text, MENU_POST_CATEGORIES(self.root))))
+        name = names.pop() if len(names) == 1 else None
+        return None if name is None or name.casefold() in HOME_NAMES else name
 
     @cached_property
     def _kicker_section(self) -> str | None:
