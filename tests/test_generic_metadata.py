@@ -671,3 +671,9 @@ def test_an_msn_edition_dates_its_story_in_the_editions_zone():
         "2019-11-19T05:36:00-05:00",
         "2019-11-19T10:36:00.000Z",
     )
+
+
+def test_a_site_name_run_onto_a_chinese_headline_is_not_in_the_title():
+    # upmedia.mg: og:title "…鼓勵患者別只往負面想--上報", the site's name "上報 Up Media"
+    title = corpus_page("publication-dates", "1546021647").to_item().title
+    assert title == "稱「憂鬱症是不知足」挨轟 吳宗憲：鼓勵患者別只往負面想"

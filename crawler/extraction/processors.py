@@ -74,6 +74,13 @@ def decode_entities(text: str) -> str:
 
 
 _TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
+# Separators Chinese and Japanese titles put right after the headline, with no space: a
+# doubled one ("…想--上報"), an underscore ("…_新浪网"), a full-width bar or dash.
+_UNSPACED_SEPARATORS = rf"(?:{_TITLE_SEPARATORS}{{2}}|[_\uff5c\uff0d])"
+# A site name's runs of one script: "上報" and "Up Media" of "上報 Up Media".
+_SCRIPT_RUN = re.compile(
+    r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]+|[^\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
+)
 
 
 def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
@@ -90,6 +97,10 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
     'Why jazz matters – Amman Daily'
     >>> strip_title_suffix("Why it matters - Entermedia", ("entermedia.co.kr",))
     'Why it matters'
+    >>> strip_title_suffix("吳宗憲：鼓勵患者別只往負面想--上報", ("上報 Up Media",))
+    '吳宗憲：鼓勵患者別只往負面想'
+    >>> strip_title_suffix("Spider--Man", ("Man",)), strip_title_suffix("Top_Gear", ("Gear",))
+    ('Spider--Man', 'Top_Gear')
 
     WordPress's default theme of the 2000s put "Blog Archive" between the two:
 
@@ -123,9 +134,13 @@ def _title_affixes(site_names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     patterns = []
     for name in site_names:
         variants = {name, re.sub(r"^www\.", "", name), _HOST_ENDS.sub("", name)}
+        runs = [run.strip() for run in _SCRIPT_RUN.findall(name) if run.strip()]
+        variants |= set(runs) if len(runs) > 1 else set()
         for variant in sorted(v for v in variants if v.strip()):
             escaped = re.escape(variant.strip())
-            suffix = rf"\s+{_TITLE_SEPARATORS}\s*{escaped}[^|]*$"
+            # Unspaced after a Chinese or Japanese headline only: "Spider--Man" is a name.
+            unspaced = rf"(?<=[\u3000-\u9fff\uac00-\ud7af\uff01-\uff60]){_UNSPACED_SEPARATORS}"
+            suffix = rf"(?:\s+{_TITLE_SEPARATORS}|{unspaced})\s*{escaped}[^|]*$"
             prefix = rf"^\s*{escaped}\s*{_TITLE_SEPARATORS}\s+"
             patterns += [re.compile(suffix, re.IGNORECASE), re.compile(prefix, re.IGNORECASE)]
     return tuple(patterns)
