@@ -74,13 +74,16 @@ def decode_entities(text: str) -> str:
 
 
 _TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
-# Separators Chinese and Japanese titles put right after the headline, with no space: a
-# doubled one ("…想--上報"), an underscore ("…_新浪网"), a full-width bar or dash.
-_UNSPACED_SEPARATORS = rf"(?:{_TITLE_SEPARATORS}{{2}}|[_\uff5c\uff0d])"
-# A site name's runs of one script: "上報" and "Up Media" of "上報 Up Media".
-_SCRIPT_RUN = re.compile(
-    r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]+|[^\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff]+"
+# A character of Chinese, Japanese or Korean text, or a full-width form.
+_CJK_CHARACTER = r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff60]"
+# Where Chinese and Japanese titles put the site's name right after the headline, with no
+# space: after a doubled separator ("…想--上報"), an underscore ("…_新浪网"), a full-width
+# bar or dash. Only after such a headline: "Spider--Man" is a name.
+_UNSPACED_SEPARATOR = re.compile(
+    rf"(?<={_CJK_CHARACTER})(?:{_TITLE_SEPARATORS}{{2}}|[_\uff5c\uff0d])"
 )
+# A site name's runs of one script: "上報" and "Up Media" of "上報 Up Media".
+_SCRIPT_RUN = re.compile(rf"{_CJK_CHARACTER}+|(?:(?!{_CJK_CHARACTER}).)+")
 
 
 def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
@@ -112,6 +115,10 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
         stripped = pattern.sub("", title).strip()
         if stripped != whole and stripped:
             return _BLOG_ARCHIVE.sub("", stripped) or stripped
+    for separator in _UNSPACED_SEPARATOR.finditer(title):
+        rest = title[separator.end() :].strip().casefold()
+        if any(rest.startswith(name.casefold()) for name in _name_variants(site_names)):
+            return title[: separator.start()].strip()
     return title
 
 
@@ -126,23 +133,34 @@ domain ending (``.com``, ``.co.kr``, ``.com.au``)."""
 
 
 @lru_cache(maxsize=256)
+def _name_variants(site_names: tuple[str, ...]) -> tuple[str, ...]:
+    """Each site name as titles write it: as given, without its ``www.`` or its host's
+    labels (:data:`_HOST_ENDS`), and each part of a name in two scripts.
+
+    >>> _name_variants(("上報 Up Media", "www.golem.de"))
+    ('Up Media', '上報', '上報 Up Media', 'golem', 'golem.de', 'www.golem.de')
+    """
+    variants: dict[str, None] = {}
+    for name in site_names:
+        forms = {name, re.sub(r"^www\.", "", name), _HOST_ENDS.sub("", name)}
+        runs = [run for run in _SCRIPT_RUN.findall(name) if run.strip()]
+        forms |= set(runs) if len(runs) > 1 else set()
+        variants |= dict.fromkeys(sorted({form.strip() for form in forms if form.strip()}))
+    return tuple(variants)
+
+
+@lru_cache(maxsize=256)
 def _title_affixes(site_names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     """The suffix and prefix patterns of each variant of each site name, in the order
     :func:`strip_title_suffix` tries them. Compiled once per set of names: a page's title
     signals are stripped several times, and building a dozen patterns per call cost more
     than matching them. Bounded: the generic profile's names differ from site to site."""
     patterns = []
-    for name in site_names:
-        variants = {name, re.sub(r"^www\.", "", name), _HOST_ENDS.sub("", name)}
-        runs = [run.strip() for run in _SCRIPT_RUN.findall(name) if run.strip()]
-        variants |= set(runs) if len(runs) > 1 else set()
-        for variant in sorted(v for v in variants if v.strip()):
-            escaped = re.escape(variant.strip())
-            # Unspaced after a Chinese or Japanese headline only: "Spider--Man" is a name.
-            unspaced = rf"(?<=[\u3000-\u9fff\uac00-\ud7af\uff01-\uff60]){_UNSPACED_SEPARATORS}"
-            suffix = rf"(?:\s+{_TITLE_SEPARATORS}|{unspaced})\s*{escaped}[^|]*$"
-            prefix = rf"^\s*{escaped}\s*{_TITLE_SEPARATORS}\s+"
-            patterns += [re.compile(suffix, re.IGNORECASE), re.compile(prefix, re.IGNORECASE)]
+    for variant in _name_variants(site_names):
+        escaped = re.escape(variant)
+        suffix = rf"\s+{_TITLE_SEPARATORS}\s*{escaped}[^|]*$"
+        prefix = rf"^\s*{escaped}\s*{_TITLE_SEPARATORS}\s+"
+        patterns += [re.compile(suffix, re.IGNORECASE), re.compile(prefix, re.IGNORECASE)]
     return tuple(patterns)
 
 

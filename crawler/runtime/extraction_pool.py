@@ -17,8 +17,8 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   :class:`ArticleReading`: why the page is not an article, the bot-wall vendor where the
   spider checks for one, the record (with the word count, content hash and NFC check
   the pipelines derive from its text: ``crawler/extraction/text_facts.py``) or the
-  traceback of its extraction error, and the page's link ``href`` values with its base URL (each absolute one once per worker:
-  :meth:`PageLinks.unsent`). :class:`ListingReading`: the listed posts and their days,
+  traceback of its extraction error, and the page's link ``href`` values with its base
+  URL (each absolute one once per worker: :meth:`PageLinks.unsent`). :class:`ListingReading`: the listed posts and their days,
   the older page, and the page's links (all of them). Everything else (the
   ledger, stats, traps, link following through the spider's caches, sitemap-first)
   stays in the crawl's process, so a crawl gives the same records, requests and stats in
@@ -35,11 +35,10 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   forkserver's imports, which the first worker's start waits for: so it starts in a
   thread of its own, and meanwhile the crawl goes on. The first :data:`BEHIND_PAGES`
   pages that come meanwhile wait for it, and the crawl's process reads those beyond
-  them itself (a restart: 10 ms). Waiting, they cost the crawl's process nothing (read
-  there, 2 ms each, the first pages read in a process the slowest); more would hold
-  more of the 5 MB of pages Scrapy lets callbacks hold before it stops downloading
-  (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``), and then the crawl's process would wait with
-  nothing to do. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the pool starts
+  them itself (a restart: 10 ms). Waiting, they cost the crawl's process nothing; more
+  would hold more of the 5 MB of pages Scrapy lets callbacks hold before it stops
+  downloading (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``), and then the crawl's process would
+  wait with nothing to do. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the pool starts
   at the first page, and every page is read in it (for tests and measurements).
 - **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
   the crawl's process about 0.3 ms whatever its size (the executor's threads, locks and

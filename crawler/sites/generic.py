@@ -1416,7 +1416,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         paragraph that go to authors' pages (:data:`AUTHOR_PAGE`) or follow a "By"
         (:data:`BY_BEFORE_LINK`): a byline no class names ("By <a href=/staff/louis-jacobson/>
         Louis Jacobson</a> on Monday", politifact.com; "By: <a href=/id/15837548/>Patti
-        Domm</a>", cnbc.com). None if there are more than :data:`BYLINE_LINKS`."""
+        Domm</a>", cnbc.com); and the names of a line of its own there that starts as a
+        byline (:data:`BYLINE_TEXT`: "By Kate Sullivan, CNN"). None if there are more than
+        :data:`BYLINE_LINKS`."""
         key = text_key(self.headline or "")
         heading = next(
             (h1 for h1 in self.root.iter("h1") if key and text_key(paragraph_text(h1)) == key),
@@ -1547,7 +1549,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     def section(self) -> list[str | None]:
         """The section the page's metadata names, else its category link, else the last
         level of its breadcrumb trail (:mod:`crawler.extraction.breadcrumbs`), else the
-        label linked right before its headline."""
+        label linked right before its headline, else the category WordPress marks in the
+        site's menu as the post's."""
         candidates = [
             *self.metadata.article_sections(),
             self.metadata.first("article:section"),
