@@ -325,106 +325,44 @@ def test_a_page_sent_after_a_worker_died_is_read_in_a_new_pool(monkeypatch):
     assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES) == 2
 
 
-@contextmanager
-def pool_starting(
-    monkeypatch: pytest.MonkeyPatch, behind: int
-) -> Iterator[tuple[PageReader, threading.Event]]:
-    """A reader whose pool starts (from its second page on, as in a crawl) only once the
-    event is set: the forkserver's imports (0.3-0.5 s) made slow at will; ``behind``
-    pages waiting are the workers behind."""
+def test_pages_are_read_in_the_crawl_while_the_pool_starts(monkeypatch):
+    """The first worker's start waits for the forkserver's imports (0.3-0.5 s): in the
+    reactor's thread, that stalled the whole crawl. While it starts, pages are read in
+    the crawl's process; once it is up, in its worker; the CPU the workers spent on each
+    kind of page is counted."""
     monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
-    monkeypatch.setattr(extraction_pool, "BEHIND_PAGES", behind)
-    reader = PageReader(get_crawler(), processes=1, start_after=1, log_level="INFO")
+    crawler = get_crawler()
+    reader = PageReader(crawler, processes=1, start_after=0, log_level="INFO")
+    reader.start_after = 1  # read pages here rather than wait for the pool, as in a crawl
     reader.pages = 1
     forkserver_ready = threading.Event()
     new_pool = reader._new_pool
+    stalled = []
 
     def slow_new_pool() -> ProcessPoolExecutor:
-        forkserver_ready.wait(timeout=30)
+        if not forkserver_ready.wait(timeout=10):
+            stalled.append("nothing went on while the pool started")
         return new_pool()
 
     monkeypatch.setattr(reader, "_new_pool", slow_new_pool)
-    try:
-        yield reader, forkserver_ready
-    finally:
-        forkserver_ready.set()
-        reader.close()
 
-
-def test_while_the_pool_starts_pages_wait_for_it_and_those_beyond_are_read_in_the_crawl(
-    monkeypatch,
-):
-    """The first worker's start waits for the forkserver's imports: in the reactor's
-    thread, that stalled the whole crawl. While it starts, the crawl goes on: as many
-    pages as make the workers behind wait for it (read in the crawl's process, the first
-    pages cost it 2 ms each), those beyond are read in the crawl's process; once it is up,
-    the waiting ones are read in its worker; the CPU it spent on them is counted."""
-    with pool_starting(monkeypatch, behind=2) as (reader, forkserver_ready):
-
-        async def read_while_starting() -> list[ArticleReading]:
-            pages = [asyncio.ensure_future(reader.read(*article_page(HOSPITALS))) for _ in range(3)]
-            await asyncio.wait(pages, timeout=5, return_when=asyncio.FIRST_COMPLETED)
-            assert reader._ready is not None
-            assert not reader._ready.done()
-            assert [page.done() for page in pages] == [False, False, True]
-            forkserver_ready.set()
-            return list(await asyncio.gather(*pages))
-
-        readings = asyncio.run(read_while_starting())
-    expected = read_article(*article_page(HOSPITALS)).item
-    assert [reading.item for reading in readings] == [expected] * 3
-    stats = reader.crawler.stats
-    assert stats is not None
-    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES) == 2
-    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_CPU_SECONDS) > 0
-    assert stats.get_value(stats_keys.EXTRACTION_POOL_READ_IN_CRAWL_BEHIND) is None
-
-
-def test_pages_stop_waiting_for_a_pool_that_does_not_start_in_time(monkeypatch, caplog):
-    """A start that hangs must not hang the crawl: after START_WAIT_SECONDS the waiting
-    pages, and those that come until the pool is up, are read in the crawl's process."""
-    monkeypatch.setattr(extraction_pool, "START_WAIT_SECONDS", 0.2)
-    with pool_starting(monkeypatch, behind=2) as (reader, _):
-
-        async def read_while_hung() -> list[ArticleReading]:
-            waiting = reader.read(*article_page(HOSPITALS))
-            first = await asyncio.wait_for(waiting, timeout=5)
-            return [first, await reader.read(*article_page(FISHERMEN))]
-
-        readings = asyncio.run(read_while_hung())
+    async def read_while_starting_then_after() -> tuple[ArticleReading, ArticleReading]:
+        while_starting = await reader.read(*article_page(HOSPITALS))  # starts the pool
         assert reader._ready is not None
         assert not reader._ready.done()
-    assert [reading.item for reading in readings] == [
-        read_article(*article_page(path)).item for path in (HOSPITALS, FISHERMEN)
-    ]
-    assert "The extraction pool is not up after 0.2 s" in caplog.text
-    stats = reader.crawler.stats
-    assert stats is not None
-    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES) is None
-
-
-def test_pages_that_waited_for_a_pool_that_failed_to_start_are_read_in_the_crawl(monkeypatch):
-    monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
-    reader = PageReader(get_crawler(), processes=1, start_after=1, log_level="INFO")
-    reader.pages = 1
-    forkserver_ready = threading.Event()
-
-    def failing_pool() -> ProcessPoolExecutor:
-        forkserver_ready.wait(timeout=30)
-        raise OSError("no more processes")
-
-    monkeypatch.setattr(reader, "_new_pool", failing_pool)
-
-    async def read_then_fail() -> ArticleReading:
-        waiting = asyncio.ensure_future(reader.read(*article_page(HOSPITALS)))
-        await asyncio.sleep(0.05)
-        assert not waiting.done()
         forkserver_ready.set()
-        return await asyncio.wait_for(waiting, timeout=5)
+        await asyncio.wrap_future(reader._ready)
+        return while_starting, await reader.read(*article_page(HOSPITALS))
 
     try:
-        reading = asyncio.run(read_then_fail())
+        readings = asyncio.run(read_while_starting_then_after())
     finally:
         forkserver_ready.set()
         reader.close()
-    assert reading.item == read_article(*article_page(HOSPITALS)).item
+    assert stalled == []
+    expected = read_article(*article_page(HOSPITALS)).item
+    assert [reading.item for reading in readings] == [expected, expected]
+    stats = crawler.stats
+    assert stats is not None
+    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_PAGES) == 1
+    assert stats.get_value(stats_keys.EXTRACTION_POOL_ARTICLE_CPU_SECONDS) > 0

@@ -18,8 +18,9 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   spider checks for one, the record (with the word count, content hash and NFC check
   the pipelines derive from its text: ``crawler/extraction/text_facts.py``) or the
   traceback of its extraction error, and the page's link ``href`` values with its base
-  URL (each absolute one once per worker: :meth:`PageLinks.unsent`). :class:`ListingReading`: the listed posts and their days,
-  the older page, and the page's links (all of them). Everything else (the
+  URL (each absolute one once per worker: :meth:`PageLinks.unsent`).
+  :class:`ListingReading`: the listed posts and their days, the older page, and the
+  page's links (all of them). Everything else (the
   ledger, stats, traps, link following through the spider's caches, sitemap-first)
   stays in the crawl's process, so a crawl gives the same records, requests and stats in
   either (but for the counts of links met again, which a worker leaves out). What the
@@ -33,12 +34,8 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   forks each worker from it, never a fork of the crawl's process (whose Twisted reactor
   and threads a fork would copy). Starting takes about 0.3-0.5 s of the other core, the
   forkserver's imports, which the first worker's start waits for: so it starts in a
-  thread of its own, and meanwhile the crawl goes on. The first :data:`BEHIND_PAGES`
-  pages that come meanwhile wait for it, and the crawl's process reads those beyond
-  them itself (a restart: 10 ms). Waiting, they cost the crawl's process nothing; more
-  would hold more of the 5 MB of pages Scrapy lets callbacks hold before it stops
-  downloading (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``), and then the crawl's process would
-  wait with nothing to do. With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the pool starts
+  thread of its own, and meanwhile the crawl goes on and reads its pages in its own
+  process (a restart: 10 ms). With ``ARCHIVE_EXTRACTION_POOL_AFTER=0`` the pool starts
   at the first page, and every page is read in it (for tests and measurements).
 - **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
   the crawl's process about 0.3 ms whatever its size (the executor's threads, locks and
@@ -76,7 +73,6 @@ links, keeps the coverage ledger and stats and runs the pipelines.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import multiprocessing
 import os
@@ -86,7 +82,7 @@ import time
 import traceback
 from abc import ABC, abstractmethod
 from collections import deque
-from collections.abc import Callable, Iterator, Sized
+from collections.abc import Iterator, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -125,8 +121,6 @@ BATCHES_PER_WORKER = 2
 archive itself; with two, 1%.)"""
 BEHIND_PAGES = 4 * BATCH_PAGES
 """Pages waiting for a worker (beyond those sent) from which the workers are behind."""
-START_WAIT_SECONDS = 10
-"""How long pages may wait for the pool to start (it takes 0.3-0.5 s)."""
 
 
 def default_processes() -> int:
@@ -473,13 +467,6 @@ def _copy_outcome(target: Future[WorkerUsage], source: Future[WorkerUsage]) -> N
         target.set_exception(error)
 
 
-def _call_soon(loop: asyncio.AbstractEventLoop, callback: Callable[[], None]) -> None:
-    """``callback`` called in ``loop``'s thread, unless the loop was closed meanwhile (the
-    crawl ended: nothing waits any more)."""
-    with contextlib.suppress(RuntimeError):  # "Event loop is closed"
-        loop.call_soon_threadsafe(callback)
-
-
 def _settle(waiting: _Waiting, reading: WorkerReading | None) -> None:
     if not waiting.reading.done():  # not cancelled meanwhile
         waiting.reading.set_result(reading)
@@ -506,8 +493,6 @@ class PageReader:
         self._ahead: deque[_Waiting] = deque()
         """Pages waiting ahead of :attr:`_waiting` (``AHEAD`` jobs)."""
         self._batches = 0
-        self._gave_up = False
-        """Whether the pages stopped waiting for a pool slow to start (:meth:`_stop_waiting`)."""
         self.sent_batches = 0
         """Batches sent to the pool so far."""
 
@@ -545,54 +530,24 @@ class PageReader:
         every_page = self.start_after == 0
         if self._ready is not None and every_page:  # wait for the pool to be up
             await asyncio.wait([asyncio.wrap_future(self._ready)])
-        starting = self._ready is not None and not self._ready.done() and not self._gave_up
         pool_up = self._ready is not None and self._ready.done() and self.pool is not None
-        if not (starting or pool_up) or (
+        if not pool_up or (
             len(self._ahead) + len(self._waiting) >= BEHIND_PAGES and not every_page
         ):
-            # Not started (or failed to), or behind, or as many wait for the pool to be up
-            # as would for a pool behind: read it here rather than wait with nothing else
-            # to do.
+            # Not started, starting (or failed to), or behind: read it here rather than
+            # wait with nothing else to do.
             if pool_up:
                 self.stats.inc_value(stats_keys.EXTRACTION_POOL_READ_IN_CRAWL_BEHIND)
             return job.read(response)
         task = PageTask.of(job, response)
         waiting = _Waiting(task, asyncio.get_running_loop().create_future())
         (self._ahead if job.AHEAD else self._waiting).append(waiting)
-        if pool_up:
-            self._send()
+        self._send()
         reading = await waiting.reading
         if reading is None or reading.reading is None:
             # Broke the pools, or raised: read here, where it raises as without a pool.
             return job.read(response)
         return cast(Reading_co, reading.reading)
-
-    def _started(self) -> None:
-        """The pool is up, or failed to start: the pages that waited for it are sent to
-        it, or read in the crawl's process."""
-        assert self._ready is not None
-        if self.pool is not None and self._ready.exception() is None:
-            self._send()
-        else:
-            self._read_waiting_here()
-
-    def _stop_waiting(self) -> None:
-        """A pool still not up :data:`START_WAIT_SECONDS` after it was asked for: the pages
-        that wait for it are read in the crawl's process (a hung start must not hang the
-        crawl), as are those that come until it is up."""
-        if self._ready is not None and not self._ready.done():
-            logger.warning(
-                "The extraction pool is not up after %g s: pages are read in the crawl's "
-                "process until it is",
-                START_WAIT_SECONDS,
-            )
-            self._gave_up = True
-            self._read_waiting_here()
-
-    def _read_waiting_here(self) -> None:
-        """Every page that waits, to be read in the crawl's process."""
-        while self._ahead or self._waiting:
-            _settle((self._ahead or self._waiting).popleft(), None)
 
     def _crawl_is_big(self) -> bool:
         """Whether the crawl read ``start_after`` pages, or has more waiting to be fetched
@@ -680,11 +635,6 @@ class PageReader:
         )
         ready: Future[WorkerUsage] = Future()
         self._ready = ready
-        # Set in the executor's thread (or the launcher's): the pages that wait are sent
-        # from the reactor's.
-        loop = asyncio.get_running_loop()
-        ready.add_done_callback(lambda _: _call_soon(loop, self._started))
-        loop.call_later(START_WAIT_SECONDS, self._stop_waiting)
         self._launcher = threading.Thread(
             target=self._launch, args=(ready,), name="extraction-pool-start", daemon=True
         )
