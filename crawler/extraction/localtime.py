@@ -103,19 +103,22 @@ def domain_country(host: str | None) -> str | None:
     return DOMAIN_COUNTRIES.get(label, label)
 
 
-def locale_country(value: str | None) -> str | None:
-    """The country a locale or language tag names, or that its language implies.
+def locale_country(value: str | None, *, chosen: bool = False) -> str | None:
+    """The country a locale or language tag names, or that its language implies;
+    "en_US" only where the site ``chosen`` it (an edition its URLs name).
 
     >>> locale_country("es_ES"), locale_country("en-GB"), locale_country("ja"), locale_country("en")
     ('es', 'gb', 'jp', None)
     >>> locale_country("en_US") is None  # what WordPress says unless told otherwise
     True
+    >>> locale_country("en-us", chosen=True)
+    'us'
     """
     match = _LOCALE.match((value or "").strip())
     if match is None:
         return None
     language, region = match.group(1).lower(), (match.group(2) or "").lower()
-    if (language, region) == ("en", "us"):
+    if (language, region) == ("en", "us") and not chosen:
         return None  # the default locale of WordPress and most CMSs, set or not
     return region or LANGUAGE_COUNTRIES.get(language)
 
@@ -143,9 +146,8 @@ def site_zones(
     offset = next(filter(None, map(offset_given, page_dates)), None)
     if offset is not None:
         zones.append(offset)
-    edition_regions = [match.group(2) for e in editions or [] if (match := _LOCALE.match(e or ""))]
     locale_countries = {c for c in map(locale_country, locales) if c}
-    locale_countries |= {region.lower() for region in edition_regions if region}
+    locale_countries |= {c for e in editions or [] if (c := locale_country(e, chosen=True))}
     # og:locale and <html lang> naming two countries: neither says where the site is.
     if len(locale_countries) > 1:
         locale_countries.clear()

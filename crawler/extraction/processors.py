@@ -395,6 +395,20 @@ _DOMAIN_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", flags=re.IGNOREC
 # A link or web address in a byline ("… www.eldia.com", a profile URL given as a name).
 # An address read without its dots ("… www eldia com") runs to the end.
 _WEB_ADDRESS = re.compile(r"\s*(?:https?://\S*|www\.\S+|\bwww\s.*$)", flags=re.IGNORECASE)
+_ADDRESS = re.compile(rf"{_EMAIL.pattern}|(?:https?://|www\.)\S+", flags=re.IGNORECASE)
+
+
+def is_address(text: str) -> bool:
+    """Whether a text is an e-mail or web address and nothing else (a link's text).
+
+    >>> is_address("pillgoo9@gmail.com"), is_address("www.entermedia.co.kr")
+    (True, True)
+    >>> is_address("Write to news@x.com"), is_address("www eldia com")
+    (False, False)
+    """
+    return _ADDRESS.fullmatch(text) is not None
+
+
 # Where a byline lists names and each name's role or credentials: commas, semicolons, bars.
 _LIST_SEPARATOR = re.compile(r"\s*[,;|]\s*")
 

@@ -48,6 +48,7 @@ from crawler.extraction.processors import (
     MONTH_NAME,
     WIRE_SERVICE,
     decode_entities,
+    is_address,
     is_host_name,
     is_placeholder_text,
     is_site_byline,
@@ -134,9 +135,11 @@ BYLINE_LINKS = 4
 """Authors' pages linked under the headline, at most: more are a list of the staff's."""
 FOLLOWING_ELEMENTS = etree.XPath("following::*[position() <= 300]")
 """The elements after one, in page order, as far as a byline under a headline may be."""
-BY_BEFORE_LINK = re.compile(r"(?:^|\s)(?i:by|von|por|par|door)\s*:?\s*$")
-"""The text right before a link that makes it a byline's name: "By", "By:", "Von"..."""
-BYLINE_TEXT = re.compile(r"(?i:by|von|por|par|door)\s*:?\s+\S")
+BYLINE_LEAD = r"(?i:by|von|por|par|door)\s*:?"
+"""The word a byline starts with: "By", "By:", "Von"..."""
+BY_BEFORE_LINK = re.compile(rf"(?:^|\s){BYLINE_LEAD}\s*$")
+"""The text right before a link that makes it a byline's name."""
+BYLINE_TEXT = re.compile(rf"{BYLINE_LEAD}\s+\S")
 """An element's own text that starts as a byline's, with the name in it: "Von Claudia
 Ludewig" (noz.de's ``p.author-line``), not "By" before a link."""
 BYLINE_LINE_CHARS = 80
@@ -790,8 +793,6 @@ class Loose(str):
 # What only the rest of a line can start with: a closing bracket, a comma.
 _LINE_REST = ("(", "（", "[")
 _REST_OF_LINE = (")", "）", "]", ",", "，", "、")
-# A link's text alone: an e-mail or web address.
-_ADDRESS_ONLY = re.compile(r"^(?:\S+@\S+\.\w+|(?:https?://|www\.)\S+)$")
 
 
 def continues_line(before: str, text: str) -> bool:
@@ -813,7 +814,7 @@ def continues_line(before: str, text: str) -> bool:
         return True
     return (
         isinstance(text, Loose)
-        and _ADDRESS_ONLY.match(text) is not None
+        and is_address(text)
         and not before.endswith((".", "!", "?", "。", ":"))
     )
 
