@@ -607,6 +607,23 @@ def test_the_category_wordpress_marks_in_the_menu_is_the_section_where_nothing_e
 
 
 @pytest.mark.parametrize(
+    ("name", "page_id", "section"),
+    [
+        # itemprop="articleSection": sputniknews.com's section link, upmedia.mg's <meta>
+        ("publication-dates", "1550981615", "العالم العربي"),
+        ("publication-dates", "1592175395", "The Critical Hour"),
+        ("publication-dates", "1546021647", "焦點"),
+        # three marked ("New South Wales", "news", "Sydney"): the category link decides
+        ("publication-dates", "1500330653", "The Hills"),
+        # an author's biography marked as the section (a Polish site) is none
+        ("publication-dates", "1511056469", None),
+    ],
+)
+def test_the_section_the_microdata_names_is_the_pages_where_it_names_one(name, page_id, section):
+    assert corpus_page(name, page_id).to_item().section == section
+
+
+@pytest.mark.parametrize(
     ("name", "page_id", "published"),
     [
         # JSON-LD's "0001-01-01T00:00:00Z", a CMS's null, dates nothing: the next signal

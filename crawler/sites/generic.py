@@ -153,6 +153,10 @@ POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a
 # not one of an item inside it (a logo's).
 ITEMPROP_AUTHORS = css_query("[itemprop~=author]:not([itemtype*=Organization]) > [itemprop~=name]")
 ITEMPROP_PUBLISHERS = css_query("[itemprop~=publisher] > [itemprop~=name]")
+ITEMPROP_SECTIONS = css_query("[itemprop~=articleSection]")
+SECTION_WORDS = 6
+"""Words a section's name has at most, where the markup may hold any text: "Carnaval 2020
+no Rio de Janeiro" (g1.globo.com) has six."""
 PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::attr(datetime)")
 ARTICLE_TIME = css_query("article time::attr(datetime)")
 POST_META_DATE = css_query(".post-meta .published::text")
@@ -1548,15 +1552,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [self._modified[1]] if self._modified else []
 
     def section(self) -> list[str | None]:
-        """The section the page's metadata names, else its category link, else the last
+        """The section the page's metadata names (JSON-LD, ``article:section``, then
+        microdata), else its category link, else the last
         level of its breadcrumb trail (:mod:`crawler.extraction.breadcrumbs`), else the
         label linked right before its headline, else the category WordPress marks in the
         site's menu as the post's."""
-        candidates = [
-            *self.metadata.article_sections(),
-            self.metadata.first("article:section"),
-            next(iter(CATEGORY_LINKS(self.root)), None),
-        ]
+        declared = [*self.metadata.article_sections(), self.metadata.first("article:section")]
+        if not any(name and is_section_name(name) for name in declared):
+            declared.append(self._microdata_section)  # a walk of the page: only if needed
+        candidates = [*declared, next(iter(CATEGORY_LINKS(self.root)), None)]
         named = [name for name in candidates if name and is_section_name(name)]
         if named and self._breadcrumb_levels:
             named[0] = refined_section(named[0], self._breadcrumb_levels)
@@ -1568,6 +1572,22 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if not named and (name := self._menu_section) and is_section_name(name):
             named.append(name)
         return named
+
+    @cached_property
+    def _microdata_section(self) -> str | None:
+        """The section the page's microdata names (``itemprop="articleSection"``: a
+        ``<meta>``'s content, else the element's text: sputniknews.com's section link,
+        upmedia.mg's ``<meta>``), when it names one, of a section's length
+        (:data:`SECTION_WORDS`): a page that marks several ("New South Wales", "news",
+        "Sydney") does not say which is its section, and one Polish site marks its
+        author's biography."""
+        names = {
+            name
+            for element in ITEMPROP_SECTIONS(self.root)
+            if (name := normalize_text(element_value(element)))
+            and len(name.split()) <= SECTION_WORDS
+        }
+        return names.pop() if len(names) == 1 else None
 
     @cached_property
     def _menu_section(self) -> str | None:
