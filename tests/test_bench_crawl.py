@@ -1,5 +1,10 @@
-"""The crawl benchmark's command lines: every spider crawls under the same rules."""
+"""The crawl benchmark's command lines: every spider crawls under the same rules; and what
+its measuring device counts."""
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -7,6 +12,7 @@ import pytest
 from bench.bare_spider import BareSpider
 from bench.crawl import SPIDERS, crawl_command
 from bench.floor_spider import FloorSpider
+from bench.stats import children_cpu_seconds
 
 
 def settings_of(command: list[str]) -> dict[str, str]:
@@ -52,3 +58,17 @@ def test_the_floor_spider_fetches_the_archive_page_list_with_the_bare_spider_set
 def test_the_floor_spider_cannot_run_without_the_page_list():
     with pytest.raises(ValueError, match="page list"):
         crawl_command("floor", "http://127.0.0.1:1/", Path("/tmp/out"))
+
+
+def test_the_cpu_of_a_child_process_no_getrusage_counts_is_counted():
+    # The extraction pool's forkserver is such a child: alive, never waited for.
+    before = children_cpu_seconds(os.getpid())
+    busy = "import sys, time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass\nsys.stdin.read()"
+    child = subprocess.Popen([sys.executable, "-c", busy], stdin=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while children_cpu_seconds(os.getpid()) - before < 0.25 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert children_cpu_seconds(os.getpid()) - before >= 0.25
+    finally:
+        child.communicate(b"")
