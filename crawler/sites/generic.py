@@ -1449,20 +1449,24 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [*names, *self._listed_after(names), *self._wire_after(names)]
 
     def _author_links_under_headline(self) -> list[str]:
+        return self._byline_under_headline[0]
+
+    @cached_property
+    def _byline_under_headline(self) -> tuple[list[str], list[etree._Element]]:
         """The names of the links between the visible headline and the story's first
         paragraph that go to authors' pages (:data:`AUTHOR_PAGE`) or follow a "By"
         (:data:`BY_BEFORE_LINK`): a byline no class names ("By <a href=/staff/louis-jacobson/>
         Louis Jacobson</a> on Monday", politifact.com; "By: <a href=/id/15837548/>Patti
         Domm</a>", cnbc.com); and the names of a line of its own there that starts as a
         byline (:data:`BYLINE_TEXT`: "By Kate Sullivan, CNN"). None if there are more than
-        :data:`BYLINE_LINKS`."""
+        :data:`BYLINE_LINKS`. With them, the elements they were read from."""
         key = text_key(self.headline or "")
         heading = next(
             (h1 for h1 in self.root.iter("h1") if key and text_key(paragraph_text(h1)) == key),
             None,
         )
         if heading is None or not self._paragraphs:
-            return []
+            return [], []
         # The story's first paragraph of prose: a standfirst may come before the byline.
         first = next(
             (text for text in self._paragraphs if len(text.split()) >= PROSE_WORDS),
@@ -1470,6 +1474,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
         start = opening(first)
         names: dict[str, str] = {}
+        sources = []
         for element in FOLLOWING_ELEMENTS(heading):
             # The story has begun: its opening ("<b>WASHINGTON</b> — The…" spans a tail),
             # or a paragraph of prose, where the opening is split further.
@@ -1489,10 +1494,32 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 found = split_authors(line) if len(line) <= BYLINE_LINE_CHARS else []
             else:
                 continue
-            for name in found:
-                if 2 <= len(name.split()) <= NAME_WORDS:
-                    names.setdefault(name.casefold(), name)
-        return list(names.values()) if len(names) <= BYLINE_LINKS else []
+            named = [name for name in found if 2 <= len(name.split()) <= NAME_WORDS]
+            for name in named:
+                names.setdefault(name.casefold(), name)
+            if named:
+                sources.append(element)
+        if len(names) > BYLINE_LINKS:
+            return [], []
+        return list(names.values()), sources
+
+    @cached_property
+    def _byline_lines(self) -> set[str]:
+        """The words (:func:`text_key`) of each short line (:data:`LABEL_WORDS`) of the
+        blocks that hold the byline under the headline (:attr:`_byline_under_headline`):
+        the author's title on a line of its own ("By: <a>Patti Domm</a><br>CNBC Executive
+        News Editor", cnbc.com) is no sentence of the story."""
+        keys = set()
+        for element in self._byline_under_headline[1]:
+            # A link's lines are its parent's: "By: <a>…</a><br>Title" in one <span>.
+            holder = element.getparent() if element.tag == "a" else element
+            if holder is not None:
+                keys |= {
+                    text_key(line)
+                    for line in text_lines(holder)
+                    if len(line.split()) <= LABEL_WORDS
+                }
+        return keys - {""}
 
     def _guessed_people(self) -> list[str]:
         guess = self._extraction.get("author") or ""
@@ -1705,7 +1732,13 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return self._figures[0]
 
     def body(self) -> list[str]:
-        return self._paragraphs
+        # The byline is read from the paragraphs (where the story starts), so its lines
+        # are left out of them only here.
+        return [
+            text
+            for text in self._paragraphs
+            if len(text.split()) > LABEL_WORDS or text_key(text) not in self._byline_lines
+        ]
 
     @cached_property
     def _paragraphs(self) -> list[str]:
