@@ -346,6 +346,32 @@ def test_a_by_line_of_its_own_under_the_headline_names_the_authors(name, page_id
     assert corpus_page(name, page_id).to_item().authors == authors
 
 
+@pytest.mark.parametrize(
+    ("name", "page_id", "authors"),
+    [
+        # <meta name=author content="Victor Tangermann, Futurism"> on sciencealert.com, which
+        # links to futurism.com: the story ran there first
+        ("article-extraction", "14cc2a0ca5", ["Victor Tangermann"]),
+        # "Galo Ramírez | El Sol de México" on elsoldemazatlan.com.mx, which links to
+        # elsoldemexico.com.mx (the host's name written without its accent)
+        ("publication-dates", "1551294044", ["Galo Ramírez"]),
+    ],
+)
+def test_the_publication_that_ran_the_story_first_is_no_author(name, page_id, authors):
+    assert corpus_page(name, page_id).to_item().authors == authors
+
+
+def test_a_wire_service_or_a_person_the_page_links_to_stays_an_author():
+    link = "<p><a href='https://www.reuters.com/x'>Reuters</a> <a href='https://janedoe.com/'>me</a></p>"
+    for byline, authors in (
+        ("Jane Doe, Reuters", ["Jane Doe", "Reuters"]),  # a wire is an author
+        ("Jane Doe, John Roe", ["Jane Doe", "John Roe"]),  # no linked outlet
+        ("Jane Doe", ["Jane Doe"]),  # her own site linked: one name, nothing after it
+    ):
+        head = f"<title>Story</title><meta name='author' content='{byline}'>"
+        assert record(head, f"<h1>Story</h1>{link}")["authors"] == authors
+
+
 def test_a_line_under_the_headline_that_starts_with_by_but_names_no_one_is_no_byline():
     story = "<p>" + "By the time the rain stopped, the river had risen. " * 3 + "</p>"
     for line in ("<h2>By the numbers</h2>", "<p>Von oben gesehen</p>"):

@@ -635,10 +635,26 @@ the regex word class leaves out (Devanagari's "ब्यूरो", bureau, woul
 
 
 def _site_key(text: str, newsroom: bool = False) -> str:
-    """A name's words without ``www.`` or a domain ending, and without a newsroom word
-    unless ``newsroom``, run together."""
-    text = re.sub(r"^www\.|\.[a-z]{2,6}$", "", text.strip().lower())
+    """A name's words without ``www.`` or a domain ending (".com", ".com.mx"), and without a
+    newsroom word unless ``newsroom``, run together; a Latin letter without its accent, as
+    a host name writes it.
+
+    >>> _site_key("El Sol de México"), _site_key("www.elsoldemexico.com.mx")
+    ('elsoldemexico', 'elsoldemexico')
+    """
+    text = re.sub(
+        r"^www\.|(?:\.(?:com?|org|net|gov|edu|ac))?\.[a-z]{2,6}$", "", text.strip().lower()
+    )
+    text = text.translate(_LATIN_BASE_LETTERS)
     return "".join(w for w in _NAME_WORD.findall(text) if newsroom or w not in NEWSROOM_WORDS)
+
+
+_LATIN_BASE_LETTERS = {
+    code: base
+    for code in range(0xC0, 0x250)
+    if (base := unicodedata.normalize("NFKD", chr(code))[0]).isascii() and base.isalpha()
+}
+"""Each accented Latin letter's base letter ("é": "e"), for ``str.translate``."""
 
 
 def _initials(name: str) -> str:

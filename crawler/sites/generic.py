@@ -1587,10 +1587,31 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             name
             for value in bylines
             if not is_site_name(value, self.site_names)
-            for name in split_authors(value)
+            for name in self._without_outlet(split_authors(value))
         ]
         names = [without_affiliation(name, self.site_names) for name in names]
         return [name for name in names if not self._names_the_site(name)]
+
+    def _without_outlet(self, names: list[str]) -> list[str]:
+        """A byline's names without the last one when it is another publication the page
+        links to, after a person: the outlet that ran the story first ("Victor
+        Tangermann, Futurism" on sciencealert.com, linking to futurism.com; "Galo Ramírez |
+        El Sol de México" on elsoldemazatlan.com.mx). A wire service stays: the byline
+        names it as the story's author."""
+        if len(names) < 2 or is_wire_service(names[-1]):
+            return names
+        return names[:-1] if is_site_name(names[-1], self._linked_hosts) else names
+
+    @cached_property
+    def _linked_hosts(self) -> tuple[str, ...]:
+        """The host of each other site the page links to, once."""
+        own = {urlsplit(url).hostname for url in self._own_urls}
+        hosts = (
+            urlsplit(href).hostname
+            for href in LINK_TARGETS(self.root)
+            if href.startswith(("http://", "https://"))
+        )
+        return tuple(dict.fromkeys(host for host in hosts if host and host not in own))
 
     def _names_the_site(self, name: str) -> bool:
         """Whether an author name is the site's (:func:`is_site_byline`); a wire service's
