@@ -667,6 +667,17 @@ def test_the_publication_day_is_the_one_the_page_shows(name, page_id, published)
     assert corpus_page(name, page_id).to_item().published == published
 
 
+def test_a_solar_hijri_date_shown_under_the_headline_dates_a_page_nothing_else_dates():
+    # aryanews.com: span.date-created "2 تير 1399 - 12:09:08 ب.ظ" (22 June 2020); its
+    # header's div.headerdate is the day the page was fetched
+    item = corpus_page("publication-dates", "1641304459").to_item()
+    assert (item.published, item.published_raw) == ("2020-06-22", "2 تير 1399 - 12:09:08 ب.ظ")
+    header = "<div class='headerdate'>دوشنبه ۱۰ دی ۱۴۰۳</div>"
+    dated = "<span class='date-created'>۲۹ اسفند ۱۳۹۸</span>"
+    assert record("<title>خبر</title>", f"{header}<h1>خبر</h1>{dated}")["published"] == "2020-03-19"
+    assert record("<title>خبر</title>", f"{header}<h1>خبر</h1>")["published"] is None
+
+
 def test_what_the_headline_hides_is_not_in_the_title():
     """noz.de: the h1 holds the CMS's "CC-Editor öffnen" button, hidden by an inline
     ``display: none``."""

@@ -13,6 +13,7 @@ import warnings
 from datetime import date, datetime
 from functools import lru_cache
 
+import jdatetime
 from dateutil import parser as dateutil_parser
 from dateutil.parser import UnknownTimezoneWarning
 
@@ -296,6 +297,8 @@ def parse_date(raw: str) -> str | None:
             return date(int(year), _MONTH_NUMBERS[name.lower()], int(day)).isoformat()
         except ValueError:  # "Jun 31, 2014"
             return None
+    if not text.isascii() and (solar := solar_hijri_day(text)) is not None:
+        return solar
     try:
         # A zone name dateutil does not know ("IST" is three zones) leaves the time naive.
         with warnings.catch_warnings(action="ignore", category=UnknownTimezoneWarning):
@@ -309,6 +312,49 @@ def parse_date(raw: str) -> str | None:
     if first.hour != second.hour or first.minute != second.minute:
         return first.date().isoformat()
     return first.isoformat()
+
+
+# The months of the Solar Hijri calendar, as Iran's press names them (and Mordad's older
+# name, Amordad), then as Afghanistan's (Dari) names them; in Persian letters (the Arabic
+# yeh and kaf some sites type are read as Persian's).
+_SOLAR_HIJRI_MONTHS = {
+    name: number
+    for names in (
+        "فروردین اردیبهشت خرداد تیر مرداد شهریور مهر آبان آذر دی بهمن اسفند",
+        "حمل ثور جوزا سرطان اسد سنبله میزان عقرب قوس جدی دلو حوت",
+    )
+    for number, name in enumerate(names.split(), start=1)
+} | {"امرداد": 5}
+_SOLAR_HIJRI_DATE = re.compile(
+    r"(?<![0-9])([0-9]{1,2})\s+("
+    + "|".join(sorted(_SOLAR_HIJRI_MONTHS, key=len, reverse=True))
+    + r")\s+(1[34][0-9][0-9])(?![0-9])"
+)
+_PERSIAN_FORMS = str.maketrans(
+    {"ي": "ی", "ك": "ک"}
+    | {chr(0x06F0 + n): str(n) for n in range(10)}  # Persian digits
+    | {chr(0x0660 + n): str(n) for n in range(10)}  # Arabic-Indic digits
+)
+
+
+def solar_hijri_day(text: str) -> str | None:
+    """The Gregorian day of the first Solar Hijri date in ``text`` (Iran's and
+    Afghanistan's calendar: "2 تير 1399", in Persian, Arabic or Latin digits), ISO; None
+    if there is none, or it is no day of that calendar.
+
+    >>> solar_hijri_day("2 تير 1399 - 12:09:08 ب.ظ"), solar_hijri_day("سه‌شنبه ۲۹ اسفند ۱۳۹۸")
+    ('2020-06-22', '2020-03-19')
+    >>> solar_hijri_day("۱ حمل ۱۳۹۹"), solar_hijri_day("31 اسفند 1398")
+    ('2020-03-20', None)
+    """
+    found = _SOLAR_HIJRI_DATE.search(text.translate(_PERSIAN_FORMS))
+    if found is None:
+        return None
+    day, month, year = int(found[1]), _SOLAR_HIJRI_MONTHS[found[2]], int(found[3])
+    try:
+        return jdatetime.date(year, month, day).togregorian().isoformat()
+    except ValueError:
+        return None
 
 
 def slug_to_name(slug: str) -> str | None:

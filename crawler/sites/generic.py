@@ -57,6 +57,7 @@ from crawler.extraction.processors import (
     korean_reporter,
     normalize_text,
     parse_date,
+    solar_hijri_day,
     split_authors,
     strip_title_suffix,
     text_key,
@@ -342,6 +343,12 @@ META_CAPTION_CHARS = 15
 """A caption the metadata gives an image, at least: a shorter one may be a heading's words."""
 CAPTION_WORDS = 5
 IMAGES_NAMED = etree.XPath("//img[@alt != '' or @title != '']")
+DATE_ELEMENTS_AFTER = etree.XPath(
+    "following::*[contains(@class, 'date') or contains(@class, 'time')"
+    " or contains(@id, 'date') or contains(@id, 'time')][position() <= 5]"
+)
+SHOWN_DATE_CHARS = 80
+"""Characters of an element's text that shows a date, at most: a date line, not a story."""
 """A caption shorter than this is not told from the story's headings and table cells."""
 
 
@@ -1389,8 +1396,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _published_signals(self) -> list[str | None]:
-        """Read once: the site's zone and the publication date both start from them."""
-        return [
+        """Read once: the site's zone and the publication date both start from them. Last,
+        where none of the others dates the page, a Solar Hijri date it shows."""
+        signals = [
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
             next(iter(PUBLISHED_TIME(self.root)), None),
@@ -1399,6 +1407,31 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             next(iter(TIME_DATETIMES(self.root)), None),
             self._searched_date,
         ]
+        return signals if any(signals) else [self._shown_solar_hijri_date]
+
+    @cached_property
+    def _headline_heading(self) -> etree._Element | None:
+        """The ``<h1>`` that shows the headline, if one does."""
+        key = text_key(self.headline or "")
+        return next(
+            (h1 for h1 in self.root.iter("h1") if key and text_key(paragraph_text(h1)) == key),
+            None,
+        )
+
+    @cached_property
+    def _shown_solar_hijri_date(self) -> str | None:
+        """The text of an element after the headline that a class or id names as a date
+        or time (the first five) and that holds a Solar Hijri date (:func:`solar_hijri_day`):
+        Iranian and Afghan sites show their own calendar's ("2 تير 1399 - 12:09:08 ب.ظ",
+        aryanews.com's ``span.date-created``), which neither the markup's dates nor
+        htmldate read. Not one before the headline: the header's date is the day the page
+        was fetched (aryanews.com's ``div.headerdate``)."""
+        heading = self._headline_heading
+        for element in DATE_ELEMENTS_AFTER(heading) if heading is not None else []:
+            text = normalize_text(paragraph_text(element))
+            if text and len(text) <= SHOWN_DATE_CHARS and solar_hijri_day(text):
+                return text
+        return None
 
     @cached_property
     def _searched_date(self) -> str | None:
@@ -1460,11 +1493,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         Domm</a>", cnbc.com); and the names of a line of its own there that starts as a
         byline (:data:`BYLINE_TEXT`: "By Kate Sullivan, CNN"). None if there are more than
         :data:`BYLINE_LINKS`. With them, the elements they were read from."""
-        key = text_key(self.headline or "")
-        heading = next(
-            (h1 for h1 in self.root.iter("h1") if key and text_key(paragraph_text(h1)) == key),
-            None,
-        )
+        heading = self._headline_heading
         if heading is None or not self._paragraphs:
             return [], []
         # The story's first paragraph of prose: a standfirst may come before the byline.
