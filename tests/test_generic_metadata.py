@@ -667,15 +667,24 @@ def test_the_publication_day_is_the_one_the_page_shows(name, page_id, published)
     assert corpus_page(name, page_id).to_item().published == published
 
 
-def test_a_solar_hijri_date_shown_under_the_headline_dates_a_page_nothing_else_dates():
-    # aryanews.com: span.date-created "2 تير 1399 - 12:09:08 ب.ظ" (22 June 2020); its
-    # header's div.headerdate is the day the page was fetched
-    item = corpus_page("publication-dates", "1641304459").to_item()
-    assert (item.published, item.published_raw) == ("2020-06-22", "2 تير 1399 - 12:09:08 ب.ظ")
-    header = "<div class='headerdate'>دوشنبه ۱۰ دی ۱۴۰۳</div>"
-    dated = "<span class='date-created'>۲۹ اسفند ۱۳۹۸</span>"
-    assert record("<title>خبر</title>", f"{header}<h1>خبر</h1>{dated}")["published"] == "2020-03-19"
-    assert record("<title>خبر</title>", f"{header}<h1>خبر</h1>")["published"] is None
+@pytest.mark.parametrize(
+    ("name", "page_id", "published", "raw"),
+    [
+        # aryanews.com: span.date-created in the Solar Hijri calendar (22 June 2020); its
+        # header's div.headerdate, before the headline, is the day the page was fetched
+        ("publication-dates", "1641304459", "2020-06-22", "2 تير 1399 - 12:09:08 ب.ظ"),
+        # goo.ne.jp: a blog's span.entry-top-info-time under its <h3> headline, where
+        # htmldate read a photo's "2015/7/21撮影" in the text
+        ("publication-dates", "1660064054", "2020-07-12", "2020年07月12日"),
+        # wday.ru: the time, then the day first with dots (5 October, not 10 May)
+        ("article-extraction", "3c6d3381ef", "2018-10-05T11:15:00", "11:15 05.10.18"),
+    ],
+)
+def test_the_date_shown_under_the_headline_dates_a_page_its_markup_does_not(
+    name, page_id, published, raw
+):
+    item = corpus_page(name, page_id).to_item()
+    assert (item.published, item.published_raw) == (published, raw)
 
 
 def test_what_the_headline_hides_is_not_in_the_title():

@@ -357,6 +357,22 @@ def test_the_lines_of_the_byline_under_the_headline_are_not_body():
     assert (republic.to_item().body or "").startswith("Police arrested six people Monday")
 
 
+def test_only_the_first_date_under_the_headline_is_the_pages():
+    # kut.org: "16 hours ago" under the headline; the next dates are the related stories'
+    # (htmldate may still find the related story's date in the text: its own, as ISO)
+    related = "<div class='teaser'><span class='pub-date'>Jul 27, 2020</span></div>"
+    ago = "<div class='by-date'>By Nathan Bernier | KUT • 16 hours ago</div>"
+    html = f"<html><body><h1>Story</h1>{ago}{related}{PARAGRAPH}</body></html>"
+    assert page(html).to_item().published_raw != "Jul 27, 2020"
+    assert page(html.replace(ago, "")).to_item().published_raw == "Jul 27, 2020"
+    # the header's date, before the headline, is the day the page was fetched
+    header = "<div class='headerdate'>دوشنبه ۱۰ دی ۱۴۰۳</div>"
+    dated = "<span class='date-created'>۲۹ اسفند ۱۳۹۸</span>"
+    persian = f"<html><body>{header}<h1>خبر</h1>{dated}{PARAGRAPH}</body></html>"
+    assert page(persian).to_item().published == "2020-03-19"
+    assert page(persian.replace(dated, "")).to_item().published_raw != "دوشنبه ۱۰ دی ۱۴۰۳"
+
+
 def test_a_print_dialogs_lines_are_not_body():
     # barrons.com: the print and e-mail dialogs' lines before and after the story, the
     # page's own address among them.

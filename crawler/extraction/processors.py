@@ -11,6 +11,7 @@ import re
 import unicodedata
 import warnings
 from datetime import date, datetime
+from datetime import time as dt_time
 from functools import lru_cache
 
 import jdatetime
@@ -229,6 +230,19 @@ _ISO_DATETIME = re.compile(
 # listing entry of a WordPress site; read directly, as dateutil reads them (two dateutil
 # parses cost ~0.4 ms, a listing page shows ten such dates).
 _MONTH_DAY_YEAR = re.compile(r"^([A-Za-z]{3,9})\.? (\d{1,2}),? ([1-9]\d{3})$")
+# "2020年07月12日", "2020년 7월 12일": the year, month and day as Chinese, Japanese and Korean
+# write them, a 24-hour time after it kept ("2020年7月12日 10:30"), one of twelve hours not.
+_EAST_ASIAN_DATE = re.compile(
+    r"([12][0-9]{3})\s*[年년]\s*([0-9]{1,2})\s*[月월]\s*([0-9]{1,2})\s*[日일]"
+    r"(?:\s*\([^)]*\))?(?:\s+([0-9]{1,2}):([0-9]{2})(?![0-9]))?"
+)
+_TWELVE_HOURS = re.compile(r"午前|午後|上午|下午|오전|오후|[AaPp]\.?[Mm]\b")
+# "12.07.2020": a day, a month and a year with dots, as Europe writes them, the day first;
+# dateutil's default reads the month first (7 December).
+_DOTTED_DATE = re.compile(
+    r"(?<![0-9.])([0-9]{1,2})\.\s?([0-9]{1,2})\.\s?([12][0-9]{3}|[0-9]{2})(?![0-9.])"
+)
+_CLOCK_TIME = re.compile(r"(?<![0-9.])([0-9]{1,2}):([0-9]{2})(?![0-9])")
 _MONTH_NUMBERS = {
     name.lower(): number
     for number, names in enumerate(dateutil_parser.parserinfo.MONTHS, start=1)
@@ -273,6 +287,19 @@ def parse_date(raw: str) -> str | None:
     (None, None, '2016-05-21T09:14:00+00:00')
     >>> parse_date("Jan 1 2020 10:00 +2500") is None  # no zone is 25 hours from UTC
     True
+
+    East Asian dates, Europe's dotted ones (the day first), Iran's and Afghanistan's:
+
+    >>> parse_date("2020年07月12日"), parse_date("2020년 7월 12일 오후 3:05")
+    ('2020-07-12', '2020-07-12')
+    >>> parse_date("2020年7月12日(日) 10:30"), parse_date("2020年2月30日")
+    ('2020-07-12T10:30:00', None)
+    >>> parse_date("12.07.2020"), parse_date("12.07.2020, 14:30 Uhr"), parse_date("31.02.2020")
+    ('2020-07-12', '2020-07-12T14:30:00', None)
+    >>> parse_date("12.07.2020 2:30 PM"), parse_date("11:15 05.10.18")
+    ('2020-07-12', '2018-10-05T11:15:00')
+    >>> parse_date("2 تیر 1399")
+    '2020-06-22'
     """
     text = normalize_text(raw)
     if text is None or not _DIGIT.search(text):
@@ -299,6 +326,10 @@ def parse_date(raw: str) -> str | None:
             return None
     if not text.isascii() and (solar := solar_hijri_day(text)) is not None:
         return solar
+    if (east_asian := _EAST_ASIAN_DATE.search(text)) is not None:
+        return _east_asian_date(east_asian, twelve_hours=bool(_TWELVE_HOURS.search(text)))
+    if (dotted := _DOTTED_DATE.search(text)) is not None:
+        return _dotted_date(dotted, text)
     try:
         # A zone name dateutil does not know ("IST" is three zones) leaves the time naive.
         with warnings.catch_warnings(action="ignore", category=UnknownTimezoneWarning):
@@ -353,6 +384,39 @@ def solar_hijri_day(text: str) -> str | None:
     day, month, year = int(found[1]), _SOLAR_HIJRI_MONTHS[found[2]], int(found[3])
     try:
         return jdatetime.date(year, month, day).togregorian().isoformat()
+    except ValueError:
+        return None
+
+
+def _dotted_date(found: re.Match[str], text: str) -> str | None:
+    """The ISO date of a day-month-year date with dots as :data:`_DOTTED_DATE` found it in
+    ``text`` (a year of two digits in this century or the last), with the time the text
+    gives around it ("13.11.2019, 23:06", "11:15 05.10.18", "09.08.2020 u 10:52") unless
+    it says morning or afternoon."""
+    day, month, year = (int(part) for part in found.groups())
+    if year < 100:
+        year += 2000 if year <= date.today().year % 100 + 1 else 1900
+    try:
+        found_day = date(year, month, day)
+    except ValueError:
+        return None
+    time = _CLOCK_TIME.search(text[: found.start()] + " " + text[found.end() :])
+    if time is None or _TWELVE_HOURS.search(text):
+        return found_day.isoformat()
+    try:
+        return datetime.combine(found_day, dt_time(int(time[1]), int(time[2]))).isoformat()
+    except ValueError:
+        return found_day.isoformat()
+
+
+def _east_asian_date(found: re.Match[str], twelve_hours: bool) -> str | None:
+    """The ISO date of a year-month-day date as :data:`_EAST_ASIAN_DATE` found it, with its
+    time unless the text says morning or afternoon (the hour is then one of twelve)."""
+    year, month, day = int(found[1]), int(found[2]), int(found[3])
+    try:
+        if found[4] is None or twelve_hours:
+            return date(year, month, day).isoformat()
+        return datetime(year, month, day, int(found[4]), int(found[5])).isoformat()
     except ValueError:
         return None
 

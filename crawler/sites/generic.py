@@ -57,7 +57,6 @@ from crawler.extraction.processors import (
     korean_reporter,
     normalize_text,
     parse_date,
-    solar_hijri_day,
     split_authors,
     strip_title_suffix,
     text_key,
@@ -343,9 +342,13 @@ META_CAPTION_CHARS = 15
 """A caption the metadata gives an image, at least: a shorter one may be a heading's words."""
 CAPTION_WORDS = 5
 IMAGES_NAMED = etree.XPath("//img[@alt != '' or @title != '']")
-DATE_ELEMENTS_AFTER = etree.XPath(
+DATE_ELEMENT_AFTER = etree.XPath(
     "following::*[contains(@class, 'date') or contains(@class, 'time')"
-    " or contains(@id, 'date') or contains(@id, 'time')][position() <= 5]"
+    " or contains(@id, 'date') or contains(@id, 'time')][1]"
+)
+DATE_ELEMENTS_WITHIN = etree.XPath(
+    "descendant::*[contains(@class, 'date') or contains(@class, 'time')"
+    " or contains(@id, 'date') or contains(@id, 'time')]"
 )
 SHOWN_DATE_CHARS = 80
 """Characters of an element's text that shows a date, at most: a date line, not a story."""
@@ -1396,8 +1399,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _published_signals(self) -> list[str | None]:
-        """Read once: the site's zone and the publication date both start from them. Last,
-        where none of the others dates the page, a Solar Hijri date it shows."""
+        """Read once: the site's zone and the publication date both start from them. Where
+        the markup dates nothing, the date shown under the headline before htmldate's."""
         signals = [
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
@@ -1405,31 +1408,44 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             next(iter(ARTICLE_TIME(self.root)), None),
             next(iter(POST_META_DATE(self.root)), None),
             next(iter(TIME_DATETIMES(self.root)), None),
-            self._searched_date,
         ]
-        return signals if any(signals) else [self._shown_solar_hijri_date]
+        if not any(signals):
+            signals.append(self._shown_date)
+        return [*signals, self._searched_date]
 
     @cached_property
     def _headline_heading(self) -> etree._Element | None:
         """The ``<h1>`` that shows the headline, if one does."""
+        return self._heading_showing_headline("h1")
+
+    def _heading_showing_headline(self, *tags: str) -> etree._Element | None:
+        """The first heading of ``tags`` (in page order) that shows the headline."""
         key = text_key(self.headline or "")
         return next(
-            (h1 for h1 in self.root.iter("h1") if key and text_key(paragraph_text(h1)) == key),
+            (h for h in self.root.iter(*tags) if key and text_key(paragraph_text(h)) == key),
             None,
         )
 
     @cached_property
-    def _shown_solar_hijri_date(self) -> str | None:
-        """The text of an element after the headline that a class or id names as a date
-        or time (the first five) and that holds a Solar Hijri date (:func:`solar_hijri_day`):
-        Iranian and Afghan sites show their own calendar's ("2 تير 1399 - 12:09:08 ب.ظ",
-        aryanews.com's ``span.date-created``), which neither the markup's dates nor
-        htmldate read. Not one before the headline: the header's date is the day the page
-        was fetched (aryanews.com's ``div.headerdate``)."""
+    def _shown_date(self) -> str | None:
+        """The text of the first element after the headline that a class or id names as a
+        date or time, or of one such element within it, where it reads as a date
+        (:func:`parse_date`): the day a blog or a news site shows under its headline in a
+        form htmldate does not read ("2020年07月12日", goo.ne.jp's
+        ``span.entry-top-info-time``, where htmldate took a photo's "2015/7/21撮影" in the
+        text; Iran's and Afghanistan's calendar, "2 تير 1399 - 12:09:08 ب.ظ", aryanews.com's
+        ``span.date-created``; "11:15 05.10.18", wday.ru's). Only the first: where it says
+        "16 hours ago" the next ones date the related stories. Not one before the headline:
+        the header's date is the day the page was fetched (aryanews.com's
+        ``div.headerdate``)."""
+        # A blog's headline may be an <h2> or <h3> (goo.ne.jp's is).
         heading = self._headline_heading
-        for element in DATE_ELEMENTS_AFTER(heading) if heading is not None else []:
+        if heading is None:
+            heading = self._heading_showing_headline("h2", "h3")
+        first = DATE_ELEMENT_AFTER(heading) if heading is not None else []
+        for element in [*first, *(DATE_ELEMENTS_WITHIN(first[0]) if first else [])]:
             text = normalize_text(paragraph_text(element))
-            if text and len(text) <= SHOWN_DATE_CHARS and solar_hijri_day(text):
+            if text and len(text) <= SHOWN_DATE_CHARS and parse_date(text):
                 return text
         return None
 
