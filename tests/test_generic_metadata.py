@@ -632,6 +632,12 @@ def test_the_category_wordpress_marks_in_the_menu_is_the_section_where_nothing_e
     assert record("<title>Story</title>", menu.format("Sport", "Sport"))["section"] == "Sport"
 
 
+def test_a_wordpress_posts_category_link_names_its_section_outside_an_article_element_too():
+    # kabarislamia.com: <a rel="category tag"> in the p.postinfo of a div.type-post (an
+    # older theme's post container, no <article>)
+    assert corpus_page("article-extraction", "7837c9d66c").to_item().section == "Syi'ah"
+
+
 @pytest.mark.parametrize(
     ("name", "page_id", "section"),
     [

@@ -161,7 +161,9 @@ PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::att
 ARTICLE_TIME = css_query("article time::attr(datetime)")
 POST_META_DATE = css_query(".post-meta .published::text")
 MENU_POST_CATEGORIES = css_query("li.current-post-parent > a::text")
-CATEGORY_LINKS = css_query("article a[rel~=category]::text, .cat-links a::text")
+CATEGORY_LINKS = css_query(
+    "article a[rel~=category]::text, .type-post a[rel~=category]::text, .cat-links a::text"
+)
 TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text, .tags-links a::text")
 LISTING_POST_LINK = css_query(".entry-title a::attr(href), h2 a::attr(href), h3 a::attr(href)")
 LISTING_POST_DATE = css_query("time::attr(datetime), .published::text")
