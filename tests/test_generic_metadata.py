@@ -746,3 +746,12 @@ def test_a_site_name_run_onto_a_chinese_headline_is_not_in_the_title():
     # upmedia.mg: og:title "…鼓勵患者別只往負面想--上報", the site's name "上報 Up Media"
     title = corpus_page("publication-dates", "1546021647").to_item().title
     assert title == "稱「憂鬱症是不知足」挨轟 吳宗憲：鼓勵患者別只往負面想"
+
+
+def test_the_sites_name_and_one_more_word_before_the_headline_are_not_in_the_title():
+    # daejonilbo.com's mobile site: og:title "대전일보 모바일 :: …" ("Daejeon Ilbo mobile")
+    title = corpus_page("publication-dates", "1538026996").to_item().title
+    assert title == "코로나19 극복 성금 기탁 줄 잇는다"
+    # the name as the headline's subject stays: no separator right after one more word
+    guardian = corpus_page("article-extraction", "5fa3154ec0").to_item().title
+    assert guardian == "The Guardian view on Hong Kong: a city on the brink"

@@ -107,6 +107,9 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
     >>> strip_title_suffix("Spider--Man", ("Man",)), strip_title_suffix("Top_Gear", ("Gear",))
     ('Spider--Man', 'Top_Gear')
 
+    >>> strip_title_suffix("대전일보 모바일 :: 코로나19 극복 성금 기탁 줄 잇는다", ("대전일보",))
+    '코로나19 극복 성금 기탁 줄 잇는다'
+
     WordPress's default theme of the 2000s put "Blog Archive" between the two:
 
     >>> strip_title_suffix("The Film Gang » Blog Archive » Stand Up Guys", ("The Film Gang",))
@@ -161,7 +164,8 @@ def _title_affixes(site_names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     for variant in _name_variants(site_names):
         escaped = re.escape(variant)
         suffix = rf"\s+{_TITLE_SEPARATORS}\s*{escaped}[^|]*$"
-        prefix = rf"^\s*{escaped}\s*{_TITLE_SEPARATORS}\s+"
+        # One more word may follow the name there: "대전일보 모바일 :: …" (its mobile site).
+        prefix = rf"^\s*{escaped}(?:\s+[^\s|:]+)?\s*{_TITLE_SEPARATORS}{{1,2}}\s+"
         patterns += [re.compile(suffix, re.IGNORECASE), re.compile(prefix, re.IGNORECASE)]
     return tuple(patterns)
 
