@@ -478,8 +478,8 @@ replaced where it is not valid in the declared charset (EUC-KR)."""
         ("1484494308", "Forstærket håb om 737 MAX-erstatning løfter Norwegian-aktie"),
         # trojmiasto.wyborcza.pl: <meta charset="ISO-8859-2">
         ("1511056469", "Grupa Lotos. Nowym prezesem będzie Paweł Jan Majewski"),
-        # m.daejonilbo.com: charset=euc-kr
-        ("1538026996", "대전일보 모바일 :: 코로나19 극복 성금 기탁 줄 잇는다"),
+        # m.daejonilbo.com: charset=euc-kr (the title without its "대전일보 모바일 ::")
+        ("1538026996", "코로나19 극복 성금 기탁 줄 잇는다"),
         # infranken.de: charset=windows-1252
         ("1808293409", "«Tatort» aus München: 30 Jahre Leitmayr und Batic"),
     ],
