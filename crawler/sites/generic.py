@@ -343,6 +343,7 @@ MIN_WORDS = 40
 META_CAPTION_CHARS = 15
 """A caption the metadata gives an image, at least: a shorter one may be a heading's words."""
 CAPTION_WORDS = 5
+"""A caption shorter than this is not told from the story's headings and table cells."""
 IMAGES_NAMED = etree.XPath("//img[@alt != '' or @title != '']")
 DATE_ELEMENT_AFTER = etree.XPath(
     "following::*[contains(@class, 'date') or contains(@class, 'time')"
@@ -354,7 +355,6 @@ DATE_ELEMENTS_WITHIN = etree.XPath(
 )
 SHOWN_DATE_CHARS = 80
 """Characters of an element's text that shows a date, at most: a date line, not a story."""
-"""A caption shorter than this is not told from the story's headings and table cells."""
 
 
 def is_chrome_line(text: str) -> bool:
@@ -1680,10 +1680,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def section(self) -> list[str | None]:
         """The section the page's metadata names (JSON-LD, ``article:section``, then
-        microdata), else its category link, else the last
-        level of its breadcrumb trail (:mod:`crawler.extraction.breadcrumbs`), else the
-        label linked right before its headline, else the category WordPress marks in the
-        site's menu as the post's."""
+        microdata), else its category link, else the last level of its breadcrumb trail
+        (:mod:`crawler.extraction.breadcrumbs`), else the label linked right before its
+        headline, else the category WordPress marks in the site's menu as the post's."""
         declared = [*self.metadata.article_sections(), self.metadata.first("article:section")]
         if not any(name and is_section_name(name) for name in declared):
             declared.append(self._microdata_section)  # a walk of the page: only if needed
@@ -1923,10 +1922,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     @cached_property
     def _captions(self) -> set[str]:
         """The page's captions (:func:`caption_keys`, :func:`image_caption_keys`): a
-        paragraph that is one of them is
-        an image's, not the story's, wherever it sits (trafilatura keeps a caption that is
-        not in a ``<figure>``); and what its metadata says an image shows
-        (:data:`META_CAPTION_CHARS`)."""
+        paragraph that is one of them is an image's, not the story's, wherever it sits
+        (trafilatura keeps a caption that is not in a ``<figure>``); and what its metadata
+        says an image shows (:data:`META_CAPTION_CHARS`)."""
         described = (
             text_key(caption)
             for caption in self.metadata.image_captions()
