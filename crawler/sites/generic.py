@@ -355,6 +355,10 @@ DATE_ELEMENTS_WITHIN = etree.XPath(
 )
 SHOWN_DATE_CHARS = 80
 """Characters of an element's text that shows a date, at most: a date line, not a story."""
+HIDDEN_BLOCKS = etree.XPath("//*[@hidden or contains(translate(@style, ' ', ''), 'display:none')]")
+HIDDEN_CHARS = 300
+"""Characters of a block a page hides, at most, for its text to be no story's: a tooltip's
+(characters, not words: Chinese and Japanese put no space between words)."""
 
 
 def is_chrome_line(text: str) -> bool:
@@ -971,6 +975,34 @@ def image_caption_keys(root: etree._Element) -> set[str]:
             ):
                 keys.add(key)
     return keys
+
+
+def hidden_text_keys(root: etree._Element) -> set[str]:
+    """The words (:func:`text_key`) of each line of text inside a short block the page
+    hides (a ``hidden`` attribute or an inline ``display: none``, :data:`HIDDEN_CHARS`
+    characters at most) that no ``<p>`` outside such blocks shows too: a tooltip or a
+    pull-down no reader sees ("記事保存 / 有料会員の方のみご利用になれます…", nikkei.com's
+    save button). Not a long block (some sites hide the story's second half until "Read
+    more" is clicked), nor a line shown elsewhere (chinadaily.com.cn hides a copy of its
+    lead for the share button).
+
+    >>> from lxml import html
+    >>> sorted(hidden_text_keys(html.fromstring(
+    ...     '<div><div style="display: none"><p>Save</p><p>Members only.</p><h2>Lead.</h2></div>'
+    ...     '<div hidden><p>' + 'A long story. ' * 30 + '</p></div><p>Lead.</p></div>')))
+    ['members only', 'save']
+    """
+    hidden: set[str] = set()
+    inside: set[etree._Element] = set()
+    for block in HIDDEN_BLOCKS(root):
+        if len(normalize_text(" ".join(block.itertext())) or "") <= HIDDEN_CHARS:
+            lines = [element for element in block.iter("*") if (element.text or "").strip()]
+            hidden |= {text_key(paragraph_text(element)) for element in lines}
+            inside.update(block.iter("*"))
+    if not hidden:
+        return hidden
+    shown = {text_key(paragraph_text(p)) for p in root.iter("p") if p not in inside}
+    return hidden - shown - {""}
 
 
 def label_keys(root: etree._Element) -> set[str]:
@@ -1933,6 +1965,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return caption_keys(self.root) | image_caption_keys(self.root) | set(described)
 
     @cached_property
+    def _hidden_texts(self) -> set[str]:
+        """The texts of the short blocks the page hides (:func:`hidden_text_keys`)."""
+        return hidden_text_keys(self.root)
+
+    @cached_property
     def _labels(self) -> set[str]:
         """The page's labels (:func:`label_keys`), searched for only when a paragraph is as
         short as one (:data:`LABEL_WORDS`): the search walks every element's class."""
@@ -1943,6 +1980,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return (
             text not in not_body
             and text_key(text) not in self._captions
+            and text_key(text) not in self._hidden_texts
             and not (len(text.split()) <= LABEL_WORDS and text_key(text) in self._labels)
             and text != self.headline
             and not is_chrome_line(text)
