@@ -373,16 +373,6 @@ def test_only_the_first_date_under_the_headline_is_the_pages():
     assert page(persian.replace(dated, "")).to_item().published_raw != "دوشنبه ۱۰ دی ۱۴۰۳"
 
 
-def test_a_copy_of_the_lead_the_page_hides_does_not_hide_the_lead():
-    # Short hidden blocks are no body (hidden_text_keys: nikkei.com's save button's
-    # pull-down, read where trafilatura's default mode keeps it), but chinadaily.com.cn
-    # hides a copy of its lead for the share button and shows the lead as the story's
-    lead = "The lead of the story, shown and shared. " * 3
-    shared = f"<div style='display:none'><h1>Story</h1><h2>{lead}</h2></div>"
-    html = f"<html><body>{shared}<h1>Story</h1><p>{lead}</p>{PARAGRAPH}{PARAGRAPH}</body></html>"
-    assert (page(html).to_item().body or "").startswith("The lead of the story")
-
-
 def test_a_print_dialogs_lines_are_not_body():
     # barrons.com: the print and e-mail dialogs' lines before and after the story, the
     # page's own address among them.
