@@ -27,12 +27,12 @@ def peak_rss_bytes() -> int:
     raise OSError("no VmHWM in /proc/self/status (not Linux?)")
 
 
-def children_cpu_seconds(parent: int, proc: Path = Path("/proc")) -> float:
+def children_cpu_seconds(parent: int) -> float:
     """CPU seconds (user and system) spent so far by the live processes whose parent is
     ``parent``, as Linux's ``/proc/<pid>/stat`` says; their own, not their children's."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for entry in proc.iterdir():
+    for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
         try:

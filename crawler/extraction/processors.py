@@ -130,11 +130,11 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
 _BLOG_ARCHIVE = re.compile(rf"^blog archive\s*{_TITLE_SEPARATORS}\s+", flags=re.IGNORECASE)
 
 
-_HOST_ENDS = re.compile(
-    r"^(?:www|m|mobile|amp)\.|\.(?:(?:co|com|net|org|ac|gov|or|ne|go)\.)?[a-z]{2,6}$"
-)
+_DOMAIN_ENDING = r"\.(?:(?:co|com|net|org|ac|edu|gov|or|ne|go)\.)?[a-z]{2,6}$"
+"""A host name's domain ending, of one label or two (``.com``, ``.co.kr``, ``.com.mx``)."""
+_HOST_ENDS = re.compile(rf"^(?:www|m|mobile|amp)\.|{_DOMAIN_ENDING}")
 """What a host name has besides the site's name: a ``www.`` or mobile host's label, its
-domain ending (``.com``, ``.co.kr``, ``.com.au``)."""
+domain ending (:data:`_DOMAIN_ENDING`)."""
 
 
 @lru_cache(maxsize=256)
@@ -756,9 +756,7 @@ def _site_key(text: str, newsroom: bool = False) -> str:
     >>> _site_key("El Sol de México"), _site_key("www.elsoldemexico.com.mx")
     ('elsoldemexico', 'elsoldemexico')
     """
-    text = re.sub(
-        r"^www\.|(?:\.(?:com?|org|net|gov|edu|ac))?\.[a-z]{2,6}$", "", text.strip().lower()
-    )
+    text = re.sub(rf"^www\.|{_DOMAIN_ENDING}", "", text.strip().lower())
     text = text.translate(_LATIN_BASE_LETTERS)
     return "".join(w for w in _NAME_WORD.findall(text) if newsroom or w not in NEWSROOM_WORDS)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, tzinfo
 from functools import cached_property
 from itertools import takewhile
@@ -345,14 +345,13 @@ META_CAPTION_CHARS = 15
 CAPTION_WORDS = 5
 """A caption shorter than this is not told from the story's headings and table cells."""
 IMAGES_NAMED = etree.XPath("//img[@alt != '' or @title != '']")
-DATE_ELEMENT_AFTER = etree.XPath(
-    "following::*[contains(@class, 'date') or contains(@class, 'time')"
-    " or contains(@id, 'date') or contains(@id, 'time')][1]"
+_NAMED_AS_DATE = (
+    "contains(@class, 'date') or contains(@class, 'time')"
+    " or contains(@id, 'date') or contains(@id, 'time')"
 )
-DATE_ELEMENTS_WITHIN = etree.XPath(
-    "descendant::*[contains(@class, 'date') or contains(@class, 'time')"
-    " or contains(@id, 'date') or contains(@id, 'time')]"
-)
+"""An element whose class or id names it as a date or a time (an XPath predicate)."""
+DATE_ELEMENT_AFTER = etree.XPath(f"following::*[{_NAMED_AS_DATE}][1]")
+DATE_ELEMENTS_WITHIN = etree.XPath(f"descendant::*[{_NAMED_AS_DATE}]")
 SHOWN_DATE_CHARS = 80
 """Characters of an element's text that shows a date, at most: a date line, not a story."""
 HIDDEN_BLOCKS = etree.XPath("//@style[contains(., 'none')]/parent::* | //@hidden/parent::*")
@@ -949,6 +948,17 @@ def caption_keys(root: etree._Element) -> set[str]:
         found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
     )
     return {text_key(text) for text in texts if len(text.split()) >= CAPTION_WORDS}
+
+
+def sole_name(names: Iterable[str | None]) -> str | None:
+    """The one name ``names`` give, however often; None if they give none or several
+    (a post filed under two categories says nothing of which is its section).
+
+    >>> sole_name(["World", None, "World"]), sole_name(["World", "Sport"]), sole_name([])
+    ('World', None, None)
+    """
+    distinct = set(filter(None, names))
+    return distinct.pop() if len(distinct) == 1 else None
 
 
 def image_caption_keys(root: etree._Element) -> set[str]:
@@ -1747,13 +1757,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         (:data:`SECTION_WORDS`): a page that marks several ("New South Wales", "news",
         "Sydney") does not say which is its section, and one Polish site marks its
         author's biography."""
-        names = {
+        return sole_name(
             name
             for element in ITEMPROP_SECTIONS(self.root)
             if (name := normalize_text(element_value(element)))
             and len(name.split()) <= SECTION_WORDS
-        }
-        return names.pop() if len(names) == 1 else None
+        )
 
     @cached_property
     def _menu_section(self) -> str | None:
@@ -1761,8 +1770,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         (``li.current-post-parent``), when it marks one name: a post filed under several
         is marked under each, and which of them the site calls its section, nothing says.
         Not the home page's item (techcrunch.com marked its "Home")."""
-        names = set(filter(None, map(normalize_text, MENU_POST_CATEGORIES(self.root))))
-        name = names.pop() if len(names) == 1 else None
+        name = sole_name(map(normalize_text, MENU_POST_CATEGORIES(self.root)))
         return None if name is None or name.casefold() in HOME_NAMES else name
 
     @cached_property
