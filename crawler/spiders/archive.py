@@ -599,9 +599,16 @@ class ArchiveSpider(Spider):
                 raise ValueError("empty <loc>")
             if kind == "sitemapindex":  # the host guard refuses off-site and non-HTTP ones
                 request = Request(self.address.to_served(loc), callback=self.parse_sitemap)
+                followed = True
             else:
-                request = self._request_for(loc, source="sitemap", lastmod=entry.get("lastmod"))
-            on_site = is_on_site(self.address, loc)
+                url_kind = self._url_kind(loc)
+                followed = url_kind in (UrlKind.ARTICLE, UrlKind.LISTING)
+                # The posts API and the other sitemaps name the same posts: a post already
+                # scheduled is noted as this sitemap's too, and no Request is built for it.
+                request = self._request_for(
+                    loc, url_kind, source="sitemap", lastmod=entry.get("lastmod")
+                )
+            on_site = followed or is_on_site(self.address, loc)
         except ValueError as error:  # "http://[::1", a port out of range...
             self.run.faults.record(
                 stats_keys.SITEMAPS_BAD_LOC,
@@ -611,8 +618,8 @@ class ArchiveSpider(Spider):
                 error,
             )
             return
-        if request is not None:
-            if not self._already_scheduled(request):
+        if followed:
+            if request is not None and not self._already_scheduled(request):
                 yield request
             return
         if on_site:
@@ -1052,7 +1059,7 @@ class ArchiveSpider(Spider):
             if self.traps.is_waiting(served):  # a date archive: its Request would be dropped
                 filtered += 1  # and counted, each time it is met (see _listing_request)
                 continue
-            request = self._request_for(served)
+            request = self._request_for(served, kind)
             if request is not None and request.url not in seen:
                 seen.add(request.url)
                 if articles is not None and request.callback == self.parse_article:
@@ -1077,14 +1084,21 @@ class ArchiveSpider(Spider):
         return True
 
     def _request_for(
-        self, url: str, source: str | None = None, lastmod: str | None = None
+        self,
+        url: str,
+        kind: UrlKind | None,
+        source: str | None = None,
+        lastmod: str | None = None,
     ) -> Request | None:
-        """A request for an on-site article or listing URL; ``None`` for anything else.
-        ``lastmod`` is a sitemap's last-modified date for the URL."""
-        kind = self._url_kind(url)
+        """A request for an on-site article or listing URL of ``kind``
+        (:meth:`_url_kind`); ``None`` for anything else, and for an article already
+        scheduled (counted as :meth:`_already_scheduled` counts it). ``lastmod`` is a
+        sitemap's last-modified date for the URL."""
         if kind is UrlKind.ARTICLE:
             entry = ListingEntry(url, published=lastmod) if source else None
-            return self._article_request(url, source=source, entry=entry, lastmod=lastmod)
+            return self._article_request(
+                url, source=source, entry=entry, lastmod=lastmod, unless_scheduled=True
+            )
         if kind is UrlKind.LISTING:
             return self._listing_request(url)
         return None
