@@ -269,12 +269,17 @@ ARCHIVE_POSTS_API = True
 ARCHIVE_STATE = None  # SQLite path for incremental runs (same as -a state=PATH)
 # Article and listing pages read (parsed, extracted) in worker processes, on cores the
 # crawl's own process leaves idle (crawler/runtime/extraction_pool.py); 0 = in the
-# crawl's process. Default: 1 on a machine with 2 cores or more, else 0. The pool starts
-# once ARCHIVE_EXTRACTION_POOL_AFTER pages were read, or more wait to be fetched (0: at
-# the first page), so small crawls never start a process (the bundled fixture archive
-# is 96 pages: 33 article pages).
+# crawl's process. Default: 1 on a machine with 2 cores or more, else 0. Pages go to the
+# pool once ARCHIVE_EXTRACTION_POOL_AFTER pages were read, or more wait to be fetched (0:
+# from the first page), so a small crawl reads every page itself (the bundled fixture
+# archive is 96 pages: 33 article pages).
 ARCHIVE_EXTRACTION_PROCESSES = default_processes()
 ARCHIVE_EXTRACTION_POOL_AFTER = 150
+# The workers are forked from the crawl's process before its first request (Linux, while
+# it has one thread): up at once, every module imported. False: started from a
+# forkserver (a fresh interpreter importing the extraction code, 0.3-0.5 s) once the
+# crawl is big, as where forking is not safe.
+ARCHIVE_EXTRACTION_FORK = True
 
 # Wayback Machine source (-a source=wayback). The archive throttles: 2 connections,
 # 1 s apart; 429/503 and refused connections are retried (RETRY_* above).

@@ -8,6 +8,8 @@ import asyncio
 import json
 import os
 import re
+import signal
+import subprocess
 import threading
 import time
 import uuid
@@ -24,6 +26,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.capture.mirror import crawl_command
 from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls
 from crawler.reporting import stats_keys
 from crawler.runtime import extraction_pool
@@ -55,6 +58,7 @@ from tests.extraction_workers import (
     KILL_MARKER,
     UnpicklableArticlePage,
 )
+from tests.fault_server import FaultServer
 
 MIRROR = FIXTURES / "aawsat" / "site"
 EXPECTED_JSONL, EXPECTED_STATS = crawl_golden_files("aawsat")
@@ -99,6 +103,10 @@ def processes_with(marker: str) -> list[int]:
         except (OSError, ValueError):  # not a process, or gone meanwhile
             continue
     return found
+
+
+def lines_in(path: Path) -> int:
+    return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +176,8 @@ def test_no_process_is_left_after_the_crawl(pool_crawl):
     assert left == []
 
 
-def test_a_small_crawl_starts_no_worker(mirror_server, tmp_path):
+def test_a_small_crawl_reads_every_page_itself(mirror_server, tmp_path):
+    """Its worker, forked at the start, is stopped unused: no stat, no log line of it."""
     serve_mirror(mirror_server, MIRROR)
     result = run_crawl(
         "aawsat", mirror_server.url_for("/"), tmp_path, "-s", "ARCHIVE_EXTRACTION_PROCESSES=1"
@@ -177,6 +186,48 @@ def test_a_small_crawl_starts_no_worker(mirror_server, tmp_path):
     assert stats_keys.EXTRACTION_POOL_ARTICLE_PAGES not in result.report["stats"]
     assert stats_keys.EXTRACTION_POOL_LISTING_PAGES not in result.report["stats"]
     assert "worker process" not in result.log
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "forkserver"])
+def test_a_ctrl_c_in_a_terminal_stops_the_crawl_gracefully(tmp_path, fork):
+    """A Ctrl-C in a terminal signals every process of the crawl, its workers too: the
+    crawl stops as after one SIGINT to it alone, and no process is left. (A worker's
+    KeyboardInterrupt came back as its batch's error, reached the spider's callback,
+    and the crawl hung at exit.)"""
+    output, log_path = tmp_path / "out.jsonl", tmp_path / "crawl.log"
+    marker = f"{RUN_MARKER}={uuid.uuid4().hex}"
+    server = FaultServer(MIRROR, delay=0.05)  # a crawl of a few seconds
+    with server.running(), environment(**dict([marker.split("=")])), log_path.open("wb") as log:
+        command = crawl_command(
+            "aawsat",
+            server.base_url,
+            [
+                "-o",
+                str(output),
+                "-s",
+                f"ARCHIVE_EXTRACTION_FORK={fork}",
+                "-s",
+                "ARCHIVE_COVERAGE_DIR=",
+                *POOL_FROM_THE_FIRST_PAGE,
+            ],
+        )
+        crawl = subprocess.Popen(command, cwd=FIXTURES.parent, stderr=log, start_new_session=True)
+        try:
+            while crawl.poll() is None and lines_in(output) < 3:
+                time.sleep(0.01)
+            os.killpg(crawl.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
+            returncode = crawl.wait(timeout=60)
+        finally:
+            if crawl.poll() is None:
+                os.killpg(crawl.pid, signal.SIGKILL)
+                crawl.wait()
+    text = log_path.read_text()
+    assert returncode == 0, text[-3000:]
+    assert "shutting down gracefully" in text
+    assert "KeyboardInterrupt" not in text
+    assert "Readings lost" not in text
+    assert "Reading article and listing pages in 1 worker process" in text
+    assert processes_with(marker) == []
 
 
 def test_a_killed_worker_and_a_failed_extraction_lose_only_the_failed_article(
