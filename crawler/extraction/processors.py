@@ -274,6 +274,13 @@ EARLIEST_DATE = date(1990, 1, 1)
 a CMS's null ("0001-01-01T00:00:00", the Unix epoch)."""
 
 
+DATES_REMEMBERED = 256
+"""Dates :func:`parse_date` keeps the answer for: a crawl's process parses an article's
+date three times (whether the page is dated, its normalized date, its day for the
+coverage ledger), each 2-8 µs, a hit 0.1 µs; the last few hundred suffice."""
+
+
+@lru_cache(maxsize=DATES_REMEMBERED)
 def parse_date(raw: str) -> str | None:
     """Parse a date as found on a page into ISO 8601, keeping only the precision given.
 
