@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
@@ -109,6 +109,17 @@ def lines_in(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
 
+def processes_left(marker: str) -> list[int]:
+    """:func:`processes_with` ``marker``, once none is, or after 30 s: a process may take
+    a moment to see its parent gone (a forkserver, its resource tracker)."""
+    left = processes_with(marker)
+    deadline = time.monotonic() + 30
+    while left and time.monotonic() < deadline:
+        time.sleep(0.05)
+        left = processes_with(marker)
+    return left
+
+
 @pytest.fixture(scope="module")
 def pool_crawl(mirror_server, tmp_path_factory) -> tuple[CrawlResult, str, list[int]]:
     """The fixture crawl with every article and listing page read in a worker process
@@ -127,12 +138,7 @@ def pool_crawl(mirror_server, tmp_path_factory) -> tuple[CrawlResult, str, list[
             "LOG_LEVEL=DEBUG",
         )
     assert result.returncode == 0, result.log[-4000:]
-    left = processes_with(marker)
-    deadline = time.monotonic() + 30  # a process may take a moment to see its parent gone
-    while left and time.monotonic() < deadline:
-        time.sleep(0.1)
-        left = processes_with(marker)
-    return result, base_url, left
+    return result, base_url, processes_left(marker)
 
 
 def test_workers_give_the_golden_jsonl(pool_crawl):
@@ -188,12 +194,19 @@ def test_a_small_crawl_reads_every_page_itself(mirror_server, tmp_path):
     assert "worker process" not in result.log
 
 
-@pytest.mark.parametrize("fork", [True, False], ids=["forked", "forkserver"])
-def test_a_ctrl_c_in_a_terminal_stops_the_crawl_gracefully(tmp_path, fork):
-    """A Ctrl-C in a terminal signals every process of the crawl, its workers too: the
-    crawl stops as after one SIGINT to it alone, and no process is left. (A worker's
-    KeyboardInterrupt came back as its batch's error, reached the spider's callback,
-    and the crawl hung at exit.)"""
+@dataclass
+class RunningCrawl:
+    process: subprocess.Popen[bytes]
+    log: Path
+    marker: str
+    """In the environment of the crawl's processes (:func:`processes_with`)."""
+
+
+@contextmanager
+def crawl_in_a_terminal(tmp_path: Path, fork: bool) -> Iterator[RunningCrawl]:
+    """The fixture crawl, served slowly, every page read in its worker (forked, or from
+    the forkserver), started in a session of its own as a terminal's job: given once it
+    has written 3 records; its whole process group killed if still running after."""
     output, log_path = tmp_path / "out.jsonl", tmp_path / "crawl.log"
     marker = f"{RUN_MARKER}={uuid.uuid4().hex}"
     server = FaultServer(MIRROR, delay=0.05)  # a crawl of a few seconds
@@ -215,19 +228,42 @@ def test_a_ctrl_c_in_a_terminal_stops_the_crawl_gracefully(tmp_path, fork):
         try:
             while crawl.poll() is None and lines_in(output) < 3:
                 time.sleep(0.01)
-            os.killpg(crawl.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole group
-            returncode = crawl.wait(timeout=60)
+            yield RunningCrawl(crawl, log_path, marker)
         finally:
             if crawl.poll() is None:
                 os.killpg(crawl.pid, signal.SIGKILL)
                 crawl.wait()
-    text = log_path.read_text()
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "forkserver"])
+def test_a_ctrl_c_in_a_terminal_stops_the_crawl_gracefully(tmp_path, fork):
+    """A Ctrl-C in a terminal signals every process of the crawl, its workers too: the
+    crawl stops as after one SIGINT to it alone, and no process is left. (A worker's
+    KeyboardInterrupt came back as its batch's error, reached the spider's callback,
+    and the crawl hung at exit.)"""
+    with crawl_in_a_terminal(tmp_path, fork) as crawl:
+        os.killpg(crawl.process.pid, signal.SIGINT)  # the whole group, as Ctrl-C does
+        returncode = crawl.process.wait(timeout=60)
+    text = crawl.log.read_text()
     assert returncode == 0, text[-3000:]
     assert "shutting down gracefully" in text
     assert "KeyboardInterrupt" not in text
     assert "Readings lost" not in text
     assert "Reading article and listing pages in 1 worker process" in text
-    assert processes_with(marker) == []
+    assert processes_left(crawl.marker) == []
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forked", "forkserver"])
+def test_a_killed_crawl_leaves_no_process_behind(tmp_path, fork):
+    """Killed (``kill -9``, the OOM killer), the crawl tells its worker nothing: the
+    worker (and a forkserver) waited for pages for ever."""
+    with crawl_in_a_terminal(tmp_path, fork) as crawl:
+        running = processes_with(crawl.marker)
+        assert crawl.process.pid in running
+        assert len(running) > 1, "no worker running: nothing to check"
+        crawl.process.kill()  # the crawl's process alone
+        crawl.process.wait()
+        assert processes_left(crawl.marker) == []
 
 
 def test_a_killed_worker_and_a_failed_extraction_lose_only_the_failed_article(

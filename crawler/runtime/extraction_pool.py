@@ -50,7 +50,10 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   the crawl, and the crawl's process stops gracefully, its workers finishing the pages
   they hold. (Before, a worker's ``KeyboardInterrupt`` came back as its batch's error,
   reached the spider's callback, and the crawl hung at exit.) SIGTERM keeps its default
-  action: the executor stops the other workers with it when one dies.
+  action: the executor stops the other workers with it when one dies. A crawl killed
+  outright (``kill -9``, the OOM killer) sends its workers no last task: each watches
+  the crawl's process in a thread of its own and exits once it is gone
+  (:func:`exit_with`), where it used to wait for pages for ever (with its forkserver).
 - **Batches, and who waits.** Sending a batch of pages and taking its readings back costs
   the crawl's process about 0.3 ms whatever its size (the executor's threads, locks and
   pipes), so pages go in batches (up to :data:`BATCH_PAGES`): about 0.1 ms a page. Each
@@ -89,6 +92,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import resource
 import signal
@@ -442,11 +446,25 @@ def start_worker(log_level: str, gc_threshold: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
+    crawl = multiprocessing.parent_process()
+    if crawl is not None and crawl.sentinel is not None:
+        watch = threading.Thread(
+            target=exit_with, args=(crawl.sentinel,), name="crawl-watch", daemon=True
+        )
+        watch.start()
     root = logging.getLogger()
     root.handlers = [_worker_logs]
     root.setLevel(log_level)
     if gc_threshold > 0:
         set_collector(gc_threshold)
+
+
+def exit_with(sentinel: int) -> None:
+    """End the worker once the process that started it is gone (``sentinel``: its end
+    of a pipe, at end of file then). Killed (``kill -9``, the OOM killer), the crawl sends
+    no last task, and its worker waited for one for ever, 60 MB held."""
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
 
 
 def worker_usage() -> WorkerUsage:
