@@ -26,15 +26,16 @@ links, keeps the coverage ledger and stats and runs the pipelines.
   either (but for the counts of links met again, which a worker leaves out). What the
   worker logs (at the crawl's ``LOG_LEVEL`` or above) is logged again in the crawl's
   process.
-- **When it starts.** Its workers are forked from the crawl's process as the spider is
-  made, before the first request, while the process has one thread: a copy of it, every
+- **When it starts.** Its workers are forked from the crawl's process as its engine
+  starts, before the first request, while the process has one thread: a copy of it, every
   module already imported, up in about 5 ms (no Twisted thread, no executor thread yet:
   a fork copies no lock another thread holds). Pages go to them only once
   ``ARCHIVE_EXTRACTION_POOL_AFTER`` pages (article and listing pages) were read in the
   crawl's process, or as many more wait in the scheduler to be fetched (a sitemap that
   names a thousand posts tells at once that a crawl is big), so a small crawl (and the
   test suite's) reads every page itself and its idle worker is stopped at the end
-  (another 5 ms). Measured on the realistic archive: a worker started then from a
+  (another 5 ms); a crawl refused as it is set up (a corrupt state file, an output in
+  use) forks none. Measured on the realistic archive: a worker started then from a
   ``forkserver`` (a fresh interpreter importing Scrapy and the extraction code) was up
   0.4-0.8 s into the crawl, which meanwhile read 150-200 of its pages itself; forked at
   the start, 8 of 8 alternating crawls of its 1,500 articles were faster, 10% less time
@@ -572,9 +573,15 @@ class PageReader:
             settings.get("LOG_LEVEL"),
         )
         crawler.signals.connect(reader.close, signal=signals.spider_closed)
-        if processes and settings.getbool("ARCHIVE_EXTRACTION_FORK") and may_fork_workers():
-            reader._fork_workers()
+        if processes and settings.getbool("ARCHIVE_EXTRACTION_FORK"):
+            crawler.signals.connect(reader.engine_started, signal=signals.engine_started)
         return reader
+
+    def engine_started(self) -> None:
+        """The crawl is set up (a refused one never gets here) and nothing is fetched yet:
+        the workers are forked now if that is safe (see "When it starts")."""
+        if may_fork_workers():
+            self._fork_workers()
 
     @property
     def stats(self) -> StatsCollector:
