@@ -133,7 +133,9 @@ logger = logging.getLogger(__name__)
 START_METHOD = "forkserver"
 """How a pool starts once the crawl has threads (see "When it starts")."""
 FORK = "fork"
+"""How a pool starts at the crawl's start, while it has one thread (:func:`may_fork_workers`)."""
 THREADS = Path("/proc/self/task")
+"""One entry for each thread of this process (Linux)."""
 POOL_TRIES = 2
 """Pools a page is sent to before it is read in the crawl's process: a page that kills
 every worker that reads it must not restart pools for ever."""
@@ -443,7 +445,8 @@ def start_worker(log_level: str, gc_threshold: int) -> None:
     """Initializer of a worker process: log to :data:`_worker_logs` at ``log_level``; the
     garbage collector set as in the crawl's process (``crawler/runtime/collector.py``);
     SIGINT ignored and SIGTERM's default action (see "Ctrl-C"; a forked worker has the
-    crawl's handlers, and the crawl's loop's socket as where Python notes a signal)."""
+    crawl's handlers, and the crawl's loop's socket as where Python notes a signal); and a
+    thread that ends the worker once the crawl's process is gone (:func:`exit_with`)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
