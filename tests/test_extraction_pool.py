@@ -105,6 +105,13 @@ def processes_with(marker: str) -> list[int]:
     return found
 
 
+def command_line(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # gone meanwhile
+        return b""
+
+
 def lines_in(path: Path) -> int:
     return path.read_bytes().count(b"\n") if path.exists() else 0
 
@@ -261,6 +268,8 @@ def test_a_killed_crawl_leaves_no_process_behind(tmp_path, fork):
         running = processes_with(crawl.marker)
         assert crawl.process.pid in running
         assert len(running) > 1, "no worker running: nothing to check"
+        forkservers = [pid for pid in running if b"forkserver" in command_line(pid)]
+        assert bool(forkservers) is not fork  # a forked worker is a copy of the crawl
         crawl.process.kill()  # the crawl's process alone
         crawl.process.wait()
         assert processes_left(crawl.marker) == []
@@ -318,6 +327,19 @@ def test_the_pool_starts_once_as_many_pages_were_read_or_wait(pages_read, waitin
     reader = PageReader(cast(Crawler, crawler), processes=1, start_after=150, log_level="INFO")
     reader.pages = pages_read
     assert reader._crawl_is_big() is big
+
+
+@pytest.mark.parametrize(("threads", "forks"), [(1, True), (2, False)])
+def test_workers_are_forked_only_from_a_process_of_one_thread(
+    monkeypatch, tmp_path, threads, forks
+):
+    """A fork copies every lock as it is: one another thread held stays held in the copy."""
+    for thread in range(threads):
+        (tmp_path / str(thread)).mkdir()  # as /proc/self/task lists them
+    monkeypatch.setattr(extraction_pool, "THREADS", tmp_path)
+    monkeypatch.setattr(extraction_pool, "is_reactor_installed", lambda: True)
+    monkeypatch.setattr(extraction_pool, "is_asyncio_reactor_installed", lambda: True)
+    assert extraction_pool.may_fork_workers() is forks
 
 
 def article_page(path: str) -> tuple[ArticleJob, HtmlResponse]:
