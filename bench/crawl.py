@@ -34,8 +34,8 @@ requests per article; a short delay (0.02 s) on a small archive keeps the run sh
 For each crawl it prints the crawl's own elapsed time and articles of the corpus per
 second of it (time to the full corpus: for the bare spider, the archive's articles), pages
 (responses) per second, CPU ms per page (from crawler set-up on: imports are left out;
-ours with its extraction workers, ``crawler/runtime/extraction_pool.py``, and the
-forkserver they are forked from, ``bench/stats.py``, and then in parentheses its own
+ours with its extraction workers, ``crawler/runtime/extraction_pool.py``, and a
+forkserver where they come from one, ``bench/stats.py``, and then in parentheses its own
 process alone), CPU µs per link (CPU per page over the archive's mean
 links per page: what a page costs for each link it carries), requests per emitted article
 (for the bare spider, which emits nothing, per article of the archive), peak RSS (ours:

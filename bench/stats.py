@@ -55,11 +55,13 @@ class MeasuringStatsCollector(PlainStatsCollector):
     Both count the crawl's worker processes too (``crawler/runtime/extraction_pool.py``):
     their CPU, as each worker's kernel accounting says (``getrusage``, reported with every
     page it reads), and their peak memory added to the crawl process's (an upper bound:
-    pages a worker shares are counted twice). ``RUSAGE_CHILDREN`` would miss them: they
-    are forked from a forkserver, whose children they are. The CPU of the crawl's other
-    live child processes is counted too (:func:`children_cpu_seconds`,
-    ``bench/children_cpu_seconds``): the forkserver itself, whose imports (0.3-0.45 s a
-    crawl here) no worker's accounting holds, and multiprocessing's resource tracker.
+    pages a worker shares are counted twice). ``RUSAGE_CHILDREN`` would miss them: a
+    forked worker counts there only once reaped, and one from a forkserver is its child.
+    The CPU of the crawl's other live child processes is counted too
+    (:func:`children_cpu_seconds`, ``bench/children_cpu_seconds``): a forkserver, where
+    the workers come from one (``ARCHIVE_EXTRACTION_FORK`` off, or a pool that replaced a
+    dead one), whose imports (0.3-0.45 s a crawl here) no worker's accounting holds, and
+    multiprocessing's resource tracker. The workers have stopped by then.
     ``bench/main_cpu_seconds`` is the crawl's own process alone, and so is
     ``bench/main_peak_rss_bytes``.
     """

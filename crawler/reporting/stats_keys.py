@@ -162,7 +162,7 @@ EXTRACTION_POOL_CPU_SECONDS = "extraction_pool/cpu_seconds"
 """CPU the worker processes spent (their own: the crawl's process is not in it)."""
 EXTRACTION_POOL_PEAK_RSS_BYTES = "extraction_pool/peak_rss_bytes"
 """The workers' peak resident memory, added up over workers (pages shared with the
-forkserver they were forked from count in each)."""
+process they were forked from, the crawl's or a forkserver, count in each)."""
 
 # -- faults (crawler/runtime/middlewares.py) -----------------------------------------
 FAULTS = "faults/"
