@@ -5,6 +5,7 @@ behind."""
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import os
 import re
@@ -205,6 +206,7 @@ def test_a_small_crawl_reads_every_page_itself(mirror_server, tmp_path):
 class RunningCrawl:
     process: subprocess.Popen[bytes]
     log: Path
+    output: Path
     marker: str
     """In the environment of the crawl's processes (:func:`processes_with`)."""
 
@@ -235,7 +237,7 @@ def crawl_in_a_terminal(tmp_path: Path, fork: bool) -> Iterator[RunningCrawl]:
         try:
             while crawl.poll() is None and lines_in(output) < 3:
                 time.sleep(0.01)
-            yield RunningCrawl(crawl, log_path, marker)
+            yield RunningCrawl(crawl, log_path, output, marker)
         finally:
             if crawl.poll() is None:
                 os.killpg(crawl.pid, signal.SIGKILL)
@@ -263,7 +265,9 @@ def test_a_ctrl_c_in_a_terminal_stops_the_crawl_gracefully(tmp_path, fork):
 @pytest.mark.parametrize("fork", [True, False], ids=["forked", "forkserver"])
 def test_a_killed_crawl_leaves_no_process_behind(tmp_path, fork):
     """Killed (``kill -9``, the OOM killer), the crawl tells its worker nothing: the
-    worker (and a forkserver) waited for pages for ever."""
+    worker (and a forkserver) waited for pages for ever, a forked one holding the
+    output's lock (``crawler/runtime/locks.py``), which the crawl run again would find
+    taken."""
     with crawl_in_a_terminal(tmp_path, fork) as crawl:
         running = processes_with(crawl.marker)
         assert crawl.process.pid in running
@@ -273,6 +277,8 @@ def test_a_killed_crawl_leaves_no_process_behind(tmp_path, fork):
         crawl.process.kill()  # the crawl's process alone
         crawl.process.wait()
         assert processes_left(crawl.marker) == []
+    with crawl.output.open("ab") as output:
+        fcntl.flock(output, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises if still held
 
 
 def test_a_killed_worker_and_a_failed_extraction_lose_only_the_failed_article(
