@@ -75,6 +75,29 @@ def decode_entities(text: str) -> str:
     return text
 
 
+_COPYRIGHT_PREFIX = re.compile(
+    r"^(?:copyright\s*(?:©|\(c\)|(?=\d{4}))|©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\b)?[\s,.:]*",
+    flags=re.IGNORECASE,
+)
+_ALL_RIGHTS_RESERVED = re.compile(r"[\s.,;|-]*all rights reserved\.?$", flags=re.IGNORECASE)
+
+
+def without_copyright(name: str) -> str:
+    """A site's name as a copyright notice gives it (a page's ``<meta name=copyright>``,
+    which trafilatura reads as the site's name): its entities decoded, without the "©"
+    or "Copyright", the years, and "All rights reserved".
+
+    >>> without_copyright("&amp;amp;copy; 2016 aryanews.com")
+    'aryanews.com'
+    >>> without_copyright("Copyright © 2005-2020 The Hindu. All rights reserved.")
+    'The Hindu'
+    >>> [without_copyright(name) for name in ("The Guardian", "Copyright Alliance", "2020 Media")]
+    ['The Guardian', 'Copyright Alliance', '2020 Media']
+    """
+    name = decode_entities(name).strip()
+    return _ALL_RIGHTS_RESERVED.sub("", _COPYRIGHT_PREFIX.sub("", name)).strip()
+
+
 _TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
 # A character of Chinese, Japanese or Korean text, or a full-width form.
 _CJK_CHARACTER = r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff60]"
@@ -747,9 +770,10 @@ _DESK_WORDS = frozenset(
 """Words of a newsroom's desk, which end a desk's name ("National Desk", "HNN Staff")."""
 _ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster"})
 """A CMS's account names, a site's byline where no one signs."""
-NEWSROOM_WORDS = _DESK_WORDS | _ACCOUNT_WORDS | {"the", "blog", "online", "digital", "web"}
+NEWSROOM_WORDS = _DESK_WORDS | _ACCOUNT_WORDS | {"the", "blog", "online", "digital", "web", "group"}
 """Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
-ANSA", "The Beachbody Blog"), a CMS's account names, and a leading article."""
+ANSA", "The Beachbody Blog") or its publisher's ("Arya Group" on aryanews.com), a CMS's
+account names, and a leading article."""
 _NAME_WORD = re.compile(r"[\w\u0900-\u0dff]+")
 """A word of a name: letters and digits, and the vowel signs of the Indic scripts, which
 the regex word class leaves out (Devanagari's "ब्यूरो", bureau, would be three words)."""
@@ -815,6 +839,8 @@ def is_site_name(name: str, site_names: tuple[str, ...]) -> bool:
     >>> site = ("practicalhorsemanmag.com",)
     >>> is_site_name("Practical Horseman Editorial Staff", site), is_site_name("Practical", site)
     (True, False)
+    >>> is_site_name("Arya Group", ("aryanews.com",))  # the publisher's company
+    True
     """
     name_key = _site_key(name)
     if not name_key:

@@ -61,6 +61,7 @@ from crawler.extraction.processors import (
     strip_title_suffix,
     text_key,
     with_initials_as_printed,
+    without_copyright,
 )
 from crawler.sites.base import (
     NO_ARTICLE_MARKUP,
@@ -1295,7 +1296,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
 
     def _names_of(self, *names: str | None) -> tuple[str, ...]:
-        """The names given, once each, but those that are the page's title."""
+        """The names given, once each, as a copyright notice would give them too
+        (:func:`without_copyright`), but those that are the page's title."""
         # A "site name" that is the page's own title names the page, not the site
         # (trafilatura's, read from prachatai.com's twitter:title).
         titles = {
@@ -1307,13 +1309,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 page_title(self.root),
             )
         }
-        return tuple(
-            dict.fromkeys(
-                n
-                for n in names
-                if isinstance(n, str) and n.strip() and normalize_text(n) not in titles
-            )
-        )
+        named = (without_copyright(n) for n in names if isinstance(n, str))
+        return tuple(dict.fromkeys(n for n in named if n and normalize_text(n) not in titles))
 
     @cached_property
     def _logo_headings(self) -> list[str]:
