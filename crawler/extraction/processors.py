@@ -76,26 +76,33 @@ def decode_entities(text: str) -> str:
 
 
 _COPYRIGHT_PREFIX = re.compile(
-    r"^(?:copyright\s*(?:©|\(c\)|(?=\d{4}))|©|\(c\))\s*(?:\d{4}(?:\s*[-–]\s*\d{4})?\b)?[\s,.:]*",
+    r"^(?:copyright(?=[\s,]*(?:©|\(c\)|\d{4}))|©|\(c\))"
+    r"(?:[\s,]*(?:©|\(c\)|\d{4}(?:\s*[-–]\s*\d{4})?\b))*[\s,.:]*",
     flags=re.IGNORECASE,
 )
-_ALL_RIGHTS_RESERVED = re.compile(r"[\s.,;|-]*all rights reserved\.?$", flags=re.IGNORECASE)
+_NOTICE_END = re.compile(
+    r"(?:[\s.,;|-]*all rights reserved\.?|(?<=\S),?\s+(?:inc|ltd|llc)\.?)$", flags=re.IGNORECASE
+)
 
 
 def without_copyright(name: str) -> str:
     """A site's name as a copyright notice gives it (a page's ``<meta name=copyright>``,
     which trafilatura reads as the site's name): its entities decoded, without the "©"
-    or "Copyright", the years, and "All rights reserved".
+    or "Copyright", the years, "All rights reserved" and a company's "Inc." or "Ltd.".
 
     >>> without_copyright("&amp;amp;copy; 2016 aryanews.com")
     'aryanews.com'
     >>> without_copyright("Copyright © 2005-2020 The Hindu. All rights reserved.")
     'The Hindu'
+    >>> without_copyright("Copyright, 2011, 2012, 2013 Daily Legal News, Inc.")
+    'Daily Legal News'
     >>> [without_copyright(name) for name in ("The Guardian", "Copyright Alliance", "2020 Media")]
     ['The Guardian', 'Copyright Alliance', '2020 Media']
+    >>> without_copyright("Inc.")  # inc.com's name is no company's suffix
+    'Inc.'
     """
     name = decode_entities(name).strip()
-    return _ALL_RIGHTS_RESERVED.sub("", _COPYRIGHT_PREFIX.sub("", name)).strip()
+    return _NOTICE_END.sub("", _COPYRIGHT_PREFIX.sub("", name)).strip()
 
 
 _TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
