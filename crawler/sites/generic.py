@@ -1296,7 +1296,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
 
     def _names_of(self, *names: str | None) -> tuple[str, ...]:
-        """The names given, once each, as a copyright notice would give them too
+        """The names given, once each, each without a copyright notice's words
         (:func:`without_copyright`), but those that are the page's title."""
         # A "site name" that is the page's own title names the page, not the site
         # (trafilatura's, read from prachatai.com's twitter:title).
