@@ -900,19 +900,30 @@ def heading_text(heading: etree._Element, titles: list[str]) -> str:
     return " ".join(kept)
 
 
+UNRENDERED_TAGS = frozenset({"script", "style", "template"})
+"""Elements whose text a browser never shows (an inline SVG logo's ``<style>`` in a
+heading: marketwatch.com's ".mwA1{fill:#ffffff;}")."""
+
+
 def paragraph_text(element: etree._Element, line_break: str = " ") -> str:
     """An element's text as a reader sees it: each ``<br>`` a space (or ``line_break``),
-    comments and what the page hides (:func:`is_hidden`: a CMS's "edit" button in a
-    headline) left out (``itertext`` joins the words on both sides of a ``<br>``, and then
-    a paragraph the page splits in lines never matches trafilatura's, which breaks them).
+    comments, scripts and styles (:data:`UNRENDERED_TAGS`) and what the page hides
+    (:func:`is_hidden`: a CMS's "edit" button in a headline) left out (``itertext`` joins
+    the words on both sides of a ``<br>``, and then a paragraph the page splits in lines
+    never matches trafilatura's, which breaks them).
 
     >>> from lxml import html
     >>> paragraph_text(html.fromstring("<p>DON'T MISS<br>Plague <!-- ad --><b>doctors</b></p>"))
     "DON'T MISS Plague doctors"
     >>> paragraph_text(html.fromstring('<h1>A <i>B</i><a style="display: none">Edit</a> C</h1>'))
     'A B C'
+    >>> paragraph_text(html.fromstring("<h1><svg><style>.a{fill:red}</style></svg>Site</h1>"))
+    'Site'
     """
-    if not any(node.tag == "br" or is_hidden(node) for node in element.iterdescendants("*")):
+    if not any(
+        node.tag == "br" or node.tag in UNRENDERED_TAGS or is_hidden(node)
+        for node in element.iterdescendants("*")
+    ):
         return "".join(element.itertext())
     parts: list[str] = []
     walk = etree.iterwalk(element, events=("start", "end"))
@@ -920,7 +931,7 @@ def paragraph_text(element: etree._Element, line_break: str = " ") -> str:
         if event == "start":
             if node.tag == "br":
                 parts.append(line_break)
-            elif node is not element and is_hidden(node):
+            elif node is not element and (node.tag in UNRENDERED_TAGS or is_hidden(node)):
                 walk.skip_subtree()
             elif isinstance(node.tag, str) and node.text:
                 parts.append(node.text)
