@@ -900,17 +900,13 @@ def heading_text(heading: etree._Element, titles: list[str]) -> str:
     return " ".join(kept)
 
 
-UNRENDERED_TAGS = frozenset({"script", "style", "template"})
-"""Elements whose text a browser never shows (an inline SVG logo's ``<style>`` in a
-heading: marketwatch.com's ".mwA1{fill:#ffffff;}")."""
-
-
 def paragraph_text(element: etree._Element, line_break: str = " ") -> str:
     """An element's text as a reader sees it: each ``<br>`` a space (or ``line_break``),
-    comments, scripts and styles (:data:`UNRENDERED_TAGS`) and what the page hides
-    (:func:`is_hidden`: a CMS's "edit" button in a headline) left out (``itertext`` joins
-    the words on both sides of a ``<br>``, and then a paragraph the page splits in lines
-    never matches trafilatura's, which breaks them).
+    comments, what no reader sees as text (:data:`NOT_TEXT`: the ``<style>`` of an inline
+    SVG logo in marketwatch.com's heading) and what the page hides (:func:`is_hidden`: a
+    CMS's "edit" button in a headline) left out (``itertext`` joins the words on both
+    sides of a ``<br>``, and then a paragraph the page splits in lines never matches
+    trafilatura's, which breaks them).
 
     >>> from lxml import html
     >>> paragraph_text(html.fromstring("<p>DON'T MISS<br>Plague <!-- ad --><b>doctors</b></p>"))
@@ -921,7 +917,7 @@ def paragraph_text(element: etree._Element, line_break: str = " ") -> str:
     'Site'
     """
     if not any(
-        node.tag == "br" or node.tag in UNRENDERED_TAGS or is_hidden(node)
+        node.tag == "br" or node.tag in NOT_TEXT or is_hidden(node)
         for node in element.iterdescendants("*")
     ):
         return "".join(element.itertext())
@@ -931,7 +927,7 @@ def paragraph_text(element: etree._Element, line_break: str = " ") -> str:
         if event == "start":
             if node.tag == "br":
                 parts.append(line_break)
-            elif node is not element and (node.tag in UNRENDERED_TAGS or is_hidden(node)):
+            elif node is not element and (node.tag in NOT_TEXT or is_hidden(node)):
                 walk.skip_subtree()
             elif isinstance(node.tag, str) and node.text:
                 parts.append(node.text)
