@@ -1076,6 +1076,25 @@ def unique(values: list[str]) -> list[str]:
     return list(dict.fromkeys(values))
 
 
+# Kana and the CJK ideographs: Chinese and Japanese put no space between words.
+_SPACELESS_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def prose_words(text: str) -> int:
+    """How much prose ``text`` holds, in words: its whitespace-separated tokens, each kana
+    or CJK ideograph counted as one word of its own, as word processors count them. A
+    700-character Chinese article is 15 tokens; a rule that asks whether a line is a
+    sentence, or an extraction whether it kept an article, measures it with this.
+
+    >>> prose_words("Three short words"), prose_words("米朝首脳 talks"), prose_words("６月12日")
+    (3, 5, 4)
+    """
+    if _SPACELESS_SCRIPT.search(text) is None:
+        return len(text.split())
+    spaced, characters = _SPACELESS_SCRIPT.subn(" ", text)
+    return len(spaced.split()) + characters
+
+
 # A token with no letter or digit ("—", "|", "..."), after a space and up to the next one.
 _WORDLESS_TOKEN = re.compile(r" [^\w\s]+(?= |$)")
 

@@ -57,6 +57,7 @@ from crawler.extraction.processors import (
     korean_reporter,
     normalize_text,
     parse_date,
+    prose_words,
     split_authors,
     strip_title_suffix,
     text_key,
@@ -338,7 +339,8 @@ NOT_TEXT = frozenset({"script", "style", "noscript", "template", "textarea", "ti
 LEAD_PROBE_WORDS = 6
 LEAD_PROBE_CHARS = 20
 """A paragraph's first words, as looked for in the page's text: enough to be its own."""
-SENTENCE_END = re.compile(r"[.!?…\"”’»)]\s*$")
+SENTENCE_END = re.compile(r"[.!?…\"”’»)。！？」』）]\s*$")
+"""How a line of prose ends: Latin and CJK (full-width) sentence ends and closing quotes."""
 MIN_WORDS = 40
 """A page with no article markup and fewer words than this is not an article."""
 META_CAPTION_CHARS = 15
@@ -438,7 +440,7 @@ def after_headline(
             before = [
                 text
                 for text in blocks[:index]
-                if len(text.split()) >= PROSE_WORDS and not is_link(text)
+                if prose_words(text) >= PROSE_WORDS and not is_link(text)
             ]
             return [*before, *blocks[index + 1 :]]
     return blocks
@@ -955,7 +957,7 @@ def caption_keys(root: etree._Element) -> set[str]:
     texts = (
         found if isinstance(found, str) else paragraph_text(found) for found in CAPTION_TEXTS(root)
     )
-    return {text_key(text) for text in texts if len(text.split()) >= CAPTION_WORDS}
+    return {text_key(text) for text in texts if prose_words(text) >= CAPTION_WORDS}
 
 
 def sole_name(names: Iterable[str | None]) -> str | None:
@@ -1067,18 +1069,18 @@ def adds_more_prose(kept: list[str], candidate: list[str]) -> bool:
     >>> adds_more_prose(story, story + more), adds_more_prose(story, story + story + ["2019"])
     (True, False)
     """
-    kept_words = sum(len(text.split()) for text in kept)
+    kept_words = sum(prose_words(text) for text in kept)
     kept_shingles = set().union(*(word_shingles(text) for text in kept)) if kept else set()
     seen = {text_key(text) for text in kept}
     added = 0
     for text in candidate:
         key = text_key(text)
-        if key in seen or len(key.split()) < PROSE_WORDS:
+        if key in seen or prose_words(key) < PROSE_WORDS:
             continue
         seen.add(key)
         shingles = word_shingles(text)
         if len(shingles & kept_shingles) * 2 <= len(shingles):
-            added += len(key.split())
+            added += prose_words(key)
     return added > kept_words
 
 
@@ -1218,10 +1220,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         adds is either prose (a cut article) or metadata lines and repeats of the text.
         """
         precise = self._precise
-        kept_words = len((precise.text or "").split()) if precise is not None else 0
+        kept_words = prose_words(precise.text or "") if precise is not None else 0
         if kept_words < MIN_WORDS:
             return self._default or precise
-        page_words = sum(len(text.split()) for _, text in self._page_paragraphs)
+        page_words = sum(prose_words(text) for _, text in self._page_paragraphs)
         if kept_words >= PRECISION_KEEPS * page_words:
             return precise
         default = self._default
@@ -1359,7 +1361,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if typed_article:
             return None
         text = self._extraction.get("text") or ""
-        if ARTICLES(self.root) and len(text.split()) >= MIN_WORDS:
+        if ARTICLES(self.root) and prose_words(text) >= MIN_WORDS:
             return None
         return NO_ARTICLE_MARKUP
 
@@ -1570,7 +1572,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             return [], []
         # The story's first paragraph of prose: a standfirst may come before the byline.
         first = next(
-            (text for text in self._paragraphs if len(text.split()) >= PROSE_WORDS),
+            (text for text in self._paragraphs if prose_words(text) >= PROSE_WORDS),
             self._paragraphs[0],
         )
         start = opening(first)
@@ -1580,7 +1582,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             # The story has begun: its opening ("<b>WASHINGTON</b> — The…" spans a tail),
             # or a paragraph of prose, where the opening is split further.
             if holds(f"{element.text or ''} {element.tail or ''}", start) or (
-                element.tag == "p" and len(paragraph_text(element).split()) >= PROSE_WORDS
+                element.tag == "p" and prose_words(paragraph_text(element)) >= PROSE_WORDS
             ):
                 break
             href = element.get("href") if element.tag == "a" else None
@@ -1923,7 +1925,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [
             line
             for line in lines
-            if len(line.split()) >= PROSE_WORDS
+            if prose_words(line) >= PROSE_WORDS
             and SENTENCE_END.search(line)
             and text_key(line) not in kept
             and self._is_body_text(line)
