@@ -285,14 +285,24 @@ LABEL_CLASS = re.compile(
 # A WordPress post's <article> inside another's: a related or "more stories" block the
 # theme prints within the post, each of its posts an article of its own.
 NESTED_POSTS = "article[id^='post-'] article[id^='post-']"
-# Embeds and widgets trafilatura would otherwise keep as text, nested posts, and the
-# attribution line under a quote (not a paragraph of the story); trafilatura takes XPaths,
-# and runs each on the whole page in every mode, so each walks the class attributes, not
-# every element (:func:`attributes_first`: the same nodes in the same order); the nested
-# posts' query tests element names only.
+# A recirculation module, the newsroom's word for a block of links to its other stories
+# (time.com's "More Must-Reads From TIME" in div.inline-article-recirc): an XPath in
+# :func:`attributes_first`'s form, walking the class attributes. Not the <body>, whose
+# classes may name the site's feature flags (gizmodo.com's "f_native_recirc_…_on").
+RECIRCULATION = (
+    "descendant-or-self::*/@class[contains(., 'recirc')]/parent::*[not(self::body or self::html)]"
+)
+# Embeds and widgets trafilatura would otherwise keep as text, nested posts, recirculation
+# modules, and the attribution line under a quote (not a paragraph of the story);
+# trafilatura takes XPaths, and runs each on the whole page in every mode, so each walks
+# the class attributes, not every element (:func:`attributes_first`: the same nodes in the
+# same order); the nested posts' query tests element names only.
 PRUNE_XPATHS = [
-    attributes_first(css2xpath(css))
-    for css in (*WORDPRESS_WIDGETS, "blockquote cite", NESTED_POSTS)
+    *(
+        attributes_first(css2xpath(css))
+        for css in (*WORDPRESS_WIDGETS, "blockquote cite", NESTED_POSTS)
+    ),
+    RECIRCULATION,
 ]
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
