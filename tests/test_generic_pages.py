@@ -489,3 +489,32 @@ def test_a_held_out_page_declaring_a_legacy_charset_over_utf8_bytes_is_read_as_u
     assert item.title == title
     assert item.body
     assert not [mark for mark in MOJIBAKE if mark in item.body]
+
+
+# -- Chinese and Japanese: no spaces between words --------------------------------------------
+
+
+def test_a_japanese_lead_that_precision_mode_drops_is_kept_as_prose():
+    # news.biglobe.ne.jp: the lead is bare text ending in "。" before the <p>s.
+    body = held_out_body("1521513101")
+    assert body[0].startswith("人気アイドルグループ・乃木坂46の与田祐希")
+    assert not [paragraph for paragraph in body if paragraph.startswith("2月15日（土）")]
+
+
+def test_a_chinese_page_ends_with_its_story_not_a_list_of_other_headlines():
+    # news.sina.com.tw: nine "【北京新浪網】" headlines after the story, once kept.
+    assert not [p for p in held_out_body("1500260110") if "新浪網】" in p]
+
+
+# -- headings and bylines that hold more than the story's ---------------------------------------
+
+
+def test_a_masthead_link_set_in_the_headlines_h1_is_not_part_of_the_title():
+    # ultimahora.es: the site's name runs on from the headline with no space between.
+    html = (
+        "<html><head><title>Anticorrupción decidirá si recurre » Local » Ultima Hora</title>"
+        "</head><body><h1><span class='define'>Anticorrupción decidirá si recurre</span>"
+        "<a title='Volver a la portada' href='/mallorca.html'>Ultima Hora Mallorca</a></h1>"
+        f"<article>{PARAGRAPH}{PARAGRAPH}</article></body></html>"
+    )
+    assert page(html).to_item().title == "Anticorrupción decidirá si recurre"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from copy import deepcopy
 from datetime import date, tzinfo
 from functools import cached_property
 from itertools import takewhile
@@ -105,6 +106,11 @@ HEADLINE = css_text("h1[class*=entry-title]")
 # The headline the page marks up for schema.org (wday.ru, slate.com: the SEO title is
 # another wording), unless it is a link to another page (a teaser of another story).
 ITEMPROP_HEADLINES = css_query("h1[itemprop~=headline]")
+# Where a comment's author's name is written: WordPress's div.comment-author,
+# ultimahora.es's span.sf_comment_author.
+COMMENT_AUTHORS = etree.XPath(
+    "//*/@class[contains(., 'comment') and contains(., 'author')]/parent::*", smart_strings=False
+)
 LINK_TARGETS = css_query("a::attr(href)")
 HEADING_LINK_AROUND = etree.XPath("ancestor::a[1]/@href")
 IMAGE_ALTS = etree.XPath(".//img/@alt", smart_strings=False)
@@ -292,8 +298,15 @@ NESTED_POSTS = "article[id^='post-'] article[id^='post-']"
 RECIRCULATION = (
     "descendant-or-self::*/@class[contains(., 'recirc')]/parent::*[not(self::body or self::html)]"
 )
+# A comment form's container, with the house rules for comments written beside the form
+# (ultimahora.es's div#sf_comment_form_container_…: "Comentar", its legal notice).
+COMMENT_FORM = " | ".join(
+    f"descendant-or-self::*/@{attribute}[contains(., '{name}')]/parent::*"
+    for attribute in ("id", "class")
+    for name in ("comment_form", "comment-form", "commentform")
+)
 # Embeds and widgets trafilatura would otherwise keep as text, nested posts, recirculation
-# modules, and the attribution line under a quote (not a paragraph of the story);
+# modules, comment forms, and the attribution line under a quote (not a paragraph of the story);
 # trafilatura takes XPaths, and runs each on the whole page in every mode, so each walks
 # the class attributes, not every element (:func:`attributes_first`: the same nodes in the
 # same order); the nested posts' query tests element names only.
@@ -303,6 +316,7 @@ PRUNE_XPATHS = [
         for css in (*WORDPRESS_WIDGETS, "blockquote cite", NESTED_POSTS)
     ),
     RECIRCULATION,
+    COMMENT_FORM,
 ]
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
@@ -1392,15 +1406,28 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         # The site's name in a heading or a title says nothing of which story it is.
         site_words = set().union(*map(words, self.site_names))
         seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
+        own = {url.rstrip("/") for url in self._own_urls}
         for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
-            text = normalize_text(decode_entities(paragraph_text(h1)))
-            if (
-                text
-                and not is_site_name(text, self.site_names)
-                and any(is_variant(words(text) - site_words, title) for title in seo)
-            ):
-                return text
+            for heading in (self._without_links_away(h1, own), h1):
+                text = normalize_text(decode_entities(paragraph_text(heading)))
+                if (
+                    text
+                    and not is_site_name(text, self.site_names)
+                    and any(is_variant(words(text) - site_words, title) for title in seo)
+                ):
+                    return text
         return None
+
+    def _without_links_away(self, heading: etree._Element, own: set[str]) -> etree._Element:
+        """A copy of ``heading`` without its links to other pages: a masthead's link home set
+        in the headline's ``<h1>`` right after it (ultimahora.es's "…de la Infanta" and
+        "Ultima Hora Mallorca" with no space between), which no title holds as written."""
+        copy = deepcopy(heading)
+        for link in list(copy.iter("a")):
+            href = link.get("href")
+            if href and self.urljoin(href).rstrip("/") not in own:
+                link.drop_tree()  # its tail, the heading's text after it, stays
+        return copy
 
     def _marked_headline(self) -> str | None:
         """The first ``h1[itemprop=headline]`` that links nowhere else."""
@@ -1636,13 +1663,23 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def _guessed_people(self) -> list[str]:
         guess = self._extraction.get("author") or ""
-        if is_misread_byline(guess) or text_key(guess) in self._newsroom_bylines:
+        if (
+            is_misread_byline(guess)
+            or text_key(guess) in self._newsroom_bylines
+            or text_key(guess) in self._commenters
+        ):
             return []
         people = self._people([guess])
         if any(len(word) == 1 for name in people for word in name.split()):
             text = " ".join(self.root.itertext())
             people = [with_initials_as_printed(name, text) for name in people]
         return people
+
+    @cached_property
+    def _commenters(self) -> set[str]:
+        """The names the page's comments are signed with (:data:`COMMENT_AUTHORS`), which
+        trafilatura's author search may take for the story's (ultimahora.es's "Alcalino")."""
+        return {text_key(paragraph_text(element)) for element in COMMENT_AUTHORS(self.root)}
 
     @cached_property
     def _newsroom_bylines(self) -> set[str]:
