@@ -224,6 +224,8 @@ CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 STAMP_WORDS = 8
 """Words of the longest time stamp line: a date and time with the source, a byline or a
 label beside them ("5:45 AM PST 11/19/2019 by Patrick Shanley")."""
+STAMP_SEPARATOR = re.compile(r"\s[|•·]\s")
+"""What sets a stamp's parts apart: "Name | Place | 08/01/2014"."""
 # A caption or credit under its label: Reuters' "FILE PHOTO:", "Foto:", "Photos:"...
 CAPTION_LINE = re.compile(
     r"^(file photo|photos?|fotos?|image|picture|caption|credit|photo credit|bild|"
@@ -430,10 +432,25 @@ def is_date_line(text: str) -> bool:
     (True, True)
     >>> is_date_line("At 10:30 on 5 May 2020, he spoke.")
     False
+
+    So is a short line of parts set apart by bars or dots, one of them a date: the
+    byline, place and date of ultimahora.es's stamp.
+
+    >>> is_date_line("Patricio Candia | Palma de Mallorca | 08/01/2014")
+    True
+    >>> is_date_line("Scores | 2019 season | 2020 season")
+    False
     """
     if YEAR.search(text) is None:
         return False
     if DATE_LINE.match(text) is not None:
+        return True
+    parts = STAMP_SEPARATOR.split(text)
+    if (
+        len(parts) > 1
+        and len(text.split()) <= STAMP_WORDS
+        and any(DATE_LINE.match(part.strip()) for part in parts)
+    ):
         return True
     return (
         CLOCK.search(text) is not None
