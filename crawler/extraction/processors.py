@@ -108,6 +108,9 @@ def without_copyright(name: str) -> str:
 _TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
 # A character of Chinese, Japanese or Korean text, or a full-width form.
 _CJK_CHARACTER = r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff60]"
+# Of those, the letters of the scripts written with no space between words: kana and the
+# CJK ideographs (not Hangul: Korean spaces its words; nor punctuation, nor full-width forms).
+_SPACELESS_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 # Where Chinese and Japanese titles put the site's name right after the headline, with no
 # space: after a doubled separator ("…想--上報"), an underscore ("…_新浪网"), a full-width
 # bar or dash. Only after such a headline: "Spider--Man" is a name.
@@ -1074,10 +1077,6 @@ def unique(values: list[str]) -> list[str]:
     ['Syria', 'Russia']
     """
     return list(dict.fromkeys(values))
-
-
-# Kana and the CJK ideographs: Chinese and Japanese put no space between words.
-_SPACELESS_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def prose_words(text: str) -> int:

@@ -445,18 +445,12 @@ def is_date_line(text: str) -> bool:
         return False
     if DATE_LINE.match(text) is not None:
         return True
+    if len(text.split()) > STAMP_WORDS:
+        return False
     parts = STAMP_SEPARATOR.split(text)
-    if (
-        len(parts) > 1
-        and len(text.split()) <= STAMP_WORDS
-        and any(DATE_LINE.match(part.strip()) for part in parts)
-    ):
+    if len(parts) > 1 and any(DATE_LINE.match(part.strip()) for part in parts):
         return True
-    return (
-        CLOCK.search(text) is not None
-        and len(text.split()) <= STAMP_WORDS
-        and text.rstrip()[-1:] not in (".", "!", "?")
-    )
+    return CLOCK.search(text) is not None and text.rstrip()[-1:] not in (".", "!", "?")
 
 
 def after_headline(
@@ -1423,9 +1417,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         # The site's name in a heading or a title says nothing of which story it is.
         site_words = set().union(*map(words, self.site_names))
         seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
-        own = {url.rstrip("/") for url in self._own_urls}
         for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
-            for heading in (self._without_links_away(h1, own), h1):
+            for heading in dict.fromkeys((self._without_links_away(h1), h1)):
                 text = normalize_text(decode_entities(paragraph_text(heading)))
                 if (
                     text
@@ -1435,23 +1428,36 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                     return text
         return None
 
-    def _without_links_away(self, heading: etree._Element, own: set[str]) -> etree._Element:
-        """A copy of ``heading`` without its links to other pages: a masthead's link home set
-        in the headline's ``<h1>`` right after it (ultimahora.es's "…de la Infanta" and
-        "Ultima Hora Mallorca" with no space between), which no title holds as written."""
+    def _without_links_away(self, heading: etree._Element) -> etree._Element:
+        """``heading`` without its links to other pages (a copy; the heading itself where it
+        has none): a masthead's link home set in the headline's ``<h1>`` right after it
+        (ultimahora.es's "…de la Infanta" and "Ultima Hora Mallorca" with no space between),
+        which no title holds as written."""
+        if not self._links_away(heading):
+            return heading
         copy = deepcopy(heading)
-        for link in list(copy.iter("a")):
-            href = link.get("href")
-            if href and self.urljoin(href).rstrip("/") not in own:
-                link.drop_tree()  # its tail, the heading's text after it, stays
+        for link in self._links_away(copy):
+            link.drop_tree()  # its tail, the heading's text after it, stays
         return copy
+
+    def _links_away(self, heading: etree._Element) -> list[etree._Element]:
+        """The links in ``heading`` to another page than this one."""
+        return [
+            link
+            for link in heading.iter("a")
+            if (href := link.get("href"))
+            and self.urljoin(href).rstrip("/") not in self._own_addresses
+        ]
+
+    @cached_property
+    def _own_addresses(self) -> set[str]:
+        """:attr:`_own_urls` without a trailing slash, as a link's target is compared."""
+        return {url.rstrip("/") for url in self._own_urls}
 
     def _marked_headline(self) -> str | None:
         """The first ``h1[itemprop=headline]`` that links nowhere else."""
-        own = {url.rstrip("/") for url in self._own_urls}
         for h1 in ITEMPROP_HEADLINES(self.root):
-            targets = [self.urljoin(href).rstrip("/") for href in LINK_TARGETS(h1) if href]
-            if all(target in own for target in targets):
+            if not self._links_away(h1):
                 return heading_text(h1, [t for t in self._seo_titles() if t])
         return None
 
