@@ -36,7 +36,9 @@ second of it (time to the full corpus: for the bare spider, the archive's articl
 (responses) per second, CPU ms per page (from crawler set-up on: imports are left out;
 ours with its extraction workers, ``crawler/runtime/extraction_pool.py``, and a
 forkserver where they come from one, ``bench/stats.py``, and then in parentheses its own
-process alone), CPU µs per link (CPU per page over the archive's mean
+process alone), CPU ms per article of the corpus (all processes: the CPU the whole corpus
+cost over its articles; a crawl that fetches fewer pages for it, each read and extracted,
+pays more per page and less per article), CPU µs per link (CPU per page over the archive's mean
 links per page: what a page costs for each link it carries), requests per emitted article
 (for the bare spider, which emits nothing, per article of the archive), peak RSS (ours:
 its process's and its workers' added up), for ours the CPU ms an extraction worker spent
@@ -147,6 +149,11 @@ class Crawl:
         """Articles of the corpus per second of the crawl's elapsed time: emitted ones; for
         the bare spider, which emits nothing, the archive's (the pages it fetched hold them)."""
         return (self.items or articles) / self.elapsed
+
+    def cpu_per_article(self, articles: int) -> float:
+        """CPU seconds per article of the corpus, all processes: what the whole corpus
+        costs, whatever the pages it took; per article of the archive if none was emitted."""
+        return self.cpu / (self.items or articles)
 
     def requests_per_article(self, articles: int) -> float:
         """Requests per emitted article; per article of the archive if none was emitted."""
@@ -263,6 +270,7 @@ def describe(crawl: Crawl, archive: Archive) -> str:
         f"{crawl.pages_per_second:7.1f} pages/s  "
         f"{crawl.cpu_per_page * 1000:6.2f} ms CPU/page "
         f"({crawl.main_cpu / crawl.pages * 1000:4.2f} main)  "
+        f"{crawl.cpu_per_article(archive.articles) * 1000:5.2f} ms CPU/article  "
         f"{crawl.cpu_per_page * 1e6 / archive.links_per_page:5.1f} us/link  "
         f"{crawl.requests_per_article(archive.articles):4.2f} requests/article  "
         f"{crawl.peak_rss / 2**20:6.0f} MB peak RSS ({crawl.main_peak_rss / 2**20:.0f} main)"
@@ -281,11 +289,15 @@ def ratios(bare: Crawl, ours: Crawl, archive: Archive) -> str:
     fetches = ours.requests_per_article(archive.articles) / bare.requests_per_article(
         archive.articles
     )
+    cpu_per_article = ours.cpu_per_article(archive.articles) / bare.cpu_per_article(
+        archive.articles
+    )
     return (
         f"{ours.spider}/bare: articles/s (time to corpus) {corpus_speed:.2f}x, "
         f"pages/s {ours.pages_per_second / bare.pages_per_second:.2f}x, "
         f"CPU/page {ours.cpu_per_page / bare.cpu_per_page:.2f}x "
         f"(main process {ours.main_cpu / ours.pages / bare.cpu_per_page:.2f}x), "
+        f"CPU/article {cpu_per_article:.2f}x, "
         f"requests/article {fetches:.2f}x, "
         f"peak RSS {ours.peak_rss / bare.peak_rss:.2f}x; "
         f"found {ours.items}/{archive.articles} articles, {ours.items - ours.undated} dated"
