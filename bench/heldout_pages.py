@@ -43,6 +43,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from scrapy.utils.python import global_object_name
 from w3lib.encoding import html_to_unicode
 
 from bench.extraction_quality import TRAFILATURA
@@ -162,7 +163,7 @@ def pipelines_without_dedupe() -> str:
     """
     return json.dumps(
         {
-            path if isinstance(path, str) else f"{path.__module__}.{path.__qualname__}": order
+            path if isinstance(path, str) else global_object_name(path): order
             for path, order in ITEM_PIPELINES.items()
             if path != "pipelines.DedupeArticlePipeline"
         }

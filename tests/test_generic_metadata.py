@@ -611,6 +611,13 @@ def test_the_breadcrumb_trail_names_the_section_or_shows_the_metadatas_more_clos
         ("publication-dates", "1545738097", "Politics"),
         # a person's page is no section: PolitiFact's /personalities/david-mckinley/
         ("article-extraction", "9e8c9f082a", None),
+        # in a <header> with the site's menus that holds the headline too: the story's
+        # (washingtonpost.com's div.kicker > a "Politics")
+        ("publication-dates", "1676872902", "Politics"),
+        # a tag's listing, named in its path or its query: hbl.fi's /tagg/premier-league in
+        # the headline's <header>, wyborcza.pl's "0,114012.html?tag=grupa+lotos"
+        ("publication-dates", "1619092544", None),
+        ("publication-dates", "1511056469", None),
     ],
 )
 def test_the_label_linked_right_before_the_headline_is_the_section_where_nothing_else_is(

@@ -34,15 +34,33 @@ HOME_NAMES = frozenset(
 """Names of the home page a trail starts with, where it gives no link to tell it by."""
 
 # Pages of a site that list an author's, a person's (PolitiFact's "/personalities/…", Fox
-# News's "/category/person/…"), a tag's or a topic's stories ("all-about": the Reach
-# newspapers' topic pages), or search it; not Blogger's "/search/label/…", its
-# categories' pages.
+# News's "/category/person/…"), a tag's ("/tagg/": Swedish and Norwegian) or a topic's
+# stories ("all-about": the Reach newspapers' topic pages), or search it; not Blogger's
+# "/search/label/…", its categories' pages.
 NOT_A_SECTION_PATH = re.compile(
     r"/(?:authors?|autor|autore|user|users|profile|people|person|personalit(?:y|ies)|tags?|"
-    r"topics?|all-about|"
+    r"tagg|topics?|all-about|"
     r"search(?!/label/))(?:/|$)",
     flags=re.IGNORECASE,
 )
+# A tag's or topic's listing named in the query ("0,114012.html?tag=grupa+lotos").
+_TAG_QUERY = re.compile(r"(?:^|&)(?:tags?|topics?)=", flags=re.IGNORECASE)
+
+
+def lists_no_section(url: str) -> bool:
+    """Whether an address is a page of a site's that lists no section's stories: an
+    author's, a tag's, a topic's, a search (:data:`NOT_A_SECTION_PATH`, and a tag or topic
+    in the query).
+
+    >>> lists_no_section("https://x.pl/0,114012.html?tag=grupa+lotos")
+    True
+    >>> lists_no_section("https://www.hbl.fi/tagg/premier-league"), lists_no_section("/politics/")
+    (True, False)
+    """
+    address = urlsplit(url)
+    return bool(NOT_A_SECTION_PATH.search(address.path) or _TAG_QUERY.search(address.query))
+
+
 # A level of a date archive ("2020 > August"): a year or month, by its name or its address.
 _DATE_LEVEL_NAME = re.compile(rf"\d+|{MONTH_NAME}", flags=re.IGNORECASE)
 _DATE_LEVEL_PATH = re.compile(r"/(?:19|20)\d\d(?:/[^/]+)?/?$")
@@ -209,7 +227,7 @@ def _names_a_section(crumb: Crumb) -> bool:
     path = urlsplit(crumb.url).path if crumb.url else ""
     return not (
         len(crumb.name.split()) > MAX_SECTION_WORDS
-        or NOT_A_SECTION_PATH.search(path)
+        or lists_no_section(crumb.url or "")
         or _DATE_LEVEL_NAME.fullmatch(crumb.name)
         or _DATE_LEVEL_PATH.search(path)
     )

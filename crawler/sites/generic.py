@@ -25,10 +25,10 @@ from parsel.csstranslator import css2xpath
 
 from crawler.extraction.breadcrumbs import (
     HOME_NAMES,
-    NOT_A_SECTION_PATH,
     Crumb,
     jsonld_trail,
     last_section,
+    lists_no_section,
     markup_trail,
     refined_section,
     section_levels,
@@ -1856,7 +1856,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         is not the site's name, within three levels around it, of one to four words, to a
         page of the site (the page's own host or the one it gives itself) one to three
         levels deep that lists no author, tag, topic or numbered entity, and outside a
-        menu."""
+        menu inside that level: the ``<header>`` that holds the headline too is the
+        story's, not the site's (washingtonpost.com's "Politics" over its ``<h1>``)."""
         h1 = next(
             (
                 h
@@ -1870,11 +1871,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if container is None or (container := container.getparent()) is None:
                 return None
             if (link := link_before(container, h1)) is not None:
-                return self._kicker_label(link)
+                return self._kicker_label(link, container)
         return None
 
-    def _kicker_label(self, link: etree._Element) -> str | None:
-        if any(is_menu(ancestor) for ancestor in link.iterancestors()):
+    def _kicker_label(self, link: etree._Element, container: etree._Element) -> str | None:
+        below = takewhile(lambda ancestor: ancestor is not container, link.iterancestors())
+        if any(map(is_menu, below)):
             return None
         text = normalize_text(paragraph_text(link))
         target = urlsplit(self.urljoin(link.get("href", "")))
@@ -1886,7 +1888,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             or target.netloc not in {urlsplit(url).netloc for url in self._own_urls}
             or not 1 <= len(levels) <= 3
             or levels[-1].isdigit()  # an entity's page (a press office's, a user's)
-            or NOT_A_SECTION_PATH.search(target.path)
+            or lists_no_section(target.geturl())
         ):
             return None
         return text
