@@ -300,6 +300,16 @@ def test_a_lead_written_as_bare_text_before_the_first_paragraph_is_body():
     ]
 
 
+def test_the_lines_before_a_body_that_opens_with_a_heading_are_read_beside_the_heading():
+    # ign.com: precision mode opens with the second deal's <h2>; the intro (the
+    # section's own text) and the first deal's paragraph before it are the story's.
+    extracted, truth = benchmark_page("287e4d9f4a")
+    body = (extracted.to_item().body or "").split("\n\n")
+    assert body[0].startswith("We bring you the best deals we've found today")
+    assert body[1].startswith("The price of one of the PS4 DualShock controllers")
+    assert all(paragraph in truth for paragraph in body[:2])
+
+
 def test_the_tweets_a_story_embeds_are_body_in_their_place():
     # news.sky.com: trafilatura drops both embedded tweets; each comes back after the
     # paragraph before it, its text and its "— Name (@handle) date" line.

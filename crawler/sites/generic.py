@@ -2007,8 +2007,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     def _text_owner(
         self, paragraph: str
     ) -> tuple[etree._Element, etree._Element | None, str] | None:
-        """Where ``paragraph`` sits: its ``<p>``'s parent and the ``<p>``, else the element
-        whose own text holds its first words (and None), with those words."""
+        """Where ``paragraph`` sits: its ``<p>``'s parent and the ``<p>``, or the parent of
+        the block that is the whole line (an ``<h2>``) and the block, else the element whose
+        own text holds its first words (and None), with those words."""
         key = text_key(paragraph)
         for element, text in self._page_paragraphs:
             parent = element.getparent()
@@ -2027,8 +2028,17 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             # The line's block: "<p><b>SAN FRANCISCO</b> (AP) — …" is the <p>'s.
             while owner is not None and owner.tag in INLINE_TAGS:
                 owner = owner.getparent()
-            if owner is not None:
-                return owner, None, start
+            if owner is None:
+                continue
+            # A block that is the whole line (a heading) is one of its parent's, as a <p>.
+            parent = owner.getparent()
+            if (
+                parent is not None
+                and isinstance(owner.tag, str)  # a comment may hold the words too
+                and text_key(paragraph_text(owner)) == key
+            ):
+                return parent, owner, ""
+            return owner, None, start
         return None
 
     @cached_property
