@@ -5,7 +5,7 @@ shows icons, buttons, portraits and teasers of other stories (crawler/extraction
 
 from __future__ import annotations
 
-from tests.test_generic_pages import benchmark_page
+from tests.test_generic_pages import benchmark_page, held_out_page
 
 
 def image_files(id_prefix: str) -> list[str]:
@@ -68,3 +68,13 @@ def test_a_lazy_loaded_image_is_its_real_picture_not_the_placeholder():
     assert "1x1-white.jpg" not in files
     assert files[0] == "33622-59478-Logic-Pro-X-on-MacBook-Pro-l.jpg"
     assert sum(name.startswith("33622-") for name in files) == 13
+
+
+def test_drawings_named_as_icons_logos_buttons_or_spacers_are_not_article_images():
+    # cbssports.com: the rail's logo was the page's one image.
+    assert image_files("08f7937627") == []
+    # otempo.com.br: the site's logo, the toolbar's e-mail, print and photo icons, a close
+    # button, a loading bar and the paywall's banner, all inside the <article>, no photo.
+    assert held_out_page("1793766917").images() == []
+    # A photo named for what it shows stays: businessinsider.com's JPEG of Alibaba's logo.
+    assert any(name.startswith("alibaba-logo-getty") for name in image_files("360c732d1f"))

@@ -199,9 +199,41 @@ photos are declared larger, or not at all."""
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|bmp|tiff?)$", flags=re.IGNORECASE)
 SVG_FILE = re.compile(r"\.svg(?:$|[?#])", flags=re.IGNORECASE)
 """A vector image: the site's icons and logos; an article's photos are bitmaps."""
+DRAWING_FILE = re.compile(r"\.(?:png|gif)$", flags=re.IGNORECASE)
+"""A PNG or GIF: a drawing or a screenshot; a photo is a JPEG or WebP, whatever its name."""
+DECORATION_FILE_WORDS = frozenset(
+    "icon icons ico favicon logo btn button arrow arrows bullet divider separator blank "  # noqa: SIM905
+    "spacer sprite load loader loading banner placeholder pixel transparent".split()
+)
+"""Words of a PNG's or GIF's file name that say it is the site's own: an icon, a logo, a
+button, an arrow, a divider, a spacer, a loading animation."""
+_CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 ATTACHMENT_PAGE = re.compile(r"/attachment/|[?&]attachment_id=")
 """WordPress's page of one image, in its plain forms (an image linked to it is the
 article's)."""
+
+
+def names_decoration(source: str) -> bool:
+    """Whether an image's address is a PNG or GIF whose file name names it an icon, a
+    logo, a button or a spacer (:data:`DECORATION_FILE_WORDS`), in any case and joined in
+    any way; a photo's name does not count (a JPEG of a company's logo is news).
+
+    >>> names_decoration("/img/ico/ico-email.png"), names_decoration("/layout/logoOtempo.png")
+    (True, True)
+    >>> names_decoration("/images/android-icon-192x192.png?v=2"), names_decoration("Blank.gif")
+    (True, True)
+    >>> names_decoration("/2015/08/alibaba-logo-getty-1024-683.jpg")
+    False
+    >>> names_decoration("/uploads/protest-iconic-square.png")
+    False
+    """
+    path = source.split("?", 1)[0].split("#", 1)[0]
+    name = path.rsplit("/", 1)[-1]
+    if not DRAWING_FILE.search(name):
+        return False
+    words = _NOT_ALPHANUMERIC.split(_CAMEL_CASE.sub(" ", name.rsplit(".", 1)[0]))
+    return any(word.lower() in DECORATION_FILE_WORDS for word in words)
 
 
 def declared_size(element: etree._Element) -> int | None:
@@ -336,9 +368,11 @@ def _is_decoration(
     own: tuple[str, ...],
     roots: Collection[etree._Element],
 ) -> bool:
-    """Emoji, avatars, icons, tracking pixels, links to other pages and images in the
-    site's chrome are not part of the article."""
-    if DECORATION.matches(element) or SVG_FILE.search(image_source(element) or ""):
+    """Emoji, avatars, icons (a drawing whose file name says it is one), tracking
+    pixels, links to other pages and images in the site's chrome are not part of the
+    article."""
+    source = image_source(element) or ""
+    if DECORATION.matches(element) or SVG_FILE.search(source) or names_decoration(source):
         return True
     size = declared_size(element)
     return (
