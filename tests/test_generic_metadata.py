@@ -700,6 +700,24 @@ def test_the_date_shown_under_the_headline_dates_a_page_its_markup_does_not(
     assert (item.published, item.published_raw) == (published, raw)
 
 
+@pytest.mark.parametrize(
+    ("shown", "published"),
+    [
+        # telegraph.co.uk (2011): p.publishedDate, "Date" capitalized
+        ("<p class='publishedDate'>9:39AM BST 05 Oct 2011</p>", "2011-10-05T09:39:00"),
+        # an ASP.NET page: hAtom's span.published in a labelled line, then span.updated
+        (
+            "<span class='articleDate'>Published: <span class='published'>11/18/2011 2:27 AM"
+            "</span></span> <span class='articleDate'>Last Modified: <span class='updated'>"
+            "11/18/2011 4:06 AM</span></span>",
+            "2011-11-18T02:27:00",
+        ),
+    ],
+)
+def test_the_publication_shown_under_the_headline_is_not_its_last_update(shown, published):
+    assert record("<title>Story</title>", f"<h1>Story</h1>{shown}")["published"] == published
+
+
 def test_what_the_headline_hides_is_not_in_the_title():
     """noz.de: the h1 holds the CMS's "CC-Editor öffnen" button, hidden by an inline
     ``display: none``."""
