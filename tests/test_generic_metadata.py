@@ -529,6 +529,54 @@ def test_the_cms_bookkeeping_is_no_tag_and_packed_tags_are_split(name, page_id, 
     assert corpus_page(name, page_id).to_item().tags == tags
 
 
+@pytest.mark.parametrize(
+    ("name", "page_id", "tags"),
+    [
+        # bbc.com: rel="tag" links, outside any <article>
+        (
+            "article-extraction",
+            "70cb2d5bca",
+            ["Justin Bieber", "Kanye West", "Taylor Swift", "Music"],
+        ),
+        # quantamagazine.org: links to /tag/ pages in a block named for tags
+        ("article-extraction", "bdb56ac835", ["biology", "cell biology", "immunology"]),
+        # farodevigo.es: the block's label, "Temas relacionados:", is no tag
+        (
+            "publication-dates",
+            "1653186688",
+            [
+                "África",
+                "Andrés Iniesta",
+                "Deportes",
+                "Fútbol",
+                "La Liga",
+                "Sudáfrica",
+                "Sueno",
+                "Vissel Kobe",
+            ],
+        ),
+        # diariodelsur.com.co: "Leer más sobre …" links to tag pages are other stories'
+        ("publication-dates", "1789664619", []),
+    ],
+)
+def test_the_storys_tags_linked_outside_its_article_are_its_tags(name, page_id, tags):
+    assert corpus_page(name, page_id).to_item().tags == tags
+
+
+def tags_of(body: str) -> list[str]:
+    html = f"<html><body>{body}{STORY}</body></html>"
+    page = GenericArticlePage(HtmlResponse(url="https://news.example/a/story", body=html.encode()))
+    return page.to_item().tags
+
+
+def test_a_tag_cloud_a_menus_tag_pages_and_a_category_link_are_no_tags():
+    links = "".join(f"<a href='/tag/{tag}/'>{tag}</a>" for tag in ("Alpha", "Beta"))
+    assert tags_of(f"<div class='post-tags'>{links}</div>") == ["Alpha", "Beta"]
+    assert tags_of(f"<div class='widget tagcloud tags'>{links}</div>") == []  # the site's
+    assert tags_of(f"<nav class='tags'>{links}</nav>") == []
+    assert tags_of("<a rel='category tag' href='/category/world/'>World</a>") == []  # WordPress
+
+
 def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decoded():
     """apnews: "PG&amp;E" written as the tags "PG&amp;amp", "T", "E" and "PG&amp;E"."""
     tags = corpus_page("article-extraction", "d0382c0d95").to_item().tags

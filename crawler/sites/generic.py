@@ -173,6 +173,25 @@ CATEGORY_LINKS = css_query(
     "article a[rel~=category]::text, .type-post a[rel~=category]::text, .cat-links a::text"
 )
 TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text, .tags-links a::text")
+REL_TAG_LINKS = css_query("a[rel~=tag]:not([rel~=category])")
+"""Links to the story's tags wherever they are (cbslocal.com's, time.com's outside the
+``<article>``); WordPress marks a category link ``rel="category tag"``."""
+TAG_PAGE = re.compile(
+    r"/(?:tags?|topics?|keywords?|schlagw(?:o|ö)rte?r?|etiquetas?|temas?|sujets?|argomenti)/"
+    r"|[?&](?:tags?|keywords?)=",
+    flags=re.IGNORECASE,
+)
+"""A link to a tag's or topic's page: ``/tag/swimming``, ``/topics/sopa``, ``?keyword=``."""
+TAG_BOX = re.compile(r"(?:^|[\s_-])(?:tags?|tagged|keywords?|topics?)(?:$|[\s_-])", re.IGNORECASE)
+"""A class or id that names a block of the story's tags ("tags", "article-tags",
+"entry-keywords")."""
+TAG_CLOUD = re.compile(r"cloud", re.IGNORECASE)
+"""A tag cloud: every tag of the site, not the story's."""
+TAG_LINKS_MAX = 25
+"""Tags linked in one block, at most: more are an index of the site's tags."""
+TAG_WORDS = 10
+"""Words of a tag, at most (a kana or CJK ideograph is a word: "#セレクションセール" is 9):
+a longer link is a headline."""
 LISTING_POST_LINK = css_query(".entry-title a::attr(href), h2 a::attr(href), h3 a::attr(href)")
 LISTING_POST_DATE = css_query("time::attr(datetime), .published::text")
 OLDER_PAGE = css_query(
@@ -711,6 +730,16 @@ SENTENCE_START = re.compile(r"(?:^|;\s*)The \w+\s*(?:;|$)")
 MENU_NAME = re.compile(r"menu|nav", flags=re.IGNORECASE)
 
 
+def class_and_id(element: etree._Element) -> str:
+    """An element's class and id, to search as one.
+
+    >>> from lxml.html import fragment_fromstring as tag
+    >>> class_and_id(tag("<div class='post-tags' id='tags'></div>")), class_and_id(tag("<p></p>"))
+    ('post-tags tags', ' ')
+    """
+    return f"{element.get('class') or ''} {element.get('id') or ''}"
+
+
 def is_menu(element: etree._Element) -> bool:
     """Whether an element is the page's navigation, header or footer, or a menu. Not
     the ``<header>`` of an ``<article>`` (HTML's own header of the story: its kicker,
@@ -726,9 +755,7 @@ def is_menu(element: etree._Element) -> bool:
         return False
     if element.tag == "header":
         return next(element.iterancestors("article"), None) is None
-    return element.tag in ("nav", "footer") or bool(
-        MENU_NAME.search(f"{element.get('class', '')} {element.get('id', '')}")
-    )
+    return element.tag in ("nav", "footer") or bool(MENU_NAME.search(class_and_id(element)))
 
 
 def link_before(container: etree._Element, target: etree._Element) -> etree._Element | None:
@@ -1088,7 +1115,7 @@ def label_keys(root: etree._Element) -> set[str]:
     return {
         text_key(paragraph_text(element))
         for element in LABEL_TEXTS(root)
-        if LABEL_CLASS.search(f"{element.get('class', '')} {element.get('id', '')}")
+        if LABEL_CLASS.search(class_and_id(element))
     } - {""}
 
 
@@ -1912,8 +1939,41 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self.metadata.article_keywords(),
             lambda: self.metadata.all("article:tag"),
             lambda: TAG_LINKS(self.root),
+            self._tag_links,
         )
         return [tag for tag in tags if not is_site_name(tag, self.site_names)]
+
+    def _tag_links(self) -> list[str]:
+        """The story's tags linked outside its ``<article>``: the links marked
+        ``rel="tag"``, else the links to tag or topic pages (:data:`TAG_PAGE`) in a block
+        named for tags (:data:`TAG_BOX`); neither in a menu, the header or footer, nor a
+        tag cloud, and at most :data:`TAG_LINKS_MAX` of them; a link of a tag's length
+        (:data:`TAG_WORDS`), not a label ("Temas relacionados:") nor another story's
+        headline (news.biglobe.ne.jp's "topics" links)."""
+        marked = [link for link in REL_TAG_LINKS(self.root) if self._in_story_place(link)]
+        boxed = [
+            link
+            for link in self.root.iter("a")
+            if TAG_PAGE.search(link.get("href") or "")
+            and any(TAG_BOX.search(class_and_id(ancestor)) for ancestor in link.iterancestors())
+            and self._in_story_place(link)
+        ]
+        links = marked or boxed
+        if len(links) > TAG_LINKS_MAX:
+            return []
+        texts = (normalize_text(paragraph_text(link)) or "" for link in links)
+        return [
+            text
+            for text in texts
+            if text and prose_words(text) <= TAG_WORDS and not text.endswith(":")
+        ]
+
+    @staticmethod
+    def _in_story_place(link: etree._Element) -> bool:
+        return not any(
+            is_menu(ancestor) or TAG_CLOUD.search(class_and_id(ancestor))
+            for ancestor in link.iterancestors()
+        )
 
     def post_id(self) -> list[str]:
         return self.post_ids()
