@@ -209,8 +209,12 @@ _CREDIT_WORDS = (
     r"AFP|AP|Reuters|EPA|Getty|SPA|WAM|KUNA|MENA|Anadolu|Xinhua|SANA|IRNA|DPA|UPI|"
     r"Asharq Al-Awsat|Photo|Photograph|Courtesy|Handout|Agencies"
 )
+# In parentheses or brackets: "(AP Photo/Hussein Malla)", "(Photos by A/Invision/AP)",
+# "(©Adobe Stock)", Al Jazeera's "[File: Reuters]".
 _CREDIT_IN_PARENS = re.compile(
-    rf"\s*\(\s*((?:{_CREDIT_WORDS})\b[^()]*|[^()]*\bPhoto\b[^()]*|[^()/]+/[^()]+)\)\s*\.?$",
+    rf"\s*[(\[]\s*((?:{_CREDIT_WORDS})\b[^()\[\]]*|(?:File|Image)\s*:[^()\[\]]*"
+    rf"|[^()\[\]]*\bPhotos?\b[^()\[\]]*"
+    rf"|©[^()\[\]]*|[^()\[\]/]+/[^()\[\]]+)[)\]]\s*\.?$",
     flags=re.IGNORECASE,
 )
 _CREDIT_AFTER_SLASH = re.compile(
@@ -220,7 +224,13 @@ _CREDIT_AFTER_SLASH = re.compile(
 _CREDIT_AFTER_SENTENCE = re.compile(
     rf"(?<=[.!?])\s+((?:{_CREDIT_WORDS})(?:\s+Photo)?/[^/]+?)\s*$", flags=re.IGNORECASE
 )
-_CREDIT_LABEL = re.compile(r"\s*(?:Photo|Credit|Photo credit)\s*:\s*([^.]+?)\s*\.?$", re.IGNORECASE)
+# A labelled credit at the end: "Photo: X", the Guardian's "Photograph: AFP via Getty",
+# dpa's "Foto: Markus Scholz/dpa".
+_CREDIT_LABEL = re.compile(
+    r"\s*\b(?:Photo|Photograph|Foto|Credit|Photo credit)\s*:\s*([^.]+?)\s*\.?$", re.IGNORECASE
+)
+# A label the credit keeps from its parentheses: "(Image: Getty Images)", "[File: Reuters]".
+_CREDIT_LABEL_WORD = re.compile(r"^(?:File|Image|Photo)\s*:\s*", re.IGNORECASE)
 
 
 def split_caption_credit(text: str) -> tuple[str | None, str | None]:
@@ -232,15 +242,27 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     ('Protesters in Beirut', 'AP Photo/Hussein Malla')
     >>> split_caption_credit("A view of the old city")
     ('A view of the old city', None)
+
+    A credit in parentheses is whole, a slash inside it or not; a label before it goes:
+
+    >>> split_caption_credit("Swift at home. (Photo by Kevin Mazur/Getty Images for Ithaca)")
+    ('Swift at home.', 'Photo by Kevin Mazur/Getty Images for Ithaca')
+    >>> split_caption_credit("Troops in Kabul [File: Reuters]")
+    ('Troops in Kabul', 'Reuters')
+    >>> split_caption_credit("Batic und Leitmayr. Foto: Markus Scholz/dpa")
+    ('Batic und Leitmayr.', 'Markus Scholz/dpa')
+    >>> split_caption_credit("O pitbull resgatado — Foto: Diêgo Holanda/G1")
+    ('O pitbull resgatado', 'Diêgo Holanda/G1')
     """
     caption = normalize_text(text)
     if caption is None:
         return None, None
-    for pattern in (_CREDIT_AFTER_SLASH, _CREDIT_IN_PARENS, _CREDIT_AFTER_SENTENCE, _CREDIT_LABEL):
+    for pattern in (_CREDIT_IN_PARENS, _CREDIT_LABEL, _CREDIT_AFTER_SLASH, _CREDIT_AFTER_SENTENCE):
         match = pattern.search(caption)
         if match:
-            credit = normalize_text(match.group(1))
-            rest = normalize_text(caption[: match.start()])
+            credit = normalize_text(_CREDIT_LABEL_WORD.sub("", match.group(1)))
+            # The dash or bar that set the credit apart: g1's "… resgatado — Foto: X".
+            rest = normalize_text(caption[: match.start()].rstrip(" —–|-"))
             return rest, credit
     return caption, None
 
