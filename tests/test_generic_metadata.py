@@ -468,6 +468,9 @@ def test_an_organization_marked_up_as_author_is_not_taken_for_the_byline():
             "1651753632",
             "鉄山～弥山～八経ヶ岳 オオヤマレンゲ咲いてます （7/2）",
         ),
+        # money.udn.com: the h1 is another story's; the headline is h2#story_art_title, and
+        # the title's "| 兩岸焦點 | 兩岸" are sections
+        ("publication-dates", "1728970162", "索尼、鎧俠業績遭波及 已向美申請供貨華為"),
     ],
 )
 def test_the_visible_headline_on_real_pages(name, page_id, title):

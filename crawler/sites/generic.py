@@ -119,7 +119,9 @@ ONCLICK_TARGET = etree.XPath(
     smart_strings=False,
 )
 # A theme that gives the site's logo the h1 titles the post with an h2 (radionacional.com.ar).
-TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title]")
+TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title], h2[id*=title]")
+"""A story's title set in an ``<h2>``: a blog's post title, money.udn.com's
+``h2#story_art_title`` (its ``<h1>`` is another story's)."""
 TIME_DATETIMES = css_query("time::attr(datetime)")
 FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
