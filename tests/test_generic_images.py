@@ -71,10 +71,29 @@ def test_a_lazy_loaded_image_is_its_real_picture_not_the_placeholder():
 
 
 def test_drawings_named_as_icons_logos_buttons_or_spacers_are_not_article_images():
-    # cbssports.com: the rail's logo was the page's one image.
-    assert image_files("08f7937627") == []
+    # cbssports.com: the rail's logo was the page's one image; the story's picture is the
+    # one its metadata gives for sharing.
+    assert image_files("08f7937627") == ["richardson.png"]
     # otempo.com.br: the site's logo, the toolbar's e-mail, print and photo icons, a close
-    # button, a loading bar and the paywall's banner, all inside the <article>, no photo.
-    assert held_out_page("1793766917").images() == []
+    # button, a loading bar and the paywall's banner, all inside the <article>, no photo
+    # but the sharing image.
+    images = held_out_page("1793766917").images()
+    assert [image["url"].split("?")[0].rsplit("/", 1)[-1] for image in images] == ["moser%20d.jpg"]
     # A photo named for what it shows stays: businessinsider.com's JPEG of Alibaba's logo.
     assert any(name.startswith("alibaba-logo-getty") for name in image_files("360c732d1f"))
+
+
+def test_where_the_article_shows_no_image_its_sharing_image_is_its_lead_picture():
+    # bbc.com: the photo is drawn by a script; og:image names it.
+    assert image_files("70cb2d5bca") == ["_109740197_taylorswift.jpg"]
+    # The site's stand-in for stories without a picture is none of theirs:
+    # blog.givewell.org's "givewell_fb_logo.jpg", sfgate.com's "opengraph_default.png".
+    assert image_files("ac3c035520") == []
+    assert image_files("5caf91b8a4") == []
+
+
+def test_a_sharing_image_is_not_taken_over_the_images_the_article_shows():
+    # sportsnet.ca shows its lead photo; its og:image, another crop, is not added.
+    assert [name for name in image_files("0d46122928") if name.endswith(".jpg")] == [
+        "22174394-1040x572.jpg"
+    ]

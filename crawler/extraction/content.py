@@ -203,7 +203,8 @@ DRAWING_FILE = re.compile(r"\.(?:png|gif)$", flags=re.IGNORECASE)
 """A PNG or GIF: a drawing or a screenshot; a photo is a JPEG or WebP, whatever its name."""
 DECORATION_FILE_WORDS = frozenset(
     "icon icons ico favicon logo btn button arrow arrows bullet divider separator blank "  # noqa: SIM905
-    "spacer sprite load loader loading banner placeholder pixel transparent".split()
+    "spacer sprite load loader loading preload banner placeholder pixel transparent "
+    "ornament".split()
 )
 """Words of a PNG's or GIF's file name that say it is the site's own: an icon, a logo, a
 button, an arrow, a divider, a spacer, a loading animation."""
@@ -212,6 +213,18 @@ _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 ATTACHMENT_PAGE = re.compile(r"/attachment/|[?&]attachment_id=")
 """WordPress's page of one image, in its plain forms (an image linked to it is the
 article's)."""
+
+
+def file_name_words(source: str) -> tuple[str, set[str]]:
+    """An image address's file name and its lower-case words, however they are joined.
+
+    >>> name, words = file_name_words("/layout/logoOtempo.png?v=2")
+    >>> name, sorted(words)
+    ('logoOtempo.png', ['logo', 'otempo'])
+    """
+    name = source.split("?", 1)[0].split("#", 1)[0].rsplit("/", 1)[-1]
+    words = _NOT_ALPHANUMERIC.split(_CAMEL_CASE.sub(" ", name.rsplit(".", 1)[0]))
+    return name, {word.lower() for word in words if word}
 
 
 def names_decoration(source: str) -> bool:
@@ -228,12 +241,30 @@ def names_decoration(source: str) -> bool:
     >>> names_decoration("/uploads/protest-iconic-square.png")
     False
     """
-    path = source.split("?", 1)[0].split("#", 1)[0]
-    name = path.rsplit("/", 1)[-1]
-    if not DRAWING_FILE.search(name):
-        return False
-    words = _NOT_ALPHANUMERIC.split(_CAMEL_CASE.sub(" ", name.rsplit(".", 1)[0]))
-    return any(word.lower() in DECORATION_FILE_WORDS for word in words)
+    name, words = file_name_words(source)
+    return bool(DRAWING_FILE.search(name) and words & DECORATION_FILE_WORDS)
+
+
+SITE_IMAGE_WORDS = DECORATION_FILE_WORDS | {"default", "fallback", "avatar"}
+"""Words of the file name of a site's stand-in for a story's picture, in any format: the
+image its pages give for sharing when a story has none ("opengraph_default.png",
+"givewell_fb_logo.jpg")."""
+AVATAR_FOLDER = re.compile(r"/(?:avatars?|blavatar|profile_images)/", flags=re.IGNORECASE)
+"""A folder of avatars: a person's or a site's picture (Gravatar's, Twitter's)."""
+
+
+def names_site_image(source: str) -> bool:
+    """Whether an image's file name says it is the site's stand-in for a story's picture
+    (:data:`SITE_IMAGE_WORDS`), whatever its format, or it is an avatar.
+
+    >>> names_site_image("https://blog.givewell.org/images/givewell_fb_logo.jpg")
+    True
+    >>> names_site_image("https://secure.gravatar.com/blavatar/55bf72?s=200")
+    True
+    >>> names_site_image("https://thehill.com/sites/default/files/noemkristi_lead.jpg")
+    False
+    """
+    return bool(file_name_words(source)[1] & SITE_IMAGE_WORDS or AVATAR_FOLDER.search(source))
 
 
 def declared_size(element: etree._Element) -> int | None:

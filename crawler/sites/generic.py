@@ -38,7 +38,9 @@ from crawler.extraction.content import (
     LineRules,
     SelectorSet,
     TextBlock,
+    absolute_http_url,
     content_blocks,
+    names_site_image,
 )
 from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
@@ -1989,7 +1991,19 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [text_language("\n".join([self.headline or "", *self.body()]), code)]
 
     def images(self) -> list[dict[str, str | None]]:
-        return self._figures[0]
+        """The images the article shows; where it shows none, the one its metadata gives
+        for sharing (``og:image``, ``twitter:image``: the story's lead picture, often
+        shown by a script or a video player), unless its address says it is the site's
+        stand-in or an avatar (:func:`names_site_image`)."""
+        shown = self._figures[0]
+        if shown:
+            return shown
+        for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image"):
+            given = (self.metadata.first(name) or "").strip()
+            url = absolute_http_url(self.base_url, given) if given else None
+            if url and not names_site_image(url):
+                return [{"url": url, "caption": None, "credit": None}]
+        return []
 
     def body(self) -> list[str]:
         # The byline is read from the paragraphs (where the story starts), so its lines
