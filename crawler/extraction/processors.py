@@ -212,7 +212,7 @@ _CREDIT_WORDS = (
 # In parentheses or brackets: "(AP Photo/Hussein Malla)", "(Photos by A/Invision/AP)",
 # "(©Adobe Stock)", Al Jazeera's "[File: Reuters]".
 _CREDIT_IN_PARENS = re.compile(
-    rf"\s*[(\[]\s*((?:{_CREDIT_WORDS})\b[^()\[\]]*|(?:File|Image)\s*:[^()\[\]]*"
+    rf"\s*[(\[]\s*((?:{_CREDIT_WORDS})\b[^()\[\]]*|(?:File|Image|Credits?)\s*:[^()\[\]]*"
     rf"|[^()\[\]]*\bPhotos?\b[^()\[\]]*"
     rf"|©[^()\[\]]*|[^()\[\]/]+/[^()\[\]]+)[)\]]\s*\.?$",
     flags=re.IGNORECASE,
@@ -224,13 +224,17 @@ _CREDIT_AFTER_SLASH = re.compile(
 _CREDIT_AFTER_SENTENCE = re.compile(
     rf"(?<=[.!?])\s+((?:{_CREDIT_WORDS})(?:\s+Photo)?/[^/]+?)\s*$", flags=re.IGNORECASE
 )
-# A labelled credit at the end: "Photo: X", the Guardian's "Photograph: AFP via Getty",
-# dpa's "Foto: Markus Scholz/dpa".
+# A labelled credit at the end: "Credit: EPA" anywhere ("… treatment Credit: EPA", Le
+# Figaro's "Crédits photo : X"); "Photo:" after a sentence or a dash (or as the whole
+# caption): the Guardian's "… movement.’ Photograph: AFP via Getty", dpa's "… Foto: Markus
+# Scholz/dpa", not Reuters' "FILE PHOTO: <the caption>".
 _CREDIT_LABEL = re.compile(
-    r"\s*\b(?:Photo|Photograph|Foto|Credit|Photo credit)\s*:\s*([^.]+?)\s*\.?$", re.IGNORECASE
+    r"(?:(?:^|(?<=[.!?’”\"—–-]))\s*(?:Photo|Photograph|Foto)"
+    r"|(?:^|(?<=\s))(?:Photo\s+)?Cr[eé]dits?(?:\s+photos?)?)\s*:\s*([^.]+?)\s*\.?$",
+    re.IGNORECASE,
 )
 # A label the credit keeps from its parentheses: "(Image: Getty Images)", "[File: Reuters]".
-_CREDIT_LABEL_WORD = re.compile(r"^(?:File|Image|Photo)\s*:\s*", re.IGNORECASE)
+_CREDIT_LABEL_WORD = re.compile(r"^(?:File|Image|Photo|Credits?)\s*:\s*", re.IGNORECASE)
 
 
 def split_caption_credit(text: str) -> tuple[str | None, str | None]:
@@ -253,6 +257,12 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     ('Batic und Leitmayr.', 'Markus Scholz/dpa')
     >>> split_caption_credit("O pitbull resgatado — Foto: Diêgo Holanda/G1")
     ('O pitbull resgatado', 'Diêgo Holanda/G1')
+    >>> split_caption_credit("FILE PHOTO: Putin in Moscow, Russia/ REUTERS")
+    ('FILE PHOTO: Putin in Moscow, Russia', 'REUTERS')
+    >>> split_caption_credit("A hospital in Beijing Credit: EPA")
+    ('A hospital in Beijing', 'EPA')
+    >>> split_caption_credit("Staff get notice (Credit: iStock)")
+    ('Staff get notice', 'iStock')
     """
     caption = normalize_text(text)
     if caption is None:
