@@ -694,6 +694,8 @@ def test_a_wordpress_posts_category_link_names_its_section_outside_an_article_el
     # kabarislamia.com: <a rel="category tag"> in the p.postinfo of a div.type-post (an
     # older theme's post container, no <article>)
     assert corpus_page("article-extraction", "7837c9d66c").to_item().section == "Syi'ah"
+    # polygraph.info: the link in div.category over the headline, to a numbered section
+    assert corpus_page("article-extraction", "1ee91d1fce").to_item().section == "Syria"
 
 
 @pytest.mark.parametrize(

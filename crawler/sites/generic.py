@@ -174,8 +174,11 @@ ARTICLE_TIME = css_query("article time::attr(datetime)")
 POST_META_DATE = css_query(".post-meta .published::text")
 MENU_POST_CATEGORIES = css_query("li.current-post-parent > a::text")
 CATEGORY_LINKS = css_query(
-    "article a[rel~=category]::text, .type-post a[rel~=category]::text, .cat-links a::text"
+    "article a[rel~=category]::text, .type-post a[rel~=category]::text, .cat-links a::text, "
+    ".category > a::text"
 )
+"""A post's category links: WordPress's ``rel="category"`` and ``.cat-links``, and the link
+of an element classed ``category`` (polygraph.info's and lsm.lv's over the headline)."""
 TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text, .tags-links a::text")
 REL_TAG_LINKS = css_query("a[rel~=tag]:not([rel~=category])")
 """Links to the story's tags wherever they are (cbslocal.com's, time.com's outside the
