@@ -334,6 +334,21 @@ def test_the_tweets_a_story_embeds_are_body_in_their_place():
     assert "In the sidebar." not in body
 
 
+def test_a_videos_description_over_the_story_is_not_body():
+    # usatoday.com: the player's p.video-desc, with its credit, before the story's lead.
+    description = (
+        "Travelers at the airport express concerns about the screening measures in place "
+        "to prevent fellow passengers from bringing more cases home."
+    )
+    html = (
+        "<html><body><article><h1>Officials to prosecute patient</h1><div class='video'>"
+        f"<p class='video-desc' itemprop='description'>{description} <span class='credit'>VPC"
+        f"</span></p></div>{PARAGRAPH}{PARAGRAPH}</article></body></html>"
+    )
+    body = (page(html).to_item().body or "").split("\n\n")
+    assert body[0] == PARAGRAPH[3:-4].strip()
+
+
 def test_a_caption_the_metadata_gives_an_image_is_not_body():
     # ici.radio-canada.ca: "Un autobus scolaire." in a div.e-image-legend, the JSON-LD
     # image's description; upmedia.mg: a caption in div.img, the og:image:alt.

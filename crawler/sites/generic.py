@@ -291,10 +291,13 @@ or more, is that link ("Title (Forbes)")."""
 # and the image's own alt and title text, which many CMSs fill with the caption.
 CAPTION_TEXTS = etree.XPath(
     "//figcaption | //*/@class[contains(., 'caption') or contains(., 'Caption')"
-    " or contains(., 'cptn')]/parent::* | //figure//*/@class[contains(., 'credit')]/parent::*"
-    " | //img/@alt | //img/@title",
+    " or contains(., 'cptn') or (contains(., 'video') and contains(., 'desc'))]/parent::*"
+    " | //figure//*/@class[contains(., 'credit')]/parent::* | //img/@alt | //img/@title",
     smart_strings=False,
 )
+"""Captions and credits: ``<figcaption>``, a class naming a caption or a video's description
+(usatoday.com's ``p.video-desc`` over its story), a credit in a ``<figure>``, an image's
+``alt`` and ``title``."""
 # Labels a page writes for no reader of the story: a photo's credit ("Courtesy G4" in
 # span.photoCredit), text for screen readers only ("Main Content", "Share this news"), a
 # CMS field's name ("Episode Description:", Drupal's div.field-label), the byline (a
