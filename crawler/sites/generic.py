@@ -1960,15 +1960,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         tag cloud, and at most :data:`TAG_LINKS_MAX` of them; a link of a tag's length
         (:data:`TAG_WORDS`), not a label ("Temas relacionados:") nor another story's
         headline (news.biglobe.ne.jp's "topics" links)."""
-        marked = [link for link in REL_TAG_LINKS(self.root) if self._in_story_place(link)]
-        boxed = [
-            link
-            for link in self.root.iter("a")
-            if TAG_PAGE.search(link.get("href") or "")
-            and any(TAG_BOX.search(class_and_id(ancestor)) for ancestor in link.iterancestors())
-            and self._in_story_place(link)
-        ]
-        links = marked or boxed
+        links = [link for link in REL_TAG_LINKS(self.root) if self._in_story_place(link)]
+        if not links:
+            links = [
+                link
+                for link in self.root.iter("a")
+                if TAG_PAGE.search(link.get("href") or "")
+                and any(TAG_BOX.search(class_and_id(above)) for above in link.iterancestors())
+                and self._in_story_place(link)
+            ]
         if len(links) > TAG_LINKS_MAX:
             return []
         texts = (normalize_text(paragraph_text(link)) or "" for link in links)
