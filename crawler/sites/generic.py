@@ -1954,8 +1954,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [tag for tag in tags if not is_site_name(tag, self.site_names)]
 
     def _tag_links(self) -> list[str]:
-        """The story's tags linked outside its ``<article>``: the links marked
-        ``rel="tag"``, else the links to tag or topic pages (:data:`TAG_PAGE`) in a block
+        """The story's tags linked anywhere on the page, where its ``<article>`` links
+        none: the links marked ``rel="tag"``, else the links to tag or topic pages (:data:`TAG_PAGE`) in a block
         named for tags (:data:`TAG_BOX`); neither in a menu, the header or footer, nor a
         tag cloud, and at most :data:`TAG_LINKS_MAX` of them; a link of a tag's length
         (:data:`TAG_WORDS`), not a label ("Temas relacionados:") nor another story's
@@ -1980,6 +1980,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @staticmethod
     def _in_story_place(link: etree._Element) -> bool:
+        """Whether a link is outside the page's menus, header, footer and tag clouds."""
         return not any(
             is_menu(ancestor) or TAG_CLOUD.search(class_and_id(ancestor))
             for ancestor in link.iterancestors()
