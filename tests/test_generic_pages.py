@@ -39,6 +39,11 @@ def held_out_page(page_id: str) -> GenericArticlePage:
     return GenericArticlePage(decoded_as_crawled(response))
 
 
+def body_of(html: str) -> list[str]:
+    """The body paragraphs the generic profile gives a small page."""
+    return (page(html).to_item().body or "").split("\n\n")
+
+
 def held_out_body(page_id: str) -> list[str]:
     """The body paragraphs of a publication-dates page, read as the crawl reads it."""
     return (held_out_page(page_id).to_item().body or "").split("\n\n")
@@ -294,7 +299,7 @@ def test_a_lead_written_as_bare_text_before_the_first_paragraph_is_body():
         f"<ul><li><a href='/other/'>Another story</a></li></ul></div>{lead}</p><br>"
         f"Photo: AP<br>{PARAGRAPH}{PARAGRAPH}</div></article></body></html>"
     )
-    assert (page(html).to_item().body or "").split("\n\n")[:2] == [
+    assert body_of(html)[:2] == [
         lead.strip(),
         PARAGRAPH[3:-4].strip(),
     ]
@@ -329,7 +334,7 @@ def test_the_tweets_a_story_embeds_are_body_in_their_place():
         f"{PARAGRAPH}{tweet.format('In the story.')}{PARAGRAPH.replace('sentence', 'line')}"
         f"</div></article><aside>{tweet.format('In the sidebar.')}</aside></body></html>"
     )
-    body = (page(html).to_item().body or "").split("\n\n")
+    body = body_of(html)
     assert body[1:3] == ["In the story.", "— Some One (@someone) May 1, 2020"]
     assert "In the sidebar." not in body
 
@@ -340,13 +345,12 @@ def test_a_videos_description_over_the_story_is_not_body():
         "Travelers at the airport express concerns about the screening measures in place "
         "to prevent fellow passengers from bringing more cases home."
     )
-    html = (
-        "<html><body><article><h1>Officials to prosecute patient</h1><div class='video'>"
-        f"<p class='video-desc' itemprop='description'>{description} <span class='credit'>VPC"
-        f"</span></p></div>{PARAGRAPH}{PARAGRAPH}</article></body></html>"
+    video = (
+        f"<div class='video'><p class='video-desc' itemprop='description'>{description} "
+        "<span class='credit'>VPC</span></p></div>"
     )
-    body = (page(html).to_item().body or "").split("\n\n")
-    assert body[0] == PARAGRAPH[3:-4].strip()
+    html = f"<html><body><article><h1>Officials</h1>{video}{PARAGRAPH * 2}</article></body></html>"
+    assert body_of(html)[0] == PARAGRAPH[3:-4].strip()
 
 
 def test_a_caption_the_metadata_gives_an_image_is_not_body():
