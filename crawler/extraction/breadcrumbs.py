@@ -34,31 +34,34 @@ HOME_NAMES = frozenset(
 """Names of the home page a trail starts with, where it gives no link to tell it by."""
 
 # Pages of a site that list an author's, a person's (PolitiFact's "/personalities/…", Fox
-# News's "/category/person/…"), a tag's ("/tagg/": Swedish and Norwegian) or a topic's
-# stories ("all-about": the Reach newspapers' topic pages), or search it; not Blogger's
-# "/search/label/…", its categories' pages.
+# News's "/category/person/…") stories, or search it; not Blogger's "/search/label/…", its
+# categories' pages.
 NOT_A_SECTION_PATH = re.compile(
-    r"/(?:authors?|autor|autore|user|users|profile|people|person|personalit(?:y|ies)|tags?|"
-    r"tagg|topics?|all-about|"
+    r"/(?:authors?|autor|autore|user|users|profile|people|person|personalit(?:y|ies)|"
     r"search(?!/label/))(?:/|$)",
     flags=re.IGNORECASE,
 )
-# A tag's or topic's listing named in the query ("0,114012.html?tag=grupa+lotos").
-_TAG_QUERY = re.compile(r"(?:^|&)(?:tags?|topics?)=", flags=re.IGNORECASE)
+TAG_PAGE = re.compile(
+    r"/(?:tags?|tagg|topics?|subjects?|themen|keywords?|schlagw(?:o|ö)rte?r?|etiquetas?|"
+    r"temas?|sujets?|argomenti|all-about)(?:/|$)|[?&](?:tags?|topics?|keywords?)=",
+    flags=re.IGNORECASE,
+)
+"""An address of a tag's or topic's page, which lists the stories of a word, not of a
+section: ``/tag/swimming``, ``/tagg/`` (Swedish, Norwegian), ``/topics/sopa``, the Reach
+newspapers' ``/all-about/``, ``0,114012.html?tag=grupa+lotos``, ``?keyword=``."""
 
 
 def lists_no_section(url: str) -> bool:
     """Whether an address is a page of a site's that lists no section's stories: an
-    author's, a tag's, a topic's, a search (:data:`NOT_A_SECTION_PATH`, and a tag or topic
-    in the query).
+    author's, a person's, a search (:data:`NOT_A_SECTION_PATH`), a tag's or a topic's
+    (:data:`TAG_PAGE`).
 
     >>> lists_no_section("https://x.pl/0,114012.html?tag=grupa+lotos")
     True
     >>> lists_no_section("https://www.hbl.fi/tagg/premier-league"), lists_no_section("/politics/")
     (True, False)
     """
-    address = urlsplit(url)
-    return bool(NOT_A_SECTION_PATH.search(address.path) or _TAG_QUERY.search(address.query))
+    return bool(NOT_A_SECTION_PATH.search(urlsplit(url).path) or TAG_PAGE.search(url))
 
 
 # A level of a date archive ("2020 > August"): a year or month, by its name or its address.
@@ -227,7 +230,7 @@ def _names_a_section(crumb: Crumb) -> bool:
     path = urlsplit(crumb.url).path if crumb.url else ""
     return not (
         len(crumb.name.split()) > MAX_SECTION_WORDS
-        or lists_no_section(crumb.url or "")
+        or (crumb.url is not None and lists_no_section(crumb.url))
         or _DATE_LEVEL_NAME.fullmatch(crumb.name)
         or _DATE_LEVEL_PATH.search(path)
     )

@@ -25,6 +25,7 @@ from parsel.csstranslator import css2xpath
 
 from crawler.extraction.breadcrumbs import (
     HOME_NAMES,
+    TAG_PAGE,
     Crumb,
     jsonld_trail,
     last_section,
@@ -136,13 +137,12 @@ TAG = re.compile(r"<[^>]*>")
 NAME_AFTER_NAME = re.compile(r"\s*(?:,|\band\b|&amp;|&)\s*[A-Z][\w.'-]+\s+[A-Z]")
 # A link to an author's page: /author/jane-doe/, /staff/jane-doe/, /by/jane-doe,
 # /experts/444, author-Jane-Doe-4792.cms; not a topic's page about a person
-# (/topics/people/donald-trump.html).
+# (/topics/people/donald-trump.html: a tag or topic page, TAG_PAGE).
 AUTHOR_PAGE = re.compile(
     r"/(?:authors?|autor(?:es)?|auteurs?|staff|experts?|people|profiles?|journalists?|"
     r"reporters?|writers?|columnists?|contributors?|bloggers?|by)/[^/]|/(?:author|autor)[-_]",
     flags=re.IGNORECASE,
 )
-NOT_AUTHOR_PAGE = re.compile(r"/(?:topics?|tags?|subjects?|themen|temas?)/", flags=re.IGNORECASE)
 BYLINE_LINKS = 4
 """Authors' pages linked under the headline, at most: more are a list of the staff's."""
 FOLLOWING_ELEMENTS = etree.XPath("following::*[position() <= 300]")
@@ -183,12 +183,6 @@ TAG_LINKS = css_query("article a[rel~=tag]:not([rel~=category])::text, .tags-lin
 REL_TAG_LINKS = css_query("a[rel~=tag]:not([rel~=category])")
 """Links to the story's tags wherever they are (cbslocal.com's, time.com's outside the
 ``<article>``); WordPress marks a category link ``rel="category tag"``."""
-TAG_PAGE = re.compile(
-    r"/(?:tags?|topics?|keywords?|schlagw(?:o|ö)rte?r?|etiquetas?|temas?|sujets?|argomenti)/"
-    r"|[?&](?:tags?|keywords?)=",
-    flags=re.IGNORECASE,
-)
-"""A link to a tag's or topic's page: ``/tag/swimming``, ``/topics/sopa``, ``?keyword=``."""
 TAG_BOX = re.compile(r"(?:^|[\s_-])(?:tags?|tagged|keywords?|topics?)(?:$|[\s_-])", re.IGNORECASE)
 """A class or id that names a block of the story's tags ("tags", "article-tags",
 "entry-keywords")."""
@@ -1690,7 +1684,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             href = element.get("href") if element.tag == "a" else None
             path = urlsplit(self.urljoin(href)).path if href else ""  # relative links too
             if href and (
-                (AUTHOR_PAGE.search(path) and not NOT_AUTHOR_PAGE.search(path))
+                (AUTHOR_PAGE.search(path) and not TAG_PAGE.search(path))
                 or BY_BEFORE_LINK.search(text_before(element))
             ):
                 found = [normalize_text(paragraph_text(element)) or ""]
@@ -1921,7 +1915,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if any(map(is_menu, below)):
             return None
         text = normalize_text(paragraph_text(link))
-        target = urlsplit(self.urljoin(link.get("href", "")))
+        address = self.urljoin(link.get("href", ""))
+        target = urlsplit(address)
         levels = [level for level in target.path.split("/") if level]
         if (
             not text
@@ -1930,7 +1925,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             or target.netloc not in {urlsplit(url).netloc for url in self._own_urls}
             or not 1 <= len(levels) <= 3
             or levels[-1].isdigit()  # an entity's page (a press office's, a user's)
-            or lists_no_section(target.geturl())
+            or lists_no_section(address)
         ):
             return None
         return text
@@ -1955,11 +1950,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def _tag_links(self) -> list[str]:
         """The story's tags linked anywhere on the page, where its ``<article>`` links
-        none: the links marked ``rel="tag"``, else the links to tag or topic pages (:data:`TAG_PAGE`) in a block
-        named for tags (:data:`TAG_BOX`); neither in a menu, the header or footer, nor a
-        tag cloud, and at most :data:`TAG_LINKS_MAX` of them; a link of a tag's length
-        (:data:`TAG_WORDS`), not a label ("Temas relacionados:") nor another story's
-        headline (news.biglobe.ne.jp's "topics" links)."""
+        none: the links marked ``rel="tag"``, else the links to tag or topic pages
+        (:data:`TAG_PAGE`) in a block named for tags (:data:`TAG_BOX`); neither in a menu,
+        the header or footer, nor a tag cloud, and at most :data:`TAG_LINKS_MAX` of them;
+        a link of a tag's length (:data:`TAG_WORDS`), not a label ("Temas relacionados:")
+        nor another story's headline (news.biglobe.ne.jp's "topics" links)."""
         links = [link for link in REL_TAG_LINKS(self.root) if self._in_story_place(link)]
         if not links:
             links = [
