@@ -547,3 +547,37 @@ def test_a_masthead_link_set_in_the_headlines_h1_is_not_part_of_the_title():
         f"<article>{PARAGRAPH}{PARAGRAPH}</article></body></html>"
     )
     assert page(html).to_item().title == "Anticorrupción decidirá si recurre"
+
+
+@pytest.mark.parametrize(
+    ("date", "title"),
+    [
+        # befifty.de (Squarespace): the post's day in its h2.entry-title, before the headline.
+        ("Jun 17", "Das vielleicht schönste Ende der Welt: Montauk"),
+        # A date the titles hold is the headline's own.
+        ("9/11", "What changed after 9/11"),
+    ],
+)
+def test_a_date_set_in_the_headline_heading_is_in_the_title_only_where_the_titles_hold_it(
+    date, title
+):
+    heading = title.replace(date, f"<time datetime='2019-06-17'>{date}</time>")
+    if date not in title:
+        heading = f"<time datetime='2019-06-17'>{date} </time>{title}"
+    html = (
+        f"<html><head><meta property='og:title' content='{title}'></head><body>"
+        f"<h2 class='entry-title'>{heading}</h2><article>{PARAGRAPH}{PARAGRAPH}</article>"
+        "</body></html>"
+    )
+    assert page(html).to_item().title == title
+
+
+def test_a_subheading_with_a_permalink_to_itself_stays_in_the_body():
+    # github.blog: each question of an interview an <h2> holding an empty link to its anchor.
+    question = "What are you looking forward to next?"
+    html = (
+        "<html><body><h1>Leader spotlight</h1><div class='entry-content'>"
+        f"{PARAGRAPH}<h2 id='next'><b>{question}</b><a href='#next' class='heading-link'"
+        f" aria-label='{question}'></a></h2>{PARAGRAPH}</div></body></html>"
+    )
+    assert question in body_of(html)

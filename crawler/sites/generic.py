@@ -330,11 +330,21 @@ COMMENT_FORM = " | ".join(
     for attribute in ("id", "class")
     for name in ("comment_form", "comment-form", "commentform")
 )
+# A heading's permalink: an empty link (or a "#", "¶") to the heading's own anchor, which
+# blogs and Markdown renderers set in each subheading (github.blog's a.heading-link).
+# trafilatura's precision mode drops a short block whose every link is empty, taking
+# the subheading with it.
+HEADING_PERMALINK = (
+    "descendant-or-self::*/@href[starts-with(., '#')]/parent::a"
+    "[string-length(normalize-space()) < 2][not(.//img)]"
+    "[ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]]"
+)
 # Embeds and widgets trafilatura would otherwise keep as text, nested posts, recirculation
-# modules, comment forms, and the attribution line under a quote (not a paragraph of the story);
-# trafilatura takes XPaths, and runs each on the whole page in every mode, so each walks
-# the class attributes, not every element (:func:`attributes_first`: the same nodes in the
-# same order); the nested posts' query tests element names only.
+# modules, comment forms, heading permalinks, and the attribution line under a quote (not
+# a paragraph of the story); trafilatura takes XPaths, and runs each on the whole page in
+# every mode, so each walks the class (or href) attributes, not every element
+# (:func:`attributes_first`: the same nodes in the same order); the nested posts' query
+# tests element names only.
 PRUNE_XPATHS = [
     *(
         attributes_first(css2xpath(css))
@@ -342,6 +352,7 @@ PRUNE_XPATHS = [
     ),
     RECIRCULATION,
     COMMENT_FORM,
+    HEADING_PERMALINK,
 ]
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
@@ -1454,7 +1465,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         site_words = set().union(*map(words, self.site_names))
         seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
         for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
-            for heading in dict.fromkeys((self._without_links_away(h1), h1)):
+            for heading in dict.fromkeys((self._headline_words(h1, seo), h1)):
                 text = normalize_text(decode_entities(paragraph_text(heading)))
                 if (
                     text
@@ -1464,16 +1475,31 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                     return text
         return None
 
-    def _without_links_away(self, heading: etree._Element) -> etree._Element:
-        """``heading`` without its links to other pages (a copy; the heading itself where it
-        has none): a masthead's link home set in the headline's ``<h1>`` right after it
-        (ultimahora.es's "…de la Infanta" and "Ultima Hora Mallorca" with no space between),
-        which no title holds as written."""
-        if not self._links_away(heading):
+    def _headline_words(self, heading: etree._Element, titles: list[set[str]]) -> etree._Element:
+        """``heading`` without what a heading may hold besides its headline (a copy; the
+        heading itself where it holds none of it):
+
+        - its links to other pages: a masthead's link home set in the headline's ``<h1>``
+          right after it (ultimahora.es's "…de la Infanta" and "Ultima Hora Mallorca" with
+          no space between), which no title holds as written;
+        - a ``<time>`` whose words no title (``titles``, each a set of :func:`words`)
+          holds: the day a Squarespace blog sets before the headline in its
+          ``h2.entry-title`` ("Jun 17 Das vielleicht schönste Ende der Welt: Montauk").
+        """
+
+        def asides(element: etree._Element) -> list[etree._Element]:
+            dates = [
+                time
+                for time in element.iter("time")
+                if not any(words(paragraph_text(time)) <= title for title in titles)
+            ]
+            return [*self._links_away(element), *dates]
+
+        if not asides(heading):
             return heading
         copy = deepcopy(heading)
-        for link in self._links_away(copy):
-            link.drop_tree()  # its tail, the heading's text after it, stays
+        for aside in asides(copy):
+            aside.drop_tree()  # its tail, the heading's text after it, stays
         return copy
 
     def _links_away(self, heading: etree._Element) -> list[etree._Element]:
