@@ -85,6 +85,31 @@ def test_the_sites_own_name_is_not_an_author_and_the_next_signal_is_used():
     assert record(head, "")["authors"] == ["Anna Schmidt", "Peter Weber"]
 
 
+def test_the_publishers_imprint_names_no_author_but_a_person_after_the_site_does():
+    # sueddeutsche.de's meta author: the company, then its address; the page's byline, a
+    # line the profile does not read, names the reporter.
+    head = '<meta property="og:site_name" content="Süddeutsche.de">'
+    imprint = '<meta name="author" content="Süddeutsche.de GmbH, Munich, Germany">'
+    assert record(head + imprint, "")["authors"] == []
+    # trafilatura's guess joins the bylines it found with ";": the site's, then a person's.
+    person_after = head.replace("Süddeutsche.de", "Akhbarelyom") + (
+        '<meta name="author" content="Akhbarelyom; Heba Musa">'
+    )
+    assert record(person_after, "")["authors"] == ["Heba Musa"]
+
+
+@pytest.mark.parametrize(
+    "meta_author",
+    [
+        "speicherguide.de",  # trafilatura: "Speicherguide De"
+        "majainfos_zlfca4v6",  # a WordPress login; trafilatura: "Majainfos Zlfca"
+    ],
+)
+def test_trafilaturas_respelling_of_a_refused_meta_author_is_refused_too(meta_author):
+    head = f'<meta name="author" content="{meta_author}">'
+    assert record(head, "", url="http://127.0.0.1:8000/a/story")["authors"] == []
+
+
 def test_a_year_found_alone_is_no_publication_day():
     """htmldate, reading the text of a page whose markup has no date, gives 1 January of
     a copyright year (seen on 3 of the 200 publication-date benchmark pages)."""

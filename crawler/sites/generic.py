@@ -817,6 +817,30 @@ def is_misread_byline(byline: str) -> bool:
     return bool(WEB_RESOURCE_WORD.search(byline) or SENTENCE_START.search(byline))
 
 
+def is_reading_of(guess: str, byline: str) -> bool:
+    """Whether ``guess`` is ``byline`` as another extractor read it, respelled: each of its
+    words in it, and most of its letters.
+
+    >>> is_reading_of("Speicherguide De", "speicherguide.de")
+    True
+    >>> is_reading_of("Majainfos Zlfca", "majainfos_zlfca4v6")  # a login, its digits lost
+    True
+    >>> is_reading_of("Karl Fröhlich", "by speicherguide.de GbR Karl Fröhlich, Ulrike Haak")
+    False
+    """
+    words = re.findall(r"[^\W\d_]+", guess.casefold())
+    letters = sum(character.isalpha() for character in byline)
+    return (
+        bool(words)
+        and all(word in byline.casefold() for word in words)
+        and sum(map(len, words)) >= READING_LETTERS * letters
+    )
+
+
+READING_LETTERS = 0.8
+"""Share of a byline's letters a respelling of it keeps, at least."""
+
+
 PLACEHOLDER_TEXT = "placeholder_text"
 """Not-article reason of a page whose article text is "lorem ipsum" filler."""
 
@@ -1750,7 +1774,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         guess = self._extraction.get("author") or ""
         if (
             is_misread_byline(guess)
-            or text_key(guess) in self._newsroom_bylines
+            or any(is_reading_of(guess, byline) for byline in self._refused_bylines)
             or text_key(guess) in self._commenters
         ):
             return []
@@ -1767,13 +1791,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return {text_key(paragraph_text(element)) for element in COMMENT_AUTHORS(self.root)}
 
     @cached_property
-    def _newsroom_bylines(self) -> set[str]:
-        """The :func:`text_key` of each author the page's metadata names that is the site
-        itself or a desk of it: trafilatura's guess may be the same byline, misread
-        ("वाराणसी ब्यूर" for the metadata's "वाराणसी ब्यूरो", Varanasi bureau, its last
-        vowel sign lost), which then no longer reads as a desk's."""
+    def _refused_bylines(self) -> list[str]:
+        """Each author value the page's metadata gives that names no one
+        (:meth:`_people`): the site itself, a desk of it, its imprint, a login.
+        trafilatura's guess may be the same byline, respelled (:func:`is_reading_of`):
+        "speicherguide.de" as "Speicherguide De", the login "majainfos_zlfca4v6" as
+        "Majainfos Zlfca", "वाराणसी ब्यूरो" (Varanasi bureau) as "वाराणसी ब्यूर", its last
+        vowel sign lost, which then no longer reads as a desk's."""
         named = [*self.metadata.article_names("author"), *self.metadata.all("author")]
-        return {text_key(value) for value in named if self._names_the_site(value)}
+        return [value for value in named if not self._people([value])]
 
     def _wire_after(self, names: list[str]) -> list[str]:
         """The wire service a visible byline names right after the names, where the
@@ -1815,15 +1841,25 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return None
 
     def _people(self, bylines: list[str]) -> list[str]:
-        # A byline that is the site's name as a whole names no one, though its pieces may
-        # read as names ("Agency Name | Latest News of the World | AGN").
-        bylines = [decode_entities(value) for value in bylines]
-        names = [
-            name
-            for value in bylines
-            if not is_site_name(value, self.site_names)
-            for name in self._without_outlet(split_authors(value))
-        ]
+        names = []
+        for value in map(decode_entities, bylines):
+            # A byline that is the site's name as a whole names no one, though its pieces
+            # may read as names ("Agency Name | Latest News of the World | AGN").
+            if is_site_name(value, self.site_names):
+                continue
+            listed = split_authors(value)
+            # Nor does the publisher's imprint, the site's name and then its address
+            # (sueddeutsche.de's meta author "Süddeutsche.de GmbH, Munich, Germany"); but
+            # bylines joined with ";" are several, a person's after the site's
+            # (trafilatura's guess "Akhbarelyom; Heba Musa").
+            if (
+                ";" not in value
+                and len(listed) > 1
+                and self._names_the_site(listed[0])
+                and not is_site_byline(listed[0], ())  # "Staff, Jane Doe": a newsroom word
+            ):
+                continue
+            names += self._without_outlet(listed)
         names = [without_affiliation(name, self.site_names) for name in names]
         return [name for name in names if not self._names_the_site(name)]
 
