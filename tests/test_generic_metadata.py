@@ -110,6 +110,27 @@ def test_trafilaturas_respelling_of_a_refused_meta_author_is_refused_too(meta_au
     assert record(head, "", url="http://127.0.0.1:8000/a/story")["authors"] == []
 
 
+def test_a_title_written_as_a_web_address_slug_is_no_title():
+    # adac.de: its og:title the CMS's slug; the page's <title> names the story.
+    head = (
+        '<meta property="og:title" content="adac-kindersitztest-herbst-2018">'
+        "<title>ADAC Kindersitz-Test 2018 | ADAC</title>"
+    )
+    assert record(head, "", url="https://www.adac.de/test/")["title"] == "ADAC Kindersitz-Test 2018"
+
+
+def test_the_bylines_of_other_posts_in_a_sidebar_widget_are_no_authors():
+    # erp-news.info: the post's byline, then a "Sponsored Posts" widget whose entries are
+    # each by "Sponsored Post".
+    def byline(name: str) -> str:
+        return f"<span class='byline'><span class='author'><a href='/a/'>{name}</a></span></span>"
+
+    widget = f"<aside class='widget widget_featured_posts'>{byline('Sponsored Post') * 3}</aside>"
+    html = f"<html><body><article>{byline('Matthias Weber')}{STORY}</article>{widget}</body></html>"
+    page = GenericArticlePage(HtmlResponse(url="https://erp-news.info/a/", body=html.encode()))
+    assert page.to_item().authors == ["Matthias Weber"]
+
+
 def test_a_year_found_alone_is_no_publication_day():
     """htmldate, reading the text of a page whose markup has no date, gives 1 January of
     a copyright year (seen on 3 of the 200 publication-date benchmark pages)."""

@@ -105,6 +105,20 @@ def without_copyright(name: str) -> str:
     return _NOTICE_END.sub("", _COPYRIGHT_PREFIX.sub("", name)).strip()
 
 
+_URL_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){2,}")
+
+
+def is_url_slug(title: str) -> bool:
+    """Whether a title is written as a web address's last segment, lower-case words
+    joined by hyphens: a CMS's title field left unset (adac.de's ``og:title``
+    "adac-kindersitztest-herbst-2018"), no headline.
+
+    >>> is_url_slug("adac-kindersitztest-herbst-2018"), is_url_slug("covid-19"), is_url_slug("Kindersitz-Test-2018")
+    (True, False, False)
+    """
+    return _URL_SLUG.fullmatch(title) is not None
+
+
 _TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
 # A character of Chinese, Japanese or Korean text, or a full-width form.
 _CJK_CHARACTER = r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff60]"

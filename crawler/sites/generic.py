@@ -57,6 +57,7 @@ from crawler.extraction.processors import (
     is_placeholder_text,
     is_site_byline,
     is_site_name,
+    is_url_slug,
     is_wire_service,
     korean_reporter,
     normalize_text,
@@ -127,7 +128,7 @@ TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title], h2[id*=tit
 ``h2#story_art_title`` (its ``<h1>`` is another story's)."""
 TIME_DATETIMES = css_query("time::attr(datetime)")
 FIRST_DATED_TIME = css_text("time[datetime]")
-BYLINE_AUTHORS = css_query(".byline .author a::text, .byline a[rel~=author]::text")
+BYLINE_AUTHORS = css_query(".byline .author a, .byline a[rel~=author]")
 BYLINE_ELEMENTS = etree.XPath("//*[contains(@class, 'byline') or contains(@class, 'Byline')]")
 BYLINE_CHARS = 300
 """Text of a visible byline, at most: an element longer is a story or a page that a class
@@ -159,7 +160,7 @@ BYLINE_LINE_CHARS = 80
 NAME_WORDS = 5
 """Words of a name as an author's link gives it, at most ("Biography", "View all posts by
 the Editorial Team" are no names)."""
-POST_META_AUTHORS = css_query(".post-meta .author a::text, .entry-meta .author a::text")
+POST_META_AUTHORS = css_query(".post-meta .author a, .entry-meta .author a")
 # schema.org microdata: the name of the author the page marks up, unless the item is an
 # Organization (the publisher, mostly), and the publisher's name; each the item's own name,
 # not one of an item inside it (a logo's).
@@ -771,6 +772,25 @@ def is_menu(element: etree._Element) -> bool:
     if element.tag == "header":
         return next(element.iterancestors("article"), None) is None
     return element.tag in ("nav", "footer") or bool(MENU_NAME.search(class_and_id(element)))
+
+
+def own_post_names(links: list[etree._Element]) -> list[str]:
+    """The names the byline links give (their own text), but for those in a sidebar's
+    widget (class ``widget``), which lists other posts, each with its byline (erp-news.info's
+    "Sponsored Posts" widget, every entry by "Sponsored Post").
+
+    >>> from lxml import html
+    >>> page = html.fromstring("<div><span class='byline'><a>Matthias Weber</a></span>"
+    ...     "<aside class='widget'><span class='byline'><a>Sponsored Post</a></span></aside></div>")
+    >>> own_post_names(page.xpath("//a"))
+    ['Matthias Weber']
+    """
+    return [
+        text
+        for link in links
+        if not any("widget" in (a.get("class") or "").split() for a in link.iterancestors())
+        for text in link.xpath("text()")
+    ]
 
 
 def link_before(container: etree._Element, target: etree._Element) -> etree._Element | None:
@@ -1550,11 +1570,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     @cached_property
     def headline(self) -> str | None:
         """The first title signal, entities decoded and site name removed: the visible
-        headline first, since SEO titles (og:title, JSON-LD) are often a variant."""
+        headline first, since SEO titles (og:title, JSON-LD) are often a variant. Neither
+        the site's name nor a web address's slug (:func:`is_url_slug`) is a title."""
         candidates = (HEADLINE(self.root), self._marked_headline(), self._visible_headline())
         for candidate in (*candidates, *self._seo_titles()):
             text = normalize_text(decode_entities(candidate or ""))
-            if text and not is_site_name(text, self.site_names):
+            if text and not is_site_name(text, self.site_names) and not is_url_slug(text):
                 return strip_title_suffix(text, self.site_names)
         return None
 
@@ -1691,8 +1712,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         names = first_nonempty(
             lambda: self._people(self.metadata.article_names("author")),
             lambda: self._people(self.metadata.all("author")),
-            lambda: self._people(BYLINE_AUTHORS(self.root)),
-            lambda: self._people(POST_META_AUTHORS(self.root)),
+            lambda: self._people(own_post_names(BYLINE_AUTHORS(self.root))),
+            lambda: self._people(own_post_names(POST_META_AUTHORS(self.root))),
             lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
             self._guessed_people,
             lambda: self._people(self._author_links_under_headline()),
