@@ -811,6 +811,12 @@ def test_the_date_shown_under_the_headline_dates_a_page_its_markup_does_not(
             "11/18/2011 4:06 AM</span></span>",
             "2011-11-18T02:27:00",
         ),
+        # rnz.de: a close button's icon, i.fa-times ("times" holds "time"), then the date
+        (
+            "<a class='close'><i class='fa fa-times'></i></a>"
+            "<div class='nfy-ar-date'>12.10.2015, 19:16 Uhr</div>",
+            "2015-10-12T19:16:00",
+        ),
     ],
 )
 def test_the_publication_shown_under_the_headline_is_not_its_last_update(shown, published):

@@ -413,12 +413,13 @@ _NAMED_AS_DATE = (
     "(contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'published')"
     " or contains(@id, 'date') or contains(@id, 'time'))"
     " and not(contains(@class, 'updated') or contains(@class, 'modified')"
-    " or contains(@id, 'updated') or contains(@id, 'modified'))"
+    " or contains(@id, 'updated') or contains(@id, 'modified') or self::i)"
 )
 """An element whose class or id names it as a date, a time or the publication (hAtom's
 ``published``), but not as the last update's (an XPath predicate): "updated" holds "date",
 and hAtom's ``span.updated`` under cleveland.com's headline is when the story was last
-changed."""
+changed. Nor an ``<i>``, an icon: Font Awesome's close button, ``i.fa-times``, "times"
+holding "time", under rnz.de's headline before its date."""
 DATE_ELEMENT_AFTER = etree.XPath(f"following::*[{_NAMED_AS_DATE}][1]")
 DATE_ELEMENTS_WITHIN = etree.XPath(f"descendant::*[{_NAMED_AS_DATE}]")
 SHOWN_DATE_CHARS = 80
