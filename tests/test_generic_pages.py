@@ -581,3 +581,42 @@ def test_a_subheading_with_a_permalink_to_itself_stays_in_the_body():
         f" aria-label='{question}'></a></h2>{PARAGRAPH}</div></body></html>"
     )
     assert question in body_of(html)
+
+
+@pytest.mark.parametrize(
+    "last_line",
+    [
+        # trafilatura's test pages: the heading over links to other posts, the links gone
+        "Verwandte Themen auf unserem Blog:",  # changelog.blog
+        "Das Thema könnte dich auch interessieren:",  # incurvy.de
+        "Editors’ Recommendations:",  # knowtechie.com
+        "Sur le même sujet",  # French: on the same subject
+        # a share buttons' label, the buttons icons (brandenburg.de)
+        "Teilen auf",
+    ],
+)
+def test_a_related_heading_or_share_label_in_the_sites_language_does_not_end_the_body(
+    last_line,
+):
+    html = (
+        "<html><body><h1>Story</h1><div class='entry-content'>"
+        f"{PARAGRAPH}{PARAGRAPH}<p>{last_line}</p></div></body></html>"
+    )
+    assert body_of(html)[-1] != last_line
+
+
+def test_a_related_heading_over_teasers_read_as_one_line_does_not_end_the_body():
+    # gofeminin.de: "Also on gofeminin.de", then four teasers' links, which trafilatura
+    # reads as one line; knowtechie.com: "Editors' Recommendations:", a link a line.
+    teasers = "".join(
+        f"<a href='/{n}/'>{title}</a> "
+        for n, title in enumerate(
+            ["Warum nehme ich nicht ab? 4 mögliche Gründe", "20 Kilo abnehmen: So klappt's!"]
+        )
+    )
+    html = (
+        "<html><body><h1>Story</h1><div class='entry-content'>"
+        f"{PARAGRAPH}{PARAGRAPH}<h3>Auch auf gofeminin.de</h3><p>{teasers}</p>"
+        "</div></body></html>"
+    )
+    assert body_of(html)[-1] == PARAGRAPH.removeprefix("<p>").removesuffix("</p>").strip()

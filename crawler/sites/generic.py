@@ -217,6 +217,9 @@ READ_ALSO = (
 SHARE_BUTTON = r"(facebook|twitter|linkedin|e-?mail|whatsapp|pinterest|reddit|telegram|print)"
 CHROME_LINES = re.compile(
     r"^(share this:?|like this:?|related( posts| articles)?:?|advertisements?|"
+    # a share buttons' label: "Share on", German "Teilen auf", French "Partager sur"…
+    r"(share on|teilen( auf)?|partager( sur)?|compartir( en)?|compartilhe|condividi( su)?)"
+    r"\s*:?|"
     r"advertise with us|(skip to )?(the )?main content|skip to content|skip navigation|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|sign up|select page|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
@@ -270,12 +273,25 @@ CJK_DATELINE = re.compile(
     r"^\s*[〔【\[(（]\s*(?:記者|记者)\s*(?P<reporter>[^\s／/〕】\])）、，,]{2,4})\s*[／/]"
     r"\s*[^\s〕】\])）]{1,8}(?:報導|报道|電|电)\s*[〕】\])）]"
 )
-# The heading of a block of links to other stories that trafilatura keeps at the end.
+# The heading of a block of links to other stories that trafilatura keeps at the end, in
+# the languages of news sites: English ("Editors' Recommendations:"); German ("Verwandte
+# Themen auf unserem Blog:", "Das Thema könnte dich auch interessieren:", "Auch auf
+# gofeminin.de"); French, Spanish, Portuguese, Italian, Dutch.
 RELATED_HEADING = re.compile(
     r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
     r"further reading|more news|more stories|more coverage|more from [\w .]+|"
     r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|you may also like|"
-    r"see also|also read|read also|don'?t miss|most read|most popular)\s*:?$",
+    r"see also|also read|read also|don'?t miss|most read|most popular|"
+    r"(editors?['’]s? )?recommendations|(also|more) on [\w.-]+|(auch|mehr) auf [\w.-]+|"
+    r"(verwandte|ähnliche) (themen|artikel|beiträge)( [\w ]{1,30})?|mehr zum thema( [\w-]+)?|"
+    r"(das|dies)( thema)? könnte (dich|sie|euch) auch interessieren|auch interessant|"
+    r"weitere (artikel|beiträge|nachrichten|meldungen)( [\w ]{1,30})?|"
+    r"empfehlungen( von [\w.-]+)?|lesen sie auch|"
+    r"(à )?lire aussi|sur le même sujet|articles? (similaires|liés|connexes)|"
+    r"vous aimerez aussi|(también )?(te|le) puede interesar|noticias relacionadas|"
+    r"(notícias|matérias) relacionadas|veja também|leia também|"
+    r"articoli correlati|leggi anche|(ti )?potrebbe interessarti|"
+    r"gerelateerde artikelen|lees ook)\s*:?$",
     flags=re.IGNORECASE,
 )
 LINK_SHARE = 0.6
@@ -578,6 +594,31 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
         if RELATED_HEADING.match(text) and all(map(is_link, paragraphs[index + 1 :])):
             return paragraphs[:index]
     return paragraphs
+
+
+def links_run_together(key: str, link_keys: list[str]) -> list[str]:
+    """The links whose texts (:func:`text_key`, as ``link_keys``), one after the other,
+    make up a paragraph's words (``key``), the longest first; none where some words are
+    no link's.
+
+    >>> links = ["20 kilo abnehmen", "warum nehme ich nicht ab", "warum"]
+    >>> links_run_together("warum nehme ich nicht ab 20 kilo abnehmen", links)
+    ['warum nehme ich nicht ab', '20 kilo abnehmen']
+    >>> links_run_together("warum nehme ich nicht ab heute", links)
+    []
+    """
+    found, rest = [], key
+    while rest:
+        link = max(
+            (link for link in link_keys if rest == link or rest.startswith(f"{link} ")),
+            key=len,
+            default=None,
+        )
+        if link is None:
+            return []
+        found.append(link)
+        rest = rest[len(link) :].lstrip()
+    return found
 
 
 def opening(paragraph: str) -> str:
@@ -2216,10 +2257,16 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def _is_link(self, text: str) -> bool:
         """Whether a paragraph is a link of the page: its text, or its text followed by a
-        little more (the source: "Title (Forbes)"; :data:`LINK_SHARE`)."""
+        little more (the source: "Title (Forbes)"; :data:`LINK_SHARE`); or the texts of
+        several links run together, a list of other stories trafilatura reads as one line
+        (gofeminin.de's four teasers under "Auch auf gofeminin.de")."""
         key = text_key(text)
-        return any(
-            key.startswith(link) and len(link) >= LINK_SHARE * len(key) for link in self._link_keys
+        return (
+            any(
+                key.startswith(link) and len(link) >= LINK_SHARE * len(key)
+                for link in self._link_keys
+            )
+            or len(links_run_together(key, self._link_keys)) > 1
         )
 
     @cached_property
