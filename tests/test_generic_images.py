@@ -5,7 +5,7 @@ shows icons, buttons, portraits and teasers of other stories (crawler/extraction
 
 from __future__ import annotations
 
-from tests.test_generic_pages import benchmark_page, held_out_page
+from tests.test_generic_pages import PARAGRAPH, benchmark_page, held_out_page, page
 
 
 def image_files(id_prefix: str) -> list[str]:
@@ -97,3 +97,22 @@ def test_a_sharing_image_is_not_taken_over_the_images_the_article_shows():
     assert [name for name in image_files("0d46122928") if name.endswith(".jpg")] == [
         "22174394-1040x572.jpg"
     ]
+
+
+def test_share_buttons_spacers_and_a_wordpress_plugins_images_are_not_article_images():
+    # trafilatura's test pages: viehbacher.com's "facebook.png" follow button,
+    # gofeminin.de's "shim.gif" spacer, rechtambild.de's ratings plugin's stars; and its
+    # og:image, the site's "facebook.jpg", is no stand-in for the story's picture.
+    images = "".join(
+        f"<p><img src='{source}' alt=''></p>"
+        for source in (
+            "/images/facebook.png",
+            "https://static.afcdn.com/world/shim.gif",
+            "/wp-content/plugins/wp-postratings/images/stars_crystal/rating_on.gif",
+        )
+    )
+    html = (
+        "<html><head><meta property='og:image' content='https://www.rechtambild.de/facebook.jpg'>"
+        f"</head><body><h1>Story</h1><article>{images}{PARAGRAPH}{PARAGRAPH}</article></body></html>"
+    )
+    assert page(html).images() == []

@@ -203,11 +203,22 @@ DRAWING_FILE = re.compile(r"\.(?:png|gif)$", flags=re.IGNORECASE)
 """A PNG or GIF: a drawing or a screenshot; a photo is a JPEG or WebP, whatever its name."""
 DECORATION_FILE_WORDS = frozenset(
     "icon icons ico favicon logo btn button arrow arrows bullet divider separator blank "  # noqa: SIM905
-    "spacer sprite load loader loading preload banner placeholder pixel transparent "
+    "spacer shim sprite load loader loading preload banner placeholder pixel transparent "
     "ornament".split()
 )
 """Words of a PNG's or GIF's file name that say it is the site's own: an icon, a logo, a
-button, an arrow, a divider, a spacer, a loading animation."""
+button, an arrow, a divider, a spacer ("shim.gif"), a loading animation."""
+SHARE_ICON_WORDS = frozenset(
+    "facebook fb twitter tweet instagram linkedin xing pinterest whatsapp telegram youtube "  # noqa: SIM905
+    "rss feed share email mail print".split()
+)
+"""Words of a PNG's or GIF's file name that, with nothing else but sizes, name a share or
+follow button ("facebook.png", "twitter-32.png"); a screenshot's name says more
+("facebook-privacy-settings.png")."""
+THEME_FILES = re.compile(r"/wp-content/(?:plugins|themes)/|/wp-includes/")
+"""WordPress's folders of its plugins' and themes' files, whose images are the site's
+(a ratings plugin's stars, "wp-postratings/images/stars_crystal/rating_on.gif"); a
+post's images are uploads."""
 _CAMEL_CASE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _NOT_ALPHANUMERIC = re.compile(r"[^A-Za-z0-9]+")
 ATTACHMENT_PAGE = re.compile(r"/attachment/|[?&]attachment_id=")
@@ -227,10 +238,23 @@ def file_name_words(source: str) -> tuple[str, set[str]]:
     return name, {word.lower() for word in words if word}
 
 
+def is_share_button_name(words: set[str]) -> bool:
+    """Whether a file name's words (:func:`file_name_words`) are a share button's and
+    sizes, nothing else (:data:`SHARE_ICON_WORDS`).
+
+    >>> is_share_button_name({"twitter", "32"}), is_share_button_name({"facebook", "privacy"})
+    (True, False)
+    """
+    named = {word for word in words if not word.isdigit()}
+    return bool(named) and named <= SHARE_ICON_WORDS
+
+
 def names_decoration(source: str) -> bool:
     """Whether an image's address is a PNG or GIF whose file name names it an icon, a
     logo, a button or a spacer (:data:`DECORATION_FILE_WORDS`), in any case and joined in
-    any way; a photo's name does not count (a JPEG of a company's logo is news).
+    any way, or a share button (:data:`SHARE_ICON_WORDS`); a photo's name does not count
+    (a JPEG of a company's logo is news). Or any image of a WordPress plugin or theme
+    (:data:`THEME_FILES`).
 
     >>> names_decoration("/img/ico/ico-email.png"), names_decoration("/layout/logoOtempo.png")
     (True, True)
@@ -240,9 +264,17 @@ def names_decoration(source: str) -> bool:
     False
     >>> names_decoration("/uploads/protest-iconic-square.png")
     False
+    >>> names_decoration("/images/facebook.png"), names_decoration("/up/facebook-privacy-settings.png")
+    (True, False)
+    >>> names_decoration("/wp-content/plugins/wp-postratings/images/stars_crystal/rating_on.gif")
+    True
     """
     name, words = file_name_words(source)
-    return bool(DRAWING_FILE.search(name) and words & DECORATION_FILE_WORDS)
+    if THEME_FILES.search(source):
+        return True
+    if not DRAWING_FILE.search(name):
+        return False
+    return bool(words & DECORATION_FILE_WORDS) or is_share_button_name(words)
 
 
 SITE_IMAGE_WORDS = DECORATION_FILE_WORDS | {"default", "fallback", "avatar"}
@@ -255,16 +287,26 @@ AVATAR_FOLDER = re.compile(r"/(?:avatars?|blavatar|profile_images)/", flags=re.I
 
 def names_site_image(source: str) -> bool:
     """Whether an image's file name says it is the site's stand-in for a story's picture
-    (:data:`SITE_IMAGE_WORDS`), whatever its format, or it is an avatar.
+    (:data:`SITE_IMAGE_WORDS`; or a share button's words alone, :data:`SHARE_ICON_WORDS`:
+    rechtambild.de's "facebook.jpg"), whatever its format, or it is an avatar or a
+    theme's file.
 
     >>> names_site_image("https://blog.givewell.org/images/givewell_fb_logo.jpg")
     True
     >>> names_site_image("https://secure.gravatar.com/blavatar/55bf72?s=200")
     True
+    >>> names_site_image("https://www.rechtambild.de/facebook.jpg")
+    True
     >>> names_site_image("https://thehill.com/sites/default/files/noemkristi_lead.jpg")
     False
     """
-    return bool(file_name_words(source)[1] & SITE_IMAGE_WORDS or AVATAR_FOLDER.search(source))
+    words = file_name_words(source)[1]
+    return bool(
+        words & SITE_IMAGE_WORDS
+        or is_share_button_name(words)
+        or AVATAR_FOLDER.search(source)
+        or THEME_FILES.search(source)
+    )
 
 
 def declared_size(element: etree._Element) -> int | None:
