@@ -626,6 +626,24 @@ def test_a_tag_cloud_a_menus_tag_pages_and_a_category_link_are_no_tags():
     assert tags_of("<a rel='category tag' href='/category/world/'>World</a>") == []  # WordPress
 
 
+def test_the_separators_a_page_sets_around_a_section_or_tag_are_not_its_name():
+    # kulinariaathome.com's category in its breadcrumb; sonntag-sachsen.de's tag links,
+    # each with its comma; a CMS's "/article" stays out (a path, not a topic).
+    assert ArticleLoader.field_value("section", ["› Gebäck"]) == "Gebäck"
+    tags = ["Thomanerchor,", "Leipzig", "/article"]
+    assert ArticleLoader.field_value("tags", tags) == ["Thomanerchor", "Leipzig"]
+
+
+def test_a_link_to_the_page_itself_above_the_headline_is_a_button_not_a_section():
+    # telemedicus.info: "Drucken" (print) and "Weiterempfehlen" (recommend) at "#".
+    tools = "<div class='entry-tools'><a href='#'>Weiterempfehlen</a> <a href='#'>Drucken</a></div>"
+    html = f"<html><body><section>{tools}<h1>Rezension</h1></section><article>{STORY}</article></body></html>"
+    page = GenericArticlePage(
+        HtmlResponse(url="https://www.telemedicus.info/a/", body=html.encode())
+    )
+    assert page.to_item().section is None
+
+
 def test_a_tag_cut_at_an_entity_and_lone_letters_are_dropped_and_entities_decoded():
     """apnews: "PG&amp;E" written as the tags "PG&amp;amp", "T", "E" and "PG&amp;E"."""
     tags = corpus_page("article-extraction", "d0382c0d95").to_item().tags

@@ -28,6 +28,7 @@ from crawler.extraction.processors import (
     topic_tag,
     unique,
     unique_ignoring_case,
+    without_edge_separators,
 )
 from crawler.items import ArticleItem
 
@@ -76,9 +77,11 @@ class ArticleLoader(ItemLoader):
     default_output_processor = TakeFirst()
 
     authors_out = Compose(unique)
-    tags_in = MapCompose(normalize_text, decode_entities, tag_list, topic_tag)
+    tags_in = MapCompose(
+        normalize_text, decode_entities, tag_list, topic_tag, without_edge_separators
+    )
     tags_out = Compose(unique_ignoring_case)
-    section_in = MapCompose(normalize_text, decode_entities, first_section)
+    section_in = MapCompose(normalize_text, decode_entities, first_section, without_edge_separators)
     language_in = MapCompose(normalize_text, language_code)
     media_id_in = MapCompose(normalize_text, digits)
     post_id_in = MapCompose(normalize_text, digits)

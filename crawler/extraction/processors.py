@@ -971,6 +971,21 @@ def _listed(value: str) -> list[str]:
 _SECTION_PATH = re.compile(r"\s+[>»›]\s+")
 
 
+_EDGE_SEPARATORS = " ›»>|,;·•–—:"
+
+
+def without_edge_separators(value: str) -> str | None:
+    """A section's or tag's name without the separators a page set around it, in a
+    breadcrumb or a list ("› Gebäck", "Thomanerchor,"); ``None`` if nothing else is left.
+
+    >>> without_edge_separators("› Gebäck"), without_edge_separators("Thomanerchor,")
+    ('Gebäck', 'Thomanerchor')
+    >>> without_edge_separators("Electric Co."), without_edge_separators("C#"), without_edge_separators(" | ")
+    ('Electric Co.', 'C#', None)
+    """
+    return value.strip(_EDGE_SEPARATORS) or None
+
+
 def first_section(value: str) -> str:
     """A section value's first section, when the page packed several into one (commas with
     no space after them, or three sections and more): the one a reader sees the article

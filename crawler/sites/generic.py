@@ -2018,7 +2018,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         page of the site (the page's own host or the one it gives itself) one to three
         levels deep that lists no author, tag, topic or numbered entity, and outside a
         menu inside that level: the ``<header>`` that holds the headline too is the
-        story's, not the site's (washingtonpost.com's "Politics" over its ``<h1>``)."""
+        story's, not the site's (washingtonpost.com's "Politics" over its ``<h1>``); not
+        a link to the page itself, a button."""
         h1 = next(
             (
                 h
@@ -2051,6 +2052,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             or not 1 <= len(levels) <= 3
             or levels[-1].isdigit()  # an entity's page (a press office's, a user's)
             or lists_no_section(address)
+            # a button: a link to the page itself (telemedicus.info's "Drucken", print, at "#")
+            or address.split("#", 1)[0].rstrip("/") in self._own_addresses
         ):
             return None
         return text
