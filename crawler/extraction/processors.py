@@ -958,8 +958,20 @@ def tag_list(value: str) -> list[str]:
     (['Hong Kong', 'Protest', 'Asia Pacific'], ['Beshear, Andrew G (1977- )'])
     >>> tag_list("قاچاق کالا , مواد مخدر"), tag_list("1,000 days")
     (['قاچاق کالا', 'مواد مخدر'], ['1,000 days'])
+
+    Three items and more are a list whatever their spacing (cnn.com's one meta keyword
+    "business figures, eastern europe, europe, …, vladimir putin"):
+
+    >>> tag_list("russia, europe, vladimir putin"), tag_list("1,000,000 views")
+    (['russia', 'europe', 'vladimir putin'], ['1,000,000 views'])
     """
-    return _listed(value) if _PACKED_TAGS.search(value) else [value]
+    if _PACKED_TAGS.search(value) or len(_LIST_COMMA.findall(value)) >= 2:
+        return _listed(value)
+    return [value]
+
+
+_LIST_COMMA = re.compile(r"[,،]\s")
+"""A comma between the items of a list, not one inside a number ("1,000")."""
 
 
 def _listed(value: str) -> list[str]:
