@@ -117,6 +117,30 @@ def test_default_text_is_taken_when_precision_keeps_almost_nothing():
     assert len(body.split()) > 0.9 * len(truth.split())
 
 
+def test_default_text_is_taken_when_precision_keeps_a_column_of_teasers():
+    # cdu-fraktion-erfurt.de (a trafilatura test page): precision mode read the news
+    # column beside the story, each teaser cut with "..."; the default mode, the story.
+    from trafilatura.settings import Document
+
+    def document(paragraphs: list[str]) -> Document:
+        body = etree.Element("body")
+        for text in paragraphs:
+            etree.SubElement(body, "p").text = text
+        return Document(body=body, text="\n".join(paragraphs))
+
+    teaser = "Die CDU-Fraktion im Erfurter Stadtrat ist verärgert über die erneute Diskussion..."
+    story = "Ein positives Signal gab es diese Woche für die Waldorfschule in Bischleben. " * 5
+    generic_page = page(f"<html><body>{PARAGRAPH}</body></html>")
+    teasers = document([f"Schlagzeile {n}" if n % 2 else teaser for n in range(12)])
+    generic_page.__dict__ |= {"_precise": teasers, "_default": document([story, story])}
+    assert generic_page._document is generic_page._default
+    # Where the default mode reads teasers too, precision mode's text stays.
+    generic_page = page(f"<html><body>{PARAGRAPH}</body></html>")
+    other_teasers = document([teaser] * 12)
+    generic_page.__dict__ |= {"_precise": teasers, "_default": other_teasers}
+    assert generic_page._document is teasers
+
+
 @pytest.mark.parametrize("page_id", ["f8ff621a0b", "fde930b018"])
 def test_each_mode_reads_what_trafilatura_reads_with_metadata(page_id):
     # The default mode reuses the metadata precision mode read: each mode's document must

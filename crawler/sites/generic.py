@@ -1015,6 +1015,30 @@ def continues_line(before: str, text: str) -> bool:
     )
 
 
+TEASER_END = re.compile(r"(?:\.\.\.|…)\s*$")
+"""The end of a teaser: the start of another story's text, cut."""
+TEASERS = 3
+"""Cut paragraphs that make a text a list of teasers, at least (and a third of its
+paragraphs of :data:`TEASER_WORDS` words or more)."""
+TEASER_WORDS = 8
+
+
+def is_teaser_list(paragraphs: list[str]) -> bool:
+    """Whether a text's paragraphs are teasers of other stories: :data:`TEASERS` or more,
+    and a third or more of its paragraphs of some length, end cut ("…", "...").
+
+    >>> story = "A full sentence of the story, with more than eight words in it."
+    >>> teaser = "The start of another story, cut after a few of its words ..."
+    >>> is_teaser_list(["Zoo prices", teaser, "Kids' summit", teaser, story, teaser])
+    True
+    >>> is_teaser_list([story, story, teaser, story, story, story, teaser, story])
+    False
+    """
+    long = [text for text in paragraphs if prose_words(text) >= TEASER_WORDS]
+    cut = sum(TEASER_END.search(text) is not None for text in long)
+    return cut >= TEASERS and 3 * cut >= len(long)
+
+
 def block_texts(tree: etree._Element) -> list[str]:
     """One paragraph per text block of trafilatura's output tree, in order; loose text
     between blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space; a block
@@ -1380,7 +1404,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
         Precision mode scores better on the extraction benchmark (F1 0.963 vs 0.961 for
         the default mode, our processing after both), but sometimes keeps a fraction of
-        the article. When it keeps almost nothing (under ``MIN_WORDS``), the default
+        the article. When it keeps almost nothing (under ``MIN_WORDS``), or a list of
+        teasers (:func:`is_teaser_list`) where the default mode does not, the default
         mode's text is taken. When it keeps less than ``PRECISION_KEEPS`` of the words of
         the page's ``<p>`` elements, the default mode runs too and wins only if it adds
         more new prose than precision kept (:func:`adds_more_prose`): on the benchmark's
@@ -1391,6 +1416,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         kept_words = prose_words(precise.text or "") if precise is not None else 0
         if kept_words < MIN_WORDS:
             return self._default or precise
+        # A column of other stories' teasers, which precision mode may take for the text
+        # (cdu-fraktion-erfurt.de's news column, where the default mode reads the story).
+        if precise is not None and is_teaser_list(block_texts(precise.body)):
+            default = self._default
+            if default is not None and not is_teaser_list(block_texts(default.body)):
+                return default
         page_words = sum(prose_words(text) for _, text in self._page_paragraphs)
         if kept_words >= PRECISION_KEEPS * page_words:
             return precise
