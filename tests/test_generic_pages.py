@@ -644,3 +644,16 @@ def test_a_related_heading_over_teasers_read_as_one_line_does_not_end_the_body()
         "</div></body></html>"
     )
     assert body_of(html)[-1] == PARAGRAPH.removeprefix("<p>").removesuffix("</p>").strip()
+
+
+@pytest.mark.parametrize(
+    "date_line",
+    ["mercredi 11 septembre 2019", "11 de septiembre de 2019", "Mittwoch, 11. September 2019"],
+)
+def test_a_date_line_in_the_sites_language_does_not_open_the_body(date_line):
+    # sauvonsluniversite.com (a trafilatura test page): the day over the story, in French.
+    html = (
+        "<html><body><h1>Story</h1><div class='entry-content'>"
+        f"<p>{date_line}</p>{PARAGRAPH}{PARAGRAPH}</div></body></html>"
+    )
+    assert body_of(html)[0] != date_line

@@ -231,11 +231,28 @@ CHROME_LINES = re.compile(
     flags=re.IGNORECASE,
 )
 LINE_RULES = LineRules(chrome=CHROME_LINES, byline=DIVI_BYLINE)
-# A line that is a date and nothing else: numbers, English month and weekday names, a
-# time, a zone in capitals, separators, perhaps an "Updated:" label (a year is required besides).
+# Month and weekday names, and the words between a date's parts, of the languages of
+# Western Europe's news sites: French ("mercredi 11 septembre 2019"), German, Spanish
+# and Portuguese ("11 de septiembre de 2019"), Italian, Dutch.
+_OTHER_DATE_WORDS = (
+    r"janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre|"
+    r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|"
+    r"januar|jänner|februar|märz|juni|juli|oktober|dezember|"
+    r"montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|"
+    r"noviembre|diciembre|lunes|martes|miércoles|jueves|viernes|sábado|domingo|"
+    r"janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro|"
+    r"(segunda|terça|quarta|quinta|sexta)(-feira)?|"
+    r"gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    r"lunedì|martedì|mercoledì|giovedì|venerdì|sabato|domenica|"
+    r"januari|februari|maart|mei|augustus|maandag|dinsdag|woensdag|donderdag|vrijdag|"
+    r"zaterdag|zondag|de|del|à|um|alle|le|el|am|den|uhr|h"
+)
+# A line that is a date and nothing else: numbers, month and weekday names, a time, a zone
+# in capitals, separators, perhaps an "Updated:" label (a year is required besides).
 _DATE_TOKEN = (
     rf"(\d{{1,4}}|{MONTH_NAME}\.?|(mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?|[ap]\.?m\.?|"
-    r"(?-i:[A-Z]{2,4})([+-]\d{1,2})?|at)"
+    rf"(?-i:[A-Z]{{2,4}})([+-]\d{{1,2}})?|at|({_OTHER_DATE_WORDS})\.?)"
 )
 DATE_LINE = re.compile(
     r"^(((last )?updated|published|posted)( on| at)?\s*:?\s*)?"
@@ -477,6 +494,10 @@ def is_date_line(text: str) -> bool:
     (True, True)
     >>> is_date_line("January 18, 2020"), is_date_line("2020-04-01 10:29")
     (True, True)
+    >>> is_date_line("mercredi 11 septembre 2019"), is_date_line("11 de septiembre de 2019")
+    (True, True)
+    >>> is_date_line("Le président a parlé le 11 septembre 2019")
+    False
     >>> is_date_line("16:20"), is_date_line("Palm Bay 18 22 13 17 — 70")
     (False, False)
     >>> is_date_line("On January 18, 2020 protesters gathered."), is_date_line("The 2020 race")
