@@ -617,6 +617,11 @@ def test_a_subheading_with_a_permalink_to_itself_stays_in_the_body():
         "Sur le même sujet",  # French: on the same subject
         # a share buttons' label, the buttons icons (brandenburg.de)
         "Teilen auf",
+        # publication-dates pages: a heading over other stories, a newsletter's button,
+        # a widget's link
+        "Latest",
+        "Sign up for our emails",
+        "Learn More",
     ],
 )
 def test_a_related_heading_or_share_label_in_the_sites_language_does_not_end_the_body(
@@ -657,3 +662,13 @@ def test_a_date_line_in_the_sites_language_does_not_open_the_body(date_line):
         f"<p>{date_line}</p>{PARAGRAPH}{PARAGRAPH}</div></body></html>"
     )
     assert body_of(html)[0] != date_line
+
+
+def test_the_sites_name_on_a_line_of_its_own_is_not_the_story():
+    # timesofindia.com: "TIMES OF INDIA" over the story; stuff.co.nz: "Stuff" after it.
+    html = (
+        "<html><head><meta property='og:site_name' content='Times Of India'></head><body>"
+        f"<h1>Story</h1><div class='entry-content'><p>TIMES OF INDIA</p>{PARAGRAPH}{PARAGRAPH}"
+        "</div></body></html>"
+    )
+    assert body_of(html)[0] != "TIMES OF INDIA"

@@ -221,7 +221,8 @@ CHROME_LINES = re.compile(
     r"(share on|teilen( auf)?|partager( sur)?|compartir( en)?|compartilhe|condividi( su)?)"
     r"\s*:?|"
     r"advertise with us|(skip to )?(the )?main content|skip to content|skip navigation|"
-    r"read more|continue reading|leave a (reply|comment)|subscribe|sign up|select page|"
+    r"read more|continue reading|leave a (reply|comment)|subscribe|select page|learn more|"
+    r"sign up( (for|to) [\w ]{1,30})?|report this (page|post|article|comment|ad)|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
@@ -299,6 +300,7 @@ RELATED_HEADING = re.compile(
     r"further reading|more news|more stories|more coverage|more from [\w .]+|"
     r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|you may also like|"
     r"see also|also read|read also|don'?t miss|most read|most popular|"
+    r"latest( news| stories| headlines)?|"
     r"(editors?['’]s? )?recommendations|(also|more) on [\w.-]+|(auch|mehr) auf [\w.-]+|"
     r"(verwandte|ähnliche) (themen|artikel|beiträge)( [\w ]{1,30})?|mehr zum thema( [\w-]+)?|"
     r"(das|dies)( thema)? könnte (dich|sie|euch) auch interessieren|auch interessant|"
@@ -2361,6 +2363,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             and text_key(text) not in self._hidden_texts
             and not (len(text.split()) <= LABEL_WORDS and text_key(text) in self._labels)
             and text != self.headline
+            # the site's name on a line of its own (a masthead: "TIMES OF INDIA")
+            and not (len(text.split()) <= LABEL_WORDS and is_site_name(text, self.site_names))
             and not is_chrome_line(text)
             and not is_caption_line(text)
             and has_words(text)
