@@ -672,3 +672,11 @@ def test_the_sites_name_on_a_line_of_its_own_is_not_the_story():
         "</div></body></html>"
     )
     assert body_of(html)[0] != "TIMES OF INDIA"
+
+
+def test_a_line_of_the_story_that_starts_as_a_button_does_stays():
+    html = (
+        "<html><body><h1>Story</h1><div class='entry-content'>"
+        f"{PARAGRAPH}<p>Sign up to volunteer at the shelter</p>{PARAGRAPH}</div></body></html>"
+    )
+    assert "Sign up to volunteer at the shelter" in body_of(html)

@@ -222,7 +222,8 @@ CHROME_LINES = re.compile(
     r"\s*:?|"
     r"advertise with us|(skip to )?(the )?main content|skip to content|skip navigation|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|select page|learn more|"
-    r"sign up( (for|to) [\w ]{1,30})?|report this (page|post|article|comment|ad)|"
+    r"sign up( (for|to) (our |the )?[\w ]{0,20}(newsletters?|e-?mails?|updates|alerts))?|"
+    r"report this (page|post|article|comment|ad)|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
