@@ -207,9 +207,15 @@ def in_comments_only(page_html: str, text: str) -> bool:
     >>> page = "<div id='content'><p>Story</p></div><ol class='comment-list'><li>Great post</li></ol>"
     >>> in_comments_only(page, "Great post"), in_comments_only(page, "Story")
     (True, False)
+    >>> in_comments_only(f"<html><body class='comments-open'>{page}</body></html>", "Story")
+    False
     """
     root = html.fromstring(page_html)
-    comments = root.xpath("//*[contains(@id, 'comment') or contains(@class, 'comment')]")
+    # Not the <body>, whose classes may say whether comments are open.
+    comments = root.xpath(
+        "//*[contains(@id, 'comment') or contains(@class, 'comment')]"
+        "[not(self::body or self::html)]"
+    )
     if not any(folded(text) in folded(element.text_content()) for element in comments):
         return False
     for element in comments:

@@ -1045,6 +1045,7 @@ TEASERS = 3
 """Cut paragraphs that make a text a list of teasers, at least (and a third of its
 paragraphs of :data:`TEASER_WORDS` words or more)."""
 TEASER_WORDS = 8
+"""Words of a paragraph counted as a teaser or not, at least: shorter ones are headings."""
 
 
 def is_teaser_list(paragraphs: list[str]) -> bool:
