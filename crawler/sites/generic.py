@@ -224,6 +224,9 @@ CHROME_LINES = re.compile(
     r"read more|continue reading|leave a (reply|comment)|subscribe|select page|learn more|"
     r"sign up( (for|to) (our |the )?[\w ]{0,20}(newsletters?|e-?mails?|updates|alerts))?|"
     r"report this (page|post|article|comment|ad)|"
+    # a prompt to share ("Like this story? Share it with a friend!", rt.com), and a link to
+    # another story labelled with the site's address ("Also on rt.com Journalists…")
+    r"(like|enjoy(ed)?) this (story|article)\?.*|also on [\w-]+(\.[a-z]{2,})+\b.*|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
