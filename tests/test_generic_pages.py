@@ -11,7 +11,7 @@ from lxml import etree
 from scrapy.http import HtmlResponse
 
 from crawler.runtime.middlewares import decoded_as_crawled
-from crawler.sites.generic import GenericArticlePage
+from crawler.sites.generic import GenericArticlePage, without_related_links
 from qa.corpus_crawl import corpus
 
 BENCHMARK = corpus("article-extraction")
@@ -684,3 +684,11 @@ def test_a_line_of_the_story_that_starts_as_a_button_does_stays():
         f"{PARAGRAPH}<p>Sign up to volunteer at the shelter</p>{PARAGRAPH}</div></body></html>"
     )
     assert "Sign up to volunteer at the shelter" in body_of(html)
+
+
+def test_a_tags_heading_and_its_links_do_not_end_the_body():
+    # autoracing.com.br (article-extraction): "Tags", then the tag links on one line,
+    # which trafilatura keeps after the story.
+    story = ["The story.", "Its end."]
+    tag_line = "calendario stock car 2018, stock car brasil"
+    assert without_related_links([*story, "Tags", tag_line], {tag_line}.__contains__) == story

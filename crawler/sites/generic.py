@@ -304,7 +304,7 @@ RELATED_HEADING = re.compile(
     r"further reading|more news|more stories|more coverage|more from [\w .]+|"
     r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|you may also like|"
     r"see also|also read|read also|don'?t miss|most read|most popular|"
-    r"latest( news| stories| headlines)?|"
+    r"latest( news| stories| headlines)?|tags|etiquetas|schlagwörter|schlagworte|mots-clés|"
     r"(editors?['’]s? )?recommendations|(also|more) on [\w.-]+|(auch|mehr) auf [\w.-]+|"
     r"(verwandte|ähnliche) (themen|artikel|beiträge)( [\w ]{1,30})?|mehr zum thema( [\w-]+)?|"
     r"(das|dies)( thema)? könnte (dich|sie|euch) auch interessieren|auch interessant|"
