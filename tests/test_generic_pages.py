@@ -626,6 +626,10 @@ def test_a_subheading_with_a_permalink_to_itself_stays_in_the_body():
         # address, and a prompt to share
         "Also on rt.com Journalists &amp; politicians threatened with sedition arrests",
         "Like this story? Share it with a friend!",
+        # morebikes.co.uk (article-extraction): a shortcode the site failed to render, and
+        # a prompt to comment
+        "[button link=”/submit-kit-review/” type=”big”] Send us YOUR kit review",
+        "Tell us what YOU think...",
     ],
 )
 def test_a_related_heading_or_share_label_in_the_sites_language_does_not_end_the_body(

@@ -227,6 +227,10 @@ CHROME_LINES = re.compile(
     # a prompt to share ("Like this story? Share it with a friend!", rt.com), and a link to
     # another story labelled with the site's address ("Also on rt.com Journalists…")
     r"(like|enjoy(ed)?) this (story|article)\?.*|also on [\w-]+(\.[a-z]{2,})+\b.*|"
+    r"tell us what you think\W*|"
+    # a WordPress shortcode the site failed to render, and its button's label
+    # ("[button link=”http://…” type=”big”] Send us YOUR kit review", morebikes.co.uk)
+    r"\[\w+( \w+=[^\]]*)+\].*|"
     r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
