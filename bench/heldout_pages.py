@@ -200,15 +200,15 @@ def text_checks(tests: str) -> dict[str, TextChecks]:
     return checks
 
 
-def in_comments_only(page_html: str, text: str) -> bool:
-    """Whether ``text`` is on the page only in its reader comments (an element whose id or
-    class names a comment), which a record leaves out.
+def only_in_comments(page_html: str, strings: list[str]) -> list[str]:
+    """Those of ``strings`` that the page holds only in its reader comments (an element
+    whose id or class names a comment), which a record leaves out; the page parsed once.
 
     >>> page = "<div id='content'><p>Story</p></div><ol class='comment-list'><li>Great post</li></ol>"
-    >>> in_comments_only(page, "Great post"), in_comments_only(page, "Story")
-    (True, False)
-    >>> in_comments_only(f"<html><body class='comments-open'>{page}</body></html>", "Story")
-    False
+    >>> only_in_comments(page, ["Great post", "Story"])
+    ['Great post']
+    >>> only_in_comments(f"<html><body class='comments-open'>{page}</body></html>", ["Story"])
+    []
     """
     root = html.fromstring(page_html)
     # Not the <body>, whose classes may say whether comments are open.
@@ -216,12 +216,16 @@ def in_comments_only(page_html: str, text: str) -> bool:
         "//*[contains(@id, 'comment') or contains(@class, 'comment')]"
         "[not(self::body or self::html)]"
     )
-    if not any(folded(text) in folded(element.text_content()) for element in comments):
-        return False
+    in_comments = " ".join(folded(element.text_content()) for element in comments)
     for element in comments:
         if element.getparent() is not None:
             element.drop_tree()
-    return folded(text) not in folded(root.text_content())
+    elsewhere = folded(root.text_content())
+    return [
+        string
+        for string in strings
+        if folded(string) in in_comments and folded(string) not in elsewhere
+    ]
 
 
 def ascii_page_id(source: str, file_name: str) -> str:
@@ -410,7 +414,7 @@ def print_checks(
     for page_id, case in cases.items():
         page_html = page_text(case["file"])
         present, absent = case["checks"]
-        comment_only = [string for string in present if in_comments_only(page_html, string)]
+        comment_only = only_in_comments(page_html, present)
         in_comments += [page_id] * len(comment_only)
         checks[page_id] = TextChecks([s for s in present if s not in comment_only], absent)
     emitted = sum(page_id in records for page_id in cases)

@@ -41,9 +41,14 @@ NOT_A_SECTION_PATH = re.compile(
     r"search(?!/label/))(?:/|$)",
     flags=re.IGNORECASE,
 )
+TAG_NAMES = (
+    r"tags?|tagg|topics?|subjects?|themen|keywords?|schlagw(?:o|ö)rte?r?|etiquetas?|temas?|"
+    r"sujets?|mots-cl(?:e|é)s|argomenti"
+)
+"""The words a site names its tags or topics with, in its languages (a pattern): in a tag
+page's address, a tag block's class, the heading over a tag list."""
 TAG_PAGE = re.compile(
-    r"/(?:tags?|tagg|topics?|subjects?|themen|keywords?|schlagw(?:o|ö)rte?r?|etiquetas?|"
-    r"temas?|sujets?|argomenti|all-about)(?:/|$)|[?&](?:tags?|topics?|keywords?)=",
+    rf"/(?:{TAG_NAMES}|all-about)(?:/|$)|[?&](?:tags?|topics?|keywords?)=",
     flags=re.IGNORECASE,
 )
 """An address of a tag's or topic's page, which lists the stories of a word, not of a

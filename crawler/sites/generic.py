@@ -25,6 +25,7 @@ from parsel.csstranslator import css2xpath
 
 from crawler.extraction.breadcrumbs import (
     HOME_NAMES,
+    TAG_NAMES,
     TAG_PAGE,
     Crumb,
     jsonld_trail,
@@ -302,13 +303,16 @@ CJK_DATELINE = re.compile(
 # The heading of a block of links to other stories that trafilatura keeps at the end, in
 # the languages of news sites: English ("Editors' Recommendations:"); German ("Verwandte
 # Themen auf unserem Blog:", "Das Thema könnte dich auch interessieren:", "Auch auf
-# gofeminin.de"); French, Spanish, Portuguese, Italian, Dutch.
+# gofeminin.de"); French, Spanish, Portuguese, Italian, Dutch; and the heading over the
+# tag links, in the words tag pages and tag blocks are named with (TAG_NAMES: "Tags",
+# "Schlagwörter", "Temas").
 RELATED_HEADING = re.compile(
     r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
     r"further reading|more news|more stories|more coverage|more from [\w .]+|"
     r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|you may also like|"
     r"see also|also read|read also|don'?t miss|most read|most popular|"
-    r"latest( news| stories| headlines)?|tags|etiquetas|schlagwörter|schlagworte|mots-clés|"
+    r"latest( news| stories| headlines)?|"
+    rf"{TAG_NAMES}|"
     r"(editors?['’]s? )?recommendations|(also|more) on [\w.-]+|(auch|mehr) auf [\w.-]+|"
     r"(verwandte|ähnliche) (themen|artikel|beiträge)( [\w ]{1,30})?|mehr zum thema( [\w-]+)?|"
     r"(das|dies)( thema)? könnte (dich|sie|euch) auch interessieren|auch interessant|"
