@@ -806,8 +806,9 @@ def test_the_publication_day_is_the_one_the_page_shows(name, page_id, published)
         # goo.ne.jp: a blog's span.entry-top-info-time under its <h3> headline, where
         # htmldate read a photo's "2015/7/21撮影" in the text
         ("publication-dates", "1660064054", "2020-07-12", "2020年07月12日"),
-        # wday.ru: the time, then the day first with dots (5 October, not 10 May)
-        ("article-extraction", "3c6d3381ef", "2018-10-05T11:15:00", "11:15 05.10.18"),
+        # indiapost.com: "November 20 / 15:23 / 2019" in div.article-controls, beside
+        # "Print This Article" and "Share it With Friends" (buttons, no other story)
+        ("article-extraction", "5f9c5ed5d6", "2019-11-20T15:23:00", "November 20 15:23 2019"),
     ],
 )
 def test_the_date_shown_under_the_headline_dates_a_page_its_markup_does_not(
@@ -839,6 +840,59 @@ def test_the_date_shown_under_the_headline_dates_a_page_its_markup_does_not(
 )
 def test_the_publication_shown_under_the_headline_is_not_its_last_update(shown, published):
     assert record("<title>Story</title>", f"<h1>Story</h1>{shown}")["published"] == published
+
+
+HEADLINE = "<h1>Our story</h1>"
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        # wara-enforcement.org: a sidebar's other posts, each with its span.post-date
+        "<ul><li><a href='/guinee-une-douaniere-arretee/'>Guinée : Une douanière arrêtée"
+        "</a> <span class='post-date'>09/09/2019</span></li></ul>",
+        # ldt.de: related posts, an <h4> link and the post's a.post-meta-time
+        "<div class='one_third'><h4><a href='/newseum/'>NEWSEUM by Crämer &amp; Co.</a></h4>"
+        "<a class='post-meta-time' href='/2017/11/30/'>November 30, 2017</a></div>",
+        # blogs.mediapart.fr: the blog's other posts, each with its <time>
+        "<ul><li><a href='/elba/blog/300719/'>Nous sommes en train de nous habituer</a>"
+        "<span class='author'><time datetime='2019-07-30'>30 juil. 2019</time></span></li></ul>",
+        # horizont.net: an Instagram post the story embeds, and the day it was posted
+        "<blockquote class='instagram-media'><p>A post shared by Vreni Frost am "
+        "<time datetime='2018-03-12T19:30:12+00:00'>Mär 12, 2018</time></p></blockquote>",
+        # a reader's comment (wday.ru's "11:15 05.10.18" by "Гость", a guest)
+        "<ol class='comment-list'><li><span class='comment-date'>11:15 05.10.18</span>"
+        " Great story!</li></ol>",
+    ],
+)
+def test_a_date_of_another_story_or_a_comment_is_not_the_pages(other):
+    """The page's day is the one htmldate reads in its markup (here a ``<meta
+    name="date">``), not the first date after the headline, nor the first ``<time>``,
+    when that one dates another text."""
+    head = "<title>Our story</title><meta name='date' content='2019-05-29'>"
+    html = f"<html><head>{head}</head><body>{HEADLINE}{STORY}{other}"
+    page = GenericArticlePage(
+        HtmlResponse(url="https://www.example-news.de/a/", body=html.encode())
+    )
+    assert page.to_item().published == "2019-05-29"
+
+
+def test_the_articles_microdata_dates_it_where_nothing_else_does():
+    """futurezone.at: ``<meta itemprop="datePublished">`` in the story's byline, where the
+    first date shown after the headline is a news ticker's; usatoday.com: the first
+    publication (the time shown is the last update), and the last update."""
+    item = record(
+        "",
+        "<div class='ticker'><span class='date'>11.09.2017 12:01 Uhr</span></div>"
+        '<meta itemprop="datePublished" content="2013-08-09T06:00:00+02:00">'
+        '<meta itemprop="dateModified" content="2013-08-10T07:00:00+02:00">',
+    )
+    assert item["published"] == "2013-08-09T06:00:00+02:00"
+    page = corpus_page("article-extraction", "3c6d3381ef").to_item()  # wday.ru, as above
+    assert (page.published, page.modified) == (
+        "2018-09-24T16:45:00+03:00",
+        "2018-11-23T12:29:06.586000+03:00",
+    )
 
 
 def test_what_the_headline_hides_is_not_in_the_title():

@@ -69,6 +69,7 @@ from crawler.extraction.processors import (
     text_key,
     with_initials_as_printed,
     without_copyright,
+    word_count,
 )
 from crawler.sites.base import (
     NO_ARTICLE_MARKUP,
@@ -128,6 +129,7 @@ TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title], h2[id*=tit
 """A story's title set in an ``<h2>``: a blog's post title, money.udn.com's
 ``h2#story_art_title`` (its ``<h1>`` is another story's)."""
 TIME_DATETIMES = css_query("time::attr(datetime)")
+DATED_TIMES = css_query("time[datetime]")
 FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a, .byline a[rel~=author]")
 BYLINE_ELEMENTS = etree.XPath("//*[contains(@class, 'byline') or contains(@class, 'Byline')]")
@@ -172,7 +174,7 @@ SECTION_WORDS = 6
 """Words a section's name has at most, where the markup may hold any text: "Carnaval 2020
 no Rio de Janeiro" (g1.globo.com) has six."""
 PUBLISHED_TIME = css_query("time.published::attr(datetime), time.entry-date::attr(datetime)")
-ARTICLE_TIME = css_query("article time::attr(datetime)")
+ARTICLE_DATED_TIMES = css_query("article time[datetime]")
 POST_META_DATE = css_query(".post-meta .published::text")
 MENU_POST_CATEGORIES = css_query("li.current-post-parent > a::text")
 CATEGORY_LINKS = css_query(
@@ -783,6 +785,71 @@ def is_followed_by(name: str, pattern: re.Pattern[str], markup: str) -> bool:
         start = at + len(name)
         if pattern.match(TAG.sub(" ", markup[start : start + BYLINE_CHARS])):
             return True
+    return False
+
+
+TEASER_LINK_WORDS = 4
+"""Words of a link's text, at least, for it to be another story's headline."""
+TEASER_CHARS = 400
+"""Characters of a block's text, at most, for it to be a teaser (a headline, its date, a
+line of summary): more is a story, whose own links may be long."""
+TEASER_LEVELS = 4
+"""Levels above a date element where a teaser's headline link is looked for."""
+_HEADING = "self::h2 or self::h3 or self::h4 or self::h5 or self::h6"
+STORY_LINKS = etree.XPath(
+    f"descendant::a[parent::li or ancestor::*[{_HEADING}] or descendant::*[{_HEADING}]]"
+    "[@href and not(starts-with(@href, '#') or starts-with(@href, 'javascript:'))]"
+    "[not(contains(@rel, 'author') or contains(@rel, 'tag') or contains(@rel, 'category'))]"
+)
+"""Links that may be a story's headline: a list's item, or in a heading or around one; a
+link to a page, not an author's, a tag's or a category's (``rel``)."""
+COMMENTS = etree.XPath(
+    "ancestor::*[contains(@itemtype, 'Comment') or contains(@class, 'comment')"
+    " or contains(@id, 'comment')]"
+)
+
+
+def dates_another_story(element: etree._Element, headline: etree._Element | None) -> bool:
+    """Whether a date element dates another text than the page's story:
+
+    - a post the page embeds (an Instagram post's ``<time>`` in a ``<blockquote>``,
+      horizont.net);
+    - a reader's comment (an ancestor whose ``itemtype``, class or id names a comment:
+      wday.ru's "11:15 05.10.18" by "Гость", a guest, its first date after the headline);
+    - a teaser of another story: the smallest block around the date that holds a story's
+      link (:data:`STORY_LINKS`) of :data:`TEASER_LINK_WORDS` or more, not to an author's
+      page, is short (:data:`TEASER_CHARS`) and does not hold the page's headline. A
+      sidebar's "<li><a>Guinée : Une douanière…</a> <span class=post-date>09/09/2019"
+      (wara-enforcement.org), a blog's other posts with their ``<time>`` before the story
+      (blogs.mediapart.fr), related posts' "<h4><a>…</a></h4> <a class=post-meta-time>"
+      (ldt.de).
+
+    >>> from lxml import html
+    >>> page = html.fromstring(
+    ...     "<div><h1>Our story</h1><p class=date>3 May 2019</p><p>Text…</p><ul><li>"
+    ...     "<a href=/b/>Another story from last week</a><span class=date>1 May</span></li>"
+    ...     "</ul><blockquote><time datetime=2018-01-02>Jan 2</time></blockquote>"
+    ...     "<ol class=comment-list><li><em class=date>4 May</em> Nice!</li></ol></div>")
+    >>> [dates_another_story(e, page.find("h1")) for e in page.iter("p", "span", "time", "em")]
+    [False, False, True, True, True]
+    >>> byline = html.fromstring(
+    ...     "<div><span class=date>3 May</span> <a href='javascript:print()'>Print this "
+    ...     "article now</a><ul><li><a href=/author/jo/>Jo de la Cruz Smith</a></li></ul></div>")
+    >>> dates_another_story(byline.find("span"), None)
+    False
+    """
+    if COMMENTS(element) or any(a.tag == "blockquote" for a in element.iterancestors()):
+        return True
+    around_headline = set(headline.iterancestors()) if headline is not None else set()
+    for level, block in enumerate(element.iterancestors()):
+        if level == TEASER_LEVELS or block in around_headline:
+            return False
+        if any(
+            word_count(paragraph_text(link)) >= TEASER_LINK_WORDS
+            and not AUTHOR_PAGE.search(link.get("href", ""))
+            for link in STORY_LINKS(block)
+        ):
+            return len(paragraph_text(block)) <= TEASER_CHARS
     return False
 
 
@@ -1739,13 +1806,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             self.metadata.article_text("datePublished"),
             self.metadata.first("article:published_time"),
             next(iter(PUBLISHED_TIME(self.root)), None),
-            next(iter(ARTICLE_TIME(self.root)), None),
+            self._own_time(ARTICLE_DATED_TIMES(self.root)),
             next(iter(POST_META_DATE(self.root)), None),
-            next(iter(TIME_DATETIMES(self.root)), None),
+            self._own_time(DATED_TIMES(self.root)),
+            self.metadata.first("datePublished"),  # microdata's <meta itemprop>
         ]
         if not any(signals):
             signals.append(self._shown_date)
         return [*signals, self._searched_date]
+
+    def _own_time(self, times: list[etree._Element]) -> str | None:
+        """The ``datetime`` of the first of ``times`` that dates the page's story, not
+        another's (:func:`dates_another_story`)."""
+        heading = self._headline_heading
+        return next((t.get("datetime") for t in times if not dates_another_story(t, heading)), None)
 
     @cached_property
     def _headline_heading(self) -> etree._Element | None:
@@ -1768,15 +1842,18 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         form htmldate does not read ("2020年07月12日", goo.ne.jp's
         ``span.entry-top-info-time``, where htmldate took a photo's "2015/7/21撮影" in the
         text; Iran's and Afghanistan's calendar, "2 تير 1399 - 12:09:08 ب.ظ", aryanews.com's
-        ``span.date-created``; "11:15 05.10.18", wday.ru's). Only the first: where it says
-        "16 hours ago" the next ones date the related stories. Not one before the headline:
-        the header's date is the day the page was fetched (aryanews.com's
-        ``div.headerdate``)."""
+        ``span.date-created``; "November 20 15:23 2019", indiapost.com's). Only the first:
+        where it says "16 hours ago" the next ones date the related stories. None where the
+        first dates another story or a comment (:func:`dates_another_story`). Not one
+        before the headline: the header's date is the day the page was fetched
+        (aryanews.com's ``div.headerdate``)."""
         # A blog's headline may be an <h2> or <h3> (goo.ne.jp's is).
         heading = self._headline_heading
         if heading is None:
             heading = self._heading_showing_headline("h2", "h3")
         first = DATE_ELEMENT_AFTER(heading) if heading is not None else []
+        if first and dates_another_story(first[0], heading):
+            return None
         for element in [*first, *(DATE_ELEMENTS_WITHIN(first[0]) if first else [])]:
             text = normalize_text(paragraph_text(element))
             if text and len(text) <= SHOWN_DATE_CHARS and parse_date(text):
@@ -1804,6 +1881,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [
             self.metadata.article_text("dateModified"),
             self.metadata.first("article:modified_time"),
+            self.metadata.first("dateModified"),
         ]
 
     # -- fields ----------------------------------------------------------------------
