@@ -696,3 +696,68 @@ def test_a_tags_heading_and_its_links_do_not_end_the_body():
     story = ["The story.", "Its end."]
     tag_line = "calendario stock car 2018, stock car brasil"
     assert without_related_links([*story, "Tags", tag_line], {tag_line}.__contains__) == story
+
+
+@pytest.mark.parametrize(
+    ("notice", "text"),
+    [
+        # oberstdorfresort.de: a cookie banner, by its id
+        (
+            "<div id='cookie_overlay'><p>{}</p></div>",
+            "Durch die weitere Nutzung der Webseite stimmen Sie der Verwendung von Cookies zu.",
+        ),
+        # a cookie banner by its class
+        (
+            "<div class='cc-cookie-banner'><p>{}</p></div>",
+            "We use cookies to improve your experience. By using this site you agree.",
+        ),
+        # rosneft.com: a message to browsers without scripts
+        (
+            "<div id='noscript'><p>{}</p></div>",
+            "Please activate JavaScript in your browser to use all interface options.",
+        ),
+        # Joomla's stand-in for an e-mail address: in a span#cloak…, and as bare text
+        # (Joomla 1.5, hundeverein-querfurt.de)
+        (
+            "<p><span id='cloak4521'>{}</span></p>",
+            "This email address is being protected from spambots. You need JavaScript enabled"
+            " to view it.",
+        ),
+        (
+            "<p>{}</p>",
+            "Diese E-Mail-Adresse ist gegen Spambots geschützt! JavaScript muss aktiviert "
+            "werden, damit sie angezeigt werden kann.",
+        ),
+    ],
+)
+def test_a_notice_about_the_site_is_not_the_story(notice, text):
+    html = (
+        "<html><body><h1>Story</h1><div class='entry-content'>"
+        f"{notice.format(text)}{PARAGRAPH}{PARAGRAPH}{notice.format(text)}</div></body></html>"
+    )
+    assert text not in body_of(html)
+
+
+def test_a_post_tagged_cookies_keeps_its_story():
+    # WordPress classes a post by its tags: "tag-cookies" names no cookie banner.
+    html = (
+        "<html><body><h1>Story</h1><article class='post type-post tag-cookies'>"
+        f"<div class='entry-content'>{PARAGRAPH}{PARAGRAPH}</div></article></body></html>"
+    )
+    assert body_of(html)[0].startswith("A sentence of the story")
+
+
+def test_a_comment_forms_notes_are_not_another_part_of_the_story():
+    # freundeskreis-videoclips.de: the comment form sits in a block of the story's own
+    # class, which is read as another part of the story; its notes are no paragraph of it.
+    notes = (
+        "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert."
+    )
+    html = (
+        "<html><body><h1>Story</h1><div class='entry-content'>"
+        f"<div class='entry-content-inner'>{PARAGRAPH}{PARAGRAPH}</div>"
+        "<div class='entry-content-inner'><div id='comments'><div id='respond'>"
+        f"<form id='commentform' class='comment-form'><p class='comment-notes'>{notes}</p>"
+        "</form></div></div></div></div></body></html>"
+    )
+    assert notes not in body_of(html)

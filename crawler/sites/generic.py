@@ -231,6 +231,9 @@ CHROME_LINES = re.compile(
     # another story labelled with the site's address ("Also on rt.com Journalists…")
     r"(like|enjoy(ed)?) this (story|article)\?.*|also on [\w-]+(\.[a-z]{2,})+\b.*|"
     r"tell us what you think\W*|"
+    # Joomla's stand-in for an e-mail address it writes with a script, as bare text
+    r"(e-?mail:?\s*)?(this e-?mail address is being protected from spambots|"
+    r"diese e-mail-adresse ist (gegen|vor) spambots geschützt)\b.*|"
     # a WordPress shortcode the site failed to render, and its button's label
     # ("[button link=”http://…” type=”big”] Send us YOUR kit review", morebikes.co.uk)
     r"\[\w+( \w+=[^\]]*)+\].*|"
@@ -389,9 +392,30 @@ HEADING_PERMALINK = (
     "[string-length(normalize-space()) < 2][not(.//img)]"
     "[ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]]"
 )
+# A notice about the site, not the story: a cookie banner (oberstdorfresort.de's
+# div#cookie_overlay, "Durch die weitere Nutzung der Webseite stimmen Sie … Cookies zu"),
+# a message to browsers without scripts (rosneft.com's div#noscript, "Please activate
+# JavaScript…"), Joomla's stand-in for an e-mail address it writes with a script
+# (span#cloak…: "Diese E-Mail-Adresse ist gegen Spambots geschützt!"). By id, or by a class
+# that is no WordPress term's (a post tagged "cookies" has the class "tag-cookies"); not
+# the <body>, and not a block as long as a story.
+NOTICE_CHARS = 1500
+SITE_NOTICES = " | ".join(
+    f"{query}[not(self::body or self::html)][string-length(normalize-space()) < {NOTICE_CHARS}]"
+    for query in (
+        (
+            "descendant-or-self::*/@id[contains(., 'ookie') or contains(., 'noscript')"
+            " or starts-with(., 'cloak')]/parent::*"
+        ),
+        (
+            "descendant-or-self::*/@class[contains(., 'ookie')]"
+            "[not(contains(., 'tag-') or contains(., 'category-'))]/parent::*"
+        ),
+    )
+)
 # Embeds and widgets trafilatura would otherwise keep as text, nested posts, recirculation
-# modules, comment forms, heading permalinks, and the attribution line under a quote (not
-# a paragraph of the story); trafilatura takes XPaths, and runs each on the whole page in
+# modules, comment forms, heading permalinks, site notices, and the attribution line under
+# a quote (not a paragraph of the story); trafilatura takes XPaths, and runs each on the whole page in
 # every mode, so each walks the class (or href) attributes, not every element
 # (:func:`attributes_first`: the same nodes in the same order); the nested posts' query
 # tests element names only.
@@ -403,7 +427,11 @@ PRUNE_XPATHS = [
     RECIRCULATION,
     COMMENT_FORM,
     HEADING_PERMALINK,
+    SITE_NOTICES,
 ]
+PRUNED = etree.XPath(" | ".join(PRUNE_XPATHS))
+"""What trafilatura is told to prune, found in the page itself (for the text read beside
+trafilatura's)."""
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
 BODY_FIELDS = ("body", "raw_text", "text")
@@ -2475,6 +2503,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
         return max(holding, key=holding.__getitem__, default=None)
 
+    @cached_property
+    def _pruned(self) -> set[etree._Element]:
+        """The elements trafilatura is told to prune (:data:`PRUNE_XPATHS`), in the page."""
+        return set(PRUNED(self.root))
+
+    def _is_pruned(self, element: etree._Element) -> bool:
+        """Whether ``element`` is in what trafilatura prunes (a comment form's notes)."""
+        return any(e in self._pruned for e in (element, *element.iterancestors()))
+
     def _with_other_parts(self, paragraphs: list[str]) -> list[str]:
         """``paragraphs`` with the article's other parts, when the page splits its text
         into several containers of one kind (``div.article__body`` between ad slots):
@@ -2483,7 +2520,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         The container is the parent of most of the ``<p>`` trafilatura kept (not of a
         comment that quotes one); its other parts are the elements with the same tag and
         class, in a parent of the same tag and class, that neither hold it nor sit in it,
-        in the same wrapper (:func:`same_wrapper`). Paragraphs are compared by their
+        in the same wrapper (:func:`same_wrapper`), less what trafilatura prunes (a comment
+        form's notes). Paragraphs are compared by their
         words, as trafilatura spaces inline elements its own way.
         """
         kept = {text_key(text) for text in paragraphs}
@@ -2505,6 +2543,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             ):
                 continue
             for element in part.iter("p"):
+                if self._is_pruned(element):
+                    continue
                 part_text = normalize_text(paragraph_text(element))
                 if part_text and text_key(part_text) not in kept and self._is_body_text(part_text):
                     kept.add(text_key(part_text))
