@@ -957,3 +957,84 @@ def test_the_sites_name_and_one_more_word_before_the_headline_are_not_in_the_tit
     # the name as the headline's subject stays: no separator right after one more word
     guardian = corpus_page("article-extraction", "5fa3154ec0").to_item().title
     assert guardian == "The Guardian view on Hong Kong: a city on the brink"
+
+
+@pytest.mark.parametrize(
+    ("heading", "title"),
+    [
+        # wunderweib.de: a kicker ("roofline") opening the <h1>, no space after it
+        (
+            "<span class='roofline'>Wow, wow, wow!</span>Manuela Reimann: Hochzeit in Bayern!",
+            "Manuela Reimann: Hochzeit in Bayern!",
+        ),
+        # la-bas.org: a badge closing it
+        (
+            "Didier Porte souhaite la Santé à Balkany <span class='label abo'>Abonnés</span>",
+            "Didier Porte souhaite la Santé à Balkany",
+        ),
+        # bmjv.de: the topic before the headline ("Thema Verbraucherschutz"); the <title>
+        # words it shorter ("BMJV | Transparenz bei Preisanpassungen")
+        (
+            "<span class='category'><span class='aural'>Thema </span>Verbraucherschutz</span>"
+            "Mehr Transparenz bei Preisanpassungen",
+            "Mehr Transparenz bei Preisanpassungen",
+        ),
+        # words of the headline in their own elements, which a title the page gives holds
+        ("<em>Brexit:</em> the vote <b>today</b>", "Brexit: the vote today"),
+        # noz.de: a kicker ("Singen, basteln, spielen") its <title> holds too (its og:title
+        # does not)
+        (
+            "<i class='subline'>Singen, basteln</i><i class='hidden'>: </i><span>Kinder</span>",
+            "Singen, basteln: Kinder",
+        ),
+    ],
+)
+def test_a_kicker_or_badge_in_the_headlines_heading_is_not_the_title(heading, title):
+    seo = title.replace("Mehr ", "")
+    head = f"<meta property='og:title' content='{seo.split(': ')[-1]}'><title>{seo} | Ex</title>"
+    assert record(head, f"<h1>{heading}</h1>")["title"] == title
+
+
+def test_a_sidebar_widgets_heading_is_not_the_title():
+    """wara-enforcement.org: no <h1> (the theme's is commented out); trafilatura's title
+    was the first ``h2.widgettitle``; the <title> names the story."""
+    html = (
+        "<html><head><title>Guinée : un braconnier condamné ! ‹ Wara</title></head><body>"
+        f"<article>{STORY}</article><div class='sidebar'><h2 class='widgettitle'>Magazine "
+        "Wildlife Justice</h2><p>A magazine.</p></div></body></html>"
+    )
+    page = GenericArticlePage(HtmlResponse(url="https://www.wara.example/a/", body=html.encode()))
+    assert page.to_item().title == "Guinée : un braconnier condamné ! ‹ Wara"
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        # bayern.de: a cookie notice's "hier" (here), a link in a sentence
+        "<p>Eine Widerspruchsmöglichkeit gibt es <a href='/service/datenschutz/'>hier</a>.</p>",
+        # tagesausblick.de: the reader's account links
+        "<div><a href='/login.php'>» Login</a> <a href='/anmelden.php'>» Registrierung</a></div>",
+    ],
+)
+def test_a_link_in_a_sentence_or_to_an_account_above_the_headline_is_no_section(before):
+    html = f"<html><body><div>{before}<h1>Story</h1></div><article>{STORY}</article></body></html>"
+    page = GenericArticlePage(HtmlResponse(url="https://www.example.de/a/", body=html.encode()))
+    assert page.to_item().section is None
+
+
+@pytest.mark.parametrize(
+    ("meta_author", "authors"),
+    [
+        ("Super User", []),  # Joomla's default account (viehbacher.com)
+        # a web agency's credit (ldt.de), not a person with a site of their own (news.az)
+        ("Arentik d.o.o. - www.arentik.com", []),
+        ("www.mrsadiq.info | Sadiq Məmmədov", ["Sadiq Məmmədov"]),
+        # a login: WordPress's author "dehlix" (carta.info); the next signal names the writer
+        ("dehlix", ["Klaus-Peter Schöppner"]),
+    ],
+)
+def test_an_account_or_a_web_agency_is_no_author(meta_author, authors):
+    head = f'<meta name="author" content="{meta_author}"><title>Story</title>'
+    byline = "<p class='byline'>von <a href='/autor/kps/'>Klaus-Peter Schöppner</a></p>"
+    body = f"<h1>Story</h1>{byline if meta_author == 'dehlix' else ''}"
+    assert record(head, body)["authors"] == authors

@@ -38,7 +38,10 @@ HOME_NAMES = frozenset(
 # categories' pages.
 NOT_A_SECTION_PATH = re.compile(
     r"/(?:authors?|autor|autore|user|users|profile|people|person|personalit(?:y|ies)|"
-    r"search(?!/label/))(?:/|$)",
+    r"search(?!/label/))(?:/|$)|"
+    # a reader's account: signing in, registering ("/anmelden.php", "/mon-compte?retour=…")
+    r"/(?:log-?in|sign-?in|sign-?up|register|registrierung|anmelden|(?:my-?)?account|"
+    r"mon-compte|(?:mein-?)?konto)(?:[/.?]|$)",
     flags=re.IGNORECASE,
 )
 TAG_NAMES = (
@@ -58,12 +61,14 @@ newspapers' ``/all-about/``, ``0,114012.html?tag=grupa+lotos``, ``?keyword=``.""
 
 def lists_no_section(url: str) -> bool:
     """Whether an address is a page of a site's that lists no section's stories: an
-    author's, a person's, a search (:data:`NOT_A_SECTION_PATH`), a tag's or a topic's
-    (:data:`TAG_PAGE`).
+    author's, a person's, a search, a reader's account (:data:`NOT_A_SECTION_PATH`), a
+    tag's or a topic's (:data:`TAG_PAGE`).
 
     >>> lists_no_section("https://x.pl/0,114012.html?tag=grupa+lotos")
     True
     >>> lists_no_section("https://www.hbl.fi/tagg/premier-league"), lists_no_section("/politics/")
+    (True, False)
+    >>> lists_no_section("https://www.tagesausblick.de/anmelden.php"), lists_no_section("/accounting/")
     (True, False)
     """
     return bool(NOT_A_SECTION_PATH.search(urlsplit(url).path) or TAG_PAGE.search(url))

@@ -119,7 +119,7 @@ def is_url_slug(title: str) -> bool:
     return _URL_SLUG.fullmatch(title) is not None
 
 
-_TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«]"
+_TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«\u2039\u203a]"
 # A character of Chinese, Japanese or Korean text, or a full-width form.
 _CJK_CHARACTER = r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff60]"
 # Of those, the letters of the scripts written with no space between words: kana and the
@@ -156,6 +156,9 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
 
     >>> strip_title_suffix("대전일보 모바일 :: 코로나19 극복 성금 기탁 줄 잇는다", ("대전일보",))
     '코로나19 극복 성금 기탁 줄 잇는다'
+
+    >>> strip_title_suffix("Guinée : un braconnier condamné ‹ Wara", ("Wara",))
+    'Guinée : un braconnier condamné'
 
     WordPress's default theme of the 2000s put "Blog Archive" between the two:
 
@@ -824,8 +827,8 @@ _DESK_WORDS = frozenset(
     "συντακτικη ομαδα ब्यूरो डेस्क".split()
 )
 """Words of a newsroom's desk, which end a desk's name ("National Desk", "HNN Staff")."""
-_ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster"})
-"""A CMS's account names, a site's byline where no one signs."""
+_ACCOUNT_WORDS = frozenset({"admin", "administrator", "webmaster", "super", "user"})
+"""A CMS's account names, a site's byline where no one signs (Joomla's "Super User")."""
 NEWSROOM_WORDS = _DESK_WORDS | _ACCOUNT_WORDS | {"the", "blog", "online", "digital", "web", "group"}
 """Words that turn a site's name into its newsroom's byline ("Staff Reports", "Redazione
 ANSA", "The Beachbody Blog") or its publisher's ("Arya Group" on aryanews.com), a CMS's
@@ -936,6 +939,8 @@ def is_site_byline(name: str, site_names: tuple[str, ...]) -> bool:
     (True, True)
     >>> is_site_byline("वाराणसी ब्यूरो", ()), is_site_byline("डिजिटल डेस्क", ())
     (True, True)
+    >>> is_site_byline("Super User", ()), is_site_byline("Super Mario", ())
+    (True, False)
     """
     name_words = _NAME_WORD.findall(name.lower())
     if name_words and (

@@ -128,6 +128,17 @@ ONCLICK_TARGET = etree.XPath(
 TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title], h2[id*=title]")
 """A story's title set in an ``<h2>``: a blog's post title, money.udn.com's
 ``h2#story_art_title`` (its ``<h1>`` is another story's)."""
+LOGIN = re.compile(r"[a-z][a-z0-9_.-]*")
+"""A login, not a byline: one word, no capital (carta.info's WordPress author "dehlix",
+where the story is signed "von Klaus-Peter Schöppner")."""
+WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[\w-]+\.", flags=re.IGNORECASE)
+"""A web address as a byline may write it: a scheme or ``www.`` first."""
+KICKER_CONTEXT_WORDS = 3
+"""Words of text right around a link, at most, for it to be a label of its own."""
+WIDGET_HEADINGS = etree.XPath(
+    "//@class[contains(., 'widget')]/parent::*[self::h2 or self::h3 or self::h4]"
+)
+"""A sidebar widget's heading (WordPress's ``h2.widgettitle``, ``h3.widget-title``)."""
 TIME_DATETIMES = css_query("time::attr(datetime)")
 DATED_TIMES = css_query("time[datetime]")
 FIRST_DATED_TIME = css_text("time[datetime]")
@@ -1225,6 +1236,24 @@ def heading_text(heading: etree._Element, titles: list[str]) -> str:
     return " ".join(kept)
 
 
+def edges(element: etree._Element) -> list[etree._Element]:
+    """The child elements that open and close ``element``'s text: its first child where no
+    text comes before it, its last where none comes after it.
+
+    >>> from lxml import html
+    >>> [e.text for e in edges(html.fromstring("<h1><span>Kicker</span>Title <b>Badge</b></h1>"))]
+    ['Kicker', 'Badge']
+    >>> edges(html.fromstring("<h1>The <b>bold</b> title</h1>"))
+    []
+    """
+    children = [child for child in element if isinstance(child.tag, str)]
+    if not children:
+        return []
+    opening = [children[0]] if not (element.text or "").strip() else []
+    closing = [children[-1]] if not (children[-1].tail or "").strip() else []
+    return list(dict.fromkeys([*opening, *closing]))
+
+
 def paragraph_text(element: etree._Element, line_break: str = " ") -> str:
     """An element's text as a reader sees it: each ``<br>`` a space (or ``line_break``),
     comments, what no reader sees as text (:data:`NOT_TEXT`: the ``<style>`` of an inline
@@ -1696,12 +1725,29 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return NO_ARTICLE_MARKUP
 
     def _seo_titles(self) -> list[str | None]:
+        return [*self._page_titles()[:2], self._trafilatura_title, page_title(self.root)]
+
+    def _page_titles(self) -> list[str | None]:
+        """The titles the page gives itself: JSON-LD's headline, ``og:title``, ``<title>``."""
         return [
             self.metadata.article_text("headline"),
             self.metadata.first("og:title"),
-            self._extraction.get("title"),
             page_title(self.root),
         ]
+
+    @cached_property
+    def _trafilatura_title(self) -> str | None:
+        """trafilatura's title, unless it is a sidebar widget's heading: it takes an
+        ``<h2>`` classed as a title for the page's where it finds no other
+        (wara-enforcement.org's ``h2.widgettitle``, "Magazine Wildlife Justice", over the
+        ``<title>`` that names the story)."""
+        title = self._extraction.get("title")
+        if title and any(
+            normalize_text(paragraph_text(heading)) == normalize_text(title)
+            for heading in WIDGET_HEADINGS(self.root)
+        ):
+            return None
+        return title
 
     def _visible_headline(self) -> str | None:
         """The first ``<h1>`` (else post-title ``<h2>``) that is a variant of a title the page
@@ -1712,8 +1758,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         # The site's name in a heading or a title says nothing of which story it is.
         site_words = set().union(*map(words, self.site_names))
         seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
+        # trafilatura's title may be read from the heading itself, kicker and all: no
+        # evidence of which of its words are the headline's.
+        page_titles = [words(decode_entities(t)) for t in self._page_titles() if t]
         for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
-            for heading in dict.fromkeys((self._headline_words(h1, seo), h1)):
+            for heading in dict.fromkeys((self._headline_words(h1, page_titles), h1)):
                 text = normalize_text(decode_entities(paragraph_text(heading)))
                 if (
                     text
@@ -1732,16 +1781,19 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
           no space between), which no title holds as written;
         - a ``<time>`` whose words no title (``titles``, each a set of :func:`words`)
           holds: the day a Squarespace blog sets before the headline in its
-          ``h2.entry-title`` ("Jun 17 Das vielleicht schönste Ende der Welt: Montauk").
+          ``h2.entry-title`` ("Jun 17 Das vielleicht schönste Ende der Welt: Montauk");
+        - an element that opens or closes the heading and whose words no title holds: a
+          kicker (wunderweib.de's ``span.roofline``, "Wow, wow, wow!"; futurezone.at's
+          ``span.pretitle``, "KNOWHOW"), a badge (la-bas.org's ``span.label``, "Abonnés").
         """
 
+        def untitled(element: etree._Element) -> bool:
+            return not any(words(paragraph_text(element)) <= title for title in titles)
+
         def asides(element: etree._Element) -> list[etree._Element]:
-            dates = [
-                time
-                for time in element.iter("time")
-                if not any(words(paragraph_text(time)) <= title for title in titles)
-            ]
-            return [*self._links_away(element), *dates]
+            dates = [time for time in element.iter("time") if untitled(time)]
+            kicker_or_badge = filter(untitled, edges(element))
+            return list(dict.fromkeys([*self._links_away(element), *dates, *kicker_or_badge]))
 
         if not asides(heading):
             return heading
@@ -2028,13 +2080,18 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _refused_bylines(self) -> list[str]:
-        """Each author value the page's metadata gives that names no one
-        (:meth:`_people`): the site itself, a desk of it, its imprint, a login.
+        """Each author value the page's metadata or its post's byline links give that names
+        no one (:meth:`_people`): the site itself, a desk of it, its imprint, a login.
         trafilatura's guess may be the same byline, respelled (:func:`is_reading_of`):
         "speicherguide.de" as "Speicherguide De", the login "majainfos_zlfca4v6" as
         "Majainfos Zlfca", "वाराणसी ब्यूरो" (Varanasi bureau) as "वाराणसी ब्यूर", its last
         vowel sign lost, which then no longer reads as a desk's."""
-        named = [*self.metadata.article_names("author"), *self.metadata.all("author")]
+        named = [
+            *self.metadata.article_names("author"),
+            *self.metadata.all("author"),
+            *own_post_names(BYLINE_AUTHORS(self.root)),
+            *own_post_names(POST_META_AUTHORS(self.root)),
+        ]
         return [value for value in named if not self._people([value])]
 
     def _wire_after(self, names: list[str]) -> list[str]:
@@ -2081,7 +2138,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         for value in map(decode_entities, bylines):
             # A byline that is the site's name as a whole names no one, though its pieces
             # may read as names ("Agency Name | Latest News of the World | AGN").
-            if is_site_name(value, self.site_names):
+            if (
+                is_site_name(value, self.site_names)
+                or self._credits_a_maker(value)
+                or LOGIN.fullmatch(value.strip())
+            ):
                 continue
             listed = split_authors(value)
             # Nor does the publisher's imprint, the site's name and then its address
@@ -2098,6 +2159,17 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             names += self._without_outlet(listed)
         names = [without_affiliation(name, self.site_names) for name in names]
         return [name for name in names if not self._names_the_site(name)]
+
+    def _credits_a_maker(self, byline: str) -> bool:
+        """Whether a byline names an organization by its own web address: the credit of the
+        agency that built the site (ldt.de's meta author "Arentik d.o.o. - www.arentik.com"),
+        not a person with a site of their own ("www.mrsadiq.info | Sadiq Məmmədov")."""
+        tokens = byline.split()
+        for address in filter(WEB_ADDRESS.match, tokens):
+            name = " ".join(token for token in tokens if token != address).strip(" |-–—,")
+            if name and is_site_byline(name, (address,)):
+                return True
+        return False
 
     def _without_outlet(self, names: list[str]) -> list[str]:
         """A byline's names without the last one when it is another publication the page
@@ -2217,9 +2289,14 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         address = self.urljoin(link.get("href", ""))
         target = urlsplit(address)
         levels = [level for level in target.path.split("/") if level]
+        previous = link.getprevious()
+        before = previous.tail if previous is not None else link.getparent().text
         if (
             not text
             or not any(c.isalpha() for c in text)
+            # a link in a sentence: "Eine Widerspruchsmöglichkeit gibt es <a>hier</a>."
+            # (bayern.de's cookie notice over its headline)
+            or len(f"{before or ''} {link.tail or ''}".split()) > KICKER_CONTEXT_WORDS
             or len(text.split()) > 4
             or target.netloc not in {urlsplit(url).netloc for url in self._own_urls}
             or not 1 <= len(levels) <= 3
