@@ -761,3 +761,22 @@ def test_a_comment_forms_notes_are_not_another_part_of_the_story():
         "</form></div></div></div></div></body></html>"
     )
     assert notes not in body_of(html)
+
+
+@pytest.mark.parametrize(
+    ("author", "line"),
+    [
+        ("Elba", "Par Elba"),  # blogs.mediapart.fr
+        ("Klaus-Peter Schöppner", "von Klaus-Peter Schöppner, 8.5.12"),  # carta.info
+        ("Juan Pérez", "Por Juan Pérez"),
+    ],
+)
+def test_a_byline_in_the_sites_language_naming_the_author_is_not_the_story(author, line):
+    html = (
+        f"<html><head><meta name='author' content='{author}'></head><body><h1>Story</h1>"
+        f"<div class='entry-content'><p>{line}</p>{PARAGRAPH}"
+        f"<h2>Von Berlin nach Hamburg</h2>{PARAGRAPH}</div></body></html>"
+    )
+    body = body_of(html)
+    assert line not in body
+    assert "Von Berlin nach Hamburg" in body  # a subheading, naming no author

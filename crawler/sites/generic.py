@@ -166,6 +166,7 @@ BYLINE_LEAD = r"(?i:by|von|por|par|door)\s*:?"
 """The word a byline starts with: "By", "By:", "Von"..."""
 BY_BEFORE_LINK = re.compile(rf"(?:^|\s){BYLINE_LEAD}\s*$")
 """The text right before a link that makes it a byline's name."""
+BYLINE_LEAD_AND_SPACE = re.compile(rf"{BYLINE_LEAD}\s+")
 BYLINE_TEXT = re.compile(rf"{BYLINE_LEAD}\s+\S")
 """An element's own text that starts as a byline's, with the name in it: "Von Claudia
 Ludewig" (noz.de's ``p.author-line``), not "By" before a link."""
@@ -1970,6 +1971,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [self.headline]
 
     def authors(self) -> list[str]:
+        return self._authors
+
+    @cached_property
+    def _authors(self) -> list[str]:
         """The first signal that names anyone but the site itself, split into people, and
         the wire service the visible byline names after them; trafilatura's guess next to
         last (initials as the page prints them), unless it holds pieces of an address or a
@@ -2391,8 +2396,17 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [
             text
             for text in self._paragraphs
-            if len(text.split()) > LABEL_WORDS or text_key(text) not in self._byline_lines
+            if len(text.split()) > LABEL_WORDS
+            or not (text_key(text) in self._byline_lines or self._is_byline_naming_authors(text))
         ]
+
+    def _is_byline_naming_authors(self, line: str) -> bool:
+        """Whether a short line is a byline in the site's language that names the record's
+        authors, perhaps with a date after them: "Par Elba" (blogs.mediapart.fr), "von
+        Klaus-Peter Schöppner, 8.5.12" (carta.info)."""
+        lead = BYLINE_LEAD_AND_SPACE.match(line)
+        rest = text_key(line[lead.end() :]) if lead else ""
+        return any(rest.startswith(key) for name in self._authors if (key := text_key(name)))
 
     @cached_property
     def _paragraphs(self) -> list[str]:
