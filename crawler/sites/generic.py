@@ -1743,7 +1743,11 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         (wara-enforcement.org's ``h2.widgettitle``, "Magazine Wildlife Justice", over the
         ``<title>`` that names the story)."""
         title = self._extraction.get("title")
-        if title and any(
+        if not title or any(
+            words(title) <= words(own) for own in self._page_titles() if own
+        ):  # one of the page's own titles: no widget's (and no walk of the page)
+            return title
+        if any(
             normalize_text(paragraph_text(heading)) == normalize_text(title)
             for heading in WIDGET_HEADINGS(self.root)
         ):
@@ -2634,10 +2638,13 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             ):
                 continue
             for element in part.iter("p"):
-                if self._is_pruned(element):
-                    continue
                 part_text = normalize_text(paragraph_text(element))
-                if part_text and text_key(part_text) not in kept and self._is_body_text(part_text):
+                if (
+                    part_text
+                    and text_key(part_text) not in kept
+                    and self._is_body_text(part_text)
+                    and not self._is_pruned(element)
+                ):
                     kept.add(text_key(part_text))
                     side.append(part_text)
         return [*before, *paragraphs, *after]
