@@ -630,6 +630,9 @@ def test_a_subheading_with_a_permalink_to_itself_stays_in_the_body():
         # a prompt to comment
         "[button link=”/submit-kit-review/” type=”big”] Send us YOUR kit review",
         "Tell us what YOU think...",
+        # htmldate's test pages: a link up (medef.fr), a list's pagination (greenpeace.org)
+        "Back to top",
+        "1 - 5 of 218 results.",
     ],
 )
 def test_a_related_heading_or_share_label_in_the_sites_language_does_not_end_the_body(
@@ -780,3 +783,13 @@ def test_a_byline_in_the_sites_language_naming_the_author_is_not_the_story(autho
     body = body_of(html)
     assert line not in body
     assert "Von Berlin nach Hamburg" in body  # a subheading, naming no author
+
+
+def test_the_pages_title_on_a_line_of_its_own_is_not_the_story():
+    # la-bas.org: its <title>, the site's name and the section in it, over the story.
+    title = "Didier Porte souhaite la Santé à Balkany | Chroniques | Là-bas si j'y suis"
+    html = (
+        f"<html><head><title>{title}</title></head><body><h1>Didier Porte</h1>"
+        f"<div class='entry-content'><p>{title}</p>{PARAGRAPH}{PARAGRAPH}</div></body></html>"
+    )
+    assert title not in body_of(html)

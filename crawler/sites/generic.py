@@ -237,6 +237,9 @@ CHROME_LINES = re.compile(
     r"\s*:?|"
     r"advertise with us|(skip to )?(the )?main content|skip to content|skip navigation|"
     r"read more|continue reading|leave a (reply|comment)|subscribe|select page|learn more|"
+    r"back to top|"
+    # a list's pagination count ("1 - 5 of 218 results.", greenpeace.org)
+    r"\d+\s*[-–]\s*\d+ of \d[\d,.]* (results?|items?|articles?|posts?)\.?|"
     r"sign up( (for|to) (our |the )?[\w ]{0,20}(newsletters?|e-?mails?|updates|alerts))?|"
     r"report this (page|post|article|comment|ad)|"
     # a prompt to share ("Like this story? Share it with a friend!", rt.com), and a link to
@@ -1761,8 +1764,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return NO_ARTICLE_MARKUP
 
     def _seo_titles(self) -> list[str | None]:
-        return [*self._page_titles()[:2], self._trafilatura_title, page_title(self.root)]
+        return [*self._page_titles[:2], self._trafilatura_title, self._page_titles[2]]
 
+    @cached_property
     def _page_titles(self) -> list[str | None]:
         """The titles the page gives itself: JSON-LD's headline, ``og:title``, ``<title>``."""
         return [
@@ -1779,7 +1783,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         ``<title>`` that names the story)."""
         title: str | None = self._extraction.get("title")
         if not title or any(
-            words(title) <= words(own) for own in self._page_titles() if own
+            words(title) <= words(own) for own in self._page_titles if own
         ):  # one of the page's own titles: no widget's (and no walk of the page)
             return title
         if any(
@@ -1800,7 +1804,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
         # trafilatura's title may be read from the heading itself, kicker and all: no
         # evidence of which of its words are the headline's.
-        page_titles = [words(decode_entities(t)) for t in self._page_titles() if t]
+        page_titles = [words(decode_entities(t)) for t in self._page_titles if t]
         for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
             for heading in dict.fromkeys((self._headline_words(h1, page_titles), h1)):
                 text = normalize_text(decode_entities(paragraph_text(heading)))
@@ -2612,6 +2616,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             and text_key(text) not in self._hidden_texts
             and not (len(text.split()) <= LABEL_WORDS and text_key(text) in self._labels)
             and text != self.headline
+            # the page's <title> on a line of its own, the site's name in it ("Didier Porte
+            # souhaite la Santé à Balkany | Chroniques | Là-bas si j'y suis", la-bas.org)
+            and text not in self._page_titles
             # the site's name on a line of its own (a masthead: "TIMES OF INDIA")
             and not (len(text.split()) <= LABEL_WORDS and is_site_name(text, self.site_names))
             and not is_chrome_line(text)
