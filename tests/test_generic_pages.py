@@ -793,3 +793,21 @@ def test_the_pages_title_on_a_line_of_its_own_is_not_the_story():
         f"<div class='entry-content'><p>{title}</p>{PARAGRAPH}{PARAGRAPH}</div></body></html>"
     )
     assert title not in body_of(html)
+
+
+def test_a_wire_storys_credits_line_after_it_is_the_storys():
+    # reuters.com (a trafilatura test page): the credits in their own div.Attribution
+    # after the story, beside a link to its standards, which trafilatura's precision
+    # mode drops with them.
+    credits = "Additional reporting by Steve Gorman; Editing by Marguerita Choy and Nick Zieminski"
+    standards = (
+        "<div class='TrustBadge'><p>Our Standards: <a href='https://thomsonreuters.com/trust/'>"
+        "The Thomson Reuters Trust Principles.</a></p></div>"
+    )
+    html = (
+        "<html><body><h1>Story</h1><article><div class='ArticleBody'>"
+        f"{PARAGRAPH}{PARAGRAPH.replace('story', 'tale')}"
+        f"<div><div class='Attribution'><p>{credits}</p></div>{standards}</div>"
+        "</div></article></body></html>"
+    )
+    assert body_of(html)[-1] == credits

@@ -133,6 +133,14 @@ LOGIN = re.compile(r"[a-z][a-z0-9_.-]*")
 where the story is signed "von Klaus-Peter Schöppner")."""
 WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[\w-]+\.", flags=re.IGNORECASE)
 """A web address as a byline may write it: a scheme or ``www.`` first."""
+REPORTING_CREDITS = re.compile(
+    r"^\(?(additional )?(reporting|writing) by [^;()]{3,120}"
+    r"(; ?(additional reporting|reporting|writing|editing) by [^;()]{3,160})*\)?\.?$",
+    flags=re.IGNORECASE,
+)
+"""A wire story's credits line: "Reporting by Will Dunham; Editing by Tom Brown"."""
+CREDITS_WORDS = 30
+"""Words of a credits line, at most."""
 KICKER_CONTEXT_WORDS = 3
 """Words of text right around a link, at most, for it to be a label of its own."""
 WIDGET_HEADINGS = etree.XPath(
@@ -2462,7 +2470,36 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         ]
         paragraphs = [*self._lead_lines(paragraphs), *paragraphs]
         paragraphs = self._with_embedded_posts(self._with_other_parts(paragraphs))
-        return without_related_links(without_leading_dates(paragraphs), self._is_link)
+        paragraphs = without_related_links(without_leading_dates(paragraphs), self._is_link)
+        return [*paragraphs, *self._wire_credits(paragraphs)]
+
+    def _wire_credits(self, paragraphs: list[str]) -> list[str]:
+        """The story's credits line ("Additional reporting by Steve Gorman; Editing by
+        Marguerita Choy…", :data:`REPORTING_CREDITS`) where trafilatura left it out, in
+        the ``<article>`` that holds the story's paragraphs: Reuters sets it in its own
+        ``div.Attribution`` after the story, which precision mode drops."""
+        if any(REPORTING_CREDITS.match(text) for text in paragraphs[-2:]):
+            return []
+        container = self._container(paragraphs)
+        article = (
+            next((a for a in (container, *container.iterancestors()) if a.tag == "article"), None)
+            if container is not None
+            else None
+        )
+        if article is None:
+            return []
+        kept = {text_key(text) for text in paragraphs}
+        for element in article.iter("p"):
+            if element.getparent() is container:
+                continue  # a sentence of the story that trafilatura left out, not credits
+            text = normalize_text(paragraph_text(element)) or ""
+            if (
+                len(text.split()) <= CREDITS_WORDS
+                and REPORTING_CREDITS.match(text)
+                and text_key(text) not in kept
+            ):
+                return [text]
+        return []
 
     def _with_embedded_posts(self, paragraphs: list[str]) -> list[str]:
         """``paragraphs`` with the posts the story embeds (a tweet's text and its "— Name
