@@ -57,7 +57,7 @@ import tarfile
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import htmldate
 from htmldate import find_date
@@ -148,6 +148,20 @@ class TextChecks(NamedTuple):
     absent: list[str]
 
 
+def mock_pages(module: ast.Module) -> dict[str, str]:
+    """A test module's ``MOCK_PAGES``: ``{page URL: file name}`` (trafilatura's, htmldate's).
+
+    >>> mock_pages(ast.parse("MOCK_PAGES = {'https://a.example/': 'a.html'}"))
+    {'https://a.example/': 'a.html'}
+    """
+    (pages,) = (
+        ast.literal_eval(node.value)
+        for node in module.body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "MOCK_PAGES"
+    )
+    return cast(dict[str, str], pages)
+
+
 def text_checks(tests: str) -> dict[str, TextChecks]:
     """``{page file name: its checks}`` from trafilatura's ``realworld_tests.py``: each
     ``assert 'x' in result and 'y' not in result`` after ``result = load_mock_page(url)``
@@ -167,11 +181,7 @@ def text_checks(tests: str) -> dict[str, TextChecks]:
     {'a.html': TextChecks(present=['Story'], absent=['Impressum'])}
     """
     module = ast.parse(tests)
-    (pages,) = (
-        ast.literal_eval(node.value)
-        for node in module.body
-        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "MOCK_PAGES"
-    )
+    pages = mock_pages(module)
     checks: dict[str, TextChecks] = {}
     page = None
 
@@ -186,8 +196,7 @@ def text_checks(tests: str) -> dict[str, TextChecks]:
                 plain = not call.keywords and all(
                     ast.unparse(argument) == "xmloutput" for argument in call.args[1:]
                 )
-                url = ast.literal_eval(call.args[0]) if plain else None
-                page = pages.get(url)
+                page = pages.get(ast.literal_eval(call.args[0])) if plain else None
             elif isinstance(statement, ast.If) and ast.unparse(statement.test) == (
                 "xmloutput is False"
             ):
@@ -232,11 +241,7 @@ def date_checks(tests: str) -> dict[str, str]:
     {'a.html': '2018-12-31'}
     """
     module = ast.parse(tests)
-    (pages,) = (
-        ast.literal_eval(node.value)
-        for node in module.body
-        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "MOCK_PAGES"
-    )
+    pages = mock_pages(module)
     original: dict[str, str] = {}
     default: dict[str, str] = {}
     for node in ast.walk(module):
@@ -319,24 +324,22 @@ def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
             "text": text.read_text() if text.exists() else None,
             "file": page,
         }
-    tests = source_distribution(cache, TRAFILATURA_TESTS) / "tests"
-    for name, checks in text_checks((tests / "realworld_tests.py").read_text()).items():
-        cases[ascii_page_id("trafilatura", name)] = {
-            "source": "trafilatura",
-            "title": None,
-            "text": None,
-            "checks": checks,
-            "file": tests / "cache" / name,
-        }
-    tests = source_distribution(cache, HTMLDATE_TESTS) / "tests"
-    for name, day in date_checks((tests / "unit_tests.py").read_text()).items():
-        cases[ascii_page_id("htmldate", name)] = {
-            "source": "htmldate",
-            "title": None,
-            "text": None,
-            "published": day,
-            "file": tests / "cache" / name,
-        }
+    # Pages in tests/cache/ of a source distribution, what is expected of each read from
+    # its test module.
+    tested: list[tuple[str, str, str, Callable[[str], dict[str, Any]], str]] = [
+        ("trafilatura", TRAFILATURA_TESTS, "realworld_tests.py", text_checks, "checks"),
+        ("htmldate", HTMLDATE_TESTS, "unit_tests.py", date_checks, "published"),
+    ]
+    for source, requirement, test_module, expectations, field in tested:
+        tests = source_distribution(cache, requirement) / "tests"
+        for name, expected in expectations((tests / test_module).read_text()).items():
+            cases[ascii_page_id(source, name)] = {
+                "source": source,
+                "title": None,
+                "text": None,
+                field: expected,
+                "file": tests / "cache" / name,
+            }
     return cases
 
 
