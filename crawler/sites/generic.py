@@ -891,8 +891,10 @@ STORY_LINKS = etree.XPath(
 link to a page, not an author's, a tag's or a category's (``rel``)."""
 COMMENTS = etree.XPath(
     "ancestor::*[contains(@itemtype, 'Comment') or contains(@class, 'comment')"
-    " or contains(@id, 'comment')]"
+    " or contains(@id, 'comment')][not(self::body or self::html)]"
 )
+"""A reader comment around an element (not the <body>, whose classes may say whether
+comments are open)."""
 
 
 def dates_another_story(element: etree._Element, headline: etree._Element | None) -> bool:
@@ -2695,8 +2697,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         comment that quotes one); its other parts are the elements with the same tag and
         class, in a parent of the same tag and class, that neither hold it nor sit in it,
         in the same wrapper (:func:`same_wrapper`), less what trafilatura prunes (a comment
-        form's notes). Paragraphs are compared by their
-        words, as trafilatura spaces inline elements its own way.
+        form's notes). Paragraphs are compared by their words, as trafilatura spaces
+        inline elements its own way.
         """
         kept = {text_key(text) for text in paragraphs}
         container = self._container(paragraphs)
