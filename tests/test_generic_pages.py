@@ -811,3 +811,11 @@ def test_a_wire_storys_credits_line_after_it_is_the_storys():
         "</div></article></body></html>"
     )
     assert body_of(html)[-1] == credits
+
+
+def test_a_sidebars_box_headings_before_the_story_are_not_the_story():
+    # ansa.it: its right column's box headings, the boxes' links dropped, over the story,
+    # written only outside the story's <article>.
+    body = held_out_body("1789111868")
+    assert not {"NEWS DALLA SEZIONE", "i più visti della sezione", "i più letti"} & set(body)
+    assert body[-1].startswith("WASHINGTON, DEC 5 - La California ha certificato")

@@ -2472,8 +2472,40 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         ]
         paragraphs = [*self._lead_lines(paragraphs), *paragraphs]
         paragraphs = self._with_embedded_posts(self._with_other_parts(paragraphs))
-        paragraphs = without_related_links(without_leading_dates(paragraphs), self._is_link)
+        paragraphs = without_leading_dates(self._without_leading_lines_elsewhere(paragraphs))
+        paragraphs = without_related_links(paragraphs, self._is_link)
         return [*paragraphs, *self._wire_credits(paragraphs)]
+
+    def _without_leading_lines_elsewhere(self, paragraphs: list[str]) -> list[str]:
+        """``paragraphs`` less the short lines (:data:`LABEL_WORDS`) before the story's first
+        paragraph of prose that the page writes only outside the ``<article>`` holding
+        the story: a sidebar's box headings, their boxes' links dropped (ANSA's "NEWS
+        DALLA SEZIONE", "i più letti" in its right column, over the story)."""
+        first_prose = next(
+            (i for i, text in enumerate(paragraphs) if prose_words(text) >= PROSE_WORDS), 0
+        )
+        leading = {
+            text_key(text) for text in paragraphs[:first_prose] if len(text.split()) <= LABEL_WORDS
+        }
+        container = self._container(paragraphs) if leading else None
+        article = (
+            next((a for a in (container, *container.iterancestors()) if a.tag == "article"), None)
+            if container is not None
+            else None
+        )
+        if article is None:
+            return paragraphs
+        places: dict[str, list[bool]] = {}
+        for element, text in self._page_paragraphs:
+            if (key := text_key(text)) in leading:
+                inside = element is article or article in element.iterancestors()
+                places.setdefault(key, []).append(inside)
+        elsewhere = {key for key, inside in places.items() if not any(inside)}
+        return [
+            text
+            for index, text in enumerate(paragraphs)
+            if index >= first_prose or text_key(text) not in elsewhere
+        ]
 
     def _wire_credits(self, paragraphs: list[str]) -> list[str]:
         """The story's credits line ("Additional reporting by Steve Gorman; Editing by
