@@ -1029,6 +1029,7 @@ def test_a_link_in_a_sentence_or_to_an_account_above_the_headline_is_no_section(
         # a web agency's credit (ldt.de), not a person with a site of their own (news.az)
         ("Arentik d.o.o. - www.arentik.com", []),
         ("www.mrsadiq.info | Sadiq Məmmədov", ["Sadiq Məmmədov"]),
+        ("Jane Doe - www.janedoe.com", ["Jane Doe"]),
         # a login: WordPress's author "dehlix" (carta.info); the next signal names the writer
         ("dehlix", ["Klaus-Peter Schöppner"]),
     ],

@@ -2219,13 +2219,16 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return [name for name in names if not self._names_the_site(name)]
 
     def _credits_a_maker(self, byline: str) -> bool:
-        """Whether a byline names an organization by its own web address: the credit of the
-        agency that built the site (ldt.de's meta author "Arentik d.o.o. - www.arentik.com"),
-        not a person with a site of their own ("www.mrsadiq.info | Sadiq Məmmədov")."""
+        """Whether a byline names an organization by its own web address: one capitalized
+        word, a company's legal form aside, that the address spells (the credit of the
+        agency that built the site: ldt.de's meta author "Arentik d.o.o. -
+        www.arentik.com"); not a person, with a site of their own or not ("Jane Doe -
+        www.janedoe.com", "www.mrsadiq.info | Sadiq Məmmədov")."""
         tokens = byline.split()
         for address in filter(WEB_ADDRESS.match, tokens):
             name = " ".join(token for token in tokens if token != address).strip(" |-–—,")
-            if name and is_site_byline(name, (address,)):
+            capitalized = [word for word in name.split() if word[:1].isupper()]
+            if len(capitalized) == 1 and is_site_byline(name, (address,)):
                 return True
         return False
 
