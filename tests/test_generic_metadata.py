@@ -1039,3 +1039,19 @@ def test_an_account_or_a_web_agency_is_no_author(meta_author, authors):
     byline = "<p class='byline'>von <a href='/autor/kps/'>Klaus-Peter Schöppner</a></p>"
     body = f"<h1>Story</h1>{byline if meta_author == 'dehlix' else ''}"
     assert record(head, body)["authors"] == authors
+
+
+def test_a_heading_linking_to_the_page_itself_is_its_headline():
+    """WordPress's first themes titled a post with an ``<h2>`` linking to its permalink
+    (Kubrick's ``rel="bookmark"``); wara-enforcement.org's ``<h3>``, its ``<h1>`` commented
+    out: the headline, where the ``<title>`` adds a site name no other signal gives."""
+    address = "http://www.wara-enforcement.org/guinee-un-braconnier/"
+    html = (
+        "<html><head><title>Guinée : un braconnier condamné ! ‹ Wara Conservation Project"
+        f"</title><link rel='canonical' href='{address}'></head><body><div class='post'>"
+        f"<h3><a href='{address}'>Guinée : un braconnier condamné !</a></h3>{STORY}</div>"
+        "<div class='sidebar'><h2 class='widgettitle'>Magazine Wildlife Justice</h2></div>"
+        "</body></html>"
+    )
+    page = GenericArticlePage(HtmlResponse(url="http://127.0.0.1:8000/x/", body=html.encode()))
+    assert page.to_item().title == "Guinée : un braconnier condamné !"

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from copy import deepcopy
 from datetime import date, tzinfo
 from functools import cached_property
-from itertools import takewhile
+from itertools import chain, takewhile
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
 
@@ -128,6 +128,8 @@ ONCLICK_TARGET = etree.XPath(
 TITLE_H2S = css_query("h2[class*=post-title], h2[class*=entry-title], h2[id*=title]")
 """A story's title set in an ``<h2>``: a blog's post title, money.udn.com's
 ``h2#story_art_title`` (its ``<h1>`` is another story's)."""
+PERMALINK_HEADINGS = etree.XPath("//*[self::h2 or self::h3][descendant::a[@href]]")
+"""Headings with a link, which may be a post's title linking to its own page."""
 LOGIN = re.compile(r"[a-z][a-z0-9_.-]*")
 """A login, not a byline: one word, no capital (carta.info's WordPress author "dehlix",
 where the story is signed "von Klaus-Peter Schöppner")."""
@@ -1815,7 +1817,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         # trafilatura's title may be read from the heading itself, kicker and all: no
         # evidence of which of its words are the headline's.
         page_titles = [words(decode_entities(t)) for t in self._page_titles if t]
-        for h1 in [*self.root.iter("h1"), *TITLE_H2S(self.root)]:
+        headings = chain(self.root.iter("h1"), TITLE_H2S(self.root), self._permalink_headings())
+        for h1 in headings:
             for heading in dict.fromkeys((self._headline_words(h1, page_titles), h1)):
                 text = normalize_text(decode_entities(paragraph_text(heading)))
                 if (
@@ -1825,6 +1828,19 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 ):
                     return text
         return None
+
+    def _permalink_headings(self) -> Iterator[etree._Element]:
+        """The ``<h2>`` and ``<h3>`` that link to the page itself: the post's title in the
+        themes of WordPress's first decade (Kubrick's ``<h2><a href=permalink
+        rel=bookmark>``; wara-enforcement.org's ``<h3>``, its ``<h1>`` commented out)."""
+        for heading in PERMALINK_HEADINGS(self.root):
+            links = heading.iter("a")
+            if any(
+                "bookmark" in (link.get("rel") or "")
+                or self.urljoin(link.get("href", "")).rstrip("/") in self._own_addresses
+                for link in links
+            ):
+                yield heading
 
     def _headline_words(self, heading: etree._Element, titles: list[set[str]]) -> etree._Element:
         """``heading`` without what a heading may hold besides its headline (a copy; the
