@@ -1832,13 +1832,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     def _permalink_headings(self) -> Iterator[etree._Element]:
         """The ``<h2>`` and ``<h3>`` that link to the page itself: the post's title in the
         themes of WordPress's first decade (Kubrick's ``<h2><a href=permalink
-        rel=bookmark>``; wara-enforcement.org's ``<h3>``, its ``<h1>`` commented out)."""
+        rel=bookmark>``; wara-enforcement.org's ``<h3>``, its ``<h1>`` commented out). Not
+        by ``rel=bookmark`` alone: related posts' titles carry it too."""
         for heading in PERMALINK_HEADINGS(self.root):
-            links = heading.iter("a")
             if any(
-                "bookmark" in (link.get("rel") or "")
-                or self.urljoin(link.get("href", "")).rstrip("/") in self._own_addresses
-                for link in links
+                self.urljoin(link.get("href", "")).rstrip("/") in self._own_addresses
+                for link in heading.iter("a")
             ):
                 yield heading
 
