@@ -461,6 +461,30 @@ def test_the_people_the_page_marks_up_as_authors_are_all_read():
     ]
 
 
+def test_an_author_marked_up_as_text_is_read_without_its_label():
+    """ndr.de: the byline is ``<span itemprop=author>Autor/in: Korinna Hennig</span>`` (a
+    property of the podcast episode's AudioObject), the meta author the site's name;
+    trafilatura's guess split it at the slash ("Autor", "In Korinna Hennig")."""
+    head = '<meta name="author" content="NDR"><meta property="og:site_name" content="NDR">'
+    byline = (
+        "<div itemscope itemtype='http://schema.org/AudioObject'><h1>Story</h1>"
+        "<span itemprop='author'>Autor/in: Korinna Hennig </span></div>"
+    )
+    assert record(head, byline, url="https://www.ndr.de/a/story.html")["authors"] == [
+        "Korinna Hennig"
+    ]
+
+
+def test_the_author_of_an_image_in_the_story_is_no_author():
+    """andaluciainformacion.es: the photo's credit is its ImageObject's author."""
+    credit = (
+        "<figure itemscope itemtype='https://schema.org/ImageObject'><img src=a.jpg>"
+        "<figcaption><ul itemprop='caption'><li>Javier Imbroda.</li>"
+        "<li itemprop='author'>Europa Press</li></ul></figcaption></figure>"
+    )
+    assert record("", f"<h1>Story</h1>{credit}")["authors"] == []
+
+
 def test_an_organization_marked_up_as_author_is_not_taken_for_the_byline():
     """rzn.mk.ru: the microdata author is the newspaper (an Organization); the byline names
     the reporter."""

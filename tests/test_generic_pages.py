@@ -741,6 +741,61 @@ def test_a_notice_about_the_site_is_not_the_story(notice, text):
     assert text not in body_of(html)
 
 
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        # faz.net: the lead image's caption and credit in p.atc-ImageDescriptionInner
+        (
+            "<p class='atc-ImageDescriptionInner'><span class='atc-ImageDescriptionText'>{}"
+            "</span> <span class='atc-ImageDescriptionCopyright'>Bild: dpa</span></p>",
+            "Auch Herbert Grönemeyer gehört zu den Unterstützern.",
+        ),
+        # creativecommons.at: a teaser of another post in Drupal's second column, which
+        # trafilatura put before the story
+        (
+            "<div id='sidebar-second' class='column sidebar'><div class='views-row'>"
+            "<h4><a href='/eu-copyright'>EU Copyright</a></h4><p>{}</p></div></div>",
+            "Das derzeitige Urheberrecht behindert insbesondere Bildungseinrichtungen bei der"
+            " Erfüllung ihrer Aufgaben. Studierende, SchülerInnen und Lehrkräfte bewegen sich",
+        ),
+        # mondediplo.net: a "read also" box before the first paragraph, as bare text
+        (
+            "<q class='lire_aussi'><div class='logo'><a href='/58769'><img src=a.jpg></a></div>"
+            "{}</q>",
+            "Lire aussi Martine Bulard & Sung Il-kwon, « En Corée, la politique du rayon de"
+            " soleil », Le Monde diplomatique, juin 2018.",
+        ),
+    ],
+)
+def test_a_caption_a_sidebars_teaser_or_a_read_also_box_is_not_the_story(markup, text):
+    box = markup.format(text)
+    html = (
+        "<html><body><div id='content'><h1>Story</h1><div class='field-item'>"
+        f"{box}{PARAGRAPH}{PARAGRAPH}</div></div>{box}</body></html>"
+    )
+    assert not any(text in line for line in body_of(html))
+
+
+def test_a_date_in_a_standfirst_heading_and_screen_reader_text_are_not_its_words():
+    """nationalgeographic.co.uk's standfirst ends with its date and no space between
+    ("…its recovery?Monday, 6 January 2020"); Drupal writes "(link is external)" for screen
+    readers after a link (creativecommons.at)."""
+    standfirst = "What is the secret to its recovery? It is a long and slow story of many years."
+    link = (
+        "<a class='ext' href='https://x.example/'>Zehnfache<span class='ext'>"
+        "<span class='element-invisible'> (link is external)</span></span></a>"
+    )
+    html = (
+        f"<html><body><article><h1>Story</h1><h2 class='deck'>{standfirst}<span "
+        f"class='ngart-hl__date'>Monday, 6 January 2020</span></h2>{PARAGRAPH}"
+        f"<p>{'The price rose to more than the ' * 4}{link}.</p>{PARAGRAPH}</article></body></html>"
+    )
+    body = body_of(html)
+    assert standfirst in body
+    assert not any("January" in line or "link is external" in line for line in body)
+    assert any(line.endswith("the Zehnfache.") for line in body)
+
+
 def test_a_post_tagged_cookies_keeps_its_story():
     # WordPress classes a post by its tags: "tag-cookies" names no cookie banner.
     html = (

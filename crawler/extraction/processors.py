@@ -537,8 +537,8 @@ _LEADING_AND = re.compile(r"^(?:and|und|et|og|och|ve)\s+", flags=re.IGNORECASE)
 # The Spanish, Portuguese and Catalan "and" that also joins a double surname.
 _SURNAME_JOINERS = frozenset({"y", "e", "i"})
 _BYLINE_WORD = re.compile(
-    r"^(?:(?:\w+ )?by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|авторы?|piše)"
-    r"\s*:?\s+",
+    r"^(?:(?:(?:\w+ )?by|von|par|por|door|di|af|av|from|text|texto|tekst|текст|авторы?|piše)"
+    r"\s*:?\s+|(?:authors?|autor(?:in|/in|innen|es|as?)?|auteure?s?|autori?e?)\s*:\s*)",
     flags=re.IGNORECASE,
 )
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -756,6 +756,8 @@ def split_authors(value: str) -> list[str]:
     ['Ashok Pradhan', 'TNN']
     >>> split_authors("Wednesday, 08 Apr 2020 11:39 PM MYT"), split_authors("Текст: Венера Ерофеева")
     ([], ['Венера Ерофеева'])
+    >>> split_authors("Autor/in: Korinna Hennig"), split_authors("Author: Jane Doe")
+    (['Korinna Hennig'], ['Jane Doe'])
 
     A role or credentials listed after a name are no one's name, whatever words qualify
     the role ("AP Auto Writer" is no "AP Auto"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from copy import deepcopy
 from datetime import date, tzinfo
 from functools import cached_property
@@ -190,6 +190,13 @@ POST_META_AUTHORS = css_query(".post-meta .author a, .entry-meta .author a")
 # Organization (the publisher, mostly), and the publisher's name; each the item's own name,
 # not one of an item inside it (a logo's).
 ITEMPROP_AUTHORS = css_query("[itemprop~=author]:not([itemtype*=Organization]) > [itemprop~=name]")
+ITEMPROP_AUTHOR_TEXTS = css_query("[itemprop~=author]:not([itemscope])")
+"""Microdata authors given as text, not as a Person item with a name."""
+NOT_THE_STORYS_ITEM = re.compile(r"ImageObject|Photograph|Review")
+"""Microdata items whose author is not the story's: an image's (its credit), a review's."""
+ITEM_AROUND = etree.XPath("ancestor::*[@itemscope][1]/@itemtype", smart_strings=False)
+"""The type of the microdata item a property belongs to: the nearest element around it
+with ``itemscope``."""
 ITEMPROP_PUBLISHERS = css_query("[itemprop~=publisher] > [itemprop~=name]")
 ITEMPROP_SECTIONS = css_query("[itemprop~=articleSection]")
 SECTION_WORDS = 6
@@ -363,13 +370,15 @@ or more, is that link ("Title (Forbes)")."""
 # and the image's own alt and title text, which many CMSs fill with the caption.
 CAPTION_TEXTS = etree.XPath(
     "//figcaption | //*/@class[contains(., 'caption') or contains(., 'Caption')"
-    " or contains(., 'cptn') or (contains(., 'video') and contains(., 'desc'))]/parent::*"
+    " or contains(., 'cptn') or ((contains(., 'video') or contains(., 'mage') or contains(., 'hoto'))"
+    " and (contains(., 'desc') or contains(., 'Desc')))]/parent::*"
     " | //figure//*/@class[contains(., 'credit')]/parent::* | //img/@alt | //img/@title",
     smart_strings=False,
 )
-"""Captions and credits: ``<figcaption>``, a class naming a caption or a video's description
-(usatoday.com's ``p.video-desc`` over its story), a credit in a ``<figure>``, an image's
-``alt`` and ``title``."""
+"""Captions and credits: ``<figcaption>``, a class naming a caption or a video's, image's or
+photo's description (usatoday.com's ``p.video-desc`` over its story, faz.net's
+``p.atc-ImageDescriptionInner``), a credit in a ``<figure>``, an image's ``alt`` and
+``title``."""
 # Labels a page writes for no reader of the story: a photo's credit ("Courtesy G4" in
 # span.photoCredit), text for screen readers only ("Main Content", "Share this news"), a
 # CMS field's name ("Episode Description:", Drupal's div.field-label), the byline (a
@@ -404,6 +413,13 @@ NOT_THE_PAGE = "not(parent::body or parent::html)"
 # (time.com's "More Must-Reads From TIME" in div.inline-article-recirc); not the <body>
 # (gizmodo.com's "f_native_recirc_…_on").
 RECIRCULATION = f"contains(., 'recirc') and {NOT_THE_PAGE}"
+# A "read also" box, a link to another story set in the story's text (mondediplo.net's
+# q.lire_aussi before its first paragraph: "Lire aussi Martine Bulard & Sung Il-kwon, « En
+# Corée… », Le Monde diplomatique, juin 2018.").
+READ_ALSO_BOX = (
+    "((contains(., 'lire') and contains(., 'aussi')) or (contains(., 'read') and contains(., 'also')))"
+    f" and {NOT_THE_PAGE}"
+)
 # A comment form's container, with the house rules for comments written beside the form
 # (ultimahora.es's div#sf_comment_form_container_…: "Comentar", its legal notice).
 COMMENT_FORM = (
@@ -426,14 +442,26 @@ SITE_NOTICE_CLASS = (
     "contains(., 'ookie') and not(contains(., 'tag-') or contains(., 'category-'))"
     f" and {_SHORT_BLOCK}"
 )
+IN_A_HEADING = "ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]"
 # A heading's permalink: an empty link (or a "#", "¶") to the heading's own anchor, which
 # blogs and Markdown renderers set in each subheading (github.blog's a.heading-link).
 # trafilatura's precision mode drops a short block whose every link is empty, taking
 # the subheading with it.
 HEADING_PERMALINK = (
     "descendant-or-self::*/@href[starts-with(., '#')]/parent::a"
-    "[string-length(normalize-space()) < 2][not(.//img)]"
-    "[ancestor::*[self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6]]"
+    f"[string-length(normalize-space()) < 2][not(.//img)][{IN_A_HEADING}]"
+)
+# A date set inside a heading (nationalgeographic.co.uk's standfirst, an <h2> that ends
+# with span.ngart-hl__date and no space before it: "…its recovery?Monday, 6 January 2020"):
+# the record's date, not the heading's words.
+DATE_IN_HEADING = f"contains(., 'date') and ../{IN_A_HEADING}"
+# Text for screen readers only inside a paragraph or a link: Drupal's "(link is external)"
+# after every outside link (span.element-invisible, creativecommons.at), WordPress's
+# span.screen-reader-text. No reader of the page sees it.
+SCREEN_READER_INLINE = (
+    "(contains(., 'element-invisible') or contains(., 'sr-only') or contains(., 'screen-reader')"
+    " or contains(., 'visually-hidden') or contains(., 'visuallyhidden'))"
+    " and ../ancestor::*[self::p or self::a]"
 )
 _SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-z]+)?(?P<kind>[.#])(?P<name>[\w-]+)")
 
@@ -467,21 +495,32 @@ def attribute_tests(selectors: Iterable[str]) -> tuple[list[str], list[str]]:
     return by_class, by_id
 
 
-_WIDGET_CLASSES, _WIDGET_IDS = attribute_tests(WORDPRESS_WIDGETS)
+# A page's sidebar by the names themes give it: "#sidebar", and Drupal's second column
+# (creativecommons.at's div#sidebar-second, whose teaser of another post trafilatura put
+# before the story).
+SIDEBARS = (
+    "#sidebar",
+    "#sidebar-first",
+    "#sidebar-second",
+    ".region-sidebar-first",
+    ".region-sidebar-second",
+)
+_WIDGET_CLASSES, _WIDGET_IDS = attribute_tests([*WORDPRESS_WIDGETS, *SIDEBARS])
 
 
 def _any_of(tests: Iterable[str]) -> str:
     return " or ".join(f"({test})" for test in tests)
 
 
-# Embeds and widgets trafilatura would otherwise keep as text, recirculation modules,
-# comment forms, site notices (one walk of the class attributes, one of the ids), nested
-# posts, the attribution line under a quote (not a paragraph of the story), heading
-# permalinks.
+# Embeds, widgets and sidebars trafilatura would otherwise keep as text, recirculation
+# modules and "read also" boxes,
+# comment forms, site notices, dates in headings, screen-reader text in paragraphs (one walk
+# of the class attributes, one of the ids), nested posts, the attribution line under a quote (not a paragraph of the
+# story), heading permalinks.
 PRUNE_XPATHS = [
     (
         "descendant-or-self::*/@class"
-        f"[{_any_of([*_WIDGET_CLASSES, RECIRCULATION, COMMENT_FORM, SITE_NOTICE_CLASS])}]"
+        f"[{_any_of([*_WIDGET_CLASSES, RECIRCULATION, READ_ALSO_BOX, COMMENT_FORM, SITE_NOTICE_CLASS, DATE_IN_HEADING, SCREEN_READER_INLINE])}]"
         "/parent::*"
     ),
     f"descendant-or-self::*/@id[{_any_of([*_WIDGET_IDS, COMMENT_FORM, SITE_NOTICE_ID])}]/parent::*",
@@ -663,17 +702,22 @@ def after_headline(
     return blocks
 
 
-def text_lines(container: etree._Element, stop: etree._Element | None = None) -> list[str]:
+def text_lines(
+    container: etree._Element,
+    stop: etree._Element | None = None,
+    skip: Collection[etree._Element] = (),
+) -> list[str]:
     """The lines of text that ``container`` holds itself, before its child ``stop``: its
-    own text and its inline elements' (:data:`INLINE_TAGS`), a line ending at a ``<br>``
-    or another element. What a child block holds is the child's, not a line here.
+    own text and its inline elements' (:data:`INLINE_TAGS`) but those in ``skip``, a line
+    ending at a ``<br>`` or another element. What a child block holds is the child's, not
+    a line here.
 
     >>> from lxml import html
     >>> div = html.fromstring(
     ...     "<div>A <em>lead</em> line.<br><br><img src=x><center>Caption</center> Next."
-    ...     "<div><p>Widget</p></div>Tail text.<p>Kept</p>After.</div>"
+    ...     "<div><p>Widget</p></div>Tail text.<q>Read also</q><p>Kept</p>After.</div>"
     ... )
-    >>> text_lines(div, div.find("p"))
+    >>> text_lines(div, div.find("p"), skip={div.find("q")})
     ['A lead line.', 'Next.', 'Tail text.']
     """
     lines: list[str] = []
@@ -681,7 +725,9 @@ def text_lines(container: etree._Element, stop: etree._Element | None = None) ->
     for child in container:
         if child is stop:
             break
-        if child.tag in INLINE_TAGS:
+        if child in skip:
+            pass
+        elif child.tag in INLINE_TAGS:
             pieces.append("".join(child.itertext()))
         elif isinstance(child.tag, str):  # a comment's text is no one's
             lines.append("".join(pieces))
@@ -899,8 +945,8 @@ COMMENTS = etree.XPath(
 comments are open)."""
 
 
-def dates_another_story(element: etree._Element, headline: etree._Element | None) -> bool:
-    """Whether a date element dates another text than the page's story:
+def in_another_story(element: etree._Element, headline: etree._Element | None) -> bool:
+    """Whether a date or byline element belongs to another text than the page's story:
 
     - a post the page embeds (an Instagram post's ``<time>`` in a ``<blockquote>``,
       horizont.net);
@@ -920,12 +966,12 @@ def dates_another_story(element: etree._Element, headline: etree._Element | None
     ...     "<a href=/b/>Another story from last week</a><span class=date>1 May</span></li>"
     ...     "</ul><blockquote><time datetime=2018-01-02>Jan 2</time></blockquote>"
     ...     "<ol class=comment-list><li><em class=date>4 May</em> Nice!</li></ol></div>")
-    >>> [dates_another_story(e, page.find("h1")) for e in page.iter("p", "span", "time", "em")]
+    >>> [in_another_story(e, page.find("h1")) for e in page.iter("p", "span", "time", "em")]
     [False, False, True, True, True]
     >>> byline = html.fromstring(
     ...     "<div><span class=date>3 May</span> <a href='javascript:print()'>Print this "
     ...     "article now</a><ul><li><a href=/author/jo/>Jo de la Cruz Smith</a></li></ul></div>")
-    >>> dates_another_story(byline.find("span"), None)
+    >>> in_another_story(byline.find("span"), None)
     False
     """
     if COMMENTS(element) or any(a.tag == "blockquote" for a in element.iterancestors()):
@@ -1966,9 +2012,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def _own_time(self, times: list[etree._Element]) -> str | None:
         """The ``datetime`` of the first of ``times`` that dates the page's story, not
-        another's (:func:`dates_another_story`)."""
+        another's (:func:`in_another_story`)."""
         heading = self._headline_heading
-        return next((t.get("datetime") for t in times if not dates_another_story(t, heading)), None)
+        return next((t.get("datetime") for t in times if not in_another_story(t, heading)), None)
 
     @cached_property
     def _headline_heading(self) -> etree._Element | None:
@@ -1993,7 +2039,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         text; Iran's and Afghanistan's calendar, "2 تير 1399 - 12:09:08 ب.ظ", aryanews.com's
         ``span.date-created``; "November 20 15:23 2019", indiapost.com's). Only the first:
         where it says "16 hours ago" the next ones date the related stories. None where the
-        first dates another story or a comment (:func:`dates_another_story`). Not one
+        first dates another story or a comment (:func:`in_another_story`). Not one
         before the headline: the header's date is the day the page was fetched
         (aryanews.com's ``div.headerdate``)."""
         # A blog's headline may be an <h2> or <h3> (goo.ne.jp's is).
@@ -2001,7 +2047,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if heading is None:
             heading = self._heading_showing_headline("h2", "h3")
         first = DATE_ELEMENT_AFTER(heading) if heading is not None else []
-        if first and dates_another_story(first[0], heading):
+        if first and in_another_story(first[0], heading):
             return None
         for element in [*first, *(DATE_ELEMENTS_WITHIN(first[0]) if first else [])]:
             text = normalize_text(paragraph_text(element))
@@ -2055,12 +2101,27 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self._people(own_post_names(BYLINE_AUTHORS(self.root))),
             lambda: self._people(own_post_names(POST_META_AUTHORS(self.root))),
             lambda: self._people([element_value(e) for e in ITEMPROP_AUTHORS(self.root)]),
+            lambda: self._people(self._itemprop_author_texts()),
             self._guessed_people,
             lambda: self._people(self._author_links_under_headline()),
             lambda: self._people(reporters_in_dateline(self._paragraphs[:1])),
             lambda: self._people(reporters_signing_off(self._paragraphs)),
         )
         return [*names, *self._listed_after(names), *self._wire_after(names)]
+
+    def _itemprop_author_texts(self) -> list[str]:
+        """The story's microdata authors given as text (ndr.de's ``<span
+        itemprop=author>Autor/in: Korinna Hennig</span>``, which trafilatura splits at the
+        slash): not an image's or a review's (:data:`NOT_THE_STORYS_ITEM`), a comment's, an
+        embedded post's or another story's teaser's (:func:`in_another_story`)."""
+        heading = self._headline_heading
+        return [
+            element_value(element)
+            for element in ITEMPROP_AUTHOR_TEXTS(self.root)
+            if not element.xpath(".//*[@itemprop]")
+            and not any(map(NOT_THE_STORYS_ITEM.search, ITEM_AROUND(element)))
+            and not in_another_story(element, heading)
+        ]
 
     def _author_links_under_headline(self) -> list[str]:
         return self._byline_under_headline[0]
@@ -2589,14 +2650,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         it, which trafilatura drops: yahoo.com's AP lead, the tail of a widget inside a
         ``<p>`` the parser closed; macrumors.com's, before a ``<br>`` and an image.
         Lines of prose only (:data:`PROSE_WORDS` words or more, ending as a sentence
-        does, not a link or a label), never the page's ``<body>`` itself."""
+        does, not a link or a label, not in what trafilatura prunes: mondediplo.net's
+        "Lire aussi" box), never the page's ``<body>`` itself."""
         found = self._text_owner(paragraphs[0]) if paragraphs else None
         if found is None:
             return []
         container, stop, start = found
         if container.tag in ("body", "html"):
             return []
-        lines = text_lines(container, stop)
+        lines = text_lines(container, stop, skip=self._pruned)
         if stop is None:  # the paragraph is one of the lines: those before it
             lines = list(takewhile(lambda line: start not in line, lines))
         kept = {text_key(text) for text in paragraphs}
