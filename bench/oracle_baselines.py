@@ -37,7 +37,7 @@ from qa.quality import crawl_corpora
 Records = dict[str, dict[str, Any]]
 
 
-def trafilatura_record(html: bytes, url: str) -> dict[str, Any]:
+def trafilatura_record(html: bytes, url: str | None) -> dict[str, Any]:
     document = trafilatura.bare_extraction(html, url=url, with_metadata=True)
     if document is None:
         return {}

@@ -5,6 +5,7 @@ trafilatura mode's text is the article, and articles split across several contai
 from __future__ import annotations
 
 import gzip
+import json
 
 import pytest
 from lxml import etree
@@ -758,6 +759,14 @@ def test_a_notice_about_the_site_is_not_the_story(notice, text):
             "Das derzeitige Urheberrecht behindert insbesondere Bildungseinrichtungen bei der"
             " Erfüllung ihrer Aufgaben. Studierende, SchülerInnen und Lehrkräfte bewegen sich",
         ),
+        # boingboing.net: the next posts' teasers after the story, each a headline and
+        # the post's first paragraph
+        (
+            "<div id='next-post-thumbnails'><div class='nextstory'><h2><a href='/2019/09/25/"
+            "choir.html'>Patti Smith joins Choir! Choir! Choir!</a></h2><p><p>{}</p></p></div></div>",
+            "The good folks at Choir! Choir! Choir! (previously) are still doing their thing, and"
+            " now they have included both Patti Smith and Stewart Copeland to play along.",
+        ),
         # mondediplo.net: a "read also" box before the first paragraph, as bare text
         (
             "<q class='lire_aussi'><div class='logo'><a href='/58769'><img src=a.jpg></a></div>"
@@ -767,7 +776,7 @@ def test_a_notice_about_the_site_is_not_the_story(notice, text):
         ),
     ],
 )
-def test_a_caption_a_sidebars_teaser_or_a_read_also_box_is_not_the_story(markup, text):
+def test_a_caption_another_posts_teaser_or_a_read_also_box_is_not_the_story(markup, text):
     box = markup.format(text)
     html = (
         "<html><body><div id='content'><h1>Story</h1><div class='field-item'>"
@@ -794,6 +803,34 @@ def test_a_date_in_a_standfirst_heading_and_screen_reader_text_are_not_its_words
     assert standfirst in body
     assert not any("January" in line or "link is external" in line for line in body)
     assert any(line.endswith("the Zehnfache.") for line in body)
+
+
+def test_a_story_its_scripts_write_is_read_from_its_json_ld():
+    """scmp.com: the markup holds the photo's caption and placeholders, the story is in
+    the JSON-LD's articleBody (no record was emitted: no body). Where the markup gives the
+    story, its text is kept, whatever the articleBody says."""
+    story = "Taiwanese President Tsai Ing-wen’s spectacular re-election was no easy feat. " * 9
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Playbook", "articleBody": story})
+    head = f"<head><script type='application/ld+json'>{ld}</script></head>"
+    scripted = (
+        f"<html>{head}<body><h1>Playbook</h1><div class='main-image__title'>Tsai speaks"
+        " during a televised policy debate in Taipei. Photo: AP</div><svg></svg></body></html>"
+    )
+    assert body_of(scripted) == [story.strip()]
+    written = f"<html>{head}<body><h1>Playbook</h1><article>{PARAGRAPH}</article></body></html>"
+    assert body_of(written)[0].startswith("A sentence of the story")
+
+
+def test_a_word_set_as_code_in_a_paragraph_stays_in_its_line():
+    """stackoverflow.blog, pluralsight.com, caktusgroup.com: each ``<code>`` in a paragraph
+    was a paragraph of its own ("they allow for the concept of", "NULL", ". This means")."""
+    line = (
+        "Many statically-typed languages have a large asterisk next to them: they allow for"
+        " the concept of <code>NULL</code>. This means any value may be what it says or"
+        " nothing, and the compiler requires you to handle the <code>None</code> case."
+    )
+    html = f"<html><body><article><h1>Story</h1>{PARAGRAPH}<p>{line}</p>{PARAGRAPH}</article></body></html>"
+    assert line.replace("<code>", "").replace("</code>", "") in body_of(html)
 
 
 def test_a_post_tagged_cookies_keeps_its_story():

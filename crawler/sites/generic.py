@@ -159,6 +159,13 @@ BYLINE_CHARS = 300
 says has a byline."""
 WIRE_AFTER_NAMES = re.compile(rf"[\s,/|·–—-]*({WIRE_SERVICE})\b", flags=re.IGNORECASE)
 TAG = re.compile(r"<[^>]*>")
+STRUCTURED_BODY_SHARE = 3
+"""The markup's text is the body unless it holds less than this share (a third) of the
+words of the article's own text in its JSON-LD (``articleBody``)."""
+ARTICLE_BODY_BREAK = re.compile(
+    r"<(?:br|/p|/div|/h[1-6]|/li|/blockquote)\b[^>]*>|\n", re.IGNORECASE
+)
+"""Where an ``articleBody`` breaks its text: a line break, or the end of an HTML block."""
 NAME_AFTER_NAME = re.compile(r"\s*(?:,|\band\b|&amp;|&)\s*[A-Z][\w.'-]+\s+[A-Z]")
 # A link to an author's page: /author/jane-doe/, /staff/jane-doe/, /by/jane-doe,
 # /experts/444, author-Jane-Doe-4792.cms; not a topic's page about a person
@@ -413,6 +420,13 @@ NOT_THE_PAGE = "not(parent::body or parent::html)"
 # (time.com's "More Must-Reads From TIME" in div.inline-article-recirc); not the <body>
 # (gizmodo.com's "f_native_recirc_…_on").
 RECIRCULATION = f"contains(., 'recirc') and {NOT_THE_PAGE}"
+# Teasers of the next posts after the story (boingboing.net's div#next-post-thumbnails,
+# each div.nextstory a headline, an image and the post's first paragraph).
+NEXT_POSTS = (
+    "(contains(., 'next-post') or contains(., 'nextpost') or contains(., 'next_post')"
+    " or contains(., 'next-story') or contains(., 'nextstory') or contains(., 'next_story'))"
+    f" and {NOT_THE_PAGE}"
+)
 # A "read also" box, a link to another story set in the story's text (mondediplo.net's
 # q.lire_aussi before its first paragraph: "Lire aussi Martine Bulard & Sung Il-kwon, « En
 # Corée… », Le Monde diplomatique, juin 2018.").
@@ -513,17 +527,17 @@ def _any_of(tests: Iterable[str]) -> str:
 
 
 # Embeds, widgets and sidebars trafilatura would otherwise keep as text, recirculation
-# modules and "read also" boxes,
+# modules, next posts' teasers and "read also" boxes,
 # comment forms, site notices, dates in headings, screen-reader text in paragraphs (one walk
 # of the class attributes, one of the ids), nested posts, the attribution line under a quote (not a paragraph of the
 # story), heading permalinks.
 PRUNE_XPATHS = [
     (
         "descendant-or-self::*/@class"
-        f"[{_any_of([*_WIDGET_CLASSES, RECIRCULATION, READ_ALSO_BOX, COMMENT_FORM, SITE_NOTICE_CLASS, DATE_IN_HEADING, SCREEN_READER_INLINE])}]"
+        f"[{_any_of([*_WIDGET_CLASSES, RECIRCULATION, NEXT_POSTS, READ_ALSO_BOX, COMMENT_FORM, SITE_NOTICE_CLASS, DATE_IN_HEADING, SCREEN_READER_INLINE])}]"
         "/parent::*"
     ),
-    f"descendant-or-self::*/@id[{_any_of([*_WIDGET_IDS, COMMENT_FORM, SITE_NOTICE_ID])}]/parent::*",
+    f"descendant-or-self::*/@id[{_any_of([*_WIDGET_IDS, NEXT_POSTS, COMMENT_FORM, SITE_NOTICE_ID])}]/parent::*",
     "descendant-or-self::blockquote/descendant::cite",
     attributes_first(css2xpath(NESTED_POSTS)),
     HEADING_PERMALINK,
@@ -537,6 +551,9 @@ BODY_FIELDS = ("body", "raw_text", "text")
 # trafilatura's output tree: text blocks, and the containers that hold them.
 TEXT_BLOCKS = frozenset({"p", "head", "item", "quote", "cell", "code"})
 CONTAINERS = frozenset({"list", "table", "row", "div", "body"})
+NESTED_BLOCKS = (TEXT_BLOCKS | CONTAINERS) - {"code"}
+"""What makes a text block a container of blocks: not a ``<code>``, which inside a
+paragraph is a word of it (stackoverflow.blog's "the concept of <code>NULL</code>.")."""
 STATIC_FILE = re.compile(
     r"\.(?:jpe?g|png|gif|webp|svg|css|js|pdf|zip|xml|txt|mp[34]|ico)$", re.IGNORECASE
 )
@@ -700,6 +717,20 @@ def after_headline(
             ]
             return [*before, *blocks[index + 1 :]]
     return blocks
+
+
+def structured_paragraphs(text: str) -> list[str]:
+    """The paragraphs of an article's text as its JSON-LD gives it (``articleBody``): its
+    lines, as some sites keep them, or its HTML's blocks, as others write it, without
+    tags; a text with no break is one paragraph.
+
+    >>> structured_paragraphs("First line.\\n\\nSecond &amp; last.")
+    ['First line.', 'Second & last.']
+    >>> structured_paragraphs("<p>One.</p><p>Two <b>bold</b>.<br>Three.</p>")
+    ['One.', 'Two bold.', 'Three.']
+    """
+    lines = (decode_entities(TAG.sub("", line)) for line in ARTICLE_BODY_BREAK.split(text))
+    return [line for line in map(normalize_text, lines) if line]
 
 
 def text_lines(
@@ -1278,6 +1309,22 @@ def is_teaser_list(paragraphs: list[str]) -> bool:
     return cut >= TEASERS and 3 * cut >= len(long)
 
 
+LINE_PIECES = etree.XPath("descendant-or-self::text() | descendant::lb", smart_strings=False)
+"""A block's text nodes and line breaks (``<lb/>``), in order."""
+
+
+def block_line(block: etree._Element) -> str:
+    """A text block of trafilatura's output tree as one line: its text as written, a line
+    break (``<lb/>``) a space.
+
+    >>> from lxml import etree
+    >>> block_line(etree.fromstring("<p>the concept of <code>NULL</code>. Nutzer<hi>innen</hi>"
+    ...     "<lb/>sagen</p>"))
+    'the concept of NULL. Nutzerinnen sagen'
+    """
+    return "".join(piece if isinstance(piece, str) else " " for piece in LINE_PIECES(block))
+
+
 def block_texts(tree: etree._Element) -> list[str]:
     """One paragraph per text block of trafilatura's output tree, in order; loose text
     between blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space; a block
@@ -1301,11 +1348,11 @@ def block_texts(tree: etree._Element) -> list[str]:
             None if item.text is None else Loose(item.text)
         ]
         for child in item:
-            nested = any(grandchild.tag in TEXT_BLOCKS | CONTAINERS for grandchild in child)
+            nested = any(grandchild.tag in NESTED_BLOCKS for grandchild in child)
             if child.tag in CONTAINERS or (child.tag in TEXT_BLOCKS and nested):
                 pending.append(child)
             elif child.tag in TEXT_BLOCKS:
-                pending.append(" ".join(child.itertext()))
+                pending.append(block_line(child))
             pending.append(None if child.tail is None else Loose(child.tail))
         stack.extend(reversed(pending))
     return texts
@@ -2559,7 +2606,22 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
         paragraphs = self._without_leading_lines_elsewhere(paragraphs, article)
         paragraphs = without_related_links(without_leading_dates(paragraphs), self._is_link)
-        return [*paragraphs, *self._wire_credits(paragraphs, container, article)]
+        paragraphs = [*paragraphs, *self._wire_credits(paragraphs, container, article)]
+        return self._structured_body_instead(paragraphs)
+
+    def _structured_body_instead(self, paragraphs: list[str]) -> list[str]:
+        """``paragraphs``, or the article's text as its JSON-LD gives it
+        (:func:`structured_paragraphs`) where they hold less than a third of its words
+        (:data:`STRUCTURED_BODY_SHARE`): a page whose scripts write the story (scmp.com's,
+        whose markup holds its photo's caption and placeholders) gives its text there, for
+        search engines."""
+        structured = self.metadata.article_text("articleBody")
+        if structured is None:
+            return paragraphs
+        words = sum(map(prose_words, paragraphs))
+        if words * STRUCTURED_BODY_SHARE >= prose_words(structured):
+            return paragraphs
+        return structured_paragraphs(structured)
 
     def _without_leading_lines_elsewhere(
         self, paragraphs: list[str], article: etree._Element | None
