@@ -4,7 +4,7 @@ htmldate and trafilatura in the same run.
     python -m bench.date_quality [DATA_DIR]
 
 DATA_DIR holds ``ground-truth.json`` (``{id: {"url", "date"}}``) and ``html/<id>.html.gz``
-(default: the copy shared with the team, ``../shared/benchmarks/publication-dates``). Every
+(default: the repository's copy, ``fixtures/publication-dates``). Every
 page is served on loopback at ``/<id>/`` and crawled as one URL list with
 ``scrapy crawl archive -a urls=…`` (the path users run; qa/corpus_crawl.py, as the quality
 gate does); the record's ``published`` day is
@@ -32,7 +32,7 @@ from qa.corpus_crawl import Corpus, crawl_corpus
 from qa.evaluation import day_outcome, day_outcomes
 
 REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "benchmarks" / "publication-dates"  # beside /work/main
+DEFAULT_DATA = REPO / "fixtures" / "publication-dates"
 
 
 def crawl_days(data: Path, workdir: Path) -> tuple[dict[str, str | None], int]:
