@@ -833,6 +833,30 @@ def test_a_word_set_as_code_in_a_paragraph_stays_in_its_line():
     assert line.replace("<code>", "").replace("</code>", "") in body_of(html)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Loading weather data ...",  # cnn.com: a script's placeholder
+        "Kommentare (",  # futurezone.at: a comment count, its number written by a script
+        "11 commentaires",  # liberation.fr
+        "Sponsored Ads",  # techcrunch.com
+        "Updated",  # abc.net.au: the label of a date written apart
+    ],
+)
+def test_a_placeholder_a_comment_count_or_a_label_is_not_the_story(line):
+    html = f"<html><body><article><h1>Story</h1>{PARAGRAPH}<p>{line}</p>{PARAGRAPH}<p>{line}</p></article></body></html>"
+    assert line not in body_of(html)
+
+
+def test_a_heading_over_nothing_at_the_end_is_not_the_story():
+    """changelog.blog's "Weiterführende Links:", a list of links precision mode drops."""
+    html = (
+        f"<html><body><article><h1>Story</h1>{PARAGRAPH}{PARAGRAPH}<p>Weiterführende Links:</p>"
+        "</article></body></html>"
+    )
+    assert body_of(html)[-1].startswith("A sentence of the story")
+
+
 def test_a_post_tagged_cookies_keeps_its_story():
     # WordPress classes a post by its tags: "tag-cookies" names no cookie banner.
     html = (

@@ -276,7 +276,12 @@ CHROME_LINES = re.compile(
     # a WordPress shortcode the site failed to render, and its button's label
     # ("[button link=”http://…” type=”big”] Send us YOUR kit review", morebikes.co.uk)
     r"\[\w+( \w+=[^\]]*)+\].*|"
-    r"loading\.\.\.|(\d+ )?comments?|posted in .*|filed under:? .*|tagged .*|"
+    # a script's placeholder ("Loading weather data ...", cnn.com), a comment count in the
+    # site's language ("Kommentare (", futurezone.at), an ad label, a lone "Updated"
+    r"loading[\w ]{0,30}?\s*(\.\.\.|…)|"
+    r"(\d+ )?(comments?|kommentare?|commentaires?|comentarios?)( ?\(\d*\)?)?|"
+    r"sponsored( ads| content| links)?|(last )?updated:?|"
+    r"posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
     r"this copy is for your personal,? non-commercial use only\..*|"
@@ -640,6 +645,8 @@ def is_chrome_line(text: str) -> bool:
     (True, True)
     >>> is_chrome_line("Main Content"), is_chrome_line("Skip to main content")
     (True, True)
+    >>> is_chrome_line("Loading weather data ..."), is_chrome_line("Kommentare ("), is_chrome_line("Sponsored Ads")
+    (True, True, True)
     >>> is_chrome_line("Twitter and Facebook removed the posts."), is_chrome_line("More died.")
     (False, False)
     """
@@ -778,6 +785,27 @@ def without_leading_dates(paragraphs: list[str]) -> list[str]:
     """
     head = [text for text in paragraphs[:HEAD_PARAGRAPHS] if not is_date_line(text)]
     return head + paragraphs[HEAD_PARAGRAPHS:]
+
+
+def without_closing_heading(paragraphs: list[str]) -> list[str]:
+    """``paragraphs`` less the short lines (:data:`LABEL_WORDS`) at their end that announce
+    what follows them, ending with ":", where nothing does: the heading of a list of links
+    or photos that is not the story ("Weiterführende Links:", changelog.blog; "See more
+    photos:"; "Empfehlungen von Matthias:", mixed.de). Never the only line.
+
+    >>> without_closing_heading(["The story.", "Its end.", "Links:", "See more photos:"])
+    ['The story.', 'Its end.']
+    >>> without_closing_heading(["He said:"]), without_closing_heading(["Story.", "He said: yes"])
+    (['He said:'], ['Story.', 'He said: yes'])
+    """
+    end = len(paragraphs)
+    while (
+        end > 1
+        and paragraphs[end - 1].endswith(":")
+        and (len(paragraphs[end - 1].split()) <= LABEL_WORDS)
+    ):
+        end -= 1
+    return paragraphs[:end]
 
 
 def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool]) -> list[str]:
@@ -2606,6 +2634,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
         paragraphs = self._without_leading_lines_elsewhere(paragraphs, article)
         paragraphs = without_related_links(without_leading_dates(paragraphs), self._is_link)
+        paragraphs = without_closing_heading(paragraphs)
         paragraphs = [*paragraphs, *self._wire_credits(paragraphs, container, article)]
         return self._structured_body_instead(paragraphs)
 
