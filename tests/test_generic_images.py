@@ -18,9 +18,9 @@ def image_files(id_prefix: str) -> list[str]:
 
 def test_share_buttons_site_icons_and_teasers_are_not_the_articles_images():
     # deccanherald.com: the article's one photo among 30 icons (share, weather, social,
-    # newsletter, vector logos) and six teasers of other stories. The side menu's close
-    # button is still taken: nothing in its markup says it is not a picture.
-    assert image_files("39d5c43beb") == ["close.png", "save-1574243680.jpg"]
+    # newsletter, vector logos) and six teasers of other stories; the side menu's close
+    # button, "images/icons/close.png", is a drawing in a folder of icons.
+    assert image_files("39d5c43beb") == ["save-1574243680.jpg"]
 
 
 def test_related_stories_and_the_authors_portrait_are_left_out():
@@ -116,3 +116,27 @@ def test_share_buttons_spacers_and_a_wordpress_plugins_images_are_not_article_im
         f"</head><body><h1>Story</h1><article>{images}{PARAGRAPH}{PARAGRAPH}</article></body></html>"
     )
     assert page(html).images() == []
+
+
+def test_counters_close_buttons_rating_stars_and_share_images_are_not_article_images():
+    # rferl.org's and ukrinform's counters, Yahoo's "spaceball.gif", deccanherald.com's
+    # close button in its icons folder, vg247.com's review stars, a Korean site's share
+    # button as a JPEG; the story's photo stays.
+    images = "".join(
+        f"<p><img src='{source}' alt=''></p>"
+        for source in (
+            "https://livetracker.rfe.pangea-cms.com/counter.lt?PageType=1&RecordId=30279001",
+            "/counter/news/3103218?rnd=348683416",
+            "https://s.yimg.com/g/images/spaceball.gif",
+            "/sites/deccanherald.com/themes/deccanherald/images/icons/close.png",
+            "https://assets.vg247.com/current//2019/09/review_4_stars_vg247.png",
+            "/img/sns/sns_share_24.jpg",
+            "/uploads/2020/10/vote-counter-protest.jpg",
+        )
+    )
+    html = (
+        f"<html><body><h1>Story</h1><article>{images}{PARAGRAPH}{PARAGRAPH}</article></body></html>"
+    )
+    assert [image["url"].rsplit("/", 1)[-1] for image in page(html).images()] == [
+        "vote-counter-protest.jpg"
+    ]

@@ -204,13 +204,20 @@ DRAWING_FILE = re.compile(r"\.(?:png|gif)$", flags=re.IGNORECASE)
 DECORATION_FILE_WORDS = frozenset(
     "icon icons ico favicon logo btn button arrow arrows bullet divider separator blank "  # noqa: SIM905
     "spacer shim sprite load loader loading preload banner placeholder pixel transparent "
-    "ornament".split()
+    "ornament close rating stars".split()
 )
 """Words of a PNG's or GIF's file name that say it is the site's own: an icon, a logo, a
-button, an arrow, a divider, a spacer ("shim.gif"), a loading animation."""
+button, an arrow, a divider, a spacer ("shim.gif"), a loading animation, a close button
+("icons/close.png"), a rating's stars ("review_4_stars_vg247.png")."""
+DECORATION_FOLDER = re.compile(r"/(?:icons?|sprites?|buttons?)/", flags=re.IGNORECASE)
+"""A folder of the site's drawings: icons, sprites, buttons."""
+TRACKER = re.compile(r"/(?:counter|beacon|pixel|spaceball)(?:[./?]|$)", flags=re.IGNORECASE)
+"""A counter's or tracker's address, whatever its format: rferl.org's
+"livetracker…/counter.lt?PageType=1…", ukrinform's "/counter/news/3103218?rnd=…", Yahoo's
+"spaceball.gif"."""
 SHARE_ICON_WORDS = frozenset(
     "facebook fb twitter tweet instagram linkedin xing pinterest whatsapp telegram youtube "  # noqa: SIM905
-    "rss feed share email mail print".split()
+    "rss feed share email mail print sns on off".split()
 )
 """Words of a PNG's or GIF's file name that, with nothing else but sizes, name a share or
 follow button ("facebook.png", "twitter-32.png"); a screenshot's name says more
@@ -252,9 +259,10 @@ def is_share_button_name(words: set[str]) -> bool:
 def names_decoration(source: str) -> bool:
     """Whether an image's address is a PNG or GIF whose file name names it an icon, a
     logo, a button or a spacer (:data:`DECORATION_FILE_WORDS`), in any case and joined in
-    any way, or a share button (:data:`SHARE_ICON_WORDS`); a photo's name does not count
-    (a JPEG of a company's logo is news). Or any image of a WordPress plugin or theme
-    (:data:`THEME_FILES`).
+    any way (a photo's name does not count: a JPEG of a company's logo is news), or any
+    image named as a share button is (:data:`SHARE_ICON_WORDS`: "sns_share_24.jpg"). Or any image of a WordPress plugin or theme
+    (:data:`THEME_FILES`), a counter (:data:`TRACKER`) or a drawing in a folder of icons
+    (:data:`DECORATION_FOLDER`).
 
     >>> names_decoration("/img/ico/ico-email.png"), names_decoration("/layout/logoOtempo.png")
     (True, True)
@@ -268,13 +276,22 @@ def names_decoration(source: str) -> bool:
     (True, False)
     >>> names_decoration("/wp-content/plugins/wp-postratings/images/stars_crystal/rating_on.gif")
     True
+
+    A counter or tracker, whatever its format, or a drawing in a folder of icons:
+
+    >>> names_decoration("https://livetracker.example/counter.lt?PageType=1&RecordId=3")
+    True
+    >>> names_decoration("/counter/news/3103218?rnd=348683416"), names_decoration("/icons/x.png")
+    (True, True)
+    >>> names_decoration("/news/2020/vote-counter-protest.jpg")
+    False
     """
     name, words = file_name_words(source)
-    if THEME_FILES.search(source):
+    if THEME_FILES.search(source) or TRACKER.search(source) or is_share_button_name(words):
         return True
     if not DRAWING_FILE.search(name):
         return False
-    return bool(words & DECORATION_FILE_WORDS) or is_share_button_name(words)
+    return bool(words & DECORATION_FILE_WORDS) or DECORATION_FOLDER.search(source) is not None
 
 
 SITE_IMAGE_WORDS = DECORATION_FILE_WORDS | {"default", "fallback", "avatar"}
