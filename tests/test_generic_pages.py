@@ -841,6 +841,8 @@ def test_a_word_set_as_code_in_a_paragraph_stays_in_its_line():
         "11 commentaires",  # liberation.fr
         "Sponsored Ads",  # techcrunch.com
         "Updated",  # abc.net.au: the label of a date written apart
+        "Tempo de leitura: 2 minutos",  # a reading time (two article-extraction pages)
+        "You may also like...",  # a related posts' heading, its posts not kept
     ],
 )
 def test_a_placeholder_a_comment_count_or_a_label_is_not_the_story(line):

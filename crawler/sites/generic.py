@@ -281,6 +281,10 @@ CHROME_LINES = re.compile(
     r"loading[\w ]{0,30}?\s*(\.\.\.|…)|"
     r"(\d+ )?(comments?|kommentare?|commentaires?|comentarios?)( ?\(\d*\)?)?|"
     r"sponsored( ads| content| links)?|(last )?updated:?|"
+    # a reading time ("Tempo de leitura: 2 minutos", "5 min read", "Lesezeit: ca. 3 Min.")
+    r"(reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|"
+    r"lesedauer)\s*:?\s*(ca\.\s*)?\d+\s*\w+\.?|\d+\s*min(ute)?s?\.?\s*read|"
+    r"you (may|might) also like\W*|"
     r"posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
@@ -646,6 +650,8 @@ def is_chrome_line(text: str) -> bool:
     >>> is_chrome_line("Main Content"), is_chrome_line("Skip to main content")
     (True, True)
     >>> is_chrome_line("Loading weather data ..."), is_chrome_line("Kommentare ("), is_chrome_line("Sponsored Ads")
+    (True, True, True)
+    >>> is_chrome_line("Tempo de leitura: 2 minutos"), is_chrome_line("5 min read"), is_chrome_line("You may also like...")
     (True, True, True)
     >>> is_chrome_line("Twitter and Facebook removed the posts."), is_chrome_line("More died.")
     (False, False)
