@@ -284,7 +284,7 @@ CHROME_LINES = re.compile(
     # a reading time ("Tempo de leitura: 2 minutos", "5 min read", "Lesezeit: ca. 3 Min.")
     r"(reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|"
     r"lesedauer)\s*:?\s*(ca\.\s*)?\d+\s*\w+\.?|\d+\s*min(ute)?s?\.?\s*read|"
-    r"you (may|might) also like\W*|"
+    r"you (may|might) also like\W*|don'?t miss\W*|most (read|popular|viewed)( in [\w ]{1,30})?\W*|"
     r"posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
@@ -653,6 +653,8 @@ def is_chrome_line(text: str) -> bool:
     (True, True, True)
     >>> is_chrome_line("Tempo de leitura: 2 minutos"), is_chrome_line("5 min read"), is_chrome_line("You may also like...")
     (True, True, True)
+    >>> is_chrome_line("DON'T MISS"), is_chrome_line("Most read in world news"), is_chrome_line("Most read books of 2019 were thrillers.")
+    (True, True, False)
     >>> is_chrome_line("Twitter and Facebook removed the posts."), is_chrome_line("More died.")
     (False, False)
     """
