@@ -493,8 +493,10 @@ def test_the_articles_date_line_at_its_head_is_not_body(page_id, date_line):
     [
         # forbes.com: "Further Reading" over two links, each "Title (Forbes)".
         ("1627298010", "Further Reading", "As protests against racial inequity occur"),
-        # abc7ny.com: "RELATED INFORMATION" over links to the station's other pages.
-        ("1594754655", "RELATED INFORMATION", "Long Island"),
+        # abc7ny.com: "RELATED INFORMATION" over links to the station's other pages; the
+        # menu of places before it ("New York state", … "Long Island") is cut too
+        # (without_closing_menu), the coverage links before that are still kept.
+        ("1594754655", "RELATED INFORMATION", "Grieving the lost"),
     ],
 )
 def test_a_block_of_links_to_other_stories_at_the_end_is_not_body(page_id, heading, last):
@@ -859,6 +861,16 @@ def test_a_heading_over_nothing_at_the_end_is_not_the_story():
         "</article></body></html>"
     )
     assert body_of(html)[-1].startswith("A sentence of the story")
+
+
+def test_a_footer_menu_after_the_story_is_not_the_story():
+    """business-standard.com (Hindi), laid out in tables: the default mode's text went on
+    with the footer's menu ("About us", "Authors", "Partner with us"…), copyright and
+    disclaimers after the story; a table of figures (links to pages "2", "3"…) is no menu."""
+    body = held_out_body("1725202846")
+    assert body[0].startswith("फ्रैंकलिन टेम्पलटन")
+    assert not {"About us", "Site Map"} & set(body)
+    assert not any("Internet Explorer" in line for line in body)
 
 
 def test_a_post_tagged_cookies_keeps_its_story():

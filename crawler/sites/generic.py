@@ -834,6 +834,41 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
     return paragraphs
 
 
+MENU_LINKS = 4
+"""Short link lines in a row, at least, that make a menu."""
+
+
+def without_closing_menu(paragraphs: list[str], is_link: Callable[[str], bool]) -> list[str]:
+    """``paragraphs`` cut where a menu starts after most of their words:
+    :data:`MENU_LINKS` or more lines in a row that are each a short link (:data:`LABEL_WORDS`
+    words at most, and a letter: a table's figures may be the texts of some links), the
+    site's footer that a page laid out in tables gives its story (business-standard.com's
+    "About us", "Authors", "Partner with us", "Jobs@BS"…, then its copyright and
+    disclaimers). A list of links the story makes is a sentence or more each.
+
+    >>> links = {"About us", "Authors", "Jobs", "Contact us", "2"}.__contains__
+    >>> story = ["The story, long enough to hold most of the words.", "Its end."]
+    >>> without_closing_menu([*story, "About us", "Authors", "Jobs", "Contact us", "© BS"], links)
+    ['The story, long enough to hold most of the words.', 'Its end.']
+    >>> without_closing_menu(["About us", "Authors", "Jobs", "Contact us", *story], links)[:2]
+    ['About us', 'Authors']
+    >>> without_closing_menu([*story, "2", "2", "2", "2"], links)[-1]
+    '2'
+    """
+    menu = [
+        is_link(text) and len(text.split()) <= LABEL_WORDS and any(map(str.isalpha, text))
+        for text in paragraphs
+    ]
+    words = [prose_words(text) for text in paragraphs]
+    half = sum(words) / 2
+    before = 0
+    for start in range(len(paragraphs) - MENU_LINKS + 1):
+        if before >= half and all(menu[start : start + MENU_LINKS]):
+            return paragraphs[:start]
+        before += words[start]
+    return paragraphs
+
+
 def links_run_together(key: str, link_keys: list[str]) -> list[str]:
     """The links whose texts (:func:`text_key`, as ``link_keys``), one after the other,
     make up a paragraph's words (``key``), the longest first; none where some words are
@@ -2642,7 +2677,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         )
         paragraphs = self._without_leading_lines_elsewhere(paragraphs, article)
         paragraphs = without_related_links(without_leading_dates(paragraphs), self._is_link)
-        paragraphs = without_closing_heading(paragraphs)
+        paragraphs = without_closing_heading(without_closing_menu(paragraphs, self._is_link))
         paragraphs = [*paragraphs, *self._wire_credits(paragraphs, container, article)]
         return self._structured_body_instead(paragraphs)
 
