@@ -248,7 +248,7 @@ BOILERPLATE = SelectorSet.from_css(
 # The label of a link to another story, as news sites write it in their languages.
 READ_ALSO = (
     r"(also read|read also|read more|must read|read|see also|related|more|lire aussi|"
-    r"à lire aussi|voir aussi|leia também|leia mais|lea también|lee también|"
+    r"[àa] lire aussi|voir aussi|leia também|leia mais|lea también|lee también|"
     r"ver también|lesen sie auch|lue myös|lees ook|leggi anche|"
     r"czytaj (też|także|również)|читайте также)"
 )
@@ -643,6 +643,8 @@ def is_chrome_line(text: str) -> bool:
     True
     >>> is_chrome_line("Lire aussi : Solidarité. Don de masques"), is_chrome_line("Lue myös:")
     (True, True)
+    >>> is_chrome_line("A lire aussi : Notre récit du discours de Martine Aubry")
+    True
     >>> is_chrome_line("FacebookTwitterLinkedinEMail"), is_chrome_line("Advertisements")
     (True, True)
     >>> is_chrome_line("Order Reprints"), is_chrome_line("An error has occurred, please try again later.")
