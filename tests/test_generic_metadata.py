@@ -475,6 +475,17 @@ def test_an_author_marked_up_as_text_is_read_without_its_label():
     ]
 
 
+def test_a_share_buttons_label_read_as_a_byline_is_no_author():
+    """sonntag-sachsen.de: the author's initials "so" beside the share list's "Artikel
+    empfehlen:", which trafilatura read as one name, "So Artikel Empfehlen"."""
+    share = (
+        "<h1>Story</h1><div class='author_share clearfix'><span> so</span><ul>"
+        "<li>Artikel empfehlen:</li><li><a class='addthis_button_facebook'>Facebook</a></li>"
+        "</ul></div>"
+    )
+    assert record("<title>Story</title>", share)["authors"] == []
+
+
 def test_the_author_of_an_image_in_the_story_is_no_author():
     """andaluciainformacion.es: the photo's credit is its ImageObject's author."""
     credit = (

@@ -1123,6 +1123,14 @@ def without_affiliation(name: str, site_names: tuple[str, ...]) -> str:
 WEB_RESOURCE_WORD = re.compile(r"\b(?:(?i:https?|www|png|jpe?g|gif|svg|webp)|com|net|org)\b")
 
 
+# A share or print button's word, in the languages of the press we meet.
+SHARE_LABEL_WORD = re.compile(
+    r"\b(?:share|print|recommend|empfehlen|teilen|drucken|partager|imprimer|compartir|"
+    r"imprimir|condividi|stampa)\b",
+    flags=re.IGNORECASE,
+)
+
+
 # "The" and one word, where trafilatura took a sentence's first words for a name.
 SENTENCE_START = re.compile(r"(?:^|;\s*)The \w+\s*(?:;|$)")
 
@@ -1217,8 +1225,18 @@ def is_misread_byline(byline: str) -> bool:
     (False, False)
     >>> is_misread_byline("The Associated Press")
     False
+
+    Or a share button's label (sonntag-sachsen.de's initials "so" beside "Artikel
+    empfehlen:", read as one name):
+
+    >>> is_misread_byline("So Artikel Empfehlen"), is_misread_byline("Sharon Printz")
+    (True, False)
     """
-    return bool(WEB_RESOURCE_WORD.search(byline) or SENTENCE_START.search(byline))
+    return bool(
+        WEB_RESOURCE_WORD.search(byline)
+        or SENTENCE_START.search(byline)
+        or SHARE_LABEL_WORD.search(byline)
+    )
 
 
 def is_reading_of(guess: str, byline: str) -> bool:
