@@ -848,6 +848,8 @@ def test_a_word_set_as_code_in_a_paragraph_stays_in_its_line():
         "DON'T MISS",  # express.co.uk: over links to other stories
         "Most read in world news",  # thesun.co.uk
         "A lire aussi : Notre récit du discours de Martine Aubry",  # liberation.fr
+        "Commenter",  # liberation.fr: the comment button
+        "abschicken",  # austria.info: a form's button
     ],
 )
 def test_a_placeholder_a_comment_count_or_a_label_is_not_the_story(line):

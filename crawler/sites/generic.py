@@ -280,6 +280,8 @@ CHROME_LINES = re.compile(
     # site's language ("Kommentare (", futurezone.at), an ad label, a lone "Updated"
     r"loading[\w ]{0,30}?\s*(\.\.\.|…)|"
     r"(\d+ )?(comments?|kommentare?|commentaires?|comentarios?)( ?\(\d*\)?)?|"
+    # a comment or a form's button ("Commenter", liberation.fr; "abschicken", austria.info)
+    r"commenter|kommentieren|comentar|submit|abschicken|absenden|envoyer|enviar|invia|"
     r"sponsored( ads| content| links)?|(last )?updated:?|"
     # a reading time ("Tempo de leitura: 2 minutos", "5 min read", "Lesezeit: ca. 3 Min.")
     r"(reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|"
@@ -645,6 +647,8 @@ def is_chrome_line(text: str) -> bool:
     (True, True)
     >>> is_chrome_line("A lire aussi : Notre récit du discours de Martine Aubry")
     True
+    >>> is_chrome_line("Commenter"), is_chrome_line("abschicken"), is_chrome_line("Submit your story.")
+    (True, True, False)
     >>> is_chrome_line("FacebookTwitterLinkedinEMail"), is_chrome_line("Advertisements")
     (True, True)
     >>> is_chrome_line("Order Reprints"), is_chrome_line("An error has occurred, please try again later.")
