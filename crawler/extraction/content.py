@@ -259,10 +259,10 @@ def is_share_button_name(words: set[str]) -> bool:
 def names_decoration(source: str) -> bool:
     """Whether an image's address is a PNG or GIF whose file name names it an icon, a
     logo, a button or a spacer (:data:`DECORATION_FILE_WORDS`), in any case and joined in
-    any way (a photo's name does not count: a JPEG of a company's logo is news), or any
-    image named as a share button is (:data:`SHARE_ICON_WORDS`: "sns_share_24.jpg"). Or any image of a WordPress plugin or theme
-    (:data:`THEME_FILES`), a counter (:data:`TRACKER`) or a drawing in a folder of icons
-    (:data:`DECORATION_FOLDER`).
+    any way (a photo's name does not count: a JPEG of a company's logo is news), or a
+    drawing in a folder of icons (:data:`DECORATION_FOLDER`). Or any image named as a share
+    button is (:data:`SHARE_ICON_WORDS`: "sns_share_24.jpg"), any image of a WordPress
+    plugin or theme (:data:`THEME_FILES`), and a counter (:data:`TRACKER`).
 
     >>> names_decoration("/img/ico/ico-email.png"), names_decoration("/layout/logoOtempo.png")
     (True, True)

@@ -531,17 +531,25 @@ def _any_of(tests: Iterable[str]) -> str:
 
 
 # Embeds, widgets and sidebars trafilatura would otherwise keep as text, recirculation
-# modules, next posts' teasers and "read also" boxes,
-# comment forms, site notices, dates in headings, screen-reader text in paragraphs (one walk
-# of the class attributes, one of the ids), nested posts, the attribution line under a quote (not a paragraph of the
-# story), heading permalinks.
+# modules, next posts' teasers, "read also" boxes, comment forms, site notices, dates in
+# headings and screen-reader text in paragraphs (one walk of the class attributes, one of
+# the ids, each test opening with its rarest word: a page has thousands of classes), nested
+# posts, the attribution line under a quote (not a paragraph of the story), heading
+# permalinks.
+_CLASS_TESTS = [
+    *_WIDGET_CLASSES,
+    RECIRCULATION,
+    NEXT_POSTS,
+    READ_ALSO_BOX,
+    COMMENT_FORM,
+    SITE_NOTICE_CLASS,
+    DATE_IN_HEADING,
+    SCREEN_READER_INLINE,
+]
+_ID_TESTS = [*_WIDGET_IDS, NEXT_POSTS, COMMENT_FORM, SITE_NOTICE_ID]
 PRUNE_XPATHS = [
-    (
-        "descendant-or-self::*/@class"
-        f"[{_any_of([*_WIDGET_CLASSES, RECIRCULATION, NEXT_POSTS, READ_ALSO_BOX, COMMENT_FORM, SITE_NOTICE_CLASS, DATE_IN_HEADING, SCREEN_READER_INLINE])}]"
-        "/parent::*"
-    ),
-    f"descendant-or-self::*/@id[{_any_of([*_WIDGET_IDS, NEXT_POSTS, COMMENT_FORM, SITE_NOTICE_ID])}]/parent::*",
+    f"descendant-or-self::*/@class[{_any_of(_CLASS_TESTS)}]/parent::*",
+    f"descendant-or-self::*/@id[{_any_of(_ID_TESTS)}]/parent::*",
     "descendant-or-self::blockquote/descendant::cite",
     attributes_first(css2xpath(NESTED_POSTS)),
     HEADING_PERMALINK,
@@ -806,11 +814,9 @@ def without_closing_heading(paragraphs: list[str]) -> list[str]:
     (['He said:'], ['Story.', 'He said: yes'])
     """
     end = len(paragraphs)
-    while (
-        end > 1
-        and paragraphs[end - 1].endswith(":")
-        and (len(paragraphs[end - 1].split()) <= LABEL_WORDS)
-    ):
+    while end > 1 and paragraphs[end - 1].endswith(":"):
+        if len(paragraphs[end - 1].split()) > LABEL_WORDS:
+            break
         end -= 1
     return paragraphs[:end]
 
