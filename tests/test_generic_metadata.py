@@ -461,6 +461,13 @@ def test_the_people_the_page_marks_up_as_authors_are_all_read():
     ]
 
 
+def test_a_placeholder_heading_is_no_title():
+    """jstor.org: the page's one <h1> is a dialog's "Loading"; its <title> names the paper."""
+    head = "<title>Keeping Tabs on Partners: The Logic of Delegation</title>"
+    body = "<div class='modal'><h1 id='terms-and-conditions_title'>Loading</h1></div>"
+    assert record(head, body)["title"] == "Keeping Tabs on Partners: The Logic of Delegation"
+
+
 def test_an_author_marked_up_as_text_is_read_without_its_label():
     """ndr.de: the byline is ``<span itemprop=author>Autor/in: Korinna Hennig</span>`` (a
     property of the podcast episode's AudioObject), the meta author the site's name;

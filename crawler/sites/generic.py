@@ -278,7 +278,7 @@ CHROME_LINES = re.compile(
     r"\[\w+( \w+=[^\]]*)+\].*|"
     # a script's placeholder ("Loading weather data ...", cnn.com), a comment count in the
     # site's language ("Kommentare (", futurezone.at), an ad label, a lone "Updated"
-    r"loading[\w ]{0,30}?\s*(\.\.\.|…)|"
+    r"loading([\w ]{0,30}?\s*(\.\.\.|…))?|"
     r"(\d+ )?(comments?|kommentare?|commentaires?|comentarios?)( ?\(\d*\)?)?|"
     # a comment or a form's button ("Commenter", liberation.fr; "abschicken", austria.info)
     r"commenter|kommentieren|comentar|submit|abschicken|absenden|envoyer|enviar|invia|"
@@ -2089,11 +2089,17 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     def headline(self) -> str | None:
         """The first title signal, entities decoded and site name removed: the visible
         headline first, since SEO titles (og:title, JSON-LD) are often a variant. Neither
-        the site's name nor a web address's slug (:func:`is_url_slug`) is a title."""
+        the site's name, a web address's slug (:func:`is_url_slug`) nor a theme's line
+        (:func:`is_chrome_line`: jstor.org's ``<h1>`` "Loading", a dialog's) is a title."""
         candidates = (HEADLINE(self.root), self._marked_headline(), self._visible_headline())
         for candidate in (*candidates, *self._seo_titles()):
             text = normalize_text(decode_entities(candidate or ""))
-            if text and not is_site_name(text, self.site_names) and not is_url_slug(text):
+            if (
+                text
+                and not is_site_name(text, self.site_names)
+                and not is_url_slug(text)
+                and not is_chrome_line(text)
+            ):
                 return strip_title_suffix(text, self.site_names)
         return None
 
