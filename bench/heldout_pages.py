@@ -41,11 +41,10 @@ prints the pages whose record's publication day is the expected one (:func:`date
 ours next to htmldate's own ``find_date(html, original_date=True)`` (its best setting, as
 ``python -m bench.oracle_baselines`` runs it): htmldate was tuned on these pages, a ceiling
 too; a page ours emits no record for (not an article, by its reading) has no day.
-``--show`` lists the
-pages whose body does not start as expected, the checks each failing page fails, the
-metadata values and the days that differ. The expected texts are those projects' own
-extractors' accepted output, not a hand-made truth: a disagreement is a page to read, not
-necessarily our error (a standfirst one keeps and the other drops).
+``--show`` lists the pages whose body does not start as expected, the checks each failing
+page fails, the metadata values and the days that differ. The expected texts are those
+projects' own extractors' accepted output, not a hand-made truth: a disagreement is a page
+to read, not necessarily our error (a standfirst one keeps and the other drops).
 """
 
 from __future__ import annotations
