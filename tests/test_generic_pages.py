@@ -850,6 +850,7 @@ def test_a_word_set_as_code_in_a_paragraph_stays_in_its_line():
         "A lire aussi : Notre récit du discours de Martine Aubry",  # liberation.fr
         "Commenter",  # liberation.fr: the comment button
         "abschicken",  # austria.info: a form's button
+        "Working...",  # youtube.com: a player's placeholder
     ],
 )
 def test_a_placeholder_a_comment_count_or_a_label_is_not_the_story(line):
@@ -864,6 +865,16 @@ def test_a_heading_over_nothing_at_the_end_is_not_the_story():
         "</article></body></html>"
     )
     assert body_of(html)[-1].startswith("A sentence of the story")
+
+
+def test_a_wikis_edit_links_are_not_in_its_headings():
+    """en.wikipedia.org, a DramaWiki page: "Plot[edit]", "References[edit]"."""
+    html = (
+        f"<html><body><article><h1>Story</h1>{PARAGRAPH}<h2>Plot<span class='mw-editsection'>"
+        f"[<a href='/w/index.php?action=edit'>edit</a>]</span></h2>{PARAGRAPH}</article></body></html>"
+    )
+    body = body_of(html)
+    assert not any("[edit]" in line for line in body)
 
 
 def test_a_footer_menu_after_the_story_is_not_the_story():

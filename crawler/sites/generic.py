@@ -278,7 +278,7 @@ CHROME_LINES = re.compile(
     r"\[\w+( \w+=[^\]]*)+\].*|"
     # a script's placeholder ("Loading weather data ...", cnn.com), a comment count in the
     # site's language ("Kommentare (", futurezone.at), an ad label, a lone "Updated"
-    r"loading([\w ]{0,30}?\s*(\.\.\.|…))?|"
+    r"loading([\w ]{0,30}?\s*(\.\.\.|…))?|working(\.\.\.|…)|"
     r"(\d+ )?(comments?|kommentare?|commentaires?|comentarios?)( ?\(\d*\)?)?|"
     # a comment or a form's button ("Commenter", liberation.fr; "abschicken", austria.info)
     r"commenter|kommentieren|comentar|submit|abschicken|absenden|envoyer|enviar|invia|"
@@ -800,6 +800,27 @@ def without_leading_dates(paragraphs: list[str]) -> list[str]:
     """
     head = [text for text in paragraphs[:HEAD_PARAGRAPHS] if not is_date_line(text)]
     return head + paragraphs[HEAD_PARAGRAPHS:]
+
+
+EDIT_LINK = re.compile(
+    r"\s*\[(?:edit|edit source|bearbeiten(?: \| quelltext bearbeiten)?|"
+    r"modifier(?: \| modifier le code)?|editar(?: \| editar código-fonte)?|"
+    r"modifica(?: \| modifica wikitesto)?)\]$",
+    flags=re.IGNORECASE,
+)
+"""A wiki's link to edit a section, after its heading: MediaWiki's "[edit]", in the
+languages of its largest wikis."""
+
+
+def without_edit_link(text: str) -> str:
+    """A line without the wiki edit link after it (:data:`EDIT_LINK`).
+
+    >>> without_edit_link("Plot[edit]"), without_edit_link("Handlung[Bearbeiten | Quelltext bearbeiten]")
+    ('Plot', 'Handlung')
+    >>> without_edit_link("Edit [edit] this")
+    'Edit [edit] this'
+    """
+    return EDIT_LINK.sub("", text) or text
 
 
 def without_closing_heading(paragraphs: list[str]) -> list[str]:
@@ -2677,9 +2698,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def body(self) -> list[str]:
         # The byline is read from the paragraphs (where the story starts), so its lines
-        # are left out of them only here.
+        # are left out of them only here; and a wiki's edit links, which the paragraphs
+        # keep so that each is still the page's own text.
         return [
-            text
+            without_edit_link(text)
             for text in self._paragraphs
             if len(text.split()) > LABEL_WORDS
             or not (text_key(text) in self._byline_lines or self._is_byline_naming_authors(text))
