@@ -149,7 +149,6 @@ WIDGET_HEADINGS = etree.XPath(
     "//@class[contains(., 'widget')]/parent::*[self::h2 or self::h3 or self::h4]"
 )
 """A sidebar widget's heading (WordPress's ``h2.widgettitle``, ``h3.widget-title``)."""
-TIME_DATETIMES = css_query("time::attr(datetime)")
 DATED_TIMES = css_query("time[datetime]")
 FIRST_DATED_TIME = css_text("time[datetime]")
 BYLINE_AUTHORS = css_query(".byline .author a, .byline a[rel~=author]")
@@ -183,7 +182,6 @@ BYLINE_LEAD = r"(?i:by|von|por|par|door)\s*:?"
 """The word a byline starts with: "By", "By:", "Von"..."""
 BY_BEFORE_LINK = re.compile(rf"(?:^|\s){BYLINE_LEAD}\s*$")
 """The text right before a link that makes it a byline's name."""
-BYLINE_LEAD_AND_SPACE = re.compile(rf"{BYLINE_LEAD}\s+")
 BYLINE_TEXT = re.compile(rf"{BYLINE_LEAD}\s+\S")
 """An element's own text that starts as a byline's, with the name in it: "Von Claudia
 Ludewig" (noz.de's ``p.author-line``), not "By" before a link."""
@@ -252,6 +250,9 @@ READ_ALSO = (
     r"ver también|lesen sie auch|lue myös|lees ook|leggi anche|"
     r"czytaj (też|także|również)|читайте также)"
 )
+# Words that head a list of other stories in English, a line of their own: shared by the
+# chrome lines and the related-links headings.
+OTHER_STORIES = r"you (may|might) also like|don'?t miss|most (read|popular|viewed)"
 # Share buttons' labels, run together when the buttons are icons with a text label each.
 SHARE_BUTTON = r"(facebook|twitter|linkedin|e-?mail|whatsapp|pinterest|reddit|telegram|print)"
 CHROME_LINES = re.compile(
@@ -286,7 +287,7 @@ CHROME_LINES = re.compile(
     # a reading time ("Tempo de leitura: 2 minutos", "5 min read", "Lesezeit: ca. 3 Min.")
     r"(reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|"
     r"lesedauer)\s*:?\s*(ca\.\s*)?\d+\s*\w+\.?|\d+\s*min(ute)?s?\.?\s*read|"
-    r"you (may|might) also like\W*|don'?t miss\W*|most (read|popular|viewed)( in [\w ]{1,30})?\W*|"
+    rf"({OTHER_STORIES})( in [\w ]{{1,30}})?\W*|"
     r"posted in .*|filed under:? .*|tagged .*|"
     # a print or e-mail dialog's lines (Dow Jones' sites write them after every story)
     r"print( this)? article|order reprints|this article has been sent to.*|"
@@ -364,8 +365,8 @@ CJK_DATELINE = re.compile(
 RELATED_HEADING = re.compile(
     r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
     r"further reading|more news|more stories|more coverage|more from [\w .]+|"
-    r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|you may also like|"
-    r"see also|also read|read also|don'?t miss|most read|most popular|"
+    r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|"
+    rf"see also|also read|read also|{OTHER_STORIES}|"
     r"latest( news| stories| headlines)?|"
     rf"{TAG_NAMES}|"
     r"(editors?['’]s? )?recommendations|(also|more) on [\w.-]+|(auch|mehr) auf [\w.-]+|"
@@ -401,11 +402,15 @@ photo's description (usatoday.com's ``p.video-desc`` over its story, faz.net's
 # span.photoCredit), text for screen readers only ("Main Content", "Share this news"), a
 # CMS field's name ("Episode Description:", Drupal's div.field-label), the byline (a
 # wire's name, "CNN", in div#pnlByline).
+SCREEN_READER_CLASS = (
+    "contains(., 'invisible') or contains(., 'sr-only') or contains(., 'screen-reader')"
+    " or contains(., 'isually') or contains(., 'hide-text')"
+)
+"""A test of a class attribute naming text for screen readers only ("element-invisible",
+"sr-only", "screen-reader-text", "visually-hidden", "hide-text")."""
 LABEL_TEXTS = etree.XPath(
-    "//*/@class[contains(., 'redit') or contains(., 'sr-only') or contains(., 'screen-reader')"
-    " or contains(., 'field-label') or contains(., 'yline')"
-    " or contains(., 'visually-hidden') or contains(., 'visuallyhidden')"
-    " or contains(., 'hide-text') or contains(., 'element-invisible') or contains(., 'kicker')"
+    f"//*/@class[contains(., 'redit') or {SCREEN_READER_CLASS}"
+    " or contains(., 'field-label') or contains(., 'yline') or contains(., 'kicker')"
     " or contains(., 'antetitulo') or contains(., 'pretitle') or contains(., 'supertitle')]"
     "/parent::*"
     " | //*/@id[contains(., 'yline')]/parent::*"
@@ -482,11 +487,7 @@ DATE_IN_HEADING = f"contains(., 'date') and ../{IN_A_HEADING}"
 # Text for screen readers only inside a paragraph or a link: Drupal's "(link is external)"
 # after every outside link (span.element-invisible, creativecommons.at), WordPress's
 # span.screen-reader-text. No reader of the page sees it.
-SCREEN_READER_INLINE = (
-    "(contains(., 'invisible') or contains(., 'sr-only') or contains(., 'screen-reader')"
-    " or contains(., 'isually'))"
-    " and ../ancestor::*[self::p or self::a]"
-)
+SCREEN_READER_INLINE = f"({SCREEN_READER_CLASS}) and ../ancestor::*[self::p or self::a]"
 _SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-z]+)?(?P<kind>[.#])(?P<name>[\w-]+)")
 
 
@@ -2126,7 +2127,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _site_zones(self) -> list[tzinfo]:
-        dates = [*self._published_signals, *self._modified_signals(), *TIME_DATETIMES(self.root)]
+        times = [time.get("datetime") for time in DATED_TIMES(self.root)]
+        dates = [*self._published_signals, *self._modified_signals(), *times]
         hosts = [urlsplit(url).hostname for url in self._own_urls]
         locales = [self.metadata.first("og:locale"), self.metadata.language]
         editions = list(map(path_locale, self._own_urls))
@@ -2711,8 +2713,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """Whether a short line is a byline in the site's language that names the record's
         authors, perhaps with a date after them: "Par Elba" (blogs.mediapart.fr), "von
         Klaus-Peter Schöppner, 8.5.12" (carta.info)."""
-        lead = BYLINE_LEAD_AND_SPACE.match(line)
-        rest = text_key(line[lead.end() :]) if lead else ""
+        lead = BYLINE_TEXT.match(line)  # its end is the name's first character
+        rest = text_key(line[lead.end() - 1 :]) if lead else ""
         return any(rest.startswith(key) for name in self._authors if (key := text_key(name)))
 
     @cached_property
