@@ -1144,3 +1144,26 @@ def test_a_heading_that_names_the_sites_section_is_not_the_headline():
     )
     head = "<title>Babies Who Eat Peanuts Early May Avoid Allergy</title>"
     assert record(head, page)["title"] == "Babies Who Eat Peanuts Early May Avoid Allergy"
+
+
+def test_the_date_a_storys_first_paragraph_opens_with_dates_it_where_the_markup_does_not():
+    """webmd.com (readability's test pages): no date in the markup, "Feb. 23, 2015 --" opens
+    the story, and htmldate's day (2015-02-04) was nothing the page says."""
+    html = (
+        "<html><head><title>Babies Who Eat Peanuts</title></head><body><article>"
+        "<h1>Babies Who Eat Peanuts</h1><p>Feb. 23, 2015 -- Life-threatening peanut allergies"
+        " have mysteriously been on the rise in the past decade, with little hope for a cure."
+        f"</p>{STORY}</article></body></html>"
+    )
+    item = GenericArticlePage(HtmlResponse(url="https://www.webmd.com/a/", body=html.encode()))
+    assert item.to_item().published == "2015-02-23"
+
+
+def test_a_print_or_email_link_in_the_breadcrumbs_block_is_no_section():
+    """webmd.com: its header links, "Email a Friend" and "Print Article" (the page itself,
+    ``?print=true``), sit in the breadcrumb's block after "Health News"."""
+    trail = (
+        "<div class='breadcrumb'><a href='/'>WebMD Home</a> &gt; <a href='/news/'>Health"
+        " News</a><a href='#'>Email a Friend</a><a href='?print=true'>Print Article</a></div>"
+    )
+    assert record("<title>Story</title>", f"{trail}<h1>Story</h1>")["section"] == "Health News"

@@ -189,20 +189,33 @@ def section_levels(
     trail: list[Crumb], page_urls: Iterable[str], headline: str | None
 ) -> list[Crumb]:
     """A trail's levels but its home page and the article itself; none for a trail longer
-    than a trail is."""
+    than a trail is. A level that links to the page itself, or to it with a query or a
+    fragment, is the article or an action on it (webmd.com's header links "Email a Friend"
+    and "Print Article", ``?print=true``, in its breadcrumb's block).
+
+    >>> home, news = Crumb("Home", "https://x.com/"), Crumb("News", "https://x.com/news/")
+    >>> actions = [Crumb("Email a Friend", "https://x.com/a-story/#"),
+    ...            Crumb("Print Article", "https://x.com/a-story/?print=true")]
+    >>> section_levels([home, news, *actions], ["https://x.com/a-story/"], "A story")
+    [Crumb(name='News', url='https://x.com/news/')]
+    """
     if len(trail) > MAX_LEVELS:
         return []
     own = {url.rstrip("/") for url in page_urls}
-    levels = list(trail)
+    levels = [level for level in trail if _page_address(level.url) not in own]
     if levels and (
-        (levels[-1].url or "").rstrip("/") in own
-        or text_key(levels[-1].name) == text_key(headline or "")
+        text_key(levels[-1].name) == text_key(headline or "")
         or len(levels[-1].name.split()) > MAX_SECTION_WORDS  # a headline, not a section
         # the page itself, named with no address, after levels that have one (Yoast's)
         or (levels[-1].url is None and len(levels) > 1 and levels[-2].url is not None)
     ):
         levels.pop()
     return [level for level in levels if not _is_home(level)]
+
+
+def _page_address(url: str | None) -> str:
+    """A level's address without its query, fragment and closing slash ("" for none)."""
+    return urlsplit(url)._replace(query="", fragment="").geturl().rstrip("/") if url else ""
 
 
 def refined_section(section: str, levels: list[Crumb]) -> str:

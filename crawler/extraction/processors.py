@@ -149,6 +149,8 @@ def strip_title_suffix(title: str, site_names: tuple[str, ...]) -> str:
     'Why jazz matters – Amman Daily'
     >>> strip_title_suffix("Why it matters - Entermedia", ("entermedia.co.kr",))
     'Why it matters'
+    >>> strip_title_suffix("Internationale Steuerberatung | Kanzlei Viehbacher", ("viehbacher.com",))
+    'Internationale Steuerberatung'
     >>> strip_title_suffix("吳宗憲：鼓勵患者別只往負面想--上報", ("上報 Up Media",))
     '吳宗憲：鼓勵患者別只往負面想'
     >>> strip_title_suffix("Spider--Man", ("Man",)), strip_title_suffix("Top_Gear", ("Gear",))
@@ -213,7 +215,9 @@ def _title_affixes(site_names: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
     patterns = []
     for variant in _name_variants(site_names):
         escaped = re.escape(variant)
-        suffix = rf"\s+{_TITLE_SEPARATORS}\s*{escaped}[^|]*$"
+        # Up to two words may come before the name there: "Kanzlei Viehbacher" on
+        # viehbacher.com (the law firm's), "BBC Sport".
+        suffix = rf"\s+{_TITLE_SEPARATORS}\s*(?:[^\s|]+\s+){{0,2}}{escaped}[^|]*$"
         # One more word may follow the name there: "대전일보 모바일 :: …" (its mobile site).
         prefix = rf"^\s*{escaped}(?:\s+[^\s|:]+)?\s*{_TITLE_SEPARATORS}{{1,2}}\s+"
         patterns += [re.compile(suffix, re.IGNORECASE), re.compile(prefix, re.IGNORECASE)]

@@ -336,6 +336,11 @@ DATE_LINE = re.compile(
     flags=re.IGNORECASE,
 )
 YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
+DATELINE = re.compile(
+    rf"(?P<date>{_DATE_TOKEN}([\s,./]+{_DATE_TOKEN}){{2,5}})\s+(--|—|–)\s+\S",
+    flags=re.IGNORECASE,
+)
+"""A paragraph that opens with a date, a dash after it: "Feb. 23, 2015 -- Life-threatening…"."""
 HEAD_PARAGRAPHS = 4
 CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 STAMP_WORDS = 8
@@ -2266,7 +2271,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             self.metadata.first("datePublished"),  # microdata's <meta itemprop>
         ]
         if not any(signals):
-            signals.append(self._shown_date)
+            signals.append(self._shown_date or self._dateline_date)
         return [*signals, self._searched_date]
 
     def _own_time(self, times: list[etree._Element]) -> str | None:
@@ -2313,6 +2318,18 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if text and len(text) <= SHOWN_DATE_CHARS and parse_date(text):
                 return text
         return None
+
+    @property
+    def _dateline_date(self) -> str | None:
+        """The date a story's first paragraph of prose opens with, set apart by a dash, where
+        the markup dates nothing: a health or wire service's dateline ("Feb. 23, 2015 --
+        Life-threatening peanut allergies…", webmd.com, whose page htmldate dated from
+        nothing the page says)."""
+        document_body = self._document.body if self._document is not None else None
+        blocks = block_texts(document_body) if document_body is not None else []
+        first = next((text for text in blocks if prose_words(text) >= PROSE_WORDS), "")
+        dateline = DATELINE.match(first)
+        return parse_date(dateline["date"]) if dateline else None
 
     @cached_property
     def _searched_date(self) -> str | None:
