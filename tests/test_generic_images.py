@@ -140,3 +140,25 @@ def test_counters_close_buttons_rating_stars_and_share_images_are_not_article_im
     assert [image["url"].rsplit("/", 1)[-1] for image in page(html).images()] == [
         "vote-counter-protest.jpg"
     ]
+
+
+def test_a_credit_the_markup_sets_apart_is_the_images_credit_not_its_caption():
+    # cnbc.com: "Alex Wong | Getty Images" in span.article__mm-image-credit runs into the
+    # caption with no space ("…Getty ImagesKristi Noem, governor…"); space.com's
+    # "(Image credit: TNG Collaboration)" and the Sun's "Credit: EPA" were left in the caption
+    # or split at a word; arstechnica.com's figcaption is its credit alone ("Kevin").
+    assert benchmark_page("3f65af7b6b")[0].images()[0] | {"url": None} == {
+        "url": None,
+        "caption": "Kristi Noem, governor of South Dakota, pictured at the White House turkey"
+        " pardon in 2018, when she was a congresswoman. Her new anti-meth campaign is raising"
+        " eyebrows.",
+        "credit": "Alex Wong | Getty Images",
+    }
+    html = (
+        f"<html><body><article><h1>Story</h1>{PARAGRAPH}<figure><img src='/crash.jpg'>"
+        "<figcaption class='caption'><div class='caption-credit'><a href='https://w.org/x'>"
+        f"Kevin</a></div></figcaption></figure>{PARAGRAPH}</article></body></html>"
+    )
+    [image] = page(html).images()
+    assert (image["caption"], image["credit"]) == (None, "Kevin")
+    assert benchmark_page("3c5bf8db42")[0].images()[1]["credit"] == "TNG Collaboration"

@@ -75,7 +75,11 @@ def lists_no_section(url: str) -> bool:
 
 
 # A level of a date archive ("2020 > August"): a year or month, by its name or its address.
-_DATE_LEVEL_NAME = re.compile(rf"\d+|{MONTH_NAME}", flags=re.IGNORECASE)
+_DATE_LEVEL_NAME = re.compile(
+    rf"\d+|{MONTH_NAME}|(?:kw|week|woche|semaine|semana|settimana)\s*\d{{1,2}}",
+    flags=re.IGNORECASE,
+)
+"""A date archive's level: a year, a month, a week ("KW 15", heise.de's Kalenderwoche)."""
 _DATE_LEVEL_PATH = re.compile(r"/(?:19|20)\d\d(?:/[^/]+)?/?$")
 
 
@@ -181,6 +185,7 @@ def last_section(levels: list[Crumb]) -> str | None:
     >>> last_section(section_levels([home], [], None)), last_section(section_levels([news] * 8, [], None))
     (None, None)
     >>> last_section([news, Crumb("August", "https://x.com/news/2020/aug")])
+    >>> last_section([news, Crumb("2015", None), Crumb("KW 15", "https://x.com/news/?woche=15")])
     """
     return levels[-1].name if levels and _names_a_section(levels[-1]) else None
 

@@ -17,7 +17,12 @@ from urllib.parse import urljoin, urlsplit
 from lxml import etree
 from w3lib.url import safe_url_string
 
-from crawler.extraction.processors import has_credit, normalize_text, split_caption_credit
+from crawler.extraction.processors import (
+    bare_credit,
+    has_credit,
+    normalize_text,
+    split_caption_credit,
+)
 
 BLOCK_TAGS = frozenset(
     {
@@ -139,7 +144,10 @@ class TextBlock:
 class ImageBlock:
     url: str | None
     caption: str | None
-    """Caption text from the image's own caption container, credit still attached."""
+    """Caption text from the image's own caption container, a credit written in it still
+    attached, but not one its markup sets apart (``credit``)."""
+    credit: str | None = None
+    """The text of the container's elements whose class names a credit (:func:`names_credit`)."""
 
 
 Block = TextBlock | ImageBlock
@@ -486,8 +494,26 @@ def _kept_elements(element: etree._Element, drop: SelectorSet) -> Iterator[etree
             stack.extend(reversed(child))
 
 
-def _kept_text(element: etree._Element, drop: SelectorSet) -> Iterator[str]:
-    """``element``'s text pieces, minus dropped subtrees (their tails are kept)."""
+_CREDIT_CLASS = re.compile(r"(?:^|[-_])credits?(?:$|[-_])|[a-z]Credits?$")
+
+
+def names_credit(element: etree._Element) -> bool:
+    """Whether an element's class names a credit: ``credit``, ``caption__credit``,
+    ``article__mm-image-credit``, ``photoCredit``; not ``accreditation``.
+
+    >>> from lxml.html import fragment_fromstring as tag
+    >>> [names_credit(tag(f"<span class='{c}'>x</span>")) for c in
+    ...  ("media__credit", "photoCredit", "content-header__accreditation", "caption")]
+    [True, True, False, False]
+    """
+    return any(_CREDIT_CLASS.search(name) for name in (element.get("class") or "").split())
+
+
+def _kept_text(
+    element: etree._Element, drop: SelectorSet, skipped: Collection[etree._Element] = ()
+) -> Iterator[str]:
+    """``element``'s text pieces, minus dropped subtrees and ``skipped`` ones (their tails
+    are kept)."""
     stack: list[etree._Element | str] = [element]
     while stack:
         item = stack.pop()
@@ -498,7 +524,7 @@ def _kept_text(element: etree._Element, drop: SelectorSet) -> Iterator[str]:
             yield item.text
         pending: list[etree._Element | str] = []
         for child in item:
-            if isinstance(child.tag, str) and not drop.matches(child):
+            if isinstance(child.tag, str) and not drop.matches(child) and child not in skipped:
                 pending.append(child)
             if child.tail:
                 pending.append(child.tail)
@@ -536,9 +562,11 @@ class _Flattener:
                 self.blocks.append(TextBlock(text, self._run_tag))
         self._run = []
 
-    def add_image(self, element: etree._Element, caption: str | None) -> None:
+    def add_image(
+        self, element: etree._Element, caption: str | None, credit: str | None = None
+    ) -> None:
         self.flush()
-        self.blocks.append(ImageBlock(image_url(element, self.base_url), caption))
+        self.blocks.append(ImageBlock(image_url(element, self.base_url), caption, credit))
 
     def caption_container(self, element: etree._Element) -> None:
         kept = [element, *_kept_elements(element, self.drop)]
@@ -552,16 +580,25 @@ class _Flattener:
         caption_nodes = [node for node in kept if CAPTION_TEXT.matches(node)]
         if not caption_nodes and images:
             caption_nodes = [element]
+        # A credit its markup sets apart is no part of the caption, in it or beside it
+        # (cnbc.com's "Alex Wong | Getty Images" before the caption, with no space).
+        credits = {node for node in kept if names_credit(node)}
+        credits = {
+            node for node in credits if not any(map(credits.__contains__, node.iterancestors()))
+        }
         caption = normalize_text(
-            " ".join(" ".join(_kept_text(n, self.drop)) for n in caption_nodes)
+            " ".join(" ".join(_kept_text(n, self.drop, credits)) for n in caption_nodes)
+        )
+        credit = bare_credit(
+            " ".join(" ".join(_kept_text(n, self.drop)) for n in kept if n in credits)
         )
         if not images:
             # A caption container without an image still holds a caption, not body text.
             self.flush()
-            self.blocks.append(ImageBlock(None, caption))
+            self.blocks.append(ImageBlock(None, caption, credit))
             return
         for index, img in enumerate(images):
-            self.add_image(img, caption if index == 0 else None)
+            self.add_image(img, caption if index == 0 else None, credit if index == 0 else None)
 
     def _uncaptioned_image(self) -> bool:
         last = self.blocks[-1] if self.blocks else None
@@ -720,13 +757,14 @@ class ArticleBody:
         caption, credit = split_caption_credit(
             caption_text[labelled.end() :] if labelled else caption_text
         )
+        credit = block.credit or credit
         known = next((i for i in self.images if block.url and i["url"] == block.url), None)
         if known is not None:  # the featured image repeated inside the content
             if known["caption"] is None:
                 known["caption"], known["credit"] = caption, credit
             return
         waiting = next((i for i in self._group if i["url"] is None), None)
-        if waiting is not None and caption is None:
+        if waiting is not None and caption is None and credit is None:
             waiting["url"] = block.url
             return
         image = {"url": block.url, "caption": caption, "credit": credit}

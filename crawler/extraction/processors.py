@@ -256,6 +256,28 @@ _CREDIT_LABEL = re.compile(
 )
 # A label the credit keeps from its parentheses: "(Image: Getty Images)", "[File: Reuters]".
 _CREDIT_LABEL_WORD = re.compile(r"^(?:File|Image|Photo|Credits?)\s*:\s*", re.IGNORECASE)
+# A credit's own label: "Credit:", "Photograph:", "Image credit:", "Crédits photo :", "Foto:".
+_CREDIT_OWN_LABEL = re.compile(
+    r"^(?:(?:image|photo|picture)\s+)?(?:cr[eé]dits?(?:\s+photos?)?|file|image|photo(?:graph)?|"
+    r"picture|foto|bild)\s*:\s*",
+    re.IGNORECASE,
+)
+
+
+def bare_credit(text: str) -> str | None:
+    """A credit as its markup sets it apart, without the brackets around it or its label.
+
+    >>> bare_credit("(Image credit: TNG Collaboration)"), bare_credit("Credit: EPA")
+    ('TNG Collaboration', 'EPA')
+    >>> bare_credit("Crédits photo : Jean-Christophe MARMARA/Le Figaro")
+    'Jean-Christophe MARMARA/Le Figaro'
+    >>> bare_credit("Photograph by Robyn Beck/AFP/Getty Images"), bare_credit(" ")
+    ('Photograph by Robyn Beck/AFP/Getty Images', None)
+    """
+    credit = normalize_text(text) or ""
+    if credit[:1] in "([" and credit[-1:] in ")]":
+        credit = credit[1:-1]
+    return normalize_text(_CREDIT_OWN_LABEL.sub("", credit.strip()))
 
 
 def split_caption_credit(text: str) -> tuple[str | None, str | None]:
