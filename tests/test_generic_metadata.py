@@ -1167,3 +1167,15 @@ def test_a_print_or_email_link_in_the_breadcrumbs_block_is_no_section():
         " News</a><a href='#'>Email a Friend</a><a href='?print=true'>Print Article</a></div>"
     )
     assert record("<title>Story</title>", f"{trail}<h1>Story</h1>")["section"] == "Health News"
+
+
+def test_a_kicker_naming_the_author_is_the_authors_column_not_a_section():
+    """heraldsun.com.au: "Laurie Oakes" over the headline links to his column, and the
+    byline names him."""
+    html = (
+        "<div class='story-section'><h2><a href='/news/opinion/laurie-oakes'><p>Laurie Oakes"
+        "</p></a></h2></div><div class='story-headline'><h1>Angry media won't buckle</h1></div>"
+        "<ul><li class='byline'><span>by:</span> <cite class='author'>Laurie Oakes</cite></li></ul>"
+    )
+    fields = record("<title>Angry media won't buckle</title>", html)
+    assert (fields["authors"], fields["section"]) == (["Laurie Oakes"], None)

@@ -280,6 +280,12 @@ def bare_credit(text: str) -> str | None:
     return normalize_text(_CREDIT_OWN_LABEL.sub("", credit.strip()))
 
 
+_SITE_ADDRESS = re.compile(
+    r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|io|[a-z]{2})"
+)
+"""A web site's name in lower case ("topleftpixel.com"), not a file's ("google.JPG")."""
+
+
 def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     """Split an image caption into ``(caption, credit)``.
 
@@ -306,10 +312,17 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     ('A hospital in Beijing', 'EPA')
     >>> split_caption_credit("Staff get notice (Credit: iStock)")
     ('Staff get notice', 'iStock')
+
+    A web site's name alone names where the image comes from:
+
+    >>> split_caption_credit("topleftpixel.com")
+    (None, 'topleftpixel.com')
     """
     caption = normalize_text(text)
     if caption is None:
         return None, None
+    if _SITE_ADDRESS.fullmatch(caption):
+        return None, caption
     for pattern in (_CREDIT_IN_PARENS, _CREDIT_LABEL, _CREDIT_AFTER_SLASH, _CREDIT_AFTER_SENTENCE):
         match = pattern.search(caption)
         if match:

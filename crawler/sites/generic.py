@@ -2644,7 +2644,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         # Read only where nothing before them names a section: it walks the page.
         if not named and (name := last_section(self._breadcrumb_levels)) and is_section_name(name):
             named.append(name)
-        if not named and (name := self._kicker_section) and is_section_name(name):
+        if not named and (name := self._kicker_section) and self._is_kicker_section(name):
             named.append(name)
         if not named and (name := self._menu_section) and is_section_name(name):
             named.append(name)
@@ -2673,6 +2673,12 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         Not the home page's item (techcrunch.com marked its "Home")."""
         name = sole_name(map(normalize_text, MENU_POST_CATEGORIES(self.root)))
         return None if name is None or name.casefold() in HOME_NAMES else name
+
+    def _is_kicker_section(self, label: str) -> bool:
+        """Whether a kicker's label names a section: not the story's author, whose column
+        it links to (heraldsun.com.au's "Laurie Oakes" over his column)."""
+        authors = {text_key(author) for author in self._authors}
+        return is_section_name(label) and text_key(label) not in authors
 
     @cached_property
     def _kicker_section(self) -> str | None:
