@@ -45,15 +45,15 @@ EXPECTED_LINES = EXPECTED_JSONL.read_text().splitlines()
 GOLDEN_RECORDS = {record["url"]: record for record in map(json.loads, EXPECTED_LINES)}
 
 
-def replay(workdir: Path, *arguments: str) -> tuple[CrawlResult, str]:
-    """``python -m crawler.replay aawsat ARGUMENTS``: the result and the command's stderr."""
+def replay(workdir: Path, *arguments: str, spider: str = "aawsat") -> tuple[CrawlResult, str]:
+    """``python -m crawler.replay SPIDER ARGUMENTS``: the result and the command's stderr."""
     output, report = workdir / "articles.jsonl", workdir / "report.json"
     done = crawl_launcher.run(
         [
             sys.executable,
             "-m",
             "crawler.replay",
-            "aawsat",
+            spider,
             *arguments,
             "-O",
             str(output),
@@ -189,6 +189,59 @@ def test_someone_elses_warc_replays_with_its_own_addresses(tmp_path):
         stats[stats_keys.DUPEFILTER_FILTERED] == 1
     )  # the old slug's 301 led to an article already read
     assert stats["httpcompression/response_count"] == 3  # the articles' gzip bodies
+
+
+def test_the_generic_spider_replays_a_url_list_across_sites(tmp_path):
+    """Someone else's capture of two news sites, one page recorded with its feed's tracking
+    parameters: ``python -m crawler.replay archive`` (it raised AttributeError: the generic
+    spider's site is the one it is given), each page requested at its own address, the
+    tracked one without its parameters, as the crawl requests it."""
+    benchmark = FIXTURES / "article-extraction"
+    truth = json.loads((benchmark / "ground-truth.json").read_text())
+    pages = {
+        "https://www.nj.com/entertainment/2019/11/"
+        "florida-man-exists-south-dakota-hold-my-beer-meth-were-on-it.html?utm_source=rss": "3f65af7b6b",
+        "https://www.livescience.com/most-detailed-universe-simulation.html": "3c5bf8db42",
+    }  # fmt: skip
+    warc = tmp_path / "capture.warc.gz"
+    write_warc(
+        warc,
+        *[
+            (url, 200, gzip.decompress((benchmark / "html" / f"{page_id}.html.gz").read_bytes()))
+            for url, prefix in pages.items()
+            for page_id in truth
+            if page_id.startswith(prefix)
+        ],
+    )
+    urls = tmp_path / "urls.txt"
+    urls.write_text("".join(f"{url}\n" for url in pages))
+    result, _ = replay(tmp_path, str(warc), "-a", f"urls={urls}", spider="archive")
+
+    assert result.returncode == 0, result.log[-4000:]
+    records = {
+        json.loads(line)["fetched_url"]: json.loads(line) for line in result.output.splitlines()
+    }
+    assert sorted(records) == sorted(url.split("?")[0] for url in pages)
+    assert sorted(record["site"] for record in records.values()) == ["livescience_com", "nj_com"]
+    assert all(record["body"] for record in records.values())
+    # Only the two sites' robots.txt, which the capture lacks.
+    assert result.report["stats"][stats_keys.REPLAY_NOT_IN_ARCHIVE] == 2
+
+
+def test_a_url_recorded_with_tracking_parameters_answers_without_them(tmp_path):
+    warc = tmp_path / "a.warc.gz"
+    write_warc(
+        warc,
+        ("http://example.com/a/?utm_source=rss&id=3", 200, b"tracked"),
+        ("http://example.com/b/?rssfeed=true", 200, b"from the feed"),
+        ("http://example.com/c/", 200, b"itself"),
+        ("http://example.com/c/?utm_medium=email", 200, b"from a mail"),
+    )
+    with WarcArchive([warc]) as archive:
+        assert archive.respond("http://example.com/a/?id=3").body == b"tracked"
+        assert archive.respond("http://example.com/b/").body == b"from the feed"
+        assert archive.respond("http://example.com/c/").body == b"itself"
+        assert archive.respond("http://example.com/a/") is None
 
 
 # -- a torn WARC: an interrupted download ------------------------------------------------

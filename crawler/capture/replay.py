@@ -49,6 +49,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from crawler.capture.mirror import NOT_FOUND, Mirror
+from crawler.discovery import urls
 from crawler.discovery.urls import SiteAddress
 from crawler.reporting import stats_keys
 
@@ -119,11 +120,15 @@ class WarcArchive:
 
     When a URL was recorded more than once, the last record wins, except that a transient
     error (429, 5xx) never hides a real answer. ``revisit`` records (identical payload
-    digest) take their body from the response record with that payload digest.
+    digest) take their body from the response record with that payload digest. A URL
+    recorded with tracking or session parameters answers for itself without them too (as
+    the crawl requests it: :func:`crawler.discovery.urls.canonicalize_url`), unless the
+    archive holds that URL itself.
     """
 
     def __init__(self, paths: Sequence[Path]) -> None:
         self.records: dict[str, RecordLocation] = {}
+        self._without_noise: dict[str, RecordLocation] = {}
         self._payloads: dict[str, RecordLocation] = {}
         self._files: dict[Path, BinaryIO] = {}
         self.damaged: list[DamagedWarc] = []
@@ -172,6 +177,8 @@ class WarcArchive:
         earlier = self.records.get(key)
         if earlier is None or not is_transient(status) or is_transient(earlier.status):
             self.records[key] = location
+        if (plain := replay_key(urls.canonicalize_url(uri))) != key:
+            self._without_noise.setdefault(plain, location)
 
     def __len__(self) -> int:
         return len(self.records)
@@ -183,7 +190,8 @@ class WarcArchive:
     def respond(self, url: str) -> ArchivedResponse | None:
         """The archived answer to ``url``, None if the archive has none; raises
         :class:`DamagedRecord` if its record (or a revisit's original) cannot be read whole."""
-        location = self.records.get(replay_key(url))
+        key = replay_key(url)
+        location = self.records.get(key) or self._without_noise.get(key)
         if location is None:
             return None
         try:
@@ -358,11 +366,14 @@ class ArchiveReplayMiddleware:
         )
 
 
-def recorded_origin(archive: WarcArchive, public_origin: str) -> str | None:
+def recorded_origin(archive: WarcArchive, public_origin: str | None) -> str | None:
     """The origin a WARC recorded the site from: its public host if present (any scheme,
-    ``www.`` or not), else the origin with the most URLs; ``None`` for an empty archive."""
+    ``www.`` or not), else (or with no public host: the generic spider's) the origin with
+    the most URLs; ``None`` for an empty archive."""
     origins = archive.origins()
-    site = SiteAddress.of(public_origin)
-    on_site = Counter({origin: n for origin, n in origins.items() if site.is_on_site(origin)})
+    site = SiteAddress.of(public_origin) if public_origin else None
+    on_site = Counter(
+        {origin: n for origin, n in origins.items() if site is not None and site.is_on_site(origin)}
+    )
     best = (on_site or origins).most_common(1)
     return best[0][0] if best else None

@@ -22,13 +22,16 @@ from crawler.capture.replay import ReplayArchive, recorded_origin
 from crawler.spiders.archive import ArchiveSpider
 
 
-def _spider_public_origin(spider: str) -> str:
+def _spider_public_origin(spider: str) -> str | None:
+    """The public origin of the spider's site; None for the generic spider (``archive``),
+    whose site is the one it is given."""
     settings = Settings()
     settings.setmodule("crawler.settings")
     spider_class = get_spider_loader(settings).load(spider)
     if not issubclass(spider_class, ArchiveSpider):
         raise KeyError(f"{spider!r} is not an archive spider: it has no site profile")
-    return spider_class.profile.public_origin
+    profile = getattr(spider_class, "profile", None)
+    return profile.public_origin if profile is not None else None
 
 
 def _has_spider_arg(scrapy_args: list[str], name: str) -> bool:
@@ -56,7 +59,14 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ArchiveLoadFailed, KeyError) as error:
         parser.error(str(error))
     spider_args = []
-    if archive.warc is not None and not _has_spider_arg(scrapy_args, "base_url"):
+    # The generic spider fetches a URL list from the sites it names, each request answered
+    # from the archive: no one origin to give it.
+    url_list = _has_spider_arg(scrapy_args, "urls") or _has_spider_arg(scrapy_args, "url")
+    if (
+        archive.warc is not None
+        and not _has_spider_arg(scrapy_args, "base_url")
+        and not (public_origin is None and url_list)
+    ):
         origin = recorded_origin(archive.warc, public_origin)
         if origin is None:
             parser.error("the WARC files hold no HTTP response")
