@@ -254,10 +254,9 @@ _CREDIT_LABEL = re.compile(
     r"|(?:^|(?<=\s))(?:Photo\s+)?Cr[eé]dits?(?:\s+photos?)?)\s*:\s*([^.]+?)\s*\.?$",
     re.IGNORECASE,
 )
-# A label the credit keeps from its parentheses: "(Image: Getty Images)", "[File: Reuters]".
-_CREDIT_LABEL_WORD = re.compile(r"^(?:File|Image|Photo|Credits?)\s*:\s*", re.IGNORECASE)
-# A credit's own label: "Credit:", "Photograph:", "Image credit:", "Crédits photo :", "Foto:".
-_CREDIT_OWN_LABEL = re.compile(
+# A label the credit keeps from its parentheses ("(Image: Getty Images)", "[File: Reuters]")
+# or its own element ("Credit:", "Photograph:", "Image credit:", "Crédits photo :").
+_CREDIT_LABEL_WORD = re.compile(
     r"^(?:(?:image|photo|picture)\s+)?(?:cr[eé]dits?(?:\s+photos?)?|file|image|photo(?:graph)?|"
     r"picture|foto|bild)\s*:\s*",
     re.IGNORECASE,
@@ -277,7 +276,7 @@ def bare_credit(text: str) -> str | None:
     credit = normalize_text(text) or ""
     if credit[:1] in "([" and credit[-1:] in ")]":
         credit = credit[1:-1]
-    return normalize_text(_CREDIT_OWN_LABEL.sub("", credit.strip()))
+    return normalize_text(_CREDIT_LABEL_WORD.sub("", credit.strip()))
 
 
 _SITE_ADDRESS = re.compile(

@@ -2482,7 +2482,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             return []
         people = self._people([guess])
         # Where a name may have lost an initial's period or taken the date after it.
-        if any(len(name.split()) > 2 or min(map(len, name.split())) == 1 for name in people):
+        if any(len(parts) > 2 or 1 in map(len, parts) for parts in map(str.split, people)):
             text = " ".join(self.root.itertext())
             people = [without_date_after(name, text) for name in people]
             people = [with_initials_as_printed(name, text) for name in people]
