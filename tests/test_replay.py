@@ -228,6 +228,25 @@ def test_the_generic_spider_replays_a_url_list_across_sites(tmp_path):
     assert result.report["stats"][stats_keys.REPLAY_NOT_IN_ARCHIVE] == 2
 
 
+@pytest.mark.parametrize("spider", ["aawsat", "archive"])
+def test_a_capture_without_the_home_page_is_replayed_as_its_recorded_pages(tmp_path, spider):
+    """Someone else's capture of three articles, not of the site: with no URL list there was
+    no page to start from (the home page answered 404) and no record; its recorded pages
+    are the URL list now, for the site's spider and the generic one alike."""
+    result, stderr = replay(tmp_path, str(SAMPLE_WARC), spider=spider)
+
+    assert result.returncode == 0, result.log[-4000:]
+    assert (
+        "No home page recorded at http://eng-archive.aawsat.com/: replaying the 4 pages" in stderr
+    )
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert sorted(record["fetched_url"] for record in records) == sorted(
+        line.split()[0].replace("https://", "http://")
+        for line in READING_LIST.read_text().splitlines()
+        if line.startswith("http")
+    )
+
+
 def test_a_url_recorded_with_tracking_parameters_answers_without_them(tmp_path):
     warc = tmp_path / "a.warc.gz"
     write_warc(

@@ -183,6 +183,15 @@ class WarcArchive:
     def __len__(self) -> int:
         return len(self.records)
 
+    def answered_urls(self, origin: str | None = None) -> list[str]:
+        """The URLs recorded with a page (a 2xx answer), in canonical form, sorted; only
+        those at ``origin`` (``scheme://host[:port]``) when given."""
+        return sorted(
+            key
+            for key, location in self.records.items()
+            if 200 <= location.status < 300 and (origin is None or key.startswith(f"{origin}/"))
+        )
+
     def origins(self) -> Counter[str]:
         """How many URLs each origin (``scheme://host[:port]``) has in the archive."""
         return Counter(urlunsplit((*urlsplit(key)[:2], "", "", "")) for key in self.records)

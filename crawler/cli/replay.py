@@ -12,13 +12,14 @@ import itertools
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from scrapy.settings import Settings
 from scrapy.spiderloader import get_spider_loader
 from warcio.exceptions import ArchiveLoadFailed
 
-from crawler.capture.replay import ReplayArchive, recorded_origin
+from crawler.capture.replay import ReplayArchive, recorded_origin, replay_key
 from crawler.spiders.archive import ArchiveSpider
 
 
@@ -59,34 +60,46 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ArchiveLoadFailed, KeyError) as error:
         parser.error(str(error))
     spider_args = []
-    # The generic spider fetches a URL list from the sites it names, each request answered
-    # from the archive: no one origin to give it.
     url_list = _has_spider_arg(scrapy_args, "urls") or _has_spider_arg(scrapy_args, "url")
-    if (
-        archive.warc is not None
-        and not _has_spider_arg(scrapy_args, "base_url")
-        and not (public_origin is None and url_list)
-    ):
-        origin = recorded_origin(archive.warc, public_origin)
-        if origin is None:
-            parser.error("the WARC files hold no HTTP response")
-        print(f"Replaying {len(archive.warc)} URLs recorded at {origin}", file=sys.stderr)
-        spider_args = ["-a", f"base_url={origin}/"]
-    archive.close()
-    command = [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        args.spider,
-        *spider_args,
-        "-s",
-        "REPLAY_SOURCE=" + ",".join(map(str, args.sources)),
-        *scrapy_args,
-    ]
-    # So the replay works from any folder, not only beside scrapy.cfg.
-    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    return subprocess.call(command, env=env)
+    with tempfile.TemporaryDirectory(prefix="replay-") as scratch:
+        if archive.warc is not None and not _has_spider_arg(scrapy_args, "base_url"):
+            origin = recorded_origin(archive.warc, public_origin)
+            if origin is None:
+                parser.error("the WARC files hold no HTTP response")
+            if not url_list and replay_key(f"{origin}/") not in archive.warc.records:
+                # A capture of pages, not of a site (Common Crawl's, a reading list's): no
+                # start page to walk from, so its pages are the URL list. The generic
+                # spider takes them all, a site's spider those of its site.
+                pages = archive.warc.answered_urls(origin if public_origin else None)
+                listed = Path(scratch) / "recorded-pages.txt"
+                listed.write_text("".join(f"{url}\n" for url in pages))
+                spider_args += ["-a", f"urls={listed}"]
+                url_list = True
+                print(
+                    f"No home page recorded at {origin}/: replaying the {len(pages)} pages"
+                    " the WARC files recorded, as a URL list",
+                    file=sys.stderr,
+                )
+            # The generic spider fetches a URL list from the sites it names, each request
+            # answered from the archive: no one origin to give it.
+            if not (public_origin is None and url_list):
+                print(f"Replaying {len(archive.warc)} URLs recorded at {origin}", file=sys.stderr)
+                spider_args += ["-a", f"base_url={origin}/"]
+        archive.close()
+        command = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            args.spider,
+            *spider_args,
+            "-s",
+            "REPLAY_SOURCE=" + ",".join(map(str, args.sources)),
+            *scrapy_args,
+        ]
+        # So the replay works from any folder, not only beside scrapy.cfg.
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
+        return subprocess.call(command, env=env)
 
 
 if __name__ == "__main__":
