@@ -618,6 +618,8 @@ def test_a_host_that_refuses_every_connection_is_given_up_after_one_request(tmp_
     )
     assert stat(result, f"{stats_keys.FAULTS_UNREACHABLE_HOST}connection_refused") == 1
     assert stat(result, stats_keys.FAULTS_UNREACHABLE_HOST_DROPPED) >= 1
+    # That line, not Scrapy's "Error downloading" and its traceback besides.
+    assert "Traceback" not in result.log
     # The robots.txt attempts, and at most one more of each request already on its way.
     assert stat(result, f"{stats_keys.FAULTS_DOWNLOAD}connection_refused") < 2 * ATTEMPTS
     assert emitted(result) == set()
@@ -675,6 +677,7 @@ def test_a_robots_txt_that_cannot_be_fetched_means_nothing_is_fetched(tmp_path):
     assert stat(result, stats_keys.ROBOTSTXT_UNREACHABLE) == 1
     host = server.base_url.removeprefix("http://").rstrip("/")
     assert logged(result, "ERROR", f"robots.txt of {host} could not be fetched (connection lost)")
+    assert "Traceback" not in result.log  # that line alone, not Scrapy's traceback besides
     assert result.returncode == 0, result.log[-3000:]
 
 

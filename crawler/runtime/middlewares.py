@@ -172,6 +172,27 @@ DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
 """The rules of a host whose robots.txt is unreachable (RFC 9309 2.3.1.4)."""
 
 
+class ReportedRobotsFaults(logging.Filter):
+    """Leaves out Scrapy's "Error downloading <request>" and its traceback, some forty
+    lines, where robots.txt could not be fetched for a network fault: the crawl reports
+    that in one line (:meth:`LoggedRobotsTxtMiddleware._robots_error`, or
+    :class:`UnreachableHostMiddleware` for a host given up on). Any other error there keeps
+    Scrapy's line and traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        return not (
+            isinstance(record.msg, str)
+            and record.msg.startswith("Error downloading")
+            and error is not None
+            and download_fault_kind(error) in NETWORK_FAULT_KINDS
+        )
+
+
+REPORTED_ROBOTS_FAULTS = ReportedRobotsFaults()
+SCRAPY_ROBOTS_LOGGER = logging.getLogger("scrapy.downloadermiddlewares.robotstxt")
+
+
 class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
     """Scrapy's robots.txt middleware, with each refusal logged at INFO, not DEBUG
     (counted by Scrapy as ``robotstxt/forbidden``): a disallowed section is a policy,
@@ -203,6 +224,8 @@ class LoggedRobotsTxtMiddleware(RobotsTxtMiddleware):
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
+        if REPORTED_ROBOTS_FAULTS not in SCRAPY_ROBOTS_LOGGER.filters:
+            SCRAPY_ROBOTS_LOGGER.addFilter(REPORTED_ROBOTS_FAULTS)
         self.fetched: dict[str, Response] = {}
         """robots.txt responses by URL, one per host."""
         self.max_age = crawler.settings.getfloat("ARCHIVE_ROBOTSTXT_MAX_AGE")
@@ -490,6 +513,8 @@ def download_fault_kind(exception: BaseException) -> str:
     return type(exception).__name__
 
 
+NETWORK_FAULT_KINDS = frozenset(kind for _, kind in DOWNLOAD_FAULT_KINDS)
+"""The download faults :func:`download_fault_kind` names (any other is its type's name)."""
 UNREACHABLE_KINDS = frozenset({"connection_refused", "dns"})
 """Download faults that mean no connection to the host at all. Not a timeout: a host that
 accepts connections may answer other pages (a robots.txt that hangs while pages load)."""
