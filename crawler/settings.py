@@ -28,6 +28,7 @@ from crawler.runtime.extraction_pool import default_processes
 from crawler.runtime.feeds import (
     LINE_FORMATS,
     DurableFileFeedStorage,
+    RecordCsvExporter,
     RecordLinesExporter,
     SyncFeedsAtClose,
 )
@@ -152,6 +153,9 @@ FEED_EXPORTERS: dict[str, type] = dict.fromkeys(LINE_FORMATS, RecordLinesExporte
 # written in row groups, each a complete file part (articles.parquet, articles-00001...),
 # so a kill loses at most the row group in progress.
 FEED_EXPORTERS |= {"parquet": ParquetItemExporter}
+# Or CSV for a spreadsheet (crawler/runtime/feeds.py): -O articles.csv, lists and objects as
+# JSON text in their cells.
+FEED_EXPORTERS |= {"csv": RecordCsvExporter}
 PARQUET_ROW_GROUP_SIZE = 5000  # records per row group (= per file part)
 
 # Item pipelines (docs: pipelines/__init__.py):

@@ -79,7 +79,7 @@ def mirror_server() -> Iterator[HTTPServer]:
 @dataclass(frozen=True)
 class OutputsCrawl:
     """One crawl of the fixture archive with every output on, shared by the tests of the
-    Parquet feed, the progress log and the coverage page (a crawl costs seconds)."""
+    Parquet and CSV feeds, the progress log and the coverage page (a crawl costs seconds)."""
 
     result: CrawlResult
     workdir: Path
@@ -94,6 +94,10 @@ class OutputsCrawl:
     @property
     def parquet(self) -> Path:
         return self.workdir / "articles.parquet"
+
+    @property
+    def csv(self) -> Path:
+        return self.workdir / "articles.csv"
 
 
 OUTPUTS_CRAWL_ROW_GROUP = 10
@@ -116,6 +120,8 @@ def outputs_crawl(tmp_path_factory: pytest.TempPathFactory) -> OutputsCrawl:
         workdir,
         "-O",
         str(workdir / "articles.parquet"),
+        "-O",
+        str(workdir / "articles.csv"),
         "-s",
         f"PARQUET_ROW_GROUP_SIZE={OUTPUTS_CRAWL_ROW_GROUP}",
         "-s",

@@ -6,6 +6,7 @@ subprocess and checks what was fetched, what was emitted, and what the reports s
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 import pickle
@@ -24,6 +25,7 @@ from bench.synthetic import write_archive
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.discovery.posts_api import posts_page_url
 from crawler.reporting import stats_keys
+from crawler.runtime.feeds import csv_record
 from crawler.runtime.parquet import part_paths, read_records
 from qa import crawl_launcher
 from qa.fixtures import FIXTURES, CrawlResult, page_cases, run_crawl
@@ -675,7 +677,8 @@ DATE_FIELDS = ("published", "published_raw", "published_source", "published_prec
 def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
     """The listings that date an undated post are held back until the sitemap has led to the
     post: it is emitted without a date, then given the listing's when the crawl ends, in
-    the JSON Lines and the Parquet output (whose only row group is written at the end)."""
+    the JSON Lines, the Parquet output (whose only row group is written at the end) and
+    the CSV."""
     # In the sitemap, and dated only by these listings (the other undated posts are linked
     # from listings alone, so holding those back would hold the post back too).
     post = "/amir-taheri/opinion/the-limits-of-a-charm-offensive/"
@@ -696,6 +699,7 @@ def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
             server.base_url,
             tmp_path,
             *("-O", str(tmp_path / "articles.parquet")),
+            *("-O", str(tmp_path / "articles.csv")),
             *("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"),
         )
     assert result.returncode == 0, result.log[-4000:]
@@ -706,6 +710,9 @@ def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
         for r in read_records(part_paths(tmp_path / "articles.parquet"))
     }
     assert in_parquet == dated
+    with (tmp_path / "articles.csv").open(newline="", encoding="utf-8") as table:
+        rows = [csv_record(row) for row in csv.DictReader(table)]
+    assert {r["url"]: {f: r[f] for f in DATE_FIELDS} for r in rows} == dated
     stats = result.report["stats"]
     assert stats["dates/resolved_after_crawl/listing"] == 1  # the post was emitted undated
     assert "Dates from listings joined into" in result.log

@@ -26,6 +26,7 @@ from crawler.capture.mirror import crawl_command
 from crawler.cli.convert import main as convert
 from crawler.reporting import stats_keys
 from crawler.runtime.date_join import DATE_JOURNAL
+from crawler.runtime.feeds import csv_record
 from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths, read_records
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import OUTPUTS_CRAWL_ROW_GROUP
@@ -92,6 +93,20 @@ def test_pandas_reads_the_same_records_from_jsonl_and_parquet(outputs_crawl):
     assert list(from_parquet.columns) == list(from_lines.columns)
     pd.testing.assert_frame_equal(from_parquet, from_lines, check_dtype=False)
     assert from_parquet["images"].map(len).sum() > 0  # structs compared, not only empty lists
+
+
+def test_pandas_reads_the_same_records_from_jsonl_and_csv(outputs_crawl):
+    """``-O articles.csv``: the schema's fields as columns, in its order; a list or an object
+    as its JSON text (Scrapy's CSV exporter joined a list with commas and wrote an object as
+    Python's repr), a null as an empty cell; listing dates joined after the crawl, as into
+    the JSON Lines (it warned that they were not)."""
+    records = [json.loads(line) for line in outputs_crawl.jsonl.read_text().splitlines()]
+    from_csv = pd.read_csv(outputs_crawl.csv, dtype=str, keep_default_na=False)
+    assert list(from_csv.columns) == list(records[0])
+    rows = from_csv.to_dict("records")
+    assert [csv_record(row) for row in rows] == records
+    assert any(json.loads(row["images"]) for row in rows)
+    assert "not joined into" not in outputs_crawl.result.log
 
 
 def test_the_arrow_schema_follows_the_json_schema():

@@ -20,10 +20,11 @@ kill at any point:
 
 from __future__ import annotations
 
+import csv
 import json
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import unquote, urlsplit
@@ -36,7 +37,7 @@ from scrapy.utils.job import job_dir
 from crawler.discovery.dates import DateLedger, date_record
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import replace_durably
-from crawler.runtime.feeds import cut_torn_last_line
+from crawler.runtime.feeds import LINE_FORMATS, csv_cell, csv_record, cut_torn_last_line
 from crawler.runtime.parquet import rewrite_parts, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
 
@@ -47,19 +48,24 @@ DATE_JOURNAL = "listing-dates.jsonl"
 """File in ``JOBDIR``: every listing date and month archive the job's runs have seen."""
 
 
-def local_jsonlines_feeds(feeds: dict[Any, dict[str, Any]]) -> tuple[list[Path], list[str]]:
-    """The feeds (``FEEDS``) that are local JSON Lines files, and the URIs of the others.
+def local_feed_files(
+    feeds: dict[Any, dict[str, Any]], formats: Collection[str] = LINE_FORMATS
+) -> tuple[list[Path], list[str]]:
+    """The feeds (``FEEDS``) that are local files in one of ``formats`` (JSON Lines unless
+    told), and the URIs of the others.
 
-    >>> local_jsonlines_feeds({"out.jsonl": {"format": "jsonlines"}, "s3://b/x.jl": {"format": "jsonlines"},
-    ...                        "file:///tmp/a.jl": {"format": "jl"}, "x.csv": {"format": "csv"}})
+    >>> local_feed_files({"out.jsonl": {"format": "jsonlines"}, "s3://b/x.jl": {"format": "jsonlines"},
+    ...                   "file:///tmp/a.jl": {"format": "jl"}, "x.csv": {"format": "csv"}})
     ([PosixPath('out.jsonl'), PosixPath('/tmp/a.jl')], ['s3://b/x.jl', 'x.csv'])
+    >>> local_feed_files({"x.csv": {"format": "csv"}, "y.jl": {"format": "jl"}}, {"csv"})
+    ([PosixPath('x.csv')], ['y.jl'])
     """
     local, other = [], []
     for uri, options in feeds.items():
         text = str(uri)
         parts = urlsplit(text)
         is_file = parts.scheme in ("", "file") or (len(parts.scheme) == 1 and os.name == "nt")
-        if options.get("format") in ("jsonlines", "jsonl", "jl") and is_file and "%(" not in text:
+        if options.get("format") in formats and is_file and "%(" not in text:
             local.append(Path(unquote(parts.path)) if parts.scheme == "file" else Path(text))
         else:
             other.append(text)
@@ -176,6 +182,36 @@ def recount_quality(stats: StatsCollector, before: dict[str, Any], record: dict[
     for field in DATE_FIELDS:
         if not before[field] and record.get(field):
             stats.inc_value(f"{stats_keys.QUALITY_PRESENT}{field}")
+
+
+def resolve_csv(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
+    """:func:`resolve_output` for a CSV output (:class:`crawler.runtime.feeds.RecordCsvExporter`):
+    each row read back as its record (:func:`csv_record`), a rewritten one written again
+    (:func:`csv_cell`), the file replaced as crash-safely; returns how many changed."""
+    changed = 0
+    partial = path.with_name(path.name + ".resolving")
+    with (
+        path.open(newline="", encoding="utf-8") as source,
+        partial.open("w", newline="", encoding="utf-8") as target,
+    ):
+        reader, writer = csv.reader(source), csv.writer(target)
+        header = next(reader, [])
+        writer.writerow(header)
+        for row in reader:
+            record = csv_record(dict(zip(header, row, strict=False)))
+            action = resolve(record)
+            if action != KEEP:
+                changed += 1
+            if action == REMOVE:
+                continue
+            writer.writerow(
+                [csv_cell(record.get(name)) for name in header] if action == REWRITE else row
+            )
+    if not changed:
+        partial.unlink()
+        return 0
+    replace_durably(partial, path)
+    return changed
 
 
 def parquet_feeds(feeds: dict[Any, dict[str, Any]]) -> list[Path]:
@@ -362,9 +398,10 @@ class ListingDateResolution:
         feeds = self.crawler.settings.getdict("FEEDS")
         if not stats.get_value(stats_keys.ITEM_SCRAPED_COUNT):
             feeds = replaced_unwritten(feeds)
-        local, other = local_jsonlines_feeds(feeds)
+        local, other = local_feed_files(feeds)
         parquet = parquet_feeds(feeds)
-        unjoined = [uri for uri in other if Path(str(uri)) not in parquet]
+        csv_files, _ = local_feed_files(feeds, {"csv"})
+        unjoined = [uri for uri in other if Path(str(uri)) not in {*parquet, *csv_files}]
         if unjoined and stats.get_value(stats_keys.DATES_UNDATED):
             logger.warning(
                 "Listing dates read after their articles were written are not joined into %s",
@@ -408,6 +445,16 @@ class ListingDateResolution:
         for path in parquet:
             try:
                 resolved = resolve_parquet(path, resolve_once)
+            except (OSError, ValueError) as error:
+                stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
+                logger.error("Could not join listing dates into %s: %s", path, error)
+                continue
+            counted = True
+            if resolved:
+                logger.info("Dates from listings joined into %d records of %s", resolved, path)
+        for path in csv_files:
+            try:
+                resolved = resolve_csv(path, resolve_once)
             except (OSError, ValueError) as error:
                 stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
                 logger.error("Could not join listing dates into %s: %s", path, error)

@@ -29,6 +29,7 @@ first record, or at its end unless its start requests failed.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Iterable
@@ -37,7 +38,7 @@ from typing import IO, Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exporters import BaseItemExporter, JsonLinesItemExporter
+from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
@@ -46,6 +47,7 @@ from crawler.reporting import stats_keys
 from crawler.runtime.durable import DurableFile, durable_feed_files, records_syncing
 from crawler.runtime.exit_status import output_failed
 from crawler.runtime.run import ArchiveRun
+from crawler.schema import article_schema
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +79,86 @@ class RecordLinesExporter(JsonLinesItemExporter):
         ):
             return item.items()
         return super().get_serialized_fields(item, default_value, include_empty)
+
+
+def _column_types(spec: dict[str, Any]) -> set[str]:
+    """The JSON types a schema property allows (its ``$ref`` definitions are all strings)."""
+    if "type" in spec:
+        kinds = spec["type"]
+        return set(kinds) if isinstance(kinds, list) else {kinds}
+    if "const" in spec:
+        return {"integer" if isinstance(spec["const"], int) else "string"}
+    branches = spec.get("oneOf") or spec.get("anyOf")
+    if branches:
+        return set().union(*map(_column_types, branches))
+    return {"string", "null"} if "enum" in spec else {"string"}
+
+
+CSV_COLUMN_TYPES = {
+    name: _column_types(spec) for name, spec in article_schema()["properties"].items()
+}
+"""The JSON types of each of the schema's fields, to read a CSV cell back as its value."""
+
+
+def csv_cell(value: Any) -> Any:
+    """A record's value as its CSV cell: a list or an object as its JSON text, null as an
+    empty cell, anything else as it is.
+
+    >>> csv_cell(["Doe, Jane"]), csv_cell(None), csv_cell(412)
+    ('["Doe, Jane"]', '', 412)
+    """
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else value
+
+
+def csv_record(row: dict[str, str]) -> dict[str, Any]:
+    """A CSV row (:class:`RecordCsvExporter`) read back as its record: JSON text as the list
+    or object it is, a whole number as a number, an empty cell as null.
+
+    >>> csv_record({"title": "[Update] Story", "authors": '["Doe, Jane"]', "version": "1", "section": ""})
+    {'title': '[Update] Story', 'authors': ['Doe, Jane'], 'version': 1, 'section': None}
+    """
+    record: dict[str, Any] = {}
+    for name, cell in row.items():
+        kinds = CSV_COLUMN_TYPES.get(name, {"string"})
+        if cell == "":
+            record[name] = None
+        elif kinds & {"array", "object"}:
+            record[name] = json.loads(cell)
+        elif "integer" in kinds:
+            record[name] = int(cell)
+        else:
+            record[name] = cell
+    return record
+
+
+class RecordCsvExporter(CsvItemExporter):
+    """The records as CSV (``-O articles.csv``), for a spreadsheet: a header row of the
+    schema's fields in its order (``FEED_EXPORT_FIELDS`` to choose others), then a row a
+    record; a list or an object (``authors``, ``tags``, ``images``, ``extractor``,
+    ``capture``) as its JSON text, where Scrapy's exporter joined a list's strings with
+    commas (a name with a comma in it became two) and wrote an object as Python's repr;
+    null as an empty cell (:func:`csv_cell`; :func:`csv_record` reads a row back). JSON
+    Lines and Parquet keep the types.
+
+    >>> import csv, io
+    >>> file = io.BytesIO()
+    >>> exporter = RecordCsvExporter(file, fields_to_export=["title", "authors", "images"])
+    >>> exporter.export_item({"title": "Ünïcode", "authors": ["Doe, Jane"], "images": []})
+    >>> exporter.finish_exporting()
+    >>> rows = list(csv.reader(io.StringIO(file.getvalue().decode())))
+    >>> rows, json.loads(rows[1][1])
+    ([['title', 'authors', 'images'], ['Ünïcode', '["Doe, Jane"]', '[]']], ['Doe, Jane'])
+    """
+
+    def __init__(self, file: Any, **kwargs: Any) -> None:
+        if kwargs.get("fields_to_export") is None:
+            kwargs["fields_to_export"] = list(article_schema()["properties"])
+        super().__init__(file, **kwargs)
+
+    def serialize_field(self, field: Any, name: str, value: Any) -> Any:
+        return csv_cell(value)
 
 
 def fsync_interval(crawler: Crawler) -> float:
