@@ -7,6 +7,7 @@ turns either into the other, exactly.
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import subprocess
@@ -26,7 +27,8 @@ from crawler.capture.mirror import crawl_command
 from crawler.cli.convert import main as convert
 from crawler.reporting import stats_keys
 from crawler.runtime.date_join import DATE_JOURNAL
-from crawler.runtime.feeds import csv_record
+from crawler.runtime.durable import DurableFile
+from crawler.runtime.feeds import RecordCsvExporter, csv_record
 from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths, read_records
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import OUTPUTS_CRAWL_ROW_GROUP
@@ -107,6 +109,24 @@ def test_pandas_reads_the_same_records_from_jsonl_and_csv(outputs_crawl):
     assert [csv_record(row) for row in rows] == records
     assert any(json.loads(row["images"]) for row in rows)
     assert "not joined into" not in outputs_crawl.result.log
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+def test_a_csv_appended_to_keeps_one_header(tmp_path, overwrite):
+    """``-o articles.csv`` run again went on with a second header row among the records;
+    ``-O`` starts the file over, header first."""
+    path = tmp_path / "articles.csv"
+    for _ in range(2):
+        file = DurableFile(path, truncate_first=overwrite)
+        exporter = RecordCsvExporter(file, fields_to_export=["title", "authors"])
+        exporter.start_exporting()
+        exporter.export_item({"title": "Story", "authors": ["Jane Doe"]})
+        exporter.finish_exporting()
+        file.close()
+    with path.open(newline="", encoding="utf-8") as table:
+        rows = list(csv.reader(table))
+    assert rows.count(["title", "authors"]) == 1
+    assert rows[1:] == [["Story", '["Jane Doe"]']] * (1 if overwrite else 2)
 
 
 def test_the_arrow_schema_follows_the_json_schema():

@@ -139,8 +139,9 @@ class RecordCsvExporter(CsvItemExporter):
     record; a list or an object (``authors``, ``tags``, ``images``, ``extractor``,
     ``capture``) as its JSON text, where Scrapy's exporter joined a list's strings with
     commas (a name with a comma in it became two) and wrote an object as Python's repr;
-    null as an empty cell (:func:`csv_cell`; :func:`csv_record` reads a row back). JSON
-    Lines and Parquet keep the types.
+    null as an empty cell (:func:`csv_cell`; :func:`csv_record` reads a row back). Appended
+    to (``-o``), a file that holds rows already gets no second header. JSON Lines and
+    Parquet keep the types.
 
     >>> import csv, io
     >>> file = io.BytesIO()
@@ -155,6 +156,8 @@ class RecordCsvExporter(CsvItemExporter):
     def __init__(self, file: Any, **kwargs: Any) -> None:
         if kwargs.get("fields_to_export") is None:
             kwargs["fields_to_export"] = list(article_schema()["properties"])
+        if isinstance(file, DurableFile) and not file.truncate_pending and file.synced_size:
+            kwargs["include_headers_line"] = False  # -o: rows go on under the file's header
         super().__init__(file, **kwargs)
 
     def serialize_field(self, field: Any, name: str, value: Any) -> Any:
