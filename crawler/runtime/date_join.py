@@ -442,19 +442,11 @@ class ListingDateResolution:
                 return KEEP
             return REWRITE if date_range.admits(record["published"]) else REMOVE
 
-        for path in parquet:
+        rewrites = [(path, resolve_parquet) for path in parquet]
+        rewrites += [(path, resolve_csv) for path in csv_files]
+        for path, rewrite in rewrites:
             try:
-                resolved = resolve_parquet(path, resolve_once)
-            except (OSError, ValueError) as error:
-                stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
-                logger.error("Could not join listing dates into %s: %s", path, error)
-                continue
-            counted = True
-            if resolved:
-                logger.info("Dates from listings joined into %d records of %s", resolved, path)
-        for path in csv_files:
-            try:
-                resolved = resolve_csv(path, resolve_once)
+                resolved = rewrite(path, resolve_once)
             except (OSError, ValueError) as error:
                 stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
                 logger.error("Could not join listing dates into %s: %s", path, error)
