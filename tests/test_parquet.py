@@ -150,11 +150,25 @@ def test_convert_round_trips_the_crawl_output_byte_for_byte(outputs_crawl, tmp_p
     assert convert([str(outputs_crawl.jsonl), str(tmp_path / "one.parquet")]) == 0
     assert convert([str(tmp_path / "one.parquet"), str(tmp_path / "again.jsonl")]) == 0
     assert (tmp_path / "again.jsonl").read_bytes() == crawl_lines
+    # JSON Lines -> CSV (the crawl's own CSV, byte for byte) -> JSON Lines.
+    assert convert([str(outputs_crawl.jsonl), str(tmp_path / "table.csv")]) == 0
+    assert (tmp_path / "table.csv").read_bytes() == outputs_crawl.csv.read_bytes()
+    assert convert([str(outputs_crawl.csv), str(tmp_path / "from-csv.jsonl")]) == 0
+    assert (tmp_path / "from-csv.jsonl").read_bytes() == crawl_lines
     records = records_in(outputs_crawl.jsonl)
     assert capsys.readouterr().out.splitlines() == [
         f"{records} records written to {tmp_path}/{name}"
-        for name in ("back.jsonl", "one.parquet", "again.jsonl")
+        for name in ("back.jsonl", "one.parquet", "again.jsonl", "table.csv", "from-csv.jsonl")
     ]
+
+
+def test_convert_names_a_csv_row_that_does_not_fit_its_columns(outputs_crawl, tmp_path, capsys):
+    table = outputs_crawl.csv.read_text(encoding="utf-8").replace('["', '[oops"', 1)
+    (tmp_path / "bad.csv").write_text(table, encoding="utf-8")
+    assert convert([str(tmp_path / "bad.csv"), str(tmp_path / "out.jsonl")]) == 2
+    error = capsys.readouterr().err
+    assert re.search(r"bad\.csv: record 1 \(line \d+\): Expecting value", error), error
+    assert not (tmp_path / "out.jsonl").exists()
 
 
 def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, capsys):
@@ -322,7 +336,7 @@ def test_records_a_kill_left_in_the_json_lines_only_reach_the_parquet_output_on_
     assert stats[stats_keys.ARTICLES_EMITTED] == len(golden) - in_parquet  # each once
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".json"])
+@pytest.mark.parametrize("suffix", [".json", ".xml"])
 def test_convert_refuses_unknown_formats(tmp_path, capsys, suffix):
     source = tmp_path / f"in{suffix}"
     source.write_text("")

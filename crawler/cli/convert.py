@@ -1,10 +1,13 @@
-"""Convert an article corpus between JSON Lines and Parquet, either way, exactly.
+"""Convert an article corpus between JSON Lines, Parquet and CSV, any way, exactly.
 
     python -m crawler.convert articles.jsonl articles.parquet
     python -m crawler.convert articles.parquet articles.jsonl     # and its -00001... parts
+    python -m crawler.convert articles.jsonl articles.csv         # for a spreadsheet
 
 The format follows each file's extension (``.jsonl``, ``.jl``, ``.jsonlines``,
-``.parquet``). A Parquet input is read with its numbered parts (``articles-00001.parquet``
+``.parquet``, ``.csv``). CSV is ``-O articles.csv``'s (``crawler/runtime/feeds.py``: a
+list or an object as its JSON text, null as an empty cell), read back as the records it
+was written from. A Parquet input is read with its numbered parts (``articles-00001.parquet``
 …, as a crawl writes them; naming them too, as a shell glob does, reads each once);
 several inputs are concatenated in order. The Parquet columns are those of
 ``-O articles.parquet`` (``crawler/runtime/parquet.py``), and converting back gives the same
@@ -16,6 +19,7 @@ a record that is not a schema-v2 article (named by file and line).
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -26,6 +30,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from crawler.runtime.feeds import CSV_COLUMN_TYPES, RecordCsvExporter, csv_record
 from crawler.runtime.parquet import (
     COMPRESSION,
     arrow_schema,
@@ -54,9 +59,11 @@ class ConvertError(ValueError):
 def format_of(path: Path) -> str:
     if path.suffix in LINE_SUFFIXES:
         return "jsonl"
-    if path.suffix == ".parquet":
-        return "parquet"
-    raise ConvertError(f"{path}: unknown format (expected .jsonl, .jl, .jsonlines or .parquet)")
+    if path.suffix in (".parquet", ".csv"):
+        return path.suffix.removeprefix(".")
+    raise ConvertError(
+        f"{path}: unknown format (expected .jsonl, .jl, .jsonlines, .parquet or .csv)"
+    )
 
 
 def read_lines(path: Path) -> Iterator[dict[str, Any]]:
@@ -73,6 +80,20 @@ def read_lines(path: Path) -> Iterator[dict[str, Any]]:
             yield record
 
 
+def read_csv(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(newline="", encoding="utf-8") as table:
+        rows = csv.DictReader(table)
+        for number, row in enumerate(rows, start=1):
+            # A record's body spans lines: the record's number, and the line it ends on.
+            where = f"{path}: record {number} (line {rows.line_num})"
+            if None in row or None in row.values():
+                raise ConvertError(f"{where}: not as many cells as columns")
+            try:
+                yield csv_record(row)
+            except ValueError as error:
+                raise ConvertError(f"{where}: {error}") from None
+
+
 def read_inputs(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
     """Every record of the inputs in order; a Parquet file with its parts, each part once."""
     done: set[Path] = set()
@@ -81,6 +102,9 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
             raise ConvertError(f"{path}: no such file")
         if format_of(path) == "jsonl":
             yield from read_lines(path)
+            continue
+        if format_of(path) == "csv":
+            yield from read_csv(path)
             continue
         parts = [p for p in part_paths(path) if p.resolve() not in done]
         done.update(p.resolve() for p in parts)
@@ -119,9 +143,26 @@ def write_lines(records: Iterable[dict[str, Any]], path: Path) -> int:
     return count
 
 
+def write_csv(records: Iterable[dict[str, Any]], path: Path) -> int:
+    count = 0
+    with path.open("wb") as table:
+        exporter = RecordCsvExporter(table, encoding="utf-8")
+        exporter.start_exporting()
+        for count, record in enumerate(records, start=1):
+            unknown = sorted(set(record) - set(CSV_COLUMN_TYPES))
+            if unknown:  # no column holds them
+                raise ConvertError(f"record {count}: fields not in schema v2: {unknown}")
+            exporter.export_item(record)
+        exporter.finish_exporting()
+    return count
+
+
+WRITERS = {"jsonl": write_lines, "parquet": write_parquet, "csv": write_csv}
+
+
 def convert(inputs: list[Path], output: Path) -> int:
     """Write every record of ``inputs`` to ``output``; returns how many."""
-    writer = write_parquet if format_of(output) == "parquet" else write_lines
+    writer = WRITERS[format_of(output)]
     for path in inputs:  # an unknown extension stops before any work
         format_of(path)
     temporary = output.with_name(f".{output.name}.tmp")
@@ -140,8 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("inputs", type=Path, nargs="+", help="JSON Lines or Parquet files")
-    parser.add_argument("output", type=Path, help="the file to write (.jsonl or .parquet)")
+    parser.add_argument("inputs", type=Path, nargs="+", help="JSON Lines, Parquet or CSV files")
+    parser.add_argument("output", type=Path, help="the file to write (.jsonl, .parquet, .csv)")
     args = parser.parse_args(argv)
     try:
         count = convert(args.inputs, args.output)
