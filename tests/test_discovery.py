@@ -677,8 +677,8 @@ DATE_FIELDS = ("published", "published_raw", "published_source", "published_prec
 def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
     """The listings that date an undated post are held back until the sitemap has led to the
     post: it is emitted without a date, then given the listing's when the crawl ends, in
-    the JSON Lines, the Parquet output (whose only row group is written at the end) and
-    the CSV."""
+    the JSON Lines, the Parquet output (whose only row group is written at the end), the
+    CSV and the JSON array (closed when its feed closes, which may come after the join)."""
     # In the sitemap, and dated only by these listings (the other undated posts are linked
     # from listings alone, so holding those back would hold the post back too).
     post = "/amir-taheri/opinion/the-limits-of-a-charm-offensive/"
@@ -700,6 +700,7 @@ def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
             tmp_path,
             *("-O", str(tmp_path / "articles.parquet")),
             *("-O", str(tmp_path / "articles.csv")),
+            *("-O", str(tmp_path / "articles.json")),
             *("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16"),
         )
     assert result.returncode == 0, result.log[-4000:]
@@ -713,6 +714,8 @@ def test_a_listing_read_after_its_article_was_emitted_still_dates_it(tmp_path):
     with (tmp_path / "articles.csv").open(newline="", encoding="utf-8") as table:
         rows = [csv_record(row) for row in csv.DictReader(table)]
     assert {r["url"]: {f: r[f] for f in DATE_FIELDS} for r in rows} == dated
+    in_array = json.loads((tmp_path / "articles.json").read_text())
+    assert {r["url"]: {f: r[f] for f in DATE_FIELDS} for r in in_array} == dated
     stats = result.report["stats"]
     assert stats["dates/resolved_after_crawl/listing"] == 1  # the post was emitted undated
     assert "Dates from listings joined into" in result.log

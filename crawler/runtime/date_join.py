@@ -113,6 +113,12 @@ def resolve_output(
     return changed
 
 
+def resolve_lines(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
+    """:func:`resolve_output` for a crawl's JSON Lines output: a line dated by its own page
+    is kept without being parsed."""
+    return resolve_output(path, resolve, kept=dated_by_its_page)
+
+
 def resolve_parquet(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
     """:func:`resolve_output` for the parts of a Parquet output: each part in which a
     record changes is replaced whole; returns how many records changed."""
@@ -210,6 +216,59 @@ def resolve_csv(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
     if not changed:
         partial.unlink()
         return 0
+    replace_durably(partial, path)
+    return changed
+
+
+def json_array_lines(path: Path) -> tuple[list[bytes], bool]:
+    """The records of a JSON array output (``-O articles.json``) as Scrapy's exporter writes
+    it (``FEED_EXPORT_INDENT`` 0, its default: ``[``, a record a line, a comma after each
+    but the last, ``]``), a line each, and whether its closing bracket is written yet (the
+    exporter writes it when its feed closes). Any other layout raises ``ValueError``.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.json"
+    >>> _ = path.write_bytes(b'[\\n{"n": 1},\\n{"n": 2}')
+    >>> json_array_lines(path)
+    ([b'{"n": 1}', b'{"n": 2}'], False)
+    >>> _ = path.write_bytes(b'[\\n{"n": 1},\\n{"n": 2}\\n]')
+    >>> json_array_lines(path)[1]
+    True
+    """
+    data = path.read_bytes()
+    if not data.startswith(b"[\n"):
+        raise ValueError("not a JSON array of one record a line (FEED_EXPORT_INDENT 0)")
+    closed = data.endswith(b"\n]")
+    body = data[2 : -2 if closed else None]
+    return [line.removesuffix(b",") for line in body.split(b"\n") if line], closed
+
+
+def resolve_json_array(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
+    """:func:`resolve_output` for a closed JSON array output (:func:`json_array_lines`).
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "a.json"
+    >>> _ = path.write_bytes(b'[\\n{"n": 1},\\n{"n": 2},\\n{"n": 3}\\n]')
+    >>> resolve_json_array(path, lambda r: REMOVE if r["n"] == 3 else KEEP), json.loads(path.read_text())
+    (1, [{'n': 1}, {'n': 2}])
+    """
+    lines, closed = json_array_lines(path)
+    if not closed:
+        raise ValueError("the JSON array is not closed yet")
+    changed = 0
+    kept: list[bytes] = []
+    for line in lines:
+        record = json.loads(line)
+        action = resolve(record)
+        changed += action != KEEP
+        if action == REWRITE:
+            kept.append(json.dumps(record, ensure_ascii=False).encode())
+        elif action == KEEP:
+            kept.append(line)
+    if not changed:
+        return 0
+    partial = path.with_name(path.name + ".resolving")
+    partial.write_bytes(b"[\n" + b",\n".join(kept) + b"\n]")
     replace_durably(partial, path)
     return changed
 
@@ -357,12 +416,16 @@ class ListingDateResolution:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.journal: DateJournal | None = None
+        self.open_json_arrays: list[Path] = []
+        """JSON array outputs to join into once their feed has closed them."""
+        self.resolve_later: Callable[[dict[str, Any]], str] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(extension.feed_exporter_closed, signal=signals.feed_exporter_closed)
         return extension
 
     def spider_opened(self) -> None:
@@ -387,6 +450,35 @@ class ListingDateResolution:
             if self.journal is not None:
                 self.journal.close()
 
+    def feed_exporter_closed(self) -> None:
+        """Join the dates into the JSON arrays the feed exporter closed after the join."""
+        assert self.resolve_later is not None or not self.open_json_arrays
+        for path in self.open_json_arrays:
+            assert self.resolve_later is not None
+            self.rewritten(path, resolve_json_array, self.resolve_later)
+
+    def rewritten(
+        self,
+        path: Path,
+        rewrite: Callable[[Path, Callable[[dict[str, Any]], str]], int],
+        resolve: Callable[[dict[str, Any]], str],
+    ) -> bool:
+        """Whether ``rewrite`` joined the dates into ``path`` (a failure is logged and
+        counted)."""
+        try:
+            resolved = rewrite(path, resolve)
+        except (OSError, ValueError) as error:
+            self.failed(path, error)
+            return False
+        if resolved:
+            logger.info("Dates from listings joined into %d records of %s", resolved, path)
+        return True
+
+    def failed(self, path: Path, error: Exception) -> None:
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
+        logger.error("Could not join listing dates into %s: %s", path, error)
+
     def join(self) -> None:
         run = ArchiveRun.of(self.crawler)
         ledger, sites = run.dates, run.sites
@@ -401,7 +493,9 @@ class ListingDateResolution:
         local, other = local_feed_files(feeds)
         parquet = parquet_feeds(feeds)
         csv_files, _ = local_feed_files(feeds, {"csv"})
-        unjoined = [uri for uri in other if Path(str(uri)) not in {*parquet, *csv_files}]
+        json_files, _ = local_feed_files(feeds, {"json"})
+        rewritten = {*parquet, *csv_files, *json_files}
+        unjoined = [uri for uri in other if Path(str(uri)) not in rewritten]
         if unjoined and stats.get_value(stats_keys.DATES_UNDATED):
             logger.warning(
                 "Listing dates read after their articles were written are not joined into %s",
@@ -445,22 +539,22 @@ class ListingDateResolution:
         rewrites = [(path, resolve_parquet) for path in parquet]
         rewrites += [(path, resolve_csv) for path in csv_files]
         for path, rewrite in rewrites:
+            counted |= self.rewritten(path, rewrite, resolve_once)
+        for path in json_files:
+            # Scrapy closes a JSON array (its "]") when its feed closes, which may come
+            # after this: its records are counted now, and it is rewritten once closed.
             try:
-                resolved = rewrite(path, resolve_once)
+                lines, closed = json_array_lines(path)
             except (OSError, ValueError) as error:
-                stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
-                logger.error("Could not join listing dates into %s: %s", path, error)
+                self.failed(path, error)
                 continue
+            if closed:
+                counted |= self.rewritten(path, resolve_json_array, resolve_once)
+                continue
+            for line in lines:
+                resolve_once(json.loads(line))
             counted = True
-            if resolved:
-                logger.info("Dates from listings joined into %d records of %s", resolved, path)
+            self.open_json_arrays.append(path)
+        self.resolve_later = resolve_quietly
         for path in local:
-            try:
-                resolved = resolve_output(path, resolve_once, kept=dated_by_its_page)
-            except OSError as error:
-                stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
-                logger.error("Could not join listing dates into %s: %s", path, error)
-                continue
-            if resolved:
-                logger.info("Dates from listings joined into %d records of %s", resolved, path)
-            counted = True
+            counted |= self.rewritten(path, resolve_lines, resolve_once)
