@@ -237,10 +237,31 @@ def json_array_lines(path: Path) -> tuple[list[bytes], bool]:
     """
     data = path.read_bytes()
     if not data.startswith(b"[\n"):
-        raise ValueError("not a JSON array of one record a line (FEED_EXPORT_INDENT 0)")
+        raise ValueError(ONE_RECORD_A_LINE)
     closed = data.endswith(b"\n]")
     body = data[2 : -2 if closed else None]
     return [line.removesuffix(b",") for line in body.split(b"\n") if line], closed
+
+
+ONE_RECORD_A_LINE = "not a JSON array of one record a line (FEED_EXPORT_INDENT 0)"
+
+
+def array_record(line: bytes) -> dict[str, Any]:
+    """A line of a JSON array output (:func:`json_array_lines`) as its record.
+
+    >>> array_record(b'{"n": 1}')
+    {'n': 1}
+    >>> array_record(b'  "title": "x",')  # FEED_EXPORT_INDENT 2: a field a line
+    Traceback (most recent call last):
+    ValueError: not a JSON array of one record a line (FEED_EXPORT_INDENT 0)
+    """
+    try:
+        record = json.loads(line)
+    except ValueError:
+        record = None
+    if isinstance(record, dict):
+        return record
+    raise ValueError(ONE_RECORD_A_LINE)
 
 
 def resolve_json_array(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
@@ -258,7 +279,7 @@ def resolve_json_array(path: Path, resolve: Callable[[dict[str, Any]], str]) -> 
     changed = 0
     kept: list[bytes] = []
     for line in lines:
-        record = json.loads(line)
+        record = array_record(line)
         action = resolve(record)
         changed += action != KEEP
         if action == REWRITE:
@@ -545,14 +566,15 @@ class ListingDateResolution:
             # after this: its records are counted now, and it is rewritten once closed.
             try:
                 lines, closed = json_array_lines(path)
+                records = [] if closed else list(map(array_record, lines))
             except (OSError, ValueError) as error:
                 self.failed(path, error)
                 continue
             if closed:
                 counted |= self.rewritten(path, resolve_json_array, resolve_once)
                 continue
-            for line in lines:
-                resolve_once(json.loads(line))
+            for record in records:
+                resolve_once(record)
             counted = True
             self.open_json_arrays.append(path)
         self.resolve_later = resolve_quietly
