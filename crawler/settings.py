@@ -30,6 +30,7 @@ from crawler.runtime.feeds import (
     DurableFileFeedStorage,
     RecordCsvExporter,
     RecordLinesExporter,
+    StdoutRecordsFeedStorage,
     SyncFeedsAtClose,
 )
 from crawler.runtime.locks import OutputLock
@@ -146,7 +147,12 @@ SPIDER_MIDDLEWARES = {SkipWrittenArticlesMiddleware: 600}
 # loss loses at most that last second's records, which a resumed crawl fetches again.
 # A torn last line is cut on append.
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_STORAGES = {"": DurableFileFeedStorage, "file": DurableFileFeedStorage}
+FEED_STORAGES = {
+    "": DurableFileFeedStorage,
+    "file": DurableFileFeedStorage,
+    # -o -:jsonlines for a pipe (jq): a reader that closes it (head) stops the crawl once.
+    "stdout": StdoutRecordsFeedStorage,
+}
 # Scrapy's JSON Lines exporter, the same bytes with less work per record (crawler/runtime/feeds.py).
 FEED_EXPORTERS: dict[str, type] = dict.fromkeys(LINE_FORMATS, RecordLinesExporter)
 # Or Parquet (crawler/runtime/parquet.py), typed columns: -O articles.parquet. Records are

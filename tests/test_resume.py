@@ -11,6 +11,7 @@ import asyncio
 import errno
 import json
 import signal
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -590,3 +591,28 @@ def test_sigkill_with_a_state_store_then_the_same_command_completes_the_crawl(jo
     assert_complete_and_exactly_once(job)
     for run in job.runs:
         assert job.refetched_articles(run) == [], f"run {run.number} fetched written articles"
+
+
+def test_a_reader_that_closes_the_pipe_stops_the_crawl_with_one_line(tmp_path):
+    """``-o -:jsonlines | head -n 1``: every record after the reader left raised a
+    BrokenPipeError with its traceback (31 of them on the fixture archive), and Python
+    printed one more at exit. Now: one ERROR line, the crawl stops, exit status 1."""
+    command = [
+        sys.executable,
+        *("-m", "crawler.mirror", "crawl", str(FIXTURES / "aawsat" / "site"), "aawsat"),
+        *("-o", "-:jsonlines", "-s", f"ARCHIVE_COVERAGE_DIR={tmp_path / 'coverage'}"),
+    ]
+    with (tmp_path / "stderr.log").open("wb") as stderr:
+        crawl = subprocess.Popen(
+            command, cwd=FIXTURES.parent, stdout=subprocess.PIPE, stderr=stderr
+        )
+        assert crawl.stdout is not None
+        first = json.loads(crawl.stdout.readline())
+        crawl.stdout.close()
+        assert crawl.wait(timeout=120) == 1
+    log = (tmp_path / "stderr.log").read_text()
+    assert first["schema_version"] == 2
+    assert log.count("Cannot write to standard output (Broken pipe): the crawl stops.") == 1
+    assert "Traceback" not in log
+    assert "Exception ignored" not in log
+    assert "'finish_reason': 'output_error'" in log

@@ -29,17 +29,18 @@ first record, or at its end unless its start requests failed.
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any, Self
+from typing import IO, Any, Self, cast
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
-from scrapy.extensions.feedexport import FileFeedStorage
+from scrapy.extensions.feedexport import FileFeedStorage, StdoutFeedStorage
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
@@ -294,6 +295,73 @@ class DurableFileFeedStorage(FileFeedStorage):
     def record_lost(self) -> None:
         if self.stats is not None:
             self.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
+
+
+class PipeOutput(io.RawIOBase):
+    """Standard output for the records (``-o -:jsonlines``), each flushed as written so a
+    reader of the pipe (``jq``) has it at once. Where the reader closed its end (``head``,
+    a pager quit), the first refused write stops the crawl with one ERROR line
+    (:func:`output_failed`) and the later ones are counted as lost, where every record
+    raised a ``BrokenPipeError`` and its traceback."""
+
+    def __init__(self, stream: IO[bytes], storage: StdoutRecordsFeedStorage) -> None:
+        super().__init__()
+        self.stream = stream
+        self.storage = storage
+        self.refused = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        size = len(memoryview(data))
+        if self.refused:
+            self.storage.record_lost()
+            return size
+        try:
+            self.stream.write(data)
+            self.stream.flush()
+        except OSError as error:
+            self.refused = True
+            # Nothing more goes out: not even Python's own flush of stdout at exit, which
+            # would print its BrokenPipeError too.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self.stream.fileno())
+            os.close(devnull)
+            self.storage.write_failed(error, 1)
+        return size
+
+
+class StdoutRecordsFeedStorage(StdoutFeedStorage):
+    """``FEED_STORAGES`` entry for ``stdout:`` (``-o -``): Scrapy's, writing through
+    :class:`PipeOutput`."""
+
+    crawler: Crawler | None = None
+
+    @classmethod
+    def from_crawler(
+        cls, crawler: Crawler, uri: str, *, feed_options: dict[str, Any] | None = None
+    ) -> Self:
+        storage = cls(uri, feed_options=feed_options)
+        storage.crawler = crawler
+        return storage
+
+    def open(self, spider: Spider) -> IO[bytes]:
+        return cast(IO[bytes], PipeOutput(self._stdout, self))
+
+    def write_failed(self, error: OSError, lost: int) -> None:
+        output_failed(
+            self.crawler,
+            error,
+            "to standard output",
+            "Its reader closed the pipe; every record it took was whole.",
+            stats_keys.OUTPUT_RECORDS_LOST,
+            lost,
+        )
+
+    def record_lost(self) -> None:
+        if self.crawler is not None and self.crawler.stats is not None:
+            self.crawler.stats.inc_value(stats_keys.OUTPUT_RECORDS_LOST)
 
 
 class SyncFeedsAtClose:
