@@ -76,6 +76,7 @@ from w3lib.encoding import html_to_unicode
 
 from bench.extraction_quality import TRAFILATURA
 from bench.oracle_baselines import print_table, trafilatura_record
+from crawler.extraction.content import BLOCK_TAGS
 from crawler.settings import ITEM_PIPELINES
 from qa.corpus_crawl import Corpus, crawl_corpus
 from qa.evaluation import aggregate, score_page
@@ -150,11 +151,9 @@ def readability_pages(cache: Path) -> list[Path]:
     return [f for f in folders if (f / "source.html").stat().st_size >= SAVED_PAGE_BYTES]
 
 
-BLOCK_TAGS = (
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "blockquote", "figcaption", "td",
-    "div", "br", "tr", "dd", "dt", "figure", "section", "ul", "ol", "table",
-)  # fmt: skip
-"""Elements that begin and end a paragraph of an extracted article's HTML."""
+PARAGRAPH_ENDS = BLOCK_TAGS | {"br", "figure"}
+"""Elements that begin and end a paragraph of an extracted article's HTML: the content
+walker's blocks, a line break, a figure."""
 
 
 def html_paragraphs(markup: str) -> str:
@@ -165,7 +164,7 @@ def html_paragraphs(markup: str) -> str:
     'Title\\n\\nOne line\\n\\nTail\\n\\nend'
     """
     root = html.fragment_fromstring(markup, create_parent="div")
-    for element in root.iter(*BLOCK_TAGS):
+    for element in root.iter(*PARAGRAPH_ENDS):
         element.text = "\n\n" + (element.text or "")
         element.tail = "\n\n" + (element.tail or "")
     blocks = (folded(block) for block in root.text_content().split("\n\n"))

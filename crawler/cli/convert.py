@@ -114,16 +114,22 @@ def read_inputs(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
             raise ConvertError(f"{path}: not a readable Parquet file ({error})") from None
 
 
+def check_fields(record: dict[str, Any], allowed: set[str], number: int) -> None:
+    """Refuse a record with a field the output has no place for (Arrow and the CSV header
+    would silently leave it out)."""
+    unknown = sorted(set(record) - allowed)
+    if unknown:
+        raise ConvertError(f"record {number}: fields not in schema v2: {unknown}")
+
+
 def write_parquet(records: Iterable[dict[str, Any]], path: Path) -> int:
     schema = arrow_schema()
     allowed = set(schema.names) - {f"{name}_iso" for name in text_kept_fields(schema)}
     count = 0
     with pq.ParquetWriter(path, schema, compression=COMPRESSION) as writer:
         for batch in batched(records, BATCH_SIZE):
-            for offset, record in enumerate(batch, start=count + 1):
-                unknown = sorted(set(record) - allowed)
-                if unknown:  # Arrow would silently leave them out
-                    raise ConvertError(f"record {offset}: fields not in schema v2: {unknown}")
+            for number, record in enumerate(batch, start=count + 1):
+                check_fields(record, allowed, number)
             try:
                 writer.write_table(records_table(batch, schema))
             except (pa.ArrowException, ValueError) as error:
@@ -149,9 +155,7 @@ def write_csv(records: Iterable[dict[str, Any]], path: Path) -> int:
         exporter = RecordCsvExporter(table, encoding="utf-8")
         exporter.start_exporting()
         for count, record in enumerate(records, start=1):
-            unknown = sorted(set(record) - set(CSV_COLUMN_TYPES))
-            if unknown:  # no column holds them
-                raise ConvertError(f"record {count}: fields not in schema v2: {unknown}")
+            check_fields(record, set(CSV_COLUMN_TYPES), count)
             exporter.export_item(record)
         exporter.finish_exporting()
     return count

@@ -282,7 +282,9 @@ def bare_credit(text: str) -> str | None:
 _SITE_ADDRESS = re.compile(
     r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|info|io|[a-z]{2})"
 )
-"""A web site's name in lower case ("topleftpixel.com"), not a file's ("google.JPG")."""
+"""A web site's name in lower case ("topleftpixel.com"), not a file's ("google.JPG",
+"img_0412.jpg"), which :func:`is_host_name` (any case, any ending of two to six letters)
+takes for one."""
 
 
 def split_caption_credit(text: str) -> tuple[str | None, str | None]:

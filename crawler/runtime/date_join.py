@@ -294,11 +294,6 @@ def resolve_json_array(path: Path, resolve: Callable[[dict[str, Any]], str]) -> 
     return changed
 
 
-def parquet_feeds(feeds: dict[Any, dict[str, Any]]) -> list[Path]:
-    """The feeds (``FEEDS``) written as Parquet files."""
-    return [Path(str(uri)) for uri, options in feeds.items() if options.get("format") == "parquet"]
-
-
 def replaced_unwritten(feeds: dict[Any, dict[str, Any]]) -> dict[Any, dict[str, Any]]:
     """The feeds (``FEEDS``) but those that ``-O`` replaces and this run left unwritten:
     they still hold the old output, which the feed's close empties.
@@ -512,7 +507,7 @@ class ListingDateResolution:
         if not stats.get_value(stats_keys.ITEM_SCRAPED_COUNT):
             feeds = replaced_unwritten(feeds)
         local, other = local_feed_files(feeds)
-        parquet = parquet_feeds(feeds)
+        parquet, _ = local_feed_files(feeds, {"parquet"})
         csv_files, _ = local_feed_files(feeds, {"csv"})
         json_files, _ = local_feed_files(feeds, {"json"})
         rewritten = {*parquet, *csv_files, *json_files}

@@ -98,7 +98,9 @@ def _column_types(spec: dict[str, Any]) -> set[str]:
 CSV_COLUMN_TYPES = {
     name: _column_types(spec) for name, spec in article_schema()["properties"].items()
 }
-"""The JSON types of each of the schema's fields, to read a CSV cell back as its value."""
+"""The JSON types of each of the schema's fields, to read a CSV cell back as its value.
+(Not :func:`crawler.runtime.parquet.arrow_schema`'s types: that imports pyarrow, which a
+crawl loads only for a Parquet feed.)"""
 
 
 def csv_cell(value: Any) -> Any:

@@ -183,9 +183,13 @@ BYLINE_LEAD = r"(?i:by|von|por|par|door)\s*:?"
 """The word a byline starts with: "By", "By:", "Von"..."""
 BY_BEFORE_LINK = re.compile(rf"(?:^|\s){BYLINE_LEAD}\s*$")
 """The text right before a link that makes it a byline's name."""
+IMAGE_WORK = (
+    r"photo(?:graph)?s?|portraits?|illustrat\w*|images?|pictures?|graphics?|videos?|"
+    r"artwork|drawings?|cartoons?|fotos?|bilder?"
+)
+"""What an image's credit names before "by": "Photo", "Portrait", "Illustration"..."""
 IMAGE_CREDIT_BEFORE_LINK = re.compile(
-    r"\b(?:photo(?:graph)?s?|portrait|illustrat\w*|images?|pictures?|graphics?|videos?|"
-    rf"artwork|drawings?|cartoons?|fotos?|bilder?)\s+{BYLINE_LEAD}\s*$",
+    rf"\b(?:{IMAGE_WORK})\s+{BYLINE_LEAD}\s*$",
     flags=re.IGNORECASE,
 )
 """The text before a link that makes it an image's credit, not a byline: "Portrait by
@@ -356,8 +360,7 @@ CAPTION_LINE = re.compile(
 )
 # A credit line with no label's colon: "Illustration by Mike Nudelman", "Courtesy G4".
 CREDIT_LINE = re.compile(
-    r"^(?:(?:photo(?:graph)?|image|illustration|graphic|video)s?\s+(?:by|courtesy of)|"
-    r"courtesy(?: of)?)\s+[^.,;!?]{1,40}\.?$",
+    rf"^(?:(?:{IMAGE_WORK})\s+(?:by|courtesy of)|courtesy(?: of)?)\s+[^.,;!?]{{1,40}}\.?$",
     flags=re.IGNORECASE,
 )
 # A photo's source closing a caption in the Chinese-language press: "（資料照）" (file
