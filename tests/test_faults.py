@@ -310,6 +310,22 @@ def test_invalid_utf8_is_counted_and_the_article_kept(tmp_path):
     assert logged(result, "Bytes not valid utf-8", ARTICLE)
 
 
+def test_markup_nested_past_the_parsers_limit_is_counted_and_what_came_before_kept(tmp_path):
+    """libxml2 stops at 2,048 levels of nesting (2,100 ``<span>`` left open after the
+    story's first paragraph): the record keeps what was read, and the fault says the rest
+    of the page is not."""
+    first_paragraph_end = b"into the same square with the same demand.</p>"
+    deep = page(ARTICLE).replace(first_paragraph_end, first_paragraph_end + b"<span>" * 2100, 1)
+    result, _ = crawl(tmp_path, {ARTICLE: serve(deep, {"Content-Type": "text/html"})})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, ARTICLE) == (
+        golden_title_and_body(ARTICLE)[0],
+        golden_title_and_body(ARTICLE)[1].split("\n\n")[0],
+    )
+    assert stat(result, stats_keys.FAULTS_CONTENT_NESTED_TOO_DEEP) == 1
+    assert logged(result, "nested 2048 levels deep", "the rest of the page is not read", ARTICLE)
+
+
 def title_and_body(result: CrawlResult, path: str) -> tuple[str, str]:
     """The title and body of the record the crawl made of the page at ``path``."""
     records = map(json.loads, result.output.splitlines())

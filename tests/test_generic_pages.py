@@ -521,6 +521,26 @@ def test_a_labelled_caption_or_credit_is_not_body(page_id, caption):
     assert len(paragraphs) >= 3
 
 
+# -- paragraphs left open: nested in one another -------------------------------------------------
+
+
+@pytest.mark.parametrize(("count", "left_open"), [(20, "span"), (20, "font"), (300, "font")])
+def test_paragraphs_of_an_unclosed_line_element_stay_paragraphs(count, left_open):
+    """An old page's unclosed ``<font>`` or ``<span>`` in each paragraph: libxml2 nests
+    each paragraph in the one before (trafilatura read them as one), two levels a
+    paragraph; 300 are 600 levels deep, past the 256 libxml2 parses without its deep-tree
+    option, as trafilatura parses (it kept the first 125 paragraphs)."""
+    paragraphs = [
+        f"Paragraph {n} of the story says enough to count as prose." for n in range(count)
+    ]
+    html = (
+        "<html><head><title>An old story</title></head><body><h1>An old story</h1>"
+        + "".join(f'<p><{left_open} class="x">{paragraph}' for paragraph in paragraphs)
+        + "</body></html>"
+    )
+    assert body_of(html) == paragraphs
+
+
 # -- a legacy charset declared over UTF-8 bytes ----------------------------------------------
 
 MOJIBAKE = ("Ã", "Â", "â€", "\ufffd")

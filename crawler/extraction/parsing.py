@@ -154,6 +154,39 @@ def _html_classes() -> etree.ElementNamespaceClassLookup:
 HTML_CLASSES = _html_classes()
 
 
+PARSER_MAX_DEPTH = 2048
+"""The nesting at which libxml2 stops parsing even with its ``XML_PARSE_HUGE`` option
+(``huge_tree``): an element with that many ancestors is refused, and the rest of the page
+with it. Without the option the limit is 256 (:data:`DEFAULT_PARSER_MAX_DEPTH`)."""
+DEFAULT_PARSER_MAX_DEPTH = 256
+"""libxml2's nesting limit without ``huge_tree``, as other libraries parse (trafilatura)."""
+
+
+def nesting_depth(root: etree._Element) -> int:
+    """How deep the last element of ``root``'s tree lies (ancestors it has): when libxml2
+    stops at its nesting limit, the element it stopped in is the last, at the limit's
+    depth. A page's closing elements are shallow; one old page's unclosed ``<font>`` in
+    each paragraph nests each paragraph in the one before.
+
+    >>> nesting_depth(parse_html(b"<div><div><p>a</p></div></div><p>b</p>", "https://x.org/"))
+    2
+    >>> nesting_depth(parse_html(b"<p><font>a" * 3000, "https://x.org/")) == PARSER_MAX_DEPTH - 1
+    True
+    """
+    depth = 0
+    element = root
+    while len(element):
+        element = element[-1]
+        depth += 1
+    return depth
+
+
+def stopped_at_nesting_limit(root: etree._Element) -> bool:
+    """Whether libxml2 stopped parsing ``root``'s page at its nesting limit
+    (:data:`PARSER_MAX_DEPTH`), leaving out what came after."""
+    return nesting_depth(root) >= PARSER_MAX_DEPTH - 1
+
+
 def parse_html(markup: bytes, base_url: str) -> etree._Element:
     """The tree of ``markup`` (UTF-8), as parsel parses an HTML page's text: lxml.html's
     parser (:data:`HTML_CLASSES`), recovering, an empty page ``<html/>``.
@@ -170,6 +203,93 @@ def parse_html(markup: bytes, base_url: str) -> etree._Element:
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser, base_url=base_url)
     return root
+
+
+def deep_html_tree(markup: bytes, base_url: str) -> html.HtmlElement:
+    """The tree of ``markup`` (UTF-8) as trafilatura's parser makes it (lxml.html's
+    classes, comments and processing instructions left out), but nested as deep as
+    libxml2 goes (:data:`PARSER_MAX_DEPTH`): trafilatura reads a tree it is given as it
+    reads its own.
+
+    >>> root = deep_html_tree(b"<p><font>a<!-- x -->" * 300 + b"<p>end", "https://x.org/")
+    >>> root.text_content().count("a"), root.text_content()[-3:]
+    (300, 'end')
+    """
+    parser = html.HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+    return html.document_fromstring(markup, parser=parser, base_url=base_url)
+
+
+INLINE_TAGS = frozenset(
+    [
+        "a",
+        "abbr",
+        "b",
+        "big",
+        "cite",
+        "code",
+        "em",
+        "font",
+        "i",
+        "mark",
+        "nobr",
+        "q",
+        "s",
+        "small",
+        "span",
+        "strike",
+        "strong",
+        "sub",
+        "sup",
+        "tt",
+        "u",
+    ]
+)
+"""Elements of a line of text, which a page may leave open: a browser's parser closes them
+with the paragraph they are in, libxml2's nests the next paragraph in them."""
+NESTED_PARAGRAPHS = etree.XPath("//p[ancestor::p]")
+
+
+def unnest_paragraphs(root: etree._Element) -> int:
+    """Move each ``<p>`` that libxml2 nested in an open ``<p>`` through line elements left
+    open (``<p><font>a<p><font>b``: :data:`INLINE_TAGS`) to follow that paragraph, with what
+    follows it in there, as a browser's parser does (a ``<p>`` closes an open ``<p>``).
+    Returns how many moved. A reader of paragraphs (trafilatura) takes a nested one's text
+    for its outer one's: a page of unclosed ``<font>`` would be one paragraph.
+
+    >>> root = parse_html(b"<div><p><font>a<p><font>b</font>c<p>d</div>e", "https://x.org/")
+    >>> unnest_paragraphs(root), [p.text_content() for p in root.iter("p")]
+    (1, ['a', 'bc', 'd'])
+    >>> root.xpath("string(//div)"), root.xpath("string(//body)")
+    ('abcd', 'abcde')
+    """
+    moved_count = 0
+    for inner in NESTED_PARAGRAPHS(root):  # document order: an outer one before its inner
+        between = []
+        parent = inner.getparent()
+        while parent is not None and parent.tag in INLINE_TAGS:
+            between.append(parent)
+            parent = parent.getparent()
+        if parent is None or parent.tag != "p":
+            continue  # nested in a block (a <div> in a <p>): not a paragraph left open
+        moved = [inner, *inner.itersiblings()]
+        for element in between:
+            moved.extend(element.itersiblings())
+        tail, parent.tail = parent.tail, None
+        anchor = parent
+        for element in moved:
+            anchor.addnext(element)
+            anchor = element
+        if tail:
+            anchor.tail = (anchor.tail or "") + tail
+        moved_count += 1
+    return moved_count
 
 
 def page_selector(response: TextResponse) -> Selector:

@@ -121,6 +121,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_instal
 
 from crawler.discovery.daterange import iso_day
 from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls
+from crawler.extraction.parsing import stopped_at_nesting_limit
 from crawler.extraction.text_facts import note_text_facts
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
@@ -244,6 +245,9 @@ class ArticleReading:
     """The traceback of the extraction error, when it failed."""
     links: PageLinks | None
     """The page's links, when asked for."""
+    cut_short: bool = False
+    """Whether the parser stopped at its nesting limit, before the page's end
+    (:func:`~crawler.extraction.parsing.stopped_at_nesting_limit`)."""
 
 
 Page = TypeVar("Page", ArticlePage, ListingPage)
@@ -318,8 +322,9 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
             if reason is None and is_thin(item.title, item.body):
                 wall = wall_vendor(response.body, response_headers(response), root)
     links = PageLinks(page.link_hrefs(), page.base_url) if job.links else None
+    cut_short = stopped_at_nesting_limit(page.root)
     drop_parsed_page(response)
-    return ArticleReading(reason, wall, item, error, links)
+    return ArticleReading(reason, wall, item, error, links, cut_short)
 
 
 def drop_parsed_page(response: TextResponse) -> None:

@@ -30,6 +30,9 @@ while the counts stay exact).
                             UTF-8 declared over UTF-8 bytes: read as UTF-8),
                             xml_entities (a sitemap declaring entities, refused),
                             malformed_xml (not well-formed: read as far as it goes)
+                            nested_too_deep (an article page past libxml2's 2,048
+                            levels: counted by the spider, the record keeps what came
+                            before)
 =========================  ==========================================================
 """
 

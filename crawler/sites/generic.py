@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import SplitResult, urlsplit
 
 from lxml import etree
+from lxml.html import HtmlElement
 from parsel.csstranslator import css2xpath
 
 from crawler.extraction.breadcrumbs import (
@@ -48,6 +49,13 @@ from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
 from crawler.extraction.localtime import in_site_zone, path_locale, site_zones, url_day
 from crawler.extraction.metadata import element_value
+from crawler.extraction.parsing import (
+    DEFAULT_PARSER_MAX_DEPTH,
+    NESTED_PARAGRAPHS,
+    deep_html_tree,
+    html_markup,
+    unnest_paragraphs,
+)
 from crawler.extraction.processors import (
     EARLIEST_DATE,
     MONTH_NAME,
@@ -577,6 +585,10 @@ PRUNE_XPATHS = [
 PRUNED = etree.XPath(" | ".join(PRUNE_XPATHS))
 """What trafilatura is told to prune, found in the page itself (for the text read beside
 trafilatura's)."""
+# A page nested deeper than trafilatura's parser goes (libxml2 without ``huge_tree``):
+# what lies deeper, and every element after it, is not in trafilatura's tree. An old
+# page's unclosed <font> in each paragraph nests each paragraph in the one before.
+NESTED_BEYOND_TRAFILATURA = etree.XPath("boolean(/*" + "/*" * DEFAULT_PARSER_MAX_DEPTH + ")")
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
 BODY_FIELDS = ("body", "raw_text", "text")
@@ -1946,7 +1958,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         from trafilatura.settings import Document
 
         document = trafilatura.bare_extraction(
-            self.response.text,
+            self._trafilatura_input,
             url=self.public_url,
             include_comments=False,
             favor_precision=favor_precision,
@@ -1954,6 +1966,21 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             prune_xpath=PRUNE_XPATHS,
         )
         return document if isinstance(document, Document) else None  # a dict only if as_dict
+
+    @cached_property
+    def _trafilatura_input(self) -> str | HtmlElement:
+        """What trafilatura reads: the page's text, which it parses itself; a page nested
+        deeper than its parser goes (:data:`NESTED_BEYOND_TRAFILATURA`), or with
+        paragraphs nested in paragraphs left open, as a tree parsed as trafilatura parses,
+        deep nesting allowed (``deep_html_tree``), each paragraph its own
+        (``unnest_paragraphs``)."""
+        if NESTED_BEYOND_TRAFILATURA(self.root) or NESTED_PARAGRAPHS(self.root):
+            markup = html_markup(self.response)
+            if markup is not None:
+                tree = deep_html_tree(markup, self.base_url)
+                unnest_paragraphs(tree)
+                return tree
+        return self.response.text
 
     @cached_property
     def _extraction(self) -> dict[str, Any]:

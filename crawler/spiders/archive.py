@@ -48,6 +48,7 @@ from crawler.discovery.multisite import CrawlSites, HostSites, Site
 from crawler.discovery.posts_api import NotAPostsList, posts_page_url, read_posts_page
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls, SiteAddress, stripped_noise
+from crawler.extraction.parsing import PARSER_MAX_DEPTH
 from crawler.extraction.processors import parse_date
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
@@ -56,6 +57,7 @@ from crawler.runtime.bot_walls import BotWall
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.extraction_pool import (
     ArticleJob,
+    ArticleReading,
     ListingJob,
     ListingReading,
     PageLinks,
@@ -856,6 +858,7 @@ class ArchiveSpider(Spider):
             extract_unsure=self.extract_unsure,
         )
         reading = await self.reader.read(job, response)
+        self.note_cut_short(reading, response.url)
         if reading.links is not None:
             for request in self._follow_links(reading.links):
                 yield request
@@ -938,6 +941,18 @@ class ArchiveSpider(Spider):
         self.run.coverage.outcome(key, Outcome(OutcomeKind.DROPPED, "extraction_error"))
         logger.error("Extraction failed for %s\n%s", url, error.rstrip("\n"))
 
+    def note_cut_short(self, reading: ArticleReading, url: str) -> None:
+        """A page whose parse stopped at libxml2's nesting limit: what came after is in no
+        field of its record. Counted and logged; the record keeps what was read."""
+        if reading.cut_short:
+            self.run.faults.record(
+                stats_keys.FAULTS_CONTENT_NESTED_TOO_DEEP,
+                "Markup nested %d levels deep: the parser stopped there, and the rest of "
+                "the page is not read: %s",
+                PARSER_MAX_DEPTH,
+                url,
+            )
+
     def extracted(self, item: ArticleItem, url: str) -> ArticleItem:
         """The record of the page at ``url``, with what only the crawl knows."""
         item.fetched_at = utc_now()
@@ -990,6 +1005,7 @@ class ArchiveSpider(Spider):
         else:
             job = ArticleJob(self.profile.article_page, key, links=False, extract_unsure=False)
             reading = read_article(job, response)
+            self.note_cut_short(reading, response.url)
             # A wall: the Wayback Machine captured a bot wall, not the page.
             reason = "bot_wall" if reading.wall is not None else reading.reason
             if reading.error is not None:
