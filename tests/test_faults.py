@@ -409,6 +409,12 @@ CHARSET_DECISIONS = {
     "bom": (cafe("", bom=UTF8_BOM), "ISO-8859-1", None),
     "bom, conflict": (cafe("windows-1252", bom=UTF8_BOM), "ISO-8859-1", None),
     "utf-8": (cafe("utf-8"), "utf-8", None),
+    # No charset anywhere, bytes not UTF-8: guessed, and said so.
+    "undeclared": (
+        cafe("", "cp1252"),
+        "",
+        (stats_keys.FAULTS_CONTENT_CHARSET_UNDECLARED, "windows-1252"),
+    ),
 }
 
 
@@ -420,6 +426,23 @@ def test_the_charset_a_page_is_decoded_with_is_settled_once(case):
     fault = charset_fault(page)
     assert (fault and (fault.key, fault.encoding)) == expected
     assert "Café “x”" in decoded_as_crawled(page).text
+
+
+def test_a_page_declaring_no_charset_is_read_in_the_one_a_browser_would_use(tmp_path):
+    """Scrapy decodes a page that declares no charset, and is not UTF-8, with
+    charset_normalizer's best guess, which takes windows-1250 over windows-1252 when both
+    read it ("Lefèvre" as "Lefčvre", "Peña" as "Peńa"); a browser reads it as
+    windows-1252 (the HTML standard's default for an English page)."""
+    names = ("Several officials played", "Several officials, Mme Lefèvre and Sr Peña, played")
+    text = page(NON_ASCII_ARTICLE).replace(UTF8_META, b"", 1).decode().replace(*names)
+    served = serve(text.encode("cp1252"), {"Content-Type": "text/html"})
+    result, _ = crawl(tmp_path, {NON_ASCII_ARTICLE: served})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    title, body = golden_title_and_body(NON_ASCII_ARTICLE)
+    assert title_and_body(result, NON_ASCII_ARTICLE) == (title, body.replace(*names))
+    assert stat(result, stats_keys.FAULTS_CONTENT_CHARSET_UNDECLARED) == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_INVALID_BYTES) == 0
+    assert logged(result, "No charset declared", NON_ASCII_ARTICLE, "decoding as windows-1252")
 
 
 def in_windows_1252(path: str) -> bytes:

@@ -28,8 +28,10 @@ while the counts stay exact).
                             in its charset), charset_conflict (HTTP header vs
                             ``<meta>``), charset_overruled (a charset other than
                             UTF-8 declared over UTF-8 bytes: read as UTF-8),
+                            charset_undeclared (none declared, the bytes not UTF-8:
+                            guessed as a browser would, :func:`legacy_charset`),
                             xml_entities (a sitemap declaring entities, refused),
-                            malformed_xml (not well-formed: read as far as it goes)
+                            malformed_xml (not well-formed: read as far as it goes),
                             nested_too_deep (an article page past libxml2's 2,048
                             levels: counted by the spider, the record keeps what came
                             before)
@@ -47,6 +49,7 @@ import time
 from typing import NamedTuple, Self
 from urllib.parse import urlsplit
 
+from charset_normalizer import from_bytes
 from lxml import etree
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -847,7 +850,77 @@ class CharsetFault(NamedTuple):
     encoding: str
 
 
+LOCALE_CHARSETS = {
+    **dict.fromkeys(("ar", "fa"), "windows-1256"),
+    **dict.fromkeys(
+        ("ba", "be", "bg", "kk", "ky", "mk", "ru", "sah", "sr", "tg", "tt", "uk"), "windows-1251"
+    ),
+    **dict.fromkeys(("cs", "hr", "sk"), "windows-1250"),
+    **dict.fromkeys(("hu", "pl", "sl"), "iso-8859-2"),
+    **dict.fromkeys(("et", "lt", "lv"), "windows-1257"),
+    **dict.fromkeys(("ku", "tr"), "windows-1254"),
+    "el": "iso-8859-7",
+    "he": "windows-1255",
+    "ja": "shift_jis",
+    "ko": "euc-kr",
+    "th": "windows-874",
+    "vi": "windows-1258",
+    "zh": "gb18030",
+}
+"""The charset a browser gives a page that declares none, by the language of its locale:
+the HTML standard's table of suggested defaults (13.2.3.2); windows-1252 for the others,
+and Big5 for Chinese in Taiwan and Hong Kong (:data:`TRADITIONAL_CHINESE`)."""
+TRADITIONAL_CHINESE = frozenset({"tw", "hk", "mo", "hant"})
+DEFAULT_LEGACY_CHARSET = "windows-1252"
+HTML_LANG = re.compile(
+    rb"<html\b[^>]*?\slang\s*=\s*[\"']?([a-z]{2,3})(?:[-_]([a-z]{2,4}))?", re.IGNORECASE
+)
+HTML_LANG_SCAN_BYTES = 4096
+"""Bytes read for ``<html lang>``, as w3lib reads a ``<meta>`` charset."""
+GUESS_TIE = 0.02
+"""How much more "chaos" (charset_normalizer's measure of implausible text, 0 to 1) than
+the best guess's a preferred charset may read to be taken instead."""
+
+
+def legacy_charset(body: bytes) -> str:
+    """The charset of a page that declares none and is not UTF-8: among the charsets
+    charset_normalizer finds its text as plausible in as in its best guess (within
+    :data:`GUESS_TIE`), the one a browser would default to for the page's ``<html lang>``
+    (:data:`LOCALE_CHARSETS`), else windows-1252, the web's most common legacy charset;
+    else charset_normalizer's best. Its best alone, which Scrapy decodes with, takes
+    windows-1250 over windows-1252 on a tie: "crème" read as "crčme", "não" as "năo".
+
+    >>> legacy_charset("<p>Le café crème est très apprécié, où l’on déjeune tôt.</p>".encode("cp1252"))
+    'windows-1252'
+    >>> legacy_charset("<p>Вчера в Москве прошло совещание по экономике страны.</p>".encode("cp1251"))
+    'cp1251'
+    >>> legacy_charset('<html lang="pl"><p>Zażółć gęślą jaźń, powiedział żółw w Łodzi.</p>'.encode("cp1250"))
+    'cp1250'
+    """
+    preferred = [DEFAULT_LEGACY_CHARSET]
+    language = HTML_LANG.search(body[:HTML_LANG_SCAN_BYTES])
+    if language is not None:
+        code, region = language.group(1).decode().lower(), (language.group(2) or b"").decode()
+        traditional = code == "zh" and region.lower() in TRADITIONAL_CHINESE
+        preferred.insert(
+            0, "big5" if traditional else LOCALE_CHARSETS.get(code, DEFAULT_LEGACY_CHARSET)
+        )
+    matches = from_bytes(body)
+    best = matches.best()
+    if best is None:  # no charset reads it cleanly: what a browser would use, bytes replaced
+        return preferred[0]
+    for charset in preferred:
+        name = codecs.lookup(charset).name
+        for match in matches:
+            if match.chaos <= best.chaos + GUESS_TIE and name in {
+                codecs.lookup(candidate).name for candidate in match.could_be_from_charset
+            }:
+                return charset
+    return str(best.encoding)
+
+
 CONFLICT = "Charset conflict at %s: HTTP header says %s, <meta> says %s; decoding as %s"
+UNDECLARED = "No charset declared at %s, and the bytes are not UTF-8; decoding as %s"
 OVERRULED = "Charset overruled at %s: %s, but the bytes are UTF-8; decoding as utf-8"
 
 
@@ -861,7 +934,9 @@ def charset_fault(response: HtmlResponse) -> CharsetFault | None:
     not UTF-8 but the bytes are (:func:`is_utf8_under_another_charset`): UTF-8
     (``charset_overruled``, naming both charsets of a conflict). trafilatura reads such
     pages right; a stale ``AddDefaultCharset ISO-8859-1`` or a copied ``<meta>`` would
-    otherwise turn every "é" into "Ã©". A byte order mark decides alone. A page Scrapy
+    otherwise turn every "é" into "Ã©". A page that declares no charset and is not UTF-8:
+    the charset a browser would read it in (:func:`legacy_charset`, ``charset_undeclared``).
+    A byte order mark decides alone. A page Scrapy
     decodes as UTF-8 costs nothing but what Scrapy resolves anyway; only one declaring
     another charset has its bytes checked.
 
@@ -895,7 +970,20 @@ def charset_fault(response: HtmlResponse) -> CharsetFault | None:
                 chosen,
             )
     encoding = response.encoding
-    if encoding == "utf-8" or not is_utf8_under_another_charset(body, encoding):
+    if encoding == "utf-8":
+        return None
+    if (
+        not declared
+        and read_bom(body)[0] is None
+        and html_body_declared_encoding(body) is None
+        and not body.isascii()
+        and not is_utf8(body)
+    ):
+        charset = legacy_charset(body)
+        return CharsetFault(
+            stats_keys.FAULTS_CONTENT_CHARSET_UNDECLARED, UNDECLARED, (charset,), charset
+        )
+    if not is_utf8_under_another_charset(body, encoding):
         return None
     if not declared:
         in_page = html_body_declared_encoding(body)
@@ -937,7 +1025,8 @@ class ContentFaultsMiddleware:
       and the page is decoded with whichever of the two its bytes are valid in (UTF-8
       first); a charset other than UTF-8 (declared, or the two of a conflict) over bytes
       that are valid UTF-8, not all ASCII, is overruled: counted, and the page read as
-      UTF-8. A byte order mark decides alone;
+      UTF-8; one that declares no charset and is not UTF-8 is counted, and read in the
+      charset a browser would read it in. A byte order mark decides alone;
     - an XML response that declares entities (an expansion bomb) is refused, one that is
       not well-formed (a cut-off sitemap) is counted.
     """
