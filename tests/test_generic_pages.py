@@ -844,6 +844,23 @@ def test_a_story_its_scripts_write_is_read_from_its_json_ld():
     assert body_of(written)[0].startswith("A sentence of the story")
 
 
+def test_a_story_only_in_json_ld_keeps_its_paragraphs():
+    """A page whose scripts write the story, with nothing of it in the markup: trafilatura
+    reads the JSON-LD's articleBody as one block, its lines run together."""
+    paragraphs = [
+        f"Paragraph {n} of a story its scripts write, long enough for prose." for n in range(6)
+    ]
+    ld = json.dumps(
+        {"@type": "NewsArticle", "headline": "Scripted", "articleBody": "\n".join(paragraphs)}
+    )
+    html = (
+        f"<html><head><script type='application/ld+json'>{ld}</script></head><body>"
+        "<nav><a href='/'>Home</a></nav><div id='root'></div><script src='/app.js'></script>"
+        "</body></html>"
+    )
+    assert body_of(html) == paragraphs
+
+
 def test_a_word_set_as_code_in_a_paragraph_stays_in_its_line():
     """stackoverflow.blog, pluralsight.com, caktusgroup.com: each ``<code>`` in a paragraph
     was a paragraph of its own ("they allow for the concept of", "NULL", ". This means")."""

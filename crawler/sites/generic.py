@@ -2889,14 +2889,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         (:func:`structured_paragraphs`) where they hold less than a third of its words
         (:data:`STRUCTURED_BODY_SHARE`): a page whose scripts write the story (scmp.com's,
         whose markup holds its photo's caption and placeholders) gives its text there, for
-        search engines."""
+        search engines. Also where they are that text, its paragraphs run together:
+        trafilatura, finding no story in the markup, reads the JSON-LD's text as one block."""
         structured = self.metadata.article_text("articleBody")
         if structured is None:
             return paragraphs
+        split = structured_paragraphs(structured)
         words = sum(map(prose_words, paragraphs))
-        if words * STRUCTURED_BODY_SHARE >= prose_words(structured):
-            return paragraphs
-        return structured_paragraphs(structured)
+        if words * STRUCTURED_BODY_SHARE < prose_words(structured):
+            return split
+        if len(split) > len(paragraphs) and text_key(" ".join(paragraphs)) == text_key(
+            " ".join(split)
+        ):
+            return split
+        return paragraphs
 
     def _without_leading_lines_elsewhere(
         self, paragraphs: list[str], article: etree._Element | None
