@@ -20,6 +20,11 @@ ARTICLES_DUPLICATES = "articles/duplicates/"
 """+ what a duplicate shares with an emitted record: ``url`` or ``content``."""
 ARTICLES_FAILED = "articles/failed/"
 """+ how the page failed: ``http_404``, ``robots_forbidden``, an exception's name."""
+ARTICLES_PAGES_JOINED = "articles/pages_joined"
+"""Later pages of articles split in pages, read and joined to their first page's record."""
+ARTICLES_PAGES_MISSING = "articles/pages_missing"
+"""Later pages of articles split in pages that could not be read: each record is emitted
+with the pages before."""
 ARTICLES_BLOCKED = "articles/blocked/"
 """+ the bot-protection vendor whose wall answered instead of the page
 (``crawler/runtime/bot_walls.py``), or ``generic``."""

@@ -248,6 +248,10 @@ class ArticleReading:
     cut_short: bool = False
     """Whether the parser stopped at its nesting limit, before the page's end
     (:func:`~crawler.extraction.parsing.stopped_at_nesting_limit`)."""
+    first_page: str | None = None
+    """The first page of the article this page is a later page of (split in pages)."""
+    later_pages: tuple[str, ...] = ()
+    """The pages after this one of the article it is the first page of, in order."""
 
 
 Page = TypeVar("Page", ArticlePage, ListingPage)
@@ -323,8 +327,11 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
                 wall = wall_vendor(response.body, response_headers(response), root)
     links = PageLinks(page.link_hrefs(), page.base_url) if job.links else None
     cut_short = stopped_at_nesting_limit(page.root)
+    pages = page.post_pages()
+    first_page = pages.first if pages is not None else None
+    later_pages = tuple(pages.later) if pages is not None and first_page is None else ()
     drop_parsed_page(response)
-    return ArticleReading(reason, wall, item, error, links, cut_short)
+    return ArticleReading(reason, wall, item, error, links, cut_short, first_page, later_pages)
 
 
 def drop_parsed_page(response: TextResponse) -> None:

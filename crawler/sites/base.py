@@ -124,6 +124,26 @@ class ParsedPage:
         return urljoin(self.public_url, href.strip())
 
 
+@dataclass(frozen=True)
+class PostPages:
+    """The pages of a post split in pages, as one of them links them."""
+
+    current: int
+    """Which page this one is (1 for the post's own URL)."""
+    urls: dict[int, str]
+    """The other pages' URLs by number (resolved against the page's base URL)."""
+
+    @property
+    def first(self) -> str | None:
+        """The post's first page, when this page is a later one."""
+        return self.urls.get(1)
+
+    @property
+    def later(self) -> list[str]:
+        """The pages after this one, in order."""
+        return [self.urls[n] for n in sorted(self.urls) if n > self.current]
+
+
 class ArticlePage(ParsedPage):
     """Extracts one :class:`ArticleItem` from an article response. Subclass per site.
 
@@ -225,6 +245,11 @@ class ArticlePage(ParsedPage):
     def body(self) -> list[str]:
         """The article's paragraphs, each normalized text, in order."""
         return []
+
+    def post_pages(self) -> PostPages | None:
+        """The pages of the article this page is one of, when it is split in pages; None
+        (as here) for an article on one page."""
+        return None
 
     def to_item(self) -> ArticleItem:
         return self.load(self.signals())

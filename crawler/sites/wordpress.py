@@ -7,14 +7,16 @@ about WordPress itself is written once.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import cached_property
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+from scrapy.http import TextResponse
 
 from crawler.extraction.chrome import Chrome
 from crawler.extraction.metadata import PageMetadata
-from crawler.sites.base import css_filter
+from crawler.sites.base import PostPages, css_filter
 
 # First path segments that are WordPress machinery, never content.
 RESERVED_FIRST_SEGMENTS = frozenset(
@@ -162,6 +164,65 @@ def archive_period(url: str) -> tuple[int, int | None] | None:
     return int(match.group("year")), int(month) if month else None
 
 
+# A post split in pages (<!--nextpage-->): wp_link_pages() links them, each link classed
+# post-page-numbers (WordPress 5.1 on, in a p.post-nav-links) or in a theme's .page-links.
+_PAGE_LINK_MARKERS = (b"post-page-numbers", b"page-links")
+_PAGE_LINK_BLOCKS = etree.XPath(
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' page-links ')"
+    " or contains(concat(' ', normalize-space(@class), ' '), ' post-nav-links ')]"
+    " | //a[contains(concat(' ', normalize-space(@class), ' '), ' post-page-numbers ')]/.."
+)
+_NUMBER = re.compile(r"\b\d{1,3}\b")
+
+
+def post_pages(
+    root: etree._Element, base_url: str, markup: bytes, hosts: Collection[str]
+) -> PostPages | None:
+    """The pages of the post ``root`` is a page of, from its first block of page links
+    (``wp_link_pages``): the linked numbers and the one not linked (this page) must be 1 to
+    N, the links on one of the page's ``hosts`` (where it is served, where it is
+    published); None otherwise (a post on one page, "Next page" links alone, a block that
+    is something else). ``markup`` is looked at first: most pages have no such block, and
+    a search of bytes costs less than one of the tree.
+
+    >>> from crawler.extraction.parsing import parse_html
+    >>> page = (b'<div class="entry-content"><p>Text.</p><p class="post-nav-links">Pages: '
+    ...     b'<span class="post-page-numbers current">1</span> '
+    ...     b'<a class="post-page-numbers" href="/story/2/">2</a> '
+    ...     b'<a class="post-page-numbers" href="/story/3/">3</a></p></div>')
+    >>> pages = post_pages(parse_html(page, "https://x.org/story/"), "https://x.org/story/", page, {"x.org"})
+    >>> pages.current, pages.later, pages.first
+    (1, ['https://x.org/story/2/', 'https://x.org/story/3/'], None)
+    >>> old = b'<div class="page-links">Pages: <a href="/story/"><span>1</span></a> <span>2</span></div>'
+    >>> pages = post_pages(parse_html(old, "https://x.org/story/2/"), "https://x.org/story/2/", old, {"x.org"})
+    >>> pages.current, pages.later, pages.first
+    (2, [], 'https://x.org/story/')
+    >>> post_pages(parse_html(b"<p>Text.</p>", "https://x.org/"), "https://x.org/", b"<p>Text.</p>", {"x.org"})
+    """
+    if not any(marker in markup for marker in _PAGE_LINK_MARKERS):
+        return None
+    blocks = _PAGE_LINK_BLOCKS(root)
+    if not blocks:
+        return None
+    block = blocks[0]
+    urls: dict[int, str] = {}
+    for link in block.iter("a"):
+        text, href = link.text_content().strip(), link.get("href")
+        if not text.isdigit() or not href:
+            continue
+        url = urljoin(base_url, href.strip())
+        if urlsplit(url).netloc not in hosts:
+            return None
+        urls[int(text)] = url
+    unlinked = {int(n) for n in _NUMBER.findall(block.text_content())} - urls.keys()
+    if len(unlinked) != 1 or not urls:
+        return None
+    current = unlinked.pop()
+    if sorted([*urls, current]) != list(range(1, len(urls) + 2)):
+        return None
+    return PostPages(current, urls)
+
+
 class WordPressSignals:
     """Page-level WordPress signals, for article page objects that have ``root`` (the
     page's lxml tree) and ``metadata``."""
@@ -169,6 +230,9 @@ class WordPressSignals:
     root: etree._Element
     chrome: Chrome | None
     metadata: PageMetadata
+    response: TextResponse
+    base_url: str
+    public_url: str
 
     @cached_property
     def articles(self) -> list[etree._Element]:
@@ -229,6 +293,11 @@ class WordPressSignals:
         if classes & LISTING_BODY_CLASSES:
             return "listing"
         return None
+
+    def post_pages(self) -> PostPages | None:
+        """The pages of the post this page is one of, when it is split in pages."""
+        hosts = {urlsplit(self.base_url).netloc, urlsplit(self.public_url).netloc}
+        return post_pages(self.root, self.base_url, self.response.body, hosts)
 
     def post_ids(self) -> list[str]:
         """The post id from body class ``postid-N``, ``<article id="post-N">``, ``?p=N``."""

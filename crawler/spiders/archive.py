@@ -27,6 +27,7 @@ import re
 import sqlite3
 import zlib
 from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any, Self, cast
@@ -90,6 +91,34 @@ from crawler.spiders.wayback import REDIRECT_STATUSES, Capture, WaybackSource
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10
+LATER_PAGE = "later_page"
+"""Why a page is not a record of its own: it is a later page of an article split in pages."""
+
+
+@dataclass(frozen=True)
+class ArticlePages:
+    """An article split in pages, being read: the record so far (its first page and the
+    pages read after it), and the pages still to read."""
+
+    item: ArticleItem
+    key: str
+    """The article's listed key (its first page's canonical public URL)."""
+    later: tuple[str, ...]
+    """The pages still to read, in order (served URLs)."""
+    first_url: str
+    """The first page's URL, for the log."""
+    read: int = 1
+
+    def joined(self, page: ArticleItem) -> ArticlePages:
+        """These pages with ``page``, the next one, read: its text after the record's,
+        its images after the record's (those not already there)."""
+        item = self.item
+        item.body = f"{item.body}\n\n{page.body}" if item.body else page.body
+        known = {image.get("url") for image in item.images}
+        item.images.extend(image for image in page.images if image.get("url") not in known)
+        return replace(self, later=self.later[1:], read=self.read + 1)
+
+
 """Fetch known articles before more listings, so output grows steadily on long crawls."""
 SOURCES = ("site", "wayback")
 UNSURE_CHOICES = ("skip", "extract")
@@ -859,8 +888,12 @@ class ArchiveSpider(Spider):
         )
         reading = await self.reader.read(job, response)
         self.note_cut_short(reading, response.url)
+        # Its later pages are read for its record, not followed as links (nor later).
+        later_pages = [self.sites.served_key(url) for url in reading.later_pages]
+        for url in later_pages:
+            self.scheduled.add(url)
         if reading.links is not None:
-            for request in self._follow_links(reading.links):
+            for request in self._follow_links(reading.links, skip=later_pages):
                 yield request
         first_url = (response.meta.get("redirect_urls") or [response.url])[0]
         key = self.sites.listed_key(first_url)
@@ -868,6 +901,10 @@ class ArchiveSpider(Spider):
             self.run.coverage.alias(self.sites.listed_key(response.url), key)
         reason = reading.reason
         if reason is not None and self._behind_wall(reading.wall, response.url, key):
+            return
+        if reason is None and reading.first_page is not None:
+            for request in self._later_page(key, response.url, reading.first_page):
+                yield request
             return
         if reason == NO_ARTICLE_MARKUP and self.extract_unsure:
             # A URL list says "these are articles", and -a unsure=extract that the site's
@@ -900,12 +937,106 @@ class ArchiveSpider(Spider):
         item = self.extracted(reading.item, response.url)
         if reason is None and self._behind_wall(reading.wall, response.url, key):
             return
+        if reason is None and later_pages:
+            pages = ArticlePages(item, key, tuple(later_pages), response.url)
+            yield self._next_page_request(pages, response)
+            return
+        for output in self._emitted(item, key):
+            yield output
+
+    def _emitted(self, item: ArticleItem, key: str) -> Iterator[ArticleItem | Request]:
+        """The record of the listed article ``key``, counted, and the requests for the date
+        archives its day opens."""
         self.crawler.stats.inc_value(stats_keys.ARTICLES_EXTRACTED)
         if self.sitemap_first is not None:
             self.sitemap_first.article_read(key, has_date(item))
         yield item
-        for request in self._open_date_archives([iso_day(item.published)]):
+        yield from self._open_date_archives([iso_day(item.published)])
+
+    # -- articles split in pages ----------------------------------------------------------
+
+    def _later_page(self, key: str, url: str, first_page: str) -> Iterator[Request]:
+        """A later page of an article split in pages, reached by itself (a link, a list):
+        not a record of its own; the article's first page is fetched, which reads the
+        pages after it."""
+        self.crawler.stats.inc_value(f"{stats_keys.PAGES_NOT_ARTICLE}{LATER_PAGE}")
+        self.run.coverage.outcome(key, Outcome(OutcomeKind.NOT_ARTICLE, LATER_PAGE))
+        logger.info("A later page of the article at %s, read from there: %s", first_page, url)
+        request = self._article_request(self.sites.to_public(first_page), unless_scheduled=True)
+        if request is not None and not self._already_scheduled(request):
             yield request
+
+    def _next_page_request(self, pages: ArticlePages, response: Response) -> Request:
+        """The request for the next unread page of ``pages``: never filtered as seen (a
+        link may have scheduled it before), or the record would wait for it forever."""
+        meta = {"article_pages": pages}
+        if "site_address" in response.meta:
+            meta["site_address"] = response.meta["site_address"]
+        return Request(
+            pages.later[0],
+            callback=self.parse_article_page,
+            errback=self.article_page_failed,
+            priority=ARTICLE_PRIORITY,
+            dont_filter=True,
+            meta=meta,
+        )
+
+    async def parse_article_page(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
+        """A later page of an article split in pages: its text and images joined to the
+        record, then the next page, or the record when it was the last."""
+        pages: ArticlePages = response.meta["article_pages"]
+        if not isinstance(response, TextResponse):
+            for output in self._pages_missing(pages, response.url, "not_html"):
+                yield output
+            return
+        site = self.sites.site_of(response.url)
+        job = ArticleJob(
+            site.profile.article_page,
+            site.address.to_public(response.url),
+            links=self.follow_links,
+            extract_unsure=True,
+        )
+        reading = await self.reader.read(job, response)
+        self.note_cut_short(reading, response.url)
+        if reading.links is not None:
+            for request in self._follow_links(reading.links, skip=pages.later):
+                yield request
+        if reading.item is None or not reading.item.body:
+            if reading.error is not None:
+                logger.error("Extraction failed for %s\n%s", response.url, reading.error.rstrip())
+            why = "extraction_error" if reading.error is not None else reading.reason or "no_text"
+            for output in self._pages_missing(pages, response.url, why):
+                yield output
+            return
+        pages = pages.joined(reading.item)
+        self.crawler.stats.inc_value(stats_keys.ARTICLES_PAGES_JOINED)
+        if pages.later:
+            yield self._next_page_request(pages, response)
+            return
+        for output in self._emitted(pages.item, pages.key):
+            yield output
+
+    def article_page_failed(self, failure: Failure) -> Iterator[Request | ArticleItem]:
+        """Errback of a later page's request: the record is emitted with the pages read."""
+        request = failed_request(failure)
+        pages: ArticlePages = request.meta["article_pages"]
+        return self._pages_missing(pages, request.url, failure_kind(failure))
+
+    def _pages_missing(
+        self, pages: ArticlePages, url: str, why: str
+    ) -> Iterator[Request | ArticleItem]:
+        """The page at ``url`` of ``pages`` could not be read (``why``): the record is
+        emitted with the pages before it, and what it lacks is counted and logged."""
+        self.crawler.stats.inc_value(stats_keys.ARTICLES_PAGES_MISSING, len(pages.later))
+        logger.warning(
+            "Page %s of the article at %s not read (%s): its record holds %d of its %d pages",
+            url,
+            pages.first_url,
+            why,
+            pages.read,
+            pages.read + len(pages.later),
+        )
+        return self._emitted(pages.item, pages.key)
 
     def _behind_wall(self, vendor: str | None, url: str, key: str) -> bool:
         """Whether the page at ``url`` is the bot wall of ``vendor``

@@ -1,0 +1,123 @@
+"""Articles split in pages (WordPress's ``<!--nextpage-->``): one record holding every
+page, in order, however the crawl reaches them; a page that cannot be read is counted and
+logged, and the record keeps the pages before it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from qa.fixtures import CrawlResult, run_crawl
+from tests.conftest import serve_mirror
+
+SITE = "https://blog.example"
+POST = "/2019/05/02/a-long-story/"
+PAGES = 3
+
+
+def page_url(number: int) -> str:
+    return POST if number == 1 else f"{POST}{number}/"
+
+
+def paragraphs(number: int) -> list[str]:
+    return [
+        f"Page {number}, paragraph {n}: the story goes on, with enough words to be prose."
+        for n in range(3)
+    ]
+
+
+def post_page(number: int) -> str:
+    """Page ``number`` of the post as WordPress 5 writes it: ``wp_link_pages()`` after the
+    text, the current page a ``<span>``, the others links; a sidebar linking page 2."""
+    links = " ".join(
+        f'<span class="post-page-numbers current">{n}</span>'
+        if n == number
+        else f'<a href="{SITE}{page_url(n)}" class="post-page-numbers">{n}</a>'
+        for n in range(1, PAGES + 1)
+    )
+    text = "".join(f"<p>{line}</p>" for line in paragraphs(number))
+    return (
+        "<html><head><title>A long story &#8211; Example Blog</title>"
+        f'<link rel="canonical" href="{SITE}{page_url(number)}">'
+        '<meta name="generator" content="WordPress 5.2">'
+        '<meta property="article:published_time" content="2019-05-02T10:00:00+00:00"></head>'
+        '<body class="post-template-default single single-post"><article class="post type-post">'
+        '<h1 class="entry-title">A long story</h1><div class="entry-content">'
+        f'{text}<p class="post-nav-links">Pages: {links}</p></div></article>'
+        f'<aside><a href="{SITE}/">Home</a> <a href="{SITE}{page_url(2)}">Read on</a></aside>'
+        "</body></html>"
+    )
+
+
+HOME = (
+    '<html><head><title>Example Blog</title><meta name="generator" content="WordPress 5.2">'
+    '</head><body class="home blog"><article class="post type-post">'
+    f'<h2><a href="{SITE}{POST}">A long story</a></h2></article></body></html>'
+)
+
+
+def write_site(root: Path, pages: range) -> None:
+    (root / "index.html").write_text(HOME)
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    for number in pages:
+        folder = root / page_url(number).strip("/")
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text(post_page(number))
+
+
+@pytest.fixture(scope="module")
+def site(mirror_server, tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    write_site(root, range(1, PAGES + 1))
+    serve_mirror(mirror_server, root)
+    return mirror_server.url_for("/")
+
+
+def crawl(base_url: str, tmp_path: Path, *args: str) -> CrawlResult:
+    result = run_crawl("archive", base_url, tmp_path, "-a", f"site_url={SITE}", *args)
+    assert result.returncode == 0, result.log[-3000:]
+    return result
+
+
+def records(result: CrawlResult) -> list[dict]:
+    return [json.loads(line) for line in result.output.splitlines()]
+
+
+def every_page_in_order() -> str:
+    return "\n\n".join(line for n in range(1, PAGES + 1) for line in paragraphs(n))
+
+
+def test_a_post_split_in_pages_is_one_record_of_every_page(site, tmp_path):
+    result = crawl(site, tmp_path)
+    [record] = records(result)
+    assert (record["url"], record["title"]) == (SITE + POST, "A long story")
+    assert record["body"] == every_page_in_order()
+    stats = result.report["stats"]
+    assert stats["articles/pages_joined"] == PAGES - 1
+    # Each later page is fetched once, for the record: neither the page links nor the
+    # sidebar's link to page 2 are followed besides.
+    assert "pages/not_article/later_page" not in stats
+
+
+def test_a_later_page_in_a_url_list_gives_the_whole_article(site, tmp_path):
+    urls = tmp_path / "urls.txt"
+    urls.write_text(f"{SITE}{page_url(2)}\n")
+    [record] = records(crawl(site, tmp_path, "-a", f"urls={urls}"))
+    assert (record["url"], record["body"]) == (SITE + POST, every_page_in_order())
+
+
+def test_a_page_that_cannot_be_read_leaves_the_pages_before_in_the_record(
+    mirror_server, tmp_path_factory, tmp_path
+):
+    root = tmp_path_factory.mktemp("site-without-page-3")
+    write_site(root, range(1, PAGES))
+    mirror_server.clear()
+    serve_mirror(mirror_server, root)
+    result = crawl(mirror_server.url_for("/"), tmp_path)
+    [record] = records(result)
+    assert record["body"] == "\n\n".join(paragraphs(1) + paragraphs(2))
+    assert result.report["stats"]["articles/pages_missing"] == 1
+    assert f"of the article at {mirror_server.url_for(POST)} not read (http_404)" in result.log
+    assert "its record holds 2 of its 3 pages" in result.log
