@@ -1137,6 +1137,16 @@ class ArchiveSpider(Spider):
             job = ArticleJob(self.profile.article_page, key, links=False, extract_unsure=False)
             reading = read_article(job, response)
             self.note_cut_short(reading, response.url)
+            if reading.later_pages:
+                self.crawler.stats.inc_value(
+                    stats_keys.ARTICLES_PAGES_MISSING, len(reading.later_pages)
+                )
+                logger.warning(
+                    "The capture %s is the first of %d pages of its article; the record "
+                    "holds it alone (captures of later pages are not looked up)",
+                    response.url,
+                    len(reading.later_pages) + 1,
+                )
             # A wall: the Wayback Machine captured a bot wall, not the page.
             reason = "bot_wall" if reading.wall is not None else reading.reason
             if reading.error is not None:
