@@ -879,15 +879,7 @@ class ArchiveSpider(Spider):
             )
             logger.warning("Not an HTML page at an article URL: %s", response.url)
             return
-        site = self.sites.site_of(response.url)
-        job = ArticleJob(
-            site.profile.article_page,
-            site.address.to_public(response.url),
-            links=self.follow_links,
-            extract_unsure=self.extract_unsure,
-        )
-        reading = await self.reader.read(job, response)
-        self.note_cut_short(reading, response.url)
+        reading = await self._read_article(response, self.extract_unsure)
         # Its later pages are read for its record, not followed as links (nor later).
         later_pages = [self.sites.served_key(url) for url in reading.later_pages]
         for url in later_pages:
@@ -944,6 +936,20 @@ class ArchiveSpider(Spider):
         for output in self._emitted(item, key):
             yield output
 
+    async def _read_article(self, response: TextResponse, extract_unsure: bool) -> ArticleReading:
+        """The reading of an article page, by the reader (in a worker or this process); a
+        parse cut short is counted."""
+        site = self.sites.site_of(response.url)
+        job = ArticleJob(
+            site.profile.article_page,
+            site.address.to_public(response.url),
+            links=self.follow_links,
+            extract_unsure=extract_unsure,
+        )
+        reading = await self.reader.read(job, response)
+        self.note_cut_short(reading, response.url)
+        return reading
+
     def _emitted(self, item: ArticleItem, key: str) -> Iterator[ArticleItem | Request]:
         """The record of the listed article ``key``, counted, and the requests for the date
         archives its day opens."""
@@ -989,15 +995,8 @@ class ArchiveSpider(Spider):
             for output in self._pages_missing(pages, response.url, "not_html"):
                 yield output
             return
-        site = self.sites.site_of(response.url)
-        job = ArticleJob(
-            site.profile.article_page,
-            site.address.to_public(response.url),
-            links=self.follow_links,
-            extract_unsure=True,
-        )
-        reading = await self.reader.read(job, response)
-        self.note_cut_short(reading, response.url)
+        # A later page is read whatever it looks like: its first page said it is one.
+        reading = await self._read_article(response, extract_unsure=True)
         if reading.links is not None:
             for request in self._follow_links(reading.links, skip=pages.later):
                 yield request
