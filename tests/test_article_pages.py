@@ -108,16 +108,28 @@ def test_a_later_page_in_a_url_list_gives_the_whole_article(site, tmp_path):
     assert (record["url"], record["body"]) == (SITE + POST, every_page_in_order())
 
 
+@pytest.mark.parametrize(
+    ("page_3", "why"),
+    [
+        (None, "http_404"),
+        # A site answering any page number with the first page: not added again.
+        (post_page(1), "not_a_later_page"),
+    ],
+    ids=["missing", "the first page again"],
+)
 def test_a_page_that_cannot_be_read_leaves_the_pages_before_in_the_record(
-    mirror_server, tmp_path_factory, tmp_path
+    mirror_server, tmp_path_factory, tmp_path, page_3, why
 ):
-    root = tmp_path_factory.mktemp("site-without-page-3")
+    root = tmp_path_factory.mktemp("site")
     write_site(root, range(1, PAGES))
+    if page_3 is not None:
+        (root / page_url(3).strip("/")).mkdir()
+        (root / page_url(3).strip("/") / "index.html").write_text(page_3)
     mirror_server.clear()
     serve_mirror(mirror_server, root)
     result = crawl(mirror_server.url_for("/"), tmp_path)
     [record] = records(result)
     assert record["body"] == "\n\n".join(paragraphs(1) + paragraphs(2))
     assert result.report["stats"]["articles/pages_missing"] == 1
-    assert f"of the article at {mirror_server.url_for(POST)} not read (http_404)" in result.log
+    assert f"of the article at {mirror_server.url_for(POST)} not read ({why})" in result.log
     assert "its record holds 2 of its 3 pages" in result.log

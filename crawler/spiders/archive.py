@@ -1000,10 +1000,18 @@ class ArchiveSpider(Spider):
         if reading.links is not None:
             for request in self._follow_links(reading.links, skip=pages.later):
                 yield request
-        if reading.item is None or not reading.item.body:
+        if reading.item is None or not reading.item.body or reading.first_page is None:
             if reading.error is not None:
                 logger.error("Extraction failed for %s\n%s", response.url, reading.error.rstrip())
-            why = "extraction_error" if reading.error is not None else reading.reason or "no_text"
+            # No later page of an article: a site that answers any page number with the
+            # first page, a redirect to it; its text is not added again.
+            why = (
+                "extraction_error"
+                if reading.error is not None
+                else "not_a_later_page"
+                if reading.first_page is None
+                else reading.reason or "no_text"
+            )
             for output in self._pages_missing(pages, response.url, why):
                 yield output
             return
