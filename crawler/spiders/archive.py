@@ -91,34 +91,6 @@ from crawler.spiders.wayback import REDIRECT_STATUSES, Capture, WaybackSource
 logger = logging.getLogger(__name__)
 
 ARTICLE_PRIORITY = 10
-LATER_PAGE = "later_page"
-"""Why a page is not a record of its own: it is a later page of an article split in pages."""
-
-
-@dataclass(frozen=True)
-class ArticlePages:
-    """An article split in pages, being read: the record so far (its first page and the
-    pages read after it), and the pages still to read."""
-
-    item: ArticleItem
-    key: str
-    """The article's listed key (its first page's canonical public URL)."""
-    later: tuple[str, ...]
-    """The pages still to read, in order (served URLs)."""
-    first_url: str
-    """The first page's URL, for the log."""
-    read: int = 1
-
-    def joined(self, page: ArticleItem) -> ArticlePages:
-        """These pages with ``page``, the next one, read: its text after the record's,
-        its images after the record's (those not already there)."""
-        item = self.item
-        item.body = f"{item.body}\n\n{page.body}" if item.body else page.body
-        known = {image.get("url") for image in item.images}
-        item.images.extend(image for image in page.images if image.get("url") not in known)
-        return replace(self, later=self.later[1:], read=self.read + 1)
-
-
 """Fetch known articles before more listings, so output grows steadily on long crawls."""
 SOURCES = ("site", "wayback")
 UNSURE_CHOICES = ("skip", "extract")
@@ -236,6 +208,35 @@ def open_state(path: str | None) -> ArticleState | None:
         ) from None
     logger.info("Incremental state %s: %d articles known", path, len(state))
     return state
+
+
+LATER_PAGE = "later_page"
+"""Why a page is not a record of its own: it is a later page of an article split in pages."""
+
+
+@dataclass(frozen=True)
+class ArticlePages:
+    """An article split in pages, being read: the record so far (its first page and the
+    pages read after it), and the pages still to read."""
+
+    item: ArticleItem
+    key: str
+    """The article's listed key (its first page's canonical public URL)."""
+    later: tuple[str, ...]
+    """The pages still to read, in order (served URLs)."""
+    first_url: str
+    """The first page's URL, for the log."""
+    read: int = 1
+    """Pages read so far, the first included."""
+
+    def joined(self, page: ArticleItem) -> ArticlePages:
+        """These pages with ``page``, the next one, read: its text after the record's,
+        its images after the record's (those not already there)."""
+        item = self.item
+        item.body = f"{item.body}\n\n{page.body}" if item.body else page.body
+        known = {image.get("url") for image in item.images}
+        item.images.extend(image for image in page.images if image.get("url") not in known)
+        return replace(self, later=self.later[1:], read=self.read + 1)
 
 
 class ArchiveSpider(Spider):
