@@ -46,6 +46,7 @@ from crawler.sites.base import (
     ArticlePage,
     ListingEntry,
     ListingPage,
+    PostPages,
     SiteProfile,
     UrlKind,
     css_filter,
@@ -66,6 +67,7 @@ from crawler.sites.wordpress import (
     is_listing,
     is_machinery,
     path_segments,
+    post_pages,
 )
 
 PUBLIC_ORIGIN = "https://eng-archive.aawsat.com"
@@ -234,6 +236,12 @@ class AawsatArticlePage(WordPressSignals, ArticlePage):
         if says_article and self._content is not None:
             return None
         return "no_article_markup"
+
+    def post_pages(self) -> PostPages | None:
+        """The pages of the post, from page links in its content: looked for there alone,
+        a few dozen elements (the bytes of the whole page cost more to search)."""
+        content = self._content
+        return None if content is None else post_pages(content, self.base_url, self.own_hosts)
 
     # -- page parts ---------------------------------------------------------------
 

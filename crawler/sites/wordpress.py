@@ -166,45 +166,51 @@ def archive_period(url: str) -> tuple[int, int | None] | None:
 
 # A post split in pages (<!--nextpage-->): wp_link_pages() links them, each link classed
 # post-page-numbers (WordPress 5.1 on, in a p.post-nav-links) or in a theme's .page-links.
-_PAGE_LINK_MARKERS = (b"post-page-numbers", b"page-links")
-_PAGE_LINK_BLOCKS = etree.XPath(
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' page-links ')"
-    " or contains(concat(' ', normalize-space(@class), ' '), ' post-nav-links ')]"
-    " | //a[contains(concat(' ', normalize-space(@class), ' '), ' post-page-numbers ')]/.."
-)
+PAGE_LINK_MARKERS = (b"post-page-numbers", b"page-links")
+_PAGE_LINK_BLOCK_CLASSES = frozenset({"page-links", "post-nav-links"})
 _NUMBER = re.compile(r"\b\d{1,3}\b")
 
 
-def post_pages(
-    root: etree._Element, base_url: str, markup: bytes, hosts: Collection[str]
-) -> PostPages | None:
-    """The pages of the post ``root`` is a page of, from its first block of page links
-    (``wp_link_pages``): the linked numbers and the one not linked (this page) must be 1 to
-    N, the links on one of the page's ``hosts`` (where it is served, where it is
-    published); None otherwise (a post on one page, "Next page" links alone, a block that
-    is something else). ``markup`` is looked at first: most pages have no such block, and
-    a search of bytes costs less than one of the tree.
+def page_links_block(scope: etree._Element) -> etree._Element | None:
+    """The first block of ``wp_link_pages()`` links in ``scope``: the parent of a link
+    classed ``post-page-numbers``, or of a link in an element classed ``page-links`` or
+    ``post-nav-links``. Only links are looked at: an article's content holds a few, and
+    an XPath query would cost its own set-up several times over."""
+    for link in scope.iter("a"):
+        if "post-page-numbers" in (link.get("class") or "").split():
+            return link.getparent()
+        parent = link.getparent()
+        if parent is not None and not _PAGE_LINK_BLOCK_CLASSES.isdisjoint(
+            (parent.get("class") or "").split()
+        ):
+            return parent
+    return None
+
+
+def post_pages(scope: etree._Element, base_url: str, hosts: Collection[str]) -> PostPages | None:
+    """The pages of the post whose page ``scope`` is (or is in), from the first block of
+    page links in it (:func:`page_links_block`): the linked numbers and the one not linked
+    (this page) must be 1 to N, the links on one of the page's ``hosts`` (where it is
+    served, where it is published); None otherwise (a post on one page, "Next page" links
+    alone, a block that is something else).
 
     >>> from crawler.extraction.parsing import parse_html
     >>> page = (b'<div class="entry-content"><p>Text.</p><p class="post-nav-links">Pages: '
     ...     b'<span class="post-page-numbers current">1</span> '
     ...     b'<a class="post-page-numbers" href="/story/2/">2</a> '
     ...     b'<a class="post-page-numbers" href="/story/3/">3</a></p></div>')
-    >>> pages = post_pages(parse_html(page, "https://x.org/story/"), "https://x.org/story/", page, {"x.org"})
+    >>> pages = post_pages(parse_html(page, "https://x.org/story/"), "https://x.org/story/", {"x.org"})
     >>> pages.current, pages.later, pages.first
     (1, ['https://x.org/story/2/', 'https://x.org/story/3/'], None)
     >>> old = b'<div class="page-links">Pages: <a href="/story/"><span>1</span></a> <span>2</span></div>'
-    >>> pages = post_pages(parse_html(old, "https://x.org/story/2/"), "https://x.org/story/2/", old, {"x.org"})
+    >>> pages = post_pages(parse_html(old, "https://x.org/story/2/"), "https://x.org/story/2/", {"x.org"})
     >>> pages.current, pages.later, pages.first
     (2, [], 'https://x.org/story/')
-    >>> post_pages(parse_html(b"<p>Text.</p>", "https://x.org/"), "https://x.org/", b"<p>Text.</p>", {"x.org"})
+    >>> post_pages(parse_html(b"<p>Text.</p>", "https://x.org/"), "https://x.org/", {"x.org"})
     """
-    if not any(marker in markup for marker in _PAGE_LINK_MARKERS):
+    block = page_links_block(scope)
+    if block is None:
         return None
-    blocks = _PAGE_LINK_BLOCKS(root)
-    if not blocks:
-        return None
-    block = blocks[0]
     urls: dict[int, str] = {}
     for link in block.iter("a"):
         text, href = link.text_content().strip(), link.get("href")
@@ -295,9 +301,18 @@ class WordPressSignals:
         return None
 
     def post_pages(self) -> PostPages | None:
-        """The pages of the post this page is one of, when it is split in pages."""
-        hosts = {urlsplit(self.base_url).netloc, urlsplit(self.public_url).netloc}
-        return post_pages(self.root, self.base_url, self.response.body, hosts)
+        """The pages of the post this page is one of, when it is split in pages. The
+        page's bytes are looked at first: most pages have no page links, and a search of
+        bytes costs less than a walk of the tree."""
+        body = self.response.body
+        if not any(marker in body for marker in PAGE_LINK_MARKERS):
+            return None
+        return post_pages(self.root, self.base_url, self.own_hosts)
+
+    @property
+    def own_hosts(self) -> set[str]:
+        """The hosts the page is at: where it is served, where it is published."""
+        return {urlsplit(self.base_url).netloc, urlsplit(self.public_url).netloc}
 
     def post_ids(self) -> list[str]:
         """The post id from body class ``postid-N``, ``<article id="post-N">``, ``?p=N``."""
