@@ -8,8 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
+from scrapy.http import HtmlResponse
 
-from qa.fixtures import CrawlResult, run_crawl
+from crawler.sites import get_profile
+from qa.fixtures import FIXTURES, CrawlResult, run_crawl
 from tests.conftest import serve_mirror
 
 SITE = "https://blog.example"
@@ -133,3 +135,23 @@ def test_a_page_that_cannot_be_read_leaves_the_pages_before_in_the_record(
     assert result.report["stats"]["articles/pages_missing"] == 1
     assert f"of the article at {mirror_server.url_for(POST)} not read ({why})" in result.log
     assert "its record holds 2 of its 3 pages" in result.log
+
+
+def test_the_aawsat_profile_finds_page_links_in_the_post_content():
+    """The aawsat profile looks for page links in the post's content alone (a few dozen
+    elements, where the page's bytes cost more to search): a Divi theme's ``.page-links``
+    after the story's paragraphs."""
+    path = "diana-moukalled/opinion/when-the-rubbish-piles-up"
+    body = (FIXTURES / "aawsat" / "site" / path / "index.html").read_bytes()
+    public = f"https://eng-archive.aawsat.com/{path}/"
+    links = (
+        '<div class="page-links">Pages: <span>1</span> '
+        f'<a href="{public}2/"><span>2</span></a></div></div> <!-- .entry-content -->'
+    )
+    split = body.replace(b"</div> <!-- .entry-content -->", links.encode(), 1)
+    profile = get_profile("aawsat")
+    pages = profile.article_page(HtmlResponse(public, body=split, encoding="utf-8"))
+    assert pages.post_pages().later == [f"{public}2/"]
+    assert (
+        profile.article_page(HtmlResponse(public, body=body, encoding="utf-8")).post_pages() is None
+    )
