@@ -92,6 +92,39 @@ def test_a_page_that_says_it_is_an_article_is_one_whatever_wordpress_in_it(og_ty
     assert page(html).not_article_reason() == reason
 
 
+SORRY = "<p>Sorry, the page you are looking for does not exist. It may have been moved.</p>"
+ERROR_PAGES = {
+    "title and heading": ("Page not found – Example News", "Page not found"),
+    "a 404 title": ("404 | Example News", "Oops! That page can’t be found."),
+    "removed": ("Example News", "This article is no longer available"),
+    "German": ("Seite nicht gefunden - Beispiel", "Fehler"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ERROR_PAGES))
+def test_a_not_found_page_served_as_a_page_is_an_error_page(case):
+    """A dead article's URL answered 200 with the site's error template (a soft 404),
+    even one that calls itself an article: no record of "Page not found"."""
+    title, heading = ERROR_PAGES[case]
+    html = (
+        f"<html><head><title>{title}</title><meta property='og:type' content='article'>"
+        f"</head><body><article><h1>{heading}</h1>{SORRY}</article></body></html>"
+    )
+    assert page(html).not_article_reason() == "error_page"
+
+
+@pytest.mark.parametrize(
+    "heading", ["Flight 404 lands safely in Denver", "Page not found: why links rot"]
+)
+def test_a_story_about_a_404_is_an_article(heading):
+    """A headline with 404 in it, or a story about error pages, long enough to be one."""
+    html = (
+        f"<html><head><title>{heading}</title><meta property='og:type' content='article'>"
+        f"</head><body><article><h1>{heading}</h1>{PARAGRAPH * 4}</article></body></html>"
+    )
+    assert page(html).not_article_reason() is None
+
+
 def test_a_page_with_no_article_signal_is_unsure():
     assert page(f"<html><body><div>{PARAGRAPH}</div></body>").not_article_reason() == (
         "no_article_markup"

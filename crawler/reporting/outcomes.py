@@ -50,13 +50,17 @@ COVERED_KINDS = frozenset(
 """Outcomes of an article that is in the corpus (this run's output or an earlier one's),
 or left out on purpose."""
 UNAVAILABLE_DETAILS = frozenset(
-    {"http_404", "http_410", "robots_forbidden", "not_found", "placeholder_text"}
+    {"http_404", "http_410", "robots_forbidden", "not_found", "placeholder_text", "error_page"}
 )
-"""The site itself no longer has the page, robots.txt forbids it, or the site serves
-filler in its place (a paywall's *lorem ipsum*: ``placeholder_text``, the generic
-profile's); a page behind a bot wall, :attr:`OutcomeKind.BLOCKED`, is unavailable too."""
-NOT_ARTICLE_DETAILS = frozenset({"wp_page", "listing", "attachment"})
-"""Pages a sitemap or URL list names that turn out not to be articles at all."""
+"""The site itself no longer has the page (a 404 or 410, or its "page not found" template
+served with a 200: ``error_page``, the generic profile's), robots.txt forbids it, or the
+site serves filler in its place (a paywall's *lorem ipsum*: ``placeholder_text``, the
+generic profile's); a page behind a bot wall, :attr:`OutcomeKind.BLOCKED`, is unavailable
+too."""
+NOT_ARTICLE_DETAILS = frozenset({"wp_page", "listing", "attachment", "later_page"})
+"""Pages a sitemap or URL list names that turn out not to be articles at all, or not on
+their own (``later_page``: a later page of an article split in pages, in its first
+page's record)."""
 
 
 class CoverageStatus(StrEnum):

@@ -1370,6 +1370,36 @@ READING_LETTERS = 0.8
 PLACEHOLDER_TEXT = "placeholder_text"
 """Not-article reason of a page whose article text is "lorem ipsum" filler."""
 
+ERROR_PAGE = "error_page"
+"""Not-article reason of a "page not found" page served with a 200 (a soft 404): a dead
+article's URL answered with the site's error template."""
+ERROR_PAGE_HEADING = re.compile(
+    r"""^\W*(?:
+        (?:error\s*)?404(?:\s*error)?(?:\W+(?:page\s+)?not\s+found)?
+      | (?:page|file|url)?\s*not\s+found
+      | (?:error|oops)\b.*\b(?:not\s+(?:be\s+)?found|can[’']?t\s+be\s+found|does\s*n[’']?o?t\s+exist)
+      | (?:that\s+|this\s+|the\s+)?(?:page|article|story|post|content)\s+
+        (?:you\s+(?:are|were)\s+looking\s+for\s+)?(?:was\s+|is\s+|could\s+)?
+        (?:not\s+(?:be\s+)?found|can(?:no|[’'])t\s+be\s+found|does\s*n[’']?o?t\s+exist
+          |(?:has\s+been\s+)?(?:removed|deleted)|no\s+longer\s+(?:available|exists?))
+      | (?:this|the)\s+(?:page|article|story)\s+is\s+no\s+longer\s+available
+      | nothing\s+(?:was\s+)?found
+      | seite\s+nicht\s+gefunden | page\s+(?:non\s+)?introuvable
+      | p[áa]gina\s+n[ãao]o?\s+encontrada | pagina\s+non\s+trovata | pagina\s+niet\s+gevonden
+      | strona\s+nie\s+zosta[łl]a\s+znaleziona | sayfa\s+bulunamad[ıi]
+      | страница\s+не\s+найдена | الصفحة\s+غير\s+موجودة | 页面不存在 | 找不到(?:该)?页面
+      | ページが見つかりません | 페이지를\s*찾을\s*수\s*없습니다
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""A heading or title (its site's name left out) that says the page was not found: English
+and the web's most common other languages. Pages that say so and hold little else are
+error pages (:data:`ERROR_PAGE_MAX_WORDS`)."""
+TITLE_PART_BREAK = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022»]\s+")
+"""Where a ``<title>`` puts its parts ("Page not found – Example News")."""
+ERROR_PAGE_MAX_WORDS = 150
+"""Prose words of an error page's text, at most: an article about a 404 error runs longer."""
+
 # What CMSs write where a section goes that names none: WordPress's default category (in
 # the languages of its installs), a post type, a placement flag.
 PLACEHOLDER_SECTIONS = frozenset(
@@ -2069,6 +2099,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             # Lorem ipsum where the story should be (a paywall's scrambled copy): this page,
             # as served, holds no article, and a record of it would hold filler or nothing.
             return PLACEHOLDER_TEXT
+        if self._says_not_found():
+            return ERROR_PAGE
         if self.is_single_post():
             return None
         if typed_article:
@@ -2077,6 +2109,21 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if ARTICLES(self.root) and prose_words(text) >= MIN_WORDS:
             return None
         return NO_ARTICLE_MARKUP
+
+    def _says_not_found(self) -> bool:
+        """Whether the page is an error page served as a page (:data:`ERROR_PAGE`): its
+        first heading or its ``<title>`` (or the title's first part, before a site's name)
+        says it was not found, and its text is short."""
+        heading = next(self.root.iter("h1"), None)
+        title = decode_entities(self._page_titles[2] or "")
+        said = [
+            paragraph_text(heading) if heading is not None else "",
+            title,
+            TITLE_PART_BREAK.split(title, maxsplit=1)[0],
+        ]
+        if not any(ERROR_PAGE_HEADING.match(text) for text in said if text):
+            return False
+        return prose_words(self._extraction.get("text") or "") <= ERROR_PAGE_MAX_WORDS
 
     def _seo_titles(self) -> list[str | None]:
         """The titles of the page, most trusted first: JSON-LD's headline, ``og:title``,
