@@ -1179,3 +1179,26 @@ def test_a_kicker_naming_the_author_is_the_authors_column_not_a_section():
     )
     fields = record("<title>Angry media won't buckle</title>", html)
     assert (fields["authors"], fields["section"]) == (["Laurie Oakes"], None)
+
+
+@pytest.mark.parametrize(
+    ("canonical", "url"),
+    [
+        ("https://news.example/", "https://news.example/2020/01/02/story/"),
+        ("https://news.example/?p=12", "https://news.example/?p=12"),
+        (
+            "https://news.example/2020/01/02/the-story/",
+            "https://news.example/2020/01/02/the-story/",
+        ),
+    ],
+)
+def test_a_canonical_naming_the_home_page_is_no_articles_address(canonical, url):
+    """A template whose ``rel=canonical`` names the home page on every page: each record
+    took it for its URL, and all but the first were dropped as its duplicates."""
+    html = (
+        f"<html><head><title>Story</title><link rel='canonical' href='{canonical}'>"
+        f"<meta property='og:type' content='article'></head><body><article><h1>Story</h1>"
+        f"{STORY}</article></body></html>"
+    )
+    response = HtmlResponse(url="https://news.example/2020/01/02/story/", body=html.encode())
+    assert GenericArticlePage(response).to_item().url == url

@@ -190,7 +190,10 @@ class ArticlePage(ParsedPage):
         """``rel=canonical`` when it names a page of the same site, else the page's own URL.
 
         The canonical's path is kept on the page's own origin: old captures and mirrors
-        often say ``http://`` or ``www.`` where the published site says ``https://``.
+        often say ``http://`` or ``www.`` where the published site says ``https://``. A
+        canonical naming the site's home page from any other page is a template's mistake
+        (every article "is" the home page), not the article's address: each record would
+        take the first one's URL and be dropped as its duplicate.
         """
         canonical = self.metadata.canonical
         if canonical:
@@ -199,7 +202,8 @@ class ArticlePage(ParsedPage):
             same_host = (absolute.hostname or "").removeprefix("www.") == (
                 own.hostname or ""
             ).removeprefix("www.")
-            if same_host:
+            home = not (absolute.path.strip("/") or absolute.query) and bool(own.path.strip("/"))
+            if same_host and not home:
                 return urlunsplit((own.scheme, own.netloc, absolute.path, absolute.query, ""))
         return self.public_url
 
