@@ -1185,6 +1185,8 @@ def test_a_kicker_naming_the_author_is_the_authors_column_not_a_section():
     ("canonical", "url"),
     [
         ("https://news.example/", "https://news.example/2020/01/02/story/"),
+        ("https://news.example/category/world/", "https://news.example/2020/01/02/story/"),
+        ("https://news.example/2020/01/", "https://news.example/2020/01/02/story/"),
         ("https://news.example/?p=12", "https://news.example/?p=12"),
         (
             "https://news.example/2020/01/02/the-story/",
@@ -1192,9 +1194,10 @@ def test_a_kicker_naming_the_author_is_the_authors_column_not_a_section():
         ),
     ],
 )
-def test_a_canonical_naming_the_home_page_is_no_articles_address(canonical, url):
-    """A template whose ``rel=canonical`` names the home page on every page: each record
-    took it for its URL, and all but the first were dropped as its duplicates."""
+def test_a_canonical_naming_the_home_page_or_a_listing_is_no_articles_address(canonical, url):
+    """A template whose ``rel=canonical`` names the home page, the section or a date
+    archive on every page: each record took it for its URL, and all but the first were
+    dropped as its duplicates."""
     html = (
         f"<html><head><title>Story</title><link rel='canonical' href='{canonical}'>"
         f"<meta property='og:type' content='article'></head><body><article><h1>Story</h1>"

@@ -1907,6 +1907,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     name = "generic"
     version = "1.0"
 
+    def url(self) -> str:
+        """The canonical URL (:meth:`ArticlePage.url`), unless it is a listing's
+        (:func:`classify_url`): a template naming its section or a date archive as every
+        story's canonical would make them all one URL, and all but the first duplicates."""
+        url = super().url()
+        if url != self.public_url and classify_url(url) is UrlKind.LISTING:
+            return self.public_url
+        return url
+
     @cached_property
     def _scope(self) -> etree._Element | None:
         for query in ARTICLE_SCOPE:
