@@ -489,6 +489,24 @@ def test_a_non_html_page_at_an_article_url_is_counted(tmp_path):
     assert logged(result, "Not an HTML page at an article URL", ARTICLE)
 
 
+@pytest.mark.parametrize(
+    ("body", "read"),
+    [(b"%PDF-1.4\n%%EOF\n", False), (None, True)],
+    ids=["a file", "an HTML page"],
+)
+def test_an_untyped_response_is_read_when_it_is_an_html_page(tmp_path, body, read):
+    """A server that calls every file ``application/octet-stream``: a PDF stays a file,
+    an HTML page is read (the page was not an article before, and its record lost)."""
+    untyped = {"Content-Type": "application/octet-stream"}
+    result, _ = crawl(tmp_path, {ARTICLE: serve(body or page(ARTICLE), untyped)})
+    assert emitted(result) == (set(GOLDEN_RECORDS) if read else all_but(ARTICLE))
+    assert stat(result, stats_keys.FAULTS_CONTENT_UNTYPED_HTML) == (1 if read else 0)
+    assert stat(result, stats_keys.PAGES_NOT_HTML) == (0 if read else 1)
+    if read:
+        assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+        assert logged(result, "An HTML page served as application/octet-stream", ARTICLE)
+
+
 # -- sitemaps and robots.txt -----------------------------------------------------------
 
 XML = {"Content-Type": "application/xml; charset=UTF-8"}

@@ -190,6 +190,8 @@ FAULTS_CONTENT_CHARSET_OVERRULED = "faults/content/charset_overruled"
 FAULTS_CONTENT_CHARSET_UNDECLARED = "faults/content/charset_undeclared"
 """Pages declaring no charset whose bytes are not UTF-8: the charset guessed
 (``legacy_charset`` in crawler/runtime/middlewares.py)."""
+FAULTS_CONTENT_UNTYPED_HTML = "faults/content/untyped_html"
+"""HTML pages served as ``application/octet-stream``: read as HTML."""
 FAULTS_CONTENT_XML_ENTITIES = "faults/content/xml_entities"
 FAULTS_CONTENT_MALFORMED_XML = "faults/content/malformed_xml"
 FAULTS_CONTENT_NESTED_TOO_DEEP = "faults/content/nested_too_deep"

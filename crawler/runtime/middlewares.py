@@ -32,6 +32,8 @@ while the counts stay exact).
                             guessed as a browser would, :func:`legacy_charset`),
                             xml_entities (a sitemap declaring entities, refused),
                             malformed_xml (not well-formed: read as far as it goes),
+                            untyped_html (an HTML page served as
+                            application/octet-stream: read as HTML),
                             nested_too_deep (an article page past libxml2's 2,048
                             levels: counted by the spider, the record keeps what came
                             before)
@@ -819,11 +821,41 @@ BINARY_MEDIA_TOP_TYPES = frozenset({"image", "audio", "video", "font"})
 BINARY_MEDIA_TYPES = frozenset({"application/pdf", "application/octet-stream", "application/zip"})
 
 
-def is_binary(response: Response) -> bool:
-    """Whether the declared media type is a document or file that is never text."""
+UNTYPED_MEDIA_TYPE = "application/octet-stream"
+"""What a server says of a file whose type it does not know: a misconfigured one, of its
+HTML pages too."""
+HTML_START = re.compile(
+    rb"(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)\b", re.IGNORECASE | re.DOTALL
+)
+
+
+def media_type(response: Response) -> str:
+    """The media type the response declares (``Content-Type`` without its parameters)."""
     content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-    media_type = content_type.split(";", 1)[0].strip()
-    return media_type in BINARY_MEDIA_TYPES or media_type.split("/", 1)[0] in BINARY_MEDIA_TOP_TYPES
+    return content_type.split(";", 1)[0].strip()
+
+
+def is_untyped_html(response: Response) -> bool:
+    """Whether the response is an HTML page its server calls ``application/octet-stream``:
+    its body opens as an HTML document does (``<!DOCTYPE html``, ``<html``).
+
+    >>> page = HtmlResponse("https://x.org/", body=b"\\n<!DOCTYPE html><p>x</p>",
+    ...     headers={"Content-Type": "application/octet-stream"})
+    >>> is_untyped_html(page), is_untyped_html(page.replace(body=b"%PDF-1.4"))
+    (True, False)
+    """
+    return media_type(response) == UNTYPED_MEDIA_TYPE and bool(
+        HTML_START.match(response.body[:1024])
+    )
+
+
+def is_binary(response: Response) -> bool:
+    """Whether the declared media type is a document or file that is never text (an HTML
+    page declared ``application/octet-stream`` is text: :func:`is_untyped_html`)."""
+    declared = media_type(response)
+    if declared in BINARY_MEDIA_TYPES:
+        return not is_untyped_html(response)
+    return declared.split("/", 1)[0] in BINARY_MEDIA_TOP_TYPES
 
 
 def as_binary(response: TextResponse) -> Response:
@@ -1044,6 +1076,13 @@ class ContentFaultsMiddleware:
             return response
         if is_binary(response):
             return as_binary(response)
+        if is_untyped_html(response):
+            self.faults.record(
+                stats_keys.FAULTS_CONTENT_UNTYPED_HTML,
+                "An HTML page served as %s at %s; read as HTML",
+                UNTYPED_MEDIA_TYPE,
+                response.url,
+            )
         if isinstance(response, HtmlResponse) and is_blank(response.body):
             return self._empty_page(request, response)
         if isinstance(response, XmlResponse) or response.url.endswith(".xml"):
