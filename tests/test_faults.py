@@ -302,6 +302,30 @@ def test_a_gzip_bomb_is_stopped_at_the_size_cap(tmp_path):
     assert logged(result, "exceeded DOWNLOAD_MAXSIZE", ARTICLE)
 
 
+GZIP = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
+
+
+def test_a_body_said_to_be_gzip_that_is_not_is_read_as_it_came(tmp_path):
+    """A misconfigured server's page, not compressed, its header saying gzip: Scrapy
+    failed on it (BadGzipFile) after every retry, and the article was lost."""
+    result, _ = crawl(tmp_path, {ARTICLE: serve(page(ARTICLE), GZIP)})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert stat(result, stats_keys.FAULTS_CONTENT_NOT_COMPRESSED) == 1
+    assert logged(result, "Said to be gzip, not compressed at", ARTICLE)
+
+
+def test_a_gzip_body_cut_short_is_retried_and_never_kept(tmp_path):
+    """Its length right (no data loss for the download), its stream cut: Scrapy gave the
+    part it could read, and the record held the first paragraph of the story."""
+    cut = gzip.compress(page(ARTICLE))[:-300]
+    result, _ = crawl(tmp_path, {ARTICLE: serve(cut, GZIP)})
+    assert emitted(result) == all_but(ARTICLE)
+    assert stat(result, stats_keys.FAULTS_DOWNLOAD_TRUNCATED_GZIP) == ATTEMPTS
+    assert stat(result, f"{stats_keys.ARTICLES_FAILED}truncated_gzip") == 1
+    assert logged(result, "Gzip body cut short at", ARTICLE, "the partial page is not kept")
+
+
 def test_invalid_utf8_is_counted_and_the_article_kept(tmp_path):
     broken = page(ARTICLE).replace(b"</title>", b" \xff\xfe</title>", 1)
     result, _ = crawl(tmp_path, {ARTICLE: serve(broken, {"Content-Type": "text/html"})})

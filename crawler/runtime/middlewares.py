@@ -48,6 +48,7 @@ import email.utils
 import logging
 import re
 import time
+import zlib
 from typing import NamedTuple, Self
 from urllib.parse import urlsplit
 
@@ -468,19 +469,110 @@ class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware
         return super().process_response(request, response)
 
 
+GZIP_ENCODINGS = frozenset({b"gzip", b"x-gzip"})
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def last_encoding(response: Response) -> bytes:
+    """The content coding applied last (the one to undo first), lowercase; empty if none."""
+    codings = b",".join(response.headers.getlist("Content-Encoding")).split(b",")
+    return codings[-1].strip().lower()
+
+
+def is_truncated_gzip(compressed: bytes, decompressed: bytes) -> bool:
+    """Whether a gzip body ended before its stream did: Scrapy's ``gunzip`` gives what it
+    could read of a cut-off stream without a word. A whole stream ends with the size of
+    what it holds (modulo 2**32); where that disagrees (a cut stream, or several
+    concatenated: rare), the stream is decompressed again strictly to tell.
+
+    >>> import gzip
+    >>> page = b"<p>" + b"A paragraph of the story. " * 400 + b"</p>"
+    >>> whole = gzip.compress(page)
+    >>> is_truncated_gzip(whole, page), is_truncated_gzip(whole[:-30], page[:9000])
+    (False, True)
+    >>> is_truncated_gzip(whole + gzip.compress(b"<p>more</p>"), page + b"<p>more</p>")
+    False
+    """
+    if len(compressed) >= 8 and int.from_bytes(compressed[-4:], "little") == len(decompressed) % (
+        1 << 32
+    ):
+        return False
+    try:
+        whole = zlib.decompressobj(wbits=31)
+        data = compressed
+        while data:
+            whole.decompress(data)
+            if not whole.eof:
+                return True
+            data = whole.unused_data
+            whole = zlib.decompressobj(wbits=31)
+    except zlib.error:
+        return True
+    return False
+
+
+class TruncatedGzip(IgnoreRequest):
+    """A gzip body still cut short after its retries: the page is not kept."""
+
+
 class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
     """Scrapy's decompression, which already stops at ``DOWNLOAD_MAXSIZE``; the stopped
-    body (a gzip bomb) is also counted as ``faults/decompression``."""
+    body (a gzip bomb) is also counted as ``faults/decompression``. And two faults of
+    servers that Scrapy meets differently:
+
+    - a body said to be gzip that is not (no gzip header: the page itself, as a
+      misconfigured server sends it) failed with ``BadGzipFile`` after its retries, the
+      article lost; it is read as it came (``faults/content/not_compressed``);
+    - a gzip body cut short (its length right, its stream not) gave the part Scrapy could
+      read, a shorter page without a word; it is retried, then given up, as a body
+      shorter than its ``Content-Length`` is (``faults/download/truncated_gzip``).
+    """
+
+    def __init__(self, *, crawler: Crawler) -> None:
+        super().__init__(crawler=crawler)
+        self.crawler = crawler
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        gzipped = last_encoding(response) in GZIP_ENCODINGS and request.method != "HEAD"
+        if gzipped and response.body and not response.body.startswith(GZIP_MAGIC):
+            ArchiveRun.of(self.crawler).faults.record(
+                stats_keys.FAULTS_CONTENT_NOT_COMPRESSED,
+                "Said to be gzip, not compressed at %s; read as it came",
+                response.url,
+            )
+            headers = response.headers.copy()
+            del headers["Content-Encoding"]
+            return response.replace(headers=headers)
         try:
-            return super().process_response(request, response)
+            decoded = super().process_response(request, response)
         except IgnoreRequest:
             if self.stats is not None:
                 self.stats.inc_value(stats_keys.FAULTS_DECOMPRESSION)
             raise
+        if (
+            gzipped
+            and isinstance(decoded, Response)
+            and decoded is not response
+            and is_truncated_gzip(response.body, decoded.body)
+        ):
+            return self._truncated(request, response)
+        return decoded
+
+    def _truncated(self, request: Request, response: Response) -> Request:
+        spider = self.crawler.spider
+        assert spider is not None
+        retry = get_retry_request(request, spider=spider, reason="truncated_gzip")
+        ArchiveRun.of(self.crawler).faults.record(
+            stats_keys.FAULTS_DOWNLOAD_TRUNCATED_GZIP,
+            "Gzip body cut short at %s (%s)",
+            response.url,
+            "will retry" if retry else "given up: the partial page is not kept",
+        )
+        if retry is None:
+            raise TruncatedGzip(f"gzip body cut short: {response.url}")
+        return retry
 
 
 # -- download faults and retries ------------------------------------------------------
@@ -1145,4 +1237,5 @@ __all__ = [
     "FaultAwareRedirectMiddleware",
     "HostGuardMiddleware",
     "LoggedRobotsTxtMiddleware",
+    "TruncatedGzip",
 ]

@@ -66,7 +66,7 @@ from crawler.runtime.extraction_pool import (
     read_article,
 )
 from crawler.runtime.incremental import ArticleState
-from crawler.runtime.middlewares import HostUnreachable, record_bot_wall
+from crawler.runtime.middlewares import HostUnreachable, TruncatedGzip, record_bot_wall
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
@@ -185,13 +185,16 @@ def failed_request(failure: Failure) -> Request:
 
 def failure_kind(failure: Failure) -> str:
     """How a request failed, as ``articles/failed/<kind>`` names it: ``http_503``,
-    ``host_unreachable``, ``robots_forbidden``, else the exception's name."""
+    ``host_unreachable``, ``robots_forbidden``, ``truncated_gzip``, else the exception's
+    name."""
     if failure.check(HttpError):
         return f"http_{cast(HttpError, failure.value).response.status}"
     if failure.check(HostUnreachable):  # logged once, for the host
         return "host_unreachable"
     if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
         return "robots_forbidden"
+    if failure.check(TruncatedGzip):
+        return "truncated_gzip"
     return failure.type.__name__ if failure.type else "error"
 
 
