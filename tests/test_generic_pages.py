@@ -554,6 +554,20 @@ def test_a_labelled_caption_or_credit_is_not_body(page_id, caption):
     assert len(paragraphs) >= 3
 
 
+# -- character references to what an XML tree cannot hold ----------------------------------------
+
+
+@pytest.mark.parametrize("reference", ["&#1;", "&#x8;", "&#65535;"])
+def test_a_reference_to_a_control_character_costs_the_page_nothing(reference):
+    """One ``&#1;`` in a story (a CMS's conversion of a pasted control character):
+    trafilatura failed on it and returned nothing, and the page had no record."""
+    line = f"A sentence of the story with a stray {reference} in it, long enough for prose here."
+    html = f"<html><body><article><h1>Story</h1><p>{line}</p>{PARAGRAPH}</article></body></html>"
+    body = body_of(html)
+    assert body[0] == "A sentence of the story with a stray in it, long enough for prose here."
+    assert len(body) == 2
+
+
 # -- paragraphs left open: nested in one another -------------------------------------------------
 
 

@@ -589,6 +589,38 @@ trafilatura's)."""
 # what lies deeper, and every element after it, is not in trafilatura's tree. An old
 # page's unclosed <font> in each paragraph nests each paragraph in the one before.
 NESTED_BEYOND_TRAFILATURA = etree.XPath("boolean(/*" + "/*" * DEFAULT_PARSER_MAX_DEPTH + ")")
+NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?")
+
+
+def without_unreadable_references(text: str) -> str:
+    """``text`` (a page's HTML) without its character references to what an XML tree may
+    not hold (C0 controls but tab and line breaks, U+FFFE, U+FFFF, beyond U+10FFFF):
+    libxml2 puts them in the text, and trafilatura, building its output tree, fails on
+    the first and returns nothing: one ``&#1;`` in a story and the page had no body.
+    Surrogates are left: libxml2 already reads them as U+FFFD.
+
+    >>> without_unreadable_references("<p>a&#1;b &#x1F;c &#65535;d &#8217;e &#x41;</p>")
+    '<p>ab c d &#8217;e &#x41;</p>'
+    """
+    if "&#" not in text:
+        return text
+
+    def kept(match: re.Match[str]) -> str:
+        hex_digits, digits = match.groups()
+        code = int(hex_digits, 16) if hex_digits else int(digits)
+        readable = code in (0x9, 0xA, 0xD) or (
+            0x20 <= code <= 0x10FFFF
+            and code
+            not in (
+                0xFFFE,
+                0xFFFF,
+            )
+        )
+        return match.group(0) if readable or code == 0 else ""
+
+    return NUMERIC_REFERENCE.sub(kept, text)
+
+
 # What trafilatura's body extraction sets on its Document (comments off, no target
 # language); every other field is the page's metadata, the same in every mode.
 BODY_FIELDS = ("body", "raw_text", "text")
@@ -2012,14 +2044,16 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         deeper than its parser goes (:data:`NESTED_BEYOND_TRAFILATURA`), or with
         paragraphs nested in paragraphs left open, as a tree parsed as trafilatura parses,
         deep nesting allowed (``deep_html_tree``), each paragraph its own
-        (``unnest_paragraphs``)."""
+        (``unnest_paragraphs``); either without references to characters trafilatura
+        cannot hold (:func:`without_unreadable_references`)."""
         if NESTED_BEYOND_TRAFILATURA(self.root) or NESTED_PARAGRAPHS(self.root):
             markup = html_markup(self.response)
             if markup is not None:
-                tree = deep_html_tree(markup, self.base_url)
+                readable = without_unreadable_references(markup.decode("utf-8"))
+                tree = deep_html_tree(readable.encode("utf-8"), self.base_url)
                 unnest_paragraphs(tree)
                 return tree
-        return self.response.text
+        return without_unreadable_references(self.response.text)
 
     @cached_property
     def _extraction(self) -> dict[str, Any]:
