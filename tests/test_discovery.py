@@ -504,6 +504,22 @@ def test_url_list_crawls_exactly_its_valid_lines(site, tmp_path):
     assert not any(key.startswith(stats_keys.URL_LIST_EXTRACTED_UNSURE) for key in stats)
 
 
+def test_a_table_of_urls_is_read_from_its_column_of_urls(site, tmp_path):
+    """A ``.csv`` export (a dataset's, a spreadsheet's): its header names the URL column;
+    a title holding the delimiter is quoted. Each line was a bad URL before."""
+    table = tmp_path / "export.csv"
+    table.write_text(
+        "title,URL,published\n"
+        f'"Seed, a story",{ORIGIN}{SEED},2016-01-01\n'
+        f"Bookbinders,{ORIGIN}{BOOKBINDERS},2016-01-02\n"
+        "Broken,not a url,\n"
+    )
+    result, _ = site.crawl(tmp_path, "-a", f"urls={table}")
+    assert paths(r["url"] for r in records(result)) == {SEED, BOOKBINDERS}
+    assert "-a urls: line 4: not an http(s) URL: 'not a url'" in result.log
+    assert result.report["stats"][stats_keys.URL_LIST_URLS] == 2
+
+
 def test_single_url(site, tmp_path):
     result, fetched = site.crawl(tmp_path, "-a", f"url={ORIGIN}{SEED}")
     assert paths(r["url"] for r in records(result)) == {SEED}

@@ -58,16 +58,31 @@ KEPT = '{"kept": true}\n'
 def _prepare_refusals(root: Path) -> dict[str, list[str]]:
     """Each case's folder under ``root`` and its crawl arguments (the folder is set up)."""
     cases: dict[str, list[str]] = {}
-    names = ("missing_list", "bad_site", "reactorless", "unwritable", "jobdir", "output")
+    names = (
+        "missing_list",
+        "table_without_urls",
+        "bad_site",
+        "reactorless",
+        "unwritable",
+        "jobdir",
+        "output",
+    )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
-    for name in ("missing_list", "bad_site", "reactorless", "state"):
+    for name in ("missing_list", "table_without_urls", "bad_site", "reactorless", "state"):
         (root / name / "prev.jsonl").write_text(KEPT)
     cases["missing_list"] = [
         "-a",
         "urls=/no/such/list.txt",
         "-O",
         str(root / "missing_list/prev.jsonl"),
+    ]
+    (root / "table_without_urls/export.csv").write_text("title,date\nA story,2020-01-01\n")
+    cases["table_without_urls"] = [
+        "-a",
+        f"urls={root / 'table_without_urls/export.csv'}",
+        "-O",
+        str(root / "table_without_urls/prev.jsonl"),
     ]
     cases["bad_site"] = ["-a", "site=nope", "-O", str(root / "bad_site/prev.jsonl")]
     cases["reactorless"] = [
@@ -129,6 +144,11 @@ def refusals(tmp_path_factory) -> dict[str, Refusal]:
     ("case", "message"),
     [
         ("missing_list", "-a urls=/no/such/list.txt: no such file"),
+        (
+            "table_without_urls",
+            "-a urls={folder}/export.csv: a table with no column of URLs (url or link or href"
+            " or article_url or uri); its columns: ['title', 'date']",
+        ),
         ("bad_site", "unknown site profile 'nope'; known profiles: aawsat"),
         ("reactorless", NEEDS_REACTOR),
     ],
@@ -136,7 +156,7 @@ def refusals(tmp_path_factory) -> dict[str, Refusal]:
 def test_a_bad_argument_is_one_line_and_exit_2_and_leaves_the_output_alone(refusals, case, message):
     done, folder = refusals[case].done, refusals[case].folder
     assert done.returncode == EXIT_USAGE
-    assert last_line(done) == f"scrapy crawl: error: {message}"
+    assert last_line(done) == f"scrapy crawl: error: {message.format(folder=folder)}"
     assert "Traceback" not in done.stderr
     assert "never retrieved" not in done.stderr
     assert (folder / "prev.jsonl").read_text() == KEPT  # -O did not empty it

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +71,54 @@ def url_error(line: str) -> str | None:
     return None
 
 
+URL_COLUMNS = ("url", "link", "href", "article_url", "uri")
+"""The header of a table's column of URLs, checked in this order, in any case: what
+exports of news datasets and search tools call it."""
+TABLE_DELIMITERS = {".csv": ",", ".tsv": "\t"}
+
+
+def parse_url_table(text: str, delimiter: str = ",") -> tuple[list[str], list[UrlListError]]:
+    """URLs of a table with a header (a ``.csv`` or ``.tsv`` export: Media Cloud's, GDELT's,
+    a spreadsheet's), from its column of URLs (:data:`URL_COLUMNS`); each bad row an error
+    with its line number. A table without such a column is a ``ValueError`` naming its
+    columns: nothing of it can be crawled.
+
+    >>> urls, errors = parse_url_table('title,URL\\n"A, b",https://x.org/a/\\nC,ftp://x.org/c\\n')
+    >>> urls, [str(e) for e in errors]
+    (['https://x.org/a/'], ["line 3: not an http(s) URL: 'ftp://x.org/c'"])
+    >>> parse_url_table("title,date\\nA,2020-01-01\\n")
+    Traceback (most recent call last):
+    ValueError: a table with no column of URLs (url or link or href or article_url or uri); its columns: ['title', 'date']
+    """
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader, [])
+    names = [name.strip().lower() for name in header]
+    column = next((names.index(name) for name in URL_COLUMNS if name in names), None)
+    if column is None:
+        wanted = " or ".join(URL_COLUMNS)
+        raise ValueError(f"a table with no column of URLs ({wanted}); its columns: {header}")
+    urls: list[str] = []
+    errors: list[UrlListError] = []
+    for row in reader:
+        cell = row[column].strip() if column < len(row) else ""
+        if not cell:
+            continue
+        reason = url_error(cell)
+        if reason:
+            errors.append(UrlListError(reader.line_num, cell, reason))
+        else:
+            urls.append(cell)
+    return urls, errors
+
+
 def read_url_list(path: str) -> tuple[list[str], list[UrlListError]]:
+    """The URLs of the file ``path``: a table's column of URLs for a ``.csv`` or ``.tsv``
+    file (:func:`parse_url_table`), else one URL a line (:func:`parse_url_list`)."""
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"-a urls={path}: no such file")
-    return parse_url_list(file.read_text(encoding="utf-8-sig"))
+    text = file.read_text(encoding="utf-8-sig")
+    delimiter = TABLE_DELIMITERS.get(file.suffix.lower())
+    if delimiter is not None:
+        return parse_url_table(text, delimiter)
+    return parse_url_list(text)

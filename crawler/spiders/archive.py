@@ -474,6 +474,8 @@ class ArchiveSpider(Spider):
             raise UsageError(str(error)) from None
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"-a urls={urls}: cannot read it ({error})") from None
+        except ValueError as error:  # a table with no column of URLs
+            raise UsageError(f"-a urls={urls}: {error}") from None
         return UrlList("urls" if urls else "url", urls or url or "", found, errors)
 
     def _url_list_requests(self) -> Iterator[Request]:
