@@ -513,16 +513,29 @@ def test_a_non_html_page_at_an_article_url_is_counted(tmp_path):
     assert logged(result, "Not an HTML page at an article URL", ARTICLE)
 
 
-@pytest.mark.parametrize(
-    ("body", "read"),
-    [(b"%PDF-1.4\n%%EOF\n", False), (None, True)],
-    ids=["a file", "an HTML page"],
+XHTML_DOCTYPE = (
+    b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+    b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
 )
-def test_an_untyped_response_is_read_when_it_is_an_html_page(tmp_path, body, read):
+
+
+@pytest.mark.parametrize(
+    ("served", "read"),
+    [
+        (lambda: b"%PDF-1.4\n%%EOF\n", False),
+        (lambda: page(ARTICLE), True),
+        # No "<html>" nor "<!doctype html>" as Scrapy looks for them: a text response.
+        (lambda: page(ARTICLE).replace(b"<!DOCTYPE html>", XHTML_DOCTYPE, 1), True),
+        # A control byte in its first 5,000: Scrapy took it for a file (a plain response).
+        (lambda: page(ARTICLE).replace(b"<head>", b"<head>\x00", 1), True),
+    ],
+    ids=["a file", "an HTML page", "an XHTML page", "a page with a NUL"],
+)
+def test_an_untyped_response_is_read_when_it_is_an_html_page(tmp_path, served, read):
     """A server that calls every file ``application/octet-stream``: a PDF stays a file,
     an HTML page is read (the page was not an article before, and its record lost)."""
     untyped = {"Content-Type": "application/octet-stream"}
-    result, _ = crawl(tmp_path, {ARTICLE: serve(body or page(ARTICLE), untyped)})
+    result, _ = crawl(tmp_path, {ARTICLE: serve(served(), untyped)})
     assert emitted(result) == (set(GOLDEN_RECORDS) if read else all_but(ARTICLE))
     assert stat(result, stats_keys.FAULTS_CONTENT_UNTYPED_HTML) == (1 if read else 0)
     assert stat(result, stats_keys.PAGES_NOT_HTML) == (0 if read else 1)
