@@ -207,6 +207,8 @@ def post_pages(scope: etree._Element, base_url: str, hosts: Collection[str]) -> 
     >>> pages.current, pages.later, pages.first
     (2, [], 'https://x.org/story/')
     >>> post_pages(parse_html(b"<p>Text.</p>", "https://x.org/"), "https://x.org/", {"x.org"})
+    >>> broken = b'<p class="post-nav-links"><a class="post-page-numbers" href="http://[::1">2</a></p>'
+    >>> post_pages(parse_html(broken, "https://x.org/"), "https://x.org/", {"x.org"})
     """
     block = page_links_block(scope)
     if block is None:
@@ -216,8 +218,12 @@ def post_pages(scope: etree._Element, base_url: str, hosts: Collection[str]) -> 
         text, href = link.text_content().strip(), link.get("href")
         if not text.isdigit() or not href:
             continue
-        url = urljoin(base_url, href.strip())
-        if urlsplit(url).netloc not in hosts:
+        try:
+            url = urljoin(base_url, href.strip())
+            host = urlsplit(url).netloc
+        except ValueError:  # "http://[::1": no page of this post
+            return None
+        if host not in hosts:
             return None
         urls[int(text)] = url
     unlinked = {int(n) for n in _NUMBER.findall(block.text_content())} - urls.keys()
