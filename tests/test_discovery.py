@@ -24,6 +24,7 @@ from werkzeug import Request, Response
 from bench.synthetic import write_archive
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.discovery.posts_api import posts_page_url
+from crawler.discovery.urllist import parse_url_table
 from crawler.reporting import stats_keys
 from crawler.runtime.feeds import csv_record
 from crawler.runtime.parquet import part_paths, read_records
@@ -518,6 +519,14 @@ def test_a_table_of_urls_is_read_from_its_column_of_urls(site, tmp_path):
     assert paths(r["url"] for r in records(result)) == {SEED, BOOKBINDERS}
     assert "-a urls: line 4: not an http(s) URL: 'not a url'" in result.log
     assert result.report["stats"][stats_keys.URL_LIST_URLS] == 2
+
+
+def test_a_table_the_csv_module_cannot_read_is_a_value_error_naming_its_line():
+    """A field over the csv module's 128 KiB limit raised ``_csv.Error`` from the spider's
+    start, with a traceback; it is a usage error naming the line now."""
+    table = "url,text\nhttps://x.org/a/," + "x" * 200_000 + "\n"
+    with pytest.raises(ValueError, match=r"^line 2: not read as a table \(field larger"):
+        parse_url_table(table)
 
 
 def test_single_url(site, tmp_path):

@@ -7,6 +7,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 _COMMENT = re.compile(r"\s#")
@@ -81,7 +82,8 @@ def parse_url_table(text: str, delimiter: str = ",") -> tuple[list[str], list[Ur
     """URLs of a table with a header (a ``.csv`` or ``.tsv`` export: Media Cloud's, GDELT's,
     a spreadsheet's), from its column of URLs (:data:`URL_COLUMNS`); each bad row an error
     with its line number. A table without such a column is a ``ValueError`` naming its
-    columns: nothing of it can be crawled.
+    columns: nothing of it can be crawled; so is a table the csv module cannot read (a field
+    over its 128 KiB).
 
     >>> urls, errors = parse_url_table('title,URL\\n"A, b",https://x.org/a/\\nC,ftp://x.org/c\\n')
     >>> urls, [str(e) for e in errors]
@@ -91,7 +93,15 @@ def parse_url_table(text: str, delimiter: str = ",") -> tuple[list[str], list[Ur
     ValueError: a table with no column of URLs (url or link or href or article_url or uri); its columns: ['title', 'date']
     """
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
+    try:
+        return _table_urls(reader)
+    except csv.Error as error:  # a field over the csv module's limit (128 KiB)
+        raise ValueError(f"line {reader.line_num}: not read as a table ({error})") from None
+
+
+def _table_urls(reader: Any) -> tuple[list[str], list[UrlListError]]:
+    """The URLs and bad rows of ``reader`` (a ``csv.reader``): :func:`parse_url_table`."""
+    header: list[str] = next(reader, [])
     names = [name.strip().lower() for name in header]
     column = next((names.index(name) for name in URL_COLUMNS if name in names), None)
     if column is None:
