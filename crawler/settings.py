@@ -255,6 +255,9 @@ ARCHIVE_GC_THRESHOLD = 10_000  # see Extensions above
 ARCHIVE_TIMER_SWEEP_SECONDS = 1.0  # see Extensions above; 0 = off
 ARCHIVE_CONTACT_URL = None  # URL named in the User-Agent (see Identity above)
 ARCHIVE_LISTING_PATTERN_BUDGET = 20_000  # listing pages per URL pattern (spider traps: last resort)
+# Pages of one article split in pages read for its record (crawler/spiders/archive.py,
+# ArticlePages): a post's page links that run to hundreds are a trap, not a story.
+ARCHIVE_MAX_ARTICLE_PAGES = 50
 ARCHIVE_PROGRESS_INTERVAL = 30  # seconds between progress lines; 0 = none
 ARCHIVE_PROGRESS_BAR = True  # a live bar too, on an interactive terminal only
 ARCHIVE_REPORT_FILE = None  # path: also write the run report and all stats there as JSON

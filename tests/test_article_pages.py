@@ -103,6 +103,16 @@ def test_a_post_split_in_pages_is_one_record_of_every_page(site, tmp_path):
     assert "pages/not_article/later_page" not in stats
 
 
+def test_an_article_of_more_pages_than_the_limit_holds_the_first_ones(site, tmp_path):
+    """Page links that run to hundreds are a trap, not a story: ``ARCHIVE_MAX_ARTICLE_PAGES``
+    (50) pages are read, the rest counted and named."""
+    result = crawl(site, tmp_path, "-s", "ARCHIVE_MAX_ARTICLE_PAGES=2")
+    [record] = records(result)
+    assert record["body"] == "\n\n".join(paragraphs(1) + paragraphs(2))
+    assert result.report["stats"]["articles/pages_missing"] == 1
+    assert "names 3 pages; its record holds the first 2 (ARCHIVE_MAX_ARTICLE_PAGES)" in result.log
+
+
 def test_a_later_page_in_a_url_list_gives_the_whole_article(site, tmp_path):
     urls = tmp_path / "urls.txt"
     urls.write_text(f"{SITE}{page_url(2)}\n")

@@ -213,6 +213,9 @@ def open_state(path: str | None) -> ArticleState | None:
     return state
 
 
+MAX_ARTICLE_PAGES = 50
+"""Pages of one article split in pages read for its record, unless ``ARCHIVE_MAX_ARTICLE_PAGES``
+says otherwise."""
 LATER_PAGE = "later_page"
 """Why a page is not a record of its own: it is a later page of an article split in pages."""
 
@@ -937,8 +940,15 @@ class ArchiveSpider(Spider):
             return
         if reason is None and later_pages:
             pages = ArticlePages(item, key, tuple(later_pages), response.url)
-            yield self._next_page_request(pages, response)
-            return
+            limit = max(
+                self.crawler.settings.getint("ARCHIVE_MAX_ARTICLE_PAGES", MAX_ARTICLE_PAGES), 1
+            )
+            if pages.read + len(pages.later) > limit:
+                self._pages_over_limit(pages, limit)
+                pages = replace(pages, later=pages.later[: limit - pages.read])
+            if pages.later:
+                yield self._next_page_request(pages, response)
+                return
         for output in self._emitted(item, key):
             yield output
 
@@ -1034,6 +1044,19 @@ class ArchiveSpider(Spider):
         request = failed_request(failure)
         pages: ArticlePages = request.meta["article_pages"]
         return self._pages_missing(pages, request.url, failure_kind(failure))
+
+    def _pages_over_limit(self, pages: ArticlePages, limit: int) -> None:
+        """An article whose page links name more pages than ``limit`` (a trap, a theme's
+        mistake): the pages after the limit are not read, counted and logged."""
+        left_out = pages.read + len(pages.later) - limit
+        self.crawler.stats.inc_value(stats_keys.ARTICLES_PAGES_MISSING, left_out)
+        logger.warning(
+            "The article at %s names %d pages; its record holds the first %d "
+            "(ARCHIVE_MAX_ARTICLE_PAGES)",
+            pages.first_url,
+            pages.read + len(pages.later),
+            limit,
+        )
 
     def _pages_missing(
         self, pages: ArticlePages, url: str, why: str
