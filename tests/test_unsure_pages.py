@@ -23,6 +23,12 @@ ARTICLE = (
 )
 
 
+PLAIN_TEXT = "Council votes budget\n\nMay 14, 2010\n\n" + STORY.removeprefix("<p>").removesuffix(
+    "</p>"
+)
+"""The story as a text file, no markup at all."""
+
+
 @pytest.fixture(scope="module")
 def site(mirror_server, tmp_path_factory):
     root = tmp_path_factory.mktemp("site")
@@ -31,6 +37,7 @@ def site(mirror_server, tmp_path_factory):
     story = root / "2010" / "05" / "14" / "council-votes-budget"
     story.mkdir(parents=True)
     (story / "index.html").write_text(ARTICLE)
+    (root / "2010" / "05" / "14" / "council-votes-budget.txt").write_text(PLAIN_TEXT)
     serve_mirror(mirror_server, root)
     return mirror_server.url_for("/")
 
@@ -68,3 +75,16 @@ def test_an_unknown_choice_is_a_usage_error(site, tmp_path):
     )
     assert result.returncode == 2
     assert "-a unsure='yes': expected one of skip, extract" in result.log
+
+
+def test_a_listed_text_file_is_named_not_an_article(site, tmp_path):
+    """A ``.txt`` file in a URL list (served ``text/plain``): no profile reads text without
+    markup; it was dropped as ``empty_body``, after trafilatura's ERROR lines."""
+    result = crawl(
+        site, tmp_path, "-a", "url=https://gazette.example/2010/05/14/council-votes-budget.txt"
+    )
+    assert result.output == ""
+    assert result.report["stats"]["pages/not_article/plain_text"] == 1
+    assert "Not an article (plain_text): " in result.log
+    assert "empty_body" not in result.log
+    assert "trafilatura" not in result.log

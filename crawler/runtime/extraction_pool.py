@@ -95,6 +95,7 @@ import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import resource
 import signal
 import sys
@@ -300,6 +301,24 @@ class ArticleJob(PageJob[ArticlePage, ArticleReading]):
         return read_article(self, response)
 
 
+PLAIN_TEXT = "plain_text"
+"""Not-article reason of a text page with no markup at all (a ``.txt`` file, a text
+served as HTML): no profile reads one, and its record was dropped as ``empty_body``."""
+MARKUP = re.compile(rb"<[!/?a-zA-Z]")
+
+
+def is_plain_text(response: TextResponse) -> bool:
+    """Whether ``response`` is text with no markup in its first 64 KiB: not a tag, a
+    comment or a doctype (a page's PHP warnings before its HTML are text, a few lines).
+
+    >>> is_plain_text(TextResponse("https://x.org/a.txt", body=b"Headline\\n\\nA story.", encoding="utf-8"))
+    True
+    >>> is_plain_text(TextResponse("https://x.org/a/", body=b"\\n<p>A story.</p>", encoding="utf-8"))
+    False
+    """
+    return MARKUP.search(response.body, 0, 65536) is None
+
+
 def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     """Read an article page: its links if ``job.links``; why it is not an article;
     whether a page that is not one is a bot wall; the record, unless the page is not an
@@ -308,7 +327,7 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     page = job.page_class(response, job.public_url)
     # The page's whole tree, when the page is not read without its sidebar.
     root = page.root if page.chrome is None else None
-    reason = page.not_article_reason()
+    reason = PLAIN_TEXT if is_plain_text(response) else page.not_article_reason()
     wall = None
     if reason is not None:
         wall = wall_vendor(response.body, response_headers(response), root)
