@@ -513,6 +513,19 @@ def test_a_non_html_page_at_an_article_url_is_counted(tmp_path):
     assert logged(result, "Not an HTML page at an article URL", ARTICLE)
 
 
+def test_a_file_served_as_html_is_not_read_as_a_page(tmp_path):
+    """An image where the article should be, its server calling it HTML: it was decoded as
+    text (a charset guessed, bytes replaced), trafilatura logged ERROR lines and the record
+    was dropped as ``empty_body``; it is a file, counted and named."""
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 40 + b"\xff\xd9"
+    result, _ = crawl(tmp_path, {ARTICLE: serve(jpeg, {"Content-Type": "text/html"})})
+    assert emitted(result) == all_but(ARTICLE)
+    assert stat(result, stats_keys.FAULTS_CONTENT_FILE_AS_TEXT) == 1
+    assert stat(result, stats_keys.PAGES_NOT_HTML) == 1
+    assert logged(result, "served as text/html at", ARTICLE, "not read as a page")
+    assert not logged(result, "trafilatura")
+
+
 XHTML_DOCTYPE = (
     b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
     b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'

@@ -32,6 +32,8 @@ while the counts stay exact).
                             guessed as a browser would, :func:`legacy_charset`),
                             xml_entities (a sitemap declaring entities, refused),
                             malformed_xml (not well-formed: read as far as it goes),
+                            file_as_text (an image, PDF or archive served as text:
+                            not read as a page),
                             untyped_html (an HTML page served as
                             application/octet-stream: read as HTML),
                             nested_too_deep (an article page past libxml2's 2,048
@@ -921,6 +923,29 @@ HTML_START = re.compile(
 )
 
 
+BINARY_SIGNATURES = (
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"%PDF-",
+    b"PK\x03\x04",  # ZIP, and the office formats in one
+    b"\x1f\x8b",  # gzip, not undone (no Content-Encoding said so)
+)
+"""How the files a server may send in place of a page begin, whatever it calls them."""
+
+
+def is_file_in_disguise(response: Response) -> bool:
+    """Whether a response its server calls text is a file: its body opens with the
+    signature of one (:data:`BINARY_SIGNATURES`: an image, a PDF, an archive).
+
+    >>> page = HtmlResponse("https://x.org/", body=b"\\xff\\xd8\\xff\\xe0JFIF", encoding="utf-8")
+    >>> is_file_in_disguise(page), is_file_in_disguise(page.replace(body=b"<p>x</p>"))
+    (True, False)
+    """
+    return response.body.startswith(BINARY_SIGNATURES)
+
+
 def media_type(response: Response) -> str:
     """The media type the response declares (``Content-Type`` without its parameters)."""
     content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
@@ -1167,6 +1192,16 @@ class ContentFaultsMiddleware:
         if response.status != 200 or not isinstance(response, TextResponse):
             return response
         if is_binary(response):
+            return as_binary(response)
+        # A gzipped sitemap served as XML is read as one (the spider undoes the gzip).
+        if not isinstance(response, XmlResponse) and is_file_in_disguise(response):
+            self.faults.record(
+                stats_keys.FAULTS_CONTENT_FILE_AS_TEXT,
+                "A file (%r…) served as %s at %s; not read as a page",
+                response.body[:8],
+                media_type(response) or "text",
+                response.url,
+            )
             return as_binary(response)
         if is_untyped_html(response):
             self.faults.record(
