@@ -579,6 +579,24 @@ def test_a_sitemap_that_is_not_xml_is_counted_and_the_site_still_crawled(tmp_pat
     assert logged(result, "Ignoring invalid sitemap", "post-sitemap.xml", "not_a_sitemap")
 
 
+@pytest.mark.parametrize("content_type", ["text/plain", "application/xml"])
+def test_a_gzipped_sitemap_served_as_text_is_read(tmp_path, content_type):
+    """A ``.xml.gz`` sitemap its server calls text or XML: gzip, but no file in disguise."""
+    index = (
+        (MIRROR / "sitemap_index.xml")
+        .read_bytes()
+        .replace(b"post-sitemap.xml", b"post-sitemap.xml.gz")
+    )
+    posts = gzip.compress((MIRROR / "post-sitemap.xml").read_bytes())
+    faults = {
+        "/sitemap_index.xml": serve(index, XML),
+        "/post-sitemap.xml.gz": serve(posts, {"Content-Type": content_type}),
+    }
+    result, _ = crawl(tmp_path, faults)
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert stat(result, stats_keys.FAULTS_CONTENT_FILE_AS_TEXT) == 0
+
+
 BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <!DOCTYPE urlset [
  <!ENTITY lol "lol">

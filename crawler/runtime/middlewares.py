@@ -1193,8 +1193,12 @@ class ContentFaultsMiddleware:
             return response
         if is_binary(response):
             return as_binary(response)
-        # A gzipped sitemap served as XML is read as one (the spider undoes the gzip).
-        if not isinstance(response, XmlResponse) and is_file_in_disguise(response):
+        # A gzipped sitemap served as XML or text is read as one (the spider undoes the gzip).
+        if (
+            not isinstance(response, XmlResponse)
+            and not urlsplit(response.url).path.endswith(".gz")
+            and is_file_in_disguise(response)
+        ):
             self.faults.record(
                 stats_keys.FAULTS_CONTENT_FILE_AS_TEXT,
                 "A file (%r…) served as %s at %s; not read as a page",
