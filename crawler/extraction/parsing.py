@@ -226,33 +226,14 @@ def deep_html_tree(markup: bytes, base_url: str) -> html.HtmlElement:
     return html.document_fromstring(markup, parser=parser, base_url=base_url)
 
 
-INLINE_TAGS = frozenset(
-    [
-        "a",
-        "abbr",
-        "b",
-        "big",
-        "cite",
-        "code",
-        "em",
-        "font",
-        "i",
-        "mark",
-        "nobr",
-        "q",
-        "s",
-        "small",
-        "span",
-        "strike",
-        "strong",
-        "sub",
-        "sup",
-        "tt",
-        "u",
-    ]
-)
-"""Elements of a line of text, which a page may leave open: a browser's parser closes them
-with the paragraph they are in, libxml2's nests the next paragraph in them."""
+INLINE_TAGS = frozenset({
+    "a", "abbr", "b", "bdi", "bdo", "big", "cite", "code", "dfn", "em", "font", "i", "kbd",
+    "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup",
+    "time", "tt", "u", "var",
+})  # fmt: skip
+"""Elements inside a line of text; any other element (``<br>``, a block) ends a line. A
+page may leave them open: a browser's parser closes them with the paragraph they are in,
+libxml2's nests the next paragraph in them."""
 NESTED_PARAGRAPHS = etree.XPath("//p[ancestor::p]")
 
 

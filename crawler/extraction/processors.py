@@ -121,6 +121,8 @@ def is_url_slug(title: str) -> bool:
 
 
 _TITLE_SEPARATORS = r"[|\-\u2013\u2014:\u00b7\u2022/»«\u2039\u203a]"
+TITLE_PART_BREAK = re.compile(rf"\s+{_TITLE_SEPARATORS}\s+")
+"""Where a ``<title>`` puts its parts ("Page not found – Example News")."""
 # A character of Chinese, Japanese or Korean text, or a full-width form.
 _CJK_CHARACTER = r"[\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff01-\uff60]"
 # Of those, the letters of the scripts written with no space between words: kana and the

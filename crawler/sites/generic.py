@@ -51,6 +51,7 @@ from crawler.extraction.localtime import in_site_zone, path_locale, site_zones, 
 from crawler.extraction.metadata import element_value
 from crawler.extraction.parsing import (
     DEFAULT_PARSER_MAX_DEPTH,
+    INLINE_TAGS,
     NESTED_PARAGRAPHS,
     deep_html_tree,
     html_markup,
@@ -59,6 +60,7 @@ from crawler.extraction.parsing import (
 from crawler.extraction.processors import (
     EARLIEST_DATE,
     MONTH_NAME,
+    TITLE_PART_BREAK,
     WIRE_SERVICE,
     decode_entities,
     is_address,
@@ -652,11 +654,6 @@ post's own path is its second page."""
 WORD = re.compile(r"\w+")
 PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
-INLINE_TAGS = frozenset({
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "dfn", "em", "font", "i", "kbd", "mark",
-    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-})  # fmt: skip
-"""Elements inside a line of text; any other element (``<br>``, a block) ends a line."""
 TEXT_ELEMENTS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "dd", "pre")
 """Elements that hold a paragraph of a body, as trafilatura reads them."""
 EMBEDDED_POSTS = etree.XPath(
@@ -1427,8 +1424,6 @@ ERROR_PAGE_HEADING = re.compile(
 """A heading or title (its site's name left out) that says the page was not found: English
 and the web's most common other languages. Pages that say so and hold little else are
 error pages (:data:`ERROR_PAGE_MAX_WORDS`)."""
-TITLE_PART_BREAK = re.compile(r"\s+[|\-\u2013\u2014:\u00b7\u2022»]\s+")
-"""Where a ``<title>`` puts its parts ("Page not found – Example News")."""
 ERROR_PAGE_MAX_WORDS = 150
 """Prose words of an error page's text, at most: an article about a 404 error runs longer."""
 
