@@ -158,3 +158,133 @@ def test_an_old_slug_folded_into_its_canonical_article_is_covered(tmp_path):
         (ORIGIN + "/theaawsat/features/deleted-story/", "missing")  # no usable capture
     ]
     assert coverage["covered"] == 5
+
+
+# -- a busy archive: CDX answers that are no table, queries and captures that fail ----------
+
+INDEX_PAGE_2 = "resumeKey=3"
+"""In a request line: the second page of the site's URL index."""
+BUSY_PAGE = b"<html><body><h1>Wayback Machine is temporarily offline</h1></body></html>"
+ATTEMPTS = 4
+"""Scrapy's first attempt and its 3 retries (``RETRY_TIMES``)."""
+
+
+def busy_crawl(tmp_path, fault, *args: str):
+    """A crawl of the fixture captures against an archive where ``fault(raw_uri, times)``
+    (``times``: how often that request line was asked before) may answer instead:
+    a werkzeug ``Response``, or None for the capture's own answer."""
+    wayback = WaybackMirror(CAPTURES, FIXTURES / "aawsat" / "site")
+    asked: dict[str, int] = {}
+
+    def handler(request: Request) -> Response:
+        raw = request.environ["RAW_URI"]
+        times, asked[raw] = asked.get(raw, 0), asked.get(raw, 0) + 1
+        if (answer := fault(raw, times)) is not None:
+            return answer
+        served = wayback.respond(raw)
+        return Response(served.body, status=served.status, headers=list(served.headers.items()))
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        server.expect_request(re.compile(r"^/.*")).respond_with_handler(handler)
+        endpoint = server.url_for("/").rstrip("/")
+        result = run_crawl(
+            "aawsat",
+            ORIGIN + "/",
+            tmp_path,
+            "-a",
+            "source=wayback",
+            "-s",
+            f"WAYBACK_ENDPOINT={endpoint}",
+            "-s",
+            "WAYBACK_CDX_PAGE_SIZE=3",
+            "-s",
+            "ARCHIVE_LATE_RETRY_DELAY=0",  # the late round as soon as the crawl is idle
+            *args,
+        )
+    finally:
+        server.stop()
+    records = {
+        json.loads(line)["url"].removeprefix(ORIGIN): json.loads(line)
+        for line in result.output.splitlines()
+    }
+    return result, records
+
+
+def test_a_cdx_answer_that_is_no_table_is_asked_again(tmp_path):
+    """An index page answered once with the archive's "offline" page (served with a 200,
+    as the Wayback Machine does when busy): it was a spider error that ended the list
+    of URLs there; now it is asked again, and nothing is lost."""
+
+    def offline_once(raw: str, times: int) -> Response | None:
+        return (
+            Response(BUSY_PAGE, content_type="text/html")
+            if INDEX_PAGE_2 in raw and not times
+            else None
+        )
+
+    result, records = busy_crawl(tmp_path, offline_once)
+    assert result.returncode == 0, result.log[-3000:]
+    assert set(records) == {SEED, BOOKBINDERS, LEBANON, ELECTIONS}
+    stats = result.report["stats"]
+    assert stats[stats_keys.FAULTS_WAYBACK_CDX_UNREADABLE] == 1
+    assert stats[stats_keys.WAYBACK_INDEX_PAGES] == 3
+    assert "The Wayback Machine answered a CDX query with no table (not JSON: <html>" in result.log
+
+
+def test_an_index_page_that_fails_for_good_fails_the_crawl(tmp_path):
+    """An index page the archive never serves (503 to every attempt, and again at the end
+    of the crawl): the URLs after it cannot be known, so the crawl says so and exits 1."""
+
+    def unavailable(raw: str, times: int) -> Response | None:
+        return Response("Service Unavailable", status=503) if INDEX_PAGE_2 in raw else None
+
+    result, records = busy_crawl(tmp_path, unavailable)
+    assert result.returncode == 1
+    assert set(records) == {LEBANON}  # the only article the first page lists
+    stats = result.report["stats"]
+    assert stats["failures/wayback_index"] == 1
+    assert stats[stats_keys.LATE_RETRY_HELD] == 1
+    assert "The Wayback Machine's index of the site failed (http_503) at " in result.log
+    assert "the URLs it lists after that page are not crawled" in result.log
+
+
+def test_captures_that_cannot_be_listed_are_failed_articles(tmp_path):
+    """One URL's captures answered with an error page every time: that article fails, in
+    the stats and the coverage report, and the others are crawled."""
+
+    def offline_for_lebanon(raw: str, times: int) -> Response | None:
+        listing_lebanon = "matchType=exact" in raw and "live-from-lebanon" in raw
+        return Response(BUSY_PAGE, content_type="text/html") if listing_lebanon else None
+
+    result, records = busy_crawl(tmp_path, offline_for_lebanon)
+    assert result.returncode == 0
+    assert set(records) == {SEED, BOOKBINDERS, ELECTIONS}
+    stats = result.report["stats"]
+    assert stats["articles/failed/wayback_cdx_unreadable"] == 1
+    assert stats[stats_keys.FAULTS_WAYBACK_CDX_UNREADABLE] == 2 * ATTEMPTS  # and the late round
+    assert stats[stats_keys.LATE_RETRY_HELD] == 1
+    assert stats.get(stats_keys.LATE_RETRY_RECOVERED, 0) == 0
+    coverage = json.loads((tmp_path / "coverage" / "aawsat.json").read_text())
+    failed = [e for e in coverage["not_in_output"] if e["url"] == ORIGIN + LEBANON]
+    assert [(e["status"], e["outcome"]) for e in failed] == [
+        ("missing", "failed:wayback_cdx_unreadable")
+    ]
+
+
+def test_a_capture_the_archive_is_too_busy_to_serve_is_asked_again_at_the_end(tmp_path):
+    """The newest usable capture answered 429 to every attempt at first: it is held and
+    asked again when the crawl is otherwise done, not traded for an older capture."""
+    replay = "/web/20170310080000id_/"
+
+    def busy_at_first(raw: str, times: int) -> Response | None:
+        too_many = raw.startswith(replay) and times < ATTEMPTS
+        return Response("Too Many Requests", status=429) if too_many else None
+
+    result, records = busy_crawl(tmp_path, busy_at_first)
+    assert result.returncode == 0
+    assert records[BOOKBINDERS]["capture"]["timestamp"] == "20170310080000"
+    stats = result.report["stats"]
+    assert stats[stats_keys.LATE_RETRY_HELD] == 1
+    assert stats[stats_keys.LATE_RETRY_RECOVERED] == 1

@@ -202,6 +202,9 @@ FAULTS_CONTENT_XML_ENTITIES = "faults/content/xml_entities"
 FAULTS_CONTENT_MALFORMED_XML = "faults/content/malformed_xml"
 FAULTS_CONTENT_NESTED_TOO_DEEP = "faults/content/nested_too_deep"
 """Article pages nested deeper than libxml2 parses (2,048 levels): read up to there."""
+FAULTS_WAYBACK_CDX_UNREADABLE = "faults/wayback/cdx_unreadable"
+"""Wayback CDX answers that were no table (an error page served with a 200, a table cut
+short): asked again."""
 FAULTS_EXTRACTION_WORKER_LOST = "faults/extraction_worker_lost"
 """A worker of the extraction pool died; its pages were read again."""
 FAULTS_UNREACHABLE_HOST = "faults/unreachable_host/"
@@ -212,8 +215,8 @@ FAULTS_UNREACHABLE_HOST_DROPPED = "faults/unreachable_host/requests_dropped"
 
 # -- late retries (crawler/spiders/late_retries.py) ----------------------------------
 LATE_RETRY_HELD = "late_retry/held"
-"""Article and listing pages whose retries failed in a way that may pass, held to ask
-again at the end."""
+"""Article and listing pages, Wayback CDX queries and captures whose retries failed in a
+way that may pass, held to ask again at the end."""
 LATE_RETRY_RECOVERED = "late_retry/recovered"
 """Held pages fetched when asked again."""
 
@@ -227,6 +230,9 @@ THROTTLE_MAX_DELAY_SECONDS = "throttle/max_delay_seconds"
 FAILURES = "failures/"
 FAILURES_OUTPUT = f"{FAILURES}output"
 FAILURES_START_ERROR = f"{FAILURES}start_error"
+FAILURE_WAYBACK_INDEX = "wayback_index"
+"""A page of the Wayback Machine's index of the site that failed for good: the URLs it
+would have listed next are missing (``failures/wayback_index``)."""
 OUTPUT_RECORDS_LOST = "output/records_lost"
 
 # -- reports -------------------------------------------------------------------------

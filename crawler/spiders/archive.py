@@ -398,6 +398,12 @@ class ArchiveSpider(Spider):
         self._crawl_all(released)
         raise DontCloseSpider  # and, with nothing released yet, asked again in a moment
 
+    def _late_fetched(self, response: Response) -> None:
+        """Count ``response`` as recovered if its request was held for a late round
+        (a Wayback CDX answer, once it is read: :meth:`WaybackSource.answered`)."""
+        if self.late_retries is not None:
+            self.late_retries.fetched(response.meta)
+
     def _crawl_all(self, requests: list[Request]) -> None:
         for request in requests:
             self.crawler.engine.crawl(request)
@@ -807,8 +813,7 @@ class ArchiveSpider(Spider):
     async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
         """A listing page: read (parsed, its posts and links listed) by the reader, in this
         process or a worker; what it means for the crawl is decided here."""
-        if self.late_retries is not None:
-            self.late_retries.fetched(response.meta)
+        self._late_fetched(response)
         for request in self._put_off_articles_due():
             yield request
         if not isinstance(response, TextResponse):
@@ -874,8 +879,7 @@ class ArchiveSpider(Spider):
     async def parse_article(self, response: Response) -> AsyncIterator[Request | ArticleItem]:
         """An article page: read (parsed, extracted, its links listed) by the reader, in
         this process or a worker; what it means for the crawl is decided here."""
-        if self.late_retries is not None:
-            self.late_retries.fetched(response.meta)
+        self._late_fetched(response)
         for request in self._put_off_articles_due():
             yield request
         if response.status == 304:
@@ -1157,11 +1161,22 @@ class ArchiveSpider(Spider):
         assert self.wayback is not None
         yield from self.wayback.parse_captures(response, key)
 
+    def wayback_query_failed(self, failure: Failure) -> None:
+        """Errback of CDX queries: one whose failure may pass is held for a late retry;
+        else it failed for good."""
+        assert self.wayback is not None
+        request, kind = failed_request(failure), failure_kind(failure)
+        if self.late_retries is None or not self.late_retries.hold(
+            request, failure, "Wayback CDX query", kind
+        ):
+            self.wayback.query_failed(request, kind)
+
     def parse_wayback_capture(
         self, response: Response, key: str, capture: Capture, remaining: list[Capture]
     ) -> Iterator[Request | ArticleItem]:
         """A raw capture: the article, or a named skip and the next older capture."""
         assert self.wayback is not None
+        self._late_fetched(response)
         self.wayback.tried(capture)
         reason: str | None = None
         item = None
@@ -1204,14 +1219,21 @@ class ArchiveSpider(Spider):
             yield item
 
     def wayback_capture_failed(self, failure: Failure) -> Iterator[Request]:
+        """Errback of captures: one whose failure may pass is held for a late retry; else
+        the next older capture is tried."""
         assert self.wayback is not None
-        kwargs = failed_request(failure).cb_kwargs
+        request = failed_request(failure)
+        if self.late_retries is not None and self.late_retries.hold(
+            request, failure, "Wayback capture", failure_kind(failure)
+        ):
+            return
+        kwargs = request.cb_kwargs
         self.wayback.skip(
             kwargs["capture"], f"failed_{failure.type.__name__ if failure.type else 'error'}"
         )
-        request = self.wayback.next_capture_request(kwargs["key"], kwargs["remaining"])
-        if request is not None:
-            yield request
+        older = self.wayback.next_capture_request(kwargs["key"], kwargs["remaining"])
+        if older is not None:
+            yield older
 
     # -- requests -------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ passed since the last such failure, every held page is asked again, with its ret
 each of ``ARCHIVE_LATE_RETRY_ROUNDS`` rounds (1). A page that still fails is counted and
 logged as it would have been. A 404, a robots.txt refusal, a bot wall or a host given up
 as unreachable is not held: asking again would get the same answer. Sitemaps are not held.
+The Wayback Machine's CDX queries and captures are (``crawler/spiders/wayback.py``).
 
 Counted: ``late_retry/held`` (pages held, each round), ``late_retry/recovered`` (held
 pages then fetched). Off in a distributed crawl, where one worker's idle moment is not the
@@ -94,8 +95,13 @@ class LateRetries:
         """Hold ``request`` (for ``what``: "Article page") for the next late round if its
         failure (of ``kind``) may pass and it has a round left; False if it failed for
         good."""
+        return self.passes(failure) and self.hold_passing(request, what, kind)
+
+    def hold_passing(self, request: Request, what: str, kind: str) -> bool:
+        """Hold ``request``, whose failure (of ``kind``) may pass, for the next late round
+        if it has one left; False if it has none."""
         done = request.meta.get(ROUND, 0)
-        if done >= self.rounds or not self.passes(failure):
+        if done >= self.rounds:
             return False
         meta = {key: value for key, value in request.meta.items() if key != "retry_times"}
         meta[ROUND] = done + 1

@@ -11,6 +11,20 @@
 Records keep the original article URL as ``url`` and carry ``capture`` provenance.
 The endpoint is the ``WAYBACK_ENDPOINT`` setting; politeness towards the archive is the
 ``DOWNLOAD_SLOTS`` entry for its host in ``crawler/settings.py``.
+
+The archive is often busy. A CDX query whose answer is no table (an HTML "temporarily
+offline" page served with a 200, a table cut short) is counted
+(``faults/wayback/cdx_unreadable``) and asked again as Scrapy retries a 503. A query or
+a capture that failed its retries in a way that may pass (a 5xx, a 429, a timeout) is
+held and asked again at the end of the crawl (``crawler/spiders/late_retries.py``). Then:
+
+- an index page that still fails ends the list of the site's URLs there: that is an
+  ERROR, counted as ``failures/wayback_index`` (the crawl exits 1), since nothing else
+  would tell that the URLs after it are missing;
+- a URL whose captures cannot be listed is a failed article
+  (``articles/failed/wayback_cdx_<kind>``, in the coverage report);
+- a capture that cannot be fetched is skipped for the next older one
+  (``wayback/captures_skipped/failed_<kind>``).
 """
 
 from __future__ import annotations
@@ -24,6 +38,7 @@ from urllib.parse import urlencode, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
+from scrapy.downloadermiddlewares.retry import get_retry_request
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 
@@ -32,12 +47,16 @@ from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import SiteAddress
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
+from crawler.runtime.exit_status import record_failure
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import SiteProfile, UrlKind
+from crawler.spiders.late_retries import LateRetries
 
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+CDX_UNREADABLE = "cdx_unreadable"
+"""Why a CDX answer is asked again: it is no table (``faults/wayback/cdx_unreadable``)."""
 
 
 @dataclass(frozen=True)
@@ -48,16 +67,42 @@ class Capture:
     mimetype: str
 
 
-def cdx_rows(response: Response) -> tuple[list[dict[str, str]], str | None]:
-    """Rows of a CDX ``output=json`` answer as dicts, and the resume key if more follow."""
-    text = response.text.strip()
-    data: list[list[str]] = json.loads(text) if text else []
+class CdxUnreadable(ValueError):
+    """A CDX answer that is no ``output=json`` table: an error page, a table cut short."""
+
+
+def cdx_rows(body: bytes) -> tuple[list[dict[str, str]], str | None]:
+    """Rows of a CDX ``output=json`` answer as dicts, and the resume key if more follow.
+
+    >>> cdx_rows(b'[["original","timestamp"],["http://x.org/a","2015"],[],["k1"]]')
+    ([{'original': 'http://x.org/a', 'timestamp': '2015'}], 'k1')
+    >>> cdx_rows(b"  "), cdx_rows(b"[]")
+    (([], None), ([], None))
+    >>> cdx_rows(b"<html><h1>Wayback Machine is temporarily offline</h1>")
+    Traceback (most recent call last):
+    crawler.spiders.wayback.CdxUnreadable: not JSON: <html><h1>Wayback Machine is temporarily offline</h1>
+    >>> cdx_rows(b'[["original","timestamp"],["http://x.org/a","20')
+    Traceback (most recent call last):
+    crawler.spiders.wayback.CdxUnreadable: not JSON: [["original","timestamp"],["http://x.org/a","20
+    >>> cdx_rows(b'[["original","timestamp"],["http://x.org/a"]]')
+    Traceback (most recent call last):
+    crawler.spiders.wayback.CdxUnreadable: a row of 1 fields under 2: ['http://x.org/a']
+    """
+    try:
+        data = json.loads(body) if body.strip() else []
+    except ValueError:  # JSONDecodeError, or bytes that are no Unicode
+        raise CdxUnreadable(f"not JSON: {body[:80].decode('utf-8', 'replace')}") from None
+    if not isinstance(data, list) or not all(isinstance(row, list) for row in data):
+        raise CdxUnreadable(f"not a table: {body[:80].decode('utf-8', 'replace')}")
     if not data:
         return [], None
     header, rows, resume_key = data[0], data[1:], None
     if len(rows) >= 2 and rows[-2] == [] and len(rows[-1]) == 1:
         resume_key, rows = rows[-1][0], rows[:-2]
-    return [dict(zip(header, row, strict=False)) for row in rows if row], resume_key
+    for row in rows:
+        if len(row) != len(header):
+            raise CdxUnreadable(f"a row of {len(row)} fields under {len(header)}: {row}")
+    return [dict(zip(header, row, strict=True)) for row in rows], resume_key
 
 
 class WaybackSpider(Protocol):
@@ -77,6 +122,8 @@ class WaybackSpider(Protocol):
     @property
     def run(self) -> ArchiveRun: ...
     @property
+    def late_retries(self) -> LateRetries | None: ...
+    @property
     def parse_wayback_index(self) -> Callable[..., Any]: ...
     @property
     def parse_wayback_captures(self) -> Callable[..., Any]: ...
@@ -84,6 +131,8 @@ class WaybackSpider(Protocol):
     def parse_wayback_capture(self) -> Callable[..., Any]: ...
     @property
     def wayback_capture_failed(self) -> Callable[..., Any]: ...
+    @property
+    def wayback_query_failed(self) -> Callable[..., Any]: ...
 
 
 class WaybackSource:
@@ -142,11 +191,19 @@ class WaybackSource:
         if resume_key:
             params.append(("resumeKey", resume_key))
         return Request(
-            self._cdx_url(params), callback=self.spider.parse_wayback_index, dont_filter=True
+            self._cdx_url(params),
+            callback=self.spider.parse_wayback_index,
+            errback=self.spider.wayback_query_failed,
+            dont_filter=True,
         )
 
     def parse_index(self, response: Response) -> Iterator[Request]:
-        rows, resume_key = cdx_rows(response)
+        try:
+            rows, resume_key = cdx_rows(response.body)
+        except CdxUnreadable as unreadable:
+            yield from self.unreadable(response, unreadable)
+            return
+        self.answered(response)
         self.stats.inc_value(stats_keys.WAYBACK_INDEX_PAGES)
         for row in rows:
             key = self.spider.sites.listed_key(row["original"])
@@ -175,12 +232,18 @@ class WaybackSource:
         return Request(
             self._cdx_url(params),
             callback=self.spider.parse_wayback_captures,
+            errback=self.spider.wayback_query_failed,
             cb_kwargs={"key": key},
             dont_filter=True,
         )
 
     def parse_captures(self, response: Response, key: str) -> Iterator[Request]:
-        rows, _ = cdx_rows(response)
+        try:
+            rows, _ = cdx_rows(response.body)
+        except CdxUnreadable as unreadable:
+            yield from self.unreadable(response, unreadable)
+            return
+        self.answered(response)
         captures = sorted(
             (
                 Capture(
@@ -219,6 +282,51 @@ class WaybackSource:
         self.spider.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, "no_usable_capture"))
         logger.warning("No usable capture of %s in the Wayback Machine", key)
         return None
+
+    def answered(self, response: Response) -> None:
+        """A CDX answer read: recovered, if its query was held for a late round."""
+        if self.spider.late_retries is not None:
+            self.spider.late_retries.fetched(response.meta)
+
+    def unreadable(self, response: Response, unreadable: CdxUnreadable) -> Iterator[Request]:
+        """A CDX answer that is no table: asked again while it has retries left, as
+        Scrapy retries a 503; then held for the end of the crawl, or failed."""
+        self.stats.inc_value(stats_keys.FAULTS_WAYBACK_CDX_UNREADABLE)
+        request = response.request
+        assert request is not None  # a callback's response has its request
+        retry = get_retry_request(request, spider=self.spider, reason=CDX_UNREADABLE)  # type: ignore[arg-type]
+        # Each retry at INFO: the last is a WARNING, or an ERROR if the index fails.
+        logger.log(
+            logging.INFO if retry is not None else logging.WARNING,
+            "The Wayback Machine answered a CDX query with no table (%s)%s: %s",
+            unreadable,
+            ": asked again" if retry is not None else "",
+            response.url,
+        )
+        if retry is not None:
+            yield retry
+            return
+        late = self.spider.late_retries
+        if late is None or not late.hold_passing(request, "Wayback CDX query", CDX_UNREADABLE):
+            self.query_failed(request, CDX_UNREADABLE)
+
+    def query_failed(self, request: Request, kind: str) -> None:
+        """A CDX query that failed for good (``kind``): an index page ends the list of the
+        site's URLs; a URL's captures, its article."""
+        if request.callback == self.spider.parse_wayback_index:
+            record_failure(self.stats, stats_keys.FAILURE_WAYBACK_INDEX)
+            logger.error(
+                "The Wayback Machine's index of the site failed (%s) at %s: the URLs it "
+                "lists after that page are not crawled",
+                kind,
+                request.url,
+            )
+            return
+        key = request.cb_kwargs["key"]
+        failed = f"wayback_cdx_{kind.removeprefix('cdx_')}"
+        self.stats.inc_value(f"{stats_keys.ARTICLES_FAILED}{failed}")
+        logger.warning("Captures of %s could not be listed (%s): %s", key, kind, request.url)
+        self.spider.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, failed))
 
     def skip(self, capture: Capture, reason: str) -> None:
         self.stats.inc_value(f"{stats_keys.WAYBACK_CAPTURES_SKIPPED}{reason}")
