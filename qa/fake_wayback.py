@@ -31,10 +31,16 @@ _REPLAY = re.compile(r"^/web/(\d{14})id_/(.+)$")
 
 
 def urlkey(url: str) -> str:
-    """Scheme-, port- and www-less, lower-cased host plus path: one key per page."""
+    """Scheme-, port- and www-less, lower-cased host plus path and query (its parameters
+    sorted, as the CDX server's SURT keys have them): one key per page.
+
+    >>> urlkey("http://www.Gazette.example:80/news/view.php?page=2&idx=1")
+    'gazette.example/news/view.php?idx=1&page=2'
+    """
     parts = urlsplit(url if "://" in url else f"http://{url}")
     host = (parts.hostname or "").lower().removeprefix("www.")
-    return host + (parts.path or "/")
+    query = "&".join(sorted(parts.query.split("&"))) if parts.query else ""
+    return host + (parts.path or "/") + (f"?{query}" if query else "")
 
 
 @dataclass(frozen=True)

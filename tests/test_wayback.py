@@ -288,3 +288,59 @@ def test_a_capture_the_archive_is_too_busy_to_serve_is_asked_again_at_the_end(tm
     stats = result.report["stats"]
     assert stats[stats_keys.LATE_RETRY_HELD] == 1
     assert stats[stats_keys.LATE_RETRY_RECOVERED] == 1
+
+
+def test_articles_named_by_a_query_are_found_in_the_archive(tmp_path):
+    """A site of the PHP years (``news_view.html?idx=1``): each article's captures are
+    listed with its query. Without it, the captures of ``news_view.html`` alone were
+    asked for, and no article had a usable capture."""
+    gazette = "http://gazette.example"
+    site = tmp_path / "site" / "news"
+    site.mkdir(parents=True)
+    story = "<p>" + "The council met on Monday and voted on the budget for next year. " * 6
+    captures = []
+    for idx, title in ((1, "Council votes budget"), (2, "Harbour reopens")):
+        (site / f"news_view.html?idx={idx}").write_text(
+            f"<html><head><title>{title} - The Old Gazette</title>"
+            "<meta property='og:type' content='article'></head><body>"
+            f"<article><h1>{title}</h1><p>May 14, 2010</p>{story * 4}</article></body></html>"
+        )
+        captures.append(
+            {
+                "timestamp": f"201006{idx:02d}000000",
+                "original": f"{gazette}/news/news_view.html?idx={idx}",
+                "status": 200,
+                "page": f"/news/news_view.html?idx={idx}",
+            }
+        )
+    captures_file = tmp_path / "captures.json"
+    captures_file.write_text(json.dumps({"captures": captures}))
+    wayback = WaybackMirror(captures_file, tmp_path / "site")
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        server.expect_request(re.compile(r"^/.*")).respond_with_handler(
+            lambda request: Response(
+                (served := wayback.respond(request.environ["RAW_URI"])).body,
+                status=served.status,
+                headers=list(served.headers.items()),
+            )
+        )
+        endpoint = server.url_for("/").rstrip("/")
+        result = run_crawl(
+            "archive",
+            gazette + "/",
+            tmp_path,
+            "-a",
+            "source=wayback",
+            "-s",
+            f"WAYBACK_ENDPOINT={endpoint}",
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-3000:]
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert sorted((r["url"], r["title"]) for r in records) == [
+        (f"{gazette}/news/news_view.html?idx=1", "Council votes budget"),
+        (f"{gazette}/news/news_view.html?idx=2", "Harbour reopens"),
+    ]

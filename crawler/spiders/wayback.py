@@ -222,8 +222,9 @@ class WaybackSource:
     def captures_request(self, key: str, original: str) -> Request:
         """Every capture of one URL; redirects and errors included, to be skipped by name."""
         parts = urlsplit(original)
+        query = f"?{parts.query}" if parts.query else ""  # a PHP site's article number
         params = [
-            ("url", f"{parts.hostname}{parts.path or '/'}"),
+            ("url", f"{parts.hostname}{parts.path or '/'}{query}"),
             ("matchType", "exact"),
             ("output", "json"),
             ("fl", "timestamp,original,statuscode,mimetype"),
