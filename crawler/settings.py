@@ -298,6 +298,9 @@ ARCHIVE_EXTRACTION_FORK = True
 # 1 s apart; 429/503 and refused connections are retried (RETRY_* above).
 WAYBACK_ENDPOINT = "https://web.archive.org"
 WAYBACK_CDX_PAGE_SIZE = 5000
+# The most captures of one URL fetched before it is given up as having none that is an
+# article (those the CDX index shows to be redirects or errors are not fetched).
+WAYBACK_CAPTURES_PER_URL = 10
 DOWNLOAD_SLOTS = {"web.archive.org": {"concurrency": 2, "delay": 1.0}}
 
 # WARC capture and offline replay (crawler/capture/warc.py, crawler/capture/replay.py). Capture sits

@@ -2,7 +2,7 @@
 
 For trying ``-a source=wayback`` offline and for the tests. It implements the parts of the
 CDX server API the crawler uses, with their documented semantics: ``url`` + ``matchType``
-(exact, prefix), ``filter=field:regex`` (``!`` negates), ``collapse=urlkey``,
+(exact, prefix), ``filter=field:regex`` (``!`` negates), ``collapse=urlkey`` or ``digest``,
 ``from``/``to`` timestamp prefixes, ``fl``, ``output=json``, ``limit`` with
 ``showResumeKey``/``resumeKey`` paging. Captures (a JSON file) replay pages of the mirror.
 
@@ -16,6 +16,7 @@ CDX server API the crawler uses, with their documented semantics: ``url`` + ``ma
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -54,6 +55,11 @@ class ArchivedCapture:
     location: str | None
     """Where a redirect capture points."""
 
+    @property
+    def digest(self) -> str:
+        """What the capture replays: one value for the same content."""
+        return hashlib.sha1(f"{self.status} {self.page} {self.location}".encode()).hexdigest()
+
     def field(self, name: str) -> str:
         values = {
             "urlkey": urlkey(self.original),
@@ -61,7 +67,7 @@ class ArchivedCapture:
             "original": self.original,
             "mimetype": self.mimetype,
             "statuscode": str(self.status),
-            "digest": "-",
+            "digest": self.digest,
             "length": "0",
         }
         return values[name]
@@ -124,6 +130,12 @@ class WaybackMirror:
             for capture in rows:
                 first_of_key.setdefault(urlkey(capture.original), capture)
             rows = list(first_of_key.values())
+        elif arg("collapse") == "digest":  # the first of each run of the same content
+            rows = [
+                capture
+                for index, capture in enumerate(rows)
+                if index == 0 or rows[index - 1].digest != capture.digest
+            ]
         start, limit = int(arg("resumeKey", "0")), int(arg("limit", "100000"))
         page, more = rows[start : start + limit], start + limit < len(rows)
         fields = arg("fl", ",".join(FIELDS)).split(",")

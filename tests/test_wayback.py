@@ -122,6 +122,18 @@ def test_date_range_is_passed_to_the_cdx_api(archive, tmp_path):
     assert SEED in records
 
 
+def test_until_does_not_bound_the_captures(archive, tmp_path):
+    """An article published before ``until`` and captured only after it is in the corpus:
+    ``until`` was the CDX queries' ``to``, and the 2016 article captured in 2017 was lost.
+    Each record is checked on its own date instead."""
+    result, records, requests, _ = crawl(archive, tmp_path, "-a", "until=2016-12-31")
+    queries = [parse_qs(urlsplit(r.url).query) for r in requests if r.path == "/cdx/search/cdx"]
+    assert not [query for query in queries if "to" in query]
+    assert set(records) == {SEED, LEBANON, ELECTIONS}  # published 2016, 2014, 2006
+    assert records[SEED]["capture"]["timestamp"] == "20170601120000"
+    assert result.report["stats"]["articles/filtered/out_of_date_range"] == 1  # 2017's
+
+
 def test_an_old_slug_folded_into_its_canonical_article_is_covered(tmp_path):
     """An old-slug URL whose capture names the article as canonical gives that article's
     record (a duplicate by URL): it is covered, not ``missing not_reached``."""
@@ -158,6 +170,63 @@ def test_an_old_slug_folded_into_its_canonical_article_is_covered(tmp_path):
         (ORIGIN + "/theaawsat/features/deleted-story/", "missing")  # no usable capture
     ]
     assert coverage["covered"] == 5
+
+
+def test_captures_of_the_same_content_are_fetched_once_and_a_url_is_given_up_after_ten(
+    tmp_path,
+):
+    """A gone site's URLs hold years of captures of what replaced the articles. The same
+    page captured 20 times running is fetched once (the CDX query collapses them by
+    digest), and the article's capture behind it is found; a URL whose 12 newest
+    captures are all different pages that are no article is given up after 10 fetched
+    (``WAYBACK_CAPTURES_PER_URL``), its 3 older captures not tried."""
+    captures = json.loads(CAPTURES.read_text())
+    for day in range(1, 21):  # newer than the article's capture (2015) and the listing (2020)
+        captures["captures"].append(
+            {
+                "timestamp": f"202201{day:02d}000000",
+                "original": ORIGIN + LEBANON,
+                "status": 200,
+                "page": "/about-us/",
+            }
+        )
+    for day in range(1, 13):  # newer than the article's capture (2017), no two alike in a row
+        captures["captures"].append(
+            {
+                "timestamp": f"202102{day:02d}000000",
+                "original": ORIGIN + BOOKBINDERS,
+                "status": 200,
+                "page": "/about-us/" if day % 2 else "/category/opinion/",
+            }
+        )
+    captures_file = tmp_path / "captures.json"
+    captures_file.write_text(json.dumps(captures))
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        wayback = WaybackMirror(captures_file, FIXTURES / "aawsat" / "site")
+        server.expect_request(re.compile(r"^/.*")).respond_with_handler(
+            lambda request: Response(
+                (served := wayback.respond(request.environ["RAW_URI"])).body,
+                status=served.status,
+                headers=list(served.headers.items()),
+            )
+        )
+        result, records, requests, _ = crawl(server, tmp_path)
+    finally:
+        server.stop()
+    replays = [r.path for r in requests if r.path.startswith("/web/")]
+    # The 20 alike, the listing it served in 2020, the article.
+    assert len([path for path in replays if path.endswith(LEBANON)]) == 3
+    assert records[LEBANON]["capture"]["timestamp"] == "20150101000000"
+    assert len([path for path in replays if path.endswith(BOOKBINDERS)]) == 10
+    assert BOOKBINDERS not in records
+    stats = result.report["stats"]
+    assert stats[stats_keys.WAYBACK_CAPTURES_NOT_TRIED] == 3
+    assert (
+        f"No usable capture of {ORIGIN}{BOOKBINDERS} in the Wayback Machine (10 tried)"
+        in result.log
+    )
 
 
 # -- a busy archive: CDX answers that are no table, queries and captures that fail ----------

@@ -1172,7 +1172,12 @@ class ArchiveSpider(Spider):
             self.wayback.query_failed(request, kind)
 
     def parse_wayback_capture(
-        self, response: Response, key: str, capture: Capture, remaining: list[Capture]
+        self,
+        response: Response,
+        key: str,
+        capture: Capture,
+        remaining: list[Capture],
+        tried: int = 1,
     ) -> Iterator[Request | ArticleItem]:
         """A raw capture: the article, or a named skip and the next older capture."""
         assert self.wayback is not None
@@ -1206,7 +1211,7 @@ class ArchiveSpider(Spider):
                 item = self.extracted(reading.item, response.url)
         if reason is not None:
             self.wayback.skip(capture, reason)
-            request = self.wayback.next_capture_request(key, remaining)
+            request = self.wayback.next_capture_request(key, remaining, tried)
             if request is not None:
                 yield request
             return
@@ -1231,7 +1236,9 @@ class ArchiveSpider(Spider):
         self.wayback.skip(
             kwargs["capture"], f"failed_{failure.type.__name__ if failure.type else 'error'}"
         )
-        older = self.wayback.next_capture_request(kwargs["key"], kwargs["remaining"])
+        older = self.wayback.next_capture_request(
+            kwargs["key"], kwargs["remaining"], kwargs.get("tried", 1)
+        )
         if older is not None:
             yield older
 

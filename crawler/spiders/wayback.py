@@ -3,10 +3,12 @@
 1. Enumerate the site's URLs with the CDX API: prefix match on the host, HTML only,
    status 200, collapsed per URL, ``from``/``to`` from ``-a since``/``-a until``, paging
    through the whole result with resume keys.
-2. For each article URL, list its captures (newest first) and fetch them in raw form
-   (``/web/<timestamp>id_/<url>``: no toolbar, no link rewriting) until one is a real
-   article: redirects, soft-404s and pages without article markup are skipped, counted
-   by reason, and the next capture is tried.
+2. For each article URL, list its captures (newest first; of consecutive captures with
+   the same content, one) and fetch them in raw form (``/web/<timestamp>id_/<url>``: no
+   toolbar, no link rewriting) until one is a real article: redirects, soft-404s and
+   pages without article markup are skipped, counted by reason, and the next capture is
+   tried, up to ``WAYBACK_CAPTURES_PER_URL`` fetched (a gone site's URL can have years of
+   captures of a parking page, each a little different).
 
 Records keep the original article URL as ``url`` and carry ``capture`` provenance.
 The endpoint is the ``WAYBACK_ENDPOINT`` setting; politeness towards the archive is the
@@ -65,6 +67,12 @@ class Capture:
     original: str
     status: str
     mimetype: str
+
+
+def is_fetched(capture: Capture) -> bool:
+    """Whether the capture is fetched when its turn comes: a 200 of an HTML page (the
+    CDX index tells the others apart)."""
+    return capture.status == "200" and capture.mimetype == "text/html"
 
 
 class CdxUnreadable(ValueError):
@@ -138,17 +146,23 @@ class WaybackSpider(Protocol):
 class WaybackSource:
     """Builds the CDX and capture requests; the spider's callbacks delegate here."""
 
-    def __init__(self, spider: WaybackSpider, endpoint: str, page_size: int) -> None:
+    def __init__(
+        self, spider: WaybackSpider, endpoint: str, page_size: int, captures_per_url: int
+    ) -> None:
         self.spider = spider
         self.endpoint = endpoint.rstrip("/")
         self.page_size = page_size
+        self.captures_per_url = captures_per_url
         self.public_host = urlsplit(spider.address.public).hostname or ""
         self.urls_seen: set[str] = set()
 
     @classmethod
     def from_spider(cls, spider: WaybackSpider, settings: BaseSettings) -> WaybackSource:
         return cls(
-            spider, settings.get("WAYBACK_ENDPOINT"), settings.getint("WAYBACK_CDX_PAGE_SIZE")
+            spider,
+            settings.get("WAYBACK_ENDPOINT"),
+            settings.getint("WAYBACK_CDX_PAGE_SIZE"),
+            settings.getint("WAYBACK_CAPTURES_PER_URL"),
         )
 
     @property
@@ -160,13 +174,11 @@ class WaybackSource:
         return self.spider.crawler.stats
 
     def _date_params(self) -> list[tuple[str, str]]:
-        date_range = self.spider.date_range
-        params = []
-        if date_range.since:
-            params.append(("from", f"{date_range.since:%Y%m%d}"))
-        if date_range.until:
-            params.append(("to", f"{date_range.until:%Y%m%d}235959"))
-        return params
+        """``-a since`` as the captures' ``from``: a page is captured after it is
+        published. Not ``-a until`` as their ``to``: an article published by then is
+        often captured only later (each record is checked on its own date)."""
+        since = self.spider.date_range.since
+        return [("from", f"{since:%Y%m%d}")] if since else []
 
     def _cdx_url(self, params: list[tuple[str, str]]) -> str:
         return f"{self.endpoint}/cdx/search/cdx?{urlencode(params)}"
@@ -228,6 +240,9 @@ class WaybackSource:
             ("matchType", "exact"),
             ("output", "json"),
             ("fl", "timestamp,original,statuscode,mimetype"),
+            # Of consecutive captures with the same content, one: a page captured daily
+            # for years, unchanged, is not fetched again for each.
+            ("collapse", "digest"),
             *self._date_params(),
         ]
         return Request(
@@ -259,8 +274,12 @@ class WaybackSource:
         if request is not None:
             yield request
 
-    def next_capture_request(self, key: str, captures: list[Capture]) -> Request | None:
-        """Request the newest remaining capture that may be an article; None when none is."""
+    def next_capture_request(
+        self, key: str, captures: list[Capture], tried: int = 0
+    ) -> Request | None:
+        """Request the newest remaining capture that may be an article, ``tried`` of the
+        URL's captures having been fetched; None when none is, or the URL's
+        ``captures_per_url`` were fetched."""
         for index, capture in enumerate(captures):
             if capture.status != "200":
                 reason = (
@@ -269,19 +288,34 @@ class WaybackSource:
                 self.skip(capture, reason)
             elif capture.mimetype != "text/html":
                 self.skip(capture, "not_html")
+            elif tried >= self.captures_per_url:
+                left = sum(1 for older in captures[index:] if is_fetched(older))
+                self.stats.inc_value(stats_keys.WAYBACK_CAPTURES_NOT_TRIED, left)
+                logger.info(
+                    "%s: %d older captures not tried (WAYBACK_CAPTURES_PER_URL=%d)",
+                    key,
+                    left,
+                    self.captures_per_url,
+                )
+                break
             else:
                 return Request(
                     f"{self.endpoint}/web/{capture.timestamp}id_/{capture.original}",
                     callback=self.spider.parse_wayback_capture,
                     errback=self.spider.wayback_capture_failed,
-                    cb_kwargs={"key": key, "capture": capture, "remaining": captures[index + 1 :]},
+                    cb_kwargs={
+                        "key": key,
+                        "capture": capture,
+                        "remaining": captures[index + 1 :],
+                        "tried": tried + 1,
+                    },
                     meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECT_STATUSES)},
                     dont_filter=True,
                     priority=10,
                 )
         self.stats.inc_value(stats_keys.WAYBACK_URLS_WITHOUT_USABLE_CAPTURE)
         self.spider.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, "no_usable_capture"))
-        logger.warning("No usable capture of %s in the Wayback Machine", key)
+        logger.warning("No usable capture of %s in the Wayback Machine (%d tried)", key, tried)
         return None
 
     def answered(self, response: Response) -> None:
