@@ -162,3 +162,52 @@ def test_a_credit_the_markup_sets_apart_is_the_images_credit_not_its_caption():
     [image] = page(html).images()
     assert (image["caption"], image["credit"]) == (None, "Kevin")
     assert benchmark_page("3c5bf8db42")[0].images()[1]["credit"] == "TNG Collaboration"
+
+
+AMP_STORY = (
+    "<!doctype html><html ⚡ lang='en'><head><meta charset='utf-8'>"
+    "<title>Storm hits coast - Daily Planet</title>"
+    "<link rel='canonical' href='https://news.example/2020/01/02/story/'>"
+    "<script async src='https://cdn.ampproject.org/v0.js'></script></head><body>"
+    "<header><a href='/'>Daily Planet</a><amp-sidebar id='sidebar' layout='nodisplay'>"
+    "<ul><li><a href='/world/'>World</a></li></ul></amp-sidebar></header>"
+    "<article><h1>Storm hits coast</h1><figure>"
+    "<amp-img src='/img/storm.jpg' width='800' height='600' layout='responsive' alt='Waves'>"
+    "<noscript><img src='/img/storm.jpg' width='800' height='600'></noscript></amp-img>"
+    "<figcaption>Waves crash over the sea wall. Photo: Jimmy Olsen/AP</figcaption></figure>"
+    f"{PARAGRAPH * 5}"
+    "<amp-img src='/img/chart.png' width='640' height='400' layout='responsive'></amp-img>"
+    f"{PARAGRAPH}<amp-social-share type='twitter'></amp-social-share></article></body></html>"
+)
+
+
+def test_an_amp_pages_images_are_its_images():
+    """AMP pages (the URLs news aggregators and GDELT lists give) write each image
+    ``<amp-img>``: their records had no image, and a caption's credit was lost."""
+    images = page(AMP_STORY).images()
+    assert images == [
+        {
+            "url": "https://news.example/img/storm.jpg",
+            "caption": "Waves crash over the sea wall.",
+            "credit": "Jimmy Olsen/AP",
+        },
+        {"url": "https://news.example/img/chart.png", "caption": None, "credit": None},
+    ]
+    assert page(AMP_STORY).body()[0] == PARAGRAPH.removeprefix("<p>").removesuffix("</p>").strip()
+
+
+def test_where_the_page_names_no_sharing_image_its_json_ld_image_is_the_lead_picture():
+    # An ImageObject with its caption; a stand-in ("no-image.jpg") is none of the story's.
+    def story(image: str) -> str:
+        return (
+            "<html><head><script type='application/ld+json'>"
+            f'{{"@type": "NewsArticle", "headline": "Storm hits coast", "image": {image}}}'
+            "</script></head><body><article><h1>Storm hits coast</h1>"
+            f"{PARAGRAPH * 4}</article></body></html>"
+        )
+
+    lead = story('{"@type": "ImageObject", "url": "/img/storm.jpg", "caption": "Waves."}')
+    assert page(lead).images() == [
+        {"url": "https://news.example/img/storm.jpg", "caption": "Waves.", "credit": None}
+    ]
+    assert page(story('["/img/no-image.jpg"]')).images() == []

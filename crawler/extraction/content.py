@@ -302,12 +302,34 @@ def names_decoration(source: str) -> bool:
     return bool(words & DECORATION_FILE_WORDS) or DECORATION_FOLDER.search(source) is not None
 
 
-SITE_IMAGE_WORDS = DECORATION_FILE_WORDS | {"default", "fallback", "avatar"}
+PICTURE_WORDS = frozenset(
+    {"image", "img", "photo", "picture", "pic", "preview", "thumb", "thumbnail"}
+)
+SITE_IMAGE_WORDS = (
+    DECORATION_FILE_WORDS
+    | {"default", "fallback", "avatar"}
+    | {f"no{word}" for word in PICTURE_WORDS}
+)
 """Words of the file name of a site's stand-in for a story's picture, in any format: the
 image its pages give for sharing when a story has none ("opengraph_default.png",
-"givewell_fb_logo.jpg")."""
+"givewell_fb_logo.jpg", business-standard.com's "nopreview.png"); "no" before a picture's
+word says so too ("no-image.jpg")."""
 AVATAR_FOLDER = re.compile(r"/(?:avatars?|blavatar|profile_images)/", flags=re.IGNORECASE)
 """A folder of avatars: a person's or a site's picture (Gravatar's, Twitter's)."""
+
+
+def says_no_picture(words: set[str]) -> bool:
+    """Whether a file name's words (:func:`file_name_words`) are "no" and a picture's
+    word, and sizes: a site's stand-in.
+
+    >>> says_no_picture({"no", "image", "600x400"}), says_no_picture({"no"})
+    (True, False)
+    >>> says_no_picture({"no", "deal", "brexit", "photo"})
+    False
+    """
+    named = {word for word in words if not any(c.isdigit() for c in word)}
+    pictures = named & PICTURE_WORDS
+    return bool(pictures) and named == {"no", *pictures}
 
 
 def names_site_image(source: str) -> bool:
@@ -324,10 +346,15 @@ def names_site_image(source: str) -> bool:
     True
     >>> names_site_image("https://thehill.com/sites/default/files/noemkristi_lead.jpg")
     False
+    >>> names_site_image("https://x.org/images/nopreview.png"), names_site_image("/no-image.jpg")
+    (True, True)
+    >>> names_site_image("https://x.org/2020/03/no-deal-brexit-photo.jpg")
+    False
     """
     words = file_name_words(source)[1]
     return bool(
         words & SITE_IMAGE_WORDS
+        or says_no_picture(words)
         or is_share_button_name(words)
         or AVATAR_FOLDER.search(source)
         or THEME_FILES.search(source)

@@ -122,6 +122,30 @@ class PageMetadata:
                 ]
         return captions
 
+    def article_images(self) -> list[tuple[str, str | None]]:
+        """The article's JSON-LD images (a URL, an ``ImageObject``'s ``url`` or
+        ``contentUrl``, or a list of them), each with its caption if it has one.
+
+        >>> PageMetadata(jsonld_nodes=[{"@type": "NewsArticle", "image": [
+        ...     "https://x.org/a.jpg", {"@type": "ImageObject", "url": "/b.jpg", "caption": "Fans."}
+        ... ]}]).article_images()
+        [('https://x.org/a.jpg', None), ('/b.jpg', 'Fans.')]
+        """
+        images = []
+        for image in map(self._resolve, _as_list(self.article.get("image"))):
+            if isinstance(image, dict):
+                url = next(
+                    (v for v in _as_list(image.get("url") or image.get("contentUrl")) if v),
+                    None,
+                )
+                caption = image.get("caption")
+                caption = caption if isinstance(caption, str) and caption.strip() else None
+            else:
+                url, caption = image, None
+            if isinstance(url, str) and url.strip():
+                images.append((url.strip(), caption))
+        return images
+
     def publisher_names(self) -> list[str]:
         """Names the site gives itself in JSON-LD: its WebSite and Organization nodes and the
         article's publisher."""

@@ -286,3 +286,27 @@ def page_selector(response: TextResponse) -> Selector:
             selector.response = response
             response._cached_selector = selector
     return response.selector
+
+
+AMP_IMAGE_TAGS = ("amp-img", "amp-anim")
+AMP_IMAGE_MARK = b"<amp-"
+"""In the bytes of a page that may have AMP images: no search of the tree without it."""
+
+
+def amp_images_as_img(root: etree._Element) -> None:
+    """Name an AMP page's images ``<img>``, as every reader here knows images:
+    ``<amp-img src width height>`` (and ``<amp-anim>``, a GIF) is AMP's ``<img>``, and an
+    article's photos were left out of AMP pages' records. What an AMP image holds (a
+    ``<noscript>`` copy of it, a placeholder) goes with its tag.
+
+    >>> root = html.fromstring('<figure><amp-img src="/a.jpg" width="800" height="600">'
+    ...     '<noscript><img src="/a.jpg"></noscript></amp-img><figcaption>Waves</figcaption></figure>')
+    >>> amp_images_as_img(root)
+    >>> html.tostring(root)
+    b'<figure><img src="/a.jpg" width="800" height="600"><figcaption>Waves</figcaption></figure>'
+    """
+    for element in list(root.iter(*AMP_IMAGE_TAGS)):
+        element.text = None
+        for child in list(element):
+            element.remove(child)
+        element.tag = "img"

@@ -29,7 +29,13 @@ from crawler.extraction.chrome import (
 )
 from crawler.extraction.loaders import ArticleLoader
 from crawler.extraction.metadata import PageMetadata, read_metadata
-from crawler.extraction.parsing import html_markup, page_base_url, page_selector
+from crawler.extraction.parsing import (
+    AMP_IMAGE_MARK,
+    amp_images_as_img,
+    html_markup,
+    page_base_url,
+    page_selector,
+)
 from crawler.items import ArticleItem
 
 NO_ARTICLE_MARKUP = "no_article_markup"
@@ -63,6 +69,12 @@ class ParsedPage:
 
     @cached_property
     def _trees(self) -> tuple[etree._Element, Chrome | None]:
+        trees = self._parsed_trees()
+        if AMP_IMAGE_MARK in self.response.body:
+            amp_images_as_img(trees[0])
+        return trees
+
+    def _parsed_trees(self) -> tuple[etree._Element, Chrome | None]:
         if self.chrome_block is not None:
             markup = html_markup(self.response)
             if markup is not None:

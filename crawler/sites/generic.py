@@ -2912,17 +2912,22 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def images(self) -> list[dict[str, str | None]]:
         """The images the article shows; where it shows none, the one its metadata gives
-        for sharing (``og:image``, ``twitter:image``: the story's lead picture, often
-        shown by a script or a video player), unless its address says it is the site's
-        stand-in or an avatar (:func:`names_site_image`)."""
+        for sharing (``og:image``, ``twitter:image``, else its JSON-LD ``image``, with
+        the caption it gives there: the story's lead picture, often shown by a script or
+        a video player), unless its address says it is the site's stand-in or an avatar
+        (:func:`names_site_image`)."""
         shown = self._figures[0]
         if shown:
             return shown
-        for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image"):
-            given = (self.metadata.first(name) or "").strip()
-            url = absolute_http_url(self.base_url, given) if given else None
+        given = [
+            (value.strip(), None)
+            for name in ("og:image", "og:image:url", "og:image:secure_url", "twitter:image")
+            if (value := self.metadata.first(name) or "").strip()
+        ]
+        for source, caption in (*given, *self.metadata.article_images()):
+            url = absolute_http_url(self.base_url, source)
             if url and not names_site_image(url):
-                return [{"url": url, "caption": None, "credit": None}]
+                return [{"url": url, "caption": caption, "credit": None}]
         return []
 
     def body(self) -> list[str]:
