@@ -222,10 +222,15 @@ this long hangs, and the whole test suite must finish within this budget anyway.
 
 
 def run_crawl(
-    spider: str, base_url: str, workdir: Path, *scrapy_args: str, allow_errors: bool = False
+    spider: str,
+    base_url: str | None,
+    workdir: Path,
+    *scrapy_args: str,
+    allow_errors: bool = False,
 ) -> CrawlResult:
     """Run ``scrapy crawl`` in a subprocess (Twisted's reactor starts once per process),
     forked from the test process's launcher when it has one (:mod:`qa.crawl_launcher`).
+    Without ``base_url`` the arguments say where (a URL list spanning sites).
 
     Fails (``AssertionError``) when a callback or signal handler raised during the crawl,
     unless ``allow_errors`` (for a test of what such an error does)."""

@@ -11,16 +11,19 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
+from pytest_httpserver import HTTPServer
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
+from crawler.discovery.multisite import site_name
 from crawler.runtime.middlewares import HostGuardMiddleware
 from crawler.spiders.generic import GenericArchiveSpider
 from qa import crawl_launcher
-from qa.fixtures import FIXTURES, crawl_golden_files
+from qa.fixtures import FIXTURES, crawl_golden_files, run_crawl
 
 AAWSAT = "https://eng-archive.aawsat.com"
+TWO_SITES = FIXTURES.parent / "examples" / "two-sites.txt"
 LEVANT = "https://levantreview.example"
 
 
@@ -89,19 +92,64 @@ def test_robots_txt_is_read_per_host_and_reports_group_by_site(crawl):
     assert [e["site"] for e in coverage["not_in_output"]] == ["aawsat"]
 
 
-def test_a_redirect_to_another_listed_site_is_refused():
+def test_a_listed_urls_redirect_to_another_site_is_followed_and_a_link_is_not():
+    """A listed URL redirecting to another site (a link shortener, a feed proxy, a site
+    that moved) is followed, as a reader's browser follows it: it was refused, and the
+    article lost. The request then belongs to the site it reached. A request to another
+    site that is no redirect is still refused."""
     crawler = get_crawler(GenericArchiveSpider, {"ROBOTSTXT_OBEY": False})
-    crawler.spider = GenericArchiveSpider.from_crawler(crawler, url="https://a.example/x/")
+    crawler.spider = GenericArchiveSpider.from_crawler(crawler, urls=str(TWO_SITES))
     guard = HostGuardMiddleware.from_crawler(crawler)
     site = ("https://a.example", "http://127.0.0.1:8001")
     same = Request("http://127.0.0.1:8001/x/", meta={"site_address": site})
     assert guard.process_request(same) is None
     public = Request("https://a.example/x/", meta={"site_address": site})
     assert guard.process_request(public) is None
-    other = Request(
+    moved = Request(
         "http://127.0.0.1:8002/x/",
         meta={"site_address": site, "redirect_urls": ["http://127.0.0.1:8001/x/"]},
     )
+    assert guard.process_request(moved) is None
+    assert moved.meta["site_address"] == ("http://127.0.0.1:8002", "http://127.0.0.1:8002")
+    assert crawler.stats.get_value("url_list/redirected_off_site") == 1
+    other = Request("http://127.0.0.1:8003/x/", meta={"site_address": site})
     with pytest.raises(IgnoreRequest, match="off-site"):
         guard.process_request(other)
-    assert crawler.stats.get_value("faults/off_site/redirect") == 1
+    assert crawler.stats.get_value("faults/off_site/request") == 1
+
+
+def test_a_shortened_link_in_a_list_gives_the_article_it_leads_to(tmp_path):
+    """A list of shortened links (a social media dataset's, a feed proxy's): each
+    redirects to the article on its own site, which is read there by that site's
+    profile; the listed URL is covered by it in the coverage report."""
+    story = "<p>" + "The harbour reopened on Monday after a week of storms along the coast. " * 8
+    article = (
+        "<html><head><title>Harbour reopens - The Coast News</title>"
+        "<meta property='og:type' content='article'></head><body><article>"
+        f"<h1>Harbour reopens</h1>{story}</p>{story}</p>{story}</p></article></body></html>"
+    )
+    shortener, news = HTTPServer(host="127.0.0.1", port=0), HTTPServer(host="127.0.0.1", port=0)
+    for server in (shortener, news):
+        server.start()
+        server.expect_request("/robots.txt").respond_with_data("", status=404)
+    try:
+        target = news.url_for("/2020/05/harbour-reopens/")
+        news.expect_request("/2020/05/harbour-reopens/").respond_with_data(
+            article, content_type="text/html; charset=utf-8"
+        )
+        shortener.expect_request("/3xYz9").respond_with_data(
+            "", status=301, headers={"Location": target}
+        )
+        listed = shortener.url_for("/3xYz9")
+        (tmp_path / "links.txt").write_text(listed + "\n")
+        result = run_crawl("archive", None, tmp_path, "-a", f"urls={tmp_path / 'links.txt'}")
+    finally:
+        for server in (shortener, news):
+            server.stop()
+    assert result.returncode == 0, result.log[-3000:]
+    [record] = [json.loads(line) for line in result.output.splitlines()]
+    assert (record["url"], record["title"]) == (target, "Harbour reopens")
+    assert record["site"] == site_name(news.url_for("/").rstrip("/"))
+    assert result.report["stats"]["url_list/redirected_off_site"] == 1
+    coverage = json.loads((tmp_path / "coverage" / "archive.json").read_text())
+    assert (coverage["listed"], coverage["covered"]) == (1, 1)

@@ -84,6 +84,7 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
+from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import same_origin
 from crawler.extraction.parsing import is_utf8, text_decoding
 from crawler.reporting import stats_keys
@@ -114,8 +115,13 @@ class HostGuardMiddleware(OffsiteMiddleware):
     ``allowed_domains``, as by Scrapy.
 
     A request of a multi-site URL list carries its site's address in
-    ``meta["site_address"]`` (public and served origins) and must stay on that site.
-    Only ``meta={"allow_offsite": True}``, set deliberately in code, opts a request out.
+    ``meta["site_address"]`` (public and served origins) and must stay on that site, but
+    for a redirect: a listed URL that redirects to another site (a link shortener's, a
+    feed proxy's, a site that moved to another domain) is followed there, as a reader's
+    browser follows it, and the request then belongs to the site it reached (its robots.txt
+    and politeness). That is counted (``url_list/redirected_off_site``) and logged at
+    INFO. Only ``meta={"allow_offsite": True}``, set deliberately in code, opts a request
+    out.
     """
 
     run: ArchiveRun
@@ -165,6 +171,9 @@ class HostGuardMiddleware(OffsiteMiddleware):
         if origins is not None:
             if any(same_origin(request.url, origin) for origin in origins):
                 return
+            if site_address and meta.get("redirect_urls") and self.run.sites is not None:
+                self._moves_to_site(request, self.run.sites)
+                return
         elif self.should_follow(request, spider):
             return
         via = "redirect" if request.meta.get("redirect_urls") else "request"
@@ -177,6 +186,18 @@ class HostGuardMiddleware(OffsiteMiddleware):
             ", ".join(origins or getattr(spider, "allowed_domains", None) or []),
         )
         raise IgnoreRequest(f"off-site: {request.url}")
+
+    def _moves_to_site(self, request: Request, sites: CrawlSites) -> None:
+        """A listed URL of a list spanning sites redirected to another site: the request
+        is that site's now."""
+        address = sites.site_of(request.url).address
+        request.meta["site_address"] = (address.public, address.served)
+        self.stats.inc_value(stats_keys.URL_LIST_REDIRECTED_OFF_SITE)
+        logger.info(
+            "Followed a listed URL's redirect to another site: %s -> %s",
+            request.meta["redirect_urls"][0],
+            request.url,
+        )
 
 
 DISALLOW_ALL = b"User-agent: *\nDisallow: /\n"
