@@ -255,6 +255,39 @@ def test_a_redirect_to_another_host_is_refused(tmp_path):
     assert logged(result, "Refused an off-site redirect", "localhost")
 
 
+def test_a_site_whose_home_page_redirects_to_another_site_and_gives_nothing_has_moved(
+    tmp_path,
+):
+    """The home page redirecting to another host, and nothing else to read (the site
+    moved to a new domain, a new CMS): the crawl says so, with the ways on, and exits 1,
+    where it ended as a zero-article run among WARNING lines."""
+    moved = {"/": redirect("http://localhost:1/english/")}
+    moved |= {
+        path: status(404) for path in ("/robots.txt", "/sitemap_index.xml", "/wp-sitemap.xml")
+    }
+    server = FaultServer(MIRROR, moved)
+    with server.running():
+        result = run_crawl("aawsat", server.base_url, tmp_path, "-s", "ARCHIVE_COVERAGE_DIR=")
+    assert result.returncode == 1
+    assert stat(result, "failures/site_moved") == 1
+    assert logged(
+        result,
+        "ERROR",
+        "The site's home page redirects to another site, http://localhost:1/english/",
+        "-a base_url=http://localhost:1/",
+        "(-a source=wayback)",
+    )
+
+
+def test_a_home_page_redirecting_elsewhere_is_no_move_when_the_articles_are_found(tmp_path):
+    # A home page that sends readers to another domain (a regional edition) while the
+    # site's sitemaps and articles are where they were: refused, counted, no failure.
+    result, _ = crawl(tmp_path, {"/": redirect("http://localhost:1/english/")})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert stat(result, "faults/off_site/redirect") == 1
+    assert stat(result, "failures/site_moved") == 0
+
+
 def test_a_redirect_or_meta_refresh_to_another_port_of_the_same_host_is_refused(tmp_path):
     # The same host, another port: a listener there must receive nothing, not even robots.txt.
     listener = FaultServer(MIRROR)

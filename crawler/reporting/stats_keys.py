@@ -232,6 +232,9 @@ THROTTLE_MAX_DELAY_SECONDS = "throttle/max_delay_seconds"
 FAILURES = "failures/"
 FAILURES_OUTPUT = f"{FAILURES}output"
 FAILURES_START_ERROR = f"{FAILURES}start_error"
+FAILURE_SITE_MOVED = "site_moved"
+"""The crawled site's home page redirects to another site: nothing of it was crawled
+(``failures/site_moved``)."""
 FAILURE_WAYBACK_INDEX = "wayback_index"
 """A page of the Wayback Machine's index of the site that failed for good: the URLs it
 would have listed next are missing (``failures/wayback_index``)."""

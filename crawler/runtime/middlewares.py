@@ -177,6 +177,8 @@ class HostGuardMiddleware(OffsiteMiddleware):
         elif self.should_follow(request, spider):
             return
         via = "redirect" if request.meta.get("redirect_urls") else "request"
+        if via == "redirect" and not site_address:
+            self._site_moved(request)
         self.stats.inc_value(stats_keys.OFFSITE_FILTERED)
         self.faults.record(
             f"{stats_keys.FAULTS_OFF_SITE}{via}",
@@ -186,6 +188,14 @@ class HostGuardMiddleware(OffsiteMiddleware):
             ", ".join(origins or getattr(spider, "allowed_domains", None) or []),
         )
         raise IgnoreRequest(f"off-site: {request.url}")
+
+    def _site_moved(self, request: Request) -> None:
+        """Note where the site's home page redirects, when that is another site: a site
+        that moved there (a new domain, a new CMS), unless the crawl finds its articles
+        all the same (the spider tells at the end)."""
+        home = request.meta["redirect_urls"][0]
+        if urlsplit(home).path in ("", "/") and self.run.home_moved_to is None:
+            self.run.home_moved_to = request.url
 
     def _moves_to_site(self, request: Request, sites: CrawlSites) -> None:
         """A listed URL of a list spanning sites redirected to another site: the request

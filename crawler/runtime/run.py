@@ -55,6 +55,8 @@ class ArchiveRun:
     coverage: CoverageLedger = field(default_factory=CoverageLedger)
     dates: DateLedger = field(default_factory=DateLedger)
     written: WrittenArticles = field(default_factory=WrittenArticles)
+    home_moved_to: str | None = None
+    """Where the site's home page redirects, when that is another site (refused)."""
 
     @classmethod
     def start(

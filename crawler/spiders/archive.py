@@ -48,14 +48,20 @@ from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.multisite import CrawlSites, HostSites, Site
 from crawler.discovery.posts_api import NotAPostsList, posts_page_url, read_posts_page
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
-from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls, SiteAddress, stripped_noise
+from crawler.discovery.urls import (
+    URL_CACHE_SIZE,
+    RecentUrls,
+    SiteAddress,
+    origin,
+    stripped_noise,
+)
 from crawler.extraction.parsing import PARSER_MAX_DEPTH
 from crawler.extraction.processors import parse_date
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import Outcome, OutcomeKind
 from crawler.runtime.bot_walls import BotWall
-from crawler.runtime.exit_status import RunRefused
+from crawler.runtime.exit_status import RunRefused, record_failure
 from crawler.runtime.extraction_pool import (
     ArticleJob,
     ArticleReading,
@@ -442,6 +448,24 @@ class ArchiveSpider(Spider):
             self.traps.skip_waiting_archives()
         if self.run.article_state is not None:
             self.run.article_state.close()
+        self._report_site_moved()
+
+    def _report_site_moved(self) -> None:
+        """A site whose home page redirects to another site and that gave no article has
+        moved there: an ERROR says so, with the two ways on, and the crawl exits 1
+        (``failures/site_moved``), where it ended as an empty run among WARNING lines."""
+        moved_to = self.run.home_moved_to
+        if moved_to is None or self.crawler.stats.get_value("item_scraped_count"):
+            return
+        record_failure(self.crawler.stats, stats_keys.FAILURE_SITE_MOVED)
+        logger.error(
+            "The site's home page redirects to another site, %s, and no article was "
+            "found: the site seems to have moved. To crawl the new site, give its address "
+            "(scrapy crawl archive -a base_url=%s/); to crawl the site as it was, read it "
+            "from the Wayback Machine (-a source=wayback)",
+            moved_to,
+            origin(moved_to),
+        )
 
     async def start(self) -> AsyncIterator[Request]:
         if not self.follow_links:
