@@ -230,6 +230,7 @@ def test_a_redirect_loop_is_counted_not_silently_dropped(tmp_path):
     assert server.paths().count(ARTICLE) == 1
     assert stat(result, stats_keys.FAULTS_REDIRECT_LOOP) == 1
     assert logged(result, "Redirect loop", other, ARTICLE)
+    assert stat(result, "articles/failed/redirect_loop") == 1  # was .../IgnoreRequest
 
 
 def test_a_redirect_chain_over_the_limit_is_counted(tmp_path):
@@ -239,6 +240,7 @@ def test_a_redirect_chain_over_the_limit_is_counted(tmp_path):
     assert "/chain/10/" not in server.paths()
     assert stat(result, stats_keys.FAULTS_REDIRECT_TOO_MANY) == 1
     assert logged(result, "Gave up after 10 redirects", "/chain/9/")
+    assert stat(result, "articles/failed/too_many_redirects") == 1
 
 
 def test_a_redirect_to_another_host_is_refused(tmp_path):
@@ -248,11 +250,22 @@ def test_a_redirect_to_another_host_is_refused(tmp_path):
         send(handler, 302, headers={"Location": f"http://localhost:{port}{ARTICLE}"})
         return True
 
-    result, server = crawl(tmp_path, {ARTICLE: to_localhost})
+    result, server = crawl(
+        tmp_path, {ARTICLE: to_localhost}, "-s", f"ARCHIVE_COVERAGE_DIR={tmp_path / 'cov'}"
+    )
     assert emitted(result) == all_but(ARTICLE)
     assert [r for r in server.requests if not r.host.startswith("127.0.0.1")] == []
     assert stat(result, "faults/off_site/redirect") == 1
     assert logged(result, "Refused an off-site redirect", "localhost")
+    # The listed article failed, by name: it was missing as not_reached, uncounted.
+    assert stat(result, "articles/failed/off_site_redirect") == 1
+    assert logged(
+        result, "Article page failed (off_site_redirect)", "(redirected to http://localhost"
+    )
+    coverage = json.loads((tmp_path / "cov" / "aawsat.json").read_text())
+    assert [e["outcome"] for e in coverage["not_in_output"] if e["url"] == PUBLIC + ARTICLE] == [
+        "failed:off_site_redirect"
+    ]
 
 
 def test_a_site_whose_home_page_redirects_to_another_site_and_gives_nothing_has_moved(

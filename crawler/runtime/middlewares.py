@@ -103,6 +103,18 @@ twice): no exchange with the site took place."""
 # -- staying on the site --------------------------------------------------------------
 
 
+class OffSiteRefused(IgnoreRequest):
+    """A request (or a redirect) to another site than the crawl's."""
+
+
+class RedirectLoop(IgnoreRequest):
+    """A redirect back to a URL of its own chain."""
+
+
+class TooManyRedirects(IgnoreRequest):
+    """A redirect chain longer than ``REDIRECT_MAX_TIMES``."""
+
+
 class HostGuardMiddleware(OffsiteMiddleware):
     """Replaces Scrapy's ``OffsiteMiddleware``: refuses any request not over HTTP(S) or
     outside the spider's origins, also those that Scrapy lets through because they are
@@ -150,6 +162,14 @@ class HostGuardMiddleware(OffsiteMiddleware):
             self.on_origin = (list(origins) if origins is not None else None, prefixes)
         return self.on_origin[1]
 
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        """Scrapy's check as a request is scheduled, which drops a refused one without a
+        word to its errback: a redirect is checked when it is downloaded instead, so that
+        its article is a failure the coverage report names (``off_site_redirect``), where
+        it was ``not_reached``."""
+        if not request.meta.get("redirect_urls"):
+            self.process_request(request)
+
     # Scrapy >= 2.14 calls components without the deprecated ``spider`` argument that its
     # base classes still declare; hence the override ignores below.
     def process_request(self, request: Request) -> None:  # type: ignore[override]
@@ -187,7 +207,7 @@ class HostGuardMiddleware(OffsiteMiddleware):
             request.url,
             ", ".join(origins or getattr(spider, "allowed_domains", None) or []),
         )
-        raise IgnoreRequest(f"off-site: {request.url}")
+        raise OffSiteRefused(f"off-site: {request.url}")
 
     def _site_moved(self, request: Request) -> None:
         """Note where the site's home page redirects, when that is another site: a site
@@ -428,14 +448,14 @@ class RedirectFaultsMixin:
         faults = ArchiveRun.of(self.crawler).faults
         try:
             result = super().process_response(request, response)  # type: ignore[misc]
-        except IgnoreRequest:
+        except IgnoreRequest as refused:
             faults.record(
                 stats_keys.FAULTS_REDIRECT_TOO_MANY,
                 "Gave up after %d redirects at %s",
                 request.meta.get("redirect_times", 0),
                 request.url,
             )
-            raise
+            raise TooManyRedirects(str(refused)) from refused
         if isinstance(result, Request) and result.url in {
             *result.meta.get("redirect_urls", ()),
             result.url if result.url == request.url else "",
@@ -446,7 +466,7 @@ class RedirectFaultsMixin:
                 request.url,
                 result.url,
             )
-            raise IgnoreRequest(f"redirect loop at {result.url}")
+            raise RedirectLoop(f"redirect loop at {result.url}")
         return result
 
 

@@ -72,7 +72,14 @@ from crawler.runtime.extraction_pool import (
     read_article,
 )
 from crawler.runtime.incremental import ArticleState
-from crawler.runtime.middlewares import HostUnreachable, TruncatedGzip, record_bot_wall
+from crawler.runtime.middlewares import (
+    HostUnreachable,
+    OffSiteRefused,
+    RedirectLoop,
+    TooManyRedirects,
+    TruncatedGzip,
+    record_bot_wall,
+)
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
@@ -191,8 +198,8 @@ def failed_request(failure: Failure) -> Request:
 
 def failure_kind(failure: Failure) -> str:
     """How a request failed, as ``articles/failed/<kind>`` names it: ``http_503``,
-    ``host_unreachable``, ``robots_forbidden``, ``truncated_gzip``, else the exception's
-    name."""
+    ``host_unreachable``, ``robots_forbidden``, ``truncated_gzip``, ``off_site_redirect``,
+    ``redirect_loop``, ``too_many_redirects``, else the exception's name."""
     if failure.check(HttpError):
         return f"http_{cast(HttpError, failure.value).response.status}"
     if failure.check(HostUnreachable):  # logged once, for the host
@@ -201,6 +208,12 @@ def failure_kind(failure: Failure) -> str:
         return "robots_forbidden"
     if failure.check(TruncatedGzip):
         return "truncated_gzip"
+    if failure.check(OffSiteRefused):
+        return "off_site_redirect"
+    if failure.check(RedirectLoop):
+        return "redirect_loop"
+    if failure.check(TooManyRedirects):
+        return "too_many_redirects"
     return failure.type.__name__ if failure.type else "error"
 
 
@@ -1156,8 +1169,11 @@ class ArchiveSpider(Spider):
         return item
 
     def article_failed(self, failure: Failure) -> None:
-        """Errback of article requests: the failure's kind goes to the coverage ledger."""
-        key = self.sites.listed_key(failed_request(failure).url)
+        """Errback of article requests: the failure's kind goes to the coverage ledger,
+        for the article URL that was listed (the first of a redirect chain)."""
+        request = failed_request(failure)
+        listed_url = (request.meta.get("redirect_urls") or [request.url])[0]
+        key = self.sites.listed_key(listed_url)
         if failure.check(AlreadyWritten):  # a resumed crawl: the article is in the output
             self.run.coverage.outcome(key, Outcome(OutcomeKind.ALREADY_WRITTEN))
             return
@@ -1165,14 +1181,18 @@ class ArchiveSpider(Spider):
             self.article_blocked(key, cast(BotWall, failure.value).vendor)
             return
         kind = failure_kind(failure)
-        request = failed_request(failure)
         if self.late_retries is not None and self.late_retries.hold(
             request, failure, "Article page", kind
         ):
             return
         self.crawler.stats.inc_value(f"{stats_keys.ARTICLES_FAILED}{kind}")
         self.crawler.stats.inc_value(f"{stats_keys.SITES_FAILED}{self.sites.site_of(key).name}")
-        logger.warning("Article page failed (%s): %s", kind, request.url)
+        if listed_url != request.url:
+            logger.warning(
+                "Article page failed (%s): %s (redirected to %s)", kind, listed_url, request.url
+            )
+        else:
+            logger.warning("Article page failed (%s): %s", kind, request.url)
         self.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, kind))
 
     # -- the Wayback Machine (crawler/spiders/wayback.py does the work) ------------------
