@@ -122,6 +122,48 @@ def test_date_range_is_passed_to_the_cdx_api(archive, tmp_path):
     assert SEED in records
 
 
+def test_a_url_list_is_read_from_its_captures_not_from_the_site(archive, tmp_path):
+    """``-a urls=`` with ``-a source=wayback``: each listed article (dead links) from its
+    best capture, and the site is never asked. The list was fetched from the live site,
+    and the Wayback Machine never asked."""
+    listed = tmp_path / "dead-links.txt"
+    listed.write_text(f"{ORIGIN}{LEBANON}\n{ORIGIN}{BOOKBINDERS}\n")
+    result, records, requests, _ = crawl(archive, tmp_path, "-a", f"urls={listed}")
+    assert {path: r["capture"]["timestamp"] for path, r in records.items()} == {
+        LEBANON: "20150101000000",
+        BOOKBINDERS: "20170310080000",
+    }
+    queries = [parse_qs(urlsplit(r.url).query) for r in requests if r.path == "/cdx/search/cdx"]
+    assert [q["matchType"] for q in queries] == [["exact"], ["exact"]]  # no index of the site
+    assert "eng-archive.aawsat.com/robots.txt" not in result.log
+    stats = result.report["stats"]
+    assert stats[stats_keys.WAYBACK_ARTICLE_URLS] == 2
+    assert stats.get("downloader/request_count") == len(requests)  # all to the archive
+
+
+def test_a_url_list_spanning_sites_is_read_from_their_captures(archive, tmp_path):
+    """``scrapy crawl archive -a urls=… -a source=wayback``: each URL's captures, read by
+    its site's profile; one with none is named. It was a usage error."""
+    listed = tmp_path / "dead-links.txt"
+    listed.write_text(f"{ORIGIN}{LEBANON}\nhttps://gazette.example/news/view.php?id=3\n")
+    endpoint = archive.url_for("/").rstrip("/")
+    result = run_crawl(
+        "archive",
+        None,
+        tmp_path,
+        *("-a", f"urls={listed}", "-a", "source=wayback"),
+        *("-s", f"WAYBACK_ENDPOINT={endpoint}"),
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    [record] = [json.loads(line) for line in result.output.splitlines()]
+    assert (record["url"], record["site"]) == (ORIGIN + LEBANON, "aawsat")
+    assert record["body"] == expected_body(LEBANON)
+    assert (
+        "No usable capture of https://gazette.example/news/view.php?id=3 in the Wayback Machine"
+        in result.log
+    )
+
+
 def test_until_does_not_bound_the_captures(archive, tmp_path):
     """An article published before ``until`` and captured only after it is in the corpus:
     ``until`` was the CDX queries' ``to``, and the 2016 article captured in 2017 was lost.

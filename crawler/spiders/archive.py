@@ -376,8 +376,8 @@ class ArchiveSpider(Spider):
         if spider.source == "wayback":
             spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
             spider.allowed_domains.append(spider.wayback.host)
-            assert allowed_origins is not None  # one site: URL lists only span sites
-            allowed_origins.append(spider.wayback.endpoint)
+            if allowed_origins is not None:  # else a URL list spanning sites: by domain
+                allowed_origins.append(spider.wayback.endpoint)
         return spider
 
     @property
@@ -548,7 +548,11 @@ class ArchiveSpider(Spider):
                 logger.error("Not on %s, skipped: %s", self.profile.public_origin, url)
                 continue
             stats.inc_value(stats_keys.URL_LIST_URLS)
-            request = self._article_request(url, source="url_list")
+            request = (
+                self.wayback.article_request(url, "url_list")
+                if self.wayback is not None  # the site is not asked: its captures are
+                else self._article_request(url, source="url_list")
+            )
             if request is not None:
                 yield request
 
@@ -1234,7 +1238,8 @@ class ArchiveSpider(Spider):
         elif not isinstance(response, TextResponse):
             reason = "not_html"
         else:
-            job = ArticleJob(self.profile.article_page, key, links=False, extract_unsure=False)
+            page_class = self.sites.site_of(key).profile.article_page
+            job = ArticleJob(page_class, key, links=False, extract_unsure=False)
             reading = read_article(job, response)
             self.note_cut_short(reading, response.url)
             if reading.later_pages:
@@ -1252,7 +1257,7 @@ class ArchiveSpider(Spider):
             if reading.error is not None:
                 self.extraction_failed(key, response.url, reading.error)
             elif reason is None and reading.item is not None:
-                item = self.extracted(reading.item, response.url)
+                item = self.extracted(reading.item, key)  # the site's, not the archive's
         if reason is not None:
             self.wayback.skip(capture, reason)
             request = self.wayback.next_capture_request(key, remaining, tried)

@@ -41,8 +41,6 @@ class GenericArchiveSpider(ArchiveSpider):
                 hosts = HostSites(parse_base_urls(base_urls))
             except ValueError as error:
                 raise UsageError(str(error)) from None
-            if kwargs.get("source", "site") != "site":
-                raise UsageError("a URL list spanning sites is fetched from the sites themselves")
         elif base_urls:
             raise UsageError("-a base_urls= goes with -a urls=FILE alone (else use -a base_url=)")
         elif site:

@@ -1,8 +1,10 @@
 """``-a source=wayback``: read a site's archive from the Wayback Machine's captures.
 
 1. Enumerate the site's URLs with the CDX API: prefix match on the host, HTML only,
-   status 200, collapsed per URL, ``from``/``to`` from ``-a since``/``-a until``, paging
-   through the whole result with resume keys.
+   status 200, collapsed per URL, ``from`` from ``-a since``, paging through the whole
+   result with resume keys. With ``-a urls=`` (or ``-a url=``), the listed URLs instead,
+   of one site or many (``scrapy crawl archive -a urls=…``): dead links read from their
+   captures.
 2. For each article URL, list its captures (newest first; of consecutive captures with
    the same content, one) and fetch them in raw form (``/web/<timestamp>id_/<url>``: no
    toolbar, no link rewriting) until one is a real article: redirects, soft-404s and
@@ -153,7 +155,6 @@ class WaybackSource:
         self.endpoint = endpoint.rstrip("/")
         self.page_size = page_size
         self.captures_per_url = captures_per_url
-        self.public_host = urlsplit(spider.address.public).hostname or ""
         self.urls_seen: set[str] = set()
 
     @classmethod
@@ -189,7 +190,7 @@ class WaybackSource:
     def index_request(self, resume_key: str | None) -> Request:
         """One page of the site's URL index."""
         params = [
-            ("url", f"{self.public_host}/"),
+            ("url", f"{urlsplit(self.spider.address.public).hostname or ''}/"),
             ("matchType", "prefix"),
             ("output", "json"),
             ("fl", "original,timestamp,statuscode,mimetype"),
@@ -221,15 +222,28 @@ class WaybackSource:
             key = self.spider.sites.listed_key(row["original"])
             if key in self.urls_seen or not self.spider.address.is_on_site(key):
                 continue
-            self.urls_seen.add(key)
             if self.spider.profile.classify_url(key) is not UrlKind.ARTICLE:
+                self.urls_seen.add(key)
                 self.stats.inc_value(stats_keys.WAYBACK_URLS_NOT_ARTICLES)
                 continue
-            self.stats.inc_value(stats_keys.WAYBACK_ARTICLE_URLS)
-            self.spider.run.coverage.listed(key, "wayback")
-            yield self.captures_request(key, row["original"])
+            request = self.article_request(row["original"], "wayback")
+            if request is not None:
+                yield request
         if resume_key:
             yield self.index_request(resume_key)
+
+    def article_request(self, url: str, source: str) -> Request | None:
+        """The query for the captures of the article at ``url``, listed by ``source``
+        (the archive's index, or the user's URL list: ``-a urls=`` with ``-a
+        source=wayback`` reads each listed article from its captures); None if it was
+        asked for already."""
+        key = self.spider.sites.listed_key(url)
+        if key in self.urls_seen:
+            return None
+        self.urls_seen.add(key)
+        self.stats.inc_value(stats_keys.WAYBACK_ARTICLE_URLS)
+        self.spider.run.coverage.listed(key, source)
+        return self.captures_request(key, url)
 
     def captures_request(self, key: str, original: str) -> Request:
         """Every capture of one URL; redirects and errors included, to be skipped by name."""
