@@ -125,6 +125,58 @@ def test_a_story_about_a_404_is_an_article(heading):
     assert page(html).not_article_reason() is None
 
 
+TEASERS = "".join(
+    f"<article class='teaser'><h2><a href='/news/story-{n}/'>Story {n} of the day</a></h2>"
+    f"{PARAGRAPH}</article>"
+    for n in range(6)
+)
+
+
+@pytest.mark.parametrize(
+    "names_home",
+    ["<link rel='canonical' href='https://news.example/'>", "<meta property='og:url' content='/'>"],
+)
+def test_the_home_page_served_at_a_story_url_is_the_home_page(names_home):
+    """A site that answers every unknown URL with its front page (a soft 404): the page
+    names the root as its address and nothing on it says "article". A dead link of a URL
+    list gave a record of the front page's teasers."""
+    html = (
+        f"<html><head><title>Example News</title>{names_home}"
+        f"<meta property='og:type' content='website'></head><body>{TEASERS}</body></html>"
+    )
+    assert page(html).not_article_reason() == "home_page"
+
+
+def test_an_article_whose_template_names_the_home_page_is_an_article():
+    """A template that gives every page the home page's canonical: the article says it is
+    one, so the canonical is the template's mistake (the record keeps its own URL)."""
+    html = (
+        "<html><head><title>Storm hits coast</title>"
+        "<link rel='canonical' href='https://news.example/'>"
+        "<meta property='og:type' content='article'></head><body>"
+        f"<article><h1>Storm hits coast</h1>{PARAGRAPH * 4}</article></body></html>"
+    )
+    story = page(html)
+    assert (story.not_article_reason(), story.url()) == (
+        None,
+        "https://news.example/2020/01/02/story/",
+    )
+
+
+def test_a_canonical_that_is_no_url_is_not_one():
+    # "http://[::1" raised ValueError, and the page's record was lost as an extraction error.
+    html = (
+        "<html><head><title>Storm hits coast</title><link rel='canonical' href='http://[::1'>"
+        "<meta property='og:url' content='https://news.example:99999/x/'></head><body>"
+        f"<article><h1>Storm hits coast</h1>{PARAGRAPH * 4}</article></body></html>"
+    )
+    story = page(html)
+    assert (story.not_article_reason(), story.url()) == (
+        None,
+        "https://news.example/2020/01/02/story/",
+    )
+
+
 def test_a_page_with_no_article_signal_is_unsure():
     assert page(f"<html><body><div>{PARAGRAPH}</div></body>").not_article_reason() == (
         "no_article_markup"

@@ -50,7 +50,15 @@ COVERED_KINDS = frozenset(
 """Outcomes of an article that is in the corpus (this run's output or an earlier one's),
 or left out on purpose."""
 UNAVAILABLE_DETAILS = frozenset(
-    {"http_404", "http_410", "robots_forbidden", "not_found", "placeholder_text", "error_page"}
+    {
+        "http_404",
+        "http_410",
+        "robots_forbidden",
+        "not_found",
+        "placeholder_text",
+        "error_page",
+        "home_page",
+    }
 )
 """The site itself no longer has the page (a 404 or 410, or its "page not found" template
 served with a 200: ``error_page``, the generic profile's), robots.txt forbids it, or the

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import ClassVar, TypeVar
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 from cssselect import parse as parse_css
 from cssselect.parser import CombinedSelector, Tree
@@ -208,16 +208,38 @@ class ArticlePage(ParsedPage):
         take the first one's URL and be dropped as its duplicate.
         """
         canonical = self.metadata.canonical
-        if canonical:
-            absolute = urlsplit(self.urljoin(canonical))
+        absolute = self.address_named(canonical) if canonical else None
+        if absolute is not None and self.is_own_site(absolute) and not self.is_home(absolute):
             own = urlsplit(self.public_url)
-            same_host = (absolute.hostname or "").removeprefix("www.") == (
-                own.hostname or ""
-            ).removeprefix("www.")
-            home = not (absolute.path.strip("/") or absolute.query) and bool(own.path.strip("/"))
-            if same_host and not home:
-                return urlunsplit((own.scheme, own.netloc, absolute.path, absolute.query, ""))
+            return urlunsplit((own.scheme, own.netloc, absolute.path, absolute.query, ""))
         return self.public_url
+
+    def address_named(self, named: str) -> SplitResult | None:
+        """An address the page names (its canonical, its ``og:url``), resolved against it
+        and split; None when it is no URL (``http://[::1``, a port over 65535), which a
+        page's markup may well hold.
+
+        >>> from scrapy.http import HtmlResponse
+        >>> page = ArticlePage(HtmlResponse("https://x.org/a/b/", body=b"<p>x</p>"))
+        >>> page.address_named("/c/").path, page.address_named("http://[::1")
+        ('/c/', None)
+        """
+        try:
+            address = urlsplit(self.urljoin(named.strip()))
+            address.port  # noqa: B018 (raises for a port that is no number in range)
+        except ValueError:
+            return None
+        return address
+
+    def is_own_site(self, address: SplitResult) -> bool:
+        """Whether ``address`` is on the page's own host (``www.`` aside)."""
+        own = urlsplit(self.public_url).hostname or ""
+        return (address.hostname or "").removeprefix("www.") == own.removeprefix("www.")
+
+    def is_home(self, address: SplitResult) -> bool:
+        """Whether ``address`` is a site's root, named from a page that is not."""
+        own = urlsplit(self.public_url)
+        return not (address.path.strip("/") or address.query) and bool(own.path.strip("/"))
 
     def title(self) -> list[str | None]:
         return []

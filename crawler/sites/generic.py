@@ -1402,6 +1402,10 @@ PLACEHOLDER_TEXT = "placeholder_text"
 ERROR_PAGE = "error_page"
 """Not-article reason of a "page not found" page served with a 200 (a soft 404): a dead
 article's URL answered with the site's error template."""
+HOME_PAGE = "home_page"
+"""Not-article reason of the site's home page served at another URL (a soft 404 of a site
+that answers every unknown URL with its front page): its canonical names the home page
+and nothing on it says "article"."""
 ERROR_PAGE_HEADING = re.compile(
     r"""^\W*(?:
         (?:error\s*)?404(?:\s*error)?(?:\W+(?:page\s+)?not\s+found)?
@@ -2143,10 +2147,23 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             return None
         if typed_article:
             return None
+        if self._names_home_page():
+            return HOME_PAGE
         text = self._extraction.get("text") or ""
         if ARTICLES(self.root) and prose_words(text) >= MIN_WORDS:
             return None
         return NO_ARTICLE_MARKUP
+
+    def _names_home_page(self) -> bool:
+        """Whether the page, at another URL than the site's root, says it is the home page:
+        its canonical (or ``og:url``) is the root. On an article page that is a template's
+        mistake (:meth:`url` ignores it), so it is asked only of a page that says nothing
+        of an article (no article type in its metadata, no WordPress post)."""
+        for named in (self.metadata.canonical, self.metadata.first("og:url")):
+            address = self.address_named(named) if named else None
+            if address is not None and self.is_own_site(address) and self.is_home(address):
+                return True
+        return False
 
     def _says_not_found(self) -> bool:
         """Whether the page is an error page served as a page (:data:`ERROR_PAGE`): its
