@@ -20,6 +20,7 @@ SEED = "/theaawsat/news-middle-east/us-disregards-russian-proposal-on-joint-stri
 BOOKBINDERS = "/thaer-abbas/features/the-last-bookbinders-of-damascus/"
 LEBANON = "/diana-moukalled/opinion/live-from-lebanon/"
 ELECTIONS = "/tariq-al-hamad/opinion/the-long-road-to-municipal-elections/"
+DELETED = "/theaawsat/features/deleted-story/"
 
 
 @pytest.fixture(scope="module")
@@ -66,10 +67,12 @@ def expected_body(path: str) -> str:
 def test_best_capture_of_every_article_url_is_used(archive, tmp_path):
     result, records, _requests, endpoint = crawl(archive, tmp_path)
     chosen = {path: record["capture"]["timestamp"] for path, record in records.items()}
+    # Each the first capture of an HTML page with a 200, which the index names: the newer
+    # ones (a soft-404, a redirect, a listing) are never fetched nor listed.
     assert chosen == {
-        SEED: "20170601120000",  # the newer capture is a soft-404
-        BOOKBINDERS: "20170310080000",  # the newer capture is a redirect
-        LEBANON: "20150101000000",  # the newer capture has no article markup
+        SEED: "20170601120000",
+        BOOKBINDERS: "20170310080000",
+        LEBANON: "20150101000000",
         ELECTIONS: "20060401000000",
     }
     for path, record in records.items():
@@ -79,13 +82,15 @@ def test_best_capture_of_every_article_url_is_used(archive, tmp_path):
         assert record["body"] == expected_body(path)
     stats = result.report["stats"]
     assert stats[stats_keys.WAYBACK_CAPTURES_USED] == 4
-    assert (
-        stats[stats_keys.WAYBACK_CAPTURES_TRIED] == 7
-    )  # 4 used + soft-404 + listing + the lone soft-404
-    assert stats["wayback/captures_skipped/not_found"] == 2
-    assert stats["wayback/captures_skipped/listing"] == 1
-    assert stats["wayback/captures_skipped/redirect"] == 1
+    assert stats[stats_keys.WAYBACK_CAPTURES_TRIED] == 5  # 4 used + the lone soft-404
+    assert stats["wayback/captures_skipped/not_found"] == 1
     assert stats[stats_keys.WAYBACK_URLS_WITHOUT_USABLE_CAPTURE] == 1
+    # One request an article (it took two: its captures listed, then one fetched); the
+    # soft-404's URL alone has its captures listed, to look for another.
+    queries = [parse_qs(urlsplit(r.url).query) for r in _requests if r.path == "/cdx/search/cdx"]
+    assert [q["url"] for q in queries if q["matchType"] == ["exact"]] == [
+        ["eng-archive.aawsat.com/theaawsat/features/deleted-story/"]
+    ]
     assert (
         "No usable capture of https://eng-archive.aawsat.com/theaawsat/features/deleted-story/"
         in result.log
@@ -217,22 +222,31 @@ def test_an_old_slug_folded_into_its_canonical_article_is_covered(tmp_path):
 def test_captures_of_the_same_content_are_fetched_once_and_a_url_is_given_up_after_ten(
     tmp_path,
 ):
-    """A gone site's URLs hold years of captures of what replaced the articles. The same
-    page captured 20 times running is fetched once (the CDX query collapses them by
-    digest), and the article's capture behind it is found; a URL whose 12 newest
-    captures are all different pages that are no article is given up after 10 fetched
-    (``WAYBACK_CAPTURES_PER_URL``), its 3 older captures not tried."""
+    """A gone site's URLs hold years of captures of what replaced the articles. Where the
+    first capture is no article, the URL's captures are listed: the same page captured 20
+    times running is fetched once (the CDX query collapses them by digest), and the
+    article's capture is found; a URL whose captures are 12 different pages that are no
+    article is given up after 10 fetched (``WAYBACK_CAPTURES_PER_URL``), the older ones
+    not tried."""
     captures = json.loads(CAPTURES.read_text())
-    for day in range(1, 21):  # newer than the article's capture (2015) and the listing (2020)
+    for day in range(1, 21):  # before the article's capture (2015): the first, and alike
         captures["captures"].append(
             {
-                "timestamp": f"202201{day:02d}000000",
+                "timestamp": f"201401{day:02d}000000",
                 "original": ORIGIN + LEBANON,
                 "status": 200,
                 "page": "/about-us/",
             }
         )
-    for day in range(1, 13):  # newer than the article's capture (2017), no two alike in a row
+    captures["captures"].append(  # the first capture of BOOKBINDERS is no article...
+        {
+            "timestamp": "20160101000000",
+            "original": ORIGIN + BOOKBINDERS,
+            "status": 200,
+            "page": "/about-us/",
+        }
+    )
+    for day in range(1, 13):  # ...nor its 12 newest, no two alike in a row
         captures["captures"].append(
             {
                 "timestamp": f"202102{day:02d}000000",
@@ -258,13 +272,14 @@ def test_captures_of_the_same_content_are_fetched_once_and_a_url_is_given_up_aft
     finally:
         server.stop()
     replays = [r.path for r in requests if r.path.startswith("/web/")]
-    # The 20 alike, the listing it served in 2020, the article.
+    # The first of the 20 alike, the listing it served in 2020, the article.
     assert len([path for path in replays if path.endswith(LEBANON)]) == 3
     assert records[LEBANON]["capture"]["timestamp"] == "20150101000000"
     assert len([path for path in replays if path.endswith(BOOKBINDERS)]) == 10
     assert BOOKBINDERS not in records
     stats = result.report["stats"]
-    assert stats[stats_keys.WAYBACK_CAPTURES_NOT_TRIED] == 3
+    # 3 of the 12 newest and the article's capture (the 2018 redirect is never fetched).
+    assert stats[stats_keys.WAYBACK_CAPTURES_NOT_TRIED] == 4
     assert (
         f"No usable capture of {ORIGIN}{BOOKBINDERS} in the Wayback Machine (10 tried)"
         in result.log
@@ -363,22 +378,24 @@ def test_an_index_page_that_fails_for_good_fails_the_crawl(tmp_path):
 
 def test_captures_that_cannot_be_listed_are_failed_articles(tmp_path):
     """One URL's captures answered with an error page every time: that article fails, in
-    the stats and the coverage report, and the others are crawled."""
+    the stats and the coverage report (where it was missing for want of a usable
+    capture), and the others are crawled."""
 
-    def offline_for_lebanon(raw: str, times: int) -> Response | None:
-        listing_lebanon = "matchType=exact" in raw and "live-from-lebanon" in raw
-        return Response(BUSY_PAGE, content_type="text/html") if listing_lebanon else None
+    def offline_for_deleted(raw: str, times: int) -> Response | None:
+        # Its first capture is a soft-404: its captures are listed to look for another.
+        listing_deleted = "matchType=exact" in raw and "deleted-story" in raw
+        return Response(BUSY_PAGE, content_type="text/html") if listing_deleted else None
 
-    result, records = busy_crawl(tmp_path, offline_for_lebanon)
+    result, records = busy_crawl(tmp_path, offline_for_deleted)
     assert result.returncode == 0
-    assert set(records) == {SEED, BOOKBINDERS, ELECTIONS}
+    assert set(records) == {SEED, BOOKBINDERS, LEBANON, ELECTIONS}
     stats = result.report["stats"]
     assert stats["articles/failed/wayback_cdx_unreadable"] == 1
     assert stats[stats_keys.FAULTS_WAYBACK_CDX_UNREADABLE] == 2 * ATTEMPTS  # and the late round
     assert stats[stats_keys.LATE_RETRY_HELD] == 1
     assert stats.get(stats_keys.LATE_RETRY_RECOVERED, 0) == 0
     coverage = json.loads((tmp_path / "coverage" / "aawsat.json").read_text())
-    failed = [e for e in coverage["not_in_output"] if e["url"] == ORIGIN + LEBANON]
+    failed = [e for e in coverage["not_in_output"] if e["url"] == ORIGIN + DELETED]
     assert [(e["status"], e["outcome"]) for e in failed] == [
         ("missing", "failed:wayback_cdx_unreadable")
     ]

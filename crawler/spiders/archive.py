@@ -1205,9 +1205,11 @@ class ArchiveSpider(Spider):
         assert self.wayback is not None
         yield from self.wayback.parse_index(response)
 
-    def parse_wayback_captures(self, response: Response, key: str) -> Iterator[Request]:
+    def parse_wayback_captures(
+        self, response: Response, key: str, tried: Capture | None = None
+    ) -> Iterator[Request]:
         assert self.wayback is not None
-        yield from self.wayback.parse_captures(response, key)
+        yield from self.wayback.parse_captures(response, key, tried)
 
     def wayback_query_failed(self, failure: Failure) -> None:
         """Errback of CDX queries: one whose failure may pass is held for a late retry;
@@ -1224,7 +1226,7 @@ class ArchiveSpider(Spider):
         response: Response,
         key: str,
         capture: Capture,
-        remaining: list[Capture],
+        remaining: list[Capture] | None,
         tried: int = 1,
     ) -> Iterator[Request | ArticleItem]:
         """A raw capture: the article, or a named skip and the next older capture."""
@@ -1260,7 +1262,7 @@ class ArchiveSpider(Spider):
                 item = self.extracted(reading.item, key)  # the site's, not the archive's
         if reason is not None:
             self.wayback.skip(capture, reason)
-            request = self.wayback.next_capture_request(key, remaining, tried)
+            request = self.wayback.after_capture(key, capture, remaining, tried)
             if request is not None:
                 yield request
             return
@@ -1285,8 +1287,8 @@ class ArchiveSpider(Spider):
         self.wayback.skip(
             kwargs["capture"], f"failed_{failure.type.__name__ if failure.type else 'error'}"
         )
-        older = self.wayback.next_capture_request(
-            kwargs["key"], kwargs["remaining"], kwargs.get("tried", 1)
+        older = self.wayback.after_capture(
+            kwargs["key"], kwargs["capture"], kwargs["remaining"], kwargs.get("tried", 1)
         )
         if older is not None:
             yield older

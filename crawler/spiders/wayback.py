@@ -5,8 +5,11 @@
    result with resume keys. With ``-a urls=`` (or ``-a url=``), the listed URLs instead,
    of one site or many (``scrapy crawl archive -a urls=…``): dead links read from their
    captures.
-2. For each article URL, list its captures (newest first; of consecutive captures with
-   the same content, one) and fetch them in raw form (``/web/<timestamp>id_/<url>``: no
+2. For each article URL the index names, fetch its first capture of an HTML page with a
+   200 (the index row's: the article as it was published, and no query for its
+   captures: one request an article, where it took two). If that is no article, or for
+   a URL of a list, list its captures (newest first; of consecutive captures with the
+   same content, one) and fetch them in raw form (``/web/<timestamp>id_/<url>``: no
    toolbar, no link rewriting) until one is a real article: redirects, soft-404s and
    pages without article markup are skipped, counted by reason, and the next capture is
    tried, up to ``WAYBACK_CAPTURES_PER_URL`` fetched (a gone site's URL can have years of
@@ -226,27 +229,35 @@ class WaybackSource:
                 self.urls_seen.add(key)
                 self.stats.inc_value(stats_keys.WAYBACK_URLS_NOT_ARTICLES)
                 continue
-            request = self.article_request(row["original"], "wayback")
+            # The index row is the URL's first capture of an HTML page with a 200: read
+            # at once, its captures are listed only if it is no article.
+            first = Capture(row["timestamp"], row["original"], "200", "text/html")
+            request = self.article_request(row["original"], "wayback", first)
             if request is not None:
                 yield request
         if resume_key:
             yield self.index_request(resume_key)
 
-    def article_request(self, url: str, source: str) -> Request | None:
-        """The query for the captures of the article at ``url``, listed by ``source``
-        (the archive's index, or the user's URL list: ``-a urls=`` with ``-a
-        source=wayback`` reads each listed article from its captures); None if it was
-        asked for already."""
+    def article_request(
+        self, url: str, source: str, first: Capture | None = None
+    ) -> Request | None:
+        """The request for the article at ``url``, listed by ``source`` (the archive's
+        index, or the user's URL list: ``-a urls=`` with ``-a source=wayback`` reads each
+        listed article from its captures): its ``first`` capture, when the index named
+        it, else the query for its captures; None if it was asked for already."""
         key = self.spider.sites.listed_key(url)
         if key in self.urls_seen:
             return None
         self.urls_seen.add(key)
         self.stats.inc_value(stats_keys.WAYBACK_ARTICLE_URLS)
         self.spider.run.coverage.listed(key, source)
+        if first is not None:
+            return self.capture_request(key, first, None, 0)
         return self.captures_request(key, url)
 
-    def captures_request(self, key: str, original: str) -> Request:
-        """Every capture of one URL; redirects and errors included, to be skipped by name."""
+    def captures_request(self, key: str, original: str, tried: Capture | None = None) -> Request:
+        """Every capture of one URL; redirects and errors included, to be skipped by name;
+        but the one ``tried`` already."""
         parts = urlsplit(original)
         query = f"?{parts.query}" if parts.query else ""  # a PHP site's article number
         params = [
@@ -263,11 +274,13 @@ class WaybackSource:
             self._cdx_url(params),
             callback=self.spider.parse_wayback_captures,
             errback=self.spider.wayback_query_failed,
-            cb_kwargs={"key": key},
+            cb_kwargs={"key": key, "tried": tried},
             dont_filter=True,
         )
 
-    def parse_captures(self, response: Response, key: str) -> Iterator[Request]:
+    def parse_captures(
+        self, response: Response, key: str, tried: Capture | None = None
+    ) -> Iterator[Request]:
         try:
             rows, _ = cdx_rows(response.body)
         except CdxUnreadable as unreadable:
@@ -280,13 +293,24 @@ class WaybackSource:
                     r["timestamp"], r["original"], r.get("statuscode", ""), r.get("mimetype", "")
                 )
                 for r in rows
+                if tried is None or r["timestamp"] != tried.timestamp
             ),
             key=lambda c: c.timestamp,
             reverse=True,
         )
-        request = self.next_capture_request(key, captures)
+        request = self.next_capture_request(key, captures, 0 if tried is None else 1)
         if request is not None:
             yield request
+
+    def after_capture(
+        self, key: str, capture: Capture, remaining: list[Capture] | None, tried: int
+    ) -> Request | None:
+        """What to ask for once ``capture`` is no article (or failed): the next older of
+        the URL's ``remaining`` captures, or, after the index's first capture (whose
+        others are not listed yet), the list of the others."""
+        if remaining is None:
+            return self.captures_request(key, capture.original, tried=capture)
+        return self.next_capture_request(key, remaining, tried)
 
     def next_capture_request(
         self, key: str, captures: list[Capture], tried: int = 0
@@ -313,24 +337,31 @@ class WaybackSource:
                 )
                 break
             else:
-                return Request(
-                    f"{self.endpoint}/web/{capture.timestamp}id_/{capture.original}",
-                    callback=self.spider.parse_wayback_capture,
-                    errback=self.spider.wayback_capture_failed,
-                    cb_kwargs={
-                        "key": key,
-                        "capture": capture,
-                        "remaining": captures[index + 1 :],
-                        "tried": tried + 1,
-                    },
-                    meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECT_STATUSES)},
-                    dont_filter=True,
-                    priority=10,
-                )
+                return self.capture_request(key, capture, captures[index + 1 :], tried)
         self.stats.inc_value(stats_keys.WAYBACK_URLS_WITHOUT_USABLE_CAPTURE)
         self.spider.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, "no_usable_capture"))
         logger.warning("No usable capture of %s in the Wayback Machine (%d tried)", key, tried)
         return None
+
+    def capture_request(
+        self, key: str, capture: Capture, remaining: list[Capture] | None, tried: int
+    ) -> Request:
+        """The raw replay of ``capture``, the URL's ``tried + 1``-th fetched; ``remaining``:
+        its older captures, None when they are not listed yet."""
+        return Request(
+            f"{self.endpoint}/web/{capture.timestamp}id_/{capture.original}",
+            callback=self.spider.parse_wayback_capture,
+            errback=self.spider.wayback_capture_failed,
+            cb_kwargs={
+                "key": key,
+                "capture": capture,
+                "remaining": remaining,
+                "tried": tried + 1,
+            },
+            meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECT_STATUSES)},
+            dont_filter=True,
+            priority=10,
+        )
 
     def answered(self, response: Response) -> None:
         """A CDX answer read: recovered, if its query was held for a late round."""
