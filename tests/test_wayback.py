@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -35,7 +38,47 @@ def archive(mirror_server: HTTPServer) -> HTTPServer:
     return mirror_server
 
 
-def crawl(archive: HTTPServer, tmp_path, *args: str):
+Fault = Callable[[str, int], Response | None]
+"""Answers a request line (``times``: how often it was asked before) instead of the
+archive, or None for the archive's own answer."""
+
+
+@contextmanager
+def wayback_archive(
+    captures_file: Path, site: Path = FIXTURES / "aawsat" / "site", fault: Fault | None = None
+) -> Iterator[HTTPServer]:
+    """A loopback Wayback Machine of the captures in ``captures_file``, replaying the
+    mirror at ``site``, that answers with ``fault`` where it gives an answer."""
+    wayback = WaybackMirror(captures_file, site)
+    asked: dict[str, int] = {}
+
+    def handler(request: Request) -> Response:
+        raw = request.environ["RAW_URI"]
+        times, asked[raw] = asked.get(raw, 0), asked.get(raw, 0) + 1
+        if fault is not None and (answer := fault(raw, times)) is not None:
+            return answer
+        served = wayback.respond(raw)
+        return Response(served.body, status=served.status, headers=list(served.headers.items()))
+
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        server.expect_request(re.compile(r"^/.*")).respond_with_handler(handler)
+        yield server
+    finally:
+        server.stop()
+
+
+def captures_with(tmp_path: Path, *extra: dict) -> Path:
+    """The fixture captures and ``extra`` ones, in a file."""
+    captures = json.loads(CAPTURES.read_text())
+    captures["captures"] += extra
+    captures_file = tmp_path / "captures.json"
+    captures_file.write_text(json.dumps(captures))
+    return captures_file
+
+
+def crawl(archive: HTTPServer, tmp_path, *args: str, returncode: int = 0):
     archive.clear_log()
     endpoint = archive.url_for("/").rstrip("/")
     result = run_crawl(
@@ -50,7 +93,7 @@ def crawl(archive: HTTPServer, tmp_path, *args: str):
         "WAYBACK_CDX_PAGE_SIZE=3",
         *args,
     )
-    assert result.returncode == 0, result.log[-4000:]
+    assert result.returncode == returncode, result.log[-4000:]
     records = {
         json.loads(line)["url"].removeprefix(ORIGIN): json.loads(line)
         for line in result.output.splitlines()
@@ -185,31 +228,14 @@ def test_an_old_slug_folded_into_its_canonical_article_is_covered(tmp_path):
     """An old-slug URL whose capture names the article as canonical gives that article's
     record (a duplicate by URL): it is covered, not ``missing not_reached``."""
     old_slug = "/theaawsat/features/damascus-bookbinders/"
-    captures = json.loads(CAPTURES.read_text())
-    captures["captures"].append(
-        {
-            "timestamp": "20170311000000",
-            "original": ORIGIN + old_slug,
-            "status": 200,
-            "page": old_slug,
-        }
-    )
-    captures_file = tmp_path / "captures.json"
-    captures_file.write_text(json.dumps(captures))
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        wayback = WaybackMirror(captures_file, FIXTURES / "aawsat" / "site")
-        server.expect_request(re.compile(r"^/.*")).respond_with_handler(
-            lambda request: Response(
-                (served := wayback.respond(request.environ["RAW_URI"])).body,
-                status=served.status,
-                headers=list(served.headers.items()),
-            )
-        )
+    old_capture = {
+        "timestamp": "20170311000000",
+        "original": ORIGIN + old_slug,
+        "status": 200,
+        "page": old_slug,
+    }
+    with wayback_archive(captures_with(tmp_path, old_capture)) as server:
         _result, records, _, _ = crawl(server, tmp_path)
-    finally:
-        server.stop()
     assert BOOKBINDERS in records
     assert old_slug not in records
     coverage = json.loads((tmp_path / "coverage" / "aawsat.json").read_text())
@@ -228,49 +254,24 @@ def test_captures_of_the_same_content_are_fetched_once_and_a_url_is_given_up_aft
     article's capture is found; a URL whose captures are 12 different pages that are no
     article is given up after 10 fetched (``WAYBACK_CAPTURES_PER_URL``), the older ones
     not tried."""
-    captures = json.loads(CAPTURES.read_text())
-    for day in range(1, 21):  # before the article's capture (2015): the first, and alike
-        captures["captures"].append(
-            {
-                "timestamp": f"201401{day:02d}000000",
-                "original": ORIGIN + LEBANON,
-                "status": 200,
-                "page": "/about-us/",
-            }
-        )
-    captures["captures"].append(  # the first capture of BOOKBINDERS is no article...
-        {
-            "timestamp": "20160101000000",
-            "original": ORIGIN + BOOKBINDERS,
-            "status": 200,
-            "page": "/about-us/",
-        }
-    )
-    for day in range(1, 13):  # ...nor its 12 newest, no two alike in a row
-        captures["captures"].append(
-            {
-                "timestamp": f"202102{day:02d}000000",
-                "original": ORIGIN + BOOKBINDERS,
-                "status": 200,
-                "page": "/about-us/" if day % 2 else "/category/opinion/",
-            }
-        )
-    captures_file = tmp_path / "captures.json"
-    captures_file.write_text(json.dumps(captures))
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        wayback = WaybackMirror(captures_file, FIXTURES / "aawsat" / "site")
-        server.expect_request(re.compile(r"^/.*")).respond_with_handler(
-            lambda request: Response(
-                (served := wayback.respond(request.environ["RAW_URI"])).body,
-                status=served.status,
-                headers=list(served.headers.items()),
+
+    def capture(path: str, timestamp: str, page: str) -> dict:
+        return {"timestamp": timestamp, "original": ORIGIN + path, "status": 200, "page": page}
+
+    # Before LEBANON's article capture (2015): the first, and alike.
+    alike = [capture(LEBANON, f"201401{day:02d}000000", "/about-us/") for day in range(1, 21)]
+    # BOOKBINDERS' first capture is no article, nor its 12 newest, no two alike in a row.
+    unlike = [
+        capture(BOOKBINDERS, "20160101000000", "/about-us/"),
+        *(
+            capture(
+                BOOKBINDERS, f"202102{day:02d}000000", ("/about-us/", "/category/opinion/")[day % 2]
             )
-        )
+            for day in range(1, 13)
+        ),
+    ]
+    with wayback_archive(captures_with(tmp_path, *alike, *unlike)) as server:
         result, records, requests, _ = crawl(server, tmp_path)
-    finally:
-        server.stop()
     replays = [r.path for r in requests if r.path.startswith("/web/")]
     # The first of the 20 alike, the listing it served in 2020, the article.
     assert len([path for path in replays if path.endswith(LEBANON)]) == 3
@@ -295,46 +296,16 @@ ATTEMPTS = 4
 """Scrapy's first attempt and its 3 retries (``RETRY_TIMES``)."""
 
 
-def busy_crawl(tmp_path, fault, *args: str):
-    """A crawl of the fixture captures against an archive where ``fault(raw_uri, times)``
-    (``times``: how often that request line was asked before) may answer instead:
-    a werkzeug ``Response``, or None for the capture's own answer."""
-    wayback = WaybackMirror(CAPTURES, FIXTURES / "aawsat" / "site")
-    asked: dict[str, int] = {}
-
-    def handler(request: Request) -> Response:
-        raw = request.environ["RAW_URI"]
-        times, asked[raw] = asked.get(raw, 0), asked.get(raw, 0) + 1
-        if (answer := fault(raw, times)) is not None:
-            return answer
-        served = wayback.respond(raw)
-        return Response(served.body, status=served.status, headers=list(served.headers.items()))
-
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        server.expect_request(re.compile(r"^/.*")).respond_with_handler(handler)
-        endpoint = server.url_for("/").rstrip("/")
-        result = run_crawl(
-            "aawsat",
-            ORIGIN + "/",
+def busy_crawl(tmp_path, fault: Fault, returncode: int = 0):
+    """A crawl of the fixture captures against an archive that answers with ``fault``
+    where it gives an answer."""
+    with wayback_archive(CAPTURES, fault=fault) as server:
+        result, records, _, _ = crawl(
+            server,
             tmp_path,
-            "-a",
-            "source=wayback",
-            "-s",
-            f"WAYBACK_ENDPOINT={endpoint}",
-            "-s",
-            "WAYBACK_CDX_PAGE_SIZE=3",
-            "-s",
-            "ARCHIVE_LATE_RETRY_DELAY=0",  # the late round as soon as the crawl is idle
-            *args,
+            *("-s", "ARCHIVE_LATE_RETRY_DELAY=0"),  # the late round once the crawl is idle
+            returncode=returncode,
         )
-    finally:
-        server.stop()
-    records = {
-        json.loads(line)["url"].removeprefix(ORIGIN): json.loads(line)
-        for line in result.output.splitlines()
-    }
     return result, records
 
 
@@ -366,8 +337,7 @@ def test_an_index_page_that_fails_for_good_fails_the_crawl(tmp_path):
     def unavailable(raw: str, times: int) -> Response | None:
         return Response("Service Unavailable", status=503) if INDEX_PAGE_2 in raw else None
 
-    result, records = busy_crawl(tmp_path, unavailable)
-    assert result.returncode == 1
+    result, records = busy_crawl(tmp_path, unavailable, returncode=1)
     assert set(records) == {LEBANON}  # the only article the first page lists
     stats = result.report["stats"]
     assert stats["failures/wayback_index"] == 1
@@ -443,17 +413,7 @@ def test_articles_named_by_a_query_are_found_in_the_archive(tmp_path):
         )
     captures_file = tmp_path / "captures.json"
     captures_file.write_text(json.dumps({"captures": captures}))
-    wayback = WaybackMirror(captures_file, tmp_path / "site")
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        server.expect_request(re.compile(r"^/.*")).respond_with_handler(
-            lambda request: Response(
-                (served := wayback.respond(request.environ["RAW_URI"])).body,
-                status=served.status,
-                headers=list(served.headers.items()),
-            )
-        )
+    with wayback_archive(captures_file, tmp_path / "site") as server:
         endpoint = server.url_for("/").rstrip("/")
         result = run_crawl(
             "archive",
@@ -464,8 +424,6 @@ def test_articles_named_by_a_query_are_found_in_the_archive(tmp_path):
             "-s",
             f"WAYBACK_ENDPOINT={endpoint}",
         )
-    finally:
-        server.stop()
     assert result.returncode == 0, result.log[-3000:]
     records = [json.loads(line) for line in result.output.splitlines()]
     assert sorted((r["url"], r["title"]) for r in records) == [
