@@ -212,6 +212,40 @@ def test_a_url_list_spanning_sites_is_read_from_their_captures(archive, tmp_path
     )
 
 
+def test_archive_links_in_a_url_list_are_read_from_the_archive_as_captured(archive, tmp_path):
+    """A list of Wayback Machine links (as citations and Wikipedia's references give them),
+    in a crawl of the site: each is read as the raw capture it names, its record the
+    article's (its URL, its site); one whose capture is no article (a listing by 2020)
+    falls back to the article's other captures. They were fetched as pages of the
+    archive's own site, toolbar and all."""
+    endpoint = archive.url_for("/").rstrip("/")
+    listed = tmp_path / "archive-links.txt"
+    listed.write_text(
+        f"{endpoint}/web/20170601120000/http://eng-archive.aawsat.com:80{SEED}\n"
+        f"{endpoint}/web/20200101000000id_/{ORIGIN}{LEBANON}\n"
+    )
+    archive.clear_log()
+    result = run_crawl(
+        "aawsat",
+        ORIGIN + "/",
+        tmp_path,
+        *("-a", f"urls={listed}", "-s", f"WAYBACK_ENDPOINT={endpoint}"),
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    records = {
+        json.loads(line)["url"].removeprefix(ORIGIN): json.loads(line)
+        for line in result.output.splitlines()
+    }
+    assert {path: r["capture"]["timestamp"] for path, r in records.items()} == {
+        SEED: "20170601120000",  # as linked (its newest capture is a soft-404)
+        LEBANON: "20150101000000",  # the linked 2020 capture is a listing
+    }
+    assert records[SEED]["site"] == "aawsat"
+    assert records[SEED]["body"] == expected_body(SEED)
+    assert result.report["stats"]["url_list/wayback_captures"] == 2
+    assert "eng-archive.aawsat.com/robots.txt" not in result.log  # the site is not asked
+
+
 def test_until_does_not_bound_the_captures(archive, tmp_path):
     """An article published before ``until`` and captured only after it is in the corpus:
     ``until`` was the CDX queries' ``to``, and the 2016 article captured in 2017 was lost.

@@ -99,7 +99,7 @@ from crawler.spiders.traps import (
     fingerprints,
     listing_chain,
 )
-from crawler.spiders.wayback import REDIRECT_STATUSES, Capture, WaybackSource
+from crawler.spiders.wayback import REDIRECT_STATUSES, Capture, WaybackSource, listed_capture
 
 logger = logging.getLogger(__name__)
 
@@ -373,7 +373,8 @@ class ArchiveSpider(Spider):
             open_state(spider.state_path or crawler.settings.get("ARCHIVE_STATE")),
             allowed_origins,
         )
-        if spider.source == "wayback":
+        listed = spider.url_list.urls if spider.url_list is not None else []
+        if spider.source == "wayback" or any(map(spider._listed_capture, listed)):
             spider.wayback = WaybackSource.from_spider(spider, crawler.settings)
             spider.allowed_domains.append(spider.wayback.host)
             if allowed_origins is not None:  # else a URL list spanning sites: by domain
@@ -524,6 +525,10 @@ class ArchiveSpider(Spider):
             raise UsageError(f"-a urls={urls}: {error}") from None
         return UrlList("urls" if urls else "url", urls or url or "", found, errors)
 
+    def _listed_capture(self, url: str) -> Capture | None:
+        """The Wayback Machine capture a listed URL links to, if it is one."""
+        return listed_capture(url, self.crawler.settings.get("WAYBACK_ENDPOINT"))
+
     def _url_list_requests(self) -> Iterator[Request]:
         assert self.url_list is not None
         listed = self.url_list
@@ -543,16 +548,22 @@ class ArchiveSpider(Spider):
             stats.set_value(stats_keys.URL_LIST_EMPTY, 1)
             logger.warning("-a %s=%s lists no URL to crawl", listed.argument, listed.source)
         for url in listed.urls:
+            capture = self._listed_capture(url)
+            if capture is not None:  # an archive link: read from the archive, as linked
+                assert self.wayback is not None  # made for the list (from_crawler)
+                stats.inc_value(stats_keys.URL_LIST_CAPTURES)
+                url = capture.original
             if self.sites.hosts is None and not self.address.is_on_site(url):
                 stats.inc_value(stats_keys.URL_LIST_OFF_SITE)
                 logger.error("Not on %s, skipped: %s", self.profile.public_origin, url)
                 continue
             stats.inc_value(stats_keys.URL_LIST_URLS)
-            request = (
-                self.wayback.article_request(url, "url_list")
-                if self.wayback is not None  # the site is not asked: its captures are
-                else self._article_request(url, source="url_list")
-            )
+            if capture is not None and self.wayback is not None:
+                request = self.wayback.listed_capture_request(capture)
+            elif self.source == "wayback" and self.wayback is not None:
+                request = self.wayback.article_request(url, "url_list")  # not the site
+            else:
+                request = self._article_request(url, source="url_list")
             if request is not None:
                 yield request
 

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -78,6 +79,29 @@ def is_fetched(capture: Capture) -> bool:
     """Whether the capture is fetched when its turn comes: a 200 of an HTML page (the
     CDX index tells the others apart)."""
     return capture.status == "200" and capture.mimetype == "text/html"
+
+
+REPLAY_PATH = re.compile(r"^/web/(?P<timestamp>\d{14})(?:[a-z]{2}_)?/(?P<original>https?://.+)$")
+"""A Wayback Machine replay's path: ``/web/<timestamp>[flag_]/<original URL>``."""
+
+
+def listed_capture(url: str, endpoint: str) -> Capture | None:
+    """The capture a listed URL replays, when it is the Wayback Machine's (``endpoint``'s,
+    or web.archive.org's) with its timestamp: a list of archive links, as citations and
+    Wikipedia's references give them.
+
+    >>> listed_capture("https://web.archive.org/web/20150101000000/http://x.org/a/?p=1",
+    ...     "https://web.archive.org")
+    Capture(timestamp='20150101000000', original='http://x.org/a/?p=1', status='200', mimetype='text/html')
+    >>> listed_capture("http://archive.org/web/20150101000000/http://x.org/a/", "https://web.archive.org")
+    >>> listed_capture("https://x.org/web/20150101000000/http://x.org/a/", "https://web.archive.org")
+    """
+    parts = urlsplit(url)
+    hosts = {urlsplit(endpoint).netloc, "web.archive.org"}
+    match = REPLAY_PATH.match(parts.path + (f"?{parts.query}" if parts.query else ""))
+    if parts.netloc not in hosts or match is None:
+        return None
+    return Capture(match["timestamp"], match["original"], "200", "text/html")
 
 
 class CdxUnreadable(ValueError):
@@ -254,6 +278,11 @@ class WaybackSource:
         if first is not None:
             return self.capture_request(key, first, None, 0)
         return self.captures_request(key, url)
+
+    def listed_capture_request(self, capture: Capture) -> Request | None:
+        """The request for a capture a URL list names (:func:`listed_capture`): that one
+        first, the article's other captures if it is no article."""
+        return self.article_request(capture.original, "url_list", capture)
 
     def captures_request(self, key: str, original: str, tried: Capture | None = None) -> Request:
         """Every capture of one URL; redirects and errors included, to be skipped by name;
