@@ -223,6 +223,7 @@ def test_archive_links_in_a_url_list_are_read_from_the_archive_as_captured(archi
     listed.write_text(
         f"{endpoint}/web/20170601120000/http://eng-archive.aawsat.com:80{SEED}\n"
         f"{endpoint}/web/20200101000000id_/{ORIGIN}{LEBANON}\n"
+        f"{endpoint}/web/2017*/{ORIGIN}{BOOKBINDERS}\n"  # no one capture: its best
     )
     archive.clear_log()
     result = run_crawl(
@@ -239,10 +240,11 @@ def test_archive_links_in_a_url_list_are_read_from_the_archive_as_captured(archi
     assert {path: r["capture"]["timestamp"] for path, r in records.items()} == {
         SEED: "20170601120000",  # as linked (its newest capture is a soft-404)
         LEBANON: "20150101000000",  # the linked 2020 capture is a listing
+        BOOKBINDERS: "20170310080000",
     }
     assert records[SEED]["site"] == "aawsat"
     assert records[SEED]["body"] == expected_body(SEED)
-    assert result.report["stats"]["url_list/wayback_captures"] == 2
+    assert result.report["stats"]["url_list/wayback_captures"] == 3
     assert "eng-archive.aawsat.com/robots.txt" not in result.log  # the site is not asked
 
 

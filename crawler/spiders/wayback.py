@@ -81,8 +81,13 @@ def is_fetched(capture: Capture) -> bool:
     return capture.status == "200" and capture.mimetype == "text/html"
 
 
-REPLAY_PATH = re.compile(r"^/web/(?P<timestamp>\d{14})(?:[a-z]{2}_)?/(?P<original>https?://.+)$")
-"""A Wayback Machine replay's path: ``/web/<timestamp>[flag_]/<original URL>``."""
+REPLAY_PATH = re.compile(
+    r"^/web/(?P<timestamp>\d{1,14}\*?|\*)(?:[a-z]{2}_)?/(?P<original>https?://.+)$"
+)
+"""A Wayback Machine replay's path: ``/web/<timestamp>[flag_]/<original URL>``; a
+timestamp cut short (``/web/2015/…``: the nearest capture) or a calendar
+(``/web/2017*/…``) names no one capture."""
+CAPTURE_TIMESTAMP = re.compile(r"\d{14}")
 
 
 def listed_capture(url: str, endpoint: str) -> Capture | None:
@@ -95,6 +100,8 @@ def listed_capture(url: str, endpoint: str) -> Capture | None:
     Capture(timestamp='20150101000000', original='http://x.org/a/?p=1', status='200', mimetype='text/html')
     >>> listed_capture("http://archive.org/web/20150101000000/http://x.org/a/", "https://web.archive.org")
     >>> listed_capture("https://x.org/web/20150101000000/http://x.org/a/", "https://web.archive.org")
+    >>> listed_capture("https://web.archive.org/web/2015/http://x.org/a/", "https://web.archive.org")
+    Capture(timestamp='2015', original='http://x.org/a/', status='200', mimetype='text/html')
     """
     parts = urlsplit(url)
     hosts = {urlsplit(endpoint).netloc, "web.archive.org"}
@@ -281,8 +288,11 @@ class WaybackSource:
 
     def listed_capture_request(self, capture: Capture) -> Request | None:
         """The request for a capture a URL list names (:func:`listed_capture`): that one
-        first, the article's other captures if it is no article."""
-        return self.article_request(capture.original, "url_list", capture)
+        first, the article's other captures if it is no article; a link that names no one
+        capture (``/web/2015/…``, ``/web/*/…``), the article's captures."""
+        if CAPTURE_TIMESTAMP.fullmatch(capture.timestamp):
+            return self.article_request(capture.original, "url_list", capture)
+        return self.article_request(capture.original, "url_list")
 
     def captures_request(self, key: str, original: str, tried: Capture | None = None) -> Request:
         """Every capture of one URL; redirects and errors included, to be skipped by name;
