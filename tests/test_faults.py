@@ -786,6 +786,7 @@ def test_a_host_that_refuses_every_connection_is_given_up_after_one_request(tmp_
         result,
         "ERROR",
         f"Cannot reach {host} (connection refused, {ATTEMPTS} attempts at {base_url}robots.txt)",
+        "if the site is gone, read it from the Wayback Machine (-a source=wayback)",
     )
     assert stat(result, f"{stats_keys.FAULTS_UNREACHABLE_HOST}connection_refused") == 1
     assert stat(result, stats_keys.FAULTS_UNREACHABLE_HOST_DROPPED) >= 1

@@ -733,13 +733,18 @@ class UnreachableHostMiddleware:
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value(f"{stats_keys.FAULTS_UNREACHABLE_HOST}{kind}")
+        wayback = urlsplit(self.crawler.settings.get("WAYBACK_ENDPOINT") or "").netloc
         logger.error(
             "Cannot reach %s (%s, %d attempts at %s): nothing more is requested from it. "
-            "Check the address, or crawl again once it answers",
+            "Check the address, or crawl again once it answers%s",
             host,
             kind.replace("_", " "),
             request.meta.get("retry_times", 0) + 1,
             request.url,
+            # A site gone for good is often still in the archive.
+            ""
+            if host == wayback
+            else "; if the site is gone, read it from the Wayback Machine (-a source=wayback)",
         )
 
 
