@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from qa.fixtures import run_crawl
 from tests.conftest import serve_mirror
@@ -75,3 +76,46 @@ def test_articles_named_by_a_number_in_the_query_are_crawled(site, mirror_server
         "/wp-sitemap.xml",
     ]
     assert result.report["stats"]["traps/tracking_params_stripped"] == 2
+
+
+def test_a_listing_paged_by_its_query_is_followed_to_its_end(tmp_path):
+    """A section paged as Drupal and many a CMS page it (``/news/?page=1``, the pager's
+    ``rel=next``): its later pages are listings, followed while they list new stories;
+    they were not followed at all, and the stories only they list were not found. Its
+    last page answered again for any later number (page 2 repeats page 1) ends it."""
+    root = tmp_path / "site"
+    root.mkdir()
+    (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+
+    def listing(stories: list[str], next_page: str | None) -> str:
+        items = "".join(f"<li><a href='/story/{s}/'>The story of {s}</a></li>" for s in stories)
+        pager = (
+            f"<a href='{next_page}' rel='next' title='Go to next page'>Next ›</a>"
+            if next_page
+            else ""
+        )
+        return f"<html><head><title>News | The Gazette</title></head><body><ul>{items}</ul>{pager}</body></html>"
+
+    (root / "index.html").write_text(listing([], "/news/"))
+    (root / "news").mkdir()
+    (root / "news" / "index.html").write_text(listing(["harbour", "council"], "/news/?page=1"))
+    (root / "news?page=1").write_text(listing(["bridge", "school"], "/news/?page=2"))
+    (root / "news?page=2").write_text(listing(["bridge", "school"], "/news/?page=3"))
+    for story in ("harbour", "council", "bridge", "school"):
+        (root / "story" / story).mkdir(parents=True)
+        (root / "story" / story / "index.html").write_text(article(f"The story of {story}"))
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        serve_mirror(server, root)
+        result = run_crawl(
+            "archive", server.url_for("/"), tmp_path / "crawl", "-a", f"site_url={SITE}"
+        )
+        fetched = {request.full_path.rstrip("?") for request, _ in server.log}
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-3000:]
+    titles = sorted(json.loads(line)["title"] for line in result.output.splitlines())
+    assert titles == [f"The story of {s}" for s in ("bridge", "council", "harbour", "school")]
+    assert {"/news/?page=1", "/news/?page=2"} <= fetched
+    assert "/news/?page=3" not in fetched

@@ -256,8 +256,8 @@ a longer link is a headline."""
 LISTING_POST_LINK = css_query(".entry-title a::attr(href), h2 a::attr(href), h3 a::attr(href)")
 LISTING_POST_DATE = css_query("time::attr(datetime), .published::text")
 OLDER_PAGE = css_query(
-    "link[rel=next]::attr(href), a.next::attr(href), .nav-previous a::attr(href), "
-    ".pagination .alignleft a::attr(href)"
+    "link[rel=next]::attr(href), a[rel=next]::attr(href), a.next::attr(href), "
+    ".nav-previous a::attr(href), .pagination .alignleft a::attr(href)"
 )
 BOILERPLATE = SelectorSet.from_css(
     (
@@ -648,6 +648,11 @@ article's number (``news_view.html?idx=8576``, ``articleView.html?idxno=12345``,
 ``article.php?id=42``, ``articlepath.aspx?articleid=17``, ``storypage.php?autono=166607``).
 A name for a page, a sort or a filter (``page=2``, ``cat=5``), or a second parameter, is
 not one: those multiply without end on some sites."""
+PAGE_QUERY = re.compile(r"(?:page|paged|pg)=\d{1,6}", re.IGNORECASE)
+"""The query of a listing's later page, its one parameter: Drupal's and many a CMS's
+``/news?page=2``, WordPress's plain permalinks' ``/?paged=2``. Followed as a listing, so
+that the chain of its pages ends where they list nothing new (``crawler/spiders/traps.py``);
+with another parameter (a filter, a sort), it is not followed: those multiply."""
 PLAIN_PERMALINK = re.compile(r"p=\d{1,12}")
 """WordPress's plain permalink (``/?p=4179``), at the site's root only: ``?p=2`` after a
 post's own path is its second page."""
@@ -1911,16 +1916,34 @@ def classify_url(url: str) -> UrlKind:
     ...  "https://x/?p=4179", "https://x/a-post.html?p=2", "https://x/list.php?id=3&page=2",
     ...  "https://x/news_list.html?bc=03", "https://x/view.php?id=abc")]
     ['article', 'article', 'other', 'other', 'other', 'other']
+
+    A listing's later page named by its one query parameter (:data:`PAGE_QUERY`) is a
+    listing:
+
+    >>> [classify_url(u).value for u in ("https://x/news?page=2", "https://x/?paged=3",
+    ...  "https://x/news?page=2&sort=date", "https://x/feed/?paged=2")]
+    ['listing', 'listing', 'other', 'other']
     """
     parts = urlsplit(url)
     if parts.query:
-        return UrlKind.ARTICLE if is_article_number_query(parts) else UrlKind.OTHER
+        if is_article_number_query(parts):
+            return UrlKind.ARTICLE
+        return UrlKind.LISTING if is_page_query(parts) else UrlKind.OTHER
     segments = path_segments(url)
     if is_machinery(segments) or (segments and STATIC_FILE.search(segments[-1])):
         return UrlKind.OTHER
     if is_listing(segments) or segments[0] in LISTING_FIRST_SEGMENTS:
         return UrlKind.LISTING
     return UrlKind.ARTICLE
+
+
+def is_page_query(parts: SplitResult) -> bool:
+    """Whether a URL's query is a listing's page number alone, on a path that can be a
+    listing's (not a feed, a static file or WordPress's machinery)."""
+    if not PAGE_QUERY.fullmatch(parts.query):
+        return False
+    segments = [segment for segment in parts.path.split("/") if segment]
+    return not (is_machinery(segments) or (segments and STATIC_FILE.search(segments[-1])))
 
 
 def is_article_number_query(parts: SplitResult) -> bool:
