@@ -1925,36 +1925,18 @@ def classify_url(url: str) -> UrlKind:
     ['listing', 'listing', 'other', 'other']
     """
     parts = urlsplit(url)
-    if parts.query:
-        if is_article_number_query(parts):
-            return UrlKind.ARTICLE
-        return UrlKind.LISTING if is_page_query(parts) else UrlKind.OTHER
+    if parts.query and PLAIN_PERMALINK.fullmatch(parts.query):
+        return UrlKind.ARTICLE if parts.path in ("", "/", "/index.php") else UrlKind.OTHER
     segments = path_segments(url)
     if is_machinery(segments) or (segments and STATIC_FILE.search(segments[-1])):
         return UrlKind.OTHER
+    if parts.query:
+        if ARTICLE_ID_QUERY.fullmatch(parts.query):
+            return UrlKind.ARTICLE
+        return UrlKind.LISTING if PAGE_QUERY.fullmatch(parts.query) else UrlKind.OTHER
     if is_listing(segments) or segments[0] in LISTING_FIRST_SEGMENTS:
         return UrlKind.LISTING
     return UrlKind.ARTICLE
-
-
-def is_page_query(parts: SplitResult) -> bool:
-    """Whether a URL's query is a listing's page number alone, on a path that can be a
-    listing's (not a feed, a static file or WordPress's machinery)."""
-    if not PAGE_QUERY.fullmatch(parts.query):
-        return False
-    segments = [segment for segment in parts.path.split("/") if segment]
-    return not (is_machinery(segments) or (segments and STATIC_FILE.search(segments[-1])))
-
-
-def is_article_number_query(parts: SplitResult) -> bool:
-    """Whether a URL's query names an article by its number, on a path that can be an
-    article's (not a feed, a static file or WordPress's machinery)."""
-    if PLAIN_PERMALINK.fullmatch(parts.query):
-        return parts.path in ("", "/", "/index.php")
-    if not ARTICLE_ID_QUERY.fullmatch(parts.query):
-        return False
-    segments = [segment for segment in parts.path.split("/") if segment]
-    return not (is_machinery(segments) or (segments and STATIC_FILE.search(segments[-1])))
 
 
 class GenericArticlePage(WordPressSignals, ArticlePage):
