@@ -1240,7 +1240,7 @@ class ArchiveSpider(Spider):
         remaining: list[Capture] | None,
         tried: int = 1,
     ) -> Iterator[Request | ArticleItem]:
-        """A raw capture: the article, or a named skip and the next older capture."""
+        """A raw capture: the article, or a named skip and the next capture to try."""
         assert self.wayback is not None
         self._late_fetched(response)
         self.wayback.tried(capture)
@@ -1287,7 +1287,7 @@ class ArchiveSpider(Spider):
 
     def wayback_capture_failed(self, failure: Failure) -> Iterator[Request]:
         """Errback of captures: one whose failure may pass is held for a late retry; else
-        the next older capture is tried."""
+        the next capture to try is asked for."""
         assert self.wayback is not None
         request = failed_request(failure)
         if self.late_retries is not None and self.late_retries.hold(

@@ -30,7 +30,7 @@ held and asked again at the end of the crawl (``crawler/spiders/late_retries.py`
   would tell that the URLs after it are missing;
 - a URL whose captures cannot be listed is a failed article
   (``articles/failed/wayback_cdx_<kind>``, in the coverage report);
-- a capture that cannot be fetched is skipped for the next older one
+- a capture that cannot be fetched is skipped for the next one to try
   (``wayback/captures_skipped/failed_<kind>``).
 """
 
