@@ -12,6 +12,12 @@ from typing import Any
 
 SCHEMA_VERSION = 2
 
+PAGE_URL = "_page_url"
+"""The attribute a record addressed by its page's ``rel=canonical`` (another URL than the
+page's own) keeps the page's own public URL in: outside its fields, so never output, but
+pickled with it. Where the record goes if that canonical turns out to be other articles'
+too, a template's mistake (``pipelines/dedupe.py``)."""
+
 
 @dataclass(kw_only=True)
 class ArticleItem:
@@ -63,3 +69,22 @@ class ArticleItem:
     """The ``content_hash`` this version replaces, or None for version 1."""
     capture: dict[str, str] | None = None
     """Wayback provenance ``{"timestamp", "url"}`` when the page came from an archive capture."""
+
+
+def note_page_url(item: ArticleItem, url: str) -> None:
+    """Keep ``url``, the public URL of the page ``item`` was read from, with it."""
+    vars(item)[PAGE_URL] = url
+
+
+def page_url(item: Any) -> str | None:
+    """The public URL of the page ``item`` was read from, when its ``url`` is another one
+    (its canonical's); None otherwise, or for a record of another kind (a dict).
+
+    >>> item = ArticleItem(url="https://x.org/a/")
+    >>> page_url(item), page_url({"url": "https://x.org/a/"})
+    (None, None)
+    >>> note_page_url(item, "https://x.org/a/?amp=1"); page_url(item)
+    'https://x.org/a/?amp=1'
+    """
+    url = getattr(item, "__dict__", {}).get(PAGE_URL)
+    return url if isinstance(url, str) else None

@@ -38,6 +38,7 @@ from werkzeug import Response as WerkzeugResponse
 
 from crawler.capture.mirror import Mirror, crawl_command
 from crawler.cli.distributed import main
+from crawler.items import ArticleItem, note_page_url
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason
 from crawler.runtime.distributed import (
@@ -724,6 +725,33 @@ def test_shared_dedupe_drops_what_another_worker_emitted(redis):
     assert crawler.stats.get_value("articles/duplicates/content") == 1
 
 
+def test_a_canonical_stories_share_across_workers_leaves_each_its_own_url(redis):
+    """A template naming one canonical on every story: a worker's record of another title
+    than the one another worker emitted under it keeps its page's own URL; a gone
+    worker's claim gives the canonical's title back with it."""
+    keys = CrawlKeys("unit")
+    crawler = get_crawler()
+    worker_1 = SharedDedupePipeline(crawler, redis, keys, "worker-1")
+    worker_2 = SharedDedupePipeline(crawler, redis, keys, "worker-2")
+    first = ArticleItem(**article("/index.php", "h1"), title="Harbour reopens", site="x")
+    second = ArticleItem(**article("/index.php", "h2"), title="Council votes", site="x")
+    note_page_url(second, "https://x/council-votes/")
+    copy = ArticleItem(**article("/index.php", "h3"), title="HARBOUR reopens", site="x")
+    note_page_url(copy, "https://x/harbour-reopens/amp/")
+    assert worker_1.process_item(first).url == "https://x/index.php"
+    assert worker_2.process_item(second).url == "https://x/council-votes/"
+    with pytest.raises(DropArticle, match="already emitted"):
+        worker_2.process_item(copy)
+    assert crawler.stats.get_value("faults/canonical/shared") == 1
+    assert redis.hgetall(keys.emitted_titles) == {
+        b"https://x/index.php": b"harbour reopens",
+        b"https://x/council-votes/": b"council votes",
+    }
+    SharedWorkers(redis, keys, "worker-2", timeout=0).heartbeat()
+    SharedWorkers(redis, keys, "worker-3", 60).requeue_gone_workers()
+    assert redis.hgetall(keys.emitted_titles) == {b"https://x/index.php": b"harbour reopens"}
+
+
 def test_a_claim_is_pending_until_written_and_withdrawn_when_dropped_later(redis):
     keys = CrawlKeys("unit")
     crawler = get_crawler()
@@ -740,6 +768,7 @@ def test_a_claim_is_pending_until_written_and_withdrawn_when_dropped_later(redis
     assert not redis.exists(keys.claims("worker-1"))
     assert redis.smembers(keys.emitted_urls) == {b"https://x/a/"}
     assert redis.hgetall(keys.emitted_texts) == {b"h1": b"https://x/a/"}
+    assert redis.hkeys(keys.emitted_titles) == [b"https://x/a/"]
     # A duplicate this pipeline dropped leaves the claim it lost to in place.
     with pytest.raises(DropArticle) as duplicate:
         pipeline.process_item(article("/a/", "h3"))

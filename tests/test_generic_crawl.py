@@ -4,8 +4,10 @@ no site profile knows (fixtures/levant-review), against its golden output and st
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from qa.fixtures import fixture_site, golden_crawl_lines, golden_stats, run_crawl
 from tests.conftest import serve_mirror
@@ -39,3 +41,47 @@ def test_every_article_is_emitted_with_the_published_urls(crawl):
     assert urls == sorted(case.checks["url"] for case in SITE.page_cases())
     assert all(url.startswith("https://levantreview.example/") for url in urls)
     assert all(json.loads(line)["site"] == "generic" for line in result.output.splitlines())
+
+
+def test_stories_sharing_one_canonical_are_each_emitted_at_their_own_url(tmp_path):
+    """A news site whose template names one story's address as every story's canonical:
+    the crawl emitted the first story it read and dropped the rest as its duplicates, at
+    INFO. Each is emitted now, the ones after the first at their own URLs, counted and
+    said in one WARNING."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        shared = server.url_for("/2019/05/the-first-story/")
+        paths = [f"/news/2020/01/story-{number}/" for number in range(1, 5)]
+        links = "".join(f"<li><a href='{path}'>Story</a></li>" for path in paths)
+        server.expect_request("/").respond_with_data(
+            f"<html><head><title>Town News</title></head><body><ul>{links}</ul></body></html>",
+            content_type="text/html; charset=utf-8",
+        )
+        for number, path in enumerate(paths, 1):
+            text = "".join(
+                f"<p>Story {number}, paragraph {paragraph}: the council argued about the"
+                " harbour budget for hours on Tuesday.</p>"
+                for paragraph in range(5)
+            )
+            server.expect_request(path).respond_with_data(
+                f"<html><head><title>Story {number} - Town News</title>"
+                f"<link rel='canonical' href='{shared}'>"
+                "<meta property='og:type' content='article'></head>"
+                f"<body><article><h1>Story {number}</h1>{text}</article></body></html>",
+                content_type="text/html; charset=utf-8",
+            )
+        server.expect_request(re.compile(".*")).respond_with_data("", status=404)
+        result = run_crawl("archive", server.url_for("/"), tmp_path)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-3000:]
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert sorted(record["title"] for record in records) == [f"Story {n}" for n in range(1, 5)]
+    urls = {record["url"] for record in records}
+    assert len(urls) == 4
+    assert len(urls & {server.url_for(path) for path in paths}) == 3
+    stats = result.report["stats"]
+    assert stats["faults/canonical/shared"] == 3
+    assert "articles/duplicates/url" not in stats
+    assert result.log.count("as its canonical URL, as a page of another article did") == 1

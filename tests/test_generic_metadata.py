@@ -1187,7 +1187,12 @@ def test_a_kicker_naming_the_author_is_the_authors_column_not_a_section():
         ("https://news.example/", "https://news.example/2020/01/02/story/"),
         ("https://news.example/category/world/", "https://news.example/2020/01/02/story/"),
         ("https://news.example/2020/01/", "https://news.example/2020/01/02/story/"),
+        ("https://news.example/index.php", "https://news.example/2020/01/02/story/"),
+        ("/Default.aspx", "https://news.example/2020/01/02/story/"),
+        ("https://news.example/news/{slug}/", "https://news.example/2020/01/02/story/"),
+        ("https://news.example/news/%7Bslug%7D/", "https://news.example/2020/01/02/story/"),
         ("https://news.example/?p=12", "https://news.example/?p=12"),
+        ("https://news.example/index.php?id=12", "https://news.example/index.php?id=12"),
         (
             "https://news.example/2020/01/02/the-story/",
             "https://news.example/2020/01/02/the-story/",
@@ -1195,9 +1200,9 @@ def test_a_kicker_naming_the_author_is_the_authors_column_not_a_section():
     ],
 )
 def test_a_canonical_naming_the_home_page_or_a_listing_is_no_articles_address(canonical, url):
-    """A template whose ``rel=canonical`` names the home page, the section or a date
-    archive on every page: each record took it for its URL, and all but the first were
-    dropped as its duplicates."""
+    """A template whose ``rel=canonical`` names the home page (``/``, ``/index.php``), the
+    section, a date archive or a placeholder (``{slug}``) on every page: each record took
+    it for its URL, and all but the first were dropped as its duplicates."""
     html = (
         f"<html><head><title>Story</title><link rel='canonical' href='{canonical}'>"
         f"<meta property='og:type' content='article'></head><body><article><h1>Story</h1>"

@@ -6,7 +6,7 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from crawler.items import ArticleItem
+from crawler.items import ArticleItem, note_page_url
 from crawler.reporting import stats_keys
 from pipelines import (
     ArticleOutputPipeline,
@@ -14,6 +14,7 @@ from pipelines import (
     NormalizeArticlePipeline,
     ValidateArticlePipeline,
 )
+from pipelines.normalize import stable_id
 from pipelines.output import plain_record
 
 
@@ -123,6 +124,64 @@ def test_dedupe_emits_each_url_and_each_text_once(crawler):
         dedupe.process_item(same_text)
     assert crawler.stats.get_value("articles/duplicates/url") == 1
     assert crawler.stats.get_value("articles/duplicates/content") == 1
+
+
+def canonical_record(normalize, title, own_path, canonical="/index.php/"):
+    """A record read from ``own_path`` whose page named ``canonical`` as its URL."""
+    site = "https://news.example"
+    item = article(
+        url=site + canonical,
+        fetched_url=f"http://127.0.0.1:8000{own_path}",
+        title=title,
+        body=f"The story of {title}.",
+    )
+    note_page_url(item, site + own_path)
+    return normalize.process_item(item)
+
+
+def test_a_canonical_many_stories_share_is_no_record_s_url_but_the_first_s(crawler, caplog):
+    """A template naming one URL as every story's canonical: each record took it, and all
+    but the first were dropped as its duplicates. A record of another title keeps its own
+    URL, with the id that goes with it; a copy of the same article is still a duplicate."""
+    dedupe = build_from_crawler(DedupeArticlePipeline, crawler)
+    normalize = build_from_crawler(NormalizeArticlePipeline, crawler)
+    first = canonical_record(normalize, "Harbour reopens", "/2020/05/harbour-reopens/")
+    second = canonical_record(normalize, "Council votes", "/2020/05/council-votes/?utm_source=x")
+    third = canonical_record(normalize, "Storm warning", "/2020/05/storm-warning/")
+    amp_copy = canonical_record(normalize, " harbour  REOPENS", "/2020/05/harbour-reopens/amp/")
+    assert dedupe.process_item(first).url == "https://news.example/index.php/"
+    assert (dedupe.process_item(second).url, second.id) == (
+        "https://news.example/2020/05/council-votes/",
+        stable_id("aawsat", "https://news.example/2020/05/council-votes/"),
+    )
+    assert dedupe.process_item(third).url == "https://news.example/2020/05/storm-warning/"
+    with pytest.raises(DropItem, match=r"^duplicate_url: .* already emitted"):
+        dedupe.process_item(amp_copy)
+    assert crawler.stats.get_value(stats_keys.FAULTS_CANONICAL_SHARED) == 2
+    assert crawler.stats.get_value("articles/duplicates/url") == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        "http://127.0.0.1:8000/2020/05/council-votes/?utm_source=x names"
+        " https://news.example/index.php/ as its canonical URL, as a page of another article"
+        " did: kept at its own URL, https://news.example/2020/05/council-votes/ (later pages"
+        " naming it are counted as faults/canonical/shared)"
+    ]
+
+
+def test_the_page_at_a_url_another_record_took_is_dropped_with_a_warning(crawler):
+    """The URL's own page, when a story whose canonical named it was emitted under it
+    first: a URL is emitted once, so it is dropped, but not silently."""
+    dedupe = build_from_crawler(DedupeArticlePipeline, crawler)
+    normalize = build_from_crawler(NormalizeArticlePipeline, crawler)
+    dedupe.process_item(canonical_record(normalize, "Harbour reopens", "/a/", canonical="/b/"))
+    own_page = normalize.process_item(
+        article(url="https://news.example/b/", title="Council votes", body="Other.")
+    )
+    with pytest.raises(
+        DropItem, match=r"^duplicate_url: .* for an article of another title"
+    ) as drop:
+        dedupe.process_item(own_page)
+    assert drop.value.log_level == "WARNING"
 
 
 def test_output_gives_the_feed_a_plain_dict_in_schema_order(crawler):

@@ -184,6 +184,10 @@ FAULTS_REDIRECT_TOO_MANY = "faults/redirect/too_many"
 FAULTS_OFF_SITE = "faults/off_site/"
 """+ ``request`` or ``redirect``."""
 FAULTS_BAD_SCHEME = "faults/bad_scheme"
+FAULTS_CANONICAL_SHARED = "faults/canonical/shared"
+"""Records whose page names as its ``rel=canonical`` a URL that a record of another title
+was emitted under (a template giving many stories one canonical): kept at the page's own
+URL (``pipelines/dedupe.py``)."""
 FAULTS_BOT_WALL = "faults/bot_wall/"
 """+ the vendor: a bot wall instead of any page (``crawler/runtime/bot_walls.py``)."""
 FAULTS_CONTENT_EMPTY = "faults/content/empty"

@@ -151,6 +151,11 @@ class CrawlKeys:
         return f"{self.name}:emitted-texts"
 
     @property
+    def emitted_titles(self) -> str:
+        """URL → the title of the record emitted under it, spacing and case aside."""
+        return f"{self.name}:emitted-titles"
+
+    @property
     def finished(self) -> str:
         """When the crawl finished (ISO 8601 UTC); absent while it runs or was stopped."""
         return f"{self.name}:finished"
@@ -186,6 +191,7 @@ class CrawlKeys:
             self.workers,
             self.emitted_urls,
             self.emitted_texts,
+            self.emitted_titles,
             self.finished,
             self.listing_dates,
             self.archive_months,
@@ -254,7 +260,7 @@ return 0
 # Puts a worker's held requests back into the queue, withdraws its unwritten claims and
 # forgets it. Shared by the two scripts below.
 GIVE_BACK = """
-local function give_back(queue, workers, emitted_urls, emitted_texts, prefix, worker)
+local function give_back(queue, workers, emitted_urls, emitted_texts, emitted_titles, prefix, worker)
     local held = prefix .. 'held:' .. worker
     local entries = redis.call('ZRANGE', held, 0, -1, 'WITHSCORES')
     for i = 1, #entries, 2 do
@@ -264,6 +270,7 @@ local function give_back(queue, workers, emitted_urls, emitted_texts, prefix, wo
     local pending = redis.call('HGETALL', claims)
     for i = 1, #pending, 2 do
         redis.call('SREM', emitted_urls, pending[i])
+        redis.call('HDEL', emitted_titles, pending[i])
         if redis.call('HGET', emitted_texts, pending[i + 1]) == pending[i] then
             redis.call('HDEL', emitted_texts, pending[i + 1])
         end
@@ -274,7 +281,7 @@ local function give_back(queue, workers, emitted_urls, emitted_texts, prefix, wo
 end
 """
 
-# KEYS: queue, workers, emitted URLs, emitted texts. ARGV: key prefix.
+# KEYS: queue, workers, emitted URLs, emitted texts, emitted titles. ARGV: key prefix.
 # Returns {worker id, requests put back, ...} for every worker whose heartbeat expired.
 REQUEUE_GONE_WORKERS = (
     GIVE_BACK
@@ -282,7 +289,7 @@ REQUEUE_GONE_WORKERS = (
 local now = tonumber(redis.call('TIME')[1])
 local report = {}
 for _, worker in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
-    local requeued = give_back(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], worker)
+    local requeued = give_back(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], worker)
     table.insert(report, worker)
     table.insert(report, requeued)
 end
@@ -294,7 +301,7 @@ return report
 LEAVE = (
     GIVE_BACK
     + """
-return give_back(KEYS[1], KEYS[2], KEYS[3], KEYS[4], ARGV[1], ARGV[2])
+return give_back(KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], ARGV[1], ARGV[2])
 """
 )
 
@@ -335,7 +342,13 @@ class SharedWorkers:
 
     def _give_back_keys(self) -> list[str]:
         keys = self.keys
-        return [keys.requests, keys.workers, keys.emitted_urls, keys.emitted_texts]
+        return [
+            keys.requests,
+            keys.workers,
+            keys.emitted_urls,
+            keys.emitted_texts,
+            keys.emitted_titles,
+        ]
 
     def requeue_gone_workers(self) -> dict[str, int]:
         """Put back what workers whose heartbeat expired held: worker id → requests."""

@@ -36,7 +36,7 @@ from crawler.extraction.parsing import (
     page_base_url,
     page_selector,
 )
-from crawler.items import ArticleItem
+from crawler.items import ArticleItem, note_page_url
 
 NO_ARTICLE_MARKUP = "no_article_markup"
 """The one not-article reason that is a guess: nothing on the page says "article" (no
@@ -47,6 +47,14 @@ article, so the spider extracts it and counts why it was unsure."""
 
 
 _PRECEDING_LINKS = etree.XPath("preceding::a")
+
+ROOT_DOCUMENT = re.compile(
+    r"(?:index|default)\.(?:html?|shtml|php\d?|aspx?|jsp|cfm)", re.IGNORECASE
+)
+"""A site root's own document: ``/index.php`` is the home page, as ``/`` is."""
+UNRENDERED = re.compile(r"[{}]|%7[bd]", re.IGNORECASE)
+"""Braces in a URL the page names: a template's placeholder (``/news/{slug}``) left as
+written, the same on every page."""
 
 
 class UrlKind(enum.Enum):
@@ -205,11 +213,18 @@ class ArticlePage(ParsedPage):
         often say ``http://`` or ``www.`` where the published site says ``https://``. A
         canonical naming the site's home page from any other page is a template's mistake
         (every article "is" the home page), not the article's address: each record would
-        take the first one's URL and be dropped as its duplicate.
+        take the first one's URL and be dropped as its duplicate. So is one holding a
+        placeholder (:data:`UNRENDERED`). Other canonicals many stories share are found
+        as the records are emitted (``pipelines/dedupe.py``).
         """
         canonical = self.metadata.canonical
         absolute = self.address_named(canonical) if canonical else None
-        if absolute is not None and self.is_own_site(absolute) and not self.is_home(absolute):
+        if (
+            absolute is not None
+            and self.is_own_site(absolute)
+            and not self.is_home(absolute)
+            and not UNRENDERED.search(absolute.path)
+        ):
             own = urlsplit(self.public_url)
             return urlunsplit((own.scheme, own.netloc, absolute.path, absolute.query, ""))
         return self.public_url
@@ -237,9 +252,18 @@ class ArticlePage(ParsedPage):
         return (address.hostname or "").removeprefix("www.") == own.removeprefix("www.")
 
     def is_home(self, address: SplitResult) -> bool:
-        """Whether ``address`` is a site's root, named from a page that is not."""
+        """Whether ``address`` is a site's root (or its :data:`ROOT_DOCUMENT`), named from
+        a page that is not.
+
+        >>> from scrapy.http import HtmlResponse
+        >>> page = ArticlePage(HtmlResponse("https://x.org/2020/story/", body=b"<p>x</p>"))
+        >>> [page.is_home(urlsplit(url)) for url in ("/", "/index.php", "/index.php?id=2", "/news/")]
+        [True, True, False, False]
+        """
         own = urlsplit(self.public_url)
-        return not (address.path.strip("/") or address.query) and bool(own.path.strip("/"))
+        path = address.path.strip("/")
+        is_root = not path or ROOT_DOCUMENT.fullmatch(path) is not None
+        return is_root and not address.query and bool(own.path.strip("/"))
 
     def title(self) -> list[str | None]:
         return []
@@ -297,8 +321,10 @@ class ArticlePage(ParsedPage):
         return {field_name: getattr(self, field_name)() for field_name in self.FIELDS}
 
     def load(self, signals: dict[str, object]) -> ArticleItem:
-        """The record: ``signals`` through the loader's processors."""
-        return self.loader_class.load_fields(
+        """The record: ``signals`` through the loader's processors. One addressed by another
+        URL than the page's own (its canonical's) keeps the page's with it
+        (:func:`~crawler.items.note_page_url`)."""
+        item = self.loader_class.load_fields(
             {
                 "site": self.name,
                 "extractor": {"name": self.name, "version": self.version},
@@ -306,6 +332,9 @@ class ArticlePage(ParsedPage):
                 **signals,
             }
         )
+        if item.url is not None and item.url != self.public_url:
+            note_page_url(item, self.public_url)
+        return item
 
 
 T = TypeVar("T")
