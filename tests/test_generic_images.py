@@ -70,6 +70,51 @@ def test_a_lazy_loaded_image_is_its_real_picture_not_the_placeholder():
     assert sum(name.startswith("33622-") for name in files) == 13
 
 
+def test_a_lazy_image_with_only_a_placeholder_is_the_picture_of_its_noscript_copy():
+    """Lazy-loading plugins that write the picture for script-less browsers in a
+    ``<noscript>`` beside an ``<img>`` whose src is an inline placeholder, before it or
+    after it: the record had no image, its caption and credit with it (slate.com's second
+    photo, correctiv.org's cover). Only a captioned one: a bare one beside a list of other
+    stories is each story's teaser."""
+    placeholder = "<img class='lazyload' src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
+    for figure in (
+        f"<figure><noscript><img src='/img/harbour.jpg'></noscript>{placeholder}",
+        f"<figure>{placeholder}<noscript><img src='/img/harbour.jpg'></noscript>",
+    ):
+        html = (
+            "<html><head><title>Harbour reopens</title></head><body><article>"
+            f"<h1>Harbour reopens</h1>{PARAGRAPH}{figure}"
+            f"<figcaption>The harbour at dawn / Reuters</figcaption></figure>{PARAGRAPH}"
+            "</article></body></html>"
+        )
+        assert page(html).images() == [
+            {
+                "url": "https://news.example/img/harbour.jpg",
+                "caption": "The harbour at dawn",
+                "credit": "Reuters",
+            }
+        ]
+
+
+def test_a_caption_element_named_a_credit_that_holds_both_gives_each_its_own():
+    """slate.com: ``figcaption.image__caption-credit`` holds ``div.image__caption`` and
+    ``div.image__credit``; the whole text was both the caption and the credit."""
+    html = (
+        "<html><head><title>Out of print</title></head><body><article><h1>Out of print</h1>"
+        f"{PARAGRAPH}<figure><img src='/img/ford.jpg'>"
+        "<figcaption class='image__caption-credit'><div class='image__caption'>John M. Ford"
+        " in 1987.</div> <div class='image__credit'>Photo by David Dyer-Bennet.</div>"
+        f"</figcaption></figure>{PARAGRAPH}</article></body></html>"
+    )
+    assert page(html).images() == [
+        {
+            "url": "https://news.example/img/ford.jpg",
+            "caption": "John M. Ford in 1987.",
+            "credit": "Photo by David Dyer-Bennet.",
+        }
+    ]
+
+
 def test_drawings_named_as_icons_logos_buttons_or_spacers_are_not_article_images():
     # cbssports.com: the rail's logo was the page's one image; the story's picture is the
     # one its metadata gives for sharing.

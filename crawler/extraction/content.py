@@ -175,14 +175,34 @@ def absolute_http_url(base_url: str, href: str) -> str | None:
 
 def image_source(element: etree._Element) -> str | None:
     """The address an ``<img>`` gives for its picture, as written: a lazy-loading
-    plugin's real address before the placeholder in ``src``, inline placeholders skipped.
+    plugin's real address before the placeholder in ``src``, inline placeholders skipped;
+    for a captioned ``<img>`` (in a figure, a WordPress caption) with nothing but a
+    placeholder, the one of the ``<img>`` in the ``<noscript>`` beside it, the copy such
+    plugins write for browsers without scripts. Not for a bare one: in a list of other
+    stories beside the article (correctiv.org's), each story's is one.
 
     >>> from lxml.html import fragment_fromstring as tag
     >>> image_source(tag('<img src="loader.png" data-srcset="a.jpg 300w, b.jpg?x=1,2 900w">'))
     'b.jpg?x=1,2'
     >>> image_source(tag('<img src="data:image/gif;base64,R0" data-src="/p.jpg">'))
     '/p.jpg'
+    >>> lazy = '<img src="data:image/svg+xml,%3Csvg%3E"><noscript><img src="/q.jpg"></noscript>'
+    >>> image_source(tag(f"<figure>{lazy}</figure>")[0]), image_source(tag(f"<li>{lazy}</li>")[0])
+    ('/q.jpg', None)
     """
+    source = own_image_source(element)
+    if source is not None or not any(map(CAPTION_CONTAINERS.matches, element.iterancestors())):
+        return source
+    for beside in (element.getnext(), element.getprevious()):
+        if beside is not None and beside.tag == "noscript":
+            copy = next(beside.iter("img"), None)
+            if copy is not None:
+                return own_image_source(copy)
+    return None
+
+
+def own_image_source(element: etree._Element) -> str | None:
+    """:func:`image_source` from the ``<img>``'s own attributes alone."""
     for attribute in IMAGE_SOURCES:
         value = (element.get(attribute) or "").strip()
         if value and not value.startswith("data:"):
@@ -608,8 +628,15 @@ class _Flattener:
         if not caption_nodes and images:
             caption_nodes = [element]
         # A credit its markup sets apart is no part of the caption, in it or beside it
-        # (cnbc.com's "Alex Wong | Getty Images" before the caption, with no space).
+        # (cnbc.com's "Alex Wong | Getty Images" before the caption, with no space). A
+        # caption element named for both that holds a credit of its own holds the two
+        # (slate.com's figcaption.image__caption-credit): the credit is the inner one.
         credits = {node for node in kept if names_credit(node)}
+        credits -= {
+            node
+            for node in credits
+            if CAPTION_TEXT.matches(node) and any(map(names_credit, node.iterdescendants()))
+        }
         credits = {
             node for node in credits if not any(map(credits.__contains__, node.iterancestors()))
         }
