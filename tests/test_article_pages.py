@@ -1,13 +1,15 @@
-"""Articles split in pages (WordPress's ``<!--nextpage-->``): one record holding every
-page, in order, however the crawl reaches them; a page that cannot be read is counted and
+"""Articles split in pages (WordPress's ``<!--nextpage-->``, another site's numbered
+pager): one record holding every page, in order, however the crawl reaches them; a page that cannot be read is counted and
 logged, and the record keeps the pages before it."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 from scrapy.http import HtmlResponse
 
 from crawler.sites import get_profile
@@ -165,3 +167,56 @@ def test_the_aawsat_profile_finds_page_links_in_the_post_content():
     assert (
         profile.article_page(HtmlResponse(public, body=body, encoding="utf-8")).post_pages() is None
     )
+
+
+def news_page(number: int, pages: int = PAGES) -> str:
+    """Page ``number`` of a story on a news site that is no WordPress: its pages are
+    ``?page=N`` and its pager numbered links, the current page a ``<span>``."""
+    pager = " | ".join(
+        f"<span class='current'>{n}</span>"
+        if n == number
+        else f"<a href='/news/a-long-story{'' if n == 1 else f'?page={n}'}'>{n}</a>"
+        for n in range(1, pages + 1)
+    )
+    text = "".join(f"<p>{line}</p>" for line in paragraphs(number))
+    return (
+        "<html><head><title>A long story - The Town Courier</title>"
+        "<meta property='og:type' content='article'>"
+        "<meta property='article:published_time' content='2009-03-02T10:00:00Z'></head>"
+        "<body><nav><a href='/'>Home</a></nav><div class='story'><h1>A long story</h1>"
+        f"{text}<div class='pagination'>{pager} <a href='?page={min(number + 1, pages)}'>Next"
+        "</a></div></div><ol class='most-read'><li><a href='/news/other-story'>2</a></li>"
+        "</ol></body></html>"
+    )
+
+
+def test_a_story_a_news_site_splits_in_numbered_pages_is_one_record(tmp_path):
+    """A site that is no WordPress, its stories split in ``?page=N`` pages with a
+    numbered pager: the record held the first page alone, a third of the story, and
+    nothing said so; page 2, linked from the home page, is read for the record, not as
+    an article of its own."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        for number in range(1, PAGES + 1):
+            server.expect_request(
+                "/news/a-long-story", query_string="" if number == 1 else f"page={number}"
+            ).respond_with_data(news_page(number), content_type="text/html; charset=utf-8")
+        server.expect_request("/").respond_with_data(
+            "<html><head><title>The Town Courier</title></head><body>"
+            "<a href='/news/a-long-story'>A long story</a> "
+            "<a href='/news/a-long-story?page=2'>A long story, read on</a></body></html>",
+            content_type="text/html; charset=utf-8",
+        )
+        server.expect_request(re.compile(".*")).respond_with_data("", status=404)
+        result = run_crawl("archive", server.url_for("/"), tmp_path)
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-3000:]
+    [record] = records(result)
+    assert (record["url"], record["title"]) == (
+        server.url_for("/news/a-long-story"),
+        "A long story",
+    )
+    assert record["body"] == every_page_in_order()
+    assert result.report["stats"]["articles/pages_joined"] == PAGES - 1

@@ -49,6 +49,7 @@ from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
 from crawler.extraction.localtime import in_site_zone, path_locale, site_zones, url_day
 from crawler.extraction.metadata import element_value
+from crawler.extraction.page_numbers import numbered_pages
 from crawler.extraction.parsing import (
     DEFAULT_PARSER_MAX_DEPTH,
     INLINE_TAGS,
@@ -87,6 +88,7 @@ from crawler.sites.base import (
     ArticlePage,
     ListingEntry,
     ListingPage,
+    PostPages,
     SiteProfile,
     UrlKind,
     attributes_first,
@@ -1951,6 +1953,16 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if url != self.public_url and classify_url(url) is UrlKind.LISTING:
             return self.public_url
         return url
+
+    def post_pages(self) -> PostPages | None:
+        """WordPress's page links (:meth:`WordPressSignals.post_pages`), else a numbered
+        pager of the page's own page variants (``?page=2``, ``/2/``, ``-2.html``:
+        :func:`~crawler.extraction.page_numbers.numbered_pages`)."""
+        pages = super().post_pages()
+        if pages is not None:
+            return pages
+        numbered = numbered_pages(self.root, self.response.url, self.base_url, self.own_hosts)
+        return None if numbered is None else PostPages(*numbered)
 
     @cached_property
     def _scope(self) -> etree._Element | None:
