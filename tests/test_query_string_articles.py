@@ -78,11 +78,18 @@ def test_articles_named_by_a_number_in_the_query_are_crawled(site, mirror_server
     assert result.report["stats"]["traps/tracking_params_stripped"] == 2
 
 
-def test_a_listing_paged_by_its_query_is_followed_to_its_end(tmp_path):
+@pytest.mark.parametrize(
+    "pages",
+    [("page=1", "page=2", "page=3"), ("start=10", "start=20", "start=30")],
+    ids=["page", "start"],
+)
+def test_a_listing_paged_by_its_query_is_followed_to_its_end(tmp_path, pages):
     """A section paged as Drupal and many a CMS page it (``/news/?page=1``, the pager's
-    ``rel=next``): its later pages are listings, followed while they list new stories;
-    they were not followed at all, and the stories only they list were not found. Its
-    last page answered again for any later number (page 2 repeats page 1) ends it."""
+    ``rel=next``), or as Joomla pages it, by the first story's offset (``?start=10``):
+    its later pages are listings, followed while they list new stories; they were not
+    followed at all, and the stories only they list were not found. Its last page
+    answered again for any later number (page 2 repeats page 1) ends it."""
+    second, third, fourth = pages
     root = tmp_path / "site"
     root.mkdir()
     (root / "robots.txt").write_text("User-agent: *\nAllow: /\n")
@@ -98,9 +105,9 @@ def test_a_listing_paged_by_its_query_is_followed_to_its_end(tmp_path):
 
     (root / "index.html").write_text(listing([], "/news/"))
     (root / "news").mkdir()
-    (root / "news" / "index.html").write_text(listing(["harbour", "council"], "/news/?page=1"))
-    (root / "news?page=1").write_text(listing(["bridge", "school"], "/news/?page=2"))
-    (root / "news?page=2").write_text(listing(["bridge", "school"], "/news/?page=3"))
+    (root / "news" / "index.html").write_text(listing(["harbour", "council"], f"/news/?{second}"))
+    (root / f"news?{second}").write_text(listing(["bridge", "school"], f"/news/?{third}"))
+    (root / f"news?{third}").write_text(listing(["bridge", "school"], f"/news/?{fourth}"))
     for story in ("harbour", "council", "bridge", "school"):
         (root / "story" / story).mkdir(parents=True)
         (root / "story" / story / "index.html").write_text(article(f"The story of {story}"))
@@ -117,5 +124,5 @@ def test_a_listing_paged_by_its_query_is_followed_to_its_end(tmp_path):
     assert result.returncode == 0, result.log[-3000:]
     titles = sorted(json.loads(line)["title"] for line in result.output.splitlines())
     assert titles == [f"The story of {s}" for s in ("bridge", "council", "harbour", "school")]
-    assert {"/news/?page=1", "/news/?page=2"} <= fetched
-    assert "/news/?page=3" not in fetched
+    assert {f"/news/?{second}", f"/news/?{third}"} <= fetched
+    assert f"/news/?{fourth}" not in fetched
