@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,24 @@ def serve_mirror(server: HTTPServer, root: Path) -> None:
         return Response(served.body, status=served.status, headers=list(served.headers.items()))
 
     server.expect_request(re.compile(r"^/.*")).respond_with_handler(handler)
+
+
+@contextmanager
+def serving(pages: dict[str | tuple[str, str], str]) -> Iterator[HTTPServer]:
+    """A loopback server answering each path of ``pages`` (or ``(path, query)``, the query
+    exactly) with that HTML page, and anything else (robots.txt, sitemaps) with a 404."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        for key, html in pages.items():
+            path, query = key if isinstance(key, tuple) else (key, None)
+            server.expect_request(path, query_string=query).respond_with_data(
+                html, content_type="text/html; charset=utf-8"
+            )
+        server.expect_request(re.compile(".*")).respond_with_data("", status=404)
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="module")

@@ -5,16 +5,14 @@ logged, and the record keeps the pages before it."""
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
-from pytest_httpserver import HTTPServer
 from scrapy.http import HtmlResponse
 
 from crawler.sites import get_profile
 from qa.fixtures import FIXTURES, CrawlResult, run_crawl
-from tests.conftest import serve_mirror
+from tests.conftest import serve_mirror, serving
 
 SITE = "https://blog.example"
 POST = "/2019/05/02/a-long-story/"
@@ -195,23 +193,17 @@ def test_a_story_a_news_site_splits_in_numbered_pages_is_one_record(tmp_path):
     numbered pager: the record held the first page alone, a third of the story, and
     nothing said so; page 2, linked from the home page, is read for the record, not as
     an article of its own."""
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        for number in range(1, PAGES + 1):
-            server.expect_request(
-                "/news/a-long-story", query_string="" if number == 1 else f"page={number}"
-            ).respond_with_data(news_page(number), content_type="text/html; charset=utf-8")
-        server.expect_request("/").respond_with_data(
-            "<html><head><title>The Town Courier</title></head><body>"
-            "<a href='/news/a-long-story'>A long story</a> "
-            "<a href='/news/a-long-story?page=2'>A long story, read on</a></body></html>",
-            content_type="text/html; charset=utf-8",
-        )
-        server.expect_request(re.compile(".*")).respond_with_data("", status=404)
+    pages: dict[str | tuple[str, str], str] = {
+        ("/news/a-long-story", "" if n == 1 else f"page={n}"): news_page(n)
+        for n in range(1, PAGES + 1)
+    }
+    pages["/"] = (
+        "<html><head><title>The Town Courier</title></head><body>"
+        "<a href='/news/a-long-story'>A long story</a> "
+        "<a href='/news/a-long-story?page=2'>A long story, read on</a></body></html>"
+    )
+    with serving(pages) as server:
         result = run_crawl("archive", server.url_for("/"), tmp_path)
-    finally:
-        server.stop()
     assert result.returncode == 0, result.log[-3000:]
     [record] = records(result)
     assert (record["url"], record["title"]) == (

@@ -4,13 +4,11 @@ no site profile knows (fixtures/levant-review), against its golden output and st
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
-from pytest_httpserver import HTTPServer
 
 from qa.fixtures import fixture_site, golden_crawl_lines, golden_stats, run_crawl
-from tests.conftest import serve_mirror
+from tests.conftest import serve_mirror, serving
 
 SITE = fixture_site("levant-review")
 EXPECTED_JSONL, EXPECTED_STATS = SITE.golden_files
@@ -48,33 +46,25 @@ def test_stories_sharing_one_canonical_are_each_emitted_at_their_own_url(tmp_pat
     the crawl emitted the first story it read and dropped the rest as its duplicates, at
     INFO. Each is emitted now, the ones after the first at their own URLs, counted and
     said in one WARNING."""
-    server = HTTPServer(host="127.0.0.1", port=0)
-    server.start()
-    try:
-        shared = server.url_for("/2019/05/the-first-story/")
-        paths = [f"/news/2020/01/story-{number}/" for number in range(1, 5)]
-        links = "".join(f"<li><a href='{path}'>Story</a></li>" for path in paths)
-        server.expect_request("/").respond_with_data(
-            f"<html><head><title>Town News</title></head><body><ul>{links}</ul></body></html>",
-            content_type="text/html; charset=utf-8",
+    paths = [f"/news/2020/01/story-{number}/" for number in range(1, 5)]
+    links = "".join(f"<li><a href='{path}'>Story</a></li>" for path in paths)
+    pages: dict[str | tuple[str, str], str] = {
+        "/": f"<html><head><title>Town News</title></head><body><ul>{links}</ul></body></html>"
+    }
+    for number, path in enumerate(paths, 1):
+        text = "".join(
+            f"<p>Story {number}, paragraph {paragraph}: the council argued about the"
+            " harbour budget for hours on Tuesday.</p>"
+            for paragraph in range(5)
         )
-        for number, path in enumerate(paths, 1):
-            text = "".join(
-                f"<p>Story {number}, paragraph {paragraph}: the council argued about the"
-                " harbour budget for hours on Tuesday.</p>"
-                for paragraph in range(5)
-            )
-            server.expect_request(path).respond_with_data(
-                f"<html><head><title>Story {number} - Town News</title>"
-                f"<link rel='canonical' href='{shared}'>"
-                "<meta property='og:type' content='article'></head>"
-                f"<body><article><h1>Story {number}</h1>{text}</article></body></html>",
-                content_type="text/html; charset=utf-8",
-            )
-        server.expect_request(re.compile(".*")).respond_with_data("", status=404)
+        pages[path] = (
+            f"<html><head><title>Story {number} - Town News</title>"
+            "<link rel='canonical' href='/2019/05/the-first-story/'>"
+            "<meta property='og:type' content='article'></head>"
+            f"<body><article><h1>Story {number}</h1>{text}</article></body></html>"
+        )
+    with serving(pages) as server:
         result = run_crawl("archive", server.url_for("/"), tmp_path)
-    finally:
-        server.stop()
     assert result.returncode == 0, result.log[-3000:]
     records = [json.loads(line) for line in result.output.splitlines()]
     assert sorted(record["title"] for record in records) == [f"Story {n}" for n in range(1, 5)]
