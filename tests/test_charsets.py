@@ -1,6 +1,9 @@
 """Pages that declare no charset, in the languages and legacy charsets of the web before
 UTF-8: each must read as written (``legacy_charset`` in crawler/runtime/middlewares.py),
-with its ``<html lang>`` and without."""
+with its ``<html lang>`` and without. Without one, Turkish in windows-1254 also reads as
+windows-1252 ("açıkladı" as "açýkladý"), which a browser takes, and Hebrew in
+windows-1255 reads best as Mac Greek to charset_normalizer: the language the text reads
+as decides (``charset_of_text``)."""
 
 from __future__ import annotations
 
@@ -48,13 +51,6 @@ TEXTS = {
     ("ko", "euc_kr"): "정부는 어제 경제를 지원하기 위한 새로운 조치를 발표했다. 재무부의 "
     "성명에 따르면 내년 예산이 증가할 것이다.",
 }
-AMBIGUOUS = {
-    # Without a language, Turkish in windows-1254 also reads as windows-1252 ("dün",
-    # "yönelik" alike; "açıkladı" as "açýkladý"), which a browser takes; Hebrew in
-    # windows-1255 reads best as Mac Greek to charset_normalizer.
-    ("tr", "cp1254", False),
-    ("he", "cp1255", False),
-}
 
 
 def page(text: str, lang: str | None) -> str:
@@ -73,7 +69,6 @@ CASES = [
         charset,
         with_lang,
         id=f"{lang}-{charset}-{'lang' if with_lang else 'no-lang'}",
-        marks=[pytest.mark.xfail(strict=True)] if (lang, charset, with_lang) in AMBIGUOUS else [],
     )
     for lang, charset in TEXTS
     for with_lang in (True, False)
