@@ -1215,6 +1215,9 @@ def legacy_charset(body: bytes) -> str:
 
 TEXT_GUESSES = 8
 """The plausible charsets a page's text is read in to tell its language, best first."""
+TEXT_SCAN_BYTES = 65536
+"""The start of the page read in each charset: its text's language shows there, and a
+huge page is not decoded eight times over."""
 TEXT_CHARACTERS = 1000
 """The text read in each: enough to tell a language (and a third of the time of the
 3,000 characters the record's language is told from), for every page of a site that
@@ -1234,7 +1237,8 @@ def charset_of_text(body: bytes, charsets: list[str]) -> str | None:
     >>> charset_of_text(turkish.encode("cp1254"), ["cp1252", "cp1254", "cp1250"])
     'windows-1254'
     """
-    texts = {body.decode(charset, "replace"): charset for charset in charsets[:TEXT_GUESSES]}
+    start = body[:TEXT_SCAN_BYTES]
+    texts = {start.decode(charset, "replace"): charset for charset in charsets[:TEXT_GUESSES]}
     if len(texts) == 1:  # they read it alike (an English page's quotes): nothing to tell
         return None
     told: dict[str, float] = {}
