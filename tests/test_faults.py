@@ -411,6 +411,19 @@ def test_an_html_end_tag_in_the_middle_of_the_story_is_read_past(tmp_path):
     assert logged(result, "An </html> before the end of", ARTICLE, "read on past it")
 
 
+def test_a_body_end_tag_in_the_middle_of_the_story_is_read_past(tmp_path):
+    """An ad's code pasted with a ``</body>`` of its own after the story's first
+    paragraph: libxml2 closed the story's container there, and the record held that
+    paragraph alone. The page is read on past it, as a browser does (its text was all
+    there, so nothing is counted)."""
+    first_paragraph_end = b"into the same square with the same demand.</p>"
+    pasted = b"<div class='ad'><script src='/ad.js'></script></body></div>"
+    early_end = page(ARTICLE).replace(first_paragraph_end, first_paragraph_end + pasted, 1)
+    result, _ = crawl(tmp_path, {ARTICLE: serve(early_end, {"Content-Type": "text/html"})})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+
+
 def title_and_body(result: CrawlResult, path: str) -> tuple[str, str]:
     """The title and body of the record the crawl made of the page at ``path``."""
     records = map(json.loads, result.output.splitlines())

@@ -14,6 +14,7 @@ the long way, through Scrapy.
 from __future__ import annotations
 
 import codecs
+import re
 
 from lxml import etree, html
 from scrapy.http import HtmlResponse, TextResponse
@@ -189,11 +190,16 @@ def stopped_at_nesting_limit(root: etree._Element) -> bool:
 
 def parse_html(markup: bytes, base_url: str) -> etree._Element:
     """The tree of ``markup`` (UTF-8), as parsel parses an HTML page's text: lxml.html's
-    parser (:data:`HTML_CLASSES`), recovering, an empty page ``<html/>``.
+    parser (:data:`HTML_CLASSES`), recovering, an empty page ``<html/>``. A page whose
+    markup goes on after a ``</body>`` (:func:`content_after_body`) is parsed again without
+    its ``</body>`` and ``</html>`` tags, as a browser reads on past them.
 
     >>> root = parse_html(b"<form><p>A &amp; B", "https://x.org/a/")
     >>> type(root[0][0]).__name__, root[0][0][0].text, root.getroottree().docinfo.URL
     ('FormElement', 'A & B', 'https://x.org/a/')
+    >>> root = parse_html(b"<div id=story><p>a</p></body><p>b</p></div>", "https://x.org/a/")
+    >>> root.xpath("string(//div)")
+    'ab'
     """
     # Without the table of id attributes libxml2 keeps for XPath's id() (never used here:
     # a CSS "#x" is "@id = 'x'"): 4% of the parse of a realistic archive page.
@@ -202,7 +208,34 @@ def parse_html(markup: bytes, base_url: str) -> etree._Element:
     root = etree.fromstring(markup, parser=parser, base_url=base_url)
     if root is None:
         root = etree.fromstring(b"<html/>", parser=parser, base_url=base_url)
+    elif content_after_body(root):
+        root = etree.fromstring(DOCUMENT_END.sub(b"", markup), parser=parser, base_url=base_url)
     return root
+
+
+DOCUMENT_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
+"""The end tags a browser reads on past, to the end of the page."""
+AFTER_BODY = frozenset({"script", "noscript", "style", "link", "meta", "iframe", "img"})
+"""What servers and CDNs append to a page after its ``</body>``: none of it its text."""
+
+
+def content_after_body(root: etree._Element) -> bool:
+    """Whether libxml2 put elements of the page after its ``<body>``, as it does with
+    what follows a ``</body>`` that comes early (an ad's code pasted with the end of its
+    page): it closes every element still open, the story's container too, and the rest
+    of the story lies outside it, where a browser reads on inside it. A few siblings of
+    ``<body>`` at most are looked at.
+
+    >>> content_after_body(etree.HTML("<p>a</p></body><script>ga()</script>"))
+    False
+    >>> content_after_body(etree.HTML("<div><p>a</p></body><p>b</p></div>"))
+    True
+    """
+    body = root.find("body")
+    return body is not None and any(
+        isinstance(element.tag, str) and element.tag not in AFTER_BODY
+        for element in body.itersiblings()
+    )
 
 
 def deep_html_tree(markup: bytes, base_url: str) -> html.HtmlElement:

@@ -88,7 +88,7 @@ from w3lib.encoding import (
 from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import same_origin
 from crawler.extraction.language import MIN_CHARACTERS, language_scores
-from crawler.extraction.parsing import is_utf8, text_decoding
+from crawler.extraction.parsing import DOCUMENT_END, is_utf8, text_decoding
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import BotWall, response_headers, wall_vendor
 from crawler.runtime.faults import FaultLog
@@ -908,9 +908,6 @@ def is_blank(body: bytes) -> bool:
 
 
 HTML_END_TAGS = (b"</html", b"</HTML")
-DOCUMENT_END = re.compile(rb"</(?:body|html)\s*>", re.IGNORECASE)
-"""The end tags a browser reads on past: after ``</body>``, libxml2 closes every element
-still open (the story's container), and what follows is outside it."""
 PAGE_TRAILER = re.compile(
     rb"(?:\s+|<!--.*?-->|</?(?:body|html)\b[^>]*>|<img\b[^>]*>"
     rb"|<(script|noscript|style|iframe)\b.*?</\1\s*>)*",
