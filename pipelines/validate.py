@@ -32,11 +32,37 @@ SCHEMA_FILE = "article-v2.schema.json"
 
 @cache
 def article_check() -> Callable[[dict[str, Any]], Any]:
-    """Schema v2 compiled to Python code (fastjsonschema): a fast yes/no, about 13 times
+    """Schema v2 compiled to Python code (fastjsonschema): a fast yes/no, about 20 times
     faster than jsonschema on a valid record. Compiled as draft-07, which has every keyword
     the schema uses; its patterns run on Python's ``re``, as jsonschema's do."""
     schema = {**article_schema(), "$schema": "http://json-schema.org/draft-07/schema#"}
-    return fastjsonschema.compile(nullable_rewritten(schema, schema["$defs"]))
+    return fastjsonschema.compile(refs_inlined(nullable_rewritten(schema, schema["$defs"])))
+
+
+def refs_inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with each reference to one of its ``$defs`` replaced by the definition:
+    the same records pass. The compiled check calls a function for each reference, and
+    for each item of a list (an author, a tag, an image's caption and credit) formats the
+    item's name for it first, an error message's, with ``str.format(**locals())`` over
+    the whole check's variables: 40% of the check's time on a valid record.
+
+    >>> refs_inlined({"$defs": {"d": {"type": "string"}}, "items": {"$ref": "#/$defs/d"}})
+    {'items': {'type': 'string'}}
+    """
+    defs = schema.get("$defs", {})
+
+    def inline(node: Any) -> Any:
+        if isinstance(node, list):
+            return [inline(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        reference = node.get("$ref", "")
+        if node.keys() == {"$ref"} and reference.startswith("#/$defs/"):
+            return inline(defs[reference.removeprefix("#/$defs/")])
+        return {key: inline(value) for key, value in node.items() if key != "$defs"}
+
+    inlined: dict[str, Any] = inline(schema)
+    return inlined
 
 
 TYPE_SPECIFIC = frozenset(
