@@ -67,16 +67,18 @@ def serve_mirror(server: HTTPServer, root: Path) -> None:
 
 
 @contextmanager
-def serving(pages: dict[str | tuple[str, str], str]) -> Iterator[HTTPServer]:
+def serving(pages: dict[str | tuple[str, str], str | tuple[str, str]]) -> Iterator[HTTPServer]:
     """A loopback server answering each path of ``pages`` (or ``(path, query)``, the query
-    exactly) with that HTML page, and anything else (robots.txt, sitemaps) with a 404."""
+    exactly) with that HTML page (or ``(body, content type)``), and anything else
+    (robots.txt, sitemaps) with a 404."""
     server = HTTPServer(host="127.0.0.1", port=0)
     server.start()
     try:
-        for key, html in pages.items():
+        for key, page in pages.items():
             path, query = key if isinstance(key, tuple) else (key, None)
+            body, content_type = page if isinstance(page, tuple) else (page, "text/html")
             server.expect_request(path, query_string=query).respond_with_data(
-                html, content_type="text/html; charset=utf-8"
+                body, content_type=f"{content_type}; charset=utf-8"
             )
         server.expect_request(re.compile(".*")).respond_with_data("", status=404)
         yield server

@@ -75,3 +75,41 @@ def test_stories_sharing_one_canonical_are_each_emitted_at_their_own_url(tmp_pat
     assert stats["faults/canonical/shared"] == 3
     assert "articles/duplicates/url" not in stats
     assert result.log.count("as its canonical URL, as a page of another article did") == 1
+
+
+def test_sitemaps_robots_txt_names_on_another_host_are_read(tmp_path):
+    """A site whose robots.txt names its sitemaps on another host (a CDN's, a subdomain's,
+    as the sitemaps protocol allows): they were refused as off-site, and the stories only
+    they name never found. They are read now, and the site's pages in them fetched."""
+    story = (
+        "<html><head><title>Harbour reopens - Town News</title>"
+        "<meta property='og:type' content='article'></head><body><article>"
+        "<h1>Harbour reopens</h1>"
+        + "<p>The harbour reopened on Tuesday after a winter of repairs to its walls.</p>" * 5
+        + "</article></body></html>"
+    )
+    with serving({}) as cdn, serving({}) as site:
+        sitemap = (
+            "<?xml version='1.0' encoding='UTF-8'?>"
+            "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            f"<url><loc>{site.url_for('/news/harbour-reopens/')}</loc></url>"
+            "<url><loc>https://elsewhere.example/news/not-this-site/</loc></url></urlset>"
+        )
+        # Answered before the 404 for anything else: one-shot handlers are matched first.
+        cdn.expect_oneshot_request("/sitemaps/news.xml").respond_with_data(
+            sitemap, content_type="application/xml"
+        )
+        site.expect_oneshot_request("/robots.txt").respond_with_data(
+            f"User-agent: *\nAllow: /\nSitemap: {cdn.url_for('/sitemaps/news.xml')}\n"
+        )
+        site.expect_oneshot_request("/news/harbour-reopens/").respond_with_data(
+            story, content_type="text/html; charset=utf-8"
+        )
+        site.expect_oneshot_request("/").respond_with_data("<html><body>Town News</body></html>")
+        result = run_crawl("archive", site.url_for("/"), tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
+    [record] = [json.loads(line) for line in result.output.splitlines()]
+    assert record["title"] == "Harbour reopens"
+    stats = result.report["stats"]
+    assert stats["sitemaps/other_origin"] == 1
+    assert stats["sitemaps/urlset"] == 1

@@ -341,6 +341,8 @@ class ArchiveSpider(Spider):
         self.late_retries: LateRetries | None = None
         self.sitemaps_requested: set[str] = set()
         """Sitemap URLs requested (a few hundred at most): one named twice is read once."""
+        self.sitemap_origins: set[str] = set()
+        """Other origins robots.txt names sitemaps at (a CDN's, a subdomain's)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -575,7 +577,35 @@ class ArchiveSpider(Spider):
             logger.info("robots.txt names no sitemap; trying %s", self.profile.fallback_sitemaps)
             yield from self._fallback_sitemaps()
         for url in urls:
+            if not is_on_site(self.address, url):
+                self._admit_sitemap_origin(url)  # else refused by the host guard, counted
             yield self._sitemap_request(url)
+
+    def _admit_sitemap_origin(self, url: str) -> None:
+        """Let the crawl read the sitemaps at ``url``'s origin, another than the site's:
+        the sitemaps protocol lets a site's robots.txt name sitemaps on any host (a CDN,
+        a subdomain), and some news sites keep them there. Their entries are read as any
+        sitemap's (the site's own pages only); that host's robots.txt is obeyed. Not for a
+        copy of the site (``-a base_url`` serving another origin than the public one):
+        that host would be the live web's. Counted as ``sitemaps/other_origin``."""
+        allowed = self.run.allowed_origins
+        if allowed is None or self.address.served != self.address.public:
+            return
+        try:
+            named = origin(url)
+        except ValueError:  # not HTTP(S): refused and counted by the host guard
+            return
+        if named not in self.sitemap_origins:
+            self.sitemap_origins.add(named)
+            allowed.append(named)
+            self.crawler.stats.inc_value(stats_keys.SITEMAPS_OTHER_ORIGIN)
+            logger.info("robots.txt names sitemaps at %s: read, the site's pages in them", named)
+
+    def _is_sitemap_site(self, url: str) -> bool:
+        """Whether ``url`` is on the site or at an origin robots.txt names sitemaps at."""
+        return is_on_site(self.address, url) or (
+            bool(self.sitemap_origins) and url.startswith(tuple(self.sitemap_origins))
+        )
 
     def robots_failed(self, failure: Failure) -> Iterator[Request]:
         logger.warning(
@@ -615,7 +645,7 @@ class ArchiveSpider(Spider):
         for request in self._sitemap_entries(response):
             # An index's on-site sitemap waits its turn; any other request goes now (an
             # off-site or non-HTTP one to be refused and counted by the guards).
-            if request.callback == self.parse_sitemap and is_on_site(self.address, request.url):
+            if request.callback == self.parse_sitemap and self._is_sitemap_site(request.url):
                 named.append(request.url)
             else:
                 yield request
