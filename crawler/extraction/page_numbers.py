@@ -17,9 +17,9 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 from lxml import etree
 
-PAGE_PARAMETERS = frozenset({"page", "pg", "pagina", "seite", "pagenum", "pageno"})
-"""Query parameters a site numbers a story's pages with. Not WordPress's ``p`` (a post's
-id) nor ``paged`` (a listing's page)."""
+PAGE_PARAMETERS = frozenset({"page", "pg", "pagina", "seite", "pagenum", "pageno", "pagenumber"})
+"""Query parameters a site numbers a story's or a listing's pages with. Not WordPress's
+``p`` (a post's id) nor ``paged`` (a listing's page)."""
 MAX_PAGE = 99
 """A story is split in fewer pages; a larger number in a URL is something else (a year)."""
 _PATH_PAGE = re.compile(r"(?:/page)?/(?P<number>\d{1,2})/?$")

@@ -49,7 +49,7 @@ from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
 from crawler.extraction.localtime import in_site_zone, path_locale, site_zones, url_day
 from crawler.extraction.metadata import element_value
-from crawler.extraction.page_numbers import numbered_pages
+from crawler.extraction.page_numbers import PAGE_PARAMETERS, numbered_pages
 from crawler.extraction.parsing import (
     DEFAULT_PARSER_MAX_DEPTH,
     INLINE_TAGS,
@@ -650,10 +650,15 @@ article's number (``news_view.html?idx=8576``, ``articleView.html?idxno=12345``,
 ``article.php?id=42``, ``articlepath.aspx?articleid=17``, ``storypage.php?autono=166607``).
 A name for a page, a sort or a filter (``page=2``, ``cat=5``), or a second parameter, is
 not one: those multiply without end on some sites."""
-PAGE_QUERY = re.compile(r"(?:page|paged|pg|start|limitstart)=\d{1,6}", re.IGNORECASE)
+PAGE_QUERY = re.compile(
+    rf"(?:{'|'.join(sorted(PAGE_PARAMETERS | {'paged', 'start', 'limitstart'}))})=\d{{1,6}}",
+    re.IGNORECASE,
+)
 """The query of a listing's later page, its one parameter: Drupal's and many a CMS's
-``/news?page=2``, WordPress's plain permalinks' ``/?paged=2``, Joomla's ``/news?start=10``
-(the offset of the page's first story; ``limitstart`` in its older URLs). Followed as a listing, so
+``/news?page=2`` (:data:`~crawler.extraction.page_numbers.PAGE_PARAMETERS`: ``pg=``,
+``seite=``, ``pagina=``...), WordPress's plain permalinks' ``/?paged=2``, Joomla's
+``/news?start=10`` (the offset of the page's first story; ``limitstart`` in its older
+URLs). Followed as a listing, so
 that the chain of its pages ends where they list nothing new (``crawler/spiders/traps.py``);
 with another parameter (a filter, a sort), it is not followed: those multiply."""
 PLAIN_PERMALINK = re.compile(r"p=\d{1,12}")
