@@ -443,6 +443,9 @@ def benchmark_arguments(
             help="our crawls also record a WARC (-s WARC_OUTPUT), next to their feeds",
         )
     args = parser.parse_args(argv)
+    for folder in (args.output_dir, getattr(args, "feeds_dir", None)):
+        if folder is not None:  # a folder named that does not exist yet is made
+            folder.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
     return args
 

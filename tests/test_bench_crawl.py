@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.bare_spider import BareSpider
-from bench.crawl import SPIDERS, crawl_command
+from bench.crawl import SPIDERS, benchmark_arguments, crawl_command
 from bench.floor_spider import FloorSpider
 from bench.stats import children_cpu_seconds
 
@@ -72,3 +72,15 @@ def test_the_cpu_of_a_child_process_no_getrusage_counts_is_counted():
         assert children_cpu_seconds(os.getpid()) - before >= 0.25
     finally:
         child.communicate(b"")
+
+
+def test_output_and_feed_folders_that_do_not_exist_yet_are_made(tmp_path):
+    """``--output-dir /dev/shm/arch`` raised FileNotFoundError (a traceback) when the
+    folder was not there."""
+    args = benchmark_arguments(
+        "A benchmark.",
+        10,
+        ["--output-dir", str(tmp_path / "a" / "b"), "--feeds-dir", str(tmp_path / "c")],
+        feeds=True,
+    )
+    assert args.output_dir.is_dir() and args.feeds_dir.is_dir()
