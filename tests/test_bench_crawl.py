@@ -83,4 +83,5 @@ def test_output_and_feed_folders_that_do_not_exist_yet_are_made(tmp_path):
         ["--output-dir", str(tmp_path / "a" / "b"), "--feeds-dir", str(tmp_path / "c")],
         feeds=True,
     )
-    assert args.output_dir.is_dir() and args.feeds_dir.is_dir()
+    assert args.output_dir.is_dir()
+    assert args.feeds_dir.is_dir()
