@@ -122,7 +122,7 @@ from scrapy.utils.reactor import is_asyncio_reactor_installed, is_reactor_instal
 
 from crawler.discovery.daterange import iso_day
 from crawler.discovery.urls import URL_CACHE_SIZE, RecentUrls
-from crawler.extraction.parsing import stopped_at_nesting_limit
+from crawler.extraction.parsing import read_past_html_end, stopped_at_nesting_limit
 from crawler.extraction.text_facts import note_text_facts
 from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
@@ -253,6 +253,8 @@ class ArticleReading:
     """The first page of the article this page is a later page of (split in pages)."""
     later_pages: tuple[str, ...] = ()
     """The pages after this one of the article it is the first page of, in order."""
+    read_past_html_end: bool = False
+    """Whether the page was read on past an early ``</html>`` (:func:`read_on`)."""
 
 
 Page = TypeVar("Page", ArticlePage, ListingPage)
@@ -319,11 +321,21 @@ def is_plain_text(response: TextResponse) -> bool:
     return MARKUP.search(response.body, 0, 65536) is None
 
 
+def read_on(response: TextResponse) -> tuple[TextResponse, bool]:
+    """``response``, or a copy read on past an ``</html>`` that comes before the page's
+    end, where libxml2 would stop (:func:`~crawler.extraction.parsing.read_past_html_end`),
+    and whether it is. Looked at here, where the page is read (in a worker when there are
+    any), not in the crawl's busy process: two searches of the bytes, 15-25 µs a page."""
+    read_past = read_past_html_end(response.body, response.encoding)
+    return (response, False) if read_past is None else (response.replace(body=read_past), True)
+
+
 def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     """Read an article page: its links if ``job.links``; why it is not an article;
     whether a page that is not one is a bot wall; the record, unless the page is not an
     article (but with ``job.extract_unsure``, when it only looks unlike one); whether a
     thin record's page is a bot wall."""
+    response, read_past = read_on(response)
     page = job.page_class(response, job.public_url)
     # The page's whole tree, when the page is not read without its sidebar.
     root = page.root if page.chrome is None else None
@@ -350,7 +362,9 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     first_page = pages.first if pages is not None else None
     later_pages = tuple(pages.later) if pages is not None and first_page is None else ()
     drop_parsed_page(response)
-    return ArticleReading(reason, wall, item, error, links, cut_short, first_page, later_pages)
+    return ArticleReading(
+        reason, wall, item, error, links, cut_short, first_page, later_pages, read_past
+    )
 
 
 def drop_parsed_page(response: TextResponse) -> None:
@@ -375,6 +389,8 @@ class ListingReading:
     older_page_url: str | None
     """The next page towards older posts (``older_page_url()``)."""
     links: PageLinks
+    read_past_html_end: bool = False
+    """Whether the page was read on past an early ``</html>`` (:func:`read_on`)."""
 
 
 @dataclass(frozen=True)
@@ -388,6 +404,7 @@ class ListingJob(PageJob[ListingPage, ListingReading]):
 
     def read(self, response: TextResponse) -> ListingReading:
         """The profile's reading of the listing, and the page's links."""
+        response, read_past = read_on(response)
         listing = self.page_class(response, self.public_url)
         entries = listing.entries()
         reading = ListingReading(
@@ -395,6 +412,7 @@ class ListingJob(PageJob[ListingPage, ListingReading]):
             [iso_day(entry.published) for entry in entries],
             listing.older_page_url(),
             PageLinks(listing.link_hrefs(), listing.base_url),
+            read_past,
         )
         drop_parsed_page(response)
         return reading

@@ -88,7 +88,7 @@ from w3lib.encoding import (
 from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import same_origin
 from crawler.extraction.language import MIN_CHARACTERS, language_scores
-from crawler.extraction.parsing import DOCUMENT_END, is_utf8, text_decoding
+from crawler.extraction.parsing import is_utf8, text_decoding
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import BotWall, response_headers, wall_vendor
 from crawler.runtime.faults import FaultLog
@@ -907,86 +907,6 @@ def is_blank(body: bytes) -> bool:
     return not body or body.isspace()
 
 
-HTML_END_TAGS = (b"</html", b"</HTML")
-PAGE_TRAILER = re.compile(
-    rb"(?:\s+|<!--.*?-->|</?(?:body|html)\b[^>]*>|<img\b[^>]*>"
-    rb"|<(script|noscript|style|iframe)\b.*?</\1\s*>)*",
-    re.IGNORECASE | re.DOTALL,
-)
-"""What may follow a page's ``</html>``: whitespace, comments, and the scripts, styles and
-pixels that servers and CDNs append to pages, none of them text."""
-
-
-def early_html_end(body: bytes) -> bool:
-    """Whether ``body`` has an ``</html>`` that markup follows: an old template's doubled
-    end, the end of a page pasted in (an ad's, a widget's). A browser ignores it and reads
-    on; libxml2 stops at one it cannot match with an ``<html>``, and the rest of the page,
-    the rest of the story, is not read. One in a script or a comment is none. Two reverse
-    searches of the bytes on most pages, about 15 µs.
-
-    >>> early_html_end(b"<html><body><p>a</p></body></html>\\n<script>ga()</script>\\n")
-    False
-    >>> early_html_end(b"<html><body><p>a</p><div></body></HTML></div><p>b</p></body></html>")
-    True
-    >>> early_html_end(b"<html><body><p>a</p></html><p>b</p>")
-    True
-    >>> early_html_end(b"<html><body><script>w('</html>')</script><p>b</p></body></html>")
-    False
-    """
-    last = next((end for end in map(body.rfind, HTML_END_TAGS) if end >= 0), -1)
-    if last < 0:
-        return False
-    closed = body.find(b">", last)
-    trailer = PAGE_TRAILER.match(body, closed + 1) if closed >= 0 else None
-    if (trailer is None or trailer.end() != len(body)) and not in_script_or_comment(body, last):
-        return True  # markup follows the page's last one
-    position = last
-    while (found := max(body.rfind(tag, 0, position) for tag in HTML_END_TAGS)) >= 0:
-        if not in_script_or_comment(body, found):
-            return True
-        position = found
-    return False
-
-
-def read_past_html_end(body: bytes, encoding: str) -> bytes | None:
-    """``body`` without its ``</body>`` and ``</html>`` tags when an ``</html>`` comes
-    early (:func:`early_html_end`) and libxml2, stopping there, would leave text of the
-    page out; None otherwise (a pasted document with its own ``<html>``, whose end libxml2
-    reads as nested in the page).
-
-    >>> read_past_html_end(b"<html><body><p>a</p></body></html><p>b</p></body></html>", "utf-8")
-    b'<html><body><p>a</p><p>b</p>'
-    >>> read_past_html_end(b"<html><body><p>a</p><div><html>ad</html></div><p>b</p>", "utf-8")
-    """
-    if not early_html_end(body):
-        return None
-    read_on = DOCUMENT_END.sub(b"", body)
-    return read_on if text_length(read_on, encoding) > text_length(body, encoding) else None
-
-
-def text_length(body: bytes, encoding: str) -> int:
-    """How many characters of text libxml2 reads in the page ``body``."""
-    markup = body.decode(encoding, "replace").encode("utf-8")
-    root = etree.fromstring(markup, etree.HTMLParser(recover=True, encoding="utf-8"))
-    return 0 if root is None else len(root.xpath("string()"))
-
-
-def in_script_or_comment(body: bytes, position: int) -> bool:
-    """Whether ``position`` of ``body`` is inside a ``<script>`` or a comment: its nearest
-    opening before it comes after its nearest closing.
-
-    >>> in_script_or_comment(b"<SCRIPT>w('</html>')", 11), in_script_or_comment(b"<!-- x --></html>", 10)
-    (True, False)
-    """
-
-    def last(*marks: bytes) -> int:
-        return max(body.rfind(mark, 0, position) for mark in marks)
-
-    return last(b"<script", b"<SCRIPT") > last(b"</script", b"</SCRIPT") or last(b"<!--") > last(
-        b"-->"
-    )
-
-
 def text_decodes_cleanly(response: TextResponse) -> bool:
     """Whether the body is valid in ``response.encoding`` (a strict decode succeeds),
     without making the page's text: the crawl's process does not need it when a worker
@@ -1362,10 +1282,7 @@ class ContentFaultsMiddleware:
       UTF-8; one that declares no charset and is not UTF-8 is counted, and read in the
       charset a browser would read it in. A byte order mark decides alone;
     - an XML response that declares entities (an expansion bomb) is refused, one that is
-      not well-formed (a cut-off sitemap) is counted;
-    - an HTML page with an ``</html>`` that text follows (:func:`read_past_html_end`) is
-      counted, and read without its ``</body>`` and ``</html>`` tags, as a browser reads
-      on past them: libxml2 stops at the first, and the rest of the story was lost.
+      not well-formed (a cut-off sitemap) is counted.
     """
 
     def __init__(self, crawler: Crawler) -> None:
@@ -1408,15 +1325,6 @@ class ContentFaultsMiddleware:
             self._check_xml(response)
         if isinstance(response, HtmlResponse):
             response = self._settle_charset(response)
-            read_on = read_past_html_end(response.body, response.encoding)
-            if read_on is not None:
-                self.faults.record(
-                    stats_keys.FAULTS_CONTENT_EARLY_HTML_END,
-                    "An </html> before the end of %s (a template's doubled one, a pasted"
-                    " page's end): read on past it, as a browser does",
-                    response.url,
-                )
-                response = response.replace(body=read_on)
         if not text_decodes_cleanly(response):
             self.faults.record(
                 stats_keys.FAULTS_CONTENT_INVALID_BYTES,

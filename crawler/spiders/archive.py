@@ -902,7 +902,9 @@ class ArchiveSpider(Spider):
             self.crawler.stats.inc_value(stats_keys.PAGES_NOT_HTML)
             return
         job = ListingJob(self.profile.listing_page, self.address.to_public(response.url))
-        for request in self._listing_requests(response, await self.reader.read(job, response)):
+        listing = await self.reader.read(job, response)
+        self.note_read_past_html_end(listing, response.url)
+        for request in self._listing_requests(response, listing):
             yield request
 
     def _listing_requests(self, response: Response, listing: ListingReading) -> Iterator[Request]:
@@ -1196,13 +1198,27 @@ class ArchiveSpider(Spider):
 
     def note_cut_short(self, reading: ArticleReading, url: str) -> None:
         """A page whose parse stopped at libxml2's nesting limit: what came after is in no
-        field of its record. Counted and logged; the record keeps what was read."""
+        field of its record. Counted and logged; the record keeps what was read. And one
+        read on past an early ``</html>`` (:meth:`note_read_past_html_end`)."""
         if reading.cut_short:
             self.run.faults.record(
                 stats_keys.FAULTS_CONTENT_NESTED_TOO_DEEP,
                 "Markup nested %d levels deep: the parser stopped there, and the rest of "
                 "the page is not read: %s",
                 PARSER_MAX_DEPTH,
+                url,
+            )
+        self.note_read_past_html_end(reading, url)
+
+    def note_read_past_html_end(self, reading: ArticleReading | ListingReading, url: str) -> None:
+        """A page with an ``</html>`` that text follows, where libxml2 stops: it was read
+        on past it, as a browser reads it (``crawler/runtime/extraction_pool.py``
+        ``read_on``). Counted and logged."""
+        if reading.read_past_html_end:
+            self.run.faults.record(
+                stats_keys.FAULTS_CONTENT_EARLY_HTML_END,
+                "An </html> before the end of %s (a template's doubled one, a pasted page's"
+                " end): read on past it, as a browser does",
                 url,
             )
 
