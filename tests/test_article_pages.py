@@ -212,3 +212,39 @@ def test_a_story_a_news_site_splits_in_numbered_pages_is_one_record(tmp_path):
     )
     assert record["body"] == every_page_in_order()
     assert result.report["stats"]["articles/pages_joined"] == PAGES - 1
+
+
+def test_a_sections_numbered_pager_is_followed_not_taken_for_an_articles_pages(tmp_path):
+    """A section page no profile knows as a listing (``/news/``, read as a page that may
+    be an article, and is not one) paged by a numbered pager: its later pages are
+    listings, followed for the stories they list, not an article's pages held back."""
+
+    def section(number: int, stories: str) -> str:
+        items = "".join(f"<li><a href='/story/{s}/'>The story of {s}</a></li>" for s in stories)
+        pager = " ".join(
+            f"<span>{n}</span>" if n == number else f"<a href='/news/?page={n}'>{n}</a>"
+            for n in range(1, 4)
+        )
+        return f"<html><head><title>News</title></head><body><ul>{items}</ul>{pager}</body></html>"
+
+    def story(name: str) -> str:
+        return (
+            f"<html><head><title>The story of {name}</title>"
+            "<meta property='og:type' content='article'></head><body><article>"
+            f"<h1>The story of {name}</h1>"
+            + f"<p>The story of {name} goes on about the harbour and the council.</p>" * 5
+            + "</article></body></html>"
+        )
+
+    pages: dict[str | tuple[str, str], str] = {
+        "/": "<html><head><title>Gazette</title></head><body><a href='/news/'>News</a></body></html>",
+        ("/news/", ""): section(1, "ab"),
+        ("/news/", "page=2"): section(2, "cd"),
+        ("/news/", "page=3"): section(3, "ef"),
+    }
+    pages |= {f"/story/{name}/": story(name) for name in "abcdef"}
+    with serving(pages) as server:
+        result = run_crawl("archive", server.url_for("/"), tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
+    titles = sorted(record["title"] for record in records(result))
+    assert titles == [f"The story of {name}" for name in "abcdef"]

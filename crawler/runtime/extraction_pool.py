@@ -358,7 +358,9 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
                 wall = wall_vendor(response.body, response_headers(response), root)
     links = PageLinks(page.link_hrefs(), page.base_url) if job.links else None
     cut_short = stopped_at_nesting_limit(page.root)
-    pages = page.post_pages()
+    # The pages of an article split in pages: a record's only. A section's pager names
+    # its own later pages, which are followed as listings.
+    pages = page.post_pages() if item is not None else None
     first_page = pages.first if pages is not None else None
     later_pages = tuple(pages.later) if pages is not None and first_page is None else ()
     drop_parsed_page(response)
