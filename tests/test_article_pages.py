@@ -248,3 +248,24 @@ def test_a_sections_numbered_pager_is_followed_not_taken_for_an_articles_pages(t
     assert result.returncode == 0, result.log[-3000:]
     titles = sorted(record["title"] for record in records(result))
     assert titles == [f"The story of {name}" for name in "abcdef"]
+
+
+def test_a_story_whose_numbered_pages_repeat_it_is_held_once(tmp_path):
+    """A pager of the story's comments (``?page=2``, 1-based) whose pages show the story
+    again: the story is not its own second page; its text is held once, and the page that
+    repeats it counted and logged as no later page."""
+    page_1 = news_page(1, pages=2)
+    repeat = page_1.replace("<span class='current'>1</span>", "<a href='/news/a-long-story'>1</a>")
+    repeat = repeat.replace("<a href='/news/a-long-story?page=2'>2</a>", "<span>2</span>")
+    pages: dict[str | tuple[str, str], str] = {
+        ("/news/a-long-story", ""): page_1,
+        ("/news/a-long-story", "page=2"): repeat,
+        "/": "<html><body><a href='/news/a-long-story'>A long story</a></body></html>",
+    }
+    with serving(pages) as server:
+        result = run_crawl("archive", server.url_for("/"), tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
+    [record] = records(result)
+    assert record["body"] == "\n\n".join(paragraphs(1))
+    assert result.report["stats"]["articles/pages_missing"] == 1
+    assert "(not_a_later_page): its record holds 1 of its 2 pages" in result.log

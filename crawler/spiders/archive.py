@@ -190,6 +190,17 @@ def has_date(item: ArticleItem) -> bool:
     return bool(item.published or (item.published_raw and parse_date(item.published_raw)))
 
 
+def repeats_text(page_body: str | None, record_body: str | None) -> bool:
+    """Whether a later page's text is the story's first page again (a pager of the
+    story's comments that shows the story on each page, a site answering any page number
+    with the first page): the record opens with all of it.
+
+    >>> repeats_text("A.\\n\\nB.", "A.\\n\\nB.\\n\\nC."), repeats_text("A.\\n\\nD.", "A.\\n\\nB.")
+    (True, False)
+    """
+    return bool(page_body and record_body and record_body.startswith(page_body))
+
+
 def failed_request(failure: Failure) -> Request:
     """The request an errback's failure is about (Scrapy sets it on the Failure)."""
     request: Request = failure.request  # type: ignore[attr-defined]
@@ -1104,16 +1115,18 @@ class ArchiveSpider(Spider):
         if reading.links is not None:
             for request in self._follow_links(reading.links, skip=pages.later):
                 yield request
-        if reading.item is None or not reading.item.body or reading.first_page is None:
+        repeated = reading.item is not None and repeats_text(reading.item.body, pages.item.body)
+        if reading.item is None or not reading.item.body or reading.first_page is None or repeated:
             if reading.error is not None:
                 logger.error("Extraction failed for %s\n%s", response.url, reading.error.rstrip())
             # No later page of an article: a site that answers any page number with the
-            # first page, a redirect to it; its text is not added again.
+            # first page, a redirect to it, a pager of the story's comments that shows the
+            # story again on each page; its text is not added again.
             why = (
                 "extraction_error"
                 if reading.error is not None
                 else "not_a_later_page"
-                if reading.first_page is None
+                if reading.first_page is None or repeated
                 else reading.reason or "no_text"
             )
             for output in self._pages_missing(pages, response.url, why):
