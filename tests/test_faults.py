@@ -396,32 +396,21 @@ def test_markup_nested_past_the_parsers_limit_is_counted_and_what_came_before_ke
     assert logged(result, "nested 2048 levels deep", "the rest of the page is not read", ARTICLE)
 
 
-def test_an_html_end_tag_in_the_middle_of_the_story_is_read_past(tmp_path):
-    """An ad's code, pasted with the end of its page (``</body></html>``), after the
-    story's first paragraph: libxml2 stopped there, and the record held that paragraph
-    alone, with nothing said. A browser reads on past it; so does the crawl, and counts
-    it."""
+@pytest.mark.parametrize(("pasted_end", "counted"), [("</body></html>", 1), ("</body>", 0)])
+def test_a_document_end_in_the_middle_of_the_story_is_read_past(tmp_path, pasted_end, counted):
+    """An ad's code, pasted with the end of its page, after the story's first paragraph:
+    libxml2 stopped at its ``</html>`` (or closed the story's container at its
+    ``</body>``), and the record held that paragraph alone, with nothing said. A browser
+    reads on past them; so does the crawl, and counts an ``</html>`` (at a ``</body>``
+    alone the page's text was all there)."""
     first_paragraph_end = b"into the same square with the same demand.</p>"
-    pasted = b"<div class='ad'><script src='/ad.js'></script></body></html></div>"
+    pasted = f"<div class='ad'><script src='/ad.js'></script>{pasted_end}</div>".encode()
     early_end = page(ARTICLE).replace(first_paragraph_end, first_paragraph_end + pasted, 1)
     result, _ = crawl(tmp_path, {ARTICLE: serve(early_end, {"Content-Type": "text/html"})})
     assert emitted(result) == set(GOLDEN_RECORDS)
     assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
-    assert stat(result, stats_keys.FAULTS_CONTENT_EARLY_HTML_END) == 1
-    assert logged(result, "An </html> before the end of", ARTICLE, "read on past it")
-
-
-def test_a_body_end_tag_in_the_middle_of_the_story_is_read_past(tmp_path):
-    """An ad's code pasted with a ``</body>`` of its own after the story's first
-    paragraph: libxml2 closed the story's container there, and the record held that
-    paragraph alone. The page is read on past it, as a browser does (its text was all
-    there, so nothing is counted)."""
-    first_paragraph_end = b"into the same square with the same demand.</p>"
-    pasted = b"<div class='ad'><script src='/ad.js'></script></body></div>"
-    early_end = page(ARTICLE).replace(first_paragraph_end, first_paragraph_end + pasted, 1)
-    result, _ = crawl(tmp_path, {ARTICLE: serve(early_end, {"Content-Type": "text/html"})})
-    assert emitted(result) == set(GOLDEN_RECORDS)
-    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert stat(result, stats_keys.FAULTS_CONTENT_EARLY_HTML_END) == counted
+    assert logged(result, "An </html> before the end of", ARTICLE, "read on past") == bool(counted)
 
 
 def title_and_body(result: CrawlResult, path: str) -> tuple[str, str]:
