@@ -2,7 +2,7 @@
 page are its article's other pages.
 
 News sites of the archive years split long stories in pages: ``/story?page=2``,
-``/story/2/``, ``/story-2.html``, ``/story?seite=2``, with a pager of numbered links
+``/story/2/``, ``/story-2.html``, ``/story-p2.htm``, ``/story?seite=2``, with a pager of numbered links
 (``1 2 3 Next``). A record of the first page alone holds a third of the story, and
 nothing said so. A numbered link is one of the article's pages when its address is this
 page's with that page number (:func:`page_of`): the number its text shows, the host one
@@ -23,7 +23,7 @@ PAGE_PARAMETERS = frozenset({"page", "pg", "pagina", "seite", "pagenum", "pageno
 MAX_PAGE = 99
 """A story is split in fewer pages; a larger number in a URL is something else (a year)."""
 _PATH_PAGE = re.compile(r"(?:/page)?/(?P<number>\d{1,2})/?$")
-_FILE_PAGE = re.compile(r"[-_](?P<number>\d{1,2})(?P<extension>\.(?:s?html?|php|aspx?))$")
+_FILE_PAGE = re.compile(r"[-_]p?(?P<number>\d{1,2})(?P<extension>\.(?:s?html?|php|aspx?))$")
 
 
 def page_of(url: str) -> tuple[str, int]:
@@ -36,6 +36,8 @@ def page_of(url: str) -> tuple[str, int]:
     (('/news/story', 2), ('/news/story', 1))
     >>> page_of("https://x.org/a/story-2.html"), page_of("https://x.org/a/story_3.shtml")
     (('/a/story.html', 2), ('/a/story.shtml', 3))
+    >>> page_of("https://x.org/a/story-2196g-p2.htm")
+    ('/a/story-2196g.htm', 2)
     >>> page_of("https://x.org/story/page/2/"), page_of("https://x.org/2020/05/")
     (('/story', 2), ('/2020', 5))
     >>> page_of("https://x.org/news/story?page=0"), page_of("https://x.org/archive/2017/")
