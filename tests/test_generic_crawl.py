@@ -113,3 +113,41 @@ def test_sitemaps_robots_txt_names_on_another_host_are_read(tmp_path):
     stats = result.report["stats"]
     assert stats["sitemaps/other_origin"] == 1
     assert stats["sitemaps/urlset"] == 1
+
+
+def test_sitemaps_on_another_host_that_name_none_of_the_sites_pages_are_left(tmp_path):
+    """A robots.txt copied from another site names that site's sitemap index: its first
+    sitemap names none of this site's pages, and no more of its sitemaps are read, where
+    its index could name thousands."""
+    with serving({}) as elsewhere, serving({}) as site:
+        children = [elsewhere.url_for(f"/sitemaps/posts-{n}.xml") for n in range(1, 4)]
+        index = (
+            "<?xml version='1.0' encoding='UTF-8'?>"
+            "<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            + "".join(f"<sitemap><loc>{child}</loc></sitemap>" for child in children)
+            + "</sitemapindex>"
+        )
+        posts = (
+            "<?xml version='1.0' encoding='UTF-8'?>"
+            "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            "<url><loc>https://elsewhere.example/news/their-story/</loc></url></urlset>"
+        )
+        # Answered before the 404 for anything else: one-shot handlers are matched first.
+        elsewhere.expect_oneshot_request("/sitemaps/index.xml").respond_with_data(
+            index, content_type="application/xml"
+        )
+        for number in range(1, 4):
+            elsewhere.expect_oneshot_request(f"/sitemaps/posts-{number}.xml").respond_with_data(
+                posts, content_type="application/xml"
+            )
+        site.expect_oneshot_request("/robots.txt").respond_with_data(
+            f"User-agent: *\nSitemap: {elsewhere.url_for('/sitemaps/index.xml')}\n"
+        )
+        result = run_crawl("archive", site.url_for("/"), tmp_path)
+        fetched = [request.path for request, _ in elsewhere.log]
+    assert result.returncode == 0, result.log[-3000:]
+    assert fetched.count("/sitemaps/posts-1.xml") == 1
+    assert "/sitemaps/posts-2.xml" not in fetched
+    assert "/sitemaps/posts-3.xml" not in fetched
+    assert result.report["stats"]["sitemaps/other_origin_unrelated"] == 1
+    assert "names no page of this site: no more sitemaps read at" in result.log

@@ -612,6 +612,20 @@ class ArchiveSpider(Spider):
             self.crawler.stats.inc_value(stats_keys.SITEMAPS_OTHER_ORIGIN)
             logger.info("robots.txt names sitemaps at %s: read, the site's pages in them", named)
 
+    def _withdraw_sitemap_origin(self, url: str) -> None:
+        """A sitemap at another origin that names no page of the site (a robots.txt copied
+        from another site's): no more of that origin's sitemaps are read, where its index
+        could name thousands. Counted as ``sitemaps/other_origin_unrelated``."""
+        named = origin(url)
+        if named in self.sitemap_origins:
+            self.sitemap_origins.discard(named)
+            if self.run.allowed_origins is not None and named in self.run.allowed_origins:
+                self.run.allowed_origins.remove(named)
+            self.crawler.stats.inc_value(stats_keys.SITEMAPS_OTHER_ORIGIN_UNRELATED)
+            logger.warning(
+                "Sitemap %s names no page of this site: no more sitemaps read at %s", url, named
+            )
+
     def _is_sitemap_site(self, url: str) -> bool:
         """Whether ``url`` is on the site or at an origin robots.txt names sitemaps at."""
         return is_on_site(self.address, url) or (
@@ -692,7 +706,8 @@ class ArchiveSpider(Spider):
             logger.warning("Ignoring invalid sitemap %s (%s)", response.url, problem)
             return
         stats.inc_value(f"{stats_keys.SITEMAPS}{sitemap.type}")
-        count = relative = 0
+        count = relative = on_site = 0
+        elsewhere = sitemap.type == "urlset" and not is_on_site(self.address, response.url)
         try:
             for entry in sitemap:
                 count += 1
@@ -700,6 +715,8 @@ class ArchiveSpider(Spider):
                 if loc and not HAS_SCHEME.match(loc):
                     relative += 1
                     loc = response.urljoin(loc)
+                if elsewhere and loc:
+                    on_site += is_on_site(self.address, loc)
                 yield from self._sitemap_entry(response, sitemap.type, loc, entry)
         except (ValueError, TypeError, etree.LxmlError) as error:
             stats.inc_value(stats_keys.SITEMAPS_INVALID_UNREADABLE_ENTRY)
@@ -713,6 +730,8 @@ class ArchiveSpider(Spider):
                 relative,
                 response.url,
             )
+        if elsewhere and count and not on_site:
+            self._withdraw_sitemap_origin(response.url)
         if count > SITEMAP_MAX_URLS:
             stats.inc_value(stats_keys.SITEMAPS_OVER_LIMIT)
             logger.warning(
