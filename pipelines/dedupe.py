@@ -98,6 +98,10 @@ class DedupeArticlePipeline:
         """The URL emitted with each text, by :func:`text_key`."""
         self.shared_canonicals = CompactIntSet()
         """The canonical URLs found shared, by fingerprint: each is logged once."""
+        self.borrowed: CompactIntMap[str] = CompactIntMap()
+        """The page each URL a page's canonical gave its record was read from, by the URL's
+        fingerprint: the one to name if that canonical turns out shared (few: most pages
+        name their own URL)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -128,6 +132,8 @@ class DedupeArticlePipeline:
             self._drop(
                 DropReason.DUPLICATE_CONTENT, f"{adapter['url']} has the same text as {found}"
             )
+        if own_url not in (None, adapter["url"]):
+            self.borrowed[url_fingerprint(adapter["url"])] = adapter["fetched_url"]
         return item
 
     def claim(self, url: str, title: str | None, content_hash: str) -> str | None:
@@ -157,15 +163,19 @@ class DedupeArticlePipeline:
         canonical_key = url_fingerprint(canonical)
         first = canonical_key not in self.shared_canonicals
         self.shared_canonicals.add(canonical_key)
-        logger.log(
-            logging.WARNING if first else logging.DEBUG,
+        if not first:
+            logger.debug("%s is kept at its own URL, %s", adapter["fetched_url"], own_url)
+            return
+        emitted_from = self.borrowed.get(canonical_key)
+        logger.warning(
             "%s names %s as its canonical URL, as a page of another article did: kept at its"
-            " own URL, %s%s",
+            " own URL, %s (later pages naming it are counted as %s)%s",
             adapter["fetched_url"],
             canonical,
             own_url,
-            f" (later pages naming it are counted as {stats_keys.FAULTS_CANONICAL_SHARED})"
-            if first
+            stats_keys.FAULTS_CANONICAL_SHARED,
+            f"; the record emitted under it first, read from {emitted_from}, keeps it"
+            if emitted_from
             else "",
         )
 

@@ -164,7 +164,8 @@ def test_a_canonical_many_stories_share_is_no_record_s_url_but_the_first_s(crawl
         "http://127.0.0.1:8000/2020/05/council-votes/?utm_source=x names"
         " https://news.example/index.php/ as its canonical URL, as a page of another article"
         " did: kept at its own URL, https://news.example/2020/05/council-votes/ (later pages"
-        " naming it are counted as faults/canonical/shared)"
+        " naming it are counted as faults/canonical/shared); the record emitted under it first,"
+        " read from http://127.0.0.1:8000/2020/05/harbour-reopens/, keeps it"
     ]
 
 
