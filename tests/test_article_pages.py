@@ -252,11 +252,16 @@ def test_a_sections_numbered_pager_is_followed_not_taken_for_an_articles_pages(t
 
 def test_a_story_whose_numbered_pages_repeat_it_is_held_once(tmp_path):
     """A pager of the story's comments (``?page=2``, 1-based) whose pages show the story
-    again: the story is not its own second page; its text is held once, and the page that
-    repeats it counted and logged as no later page."""
+    again, a comment of its own after it: the story is not its own second page; its text
+    is held once, and the page that repeats it counted and logged as no later page."""
     page_1 = news_page(1, pages=2)
     repeat = page_1.replace("<span class='current'>1</span>", "<a href='/news/a-long-story'>1</a>")
     repeat = repeat.replace("<a href='/news/a-long-story?page=2'>2</a>", "<span>2</span>")
+    repeat = repeat.replace(
+        "<div class='pagination'>",
+        "<p>A reader writes: the council should have fixed the harbour wall years ago.</p>"
+        "<div class='pagination'>",
+    )
     pages: dict[str | tuple[str, str], str] = {
         ("/news/a-long-story", ""): page_1,
         ("/news/a-long-story", "page=2"): repeat,

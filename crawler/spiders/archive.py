@@ -193,12 +193,18 @@ def has_date(item: ArticleItem) -> bool:
 def repeats_text(page_body: str | None, record_body: str | None) -> bool:
     """Whether a later page's text is the story's first page again (a pager of the
     story's comments that shows the story on each page, a site answering any page number
-    with the first page): the record opens with all of it.
+    with the first page): the record opens with the page's first two paragraphs (an
+    editor's note over every page is one), whatever follows them there.
 
-    >>> repeats_text("A.\\n\\nB.", "A.\\n\\nB.\\n\\nC."), repeats_text("A.\\n\\nD.", "A.\\n\\nB.")
+    >>> repeats_text("A.\\n\\nB.\\n\\nA comment.", "A.\\n\\nB.\\n\\nC."), repeats_text("A.\\n\\nD.", "A.\\n\\nB.")
     (True, False)
+    >>> repeats_text("A.\\n\\nB", "A.\\n\\nBC.")
+    False
     """
-    return bool(page_body and record_body and record_body.startswith(page_body))
+    if not page_body or not record_body:
+        return False
+    opening = "\n\n".join(page_body.split("\n\n", 2)[:2])
+    return record_body.startswith(opening) and record_body[len(opening) :][:2] in ("", "\n\n")
 
 
 def failed_request(failure: Failure) -> Request:
