@@ -151,3 +151,19 @@ def test_sitemaps_on_another_host_that_name_none_of_the_sites_pages_are_left(tmp
     assert "/sitemaps/posts-3.xml" not in fetched
     assert result.report["stats"]["sitemaps/other_origin_unrelated"] == 1
     assert "names no page of this site: no more sitemaps read at" in result.log
+
+
+def test_a_site_on_this_machine_does_not_reach_for_sitemaps_on_the_internet(tmp_path):
+    """A copy of a site served from this machine (a mirror, a test server) whose robots.txt
+    names the original's sitemaps on the internet: they are not fetched (the crawl of a
+    copy must not contact the original), and the refusal is counted as before."""
+    with serving({}) as site:
+        site.expect_oneshot_request("/robots.txt").respond_with_data(
+            "User-agent: *\nSitemap: https://sitemaps.example.org/news.xml\n"
+        )
+        result = run_crawl("archive", site.url_for("/"), tmp_path)
+    assert result.returncode == 0, result.log[-3000:]
+    stats = result.report["stats"]
+    assert "sitemaps/other_origin" not in stats
+    assert stats["faults/off_site/request"] == 1
+    assert "Refused an off-site request to https://sitemaps.example.org/news.xml" in result.log

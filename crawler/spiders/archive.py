@@ -22,6 +22,7 @@ the profile's job; what a record *looks like* is the pipelines' job.
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import sqlite3
@@ -188,6 +189,23 @@ def has_date(item: ArticleItem) -> bool:
     """Whether the article's page gave it a publication date (as the normalize pipeline
     will read it)."""
     return bool(item.published or (item.published_raw and parse_date(item.published_raw)))
+
+
+def is_local_host(host: str) -> bool:
+    """Whether ``host`` is this machine or a private network's: a site served from there
+    is a copy (a mirror, a test server), and the hosts its pages name on the internet
+    are the original's, which the crawl of a copy does not contact.
+
+    >>> [is_local_host(h) for h in ("127.0.0.1", "localhost", "10.0.0.7", "::1", "cdn.example.org")]
+    [True, True, True, True, False]
+    """
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_private or address.is_link_local
 
 
 def repeats_text(page_body: str | None, record_body: str | None) -> bool:
@@ -603,8 +621,9 @@ class ArchiveSpider(Spider):
         the sitemaps protocol lets a site's robots.txt name sitemaps on any host (a CDN,
         a subdomain), and some news sites keep them there. Their entries are read as any
         sitemap's (the site's own pages only); that host's robots.txt is obeyed. Not for a
-        copy of the site (``-a base_url`` serving another origin than the public one):
-        that host would be the live web's. Counted as ``sitemaps/other_origin``."""
+        copy of the site (``-a base_url`` serving another origin than the public one, or a
+        site on this machine or a private network naming a host on the internet): that
+        host would be the live web's. Counted as ``sitemaps/other_origin``."""
         allowed = self.run.allowed_origins
         if allowed is None or self.address.served != self.address.public:
             return
@@ -612,6 +631,10 @@ class ArchiveSpider(Spider):
             named = origin(url)
         except ValueError:  # not HTTP(S): refused and counted by the host guard
             return
+        if is_local_host(self.address.served_host) and not is_local_host(
+            urlsplit(named).hostname or ""
+        ):
+            return  # a copy of a site on this machine names the original's sitemaps
         if named not in self.sitemap_origins:
             self.sitemap_origins.add(named)
             allowed.append(named)
