@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
@@ -245,12 +245,10 @@ class WaybackSource:
         )
 
     def parse_index(self, response: Response) -> Iterator[Request]:
-        try:
-            rows, resume_key = cdx_rows(response.body)
-        except CdxUnreadable as unreadable:
-            yield from self.unreadable(response, unreadable)
+        answer = yield from self.cdx_answer(response)
+        if answer is None:
             return
-        self.answered(response)
+        rows, resume_key = answer
         self.stats.inc_value(stats_keys.WAYBACK_INDEX_PAGES)
         for row in rows:
             key = self.spider.sites.listed_key(row["original"])
@@ -320,12 +318,10 @@ class WaybackSource:
     def parse_captures(
         self, response: Response, key: str, tried: Capture | None = None
     ) -> Iterator[Request]:
-        try:
-            rows, _ = cdx_rows(response.body)
-        except CdxUnreadable as unreadable:
-            yield from self.unreadable(response, unreadable)
+        answer = yield from self.cdx_answer(response)
+        if answer is None:
             return
-        self.answered(response)
+        rows, _ = answer
         captures = sorted(
             (
                 Capture(
@@ -401,6 +397,20 @@ class WaybackSource:
             dont_filter=True,
             priority=10,
         )
+
+    def cdx_answer(
+        self, response: Response
+    ) -> Generator[Request, None, tuple[list[dict[str, str]], str | None] | None]:
+        """The rows and resume key of a CDX answer (:func:`cdx_rows`), the query counted as
+        answered; None for one that is no table, asked again (:meth:`unreadable`: the
+        retry is this generator's to yield)."""
+        try:
+            answer = cdx_rows(response.body)
+        except CdxUnreadable as unreadable:
+            yield from self.unreadable(response, unreadable)
+            return None
+        self.answered(response)
+        return answer
 
     def answered(self, response: Response) -> None:
         """A CDX answer read: recovered, if its query was held for a late round."""
