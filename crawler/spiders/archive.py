@@ -658,7 +658,8 @@ class ArchiveSpider(Spider):
     def _is_sitemap_site(self, url: str) -> bool:
         """Whether ``url`` is on the site or at an origin robots.txt names sitemaps at."""
         return is_on_site(self.address, url) or (
-            bool(self.sitemap_origins) and url.startswith(tuple(self.sitemap_origins))
+            bool(self.sitemap_origins)
+            and url.startswith(tuple(f"{named}/" for named in self.sitemap_origins))
         )
 
     def robots_failed(self, failure: Failure) -> Iterator[Request]:
@@ -1110,7 +1111,7 @@ class ArchiveSpider(Spider):
             extract_unsure=extract_unsure,
         )
         reading = await self.reader.read(job, response)
-        self.note_cut_short(reading, response.url)
+        self.note_parse_faults(reading, response.url)
         return reading
 
     def _emitted(self, item: ArticleItem, key: str) -> Iterator[ArticleItem | Request]:
@@ -1257,7 +1258,7 @@ class ArchiveSpider(Spider):
         self.run.coverage.outcome(key, Outcome(OutcomeKind.DROPPED, "extraction_error"))
         logger.error("Extraction failed for %s\n%s", url, error.rstrip("\n"))
 
-    def note_cut_short(self, reading: ArticleReading, url: str) -> None:
+    def note_parse_faults(self, reading: ArticleReading, url: str) -> None:
         """A page whose parse stopped at libxml2's nesting limit: what came after is in no
         field of its record. Counted and logged; the record keeps what was read. And one
         read on past an early ``</html>`` (:meth:`note_read_past_html_end`)."""
@@ -1361,7 +1362,7 @@ class ArchiveSpider(Spider):
             page_class = self.sites.site_of(key).profile.article_page
             job = ArticleJob(page_class, key, links=False, extract_unsure=False)
             reading = read_article(job, response)
-            self.note_cut_short(reading, response.url)
+            self.note_parse_faults(reading, response.url)
             if reading.later_pages:
                 self.crawler.stats.inc_value(
                     stats_keys.ARTICLES_PAGES_MISSING, len(reading.later_pages)
