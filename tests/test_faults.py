@@ -644,7 +644,9 @@ def test_a_sitemap_that_is_not_xml_is_counted_and_the_site_still_crawled(tmp_pat
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/xml"])
 def test_a_gzipped_sitemap_served_as_text_is_read(tmp_path, content_type):
-    """A ``.xml.gz`` sitemap its server calls text or XML: gzip, but no file in disguise."""
+    """A ``.xml.gz`` sitemap its server calls text or XML: gzip, but no file in disguise,
+    and no malformed XML or invalid bytes either (both were logged and counted, the
+    gzip's bytes checked as the XML's)."""
     index = (
         (MIRROR / "sitemap_index.xml")
         .read_bytes()
@@ -658,6 +660,9 @@ def test_a_gzipped_sitemap_served_as_text_is_read(tmp_path, content_type):
     result, _ = crawl(tmp_path, faults)
     assert emitted(result) == set(GOLDEN_RECORDS)
     assert stat(result, stats_keys.FAULTS_CONTENT_FILE_AS_TEXT) == 0
+    # Its bytes are gzip's, not the XML's nor text's: no false alarm about either.
+    assert stat(result, stats_keys.FAULTS_CONTENT_MALFORMED_XML) == 0
+    assert stat(result, stats_keys.FAULTS_CONTENT_INVALID_BYTES) == 0
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0" encoding="UTF-8"?>

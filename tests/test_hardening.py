@@ -380,6 +380,8 @@ def test_any_sitemap_is_read_or_counted_as_invalid_and_never_raises(sitemap, pat
             (
                 stats_keys.SITEMAPS_URLSET,
                 stats_keys.SITEMAPS_SITEMAPINDEX,
+                stats_keys.SITEMAPS_FEED,
+                stats_keys.SITEMAPS_TEXT,
                 stats_keys.SITEMAPS_INVALID,
             )
         )

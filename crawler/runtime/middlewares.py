@@ -1321,6 +1321,8 @@ class ContentFaultsMiddleware:
             )
         if isinstance(response, HtmlResponse) and is_blank(response.body):
             return self._empty_page(request, response)
+        if response.body.startswith(GZIP_MAGIC):
+            return response  # a gzipped sitemap served as XML or text: the spider inflates it
         if isinstance(response, XmlResponse) or response.url.endswith(".xml"):
             self._check_xml(response)
         if isinstance(response, HtmlResponse):

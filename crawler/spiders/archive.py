@@ -41,13 +41,20 @@ from scrapy.exceptions import DontCloseSpider, IgnoreRequest, UsageError
 from scrapy.http import Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip, gzip_magic_number
-from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
 from crawler.discovery.multisite import CrawlSites, HostSites, Site
 from crawler.discovery.posts_api import NotAPostsList, posts_page_url, read_posts_page
+from crawler.discovery.sitemaps import (
+    SITEMAP_INDEX,
+    SitemapEntry,
+    SitemapReading,
+    read_sitemap,
+    robots_sitemap_urls,
+    sitemap_day,
+)
 from crawler.discovery.urllist import UrlList, parse_url_list, read_url_list
 from crawler.discovery.urls import (
     URL_CACHE_SIZE,
@@ -79,6 +86,7 @@ from crawler.runtime.middlewares import (
     RedirectLoop,
     TooManyRedirects,
     TruncatedGzip,
+    is_truncated_gzip,
     record_bot_wall,
 )
 from crawler.runtime.resume import AlreadyWritten
@@ -607,7 +615,7 @@ class ArchiveSpider(Spider):
     # -- sitemaps ---------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+        urls = robots_sitemap_urls(response.body, response.url)
         if not urls:
             logger.info("robots.txt names no sitemap; trying %s", self.profile.fallback_sitemaps)
             yield from self._fallback_sitemaps()
@@ -729,29 +737,39 @@ class ArchiveSpider(Spider):
         ``<loc>`` values are resolved against the sitemap's URL (``sitemaps/relative_loc``),
         an entry that cannot be a URL is skipped (``sitemaps/bad_loc``), and a sitemap over
         the protocol's 50,000 URLs is read whole but counted (``sitemaps/over_limit``)."""
-        sitemap, problem = self._read_sitemap(response)
+        sitemap, gzip_cut = self._read_sitemap(response)
         stats = self.crawler.stats
-        if sitemap is None:
-            stats.inc_value(f"{stats_keys.SITEMAPS_INVALID}{problem}")
-            logger.warning("Ignoring invalid sitemap %s (%s)", response.url, problem)
+        if isinstance(sitemap, str):
+            stats.inc_value(f"{stats_keys.SITEMAPS_INVALID}{sitemap}")
+            logger.warning("Ignoring invalid sitemap %s (%s)", response.url, sitemap)
             return
-        stats.inc_value(f"{stats_keys.SITEMAPS}{sitemap.type}")
+        stats.inc_value(f"{stats_keys.SITEMAPS}{sitemap.kind}")
         count = relative = on_site = 0
-        elsewhere = sitemap.type == "urlset" and not is_on_site(self.address, response.url)
+        elsewhere = sitemap.kind != SITEMAP_INDEX and not is_on_site(self.address, response.url)
         try:
-            for entry in sitemap:
+            for entry in sitemap.entries:
                 count += 1
-                loc = (entry.get("loc") or "").strip()
+                loc = entry.loc
                 if loc and not HAS_SCHEME.match(loc):
                     relative += 1
                     loc = response.urljoin(loc)
                 if elsewhere and loc:
                     on_site += is_on_site(self.address, loc)
-                yield from self._sitemap_entry(response, sitemap.type, loc, entry)
+                yield from self._sitemap_entry(response, sitemap.kind, loc, entry)
         except (ValueError, TypeError, etree.LxmlError) as error:
             stats.inc_value(stats_keys.SITEMAPS_INVALID_UNREADABLE_ENTRY)
             logger.warning(
                 "Stopped reading sitemap %s after %d entries: %s", response.url, count, error
+            )
+        if gzip_cut or sitemap.cut:
+            self.run.faults.record(
+                stats_keys.SITEMAPS_CUT_SHORT,
+                "Sitemap %s is cut short (%s): %d entries read, %d unfinished left out; "
+                "the entries after the cut are missing",
+                response.url,
+                "its gzip stream ends early" if gzip_cut else "its XML is never closed",
+                count,
+                sitemap.unfinished,
             )
         if relative:
             stats.inc_value(stats_keys.SITEMAPS_RELATIVE_LOC, relative)
@@ -772,30 +790,29 @@ class ArchiveSpider(Spider):
             )
 
     def _sitemap_entry(
-        self, response: Response, kind: str, loc: str, entry: dict[str, Any]
+        self, response: Response, kind: str, loc: str, entry: SitemapEntry
     ) -> Iterator[Request]:
         stats = self.crawler.stats
-        # Dates are parsed only for a range to check them against (dateutil is slow).
-        if not self.date_range.is_open and self.date_range.modified_before(
-            iso_day(entry.get("lastmod"))
-        ):
+        if self._sitemap_entry_out_of_range(entry):
             stats.inc_value(stats_keys.DATE_RANGE_SKIPPED_SITEMAP_ENTRIES)
             return
         request: Request | None
         try:
             if not loc:
                 raise ValueError("empty <loc>")
-            if kind == "sitemapindex":  # the host guard refuses off-site and non-HTTP ones
+            if kind == SITEMAP_INDEX:  # the host guard refuses off-site and non-HTTP ones
                 request = Request(self.address.to_served(loc), callback=self.parse_sitemap)
                 followed = True
             else:
-                url_kind = self._url_kind(loc)
+                url_kind = self._sitemap_url_kind(loc)
                 followed = url_kind in (UrlKind.ARTICLE, UrlKind.LISTING)
+                if url_kind is UrlKind.ARTICLE and sitemap_day(entry.published):
+                    # A news sitemap's or a feed's publication date: a listing's, for a
+                    # page that shows none.
+                    self.run.dates.listed(self.sites.listed_key(loc), entry.published, None)
                 # The posts API and the other sitemaps name the same posts: a post already
                 # scheduled is noted as this sitemap's too, and no Request is built for it.
-                request = self._request_for(
-                    loc, url_kind, source="sitemap", lastmod=entry.get("lastmod")
-                )
+                request = self._request_for(loc, url_kind, source="sitemap", lastmod=entry.lastmod)
             on_site = followed or is_on_site(self.address, loc)
         except ValueError as error:  # "http://[::1", a port out of range...
             self.run.faults.record(
@@ -821,26 +838,41 @@ class ArchiveSpider(Spider):
                 loc,
             )
 
-    def _read_sitemap(self, response: Response) -> tuple[Sitemap | None, str]:
-        """The parsed sitemap, or None and why it is not one (``gzip_error``,
-        ``not_xml``, ``empty``, ``not_a_sitemap``)."""
+    def _read_sitemap(self, response: Response) -> tuple[SitemapReading | str, bool]:
+        """The sitemap (:func:`~crawler.discovery.sitemaps.read_sitemap`), or why it is
+        not one (``gzip_error`` too); and whether its gzip stream is cut short (Scrapy's
+        ``gunzip`` gives what it could read without a word)."""
         body: bytes = response.body
-        if gzip_magic_number(response):
-            try:
-                body = gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
-            except (OSError, EOFError, ValueError, zlib.error):
-                return None, "gzip_error"
-        elif not isinstance(response, XmlResponse) and not response.url.endswith(".xml"):
-            return None, "not_xml"  # an HTML page, a PDF... where a sitemap was named
-        if not body.strip():
-            return None, "empty"
+        if not gzip_magic_number(response):
+            declared_xml = isinstance(response, XmlResponse) or response.url.endswith(".xml")
+            return read_sitemap(body, declared_xml), False
         try:
-            sitemap = Sitemap(body)
-        except (AttributeError, ValueError, StopIteration, etree.LxmlError):
-            return None, "not_xml"
-        if sitemap.type not in {"sitemapindex", "urlset"}:
-            return None, "not_a_sitemap"  # e.g. an HTML page at a .xml URL
-        return sitemap, ""
+            body = gunzip(response.body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+        except (OSError, EOFError, ValueError, zlib.error):
+            return "gzip_error", False
+        return read_sitemap(body, declared_xml=True), is_truncated_gzip(response.body, body)
+
+    def _sitemap_entry_out_of_range(self, entry: SitemapEntry) -> bool:
+        """Whether a sitemap entry is outside the date range for sure: published outside
+        it, or last modified before it starts. A date written in no certain form
+        (:func:`~crawler.discovery.sitemaps.sitemap_day`) rules nothing out."""
+        if self.date_range.is_open:  # dates parsed only for a range to check them against
+            return False
+        published = sitemap_day(entry.published)
+        if published is not None:
+            return not self.date_range.contains(published)
+        return self.date_range.modified_before(sitemap_day(entry.lastmod))
+
+    def _sitemap_url_kind(self, url: str) -> UrlKind | None:
+        """What an on-site URL a sitemap names is (:meth:`_url_kind`); one the site's
+        URL rules call neither article nor listing for its query alone
+        (``article.php?id=101&lang=en``) is an article if it would be one without it: a
+        sitemap names the pages a site wants found, and the page decides."""
+        kind = self._url_kind(url)
+        if kind is not UrlKind.OTHER or "?" not in url:
+            return kind
+        without_query = urlsplit(url)._replace(query="").geturl()
+        return UrlKind.ARTICLE if self._url_kind(without_query) is UrlKind.ARTICLE else kind
 
     # -- the posts API (sitemap-first) --------------------------------------------------
 
