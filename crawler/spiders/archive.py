@@ -91,7 +91,13 @@ from crawler.runtime.middlewares import (
 )
 from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
-from crawler.sites.base import NO_ARTICLE_MARKUP, ListingEntry, SiteProfile, UrlKind
+from crawler.sites.base import (
+    NO_ARTICLE_MARKUP,
+    ROOT_DOCUMENT,
+    ListingEntry,
+    SiteProfile,
+    UrlKind,
+)
 from crawler.spiders.late_retries import LateRetries
 from crawler.spiders.sitemap_first import (
     LISTING_SOURCE,
@@ -197,6 +203,37 @@ def has_date(item: ArticleItem) -> bool:
     """Whether the article's page gave it a publication date (as the normalize pipeline
     will read it)."""
     return bool(item.published or (item.published_raw and parse_date(item.published_raw)))
+
+
+LOGIN_PAGE = re.compile(
+    r"wp-login\.php|log-?in|sign-?in|log-?on|login\.(?:php|aspx?|jsp|html?)", re.IGNORECASE
+)
+"""The last path segment of a site's login page, where it sends a reader it will not show
+an article without an account."""
+HOME_PAGE = "home_page"
+"""The detail of an article page that is the site's home page (an outcome the generic
+profile gives a page that says it is one, :mod:`crawler.sites.generic`)."""
+
+
+def is_site_root(url: str) -> bool:
+    """Whether ``url`` is a site's home page: its root, or its root document.
+
+    >>> [is_site_root(u) for u in ("https://x.org", "https://x.org/index.php", "https://x.org/?p=3")]
+    [True, True, False]
+    """
+    parts = urlsplit(url)
+    path = parts.path.strip("/")
+    return not parts.query and (not path or ROOT_DOCUMENT.fullmatch(path) is not None)
+
+
+def is_login_page(url: str) -> bool:
+    """Whether ``url`` is a site's login page (:data:`LOGIN_PAGE`).
+
+    >>> is_login_page("https://x.org/wp-login.php?redirect_to=%2Fnews%2F"), is_login_page(
+    ...     "https://x.org/account/sign-in/"), is_login_page("https://x.org/news/login-woes/")
+    (True, True, False)
+    """
+    return LOGIN_PAGE.fullmatch(urlsplit(url).path.rstrip("/").rpartition("/")[2]) is not None
 
 
 def is_local_host(host: str) -> bool:
@@ -391,6 +428,7 @@ class ArchiveSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         spider.traps = TrapRules(crawler)
         spider.reader = PageReader.from_crawler(crawler)
         if spider.discovery_mode == "sitemap-first":
@@ -442,6 +480,31 @@ class ArchiveSpider(Spider):
         """
         if not request.dont_filter and "redirect_urls" not in request.meta:
             self.scheduled.add(request.url)
+
+    def request_dropped(self, request: Request) -> None:
+        """A request the scheduler dropped as a duplicate: for an article's redirect to
+        the site's home page, which the crawl has fetched already (a site that sends its
+        deleted stories there), the article's outcome, where it was lost without a word."""
+        hops = request.meta.get("redirect_urls")
+        if hops and request.callback == self.parse_article:
+            self._redirected_away(hops[0], request.url)
+
+    def _redirected_away(self, first_url: str, url: str) -> bool:
+        """Whether the article page at ``first_url``, redirected to ``url``, is one the
+        site will not show: redirected to its home page (the story is gone: unavailable,
+        as a 404 is) or to its login page (blocked, as by a bot wall). If so it is counted,
+        logged and recorded in the coverage report."""
+        key = self.sites.listed_key(first_url)
+        if is_site_root(url) and not is_site_root(first_url):
+            self.crawler.stats.inc_value(f"{stats_keys.PAGES_NOT_ARTICLE}{HOME_PAGE}")
+            self.run.coverage.outcome(key, Outcome(OutcomeKind.NOT_ARTICLE, HOME_PAGE))
+            logger.info("Not an article (%s): %s redirects to the home page", HOME_PAGE, first_url)
+            return True
+        if is_login_page(url):
+            self.article_blocked(key, "login")
+            logger.warning("Article behind a login: %s redirects to %s", first_url, url)
+            return True
+        return False
 
     def spider_idle(self) -> None:
         """Nothing left to fetch: sitemap-first discovery's next phase starts with the
@@ -1067,6 +1130,9 @@ class ArchiveSpider(Spider):
                 self.sites.listed_key(response.url), Outcome(OutcomeKind.NOT_ARTICLE, "not_html")
             )
             logger.warning("Not an HTML page at an article URL: %s", response.url)
+            return
+        hops = response.meta.get("redirect_urls")
+        if hops and self._redirected_away(hops[0], response.url):
             return
         reading = await self._read_article(response, self.extract_unsure)
         # Its later pages are read for its record, not followed as links (nor later).
