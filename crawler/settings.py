@@ -20,6 +20,7 @@ from crawler.reporting.logformatter import ArticleLogFormatter
 from crawler.reporting.progress import CrawlProgress
 from crawler.reporting.run_report import RunReport
 from crawler.runtime.collector import CollectorSettings
+from crawler.runtime.cut_pages import CutShortPageMiddleware
 from crawler.runtime.date_join import ListingDateResolution
 from crawler.runtime.distributed_addon import DistributedCrawl
 from crawler.runtime.dupefilter import CompactDupeFilter
@@ -133,6 +134,7 @@ DOWNLOADER_MIDDLEWARES = {
     MetaRefreshMiddleware: None,
     FaultAwareMetaRefreshMiddleware: 580,
     HttpCompressionMiddleware: None,
+    CutShortPageMiddleware: 585,  # a page whose connection ended before its HTML did
     BombSafeHttpCompressionMiddleware: 590,
     RedirectMiddleware: None,
     FaultAwareRedirectMiddleware: 600,

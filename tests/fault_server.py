@@ -102,6 +102,26 @@ def truncated(body: bytes) -> Fault:
     return fault
 
 
+def closed_early(body: bytes, times: int | None = None) -> Fault:
+    """Send ``body`` without a ``Content-Length``, cut at two thirds, and hang up: a body
+    that ends with its connection (HTTP/1.0's way), cut where nothing can tell. The first
+    ``times`` requests (every one if ``None``)."""
+
+    def fault(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
+        if times is not None and attempt > times:
+            return False
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=UTF-8")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        handler.wfile.write(body[: len(body) * 2 // 3])
+        handler.wfile.flush()
+        handler.close_connection = True
+        return True
+
+    return fault
+
+
 def redirect(location: str) -> Fault:
     def fault(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
         send(handler, 301, headers={"Location": location})

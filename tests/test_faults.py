@@ -29,6 +29,7 @@ from qa.fixtures import FIXTURES, CrawlResult, crawl_golden_files, run_crawl
 from tests.fault_server import (
     Fault,
     FaultServer,
+    closed_early,
     redirect,
     reset,
     send,
@@ -618,6 +619,44 @@ def test_an_untyped_response_is_read_when_it_is_an_html_page(tmp_path, served, r
     if read:
         assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
         assert logged(result, "An HTML page served as application/octet-stream", ARTICLE)
+
+
+def test_a_page_cut_short_with_its_connection_is_retried_and_read_whole(tmp_path):
+    """No ``Content-Length`` and the connection closed two thirds in: the record held the
+    page's first paragraphs, the last cut mid-word, without a word said. The page ends
+    without its ``</body>`` or ``</html>``: it is retried, and read whole."""
+    result, server = crawl(tmp_path, {ARTICLE: closed_early(page(ARTICLE), times=1)})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert server.attempts[ARTICLE] == 2
+    assert stat(result, stats_keys.FAULTS_DOWNLOAD_CUT_SHORT) == 1
+    assert logged(result, "Page cut short at", ARTICLE, "will retry")
+
+
+def test_a_page_cut_short_on_every_attempt_is_kept_and_said(tmp_path):
+    result, server = crawl(tmp_path, {ARTICLE: closed_early(page(ARTICLE))})
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert server.attempts[ARTICLE] == ATTEMPTS
+    assert stat(result, stats_keys.FAULTS_DOWNLOAD_CUT_SHORT) == ATTEMPTS
+    assert logged(result, "Page cut short at", ARTICLE, "kept as it came, its end missing")
+
+
+def test_a_whole_page_without_a_content_length_is_read_once(tmp_path):
+    """A body that ends with its connection is HTTP/1.0's way, and a page whose HTML
+    ends is whole: not retried."""
+
+    def untruncated(handler, attempt: int) -> bool:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=UTF-8")
+        handler.end_headers()
+        handler.wfile.write(page(ARTICLE))
+        handler.close_connection = True
+        return True
+
+    result, server = crawl(tmp_path, {ARTICLE: untruncated})
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert server.attempts[ARTICLE] == 1
+    assert stat(result, stats_keys.FAULTS_DOWNLOAD_CUT_SHORT) == 0
 
 
 # -- sitemaps and robots.txt -----------------------------------------------------------
