@@ -327,6 +327,39 @@ def test_a_redirect_or_meta_refresh_to_another_port_of_the_same_host_is_refused(
     assert logged(result, "Refused an off-site redirect", elsewhere)
 
 
+MOVED_STORY = "/theaawsat/news-middle-east/mosul-families-return-to-damaged-homes/"
+"""An article of the fixture archive served as a refresh stub, the story at another path."""
+
+
+def with_head(body: bytes, markup: str) -> bytes:
+    return body.replace(b"<head>", f"<head>{markup}".encode(), 1)
+
+
+def test_a_page_to_read_is_read_and_its_delayed_meta_refresh_not_followed(tmp_path):
+    """A story whose page goes back to the front page after 30 s: a browser shows the
+    story meanwhile, and Scrapy followed the refresh (any under METAREFRESH_MAXDELAY), the
+    story lost. A stub that waits 5 s before sending its reader on still leads there."""
+    html = {"Content-Type": "text/html; charset=UTF-8"}
+    to_front = with_head(page(ARTICLE), '<meta http-equiv="refresh" content="30; url=/">')
+    stub = with_head(
+        b"<html><head></head><body><p>This story has moved. You will be taken to its new"
+        b" address in five seconds.</p></body></html>",
+        f'<meta http-equiv="refresh" content="5; url=/moved{MOVED_STORY}">',
+    )
+    faults = {
+        ARTICLE: serve(to_front, html),
+        MOVED_STORY: serve(stub, html),
+        f"/moved{MOVED_STORY}": serve(page(MOVED_STORY), html),
+    }
+    result, server = crawl(tmp_path, faults)
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert title_and_body(result, MOVED_STORY) == golden_title_and_body(MOVED_STORY)
+    assert server.attempts[f"/moved{MOVED_STORY}"] == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED) == 1
+    assert logged(result, "A page to read at", ARTICLE, "refreshes after 30 s to", "not followed")
+
+
 # -- sizes and encodings ---------------------------------------------------------------
 
 

@@ -36,6 +36,9 @@ while the counts stay exact).
                             not read as a page),
                             untyped_html (an HTML page served as
                             application/octet-stream: read as HTML),
+                            refresh_not_followed (a page with a story's worth
+                            of text whose meta refresh waits: read, the refresh
+                            not followed),
                             nested_too_deep (an article page past libxml2's 2,048
                             levels: counted by the spider, the record keeps what came
                             before)
@@ -77,6 +80,7 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.response import get_meta_refresh
 from twisted.internet import error as twisted_errors
 from twisted.internet.defer import Deferred
 from w3lib.encoding import (
@@ -88,7 +92,7 @@ from w3lib.encoding import (
 from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import same_origin
 from crawler.extraction.language import MIN_CHARACTERS, language_scores
-from crawler.extraction.parsing import is_utf8, text_decoding
+from crawler.extraction.parsing import html_markup, is_utf8, parse_html, text_decoding
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import BotWall, response_headers, wall_vendor
 from crawler.runtime.faults import FaultLog
@@ -510,18 +514,103 @@ def may_declare_refresh(response: TextResponse) -> bool:
     return b"refresh" in response.body[: start + 4 * META_REFRESH_SCAN_CHARS].lower()
 
 
+REFRESH_PAGE_WORDS = 50
+"""Words of its own (:func:`own_words`) that make a page with a delayed refresh a page to
+read. A refresh stub says a sentence ("This page has moved; you will be taken there in 5
+seconds, or click here": under 20 words), and what a site's template adds around one is
+mostly links (menus, lists of headlines) or in its header and footer: the fixture
+archive's contact page, in the full template, has 24 words of its own; its shortest story
+59. It is also the length under which the corpus report calls a record's body short
+(``SHORT_BODY_WORDS``, crawler/reporting/corpus_quality.py): a story's worth of text."""
+
+OWN_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::a or ancestor::nav or ancestor::header or ancestor::footer"
+    " or ancestor::aside or ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]",
+    smart_strings=False,
+)
+"""The text of a page's ``<body>`` that is its own, not its site's: outside links (menus,
+headline lists), ``<nav>``, ``<header>``, ``<footer>`` and ``<aside>``, and not code."""
+
+
+def own_words(root: etree._Element) -> int:
+    """Words of the page ``root`` that are its own (:data:`OWN_TEXT`), up to
+    :data:`REFRESH_PAGE_WORDS` (a page's count stops there: a long page costs no more).
+
+    >>> from crawler.extraction.parsing import parse_html
+    >>> stub = (b"<html><head><meta http-equiv=refresh content='5; url=/new/'></head><body>"
+    ...     b"<header><a href=/>The Gazette</a><nav><a href=/world/>World</a></nav></header>"
+    ...     b"<p>This page has moved. You will be taken to its new address in five seconds,"
+    ...     b" or <a href=/new/>follow this link</a></p>"
+    ...     b"<footer><p>Copyright 2016 The Gazette. All rights reserved.</p></footer>")
+    >>> own_words(parse_html(stub, "https://x.org/old/"))
+    16
+    >>> brief = b"<body><h1>Ferry timetable changed</h1><p>" + b"The ferry leaves later. " * 12
+    >>> own_words(parse_html(brief, "https://x.org/a/")) == REFRESH_PAGE_WORDS
+    True
+    """
+    words = 0
+    for text in OWN_TEXT(root):
+        words += len(text.split())
+        if words >= REFRESH_PAGE_WORDS:
+            return REFRESH_PAGE_WORDS
+    return words
+
+
+def is_page_to_read(response: HtmlResponse) -> bool:
+    """Whether ``response`` has a story's worth of text of its own
+    (:data:`REFRESH_PAGE_WORDS`): a page a reader reads while its refresh waits, not a
+    stub that only sends them on."""
+    markup = html_markup(response)
+    return markup is not None and own_words(parse_html(markup, response.url)) >= REFRESH_PAGE_WORDS
+
+
 class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):
     """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted; a page
     that cannot declare a refresh (:func:`may_declare_refresh`) is handed on as Scrapy's
     middleware would hand it on, without decoding and scanning it first: that was a
-    tenth of a millisecond of the crawl's process per page."""
+    tenth of a millisecond of the crawl's process per page.
+
+    A page with a story's worth of text (:func:`is_page_to_read`) whose refresh waits
+    (``content="30; url=/"``: back to the front page, a reload with a cache-buster) is
+    read, its refresh not followed (``faults/content/refresh_not_followed``): a browser
+    shows the page during the wait, and Scrapy followed any refresh under
+    ``METAREFRESH_MAXDELAY`` (100 s), so the story was lost (and a URL list's record was
+    made of the front page). A stub still leads to its target, and a refresh of 0 s too
+    (a browser leaves the page before it is shown)."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
         if isinstance(response, HtmlResponse) and not may_declare_refresh(response):
             return response
+        if isinstance(response, HtmlResponse) and self._read_not_followed(request, response):
+            return response
         return super().process_response(request, response)
+
+    def _read_not_followed(self, request: Request, response: HtmlResponse) -> bool:
+        """Whether ``response`` is a page to read whose delayed refresh is not followed
+        (counted and logged here)."""
+        if request.meta.get("dont_redirect", False) or request.method == "HEAD":
+            return False
+        interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+        if (
+            url is None
+            or interval is None
+            or not 0 < interval < self._maxdelay
+            or urlsplit(url).scheme not in HTTP_SCHEMES
+            or not is_page_to_read(response)
+        ):
+            return False
+        ArchiveRun.of(self.crawler).faults.record(
+            stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED,
+            "A page to read at %s refreshes after %g s to %s; read as it is, "
+            "its refresh not followed",
+            response.url,
+            interval,
+            url,
+        )
+        return True
 
 
 GZIP_ENCODINGS = frozenset({b"gzip", b"x-gzip"})
