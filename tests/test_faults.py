@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.internet import error as twisted_errors
@@ -384,14 +385,31 @@ def test_a_gzip_bomb_is_stopped_at_the_size_cap(tmp_path):
 GZIP = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
 
 
-def test_a_body_said_to_be_gzip_that_is_not_is_read_as_it_came(tmp_path):
-    """A misconfigured server's page, not compressed, its header saying gzip: Scrapy
-    failed on it (BadGzipFile) after every retry, and the article was lost."""
-    result, _ = crawl(tmp_path, {ARTICLE: serve(page(ARTICLE), GZIP)})
+CODED_ARTICLES = (
+    ARTICLE,
+    NON_ASCII_ARTICLE,
+    MOVED_STORY,
+    ONLY_IN_SITEMAP,
+)
+"""An article for each content coding Scrapy decodes (gzip, deflate, br, zstd)."""
+
+
+def test_a_body_said_to_be_compressed_that_is_not_is_read_as_it_came(tmp_path):
+    """A misconfigured server's page, not compressed, its header saying gzip, deflate, br
+    or zstd: Scrapy failed on it (BadGzipFile, zlib's or brotli's ``error``, ZstdError)
+    after every retry, and the article was lost."""
+    codings = [coding.decode() for coding in ACCEPTED_ENCODINGS]
+    coded = dict(zip(CODED_ARTICLES, codings, strict=False))
+    faults = {
+        path: serve(page(path), {"Content-Type": "text/html", "Content-Encoding": coding})
+        for path, coding in coded.items()
+    }
+    result, _ = crawl(tmp_path, faults)
     assert emitted(result) == set(GOLDEN_RECORDS)
-    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
-    assert stat(result, stats_keys.FAULTS_CONTENT_NOT_COMPRESSED) == 1
-    assert logged(result, "Said to be gzip, not compressed at", ARTICLE)
+    for path, coding in coded.items():
+        assert title_and_body(result, path) == golden_title_and_body(path)
+        assert logged(result, f"Said to be {coding}, not compressed at", path)
+    assert stat(result, stats_keys.FAULTS_CONTENT_NOT_COMPRESSED) == len(coded)
 
 
 def test_a_gzip_body_cut_short_is_retried_and_never_kept(tmp_path):

@@ -206,7 +206,8 @@ FAULTS_CONTENT_REFRESH_NOT_FOLLOWED = "faults/content/refresh_not_followed"
 """Pages with a story's worth of text whose meta refresh waits (``30; url=/``): read as
 they are, the refresh not followed (a stub's still is)."""
 FAULTS_CONTENT_NOT_COMPRESSED = "faults/content/not_compressed"
-"""Bodies said to be gzip that are not (no gzip header): read as they came."""
+"""Bodies said to be gzip that are not (no gzip header), or said to be deflate, br or zstd
+that do not decode in it and read as text: read as they came."""
 FAULTS_DOWNLOAD_TRUNCATED_GZIP = "faults/download/truncated_gzip"
 """Gzip bodies whose stream ends early, their length right: retried, never kept."""
 FAULTS_CONTENT_FILE_AS_TEXT = "faults/content/file_as_text"

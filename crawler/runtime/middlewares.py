@@ -655,6 +655,26 @@ def is_truncated_gzip(compressed: bytes, decompressed: bytes) -> bool:
     return False
 
 
+NOT_TEXT_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+"""Control bytes that no text page holds (tab, line feed, form feed, carriage return and
+escape can be in one); a compressed stream's bytes are near-random, 1 in 10 of them one
+of these."""
+TEXT_SAMPLE_BYTES = 1024
+
+
+def reads_as_text(body: bytes) -> bool:
+    """Whether ``body`` opens as text (a page as a server sends it), not a compressed
+    stream: its first :data:`TEXT_SAMPLE_BYTES` bytes hold none of :data:`NOT_TEXT_BYTES`
+    (1,024 near-random bytes would hold none about once in 10**46).
+
+    >>> import zlib
+    >>> page = b"<!DOCTYPE html>\\n<html><body><p>Caf\\xc3\\xa9</p></body></html>"
+    >>> reads_as_text(page), reads_as_text(zlib.compress(page * 40))
+    (True, False)
+    """
+    return NOT_TEXT_BYTES.search(body, 0, TEXT_SAMPLE_BYTES) is None
+
+
 class TruncatedGzip(IgnoreRequest):
     """A gzip body still cut short after its retries: the page is not kept."""
 
@@ -666,7 +686,10 @@ class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
 
     - a body said to be gzip that is not (no gzip header: the page itself, as a
       misconfigured server sends it) failed with ``BadGzipFile`` after its retries, the
-      article lost; it is read as it came (``faults/content/not_compressed``);
+      article lost; it is read as it came (``faults/content/not_compressed``); so is a
+      body said to be ``deflate``, ``br`` or ``zstd`` that does not decode in it and reads
+      as text (:func:`reads_as_text`), which failed with the decoder's error (``error``,
+      ``ZstdError``). A body that reads as neither, a broken stream, still fails;
     - a gzip body cut short (its length right, its stream not) gave the part Scrapy could
       read, a shorter page without a word; it is retried, then given up, as a body
       shorter than its ``Content-Length`` is (``faults/download/truncated_gzip``).
@@ -679,22 +702,22 @@ class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
-        gzipped = last_encoding(response) in GZIP_ENCODINGS and request.method != "HEAD"
+        coding = last_encoding(response)
+        gzipped = coding in GZIP_ENCODINGS and request.method != "HEAD"
         if gzipped and response.body and not response.body.startswith(GZIP_MAGIC):
-            ArchiveRun.of(self.crawler).faults.record(
-                stats_keys.FAULTS_CONTENT_NOT_COMPRESSED,
-                "Said to be gzip, not compressed at %s; read as it came",
-                response.url,
-            )
-            headers = response.headers.copy()
-            del headers["Content-Encoding"]
-            return response.replace(headers=headers)
+            return self._not_compressed(response, coding)
         try:
             decoded = super().process_response(request, response)
         except IgnoreRequest:
             if self.stats is not None:
                 self.stats.inc_value(stats_keys.FAULTS_DECOMPRESSION)
             raise
+        except Exception:
+            # Each decoder fails its own way (zlib.error, brotli.error, ZstdError): a
+            # page that reads as text was not compressed, whatever its header says.
+            if not reads_as_text(response.body):
+                raise
+            return self._not_compressed(response, coding)
         if (
             gzipped
             and isinstance(decoded, Response)
@@ -703,6 +726,17 @@ class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
         ):
             return self._truncated(request, response)
         return decoded
+
+    def _not_compressed(self, response: Response, coding: bytes) -> Response:
+        ArchiveRun.of(self.crawler).faults.record(
+            stats_keys.FAULTS_CONTENT_NOT_COMPRESSED,
+            "Said to be %s, not compressed at %s; read as it came",
+            coding.decode("latin-1"),
+            response.url,
+        )
+        headers = response.headers.copy()
+        del headers["Content-Encoding"]
+        return response.replace(headers=headers)
 
     def _truncated(self, request: Request, response: Response) -> Request:
         spider = self.crawler.spider
