@@ -611,12 +611,39 @@ def test_a_page_in_the_legacy_charset_it_declares_is_read_in_it(tmp_path, path, 
     assert not logged(result, "Charset")
 
 
-def test_an_empty_200_is_retried_then_counted(tmp_path):
-    result, server = crawl(tmp_path, {ARTICLE: serve(b"", {"Content-Type": "text/html"})})
+def empty_for(attempts: int | None = None) -> Fault:
+    """An empty HTML 200 for the first ``attempts`` requests (every one if ``None``)."""
+    empty = serve(b"", {"Content-Type": "text/html"})
+
+    def fault(handler, attempt: int) -> bool:
+        return (attempts is None or attempt <= attempts) and empty(handler, attempt)
+
+    return fault
+
+
+def test_an_empty_200_fails_as_a_503_does_after_its_retries_and_the_late_round(tmp_path):
+    """An overloaded server's blank 200, retried like a 503: once its retries were spent,
+    the blank page was read, "not an article (plain_text)", and not asked again at the
+    end. It is a failed article of its own kind, held for the late round like a 503; a
+    page that answers in that round is read."""
+    faults = {ARTICLE: empty_for(), NON_ASCII_ARTICLE: empty_for(ATTEMPTS)}
+    result, server = crawl(tmp_path, faults, "-s", f"ARCHIVE_COVERAGE_DIR={tmp_path}")
     assert emitted(result) == all_but(ARTICLE)
-    assert server.attempts[ARTICLE] == ATTEMPTS
-    assert stat(result, stats_keys.FAULTS_CONTENT_EMPTY) == ATTEMPTS
-    assert logged(result, "Empty page", ARTICLE, "not retried")
+    assert title_and_body(result, NON_ASCII_ARTICLE) == golden_title_and_body(NON_ASCII_ARTICLE)
+    assert server.attempts[ARTICLE] == ALL_ATTEMPTS
+    assert server.attempts[NON_ASCII_ARTICLE] == ATTEMPTS + 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_EMPTY) == ALL_ATTEMPTS + ATTEMPTS
+    assert stat(result, stats_keys.LATE_RETRY_HELD) == 2
+    assert stat(result, stats_keys.LATE_RETRY_RECOVERED) == 1
+    assert stat(result, f"{stats_keys.ARTICLES_FAILED}empty_body") == 1
+    assert stat(result, f"{stats_keys.PAGES_NOT_ARTICLE}plain_text") == 0
+    assert logged(result, "Empty page", ARTICLE, "given up")
+    assert logged(result, "Article page failed (empty_body): asked again when the crawl", ARTICLE)
+    assert logged(result, "WARNING", "Article page failed (empty_body):", ARTICLE)
+    coverage = json.loads((tmp_path / "aawsat.json").read_text())
+    outcomes = {e["url"]: e["outcome"] for e in coverage["not_in_output"]}
+    assert outcomes[PUBLIC + ARTICLE] == "failed:empty_body"
+    assert PUBLIC + NON_ASCII_ARTICLE not in outcomes
 
 
 def test_a_non_html_page_at_an_article_url_is_counted(tmp_path):

@@ -195,6 +195,8 @@ URL (``pipelines/dedupe.py``)."""
 FAULTS_BOT_WALL = "faults/bot_wall/"
 """+ the vendor: a bot wall instead of any page (``crawler/runtime/bot_walls.py``)."""
 FAULTS_CONTENT_EMPTY = "faults/content/empty"
+"""Empty HTML 200s (each attempt): retried like a 503; one still empty after the late round
+is a failed article, ``articles/failed/empty_body``."""
 FAULTS_CONTENT_INVALID_BYTES = "faults/content/invalid_bytes"
 FAULTS_CONTENT_CHARSET_CONFLICT = "faults/content/charset_conflict"
 FAULTS_CONTENT_CHARSET_OVERRULED = "faults/content/charset_overruled"

@@ -1388,13 +1388,19 @@ def decoded_as_crawled(response: HtmlResponse) -> HtmlResponse:
     return response if fault is None else response.replace(encoding=fault.encoding)
 
 
+class EmptyBody(IgnoreRequest):
+    """An HTML page still empty after its retries: a failure that may pass (an overloaded
+    server's blank 200), held for the late round as a 503 is."""
+
+
 class ContentFaultsMiddleware:
     """Checks the (decompressed) body of each 200 response before the spider sees it.
 
     - a PDF, image or other binary type is handed on as a plain ``Response``: Scrapy
       would guess "text" for some of them, and the spider would parse bytes as HTML;
 
-    - an empty HTML page (an overloaded server's blank 200) is retried like a 503;
+    - an empty HTML page (an overloaded server's blank 200) is retried like a 503, and
+      fails as one after its retries (:class:`EmptyBody`);
     - bytes that are not valid in the page's charset are counted: Scrapy would replace
       them with U+FFFD without a word;
     - the charset a page is decoded with is settled once (:func:`charset_fault`), one
@@ -1474,7 +1480,7 @@ class ContentFaultsMiddleware:
                 error,
             )
 
-    def _empty_page(self, request: Request, response: Response) -> Request | Response:
+    def _empty_page(self, request: Request, response: Response) -> Request:
         spider = self.crawler.spider
         assert spider is not None
         retry = get_retry_request(request, spider=spider, reason="empty_body")
@@ -1482,9 +1488,13 @@ class ContentFaultsMiddleware:
             stats_keys.FAULTS_CONTENT_EMPTY,
             "Empty page (HTTP 200, no body) at %s (%s)",
             response.url,
-            "will retry" if retry else "not retried",
+            "will retry" if retry else "given up",
         )
-        return retry or response
+        if retry is None:
+            # A failure, as a 503's last retry is: handed on, the blank page was read as a
+            # page without an article, and an article's was not asked again at the end.
+            raise EmptyBody(f"empty page: {response.url}")
+        return retry
 
     def _settle_charset(self, response: HtmlResponse) -> HtmlResponse:
         fault = charset_fault(response)
@@ -1500,6 +1510,7 @@ __all__ = [
     "ContactUserAgentMiddleware",
     "ContentFaultsMiddleware",
     "DownloadFaultsMiddleware",
+    "EmptyBody",
     "FaultAwareMetaRefreshMiddleware",
     "FaultAwareRedirectMiddleware",
     "HostGuardMiddleware",
