@@ -361,6 +361,29 @@ def test_a_page_to_read_is_read_and_its_delayed_meta_refresh_not_followed(tmp_pa
     assert logged(result, "A page to read at", ARTICLE, "refreshes after 30 s to", "not followed")
 
 
+def test_a_stub_is_refreshed_by_its_refresh_header_and_a_page_to_read_is_read(tmp_path):
+    """The HTTP ``Refresh`` header, the header form of a meta refresh: Scrapy ignores it,
+    and the stub carrying it was read as a page without an article, its story never
+    fetched. A page to read that carries one is read as before (its target named)."""
+    html = {"Content-Type": "text/html; charset=UTF-8"}
+    stub = b"<html><body><p>Redirecting...</p></body></html>"
+    faults = {
+        MOVED_STORY: serve(stub, {**html, "Refresh": f"0; url=/moved{MOVED_STORY}"}),
+        f"/moved{MOVED_STORY}": serve(page(MOVED_STORY), html),
+        ARTICLE: serve(page(ARTICLE), {**html, "Refresh": "0; url=/elsewhere/"}),
+    }
+    result, server = crawl(tmp_path, faults)
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, MOVED_STORY) == golden_title_and_body(MOVED_STORY)
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert server.attempts[f"/moved{MOVED_STORY}"] == 1
+    assert "/elsewhere/" not in server.paths()
+    assert stat(result, stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED) == 1
+    assert logged(
+        result, "A page to read at", ARTICLE, "/elsewhere/", "Refresh header not followed"
+    )
+
+
 # -- sizes and encodings ---------------------------------------------------------------
 
 

@@ -205,8 +205,8 @@ FAULTS_CONTENT_CHARSET_UNDECLARED = "faults/content/charset_undeclared"
 """Pages declaring no charset whose bytes are not UTF-8: the charset guessed
 (``legacy_charset`` in crawler/runtime/middlewares.py)."""
 FAULTS_CONTENT_REFRESH_NOT_FOLLOWED = "faults/content/refresh_not_followed"
-"""Pages with a story's worth of text whose meta refresh waits (``30; url=/``): read as
-they are, the refresh not followed (a stub's still is)."""
+"""Pages with a story's worth of text whose meta refresh waits (``30; url=/``), or with an
+HTTP ``Refresh`` header: read as they are, the refresh not followed (a stub's still is)."""
 FAULTS_CONTENT_NOT_COMPRESSED = "faults/content/not_compressed"
 """Bodies said to be gzip that are not (no gzip header), or said to be deflate, br or zstd
 that do not decode in it and read as text: read as they came."""

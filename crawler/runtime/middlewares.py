@@ -37,8 +37,8 @@ while the counts stay exact).
                             untyped_html (an HTML page served as
                             application/octet-stream: read as HTML),
                             refresh_not_followed (a page with a story's worth
-                            of text whose meta refresh waits: read, the refresh
-                            not followed),
+                            of text whose meta refresh waits, or with a
+                            ``Refresh`` header: read, the refresh not followed),
                             nested_too_deep (an article page past libxml2's 2,048
                             levels: counted by the spider, the record keeps what came
                             before)
@@ -565,7 +565,71 @@ def is_page_to_read(response: HtmlResponse) -> bool:
     return markup is not None and own_words(parse_html(markup, response.url)) >= REFRESH_PAGE_WORDS
 
 
-class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):
+REFRESH_HEADER = re.compile(
+    r"\s*(\d+(?:\.\d*)?)\s*[;,]\s*(?:url\s*=\s*)?(.*)", re.IGNORECASE | re.DOTALL
+)
+
+
+def refresh_header(value: bytes | None) -> tuple[float, str] | None:
+    """The delay and target (as written) of an HTTP ``Refresh`` header, the header form of
+    ``<meta http-equiv="refresh">``; None without one, or without a target (a reload).
+
+    >>> refresh_header(b"0; url=/2016/03/20/moved/"), refresh_header(b"5;URL='https://x.org/b'")
+    ((0.0, '/2016/03/20/moved/'), (5.0, 'https://x.org/b'))
+    >>> refresh_header(b"300"), refresh_header(b"soon; url=/x/"), refresh_header(None)
+    (None, None, None)
+    """
+    match = REFRESH_HEADER.fullmatch(value.decode("latin-1")) if value else None
+    if match is None:
+        return None
+    url = match[2].strip().strip("'\"").strip()
+    return (float(match[1]), url) if url else None
+
+
+META_REFRESH = "meta refresh"
+HEADER_REFRESH = "Refresh header"
+
+
+class PageRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware`` that reads a page to read and follows a stub's
+    ``Refresh`` header (:class:`FaultAwareMetaRefreshMiddleware`)."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        """The request the page's refresh leads to, or the page itself."""
+        if (
+            not isinstance(response, HtmlResponse)
+            or request.meta.get("dont_redirect", False)
+            or request.method == "HEAD"
+            or urlparse_cached(request).scheme not in HTTP_SCHEMES
+        ):
+            return response
+        interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+        via = META_REFRESH
+        if url is None or interval is None:
+            header = refresh_header(response.headers.get(b"Refresh"))
+            if header is None:
+                return response
+            interval, url, via = header[0], response.urljoin(header[1]), HEADER_REFRESH
+        if urlsplit(url).scheme not in HTTP_SCHEMES or interval >= self._maxdelay:
+            return response
+        if (interval > 0 or via == HEADER_REFRESH) and is_page_to_read(response):
+            ArchiveRun.of(self.crawler).faults.record(
+                stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED,
+                "A page to read at %s refreshes after %g s to %s; read as it is, "
+                "its %s not followed",
+                response.url,
+                interval,
+                url,
+                via,
+            )
+            return response
+        redirected = self._redirect_request_using_get(request, response, url)
+        return self._redirect(redirected, request, via)
+
+
+class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, PageRefreshMiddleware):
     """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted; a page
     that cannot declare a refresh (:func:`may_declare_refresh`) is handed on as Scrapy's
     middleware would hand it on, without decoding and scanning it first: that was a
@@ -577,40 +641,23 @@ class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware
     shows the page during the wait, and Scrapy followed any refresh under
     ``METAREFRESH_MAXDELAY`` (100 s), so the story was lost (and a URL list's record was
     made of the front page). A stub still leads to its target, and a refresh of 0 s too
-    (a browser leaves the page before it is shown)."""
+    (a browser leaves the page before it is shown).
+
+    A page with no meta refresh is refreshed by its HTTP ``Refresh`` header
+    (:func:`refresh_header`), which Scrapy ignores (the stub's target was never fetched),
+    when it is a stub; a page to read is read as it is, whatever the delay (the header
+    is new to the crawl: a story it read is not lost to it), and counted as above."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
-        if isinstance(response, HtmlResponse) and not may_declare_refresh(response):
-            return response
-        if isinstance(response, HtmlResponse) and self._read_not_followed(request, response):
+        if (
+            isinstance(response, HtmlResponse)
+            and b"Refresh" not in response.headers
+            and not may_declare_refresh(response)
+        ):
             return response
         return super().process_response(request, response)
-
-    def _read_not_followed(self, request: Request, response: HtmlResponse) -> bool:
-        """Whether ``response`` is a page to read whose delayed refresh is not followed
-        (counted and logged here)."""
-        if request.meta.get("dont_redirect", False) or request.method == "HEAD":
-            return False
-        interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
-        if (
-            url is None
-            or interval is None
-            or not 0 < interval < self._maxdelay
-            or urlsplit(url).scheme not in HTTP_SCHEMES
-            or not is_page_to_read(response)
-        ):
-            return False
-        ArchiveRun.of(self.crawler).faults.record(
-            stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED,
-            "A page to read at %s refreshes after %g s to %s; read as it is, "
-            "its refresh not followed",
-            response.url,
-            interval,
-            url,
-        )
-        return True
 
 
 GZIP_ENCODINGS = frozenset({b"gzip", b"x-gzip"})
