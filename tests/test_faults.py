@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 from twisted.internet import error as twisted_errors
@@ -328,6 +329,62 @@ def test_a_redirect_or_meta_refresh_to_another_port_of_the_same_host_is_refused(
     assert logged(result, "Refused an off-site redirect", elsewhere)
 
 
+MOVED_STORY = "/theaawsat/news-middle-east/mosul-families-return-to-damaged-homes/"
+"""An article of the fixture archive served as a refresh stub, the story at another path."""
+
+
+def with_head(body: bytes, markup: str) -> bytes:
+    return body.replace(b"<head>", f"<head>{markup}".encode(), 1)
+
+
+def test_a_page_to_read_is_read_and_its_delayed_meta_refresh_not_followed(tmp_path):
+    """A story whose page goes back to the front page after 30 s: a browser shows the
+    story meanwhile, and Scrapy followed the refresh (any under METAREFRESH_MAXDELAY), the
+    story lost. A stub that waits 5 s before sending its reader on still leads there."""
+    html = {"Content-Type": "text/html; charset=UTF-8"}
+    to_front = with_head(page(ARTICLE), '<meta http-equiv="refresh" content="30; url=/">')
+    stub = with_head(
+        b"<html><head></head><body><p>This story has moved. You will be taken to its new"
+        b" address in five seconds.</p></body></html>",
+        f'<meta http-equiv="refresh" content="5; url=/moved{MOVED_STORY}">',
+    )
+    faults = {
+        ARTICLE: serve(to_front, html),
+        MOVED_STORY: serve(stub, html),
+        f"/moved{MOVED_STORY}": serve(page(MOVED_STORY), html),
+    }
+    result, server = crawl(tmp_path, faults)
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert title_and_body(result, MOVED_STORY) == golden_title_and_body(MOVED_STORY)
+    assert server.attempts[f"/moved{MOVED_STORY}"] == 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED) == 1
+    assert logged(result, "A page to read at", ARTICLE, "refreshes after 30 s to", "not followed")
+
+
+def test_a_stub_is_refreshed_by_its_refresh_header_and_a_page_to_read_is_read(tmp_path):
+    """The HTTP ``Refresh`` header, the header form of a meta refresh: Scrapy ignores it,
+    and the stub carrying it was read as a page without an article, its story never
+    fetched. A page to read that carries one is read as before (its target named)."""
+    html = {"Content-Type": "text/html; charset=UTF-8"}
+    stub = b"<html><body><p>Redirecting...</p></body></html>"
+    faults = {
+        MOVED_STORY: serve(stub, {**html, "Refresh": f"0; url=/moved{MOVED_STORY}"}),
+        f"/moved{MOVED_STORY}": serve(page(MOVED_STORY), html),
+        ARTICLE: serve(page(ARTICLE), {**html, "Refresh": "0; url=/elsewhere/"}),
+    }
+    result, server = crawl(tmp_path, faults)
+    assert emitted(result) == set(GOLDEN_RECORDS)
+    assert title_and_body(result, MOVED_STORY) == golden_title_and_body(MOVED_STORY)
+    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
+    assert server.attempts[f"/moved{MOVED_STORY}"] == 1
+    assert "/elsewhere/" not in server.paths()
+    assert stat(result, stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED) == 1
+    assert logged(
+        result, "A page to read at", ARTICLE, "/elsewhere/", "Refresh header not followed"
+    )
+
+
 # -- sizes and encodings ---------------------------------------------------------------
 
 
@@ -352,14 +409,31 @@ def test_a_gzip_bomb_is_stopped_at_the_size_cap(tmp_path):
 GZIP = {"Content-Type": "text/html", "Content-Encoding": "gzip"}
 
 
-def test_a_body_said_to_be_gzip_that_is_not_is_read_as_it_came(tmp_path):
-    """A misconfigured server's page, not compressed, its header saying gzip: Scrapy
-    failed on it (BadGzipFile) after every retry, and the article was lost."""
-    result, _ = crawl(tmp_path, {ARTICLE: serve(page(ARTICLE), GZIP)})
+CODED_ARTICLES = (
+    ARTICLE,
+    NON_ASCII_ARTICLE,
+    MOVED_STORY,
+    ONLY_IN_SITEMAP,
+)
+"""An article for each content coding Scrapy decodes (gzip, deflate, br, zstd)."""
+
+
+def test_a_body_said_to_be_compressed_that_is_not_is_read_as_it_came(tmp_path):
+    """A misconfigured server's page, not compressed, its header saying gzip, deflate, br
+    or zstd: Scrapy failed on it (BadGzipFile, zlib's or brotli's ``error``, ZstdError)
+    after every retry, and the article was lost."""
+    codings = [coding.decode() for coding in ACCEPTED_ENCODINGS]
+    coded = dict(zip(CODED_ARTICLES, codings, strict=False))
+    faults = {
+        path: serve(page(path), {"Content-Type": "text/html", "Content-Encoding": coding})
+        for path, coding in coded.items()
+    }
+    result, _ = crawl(tmp_path, faults)
     assert emitted(result) == set(GOLDEN_RECORDS)
-    assert title_and_body(result, ARTICLE) == golden_title_and_body(ARTICLE)
-    assert stat(result, stats_keys.FAULTS_CONTENT_NOT_COMPRESSED) == 1
-    assert logged(result, "Said to be gzip, not compressed at", ARTICLE)
+    for path, coding in coded.items():
+        assert title_and_body(result, path) == golden_title_and_body(path)
+        assert logged(result, f"Said to be {coding}, not compressed at", path)
+    assert stat(result, stats_keys.FAULTS_CONTENT_NOT_COMPRESSED) == len(coded)
 
 
 def test_a_gzip_body_cut_short_is_retried_and_never_kept(tmp_path):
@@ -561,12 +635,39 @@ def test_a_page_in_the_legacy_charset_it_declares_is_read_in_it(tmp_path, path, 
     assert not logged(result, "Charset")
 
 
-def test_an_empty_200_is_retried_then_counted(tmp_path):
-    result, server = crawl(tmp_path, {ARTICLE: serve(b"", {"Content-Type": "text/html"})})
+def empty_for(attempts: int | None = None) -> Fault:
+    """An empty HTML 200 for the first ``attempts`` requests (every one if ``None``)."""
+    empty = serve(b"", {"Content-Type": "text/html"})
+
+    def fault(handler, attempt: int) -> bool:
+        return (attempts is None or attempt <= attempts) and empty(handler, attempt)
+
+    return fault
+
+
+def test_an_empty_200_fails_as_a_503_does_after_its_retries_and_the_late_round(tmp_path):
+    """An overloaded server's blank 200, retried like a 503: once its retries were spent,
+    the blank page was read, "not an article (plain_text)", and not asked again at the
+    end. It is a failed article of its own kind, held for the late round like a 503; a
+    page that answers in that round is read."""
+    faults = {ARTICLE: empty_for(), NON_ASCII_ARTICLE: empty_for(ATTEMPTS)}
+    result, server = crawl(tmp_path, faults, "-s", f"ARCHIVE_COVERAGE_DIR={tmp_path}")
     assert emitted(result) == all_but(ARTICLE)
-    assert server.attempts[ARTICLE] == ATTEMPTS
-    assert stat(result, stats_keys.FAULTS_CONTENT_EMPTY) == ATTEMPTS
-    assert logged(result, "Empty page", ARTICLE, "not retried")
+    assert title_and_body(result, NON_ASCII_ARTICLE) == golden_title_and_body(NON_ASCII_ARTICLE)
+    assert server.attempts[ARTICLE] == ALL_ATTEMPTS
+    assert server.attempts[NON_ASCII_ARTICLE] == ATTEMPTS + 1
+    assert stat(result, stats_keys.FAULTS_CONTENT_EMPTY) == ALL_ATTEMPTS + ATTEMPTS
+    assert stat(result, stats_keys.LATE_RETRY_HELD) == 2
+    assert stat(result, stats_keys.LATE_RETRY_RECOVERED) == 1
+    assert stat(result, f"{stats_keys.ARTICLES_FAILED}empty_body") == 1
+    assert stat(result, f"{stats_keys.PAGES_NOT_ARTICLE}plain_text") == 0
+    assert logged(result, "Empty page", ARTICLE, "given up")
+    assert logged(result, "Article page failed (empty_body): asked again when the crawl", ARTICLE)
+    assert logged(result, "WARNING", "Article page failed (empty_body):", ARTICLE)
+    coverage = json.loads((tmp_path / "aawsat.json").read_text())
+    outcomes = {e["url"]: e["outcome"] for e in coverage["not_in_output"]}
+    assert outcomes[PUBLIC + ARTICLE] == "failed:empty_body"
+    assert PUBLIC + NON_ASCII_ARTICLE not in outcomes
 
 
 def test_a_non_html_page_at_an_article_url_is_counted(tmp_path):

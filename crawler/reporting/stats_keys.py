@@ -200,6 +200,8 @@ URL (``pipelines/dedupe.py``)."""
 FAULTS_BOT_WALL = "faults/bot_wall/"
 """+ the vendor: a bot wall instead of any page (``crawler/runtime/bot_walls.py``)."""
 FAULTS_CONTENT_EMPTY = "faults/content/empty"
+"""Empty HTML 200s (each attempt): retried like a 503; one still empty after the late round
+is a failed article, ``articles/failed/empty_body``."""
 FAULTS_CONTENT_INVALID_BYTES = "faults/content/invalid_bytes"
 FAULTS_CONTENT_CHARSET_CONFLICT = "faults/content/charset_conflict"
 FAULTS_CONTENT_CHARSET_OVERRULED = "faults/content/charset_overruled"
@@ -207,8 +209,12 @@ FAULTS_CONTENT_CHARSET_OVERRULED = "faults/content/charset_overruled"
 FAULTS_CONTENT_CHARSET_UNDECLARED = "faults/content/charset_undeclared"
 """Pages declaring no charset whose bytes are not UTF-8: the charset guessed
 (``legacy_charset`` in crawler/runtime/middlewares.py)."""
+FAULTS_CONTENT_REFRESH_NOT_FOLLOWED = "faults/content/refresh_not_followed"
+"""Pages with a story's worth of text whose meta refresh waits (``30; url=/``), or with an
+HTTP ``Refresh`` header: read as they are, the refresh not followed (a stub's still is)."""
 FAULTS_CONTENT_NOT_COMPRESSED = "faults/content/not_compressed"
-"""Bodies said to be gzip that are not (no gzip header): read as they came."""
+"""Bodies said to be gzip that are not (no gzip header), or said to be deflate, br or zstd
+that do not decode in it and read as text: read as they came."""
 FAULTS_DOWNLOAD_TRUNCATED_GZIP = "faults/download/truncated_gzip"
 """Gzip bodies whose stream ends early, their length right: retried, never kept."""
 FAULTS_DOWNLOAD_CUT_SHORT = "faults/download/cut_short"

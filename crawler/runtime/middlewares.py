@@ -36,6 +36,9 @@ while the counts stay exact).
                             not read as a page),
                             untyped_html (an HTML page served as
                             application/octet-stream: read as HTML),
+                            refresh_not_followed (a page with a story's worth
+                            of text whose meta refresh waits, or with a
+                            ``Refresh`` header: read, the refresh not followed),
                             nested_too_deep (an article page past libxml2's 2,048
                             levels: counted by the spider, the record keeps what came
                             before)
@@ -77,6 +80,7 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
+from scrapy.utils.response import get_meta_refresh
 from twisted.internet import error as twisted_errors
 from twisted.internet.defer import Deferred
 from w3lib.encoding import (
@@ -88,7 +92,7 @@ from w3lib.encoding import (
 from crawler.discovery.multisite import CrawlSites
 from crawler.discovery.urls import same_origin
 from crawler.extraction.language import MIN_CHARACTERS, language_scores
-from crawler.extraction.parsing import is_utf8, text_decoding
+from crawler.extraction.parsing import html_markup, is_utf8, parse_html, text_decoding
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import BotWall, response_headers, wall_vendor
 from crawler.runtime.faults import FaultLog
@@ -510,16 +514,148 @@ def may_declare_refresh(response: TextResponse) -> bool:
     return b"refresh" in response.body[: start + 4 * META_REFRESH_SCAN_CHARS].lower()
 
 
-class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, MetaRefreshMiddleware):
-    """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted; a page
-    that cannot declare a refresh (:func:`may_declare_refresh`) is handed on as Scrapy's
-    middleware would hand it on, without decoding and scanning it first: that was a
-    tenth of a millisecond of the crawl's process per page."""
+REFRESH_PAGE_WORDS = 50
+"""Words of its own (:func:`own_words`) that make a page with a delayed refresh a page to
+read. A refresh stub says a sentence ("This page has moved; you will be taken there in 5
+seconds, or click here": under 20 words), and what a site's template adds around one is
+mostly links (menus, lists of headlines) or in its header and footer: the fixture
+archive's contact page, in the full template, has 24 words of its own; its shortest story
+59. It is also the length under which the corpus report calls a record's body short
+(``SHORT_BODY_WORDS``, crawler/reporting/corpus_quality.py): a story's worth of text."""
+
+OWN_TEXT = etree.XPath(
+    "//body//text()[not(ancestor::a or ancestor::nav or ancestor::header or ancestor::footer"
+    " or ancestor::aside or ancestor::script or ancestor::style or ancestor::noscript"
+    " or ancestor::template)]",
+    smart_strings=False,
+)
+"""The text of a page's ``<body>`` that is its own, not its site's: outside links (menus,
+headline lists), ``<nav>``, ``<header>``, ``<footer>`` and ``<aside>``, and not code."""
+
+
+def own_words(root: etree._Element) -> int:
+    """Words of the page ``root`` that are its own (:data:`OWN_TEXT`), up to
+    :data:`REFRESH_PAGE_WORDS` (a page's count stops there: a long page costs no more).
+
+    >>> from crawler.extraction.parsing import parse_html
+    >>> stub = (b"<html><head><meta http-equiv=refresh content='5; url=/new/'></head><body>"
+    ...     b"<header><a href=/>The Gazette</a><nav><a href=/world/>World</a></nav></header>"
+    ...     b"<p>This page has moved. You will be taken to its new address in five seconds,"
+    ...     b" or <a href=/new/>follow this link</a></p>"
+    ...     b"<footer><p>Copyright 2016 The Gazette. All rights reserved.</p></footer>")
+    >>> own_words(parse_html(stub, "https://x.org/old/"))
+    16
+    >>> brief = b"<body><h1>Ferry timetable changed</h1><p>" + b"The ferry leaves later. " * 12
+    >>> own_words(parse_html(brief, "https://x.org/a/")) == REFRESH_PAGE_WORDS
+    True
+    """
+    words = 0
+    for text in OWN_TEXT(root):
+        words += len(text.split())
+        if words >= REFRESH_PAGE_WORDS:
+            return REFRESH_PAGE_WORDS
+    return words
+
+
+def is_page_to_read(response: HtmlResponse) -> bool:
+    """Whether ``response`` has a story's worth of text of its own
+    (:data:`REFRESH_PAGE_WORDS`): a page a reader reads while its refresh waits, not a
+    stub that only sends them on."""
+    markup = html_markup(response)
+    return markup is not None and own_words(parse_html(markup, response.url)) >= REFRESH_PAGE_WORDS
+
+
+REFRESH_HEADER = re.compile(
+    r"\s*(\d+(?:\.\d*)?)\s*[;,]\s*(?:url\s*=\s*)?(.*)", re.IGNORECASE | re.DOTALL
+)
+
+
+def refresh_header(value: bytes | None) -> tuple[float, str] | None:
+    """The delay and target (as written) of an HTTP ``Refresh`` header, the header form of
+    ``<meta http-equiv="refresh">``; None without one, or without a target (a reload).
+
+    >>> refresh_header(b"0; url=/2016/03/20/moved/"), refresh_header(b"5;URL='https://x.org/b'")
+    ((0.0, '/2016/03/20/moved/'), (5.0, 'https://x.org/b'))
+    >>> refresh_header(b"300"), refresh_header(b"soon; url=/x/"), refresh_header(None)
+    (None, None, None)
+    """
+    match = REFRESH_HEADER.fullmatch(value.decode("latin-1")) if value else None
+    if match is None:
+        return None
+    url = match[2].strip().strip("'\"").strip()
+    return (float(match[1]), url) if url else None
+
+
+META_REFRESH = "meta refresh"
+HEADER_REFRESH = "Refresh header"
+
+
+class PageRefreshMiddleware(MetaRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware`` that reads a page to read and follows a stub's
+    ``Refresh`` header (:class:`FaultAwareMetaRefreshMiddleware`)."""
 
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
-        if isinstance(response, HtmlResponse) and not may_declare_refresh(response):
+        """The request the page's refresh leads to, or the page itself."""
+        if (
+            not isinstance(response, HtmlResponse)
+            or request.meta.get("dont_redirect", False)
+            or request.method == "HEAD"
+            or urlparse_cached(request).scheme not in HTTP_SCHEMES
+        ):
+            return response
+        interval, url = get_meta_refresh(response, ignore_tags=self._ignore_tags)
+        via = META_REFRESH
+        if url is None or interval is None:
+            header = refresh_header(response.headers.get(b"Refresh"))
+            if header is None:
+                return response
+            interval, url, via = header[0], response.urljoin(header[1]), HEADER_REFRESH
+        if urlsplit(url).scheme not in HTTP_SCHEMES or interval >= self._maxdelay:
+            return response
+        if (interval > 0 or via == HEADER_REFRESH) and is_page_to_read(response):
+            ArchiveRun.of(self.crawler).faults.record(
+                stats_keys.FAULTS_CONTENT_REFRESH_NOT_FOLLOWED,
+                "A page to read at %s refreshes after %g s to %s; read as it is, "
+                "its %s not followed",
+                response.url,
+                interval,
+                url,
+                via,
+            )
+            return response
+        redirected = self._redirect_request_using_get(request, response, url)
+        return self._redirect(redirected, request, via)
+
+
+class FaultAwareMetaRefreshMiddleware(RedirectFaultsMixin, PageRefreshMiddleware):
+    """Scrapy's ``MetaRefreshMiddleware`` with loops and over-long chains counted; a page
+    that cannot declare a refresh (:func:`may_declare_refresh`) is handed on as Scrapy's
+    middleware would hand it on, without decoding and scanning it first: that was a
+    tenth of a millisecond of the crawl's process per page.
+
+    A page with a story's worth of text (:func:`is_page_to_read`) whose refresh waits
+    (``content="30; url=/"``: back to the front page, a reload with a cache-buster) is
+    read, its refresh not followed (``faults/content/refresh_not_followed``): a browser
+    shows the page during the wait, and Scrapy followed any refresh under
+    ``METAREFRESH_MAXDELAY`` (100 s), so the story was lost (and a URL list's record was
+    made of the front page). A stub still leads to its target, and a refresh of 0 s too
+    (a browser leaves the page before it is shown).
+
+    A page with no meta refresh is refreshed by its HTTP ``Refresh`` header
+    (:func:`refresh_header`), which Scrapy ignores (the stub's target was never fetched),
+    when it is a stub; a page to read is read as it is, whatever the delay (the header
+    is new to the crawl: a story it read is not lost to it), and counted as above."""
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        if (
+            isinstance(response, HtmlResponse)
+            and b"Refresh" not in response.headers
+            and not may_declare_refresh(response)
+        ):
             return response
         return super().process_response(request, response)
 
@@ -566,6 +702,26 @@ def is_truncated_gzip(compressed: bytes, decompressed: bytes) -> bool:
     return False
 
 
+NOT_TEXT_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]")
+"""Control bytes that no text page holds (tab, line feed, form feed, carriage return and
+escape can be in one); a compressed stream's bytes are near-random, 1 in 10 of them one
+of these."""
+TEXT_SAMPLE_BYTES = 1024
+
+
+def reads_as_text(body: bytes) -> bool:
+    """Whether ``body`` opens as text (a page as a server sends it), not a compressed
+    stream: its first :data:`TEXT_SAMPLE_BYTES` bytes hold none of :data:`NOT_TEXT_BYTES`
+    (1,024 near-random bytes would hold none about once in 10**46).
+
+    >>> import zlib
+    >>> page = b"<!DOCTYPE html>\\n<html><body><p>Caf\\xc3\\xa9</p></body></html>"
+    >>> reads_as_text(page), reads_as_text(zlib.compress(page * 40))
+    (True, False)
+    """
+    return NOT_TEXT_BYTES.search(body, 0, TEXT_SAMPLE_BYTES) is None
+
+
 class TruncatedGzip(IgnoreRequest):
     """A gzip body still cut short after its retries: the page is not kept."""
 
@@ -577,7 +733,10 @@ class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
 
     - a body said to be gzip that is not (no gzip header: the page itself, as a
       misconfigured server sends it) failed with ``BadGzipFile`` after its retries, the
-      article lost; it is read as it came (``faults/content/not_compressed``);
+      article lost; it is read as it came (``faults/content/not_compressed``); so is a
+      body said to be ``deflate``, ``br`` or ``zstd`` that does not decode in it and reads
+      as text (:func:`reads_as_text`), which failed with the decoder's error (``error``,
+      ``ZstdError``). A body that reads as neither, a broken stream, still fails;
     - a gzip body cut short (its length right, its stream not) gave the part Scrapy could
       read, a shorter page without a word; it is retried, then given up, as a body
       shorter than its ``Content-Length`` is (``faults/download/truncated_gzip``).
@@ -590,22 +749,22 @@ class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
-        gzipped = last_encoding(response) in GZIP_ENCODINGS and request.method != "HEAD"
+        coding = last_encoding(response)
+        gzipped = coding in GZIP_ENCODINGS and request.method != "HEAD"
         if gzipped and response.body and not response.body.startswith(GZIP_MAGIC):
-            ArchiveRun.of(self.crawler).faults.record(
-                stats_keys.FAULTS_CONTENT_NOT_COMPRESSED,
-                "Said to be gzip, not compressed at %s; read as it came",
-                response.url,
-            )
-            headers = response.headers.copy()
-            del headers["Content-Encoding"]
-            return response.replace(headers=headers)
+            return self._not_compressed(response, coding)
         try:
             decoded = super().process_response(request, response)
         except IgnoreRequest:
             if self.stats is not None:
                 self.stats.inc_value(stats_keys.FAULTS_DECOMPRESSION)
             raise
+        except Exception:
+            # Each decoder fails its own way (zlib.error, brotli.error, ZstdError): a
+            # page that reads as text was not compressed, whatever its header says.
+            if not reads_as_text(response.body):
+                raise
+            return self._not_compressed(response, coding)
         if (
             gzipped
             and isinstance(decoded, Response)
@@ -614,6 +773,17 @@ class BombSafeHttpCompressionMiddleware(HttpCompressionMiddleware):
         ):
             return self._truncated(request, response)
         return decoded
+
+    def _not_compressed(self, response: Response, coding: bytes) -> Response:
+        ArchiveRun.of(self.crawler).faults.record(
+            stats_keys.FAULTS_CONTENT_NOT_COMPRESSED,
+            "Said to be %s, not compressed at %s; read as it came",
+            coding.decode("latin-1"),
+            response.url,
+        )
+        headers = response.headers.copy()
+        del headers["Content-Encoding"]
+        return response.replace(headers=headers)
 
     def _truncated(self, request: Request, response: Response) -> Request:
         spider = self.crawler.spider
@@ -1265,13 +1435,19 @@ def decoded_as_crawled(response: HtmlResponse) -> HtmlResponse:
     return response if fault is None else response.replace(encoding=fault.encoding)
 
 
+class EmptyBody(IgnoreRequest):
+    """An HTML page still empty after its retries: a failure that may pass (an overloaded
+    server's blank 200), held for the late round as a 503 is."""
+
+
 class ContentFaultsMiddleware:
     """Checks the (decompressed) body of each 200 response before the spider sees it.
 
     - a PDF, image or other binary type is handed on as a plain ``Response``: Scrapy
       would guess "text" for some of them, and the spider would parse bytes as HTML;
 
-    - an empty HTML page (an overloaded server's blank 200) is retried like a 503;
+    - an empty HTML page (an overloaded server's blank 200) is retried like a 503, and
+      fails as one after its retries (:class:`EmptyBody`);
     - bytes that are not valid in the page's charset are counted: Scrapy would replace
       them with U+FFFD without a word;
     - the charset a page is decoded with is settled once (:func:`charset_fault`), one
@@ -1353,7 +1529,7 @@ class ContentFaultsMiddleware:
                 error,
             )
 
-    def _empty_page(self, request: Request, response: Response) -> Request | Response:
+    def _empty_page(self, request: Request, response: Response) -> Request:
         spider = self.crawler.spider
         assert spider is not None
         retry = get_retry_request(request, spider=spider, reason="empty_body")
@@ -1361,9 +1537,13 @@ class ContentFaultsMiddleware:
             stats_keys.FAULTS_CONTENT_EMPTY,
             "Empty page (HTTP 200, no body) at %s (%s)",
             response.url,
-            "will retry" if retry else "not retried",
+            "will retry" if retry else "given up",
         )
-        return retry or response
+        if retry is None:
+            # A failure, as a 503's last retry is: handed on, the blank page was read as a
+            # page without an article, and an article's was not asked again at the end.
+            raise EmptyBody(f"empty page: {response.url}")
+        return retry
 
     def _settle_charset(self, response: HtmlResponse) -> HtmlResponse:
         fault = charset_fault(response)
@@ -1379,6 +1559,7 @@ __all__ = [
     "ContactUserAgentMiddleware",
     "ContentFaultsMiddleware",
     "DownloadFaultsMiddleware",
+    "EmptyBody",
     "FaultAwareMetaRefreshMiddleware",
     "FaultAwareRedirectMiddleware",
     "HostGuardMiddleware",

@@ -81,6 +81,7 @@ from crawler.runtime.extraction_pool import (
 )
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.middlewares import (
+    EmptyBody,
     HostUnreachable,
     OffSiteRefused,
     RedirectLoop,
@@ -278,8 +279,9 @@ def failed_request(failure: Failure) -> Request:
 
 def failure_kind(failure: Failure) -> str:
     """How a request failed, as ``articles/failed/<kind>`` names it: ``http_503``,
-    ``host_unreachable``, ``robots_forbidden``, ``truncated_gzip``, ``off_site_redirect``,
-    ``redirect_loop``, ``too_many_redirects``, else the exception's name."""
+    ``host_unreachable``, ``robots_forbidden``, ``truncated_gzip``, ``empty_body``,
+    ``off_site_redirect``, ``redirect_loop``, ``too_many_redirects``, else the exception's
+    name."""
     if failure.check(HttpError):
         return f"http_{cast(HttpError, failure.value).response.status}"
     if failure.check(HostUnreachable):  # logged once, for the host
@@ -288,6 +290,8 @@ def failure_kind(failure: Failure) -> str:
         return "robots_forbidden"
     if failure.check(TruncatedGzip):
         return "truncated_gzip"
+    if failure.check(EmptyBody):
+        return "empty_body"
     if failure.check(OffSiteRefused):
         return "off_site_redirect"
     if failure.check(RedirectLoop):

@@ -11,7 +11,8 @@ gives 15 or 16 of its 32 articles without late retries, 32 with them).
 
 Here an article or listing page whose retries all failed the way Scrapy would retry (a
 status of ``RETRY_HTTP_CODES``: 5xx, 408, 429; an exception of ``RETRY_EXCEPTIONS``: a
-timeout, a refused or lost connection, a body cut short) is held, not counted as failed;
+timeout, a refused or lost connection, a body cut short; an empty HTML 200, which
+``ContentFaultsMiddleware`` retries as a 503) is held, not counted as failed;
 when the crawl has nothing else to do and ``ARCHIVE_LATE_RETRY_DELAY`` seconds (60) have
 passed since the last such failure, every held page is asked again, with its retries, for
 each of ``ARCHIVE_LATE_RETRY_ROUNDS`` rounds (1). A page that still fails is counted and
@@ -39,6 +40,7 @@ from scrapy.utils.misc import load_object
 from twisted.python.failure import Failure
 
 from crawler.reporting import stats_keys
+from crawler.runtime.middlewares import EmptyBody
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +78,13 @@ class LateRetries:
         rounds = settings.getint("ARCHIVE_LATE_RETRY_ROUNDS")
         if rounds <= 0 or settings.get("DISTRIBUTED_REDIS_URL"):
             return None
-        exceptions = tuple(
-            load_object(name) if isinstance(name, str) else name
-            for name in settings.getlist("RETRY_EXCEPTIONS")
+        exceptions = (
+            *(
+                load_object(name) if isinstance(name, str) else name
+                for name in settings.getlist("RETRY_EXCEPTIONS")
+            ),
+            # An empty HTML 200, retried like a 503 by the crawl's content middleware.
+            EmptyBody,
         )
         statuses = frozenset(int(code) for code in settings.getlist("RETRY_HTTP_CODES"))
         return cls(
