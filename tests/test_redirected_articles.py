@@ -95,3 +95,31 @@ def test_an_article_redirected_to_the_home_page_already_fetched_is_counted(tmp_p
     stats = result.report["stats"]
     assert stats["pages/not_article/home_page"] == 1
     assert stats["articles/blocked/login"] == 1
+
+
+def test_a_moved_article_listed_at_both_addresses_is_covered_at_both(tmp_path: Path):
+    """A story moved to a new address, listed at the old one and the new (a URL list from
+    two exports; a site's older lists and its sitemap): the old one's redirect, dropped as
+    a duplicate of the new, left it "never reached", the coverage under 100%."""
+    server = HTTPServer(host="127.0.0.1", port=0)
+    server.start()
+    try:
+        server.expect_request("/news/fine/").respond_with_data(
+            STORY, content_type="text/html; charset=utf-8"
+        )
+        server.expect_request("/2016/11/harbour/").respond_with_response(
+            Response(status=301, headers={"Location": "/news/fine/"})
+        )
+        server.expect_request(re.compile(".*")).respond_with_data("", status=404)
+        listed = tmp_path / "urls.txt"
+        # The new address first: the old one's redirect comes once it is scheduled.
+        listed.write_text(
+            server.url_for("/news/fine/") + "\n" + server.url_for("/2016/11/harbour/") + "\n"
+        )
+        result = run_crawl("archive", server.url_for("/"), tmp_path, "-a", f"urls={listed}")
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.log[-3000:]
+    assert titles(result) == ["The harbour reopens"]
+    coverage = json.loads((tmp_path / "coverage" / "archive.json").read_text())
+    assert (coverage["listed"], coverage["covered"], coverage["missing"]) == (2, 2, 0)

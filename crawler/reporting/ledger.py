@@ -77,6 +77,9 @@ class CoverageLedger:
         self.entries: dict[str, LedgerEntry] = {}
         """Each article's entry, by its canonical public URL."""
         self.aliases: dict[str, str] = {}
+        self.followers: dict[str, list[str]] = {}
+        """Listed articles that redirect to a page fetched on its own (a listed one's, or
+        the URL the crawl fetched it by), by that page: its outcome is theirs."""
         self.shared = SharedValues()
         """The one copy of an equal value kept (an entry, its sources, section, month and
         outcome): a few thousand distinct entries stand for all the articles'."""
@@ -85,6 +88,28 @@ class CoverageLedger:
         """Outcomes for ``url`` (a redirect's target) belong to ``listed_url``."""
         if url != listed_url:
             self.aliases[url] = listed_url
+
+    def follows(self, url: str, target: str) -> None:
+        """``url`` redirects to ``target``, a page the crawl fetches (or fetched) by its
+        own address: ``target``'s outcome, known now or later, is ``url``'s too. An
+        article moved to a new address that the site's newer lists name (a sitemap) and
+        its older ones the old: the redirect is dropped as a duplicate, and the old
+        address was "never reached".
+
+        >>> from crawler.reporting.outcomes import OutcomeKind
+        >>> ledger = CoverageLedger()
+        >>> ledger.listed("https://x/old/", "listing"); ledger.listed("https://x/new/", "sitemap")
+        >>> ledger.outcome("https://x/new/", Outcome(OutcomeKind.EMITTED))
+        >>> ledger.follows("https://x/old/", "https://x/new/")
+        >>> ledger.entries["https://x/old/"].outcome_text
+        'emitted'
+        """
+        if url == target:
+            return
+        self.followers.setdefault(target, []).append(url)
+        known = self.entries.get(self.aliases.get(target, target))
+        if known is not None and known.outcome is not None:
+            self._record(url, known.outcome)
 
     def listed(
         self, url: str, source: str, section: str | None = None, published: str | None = None
@@ -103,7 +128,15 @@ class CoverageLedger:
     def outcome(
         self, url: str, outcome: Outcome, section: str | None = None, published: str | None = None
     ) -> None:
-        """Record what happened to ``url``; an article's own section and date win."""
+        """Record what happened to ``url`` (and to the articles that redirect to it,
+        :meth:`follows`); an article's own section and date win."""
+        self._record(url, outcome, section, published)
+        for follower in self.followers.get(url, ()):
+            self._record(follower, outcome)
+
+    def _record(
+        self, url: str, outcome: Outcome, section: str | None = None, published: str | None = None
+    ) -> None:
         # Kept for every URL: a page is often fetched (from a link) before a listing shows it.
         url = self.aliases.get(url, url)
         entry = self.entries.get(url, UNLISTED)

@@ -488,10 +488,18 @@ class ArchiveSpider(Spider):
     def request_dropped(self, request: Request) -> None:
         """A request the scheduler dropped as a duplicate: for an article's redirect to
         the site's home page, which the crawl has fetched already (a site that sends its
-        deleted stories there), the article's outcome, where it was lost without a word."""
+        deleted stories there), the article's outcome, where it was lost without a word;
+        for its redirect to another page the crawl fetches by its own address (an article
+        moved, its new address in the sitemap), that page's outcome is the article's,
+        where it was "never reached" in the coverage report."""
         hops = request.meta.get("redirect_urls")
-        if hops and request.callback == self.parse_article:
-            self._redirected_away(hops[0], request.url)
+        if (
+            hops
+            and request.callback == self.parse_article
+            and not self._redirected_away(hops[0], request.url)
+        ):
+            key = self.sites.listed_key(hops[0])
+            self.run.coverage.follows(key, self.sites.listed_key(request.url))
 
     def _redirected_away(self, first_url: str, url: str) -> bool:
         """Whether the article page at ``first_url``, redirected to ``url``, is one the
