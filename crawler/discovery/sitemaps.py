@@ -230,12 +230,26 @@ def _sitemap_entry(node: etree._Element) -> SitemapEntry | None:
 
 def _feed_entry(node: etree._Element) -> SitemapEntry | None:
     """An RSS ``<item>``'s or Atom ``<entry>``'s entry: its link (Atom: the
-    ``alternate`` one, the page itself), when it was published and updated."""
+    ``alternate`` one, the page itself; RSS without one: its ``<guid>`` when that is
+    the page's address), when it was published and updated.
+
+    >>> item = etree.fromstring("<item><link/><guid>https://x.org/a/</guid>"
+    ...     "<pubDate>Tue, 15 Nov 2016 09:30:00 GMT</pubDate></item>")
+    >>> _feed_entry(item)
+    SitemapEntry(loc='https://x.org/a/', lastmod=None, published='Tue, 15 Nov 2016 09:30:00 GMT')
+    >>> _feed_entry(etree.fromstring("<item><guid isPermaLink='false'>https://x.org/a/</guid></item>"))
+    """
     loc = _child_text(node, "link")
     if not loc:
         links = [child for child in node if local_name(child.tag) == "link"]
         alternate = [link for link in links if link.get("rel", "alternate") == "alternate"]
         loc = next((link.get("href") for link in alternate if link.get("href")), None)
+    if not loc:
+        guid = next((child for child in node if local_name(child.tag) == "guid"), None)
+        if guid is not None and guid.get("isPermaLink", "true") != "false":
+            loc = (
+                (guid.text or "").strip() if ABSOLUTE_URL.match((guid.text or "").strip()) else None
+            )
     if not loc:
         return None
     published = next(
