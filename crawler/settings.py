@@ -257,6 +257,9 @@ ARCHIVE_GC_THRESHOLD = 10_000  # see Extensions above
 ARCHIVE_TIMER_SWEEP_SECONDS = 1.0  # see Extensions above; 0 = off
 ARCHIVE_CONTACT_URL = None  # URL named in the User-Agent (see Identity above)
 ARCHIVE_LISTING_PATTERN_BUDGET = 20_000  # listing pages per URL pattern (spider traps: last resort)
+# Pages of one URL pattern read as possible articles, none an article, after which links of
+# that pattern are not followed (a calendar, an endless pager at paths no rule knows).
+ARCHIVE_NOT_ARTICLE_PATTERN_BUDGET = 200
 # Pages of one article split in pages read for its record (crawler/spiders/archive.py,
 # ArticlePages): a post's page links that run to hundreds are a trap, not a story.
 ARCHIVE_MAX_ARTICLE_PAGES = 50

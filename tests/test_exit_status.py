@@ -66,11 +66,23 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "unwritable",
         "jobdir",
         "output",
+        "misspelt",
+        "junk_list",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
-    for name in ("missing_list", "table_without_urls", "bad_site", "reactorless", "state"):
+    kept = ("missing_list", "table_without_urls", "bad_site", "reactorless", "state")
+    for name in (*kept, "misspelt", "junk_list"):
         (root / name / "prev.jsonl").write_text(KEPT)
+    # A typo in an argument's name was ignored: the crawl ran without it, output replaced.
+    cases["misspelt"] = ["-a", "sinc=2016-01-01", "-O", str(root / "misspelt/prev.jsonl")]
+    (root / "junk_list/urls.txt").write_text("not a url\nhttps://[::1\n")
+    cases["junk_list"] = [
+        "-a",
+        f"urls={root / 'junk_list/urls.txt'}",
+        "-O",
+        str(root / "junk_list/prev.jsonl"),
+    ]
     cases["missing_list"] = [
         "-a",
         "urls=/no/such/list.txt",
@@ -151,6 +163,16 @@ def refusals(tmp_path_factory) -> dict[str, Refusal]:
         ),
         ("bad_site", "unknown site profile 'nope'; known profiles: aawsat"),
         ("reactorless", NEEDS_REACTOR),
+        (
+            "misspelt",
+            "-a sinc=: scrapy crawl aawsat has no such argument (its arguments: base_url, "
+            "discovery, recheck, since, source, state, unsure, until, url, urls)",
+        ),
+        (
+            "junk_list",
+            "-a urls={folder}/urls.txt: no valid URL in it (2 bad lines; line 1: not an "
+            "http(s) URL: 'not a url')",
+        ),
     ],
 )
 def test_a_bad_argument_is_one_line_and_exit_2_and_leaves_the_output_alone(refusals, case, message):
@@ -160,6 +182,18 @@ def test_a_bad_argument_is_one_line_and_exit_2_and_leaves_the_output_alone(refus
     assert "Traceback" not in done.stderr
     assert "never retrieved" not in done.stderr
     assert (folder / "prev.jsonl").read_text() == KEPT  # -O did not empty it
+
+
+def test_a_site_that_never_answers_is_exit_1_and_leaves_the_output_alone(tmp_path):
+    """A typo in the site's port, a server down: the crawl exited 0, and -O emptied the
+    last crawl's output at its end."""
+    previous = tmp_path / "prev.jsonl"
+    previous.write_text(KEPT)
+    done = crawl("-s", "RETRY_TIMES=0", "-s", "ARCHIVE_LATE_RETRY_DELAY=0", "-O", str(previous))
+    assert done.returncode == EXIT_FAILED, done.stderr[-3000:]
+    assert "site_unreachable: 1" in done.stderr
+    assert "Cannot reach 127.0.0.1:9" in done.stderr
+    assert previous.read_text() == KEPT
 
 
 def test_an_unwritable_output_is_refused_before_the_first_request(refusals):

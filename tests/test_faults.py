@@ -943,7 +943,10 @@ def test_a_host_that_refuses_every_connection_is_given_up_after_one_request(tmp_
     host = base_url.removeprefix("http://").rstrip("/")
     result = run_crawl("aawsat", base_url, tmp_path, "-s", f"RETRY_TIMES={RETRY_TIMES}")
 
-    assert result.returncode == 0, result.log[-3000:]  # the site's fault, not the crawl's
+    # Nothing of the site was read: exit 1 (it was 0, "the site's fault, not the crawl's",
+    # and a script went on as if the corpus were there).
+    assert result.returncode == 1, result.log[-3000:]
+    assert stat(result, "failures/site_unreachable") == 1
     assert logged(
         result,
         "ERROR",

@@ -25,6 +25,7 @@ from crawler import settings as project_settings
 from crawler.capture.mirror import crawl_command
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import DurableFile
+from crawler.runtime.exit_status import EXIT_FAILED
 from crawler.runtime.feeds import cut_torn_last_line, fsync_interval
 from crawler.runtime.incremental import ArticleState
 from crawler.runtime.run import ArchiveRun
@@ -258,8 +259,10 @@ def test_sigkill_at_any_point_then_the_same_command_completes_the_crawl(job, kil
 
 def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):
     stopped = job.run(after_new_lines(5), how=signal.SIGINT)
-    assert stopped.process.returncode == 0, job.log(stopped)[-3000:]
+    # Not finished: exit 1, so that `scrapy crawl … && next_step` stops there.
+    assert stopped.process.returncode == EXIT_FAILED, job.log(stopped)[-3000:]
     assert "shutting down gracefully" in job.log(stopped)
+    assert "(interrupted: 1): exit status 1" in job.log(stopped)
     assert job.report()["finish_reason"] == "shutdown"
     final = finish(job)
 

@@ -78,9 +78,32 @@ _SESSION_PATH_PARAM = re.compile(r";(?:jsessionid|phpsessid|sessionid|sid)=[^/;?
 """A session id in a path segment (``/a/;jsessionid=ABC``), as servlet containers add."""
 
 
-def _is_noise_param(name: str) -> bool:
-    name = name.lower()
-    return name in NOISE_PARAMS or name in SESSION_PARAMS or name.startswith(NOISE_PREFIXES)
+SESSION_TOKEN = re.compile(r"[0-9A-Za-z]{20,}")
+"""A session id's value: 20 letters and digits or more (phpBB's ``sid``: 32 hex digits)."""
+
+
+def is_session_token(name: str, value: str) -> bool:
+    """Whether a ``sid`` parameter holds a session id (:data:`SESSION_TOKEN`): phpBB and
+    many PHP sites put one in every link, new on every view, a spider trap that lost
+    two thirds of a site's stories. A ``sid`` that names a story (Slash's
+    ``?sid=05/12/01/123``, a number) is kept.
+
+    >>> is_session_token("sid", "8f14e45fceea167a5a36dedd4bea2543"), is_session_token("SID", "12")
+    (True, False)
+    >>> is_session_token("sid", "05/12/01/1234213"), is_session_token("id", "8f14e45fceea167a5a36")
+    (False, False)
+    """
+    return name.lower() == "sid" and SESSION_TOKEN.fullmatch(value) is not None
+
+
+def _is_noise_param(name: str, value: str = "") -> bool:
+    lowered = name.lower()
+    return (
+        lowered in NOISE_PARAMS
+        or lowered in SESSION_PARAMS
+        or lowered.startswith(NOISE_PREFIXES)
+        or is_session_token(lowered, value)
+    )
 
 
 def stripped_noise(url: str) -> tuple[str, ...]:
@@ -91,11 +114,18 @@ def stripped_noise(url: str) -> tuple[str, ...]:
     ('session_id', 'tracking')
     >>> stripped_noise("https://x.org/a/?PHPSESSID=1"), stripped_noise("https://x.org/a/?p=2")
     (('session_id',), ())
+    >>> stripped_noise("https://x.org/a/?sid=8f14e45fceea167a5a36dedd4bea2543")
+    ('session_id',)
     """
     parts = urlsplit(url)
-    names = [name.lower() for name, _ in parse_qsl(parts.query, True)]
-    session = _SESSION_PATH_PARAM.search(parts.path) or any(n in SESSION_PARAMS for n in names)
-    tracking = any(_is_noise_param(n) and n not in SESSION_PARAMS for n in names)
+    pairs = [(name.lower(), value) for name, value in parse_qsl(parts.query, True)]
+    session = _SESSION_PATH_PARAM.search(parts.path) or any(
+        n in SESSION_PARAMS or is_session_token(n, v) for n, v in pairs
+    )
+    tracking = any(
+        _is_noise_param(n) and n not in SESSION_PARAMS and not is_session_token(n, v)
+        for n, v in pairs
+    )
     return ("session_id",) * bool(session) + ("tracking",) * tracking
 
 
@@ -142,6 +172,8 @@ def canonicalize_url(url: str) -> str:
     'https://example.com/?p=4179'
     >>> canonicalize_url("https://example.com/story/a/?itm_campaign=BottomRelatedStories")
     'https://example.com/story/a/'
+    >>> canonicalize_url("https://example.com/news/?sid=8f14e45fceea167a5a36dedd4bea2543")
+    'https://example.com/news/'
     """
     return url if _is_canonical(url) else _canonical_form(url)
 
@@ -155,7 +187,9 @@ def _canonical_form(url: str) -> str:
     netloc = host
     if port and not (scheme, port) in {("http", 80), ("https", 443)}:
         netloc = f"{host}:{port}"
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, True) if not _is_noise_param(k)])
+    query = urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, True) if not _is_noise_param(k, v)]
+    )
     path = _SESSION_PATH_PARAM.sub("", parts.path) if ";" in parts.path else parts.path
     return urlunsplit((scheme, netloc, path or "/", query, ""))
 

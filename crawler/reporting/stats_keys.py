@@ -117,6 +117,9 @@ DISCOVERY_POSTS_API_UNAVAILABLE = "discovery/posts_api/unavailable"
 TRAPS = "traps/"
 """+ the spider-trap rule that fired (``crawler/spiders/traps.py``)."""
 TRAPS_PATTERN_BUDGET_EXHAUSTED = f"{TRAPS}pattern_budget_exhausted"
+TRAPS_NOT_ARTICLE_PATTERN = f"{TRAPS}not_article_pattern"
+"""Links not followed: their URL pattern's pages read, as many as its budget, were none an
+article (a calendar, an endless pager at paths no rule knows: ``crawler/spiders/traps.py``)."""
 
 # -- dates from listings -------------------------------------------------------------
 DATES = "dates/"

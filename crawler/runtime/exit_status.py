@@ -8,7 +8,8 @@ start requests could not be read. Scrapy logs each and exits 0. Here each is cou
 
 ==  ===========================================================================
 0   the crawl finished and nothing was lost
-1   something was lost or not written (the run report and ``failures/`` say what)
+1   something was lost or not written (the run report and ``failures/`` say what), or
+    the crawl was interrupted (Ctrl-C): the rest of the archive is not read yet
 2   a usage error: bad arguments, nothing was started (one line, no traceback)
 3   refused to start: the job folder or output is in use, unwritable or corrupt
 ==  ===========================================================================
@@ -31,6 +32,8 @@ from crawler.reporting import stats_keys
 logger = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_REFUSED = 0, 1, 2, 3
+INTERRUPTED = "shutdown"
+"""Scrapy's ``finish_reason`` of a crawl stopped by a signal (Ctrl-C, SIGTERM)."""
 
 SIGNAL_HANDLER_LOGGER = "scrapy.utils.signal"
 """Scrapy logs an exception raised by a signal handler (an extension) here, at ERROR."""
@@ -72,9 +75,15 @@ def failures(stats: dict[str, Any]) -> dict[str, int]:
     {'output': 2, 'spider_error': 1}
     >>> failures({"finish_reason": "finished", "item_scraped_count": 3})
     {}
+    >>> failures({"finish_reason": "shutdown"})
+    {'interrupted': 1}
     """
     prefix = stats_keys.FAILURES
     found = {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
+    if stats.get("finish_reason") == INTERRUPTED:
+        # Stopped part-way (Ctrl-C, SIGTERM): the archive's rest was not read, and a
+        # script's `scrapy crawl … && next_step` went on with part of the corpus.
+        found["interrupted"] = 1
     if stats.get(stats_keys.SPIDER_EXCEPTIONS_COUNT):
         found["spider_error"] = stats[stats_keys.SPIDER_EXCEPTIONS_COUNT]
     return found

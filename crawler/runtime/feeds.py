@@ -46,7 +46,7 @@ from twisted.internet.task import LoopingCall
 
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import DurableFile, durable_feed_files, records_syncing
-from crawler.runtime.exit_status import output_failed
+from crawler.runtime.exit_status import failures, output_failed
 from crawler.runtime.run import ArchiveRun
 from crawler.schema import article_schema
 
@@ -271,9 +271,11 @@ class DurableFileFeedStorage(FileFeedStorage):
         if (
             isinstance(file, DurableFile)
             and file.truncate_pending
-            and not (self.stats and self.stats.get_value(stats_keys.FAILURES_START_ERROR))
+            and not (self.stats and failures(self.stats.get_stats()))
         ):
-            file.start_over()  # -O: a crawl that ran and found nothing leaves an empty file
+            # -O: a crawl that ran and found nothing leaves an empty file; one that failed
+            # and wrote nothing (its start requests, its site unreachable) keeps the old.
+            file.start_over()
         file.close()  # fsyncs the last records: a failure is handled as a failed write
 
     def sync_sources(self) -> None:

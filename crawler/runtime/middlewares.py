@@ -95,6 +95,7 @@ from crawler.extraction.language import MIN_CHARACTERS, language_scores
 from crawler.extraction.parsing import html_markup, is_utf8, parse_html, text_decoding
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import BotWall, response_headers, wall_vendor
+from crawler.runtime.exit_status import record_failure
 from crawler.runtime.faults import FaultLog
 from crawler.runtime.run import ArchiveRun
 
@@ -905,6 +906,11 @@ class UnreachableHostMiddleware:
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value(f"{stats_keys.FAULTS_UNREACHABLE_HOST}{kind}")
+        origins = ArchiveRun.of(self.crawler).allowed_origins
+        if origins and urlsplit(origins[0]).netloc == host:
+            # The site itself never answered: nothing of it was read (a typo in its port,
+            # a server down), where the crawl exited 0 and -O emptied the last output.
+            record_failure(stats, "site_unreachable")
         wayback = urlsplit(self.crawler.settings.get("WAYBACK_ENDPOINT") or "").netloc
         logger.error(
             "Cannot reach %s (%s, %d attempts at %s): nothing more is requested from it. "

@@ -651,14 +651,15 @@ article's number (``news_view.html?idx=8576``, ``articleView.html?idxno=12345``,
 A name for a page, a sort or a filter (``page=2``, ``cat=5``), or a second parameter, is
 not one: those multiply without end on some sites."""
 PAGE_QUERY = re.compile(
-    rf"(?:{'|'.join(sorted(PAGE_PARAMETERS | {'paged', 'start', 'limitstart'}))})=\d{{1,6}}",
+    rf"(?:{'|'.join(sorted(PAGE_PARAMETERS | {'paged', 'start', 'limitstart', 'offset'}))})"
+    r"=\d{1,6}",
     re.IGNORECASE,
 )
 """The query of a listing's later page, its one parameter: Drupal's and many a CMS's
 ``/news?page=2`` (:data:`~crawler.extraction.page_numbers.PAGE_PARAMETERS`: ``pg=``,
 ``seite=``, ``pagina=``...), WordPress's plain permalinks' ``/?paged=2``, Joomla's
 ``/news?start=10`` (the offset of the page's first story; ``limitstart`` in its older
-URLs). Followed as a listing, so
+URLs), a "Load more" link's ``?offset=20``. Followed as a listing, so
 that the chain of its pages ends where they list nothing new (``crawler/spiders/traps.py``);
 with another parameter (a filter, a sort), it is not followed: those multiply."""
 PLAIN_PERMALINK = re.compile(r"p=\d{1,12}")
@@ -1562,6 +1563,43 @@ TEASER_WORDS = 8
 """Words of a paragraph counted as a teaser or not, at least: shorter ones are headings."""
 
 
+HEADLINE_LINKS = etree.XPath(
+    ".//*[self::h1 or self::h2 or self::h3 or self::h4]//a/@href"
+    " | .//a[.//*[self::h1 or self::h2 or self::h3 or self::h4]]/@href",
+    smart_strings=False,
+)
+"""The links of an element's headlines (a link in a heading, or around one)."""
+TEASER_MAX_WORDS = 100
+"""Words of a teaser at most: a headline, a byline and an excerpt (a story holds more)."""
+LISTING_TEASERS = 2
+"""Teasers that, holding the text read as a page's story, make it a list of stories."""
+TEASERS_SHARE = 0.8
+"""Of the words of the text read as a page's story, the share in its teasers that makes
+it a list of stories (:meth:`GenericArticlePage._lists_teasers`)."""
+
+
+def is_teasers_text(paragraphs: list[str], teasers: list[str]) -> bool:
+    """Whether :data:`TEASERS_SHARE` of the words of ``paragraphs`` are in ``teasers``
+    (an excerpt's cut end aside).
+
+    >>> teasers = ["Harbour reopens By Ann · May 2 The harbour reopened after a winter …",
+    ...     "Ferry fares rise By Bo · May 1 Fares on the island ferry rise in June …"]
+    >>> is_teasers_text(["The harbour reopened after a winter …", "Fares on the island ferry"
+    ...     " rise in June …"], teasers)
+    True
+    >>> is_teasers_text(["The council met on Tuesday to argue about the sea wall budget."], teasers)
+    False
+    """
+    within = " ".join(normalize_text(teaser) or "" for teaser in teasers)
+    total = held = 0
+    for paragraph in paragraphs:
+        words = prose_words(paragraph)
+        total += words
+        if TEASER_END.sub("", normalize_text(paragraph) or "") in within:
+            held += words
+    return total > 0 and held >= TEASERS_SHARE * total
+
+
 def is_teaser_list(paragraphs: list[str]) -> bool:
     """Whether a text's paragraphs are teasers of other stories: :data:`TEASERS` or more,
     and a third or more of its paragraphs of some length, end cut ("…", "...").
@@ -1931,6 +1969,12 @@ def classify_url(url: str) -> UrlKind:
     >>> [classify_url(u).value for u in ("https://x/news?page=2", "https://x/?paged=3",
     ...  "https://x/news?page=2&sort=date", "https://x/feed/?paged=2")]
     ['listing', 'listing', 'other', 'other']
+
+    So is a section's later page at a path no WordPress rule knows, where its pages were
+    read as possible articles and their "next" links followed without end:
+
+    >>> [classify_url(u).value for u in ("https://x/politics/page/3", "https://x/a-post/page-3/")]
+    ['listing', 'article']
     """
     parts = urlsplit(url)
     if parts.query and PLAIN_PERMALINK.fullmatch(parts.query):
@@ -1944,6 +1988,8 @@ def classify_url(url: str) -> UrlKind:
         return UrlKind.LISTING if PAGE_QUERY.fullmatch(parts.query) else UrlKind.OTHER
     if is_listing(segments) or segments[0] in LISTING_FIRST_SEGMENTS:
         return UrlKind.LISTING
+    if len(segments) >= 2 and segments[-2] == "page" and segments[-1].isdigit():
+        return UrlKind.LISTING  # a section's later page at any path (/politics/page/3)
     return UrlKind.ARTICLE
 
 
@@ -2147,7 +2193,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     def _own_urls(self) -> list[str]:
         """The page's URL and the addresses it gives itself (canonical, ``og:url``)."""
         given = (self.metadata.canonical, self.metadata.first("og:url"))
-        return [self.public_url, *(self.urljoin(url) for url in given if url)]
+        return [
+            self.public_url,
+            *(address for url in given if url and (address := self._joined(url))),
+        ]
 
     def not_article_reason(self) -> str | None:
         kind = self.wordpress_page_kind()
@@ -2172,6 +2221,8 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             return None
         if self._names_home_page():
             return HOME_PAGE
+        if self._lists_teasers():
+            return UrlKind.LISTING.value
         text = self._extraction.get("text") or ""
         if ARTICLES(self.root) and prose_words(text) >= MIN_WORDS:
             return None
@@ -2187,6 +2238,32 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             if address is not None and self.is_own_site(address) and self.is_home(address):
                 return True
         return False
+
+    def _joined(self, href: str) -> str | None:
+        """``href`` resolved against the page, or None for one that is no URL
+        (``http://[::1``: urljoin raises)."""
+        try:
+            return self.urljoin(href)
+        except ValueError:
+            return None
+
+    def _lists_teasers(self) -> bool:
+        """Whether the page is a section's list of stories, not a story: two or more
+        teasers (``<article>`` elements of :data:`TEASER_MAX_WORDS` at most whose
+        headlines link to other pages), and the text read as the page's story theirs
+        (:func:`is_teasers_text`). A section front page at an address no URL rule knows
+        (``/politics/``, ``/world/2/``), its teasers in ``<article>`` elements, was
+        emitted as a story titled "Politics" made of their excerpts; a story's own
+        ``<article>`` holds more words and a headline that links nowhere, and a story
+        page's related-story teasers do not hold its text."""
+        own = set(self._own_urls)
+        teasers = []
+        for article in ARTICLES(self.root):
+            links = [url for href in HEADLINE_LINKS(article) if (url := self._joined(href))]
+            text = paragraph_text(article)
+            if links and not own.intersection(links) and prose_words(text) <= TEASER_MAX_WORDS:
+                teasers.append(text)
+        return len(teasers) >= LISTING_TEASERS and is_teasers_text(self.body(), teasers)
 
     def _says_not_found(self) -> bool:
         """Whether the page is an error page served as a page (:data:`ERROR_PAGE`): its

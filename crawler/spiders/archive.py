@@ -353,6 +353,19 @@ class ArchiveSpider(Spider):
 
     # A class attribute of each site's spider; `scrapy crawl archive` sets it per run.
     profile: SiteProfile
+    arguments: tuple[str, ...] = (
+        "base_url",
+        "since",
+        "until",
+        "url",
+        "urls",
+        "state",
+        "recheck",
+        "unsure",
+        "source",
+        "discovery",
+    )
+    """The spider's ``-a`` arguments: any other is a usage error."""
     traps: TrapRules
     reader: PageReader
     """Reads article and listing pages, in this process or in worker processes
@@ -374,7 +387,12 @@ class ArchiveSpider(Spider):
         hosts: HostSites | None = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(*args, **kwargs)
+        if kwargs:  # a misspelt -a name (-a sinc=2016-01-01) was ignored without a word
+            raise UsageError(
+                f"-a {min(kwargs)}=: scrapy crawl {self.name} has no such argument "
+                f"(its arguments: {', '.join(sorted(self.arguments))})"
+            )
+        super().__init__(*args)
         if source not in SOURCES:
             raise UsageError(f"-a source={source!r}: expected one of {', '.join(SOURCES)}")
         if unsure not in UNSURE_CHOICES:
@@ -634,7 +652,9 @@ class ArchiveSpider(Spider):
     @staticmethod
     def _read_url_list(url: str | None, urls: str | None) -> UrlList:
         """The URLs of ``-a url=`` / ``-a urls=``, read when the spider is made: a missing
-        or unreadable file is a usage error before anything starts or is overwritten."""
+        or unreadable file, or one with no valid URL among its lines, is a usage error
+        before anything starts or is overwritten (a list of none, comments and blank lines
+        only, is a crawl of nothing)."""
         try:
             found, errors = read_url_list(urls) if urls else parse_url_list(url or "")
         except FileNotFoundError as error:
@@ -643,6 +663,11 @@ class ArchiveSpider(Spider):
             raise UsageError(f"-a urls={urls}: cannot read it ({error})") from None
         except ValueError as error:  # a table with no column of URLs
             raise UsageError(f"-a urls={urls}: {error}") from None
+        if errors and not found:  # a wrong file or a typo: not an empty list to crawl
+            raise UsageError(
+                f"-a {'urls' if urls else 'url'}={urls or url}: no valid URL in it "
+                f"({len(errors)} bad {'lines' if len(errors) > 1 else 'line'}; {errors[0]})"
+            )
         return UrlList("urls" if urls else "url", urls or url or "", found, errors)
 
     def _listed_capture(self, url: str) -> Capture | None:
@@ -1159,6 +1184,7 @@ class ArchiveSpider(Spider):
         if first_url != response.url:
             self.run.coverage.alias(self.sites.listed_key(response.url), key)
         reason = reading.reason
+        self.traps.page_read(response.url, reason is None)
         if reason is not None and self._behind_wall(reading.wall, response.url, key):
             return
         if reason is None and reading.first_page is not None:
@@ -1597,6 +1623,8 @@ class ArchiveSpider(Spider):
         scheduled (counted as :meth:`_already_scheduled` counts it). ``lastmod`` is a
         sitemap's last-modified date for the URL."""
         if kind is UrlKind.ARTICLE:
+            if source is None and self.traps.article_pattern_spent(url):
+                return None
             entry = ListingEntry(url, published=lastmod) if source else None
             return self._article_request(
                 url, source=source, entry=entry, lastmod=lastmod, unless_scheduled=True

@@ -25,6 +25,7 @@ from crawler.spiders.archive import ArchiveSpider
 
 class GenericArchiveSpider(ArchiveSpider):
     name = "archive"
+    arguments = (*ArchiveSpider.arguments, "site", "site_url", "base_urls")
 
     def __init__(
         self,

@@ -20,6 +20,12 @@ or a trap), and each is counted (``traps/<rule>``) and logged when it fires:
 - **a budget per URL pattern** (``traps/pattern_budget_exhausted``), the last resort:
   at most ``ARCHIVE_LISTING_PATTERN_BUDGET`` listing pages per pattern (the path with
   every number as ``N``: ``/category/news/page/N/``). Article pages have no budget.
+- **a pattern of no articles** (``traps/not_article_pattern``): a link whose URL no rule
+  calls a listing is followed as a possible article, the page deciding; a calendar's
+  ``/calendar/2015/03/``, a section's ``/world/2/``, each linking the next without end,
+  were followed for ever. Once ``ARCHIVE_NOT_ARTICLE_PATTERN_BUDGET`` pages (200) of one
+  pattern were read in a row and none was an article, no more links of that pattern
+  are followed (a sitemap's or a listing's entries still are).
 """
 
 from __future__ import annotations
@@ -48,6 +54,10 @@ paginated by 10 is 10,000 pages), far below a trap's endless supply."""
 _PAGE_SUFFIX = re.compile(r"/page/\d+/?$")
 _DAY_ARCHIVE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})(?:/page/\d+)?/?$")
 _NUMBER = re.compile(r"\d+")
+DEFAULT_NOT_ARTICLE_PATTERN_BUDGET = 200
+"""Pages of one URL pattern read, none an article, after which its links are not
+followed: far above a site's section fronts and pages (a few dozen share a pattern), far
+below a calendar's or an endless pager's supply."""
 
 NOISE_RULES = {
     "session_id": ("session_ids_stripped", "a session id"),
@@ -111,6 +121,13 @@ class TrapRules:
         self.waiting_urls: set[str] = set()
         """Every URL of ``waiting``, to ask whether one waits without its period."""
         self.pattern_counts: dict[str, int] = defaultdict(int)
+        self.not_article_budget = crawler.settings.getint(
+            "ARCHIVE_NOT_ARTICLE_PATTERN_BUDGET", DEFAULT_NOT_ARTICLE_PATTERN_BUDGET
+        )
+        self.not_articles: dict[str, int] = defaultdict(int)
+        """Pages read of each URL pattern in a row that were no article."""
+        self.spent_patterns: set[str] = set()
+        """Patterns whose links are no longer followed, logged once each."""
         self.listings = CompactIntSet()
         """Listing URLs counted, by :func:`url_fingerprint`: there is one listing page for
         every two articles of an archive, and only membership is asked."""
@@ -214,6 +231,35 @@ class TrapRules:
             )
         self.stats.inc_value(stats_keys.TRAPS_PATTERN_BUDGET_EXHAUSTED)
         return False
+
+    def page_read(self, url: str, is_article: bool) -> None:
+        """Note that the page at ``url``, fetched as a possible article, was one or not."""
+        pattern = url_pattern(url)
+        if is_article:
+            self.not_articles.pop(pattern, None)
+        elif self.not_articles[pattern] < self.not_article_budget:
+            self.not_articles[pattern] += 1
+
+    def article_pattern_spent(self, url: str) -> bool:
+        """Whether a link to ``url``, a possible article, is not to be followed: the last
+        :attr:`not_article_budget` pages of its pattern read were none an article (see
+        the module docstring). Logged once per pattern, each counted."""
+        pattern = url_pattern(url)
+        read = self.not_articles.get(pattern, 0)
+        if read < self.not_article_budget:
+            return False
+        if pattern not in self.spent_patterns:
+            self.spent_patterns.add(pattern)
+            logger.warning(
+                "The last %d pages matching %s read were none an article: a trap? Not "
+                "following more links like %s (ARCHIVE_NOT_ARTICLE_PATTERN_BUDGET; counted "
+                "as traps/not_article_pattern)",
+                read,
+                pattern,
+                url,
+            )
+        self.stats.inc_value(stats_keys.TRAPS_NOT_ARTICLE_PATTERN)
+        return True
 
     # -- URL noise ----------------------------------------------------------------------
 
