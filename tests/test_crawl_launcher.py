@@ -59,8 +59,8 @@ def test_a_failing_command_has_the_same_exit_status_and_error(monkeypatch):
     command = [sys.executable, "-m", "scrapy", "crawl", "no-such-spider"]
     launched, plain = both_ways(monkeypatch, command, FIXTURES.parent, None)
     assert launched.returncode == plain.returncode != 0
-    assert "Spider not found: no-such-spider" in launched.stderr
-    assert "Spider not found: no-such-spider" in plain.stderr
+    assert "error: no spider 'no-such-spider'" in launched.stderr
+    assert "error: no spider 'no-such-spider'" in plain.stderr
 
 
 def test_a_command_over_its_timeout_is_killed_and_raises():

@@ -68,12 +68,30 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "output",
         "misspelt",
         "junk_list",
+        "no_spider",
+        "bad_setting",
+        "base_url_path",
+        "url_and_urls",
+        "site_url",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
     kept = ("missing_list", "table_without_urls", "bad_site", "reactorless", "state")
-    for name in (*kept, "misspelt", "junk_list"):
+    typos = ("misspelt", "junk_list", "no_spider", "bad_setting", "base_url_path")
+    for name in (*kept, *typos, "url_and_urls", "site_url"):
         (root / name / "prev.jsonl").write_text(KEPT)
+    for name in ("no_spider", "bad_setting", "url_and_urls", "site_url"):
+        cases[name] = ["-O", str(root / name / "prev.jsonl")]
+    cases["bad_setting"] += ["-s", "DOWNLOAD_DELAY=abc"]
+    cases["url_and_urls"] += ["-a", f"url={ARTICLE}", "-a", f"urls={root / 'junk_list/urls.txt'}"]
+    cases["site_url"] += ["-a", "site_url=levantreview.example"]
+    # Served under a path: its root was crawled instead, without a word.
+    cases["base_url_path"] = [
+        "-a",
+        "base_url=http://127.0.0.1:9/mirror/",
+        "-O",
+        str(root / "base_url_path/prev.jsonl"),
+    ]
     # A typo in an argument's name was ignored: the crawl ran without it, output replaced.
     cases["misspelt"] = ["-a", "sinc=2016-01-01", "-O", str(root / "misspelt/prev.jsonl")]
     (root / "junk_list/urls.txt").write_text("not a url\nhttps://[::1\n")
@@ -131,7 +149,7 @@ def refusals(tmp_path_factory) -> dict[str, Refusal]:
         FileLock.acquire(root / "jobdir/job/crawl.lock", "busy", "wait"),
         FileLock.acquire(root / "output/out.jsonl", "busy", "wait", note_pid=False),
     ]
-    spiders = {"bad_site": "archive"}
+    spiders = {"bad_site": "archive", "no_spider": "nosuch", "site_url": "archive"}
     running = {
         name: subprocess.Popen(
             crawl_command_for(*args, spider=spiders.get(name, "aawsat")),
@@ -172,6 +190,19 @@ def refusals(tmp_path_factory) -> dict[str, Refusal]:
             "junk_list",
             "-a urls={folder}/urls.txt: no valid URL in it (2 bad lines; line 1: not an "
             "http(s) URL: 'not a url')",
+        ),
+        ("no_spider", "no spider 'nosuch'; the spiders: aawsat, archive"),
+        ("bad_setting", "a -s setting's value: could not convert string to float: 'abc'"),
+        (
+            "base_url_path",
+            "-a base_url=http://127.0.0.1:9/mirror/: a site is crawled from its root; serve "
+            "the copy at the root of a host (http://127.0.0.1:9/)",
+        ),
+        ("url_and_urls", "-a url= and -a urls= together: give one URL or one list"),
+        (
+            "site_url",
+            "-a site_url: not an http(s) URL: 'levantreview.example'; e.g. "
+            "https://www.example.org/",
         ),
     ],
 )

@@ -167,3 +167,15 @@ def test_a_site_on_this_machine_does_not_reach_for_sitemaps_on_the_internet(tmp_
     assert "sitemaps/other_origin" not in stats
     assert stats["faults/off_site/request"] == 1
     assert "Refused an off-site request to https://sitemaps.example.org/news.xml" in result.log
+
+
+def test_a_copy_crawled_without_its_published_address_says_which_argument_it_lacks(
+    mirror_server, tmp_path
+):
+    """The fixture copy crawled with -a base_url alone: its pages link the published
+    site's address, off-site here, and the crawl ended with no article and nothing said
+    of -a site_url, the argument that makes it work."""
+    serve_mirror(mirror_server, SITE.mirror_root)
+    result = run_crawl("archive", mirror_server.url_for("/"), tmp_path)
+    assert result.output == ""
+    assert "give that address as -a site_url=https://…/" in result.log

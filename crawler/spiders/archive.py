@@ -216,6 +216,28 @@ HOME_PAGE = "home_page"
 profile gives a page that says it is one, :mod:`crawler.sites.generic`)."""
 
 
+def check_base_url(base_url: str) -> None:
+    """A usage error for an ``-a base_url`` that would crawl another site than the one
+    meant: empty (it crawled the live site), or with a path (it crawled the host's root).
+    One that is no http(s) URL is :class:`SiteAddress`'s to name.
+
+    >>> check_base_url("http://127.0.0.1:8000/")
+    >>> check_base_url("http://127.0.0.1:8000/mirror/")
+    Traceback (most recent call last):
+    scrapy.exceptions.UsageError: -a base_url=http://127.0.0.1:8000/mirror/: a site is \
+crawled from its root; serve the copy at the root of a host (http://127.0.0.1:8000/)
+    """
+    if not base_url.strip():
+        raise UsageError("-a base_url= is empty: give the address to fetch the site from")
+    parts = urlsplit(base_url.strip())
+    if parts.scheme.lower() in ("http", "https") and (parts.path.strip("/") or parts.query):
+        root = f"{parts.scheme}://{parts.netloc}/"
+        raise UsageError(
+            f"-a base_url={base_url}: a site is crawled from its root; serve the copy at the "
+            f"root of a host ({root})"
+        )
+
+
 def is_site_root(url: str) -> bool:
     """Whether ``url`` is a site's home page: its root, or its root document.
 
@@ -405,6 +427,10 @@ class ArchiveSpider(Spider):
                 "listings: it has no meaning with -a url=, -a urls= or -a source=wayback"
             )
         self.discovery_mode = discovery
+        if url and urls:
+            raise UsageError("-a url= and -a urls= together: give one URL or one list")
+        if base_url is not None:
+            check_base_url(base_url)
         if hosts is None:
             try:
                 self.address = SiteAddress.of(self.profile.public_origin, base_url)

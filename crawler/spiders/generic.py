@@ -13,6 +13,7 @@ spiders.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from scrapy.exceptions import UsageError
@@ -20,7 +21,9 @@ from scrapy.exceptions import UsageError
 from crawler.discovery.multisite import HostSites, parse_base_urls
 from crawler.sites import get_profile
 from crawler.sites.generic import generic_profile
-from crawler.spiders.archive import ArchiveSpider
+from crawler.spiders.archive import ArchiveSpider, is_local_host
+
+logger = logging.getLogger(__name__)
 
 
 class GenericArchiveSpider(ArchiveSpider):
@@ -50,9 +53,28 @@ class GenericArchiveSpider(ArchiveSpider):
             except KeyError as error:
                 raise UsageError(str(error.args[0])) from None
         elif base_url or site_url:
+            if site_url and not site_url.strip().lower().startswith(("http://", "https://")):
+                raise UsageError(
+                    f"-a site_url: not an http(s) URL: {site_url!r}; e.g. https://www.example.org/"
+                )
             self.profile = generic_profile(site_url or base_url or "")
         else:
             raise UsageError(
                 "scrapy crawl archive needs -a base_url=URL (or -a site=NAME, or -a urls=FILE)"
             )
         super().__init__(*args, base_url=base_url, hosts=hosts, **kwargs)
+        self.copy_without_site_url = bool(
+            base_url and not site_url and not site and is_local_host(self.address.served_host)
+        )
+        """A copy on this machine or network crawled with no published address: its
+        pages' absolute links to the published site are off-site, not followed."""
+
+    def closed(self, reason: str) -> None:
+        super().closed(reason)
+        if self.copy_without_site_url and not self.crawler.stats.get_value("item_scraped_count"):
+            logger.warning(
+                "No article found at %s. If it serves a copy of a site published elsewhere "
+                "(its pages link to that site's address, off-site here), give that address "
+                "as -a site_url=https://…/",
+                self.address.served,
+            )

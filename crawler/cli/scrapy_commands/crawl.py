@@ -4,7 +4,8 @@ Scrapy's own ``crawl`` exits 0 after a crawl that lost articles, and 1 with a tr
 after a bad ``-a`` argument. This one, installed through ``COMMANDS_MODULE``, runs the
 crawl the same way, then:
 
-- bad arguments (the spider raises ``UsageError``), or Scrapy's reactorless mode
+- bad arguments (the spider raises ``UsageError``), a spider name no spider has, a
+  ``-s`` value that is not of its setting's type, or Scrapy's reactorless mode
   (``TWISTED_REACTOR_ENABLED=False``, :data:`NEEDS_REACTOR`): one line on stderr, exit 2;
 - a refused start (``RunRefused``: job folder or output in use, unwritable, corrupt):
   one line on stderr, exit 3;
@@ -38,6 +39,33 @@ NEEDS_REACTOR = (
 with an ``ImportError`` traceback when the first of those was built."""
 
 
+SETTING_GETTERS = frozenset(
+    {"getbool", "getint", "getfloat", "getlist", "getdict", "getdictorlist"}
+)
+
+
+def is_setting_value_error(error: BaseException) -> bool:
+    """Whether ``error`` was raised reading a setting's value as its type (Scrapy's
+    ``settings.getfloat("DOWNLOAD_DELAY")`` of ``-s DOWNLOAD_DELAY=abc``): a usage
+    error, not the crawl's.
+
+    >>> from scrapy.settings import Settings
+    >>> try:
+    ...     Settings({"DOWNLOAD_DELAY": "abc"}).getfloat("DOWNLOAD_DELAY")
+    ... except ValueError as error:
+    ...     is_setting_value_error(error)
+    True
+    >>> is_setting_value_error(ValueError("elsewhere"))
+    False
+    """
+    trace = error.__traceback__
+    while trace is not None:
+        if trace.tb_frame.f_code.co_name in SETTING_GETTERS:
+            return True
+        trace = trace.tb_next
+    return False
+
+
 class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) < 1:
@@ -50,7 +78,13 @@ class Command(ScrapyCrawlCommand):
             sys.stderr.write(f"scrapy crawl: error: {NEEDS_REACTOR}\n")
             self.exitcode = EXIT_USAGE
             return
-        crawler = self._create_crawler(args[0])
+        try:
+            crawler = self._create_crawler(args[0])
+        except KeyError:  # Scrapy's "Spider not found", with a traceback
+            names = ", ".join(sorted(self.crawler_process.spider_loader.list()))
+            sys.stderr.write(f"scrapy crawl: error: no spider {args[0]!r}; the spiders: {names}\n")
+            self.exitcode = EXIT_USAGE
+            return
         self.start_error: BaseException | None = None
         running = self.crawler_process.crawl(crawler, **opts.spargs)
         if isinstance(running, Deferred):
@@ -75,6 +109,9 @@ class Command(ScrapyCrawlCommand):
         if isinstance(error, RunRefused):
             sys.stderr.write(f"scrapy crawl: refused: {error}\n")
             return EXIT_REFUSED
+        if isinstance(error, (ValueError, TypeError)) and is_setting_value_error(error):
+            sys.stderr.write(f"scrapy crawl: error: a -s setting's value: {error}\n")
+            return EXIT_USAGE
         if error is not None:
             logger.error("The crawl could not start", exc_info=error)
             return EXIT_FAILED
