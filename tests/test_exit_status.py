@@ -73,6 +73,7 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "base_url_path",
         "url_and_urls",
         "site_url",
+        "foreign_csv",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
@@ -85,6 +86,9 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
     cases["bad_setting"] += ["-s", "DOWNLOAD_DELAY=abc"]
     cases["url_and_urls"] += ["-a", f"url={ARTICLE}", "-a", f"urls={root / 'junk_list/urls.txt'}"]
     cases["site_url"] += ["-a", "site_url=levantreview.example"]
+    # Rows were appended under another table's header, and the file read as no table.
+    (root / "foreign_csv/people.csv").write_text("name,age\nAnn,3\n")
+    cases["foreign_csv"] = ["-o", str(root / "foreign_csv/people.csv")]
     # Served under a path: its root was crawled instead, without a word.
     cases["base_url_path"] = [
         "-a",
@@ -233,6 +237,17 @@ def test_an_unwritable_output_is_refused_before_the_first_request(refusals):
     assert last_line(done).startswith(f"scrapy crawl: refused: cannot write {folder / 'file'}")
     assert "downloader/request_count" not in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_csv_rows_are_not_appended_under_another_table_s_header(refusals):
+    done, folder = refusals["foreign_csv"].done, refusals["foreign_csv"].folder
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done) == (
+        f"scrapy crawl: refused: the output {folder / 'people.csv'} has another table's header "
+        "('name,age'), not this crawl's columns: append to a CSV file a crawl wrote, or write "
+        "this one elsewhere"
+    )
+    assert (folder / "people.csv").read_text() == "name,age\nAnn,3\n"
 
 
 def test_a_second_crawl_on_the_same_jobdir_or_output_is_refused(refusals):

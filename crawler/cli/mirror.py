@@ -32,6 +32,25 @@ CrawlCommand = Callable[[str, str, list[str]], list[str]]
 """(spider, base URL of the local server, scrapy arguments) -> the crawl's command line."""
 
 
+def port_number(text: str) -> int:
+    """A TCP port to listen on, 0 (any free one) to 65535; anything else an argparse error
+    (``--port 99999`` was an ``OverflowError`` traceback from ``bind``).
+
+    >>> port_number("8000")
+    8000
+    >>> port_number("99999")
+    Traceback (most recent call last):
+    argparse.ArgumentTypeError: not a port (0 to 65535): '99999'
+    """
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port (0 to 65535): {text!r}")
+    return port
+
+
 def build_parser(
     prog: str, description: str | None, add_options: Callable[[argparse.ArgumentParser], None]
 ) -> argparse.ArgumentParser:
@@ -43,7 +62,7 @@ def build_parser(
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve until interrupted")
     serve.add_argument("root", type=Path)
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=port_number, default=8000)
     crawl = commands.add_parser("crawl", help="serve, and crawl it with a spider")
     crawl.add_argument("root", type=Path)
     crawl.add_argument("spider")

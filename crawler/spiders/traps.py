@@ -204,7 +204,8 @@ class TrapRules:
         if urls:
             self._fired(
                 "date_archives_skipped",
-                "%d date archives not followed, no post is published in their period (e.g. %s)",
+                "%d date archives not followed, no post known to be published in their period "
+                "(e.g. %s): a post they alone list is not found",
                 len(urls),
                 ", ".join(urls[:3]),
                 count=len(urls),
