@@ -99,6 +99,7 @@ from crawler.sites.base import (
     SiteProfile,
     UrlKind,
 )
+from crawler.sites.generic import HOME_PAGE
 from crawler.spiders.late_retries import LateRetries
 from crawler.spiders.sitemap_first import (
     LISTING_SOURCE,
@@ -211,9 +212,6 @@ LOGIN_PAGE = re.compile(
 )
 """The last path segment of a site's login page, where it sends a reader it will not show
 an article without an account."""
-HOME_PAGE = "home_page"
-"""The detail of an article page that is the site's home page (an outcome the generic
-profile gives a page that says it is one, :mod:`crawler.sites.generic`)."""
 
 
 def check_base_url(base_url: str) -> None:
