@@ -74,6 +74,7 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "url_and_urls",
         "site_url",
         "foreign_csv",
+        "other_job",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
@@ -89,6 +90,18 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
     # Rows were appended under another table's header, and the file read as no table.
     (root / "foreign_csv/people.csv").write_text("name,age\nAnn,3\n")
     cases["foreign_csv"] = ["-o", str(root / "foreign_csv/people.csv")]
+    # Another spider's job resumed: its records were mixed into the output, other ids.
+    (root / "other_job/job").mkdir()
+    (root / "other_job/job/crawl-job.json").write_text(
+        '{"base_url": "http://127.0.0.1:9/", "discovery": "full", "source": "site", '
+        '"spider": "archive"}\n'
+    )
+    cases["other_job"] = [
+        "-o",
+        str(root / "other_job/out.jsonl"),
+        "-s",
+        f"JOBDIR={root / 'other_job/job'}",
+    ]
     # Served under a path: its root was crawled instead, without a word.
     cases["base_url_path"] = [
         "-a",
@@ -248,6 +261,18 @@ def test_csv_rows_are_not_appended_under_another_table_s_header(refusals):
         "this one elsewhere"
     )
     assert (folder / "people.csv").read_text() == "name,age\nAnn,3\n"
+
+
+def test_a_jobdir_is_resumed_only_by_its_own_job(refusals):
+    done, folder = refusals["other_job"].done, refusals["other_job"].folder
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done) == (
+        f"scrapy crawl: refused: JOBDIR {folder / 'job'} holds another crawl's job (scrapy crawl "
+        "archive -a base_url=http://127.0.0.1:9/ -a discovery=full -a source=site), not this "
+        "one (scrapy crawl aawsat -a base_url=http://127.0.0.1:9/ -a discovery=full -a "
+        "source=site): resume it with its own command, or give this crawl another JOBDIR"
+    )
+    assert not (folder / "out.jsonl").exists() or (folder / "out.jsonl").read_text() == ""
 
 
 def test_a_second_crawl_on_the_same_jobdir_or_output_is_refused(refusals):

@@ -79,6 +79,8 @@ RUNNING_MARKER = "crawl-running"
 OUTPUT_FAILED = "output not written"
 """How the marker starts when the last run stopped because its output failed."""
 JOBDIR_LOCK = "crawl.lock"
+JOB_FILE = "crawl-job.json"
+"""The job a ``JOBDIR`` holds: its spider and the arguments that say what it crawls."""
 """File in ``JOBDIR`` locked (``flock``) by the crawl using the folder."""
 LIFO_SIZE = struct.Struct(">L")
 """queuelib's record length and count format in a ``LifoDiskQueue`` file."""
@@ -181,7 +183,11 @@ class CrashSafeResume:
     """
 
     def __init__(
-        self, settings: BaseSettings, stats: StatsCollector, discovery_in_jobdir: bool = True
+        self,
+        settings: BaseSettings,
+        stats: StatsCollector,
+        discovery_in_jobdir: bool = True,
+        job: dict[str, Any] | None = None,
     ) -> None:
         self.stats = stats
         self.feeds = appended_line_feeds(settings)
@@ -196,6 +202,8 @@ class CrashSafeResume:
                 f"JOBDIR {self.jobdir} is in use by another crawl",
                 "wait for it to finish, or give this one another JOBDIR",
             )
+            if job is not None:
+                check_job(Path(self.jobdir), job)
             marker = Path(self.jobdir, RUNNING_MARKER)
             self.unclean_stop = marker.exists()
             saved = any(Path(self.jobdir, name).exists() for name in JOBDIR_REQUEST_STATE)
@@ -224,7 +232,8 @@ class CrashSafeResume:
     def from_crawler(cls, crawler: Crawler) -> Self:
         # The spider is made before the extensions (Scrapy's Crawler.crawl_async).
         in_jobdir = getattr(crawler.spider, "discovery_in_jobdir", True)
-        extension = cls(crawler.settings, crawler.stats, in_jobdir)
+        job = getattr(crawler.spider, "job", None)
+        extension = cls(crawler.settings, crawler.stats, in_jobdir, job)
         ArchiveRun.of(crawler).written = extension.written
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -301,6 +310,44 @@ class CrashSafeResume:
             marker.unlink(missing_ok=True)
         if self.lock is not None:
             self.lock.release()
+
+
+def check_job(jobdir: Path, job: dict[str, Any]) -> None:
+    """Refuse (:class:`RunRefused`) to resume ``jobdir`` with another job than its own
+    (:data:`JOB_FILE`): another spider, site or date range. A resumed crawl of the wrong
+    job mixed its records into the output (another profile's, with other ids) and took
+    the old job's queue for its own. A ``JOBDIR`` of none yet takes this job's."""
+    path = jobdir / JOB_FILE
+    try:
+        saved = json.loads(path.read_text())
+    except FileNotFoundError:
+        jobdir.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(job, sort_keys=True) + "\n")
+        return
+    except (OSError, ValueError):
+        saved = None
+    if saved != json.loads(json.dumps(job)):
+        raise RunRefused(
+            f"JOBDIR {jobdir} holds another crawl's job ({describe_job(saved)}), not this one "
+            f"({describe_job(job)}): resume it with its own command, or give this crawl "
+            "another JOBDIR"
+        )
+
+
+def describe_job(job: object) -> str:
+    """A job as its command's words: ``scrapy crawl aawsat -a since=2016-01-01``.
+
+    >>> describe_job({"spider": "archive", "base_url": "http://127.0.0.1:8000/"})
+    'scrapy crawl archive -a base_url=http://127.0.0.1:8000/'
+    >>> describe_job(None)
+    'unreadable'
+    """
+    if not isinstance(job, dict):
+        return "unreadable"
+    arguments = " ".join(
+        f"-a {name}={value}" for name, value in sorted(job.items()) if name != "spider"
+    )
+    return f"scrapy crawl {job.get('spider')}" + (f" {arguments}" if arguments else "")
 
 
 def check_saved_queue(jobdir: Path) -> None:

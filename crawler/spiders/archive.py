@@ -413,6 +413,24 @@ class ArchiveSpider(Spider):
                 f"(its arguments: {', '.join(sorted(self.arguments))})"
             )
         super().__init__(*args)
+        self.job: dict[str, str] = {
+            "spider": self.name,
+            **{
+                name: value
+                for name, value in (
+                    ("base_url", base_url),
+                    ("since", since),
+                    ("until", until),
+                    ("url", url),
+                    ("urls", urls),
+                    ("source", source),
+                    ("discovery", discovery),
+                )
+                if value
+            },
+        }
+        """What the crawl crawls, as its command says: a ``JOBDIR`` is resumed only by
+        the same job (``crawler/runtime/resume.py``)."""
         if source not in SOURCES:
             raise UsageError(f"-a source={source!r}: expected one of {', '.join(SOURCES)}")
         if unsure not in UNSURE_CHOICES:

@@ -63,6 +63,11 @@ class GenericArchiveSpider(ArchiveSpider):
                 "scrapy crawl archive needs -a base_url=URL (or -a site=NAME, or -a urls=FILE)"
             )
         super().__init__(*args, base_url=base_url, hosts=hosts, **kwargs)
+        self.job |= {
+            name: value
+            for name, value in (("site", site), ("site_url", site_url), ("base_urls", base_urls))
+            if value
+        }
         self.copy_without_site_url = bool(
             base_url and not site_url and not site and is_local_host(self.address.served_host)
         )
