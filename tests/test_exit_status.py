@@ -75,12 +75,13 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "site_url",
         "foreign_csv",
         "other_job",
+        "folder_list",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
     kept = ("missing_list", "table_without_urls", "bad_site", "reactorless", "state")
     typos = ("misspelt", "junk_list", "no_spider", "bad_setting", "base_url_path")
-    for name in (*kept, *typos, "url_and_urls", "site_url"):
+    for name in (*kept, *typos, "url_and_urls", "site_url", "folder_list"):
         (root / name / "prev.jsonl").write_text(KEPT)
     for name in ("no_spider", "bad_setting", "url_and_urls", "site_url"):
         cases[name] = ["-O", str(root / name / "prev.jsonl")]
@@ -90,6 +91,13 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
     # Rows were appended under another table's header, and the file read as no table.
     (root / "foreign_csv/people.csv").write_text("name,age\nAnn,3\n")
     cases["foreign_csv"] = ["-o", str(root / "foreign_csv/people.csv")]
+    # A folder where the list should be was "no such file".
+    cases["folder_list"] = [
+        "-a",
+        f"urls={root / 'folder_list'}",
+        "-O",
+        str(root / "folder_list/prev.jsonl"),
+    ]
     # Another spider's job resumed: its records were mixed into the output, other ids.
     (root / "other_job/job").mkdir()
     (root / "other_job/job/crawl-job.json").write_text(
@@ -191,6 +199,7 @@ def refusals(tmp_path_factory) -> dict[str, Refusal]:
     ("case", "message"),
     [
         ("missing_list", "-a urls=/no/such/list.txt: no such file"),
+        ("folder_list", "-a urls={folder}: a folder, not a file of URLs"),
         (
             "table_without_urls",
             "-a urls={folder}/export.csv: a table with no column of URLs (url or link or href"

@@ -125,6 +125,8 @@ def read_url_list(path: str) -> tuple[list[str], list[UrlListError]]:
     """The URLs of the file ``path``: a table's column of URLs for a ``.csv`` or ``.tsv``
     file (:func:`parse_url_table`), else one URL a line (:func:`parse_url_list`)."""
     file = Path(path)
+    if file.is_dir():
+        raise FileNotFoundError(f"-a urls={path}: a folder, not a file of URLs")
     if not file.is_file():
         raise FileNotFoundError(f"-a urls={path}: no such file")
     text = file.read_text(encoding="utf-8-sig")
