@@ -211,11 +211,14 @@ def _xml_entries(
             yield entry
 
 
+def _child(node: etree._Element, name: str) -> etree._Element | None:
+    """``node``'s first child of that name, whatever its namespace."""
+    return next((child for child in node if local_name(child.tag) == name), None)
+
+
 def _child_text(node: etree._Element, name: str) -> str | None:
-    for child in node:
-        if local_name(child.tag) == name:
-            return (child.text or "").strip()
-    return None
+    child = _child(node, name)
+    return None if child is None else (child.text or "").strip()
 
 
 def _sitemap_entry(node: etree._Element) -> SitemapEntry | None:
@@ -223,7 +226,7 @@ def _sitemap_entry(node: etree._Element) -> SitemapEntry | None:
     loc = _child_text(node, "loc")
     if loc is None:
         return None
-    news = next((child for child in node if local_name(child.tag) == "news"), None)
+    news = _child(node, "news")
     published = _child_text(news, "publication_date") if news is not None else None
     return SitemapEntry(loc, _child_text(node, "lastmod") or None, published or None)
 
@@ -244,12 +247,10 @@ def _feed_entry(node: etree._Element) -> SitemapEntry | None:
         links = [child for child in node if local_name(child.tag) == "link"]
         alternate = [link for link in links if link.get("rel", "alternate") == "alternate"]
         loc = next((link.get("href") for link in alternate if link.get("href")), None)
-    if not loc:
-        guid = next((child for child in node if local_name(child.tag) == "guid"), None)
-        if guid is not None and guid.get("isPermaLink", "true") != "false":
-            loc = (
-                (guid.text or "").strip() if ABSOLUTE_URL.match((guid.text or "").strip()) else None
-            )
+    guid = _child(node, "guid")
+    if not loc and guid is not None and guid.get("isPermaLink", "true") != "false":
+        text = (guid.text or "").strip()
+        loc = text if ABSOLUTE_URL.match(text) else None
     if not loc:
         return None
     published = next(

@@ -122,10 +122,7 @@ def stripped_noise(url: str) -> tuple[str, ...]:
     session = _SESSION_PATH_PARAM.search(parts.path) or any(
         n in SESSION_PARAMS or is_session_token(n, v) for n, v in pairs
     )
-    tracking = any(
-        _is_noise_param(n) and n not in SESSION_PARAMS and not is_session_token(n, v)
-        for n, v in pairs
-    )
+    tracking = any(_is_noise_param(n) and n not in SESSION_PARAMS for n, _ in pairs)
     return ("session_id",) * bool(session) + ("tracking",) * tracking
 
 

@@ -33,7 +33,7 @@ import io
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any, Self, cast
 
@@ -41,12 +41,13 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exporters import BaseItemExporter, CsvItemExporter, JsonLinesItemExporter
 from scrapy.extensions.feedexport import FileFeedStorage, StdoutFeedStorage
+from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
 from twisted.internet.task import LoopingCall
 
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import DurableFile, durable_feed_files, records_syncing
-from crawler.runtime.exit_status import failures, output_failed
+from crawler.runtime.exit_status import RunRefused, failures, output_failed
 from crawler.runtime.run import ArchiveRun
 from crawler.schema import article_schema
 
@@ -136,6 +137,31 @@ def csv_record(row: dict[str, str]) -> dict[str, Any]:
     return record
 
 
+def csv_columns(fields: Sequence[str] | None) -> list[str]:
+    """A CSV output's columns: ``fields`` (``FEED_EXPORT_FIELDS``, a feed's ``fields``),
+    else the schema's fields in its order."""
+    return list(fields) if fields else list(article_schema()["properties"])
+
+
+def check_csv_appends(settings: BaseSettings) -> None:
+    """Refuse (:class:`RunRefused`) to append CSV rows (``-o FILE.csv``) under a header
+    that is not this crawl's columns: another program's table, or one with other
+    ``FEED_EXPORT_FIELDS``. The rows went on under it without a word, and the file no
+    longer read as one table (``pandas.read_csv``: a ``ParserError``)."""
+    for uri, options in settings.getdict("FEEDS").items():
+        path = Path(str(uri))
+        if options.get("format") != "csv" or options.get("overwrite") or not path.is_file():
+            continue
+        with path.open("rb") as file:
+            header = file.readline().decode("utf-8-sig", errors="replace").strip()
+        fields = csv_columns(options.get("fields") or settings.getlist("FEED_EXPORT_FIELDS"))
+        if header and header.split(",") != fields:
+            raise RunRefused(
+                f"the output {path} has another table's header ({header[:80]!r}), not this "
+                "crawl's columns: append to a CSV file a crawl wrote, or write this one elsewhere"
+            )
+
+
 class RecordCsvExporter(CsvItemExporter):
     """The records as CSV (``-O articles.csv``), for a spreadsheet: a header row of the
     schema's fields in its order (``FEED_EXPORT_FIELDS`` to choose others), then a row a
@@ -157,8 +183,7 @@ class RecordCsvExporter(CsvItemExporter):
     """
 
     def __init__(self, file: Any, **kwargs: Any) -> None:
-        if kwargs.get("fields_to_export") is None:
-            kwargs["fields_to_export"] = list(article_schema()["properties"])
+        kwargs["fields_to_export"] = csv_columns(kwargs.get("fields_to_export"))
         if isinstance(file, DurableFile) and not file.truncate_pending and file.synced_size:
             kwargs["include_headers_line"] = False  # -o: rows go on under the file's header
         super().__init__(file, **kwargs)

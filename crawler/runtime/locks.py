@@ -22,6 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from crawler.runtime.exit_status import RunRefused
+from crawler.runtime.feeds import check_csv_appends
 
 
 @dataclass
@@ -74,28 +75,6 @@ def local_feed_paths(settings: BaseSettings) -> list[Path]:
             continue  # a URI naming one file per batch or a remote store: nothing to lock
         paths.append(Path(urlsplit(uri).path if scheme == "file" else uri))
     return paths
-
-
-def check_csv_appends(settings: BaseSettings) -> None:
-    """Refuse (:class:`RunRefused`) to append CSV rows (``-o FILE.csv``) under a header
-    that is not this crawl's columns: another program's table, or one with other
-    ``FEED_EXPORT_FIELDS``. The rows went on under it without a word, and the file no
-    longer read as one table (``pandas.read_csv``: a ``ParserError``)."""
-    from crawler.schema import article_schema  # the schema, only for a CSV output
-
-    default_fields = settings.getlist("FEED_EXPORT_FIELDS") or list(article_schema()["properties"])
-    for uri, options in settings.getdict("FEEDS").items():
-        path = Path(str(uri))
-        if options.get("format") != "csv" or options.get("overwrite") or not path.is_file():
-            continue
-        with path.open("rb") as file:
-            header = file.readline().decode("utf-8-sig", errors="replace").strip()
-        fields = options.get("fields") or default_fields
-        if header and header.split(",") != list(fields):
-            raise RunRefused(
-                f"the output {path} has another table's header ({header[:80]!r}), not this "
-                "crawl's columns: append to a CSV file a crawl wrote, or write this one elsewhere"
-            )
 
 
 class OutputLock:

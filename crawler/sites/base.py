@@ -57,6 +57,17 @@ UNRENDERED = re.compile(r"[{}]|%7[bd]", re.IGNORECASE)
 written, the same on every page."""
 
 
+def is_site_root(address: SplitResult) -> bool:
+    """Whether ``address`` is a site's home page: its root, or its root document.
+
+    >>> [is_site_root(urlsplit(u)) for u in ("https://x.org", "https://x.org/index.php",
+    ...  "https://x.org/?p=3", "https://x.org/news/")]
+    [True, True, False, False]
+    """
+    path = address.path.strip("/")
+    return not address.query and (not path or ROOT_DOCUMENT.fullmatch(path) is not None)
+
+
 class UrlKind(enum.Enum):
     ARTICLE = "article"
     LISTING = "listing"
@@ -260,10 +271,7 @@ class ArticlePage(ParsedPage):
         >>> [page.is_home(urlsplit(url)) for url in ("/", "/index.php", "/index.php?id=2", "/news/")]
         [True, True, False, False]
         """
-        own = urlsplit(self.public_url)
-        path = address.path.strip("/")
-        is_root = not path or ROOT_DOCUMENT.fullmatch(path) is not None
-        return is_root and not address.query and bool(own.path.strip("/"))
+        return is_site_root(address) and bool(urlsplit(self.public_url).path.strip("/"))
 
     def title(self) -> list[str | None]:
         return []

@@ -2195,7 +2195,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         given = (self.metadata.canonical, self.metadata.first("og:url"))
         return [
             self.public_url,
-            *(address for url in given if url and (address := self._joined(url))),
+            *(address.geturl() for url in given if url and (address := self.address_named(url))),
         ]
 
     def not_article_reason(self) -> str | None:
@@ -2239,14 +2239,6 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
                 return True
         return False
 
-    def _joined(self, href: str) -> str | None:
-        """``href`` resolved against the page, or None for one that is no URL
-        (``http://[::1``: urljoin raises)."""
-        try:
-            return self.urljoin(href)
-        except ValueError:
-            return None
-
     def _lists_teasers(self) -> bool:
         """Whether the page is a section's list of stories, not a story: two or more
         teasers (``<article>`` elements of :data:`TEASER_MAX_WORDS` at most whose
@@ -2259,7 +2251,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         own = set(self._own_urls)
         teasers = []
         for article in ARTICLES(self.root):
-            links = [url for href in HEADLINE_LINKS(article) if (url := self._joined(href))]
+            links = [
+                a.geturl() for href in HEADLINE_LINKS(article) if (a := self.address_named(href))
+            ]
             text = paragraph_text(article)
             if links and not own.intersection(links) and prose_words(text) <= TEASER_MAX_WORDS:
                 teasers.append(text)

@@ -94,10 +94,10 @@ from crawler.runtime.resume import AlreadyWritten
 from crawler.runtime.run import ArchiveRun
 from crawler.sites.base import (
     NO_ARTICLE_MARKUP,
-    ROOT_DOCUMENT,
     ListingEntry,
     SiteProfile,
     UrlKind,
+    is_site_root,
 )
 from crawler.sites.generic import HOME_PAGE
 from crawler.spiders.late_retries import LateRetries
@@ -234,17 +234,6 @@ crawled from its root; serve the copy at the root of a host (http://127.0.0.1:80
             f"-a base_url={base_url}: a site is crawled from its root; serve the copy at the "
             f"root of a host ({root})"
         )
-
-
-def is_site_root(url: str) -> bool:
-    """Whether ``url`` is a site's home page: its root, or its root document.
-
-    >>> [is_site_root(u) for u in ("https://x.org", "https://x.org/index.php", "https://x.org/?p=3")]
-    [True, True, False]
-    """
-    parts = urlsplit(url)
-    path = parts.path.strip("/")
-    return not parts.query and (not path or ROOT_DOCUMENT.fullmatch(path) is not None)
 
 
 def is_login_page(url: str) -> bool:
@@ -567,7 +556,7 @@ class ArchiveSpider(Spider):
         as a 404 is) or to its login page (blocked, as by a bot wall). If so it is counted,
         logged and recorded in the coverage report."""
         key = self.sites.listed_key(first_url)
-        if is_site_root(url) and not is_site_root(first_url):
+        if is_site_root(urlsplit(url)) and not is_site_root(urlsplit(first_url)):
             self.crawler.stats.inc_value(f"{stats_keys.PAGES_NOT_ARTICLE}{HOME_PAGE}")
             self.run.coverage.outcome(key, Outcome(OutcomeKind.NOT_ARTICLE, HOME_PAGE))
             logger.info("Not an article (%s): %s redirects to the home page", HOME_PAGE, first_url)
