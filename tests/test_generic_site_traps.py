@@ -154,3 +154,64 @@ def test_endless_pagers_and_the_calendar_end(crawl):
     assert stats["traps/pagination_stopped"] >= 1  # /sport/page/N: a listing now
     assert stats["downloader/request_count"] < 120
     assert stats["traps/session_ids_stripped"] >= 1
+
+
+class OldestFirstSite:
+    """A site whose archive lists its stories oldest first (``/archive/``, then
+    ``/archive/page/N/``), two a page, one story a season from 2015 to 2017."""
+
+    DAYS = ("2015-03-02", "2015-09-14", "2016-03-07", "2016-09-19", "2017-03-06", "2017-09-18")
+
+    def page(self, title: str, main: str) -> MirrorResponse:
+        body = (
+            f"<!DOCTYPE html><html><head><title>{title} | Harbour Courier</title></head><body>"
+            "<header><nav><a href='/'>Home</a> <a href='/archive/'>Archive</a></nav></header>"
+            f"<main>{main}</main><footer><p>© Harbour Courier</p></footer></body></html>"
+        )
+        return MirrorResponse(200, HTML, body.encode())
+
+    def respond(self, target: str) -> MirrorResponse:
+        path = urlsplit(target).path
+        if path == "/":
+            return self.page("Home", "<h1>Harbour Courier</h1>")
+        if found := re.fullmatch(r"/archive/(?:page/(\d+)/)?", path):
+            page = int(found[1] or 1)
+            numbers = range(len(self.DAYS))[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            teasers = "".join(
+                f"<article class='teaser'><h2><a href='/news/story-{n}/'>Story {n}</a></h2>"
+                f"<time datetime='{self.DAYS[n]}'>{self.DAYS[n]}</time><p>The council met "
+                f"about story number {n} and argued for a long time about …</p></article>"
+                for n in numbers
+            )
+            pager = f"<a rel='next' href='/archive/page/{page + 1}/'>Next</a>" if page < 3 else ""
+            return self.page("Archive", f"<h1>Archive</h1>{teasers}{pager}")
+        if (found := re.fullmatch(r"/news/story-(\d)/", path)) and int(found[1]) < 6:
+            n = int(found[1])
+            text = "".join(
+                f"<p>Paragraph {part} of story {n}: the harbour council met on a wet Tuesday "
+                "evening and argued about the sea wall until the lights went out.</p>"
+                for part in range(5)
+            )
+            main = (
+                f"<article><h1>Story {n}</h1><time datetime='{self.DAYS[n]}T08:00:00Z'>"
+                f"{self.DAYS[n]}</time>{text}</article>"
+            )
+            return self.page(f"Story {n}", main)
+        return MirrorResponse(404, HTML, b"<html><body><h1>Not found</h1></body></html>")
+
+
+def test_an_oldest_first_listing_is_paged_on_past_posts_before_since(tmp_path):
+    """A listing page whose posts all predate ``-a since`` stopped its pagination; listed
+    oldest first, the newer posts the later pages list were lost (2 of 6 stories)."""
+    server = start_server(OldestFirstSite().respond)
+    try:
+        result = run_crawl(
+            "archive", f"http://127.0.0.1:{server.server_port}/", tmp_path, "-a", "since=2016-01-01"
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.log[-3000:]
+    paths = sorted(urlsplit(json.loads(line)["url"]).path for line in result.output.splitlines())
+    assert paths == [f"/news/story-{n}/" for n in range(2, 6)]
+    assert "date_range/pagination_stopped" not in result.report["stats"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from itertools import pairwise
 
 from crawler.extraction.processors import parse_date
 
@@ -76,8 +77,22 @@ class DateRange:
         return day is None or self.contains(day)
 
     def all_before(self, days: list[date | None]) -> bool:
-        """True when every day is known and older than ``since``: no newer page follows."""
-        return self.since is not None and bool(days) and all(d and d < self.since for d in days)
+        """True when every day of a listing page is known and older than ``since``, newest
+        first: no newer page follows. Listed oldest first (a site's "from the beginning"
+        archive), its next page holds newer posts, which stopping there lost.
+
+        >>> window = DateRange.from_args("2016-01-01", None)
+        >>> window.all_before([date(2015, 12, 30), date(2015, 12, 30), date(2015, 6, 1)])
+        True
+        >>> window.all_before([date(2015, 6, 1), date(2015, 12, 30)])  # oldest first
+        False
+        >>> window.all_before([date(2015, 6, 1), None]), window.all_before([])
+        (False, False)
+        """
+        known = [day for day in days if day is not None]
+        if self.since is None or not days or len(known) < len(days) or known[0] >= self.since:
+            return False
+        return all(newer >= older for newer, older in pairwise(known))
 
     def modified_before(self, lastmod: date | None) -> bool:
         """A sitemap entry last modified before ``since`` cannot be a wanted article.
