@@ -1,8 +1,8 @@
 """A news site no profile knows, with the listings and traps of sites that are not
 WordPress, crawled with the generic spider as users crawl: section fronts at bare paths
 (``/politics/``) listing their stories in ``<article>`` teasers, a section paged
-``/world/2/`` without end, another ``/sport/page/2`` and another by "Load more"
-(``?offset=``), a calendar linking every month before and after, and a phpBB-style
+``/world/2/`` without end, another ``/sport/page/2``, another by "Load more"
+(``?offset=``) and another ``/local/?p=2`` without end by a link saying "Next »", a calendar linking every month before and after, and a phpBB-style
 session id (``?sid=``) in every link."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from crawler.capture.mirror import MirrorResponse, start_server
 from qa.fixtures import CrawlResult, run_crawl
 
-SECTIONS = {"politics": 3, "world": 4, "sport": 4, "opinion": 4}
+SECTIONS = {"politics": 3, "world": 4, "sport": 4, "opinion": 4, "local": 4}
 """Stories of each section."""
 PAGE_SIZE = 2
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -113,6 +113,11 @@ class NewsSite:
             page = offset // PAGE_SIZE + 1
             more = f"<a class='more' href='{self.link(f'/opinion/?offset={offset + PAGE_SIZE}')}'>Load more</a>"
             return self.listing(path, "opinion", page, more)
+        if path == "/local/":  # ``p`` names a post at the root; "Next" marked by its text only
+            page = int(query.get("p", ["1"])[0])
+            return self.listing(
+                path, "local", page, f"<a href='{self.link(f'/local/?p={page + 1}')}'>Next »</a>"
+            )
         if re.fullmatch(r"/calendar/\d+/\d+/", path):
             return self.page(path, "Calendar", "<h1>Events</h1><p>No events this month.</p>")
         return MirrorResponse(404, HTML, b"<html><body><h1>Not found</h1></body></html>")
@@ -138,7 +143,8 @@ def crawl(tmp_path_factory) -> CrawlResult:
 
 def test_every_story_is_found_once_and_no_section_front_is_a_record(crawl):
     """The section fronts were records ("Politics", made of their teasers' excerpts),
-    the stories past the first "Load more" and past the session ids lost."""
+    the stories past the first "Load more", past the session ids and past ``/local/``'s
+    first page lost."""
     paths = sorted(urlsplit(json.loads(line)["url"]).path for line in crawl.output.splitlines())
     assert paths == sorted(slug(s, n) for s, count in SECTIONS.items() for n in range(1, count + 1))
     assert crawl.report["stats"]["pages/not_article/listing"] >= 1

@@ -128,7 +128,12 @@ from crawler.items import ArticleItem
 from crawler.reporting import stats_keys
 from crawler.runtime.bot_walls import is_thin, response_headers, wall_vendor
 from crawler.runtime.collector import set_collector
-from crawler.sites.base import NO_ARTICLE_MARKUP, ArticlePage, ListingEntry, ListingPage
+from crawler.sites.base import (
+    NO_ARTICLE_MARKUP,
+    ArticlePage,
+    ListingEntry,
+    ListingPage,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -255,6 +260,9 @@ class ArticleReading:
     """The pages after this one of the article it is the first page of, in order."""
     read_past_html_end: bool = False
     """Whether the page was read on past an early ``</html>`` (:func:`read_on`)."""
+    older_page: str | None = None
+    """The next page towards older posts of a page that is not an article (a section's
+    front at an article's URL), as the profile reads it."""
 
 
 Page = TypeVar("Page", ArticlePage, ListingPage)
@@ -363,9 +371,11 @@ def read_article(job: ArticleJob, response: TextResponse) -> ArticleReading:
     pages = page.post_pages() if item is not None else None
     first_page = pages.first if pages is not None else None
     later_pages = tuple(pages.later) if pages is not None and first_page is None else ()
+    # A page that is not an article may be a section's front: its pager is followed.
+    older_page = page.older_page_url() if reason not in (None, PLAIN_TEXT) else None
     drop_parsed_page(response)
     return ArticleReading(
-        reason, wall, item, error, links, cut_short, first_page, later_pages, read_past
+        reason, wall, item, error, links, cut_short, first_page, later_pages, read_past, older_page
     )
 
 

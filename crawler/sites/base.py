@@ -102,6 +102,11 @@ class ParsedPage:
                     return cut
         return page_selector(self.response).root, None
 
+    def older_page_url(self) -> str | None:
+        """The next page towards older posts ("« Older Entries") of a page read as a
+        listing, if any: a listing page's, or an article URL's page found to be a listing."""
+        return None
+
     @cached_property
     def base_url(self) -> str:
         """What the page's relative links resolve against: ``<base href>``, else its URL."""
@@ -496,10 +501,6 @@ class ListingPage(ParsedPage):
 
     def entries(self) -> list[ListingEntry]:
         return []
-
-    def older_page_url(self) -> str | None:
-        """The next page towards older posts ("« Older Entries"), if any."""
-        return None
 
 
 @dataclass(frozen=True)

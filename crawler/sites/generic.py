@@ -18,7 +18,7 @@ from datetime import date, tzinfo
 from functools import cached_property
 from itertools import chain, pairwise, takewhile
 from typing import TYPE_CHECKING, Any
-from urllib.parse import SplitResult, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -268,6 +268,15 @@ BOILERPLATE = SelectorSet.from_css(
     )
 )
 # The label of a link to another story, as news sites write it in their languages.
+NEXT_PAGE_TEXT = re.compile(
+    r"(?:(?:next|older)(?: page| posts| entries| articles| stories| news)?|weiter|"
+    r"nächste(?: seite)?|ältere(?: beiträge| artikel)?|suivant(?:e)?|page suivante|"
+    r"siguiente|próxima|successiv[ao]|avanti|volgende|nästa|następna|далее|"
+    r"следующая|التالي|下一页|次へ|다음)\s*[»›>→]*|[»›]",
+    re.IGNORECASE,
+)
+"""The whole text of a listing's link to its next page where no class or ``rel`` marks
+it: "Next »", "Older posts", "Weiter", "»"."""
 READ_ALSO = (
     r"(also read|read also|read more|must read|read|see also|related|more|lire aussi|"
     r"[àa] lire aussi|voir aussi|leia também|leia mais|lea también|lee también|"
@@ -1997,6 +2006,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
     name = "generic"
     version = "1.0"
 
+    def older_page_url(self) -> str | None:
+        href = older_page_href(self.root, self.base_url)
+        return self.urljoin(href) if href else None
+
     def url(self) -> str:
         """The canonical URL (:meth:`ArticlePage.url`), unless it is a listing's
         (:func:`classify_url`): a template naming its section or a date archive as every
@@ -3416,8 +3429,43 @@ class GenericListingPage(ListingPage):
         return entries
 
     def older_page_url(self) -> str | None:
-        href = next(iter(OLDER_PAGE(self.root)), None)
+        href = older_page_href(self.root, self.base_url)
         return self.urljoin(href) if href else None
+
+
+def older_page_href(root: etree._Element, url: str) -> str | None:
+    """The link of the listing at ``url`` to its next page: marked so (:data:`OLDER_PAGE`),
+    else the first whose whole text says "next" (:data:`NEXT_PAGE_TEXT`), else the one
+    numbered one more than the page (``2`` on a listing's first page, ``4`` on
+    ``/news/?p=3``), to a page of the same listing.
+
+    >>> from lxml import html
+    >>> older_page_href(html.fromstring("<div><a href='/a/'>Next door</a> "
+    ...     "<a href='/news/?p=2'>Next »</a></div>"), "https://x.org/news/")
+    '/news/?p=2'
+    >>> pager = html.fromstring("<div><a href='/2/'>2</a> <a href='/news/?p=2'>2</a>"
+    ...     "<a href='/news/?p=4'>4</a></div>")
+    >>> older_page_href(pager, "https://x.org/news/"), older_page_href(pager, "https://x.org/news/?p=3")
+    ('/news/?p=2', '/news/?p=4')
+    >>> older_page_href(html.fromstring("<div><a href='/a/'>Read more</a></div>"), "https://x.org/")
+    """
+    marked = OLDER_PAGE(root)
+    if marked:
+        return str(marked[0])
+    links = [
+        (str(link.get("href")), "".join(link.itertext()).strip())
+        for link in root.iter("a")
+        if link.get("href")
+    ]
+    if said_next := [href for href, text in links if NEXT_PAGE_TEXT.fullmatch(text)]:
+        return said_next[0]
+    address = urlsplit(url)
+    following = str(next((int(n) for n in re.findall(r"=(\d+)", address.query)), 1) + 1)
+    for href, text in links:
+        target = urlsplit(urljoin(url, href))
+        if text == following and target.path == address.path and target.query:
+            return href
+    return None
 
 
 def generic_profile(public_origin: str) -> SiteProfile:

@@ -1153,6 +1153,8 @@ class ArchiveSpider(Spider):
         posts = set(handled)
         links = list(self._follow_links(listing.links, skip=handled, articles=posts))
         chain = listing_chain(response.url)
+        if older and self.sites.served_key(older) not in handled:
+            links += self._older_page_by_query(older, chain)
         meta = response.request.meta if response.request is not None else {}
         ends = self.traps.pagination_ends(response.url, meta, posts)
         for request in links:
@@ -1162,6 +1164,19 @@ class ArchiveSpider(Spider):
                 request.meta[LISTING_POSTS] = fingerprints(posts)
             yield request
         yield from self._open_date_archives(listing.days)
+
+    def _older_page_by_query(self, older: str, chain: str) -> Iterator[Request]:
+        """The request for a listing's older page at its own path that no link rule
+        follows: one its query names in a way no rule knows (``/news/?p=2``: ``p`` is a
+        WordPress post's id at the root, ``/news.aspx?pageindex=2``), which the listing
+        names as its next page. Its stories had been lost, unless other pages linked them."""
+        if listing_chain(older) != chain or not urlsplit(older).query:
+            return
+        if self._url_kind(older) is not UrlKind.OTHER:
+            return  # followed as a link, if at all
+        request = self._listing_request(older)
+        if request is not None and not self._already_scheduled(request):
+            yield request
 
     def listing_failed(self, failure: Failure) -> Failure | None:
         """Errback of listing requests: a failure that may pass is held for a late retry
@@ -1239,6 +1254,10 @@ class ArchiveSpider(Spider):
             self.crawler.stats.inc_value(f"{stats_keys.PAGES_NOT_ARTICLE}{reason}")
             self.run.coverage.outcome(key, Outcome(OutcomeKind.NOT_ARTICLE, reason))
             logger.info("Not an article (%s): %s", reason, response.url)
+            if reading.older_page and reading.links is not None:
+                chain = listing_chain(response.url)
+                for request in self._older_page_by_query(reading.older_page, chain):
+                    yield request
             return
         if self.run.article_state is not None:
             self.run.article_state.seen_response(
