@@ -30,8 +30,9 @@ def stable_id(site: str, url: str) -> str:
 
 
 def _moment(value: str) -> datetime:
-    """An ISO date or datetime as an aware UTC datetime (a bare date: its start, UTC)."""
-    moment = datetime.fromisoformat(value)
+    """An ISO month, date or datetime as an aware UTC datetime (a bare date or a month:
+    its start, UTC)."""
+    moment = datetime.fromisoformat(f"{value}-01" if len(value) == len("2016-05") else value)
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -51,8 +52,8 @@ def date_problem(iso: str, seen_at: datetime) -> str | None:
     >>> seen = datetime(2026, 11, 25, tzinfo=UTC)
     >>> date_problem("2016-05-21", seen), date_problem("2031-01-01", seen)
     (None, 'after_fetch')
-    >>> date_problem("1970-01-01T00:00:00+00:00", seen)
-    'before_1990'
+    >>> date_problem("1970-01-01T00:00:00+00:00", seen), date_problem("2016-05", seen)
+    ('before_1990', None)
     """
     moment = _moment(iso)
     if moment.date() < EARLIEST_DATE:

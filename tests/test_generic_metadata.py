@@ -1210,3 +1210,52 @@ def test_a_canonical_naming_the_home_page_or_a_listing_is_no_articles_address(ca
     )
     response = HtmlResponse(url="https://news.example/2020/01/02/story/", body=html.encode())
     assert GenericArticlePage(response).to_item().url == url
+
+
+def test_half_a_utf16_pair_in_json_ld_is_left_out():
+    """A script that cut a string in the middle of an emoji writes half its UTF-16 pair
+    as a JSON escape; the string no UTF-8 writer can write lost the record from every
+    output (a Parquet output lost all the records of its part)."""
+    article = {"@context": "https://schema.org", "@type": "NewsArticle"}
+    person = {"@type": "Person", "name": "Jay \udc00Son"}
+    got = record(jsonld(**article, headline="A cut emoji \ud83d", author=person), "<h1></h1>")
+    assert (got["title"], got["authors"]) == ("A cut emoji", ["Jay Son"])
+
+
+@pytest.mark.parametrize(
+    "headline",
+    [["A headline in a list"], {"@value": "A headline in a list", "@language": "en"}, True],
+)
+def test_a_json_ld_headline_that_is_not_a_string_loses_no_record(headline):
+    """``headline`` as a list, a JSON-LD value object or a bool raised (``'list' object
+    has no attribute 'lower'``), and the article was lost."""
+    head = "<title>A headline in a list</title>"
+    head += jsonld(**{"@context": "https://schema.org", "@type": "NewsArticle"}, headline=headline)
+    assert record(head, "<h1></h1>")["title"] == "A headline in a list"
+
+
+def test_markup_in_a_json_ld_author_is_not_the_name():
+    article = {"@context": "https://schema.org", "@type": "NewsArticle"}
+    got = record(
+        jsonld(**article, author="<b>John Bold</b> &amp; <i>Jane Italic</i>"), "<h1>A story</h1>"
+    )
+    assert got["authors"] == ["John Bold", "Jane Italic"]
+
+
+def test_a_month_json_ld_gives_is_the_date_at_its_precision():
+    """``"datePublished": "2016-05"`` was published 2016-05-01 at day precision: htmldate's
+    first of the month, a day the page never gave."""
+    article = {"@context": "https://schema.org", "@type": "NewsArticle"}
+    assert (
+        record(jsonld(**article, datePublished="2016-05"), "<h1>A story</h1>")["published"]
+        == "2016-05"
+    )
+
+
+def test_direction_marks_at_the_ends_of_names_tags_and_sections_are_taken_off():
+    """ "\u200eWorld\u200e" and "World" were two sections to a reader grouping by them."""
+    article = {"@context": "https://schema.org", "@type": "NewsArticle"}
+    person = {"@type": "Person", "name": "\u200fنادية خوري\u200f"}
+    head = jsonld(**article, author=person, articleSection="\u200eWorld\u200e")
+    got = record(head, "<h1>A story</h1>")
+    assert (got["authors"], got["section"]) == (["نادية خوري"], "World")

@@ -16,6 +16,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 from scrapy.utils.test import get_crawler
 
+from crawler.capture.mirror import MirrorResponse, start_server
 from crawler.discovery.multisite import site_name
 from crawler.runtime.middlewares import HostGuardMiddleware
 from crawler.spiders.generic import GenericArchiveSpider
@@ -153,3 +154,45 @@ def test_a_shortened_link_in_a_list_gives_the_article_it_leads_to(tmp_path):
     assert result.report["stats"]["url_list/redirected_off_site"] == 1
     coverage = json.loads((tmp_path / "coverage" / "archive.json").read_text())
     assert (coverage["listed"], coverage["covered"]) == (1, 1)
+
+
+def test_an_internationalized_host_has_one_url_and_site_in_either_spelling(tmp_path):
+    """A URL list naming a site by its Unicode host name and by its IDNA (``xn--``) form
+    gave each story two URLs and ids; an Arabic host name gave no ``site`` at all, and
+    every record was dropped (``empty_id``)."""
+    story = "".join(
+        f"<p>Paragraph {n} of a story told at length, word after word.</p>" * 3 for n in range(4)
+    )
+
+    def respond(target: str) -> MirrorResponse:
+        slug = urlsplit(target).path.strip("/").rpartition("/")[2]
+        page = f"<html><head><title>Story {slug}</title></head><body><article><h1>Story {slug}</h1>"
+        return MirrorResponse(
+            200,
+            {"Content-Type": "text/html; charset=utf-8"},
+            f"{page}{story}</article></body></html>".encode(),
+        )
+
+    servers = [start_server(respond), start_server(respond)]
+    try:
+        german, arabic = (f"http://127.0.0.1:{server.server_port}" for server in servers)
+        listed = tmp_path / "list.txt"
+        listed.write_text(
+            "https://müller.example/news/one/\nhttps://xn--mller-kva.example/news/two/\n"
+            "https://أخبار.مصر/news/three/\n"
+        )
+        mapping = f"https://müller.example={german},https://أخبار.مصر={arabic}"
+        result = run_crawl(
+            "archive", None, tmp_path, "-a", f"urls={listed}", "-a", f"base_urls={mapping}"
+        )
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+    assert result.returncode == 0, result.log[-3000:]
+    records = sorted((r["site"], r["url"]) for r in map(json.loads, result.output.splitlines()))
+    assert records == [
+        ("xn_igbicxr_xn_wgbh1c", "https://xn--igbicxr.xn--wgbh1c/news/three/"),
+        ("xn_mller_kva_example", "https://xn--mller-kva.example/news/one/"),
+        ("xn_mller_kva_example", "https://xn--mller-kva.example/news/two/"),
+    ]

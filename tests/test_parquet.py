@@ -29,7 +29,13 @@ from crawler.reporting import stats_keys
 from crawler.runtime.date_join import DATE_JOURNAL
 from crawler.runtime.durable import DurableFile
 from crawler.runtime.feeds import RecordCsvExporter, csv_record
-from crawler.runtime.parquet import arrow_schema, is_parquet_file, part_paths, read_records
+from crawler.runtime.parquet import (
+    ParquetItemExporter,
+    arrow_schema,
+    is_parquet_file,
+    part_paths,
+    read_records,
+)
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import OUTPUTS_CRAWL_ROW_GROUP
 from tests.fault_server import FaultServer, send
@@ -141,6 +147,27 @@ def test_the_arrow_schema_follows_the_json_schema():
     assert not schema.field("title").nullable
 
 
+def test_a_record_arrow_cannot_hold_is_left_out_of_its_part_alone(tmp_path, caplog):
+    """A value no UTF-8 writer can write (half a UTF-16 pair) in one record of a part cost
+    the whole part: every record of it, and a 0-byte file no reader opens."""
+    records = [
+        {**json.loads(line), "fetched_at": "2026-12-05T10:00:00Z"}
+        for line in EXPECTED_JSONL.read_text().splitlines()[:3]
+    ]
+    broken = {**records[1], "title": "Half an emoji \udc00"}
+    with (tmp_path / "a.parquet").open("wb") as file:
+        exporter = ParquetItemExporter(file)
+        exporter.start_exporting()
+        for record in (records[0], broken, records[2]):
+            exporter.export_item(record)
+        exporter.finish_exporting()
+    assert [r["url"] for r in read_records(part_paths(tmp_path / "a.parquet"))] == [
+        records[0]["url"],
+        records[2]["url"],
+    ]
+    assert f"Parquet: record {broken['url']} left out, Arrow cannot hold it" in caplog.text
+
+
 def test_convert_round_trips_the_crawl_output_byte_for_byte(outputs_crawl, tmp_path, capsys):
     crawl_lines = outputs_crawl.jsonl.read_bytes()
     # The crawl's own parts (the first part names them all), back to JSON Lines.
@@ -169,6 +196,18 @@ def test_convert_names_a_csv_row_that_does_not_fit_its_columns(outputs_crawl, tm
     error = capsys.readouterr().err
     assert re.search(r"bad\.csv: record 1 \(line \d+\): Expecting value", error), error
     assert not (tmp_path / "out.jsonl").exists()
+
+
+def test_convert_reads_back_a_csv_cell_longer_than_the_csv_modules_limit(tmp_path):
+    """A body over 128 KiB (a long read, a transcript) raised ``field larger than field
+    limit`` with a traceback."""
+    record = {**json.loads(EXPECTED_JSONL.read_text().splitlines()[0]), "fetched_at": None}
+    record["body"] = "\n\n".join(["A paragraph of a very long read, word after word."] * 4000)
+    corpus = tmp_path / "long.jsonl"
+    corpus.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert convert([str(corpus), str(tmp_path / "long.csv")]) == 0
+    assert convert([str(tmp_path / "long.csv"), str(tmp_path / "back.jsonl")]) == 0
+    assert json.loads((tmp_path / "back.jsonl").read_text(encoding="utf-8")) == record
 
 
 def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, capsys):

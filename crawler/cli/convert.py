@@ -80,7 +80,13 @@ def read_lines(path: Path) -> Iterator[dict[str, Any]]:
             yield record
 
 
+CSV_CELL_LIMIT = 2**31 - 1
+"""The longest cell read: any a crawl writes (a body of a million characters). The csv
+module's own limit, 128 KiB, raised on a long read's body with a traceback."""
+
+
 def read_csv(path: Path) -> Iterator[dict[str, Any]]:
+    csv.field_size_limit(CSV_CELL_LIMIT)
     with path.open(newline="", encoding="utf-8") as table:
         rows = csv.DictReader(table)
         for number, row in enumerate(rows, start=1):

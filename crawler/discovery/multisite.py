@@ -46,8 +46,8 @@ def site_name(public_origin: str) -> str:
 
     >>> site_name("https://www.LevantReview.example")
     'levantreview_example'
-    >>> site_name("http://127.0.0.1:8001")
-    '127_0_0_1_8001'
+    >>> site_name("http://127.0.0.1:8001"), site_name("https://أخبار.مصر")
+    ('127_0_0_1_8001', 'xn_igbicxr_xn_wgbh1c')
     """
     host, port = origin_key(public_origin)
     return re.sub(r"[^a-z0-9]+", "_", f"{host}_{port}" if port else host).strip("_")

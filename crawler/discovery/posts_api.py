@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from crawler.extraction.metadata import json_document
+
 _ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 POSTS_PER_PAGE = 100
 """WordPress's largest ``per_page``."""
@@ -110,7 +112,7 @@ def read_posts_page(body: bytes, total_pages: str | None = None) -> PostsPage:
     crawler.discovery.posts_api.NotAPostsList: a list of 1 entries, none a post with a link
     """
     try:
-        data = json.loads(body)
+        data = json_document(body)
     except json.JSONDecodeError as error:
         raise NotAPostsList(f"not JSON ({error.msg} at {error.lineno}:{error.colno})") from None
     except (ValueError, UnicodeDecodeError) as error:  # not UTF-8, -16 or -32

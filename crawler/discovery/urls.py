@@ -175,11 +175,28 @@ def canonicalize_url(url: str) -> str:
     return url if _is_canonical(url) else _canonical_form(url)
 
 
+def ascii_host(host: str) -> str:
+    """A host name in ASCII, as DNS and HTTP know it: an internationalized one in its
+    IDNA form (``xn--``), as Scrapy requests it. The same site, listed once as
+    ``müller.example`` and once as ``xn--mller-kva.example``, had two URLs and two ids for
+    each story, and an Arabic or Chinese host name no ``site`` at all (every record dropped).
+
+    >>> ascii_host("müller.example"), ascii_host("أخبار.مصر"), ascii_host("x.org")
+    ('xn--mller-kva.example', 'xn--igbicxr.xn--wgbh1c', 'x.org')
+    """
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA can write: left as it is
+        return host
+
+
 def _canonical_form(url: str) -> str:
     """:func:`canonicalize_url` the long way: the URL taken apart and put together again."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
+    host = ascii_host((parts.hostname or "").lower())
     port = parts.port
     netloc = host
     if port and not (scheme, port) in {("http", 80), ("https", 443)}:
@@ -264,7 +281,7 @@ def same_origin(url: str, origin: str) -> bool:
 def origin_key(url: str) -> tuple[str, int | None]:
     """Host and non-default port, ignoring scheme and a leading ``www.``."""
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower().removeprefix("www.")
+    host = ascii_host((parts.hostname or "").lower()).removeprefix("www.")
     return host, None if parts.port in DEFAULT_PORTS else parts.port
 
 

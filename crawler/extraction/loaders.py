@@ -28,6 +28,7 @@ from crawler.extraction.processors import (
     topic_tag,
     unique,
     unique_ignoring_case,
+    without_direction_marks_at_ends,
     without_edge_separators,
 )
 from crawler.items import ArticleItem
@@ -73,15 +74,26 @@ class ArticleLoader(ItemLoader):
     """Loads an :class:`ArticleItem`; values are cleaned text unless declared otherwise."""
 
     default_item_class = ArticleItem
-    default_input_processor = MapCompose(normalize_text)
+    default_input_processor = MapCompose(normalize_text, without_direction_marks_at_ends)
     default_output_processor = TakeFirst()
 
     authors_out = Compose(unique)
     tags_in = MapCompose(
-        normalize_text, decode_entities, tag_list, topic_tag, without_edge_separators
+        normalize_text,
+        decode_entities,
+        tag_list,
+        topic_tag,
+        without_edge_separators,
+        without_direction_marks_at_ends,
     )
     tags_out = Compose(unique_ignoring_case)
-    section_in = MapCompose(normalize_text, decode_entities, first_section, without_edge_separators)
+    section_in = MapCompose(
+        normalize_text,
+        decode_entities,
+        first_section,
+        without_edge_separators,
+        without_direction_marks_at_ends,
+    )
     language_in = MapCompose(normalize_text, language_code)
     media_id_in = MapCompose(normalize_text, digits)
     post_id_in = MapCompose(normalize_text, digits)

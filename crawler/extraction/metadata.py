@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -180,6 +181,39 @@ def element_value(element: etree._Element) -> str:
     return "".join(element.itertext())
 
 
+LONE_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of half a UTF-16 pair: a cut emoji (a script that cut a string in the
+middle of one, then wrote it as JSON). Python decodes one left alone into a string that
+no UTF-8 writer can write, and the record it reached was lost from every output."""
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def json_document(text: str | bytes) -> Any:
+    """``json.loads(text)``, with the halves of UTF-16 pairs that ``text`` escapes alone
+    taken out of its strings (whole pairs are one character already).
+
+    >>> json_document('{"name": "Jay \\\\udc00Son", "mood": "\\\\ud83d\\\\ude00"}')
+    {'name': 'Jay Son', 'mood': '😀'}
+    """
+    document = json.loads(text)
+    source = text if isinstance(text, str) else text.decode("latin-1")  # for the escapes
+    return without_lone_surrogates(document) if LONE_SURROGATE_ESCAPE.search(source) else document
+
+
+def without_lone_surrogates(value: Any) -> Any:
+    """``value`` (a decoded JSON document) with every lone surrogate out of its strings."""
+    if isinstance(value, str):
+        return LONE_SURROGATE.sub("", value)
+    if isinstance(value, list):
+        return [without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {
+            without_lone_surrogates(key): without_lone_surrogates(item)
+            for key, item in value.items()
+        }
+    return value
+
+
 def read_metadata(root: etree._Element) -> PageMetadata:
     """Collect meta tags, JSON-LD nodes and link relations from a parsed page's root.
 
@@ -201,7 +235,7 @@ def read_metadata(root: etree._Element) -> PageMetadata:
                 metadata.shortlink = href
         elif element.get("type") == "application/ld+json" and element.text:
             try:
-                metadata.jsonld_nodes.extend(_flatten_jsonld(json.loads(element.text)))
+                metadata.jsonld_nodes.extend(_flatten_jsonld(json_document(element.text)))
             except (ValueError, RecursionError):  # not JSON, or nested past json's limit
                 logger.debug("ignoring JSON-LD that does not parse")
     if root.tag == "html":

@@ -19,11 +19,16 @@ from dateutil import parser as dateutil_parser
 from dateutil.parser import UnknownTimezoneWarning
 
 # Zero-width characters and soft hyphens carry no text; BOM and ZWJ/ZWNJ-free scripts here.
-# Nor do Unicode's noncharacters (U+FDD0-U+FDEF, U+FFFE, U+FFFF: a page's "&#65535;").
-_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff\ufdd0-\ufdef\ufffe\uffff]")
+# Nor do Unicode's noncharacters (U+FDD0-U+FDEF, U+FFFE, U+FFFF: a page's "&#65535;"),
+# nor half a UTF-16 pair (a JSON escape of a cut emoji).
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Either of the two above: most text has neither, and one search is cheaper than two subs.
 _INVISIBLE_OR_CONTROL = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")
+DIRECTION_MARKS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+"""The marks and controls of text direction (LRM, RLM, ALM, embeddings, overrides,
+isolates): at the ends of a name or a tag they direct nothing, and "\u200eWorld\u200e" and
+"World" were two sections to a reader grouping by them."""
 
 
 def normalize_text(value: str | None) -> str | None:
@@ -48,6 +53,21 @@ def normalize_text(value: str | None) -> str | None:
     # str.split() splits on every character str.isspace() names: all Unicode space
     # separators and the controls HTML text leaks (tabs, CR, LF), 4x faster than a regex.
     text = " ".join(text.split())
+    return text or None
+
+
+def without_direction_marks_at_ends(text: str) -> str | None:
+    """A value without the marks of text direction at its ends (:data:`DIRECTION_MARKS`):
+    a name, a tag, a section, a title; not a paragraph, whose first mark may set its
+    direction.
+
+    >>> without_direction_marks_at_ends("\u200eWorld\u200e"), without_direction_marks_at_ends("\u202bبيروت\u202c")
+    ('World', 'بيروت')
+    >>> without_direction_marks_at_ends("\u200f") is None
+    True
+    """
+    if text[:1] in DIRECTION_MARKS or text[-1:] in DIRECTION_MARKS:
+        text = text.strip(DIRECTION_MARKS + " ")
     return text or None
 
 

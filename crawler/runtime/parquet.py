@@ -44,7 +44,7 @@ from scrapy.extensions.feedexport import FeedExporter
 
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import a_feed_failed, records_syncing, replace_durably
-from crawler.runtime.exit_status import output_failed
+from crawler.runtime.exit_status import output_failed, record_failure
 from crawler.schema import article_schema
 
 # pyarrow (and numpy with it) is imported where a function needs it, not with this module:
@@ -459,7 +459,11 @@ class ParquetItemExporter(BaseItemExporter):
         if self.crawler is not None:
             self.crawler.signals.send_catch_log(records_syncing)
         try:
-            write_part(records_table(records, self.schema), path)
+            table = records_table(records, self.schema)
+        except (ValueError, TypeError, ArithmeticError) as error:  # Arrow's errors among them
+            records, table = self.writable(records, error)
+        try:
+            write_part(table, path)
         except OSError as error:
             self.write_failed(path, error, len(records))
             return
@@ -471,6 +475,31 @@ class ParquetItemExporter(BaseItemExporter):
             if stale != path:
                 stale.unlink(missing_ok=True)
         self.stale = []
+
+    def writable(
+        self, records: list[dict[str, Any]], error: Exception
+    ) -> tuple[list[dict[str, Any]], pa.Table]:
+        """The records of a part that Arrow can hold, and their table: one it cannot (a
+        value of no type the schema has) is left out with an ERROR and counted as
+        ``output/records_lost`` and ``failures/unwritable_record`` (exit status 1), where
+        the part, every record of it, had been lost."""
+        kept = []
+        for record in records:
+            try:
+                records_table([record], self.schema)
+            except (ValueError, TypeError, ArithmeticError) as record_error:
+                logger.error(
+                    "Parquet: record %s left out, Arrow cannot hold it: %s",
+                    record.get("url"),
+                    record_error,
+                )
+                self.count_lost(1)
+                if self.crawler is not None and self.crawler.stats is not None:
+                    record_failure(self.crawler.stats, "unwritable_record")
+            else:
+                kept.append(record)
+        logger.debug("Parquet: part of %d records refused (%s)", len(records), error)
+        return kept, records_table(kept, self.schema)
 
     def write_failed(self, path: Path, error: OSError, records: int) -> None:
         """A part that cannot be written: count it, say so, and stop the crawl."""

@@ -23,6 +23,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 from parsel.csstranslator import css2xpath
+from w3lib.html import remove_tags
 
 from crawler.extraction.breadcrumbs import (
     HOME_NAMES,
@@ -1521,6 +1522,39 @@ def is_new_year(day: str) -> bool:
     return len(day) == 10 and day.endswith("-01-01")
 
 
+def byline_text(byline: str) -> str:
+    """A byline as metadata gives it, as text: its entities decoded and any markup, which
+    JSON-LD and meta tags carry as text, taken out.
+
+    >>> byline_text("<b>John Bold</b> &amp; <i>Jane Italic</i>")
+    'John Bold & Jane Italic'
+    """
+    text = decode_entities(byline)
+    return remove_tags(text) if "<" in text else text
+
+
+ISO_MONTH = re.compile(r"(?:1[6-9]|20)\d\d-(?:0[1-9]|1[0-2])")
+"""A month in ISO 8601 (``2016-05``), as JSON-LD's ``datePublished`` may give it."""
+TEXT_FIELDS = frozenset({"title", "author", "date", "sitename", "language", "text"})
+"""The fields of trafilatura's reading read here as text: it passes on what the page's
+JSON-LD holds, which may be a list, a value object or a bool (``"headline": [...]``)."""
+
+
+def first_text(value: object) -> str | None:
+    """``value`` if it is text, else the first text of a list or a JSON-LD value object.
+
+    >>> first_text(["A", "B"]), first_text({"@value": "A"}), first_text(True), first_text("A")
+    ('A', 'A', None, 'A')
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return next((item for item in map(first_text, value) if item), None)
+    if isinstance(value, dict):
+        return first_text(value.get("@value"))
+    return None
+
+
 def words(text: str) -> set[str]:
     """The lower-case words of a text, for comparing two wordings of a title.
 
@@ -2138,7 +2172,9 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     @cached_property
     def _extraction(self) -> dict[str, Any]:
-        return self._document.as_dict() if self._document is not None else {}
+        """trafilatura's reading of the page, its text fields text or None."""
+        found = self._document.as_dict() if self._document is not None else {}
+        return {k: first_text(v) if k in TEXT_FIELDS else v for k, v in found.items()}
 
     @cached_property
     def site_names(self) -> tuple[str, ...]:
@@ -2479,13 +2515,20 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         self, signals: list[str | None], shown_day: date | None
     ) -> tuple[str, str | None] | None:
         """``(raw, ISO)`` of the first signal that parses as a date, a UTC time in the
-        site's own zone; the first raw value and ``None`` when none parses."""
+        site's own zone; the first raw value and ``None`` when none parses. A month
+        (``"2016-05"``) where none gives a day is the date, at its precision: htmldate's
+        search makes it the month's first day, a day no signal gave."""
         raws = [text for raw in signals if (text := normalize_text(raw))]
+        month = next((raw for raw in raws if ISO_MONTH.fullmatch(raw)), None)
         for raw in raws:
             iso = parse_date(raw)
             # A CMS's null ("0001-01-01T00:00:00") dates nothing: the next signal may.
             if iso is not None and int(iso[:4]) >= EARLIEST_DATE.year:
+                if month is not None and iso[:10] == f"{month}-01":
+                    return month, month
                 return raw, in_site_zone(iso, self._site_zones, shown_day)
+        if month is not None:
+            return month, month
         return (raws[0], None) if raws else None
 
     @cached_property
@@ -2790,7 +2833,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
 
     def _people(self, bylines: list[str]) -> list[str]:
         names = []
-        for value in map(decode_entities, bylines):
+        for value in map(byline_text, bylines):
             # A byline that is the site's name as a whole names no one, though its pieces
             # may read as names ("Agency Name | Latest News of the World | AGN").
             if (
