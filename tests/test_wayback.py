@@ -212,6 +212,46 @@ def test_a_url_list_spanning_sites_is_read_from_their_captures(archive, tmp_path
     )
 
 
+PLAIN_PAGE = """<html><head><title>Harbour council votes on the sea wall</title></head>
+<body><table><tr><td><a href="/">Home</a> | <a href="/news.html">News</a></td></tr>
+<tr><td><b>Harbour council votes on the sea wall</b><br>May 12, 2009</td></tr>
+<tr><td>{paragraphs}</td></tr><tr><td>Copyright 2009 Old News</td></tr></table></body></html>"""
+
+
+def test_a_listed_article_without_article_markup_is_extracted_from_its_capture(tmp_path):
+    """A URL list says "these are articles": a captured page of a site of 2009 with no
+    article markup was extracted from the live site but skipped in every capture."""
+    site = tmp_path / "site"
+    (site / "2009" / "05").mkdir(parents=True)
+    paragraphs = "".join(
+        f"<p>The harbour council met on Tuesday about the sea wall, part {n}, and argued "
+        "until late into the evening about who should pay for its repair.</p>"
+        for n in range(6)
+    )
+    (site / "2009" / "05" / "plain.html").write_text(PLAIN_PAGE.format(paragraphs=paragraphs))
+    original = "http://www.oldnews.example/2009/05/plain.html"
+    captures = tmp_path / "captures.json"
+    capture = {"timestamp": "20090601000000", "original": original, "status": 200}
+    captures.write_text(json.dumps({"captures": [{**capture, "page": "/2009/05/plain.html"}]}))
+    listed = tmp_path / "dead-links.txt"
+    listed.write_text(original + "\n")
+    with wayback_archive(captures, site=site) as server:
+        result = run_crawl(
+            "archive",
+            None,
+            tmp_path,
+            *("-a", f"urls={listed}", "-a", "source=wayback"),
+            *("-s", f"WAYBACK_ENDPOINT={server.url_for('/').rstrip('/')}"),
+        )
+    assert result.returncode == 0, result.log[-3000:]
+    [record] = [json.loads(line) for line in result.output.splitlines()]
+    assert record["title"] == "Harbour council votes on the sea wall"
+    assert record["body"].count("The harbour council met") == 6
+    assert (
+        "Extracted as listed, though it looks unlike an article (no_article_markup)" in result.log
+    )
+
+
 def test_archive_links_in_a_url_list_are_read_from_the_archive_as_captured(archive, tmp_path):
     """A list of Wayback Machine links (as citations and Wikipedia's references give them),
     in a crawl of the site: each is read as the raw capture it names, its record the
@@ -380,6 +420,37 @@ def test_an_index_page_that_fails_for_good_fails_the_crawl(tmp_path):
     assert stats[stats_keys.LATE_RETRY_HELD] == 1
     assert "The Wayback Machine's index of the site failed (http_503) at " in result.log
     assert "the URLs it lists after that page are not crawled" in result.log
+
+
+def test_an_empty_answer_to_an_index_page_that_follows_is_asked_again(tmp_path):
+    """The index said more follows, and its next page came back empty once: that was
+    taken as the index's end, and the URLs after it left out without a word."""
+
+    def empty_once(raw: str, times: int) -> Response | None:
+        return (
+            Response(b"", content_type="text/plain") if INDEX_PAGE_2 in raw and not times else None
+        )
+
+    result, records = busy_crawl(tmp_path, empty_once)
+    assert set(records) == {SEED, BOOKBINDERS, LEBANON, ELECTIONS}
+    assert result.report["stats"][stats_keys.FAULTS_WAYBACK_CDX_UNREADABLE] == 1
+    assert "no table (an empty answer to a page the index said follows): asked again" in result.log
+
+
+def test_an_index_that_gives_its_resume_key_again_is_not_paged_for_ever(tmp_path):
+    """The CDX server's resume key of a query without ``urlkey`` starts its scan over
+    (internetarchive/wayback#121): the same page was asked for without end."""
+    header = ["urlkey", "original", "timestamp", "statuscode", "mimetype"]
+
+    def same_key(raw: str, times: int) -> Response | None:
+        again = json.dumps([header, [], ["3"]])
+        return Response(again, content_type="text/plain") if INDEX_PAGE_2 in raw else None
+
+    result, records = busy_crawl(tmp_path, same_key, returncode=1)
+    assert set(records) == {LEBANON}
+    assert result.report["stats"]["failures/wayback_index"] == 1
+    assert "gave the resume key '3' again" in result.log
+    assert sum(INDEX_PAGE_2 in line for line in result.log.splitlines() if "Crawled" in line) <= 1
 
 
 def test_captures_that_cannot_be_listed_are_failed_articles(tmp_path):

@@ -1237,20 +1237,7 @@ class ArchiveSpider(Spider):
             for request in self._later_page(key, response.url, reading.first_page):
                 yield request
             return
-        if reason == NO_ARTICLE_MARKUP and self.extract_unsure:
-            # A URL list says "these are articles", and -a unsure=extract that the site's
-            # articles have no markup: an unsure guess does not overrule either.
-            listed = not self.follow_links
-            self.crawler.stats.inc_value(
-                f"{stats_keys.URL_LIST_EXTRACTED_UNSURE if listed else stats_keys.PAGES_EXTRACTED_UNSURE}{reason}"
-            )
-            logger.info(
-                "Extracted as %s, though it looks unlike an article (%s): %s",
-                "listed" if listed else "asked (-a unsure=extract)",
-                reason,
-                response.url,
-            )
-        elif reason is not None:
+        if reason is not None and not self._extracted_unsure(reason, response.url):
             self.crawler.stats.inc_value(f"{stats_keys.PAGES_NOT_ARTICLE}{reason}")
             self.run.coverage.outcome(key, Outcome(OutcomeKind.NOT_ARTICLE, reason))
             logger.info("Not an article (%s): %s", reason, response.url)
@@ -1285,6 +1272,25 @@ class ArchiveSpider(Spider):
                 return
         for output in self._emitted(item, key):
             yield output
+
+    def _extracted_unsure(self, reason: str | None, url: str) -> bool:
+        """Whether a page that only looks unlike an article (``reason``) is extracted all
+        the same, counted and logged: a URL list says "these are articles", and -a
+        unsure=extract that the site's articles have no markup; an unsure guess does not
+        overrule either."""
+        if reason != NO_ARTICLE_MARKUP or not self.extract_unsure:
+            return False
+        listed = not self.follow_links
+        self.crawler.stats.inc_value(
+            f"{stats_keys.URL_LIST_EXTRACTED_UNSURE if listed else stats_keys.PAGES_EXTRACTED_UNSURE}{reason}"
+        )
+        logger.info(
+            "Extracted as %s, though it looks unlike an article (%s): %s",
+            "listed" if listed else "asked (-a unsure=extract)",
+            reason,
+            url,
+        )
+        return True
 
     async def _read_article(self, response: TextResponse, extract_unsure: bool) -> ArticleReading:
         """The reading of an article page, by the reader (in a worker or this process); a
@@ -1546,7 +1552,7 @@ class ArchiveSpider(Spider):
             reason = "not_html"
         else:
             page_class = self.sites.site_of(key).profile.article_page
-            job = ArticleJob(page_class, key, links=False, extract_unsure=False)
+            job = ArticleJob(page_class, key, links=False, extract_unsure=self.extract_unsure)
             reading = read_article(job, response)
             self.note_parse_faults(reading, response.url)
             if reading.later_pages:
@@ -1563,7 +1569,10 @@ class ArchiveSpider(Spider):
             reason = "bot_wall" if reading.wall is not None else reading.reason
             if reading.error is not None:
                 self.extraction_failed(key, response.url, reading.error)
-            elif reason is None and reading.item is not None:
+            elif reading.item is not None and (
+                reason is None or self._extracted_unsure(reason, response.url)
+            ):
+                reason = None
                 item = self.extracted(reading.item, key)  # the site's, not the archive's
         if reason is not None:
             self.wayback.skip(capture, reason)

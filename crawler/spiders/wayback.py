@@ -190,6 +190,8 @@ class WaybackSource:
         self.page_size = page_size
         self.captures_per_url = captures_per_url
         self.urls_seen: set[str] = set()
+        self.resume_keys: set[str] = set()
+        """The index's resume keys followed: one it gives again would page it for ever."""
 
     @classmethod
     def from_spider(cls, spider: WaybackSpider, settings: BaseSettings) -> WaybackSource:
@@ -227,7 +229,9 @@ class WaybackSource:
             ("url", f"{urlsplit(self.spider.address.public).hostname or ''}/"),
             ("matchType", "prefix"),
             ("output", "json"),
-            ("fl", "original,timestamp,statuscode,mimetype"),
+            # urlkey too: without it the CDX server's resume key is "-+<timestamp>", which
+            # starts the scan over (internetarchive/wayback#121).
+            ("fl", "urlkey,original,timestamp,statuscode,mimetype"),
             ("filter", "statuscode:200"),
             ("filter", "mimetype:text/html"),
             ("collapse", "urlkey"),
@@ -245,6 +249,12 @@ class WaybackSource:
         )
 
     def parse_index(self, response: Response) -> Iterator[Request]:
+        if not response.body.strip() and "resumeKey=" in response.url:
+            # The index said more follows: an empty answer is a failed one, not its end
+            # (the rest of the site's URLs had been left out, without a word).
+            empty = CdxUnreadable("an empty answer to a page the index said follows")
+            yield from self.unreadable(response, empty)
+            return
         answer = yield from self.cdx_answer(response)
         if answer is None:
             return
@@ -264,7 +274,17 @@ class WaybackSource:
             request = self.article_request(row["original"], "wayback", first)
             if request is not None:
                 yield request
-        if resume_key:
+        if resume_key in self.resume_keys:
+            record_failure(self.stats, stats_keys.FAILURE_WAYBACK_INDEX)
+            logger.error(
+                "The Wayback Machine's index of the site gave the resume key %r again, at "
+                "%s: not paging it further, and the URLs it lists after that page are not "
+                "crawled",
+                resume_key,
+                response.url,
+            )
+        elif resume_key:
+            self.resume_keys.add(resume_key)
             yield self.index_request(resume_key)
 
     def article_request(
