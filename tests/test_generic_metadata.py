@@ -1259,3 +1259,31 @@ def test_direction_marks_at_the_ends_of_names_tags_and_sections_are_taken_off():
     head = jsonld(**article, author=person, articleSection="\u200eWorld\u200e")
     got = record(head, "<h1>A story</h1>")
     assert (got["authors"], got["section"]) == (["نادية خوري"], "World")
+
+
+@pytest.mark.parametrize("role", ["Weekly Correspondent", "Herald Staff Writer"])
+def test_a_byline_is_its_first_line_not_the_role_under_it(role):
+    """ "By Susan Marsh<br>Weekly Correspondent" was the author "Susan Marsh Weekly"."""
+    body = f"<h1>Library levy passes</h1><p><strong>By Susan Marsh<br/>{role}</strong></p>"
+    assert record("<title>Library levy passes</title>", body)["authors"] == ["Susan Marsh"]
+
+
+def test_a_personal_blogs_author_is_the_person_it_is_named_after():
+    """A blog named after its author (a Hugo or Jekyll site, "Sam Okafor"): every signal
+    left the site's own name out, and the post had no author."""
+    head = '<meta property="og:site_name" content="Sam Okafor">'
+    head += '<meta name="author" content="Sam Okafor">'
+    article = {"@context": "https://schema.org", "@type": "BlogPosting"}
+    person = {"@type": "Person", "name": "Sam Okafor"}
+    head += jsonld(**article, headline="Structured logging in Go", author=person)
+    got = record(
+        head, "<h1>Structured logging in Go</h1>", url="https://samokafor.dev/posts/logging/"
+    )
+    assert got["authors"] == ["Sam Okafor"]
+
+
+def test_a_newsroom_named_as_a_person_is_still_no_author():
+    head = '<meta property="og:site_name" content="Harbour Courier">'
+    article = {"@context": "https://schema.org", "@type": "NewsArticle"}
+    head += jsonld(**article, author={"@type": "Person", "name": "Harbour Courier"})
+    assert record(head, "<h1>A story</h1>")["authors"] == []

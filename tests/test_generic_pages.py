@@ -1122,3 +1122,38 @@ def test_teasers_of_other_stories_after_the_story_are_cut_with_their_heading():
         return any(link in line for link in links)
 
     assert without_related_links([*story, *teasers], links.__contains__, holds_link) == story
+
+
+SENTENCES = (
+    "The weatherman says we may get down to 25 degrees on Tuesday night, after a week of sun.",
+    "The tomato seedlings are three inches tall now under the shop lights in the basement.",
+    "I will start hardening them off on the back porch in the middle of April if it is warm.",
+)
+
+
+def test_lines_a_blank_line_splits_are_paragraphs():
+    """An old blog's post (Blogger's 2008 templates), a hand-written page: one block of
+    lines split in paragraphs by ``<br><br>``, which were joined into one."""
+    post = "<br /><br />".join(sentence * 2 for sentence in SENTENCES)
+    html = (
+        "<html><head><title>Seedlings and a late frost</title></head><body><div class='post'>"
+        f"<h3 class='post-title'>Seedlings and a late frost</h3><div class='post-body entry-content'>"
+        f"{post}<br /><br /></div></div></body></html>"
+    )
+    assert body_of(html) == [sentence * 2 for sentence in SENTENCES]
+
+
+def test_a_sign_up_box_in_the_story_is_not_body():
+    """A newsletter's sign-up box set in the story's column: its lines read as prose."""
+    box = (
+        "<div class='Promo_root__Uv0Wx'><p>Sign up for The Civic Review Daily</p><p>Our editors’ "
+        "picks of the day’s most important stories, in your inbox every morning.</p><form "
+        "action='/subscribe'><input type='email' name='email'><button>Sign up</button></form>"
+        "<p>By signing up, you agree to our Privacy Policy and Terms of Service.</p></div>"
+    )
+    html = (
+        "<html><head><title>Pharmacies close</title></head><body><article><h1>Pharmacies close"
+        f"</h1>{PARAGRAPH}{box}{PARAGRAPH.replace('story', 'tale')}</article></body></html>"
+    )
+    assert not [line for line in body_of(html) if "sign" in line.lower() or "inbox" in line]
+    assert len(body_of(html)) == 2

@@ -103,6 +103,22 @@ class PageMetadata:
                 names.append(value["name"])
         return names
 
+    def article_people(self, key: str) -> list[str]:
+        """Names under ``key`` (``author``) that the page types as a ``Person``.
+
+        >>> PageMetadata(jsonld_nodes=[{"@type": "BlogPosting", "author": [
+        ...     {"@type": "Person", "name": "Sam Okafor"}, {"@type": "Organization", "name": "X"}]}]
+        ... ).article_people("author")
+        ['Sam Okafor']
+        """
+        return [
+            value["name"]
+            for value in map(self._resolve, _as_list(self.article.get(key)))
+            if isinstance(value, dict)
+            and value.get("@type") == "Person"
+            and isinstance(value.get("name"), str)
+        ]
+
     def image_captions(self) -> list[str]:
         """What the page says its images show: ``og:image:alt``, ``twitter:image:alt`` and
         the caption and description of the article's JSON-LD images.

@@ -588,13 +588,25 @@ _CLASS_TESTS = [
     DATE_IN_HEADING,
     SCREEN_READER_INLINE,
 ]
+FORM_BOX_CHARS = 500
+"""The most text a box around a form holds (a sign-up box holds 150-300 characters)."""
 _ID_TESTS = [*_WIDGET_IDS, NEXT_POSTS, COMMENT_FORM, SITE_NOTICE_ID]
+FORM_BOX = (
+    "descendant-or-self::*[(self::form or self::div or self::section or self::aside)"
+    " and descendant::input[@type='email']]"
+    f"[string-length(normalize-space()) < {FORM_BOX_CHARS}]"
+)
+"""A form that asks for an e-mail address and the short box around it: a newsletter's
+sign-up ("Sign up for The Daily…", its promise and its terms) set in the story's column,
+whose lines read as prose. Not a search, rating or comment form, which a short story's
+container may hold too; nor the form an ASP.NET page wraps itself in."""
 PRUNE_XPATHS = [
     f"descendant-or-self::*/@class[{_any_of(_CLASS_TESTS)}]/parent::*",
     f"descendant-or-self::*/@id[{_any_of(_ID_TESTS)}]/parent::*",
     "descendant-or-self::blockquote/descendant::cite",
     attributes_first(css2xpath(NESTED_POSTS)),
     HEADING_PERMALINK,
+    FORM_BOX,
 ]
 PRUNED = etree.XPath(" | ".join(PRUNE_XPATHS))
 """What trafilatura is told to prune, found in the page itself (for the text read beside
@@ -678,6 +690,8 @@ post's own path is its second page."""
 WORD = re.compile(r"\w+")
 PRECISION_KEEPS = 0.5
 PROSE_WORDS = 15
+LINES_PARAGRAPH_WORDS = 8
+"""The fewest words of each paragraph a block's ``<br><br>`` split it in (:func:`block_lines`)."""
 TEXT_ELEMENTS = ("p", "li", "h2", "h3", "h4", "h5", "h6", "td", "dd", "pre")
 """Elements that hold a paragraph of a body, as trafilatura reads them."""
 EMBEDDED_POSTS = etree.XPath(
@@ -1535,6 +1549,32 @@ def byline_text(byline: str) -> str:
 
 ISO_MONTH = re.compile(r"(?:1[6-9]|20)\d\d-(?:0[1-9]|1[0-2])")
 """A month in ISO 8601 (``2016-05``), as JSON-LD's ``datePublished`` may give it."""
+
+
+def first_line(element: etree._Element) -> str:
+    """An element's text up to its first ``<br>``: a byline's name, not the role set on
+    the line under it ("By Susan Marsh<br>Weekly Correspondent").
+
+    >>> from lxml import html
+    >>> first_line(html.fromstring("<strong>By <b>Susan</b> Marsh<br>Weekly Correspondent</strong>"))
+    'By Susan Marsh'
+    """
+    pieces = [element.text or ""]
+    for child in element:
+        if child.tag == "br":
+            break
+        pieces += [paragraph_text(child), child.tail or ""]
+    return "".join(pieces)
+
+
+PUBLICATION_WORD = re.compile(
+    r"\b(?:news|times|post|daily|weekly|courier|herald|gazette|journal|tribune|review|"
+    r"magazine|media|press|report|chronicle|observer|guardian|star|sun|mirror|express|"
+    r"telegraph|record|today|online|network|tv|radio|digital|group|agency|blog|"
+    r"zeitung|nachrichten|diario|noticias|informaci[oó]n|gazzetta|corriere)\b",
+    re.IGNORECASE,
+)
+"""A word of a publication's name, not a person's ("Harbour Courier", "Daily Star")."""
 TEXT_FIELDS = frozenset({"title", "author", "date", "sitename", "language", "text"})
 """The fields of trafilatura's reading read here as text: it passes on what the page's
 JSON-LD holds, which may be a list, a value object or a bool (``"headline": [...]``)."""
@@ -1663,21 +1703,46 @@ LINE_PIECES = etree.XPath("descendant-or-self::text() | descendant::lb", smart_s
 """A block's text nodes and line breaks (``<lb/>``), in order."""
 
 
-def block_line(block: etree._Element) -> str:
-    """A text block of trafilatura's output tree as one line: its text as written, a line
-    break (``<lb/>``) a space.
+def block_lines(block: etree._Element) -> list[str]:
+    """A text block of trafilatura's output tree as its paragraphs: its text as written,
+    a line break (``<lb/>``) a space, and two in a row (a ``<br><br>``, whitespace between
+    them or not) the end of a paragraph, as a browser shows them, when each paragraph so
+    split is a sentence (:data:`LINES_PARAGRAPH_WORDS`): an old blog's post, a hand-written page, is one
+    block of paragraphs split so; a block of short lines (a product's "(1)", "süß",
+    "USA") stays one line, as the lines before it.
 
     >>> from lxml import etree
-    >>> block_line(etree.fromstring("<p>the concept of <code>NULL</code>. Nutzer<hi>innen</hi>"
+    >>> block_lines(etree.fromstring("<p>the concept of <code>NULL</code>. Nutzer<hi>innen</hi>"
     ...     "<lb/>sagen</p>"))
-    'the concept of NULL. Nutzerinnen sagen'
+    ['the concept of NULL. Nutzerinnen sagen']
+    >>> long = "a sentence long enough to be a paragraph"
+    >>> block_lines(etree.fromstring(f"<p>{long}.<lb/> <lb/>{long}<lb/>too.<lb/><lb/></p>"))
+    ['a sentence long enough to be a paragraph.', 'a sentence long enough to be a paragraph too.']
+    >>> block_lines(etree.fromstring("<p>(1)<lb/><lb/>süß<lb/><lb/>USA</p>"))
+    ['(1) süß USA']
     """
-    return "".join(piece if isinstance(piece, str) else " " for piece in LINE_PIECES(block))
+    paragraphs: list[list[str]] = [[]]
+    breaks = 0
+    for piece in LINE_PIECES(block):
+        if not isinstance(piece, str):
+            breaks += 1
+            if breaks == 2 and paragraphs[-1]:
+                paragraphs.append([])
+            elif breaks == 1:
+                paragraphs[-1].append(" ")
+        elif piece.strip() or not breaks:
+            breaks = 0
+            paragraphs[-1].append(piece)
+    lines = [line for words in paragraphs if (line := "".join(words).strip())]
+    if len(lines) > 1 and not all(prose_words(line) >= LINES_PARAGRAPH_WORDS for line in lines):
+        return [" ".join(lines)]
+    return lines
 
 
 def block_texts(tree: etree._Element) -> list[str]:
-    """One paragraph per text block of trafilatura's output tree, in order; loose text
-    between blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space; a block
+    """One paragraph per text block of trafilatura's output tree, in order (a block's
+    lines split in paragraphs by ``<br><br>``: :func:`block_lines`); loose text between
+    blocks is a paragraph too, and an ``<lb/>`` (a ``<br>``) is a space; a block
     that is the rest of the line before it (:func:`continues_line`) is joined to it.
     Iterative (a stack of containers still to read and texts still to add)."""
     texts: list[str] = []
@@ -1702,7 +1767,7 @@ def block_texts(tree: etree._Element) -> list[str]:
             if child.tag in CONTAINERS or (child.tag in TEXT_BLOCKS and nested):
                 pending.append(child)
             elif child.tag in TEXT_BLOCKS:
-                pending.append(block_line(child))
+                pending += block_lines(child) or [""]
             pending.append(None if child.tail is None else Loose(child.tail))
         stack.extend(reversed(pending))
     return texts
@@ -2664,6 +2729,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             lambda: self._people(self._author_links_under_headline()),
             lambda: self._people(reporters_in_dateline(self._paragraphs[:1])),
             lambda: self._people(reporters_signing_off(self._paragraphs)),
+            self._person_the_site_is_named_after,
         )
         return [*names, *self._listed_after(names), *self._wire_after(names)]
 
@@ -2723,8 +2789,10 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             ):
                 found = [normalize_text(paragraph_text(element)) or ""]
             elif BYLINE_TEXT.match((element.text or "").lstrip()):
-                line = normalize_text(paragraph_text(element)) or ""
-                found = split_authors(line) if len(line) <= BYLINE_LINE_CHARS else []
+                # Its first line, unless that holds no name ("By<br>Susan Marsh").
+                found = self._byline_names(first_line(element)) or self._byline_names(
+                    paragraph_text(element)
+                )
             else:
                 continue
             named = [name for name in found if 2 <= len(name.split()) <= NAME_WORDS]
@@ -2735,6 +2803,32 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
         if len(names) > BYLINE_LINKS:
             return [], []
         return list(names.values()), sources
+
+    def _person_the_site_is_named_after(self) -> list[str]:
+        """The JSON-LD author typed a ``Person`` whose name is the site's, and the meta
+        author's too: a personal blog ("Sam Okafor", a Hugo or Jekyll site of its
+        author's name). Every other signal
+        leaves out a name that is the site's (a newsroom's byline), and it had no author.
+        Not a name of a newsroom's words ("Editorial Team"), nor a publication's
+        (:data:`PUBLICATION_WORD`: "Harbour Courier" typed a ``Person``)."""
+        shown = {normalize_text(name) for name in self.metadata.all("author")}
+        return [
+            name
+            for name in map(normalize_text, self.metadata.article_people("author"))
+            if name
+            and 2 <= len(name.split()) <= NAME_WORDS
+            and is_site_name(name, self.site_names)
+            and name in shown
+            and not is_site_byline(name, ())
+            and not PUBLICATION_WORD.search(name)
+        ]
+
+    @staticmethod
+    def _byline_names(text: str) -> list[str]:
+        """The names of a line that starts as a byline, if it is short enough to be one."""
+        line = normalize_text(text) or ""
+        found = split_authors(line) if len(line) <= BYLINE_LINE_CHARS else []
+        return [name for name in found if 2 <= len(name.split()) <= NAME_WORDS]
 
     @cached_property
     def _byline_lines(self) -> set[str]:
