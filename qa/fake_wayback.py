@@ -154,7 +154,15 @@ class WaybackMirror:
             None,
         )
         if capture is None:
-            return MirrorResponse(404, {"Content-Type": "text/plain"}, b"capture not found")
+            # As the Wayback Machine answers a timestamp that is no capture of the URL: a
+            # redirect to the URL's capture nearest it.
+            others = [c for c in self.captures if urlkey(c.original) == urlkey(original)]
+            if not others or not timestamp.isdigit():
+                return MirrorResponse(404, {"Content-Type": "text/plain"}, b"capture not found")
+            wanted = int(timestamp.ljust(14, "0")[:14])
+            nearest = min(others, key=lambda c: abs(int(c.timestamp) - wanted))
+            location = f"/web/{nearest.timestamp}id_/{nearest.original}"
+            return MirrorResponse(302, {"Location": location})
         if capture.location:
             return MirrorResponse(capture.status, {"Location": capture.location})
         served = self.mirror.respond(capture.page or "/")

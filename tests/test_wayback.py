@@ -252,6 +252,58 @@ def test_a_listed_article_without_article_markup_is_extracted_from_its_capture(t
     )
 
 
+def test_a_listed_url_archived_as_a_redirect_is_read_where_it_leads(tmp_path):
+    """A dead link listed without its trailing slash, and a WordPress shortlink, each
+    captured only as a redirect to the article: "No usable capture", the article lost. A
+    citation's timestamp that is no capture: the Wayback Machine's redirect to the nearest
+    was skipped as an archived one, and the URL's newest capture read in its place."""
+    lebanon, bookbinders = ORIGIN + LEBANON, ORIGIN + BOOKBINDERS
+    captures = captures_with(
+        tmp_path,
+        {
+            "timestamp": "20160101000000",
+            "original": lebanon.rstrip("/"),
+            "status": 301,
+            "location": f"/web/20160101000000id_/{lebanon}",
+        },
+        {
+            "timestamp": "20170601000000",
+            "original": f"{ORIGIN}/?p=4242",
+            "status": 301,
+            "location": f"/web/20170601000000id_/{bookbinders}",
+        },
+    )
+    listed = tmp_path / "dead-links.txt"
+    listed.write_text(f"{lebanon.rstrip('/')}\n{ORIGIN}/?p=4242\n")
+    with wayback_archive(captures) as server:
+        result, records, _, _ = crawl(server, tmp_path, "-a", f"urls={listed}")
+    assert {path: r["capture"]["timestamp"] for path, r in records.items()} == {
+        LEBANON: "20150101000000",
+        BOOKBINDERS: "20170310080000",
+    }
+    assert "replays a redirect to https://eng-archive.aawsat.com/?p=4242" not in result.log
+    assert (
+        f"of {ORIGIN}/?p=4242 replays a redirect to {bookbinders}: reading its captures"
+        in result.log
+    )
+    assert "No usable capture" not in result.log
+    coverage = json.loads((tmp_path / "coverage" / "aawsat.json").read_text())
+    assert (coverage["missing"], coverage["covered"]) == (0, 4)  # the listed and the targets
+
+
+def test_a_citations_timestamp_is_read_at_the_capture_nearest_it(archive, tmp_path):
+    """The Wayback Machine answers a timestamp that is no capture with a redirect to the
+    nearest: it was skipped as a capture of a redirect, and the URL's newest capture (the
+    2020 listing the URL served by then) read in place of the one cited."""
+    listed = tmp_path / "cited.txt"
+    listed.write_text(f"https://web.archive.org/web/20150601000000/{ORIGIN}{LEBANON}\n")
+    result, records, _, _ = crawl(archive, tmp_path, "-a", f"urls={listed}")
+    assert {path: r["capture"]["timestamp"] for path, r in records.items()} == {
+        LEBANON: "20150101000000"
+    }
+    assert "Skipped capture 20150601000000" not in result.log
+
+
 def test_archive_links_in_a_url_list_are_read_from_the_archive_as_captured(archive, tmp_path):
     """A list of Wayback Machine links (as citations and Wikipedia's references give them),
     in a crawl of the site: each is read as the raw capture it names, its record the

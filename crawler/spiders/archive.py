@@ -1546,6 +1546,12 @@ class ArchiveSpider(Spider):
         self.wayback.tried(capture)
         reason: str | None = None
         item = None
+        location = response.headers.get("Location")
+        if response.status in REDIRECT_STATUSES and location:
+            yield from self.wayback.redirected(
+                key, capture, location.decode("latin-1"), remaining, tried
+            )
+            return
         if response.status in REDIRECT_STATUSES:
             reason = "redirect"
         elif not isinstance(response, TextResponse):
@@ -1567,10 +1573,15 @@ class ArchiveSpider(Spider):
                 )
             # A wall: the Wayback Machine captured a bot wall, not the page.
             reason = "bot_wall" if reading.wall is not None else reading.reason
+            # A capture that only looks unlike an article is the article's last resort:
+            # an older capture may show it as one (a URL that served a listing later).
+            last = remaining == []
+            if reason == NO_ARTICLE_MARKUP and self.extract_unsure and not last:
+                self.wayback.unsure_capture(key, capture)
             if reading.error is not None:
                 self.extraction_failed(key, response.url, reading.error)
             elif reading.item is not None and (
-                reason is None or self._extracted_unsure(reason, response.url)
+                reason is None or (last and self._extracted_unsure(reason, response.url))
             ):
                 reason = None
                 item = self.extracted(reading.item, key)  # the site's, not the archive's

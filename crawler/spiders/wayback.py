@@ -42,7 +42,7 @@ import re
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
 
 from scrapy import Request
 from scrapy.crawler import Crawler
@@ -81,12 +81,12 @@ def is_fetched(capture: Capture) -> bool:
     return capture.status == "200" and capture.mimetype == "text/html"
 
 
-REPLAY_PATH = re.compile(
-    r"^/web/(?P<timestamp>\d{1,14}\*?|\*)(?:[a-z]{2}_)?/(?P<original>https?://.+)$"
-)
+REPLAY_PATH = re.compile(r"^/web/(?P<timestamp>\d{1,14}\*?|\*)(?:[a-z]{2}_)?/(?P<original>.+)$")
 """A Wayback Machine replay's path: ``/web/<timestamp>[flag_]/<original URL>``; a
 timestamp cut short (``/web/2015/…``: the nearest capture) or a calendar
-(``/web/2017*/…``) names no one capture."""
+(``/web/2017*/…``) names no one capture. The original as citations write it too: without
+its scheme (:data:`HOST_FIRST`), or percent-encoded (:func:`listed_capture`)."""
+HOST_FIRST = re.compile(r"[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+(?::\d+)?(?:/|$)")
 CAPTURE_TIMESTAMP = re.compile(r"\d{14}")
 
 
@@ -102,13 +102,29 @@ def listed_capture(url: str, endpoint: str) -> Capture | None:
     >>> listed_capture("https://x.org/web/20150101000000/http://x.org/a/", "https://web.archive.org")
     >>> listed_capture("https://web.archive.org/web/2015/http://x.org/a/", "https://web.archive.org")
     Capture(timestamp='2015', original='http://x.org/a/', status='200', mimetype='text/html')
+
+    As older citations write them: the archive's old host name, the original without its
+    scheme, or percent-encoded whole:
+
+    >>> [listed_capture(u, "https://web.archive.org").original for u in (
+    ...     "http://wayback.archive.org/web/20150101000000/http://x.org/a/",
+    ...     "https://web.archive.org/web/20150101000000/x.org/a/",
+    ...     "https://web.archive.org/web/20150101000000/http%3A%2F%2Fx.org%2Fa%2F")]
+    ['http://x.org/a/', 'http://x.org/a/', 'http://x.org/a/']
     """
     parts = urlsplit(url)
-    hosts = {urlsplit(endpoint).netloc, "web.archive.org"}
-    match = REPLAY_PATH.match(parts.path + (f"?{parts.query}" if parts.query else ""))
-    if parts.netloc not in hosts or match is None:
+    hosts = {urlsplit(endpoint).netloc, "web.archive.org", "wayback.archive.org"}
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if parts.netloc not in hosts or (found := REPLAY_PATH.match(path)) is None:
         return None
-    return Capture(match["timestamp"], match["original"], "200", "text/html")
+    original = found["original"]
+    if original.lower().startswith(("http%3a", "https%3a")):
+        original = unquote(original)
+    if HOST_FIRST.match(original):
+        original = f"http://{original}"
+    if not original.startswith(("http://", "https://")):
+        return None
+    return Capture(found["timestamp"], original, "200", "text/html")
 
 
 class CdxUnreadable(ValueError):
@@ -192,6 +208,9 @@ class WaybackSource:
         self.urls_seen: set[str] = set()
         self.resume_keys: set[str] = set()
         """The index's resume keys followed: one it gives again would page it for ever."""
+        self.unsure: dict[str, Capture] = {}
+        """Of each listed article, its first capture that only looked unlike an article:
+        read as it when no other capture is one (:meth:`unsure_capture`)."""
 
     @classmethod
     def from_spider(cls, spider: WaybackSpider, settings: BaseSettings) -> WaybackSource:
@@ -371,10 +390,15 @@ class WaybackSource:
         self, key: str, captures: list[Capture], tried: int = 0
     ) -> Request | None:
         """Request the newest remaining capture that may be an article, ``tried`` of the
-        URL's captures having been fetched; None when none is, or the URL's
+        URL's captures having been fetched; where none is, its newest capture of a
+        redirect (a URL listed without its trailing slash, a WordPress shortlink: the
+        article is where it leads, :meth:`redirected`); None when neither is, or the URL's
         ``captures_per_url`` were fetched."""
+        redirect = None  # the newest capture of a redirect: where the article went
         for index, capture in enumerate(captures):
-            if capture.status != "200":
+            if capture.status.startswith("3") and redirect is None:
+                redirect = capture
+            elif capture.status != "200":
                 reason = (
                     "redirect" if capture.status.startswith("3") else f"status_{capture.status}"
                 )
@@ -393,10 +417,65 @@ class WaybackSource:
                 break
             else:
                 return self.capture_request(key, capture, captures[index + 1 :], tried)
+        if redirect is not None and tried < self.captures_per_url:
+            return self.capture_request(key, redirect, [], tried)
+        if (unsure := self.unsure.pop(key, None)) is not None:
+            return self.capture_request(key, unsure, [], tried)  # the last: extracted
+        if redirect is not None:
+            self.skip(redirect, "redirect")
         self.stats.inc_value(stats_keys.WAYBACK_URLS_WITHOUT_USABLE_CAPTURE)
         self.spider.run.coverage.outcome(key, Outcome(OutcomeKind.FAILED, "no_usable_capture"))
         logger.warning("No usable capture of %s in the Wayback Machine (%d tried)", key, tried)
         return None
+
+    def unsure_capture(self, key: str, capture: Capture) -> None:
+        """``capture`` of the listed article ``key`` looks unlike an article (no article
+        markup), and older ones are left to try: if none of them is one, it is fetched
+        again, last, and read as the article (a URL list says it is one)."""
+        self.unsure.setdefault(key, capture)
+
+    def redirected(
+        self,
+        key: str,
+        capture: Capture,
+        location: str,
+        remaining: list[Capture] | None,
+        tried: int,
+    ) -> Iterator[Request]:
+        """A capture that replays a redirect to ``location``: the Wayback Machine's own, to
+        the capture nearest a timestamp that is none (a citation's), which is fetched; or
+        one it archived, to the article's own address (a URL listed without its trailing
+        slash, a shortlink), whose captures are read, and whose outcome is the listed
+        URL's. Skipped were both: the article lost, or the URL's newest capture read in
+        place of the one cited."""
+        target = listed_capture(urljoin(f"{self.endpoint}/", location), self.endpoint)
+        original = target.original if target else urljoin(capture.original, location)
+        target_key = self.spider.sites.listed_key(original)
+        if target_key == key:
+            if (
+                target is not None
+                and CAPTURE_TIMESTAMP.fullmatch(target.timestamp)
+                and target.timestamp != capture.timestamp
+                and tried < self.captures_per_url
+            ):
+                yield self.capture_request(key, target, remaining, tried)
+                return
+        elif self.spider.sites.site_of(original).address.is_on_site(original):
+            logger.info(
+                "Capture %s of %s replays a redirect to %s: reading its captures",
+                capture.timestamp,
+                key,
+                original,
+            )
+            self.spider.run.coverage.follows(key, target_key)
+            request = self.article_request(original, "redirect")
+            if request is not None:
+                yield request
+            return
+        self.skip(capture, "redirect")
+        request = self.after_capture(key, capture, remaining, tried)
+        if request is not None:
+            yield request
 
     def capture_request(
         self, key: str, capture: Capture, remaining: list[Capture] | None, tried: int
