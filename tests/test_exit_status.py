@@ -76,6 +76,8 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "foreign_csv",
         "other_job",
         "folder_list",
+        "overwritten_job",
+        "json_append",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
@@ -110,6 +112,19 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "-s",
         f"JOBDIR={root / 'other_job/job'}",
     ]
+    # A job's run resumed with -O: the records it wrote were thrown away, exit 0.
+    (root / "overwritten_job/job").mkdir()
+    (root / "overwritten_job/job/requests.seen").write_text("0123abcd\n")
+    (root / "overwritten_job/prev.jsonl").write_text(KEPT)
+    cases["overwritten_job"] = [
+        "-O",
+        str(root / "overwritten_job/prev.jsonl"),
+        "-s",
+        f"JOBDIR={root / 'overwritten_job/job'}",
+    ]
+    # A JSON array appended to: a second array after the first, no JSON reader read it.
+    (root / "json_append/out.json").write_text('[\n{"title": "A story"}\n]')
+    cases["json_append"] = ["-o", str(root / "json_append/out.json")]
     # Served under a path: its root was crawled instead, without a word.
     cases["base_url_path"] = [
         "-a",
@@ -270,6 +285,29 @@ def test_csv_rows_are_not_appended_under_another_table_s_header(refusals):
         "this one elsewhere"
     )
     assert (folder / "people.csv").read_text() == "name,age\nAnn,3\n"
+
+
+def test_a_jobdir_s_run_is_not_resumed_into_an_emptied_output(refusals):
+    """``-O`` with a ``JOBDIR`` that holds a run: resumed, the job fetched what the last run
+    left, and -O threw away what it wrote (135 of 300 after a Ctrl-C; all, once finished)."""
+    done, folder = refusals["overwritten_job"].done, refusals["overwritten_job"].folder
+    assert done.returncode == EXIT_REFUSED
+    job, output = folder / "job", folder / "prev.jsonl"
+    assert last_line(done) == (
+        f"scrapy crawl: refused: JOBDIR {job} holds a run of this job, whose records -O "
+        f"{output} would empty: resume it with -o {output}, or remove {job} to start the job over"
+    )
+    assert output.read_text() == KEPT
+
+
+def test_a_json_array_is_not_appended_to(refusals):
+    done, folder = refusals["json_append"].done, refusals["json_append"].folder
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done) == (
+        f"scrapy crawl: refused: the output {folder / 'out.json'} is one JSON document, which -o "
+        "cannot append to: write JSON Lines (-o FILE.jsonl), which appends, or -O to replace it"
+    )
+    assert (folder / "out.json").read_text() == '[\n{"title": "A story"}\n]'
 
 
 def test_a_jobdir_is_resumed_only_by_its_own_job(refusals):

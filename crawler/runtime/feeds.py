@@ -143,14 +143,28 @@ def csv_columns(fields: Sequence[str] | None) -> list[str]:
     return list(fields) if fields else list(article_schema()["properties"])
 
 
-def check_csv_appends(settings: BaseSettings) -> None:
-    """Refuse (:class:`RunRefused`) to append CSV rows (``-o FILE.csv``) under a header
-    that is not this crawl's columns: another program's table, or one with other
-    ``FEED_EXPORT_FIELDS``. The rows went on under it without a word, and the file no
-    longer read as one table (``pandas.read_csv``: a ``ParserError``)."""
+WHOLE_DOCUMENT_FORMATS = frozenset({"json", "xml"})
+"""Feed formats whose file is one document: one appended to is two, which no reader reads."""
+
+
+def check_appends(settings: BaseSettings) -> None:
+    """Refuse (:class:`RunRefused`) to append (``-o``) to an output that cannot take
+    more records: a JSON array or an XML document that holds records already (a second
+    array went after the first, and no JSON reader read the file), or a CSV table whose
+    header is not this crawl's columns (another program's table, or one with other
+    ``FEED_EXPORT_FIELDS``: the rows went on under it without a word, and the file no
+    longer read as one table, ``pandas.read_csv``: a ``ParserError``)."""
     for uri, options in settings.getdict("FEEDS").items():
         path = Path(str(uri))
-        if options.get("format") != "csv" or options.get("overwrite") or not path.is_file():
+        if options.get("overwrite") or not path.is_file():
+            continue
+        if options.get("format") in WHOLE_DOCUMENT_FORMATS and path.stat().st_size:
+            raise RunRefused(
+                f"the output {path} is one {options['format'].upper()} document, which -o "
+                "cannot append to: write JSON Lines (-o FILE.jsonl), which appends, or -O "
+                "to replace it"
+            )
+        if options.get("format") != "csv":
             continue
         with path.open("rb") as file:
             header = file.readline().decode("utf-8-sig", errors="replace").strip()

@@ -22,7 +22,7 @@ from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
 
 from crawler.runtime.exit_status import RunRefused
-from crawler.runtime.feeds import check_csv_appends
+from crawler.runtime.feeds import check_appends
 
 
 @dataclass
@@ -94,7 +94,7 @@ class OutputLock:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        check_csv_appends(crawler.settings)
+        check_appends(crawler.settings)
         extension = cls(local_feed_paths(crawler.settings))
         crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
         return extension

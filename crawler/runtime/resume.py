@@ -202,6 +202,7 @@ class CrashSafeResume:
                 f"JOBDIR {self.jobdir} is in use by another crawl",
                 "wait for it to finish, or give this one another JOBDIR",
             )
+            check_not_overwritten(Path(self.jobdir), settings)
             if job is not None:
                 check_job(Path(self.jobdir), job)
             marker = Path(self.jobdir, RUNNING_MARKER)
@@ -310,6 +311,25 @@ class CrashSafeResume:
             marker.unlink(missing_ok=True)
         if self.lock is not None:
             self.lock.release()
+
+
+def check_not_overwritten(jobdir: Path, settings: BaseSettings) -> None:
+    """Refuse (:class:`RunRefused`) to run a job ``jobdir`` holds a run of (its queue, its
+    seen-set or its job file) with an output it would empty (``-O``): resumed, the job
+    fetched only what the last run left, and the records that run wrote were thrown away
+    (135 of 300 after a Ctrl-C; every one, rerun once finished), with exit status 0."""
+    overwritten = [
+        str(uri)
+        for uri, options in settings.getdict("FEEDS").items()
+        if (options or {}).get("overwrite") and urlsplit(str(uri)).scheme in {"", "file"}
+    ]
+    ran = any((jobdir / name).exists() for name in (*JOBDIR_REQUEST_STATE, JOB_FILE))
+    if overwritten and ran:
+        raise RunRefused(
+            f"JOBDIR {jobdir} holds a run of this job, whose records -O {overwritten[0]} would "
+            f"empty: resume it with -o {overwritten[0]}, or remove {jobdir} to start the "
+            "job over"
+        )
 
 
 def check_job(jobdir: Path, job: dict[str, Any]) -> None:
