@@ -19,6 +19,7 @@ from crawler.capture.mirror import crawl_command
 from crawler.cli.scrapy_commands.crawl import NEEDS_REACTOR
 from crawler.reporting import stats_keys
 from crawler.runtime.exit_status import EXIT_FAILED, EXIT_OK, EXIT_REFUSED, EXIT_USAGE
+from crawler.runtime.incremental import ArticleState
 from crawler.runtime.locks import FileLock
 from qa import crawl_launcher
 from qa.fixtures import FIXTURES
@@ -53,6 +54,8 @@ class Refusal:
 
 KEPT = '{"kept": true}\n'
 """What an existing -O output holds before a crawl that must not start."""
+STORY = "https://eng-archive.aawsat.com/theaawsat/news-middle-east/a-story/"
+"""An article an incremental state store knows."""
 
 
 def _prepare_refusals(root: Path) -> dict[str, list[str]]:
@@ -78,6 +81,7 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "folder_list",
         "overwritten_job",
         "json_append",
+        "state_replaced",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
@@ -121,6 +125,18 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         str(root / "overwritten_job/prev.jsonl"),
         "-s",
         f"JOBDIR={root / 'overwritten_job/job'}",
+    ]
+    # An incremental run's output replaced by the next: its articles in no file, for good.
+    state = ArticleState(root / "state_replaced/state.sqlite")
+    state.revise(STORY, STORY, "aawsat-1", "sha256:a", "2026-01-01T00:00:00Z")
+    state.written(STORY)
+    state.close()
+    (root / "state_replaced/run1.jsonl").write_text(KEPT)
+    cases["state_replaced"] = [
+        "-a",
+        f"state={root / 'state_replaced/state.sqlite'}",
+        "-O",
+        str(root / "state_replaced/run1.jsonl"),
     ]
     # A JSON array appended to: a second array after the first, no JSON reader read it.
     (root / "json_append/out.json").write_text('[\n{"title": "A story"}\n]')
@@ -298,6 +314,21 @@ def test_a_jobdir_s_run_is_not_resumed_into_an_emptied_output(refusals):
         f"{output} would empty: resume it with -o {output}, or remove {job} to start the job over"
     )
     assert output.read_text() == KEPT
+
+
+def test_an_incremental_run_does_not_replace_the_records_of_the_run_before(refusals):
+    """The README's incremental command run again: -O emptied the first run's records,
+    which the state store counts as emitted and no later run emits again (32 of 32 lost,
+    "Coverage 100%", exit 0)."""
+    done, folder = refusals["state_replaced"].done, refusals["state_replaced"].folder
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done) == (
+        f"scrapy crawl: refused: -O {folder / 'run1.jsonl'} would empty the records of an "
+        f"earlier run, which the incremental state {folder / 'state.sqlite'} counts as emitted "
+        "and this run would not emit again: write this run to a new file, or append to it "
+        "with -o"
+    )
+    assert (folder / "run1.jsonl").read_text() == KEPT
 
 
 def test_a_json_array_is_not_appended_to(refusals):

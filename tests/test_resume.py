@@ -8,6 +8,7 @@ no run may fetch an article page that was already in the output when it started.
 from __future__ import annotations
 
 import asyncio
+import csv
 import errno
 import json
 import signal
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from scrapy.utils.test import get_crawler
@@ -74,10 +76,12 @@ class ResumableJob:
     """More ``-s`` settings of the job's command."""
     arguments: list[str] = field(default_factory=list)
     """More ``-a`` spider arguments of the job's command."""
+    output_name: str = "out.jsonl"
+    """The job's appended (``-o``) output, in the job's folder."""
 
     @property
     def output(self) -> Path:
-        return self.workdir / "out.jsonl"
+        return self.workdir / self.output_name
 
     def command(self) -> list[str]:
         return crawl_command(
@@ -102,11 +106,18 @@ class ResumableJob:
 
     def written_keys(self) -> set[str]:
         keys = set()
-        for line in self.lines():
-            if line.endswith(b"\n"):
-                record = json.loads(line)
-                keys |= {url_key(record["url"]), url_key(record["fetched_url"])}
+        for record in self.records():
+            keys |= {url_key(record["url"]), url_key(record["fetched_url"])}
         return keys
+
+    def records(self) -> list[dict[str, Any]]:
+        """The output's whole records (rows of a CSV output)."""
+        if self.output.suffix == ".csv":
+            if not self.output.exists():
+                return []
+            with self.output.open(newline="", encoding="utf-8") as rows:
+                return list(csv.DictReader(rows))
+        return [json.loads(line) for line in self.lines() if line.endswith(b"\n")]
 
     def run(
         self,
@@ -115,8 +126,10 @@ class ResumableJob:
         max_file_size: int | None = None,
         fsync_fails_after: int | None = None,
         fsync_fails_on: Path | None = None,
+        times: int = 1,
     ) -> Run:
-        """Start the same command again; stop it with ``how`` once ``stop_when`` holds.
+        """Start the same command again; stop it with ``how`` (sent ``times``, as a second
+        Ctrl-C forces the stop) once ``stop_when`` holds.
         ``max_file_size`` (bytes) makes every file write past it fail, as on a full disk;
         ``fsync_fails_after`` makes every ``fsync`` of ``fsync_fails_on`` (the output by
         default) after that many fail, as on a failing disk."""
@@ -135,7 +148,9 @@ class ResumableJob:
         self.runs.append(run)
         while run.process.poll() is None:
             if stop_when is not None and stop_when(run):
-                run.process.send_signal(how)
+                for sent in range(times):
+                    time.sleep(0.02 if sent else 0)
+                    run.process.send_signal(how)
                 break
             time.sleep(0.01)
         run.process.wait(timeout=120)
@@ -257,6 +272,18 @@ def test_sigkill_at_any_point_then_the_same_command_completes_the_crawl(job, kil
         assert stats[stats_keys.RESUME_SKIPPED_ARTICLES] > 0
 
 
+def test_a_csv_output_is_resumed_as_json_lines_are(job):
+    """A CSV output was not read back: after a kill, the resumed run wrote again every
+    article it held (532 rows for 300 articles), with exit status 0."""
+    job.output_name = "out.csv"
+    killed = job.run(after_new_lines(5))
+    assert killed.process.returncode == -signal.SIGKILL, job.log(killed)[-3000:]
+    finish(job)
+    urls = [record["url"] for record in job.records()]
+    expected = [json.loads(line)["url"] for line in EXPECTED_JSONL.read_text().splitlines()]
+    assert sorted(urls) == sorted(expected)
+
+
 def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):
     stopped = job.run(after_new_lines(5), how=signal.SIGINT)
     # Not finished: exit 1, so that `scrapy crawl … && next_step` stops there.
@@ -270,6 +297,16 @@ def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):
     assert job.refetched_articles(final) == []
     assert "did not stop cleanly" not in job.log(final)
     assert stats_keys.RESUME_UNCLEAN_STOP not in job.report()["stats"]
+
+
+def test_a_second_ctrl_c_forces_the_stop_and_exits_1(job):
+    """A second Ctrl-C (or SIGTERM) stops the crawl before it closes: it exited 0, with
+    part of the corpus, no run report and no date join."""
+    stopped = job.run(after_new_lines(5), how=signal.SIGINT, times=2)
+    assert stopped.process.returncode == EXIT_FAILED, job.log(stopped)[-3000:]
+    assert "The crawl was stopped before it closed (a second Ctrl-C" in job.log(stopped)
+    finish(job)
+    assert_complete_and_exactly_once(job)
 
 
 @pytest.mark.parametrize(

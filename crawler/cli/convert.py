@@ -39,6 +39,7 @@ from crawler.runtime.parquet import (
     records_table,
     text_kept_fields,
 )
+from crawler.runtime.written import CSV_CELL_LIMIT
 
 LINE_SUFFIXES = frozenset({".jsonl", ".jl", ".jsonlines"})
 BATCH_SIZE = 5000
@@ -78,11 +79,6 @@ def read_lines(path: Path) -> Iterator[dict[str, Any]]:
             if not isinstance(record, dict):
                 raise ConvertError(f"{path}: line {number}: not a JSON object")
             yield record
-
-
-CSV_CELL_LIMIT = 2**31 - 1
-"""The longest cell read: any a crawl writes (a body of a million characters). The csv
-module's own limit, 128 KiB, raised on a long read's body with a traceback."""
 
 
 def read_csv(path: Path) -> Iterator[dict[str, Any]]:

@@ -77,16 +77,27 @@ def failures(stats: dict[str, Any]) -> dict[str, int]:
     {}
     >>> failures({"finish_reason": "shutdown"})
     {'interrupted': 1}
+
+    A crawl that started and never closed (a second Ctrl-C, a forced shutdown) is
+    interrupted too: it exited 0 with part of the corpus.
+
+    >>> failures({"start_time": "2026-12-05T10:00:00"})
+    {'interrupted': 1}
     """
     prefix = stats_keys.FAILURES
     found = {k.removeprefix(prefix): v for k, v in stats.items() if k.startswith(prefix)}
-    if stats.get("finish_reason") == INTERRUPTED:
+    if stats.get("finish_reason") == INTERRUPTED or never_closed(stats):
         # Stopped part-way (Ctrl-C, SIGTERM): the archive's rest was not read, and a
         # script's `scrapy crawl … && next_step` went on with part of the corpus.
         found["interrupted"] = 1
     if stats.get(stats_keys.SPIDER_EXCEPTIONS_COUNT):
         found["spider_error"] = stats[stats_keys.SPIDER_EXCEPTIONS_COUNT]
     return found
+
+
+def never_closed(stats: dict[str, Any]) -> bool:
+    """Whether a crawl started and was stopped before it closed: no finish reason."""
+    return "start_time" in stats and "finish_reason" not in stats
 
 
 def exit_code(stats: dict[str, Any]) -> int:

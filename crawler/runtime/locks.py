@@ -66,13 +66,17 @@ def _read_holder(path: Path) -> str:
     return f" ({holder})" if holder else ""
 
 
-def local_feed_paths(settings: BaseSettings) -> list[Path]:
-    """The local files this crawl's feeds (``-o``/``-O``/``FEEDS``) write."""
+def local_feed_paths(settings: BaseSettings, only_overwritten: bool = False) -> list[Path]:
+    """The local files this crawl's feeds (``-o``/``-O``/``FEEDS``) write; with
+    ``only_overwritten``, those it replaces (``-O``)."""
     paths = []
-    for uri in map(str, settings.getdict("FEEDS")):
+    for uri, options in settings.getdict("FEEDS").items():
+        uri = str(uri)
         scheme = urlsplit(uri).scheme
         if "%(" in uri or scheme not in {"", "file"}:
             continue  # a URI naming one file per batch or a remote store: nothing to lock
+        if only_overwritten and not (options or {}).get("overwrite"):
+            continue
         paths.append(Path(urlsplit(uri).path if scheme == "file" else uri))
     return paths
 

@@ -68,7 +68,7 @@ from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason, Outcome, OutcomeKind
 from crawler.runtime.exit_status import RunRefused
 from crawler.runtime.feeds import LINE_FORMATS
-from crawler.runtime.locks import FileLock
+from crawler.runtime.locks import FileLock, local_feed_paths
 from crawler.runtime.run import ArchiveRun
 from crawler.runtime.written import WrittenArticles, url_key
 
@@ -84,7 +84,7 @@ JOB_FILE = "crawl-job.json"
 """File in ``JOBDIR`` locked (``flock``) by the crawl using the folder."""
 LIFO_SIZE = struct.Struct(">L")
 """queuelib's record length and count format in a ``LifoDiskQueue`` file."""
-RESUMABLE_FORMATS = LINE_FORMATS | {"parquet"}
+RESUMABLE_FORMATS = LINE_FORMATS | {"parquet", "csv"}
 """Feed formats whose records a resumed crawl reads back."""
 JOBDIR_REQUEST_STATE = ("requests.seen", "requests.queue")
 """What Scrapy keeps in ``JOBDIR`` about requests: the seen-set and the pending queue."""
@@ -318,11 +318,7 @@ def check_not_overwritten(jobdir: Path, settings: BaseSettings) -> None:
     seen-set or its job file) with an output it would empty (``-O``): resumed, the job
     fetched only what the last run left, and the records that run wrote were thrown away
     (135 of 300 after a Ctrl-C; every one, rerun once finished), with exit status 0."""
-    overwritten = [
-        str(uri)
-        for uri, options in settings.getdict("FEEDS").items()
-        if (options or {}).get("overwrite") and urlsplit(str(uri)).scheme in {"", "file"}
-    ]
+    overwritten = local_feed_paths(settings, only_overwritten=True)
     ran = any((jobdir / name).exists() for name in (*JOBDIR_REQUEST_STATE, JOB_FILE))
     if overwritten and ran:
         raise RunRefused(

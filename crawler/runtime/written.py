@@ -3,6 +3,7 @@ fetches nor emits those articles again (``crawler/runtime/resume.py``)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +13,12 @@ from urllib.parse import urlsplit
 
 from crawler.discovery.urls import canonicalize_url
 from crawler.runtime.parquet import PARQUET_SUFFIX, is_parquet_file, part_paths
+
+CSV_SUFFIX = ".csv"
+CSV_KEYS = ("url", "fetched_url", "content_hash", "published")
+"""The columns of a CSV output a resumed crawl reads back (those of a Parquet one)."""
+CSV_CELL_LIMIT = 2**31 - 1
+"""The longest cell read: any a crawl writes (the csv module's own limit is 128 KiB)."""
 
 
 def url_key(url: str) -> str:
@@ -49,6 +56,9 @@ class WrittenArticles:
                 written.add_parquet(path)
                 continue
             if not path.is_file():
+                continue
+            if path.suffix == CSV_SUFFIX:
+                written.add_csv(path)
                 continue
             with path.open("rb") as lines:
                 for line in lines:
@@ -95,6 +105,16 @@ class WrittenArticles:
             table = pq.read_table(part, columns=["url", "fetched_url", "content_hash", "published"])
             for record in table.to_pylist():
                 self.add_record(record)
+
+    def add_csv(self, path: Path) -> None:
+        """Every row of a CSV feed (a row is written whole, as a line of JSON Lines is)."""
+        csv.field_size_limit(CSV_CELL_LIMIT)
+        with path.open(newline="", encoding="utf-8") as table:
+            for row in csv.DictReader(table):
+                if row.get("url"):
+                    self.add_record({name: row.get(name) or None for name in CSV_KEYS})
+                elif any(row.values()):
+                    self.unreadable_lines += 1
 
     def add_line(self, line: bytes) -> None:
         try:

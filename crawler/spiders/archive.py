@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Seque
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Self, cast
 from urllib.parse import urljoin, urlsplit
 
@@ -80,6 +81,7 @@ from crawler.runtime.extraction_pool import (
     read_article,
 )
 from crawler.runtime.incremental import ArticleState
+from crawler.runtime.locks import local_feed_paths
 from crawler.runtime.middlewares import (
     EmptyBody,
     HostUnreachable,
@@ -310,8 +312,12 @@ def failure_kind(failure: Failure) -> str:
     return failure.type.__name__ if failure.type else "error"
 
 
-def open_state(path: str | None) -> ArticleState | None:
-    """The incremental state store at ``path`` (``-a state=PATH``), or None without one."""
+def open_state(path: str | None, replaced: Iterable[Path] = ()) -> ArticleState | None:
+    """The incremental state store at ``path`` (``-a state=PATH``), or None without one.
+    Refused (:class:`RunRefused`) with an output this crawl ``replaced`` (``-O``) that
+    holds records while the store knows articles: the records of the run that wrote them,
+    which this run would not emit again (it emits what is new or changed), were lost for
+    good, the report saying "Coverage 100%"."""
     if not path:
         return None
     try:
@@ -321,6 +327,14 @@ def open_state(path: str | None) -> ArticleState | None:
             f"the incremental state {path} cannot be read ({error}); restore it from a "
             "backup, or move it away to start a new state (which emits every article again)"
         ) from None
+    holding = [output for output in replaced if output.is_file() and output.stat().st_size]
+    if len(state) and holding:
+        state.close()
+        raise RunRefused(
+            f"-O {holding[0]} would empty the records of an earlier run, which the "
+            f"incremental state {path} counts as emitted and this run would not emit "
+            "again: write this run to a new file, or append to it with -o"
+        )
     logger.info("Incremental state %s: %d articles known", path, len(state))
     return state
 
@@ -506,7 +520,10 @@ class ArchiveSpider(Spider):
             crawler,
             spider.sites,
             spider.date_range,
-            open_state(spider.state_path or crawler.settings.get("ARCHIVE_STATE")),
+            open_state(
+                spider.state_path or crawler.settings.get("ARCHIVE_STATE"),
+                local_feed_paths(crawler.settings, only_overwritten=True),
+            ),
             allowed_origins,
         )
         listed = spider.url_list.urls if spider.url_list is not None else []

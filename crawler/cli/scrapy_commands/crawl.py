@@ -26,7 +26,14 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
-from crawler.runtime.exit_status import EXIT_FAILED, EXIT_REFUSED, EXIT_USAGE, RunRefused, exit_code
+from crawler.runtime.exit_status import (
+    EXIT_FAILED,
+    EXIT_REFUSED,
+    EXIT_USAGE,
+    RunRefused,
+    exit_code,
+    never_closed,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -118,4 +125,11 @@ class Command(ScrapyCrawlCommand):
         assert self.crawler_process is not None
         if self.crawler_process.bootstrap_failed:
             return EXIT_FAILED
-        return exit_code(crawler.stats.get_stats())
+        stats = crawler.stats.get_stats()
+        if never_closed(stats):
+            logger.error(
+                "The crawl was stopped before it closed (a second Ctrl-C, a forced shutdown): "
+                "its outputs hold what it wrote, and no run report or end-of-crawl date join "
+                "was made: exit status 1"
+            )
+        return exit_code(stats)
