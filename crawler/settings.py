@@ -52,6 +52,7 @@ from crawler.runtime.politeness import PoliteAutoThrottle, RobotsCrawlDelay
 from crawler.runtime.remote_control import LeaveOutRemoteControl
 from crawler.runtime.resume import (
     CrashSafeResume,
+    JobdirSafety,
     ResumeEachOutput,
     SkipWrittenArticlesMiddleware,
     SkipWrittenRedirectsMiddleware,
@@ -205,6 +206,10 @@ EXTENSIONS |= {CrashSafeResume: 100}
 # With several -o outputs (JSON Lines and Parquet), an article a kill left in only some of
 # them is fetched again and written to the others alone: each gets an item_filter.
 ADDONS: dict[type, int] = {ResumeEachOutput: 10}
+# A JOBDIR whose request queue cannot be written (a full disk) stops the crawl with one
+# ERROR, where Scrapy's scheduler logged a traceback a request and hung. An add-on, so that
+# a distributed crawl's scheduler (crawler/runtime/distributed_addon.py) takes its place.
+ADDONS |= {JobdirSafety: 5}
 # Exit status (crawler/runtime/exit_status.py): failures counted, exit non-zero on any.
 # Every local output is checked writable and locked before the first request.
 EXTENSIONS |= {ExitStatus: 0, OutputLock: 50}

@@ -1,14 +1,17 @@
 """Components that fail on purpose, for the exit-status tests (a crawl that ran them lost
-something and must say so in its exit status) and the incremental state's."""
+something and must say so in its exit status), the incremental state's and resume's."""
 
 from __future__ import annotations
 
+import errno
+import os
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.squeues import PickleLifoDiskQueue
 
 
 class FailsOnClose:
@@ -48,3 +51,17 @@ class DropsFirstArticle:
             self.dropped = True
             raise DropItem(f"dropped on purpose: {ItemAdapter(item)['url']}")
         return item
+
+
+class FullDiskQueue(PickleLifoDiskQueue):
+    """``JOBDIR``'s request queue on a disk that fills up: every push after the
+    :data:`PUSHES_WITH_ROOM` first fails with ENOSPC, as on a full disk."""
+
+    PUSHES_WITH_ROOM = 8
+    pushes = 0
+
+    def push(self, obj: Any) -> None:
+        FullDiskQueue.pushes += 1
+        if FullDiskQueue.pushes > self.PUSHES_WITH_ROOM:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        super().push(obj)

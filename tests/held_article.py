@@ -4,6 +4,7 @@ the crawl is killed then (``tests/test_parquet.py``, ``tests/test_distributed.py
 
 from __future__ import annotations
 
+import json
 import re
 import signal
 import threading
@@ -18,6 +19,9 @@ from qa.fixtures import FIXTURES, crawl_golden_files
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
 HELD_ARTICLE = "/theaawsat/world/davos-panel-weighs-the-future-of-global-trade/"
 """An article of the sitemap held unanswered while the killed run runs: it cannot end."""
+UNDATED_POST = "/amir-taheri/opinion/the-limits-of-a-charm-offensive/"
+"""A builder post in the sitemap, dated only by these listings."""
+DATING_LISTINGS = ("/category/opinion/", "/author/amir-taheri/", "/2013/10/")
 
 
 def kill_when(command: list[str], ready: Callable[[], bool], log: Path) -> None:
@@ -63,3 +67,12 @@ def scraped_in_log(log: Path) -> int:
     written to every output but a Parquet one's pending row group."""
     text = log.read_text() if log.exists() else ""
     return len(re.findall(r"DEBUG: Scraped \S+ from <200", text))
+
+
+def written_undated(output: Path, post: str) -> bool:
+    """Whether the JSON Lines ``output`` holds ``post`` without a date."""
+    lines = output.read_text().splitlines() if output.exists() else []
+    return any(
+        record["url"].endswith(post) and record["published"] is None
+        for record in map(json.loads, lines)
+    )

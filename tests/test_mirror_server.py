@@ -3,11 +3,18 @@ HTTP error, never by dropping the connection."""
 
 from __future__ import annotations
 
+import json
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
 from crawler.capture.mirror import Mirror, start_server
+from qa import crawl_launcher
 from qa.fixtures import FIXTURES
 
 
@@ -56,3 +63,43 @@ def test_a_page_saved_with_its_query_is_served_as_its_path_type(tmp_path):
     (news / "news_view.html?idx=2").write_text("<html><body>story</body></html>")
     saved = Mirror(tmp_path).respond("/news/news_view.html?idx=2")
     assert (saved.status, saved.headers["Content-Type"]) == (200, "text/html; charset=UTF-8")
+
+
+def test_a_mirror_crawl_with_a_jobdir_is_resumed_by_the_same_command(tmp_path):
+    """``python -m crawler.mirror crawl … -s JOBDIR=`` served on a new port each run: its
+    job's address, so every run after the first was refused as another job's (exit 3)."""
+    command = [
+        sys.executable,
+        *("-m", "crawler.mirror", "crawl", "fixtures/aawsat/site", "aawsat"),
+        *("-o", str(tmp_path / "out.jsonl"), "-s", f"JOBDIR={tmp_path / 'job'}"),
+        *("-s", f"ARCHIVE_COVERAGE_DIR={tmp_path / 'coverage'}"),
+    ]
+    for run in (1, 2):
+        done = crawl_launcher.run(command, FIXTURES.parent, timeout=300)
+        assert done.returncode == 0, f"run {run}: {done.stderr[-3000:]}"
+    urls = [json.loads(line)["url"] for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert len(urls) == len(set(urls)) == 32
+
+
+def test_a_ctrl_c_on_a_mirror_crawl_stops_the_crawl_gracefully(tmp_path):
+    """Ctrl-C reaches the wrapper and the crawl (one process group): the wrapper killed the
+    crawl 0.25 s into its graceful stop, which never wrote its run report, and exited 130."""
+    output = tmp_path / "out.jsonl"
+    command = [
+        sys.executable,
+        *("-m", "crawler.mirror", "crawl", "fixtures/aawsat/site", "aawsat", "-o", str(output)),
+        *("-s", "DOWNLOAD_DELAY=0.3", "-s", f"ARCHIVE_COVERAGE_DIR={tmp_path / 'coverage'}"),
+    ]
+    with (tmp_path / "stderr.log").open("wb") as stderr:
+        crawl = subprocess.Popen(
+            command, cwd=FIXTURES.parent, stderr=stderr, start_new_session=True
+        )
+        deadline = time.monotonic() + 60
+        while not (output.exists() and output.read_bytes().count(b"\n") >= 2):
+            assert time.monotonic() < deadline
+            assert crawl.poll() is None
+            time.sleep(0.05)
+        os.killpg(crawl.pid, signal.SIGINT)
+        assert crawl.wait(timeout=120) == 1  # the crawl's own: interrupted
+    log = (tmp_path / "stderr.log").read_text()
+    assert "Run report (aawsat, finished: shutdown)" in log

@@ -40,11 +40,14 @@ from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.conftest import OUTPUTS_CRAWL_ROW_GROUP
 from tests.fault_server import FaultServer, send
 from tests.held_article import (
+    DATING_LISTINGS,
     HELD_ARTICLE,
+    UNDATED_POST,
     held_article_window,
     held_until,
     kill_when,
     scraped_in_log,
+    written_undated,
 )
 
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
@@ -223,26 +226,12 @@ def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, 
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus.jsonl", "foreign.jsonl"]
 
 
-UNDATED_POST = "/amir-taheri/opinion/the-limits-of-a-charm-offensive/"
-"""A builder post in the sitemap, dated only by these listings."""
-DATING_LISTINGS = ("/category/opinion/", "/author/amir-taheri/", "/2013/10/")
-
-
 def assert_both_outputs_are_the_golden(jsonl: Path, parquet: Path, base_url: str) -> None:
     golden = EXPECTED_JSONL.read_text().splitlines()
     assert golden_crawl_lines(jsonl.read_text(), base_url) == golden
     back = parquet.with_name("back.jsonl")
     assert convert([str(parquet), str(back)]) == 0
     assert golden_crawl_lines(back.read_text(), base_url) == golden
-
-
-def written_undated(output: Path, post: str) -> bool:
-    """Whether the JSON Lines ``output`` holds ``post`` without a date."""
-    lines = output.read_text().splitlines() if output.exists() else []
-    return any(
-        record["url"].endswith(post) and record["published"] is None
-        for record in map(json.loads, lines)
-    )
 
 
 def test_a_killed_crawl_keeps_its_parts_and_the_resumed_run_completes_and_dates_them(tmp_path):

@@ -17,6 +17,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from crawler.spiders.aawsat import AawsatSpider
 from qa import crawl_launcher
 from qa.fixtures import FIXTURES, crawl_golden_files, golden_crawl_lines
 from tests.fault_server import FaultServer
+from tests.held_article import DATING_LISTINGS, UNDATED_POST, written_undated
 from tests.test_warc import read_records
 
 MIRROR = FIXTURES / "aawsat" / "site"
@@ -282,6 +284,58 @@ def test_a_csv_output_is_resumed_as_json_lines_are(job):
     urls = [record["url"] for record in job.records()]
     expected = [json.loads(line)["url"] for line in EXPECTED_JSONL.read_text().splitlines()]
     assert sorted(urls) == sorted(expected)
+
+
+def test_a_date_join_that_cannot_be_written_fails_the_crawl_and_leaves_no_half_file(job):
+    """No room to rewrite the output with the dates the crawl learnt at its end: it
+    exited 0, its records short of those dates, the half-written new file left on the
+    full disk. The same command joins them once it can."""
+    resolving = job.output.with_name(job.output.name + ".resolving")
+
+    def after_the_post(handler: BaseHTTPRequestHandler, attempt: int) -> bool:
+        """The listings that date the post wait until it is written undated: its date
+        is joined at the end of the crawl."""
+        deadline = time.monotonic() + 60
+        while not written_undated(job.output, UNDATED_POST) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return False
+
+    job.server.faults.update(dict.fromkeys(DATING_LISTINGS, after_the_post))
+    failed = job.run(fsync_fails_on=resolving, fsync_fails_after=0)
+    job.server.faults.clear()
+    assert failed.process.returncode == EXIT_FAILED, job.log(failed)[-3000:]
+    assert "Could not join listing dates into" in job.log(failed)
+    assert "(date_join: 1): exit status 1" in job.log(failed)
+    assert not resolving.exists()
+    final = finish(job)
+    assert "Dates from listings joined into" in job.log(final)
+    assert_complete_and_exactly_once(job)
+
+
+def test_a_job_whose_spider_state_a_full_disk_emptied_runs_again(job):
+    """A full disk left ``JOBDIR/spider.state`` empty (Scrapy writes it in place): every
+    later run of the job exited 1 with an EOFError, saying it lost data."""
+    finish(job)
+    (job.workdir / "job" / "spider.state").write_bytes(b"")
+    again = job.run()
+    assert again.process.returncode == 0, job.log(again)[-3000:]
+    assert "spider.state cannot be read back (EOFError" in job.log(again)
+    assert_complete_and_exactly_once(job)
+
+
+def test_a_jobdir_on_a_full_disk_stops_the_crawl_and_the_same_command_completes_it(job):
+    """JOBDIR's request queue on a disk that fills up: Scrapy logged a traceback a request,
+    fetched nothing more and hung through Ctrl-C, until kill -9."""
+    job.settings.append("SCHEDULER_DISK_QUEUE=tests.broken_components.FullDiskQueue")
+    stopped = job.run()
+    assert stopped.process.returncode == EXIT_FAILED, job.log(stopped)[-3000:]
+    assert "Cannot write JOBDIR's request queue (No space left on device)" in job.log(stopped)
+    assert "'finish_reason': 'jobdir_error'" in job.log(stopped)
+    assert "Traceback" not in job.log(stopped)
+    job.settings.pop()
+    final = finish(job)
+    assert "did not stop cleanly" in job.log(final)
+    assert_complete_and_exactly_once(job)
 
 
 def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):

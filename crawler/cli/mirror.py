@@ -19,14 +19,19 @@ against is checkout-only: ``python -m qa.fake_wayback``.
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import socket
 import subprocess
 import sys
 import threading
 from collections.abc import Callable
+from itertools import pairwise
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from crawler.capture.mirror import Mirror, Responder, crawl_command, start_server
+from crawler.runtime.resume import JOB_FILE
 
 CrawlCommand = Callable[[str, str, list[str]], list[str]]
 """(spider, base URL of the local server, scrapy arguments) -> the crawl's command line."""
@@ -83,7 +88,9 @@ def serve_or_crawl(
     if args.command == "serve" and scrapy_args:
         parser.error(f"unrecognized arguments: {' '.join(scrapy_args)}")
     try:
-        server = start_server(open_responder(args), getattr(args, "port", 0))
+        responder = open_responder(args)
+        port = getattr(args, "port", None)
+        server = start_server(responder, jobs_port(scrapy_args) if port is None else port)
     except (FileNotFoundError, OSError) as error:
         parser.error(str(error))
     base_url = f"http://127.0.0.1:{server.server_port}/"
@@ -98,10 +105,57 @@ def serve_or_crawl(
         server.shutdown()
 
 
+def jobs_port(scrapy_args: list[str]) -> int:
+    """The port to serve a crawl on: the one its ``-s JOBDIR=``'s job was crawled from
+    (``crawl-job.json``), when it is free, so that the same command resumes it (a new
+    port each run was another job's address, and every run after the first was refused);
+    else any free one (0).
+
+    >>> jobs_port(["-O", "out.jsonl"])
+    0
+    """
+    jobdir = next(
+        (
+            value.removeprefix("JOBDIR=")
+            for flag, value in pairwise(scrapy_args)
+            if flag == "-s" and value.startswith("JOBDIR=")
+        ),
+        None,
+    )
+    try:
+        job = json.loads(Path(jobdir, JOB_FILE).read_text()) if jobdir else {}
+        port = urlsplit(job.get("base_url") or "").port if isinstance(job, dict) else None
+    except (OSError, ValueError):
+        return 0
+    if port is None or not port_is_free(port):
+        return 0
+    return port
+
+
+def port_is_free(port: int) -> bool:
+    """Whether the loopback server can listen on ``port`` (as it binds: reusing an address
+    a closed connection still holds)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def run_scrapy(command: list[str]) -> int:
+    """Run the crawl and wait for it, through a Ctrl-C: the crawl gets it too (one process
+    group) and stops gracefully; this process had killed it 0.25 s later (``kill -9``), its
+    run report never written."""
     # So the crawl works from any folder, not only beside scrapy.cfg.
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-    return subprocess.call(command, env=env)
+    with subprocess.Popen(command, env=env) as crawl:
+        while True:
+            try:
+                return crawl.wait()
+            except KeyboardInterrupt:
+                continue  # a second Ctrl-C reaches the crawl too, and forces its stop
 
 
 def crawl_sites(argv: list[str]) -> int:

@@ -37,6 +37,7 @@ from scrapy.utils.job import job_dir
 from crawler.discovery.dates import DateLedger, date_record
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import replace_durably
+from crawler.runtime.exit_status import record_failure
 from crawler.runtime.feeds import LINE_FORMATS, csv_cell, csv_record, cut_torn_last_line
 from crawler.runtime.parquet import rewrite_parts, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
@@ -77,6 +78,11 @@ KEEP, REWRITE, REMOVE = "keep", "rewrite", "remove"
 remove it (dated outside the crawl's ``-a since/until`` range)."""
 
 
+def resolving_path(path: Path) -> Path:
+    """Where an output's records are rewritten before the new file replaces it."""
+    return path.with_name(path.name + ".resolving")
+
+
 def resolve_output(
     path: Path,
     resolve: Callable[[dict[str, Any]], str],
@@ -88,7 +94,7 @@ def resolve_output(
     line that is not a JSON object is kept as it is, and so is a line that ``kept`` says
     ``resolve`` would keep, without being parsed."""
     changed = 0
-    partial = path.with_name(path.name + ".resolving")
+    partial = resolving_path(path)
     with path.open("rb") as source, partial.open("wb") as target:
         for line in source:
             if kept(line):
@@ -195,7 +201,7 @@ def resolve_csv(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
     each row read back as its record (:func:`csv_record`), a rewritten one written again
     (:func:`csv_cell`), the file replaced as crash-safely; returns how many changed."""
     changed = 0
-    partial = path.with_name(path.name + ".resolving")
+    partial = resolving_path(path)
     with (
         path.open(newline="", encoding="utf-8") as source,
         partial.open("w", newline="", encoding="utf-8") as target,
@@ -288,7 +294,7 @@ def resolve_json_array(path: Path, resolve: Callable[[dict[str, Any]], str]) -> 
             kept.append(line)
     if not changed:
         return 0
-    partial = path.with_name(path.name + ".resolving")
+    partial = resolving_path(path)
     partial.write_bytes(b"[\n" + b",\n".join(kept) + b"\n]")
     replace_durably(partial, path)
     return changed
@@ -491,9 +497,19 @@ class ListingDateResolution:
         return True
 
     def failed(self, path: Path, error: Exception) -> None:
+        """The dates could not be joined into ``path`` (no room to rewrite it): counted as
+        a failure (exit status 1: its records lack dates the crawl knew; it exited 0), and
+        the half-written new file removed from the disk it filled."""
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(stats_keys.DATES_RESOLUTION_FAILED)
-        logger.error("Could not join listing dates into %s: %s", path, error)
+        record_failure(self.crawler.stats, "date_join")
+        resolving_path(path).unlink(missing_ok=True)
+        logger.error(
+            "Could not join listing dates into %s: %s; its records keep the dates they were "
+            "written with (with JOBDIR, the same command joins them once it can)",
+            path,
+            error,
+        )
 
     def join(self) -> None:
         run = ArchiveRun.of(self.crawler)

@@ -45,6 +45,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import pickle
 import shutil
 import struct
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -56,17 +57,20 @@ from urllib.parse import urlsplit
 
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
+from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.extensions.feedexport import ItemFilter
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.job import job_dir
+from twisted.internet.defer import Deferred
 
 from crawler.reporting import stats_keys
 from crawler.reporting.outcomes import DropArticle, DropReason, Outcome, OutcomeKind
-from crawler.runtime.exit_status import RunRefused
+from crawler.runtime.exit_status import RunRefused, record_failure
 from crawler.runtime.feeds import LINE_FORMATS
 from crawler.runtime.locks import FileLock, local_feed_paths
 from crawler.runtime.run import ArchiveRun
@@ -216,6 +220,7 @@ class CrashSafeResume:
                 discard_request_state(Path(self.jobdir))
             else:
                 check_saved_queue(Path(self.jobdir))
+            discard_unreadable_spider_state(Path(self.jobdir))
             started = datetime.now(UTC).isoformat(timespec="seconds")
             marker.write_text(f"pid {os.getpid()}, started {started}\n")
 
@@ -303,7 +308,9 @@ class CrashSafeResume:
         if not self.jobdir:
             return
         marker = Path(self.jobdir, RUNNING_MARKER)
-        if self.stats.get_value(stats_keys.FAILURES_OUTPUT):
+        if self.stats.get_value(f"{stats_keys.FAILURES}jobdir"):
+            pass  # its queue was not saved: the marker stays, as after a kill
+        elif self.stats.get_value(stats_keys.FAILURES_OUTPUT):
             # The seen-set holds articles whose records were not written: the next run
             # must discard it as after a kill, and rediscover them.
             marker.write_text(f"{OUTPUT_FAILED}: {reason}\n")
@@ -311,6 +318,64 @@ class CrashSafeResume:
             marker.unlink(missing_ok=True)
         if self.lock is not None:
             self.lock.release()
+
+
+class JobdirSafety:
+    """Scrapy add-on (``ADDONS``): :class:`JobdirSafeScheduler` in place of Scrapy's own
+    scheduler (not of another, a distributed crawl's)."""
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if settings.get("SCHEDULER") in (Scheduler, DEFAULT_SCHEDULER):
+            settings.set("SCHEDULER", JobdirSafeScheduler, priority="addon")
+
+
+DEFAULT_SCHEDULER = "scrapy.core.scheduler.Scheduler"
+
+
+class JobdirSafeScheduler(Scheduler):
+    """Scrapy's scheduler, stopping the crawl when ``JOBDIR``'s request queue cannot be
+    written (a full disk): Scrapy's own logged a traceback at every push and pop, fetched
+    nothing more, and hung through Ctrl-C until ``kill -9``. Now one ERROR,
+    ``failures/jobdir``, the crawl stops (``finish_reason: jobdir_error``, exit 1), the
+    requests it holds kept in memory, and ``JOBDIR`` is left marked as after a kill: the
+    same command, once there is room, discovers again what was not written."""
+
+    jobdir_failed = False
+
+    def _dqpush(self, request: Request) -> bool:
+        try:
+            return super()._dqpush(request)
+        except OSError as error:
+            self._jobdir_failed(error)
+            return False  # into the memory queue
+
+    def _dqpop(self) -> Request | None:
+        try:
+            return super()._dqpop()
+        except OSError as error:
+            self._jobdir_failed(error)
+            return None
+
+    def close(self, reason: str) -> Deferred[None] | None:
+        if self.jobdir_failed:
+            self.dqs = None  # its state cannot be written: the next run rediscovers
+        return super().close(reason)
+
+    def _jobdir_failed(self, error: OSError) -> None:
+        if self.jobdir_failed:
+            return
+        self.jobdir_failed = True
+        logger.error(
+            "Cannot write JOBDIR's request queue (%s): the crawl stops. Every record written "
+            "is complete; run the same command again once there is room",
+            error.strerror or error,
+        )
+        assert self.crawler is not None
+        assert self.crawler.stats is not None
+        record_failure(self.crawler.stats, "jobdir")
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            deferred_from_coro(engine.close_spider_async(reason="jobdir_error"))
 
 
 def check_not_overwritten(jobdir: Path, settings: BaseSettings) -> None:
@@ -364,6 +429,31 @@ def describe_job(job: object) -> str:
         f"-a {name}={value}" for name, value in sorted(job.items()) if name != "spider"
     )
     return f"scrapy crawl {job.get('spider')}" + (f" {arguments}" if arguments else "")
+
+
+SPIDER_STATE = "spider.state"
+"""Where Scrapy's SpiderState keeps ``spider.state`` (which no spider here uses)."""
+
+
+def discard_unreadable_spider_state(jobdir: Path) -> None:
+    """Remove ``JOBDIR``'s ``spider.state`` when it cannot be read back (a full disk
+    left it empty: Scrapy writes it in place), with a WARNING: Scrapy failed on it at every
+    later run of the job, which exited 1 saying it lost data, the corpus whole."""
+    path = jobdir / SPIDER_STATE
+    try:
+        with path.open("rb") as file:
+            pickle.load(file)
+    except FileNotFoundError:
+        return
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError) as error:
+        path.unlink(missing_ok=True)
+        logger.warning(
+            "JOBDIR %s: %s cannot be read back (%s: a disk that was full?); removed (no "
+            "spider here keeps anything in it)",
+            jobdir,
+            SPIDER_STATE,
+            type(error).__name__,
+        )
 
 
 def check_saved_queue(jobdir: Path) -> None:
