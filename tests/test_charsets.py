@@ -7,10 +7,14 @@ as decides (``charset_of_text``)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from scrapy.http import HtmlResponse
 
+from crawler.capture.mirror import MirrorResponse, start_server
 from crawler.runtime.middlewares import decoded_as_crawled
+from qa.fixtures import run_crawl
 
 TEXTS = {
     ("fr", "cp1252"): "Le café crème est très apprécié à Paris, où l’on déjeune tôt. Les élèves "
@@ -80,3 +84,28 @@ def test_a_page_declaring_no_charset_reads_as_written(lang, charset, with_lang):
     html = page(TEXTS[lang, charset], lang if with_lang else None)
     response = HtmlResponse("https://x.org/", body=html.encode(charset))
     assert decoded_as_crawled(response).text == html
+
+
+def test_a_page_in_utf_16_is_read_through_the_crawl(tmp_path):
+    """A page sent in UTF-16 with its byte order mark and no charset in its header: its
+    markup's bytes are not ASCII's, and it was "not an article (plain_text)"."""
+    texts = [TEXTS[(lang, "cp1252")] for lang in ("fr", "es", "de")]
+    story = "".join(f"<p>{text}</p>" for text in texts)
+    page = (
+        "<html><head><title>Le café de Paris</title></head><body><article><h1>Le café de "
+        f"Paris</h1>{story}</article></body></html>"
+    )
+    server = start_server(
+        lambda target: MirrorResponse(200, {"Content-Type": "text/html"}, page.encode("utf-16"))
+    )
+    listed = tmp_path / "urls.txt"
+    listed.write_text(f"http://127.0.0.1:{server.server_port}/2020/01/le-cafe/\n")
+    try:
+        result = run_crawl("archive", None, tmp_path, "-a", f"urls={listed}")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.returncode == 0, result.log[-3000:]
+    [record] = [json.loads(line) for line in result.output.splitlines()]
+    assert record["title"] == "Le café de Paris"
+    assert record["body"].split("\n\n") == texts

@@ -315,6 +315,7 @@ PLAIN_TEXT = "plain_text"
 """Not-article reason of a text page with no markup at all (a ``.txt`` file, a text
 served as HTML): no profile reads one, and its record was dropped as ``empty_body``."""
 MARKUP = re.compile(rb"<[!/?a-zA-Z]")
+TEXT_MARKUP = re.compile(MARKUP.pattern.decode())
 
 
 def is_plain_text(response: TextResponse) -> bool:
@@ -325,7 +326,16 @@ def is_plain_text(response: TextResponse) -> bool:
     True
     >>> is_plain_text(TextResponse("https://x.org/a/", body=b"\\n<p>A story.</p>", encoding="utf-8"))
     False
+
+    A page in UTF-16 or UTF-32 (its BOM says so) is read as text: its markup's bytes are
+    not ASCII's, and it was "plain text", its article lost.
+
+    >>> is_plain_text(TextResponse("https://x.org/a/", body="<p>A story.</p>".encode("utf-16"),
+    ...     encoding="utf-16"))
+    False
     """
+    if response.encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        return TEXT_MARKUP.search(response.text, 0, 65536) is None
     return MARKUP.search(response.body, 0, 65536) is None
 
 
