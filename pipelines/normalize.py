@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 
 from itemadapter import ItemAdapter
@@ -46,6 +46,22 @@ def reference_time(adapter: ItemAdapter) -> datetime:
     return datetime.now(UTC)
 
 
+ZONE_AHEAD_MOST = timedelta(hours=14)
+"""The furthest a time zone is ahead of UTC (Kiribati's UTC+14)."""
+
+
+def is_local_time(iso: str) -> bool:
+    """Whether an ISO date holds a time with no UTC offset.
+
+    >>> is_local_time("2016-05-21T09:14:00"), is_local_time("2016-05-21T09:14:00+03:00")
+    (True, False)
+    >>> is_local_time("2016-05-21"), is_local_time("2016-05-21T09:14:00Z")
+    (False, False)
+    """
+    time = iso.partition("T")[2]
+    return bool(time) and not (time.endswith("Z") or "+" in time or "-" in time)
+
+
 def date_problem(iso: str, seen_at: datetime) -> str | None:
     """Why a parsed date cannot be the article's: ``after_fetch`` or ``before_1990``.
 
@@ -54,12 +70,16 @@ def date_problem(iso: str, seen_at: datetime) -> str | None:
     (None, 'after_fetch')
     >>> date_problem("1970-01-01T00:00:00+00:00", seen), date_problem("2016-05", seen)
     ('before_1990', None)
+    >>> date_problem("2026-11-25T02:00:00", seen), date_problem("2026-11-25T02:00:00Z", seen)
+    (None, 'after_fetch')
     """
     moment = _moment(iso)
     if moment.date() < EARLIEST_DATE:
         return "before_1990"
     # A bare date is a whole day: it is too late only if the day starts after the fetch.
-    if moment > seen_at:
+    # A time with no offset is the site's local time, in any zone: up to 14 hours ahead
+    # of UTC (a capture two hours after a story of UTC+3 had rejected its time).
+    if moment - (ZONE_AHEAD_MOST if is_local_time(iso) else timedelta()) > seen_at:
         return "after_fetch"
     return None
 

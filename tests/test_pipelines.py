@@ -88,6 +88,18 @@ def test_a_capture_is_judged_by_its_capture_time(crawler):
     assert crawler.stats.get_value("normalize/rejected_date/published/after_fetch") == 1
 
 
+def test_a_local_time_hours_after_its_capture_in_utc_is_kept(crawler):
+    """A time with no offset is the site's own: a story published at 09:00 in UTC+3 and
+    captured at 07:00 UTC had its time rejected as after the capture, and went undated."""
+    capture = {"timestamp": "20150601070000", "url": "https://web.archive.org/web/x"}
+    record = article(
+        published="2015-06-01T09:00:00", published_raw="2015-06-01 09:00", capture=capture
+    )
+    item = run(crawler, NormalizeArticlePipeline, record)
+    assert item.published == "2015-06-01T09:00:00"
+    assert not crawler.stats.get_value("normalize/rejected_date/published/after_fetch")
+
+
 def test_validate_passes_a_complete_record(crawler):
     item = run(crawler, NormalizeArticlePipeline, article())
     assert run(crawler, ValidateArticlePipeline, item) is item
