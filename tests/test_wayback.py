@@ -505,6 +505,26 @@ def test_an_index_that_gives_its_resume_key_again_is_not_paged_for_ever(tmp_path
     assert sum(INDEX_PAGE_2 in line for line in result.log.splitlines() if "Crawled" in line) <= 1
 
 
+def test_an_unreadable_row_of_the_index_is_skipped_not_the_rest(tmp_path):
+    """A row no URL can be made of (a port that is no number, a row cut short) ended the
+    index: the rest of its page and every later page lost, with "Coverage 100%"."""
+    archive = WaybackMirror(CAPTURES, FIXTURES / "aawsat" / "site")
+
+    def with_bad_rows(raw: str, times: int) -> Response | None:
+        if INDEX_PAGE_2 not in raw:
+            return None
+        header, *rows = json.loads(archive.respond(raw).body)
+        bad = [f"http://eng-archive.aawsat.com:abc{LEBANON}", "20150101000000", "200", "text/html"]
+        page = [header, bad, ["http://eng-archive.aawsat.com/short/"], *rows]
+        return Response(json.dumps(page), content_type="text/plain")
+
+    result, records = busy_crawl(tmp_path, with_bad_rows)
+    assert set(records) == {SEED, BOOKBINDERS, LEBANON, ELECTIONS}
+    # The port that is no number names no URL of the site: not followed, as off-site.
+    assert result.report["stats"]["wayback/index_rows_unreadable"] == 1
+    assert "A row of the Wayback Machine's index is unreadable" in result.log
+
+
 def test_captures_that_cannot_be_listed_are_failed_articles(tmp_path):
     """One URL's captures answered with an error page every time: that article fails, in
     the stats and the coverage report (where it was missing for want of a usable

@@ -285,6 +285,7 @@ QUALITY_SHORT_BODY = f"{QUALITY}short_body"
 
 # -- sources and capture -------------------------------------------------------------
 WAYBACK_INDEX_PAGES = "wayback/index_pages"
+WAYBACK_INDEX_ROWS_UNREADABLE = "wayback/index_rows_unreadable"
 WAYBACK_ARTICLE_URLS = "wayback/article_urls"
 WAYBACK_URLS_NOT_ARTICLES = "wayback/urls_not_articles"
 WAYBACK_URLS_WITHOUT_USABLE_CAPTURE = "wayback/urls_without_usable_capture"

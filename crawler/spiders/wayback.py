@@ -145,8 +145,7 @@ def cdx_rows(body: bytes) -> tuple[list[dict[str, str]], str | None]:
     Traceback (most recent call last):
     crawler.spiders.wayback.CdxUnreadable: not JSON: [["original","timestamp"],["http://x.org/a","20
     >>> cdx_rows(b'[["original","timestamp"],["http://x.org/a"]]')
-    Traceback (most recent call last):
-    crawler.spiders.wayback.CdxUnreadable: a row of 1 fields under 2: ['http://x.org/a']
+    ([{'original': 'http://x.org/a'}], None)
     """
     try:
         data = json.loads(body) if body.strip() else []
@@ -159,10 +158,9 @@ def cdx_rows(body: bytes) -> tuple[list[dict[str, str]], str | None]:
     header, rows, resume_key = data[0], data[1:], None
     if len(rows) >= 2 and rows[-2] == [] and len(rows[-1]) == 1:
         resume_key, rows = rows[-1][0], rows[:-2]
-    for row in rows:
-        if len(row) != len(header):
-            raise CdxUnreadable(f"a row of {len(row)} fields under {len(header)}: {row}")
-    return [dict(zip(header, row, strict=True)) for row in rows], resume_key
+    # A row of other fields than the header's is one bad row, not a bad answer: the rest of
+    # the page and its resume key are read (:meth:`WaybackSource.row_unreadable`).
+    return [dict(zip(header, row, strict=False)) for row in rows], resume_key
 
 
 class WaybackSpider(Protocol):
@@ -280,7 +278,12 @@ class WaybackSource:
         rows, resume_key = answer
         self.stats.inc_value(stats_keys.WAYBACK_INDEX_PAGES)
         for row in rows:
-            key = self.spider.sites.listed_key(row["original"])
+            try:
+                key = self.spider.sites.listed_key(row["original"])
+                first = Capture(row["timestamp"], row["original"], "200", "text/html")
+            except (KeyError, ValueError) as error:
+                self.row_unreadable(row, error)
+                continue
             if key in self.urls_seen or not self.spider.address.is_on_site(key):
                 continue
             if self.spider.profile.classify_url(key) is not UrlKind.ARTICLE:
@@ -289,7 +292,6 @@ class WaybackSource:
                 continue
             # The index row is the URL's first capture of an HTML page with a 200: read
             # at once, its captures are listed only if it is no article.
-            first = Capture(row["timestamp"], row["original"], "200", "text/html")
             request = self.article_request(row["original"], "wayback", first)
             if request is not None:
                 yield request
@@ -305,6 +307,13 @@ class WaybackSource:
         elif resume_key:
             self.resume_keys.add(resume_key)
             yield self.index_request(resume_key)
+
+    def row_unreadable(self, row: dict[str, str], error: Exception) -> None:
+        """A row of the index no URL can be made of (a field missing, a port that is no
+        number): skipped and counted, where it had ended the index, every URL after it
+        lost with "Coverage 100%"."""
+        self.stats.inc_value(stats_keys.WAYBACK_INDEX_ROWS_UNREADABLE)
+        logger.warning("A row of the Wayback Machine's index is unreadable (%r): %s", error, row)
 
     def article_request(
         self, url: str, source: str, first: Capture | None = None
@@ -367,7 +376,9 @@ class WaybackSource:
                     r["timestamp"], r["original"], r.get("statuscode", ""), r.get("mimetype", "")
                 )
                 for r in rows
-                if tried is None or r["timestamp"] != tried.timestamp
+                if "timestamp" in r
+                and "original" in r  # a row cut short: not a capture
+                and (tried is None or r["timestamp"] != tried.timestamp)
             ),
             key=lambda c: c.timestamp,
             reverse=True,
