@@ -29,7 +29,7 @@ from crawler.discovery.urls import (
     origin_key,
 )
 from crawler.sites import PROFILES, SiteProfile
-from crawler.sites.generic import generic_profile
+from crawler.sites.generic import GENERIC_PROFILE_NAME, generic_profile
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,21 @@ def parse_base_urls(text: str | None) -> dict[str, str]:
     return pairs
 
 
+def site_at(address: SiteAddress, profile: SiteProfile) -> Site:
+    """The site ``profile`` reads at ``address``, named by its profile, or by its host when
+    no profile knows it (the generic profile's): every site the generic profile reads had
+    the ``site`` "generic", and an article crawled from a list of sites another ``site`` and
+    ``id`` than the same article crawled from its site.
+
+    >>> site_at(SiteAddress.of("https://levantreview.example"),
+    ...     generic_profile("https://levantreview.example")).name
+    'levantreview_example'
+    """
+    if profile.name == GENERIC_PROFILE_NAME:
+        return Site(site_name(address.public), address, profile)
+    return Site(profile.name, address, profile)
+
+
 class HostSites:
     """The site of each URL of a multi-site list, found by its origin."""
 
@@ -81,9 +96,7 @@ class HostSites:
             origin(url)
         )
         profile = self.registered.get(origin_key(address.public))
-        if profile is not None:
-            return Site(profile.name, address, profile)
-        return Site(site_name(address.public), address, generic_profile(address.public))
+        return site_at(address, profile or generic_profile(address.public))
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

@@ -191,7 +191,8 @@ class ArticlePage(ParsedPage):
     """
 
     name: ClassVar[str]
-    """The profile's name: the record's ``site``, ``-a site=``, the registry key."""
+    """The profile's name: ``-a site=``, the registry key, and the record's ``site`` (but
+    the generic profile's, whose sites are named by their hosts)."""
     version: ClassVar[str]
     loader_class: ClassVar[type[ArticleLoader]] = ArticleLoader
     FIELDS: ClassVar[tuple[str, ...]] = (

@@ -2101,8 +2101,13 @@ def classify_url(url: str) -> UrlKind:
     return UrlKind.ARTICLE
 
 
+GENERIC_PROFILE_NAME = "generic"
+"""The generic profile's name (its records' ``extractor``); a site it reads is named by
+its host (``crawler/discovery/multisite.py`` ``site_at``)."""
+
+
 class GenericArticlePage(WordPressSignals, ArticlePage):
-    name = "generic"
+    name = GENERIC_PROFILE_NAME
     version = "1.0"
 
     def older_page_url(self) -> str | None:

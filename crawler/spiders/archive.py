@@ -46,7 +46,7 @@ from twisted.python.failure import Failure
 
 from crawler.clock import utc_now
 from crawler.discovery.daterange import DateRange, iso_day
-from crawler.discovery.multisite import CrawlSites, HostSites, Site
+from crawler.discovery.multisite import CrawlSites, HostSites, site_at
 from crawler.discovery.posts_api import NotAPostsList, posts_page_url, read_posts_page
 from crawler.discovery.sitemaps import (
     SITEMAP_INDEX,
@@ -456,7 +456,7 @@ class ArchiveSpider(Spider):
             except ValueError as error:
                 raise UsageError(f"-a base_url: {error}; e.g. http://127.0.0.1:8000/") from None
         self.sites = (
-            CrawlSites(site=Site(self.profile.name, self.address, self.profile))
+            CrawlSites(site=site_at(self.address, self.profile))
             if hosts is None
             else CrawlSites(hosts=hosts)
         )
@@ -1496,8 +1496,7 @@ class ArchiveSpider(Spider):
     def extracted(self, item: ArticleItem, url: str) -> ArticleItem:
         """The record of the page at ``url``, with what only the crawl knows."""
         item.fetched_at = utc_now()
-        if self.sites.hosts is not None:
-            item.site = self.sites.site_of(url).name
+        item.site = self.sites.site_of(url).name  # the generic profile's: its host's name
         return item
 
     def article_failed(self, failure: Failure) -> None:
