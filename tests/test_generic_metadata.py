@@ -1287,3 +1287,18 @@ def test_a_newsroom_named_as_a_person_is_still_no_author():
     article = {"@context": "https://schema.org", "@type": "NewsArticle"}
     head += jsonld(**article, author={"@type": "Person", "name": "Harbour Courier"})
     assert record(head, "<h1>A story</h1>")["authors"] == []
+
+
+def test_the_account_a_drupal_site_shows_as_who_posted_a_story_is_not_its_author():
+    """Drupal 7's "Submitted by <span class=username>webeditor</span>": trafilatura took
+    the CMS account for the author, over the byline under the headline."""
+    body = (
+        "<h1>Council approves budget</h1><div class='meta submitted'><span>Submitted by <span "
+        "class='username' typeof='sioc:UserAccount'>webeditor</span> on Wed, 03/12/2014 - "
+        "09:15</span></div><div class='field field-name-field-byline'><div class='field-item'>"
+        "By Maria Gonzalez, Courier Staff Writer</div></div>"
+    )
+    head = "<title>Council approves budget | The Riverside Courier</title>"
+    assert record(head, body, url="http://www.riversidecourier.com/news/2014/03/council/")[
+        "authors"
+    ] == ["Maria Gonzalez"]

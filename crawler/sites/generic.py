@@ -165,6 +165,8 @@ WIDGET_HEADINGS = etree.XPath(
 """A sidebar widget's heading (WordPress's ``h2.widgettitle``, ``h3.widget-title``)."""
 DATED_TIMES = css_query("time[datetime]")
 FIRST_DATED_TIME = css_text("time[datetime]")
+ACCOUNT_NAMES = css_query(".submitted .username::text")
+"""Drupal's "Submitted by" account name: the CMS user who posted a story, not its author."""
 BYLINE_AUTHORS = css_query(".byline .author a, .byline a[rel~=author]")
 BYLINE_ELEMENTS = etree.XPath("//*[contains(@class, 'byline') or contains(@class, 'Byline')]")
 BYLINE_CHARS = 300
@@ -2859,6 +2861,7 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             is_misread_byline(guess)
             or any(is_reading_of(guess, byline) for byline in self._refused_bylines)
             or text_key(guess) in self._commenters
+            or (text_key(guess) in self._account_names and self._byline_under_headline[0])
         ):
             return []
         people = self._people([guess])
@@ -2868,6 +2871,15 @@ class GenericArticlePage(WordPressSignals, ArticlePage):
             people = [without_date_after(name, text) for name in people]
             people = [with_initials_as_printed(name, text) for name in people]
         return people
+
+    @cached_property
+    def _account_names(self) -> set[str]:
+        """The names of the site's user accounts the page shows as who posted it: Drupal's
+        "Submitted by <span class=username>webeditor</span>", which trafilatura takes for
+        the author over the byline under the headline, "By Maria Gonzalez". Where no
+        byline names anyone, the account is the author (a community site's "Gespeichert
+        von rasos")."""
+        return {text_key(name) for name in ACCOUNT_NAMES(self.root)}
 
     @cached_property
     def _commenters(self) -> set[str]:
