@@ -525,6 +525,28 @@ def test_an_unreadable_row_of_the_index_is_skipped_not_the_rest(tmp_path):
     assert "A row of the Wayback Machine's index is unreadable" in result.log
 
 
+def test_a_capture_that_fails_gives_way_to_the_next_at_once(tmp_path):
+    """A capture the archive's storage cannot serve (a 503 to every attempt), older ones
+    known: it was asked for 8 times over a minute (Scrapy's retries, then the late round's)
+    before the next was tried."""
+    bookbinders = ORIGIN + BOOKBINDERS
+    broken = {"timestamp": "20190101000000", "original": bookbinders, "status": 200}
+    captures = captures_with(tmp_path, {**broken, "page": BOOKBINDERS})
+    listed = tmp_path / "dead-links.txt"
+    listed.write_text(bookbinders + "\n")
+
+    def storage_failure(raw: str, times: int) -> Response | None:
+        if "/web/20190101000000id_/" in raw:
+            return Response("Failed to fetch from storage", status=503)
+        return None
+
+    with wayback_archive(captures, fault=storage_failure) as server:
+        result, records, requests, _ = crawl(server, tmp_path, "-a", f"urls={listed}")
+    assert records[BOOKBINDERS]["capture"]["timestamp"] == "20170310080000"
+    assert sum("/web/20190101000000id_/" in r.url for r in requests) == 2
+    assert stats_keys.LATE_RETRY_HELD not in result.report["stats"]
+
+
 def test_captures_that_cannot_be_listed_are_failed_articles(tmp_path):
     """One URL's captures answered with an error page every time: that article fails, in
     the stats and the coverage report (where it was missing for want of a usable

@@ -1616,15 +1616,19 @@ class ArchiveSpider(Spider):
             yield item
 
     def wayback_capture_failed(self, failure: Failure) -> Iterator[Request]:
-        """Errback of captures: one whose failure may pass is held for a late retry; else
-        the next capture to try is asked for."""
+        """Errback of captures: the next capture to try is asked for at once, where older
+        ones are known (a capture archived empty, or that storage cannot serve, had been
+        asked for 8 times over a minute first); else one whose failure may pass is held
+        for a late retry."""
         assert self.wayback is not None
         request = failed_request(failure)
-        if self.late_retries is not None and self.late_retries.hold(
-            request, failure, "Wayback capture", failure_kind(failure)
+        kwargs = request.cb_kwargs
+        if (
+            not kwargs["remaining"]
+            and self.late_retries is not None
+            and self.late_retries.hold(request, failure, "Wayback capture", failure_kind(failure))
         ):
             return
-        kwargs = request.cb_kwargs
         self.wayback.skip(
             kwargs["capture"], f"failed_{failure.type.__name__ if failure.type else 'error'}"
         )

@@ -503,7 +503,13 @@ class WaybackSource:
                 "remaining": remaining,
                 "tried": tried + 1,
             },
-            meta={"dont_redirect": True, "handle_httpstatus_list": list(REDIRECT_STATUSES)},
+            meta={
+                "dont_redirect": True,
+                "handle_httpstatus_list": list(REDIRECT_STATUSES),
+                # Retried once where older captures are known: the next one is likelier to
+                # serve than a capture that failed twice (Scrapy's 3 retries, 4 attempts).
+                **({"max_retry_times": 1} if remaining else {}),
+            },
             dont_filter=True,
             priority=10,
         )
