@@ -594,8 +594,8 @@ FORM_BOX_CHARS = 500
 """The most text a box around a form holds (a sign-up box holds 150-300 characters)."""
 _ID_TESTS = [*_WIDGET_IDS, NEXT_POSTS, COMMENT_FORM, SITE_NOTICE_ID]
 FORM_BOX = (
-    "descendant-or-self::*[(self::form or self::div or self::section or self::aside)"
-    " and descendant::input[@type='email']]"
+    "descendant-or-self::input[@type='email']/ancestor::*"
+    "[self::form or self::div or self::section or self::aside]"
     f"[string-length(normalize-space()) < {FORM_BOX_CHARS}]"
 )
 """A form that asks for an e-mail address and the short box around it: a newsletter's
