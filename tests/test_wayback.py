@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 
 from crawler.reporting import stats_keys
 from qa.fake_wayback import WaybackMirror
-from qa.fixtures import FIXTURES, run_crawl
+from qa.fixtures import FIXTURES, CrawlResult, run_crawl
 
 ORIGIN = "https://eng-archive.aawsat.com"
 CAPTURES = FIXTURES / "wayback" / "captures.json"
@@ -99,6 +99,20 @@ def crawl(archive: HTTPServer, tmp_path, *args: str, returncode: int = 0):
         for line in result.output.splitlines()
     }
     return result, records, [request for request, _ in archive.log], endpoint
+
+
+def list_crawl(archive: HTTPServer, tmp_path: Path, listed: Path) -> tuple[CrawlResult, list[dict]]:
+    """``scrapy crawl archive -a urls=LISTED -a source=wayback`` against ``archive`` (a URL
+    list of any sites), and its records."""
+    result = run_crawl(
+        "archive",
+        None,
+        tmp_path,
+        *("-a", f"urls={listed}", "-a", "source=wayback"),
+        *("-s", f"WAYBACK_ENDPOINT={archive.url_for('/').rstrip('/')}"),
+    )
+    assert result.returncode == 0, result.log[-3000:]
+    return result, [json.loads(line) for line in result.output.splitlines()]
 
 
 def expected_body(path: str) -> str:
@@ -194,16 +208,7 @@ def test_a_url_list_spanning_sites_is_read_from_their_captures(archive, tmp_path
     its site's profile; one with none is named. It was a usage error."""
     listed = tmp_path / "dead-links.txt"
     listed.write_text(f"{ORIGIN}{LEBANON}\nhttps://gazette.example/news/view.php?id=3\n")
-    endpoint = archive.url_for("/").rstrip("/")
-    result = run_crawl(
-        "archive",
-        None,
-        tmp_path,
-        *("-a", f"urls={listed}", "-a", "source=wayback"),
-        *("-s", f"WAYBACK_ENDPOINT={endpoint}"),
-    )
-    assert result.returncode == 0, result.log[-3000:]
-    [record] = [json.loads(line) for line in result.output.splitlines()]
+    result, [record] = list_crawl(archive, tmp_path, listed)
     assert (record["url"], record["site"]) == (ORIGIN + LEBANON, "aawsat")
     assert record["body"] == expected_body(LEBANON)
     assert (
@@ -236,15 +241,7 @@ def test_a_listed_article_without_article_markup_is_extracted_from_its_capture(t
     listed = tmp_path / "dead-links.txt"
     listed.write_text(original + "\n")
     with wayback_archive(captures, site=site) as server:
-        result = run_crawl(
-            "archive",
-            None,
-            tmp_path,
-            *("-a", f"urls={listed}", "-a", "source=wayback"),
-            *("-s", f"WAYBACK_ENDPOINT={server.url_for('/').rstrip('/')}"),
-        )
-    assert result.returncode == 0, result.log[-3000:]
-    [record] = [json.loads(line) for line in result.output.splitlines()]
+        result, [record] = list_crawl(server, tmp_path, listed)
     assert record["title"] == "Harbour council votes on the sea wall"
     assert record["body"].count("The harbour council met") == 6
     assert (
