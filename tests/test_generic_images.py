@@ -256,3 +256,36 @@ def test_where_the_page_names_no_sharing_image_its_json_ld_image_is_the_lead_pic
         {"url": "https://news.example/img/storm.jpg", "caption": "Waves.", "credit": None}
     ]
     assert page(story('["/img/no-image.jpg"]')).images() == []
+
+
+def test_a_blogger_posts_caption_in_its_table_is_the_images_caption():
+    """Blogger's image with its caption is a table, ``.tr-caption-container``, the caption
+    a cell (``td.tr-caption``): the caption was lost."""
+    html = (
+        "<html><head><title>Kyoto on a budget</title></head><body><div class='post-body "
+        f"entry-content'><h3>Kyoto on a budget</h3>{PARAGRAPH}<table class='tr-caption-"
+        "container'><tbody><tr><td><a href='/s2048/torii.jpg'><img src='/w640/torii.jpg' "
+        "width='640' height='426'></a></td></tr><tr><td class='tr-caption'>The torii gates at "
+        f"Fushimi Inari just after 6 a.m.</td></tr></tbody></table>{PARAGRAPH}</div></body></html>"
+    )
+    generic_page = page(html)
+    assert generic_page.images() == [
+        {
+            "url": "https://news.example/w640/torii.jpg",
+            "caption": "The torii gates at Fushimi Inari just after 6 a.m.",
+            "credit": None,
+        }
+    ]
+    assert "torii" not in (generic_page.to_item().body or "")
+
+
+def test_an_unsplash_credit_after_the_caption_is_the_credit():
+    """Ghost's and Medium's Unsplash integration: "… Photo by X / Unsplash" stayed in the
+    caption."""
+    html = (
+        "<html><head><title>Our own runners</title></head><body><article><h1>Our own runners"
+        f"</h1>{PARAGRAPH}<figure><img src='/img/rack.jpg'><figcaption>The first rack. Photo "
+        f"by Tom Dawson / Unsplash</figcaption></figure>{PARAGRAPH}</article></body></html>"
+    )
+    [image] = page(html).images()
+    assert (image["caption"], image["credit"]) == ("The first rack.", "Tom Dawson / Unsplash")

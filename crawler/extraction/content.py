@@ -118,8 +118,11 @@ class SelectorSet:
 _SIMPLE_SELECTOR = re.compile(r"(?P<tag>[a-zA-Z][a-zA-Z0-9]*)?(?:(?P<kind>[.#])(?P<name>[\w-]+))?")
 
 
-CAPTION_CONTAINERS = SelectorSet.from_css((".wp-caption", "figure", ".wp-block-image"))
-CAPTION_TEXT = SelectorSet.from_css((".wp-caption-text", "figcaption"))
+# Blogger's image with its caption is a table (.tr-caption-container), the caption a cell.
+CAPTION_CONTAINERS = SelectorSet.from_css(
+    (".wp-caption", "figure", ".wp-block-image", ".tr-caption-container")
+)
+CAPTION_TEXT = SelectorSet.from_css((".wp-caption-text", "figcaption", ".tr-caption"))
 DECORATION = SelectorSet.from_css((".wp-smiley", ".emoji", ".avatar"))
 # Lazy-loading plugins keep the real address in one of these and a placeholder in src,
 # or the real candidates in a srcset of their own (the widest is taken).

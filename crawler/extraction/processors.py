@@ -277,6 +277,11 @@ _CREDIT_LABEL = re.compile(
     r"|(?:^|(?<=\s))(?:Photo\s+)?Cr[eé]dits?(?:\s+photos?)?)\s*:\s*([^.]+?)\s*\.?$",
     re.IGNORECASE,
 )
+# "Photo by X" after a sentence or as the whole caption, no parentheses: what Ghost's and
+# Medium's Unsplash integration writes ("… cupboard. Photo by Tom Dawson / Unsplash").
+_CREDIT_BY_AFTER_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?]))\s*(?:Photo(?:graph)?|Image)\s+by\s+([^.]+?)\s*\.?$", re.IGNORECASE
+)
 # A label the credit keeps from its parentheses ("(Image: Getty Images)", "[File: Reuters]")
 # or its own element ("Credit:", "Photograph:", "Image credit:", "Crédits photo :").
 _CREDIT_LABEL_WORD = re.compile(
@@ -336,6 +341,10 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
     ('A hospital in Beijing', 'EPA')
     >>> split_caption_credit("Staff get notice (Credit: iStock)")
     ('Staff get notice', 'iStock')
+    >>> split_caption_credit("The first rack. Photo by Tom Dawson / Unsplash")
+    ('The first rack.', 'Tom Dawson / Unsplash')
+    >>> split_caption_credit("Photo by Kelly Sikkema on Unsplash")
+    (None, 'Kelly Sikkema on Unsplash')
 
     A web site's name alone names where the image comes from:
 
@@ -347,7 +356,14 @@ def split_caption_credit(text: str) -> tuple[str | None, str | None]:
         return None, None
     if _SITE_ADDRESS.fullmatch(caption):
         return None, caption
-    for pattern in (_CREDIT_IN_PARENS, _CREDIT_LABEL, _CREDIT_AFTER_SLASH, _CREDIT_AFTER_SENTENCE):
+    patterns = (
+        _CREDIT_IN_PARENS,
+        _CREDIT_LABEL,
+        _CREDIT_BY_AFTER_SENTENCE,
+        _CREDIT_AFTER_SLASH,
+        _CREDIT_AFTER_SENTENCE,
+    )
+    for pattern in patterns:
         match = pattern.search(caption)
         if match:
             credit = normalize_text(_CREDIT_LABEL_WORD.sub("", match.group(1)))
