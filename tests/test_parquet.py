@@ -213,6 +213,27 @@ def test_convert_reads_back_a_csv_cell_longer_than_the_csv_modules_limit(tmp_pat
     assert json.loads((tmp_path / "back.jsonl").read_text(encoding="utf-8")) == record
 
 
+def test_a_text_a_spreadsheet_would_run_is_written_as_text_and_read_back_as_it_was(tmp_path):
+    """A title ``=HYPERLINK(…)`` (a page's, or an attacker's) was a formula in the reader's
+    spreadsheet: it is written after a quote, which spreadsheets hide, and read back
+    without it."""
+    title = '=HYPERLINK("http://evil.example","click")'
+    record = {
+        **json.loads(EXPECTED_JSONL.read_text().splitlines()[0]),
+        "fetched_at": None,
+        "title": title,
+        "section": "'Tis the season",
+    }
+    corpus = tmp_path / "formula.jsonl"
+    corpus.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert convert([str(corpus), str(tmp_path / "formula.csv")]) == 0
+    with (tmp_path / "formula.csv").open(newline="", encoding="utf-8") as table:
+        [row] = csv.DictReader(table)
+    assert (row["title"], row["section"]) == (f"'{title}", "''Tis the season")
+    assert convert([str(tmp_path / "formula.csv"), str(tmp_path / "back.jsonl")]) == 0
+    assert json.loads((tmp_path / "back.jsonl").read_text(encoding="utf-8")) == record
+
+
 def test_convert_names_the_bad_line_and_writes_nothing(outputs_crawl, tmp_path, capsys):
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_bytes(outputs_crawl.jsonl.read_bytes() + b"{not json\n")

@@ -104,24 +104,37 @@ CSV_COLUMN_TYPES = {
 crawl loads only for a Parquet feed.)"""
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+"""What a text cell a spreadsheet would run as a formula starts with (OWASP's CSV
+injection), and the quote that marks one as text."""
+
+
 def csv_cell(value: Any) -> Any:
     """A record's value as its CSV cell: a list or an object as its JSON text, null as an
-    empty cell, anything else as it is.
+    empty cell, a text a spreadsheet would run as a formula after a quote (which
+    spreadsheets show as text and hide; one that starts with a quote gets another),
+    anything else as it is. A title ``=HYPERLINK("http://evil.example")`` had been a link
+    in the reader's spreadsheet.
 
-    >>> csv_cell(["Doe, Jane"]), csv_cell(None), csv_cell(412)
-    ('["Doe, Jane"]', '', 412)
+    >>> csv_cell(["Doe, Jane"]), csv_cell(None), csv_cell(412), csv_cell("=cmd")
+    ('["Doe, Jane"]', '', 412, "'=cmd")
     """
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return f"'{value}"
     return "" if value is None else value
 
 
 def csv_record(row: dict[str, str]) -> dict[str, Any]:
     """A CSV row (:class:`RecordCsvExporter`) read back as its record: JSON text as the list
-    or object it is, a whole number as a number, an empty cell as null.
+    or object it is, a whole number as a number, an empty cell as null, a text without
+    the quote :func:`csv_cell` put before it.
 
     >>> csv_record({"title": "[Update] Story", "authors": '["Doe, Jane"]', "version": "1", "section": ""})
     {'title': '[Update] Story', 'authors': ['Doe, Jane'], 'version': 1, 'section': None}
+    >>> csv_record({"title": "'=cmd", "section": "''Tis"})
+    {'title': '=cmd', 'section': "'Tis"}
     """
     record: dict[str, Any] = {}
     for name, cell in row.items():
@@ -133,7 +146,7 @@ def csv_record(row: dict[str, str]) -> dict[str, Any]:
         elif "integer" in kinds:
             record[name] = int(cell)
         else:
-            record[name] = cell
+            record[name] = cell.removeprefix("'")  # a formula's quote (csv_cell)
     return record
 
 
