@@ -82,6 +82,7 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         "overwritten_job",
         "json_append",
         "state_replaced",
+        "jobdir_uncreatable",
     )
     for name in (*names, "queue", "state"):
         (root / name).mkdir()
@@ -137,6 +138,14 @@ def _prepare_refusals(root: Path) -> dict[str, list[str]]:
         f"state={root / 'state_replaced/state.sqlite'}",
         "-O",
         str(root / "state_replaced/run1.jsonl"),
+    ]
+    # A JOBDIR that cannot be made (under a file): a traceback, exit 1.
+    (root / "jobdir_uncreatable/file").write_text("")
+    cases["jobdir_uncreatable"] = [
+        "-o",
+        str(root / "jobdir_uncreatable/out.jsonl"),
+        "-s",
+        f"JOBDIR={root / 'jobdir_uncreatable/file/job'}",
     ]
     # A JSON array appended to: a second array after the first, no JSON reader read it.
     (root / "json_append/out.json").write_text('[\n{"title": "A story"}\n]')
@@ -329,6 +338,16 @@ def test_an_incremental_run_does_not_replace_the_records_of_the_run_before(refus
         "with -o"
     )
     assert (folder / "run1.jsonl").read_text() == KEPT
+
+
+def test_a_jobdir_that_cannot_be_made_is_one_line_and_exit_3(refusals):
+    done, folder = refusals["jobdir_uncreatable"].done, refusals["jobdir_uncreatable"].folder
+    assert done.returncode == EXIT_REFUSED
+    assert last_line(done) == (
+        f"scrapy crawl: refused: cannot create JOBDIR {folder / 'file/job'} (Not a directory): "
+        "give the crawl a folder it can write"
+    )
+    assert "Traceback" not in done.stderr
 
 
 def test_a_json_array_is_not_appended_to(refusals):

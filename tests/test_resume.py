@@ -338,6 +338,20 @@ def test_a_jobdir_on_a_full_disk_stops_the_crawl_and_the_same_command_completes_
     assert_complete_and_exactly_once(job)
 
 
+def test_a_finished_job_run_again_keeps_its_coverage_report(job):
+    """Run again once finished, a job lists nothing: its coverage report was replaced by
+    an empty one (listed 0, covered 0)."""
+    job.settings.append(f"ARCHIVE_COVERAGE_DIR={job.workdir / 'coverage'}")
+    finish(job)
+    report = job.workdir / "coverage" / "aawsat.json"
+    finished = report.read_text()
+    assert json.loads(finished)["listed"] > 0
+    again = job.run()
+    assert again.process.returncode == 0, job.log(again)[-3000:]
+    assert "the report of the last run that did is kept" in job.log(again)
+    assert report.read_text() == finished
+
+
 def test_one_ctrl_c_stops_gracefully_and_the_same_command_resumes(job):
     stopped = job.run(after_new_lines(5), how=signal.SIGINT)
     # Not finished: exit 1, so that `scrapy crawl … && next_step` stops there.

@@ -24,6 +24,7 @@ from crawler.reporting import stats_keys
 from crawler.reporting.corpus_quality import CorpusQuality, quality_lines, quality_summary
 from crawler.reporting.coverage_page import TABLE_COLUMNS, html_page
 from crawler.reporting.outcomes import DropArticle, Outcome, OutcomeKind
+from crawler.runtime.durable import replace_durably
 from crawler.runtime.run import ArchiveRun
 
 logger = logging.getLogger(__name__)
@@ -123,11 +124,23 @@ class CoverageReport:
             stats.set_value(f"{stats_keys.COVERAGE}{key}", summary[key])
         self.folder.mkdir(parents=True, exist_ok=True)
         base = self.folder / spider.name
-        base.with_suffix(".json").write_text(
-            json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
-        )
-        base.with_suffix(".txt").write_text(text_table(summary))
-        base.with_suffix(".html").write_text(html_page(spider.name, summary))
+        if not summary["listed"] and base.with_suffix(".json").exists():
+            # A finished job run again lists nothing: its report stays the job's.
+            logger.warning(
+                "Coverage: no sitemap, listing or URL list named an article (a finished job "
+                "run again?); the report of the last run that did is kept: %s.{json,txt,html}",
+                base,
+            )
+            return
+        for suffix, text in (
+            (".json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n"),
+            (".txt", text_table(summary)),
+            (".html", html_page(spider.name, summary)),
+        ):
+            # Written whole or not at all: a full disk had left an empty archive.json.
+            written = base.with_name(f".{base.name}{suffix}.tmp")
+            written.write_text(text)
+            replace_durably(written, base.with_suffix(suffix))
         if not summary["listed"]:  # not "100% covered": there was nothing to cover
             # Articles reached only through links on other pages may still be emitted.
             logger.warning(

@@ -322,9 +322,19 @@ class CrashSafeResume:
 
 class JobdirSafety:
     """Scrapy add-on (``ADDONS``): :class:`JobdirSafeScheduler` in place of Scrapy's own
-    scheduler (not of another, a distributed crawl's)."""
+    scheduler (not of another, a distributed crawl's); and a ``JOBDIR`` that cannot be
+    made refused (:class:`RunRefused`) before any component makes it, where Scrapy's
+    SpiderState failed with a traceback."""
 
     def update_settings(self, settings: BaseSettings) -> None:
+        if jobdir := settings.get("JOBDIR"):
+            try:
+                Path(jobdir).mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise RunRefused(
+                    f"cannot create JOBDIR {jobdir} ({error.strerror or error}): give the "
+                    "crawl a folder it can write"
+                ) from None
         if settings.get("SCHEDULER") in (Scheduler, DEFAULT_SCHEDULER):
             settings.set("SCHEDULER", JobdirSafeScheduler, priority="addon")
 
