@@ -30,16 +30,21 @@ def paragraphs(number: int) -> list[str]:
     ]
 
 
+NOTICE = "This post contains affiliate links: we may earn a commission when you buy."
+"""What each page of the post prints before its text: every page's, not the story's."""
+
+
 def post_page(number: int) -> str:
     """Page ``number`` of the post as WordPress 5 writes it: ``wp_link_pages()`` after the
-    text, the current page a ``<span>``, the others links; a sidebar linking page 2."""
+    text, the current page a ``<span>``, the others links; a sidebar linking page 2; the
+    site's notice (:data:`NOTICE`) above the text of each page."""
     links = " ".join(
         f'<span class="post-page-numbers current">{n}</span>'
         if n == number
         else f'<a href="{SITE}{page_url(n)}" class="post-page-numbers">{n}</a>'
         for n in range(1, PAGES + 1)
     )
-    text = "".join(f"<p>{line}</p>" for line in paragraphs(number))
+    text = "".join(f"<p>{line}</p>" for line in [NOTICE, *paragraphs(number)])
     return (
         "<html><head><title>A long story &#8211; Example Blog</title>"
         f'<link rel="canonical" href="{SITE}{page_url(number)}">'
@@ -92,6 +97,8 @@ def every_page_in_order() -> str:
 
 
 def test_a_post_split_in_pages_is_one_record_of_every_page(site, tmp_path):
+    """Every page's text in order, once; the notice each page prints above its text is not
+    the story's (it had opened the record three times)."""
     result = crawl(site, tmp_path)
     [record] = records(result)
     assert (record["url"], record["title"]) == (SITE + POST, "A long story")

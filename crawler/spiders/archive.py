@@ -360,15 +360,31 @@ class ArticlePages:
     """The first page's URL, for the log."""
     read: int = 1
     """Pages read so far, the first included."""
+    repeated: frozenset[str] = frozenset()
+    """Paragraphs two of its pages print: each page's, not the story's."""
 
     def joined(self, page: ArticleItem) -> ArticlePages:
         """These pages with ``page``, the next one, read: its text after the record's,
-        its images after the record's (those not already there)."""
+        its images after the record's (those not already there). A paragraph a later page
+        prints again is every page's, not the story's (an affiliate notice, a series'
+        note at the top of each page): it had opened the record once a page, three times
+        in a story of three pages; it is in the record no more.
+
+        >>> from crawler.items import ArticleItem
+        >>> first = ArticlePages(ArticleItem(body="Notice.\\n\\nOne."), "k", ("p2", "p3"), "p1")
+        >>> later = first.joined(ArticleItem(body="Notice.\\n\\nTwo."))
+        >>> later.joined(ArticleItem(body="Notice.\\n\\nThree.")).item.body
+        'One.\\n\\nTwo.\\n\\nThree.'
+        """
         item = self.item
-        item.body = f"{item.body}\n\n{page.body}" if item.body else page.body
+        earlier = item.body.split("\n\n") if item.body else []
+        added = page.body.split("\n\n") if page.body else []
+        repeated = self.repeated | (set(earlier) & set(added))
+        kept = [text for text in (*earlier, *added) if text not in repeated]
+        item.body = "\n\n".join(kept) if kept else None
         known = {image.get("url") for image in item.images}
         item.images.extend(image for image in page.images if image.get("url") not in known)
-        return replace(self, later=self.later[1:], read=self.read + 1)
+        return replace(self, later=self.later[1:], read=self.read + 1, repeated=repeated)
 
 
 class ArchiveSpider(Spider):
