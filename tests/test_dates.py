@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import itertools
 import json
 from pathlib import Path
@@ -19,6 +20,7 @@ from crawler.runtime.date_join import (
     KEEP,
     REWRITE,
     DateJournal,
+    resolve_csv,
     resolve_output,
     resolve_parquet,
 )
@@ -31,6 +33,7 @@ from crawler.runtime.parquet import (
     records_table,
     write_part,
 )
+from crawler.runtime.written import csv_rows
 from qa.fixtures import crawl_golden_files
 
 EXPECTED_JSONL, _ = crawl_golden_files("aawsat")
@@ -93,6 +96,28 @@ def test_the_output_is_rewritten_only_where_a_record_gains_a_date(tmp_path):
     assert written[1:] == lines[1:]  # byte for byte, the torn line too
     assert resolve_output(output, resolve) == 0  # nothing left to join
     assert [path.name for path in tmp_path.iterdir()] == ["articles.jsonl"]
+
+
+def test_a_csv_output_with_a_cell_over_128_kib_is_joined(tmp_path):
+    """A long read's body in a CSV output: the date join failed on it (the csv module's
+    128 KiB cell limit), and the crawl's records kept no date the listings gave."""
+    ledger = DateLedger()
+    ledger.listed(POST, None, (2013, 10))
+    output = tmp_path / "articles.csv"
+    with output.open("w", newline="", encoding="utf-8") as table:
+        csv.writer(table).writerows([["url", "published", "body"], [POST, "", "word " * 40_000]])
+
+    def resolve(record):
+        return KEEP if date_record(record, ledger, [record.get("url", "")]) is None else REWRITE
+
+    default_limit = csv.field_size_limit(128 * 1024)  # as a fresh process has it
+    try:
+        assert resolve_csv(output, resolve) == 1
+    finally:
+        csv.field_size_limit(default_limit)
+    with output.open(newline="", encoding="utf-8") as table:
+        [row] = csv_rows(table)
+    assert (row["published"], len(row["body"])) == ("2013-10", 200_000)
 
 
 # -- the journal in JOBDIR -------------------------------------------------------------------

@@ -19,7 +19,6 @@ a record that is not a schema-v2 article (named by file and line).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Iterable, Iterator
@@ -39,7 +38,7 @@ from crawler.runtime.parquet import (
     records_table,
     text_kept_fields,
 )
-from crawler.runtime.written import CSV_CELL_LIMIT
+from crawler.runtime.written import csv_rows
 
 LINE_SUFFIXES = frozenset({".jsonl", ".jl", ".jsonlines"})
 BATCH_SIZE = 5000
@@ -82,9 +81,8 @@ def read_lines(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def read_csv(path: Path) -> Iterator[dict[str, Any]]:
-    csv.field_size_limit(CSV_CELL_LIMIT)
     with path.open(newline="", encoding="utf-8") as table:
-        rows = csv.DictReader(table)
+        rows = csv_rows(table)
         for number, row in enumerate(rows, start=1):
             # A record's body spans lines: the record's number, and the line it ends on.
             where = f"{path}: record {number} (line {rows.line_num})"

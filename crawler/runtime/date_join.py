@@ -38,9 +38,15 @@ from crawler.discovery.dates import DateLedger, date_record
 from crawler.reporting import stats_keys
 from crawler.runtime.durable import replace_durably
 from crawler.runtime.exit_status import record_failure
-from crawler.runtime.feeds import LINE_FORMATS, csv_cell, csv_record, cut_torn_last_line
+from crawler.runtime.feeds import (
+    LINE_FORMATS,
+    csv_cell,
+    csv_record,
+    cut_torn_last_line,
+)
 from crawler.runtime.parquet import rewrite_parts, write_pending_row_groups
 from crawler.runtime.run import ArchiveRun
+from crawler.runtime.written import csv_rows
 
 logger = logging.getLogger(__name__)
 
@@ -206,19 +212,21 @@ def resolve_csv(path: Path, resolve: Callable[[dict[str, Any]], str]) -> int:
         path.open(newline="", encoding="utf-8") as source,
         partial.open("w", newline="", encoding="utf-8") as target,
     ):
-        reader, writer = csv.reader(source), csv.writer(target)
-        header = next(reader, [])
+        rows, writer = csv_rows(source), csv.writer(target)
+        header = list(rows.fieldnames or [])
         writer.writerow(header)
-        for row in reader:
-            record = csv_record(dict(zip(header, row, strict=False)))
+        for row in rows:
+            # A row cut short, or of extra cells, is read for the cells it has.
+            cells = {name: row[name] for name in header if row.get(name) is not None}
+            record = csv_record(cells)
             action = resolve(record)
             if action != KEEP:
                 changed += 1
             if action == REMOVE:
                 continue
-            writer.writerow(
-                [csv_cell(record.get(name)) for name in header] if action == REWRITE else row
-            )
+            if action == REWRITE:
+                cells = {name: csv_cell(record.get(name)) for name in header}
+            writer.writerow([cells.get(name, "") for name in header])
     if not changed:
         partial.unlink()
         return 0

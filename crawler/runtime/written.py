@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 from crawler.discovery.urls import canonicalize_url
@@ -17,8 +17,6 @@ from crawler.runtime.parquet import PARQUET_SUFFIX, is_parquet_file, part_paths
 CSV_SUFFIX = ".csv"
 CSV_KEYS = ("url", "fetched_url", "content_hash", "published")
 """The columns of a CSV output a resumed crawl reads back (those of a Parquet one)."""
-CSV_CELL_LIMIT = 2**31 - 1
-"""The longest cell read: any a crawl writes (the csv module's own limit is 128 KiB)."""
 
 
 def url_key(url: str) -> str:
@@ -30,6 +28,18 @@ def url_key(url: str) -> str:
     """
     parts = urlsplit(canonicalize_url(url))
     return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+CSV_CELL_LIMIT = 2**31 - 1
+"""The longest CSV cell read back: any a crawl writes (a body of a million characters).
+The csv module's own limit, 128 KiB, raised on a long read's body."""
+
+
+def csv_rows(table: IO[str]) -> csv.DictReader[str]:
+    """The rows of a CSV output (opened with ``newline=""``) by its header, however long
+    their cells: every reader of one reads it so (resume, the date join, ``convert``)."""
+    csv.field_size_limit(CSV_CELL_LIMIT)
+    return csv.DictReader(table)
 
 
 @dataclass
@@ -108,9 +118,8 @@ class WrittenArticles:
 
     def add_csv(self, path: Path) -> None:
         """Every row of a CSV feed (a row is written whole, as a line of JSON Lines is)."""
-        csv.field_size_limit(CSV_CELL_LIMIT)
         with path.open(newline="", encoding="utf-8") as table:
-            for row in csv.DictReader(table):
+            for row in csv_rows(table):
                 if row.get("url"):
                     self.add_record({name: row.get(name) or None for name in CSV_KEYS})
                 elif any(row.values()):
