@@ -58,8 +58,7 @@ def is_local_time(iso: str) -> bool:
     >>> is_local_time("2016-05-21"), is_local_time("2016-05-21T09:14:00Z")
     (False, False)
     """
-    time = iso.partition("T")[2]
-    return bool(time) and not (time.endswith("Z") or "+" in time or "-" in time)
+    return "T" in iso and datetime.fromisoformat(iso).tzinfo is None
 
 
 def date_problem(iso: str, seen_at: datetime) -> str | None:

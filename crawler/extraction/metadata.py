@@ -40,6 +40,22 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def first_text(value: object) -> str | None:
+    """``value`` if it is text, else the first text of a list or a JSON-LD value object
+    (``{"@value": …}``): a JSON-LD field read as text, as pages write it.
+
+    >>> first_text(["A", "B"]), first_text({"@value": "A"}), first_text(True), first_text("A")
+    ('A', 'A', None, 'A')
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return next((item for item in map(first_text, value) if item), None)
+    if isinstance(value, dict):
+        return first_text(value.get("@value"))
+    return None
+
+
 def _types(node: dict[str, Any]) -> set[str]:
     return {str(t) for t in _as_list(node.get("@type"))}
 
@@ -87,10 +103,8 @@ class PageMetadata:
         return value
 
     def article_text(self, key: str) -> str | None:
-        value = self.article.get(key)
-        if isinstance(value, list):
-            value = value[0] if value else None
-        return value if isinstance(value, str) and value.strip() else None
+        value = first_text(self.article.get(key))
+        return value if value and value.strip() else None
 
     def article_names(self, key: str) -> list[str]:
         """Names of the people or strings under ``key`` (``author``, ``creator``)."""

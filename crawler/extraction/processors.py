@@ -19,9 +19,8 @@ from dateutil import parser as dateutil_parser
 from dateutil.parser import UnknownTimezoneWarning
 
 # Zero-width characters and soft hyphens carry no text; BOM and ZWJ/ZWNJ-free scripts here.
-# Nor do Unicode's noncharacters (U+FDD0-U+FDEF, U+FFFE, U+FFFF: a page's "&#65535;"),
-# nor half a UTF-16 pair (a JSON escape of a cut emoji).
-_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff\ufdd0-\ufdef\ufffe\uffff\ud800-\udfff]")
+# Nor do Unicode's noncharacters (U+FDD0-U+FDEF, U+FFFE, U+FFFF: a page's "&#65535;").
+_INVISIBLE = re.compile(r"[\u00ad\u200b\u2060\ufeff\ufdd0-\ufdef\ufffe\uffff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Either of the two above: most text has neither, and one search is cheaper than two subs.
 _INVISIBLE_OR_CONTROL = re.compile(f"{_INVISIBLE.pattern}|{_CONTROL.pattern}")

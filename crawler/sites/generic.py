@@ -23,7 +23,6 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 from parsel.csstranslator import css2xpath
-from w3lib.html import remove_tags
 
 from crawler.extraction.breadcrumbs import (
     HOME_NAMES,
@@ -49,7 +48,7 @@ from crawler.extraction.content import (
 from crawler.extraction.language import text_language
 from crawler.extraction.loaders import language_code
 from crawler.extraction.localtime import in_site_zone, path_locale, site_zones, url_day
-from crawler.extraction.metadata import element_value
+from crawler.extraction.metadata import element_value, first_text
 from crawler.extraction.page_numbers import PAGE_PARAMETERS, numbered_pages
 from crawler.extraction.parsing import (
     DEFAULT_PARSER_MAX_DEPTH,
@@ -1546,7 +1545,7 @@ def byline_text(byline: str) -> str:
     'John Bold & Jane Italic'
     """
     text = decode_entities(byline)
-    return remove_tags(text) if "<" in text else text
+    return TAG.sub("", text) if "<" in text else text
 
 
 ISO_MONTH = re.compile(r"(?:1[6-9]|20)\d\d-(?:0[1-9]|1[0-2])")
@@ -1580,21 +1579,6 @@ PUBLICATION_WORD = re.compile(
 TEXT_FIELDS = frozenset({"title", "author", "date", "sitename", "language", "text"})
 """The fields of trafilatura's reading read here as text: it passes on what the page's
 JSON-LD holds, which may be a list, a value object or a bool (``"headline": [...]``)."""
-
-
-def first_text(value: object) -> str | None:
-    """``value`` if it is text, else the first text of a list or a JSON-LD value object.
-
-    >>> first_text(["A", "B"]), first_text({"@value": "A"}), first_text(True), first_text("A")
-    ('A', 'A', None, 'A')
-    """
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list):
-        return next((item for item in map(first_text, value) if item), None)
-    if isinstance(value, dict):
-        return first_text(value.get("@value"))
-    return None
 
 
 def words(text: str) -> set[str]:
